@@ -1,0 +1,332 @@
+// Package config turns PITCHFEST_* environment variables into one Config value.
+//
+// Nothing else in Pitchfest reads the environment: main loads a Config once and passes it down, so tests can build
+// any configuration without touching process state. The zero environment is "embedded mode": SQLite and blobs
+// under ./data, mail to the log, listening on :8080, so a newcomer needs no setup at all.
+package config
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DBKind names the database engine a Config points at.
+type DBKind string
+
+// Database engines Pitchfest runs on.
+const (
+	SQLite   DBKind = "sqlite"
+	Postgres DBKind = "postgres"
+)
+
+// StorageKind names the blob store a Config points at.
+type StorageKind string
+
+// Blob stores Pitchfest runs on.
+const (
+	FileStorage StorageKind = "file"
+	S3Storage   StorageKind = "s3"
+)
+
+// Config is every setting of a Pitchfest process. It is built by Load and never mutated afterwards.
+type Config struct {
+	Addr            string        // PITCHFEST_ADDR: listen address, host:port.
+	DataDir         string        // PITCHFEST_DATA_DIR: where embedded-mode state lives.
+	BaseURL         *url.URL      // PITCHFEST_BASE_URL: public origin, used for links in mail and signed URLs.
+	LogFormat       string        // PITCHFEST_LOG_FORMAT: "text" or "json".
+	LogLevel        string        // PITCHFEST_LOG_LEVEL: debug, info, warn, error.
+	ShutdownTimeout time.Duration // PITCHFEST_SHUTDOWN_TIMEOUT: how long in-flight requests may finish.
+	SecretKey       []byte        // PITCHFEST_SECRET_KEY(_FILE): signs download links; generated in DataDir if unset.
+
+	Database Database
+	Storage  Storage
+}
+
+// Database says which database to open.
+type Database struct {
+	Kind DBKind
+	// DSN is what the driver receives: a postgres:// URL, or an SQLite file path.
+	DSN string
+}
+
+// Storage says which blob store to open.
+type Storage struct {
+	Kind StorageKind
+	Dir  string // file: the root directory.
+
+	Bucket    string // s3: bucket name.
+	Endpoint  string // s3: custom endpoint (MinIO, SeaweedFS, versitygw); empty for AWS.
+	Region    string // s3: region; us-east-1 when not given.
+	PathStyle bool   // s3: path-style addressing, needed by most self-hosted servers.
+	AccessKey string // s3: PITCHFEST_S3_ACCESS_KEY_ID or AWS_ACCESS_KEY_ID; empty means the SDK's default chain.
+	SecretKey string // s3: PITCHFEST_S3_SECRET_ACCESS_KEY(_FILE) or AWS_SECRET_ACCESS_KEY.
+}
+
+// Var documents one environment variable; Vars is the single list that README, docker-compose and the
+// compose test are checked against, so documentation cannot drift from code.
+type Var struct {
+	Name    string
+	Default string
+	Secret  bool // also readable from NAME_FILE.
+	Doc     string
+}
+
+// Vars lists every environment variable Load reads, in the order the README shows them.
+var Vars = []Var{
+	{"PITCHFEST_ADDR", ":8080", false, "Address to listen on."},
+	{"PITCHFEST_DATA_DIR", "./data", false, "Directory for embedded-mode state (SQLite file, blobs, outbox, secret key)."},
+	{"PITCHFEST_DATABASE_URL", "sqlite://$PITCHFEST_DATA_DIR/pitchfest.db", true, "`postgres://user:pass@host/db` or `sqlite://path`."},
+	{"PITCHFEST_STORAGE_URL", "file://$PITCHFEST_DATA_DIR/blobs", false, "`file://dir` or `s3://bucket?endpoint=http://host:port&region=…&path_style=true`."},
+	{"PITCHFEST_S3_ACCESS_KEY_ID", "(AWS_ACCESS_KEY_ID)", false, "S3 access key; the standard AWS variables work too."},
+	{"PITCHFEST_S3_SECRET_ACCESS_KEY", "(AWS_SECRET_ACCESS_KEY)", true, "S3 secret key."},
+	{"PITCHFEST_BASE_URL", "http://localhost:8080", false, "Public origin used in links and mail; https turns on Secure cookies."},
+	{"PITCHFEST_SECRET_KEY", "(generated in data dir)", true, "At least 32 bytes; signs download links. Set the same value on every process."},
+	{"PITCHFEST_LOG_FORMAT", "text", false, "`text` or `json`."},
+	{"PITCHFEST_LOG_LEVEL", "info", false, "`debug`, `info`, `warn` or `error`."},
+	{"PITCHFEST_SHUTDOWN_TIMEOUT", "15s", false, "How long in-flight requests may finish after SIGINT/SIGTERM."},
+}
+
+// Getenv is the shape of os.Getenv; Load takes it so tests can pass a map.
+type Getenv func(string) string
+
+// Load reads the configuration. Every error names the variable and what is wrong with it, in one line, so an
+// operator can fix a deployment from the first log line. A secret key is not generated here: see EnsureSecretKey.
+func Load(getenv Getenv) (Config, error) {
+	var c Config
+	var err error
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+
+	c.Addr = get("PITCHFEST_ADDR", ":8080")
+	if _, _, err := splitHostPort(c.Addr); err != nil {
+		return c, bad("PITCHFEST_ADDR", c.Addr, err.Error())
+	}
+	c.DataDir = filepath.Clean(get("PITCHFEST_DATA_DIR", "./data"))
+
+	base := get("PITCHFEST_BASE_URL", "http://localhost"+defaultPort(c.Addr))
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return c, bad("PITCHFEST_BASE_URL", base, "want an absolute http:// or https:// URL such as https://pitchfest.example.rw")
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	c.BaseURL = u
+
+	c.LogFormat = get("PITCHFEST_LOG_FORMAT", "text")
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return c, bad("PITCHFEST_LOG_FORMAT", c.LogFormat, "want text or json")
+	}
+	c.LogLevel = get("PITCHFEST_LOG_LEVEL", "info")
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return c, bad("PITCHFEST_LOG_LEVEL", c.LogLevel, "want debug, info, warn or error")
+	}
+	st := get("PITCHFEST_SHUTDOWN_TIMEOUT", "15s")
+	if c.ShutdownTimeout, err = time.ParseDuration(st); err != nil || c.ShutdownTimeout <= 0 {
+		return c, bad("PITCHFEST_SHUTDOWN_TIMEOUT", st, "want a positive duration such as 15s")
+	}
+
+	key, err := secret(getenv, "PITCHFEST_SECRET_KEY")
+	if err != nil {
+		return c, err
+	}
+	if key != "" && len(key) < 32 {
+		return c, fmt.Errorf("PITCHFEST_SECRET_KEY: too short (%d bytes), want at least 32 random bytes", len(key))
+	}
+	c.SecretKey = []byte(key)
+
+	dbURL, err := secret(getenv, "PITCHFEST_DATABASE_URL")
+	if err != nil {
+		return c, err
+	}
+	if dbURL == "" {
+		dbURL = "sqlite://" + filepath.Join(c.DataDir, "pitchfest.db")
+	}
+	if c.Database, err = parseDatabase(dbURL); err != nil {
+		return c, fmt.Errorf("PITCHFEST_DATABASE_URL: %w", err)
+	}
+
+	stURL := get("PITCHFEST_STORAGE_URL", "file://"+filepath.Join(c.DataDir, "blobs"))
+	if c.Storage, err = parseStorage(stURL); err != nil {
+		return c, fmt.Errorf("PITCHFEST_STORAGE_URL: %w", err)
+	}
+	if c.Storage.Kind == S3Storage {
+		c.Storage.AccessKey = get("PITCHFEST_S3_ACCESS_KEY_ID", strings.TrimSpace(getenv("AWS_ACCESS_KEY_ID")))
+		sk, err := secret(getenv, "PITCHFEST_S3_SECRET_ACCESS_KEY")
+		if err != nil {
+			return c, err
+		}
+		if sk == "" {
+			sk = strings.TrimSpace(getenv("AWS_SECRET_ACCESS_KEY"))
+		}
+		c.Storage.SecretKey = sk
+		if (c.Storage.AccessKey == "") != (c.Storage.SecretKey == "") {
+			return c, errors.New("PITCHFEST_S3_ACCESS_KEY_ID / PITCHFEST_S3_SECRET_ACCESS_KEY: set both or neither")
+		}
+	}
+	return c, nil
+}
+
+// Redacted returns the database URL without its password, for logs.
+func (d Database) Redacted() string {
+	if d.Kind == SQLite {
+		return "sqlite://" + d.DSN
+	}
+	u, err := url.Parse(d.DSN)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}
+
+// secret reads NAME, or the file named by NAME_FILE (trailing newline trimmed), but not both: two sources for
+// one secret is a deployment mistake worth failing on.
+func secret(getenv Getenv, name string) (string, error) {
+	v := strings.TrimSpace(getenv(name))
+	f := strings.TrimSpace(getenv(name + "_FILE"))
+	if f == "" {
+		return v, nil
+	}
+	if v != "" {
+		return "", fmt.Errorf("%s and %s_FILE are both set: keep one", name, name)
+	}
+	b, err := os.ReadFile(f)
+	if err != nil {
+		return "", fmt.Errorf("%s_FILE: cannot read %s: %v", name, f, errors.Unwrap(err))
+	}
+	return strings.TrimRight(string(b), "\r\n"), nil
+}
+
+func parseDatabase(raw string) (Database, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return Database{}, fmt.Errorf("not a URL: %v", errors.Unwrap(err))
+	}
+	switch u.Scheme {
+	case "postgres", "postgresql":
+		if u.Host == "" && u.Query().Get("host") == "" {
+			return Database{}, errors.New("postgres URL has no host, want postgres://user:pass@host:5432/dbname")
+		}
+		return Database{Kind: Postgres, DSN: raw}, nil
+	case "sqlite":
+		p := u.Opaque
+		if p == "" {
+			p = u.Host + u.Path
+		}
+		if p == "" {
+			return Database{}, errors.New("sqlite URL has no path, want sqlite://path/to/file.db")
+		}
+		return Database{Kind: SQLite, DSN: filepath.Clean(p)}, nil
+	default:
+		return Database{}, fmt.Errorf("scheme %q is not supported, want postgres:// or sqlite://", u.Scheme)
+	}
+}
+
+func parseStorage(raw string) (Storage, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return Storage{}, fmt.Errorf("not a URL: %v", errors.Unwrap(err))
+	}
+	switch u.Scheme {
+	case "file":
+		p := u.Opaque
+		if p == "" {
+			p = u.Host + u.Path
+		}
+		if p == "" {
+			return Storage{}, errors.New("file URL has no directory, want file://path/to/dir")
+		}
+		return Storage{Kind: FileStorage, Dir: filepath.Clean(p)}, nil
+	case "s3":
+		if u.Host == "" {
+			return Storage{}, errors.New("s3 URL has no bucket, want s3://bucket?endpoint=http://host:port&region=us-east-1&path_style=true")
+		}
+		q := u.Query()
+		s := Storage{Kind: S3Storage, Bucket: u.Host, Region: q.Get("region"), Endpoint: q.Get("endpoint")}
+		if s.Region == "" {
+			s.Region = "us-east-1"
+		}
+		if s.Endpoint != "" {
+			e, err := url.Parse(s.Endpoint)
+			if err != nil || (e.Scheme != "http" && e.Scheme != "https") || e.Host == "" {
+				return Storage{}, fmt.Errorf("endpoint %q is not an http(s) URL", s.Endpoint)
+			}
+		}
+		if ps := q.Get("path_style"); ps != "" {
+			if s.PathStyle, err = strconv.ParseBool(ps); err != nil {
+				return Storage{}, fmt.Errorf("path_style %q is not true or false", ps)
+			}
+		}
+		for k := range q {
+			switch k {
+			case "region", "endpoint", "path_style":
+			default:
+				return Storage{}, fmt.Errorf("unknown parameter %q, want endpoint, region or path_style", k)
+			}
+		}
+		return s, nil
+	default:
+		return Storage{}, fmt.Errorf("scheme %q is not supported, want file:// or s3://", u.Scheme)
+	}
+}
+
+func bad(name, value, why string) error {
+	return fmt.Errorf("%s=%q: %s", name, value, why)
+}
+
+func splitHostPort(addr string) (string, int, error) {
+	i := strings.LastIndex(addr, ":")
+	if i < 0 {
+		return "", 0, errors.New("want host:port or :port, such as :8080")
+	}
+	port, err := strconv.Atoi(addr[i+1:])
+	if err != nil || port < 0 || port > 65535 {
+		return "", 0, errors.New("port must be a number from 0 to 65535")
+	}
+	return addr[:i], port, nil
+}
+
+func defaultPort(addr string) string {
+	_, port, _ := splitHostPort(addr)
+	if port == 0 || port == 80 {
+		return ""
+	}
+	return ":" + strconv.Itoa(port)
+}
+
+// EnsureSecretKey fills SecretKey when the environment gave none: it reads DataDir/secret.key, creating it with
+// 32 random bytes (mode 0600) the first time, so embedded mode keeps its signed links valid across restarts
+// without any setup. Deployments with several processes set PITCHFEST_SECRET_KEY instead.
+func (c *Config) EnsureSecretKey() error {
+	if len(c.SecretKey) > 0 {
+		return nil
+	}
+	path := filepath.Join(c.DataDir, "secret.key")
+	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
+		c.SecretKey = b
+		return nil
+	}
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return fmt.Errorf("PITCHFEST_DATA_DIR: cannot create %s: %v", c.DataDir, errors.Unwrap(err))
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, key, 0o600); err != nil {
+		return fmt.Errorf("PITCHFEST_DATA_DIR: cannot write %s: %v", path, errors.Unwrap(err))
+	}
+	c.SecretKey = key
+	return nil
+}

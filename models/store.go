@@ -1,0 +1,217 @@
+// Package models holds Pitchfest's records, the Store that reads and writes them, the domain errors, and the
+// versioned schema migrations for PostgreSQL and SQLite.
+package models
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"       // registers the "pgx" database/sql driver
+	_ "github.com/ncruces/go-sqlite3/driver" // registers the pure-Go "sqlite3" database/sql driver
+	"github.com/ncruces/go-sqlite3/gormlite"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the SQL engine behind a Store, for the few places where the two differ.
+type Dialect string
+
+// Supported dialects.
+const (
+	DialectPostgres Dialect = "postgres"
+	DialectSQLite   Dialect = "sqlite"
+)
+
+//go:embed migrations
+var migrationFiles embed.FS
+
+// Store is the only way Pitchfest touches its database. Methods take a context first and return the domain
+// errors of this package, never driver errors, so callers can branch on ErrNotFound and friends.
+type Store struct {
+	db      *gorm.DB
+	dialect Dialect
+}
+
+// Open connects to the database described by kind ("postgres" or "sqlite") and dsn (a postgres:// URL or an
+// SQLite file path). It does not migrate: call Migrate.
+//
+// SQLite is opened in WAL mode with a busy timeout, foreign keys on and immediate transactions, through a single
+// connection: SQLite allows one writer at a time, and queueing writers in the pool is faster and never fails
+// with "database is locked", unlike letting them race for the file lock.
+func Open(ctx context.Context, kind, dsn string) (*Store, error) {
+	var dial gorm.Dialector
+	var sqlDB *sql.DB
+	switch Dialect(kind) {
+	case DialectSQLite:
+		if err := os.MkdirAll(filepath.Dir(dsn), 0o700); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+		q := url.Values{}
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "journal_mode(wal)")
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "synchronous(normal)")
+		q.Set("_txlock", "immediate")
+		db, err := sql.Open("sqlite3", "file:"+filepath.ToSlash(dsn)+"?"+q.Encode())
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		db.SetMaxOpenConns(1)
+		db.SetConnMaxIdleTime(0)
+		sqlDB = db
+		dial = gormlite.OpenDB(db)
+	case DialectPostgres:
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(10)
+		db.SetConnMaxLifetime(30 * time.Minute)
+		sqlDB = db
+		dial = postgres.New(postgres.Config{Conn: db})
+	default:
+		return nil, fmt.Errorf("unknown database kind %q", kind)
+	}
+	gdb, err := gorm.Open(dial, &gorm.Config{
+		Logger:                 logger.Discard,
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("open %s: %w", kind, err)
+	}
+	s := &Store{db: gdb, dialect: Dialect(kind)}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.Ping(pctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("connect to %s: %w", kind, err)
+	}
+	return s, nil
+}
+
+// NewStore wraps an already open GORM handle; tests use it to share one connection set-up.
+func NewStore(db *gorm.DB, dialect Dialect) *Store { return &Store{db: db, dialect: dialect} }
+
+// Dialect reports which engine this Store runs on.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB exposes the GORM handle to the models package's own query files and to tests.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// SQL returns the underlying database/sql pool (for migrations, job queues and health checks).
+func (s *Store) SQL() (*sql.DB, error) { return s.db.DB() }
+
+// Ping checks that the database answers; /readyz uses it.
+func (s *Store) Ping(ctx context.Context) error {
+	db, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return db.PingContext(ctx)
+}
+
+// Close releases the connection pool.
+func (s *Store) Close() error {
+	db, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return db.Close()
+}
+
+// Tx runs fn inside one transaction: fn's Store sees and writes only through it, a returned error or panic
+// rolls everything back, so a workflow that fails halfway leaves nothing half-written.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(&Store{db: tx, dialect: s.dialect})
+	})
+}
+
+// conn returns the handle bound to ctx; every query starts here.
+func (s *Store) conn(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+
+// translate turns driver and GORM errors into this package's domain errors, wrapping the original for logs.
+func translate(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return ErrNotFound
+	case errors.Is(err, gorm.ErrDuplicatedKey), errors.Is(err, gorm.ErrForeignKeyViolated):
+		return fmt.Errorf("%w: %v", ErrConflict, err)
+	default:
+		return err
+	}
+}
+
+// migrationsFS returns the embedded migrations of one dialect.
+func migrationsFS(d Dialect) (fs.FS, error) {
+	return fs.Sub(migrationFiles, "migrations/"+string(d))
+}
+
+// Migrate brings the schema to the newest version. Each migration runs in its own transaction (both engines
+// have transactional DDL), so one that fails leaves the schema as it was before it. On PostgreSQL a session
+// advisory lock makes concurrent starts of several processes apply each migration exactly once.
+func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
+	p, err := s.migrator(log)
+	if err != nil {
+		return err
+	}
+	results, err := p.Up(ctx)
+	for _, r := range results {
+		if r.Error == nil {
+			log.Info("migration applied", "version", r.Source.Version, "file", filepath.Base(r.Source.Path), "duration", r.Duration)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// SchemaVersion reports the newest applied migration and the newest one this binary knows.
+func (s *Store) SchemaVersion(ctx context.Context) (current, latest int64, err error) {
+	p, err := s.migrator(slog.New(slog.DiscardHandler))
+	if err != nil {
+		return 0, 0, err
+	}
+	return p.GetVersions(ctx)
+}
+
+func (s *Store) migrator(log *slog.Logger) (*goose.Provider, error) {
+	fsys, err := migrationsFS(s.dialect)
+	if err != nil {
+		return nil, err
+	}
+	db, err := s.SQL()
+	if err != nil {
+		return nil, err
+	}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithSlog(log)}
+	dialect := goose.DialectSQLite3
+	if s.dialect == DialectPostgres {
+		dialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	return goose.NewProvider(dialect, db, fsys, opts...)
+}
