@@ -1,0 +1,156 @@
+// Package app wires a Pitchfest process together from a Config: database, blob store, templates and router.
+// The command and the end-to-end tests both build the process through New, so tests exercise exactly the
+// wiring production runs.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/pitchfest/pitchfest/config"
+	"github.com/pitchfest/pitchfest/frontend"
+	"github.com/pitchfest/pitchfest/handlers"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/storage"
+	"github.com/pitchfest/pitchfest/storage/fs"
+	"github.com/pitchfest/pitchfest/storage/s3"
+)
+
+// App is one running Pitchfest process's parts.
+type App struct {
+	Config  config.Config
+	Log     *slog.Logger
+	Store   *models.Store
+	Blobs   storage.Blobs
+	Handler http.Handler
+}
+
+// NewLogger builds the process logger: human-readable text by default, JSON for log collectors.
+func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// OpenStore connects to the configured database.
+func OpenStore(ctx context.Context, cfg config.Config) (*models.Store, error) {
+	st, err := models.Open(ctx, string(cfg.Database.Kind), cfg.Database.DSN)
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %w", cfg.Database.Redacted(), err)
+	}
+	return st, nil
+}
+
+// OpenBlobs opens the configured blob store and checks that it answers.
+func OpenBlobs(ctx context.Context, cfg config.Config) (storage.Blobs, error) {
+	switch cfg.Storage.Kind {
+	case config.FileStorage:
+		return fs.New(cfg.Storage.Dir, cfg.BaseURL.String(), cfg.SecretKey)
+	case config.S3Storage:
+		st, err := s3.New(ctx, s3.Options{
+			Bucket: cfg.Storage.Bucket, Endpoint: cfg.Storage.Endpoint, Region: cfg.Storage.Region,
+			PathStyle: cfg.Storage.PathStyle, AccessKey: cfg.Storage.AccessKey, SecretKey: cfg.Storage.SecretKey,
+		})
+		if err != nil {
+			return nil, err
+		}
+		if err := st.Ping(ctx); err != nil {
+			return nil, fmt.Errorf("storage: %w", err)
+		}
+		return st, nil
+	}
+	return nil, fmt.Errorf("storage kind %q", cfg.Storage.Kind)
+}
+
+// New opens everything, applies pending migrations and builds the router. On error, whatever was opened is
+// closed again.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, version string) (_ *App, err error) {
+	if err := cfg.EnsureSecretKey(); err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Log: log}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	if a.Store, err = OpenStore(ctx, cfg); err != nil {
+		return nil, err
+	}
+	if err = a.Store.Migrate(ctx, log); err != nil {
+		return nil, err
+	}
+	if a.Blobs, err = OpenBlobs(ctx, cfg); err != nil {
+		return nil, err
+	}
+	assets, err := frontend.LoadAssets()
+	if err != nil {
+		return nil, err
+	}
+	tr, err := frontend.LoadI18n()
+	if err != nil {
+		return nil, err
+	}
+	rd, err := frontend.NewRenderer(assets, tr)
+	if err != nil {
+		return nil, err
+	}
+	d := handlers.Deps{
+		Log: log, Store: a.Store, Blobs: a.Blobs, BaseURL: cfg.BaseURL, Version: version,
+		Assets: assets, I18n: tr, Renderer: rd,
+	}
+	if f, ok := a.Blobs.(*fs.Store); ok {
+		d.BlobLinks = f.Handler()
+	}
+	a.Handler = handlers.New(d)
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error {
+	if a.Store != nil {
+		return a.Store.Close()
+	}
+	return nil
+}
+
+// Serve answers HTTP on ln until ctx is cancelled, then stops accepting, lets in-flight requests finish for up
+// to the configured shutdown timeout, and returns.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // decks upload slowly over 3G
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down", "timeout", a.Config.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.Config.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

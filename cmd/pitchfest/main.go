@@ -1,0 +1,131 @@
+// Command pitchfest runs the Pitchfest server and its maintenance tasks.
+//
+//	pitchfest [serve]   serve the web app (default)
+//	pitchfest migrate   apply pending database migrations and exit
+//	pitchfest rank      rank a round offline from CSV files, as the web app does
+//	pitchfest version   print the version
+//
+// Configuration comes from PITCHFEST_* environment variables; see the README.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+
+	_ "time/tzdata" // edition time zones (Africa/Kigali) must resolve on minimal images without zoneinfo
+
+	"github.com/pitchfest/pitchfest/app"
+	"github.com/pitchfest/pitchfest/config"
+)
+
+// version is set at build time with -ldflags "-X main.version=…"; otherwise the VCS revision is used.
+var version = ""
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "pitchfest:", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+// usageError marks a mistake in the command line, which exits with status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+const usage = `usage: pitchfest [command]
+
+commands:
+  serve     serve the web app (default)
+  migrate   apply pending database migrations and exit
+  rank      rank a round offline: pitchfest rank --rubric rubric.csv --scores scores.csv
+  version   print the version and exit
+
+Settings come from PITCHFEST_* environment variables (see README.md).`
+
+// run is main without globals: tests call it with their own arguments, environment and output.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "version":
+		fmt.Fprintln(stdout, "pitchfest", versionString())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	case "rank":
+		return runRank(args, stdout, os.Stderr)
+	case "serve", "migrate":
+		if len(args) > 0 {
+			return usageError{fmt.Sprintf("%s takes no arguments, got %q", cmd, args)}
+		}
+	default:
+		return usageError{fmt.Sprintf("unknown command %q\n%s", cmd, usage)}
+	}
+
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := app.NewLogger(cfg, stdout)
+
+	if cmd == "migrate" {
+		st, err := app.OpenStore(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if err := st.Migrate(ctx, log); err != nil {
+			return err
+		}
+		cur, _, err := st.SchemaVersion(ctx)
+		if err != nil {
+			return err
+		}
+		log.Info("schema is up to date", "version", cur, "database", cfg.Database.Redacted())
+		return nil
+	}
+
+	a, err := app.New(ctx, cfg, log, versionString())
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("PITCHFEST_ADDR=%q: %w", cfg.Addr, err)
+	}
+	log.Info("pitchfest listening", "addr", ln.Addr().String(), "url", cfg.BaseURL.String(),
+		"database", cfg.Database.Redacted(), "storage", string(cfg.Storage.Kind), "version", versionString())
+	return a.Serve(ctx, ln)
+}
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "dev-" + s.Value[:12]
+			}
+		}
+	}
+	return "dev"
+}

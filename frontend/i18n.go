@@ -1,0 +1,101 @@
+package frontend
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+)
+
+// Language is one UI language Pitchfest speaks.
+type Language struct {
+	Code string // BCP 47 tag, used in <html lang>, cookies and catalogs
+	Name string // the language's name in itself, as shown in the switcher
+}
+
+// Languages lists the supported UI languages, English first as the fallback.
+var Languages = []Language{
+	{Code: "en", Name: "English"},
+	{Code: "fr", Name: "Français"},
+	{Code: "rw", Name: "Kinyarwanda"},
+}
+
+// I18n translates message ids into the user's language with golang.org/x/text/message, from the catalogs in
+// i18n/*.json (flat maps of id → printf-style format). x/text rather than go-i18n because CLDR has no plural
+// rules for Kinyarwanda and go-i18n refuses to load a catalog for a language without them.
+type I18n struct {
+	printers map[string]*message.Printer
+	matcher  language.Matcher
+	ids      map[string][]string // language code → message ids, for completeness tests
+}
+
+// LoadI18n parses the embedded catalogs.
+func LoadI18n() (*I18n, error) {
+	b := catalog.NewBuilder(catalog.Fallback(language.English))
+	t := &I18n{printers: map[string]*message.Printer{}, ids: map[string][]string{}}
+	tags := make([]language.Tag, 0, len(Languages))
+	for _, l := range Languages {
+		p := path.Join("i18n", l.Code+".json")
+		data, err := fs.ReadFile(files, p)
+		if err != nil {
+			return nil, err
+		}
+		var msgs map[string]string
+		if err := json.Unmarshal(data, &msgs); err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		tag := language.MustParse(l.Code)
+		for id, text := range msgs {
+			if err := b.SetString(tag, id, text); err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", p, id, err)
+			}
+			t.ids[l.Code] = append(t.ids[l.Code], id)
+		}
+		sort.Strings(t.ids[l.Code])
+		t.printers[l.Code] = message.NewPrinter(tag, message.Catalog(b))
+		tags = append(tags, tag)
+	}
+	t.matcher = language.NewMatcher(tags)
+	return t, nil
+}
+
+// MessageIDs returns the ids a language's catalog defines, sorted.
+func (t *I18n) MessageIDs(code string) []string { return t.ids[code] }
+
+// Supported reports whether code is one of Languages.
+func (t *I18n) Supported(code string) bool {
+	_, ok := t.printers[code]
+	return ok
+}
+
+// Match picks the UI language: an explicit choice (the cookie) wins, then the browser's Accept-Language, then
+// English.
+func (t *I18n) Match(choice, acceptLanguage string) string {
+	if t.Supported(choice) {
+		return choice
+	}
+	prefs, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(prefs) == 0 {
+		return "en"
+	}
+	_, idx, conf := t.matcher.Match(prefs...)
+	if conf == language.No {
+		return "en"
+	}
+	return Languages[idx].Code
+}
+
+// T translates id into lang, filling printf verbs (%s, %d, %[2]s…) from args. An unknown id comes back as the
+// id itself, so a gap shows on screen and in tests rather than as an empty string.
+func (t *I18n) T(lang, id string, args ...any) string {
+	p, ok := t.printers[lang]
+	if !ok {
+		p = t.printers["en"]
+	}
+	return p.Sprintf(id, args...)
+}

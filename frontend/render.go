@@ -1,0 +1,92 @@
+package frontend
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"strings"
+)
+
+// Page is what every page template receives. Handlers fill Data with the page's own values; the layout uses
+// the rest.
+type Page struct {
+	Lang     string // current UI language code
+	Title    string // message id of the page title
+	Path     string // current URL path, for the language switcher's links
+	Query    string // current raw query without "lang", kept by the switcher
+	Data     any
+	CSPNonce string
+
+	i18n *I18n
+}
+
+// T translates a message id in the page's language; templates call {{.T "home.title"}}, with printf-style
+// arguments when the message has verbs.
+func (p Page) T(id string, args ...any) string { return p.i18n.T(p.Lang, id, args...) }
+
+// Languages lists the switcher's entries.
+func (p Page) Languages() []Language { return Languages }
+
+// LangURL is the current page in another language: same path and query, plus lang=code, so switching works
+// as a plain link without JavaScript.
+func (p Page) LangURL(code string) string {
+	q := "lang=" + code
+	if p.Query != "" {
+		q = p.Query + "&" + q
+	}
+	return p.Path + "?" + q
+}
+
+// Renderer executes page templates, each parsed together with the shared layout.
+type Renderer struct {
+	pages map[string]*template.Template
+	i18n  *I18n
+}
+
+// NewRenderer parses templates/layout.html and the partials with every templates/pages/*.html. Each page
+// defines a "content" block; parsing pages apart keeps their block names from colliding.
+func NewRenderer(assets *Assets, tr *I18n) (*Renderer, error) {
+	funcs := template.FuncMap{"asset": assets.Path}
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	r := &Renderer{pages: map[string]*template.Template{}, i18n: tr}
+	names, err := fs.Glob(files, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		t, err := template.Must(layout.Clone()).ParseFS(files, n)
+		if err != nil {
+			return nil, err
+		}
+		r.pages[strings.TrimSuffix(strings.TrimPrefix(n, "templates/pages/"), ".html")] = t
+	}
+	return r, nil
+}
+
+// NewPage starts the data of a page in a language.
+func (r *Renderer) NewPage(lang, title string) Page {
+	return Page{Lang: lang, Title: title, i18n: r.i18n}
+}
+
+// Render writes the named page. It renders into a buffer first so a template error yields a clean 500
+// instead of half a page.
+func (r *Renderer) Render(w io.Writer, name string, p Page) error {
+	t, ok := r.pages[name]
+	if !ok {
+		return fmt.Errorf("unknown page %q", name)
+	}
+	if p.i18n == nil {
+		p.i18n = r.i18n
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		return err
+	}
+	_, err := buf.WriteTo(w)
+	return err
+}
