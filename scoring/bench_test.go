@@ -1,0 +1,57 @@
+package scoring
+
+import (
+	"fmt"
+	"testing"
+)
+
+// benchRound is a large round: nApps applications each scored by perApp
+// distinct judges out of a pool of 200, on nCrit criteria scored 1–10.
+func benchRound(tb testing.TB, nApps, perApp, nCrit int) (Rubric, []Score) {
+	tb.Helper()
+	r := newRand(42)
+	rub := Rubric{}
+	for c := range nCrit {
+		rub.Criteria = append(rub.Criteria, Criterion{Name: fmt.Sprintf("criterion-%d", c), Weight: float64(1 + c%3), Min: 1, Max: 10})
+	}
+	const pool = 200
+	scores := make([]Score, 0, nApps*perApp)
+	for a := range nApps {
+		for _, j := range r.Perm(pool)[:perApp] {
+			s := Score{Judge: fmt.Sprintf("judge-%03d", j), Application: fmt.Sprintf("APP-%05d", a), Values: make(map[string]float64, nCrit)}
+			for _, c := range rub.Criteria {
+				s.Values[c.Name] = float64(1 + r.IntN(10))
+			}
+			scores = append(scores, s)
+		}
+	}
+	return rub, scores
+}
+
+// BenchmarkRankZ10000x5x6 is the target: 10,000 applications × 5
+// judges × 6 criteria ranked with z, totals included, in < 50 ms on one core.
+func BenchmarkRankZ10000x5x6(b *testing.B) {
+	rub, scores := benchRound(b, 10000, 5, 6)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Rank(rub, scores, Options{Method: MethodZ}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCompareMethods10000x5 measures the what-if table (three
+// rankings) on the same round, from totals.
+func BenchmarkCompareMethods10000x5(b *testing.B) {
+	rub, scores := benchRound(b, 10000, 5, 6)
+	totals, err := Totals(rub, scores)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := CompareMethods(totals, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,395 @@
+package scoring
+
+import (
+	"cmp"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// maxReportedProblems caps how many problems one file reports: enough to fix
+// a batch of typos in one go, few enough that a wrong file (say, the rubric
+// passed as scores) does not bury the first, most telling message.
+const maxReportedProblems = 20
+
+// RubricHeader and ScoresHeader are the CSV headers the parsers expect
+// (columns may come in any order, names are case-insensitive).
+const (
+	RubricHeader = "criterion,weight,min,max"
+	ScoresHeader = "judge,application,criterion,score"
+)
+
+// problems collects InputErrors for one file, in line order.
+type problems struct {
+	file  string
+	errs  []error
+	extra int
+}
+
+func (p *problems) add(line int, kind error, format string, args ...any) {
+	if len(p.errs) >= maxReportedProblems {
+		p.extra++
+		return
+	}
+	p.errs = append(p.errs, &InputError{File: p.file, Line: line, Kind: kind, Msg: fmt.Sprintf(format, args...)})
+}
+
+// err returns nil, the one problem, or all of them joined one per line in
+// line order, so that every line of the message reads "file:line: what is
+// wrong".
+func (p *problems) err() error {
+	slices.SortStableFunc(p.errs, func(a, b error) int {
+		return cmp.Compare(a.(*InputError).Line, b.(*InputError).Line)
+	})
+	switch {
+	case len(p.errs) == 0:
+		return nil
+	case len(p.errs) == 1 && p.extra == 0:
+		return p.errs[0]
+	}
+	errs := p.errs
+	if p.extra > 0 {
+		errs = append(errs, &InputError{File: p.file, Msg: fmt.Sprintf("%d more problems not shown", p.extra)})
+	}
+	return errors.Join(errs...)
+}
+
+// table reads a CSV file with a known set of columns.
+type table struct {
+	r          *csv.Reader
+	p          *problems
+	want       []string
+	header     string
+	cols       []int // cols[i] is the record position of want[i]
+	width      int
+	headerLine int
+	fields     []string // current row, in want order, trimmed
+	line       int      // current row's line
+	broken     bool     // the CSV itself could not be read to the end
+}
+
+func newTable(r io.Reader, p *problems, header string) *table {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1 // a wrong count gets our own message, with the line
+	cr.ReuseRecord = true
+	want := strings.Split(header, ",")
+	return &table{r: cr, p: p, want: want, header: header, fields: make([]string, len(want))}
+}
+
+// readRecord returns the next record that is not blank (spreadsheets like
+// to end a file with ",,,"), or ok=false at the end or on a fatal error
+// (already reported).
+func (t *table) readRecord() (rec []string, line int, ok bool, fatal error) {
+	for {
+		rec, err := t.r.Read()
+		if err == io.EOF {
+			return nil, 0, false, nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				t.p.add(pe.Line, ErrMalformed, "malformed CSV: %v (column %d)", pe.Err, pe.Column)
+				t.broken = true
+				return nil, 0, false, nil
+			}
+			return nil, 0, false, fmt.Errorf("%s: %w", t.p.file, err)
+		}
+		line, _ = t.r.FieldPos(0)
+		for _, f := range rec {
+			if strings.TrimSpace(f) != "" {
+				return rec, line, true, nil
+			}
+		}
+	}
+}
+
+// readHeader finds the columns. It reports a problem and returns false when
+// the header is missing or wrong, since no row can be read without it.
+func (t *table) readHeader() (bool, error) {
+	rec, line, ok, err := t.readRecord()
+	if err != nil || !ok {
+		if err == nil && len(t.p.errs) == 0 {
+			t.p.add(1, ErrEmpty, "the file is empty: expected the header %q", t.header)
+		}
+		return false, err
+	}
+	t.headerLine = line
+	t.width = len(rec)
+	t.cols = make([]int, len(t.want))
+	for i := range t.cols {
+		t.cols[i] = -1
+	}
+	good := true
+	for pos, f := range rec {
+		if pos == 0 {
+			f = strings.TrimPrefix(f, "\uFEFF") // byte order mark from spreadsheet exports
+		}
+		name := strings.ToLower(strings.TrimSpace(f))
+		if name == "" {
+			continue // an unnamed trailing column from a spreadsheet
+		}
+		i := indexOf(t.want, name)
+		switch {
+		case i < 0:
+			t.p.add(line, ErrMalformed, "unexpected column %q: expected the header %q", strings.TrimSpace(f), t.header)
+			good = false
+		case t.cols[i] >= 0:
+			t.p.add(line, ErrMalformed, "column %q appears twice", name)
+			good = false
+		default:
+			t.cols[i] = pos
+		}
+	}
+	for i, c := range t.cols {
+		if c < 0 {
+			t.p.add(line, ErrMalformed, "missing column %q: expected the header %q", t.want[i], t.header)
+			good = false
+		}
+	}
+	return good, nil
+}
+
+// next loads the next data row into t.fields and t.line. Rows with the wrong
+// number of fields are reported and skipped.
+func (t *table) next() (bool, error) {
+	for {
+		rec, line, ok, err := t.readRecord()
+		if err != nil || !ok {
+			return false, err
+		}
+		if len(rec) != t.width {
+			t.p.add(line, ErrMalformed, "expected %d fields like the header, found %d", t.width, len(rec))
+			continue
+		}
+		for i, c := range t.cols {
+			t.fields[i] = strings.TrimSpace(rec[c])
+		}
+		t.line = line
+		return true, nil
+	}
+}
+
+func indexOf(list []string, s string) int {
+	for i, v := range list {
+		if v == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// parseNumber parses a plain decimal number ("7", "-0.5", "1e2"),
+// returning a message for the person who typed it otherwise. strconv alone
+// would also take "NaN", "Inf" and hexadecimal floats, none of which belong
+// on a score sheet.
+func parseNumber(what, s string) (float64, string) {
+	if s == "" {
+		return 0, fmt.Sprintf("%s is empty", what)
+	}
+	if strings.IndexFunc(s, func(r rune) bool { return !strings.ContainsRune("0123456789.+-eE", r) }) >= 0 {
+		return 0, fmt.Sprintf("%s %q is not a number", what, s)
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, fmt.Sprintf("%s %q is not a number", what, s)
+	}
+	if !finite(v) {
+		return 0, fmt.Sprintf("%s %q is too large", what, s)
+	}
+	return v, ""
+}
+
+// ParseRubricCSV reads a rubric with the header "criterion,weight,min,max",
+// one criterion per row. filename is used only in messages, which read
+// "file:line: what is wrong" so a person can fix the file; up to 20 problems
+// are reported at once, joined one per line. Problems are *InputError
+// values wrapping ErrEmpty, ErrMalformed or ErrInvalidRubric.
+func ParseRubricCSV(r io.Reader, filename string) (Rubric, error) {
+	p := &problems{file: filename}
+	t := newTable(r, p, RubricHeader)
+	ok, err := t.readHeader()
+	if err != nil {
+		return Rubric{}, err
+	}
+	if !ok {
+		return Rubric{}, p.err()
+	}
+	var rub Rubric
+	seen := make(map[string]int) // criterion → line
+	for {
+		more, err := t.next()
+		if err != nil {
+			return Rubric{}, err
+		}
+		if !more {
+			break
+		}
+		name, line := t.fields[0], t.line
+		if name == "" {
+			p.add(line, ErrMalformed, "the criterion has no name")
+			continue
+		}
+		if prev, dup := seen[name]; dup {
+			p.add(line, ErrInvalidRubric, "criterion %q is already defined on line %d", name, prev)
+			continue
+		}
+		seen[name] = line
+		c := Criterion{Name: name}
+		bad := false
+		for i, dst := range []*float64{&c.Weight, &c.Min, &c.Max} {
+			v, msg := parseNumber(t.want[i+1], t.fields[i+1])
+			if msg != "" {
+				p.add(line, ErrMalformed, "criterion %q: %s", name, msg)
+				bad = true
+			}
+			*dst = v
+		}
+		if bad {
+			continue
+		}
+		if c.Weight <= 0 {
+			p.add(line, ErrInvalidRubric, "criterion %q: weight %s must be above 0", name, t.fields[1])
+			continue
+		}
+		if c.Min >= c.Max {
+			p.add(line, ErrInvalidRubric, "criterion %q: min %s must be below max %s", name, t.fields[2], t.fields[3])
+			continue
+		}
+		rub.Criteria = append(rub.Criteria, c)
+	}
+	if err := p.err(); err != nil {
+		return Rubric{}, err
+	}
+	if len(rub.Criteria) == 0 {
+		return Rubric{}, &InputError{File: filename, Line: t.headerLine, Kind: ErrEmpty, Msg: "no criteria below the header"}
+	}
+	if err := rub.Validate(); err != nil {
+		var ie *InputError
+		if errors.As(err, &ie) {
+			ie.File = filename
+		}
+		return Rubric{}, err
+	}
+	return rub, nil
+}
+
+// ParseScoresCSV reads scores with the header
+// "judge,application,criterion,score", one value per row, and groups them
+// into one Score per judge and application. It checks every value against
+// the rubric here, where the line is known, so that a person fixing a paper
+// round's spreadsheet is told "scores.csv:12: ..." rather than a judge's
+// name. It reports an unknown criterion, a value out of range or not a
+// number, a judge scoring the same criterion of an application twice, and a
+// judge leaving a criterion out (at the line of that judge's first row for
+// the application, unless one of those rows named an unknown criterion,
+// which is then the likelier cause). Up to 20 problems are reported at once, joined one per
+// line; they are *InputError values wrapping ErrEmpty, ErrMalformed,
+// ErrUnknownCriterion, ErrOutOfRange, ErrDuplicateScore or
+// ErrMissingCriterion. An invalid rubric is returned as Rubric.Validate
+// reports it.
+func ParseScoresCSV(r io.Reader, filename string, rubric Rubric) ([]Score, error) {
+	cr, err := compileRubric(rubric)
+	if err != nil {
+		return nil, err
+	}
+	p := &problems{file: filename}
+	t := newTable(r, p, ScoresHeader)
+	ok, err := t.readHeader()
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, p.err()
+	}
+	type key struct{ judge, app string }
+	groups := make(map[key]int)
+	// A misspelt criterion also leaves the right one missing; reporting
+	// both would bury the cause, so such groups skip the missing check.
+	misspelt := make(map[key]bool)
+	var scores []Score
+	var firstLine []int
+	var lines [][]int // lines[g][c]: where criterion c of group g was scored; 0 = not yet
+	rows := 0
+	for {
+		more, err := t.next()
+		if err != nil {
+			return nil, err
+		}
+		if !more {
+			break
+		}
+		rows++
+		judge, app, crit, line := t.fields[0], t.fields[1], t.fields[2], t.line
+		switch {
+		case judge == "":
+			p.add(line, ErrMalformed, "the judge is empty")
+			continue
+		case app == "":
+			p.add(line, ErrMalformed, "the application is empty")
+			continue
+		case crit == "":
+			p.add(line, ErrMalformed, "the criterion is empty")
+			continue
+		}
+		c, known := cr.index[crit]
+		if !known {
+			misspelt[key{judge, app}] = true
+			p.add(line, ErrUnknownCriterion, "unknown criterion %q: the rubric has %s", crit, quoteList(cr.names))
+			continue
+		}
+		k := key{judge, app}
+		g, found := groups[k]
+		if !found {
+			g = len(scores)
+			groups[k] = g
+			scores = append(scores, Score{Judge: judge, Application: app, Values: make(map[string]float64, len(cr.names))})
+			firstLine = append(firstLine, line)
+			lines = append(lines, make([]int, len(cr.names)))
+		}
+		if prev := lines[g][c]; prev != 0 {
+			p.add(line, ErrDuplicateScore, "judge %q already scored criterion %q of application %q on line %d", judge, crit, app, prev)
+			continue
+		}
+		lines[g][c] = line
+		v, msg := parseNumber("score", t.fields[3])
+		if msg != "" {
+			p.add(line, ErrMalformed, "%s", msg)
+			continue
+		}
+		if !cr.inRange(c, v) {
+			p.add(line, ErrOutOfRange, "score %s for criterion %q is outside its scale of %v to %v",
+				t.fields[3], crit, cr.mins[c], cr.maxs[c])
+			continue
+		}
+		scores[g].Values[crit] = v
+	}
+	for g, s := range scores {
+		if t.broken {
+			break // the rows after the damage were never read
+		}
+		if misspelt[key{s.Judge, s.Application}] {
+			continue
+		}
+		var missing []string
+		for c, name := range cr.names {
+			if lines[g][c] == 0 {
+				missing = append(missing, name)
+			}
+		}
+		if len(missing) > 0 {
+			p.add(firstLine[g], ErrMissingCriterion, "judge %q gave application %q no score for criterion %s",
+				s.Judge, s.Application, quoteList(missing))
+		}
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	if rows == 0 {
+		return nil, &InputError{File: filename, Line: t.headerLine, Kind: ErrEmpty, Msg: "no scores below the header"}
+	}
+	return scores, nil
+}
