@@ -169,7 +169,17 @@ func migrationsFS(d Dialect) (fs.FS, error) {
 // have transactional DDL), so one that fails leaves the schema as it was before it. On PostgreSQL a session
 // advisory lock makes concurrent starts of several processes apply each migration exactly once.
 func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
-	p, err := s.migrator(log)
+	fsys, err := migrationsFS(s.dialect)
+	if err != nil {
+		return err
+	}
+	return s.MigrateFrom(ctx, fsys, log)
+}
+
+// MigrateFrom applies the goose SQL migrations in fsys; Migrate uses the embedded ones. Tests use it to prove
+// that a failing migration leaves the schema untouched.
+func (s *Store) MigrateFrom(ctx context.Context, fsys fs.FS, log *slog.Logger) error {
+	p, err := s.migrator(fsys, log)
 	if err != nil {
 		return err
 	}
@@ -187,18 +197,18 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 
 // SchemaVersion reports the newest applied migration and the newest one this binary knows.
 func (s *Store) SchemaVersion(ctx context.Context) (current, latest int64, err error) {
-	p, err := s.migrator(slog.New(slog.DiscardHandler))
+	fsys, err := migrationsFS(s.dialect)
+	if err != nil {
+		return 0, 0, err
+	}
+	p, err := s.migrator(fsys, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return 0, 0, err
 	}
 	return p.GetVersions(ctx)
 }
 
-func (s *Store) migrator(log *slog.Logger) (*goose.Provider, error) {
-	fsys, err := migrationsFS(s.dialect)
-	if err != nil {
-		return nil, err
-	}
+func (s *Store) migrator(fsys fs.FS, log *slog.Logger) (*goose.Provider, error) {
 	db, err := s.SQL()
 	if err != nil {
 		return nil, err

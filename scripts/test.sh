@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# make test: vet, staticcheck, and the whole suite twice (SQLite, then PostgreSQL), with the S3 contract and the
+# browser tests running against real servers. Starts whatever is missing and stops everything it started, also
+# on failure. Tools are cached under .cache/ (gitignored) so reruns are fast.
+set -Eeuo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+CACHE=$ROOT/.cache
+BIN=$CACHE/bin
+mkdir -p "$BIN"
+export PATH="$BIN:$PATH"
+
+STATICCHECK_VERSION=v0.8.2
+VERSITYGW_VERSION=v1.8.0
+
+RUN=$(mktemp -d /tmp/pitchfest-test.XXXXXX)
+chmod 755 "$RUN"
+PG_STARTED="" PG_DB_CREATED="" VGW_PID=""
+
+log() { printf '\n== %s\n' "$*"; }
+die() { printf 'make test: %s\n' "$*" >&2; exit 1; }
+
+cleanup() {
+  local rc=$?
+  set +e
+  [ -n "$VGW_PID" ] && kill "$VGW_PID" 2>/dev/null && wait "$VGW_PID" 2>/dev/null
+  if [ -n "$PG_DB_CREATED" ]; then
+    psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS $PG_DB_CREATED WITH (FORCE)" >/dev/null 2>&1
+  fi
+  if [ -n "$PG_STARTED" ]; then
+    as_pg "$PG_BIN/pg_ctl" -D "$RUN/pg/data" -m immediate -w stop >/dev/null 2>&1
+  fi
+  rm -rf "$RUN"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+is_root() { [ "$(id -u)" = 0 ]; }
+as_pg() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
+apt_install() {
+  is_root || die "$1 is missing and installing it needs root: apt-get install -y $*"
+  log "installing $* from Debian packages"
+  if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq >/dev/null; APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+free_port() { # a port nothing listens on
+  local p
+  while :; do
+    p=$(( 20000 + RANDOM % 30000 ))
+    (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo "$p"; return; }
+  done
+}
+wait_port() { # wait_port PORT WHAT
+  for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.2; done
+  die "$2 did not start listening on port $1"
+}
+
+# --- tools -------------------------------------------------------------------------------------------------
+go_tool() { # go_tool NAME MODULE@VERSION
+  local stamp="$BIN/.$1-${2##*@}"
+  if [ ! -x "$BIN/$1" ] || [ ! -e "$stamp" ]; then
+    log "installing $1 ${2##*@} (cached in .cache/bin)"
+    GOBIN="$BIN" go install "$2"
+    touch "$stamp"
+  fi
+}
+go_tool staticcheck honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION
+go_tool versitygw github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION
+
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$CHROMIUM" ]; then apt_install chromium; CHROMIUM=$(command -v chromium); fi
+
+# --- PostgreSQL: the running server if one answers on 127.0.0.1:5432, else a throwaway cluster ------------------
+command -v psql >/dev/null || apt_install postgresql-client
+if psql "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable&connect_timeout=3" -qAtc 'select 1' >/dev/null 2>&1; then
+  PG_BASE="postgres://postgres@127.0.0.1:5432"
+  log "using the PostgreSQL server on 127.0.0.1:5432"
+else
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$PG_BIN" ]; then apt_install postgresql; PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); fi
+  PG_PORT=$(free_port)
+  log "starting a throwaway PostgreSQL ($PG_BIN) on port $PG_PORT"
+  mkdir -p "$RUN/pg"
+  is_root && chown postgres "$RUN/pg"
+  as_pg "$PG_BIN/initdb" -D "$RUN/pg/data" -U postgres --auth=trust -E UTF8 >/dev/null
+  as_pg "$PG_BIN/pg_ctl" -D "$RUN/pg/data" -l "$RUN/pg/log" -w \
+    -o "-p $PG_PORT -k $RUN/pg -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+  PG_STARTED=1
+  PG_BASE="postgres://postgres@127.0.0.1:$PG_PORT"
+fi
+PG_ADMIN="$PG_BASE/postgres?sslmode=disable"
+PG_DB_CREATED="pitchfest_test_$$"
+psql "$PG_ADMIN" -qc "CREATE DATABASE $PG_DB_CREATED" >/dev/null
+PG_TEST_DSN="$PG_BASE/$PG_DB_CREATED?sslmode=disable"
+
+# --- S3: versitygw with its posix backend in a temp dir ---------------------------------------------------------
+S3_PORT=$(free_port)
+S3_KEY="pitchfest-test"
+S3_SECRET="$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+mkdir -p "$RUN/s3"
+log "starting versitygw on port $S3_PORT"
+versitygw --access "$S3_KEY" --secret "$S3_SECRET" --port "127.0.0.1:$S3_PORT" posix "$RUN/s3" >"$RUN/versitygw.log" 2>&1 &
+VGW_PID=$!
+wait_port "$S3_PORT" versitygw
+
+export PITCHFEST_TEST_S3_ENDPOINT="http://127.0.0.1:$S3_PORT"
+export PITCHFEST_TEST_S3_ACCESS_KEY="$S3_KEY"
+export PITCHFEST_TEST_S3_SECRET_KEY="$S3_SECRET"
+export PITCHFEST_TEST_CHROMIUM="$CHROMIUM"
+# Inside make test every service is present, so a test that would skip for lack of one fails instead.
+export CI="${CI:-1}"
+
+# --- checks -------------------------------------------------------------------------------------------------
+log "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*'))
+[ -z "$unformatted" ] || die "gofmt would change: $unformatted"
+log "go vet"
+go vet ./...
+log "staticcheck"
+staticcheck ./...
+
+log "go test on SQLite (S3 and Chromium included)"
+go test -count=1 -timeout 15m ./...
+
+log "go test on PostgreSQL"
+PITCHFEST_TEST_POSTGRES="$PG_TEST_DSN" go test -count=1 -timeout 15m ./...
+
+log "all checks passed on SQLite and PostgreSQL, with S3 (versitygw) and Chromium"
