@@ -163,3 +163,15 @@ func TestEveryVariableLoadReadsIsDocumented(t *testing.T) {
 		}
 	}
 }
+
+func TestTheREADMEDocumentsEveryVariable(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range config.Vars {
+		if !strings.Contains(string(readme), "| `"+v.Name+"`") {
+			t.Errorf("README.md's settings table lacks %s", v.Name)
+		}
+	}
+}
