@@ -4,6 +4,7 @@
 //	pitchfest migrate   apply pending database migrations and exit
 //	pitchfest rank      rank a round offline from CSV files, as the web app does
 //	pitchfest version   print the version
+//	pitchfest healthcheck   probe this host's /readyz (container health checks)
 //
 // Configuration comes from PITCHFEST_* environment variables; see the README.
 package main
@@ -52,7 +53,8 @@ commands:
   serve     serve the web app (default)
   migrate   apply pending database migrations and exit
   rank      rank a round offline: pitchfest rank --rubric rubric.csv --scores scores.csv
-  version   print the version and exit
+  version       print the version and exit
+  healthcheck   exit 0 if this server's /readyz answers 200 (for container health checks)
 
 Settings come from PITCHFEST_* environment variables (see README.md).`
 
@@ -71,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return nil
 	case "rank":
 		return runRank(args, stdout, os.Stderr)
+	case "healthcheck":
+		return runHealthcheck(args, getenv, stdout)
 	case "serve", "migrate":
 		if len(args) > 0 {
 			return usageError{fmt.Sprintf("%s takes no arguments, got %q", cmd, args)}
