@@ -89,7 +89,7 @@ func Open(ctx context.Context, kind, dsn string) (*Store, error) {
 		Logger:                 logger.Discard,
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
+		NowFunc:                func() time.Time { return DBTime(time.Now()) },
 	})
 	if err != nil {
 		sqlDB.Close()
@@ -104,6 +104,11 @@ func Open(ctx context.Context, kind, dsn string) (*Store, error) {
 	}
 	return s, nil
 }
+
+// DBTime is how every time is stored and compared: UTC, whole seconds. SQLite keeps times as RFC 3339 text,
+// which sorts chronologically only when every value has the same shape; fractional seconds would break
+// comparisons such as expires_at > now, so they are dropped on both engines alike.
+func DBTime(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
 
 // NewStore wraps an already open GORM handle; tests use it to share one connection set-up.
 func NewStore(db *gorm.DB, dialect Dialect) *Store { return &Store{db: db, dialect: dialect} }
