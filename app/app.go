@@ -17,6 +17,7 @@ import (
 	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/handlers"
 	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/storage"
 	"github.com/pitchfest/pitchfest/storage/fs"
 	"github.com/pitchfest/pitchfest/storage/s3"
@@ -29,6 +30,8 @@ type App struct {
 	Store   *models.Store
 	Blobs   storage.Blobs
 	Handler http.Handler
+	// Accounts runs sign-up, sign-in and the rest of identity; commands such as create-admin use it too.
+	Accounts *services.Accounts
 }
 
 // NewLogger builds the process logger: human-readable text by default, JSON for log collectors.
@@ -105,9 +108,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	if err != nil {
 		return nil, err
 	}
+	a.Accounts = &services.Accounts{Store: a.Store, Mail: a.mailer(), Now: time.Now, BaseURL: cfg.BaseURL, Log: log}
 	d := handlers.Deps{
 		Log: log, Store: a.Store, Blobs: a.Blobs, BaseURL: cfg.BaseURL, Version: version,
-		Assets: assets, I18n: tr, Renderer: rd,
+		Assets: assets, I18n: tr, Renderer: rd, Accounts: a.Accounts,
 	}
 	if f, ok := a.Blobs.(*fs.Store); ok {
 		d.BlobLinks = f.Handler()

@@ -64,11 +64,16 @@ func TestEveryPageRendersInEveryLanguageWithoutRawMessageIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pages := map[string]string{"home": "home.page", "error": "error.notfound"}
+	pages := map[string]string{"home": "home.page", "error": "error.title"}
 	for _, l := range frontend.Languages {
 		for name, title := range pages {
 			p := r.NewPage(l.Code, title)
 			p.Path = "/"
+			p.Data = struct {
+				Status             int
+				Message, RequestID string
+				Fields             map[string]string
+			}{404, "x", "id", map[string]string{"email": "bad"}}
 			var buf bytes.Buffer
 			if err := r.Render(&buf, name, p); err != nil {
 				t.Fatalf("%s/%s: %v", l.Code, name, err)

@@ -2,11 +2,16 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/go-playground/validator/v10"
 
 	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
 )
 
 // apiError is the one JSON error shape of the API.
@@ -16,22 +21,33 @@ type apiError struct {
 	RequestID string            `json:"request_id,omitempty"`
 }
 
-// fail maps a domain error to a status and answers in the client's format. Unknown errors are logged with the
-// request id and shown only as a generic message with that id: causes never reach the wire.
+// fail maps an error to a status and answers in the client's format and language. Unknown errors are logged
+// with the request id and shown only as a generic message with that id: causes never reach the wire.
 func (s *Server) fail(c *gin.Context, err error) {
 	var ve *models.ValidationError
+	var locked *services.ErrLocked
 	switch {
 	case errors.As(err, &ve):
-		s.problem(c, http.StatusUnprocessableEntity, "Some fields need attention.", ve.Fields)
+		fields := make(map[string]string, len(ve.Fields))
+		for k, id := range ve.Fields {
+			fields[k] = s.tr(c, id)
+		}
+		s.problem(c, http.StatusUnprocessableEntity, s.tr(c, "error.validation"), fields)
+	case errors.As(err, &locked):
+		wait := max(time.Until(locked.Until), time.Second)
+		c.Header("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))
+		s.problem(c, http.StatusTooManyRequests, s.tr(c, "auth.locked", int(math.Ceil(wait.Minutes()))), nil)
+	case errors.Is(err, services.ErrBadCredentials):
+		s.problem(c, http.StatusUnauthorized, s.tr(c, "auth.bad_credentials"), nil)
 	case errors.Is(err, models.ErrNotFound):
-		s.problem(c, http.StatusNotFound, "Not found.", nil)
+		s.problem(c, http.StatusNotFound, s.tr(c, "error.notfound"), nil)
 	case errors.Is(err, models.ErrForbidden):
-		s.problem(c, http.StatusForbidden, "You are not allowed to do this.", nil)
+		s.problem(c, http.StatusForbidden, s.tr(c, "error.forbidden"), nil)
 	case errors.Is(err, models.ErrConflict):
-		s.problem(c, http.StatusConflict, "This clashes with the current state; reload and try again.", nil)
+		s.problem(c, http.StatusConflict, s.tr(c, "error.conflict"), nil)
 	default:
 		s.Log.ErrorContext(c.Request.Context(), "request failed", "request_id", c.GetString(ctxRequestID), "err", err)
-		s.problem(c, http.StatusInternalServerError, "Something went wrong on our side.", nil)
+		s.problem(c, http.StatusInternalServerError, s.tr(c, "error.internal"), nil)
 	}
 }
 
@@ -41,16 +57,43 @@ func (s *Server) problem(c *gin.Context, status int, msg string, fields map[stri
 		c.AbortWithStatusJSON(status, apiError{Error: msg, Fields: fields, RequestID: c.GetString(ctxRequestID)})
 		return
 	}
-	title := "error.internal"
-	var ref any = c.GetString(ctxRequestID)
-	if status == http.StatusNotFound {
-		title, ref = "error.notfound", nil
-	}
-	p := s.Renderer.NewPage(lang(c), title)
-	p.Path = c.Request.URL.Path
-	p.Data = ref
+	p := s.page(c, "error.title")
+	p.Data = errorPage{Status: status, Message: msg, RequestID: c.GetString(ctxRequestID), Fields: fields}
 	s.render(c, status, "error", p)
 	c.Abort()
+}
+
+// errorPage is what the error template shows.
+type errorPage struct {
+	Status    int
+	Message   string
+	RequestID string
+	Fields    map[string]string
+}
+
+// bindJSON decodes a JSON body into req and validates its `binding` tags. It answers 400 for a body that is
+// not JSON of the right shape and 422 naming each invalid field, and reports whether the handler may go on.
+func (s *Server) bindJSON(c *gin.Context, req any) bool {
+	err := c.ShouldBindJSON(req)
+	if err == nil {
+		return true
+	}
+	var verrs validator.ValidationErrors
+	if errors.As(err, &verrs) {
+		fields := map[string]string{}
+		for _, fe := range verrs {
+			fields[fe.Field()] = s.tr(c, "field."+fe.Tag(), fe.Param())
+		}
+		s.problem(c, http.StatusUnprocessableEntity, s.tr(c, "error.validation"), fields)
+		return false
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		s.problem(c, http.StatusRequestEntityTooLarge, s.tr(c, "error.too_large"), nil)
+		return false
+	}
+	s.problem(c, http.StatusBadRequest, s.tr(c, "error.bad_json"), nil)
+	return false
 }
 
 // render writes a page; a template failure is logged and becomes a bare 500.
@@ -63,6 +106,7 @@ func (s *Server) render(c *gin.Context, status int, name string, p Page) {
 	}
 	c.Status(status)
 	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Header("Cache-Control", "no-store")
 	if err := s.Renderer.Render(c.Writer, name, p); err != nil {
 		s.Log.ErrorContext(c.Request.Context(), "render failed", "page", name, "request_id", c.GetString(ctxRequestID), "err", err)
 		if !c.Writer.Written() {

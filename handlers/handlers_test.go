@@ -148,7 +148,7 @@ func TestStaticAssetsAreHashedCachedAndCompressed(t *testing.T) {
 func TestErrorsAnswerInTheClientsFormat(t *testing.T) {
 	srv := testutil.StartServer(t)
 	res, body := get(t, srv.URL+"/no/such/page", "Accept-Language", "fr")
-	if res.StatusCode != 404 || !strings.Contains(body, "Page introuvable") || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+	if res.StatusCode != 404 || !strings.Contains(body, "Nous n&#39;avons pas trouvé") || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("page 404: %d %s", res.StatusCode, body)
 	}
 	res, body = get(t, srv.URL+"/api/v1/nothing")

@@ -7,12 +7,16 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/gin-gonic/gin/binding"
+	"github.com/go-playground/validator/v10"
 
 	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/storage"
 )
 
@@ -26,6 +30,7 @@ type Deps struct {
 	Assets   *frontend.Assets
 	I18n     *frontend.I18n
 	Renderer *frontend.Renderer
+	Accounts *services.Accounts
 	// BlobLinks serves signed download links when the blob store has no URLs of its own (local disk); nil for S3.
 	BlobLinks http.Handler
 }
@@ -36,10 +41,44 @@ type Server struct {
 	secureCookies bool
 }
 
+// Handler is the whole HTTP surface of a process.
+type Handler struct {
+	http.Handler
+	engine *gin.Engine
+}
+
+// Route is one method and path the router answers.
+type Route struct{ Method, Path string }
+
+// Routes lists every registered route; the authorization matrix test requires a row for each.
+func (h *Handler) Routes() []Route {
+	var out []Route
+	for _, r := range h.engine.Routes() {
+		out = append(out, Route{r.Method, r.Path})
+	}
+	return out
+}
+
+// maxJSONBody bounds API request bodies; uploads have their own, larger limits on their own routes.
+const maxJSONBody = 1 << 20
+
+func init() {
+	// Validation errors name fields as clients spell them (the json tag), not as Go does.
+	if v, ok := binding.Validator.Engine().(*validator.Validate); ok {
+		v.RegisterTagNameFunc(func(f reflect.StructField) string {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" || name == "-" {
+				return f.Name
+			}
+			return name
+		})
+	}
+}
+
 // New builds the router. The returned handler is wrapped in Go's cross-origin protection, which refuses every
 // state-changing request a browser marks as cross-site (Sec-Fetch-Site / Origin), for pages and htmx alike,
 // with no token to thread through forms.
-func New(d Deps) http.Handler {
+func New(d Deps) *Handler {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{Deps: d, secureCookies: d.BaseURL != nil && d.BaseURL.Scheme == "https"}
 	r := gin.New()
@@ -47,7 +86,7 @@ func New(d Deps) http.Handler {
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 
-	r.Use(s.requestID, s.accessLog, s.recovery, s.securityHeaders, s.language)
+	r.Use(s.requestID, s.accessLog, s.recovery, s.securityHeaders, s.language, s.limitBody, s.authenticate)
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
@@ -57,10 +96,36 @@ func New(d Deps) http.Handler {
 	}
 	r.GET("/", s.home)
 
+	api := r.Group("/api/v1")
+	api.POST("/auth/signup", s.apiSignUp)
+	api.POST("/auth/signin", s.apiSignIn)
+	api.POST("/auth/verify", s.apiVerify)
+	api.POST("/auth/reset", s.apiRequestReset)
+	api.POST("/auth/reset/confirm", s.apiConfirmReset)
+	api.GET("/invitations/:token", s.apiPeekInvitation)
+	api.POST("/invitations/accept", s.apiAcceptInvitation)
+
+	authed := api.Group("", s.requireUser)
+	authed.POST("/auth/signout", s.requireSession, s.apiSignOut)
+	authed.POST("/auth/verify/resend", s.apiResendVerification)
+	authed.GET("/me", s.apiMe)
+	authed.DELETE("/me", s.requireSession, s.apiDeleteAccount)
+	authed.GET("/me/export", s.apiExport)
+	authed.POST("/me/password", s.requireSession, s.apiChangePassword)
+	authed.GET("/me/sessions", s.apiSessions)
+	authed.DELETE("/me/sessions/:id", s.apiEndSession)
+	authed.GET("/me/tokens", s.apiTokens)
+	authed.POST("/me/tokens", s.requireSession, s.apiCreateToken)
+	authed.DELETE("/me/tokens/:id", s.apiRevokeToken)
+	authed.POST("/invitations", s.apiInvite)
+	authed.GET("/audit", s.apiAudit)
+	authed.POST("/users/:id/disable", s.apiSetDisabled(true))
+	authed.POST("/users/:id/enable", s.apiSetDisabled(false))
+
+	s.pageRoutes(r)
+
 	r.NoRoute(func(c *gin.Context) { s.fail(c, models.ErrNotFound) })
-	r.NoMethod(func(c *gin.Context) {
-		s.problem(c, http.StatusMethodNotAllowed, "This address does not accept "+c.Request.Method+" requests.", nil)
-	})
+	r.NoMethod(func(c *gin.Context) { s.problem(c, http.StatusMethodNotAllowed, s.tr(c, "error.method"), nil) })
 
 	cop := http.NewCrossOriginProtection()
 	if d.BaseURL != nil {
@@ -72,7 +137,15 @@ func New(d Deps) http.Handler {
 		w.WriteHeader(http.StatusForbidden)
 		w.Write([]byte("This request came from another site and was refused. Reload the page and try again.\n"))
 	}))
-	return cop.Handler(r)
+	return &Handler{Handler: cop.Handler(r), engine: r}
+}
+
+// limitBody caps request bodies so no client can make a handler read without end.
+func (s *Server) limitBody(c *gin.Context) {
+	if c.Request.Body != nil && c.Request.Body != http.NoBody {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody)
+	}
+	c.Next()
 }
 
 // wantsJSON reports whether the client is an API client rather than a browser page.

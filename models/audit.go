@@ -70,3 +70,9 @@ func (s *Store) PutSetting(ctx context.Context, key, value string) error {
 		DoUpdates: clause.AssignmentColumns([]string{"value", "updated_at"}),
 	}).Create(&st).Error)
 }
+
+// AuditByActor lists what one user did, newest first, for their personal-data export.
+func (s *Store) AuditByActor(ctx context.Context, actorID int64, limit int) ([]AuditEvent, error) {
+	var out []AuditEvent
+	return out, translate(s.conn(ctx).Where("actor_id = ?", actorID).Order("id DESC").Limit(limit).Find(&out).Error)
+}

@@ -1,0 +1,363 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/policy"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// userJSON is a user as the API shows it.
+type userJSON struct {
+	ID            int64         `json:"id"`
+	Email         string        `json:"email"`
+	Name          string        `json:"name"`
+	Language      string        `json:"language"`
+	Roles         []models.Role `json:"roles"`
+	EmailVerified bool          `json:"email_verified"`
+	CreatedAt     time.Time     `json:"created_at"`
+}
+
+func toUserJSON(u *models.User) userJSON {
+	roles := u.Roles
+	if roles == nil {
+		roles = []models.Role{}
+	}
+	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Language: u.Lang, Roles: roles, EmailVerified: u.Verified(), CreatedAt: u.CreatedAt}
+}
+
+type signUpRequest struct {
+	Email    string `json:"email" binding:"required,max=254"`
+	Name     string `json:"name" binding:"required,max=120"`
+	Password string `json:"password" binding:"required,max=128"`
+	Language string `json:"language" binding:"omitempty,oneof=en fr rw"`
+}
+
+func (s *Server) apiSignUp(c *gin.Context) {
+	var req signUpRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	if req.Language == "" {
+		req.Language = lang(c)
+	}
+	if _, err := s.Accounts.SignUp(c, services.SignUpInput{Email: req.Email, Name: req.Name, Password: req.Password, Lang: req.Language}, meta(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	// The same answer whether or not the address already had an account: the mail tells its owner which.
+	c.JSON(http.StatusAccepted, gin.H{"message": s.tr(c, "signup.check_mail")})
+}
+
+type signInRequest struct {
+	Email    string `json:"email" binding:"required,max=254"`
+	Password string `json:"password" binding:"required,max=128"`
+}
+
+func (s *Server) apiSignIn(c *gin.Context) {
+	var req signInRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	prev, _ := c.Cookie(sessionCookie)
+	u, raw, err := s.Accounts.SignIn(c, req.Email, req.Password, prev, meta(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.setSessionCookie(c, raw)
+	c.JSON(http.StatusOK, toUserJSON(u))
+}
+
+func (s *Server) apiSignOut(c *gin.Context) {
+	if err := s.Accounts.SignOut(c, currentUser(c), c.GetString(ctxSessionRaw), meta(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.clearSessionCookie(c)
+	c.Status(http.StatusNoContent)
+}
+
+type tokenRequest struct {
+	Token string `json:"token" binding:"required,max=200"`
+}
+
+func (s *Server) apiVerify(c *gin.Context) {
+	var req tokenRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	u, err := s.Accounts.VerifyEmail(c, req.Token, meta(c))
+	if err != nil {
+		s.linkFailed(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toUserJSON(u))
+}
+
+// linkFailed answers a bad one-time link with a message that says what to do.
+func (s *Server) linkFailed(c *gin.Context, err error) {
+	if err == models.ErrNotFound {
+		s.problem(c, http.StatusGone, s.tr(c, "auth.link_invalid"), nil)
+		return
+	}
+	s.fail(c, err)
+}
+
+func (s *Server) apiResendVerification(c *gin.Context) {
+	if err := s.Accounts.ResendVerification(c, currentUser(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"message": s.tr(c, "signup.check_mail")})
+}
+
+type resetRequest struct {
+	Email string `json:"email" binding:"required,max=254"`
+}
+
+func (s *Server) apiRequestReset(c *gin.Context) {
+	var req resetRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	if err := s.Accounts.RequestPasswordReset(c, req.Email, meta(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"message": s.tr(c, "reset.check_mail")})
+}
+
+type resetConfirmRequest struct {
+	Token    string `json:"token" binding:"required,max=200"`
+	Password string `json:"password" binding:"required,max=128"`
+}
+
+func (s *Server) apiConfirmReset(c *gin.Context) {
+	var req resetConfirmRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	u, err := s.Accounts.ResetPassword(c, req.Token, req.Password, meta(c))
+	if err != nil {
+		s.linkFailed(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toUserJSON(u))
+}
+
+func (s *Server) apiMe(c *gin.Context) { c.JSON(http.StatusOK, toUserJSON(currentUser(c))) }
+
+type passwordRequest struct {
+	CurrentPassword string `json:"current_password" binding:"required,max=128"`
+	Password        string `json:"password" binding:"required,max=128"`
+}
+
+func (s *Server) apiChangePassword(c *gin.Context) {
+	var req passwordRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	if err := s.Accounts.ChangePassword(c, currentUser(c), req.CurrentPassword, req.Password, c.GetString(ctxSessionRaw), meta(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) apiSessions(c *gin.Context) {
+	ss, err := s.Accounts.Sessions(c, currentUser(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"sessions": services.ViewSessions(ss, c.GetString(ctxSessionHash))})
+}
+
+func (s *Server) apiEndSession(c *gin.Context) {
+	if err := s.Accounts.EndSession(c, currentUser(c), c.Param("id"), meta(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) apiTokens(c *gin.Context) {
+	ts, err := s.Accounts.AccessTokens(c, currentUser(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"tokens": services.ViewTokens(ts)})
+}
+
+type newTokenRequest struct {
+	Name string `json:"name" binding:"required,max=80"`
+}
+
+func (s *Server) apiCreateToken(c *gin.Context) {
+	var req newTokenRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	t, raw, err := s.Accounts.NewAccessToken(c, currentUser(c), req.Name, meta(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"token": raw, "details": services.ViewTokens([]models.AccessToken{*t})[0]})
+}
+
+// pathID reads a numeric path parameter; anything else is a 404, as for a record that does not exist.
+func (s *Server) pathID(c *gin.Context, name string) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(c, models.ErrNotFound)
+		return 0, false
+	}
+	return id, true
+}
+
+func (s *Server) apiRevokeToken(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	if err := s.Accounts.RevokeAccessToken(c, currentUser(c), id, meta(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) apiExport(c *gin.Context) {
+	d, err := s.Accounts.ExportPersonalData(c, currentUser(c), c.GetString(ctxSessionHash))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="pitchfest-my-data.json"`)
+	c.JSON(http.StatusOK, d)
+}
+
+type deleteAccountRequest struct {
+	Password string `json:"password" binding:"required,max=128"`
+}
+
+func (s *Server) apiDeleteAccount(c *gin.Context) {
+	var req deleteAccountRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	if err := s.Accounts.DeleteAccount(c, currentUser(c), req.Password, meta(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.clearSessionCookie(c)
+	c.Status(http.StatusNoContent)
+}
+
+type inviteRequest struct {
+	Email    string      `json:"email" binding:"required,max=254"`
+	Role     models.Role `json:"role" binding:"required,oneof=judge organizer admin"`
+	Language string      `json:"language" binding:"omitempty,oneof=en fr rw"`
+}
+
+func (s *Server) apiInvite(c *gin.Context) {
+	var req inviteRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	if req.Language == "" {
+		req.Language = lang(c)
+	}
+	if err := s.Accounts.Invite(c, currentUser(c), req.Email, req.Role, req.Language, meta(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"message": s.tr(c, "invite.sent")})
+}
+
+func (s *Server) apiPeekInvitation(c *gin.Context) {
+	inv, err := s.Accounts.PeekInvitation(c, c.Param("token"))
+	if err != nil {
+		s.linkFailed(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"email": inv.Email, "role": inv.Role, "account_exists": inv.AccountExists})
+}
+
+type acceptInvitationRequest struct {
+	Token    string `json:"token" binding:"required,max=200"`
+	Name     string `json:"name" binding:"max=120"`
+	Password string `json:"password" binding:"max=128"`
+	Language string `json:"language" binding:"omitempty,oneof=en fr rw"`
+}
+
+func (s *Server) apiAcceptInvitation(c *gin.Context) {
+	var req acceptInvitationRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	if req.Language == "" {
+		req.Language = lang(c)
+	}
+	u, err := s.Accounts.AcceptInvitation(c, req.Token, req.Name, req.Password, req.Language, meta(c))
+	if err != nil {
+		s.linkFailed(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toUserJSON(u))
+}
+
+type auditJSON struct {
+	ID      int64     `json:"id"`
+	At      time.Time `json:"at"`
+	ActorID *int64    `json:"actor_id"`
+	Action  string    `json:"action"`
+	Subject string    `json:"subject"`
+	IP      string    `json:"ip"`
+	Detail  string    `json:"detail"`
+}
+
+func (s *Server) apiAudit(c *gin.Context) {
+	if !policy.CanViewAudit(currentUser(c)) {
+		s.fail(c, models.ErrForbidden)
+		return
+	}
+	before, _ := strconv.ParseInt(c.Query("before"), 10, 64)
+	limit, _ := strconv.Atoi(c.Query("limit"))
+	evs, err := s.Store.AuditPage(c, before, limit)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := make([]auditJSON, len(evs))
+	for i, e := range evs {
+		out[i] = auditJSON{e.ID, e.CreatedAt, e.ActorID, e.Action, e.Subject, e.IP, e.Detail}
+	}
+	resp := gin.H{"events": out}
+	if len(evs) > 0 {
+		resp["next_before"] = evs[len(evs)-1].ID
+	}
+	c.JSON(http.StatusOK, resp)
+}
+
+func (s *Server) apiSetDisabled(disabled bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, ok := s.pathID(c, "id")
+		if !ok {
+			return
+		}
+		if err := s.Accounts.SetDisabled(c, currentUser(c), id, disabled, meta(c)); err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.Status(http.StatusNoContent)
+	}
+}

@@ -1,0 +1,250 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pitchfest/pitchfest/handlers"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+	"github.com/pitchfest/pitchfest/testutil"
+)
+
+// The authorization matrix: every route × every kind of caller × the status they must get. Denials matter as
+// much as grants. A route the router knows but this table lacks fails TestEveryRouteIsInTheMatrix, so each new
+// feature must say here who may use it.
+
+// actor is a kind of caller.
+type actor int
+
+const (
+	anonymous      actor = iota
+	owner                // the applicant who owns the records in the path
+	otherApplicant       // another applicant
+	judge
+	organizer
+	admin
+	numActors
+)
+
+var actorNames = [numActors]string{"anonymous", "applicant-owner", "other applicant", "judge", "organizer", "admin"}
+
+// world is what one matrix row runs against: a user and a session per actor, plus records owned by owner.
+type world struct {
+	srv      *testutil.Server
+	users    [numActors]*models.User
+	sessions [numActors]string
+	// owner's records that paths refer to
+	ownerSessionID string
+	ownerTokenID   int64
+	signinEmail    string
+}
+
+// expect lists the status for each actor in actor order.
+type expect [numActors]int
+
+// row is one route in the matrix, written exactly as the router registers it.
+type row struct {
+	method, path string
+	body         func(w *world) string // JSON body, or nil
+	want         expect
+	id           func(w *world) string // fills :id, when the path has one
+}
+
+func all(status int) expect {
+	var e expect
+	for i := range e {
+		e[i] = status
+	}
+	return e
+}
+
+const (
+	ok        = http.StatusOK
+	created   = http.StatusCreated
+	accepted  = http.StatusAccepted
+	noContent = http.StatusNoContent
+	see       = http.StatusSeeOther
+	unauth    = http.StatusUnauthorized
+	forbidden = http.StatusForbidden
+	notFound  = http.StatusNotFound
+	gone      = http.StatusGone
+	invalid   = http.StatusUnprocessableEntity
+)
+
+func jsonBody(s string) func(*world) string { return func(*world) string { return s } }
+
+// signedIn is the usual pattern: anonymous callers get 401, everyone signed in gets status.
+func signedIn(status int) expect {
+	e := all(status)
+	e[anonymous] = unauth
+	return e
+}
+
+var matrix = []row{
+	{"GET", "/", nil, all(ok), nil},
+	{"GET", "/healthz", nil, all(ok), nil},
+	{"GET", "/readyz", nil, all(ok), nil},
+	{"GET", "/static/:file", nil, all(notFound), nil}, // a hashed name that does not exist
+	{"GET", "/blobs/*key", nil, all(forbidden), nil},  // unsigned link
+
+	{"POST", "/api/v1/auth/signup", jsonBody(`{"email":"new-person@example.rw","name":"New","password":"a long enough passphrase"}`), all(accepted), nil},
+	{"POST", "/api/v1/auth/signin", func(w *world) string {
+		return fmt.Sprintf(`{"email":%q,"password":%q}`, w.signinEmail, matrixPassword)
+	}, all(ok), nil},
+	{"POST", "/api/v1/auth/verify", jsonBody(`{"token":"not-a-real-token"}`), all(gone), nil},
+	{"POST", "/api/v1/auth/reset", jsonBody(`{"email":"someone@example.rw"}`), all(accepted), nil},
+	{"POST", "/api/v1/auth/reset/confirm", jsonBody(`{"token":"nope","password":"a long enough passphrase"}`), all(gone), nil},
+	{"GET", "/api/v1/invitations/:token", nil, all(gone), nil},
+	{"POST", "/api/v1/invitations/accept", jsonBody(`{"token":"nope"}`), all(gone), nil},
+
+	{"POST", "/api/v1/auth/signout", nil, signedIn(noContent), nil},
+	{"POST", "/api/v1/auth/verify/resend", nil, signedIn(accepted), nil},
+	{"GET", "/api/v1/me", nil, signedIn(ok), nil},
+	{"DELETE", "/api/v1/me", jsonBody(`{"password":"` + matrixPassword + `"}`), signedIn(noContent), nil},
+	{"GET", "/api/v1/me/export", nil, signedIn(ok), nil},
+	{"POST", "/api/v1/me/password", jsonBody(`{"current_password":"` + matrixPassword + `","password":"another long passphrase"}`), signedIn(noContent), nil},
+	{"GET", "/api/v1/me/sessions", nil, signedIn(ok), nil},
+	// Only the owner may end the owner's session; for everyone else it does not exist.
+	{"DELETE", "/api/v1/me/sessions/:id", nil, expect{unauth, noContent, notFound, notFound, notFound, notFound}, ownerSession},
+	{"GET", "/api/v1/me/tokens", nil, signedIn(ok), nil},
+	{"POST", "/api/v1/me/tokens", jsonBody(`{"name":"script"}`), signedIn(created), nil},
+	{"DELETE", "/api/v1/me/tokens/:id", nil, expect{unauth, noContent, notFound, notFound, notFound, notFound}, ownerToken},
+	{"POST", "/api/v1/invitations", jsonBody(`{"email":"judge-to-be@example.rw","role":"judge"}`), expect{unauth, forbidden, forbidden, forbidden, accepted, accepted}, nil},
+	{"GET", "/api/v1/audit", nil, expect{unauth, forbidden, forbidden, forbidden, ok, ok}, nil},
+	{"POST", "/api/v1/users/:id/disable", nil, expect{unauth, forbidden, forbidden, forbidden, forbidden, noContent}, anotherUser},
+	{"POST", "/api/v1/users/:id/enable", nil, expect{unauth, forbidden, forbidden, forbidden, forbidden, noContent}, anotherUser},
+}
+
+func ownerSession(w *world) string { return w.ownerSessionID }
+func ownerToken(w *world) string   { return fmt.Sprint(w.ownerTokenID) }
+func anotherUser(w *world) string  { return fmt.Sprint(w.users[otherApplicant].ID) }
+
+const matrixPassword = "matrix passphrase 2026"
+
+var matrixHash = sync.OnceValue(func() string {
+	h, _ := services.HashPassword(matrixPassword)
+	return h
+})
+
+// newWorld creates one user and one session per actor, directly in the store (fast and independent of the
+// sign-in rules under test elsewhere).
+func newWorld(t *testing.T, srv *testutil.Server) *world {
+	t.Helper()
+	ctx := context.Background()
+	st := srv.App.Store
+	w := &world{srv: srv}
+	roles := [numActors][]models.Role{nil, {models.RoleApplicant}, {models.RoleApplicant}, {models.RoleJudge}, {models.RoleOrganizer}, {models.RoleAdmin}}
+	now := time.Now()
+	suffix := testutil.RandomHex(4)
+	for a := owner; a < numActors; a++ {
+		u := &models.User{Email: fmt.Sprintf("%s-%s@example.rw", strings.ReplaceAll(actorNames[a], " ", "-"), suffix), Name: actorNames[a],
+			PasswordHash: matrixHash(), Lang: "en", EmailVerifiedAt: &now}
+		if err := st.CreateUser(ctx, u, roles[a]...); err != nil {
+			t.Fatal(err)
+		}
+		w.users[a] = u
+		w.sessions[a] = newSession(t, st, u.ID)
+	}
+	// A second session of the owner, which other actors will try to end.
+	raw := newSession(t, st, w.users[owner].ID)
+	w.ownerSessionID = services.HashSecret(raw)
+	tok, _, err := srv.App.Accounts.NewAccessToken(ctx, w.users[owner], "matrix", services.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.ownerTokenID = tok.ID
+	w.signinEmail = w.users[owner].Email
+	return w
+}
+
+func newSession(t *testing.T, st *models.Store, userID int64) string {
+	t.Helper()
+	raw := testutil.RandomHex(16)
+	now := time.Now()
+	if err := st.CreateSession(context.Background(), &models.Session{IDHash: services.HashSecret(raw), UserID: userID,
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+// resolve fills the path's parameters with records of this world (or with values that exist nowhere).
+func (w *world) resolve(r row) string {
+	id := "0"
+	if r.id != nil {
+		id = r.id(w)
+	}
+	return strings.NewReplacer(
+		":id", id,
+		":token", "no-such-token",
+		":file", "app.0000000000.css",
+		"*key", "x/y.pdf",
+	).Replace(r.path)
+}
+
+// do sends one request as an actor, the way a browser on our own origin would.
+func (w *world) do(t *testing.T, a actor, method, path, body string) int {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, _ := http.NewRequest(method, w.srv.URL+path, rd)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if a != anonymous {
+		req.AddCookie(&http.Cookie{Name: "pf_session", Value: w.sessions[a]})
+	}
+	res, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	srv := testutil.StartServer(t)
+	for _, r := range matrix {
+		t.Run(r.method+" "+r.path, func(t *testing.T) {
+			for a := anonymous; a < numActors; a++ {
+				w := newWorld(t, srv) // fresh records: some rows change or delete them
+				body := ""
+				if r.body != nil {
+					body = r.body(w)
+				}
+				if got := w.do(t, a, r.method, w.resolve(r), body); got != r.want[a] {
+					t.Errorf("%s: got %d, want %d", actorNames[a], got, r.want[a])
+				}
+			}
+		})
+	}
+}
+
+func TestEveryRouteIsInTheMatrix(t *testing.T) {
+	srv := testutil.StartServer(t)
+	inMatrix := map[handlers.Route]bool{}
+	for _, r := range matrix {
+		inMatrix[handlers.Route{Method: r.method, Path: r.path}] = true
+	}
+	for _, rt := range srv.App.Handler.(*handlers.Handler).Routes() {
+		if !inMatrix[rt] {
+			t.Errorf("route %s %s has no row in the authorization matrix", rt.Method, rt.Path)
+		}
+		delete(inMatrix, rt)
+	}
+	for rt := range inMatrix {
+		t.Errorf("the matrix has a row for %s %s, which the router does not have", rt.Method, rt.Path)
+	}
+}

@@ -1,0 +1,197 @@
+package services
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/policy"
+)
+
+// Invite emails a link that grants role to whoever owns email: organizers invite judges, admins invite
+// organizers (policy.CanInvite). ErrForbidden otherwise.
+func (a *Accounts) Invite(ctx context.Context, actor *models.User, email string, role models.Role, lang string, meta Meta) error {
+	if !role.Valid() || role == models.RoleApplicant {
+		return models.NewValidationError("role", "role.invalid")
+	}
+	if !policy.CanInvite(actor, role) {
+		return models.ErrForbidden
+	}
+	if !validEmail(email) {
+		return models.NewValidationError("email", "email.invalid")
+	}
+	raw, hash := newSecret()
+	now := a.now()
+	return a.Store.Tx(ctx, func(tx *models.Store) error {
+		if err := tx.CreateToken(ctx, &models.OneTimeToken{Hash: hash, Purpose: models.PurposeInvitation, Email: strings.TrimSpace(email),
+			Role: role, CreatedBy: &actor.ID, CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)}); err != nil {
+			return err
+		}
+		if err := a.Mail.QueueTx(ctx, tx, strings.TrimSpace(email), normLang(lang), "invitation", map[string]any{
+			"Inviter": actor.Name, "Role": string(role), "Link": a.link("/invitations/accept", url.Values{"token": {raw}}),
+		}); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, &models.AuditEvent{ActorID: &actor.ID, Action: "invitation.sent", Subject: "email:" + models.NormalizeEmail(email),
+			IP: meta.IP, Detail: string(role)})
+	})
+}
+
+// Invitation describes a pending invitation, for the acceptance page.
+type Invitation struct {
+	Email         string
+	Role          models.Role
+	AccountExists bool
+}
+
+// PeekInvitation tells what an invitation link grants without using it. ErrNotFound when invalid.
+func (a *Accounts) PeekInvitation(ctx context.Context, raw string) (*Invitation, error) {
+	t, err := a.Store.PeekToken(ctx, HashSecret(raw), models.PurposeInvitation, a.now())
+	if err != nil {
+		return nil, models.ErrNotFound
+	}
+	_, uerr := a.Store.UserByEmail(ctx, t.Email)
+	return &Invitation{Email: t.Email, Role: t.Role, AccountExists: uerr == nil}, nil
+}
+
+// AcceptInvitation uses an invitation link. If the invited address has an account, the role is added to it;
+// otherwise an account is created with name and password. The link arrived by mail, so the address counts as
+// verified. ErrNotFound for an unknown, used or expired link.
+func (a *Accounts) AcceptInvitation(ctx context.Context, raw, name, password, lang string, meta Meta) (*models.User, error) {
+	var u *models.User
+	err := a.Store.Tx(ctx, func(tx *models.Store) error {
+		t, err := tx.ConsumeToken(ctx, HashSecret(raw), models.PurposeInvitation, a.now())
+		if err != nil {
+			return models.ErrNotFound
+		}
+		u, err = tx.UserByEmail(ctx, t.Email)
+		switch {
+		case errors.Is(err, models.ErrNotFound):
+			v := models.NewValidationError()
+			checkName(v, name)
+			if p := PasswordProblem(password, t.Email); p != "" {
+				v.Fields["password"] = p
+			}
+			if len(v.Fields) > 0 {
+				return v
+			}
+			hash, err := HashPassword(password)
+			if err != nil {
+				return err
+			}
+			u = &models.User{Email: t.Email, Name: strings.TrimSpace(name), PasswordHash: hash, Lang: normLang(lang)}
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		}
+		if err := tx.AddRole(ctx, u.ID, t.Role, t.CreatedBy); err != nil {
+			return err
+		}
+		if err := tx.MarkEmailVerified(ctx, u.ID, a.now()); err != nil {
+			return err
+		}
+		if err := tx.Audit(ctx, &models.AuditEvent{ActorID: &u.ID, Action: "role.granted", Subject: userSubject(u.ID), IP: meta.IP,
+			Detail: fmt.Sprintf("%s by invitation", t.Role)}); err != nil {
+			return err
+		}
+		u, err = tx.UserByID(ctx, u.ID)
+		return err
+	})
+	return u, err
+}
+
+// CreateAdmin creates (or promotes) the first admin from the command line. The password rules still apply.
+func (a *Accounts) CreateAdmin(ctx context.Context, email, name, password string) (*models.User, error) {
+	if !validEmail(email) {
+		return nil, models.NewValidationError("email", "email.invalid")
+	}
+	var u *models.User
+	err := a.Store.Tx(ctx, func(tx *models.Store) error {
+		existing, err := tx.UserByEmail(ctx, email)
+		if err == nil {
+			u = existing
+			if err := a.setPassword(ctx, tx, u, password, ""); err != nil {
+				return err
+			}
+		} else if errors.Is(err, models.ErrNotFound) {
+			if p := PasswordProblem(password, email); p != "" {
+				return models.NewValidationError("password", p)
+			}
+			hash, err := HashPassword(password)
+			if err != nil {
+				return err
+			}
+			if strings.TrimSpace(name) == "" {
+				name = "Administrator"
+			}
+			u = &models.User{Email: strings.TrimSpace(email), Name: name, PasswordHash: hash, Lang: "en"}
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
+			}
+		} else {
+			return err
+		}
+		if err := tx.AddRole(ctx, u.ID, models.RoleAdmin, nil); err != nil {
+			return err
+		}
+		if err := tx.MarkEmailVerified(ctx, u.ID, a.now()); err != nil {
+			return err
+		}
+		if err := tx.Audit(ctx, &models.AuditEvent{ActorID: &u.ID, Action: "role.granted", Subject: userSubject(u.ID), Detail: "admin by create-admin"}); err != nil {
+			return err
+		}
+		u, err = tx.UserByID(ctx, u.ID)
+		return err
+	})
+	return u, err
+}
+
+// SetupLink returns a one-time link to create the first admin when the database has no users yet (embedded
+// mode's first start), or "" when there are users. A new start issues a new link; older ones stay valid until
+// they expire or one is used.
+func (a *Accounts) SetupLink(ctx context.Context) (string, error) {
+	n, err := a.Store.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return "", err
+	}
+	raw, hash := newSecret()
+	now := a.now()
+	if err := a.Store.CreateToken(ctx, &models.OneTimeToken{Hash: hash, Purpose: models.PurposeSetup, CreatedAt: now, ExpiresAt: now.Add(SetupTTL)}); err != nil {
+		return "", err
+	}
+	return a.link("/setup", url.Values{"token": {raw}}), nil
+}
+
+// CompleteSetup uses a setup link to create the first admin. It refuses once any user exists, so a leaked link
+// cannot mint a second admin later. ErrNotFound for an invalid link.
+func (a *Accounts) CompleteSetup(ctx context.Context, raw, email, name, password string, meta Meta) (*models.User, error) {
+	if n, err := a.Store.CountUsers(ctx); err != nil || n > 0 {
+		if err == nil {
+			err = models.ErrNotFound
+		}
+		return nil, err
+	}
+	if _, err := a.Store.PeekToken(ctx, HashSecret(raw), models.PurposeSetup, a.now()); err != nil {
+		return nil, models.ErrNotFound
+	}
+	v := models.NewValidationError()
+	if !validEmail(email) {
+		v.Fields["email"] = "email.invalid"
+	}
+	checkName(v, name)
+	if p := PasswordProblem(password, email); p != "" {
+		v.Fields["password"] = p
+	}
+	if len(v.Fields) > 0 {
+		return nil, v
+	}
+	if _, err := a.Store.ConsumeToken(ctx, HashSecret(raw), models.PurposeSetup, a.now()); err != nil {
+		return nil, models.ErrNotFound
+	}
+	return a.CreateAdmin(ctx, email, name, password)
+}

@@ -1,0 +1,109 @@
+package services
+
+import (
+	"context"
+	"time"
+
+	"github.com/pitchfest/pitchfest/models"
+)
+
+// PersonalData is everything we hold about one person, for the right of access (Rwanda's law No 058/2021 on
+// personal data, art. 22). Secrets (password hash, token hashes) are described, never included.
+type PersonalData struct {
+	ExportedAt      time.Time        `json:"exported_at"`
+	Email           string           `json:"email"`
+	Name            string           `json:"name"`
+	Language        string           `json:"language"`
+	Roles           []models.Role    `json:"roles"`
+	EmailVerifiedAt *time.Time       `json:"email_verified_at"`
+	CreatedAt       time.Time        `json:"created_at"`
+	HasPassword     bool             `json:"has_password"`
+	Sessions        []SessionView    `json:"sessions"`
+	AccessTokens    []TokenView      `json:"access_tokens"`
+	Activity        []ActivityRecord `json:"activity"`
+}
+
+// SessionView is a session as its owner may see it.
+type SessionView struct {
+	ID         string    `json:"id"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastSeenAt time.Time `json:"last_seen_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
+	IP         string    `json:"ip"`
+	UserAgent  string    `json:"user_agent"`
+	Current    bool      `json:"current"`
+}
+
+// TokenView is an access token as its owner may see it.
+type TokenView struct {
+	ID         int64      `json:"id"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+}
+
+// ActivityRecord is one audit event the person caused.
+type ActivityRecord struct {
+	At     time.Time `json:"at"`
+	Action string    `json:"action"`
+	IP     string    `json:"ip"`
+}
+
+// ViewSessions turns sessions into what their owner sees; currentHash marks the requesting one.
+func ViewSessions(ss []models.Session, currentHash string) []SessionView {
+	out := make([]SessionView, len(ss))
+	for i, s := range ss {
+		out[i] = SessionView{ID: s.IDHash, CreatedAt: s.CreatedAt, LastSeenAt: s.LastSeenAt, ExpiresAt: s.ExpiresAt,
+			IP: s.IP, UserAgent: s.UserAgent, Current: s.IDHash == currentHash}
+	}
+	return out
+}
+
+// ViewTokens turns tokens into what their owner sees.
+func ViewTokens(ts []models.AccessToken) []TokenView {
+	out := make([]TokenView, len(ts))
+	for i, t := range ts {
+		out[i] = TokenView{ID: t.ID, Name: t.Name, Prefix: t.Prefix, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt, RevokedAt: t.RevokedAt}
+	}
+	return out
+}
+
+// ExportPersonalData gathers everything about u.
+func (a *Accounts) ExportPersonalData(ctx context.Context, u *models.User, currentSessionHash string) (*PersonalData, error) {
+	ss, err := a.Store.ListSessions(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := a.Store.ListAccessTokens(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	evs, err := a.Store.AuditByActor(ctx, u.ID, 1000)
+	if err != nil {
+		return nil, err
+	}
+	d := &PersonalData{ExportedAt: a.now(), Email: u.Email, Name: u.Name, Language: u.Lang, Roles: u.Roles,
+		EmailVerifiedAt: u.EmailVerifiedAt, CreatedAt: u.CreatedAt, HasPassword: u.PasswordHash != "",
+		Sessions: ViewSessions(ss, currentSessionHash), AccessTokens: ViewTokens(ts)}
+	for _, e := range evs {
+		d.Activity = append(d.Activity, ActivityRecord{At: e.CreatedAt, Action: e.Action, IP: e.IP})
+	}
+	return d, nil
+}
+
+// DeleteAccount erases the account after the password is confirmed (right to erasure, art. 24). Sessions,
+// tokens and roles go with it; audit events keep only the numeric actor id. Applications are anonymized by
+// the applications workflow when it exists, keeping the counts that statistics need.
+func (a *Accounts) DeleteAccount(ctx context.Context, u *models.User, password string, meta Meta) error {
+	if ok, _ := CheckPassword(password, u.PasswordHash); !ok {
+		return models.NewValidationError("password", "password.wrong")
+	}
+	return a.Store.Tx(ctx, func(tx *models.Store) error {
+		if err := tx.DeleteUser(ctx, u.ID); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, &models.AuditEvent{ActorID: &u.ID, Action: "account.deleted", Subject: userSubject(u.ID), IP: meta.IP})
+	})
+}
