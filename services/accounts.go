@@ -53,7 +53,9 @@ const (
 // ErrLocked is returned by SignIn while an account or address is temporarily locked; Until says when it lifts.
 type ErrLocked struct{ Until time.Time }
 
-func (e *ErrLocked) Error() string { return "too many failed sign-ins; try again after " + e.Until.Format(time.RFC3339) }
+func (e *ErrLocked) Error() string {
+	return "too many failed sign-ins; try again after " + e.Until.Format(time.RFC3339)
+}
 
 // ErrBadCredentials is the one answer to a wrong email or a wrong password, so the reply never tells whether an
 // address has an account.

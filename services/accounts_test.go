@@ -59,7 +59,7 @@ func (mm mailMsg) token(t *testing.T) string {
 
 type clock struct{ t time.Time }
 
-func (c *clock) now() time.Time           { return c.t }
+func (c *clock) now() time.Time          { return c.t }
 func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 type fixture struct {
