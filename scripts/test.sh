@@ -73,7 +73,9 @@ if [ -z "$CHROMIUM" ]; then apt_install chromium; CHROMIUM=$(command -v chromium
 
 # --- PostgreSQL: the running server if one answers on 127.0.0.1:5432, else a throwaway cluster ------------------
 command -v psql >/dev/null || apt_install postgresql-client
-if psql "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable&connect_timeout=3" -qAtc 'select 1' >/dev/null 2>&1; then
+# PITCHFEST_TEST_FRESH_PG=1 forces the throwaway cluster, to check the path a machine without PostgreSQL takes.
+if [ -z "${PITCHFEST_TEST_FRESH_PG:-}" ] &&
+  psql "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable&connect_timeout=3" -qAtc 'select 1' >/dev/null 2>&1; then
   PG_BASE="postgres://postgres@127.0.0.1:5432"
   log "using the PostgreSQL server on 127.0.0.1:5432"
 else
