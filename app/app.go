@@ -32,6 +32,8 @@ type App struct {
 	Handler http.Handler
 	// Accounts runs sign-up, sign-in and the rest of identity; commands such as create-admin use it too.
 	Accounts *services.Accounts
+	// I18n translates messages (commands use it for validation errors).
+	I18n *frontend.I18n
 }
 
 // NewLogger builds the process logger: human-readable text by default, JSON for log collectors.
@@ -104,6 +106,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	if err != nil {
 		return nil, err
 	}
+	a.I18n = tr
 	rd, err := frontend.NewRenderer(assets, tr)
 	if err != nil {
 		return nil, err

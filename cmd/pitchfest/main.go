@@ -2,6 +2,7 @@
 //
 //	pitchfest [serve]   serve the web app (default)
 //	pitchfest migrate   apply pending database migrations and exit
+//	pitchfest create-admin --email …   create the first admin (password on stdin)
 //	pitchfest rank      rank a round offline from CSV files, as the web app does
 //	pitchfest version   print the version
 //	pitchfest healthcheck   probe this host's /readyz (container health checks)
@@ -52,6 +53,7 @@ const usage = `usage: pitchfest [command]
 commands:
   serve     serve the web app (default)
   migrate   apply pending database migrations and exit
+  create-admin  create the first admin: pitchfest create-admin --email ADDRESS (password on stdin)
   rank      rank a round offline: pitchfest rank --rubric rubric.csv --scores scores.csv
   version       print the version and exit
   healthcheck   exit 0 if this server's /readyz answers 200 (for container health checks)
@@ -73,6 +75,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return nil
 	case "rank":
 		return runRank(args, stdout, os.Stderr)
+	case "create-admin":
+		return runCreateAdmin(ctx, args, getenv, os.Stdin, stdout)
 	case "healthcheck":
 		return runHealthcheck(args, getenv, stdout)
 	case "serve", "migrate":
@@ -114,6 +118,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("PITCHFEST_ADDR=%q: %w", cfg.Addr, err)
+	}
+	if cfg.Database.Kind == config.SQLite {
+		// Embedded mode's first start: print a one-time link to create the first admin, so a newcomer needs no
+		// command line. Production creates its admin with create-admin instead.
+		if link, err := a.Accounts.SetupLink(ctx); err != nil {
+			return err
+		} else if link != "" {
+			log.Warn("no accounts yet: open this one-time link to create the first admin", "link", link)
+		}
 	}
 	log.Info("pitchfest listening", "addr", ln.Addr().String(), "url", cfg.BaseURL.String(),
 		"database", cfg.Database.Redacted(), "storage", string(cfg.Storage.Kind), "version", versionString())

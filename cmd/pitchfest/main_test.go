@@ -66,10 +66,15 @@ func TestMigrateThenServeThenShutDownOnSignal(t *testing.T) {
 	lines := bufio.NewScanner(pr)
 	addrRe := regexp.MustCompile(`"addr":"([^"]+)"`)
 	var addr string
+	setupLink := false
 	for addr == "" && lines.Scan() {
 		if m := addrRe.FindStringSubmatch(lines.Text()); m != nil {
 			addr = m[1]
 		}
+		setupLink = setupLink || strings.Contains(lines.Text(), "/setup?token=")
+	}
+	if kind == "sqlite" && !setupLink {
+		t.Error("embedded mode with no accounts did not print a one-time setup link")
 	}
 	if addr == "" {
 		cancel()
@@ -93,5 +98,27 @@ func TestMigrateThenServeThenShutDownOnSignal(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("server did not stop")
+	}
+}
+
+func TestCreateAdminReadsThePasswordFromStdin(t *testing.T) {
+	kind, dsn := testutil.NewDatabaseURL(t)
+	if kind == "sqlite" {
+		dsn = "sqlite://" + dsn
+	}
+	env := map[string]string{"PITCHFEST_DATA_DIR": t.TempDir(), "PITCHFEST_DATABASE_URL": dsn}
+	getenv := func(k string) string { return env[k] }
+	var out bytes.Buffer
+	err := runCreateAdmin(context.Background(), []string{"--email", "root@example.rw"}, getenv, strings.NewReader("password\n"), &out)
+	if err == nil || !strings.Contains(err.Error(), "password") {
+		t.Fatalf("a common password was accepted: %v", err)
+	}
+	err = runCreateAdmin(context.Background(), []string{"--email", "root@example.rw", "--name", "Root"}, getenv,
+		strings.NewReader("umuganda every saturday\n"), &out)
+	if err != nil || !strings.Contains(out.String(), "root@example.rw") {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+	if err := runCreateAdmin(context.Background(), nil, getenv, strings.NewReader(""), &out); err == nil {
+		t.Fatal("no --email was accepted")
 	}
 }
