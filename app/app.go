@@ -13,6 +13,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
 	"github.com/pitchfest/pitchfest/config"
 	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/handlers"
@@ -111,10 +114,17 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	if err != nil {
 		return nil, err
 	}
+	reg := prometheus.NewRegistry()
+	sqlDB, err := a.Store.SQL()
+	if err != nil {
+		return nil, err
+	}
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(sqlDB, "pitchfest"))
 	a.Accounts = &services.Accounts{Store: a.Store, Mail: a.mailer(), Now: time.Now, BaseURL: cfg.BaseURL, Log: log}
 	d := handlers.Deps{
 		Log: log, Store: a.Store, Blobs: a.Blobs, BaseURL: cfg.BaseURL, Version: version,
-		Assets: assets, I18n: tr, Renderer: rd, Accounts: a.Accounts,
+		Assets: assets, I18n: tr, Renderer: rd, Accounts: a.Accounts, Metrics: reg,
 	}
 	if f, ok := a.Blobs.(*fs.Store); ok {
 		d.BlobLinks = f.Handler()

@@ -265,3 +265,26 @@ func TestTheAppServesWithS3Storage(t *testing.T) {
 		t.Fatalf("presigned download: %d %q %v", res.StatusCode, got, res.Header)
 	}
 }
+
+func TestMetricsCountRequestsByRoute(t *testing.T) {
+	srv := testutil.StartServer(t)
+	get(t, srv.URL+"/healthz")
+	get(t, srv.URL+"/api/v1/nothing/42")
+	res, body := get(t, srv.URL+"/metrics")
+	if res.StatusCode != 200 {
+		t.Fatalf("metrics: %d", res.StatusCode)
+	}
+	for _, want := range []string{
+		`pitchfest_http_requests_total{method="GET",route="/healthz",status="200"} 1`,
+		`route="unmatched"`,
+		`pitchfest_http_request_duration_seconds_bucket{method="GET",route="/healthz"`,
+		`go_sql_max_open_connections{db_name="pitchfest"}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if strings.Contains(body, "/api/v1/nothing/42") {
+		t.Error("a raw path became a label: series would grow without bound")
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/binding"
 	"github.com/go-playground/validator/v10"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/models"
@@ -31,6 +32,8 @@ type Deps struct {
 	I18n     *frontend.I18n
 	Renderer *frontend.Renderer
 	Accounts *services.Accounts
+	// Metrics is the process's Prometheus registry; HTTP metrics are added to it and it is served at /metrics.
+	Metrics *prometheus.Registry
 	// BlobLinks serves signed download links when the blob store has no URLs of its own (local disk); nil for S3.
 	BlobLinks http.Handler
 }
@@ -86,10 +89,15 @@ func New(d Deps) *Handler {
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 
+	if d.Metrics == nil {
+		d.Metrics = prometheus.NewRegistry()
+	}
+	r.Use(newHTTPMetrics(d.Metrics).observe)
 	r.Use(s.requestID, s.accessLog, s.recovery, s.securityHeaders, s.language, s.limitBody, s.authenticate)
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
+	r.GET("/metrics", metricsHandler(d.Metrics))
 	r.GET("/static/:file", s.static)
 	if d.BlobLinks != nil {
 		r.GET("/blobs/*key", gin.WrapH(d.BlobLinks))
