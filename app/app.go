@@ -15,10 +15,13 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/riverqueue/river"
 
 	"github.com/pitchfest/pitchfest/config"
 	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/handlers"
+	"github.com/pitchfest/pitchfest/jobs"
+	"github.com/pitchfest/pitchfest/mail"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/storage"
@@ -37,6 +40,8 @@ type App struct {
 	Accounts *services.Accounts
 	// I18n translates messages (commands use it for validation errors).
 	I18n *frontend.I18n
+	// Jobs is the durable background queue (mail and every later duty); Serve starts its workers.
+	Jobs *jobs.Queue
 }
 
 // NewLogger builds the process logger: human-readable text by default, JSON for log collectors.
@@ -98,6 +103,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	if err = a.Store.Migrate(ctx, log); err != nil {
 		return nil, err
 	}
+	if err = jobs.Migrate(ctx, a.Store); err != nil {
+		return nil, err
+	}
+	if a.Jobs, err = NewJobs(ctx, cfg, log, a.Store); err != nil {
+		return nil, err
+	}
 	if a.Blobs, err = OpenBlobs(ctx, cfg); err != nil {
 		return nil, err
 	}
@@ -133,17 +144,42 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	return a, nil
 }
 
-// Close releases the database.
+// NewJobs builds the job queue with every background worker of the process registered: mail through SMTP when
+// PITCHFEST_SMTP_URL is set, else to the outbox in the data directory. River's tables must exist (jobs.Migrate).
+func NewJobs(ctx context.Context, cfg config.Config, log *slog.Logger, st *models.Store) (*jobs.Queue, error) {
+	sender, err := mail.NewSender(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &mail.SendMail{Sender: sender, From: cfg.Mail.From, Log: log})
+	return jobs.New(ctx, st, jobs.Options{Logger: log, Workers: workers})
+}
+
+// Close stops the job workers (letting running jobs finish for up to the shutdown timeout), then releases the
+// database they use.
 func (a *App) Close() error {
+	if a.Jobs != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+		defer cancel()
+		if err := a.Jobs.Stop(ctx); err != nil {
+			a.Log.Warn("stopping background jobs", "err", err)
+		}
+	}
 	if a.Store != nil {
 		return a.Store.Close()
 	}
 	return nil
 }
 
-// Serve answers HTTP on ln until ctx is cancelled, then stops accepting, lets in-flight requests finish for up
-// to the configured shutdown timeout, and returns.
+// Serve starts the job workers and answers HTTP on ln until ctx is cancelled, then stops accepting, lets in-flight
+// requests and then running jobs finish within the configured shutdown timeout, and returns.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	if a.Jobs != nil {
+		if err := a.Jobs.Start(ctx); err != nil {
+			return err
+		}
+	}
 	srv := &http.Server{
 		Handler:           a.Handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -168,6 +204,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	if a.Jobs != nil {
+		if err := a.Jobs.Stop(sctx); err != nil {
+			return fmt.Errorf("shutdown: %w", err)
+		}
 	}
 	return nil
 }

@@ -9,6 +9,8 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -47,6 +49,44 @@ type Config struct {
 
 	Database Database
 	Storage  Storage
+	Mail     Mail
+}
+
+// Mail says where outgoing mail goes and whom it comes from.
+type Mail struct {
+	// From is the sender, PITCHFEST_MAIL_FROM, as "Name <address>" or a bare address.
+	From string
+	// SMTP is the server from PITCHFEST_SMTP_URL(_FILE). Nil in embedded mode: messages are then written to
+	// DataDir/outbox and the log, so a newcomer can follow a verification link without any mail server.
+	SMTP *SMTP
+}
+
+// SMTPSecurity is how the SMTP connection is encrypted.
+type SMTPSecurity string
+
+// SMTP connection security modes, the values of the tls= parameter.
+const (
+	SMTPNoTLS    SMTPSecurity = "none"     // plain text, for a relay on localhost or a test server
+	SMTPStartTLS SMTPSecurity = "starttls" // upgrade with STARTTLS, refusing to continue without it (port 587)
+	SMTPTLS      SMTPSecurity = "tls"      // implicit TLS from the first byte (port 465)
+)
+
+// SMTP is an SMTP submission server and how to log in to it.
+type SMTP struct {
+	Host     string
+	Port     int
+	Username string // empty: no authentication
+	Password string
+	Security SMTPSecurity
+}
+
+// Redacted returns the server as a URL without its password, for logs.
+func (s SMTP) Redacted() string {
+	u := url.URL{Scheme: "smtp", Host: net.JoinHostPort(s.Host, strconv.Itoa(s.Port)), RawQuery: "tls=" + string(s.Security)}
+	if s.Username != "" {
+		u.User = url.UserPassword(s.Username, "xxxxx")
+	}
+	return u.String()
 }
 
 // Database says which database to open.
@@ -91,7 +131,13 @@ var Vars = []Var{
 	{"PITCHFEST_LOG_FORMAT", "text", false, "`text` or `json`."},
 	{"PITCHFEST_LOG_LEVEL", "info", false, "`debug`, `info`, `warn` or `error`."},
 	{"PITCHFEST_SHUTDOWN_TIMEOUT", "15s", false, "How long in-flight requests may finish after SIGINT/SIGTERM."},
+	{"PITCHFEST_SMTP_URL", "(outbox in data dir)", true, "`smtp://user:pass@host:port?tls=starttls` (`tls=none`, `starttls` or `tls`); unset: mail goes to `$PITCHFEST_DATA_DIR/outbox/` and the log."},
+	{"PITCHFEST_MAIL_FROM", DefaultMailFrom, false, "Sender of outgoing mail, `Name <address>`."},
 }
+
+// DefaultMailFrom is the sender when PITCHFEST_MAIL_FROM is unset; fine for the outbox, to be replaced for real
+// delivery, where receiving servers check the sender's domain.
+const DefaultMailFrom = "Pitchfest <no-reply@localhost>"
 
 // Getenv is the shape of os.Getenv; Load takes it so tests can pass a map.
 type Getenv func(string) string
@@ -175,7 +221,73 @@ func Load(getenv Getenv) (Config, error) {
 			return c, errors.New("PITCHFEST_S3_ACCESS_KEY_ID / PITCHFEST_S3_SECRET_ACCESS_KEY: set both or neither")
 		}
 	}
+
+	smtpURL, err := secret(getenv, "PITCHFEST_SMTP_URL")
+	if err != nil {
+		return c, err
+	}
+	if smtpURL != "" {
+		s, err := parseSMTP(smtpURL)
+		if err != nil {
+			return c, fmt.Errorf("PITCHFEST_SMTP_URL: %w", err)
+		}
+		c.Mail.SMTP = &s
+	}
+	c.Mail.From = get("PITCHFEST_MAIL_FROM", DefaultMailFrom)
+	if _, err := mail.ParseAddress(c.Mail.From); err != nil {
+		return c, bad("PITCHFEST_MAIL_FROM", c.Mail.From, "want an address such as Pitchfest <no-reply@pitchfest.example.rw>")
+	}
 	return c, nil
+}
+
+// parseSMTP reads smtp://user:pass@host:port?tls=none|starttls|tls. The port defaults to the one conventional for
+// the security mode. Errors never repeat the URL, which may hold a password.
+func parseSMTP(raw string) (SMTP, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return SMTP{}, errors.New("not a URL, want smtp://user:pass@host:port?tls=starttls")
+	}
+	if u.Scheme != "smtp" {
+		return SMTP{}, fmt.Errorf("scheme %q is not supported, want smtp://user:pass@host:port?tls=starttls", u.Scheme)
+	}
+	s := SMTP{Host: u.Hostname(), Security: SMTPStartTLS}
+	if s.Host == "" {
+		return SMTP{}, errors.New("smtp URL has no host, want smtp://user:pass@host:port?tls=starttls")
+	}
+	q := u.Query()
+	for k := range q {
+		if k != "tls" {
+			return SMTP{}, fmt.Errorf("unknown parameter %q, want only tls=none|starttls|tls", k)
+		}
+	}
+	if v := q.Get("tls"); v != "" {
+		switch SMTPSecurity(v) {
+		case SMTPNoTLS, SMTPStartTLS, SMTPTLS:
+			s.Security = SMTPSecurity(v)
+		default:
+			return SMTP{}, fmt.Errorf("tls=%q, want none, starttls or tls", v)
+		}
+	}
+	switch p := u.Port(); {
+	case p != "":
+		if s.Port, err = strconv.Atoi(p); err != nil || s.Port < 1 || s.Port > 65535 {
+			return SMTP{}, fmt.Errorf("port %q must be a number from 1 to 65535", p)
+		}
+	case s.Security == SMTPTLS:
+		s.Port = 465
+	case s.Security == SMTPStartTLS:
+		s.Port = 587
+	default:
+		s.Port = 25
+	}
+	if u.User != nil {
+		s.Username = u.User.Username()
+		s.Password, _ = u.User.Password()
+		if s.Username == "" || s.Password == "" {
+			return SMTP{}, errors.New("smtp URL has a user but no password (or the reverse), want smtp://user:pass@host")
+		}
+	}
+	return s, nil
 }
 
 // Redacted returns the database URL without its password, for logs.

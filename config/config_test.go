@@ -97,6 +97,16 @@ func TestBadValuesFailWithOneLineNamingTheVariable(t *testing.T) {
 		{"a negative shutdown timeout", "PITCHFEST_SHUTDOWN_TIMEOUT", "-1s"},
 		{"a secret key that is too short", "PITCHFEST_SECRET_KEY", "short"},
 		{"a secret file that does not exist", "PITCHFEST_DATABASE_URL_FILE", "/nonexistent/secret"},
+		{"an SMTP scheme we do not speak", "PITCHFEST_SMTP_URL", "smtps://mail.example.rw"},
+		{"an SMTP URL without a host", "PITCHFEST_SMTP_URL", "smtp://:587"},
+		{"an SMTP tls mode we do not know", "PITCHFEST_SMTP_URL", "smtp://mail.example.rw?tls=ssl"},
+		{"an unknown SMTP parameter", "PITCHFEST_SMTP_URL", "smtp://mail.example.rw?timeout=5s"},
+		{"an SMTP port that is not a number", "PITCHFEST_SMTP_URL", "smtp://mail.example.rw:smtp"},
+		{"an SMTP port out of range", "PITCHFEST_SMTP_URL", "smtp://mail.example.rw:70000"},
+		{"an SMTP user without a password", "PITCHFEST_SMTP_URL", "smtp://postmaster@mail.example.rw"},
+		{"an SMTP URL that does not parse", "PITCHFEST_SMTP_URL", "smtp://user:p%zz@mail.example.rw"},
+		{"an SMTP URL file that does not exist", "PITCHFEST_SMTP_URL_FILE", "/nonexistent/smtp"},
+		{"a sender that is not an address", "PITCHFEST_MAIL_FROM", "Pitchfest"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -173,5 +183,69 @@ func TestTheREADMEDocumentsEveryVariable(t *testing.T) {
 		if !strings.Contains(string(readme), "| `"+v.Name+"`") {
 			t.Errorf("README.md's settings table lacks %s", v.Name)
 		}
+	}
+}
+
+func TestMailGoesToTheOutboxUnlessAnSMTPServerIsSet(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Mail.SMTP != nil || c.Mail.From != config.DefaultMailFrom {
+		t.Fatalf("mail = %+v, want the outbox and the default sender", c.Mail)
+	}
+}
+
+func TestSMTPSettingsAreParsed(t *testing.T) {
+	secretFile := filepath.Join(t.TempDir(), "smtp")
+	os.WriteFile(secretFile, []byte("smtp://apikey:s%40cret@smtp.example.rw?tls=tls\n"), 0o600)
+	cases := []struct {
+		name string
+		env  map[string]string
+		want config.SMTP
+	}{
+		{"STARTTLS on the submission port by default", map[string]string{"PITCHFEST_SMTP_URL": "smtp://mail.example.rw"},
+			config.SMTP{Host: "mail.example.rw", Port: 587, Security: config.SMTPStartTLS}},
+		{"implicit TLS on port 465 with credentials read from a file", map[string]string{"PITCHFEST_SMTP_URL_FILE": secretFile},
+			config.SMTP{Host: "smtp.example.rw", Port: 465, Username: "apikey", Password: "s@cret", Security: config.SMTPTLS}},
+		{"plain text on an explicit port", map[string]string{"PITCHFEST_SMTP_URL": "smtp://127.0.0.1:1025?tls=none"},
+			config.SMTP{Host: "127.0.0.1", Port: 1025, Security: config.SMTPNoTLS}},
+		{"plain text on port 25 by default", map[string]string{"PITCHFEST_SMTP_URL": "smtp://relay?tls=none"},
+			config.SMTP{Host: "relay", Port: 25, Security: config.SMTPNoTLS}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := config.Load(env(tc.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Mail.SMTP == nil || *c.Mail.SMTP != tc.want {
+				t.Fatalf("smtp = %+v, want %+v", c.Mail.SMTP, tc.want)
+			}
+		})
+	}
+}
+
+func TestSMTPErrorsAndLogsNeverShowThePassword(t *testing.T) {
+	_, err := config.Load(env(map[string]string{"PITCHFEST_SMTP_URL": "smtp://user:hunter2@mail.example.rw?tls=maybe"}))
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("err = %v", err)
+	}
+	c, err := config.Load(env(map[string]string{"PITCHFEST_SMTP_URL": "smtp://user:hunter2@mail.example.rw"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Mail.SMTP.Redacted(); strings.Contains(r, "hunter2") || !strings.Contains(r, "mail.example.rw:587") {
+		t.Errorf("Redacted = %s", r)
+	}
+}
+
+func TestTheSenderCanBeSet(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"PITCHFEST_MAIL_FROM": "Pitchfest Rwanda <hello@pitchfest.example.rw>"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Mail.From != "Pitchfest Rwanda <hello@pitchfest.example.rw>" {
+		t.Errorf("from = %q", c.Mail.From)
 	}
 }

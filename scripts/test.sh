@@ -12,10 +12,11 @@ export PATH="$BIN:$PATH"
 
 STATICCHECK_VERSION=v0.8.2
 VERSITYGW_VERSION=v1.8.0
+MAILPIT_VERSION=v1.33.1
 
 RUN=$(mktemp -d /tmp/pitchfest-test.XXXXXX)
 chmod 755 "$RUN"
-PG_STARTED="" PG_DB_CREATED="" VGW_PID=""
+PG_STARTED="" PG_DB_CREATED="" VGW_PID="" MAILPIT_PID=""
 
 log() { printf '\n== %s\n' "$*"; }
 die() { printf 'make test: %s\n' "$*" >&2; exit 1; }
@@ -24,6 +25,7 @@ cleanup() {
   local rc=$?
   set +e
   [ -n "$VGW_PID" ] && kill "$VGW_PID" 2>/dev/null && wait "$VGW_PID" 2>/dev/null
+  [ -n "$MAILPIT_PID" ] && kill "$MAILPIT_PID" 2>/dev/null && wait "$MAILPIT_PID" 2>/dev/null
   if [ -n "$PG_DB_CREATED" ]; then
     psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS $PG_DB_CREATED WITH (FORCE)" >/dev/null 2>&1
   fi
@@ -67,6 +69,7 @@ go_tool() { # go_tool NAME MODULE@VERSION
 }
 go_tool staticcheck honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION
 go_tool versitygw github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION
+go_tool mailpit github.com/axllent/mailpit@$MAILPIT_VERSION
 
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROMIUM" ]; then apt_install chromium; CHROMIUM=$(command -v chromium); fi
@@ -106,6 +109,23 @@ versitygw --access "$S3_KEY" --secret "$S3_SECRET" --port "127.0.0.1:$S3_PORT" p
 VGW_PID=$!
 wait_port "$S3_PORT" versitygw
 
+# --- SMTP: mailpit, a real SMTP server whose HTTP API lets tests read what was sent ---------------------------
+# It offers AUTH without TLS (accepting any login), so tests can prove we never send a password in clear text;
+# --max 0 keeps every message of the run, since tests find theirs by recipient.
+SMTP_PORT=$(free_port)
+MAILPIT_PORT=$(free_port)
+while [ "$MAILPIT_PORT" = "$SMTP_PORT" ] || [ "$MAILPIT_PORT" = "$S3_PORT" ]; do MAILPIT_PORT=$(free_port); done
+mkdir -p "$RUN/mailpit"
+log "starting mailpit (SMTP on port $SMTP_PORT, API on port $MAILPIT_PORT)"
+mailpit --smtp "127.0.0.1:$SMTP_PORT" --listen "127.0.0.1:$MAILPIT_PORT" --database "$RUN/mailpit/mailpit.db" \
+  --max 0 --disable-version-check --quiet --smtp-auth-accept-any --smtp-auth-allow-insecure \
+  >"$RUN/mailpit.log" 2>&1 &
+MAILPIT_PID=$!
+wait_port "$SMTP_PORT" "mailpit (SMTP)"
+wait_port "$MAILPIT_PORT" "mailpit (API)"
+
+export PITCHFEST_TEST_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT?tls=none"
+export PITCHFEST_TEST_MAILPIT_URL="http://127.0.0.1:$MAILPIT_PORT"
 export PITCHFEST_TEST_S3_ENDPOINT="http://127.0.0.1:$S3_PORT"
 export PITCHFEST_TEST_S3_ACCESS_KEY="$S3_KEY"
 export PITCHFEST_TEST_S3_SECRET_KEY="$S3_SECRET"
@@ -128,4 +148,4 @@ go test -count=1 -timeout 15m ./...
 log "go test on PostgreSQL"
 PITCHFEST_TEST_POSTGRES="$PG_TEST_DSN" go test -count=1 -timeout 15m ./...
 
-log "all checks passed on SQLite and PostgreSQL, with S3 (versitygw) and Chromium"
+log "all checks passed on SQLite and PostgreSQL, with S3 (versitygw), SMTP (mailpit) and Chromium"

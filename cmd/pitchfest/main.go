@@ -25,6 +25,7 @@ import (
 
 	"github.com/pitchfest/pitchfest/app"
 	"github.com/pitchfest/pitchfest/config"
+	"github.com/pitchfest/pitchfest/jobs"
 )
 
 // version is set at build time with -ldflags "-X main.version=…"; otherwise the VCS revision is used.
@@ -100,6 +101,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 		defer st.Close()
 		if err := st.Migrate(ctx, log); err != nil {
+			return err
+		}
+		if err := jobs.Migrate(ctx, st); err != nil {
 			return err
 		}
 		cur, _, err := st.SchemaVersion(ctx)
