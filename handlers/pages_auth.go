@@ -1,6 +1,463 @@
 package handlers
 
-import "github.com/gin-gonic/gin"
+import (
+	"cmp"
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
 
 // pageRoutes registers the HTML pages beyond the home page.
-func (s *Server) pageRoutes(r *gin.Engine) {}
+func (s *Server) pageRoutes(r *gin.Engine) {
+	r.GET("/signup", s.signUpPage)
+	r.POST("/signup", s.signUp)
+	r.GET("/signin", s.signInPage)
+	r.POST("/signin", s.signIn)
+	r.POST("/signout", s.signOut)
+	// One-time links: the GET only shows what the link will do and a button; the POST uses it. Mail scanners
+	// and link previews fetch every link in a message, and must not use it up before the person clicks.
+	r.GET("/verify", s.verifyPage)
+	r.POST("/verify", s.verify)
+	r.GET("/reset", s.resetPage)
+	r.POST("/reset", s.requestReset)
+	r.GET("/reset/confirm", s.resetConfirmPage)
+	r.POST("/reset/confirm", s.confirmReset)
+	r.GET("/invitations/accept", s.invitationPage)
+	r.POST("/invitations/accept", s.acceptInvitation)
+	r.GET("/setup", s.setupPage)
+	r.POST("/setup", s.setup)
+
+	signed := r.Group("", s.requirePageUser)
+	signed.GET("/account", s.accountPage)
+	signed.POST("/account/verify/resend", s.resendVerification)
+	signed.POST("/account/password", s.changePassword)
+	signed.POST("/account/sessions/:id/end", s.endSession)
+	signed.POST("/account/tokens", s.createToken)
+	signed.POST("/account/tokens/:id/revoke", s.revokeToken)
+	signed.GET("/account/export", s.exportPage)
+	signed.POST("/account/delete", s.deleteAccount)
+	signed.GET("/admin/invitations", s.invitationsPage)
+	signed.POST("/admin/invitations", s.invite)
+	signed.GET("/admin/audit", s.auditPage)
+}
+
+// Form bodies. Binding tags only bound sizes; the services judge the content and name each problem, so a
+// person sees every mistake at once instead of one per attempt.
+
+type signUpForm struct {
+	Name     string `form:"name" json:"name" binding:"max=120"`
+	Email    string `form:"email" json:"email" binding:"max=254"`
+	Password string `form:"password" json:"password" binding:"max=1000"`
+}
+
+type signInForm struct {
+	Email    string `form:"email" json:"email" binding:"required,max=254"`
+	Password string `form:"password" json:"password" binding:"required,max=1000"`
+	Next     string `form:"next" json:"next"`
+}
+
+type tokenForm struct {
+	Token string `form:"token" json:"token" binding:"max=200"`
+}
+
+type resetForm struct {
+	Email string `form:"email" json:"email" binding:"required,max=254"`
+}
+
+type newPasswordForm struct {
+	Token    string `form:"token" json:"token" binding:"max=200"`
+	Password string `form:"password" json:"password" binding:"max=1000"`
+}
+
+type acceptForm struct {
+	Token    string `form:"token" json:"token" binding:"max=200"`
+	Name     string `form:"name" json:"name" binding:"max=120"`
+	Password string `form:"password" json:"password" binding:"max=1000"`
+}
+
+type setupForm struct {
+	Token    string `form:"token" json:"token" binding:"max=200"`
+	Name     string `form:"name" json:"name" binding:"max=120"`
+	Email    string `form:"email" json:"email" binding:"max=254"`
+	Password string `form:"password" json:"password" binding:"max=1000"`
+}
+
+// signInPage is the sign-in page's own data: where to go afterwards.
+type signInPage struct{ Next string }
+
+// tokenPage is the data of a page reached by a one-time link.
+type tokenPage struct{ Token string }
+
+// afterSignIn is where a signed-in person lands by default.
+const afterSignIn = "/account"
+
+func (s *Server) signUpPage(c *gin.Context) {
+	if currentUser(c) != nil {
+		c.Redirect(http.StatusSeeOther, afterSignIn)
+		return
+	}
+	s.render(c, http.StatusOK, "signup", s.page(c, "signup.title"))
+}
+
+func (s *Server) signUp(c *gin.Context) {
+	var req signUpForm
+	f := newForm("signup", nil)
+	if !s.bindForm(c, f, &req) {
+		return
+	}
+	f.Values = map[string]string{"name": req.Name, "email": req.Email}
+	status := http.StatusUnprocessableEntity
+	if len(f.Errors) == 0 {
+		_, err := s.Accounts.SignUp(c.Request.Context(), services.SignUpInput{Email: req.Email, Name: req.Name, Password: req.Password, Lang: lang(c)}, meta(c))
+		if err == nil {
+			// The same answer whether or not the address already had an account: the mail tells its owner which.
+			s.seeOther(c, "/signin", "flash.signup_sent")
+			return
+		}
+		if status = s.formFailed(c, f, err); status == 0 {
+			s.fail(c, err)
+			return
+		}
+	}
+	s.invalid(c, f, "name", "email", "password")
+	p := s.page(c, "signup.title")
+	p.Form = f
+	s.show(c, status, "signup", "signup-form", p)
+}
+
+func (s *Server) signInPage(c *gin.Context) {
+	next := safeNext(c.Query("next"))
+	if currentUser(c) != nil {
+		c.Redirect(http.StatusSeeOther, cmp.Or(next, afterSignIn))
+		return
+	}
+	p := s.page(c, "signin.title")
+	p.Data = signInPage{Next: next}
+	s.render(c, http.StatusOK, "signin", p)
+}
+
+func (s *Server) signIn(c *gin.Context) {
+	var req signInForm
+	f := newForm("signin", nil)
+	if !s.bindForm(c, f, &req) {
+		return
+	}
+	f.Values = map[string]string{"email": req.Email}
+	next := safeNext(req.Next)
+	status := http.StatusUnprocessableEntity
+	if len(f.Errors) == 0 {
+		prev, _ := c.Cookie(sessionCookie)
+		_, raw, err := s.Accounts.SignIn(c.Request.Context(), req.Email, req.Password, prev, meta(c))
+		if err == nil {
+			s.setSessionCookie(c, raw)
+			s.seeOther(c, cmp.Or(next, afterSignIn), "")
+			return
+		}
+		if status = s.formFailed(c, f, err); status == 0 {
+			s.fail(c, err)
+			return
+		}
+	}
+	s.invalid(c, f, "email", "password")
+	p := s.page(c, "signin.title")
+	p.Form = f
+	p.Data = signInPage{Next: next}
+	s.show(c, status, "signin", "signin-form", p)
+}
+
+// signOut ends the session on the server, not only in the browser. A visitor who is not signed in (a second
+// tab already signed out) simply lands on the home page.
+func (s *Server) signOut(c *gin.Context) {
+	u := currentUser(c)
+	if u == nil {
+		s.seeOther(c, "/", "")
+		return
+	}
+	if err := s.Accounts.SignOut(c.Request.Context(), u, c.GetString(ctxSessionRaw), meta(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.clearSessionCookie(c)
+	s.seeOther(c, "/", "flash.signed_out")
+}
+
+// linkUsable reports whether a one-time link can still be used, without using it. Any answer but "no" from
+// the store is a real failure and is answered here.
+func (s *Server) linkUsable(c *gin.Context, raw string, purpose models.TokenPurpose) (bool, bool) {
+	if raw == "" || len(raw) > 200 {
+		return false, true
+	}
+	_, err := s.Store.PeekToken(c.Request.Context(), services.HashSecret(raw), purpose, s.Accounts.Now())
+	switch {
+	case err == nil:
+		return true, true
+	case errors.Is(err, models.ErrNotFound):
+		return false, true
+	}
+	s.fail(c, err)
+	return false, false
+}
+
+// linkPage is what the page for a dead link offers: a way to get a new one.
+type linkPage struct{ Href, Action string }
+
+// linkGone answers a link that was used, expired or never existed (410), saying how to get a new one.
+func (s *Server) linkGone(c *gin.Context, purpose models.TokenPurpose) {
+	var d linkPage
+	switch purpose {
+	case models.PurposeVerifyEmail:
+		d = linkPage{Href: "/account", Action: "link.verify_action"}
+		if currentUser(c) == nil {
+			d.Href = "/signin?next=%2Faccount"
+		}
+	case models.PurposeResetPassword:
+		d = linkPage{Href: "/reset", Action: "link.reset_action"}
+	}
+	p := s.page(c, "link.title")
+	p.Data = d
+	if isHTMX(c) {
+		c.Header("HX-Retarget", "#content")
+		c.Header("HX-Reselect", "#content")
+		c.Header("HX-Reswap", "outerHTML")
+	}
+	s.render(c, http.StatusGone, "link", p)
+}
+
+// tokenPageFor shows the confirmation page of a one-time link, or says it is gone.
+func (s *Server) tokenPageFor(c *gin.Context, purpose models.TokenPurpose, name, title string) {
+	token := c.Query("token")
+	ok, answered := s.linkUsable(c, token, purpose)
+	if !answered {
+		return
+	}
+	if !ok {
+		s.linkGone(c, purpose)
+		return
+	}
+	p := s.page(c, title)
+	p.Data = tokenPage{Token: token}
+	s.render(c, http.StatusOK, name, p)
+}
+
+func (s *Server) verifyPage(c *gin.Context) {
+	s.tokenPageFor(c, models.PurposeVerifyEmail, "verify", "verify.title")
+}
+
+func (s *Server) verify(c *gin.Context) {
+	var req tokenForm
+	if !s.bindForm(c, newForm("verify", nil), &req) {
+		return
+	}
+	if _, err := s.Accounts.VerifyEmail(c.Request.Context(), req.Token, meta(c)); err != nil {
+		if errors.Is(err, models.ErrNotFound) {
+			s.linkGone(c, models.PurposeVerifyEmail)
+			return
+		}
+		s.fail(c, err)
+		return
+	}
+	to := "/signin"
+	if currentUser(c) != nil {
+		to = "/account"
+	}
+	s.seeOther(c, to, "flash.verified")
+}
+
+func (s *Server) resetPage(c *gin.Context) {
+	s.render(c, http.StatusOK, "reset", s.page(c, "reset.title"))
+}
+
+func (s *Server) requestReset(c *gin.Context) {
+	var req resetForm
+	f := newForm("reset", nil)
+	if !s.bindForm(c, f, &req) {
+		return
+	}
+	if len(f.Errors) == 0 {
+		if err := s.Accounts.RequestPasswordReset(c.Request.Context(), req.Email, meta(c)); err != nil {
+			s.fail(c, err)
+			return
+		}
+		// The same notice whether or not the address has an account.
+		s.seeOther(c, "/reset", "flash.reset_sent")
+		return
+	}
+	f.Values = map[string]string{"email": req.Email}
+	s.invalid(c, f, "email")
+	p := s.page(c, "reset.title")
+	p.Form = f
+	s.show(c, http.StatusUnprocessableEntity, "reset", "reset-form", p)
+}
+
+func (s *Server) resetConfirmPage(c *gin.Context) {
+	s.tokenPageFor(c, models.PurposeResetPassword, "reset_confirm", "reset_confirm.title")
+}
+
+func (s *Server) confirmReset(c *gin.Context) {
+	var req newPasswordForm
+	f := newForm("reset-confirm", nil)
+	if !s.bindForm(c, f, &req) {
+		return
+	}
+	status := http.StatusUnprocessableEntity
+	if len(f.Errors) == 0 {
+		_, err := s.Accounts.ResetPassword(c.Request.Context(), req.Token, req.Password, meta(c))
+		switch {
+		case err == nil:
+			// Every session of the account has ended, this browser's included: sign in with the new password.
+			s.seeOther(c, "/signin", "flash.password_reset")
+			return
+		case errors.Is(err, models.ErrNotFound):
+			s.linkGone(c, models.PurposeResetPassword)
+			return
+		}
+		if status = s.formFailed(c, f, err); status == 0 {
+			s.fail(c, err)
+			return
+		}
+	}
+	s.invalid(c, f, "password")
+	p := s.page(c, "reset_confirm.title")
+	p.Form = f
+	p.Data = tokenPage{Token: req.Token}
+	s.show(c, status, "reset_confirm", "reset-confirm-form", p)
+}
+
+// invitationPage is what the acceptance page shows about an invitation.
+type invitationPage struct {
+	Token         string
+	Email         string
+	RoleLabel     string
+	AccountExists bool
+}
+
+// peekInvitation loads what an invitation link grants, answering here when it cannot.
+func (s *Server) peekInvitation(c *gin.Context, token string) (*invitationPage, bool) {
+	if token == "" || len(token) > 200 {
+		s.linkGone(c, models.PurposeInvitation)
+		return nil, false
+	}
+	inv, err := s.Accounts.PeekInvitation(c.Request.Context(), token)
+	if err != nil {
+		if errors.Is(err, models.ErrNotFound) {
+			s.linkGone(c, models.PurposeInvitation)
+		} else {
+			s.fail(c, err)
+		}
+		return nil, false
+	}
+	return &invitationPage{Token: token, Email: inv.Email, RoleLabel: roleLabel(inv.Role), AccountExists: inv.AccountExists}, true
+}
+
+func (s *Server) invitationPage(c *gin.Context) {
+	d, ok := s.peekInvitation(c, c.Query("token"))
+	if !ok {
+		return
+	}
+	p := s.page(c, "invitation.title")
+	p.Data = *d
+	s.render(c, http.StatusOK, "invitation", p)
+}
+
+func (s *Server) acceptInvitation(c *gin.Context) {
+	var req acceptForm
+	f := newForm("invitation", nil)
+	if !s.bindForm(c, f, &req) {
+		return
+	}
+	d, ok := s.peekInvitation(c, req.Token)
+	if !ok {
+		return
+	}
+	f.Values = map[string]string{"name": req.Name}
+	status := http.StatusUnprocessableEntity
+	if len(f.Errors) == 0 {
+		_, err := s.Accounts.AcceptInvitation(c.Request.Context(), req.Token, req.Name, req.Password, lang(c), meta(c))
+		switch {
+		case err == nil:
+			to := "/signin"
+			if currentUser(c) != nil {
+				to = "/account"
+			}
+			s.seeOther(c, to, "flash.invitation_accepted")
+			return
+		case errors.Is(err, models.ErrNotFound):
+			s.linkGone(c, models.PurposeInvitation)
+			return
+		}
+		if status = s.formFailed(c, f, err); status == 0 {
+			s.fail(c, err)
+			return
+		}
+	}
+	s.invalid(c, f, "name", "password")
+	p := s.page(c, "invitation.title")
+	p.Form = f
+	p.Data = *d
+	s.show(c, status, "invitation", "invitation-form", p)
+}
+
+// setupUsable reports whether the first-admin link can be used: it is valid and nobody has an account yet.
+func (s *Server) setupUsable(c *gin.Context, token string) (bool, bool) {
+	n, err := s.Store.CountUsers(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return false, false
+	}
+	if n > 0 {
+		return false, true
+	}
+	return s.linkUsable(c, token, models.PurposeSetup)
+}
+
+func (s *Server) setupPage(c *gin.Context) {
+	token := c.Query("token")
+	ok, answered := s.setupUsable(c, token)
+	if !answered {
+		return
+	}
+	if !ok {
+		s.linkGone(c, models.PurposeSetup)
+		return
+	}
+	p := s.page(c, "setup.title")
+	p.Data = tokenPage{Token: token}
+	s.render(c, http.StatusOK, "setup", p)
+}
+
+func (s *Server) setup(c *gin.Context) {
+	var req setupForm
+	f := newForm("setup", nil)
+	if !s.bindForm(c, f, &req) {
+		return
+	}
+	f.Values = map[string]string{"name": req.Name, "email": req.Email}
+	status := http.StatusUnprocessableEntity
+	if len(f.Errors) == 0 {
+		_, err := s.Accounts.CompleteSetup(c.Request.Context(), req.Token, req.Email, req.Name, req.Password, meta(c))
+		switch {
+		case err == nil:
+			s.seeOther(c, "/signin", "flash.setup_done")
+			return
+		case errors.Is(err, models.ErrNotFound):
+			s.linkGone(c, models.PurposeSetup)
+			return
+		}
+		if status = s.formFailed(c, f, err); status == 0 {
+			s.fail(c, err)
+			return
+		}
+	}
+	s.invalid(c, f, "name", "email", "password")
+	p := s.page(c, "setup.title")
+	p.Form = f
+	p.Data = tokenPage{Token: req.Token}
+	s.show(c, status, "setup", "setup-form", p)
+}
+
+// roleLabel is the message id naming a role.
+func roleLabel(r models.Role) string { return "role." + string(r) }

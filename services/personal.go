@@ -94,13 +94,16 @@ func (a *Accounts) ExportPersonalData(ctx context.Context, u *models.User, curre
 }
 
 // DeleteAccount erases the account after the password is confirmed (right to erasure, art. 24). Sessions,
-// tokens and roles go with it; audit events keep only the numeric actor id. Applications are anonymized by
-// the applications workflow when it exists, keeping the counts that statistics need.
+// tokens and roles go with it; audit events keep only the numeric actor id. Applications are anonymized
+// (models.AnonymizeApplicationsOf), keeping the counts that statistics need.
 func (a *Accounts) DeleteAccount(ctx context.Context, u *models.User, password string, meta Meta) error {
 	if ok, _ := CheckPassword(password, u.PasswordHash); !ok {
 		return models.NewValidationError("password", "password.wrong")
 	}
 	return a.Store.Tx(ctx, func(tx *models.Store) error {
+		if err := tx.AnonymizeApplicationsOf(ctx, u.ID); err != nil {
+			return err
+		}
 		if err := tx.DeleteUser(ctx, u.ID); err != nil {
 			return err
 		}

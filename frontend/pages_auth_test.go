@@ -1,0 +1,121 @@
+package frontend_test
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pitchfest/pitchfest/frontend"
+)
+
+// The account pages, each with data that makes every branch of its template show (errors, a new token, an
+// unverified address…), in every language, signed in and not: no raw message id and no template error.
+func TestAccountPagesRenderInEveryLanguageWithoutRawMessageIDs(t *testing.T) {
+	assets, err := frontend.LoadAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, _ := frontend.LoadI18n()
+	r, err := frontend.NewRenderer(assets, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 3, 1, 10, 30, 0, 0, time.UTC)
+	token := map[string]any{"Token": "tok"}
+	pages := map[string]struct {
+		title string
+		form  string
+		data  any
+	}{
+		"signup":        {"signup.title", "signup", nil},
+		"signin":        {"signin.title", "signin", map[string]any{"Next": "/account"}},
+		"verify":        {"verify.title", "", token},
+		"reset":         {"reset.title", "reset", nil},
+		"reset_confirm": {"reset_confirm.title", "reset-confirm", token},
+		"invitation":    {"invitation.title", "invitation", map[string]any{"Token": "tok", "Email": "a@example.rw", "RoleLabel": "role.judge", "AccountExists": false}},
+		"setup":         {"setup.title", "setup", token},
+		"link":          {"link.title", "", map[string]any{"Href": "/reset", "Action": "link.reset_action"}},
+		"account": {"account.title", "change-password", map[string]any{
+			"Name": "Aline", "Email": "aline@example.rw", "Verified": false, "Roles": []string{"role.applicant", "role.judge"},
+			"Sessions": []map[string]any{
+				{"ID": "abc", "Device": "Firefox · Android", "IP": "192.0.2.1", "CreatedAt": now, "LastSeenAt": now, "Current": true},
+				{"ID": "def", "Device": "Chrome · Windows", "IP": "192.0.2.2", "CreatedAt": now, "LastSeenAt": now, "Current": false},
+			},
+			"Tokens": []map[string]any{
+				{"ID": 1, "Name": "script", "Prefix": "pf_abcdef", "CreatedAt": now, "LastUsedAt": &now, "RevokedAt": (*time.Time)(nil)},
+				{"ID": 2, "Name": "old", "Prefix": "pf_ghijkl", "CreatedAt": now, "LastUsedAt": (*time.Time)(nil), "RevokedAt": &now},
+			},
+			"NewToken": "pf_secret",
+		}},
+		"admin_invitations": {"invite.title", "invite", map[string]any{
+			"Roles": []map[string]any{
+				{"Value": "judge", "Label": "role.judge", "Hint": "invite.hint.judge", "Checked": true, "First": true},
+				{"Value": "organizer", "Label": "role.organizer", "Hint": "invite.hint.organizer"},
+			},
+			"RoleError": "x", "Language": "fr",
+		}},
+		"admin_audit": {"audit.title", "", map[string]any{
+			"Events": []map[string]any{{"At": now, "ActorID": "7", "Action": "auth.sign_in", "Subject": "user:7", "IP": "192.0.2.1", "Detail": ""}},
+			"Older":  int64(10), "Newer": true,
+		}},
+	}
+	for _, l := range frontend.Languages {
+		for name, pg := range pages {
+			for _, user := range []*frontend.PageUser{nil, {Name: "Aline", CanInvite: true, CanViewAudit: true}} {
+				p := r.NewPage(l.Code, pg.title)
+				p.Path = "/" + name
+				p.Data = pg.data
+				p.User = user
+				p.Flash = "flash.password_changed"
+				p.Form = &frontend.Form{Name: pg.form, Values: map[string]string{"email": "typed@example.rw", "password": "secret"},
+					Errors: map[string]string{"email": "bad email", "password": "bad password", "current_password": "wrong"}, Error: "fix these"}
+				var buf bytes.Buffer
+				if err := r.Render(&buf, name, p); err != nil {
+					t.Fatalf("%s/%s: %v", l.Code, name, err)
+				}
+				out := buf.String()
+				for _, id := range tr.MessageIDs("en") {
+					if strings.Contains(out, ">"+id+"<") || strings.Contains(out, `"`+id+`"`) || strings.Contains(out, "> "+id) {
+						t.Errorf("%s/%s shows the raw message id %q", l.Code, name, id)
+					}
+				}
+				if strings.Contains(out, "<no value>") || strings.Contains(out, "%!") {
+					t.Errorf("%s/%s has a template gap or a bad format verb", l.Code, name)
+				}
+				if strings.Contains(out, `value="secret"`) {
+					t.Errorf("%s/%s fills a password back in", l.Code, name)
+				}
+				if regexp.MustCompile(`\sstyle=`).MatchString(out) || strings.Contains(out, "<script>") {
+					t.Errorf("%s/%s has inline style or script, which the CSP blocks", l.Code, name)
+				}
+			}
+		}
+	}
+}
+
+// Every input the templates draw has a label pointing at it, so no form field is anonymous to a screen reader.
+func TestFieldsAreLabelledAndDescribed(t *testing.T) {
+	assets, _ := frontend.LoadAssets()
+	tr, _ := frontend.LoadI18n()
+	r, _ := frontend.NewRenderer(assets, tr)
+	p := r.NewPage("en", "signup.title")
+	p.Form = &frontend.Form{Name: "signup", Errors: map[string]string{"password": "too short"}, Focus: "password"}
+	var buf bytes.Buffer
+	if err := r.Render(&buf, "signup", p); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, m := range regexp.MustCompile(`<input[^>]*\bid="([^"]+)"[^>]*>`).FindAllStringSubmatch(out, -1) {
+		if !strings.Contains(out, `<label for="`+m[1]+`">`) {
+			t.Errorf("input #%s has no label", m[1])
+		}
+	}
+	pw := regexp.MustCompile(`<input[^>]*id="signup-password"[^>]*>`).FindString(out)
+	for _, want := range []string{`aria-describedby="signup-password-error signup-password-hint"`, `aria-invalid="true"`, "autofocus", `autocomplete="new-password"`} {
+		if !strings.Contains(pw, want) {
+			t.Errorf("password input lacks %s: %s", want, pw)
+		}
+	}
+}

@@ -1,0 +1,228 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/gin-gonic/gin/binding"
+	"github.com/go-playground/validator/v10"
+
+	"github.com/pitchfest/pitchfest/frontend"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// How pages handle forms. Every form is a plain HTML form that works without JavaScript: a POST either
+// redirects (303, with a one-time notice in a short-lived cookie) or shows the same page again with a message
+// next to each field (422, or 401/429 for sign-in). htmx enhances the same forms: an htmx request gets only the
+// form back (htmx 4 swaps 4xx answers too), and instead of a 303 it gets HX-Redirect, because fetch would
+// follow a 303 silently and swap the whole next page into the form.
+
+const flashCookie = "pf_flash"
+
+// flashes are the notices a redirect may carry. The cookie holds a message id from this list and nothing
+// else, so nobody can make our pages display text of their choosing.
+var flashes = map[string]bool{
+	"flash.account_deleted":     true,
+	"flash.invitation_accepted": true,
+	"flash.invitation_sent":     true,
+	"flash.password_changed":    true,
+	"flash.password_reset":      true,
+	"flash.reset_sent":          true,
+	"flash.session_ended":       true,
+	"flash.setup_done":          true,
+	"flash.signed_out":          true,
+	"flash.signup_sent":         true,
+	"flash.token_revoked":       true,
+	"flash.verification_sent":   true,
+	"flash.verified":            true,
+}
+
+func (s *Server) setFlash(c *gin.Context, id string) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: flashCookie, Value: id, Path: "/", MaxAge: 60, HttpOnly: true, Secure: s.secureCookies,
+		SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// takeFlash returns the notice left by the previous request, if any, and clears it so it shows once.
+func (s *Server) takeFlash(c *gin.Context) string {
+	id, err := c.Cookie(flashCookie)
+	if err != nil || id == "" {
+		return ""
+	}
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secureCookies,
+		SameSite: http.SameSiteLaxMode,
+	})
+	if !flashes[id] {
+		return ""
+	}
+	return id
+}
+
+// isHTMX reports whether htmx sent the request (rather than the browser submitting a form by itself).
+func isHTMX(c *gin.Context) bool { return c.GetHeader("HX-Request") == "true" }
+
+// seeOther ends a successful POST: redirect to a page that shows the result, with an optional notice.
+func (s *Server) seeOther(c *gin.Context, to, flash string) {
+	if flash != "" {
+		s.setFlash(c, flash)
+	}
+	if isHTMX(c) {
+		c.Header("HX-Redirect", to)
+		c.Status(http.StatusOK)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, to)
+}
+
+// show writes a page, or for an htmx request only its block (the form or section being replaced).
+func (s *Server) show(c *gin.Context, status int, name, block string, p Page) {
+	if block == "" || !isHTMX(c) || c.GetHeader("HX-Request-Type") == "full" {
+		s.render(c, status, name, p)
+		return
+	}
+	c.Writer.Header().Add("Vary", "HX-Request")
+	c.Header("Cache-Control", "no-store")
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Status(status)
+	if err := s.Renderer.RenderBlock(c.Writer, name, block, p); err != nil {
+		s.Log.ErrorContext(c.Request.Context(), "render failed", "page", name, "block", block, "request_id", c.GetString(ctxRequestID), "err", err)
+	}
+}
+
+// newForm starts the state of a submitted form; values are what to fill back in (never passwords).
+func newForm(name string, values map[string]string) *frontend.Form {
+	return &frontend.Form{Name: name, Values: values, Errors: map[string]string{}}
+}
+
+// bindForm decodes a urlencoded POST body (never the query string) into req and checks its binding tags. A
+// field that breaks a tag gets a message in f; a body that cannot be read is answered here (413 or 400) and
+// bindForm returns false.
+func (s *Server) bindForm(c *gin.Context, f *frontend.Form, req any) bool {
+	err := c.ShouldBindWith(req, binding.FormPost)
+	if err == nil {
+		return true
+	}
+	var verrs validator.ValidationErrors
+	if errors.As(err, &verrs) {
+		for _, fe := range verrs {
+			if _, seen := f.Errors[fe.Field()]; !seen {
+				f.Errors[fe.Field()] = s.tr(c, "field."+fe.Tag(), fe.Param())
+			}
+		}
+		return true
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		s.problem(c, http.StatusRequestEntityTooLarge, s.tr(c, "error.too_large"), nil)
+		return false
+	}
+	s.problem(c, http.StatusBadRequest, s.tr(c, "error.bad_form"), nil)
+	return false
+}
+
+// formFailed puts what a service said about the input into f and returns the status to show the form with.
+// It returns 0 for errors that are not about the input; the caller then hands them to fail.
+func (s *Server) formFailed(c *gin.Context, f *frontend.Form, err error) int {
+	var ve *models.ValidationError
+	var locked *services.ErrLocked
+	switch {
+	case errors.As(err, &ve):
+		for k, id := range ve.Fields {
+			f.Errors[k] = s.tr(c, id)
+		}
+		return http.StatusUnprocessableEntity
+	case errors.As(err, &locked):
+		wait := max(time.Until(locked.Until), time.Second)
+		c.Header("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))
+		f.Error = s.tr(c, "auth.locked", int(math.Ceil(wait.Minutes())))
+		return http.StatusTooManyRequests
+	case errors.Is(err, services.ErrBadCredentials):
+		f.Error = s.tr(c, "auth.bad_credentials")
+		return http.StatusUnauthorized
+	}
+	return 0
+}
+
+// invalid reports whether f holds field messages, and if so says so at the top of the form and focuses the
+// first field in error, in the order the form shows its fields.
+func (s *Server) invalid(c *gin.Context, f *frontend.Form, order ...string) bool {
+	if len(f.Errors) == 0 && f.Error == "" {
+		return false
+	}
+	if f.Error == "" {
+		f.Error = s.tr(c, "error.validation")
+	}
+	for _, name := range order {
+		if _, bad := f.Errors[name]; bad {
+			f.Focus = name
+			break
+		}
+	}
+	return true
+}
+
+// safeNext returns next if it is a path on this site, "" otherwise: "/account?tab=x" passes;
+// "//evil.example", "/\evil.example", "https://evil.example" and "javascript:…" do not. This is what keeps
+// the sign-in page from being an open redirect.
+func safeNext(next string) string {
+	if next == "" || len(next) > 2000 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return ""
+	}
+	for _, r := range next {
+		if r == '\\' || r < 0x20 || r == 0x7f {
+			return ""
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return ""
+	}
+	return next
+}
+
+// localReferer is the path (and query) of the page named by a header (Referer, HX-Current-URL), when that
+// page is one of ours.
+func (s *Server) localReferer(c *gin.Context, header string) string {
+	u, err := url.Parse(c.GetHeader(header))
+	if err != nil || u.Host == "" || (u.Host != c.Request.Host && (s.BaseURL == nil || u.Host != s.BaseURL.Host)) {
+		return ""
+	}
+	return safeNext(u.RequestURI())
+}
+
+// requirePageUser keeps visitors out of signed-in pages: a GET goes to the sign-in page and comes back
+// afterwards; a form sent after the session ended gets the sign-in page (401) instead of a lost redirect.
+func (s *Server) requirePageUser(c *gin.Context) {
+	if currentUser(c) != nil {
+		c.Next()
+		return
+	}
+	switch {
+	case c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead:
+		c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+	case isHTMX(c):
+		to := "/signin"
+		if next := s.localReferer(c, "HX-Current-URL"); next != "" {
+			to += "?next=" + url.QueryEscape(next)
+		}
+		c.Header("HX-Redirect", to)
+		c.Status(http.StatusUnauthorized)
+	default:
+		f := newForm("signin", nil)
+		f.Error = s.tr(c, "auth.required")
+		p := s.page(c, "signin.title")
+		p.Form = f
+		p.Data = signInPage{Next: s.localReferer(c, "Referer")}
+		s.render(c, http.StatusUnauthorized, "signin", p)
+	}
+	c.Abort()
+}

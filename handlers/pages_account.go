@@ -1,0 +1,217 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/frontend"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// accountData is what the account page shows.
+type accountData struct {
+	Name     string
+	Email    string
+	Verified bool
+	Roles    []string // message ids
+	Sessions []sessionRow
+	Tokens   []services.TokenView
+	NewToken string // a token's secret, shown this once
+}
+
+// sessionRow is a session as its owner sees it on the page: a readable device instead of a user agent.
+type sessionRow struct {
+	ID         string
+	Device     string
+	IP         string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	Current    bool
+}
+
+type passwordForm struct {
+	CurrentPassword string `form:"current_password" json:"current_password" binding:"required,max=1000"`
+	Password        string `form:"password" json:"password" binding:"max=1000"`
+}
+
+type newTokenForm struct {
+	Name string `form:"name" json:"name" binding:"max=80"`
+}
+
+type deleteForm struct {
+	Password string `form:"password" json:"password" binding:"required,max=1000"`
+}
+
+// showAccount renders the account page, or only block of it for htmx, with a form's state and, once, the
+// secret of a token just created.
+func (s *Server) showAccount(c *gin.Context, status int, block string, f *frontend.Form, newToken string) {
+	u := currentUser(c)
+	ss, err := s.Accounts.Sessions(c.Request.Context(), u)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ts, err := s.Accounts.AccessTokens(c.Request.Context(), u)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d := accountData{Name: u.Name, Email: u.Email, Verified: u.Verified(), Tokens: services.ViewTokens(ts), NewToken: newToken}
+	for _, r := range u.Roles {
+		d.Roles = append(d.Roles, roleLabel(r))
+	}
+	for _, v := range services.ViewSessions(ss, c.GetString(ctxSessionHash)) {
+		d.Sessions = append(d.Sessions, sessionRow{ID: v.ID, Device: s.device(c, v.UserAgent), IP: v.IP,
+			CreatedAt: v.CreatedAt, LastSeenAt: v.LastSeenAt, Current: v.Current})
+	}
+	p := s.page(c, "account.title")
+	p.Form = f
+	p.Data = d
+	s.show(c, status, "account", block, p)
+}
+
+func (s *Server) accountPage(c *gin.Context) { s.showAccount(c, http.StatusOK, "", nil, "") }
+
+func (s *Server) resendVerification(c *gin.Context) {
+	if err := s.Accounts.ResendVerification(c.Request.Context(), currentUser(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.seeOther(c, "/account", "flash.verification_sent")
+}
+
+func (s *Server) changePassword(c *gin.Context) {
+	var req passwordForm
+	f := newForm("change-password", nil)
+	if !s.bindForm(c, f, &req) {
+		return
+	}
+	status := http.StatusUnprocessableEntity
+	if len(f.Errors) == 0 {
+		err := s.Accounts.ChangePassword(c.Request.Context(), currentUser(c), req.CurrentPassword, req.Password, c.GetString(ctxSessionRaw), meta(c))
+		if err == nil {
+			s.seeOther(c, "/account", "flash.password_changed")
+			return
+		}
+		if status = s.formFailed(c, f, err); status == 0 {
+			s.fail(c, err)
+			return
+		}
+	}
+	s.invalid(c, f, "current_password", "password")
+	s.showAccount(c, status, "password-form", f, "")
+}
+
+func (s *Server) endSession(c *gin.Context) {
+	if err := s.Accounts.EndSession(c.Request.Context(), currentUser(c), c.Param("id"), meta(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.seeOther(c, "/account", "flash.session_ended")
+}
+
+// createToken shows the new token's secret on the page that answers the POST, and nowhere else: it is not
+// stored, so a redirect could not carry it.
+func (s *Server) createToken(c *gin.Context) {
+	var req newTokenForm
+	f := newForm("token", nil)
+	if !s.bindForm(c, f, &req) {
+		return
+	}
+	status := http.StatusUnprocessableEntity
+	if len(f.Errors) == 0 {
+		_, raw, err := s.Accounts.NewAccessToken(c.Request.Context(), currentUser(c), req.Name, meta(c))
+		if err == nil {
+			s.showAccount(c, http.StatusOK, "tokens", nil, raw)
+			return
+		}
+		if status = s.formFailed(c, f, err); status == 0 {
+			s.fail(c, err)
+			return
+		}
+	}
+	f.Values = map[string]string{"name": req.Name}
+	s.invalid(c, f, "name")
+	s.showAccount(c, status, "tokens", f, "")
+}
+
+func (s *Server) revokeToken(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	if err := s.Accounts.RevokeAccessToken(c.Request.Context(), currentUser(c), id, meta(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.seeOther(c, "/account", "flash.token_revoked")
+}
+
+// exportPage downloads everything we hold about the person as a JSON file.
+func (s *Server) exportPage(c *gin.Context) {
+	d, err := s.Accounts.ExportPersonalData(c.Request.Context(), currentUser(c), c.GetString(ctxSessionHash))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="pitchfest-my-data.json"`)
+	c.Header("Cache-Control", "no-store")
+	c.IndentedJSON(http.StatusOK, d)
+}
+
+func (s *Server) deleteAccount(c *gin.Context) {
+	var req deleteForm
+	f := newForm("delete", nil)
+	if !s.bindForm(c, f, &req) {
+		return
+	}
+	status := http.StatusUnprocessableEntity
+	if len(f.Errors) == 0 {
+		err := s.Accounts.DeleteAccount(c.Request.Context(), currentUser(c), req.Password, meta(c))
+		if err == nil {
+			s.clearSessionCookie(c)
+			s.seeOther(c, "/", "flash.account_deleted")
+			return
+		}
+		if status = s.formFailed(c, f, err); status == 0 {
+			s.fail(c, err)
+			return
+		}
+	}
+	s.invalid(c, f, "password")
+	s.showAccount(c, status, "delete-form", f, "")
+}
+
+// device names the browser and system of a user agent in a few words ("Firefox · Android"), which is what a
+// person needs to recognise a session; the full string is in their data export.
+func (s *Server) device(c *gin.Context, ua string) string {
+	var browser, system string
+	for _, b := range []struct{ token, name string }{
+		{"Edg/", "Edge"}, {"OPR/", "Opera"}, {"SamsungBrowser/", "Samsung Internet"}, {"Firefox/", "Firefox"},
+		{"FxiOS/", "Firefox"}, {"CriOS/", "Chrome"}, {"Chrome/", "Chrome"}, {"Safari/", "Safari"}, {"curl/", "curl"},
+	} {
+		if strings.Contains(ua, b.token) {
+			browser = b.name
+			break
+		}
+	}
+	for _, o := range []struct{ token, name string }{
+		{"Android", "Android"}, {"iPhone", "iPhone"}, {"iPad", "iPad"}, {"Windows", "Windows"},
+		{"Mac OS X", "macOS"}, {"CrOS", "ChromeOS"}, {"Linux", "Linux"},
+	} {
+		if strings.Contains(ua, o.token) {
+			system = o.name
+			break
+		}
+	}
+	switch {
+	case browser != "" && system != "":
+		return browser + " · " + system
+	case browser != "" || system != "":
+		return browser + system
+	}
+	return s.tr(c, "account.unknown_device")
+}
