@@ -17,10 +17,33 @@ var (
 	ErrForbidden = errors.New("forbidden")
 )
 
-// ValidationError carries one message per invalid field, so a form can show each next to its input.
+// ValidationError carries one message per invalid field, so a form can show each next to its input. Messages
+// are i18n ids; Args holds the values some of them fill in (a length limit, a number of years), keyed by field.
 type ValidationError struct {
 	Fields map[string]string
+	Args   map[string][]any
 }
+
+// Add records a message id (and the values it fills in) for a field; the first message for a field wins, since
+// the person fixes one thing at a time.
+func (v *ValidationError) Add(field, id string, args ...any) {
+	if v.Fields == nil {
+		v.Fields = map[string]string{}
+	}
+	if _, ok := v.Fields[field]; ok {
+		return
+	}
+	v.Fields[field] = id
+	if len(args) > 0 {
+		if v.Args == nil {
+			v.Args = map[string][]any{}
+		}
+		v.Args[field] = args
+	}
+}
+
+// Empty reports whether no field failed, so a validator can build one up and return it only when needed.
+func (v *ValidationError) Empty() bool { return len(v.Fields) == 0 }
 
 // NewValidationError builds a ValidationError from field/message pairs.
 func NewValidationError(pairs ...string) *ValidationError {

@@ -1,0 +1,569 @@
+package handlers
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// optionalInt is a JSON number field that remembers whether it was sent, so a PATCH tells "clear it" (null)
+// from "leave it" (absent).
+type optionalInt struct {
+	Set   bool
+	Value *int64
+}
+
+// UnmarshalJSON records presence and reads a whole number or null.
+func (o *optionalInt) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Value = nil
+		return nil
+	}
+	var n int64
+	if err := json.Unmarshal(b, &n); err != nil {
+		return err
+	}
+	o.Value = &n
+	return nil
+}
+
+func (o optionalInt) change() *services.NumberChange {
+	if !o.Set {
+		return nil
+	}
+	return &services.NumberChange{Value: o.Value}
+}
+
+// teamMemberRequest is one team member as an API client sends it. Lengths and choices are checked by the
+// service, which names each field with its position in the team.
+type teamMemberRequest struct {
+	Name             string  `json:"name"`
+	Role             string  `json:"role"`
+	Founder          bool    `json:"founder"`
+	CEO              bool    `json:"ceo"`
+	Gender           string  `json:"gender"`
+	AgeBand          string  `json:"age_band"`
+	OwnershipPercent float64 `json:"ownership_percent"`
+}
+
+func (r teamMemberRequest) input() services.TeamMemberInput {
+	return services.TeamMemberInput{Name: r.Name, Role: r.Role, Founder: r.Founder, CEO: r.CEO, Gender: r.Gender,
+		AgeBand: r.AgeBand, OwnershipPercent: r.OwnershipPercent}
+}
+
+// draftRequest is a partial change to an application: absent fields stay as they are. Lengths and choices are
+// checked by the service, so one answer names every bad field (the body itself is bounded by the router).
+type draftRequest struct {
+	StartupName        *string              `json:"startup_name"`
+	RegistrationNumber *string              `json:"registration_number"`
+	FoundedOn          *string              `json:"founded_on"`
+	Website            *string              `json:"website"`
+	Sector             *string              `json:"sector"`
+	Province           *string              `json:"province"`
+	District           *string              `json:"district"`
+	Stage              *string              `json:"stage"`
+	Employees          optionalInt          `json:"employees"`
+	RevenueBand        *string              `json:"revenue_band"`
+	FundingRaised      optionalInt          `json:"funding_raised"`
+	OneLiner           *string              `json:"one_liner"`
+	Problem            *string              `json:"problem"`
+	Solution           *string              `json:"solution"`
+	Market             *string              `json:"market"`
+	BusinessModel      *string              `json:"business_model"`
+	Traction           *string              `json:"traction"`
+	Competition        *string              `json:"competition"`
+	Impact             *string              `json:"impact"`
+	UseOfPrize         *string              `json:"use_of_prize"`
+	Answers            map[string]string    `json:"answers"`
+	ConsentTerms       *bool                `json:"consent_terms"`
+	ConsentStats       *bool                `json:"consent_stats"`
+	Team               *[]teamMemberRequest `json:"team" binding:"omitempty,max=10,dive"`
+	Version            int                  `json:"version" binding:"gte=0"`
+}
+
+func (r *draftRequest) input() services.DraftInput {
+	in := services.DraftInput{StartupName: r.StartupName, RegistrationNumber: r.RegistrationNumber, FoundedOn: r.FoundedOn,
+		Website: r.Website, Sector: r.Sector, Province: r.Province, District: r.District, Stage: r.Stage,
+		Employees: r.Employees.change(), RevenueBand: r.RevenueBand, FundingRaised: r.FundingRaised.change(),
+		OneLiner: r.OneLiner, Problem: r.Problem, Solution: r.Solution, Market: r.Market, BusinessModel: r.BusinessModel,
+		Traction: r.Traction, Competition: r.Competition, Impact: r.Impact, UseOfPrize: r.UseOfPrize,
+		Answers: r.Answers, ConsentTerms: r.ConsentTerms, ConsentStats: r.ConsentStats, Version: r.Version}
+	if r.Team != nil {
+		team := make([]services.TeamMemberInput, len(*r.Team))
+		for i, m := range *r.Team {
+			team[i] = m.input()
+		}
+		in.Team = &team
+	}
+	return in
+}
+
+type teamMemberJSON struct {
+	ID               int64   `json:"id"`
+	Position         int     `json:"position"`
+	Name             string  `json:"name"`
+	Role             string  `json:"role"`
+	Founder          bool    `json:"founder"`
+	CEO              bool    `json:"ceo"`
+	Gender           string  `json:"gender"`
+	AgeBand          string  `json:"age_band"`
+	OwnershipPercent float64 `json:"ownership_percent"`
+}
+
+func toTeamMemberJSON(m *models.TeamMember) teamMemberJSON {
+	return teamMemberJSON{m.ID, m.Position, m.Name, m.Role, m.Founder, m.CEO, m.Gender, m.AgeBand, m.OwnershipPercent}
+}
+
+type versionJSON struct {
+	Number      int             `json:"number"`
+	SubmittedAt time.Time       `json:"submitted_at"`
+	Snapshot    json.RawMessage `json:"snapshot,omitempty"`
+}
+
+type applicantJSON struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+type editionRefJSON struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	Slug string `json:"slug"`
+}
+
+// applicationJSON is an application as the API shows it. The top-level fields are the working copy; the
+// versions are what was submitted, and the last one is judged.
+type applicationJSON struct {
+	ID                 int64             `json:"id"`
+	Edition            editionRefJSON    `json:"edition"`
+	Reference          *string           `json:"reference"`
+	Status             string            `json:"status"`
+	StartupName        string            `json:"startup_name"`
+	RegistrationNumber string            `json:"registration_number"`
+	FoundedOn          string            `json:"founded_on"`
+	Website            string            `json:"website"`
+	Sector             string            `json:"sector"`
+	Province           string            `json:"province"`
+	District           string            `json:"district"`
+	Stage              string            `json:"stage"`
+	Employees          *int              `json:"employees"`
+	RevenueBand        string            `json:"revenue_band"`
+	FundingRaised      *int64            `json:"funding_raised"`
+	OneLiner           string            `json:"one_liner"`
+	Problem            string            `json:"problem"`
+	Solution           string            `json:"solution"`
+	Market             string            `json:"market"`
+	BusinessModel      string            `json:"business_model"`
+	Traction           string            `json:"traction"`
+	Competition        string            `json:"competition"`
+	Impact             string            `json:"impact"`
+	UseOfPrize         string            `json:"use_of_prize"`
+	Answers            map[string]string `json:"answers"`
+	ConsentTerms       bool              `json:"consent_terms"`
+	ConsentStats       bool              `json:"consent_stats"`
+	WomenLed           string            `json:"women_led"`
+	IneligibleReason   string            `json:"ineligible_reason,omitempty"`
+	Version            int               `json:"version"`
+	UnsubmittedChanges bool              `json:"unsubmitted_changes"`
+	Editable           bool              `json:"editable"`
+	Window             services.Window   `json:"window"`
+	CreatedAt          time.Time         `json:"created_at"`
+	UpdatedAt          time.Time         `json:"updated_at"`
+	FirstSubmittedAt   *time.Time        `json:"first_submitted_at"`
+	SubmittedAt        *time.Time        `json:"submitted_at"`
+	WithdrawnAt        *time.Time        `json:"withdrawn_at,omitempty"`
+	IneligibleAt       *time.Time        `json:"ineligible_at,omitempty"`
+	Team               []teamMemberJSON  `json:"team"`
+	Versions           []versionJSON     `json:"versions"`
+	Applicant          *applicantJSON    `json:"applicant,omitempty"`
+}
+
+func toApplicationJSON(d *services.ApplicationDetail) applicationJSON {
+	a := &d.Application
+	out := applicationJSON{ID: a.ID, Edition: editionRefJSON{d.Edition.ID, d.Edition.Name, d.Edition.Slug},
+		Reference: a.Reference, Status: string(a.Status), StartupName: a.StartupName, RegistrationNumber: a.RegistrationNumber,
+		FoundedOn: a.FoundedOn, Website: a.Website, Sector: a.Sector, Province: a.Province, District: a.District, Stage: a.Stage,
+		Employees: a.Employees, RevenueBand: a.RevenueBand, FundingRaised: a.FundingRaised, OneLiner: a.OneLiner,
+		Problem: a.Problem, Solution: a.Solution, Market: a.Market, BusinessModel: a.BusinessModel, Traction: a.Traction,
+		Competition: a.Competition, Impact: a.Impact, UseOfPrize: a.UseOfPrize, Answers: a.Answers,
+		ConsentTerms: a.ConsentTerms, ConsentStats: a.ConsentStats, WomenLed: a.WomenLed, IneligibleReason: a.IneligibleReason,
+		Version: a.Version, UnsubmittedChanges: d.UnsubmittedChanges(), Editable: d.Editable, Window: d.Window,
+		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, FirstSubmittedAt: a.FirstSubmittedAt, SubmittedAt: a.SubmittedAt,
+		WithdrawnAt: a.WithdrawnAt, IneligibleAt: a.IneligibleAt, Team: []teamMemberJSON{}, Versions: []versionJSON{}}
+	if out.Answers == nil {
+		out.Answers = map[string]string{}
+	}
+	for i := range d.Team {
+		out.Team = append(out.Team, toTeamMemberJSON(&d.Team[i]))
+	}
+	for _, v := range d.Versions {
+		out.Versions = append(out.Versions, versionJSON{Number: v.Number, SubmittedAt: v.SubmittedAt})
+	}
+	if u := d.Applicant; u != nil {
+		out.Applicant = &applicantJSON{u.ID, u.Name, u.Email}
+	}
+	return out
+}
+
+func (s *Server) apiCreateApplication(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	var in *services.DraftInput
+	if c.Request.ContentLength != 0 {
+		var req draftRequest
+		if !s.bindJSON(c, &req) {
+			return
+		}
+		d := req.input()
+		in = &d
+	}
+	d, err := s.Applications.Create(c.Request.Context(), currentUser(c), id, in, meta(c))
+	if err != nil {
+		s.failApp(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, toApplicationJSON(d))
+}
+
+func (s *Server) apiGetApplication(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	d, err := s.Applications.Get(c.Request.Context(), currentUser(c), id)
+	if err != nil {
+		s.failApp(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toApplicationJSON(d))
+}
+
+func (s *Server) apiSaveDraft(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	var req draftRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	d, err := s.Applications.SaveDraft(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
+	if err != nil {
+		s.failApp(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toApplicationJSON(d))
+}
+
+// idempotencyKeyRe accepts the keys clients generate (UUIDs, random strings), printable ASCII only.
+var idempotencyKeyRe = regexp.MustCompile(`^[\x21-\x7e]{1,255}$`)
+
+// submitJSON is the answer to a submission: the receipt (reference and version judged) and the application.
+type submitJSON struct {
+	Reference   string          `json:"reference"`
+	Version     int             `json:"version"`
+	SubmittedAt time.Time       `json:"submitted_at"`
+	NewVersion  bool            `json:"new_version"`
+	Message     string          `json:"message"`
+	Application applicationJSON `json:"application"`
+}
+
+// apiSubmitApplication submits an application. With an Idempotency-Key header the first answer is stored in the
+// same transaction as the submission and replayed, byte for byte, to every retry with that key (marked with an
+// Idempotent-Replayed header); the same key with a different request is a 422.
+func (s *Server) apiSubmitApplication(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		s.problem(c, http.StatusRequestEntityTooLarge, s.tr(c, "error.too_large"), nil)
+		return
+	}
+	if len(bytes.TrimSpace(body)) > 0 && !json.Valid(body) {
+		s.problem(c, http.StatusBadRequest, s.tr(c, "error.bad_json"), nil)
+		return
+	}
+	render := func(out *services.SubmitOutcome) (services.StoredResponse, error) {
+		resp := submitJSON{Reference: out.Detail.Application.RefString(), NewVersion: out.New,
+			Application: toApplicationJSON(out.Detail)}
+		if v := out.Version; v != nil {
+			resp.Version, resp.SubmittedAt = v.Number, v.SubmittedAt
+		}
+		resp.Message = s.tr(c, "application.submitted", resp.Reference)
+		b, err := json.Marshal(resp)
+		return services.StoredResponse{Status: http.StatusOK, Body: b}, err
+	}
+	opts := services.SubmitOptions{Meta: meta(c)}
+	if key := c.GetHeader("Idempotency-Key"); key != "" {
+		if !idempotencyKeyRe.MatchString(key) {
+			s.failApp(c, models.NewValidationError("idempotency_key", "idempotency.key_invalid"))
+			return
+		}
+		sum := sha256.Sum256([]byte(c.Request.Method + " " + c.Request.URL.Path + "\n" + string(bytes.TrimSpace(body))))
+		opts.Idempotency = &services.IdempotentRequest{Key: key, Hash: hex.EncodeToString(sum[:])}
+		opts.Render = render
+	}
+	out, err := s.Applications.Submit(c.Request.Context(), currentUser(c), id, opts)
+	if err != nil {
+		s.failApp(c, err)
+		return
+	}
+	if out.Replay != nil {
+		c.Header("Idempotent-Replayed", "true")
+		c.Data(out.Replay.Status, "application/json; charset=utf-8", out.Replay.Body)
+		return
+	}
+	resp, err := render(out)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Data(resp.Status, "application/json; charset=utf-8", resp.Body)
+}
+
+func (s *Server) apiWithdrawApplication(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	d, err := s.Applications.Withdraw(c.Request.Context(), currentUser(c), id, meta(c))
+	if err != nil {
+		s.failApp(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toApplicationJSON(d))
+}
+
+type ineligibleRequest struct {
+	Reason string `json:"reason" binding:"required,max=1000"`
+}
+
+func (s *Server) apiMarkIneligible(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	var req ineligibleRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	d, err := s.Applications.MarkIneligible(c.Request.Context(), currentUser(c), id, req.Reason, meta(c))
+	if err != nil {
+		s.failApp(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toApplicationJSON(d))
+}
+
+func (s *Server) apiApplicationVersions(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	vs, err := s.Applications.Versions(c.Request.Context(), currentUser(c), id)
+	if err != nil {
+		s.failApp(c, err)
+		return
+	}
+	out := make([]versionJSON, len(vs))
+	for i, v := range vs {
+		out[i] = versionJSON{Number: v.Number, SubmittedAt: v.SubmittedAt, Snapshot: json.RawMessage(v.Snapshot)}
+	}
+	c.JSON(http.StatusOK, gin.H{"versions": out})
+}
+
+func (s *Server) apiAddTeamMember(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	var req teamMemberRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	m, err := s.Applications.AddTeamMember(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
+	if err != nil {
+		s.failApp(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, toTeamMemberJSON(m))
+}
+
+func (s *Server) apiUpdateTeamMember(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	var req teamMemberRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	m, err := s.Applications.UpdateTeamMember(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
+	if err != nil {
+		s.failApp(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toTeamMemberJSON(m))
+}
+
+func (s *Server) apiDeleteTeamMember(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	if err := s.Applications.DeleteTeamMember(c.Request.Context(), currentUser(c), id, meta(c)); err != nil {
+		s.failApp(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+type myApplicationJSON struct {
+	ID          int64          `json:"id"`
+	Edition     editionRefJSON `json:"edition"`
+	Reference   *string        `json:"reference"`
+	Status      string         `json:"status"`
+	StartupName string         `json:"startup_name"`
+	Window      string         `json:"window"`
+	CreatedAt   time.Time      `json:"created_at"`
+	SubmittedAt *time.Time     `json:"submitted_at"`
+	WithdrawnAt *time.Time     `json:"withdrawn_at,omitempty"`
+}
+
+func (s *Server) apiMyApplications(c *gin.Context) {
+	mine, err := s.Applications.Mine(c.Request.Context(), currentUser(c))
+	if err != nil {
+		s.failApp(c, err)
+		return
+	}
+	out := make([]myApplicationJSON, len(mine))
+	for i, m := range mine {
+		a := &m.Application
+		out[i] = myApplicationJSON{ID: a.ID, Edition: editionRefJSON{m.Edition.ID, m.Edition.Name, m.Edition.Slug},
+			Reference: a.Reference, Status: string(a.Status), StartupName: a.StartupName, Window: string(m.Window),
+			CreatedAt: a.CreatedAt, SubmittedAt: a.SubmittedAt, WithdrawnAt: a.WithdrawnAt}
+	}
+	c.JSON(http.StatusOK, gin.H{"applications": out})
+}
+
+// listQuery reads the intake list's filters from the query string (the list and the export take the same).
+func (s *Server) listQuery(c *gin.Context) (services.ListQuery, bool) {
+	limit, ok := s.queryInt(c, "limit")
+	if !ok {
+		return services.ListQuery{}, false
+	}
+	q := services.ListQuery{Status: c.Query("status"), Sector: c.Query("sector"), District: c.Query("district"),
+		Stage: c.Query("stage"), WomenLed: c.Query("women_led"), Search: c.Query("q"),
+		SubmittedFrom: c.Query("submitted_from"), SubmittedTo: c.Query("submitted_to"), Sort: c.Query("sort"),
+		After: c.Query("after"), Limit: limit}
+	for _, p := range []string{q.Status, q.Sector, q.District, q.Stage, q.WomenLed, q.SubmittedFrom, q.SubmittedTo, q.Sort} {
+		if len(p) > 64 {
+			s.failApp(c, models.NewValidationError("query", "error.bad_query"))
+			return q, false
+		}
+	}
+	if len(q.After) > 512 || len(q.Search) > 480 {
+		s.failApp(c, models.NewValidationError("query", "error.bad_query"))
+		return q, false
+	}
+	return q, true
+}
+
+type listItemJSON struct {
+	ID               int64          `json:"id"`
+	Reference        *string        `json:"reference"`
+	Status           string         `json:"status"`
+	StartupName      string         `json:"startup_name"`
+	Sector           string         `json:"sector"`
+	Province         string         `json:"province"`
+	District         string         `json:"district"`
+	Stage            string         `json:"stage"`
+	WomenLed         string         `json:"women_led"`
+	TeamSize         int            `json:"team_size"`
+	Founders         int            `json:"founders"`
+	Applicant        *applicantJSON `json:"applicant,omitempty"`
+	CreatedAt        time.Time      `json:"created_at"`
+	FirstSubmittedAt *time.Time     `json:"first_submitted_at"`
+	SubmittedAt      *time.Time     `json:"submitted_at"`
+}
+
+func (s *Server) apiListApplications(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	q, ok := s.listQuery(c)
+	if !ok {
+		return
+	}
+	list, err := s.Applications.List(c.Request.Context(), currentUser(c), id, q)
+	if err != nil {
+		s.failApp(c, err)
+		return
+	}
+	items := make([]listItemJSON, len(list.Items))
+	for i, it := range list.Items {
+		a := &it.Application
+		items[i] = listItemJSON{ID: a.ID, Reference: a.Reference, Status: string(a.Status), StartupName: a.StartupName,
+			Sector: a.Sector, Province: a.Province, District: a.District, Stage: a.Stage, WomenLed: a.WomenLed,
+			TeamSize: it.TeamSize, Founders: it.Founders, CreatedAt: a.CreatedAt, FirstSubmittedAt: a.FirstSubmittedAt,
+			SubmittedAt: a.SubmittedAt}
+		if a.ApplicantID != nil {
+			items[i].Applicant = &applicantJSON{*a.ApplicantID, it.ApplicantName, it.ApplicantEmail}
+		}
+	}
+	resp := gin.H{"applications": items, "total": list.Total, "counts": statusCounts(list.ByStatus)}
+	if list.Next != "" {
+		resp["next"] = list.Next
+	}
+	c.JSON(http.StatusOK, resp)
+}
+
+// apiExportApplications streams the filtered list as CSV. Problems found before the first byte are ordinary
+// error answers; a failure mid-stream aborts the connection, so a client sees a broken download rather than
+// a file that looks complete.
+func (s *Server) apiExportApplications(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	q, ok := s.listQuery(c)
+	if !ok {
+		return
+	}
+	e, err := s.Applications.ExportCheck(c.Request.Context(), currentUser(c), id, q)
+	if err != nil {
+		s.failApp(c, err)
+		return
+	}
+	name := "applications-" + e.Slug + "-" + s.Applications.Now().In(e.Location()).Format("20060102-1504") + ".csv"
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Header("Cache-Control", "no-store")
+	c.Header("X-Accel-Buffering", "no") // let a reverse proxy pass the rows on as they come
+	c.Status(http.StatusOK)
+	c.Writer.WriteHeaderNow()
+	c.Writer.Flush()
+	if err := s.Applications.Export(c.Request.Context(), currentUser(c), id, q, c.Writer, c.Writer.Flush); err != nil {
+		s.Log.ErrorContext(c.Request.Context(), "export failed mid-stream", "request_id", c.GetString(ctxRequestID),
+			"edition", strconv.FormatInt(id, 10), "err", err)
+		panic(http.ErrAbortHandler)
+	}
+}

@@ -1,0 +1,594 @@
+package models
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// ApplicationStatus is where an application stands. Later workflows add the judging statuses; the table has no
+// CHECK on it so they can, and services validate transitions.
+type ApplicationStatus string
+
+// The statuses of the intake stage.
+const (
+	StatusDraft      ApplicationStatus = "draft"      // being written; not seen by judges
+	StatusSubmitted  ApplicationStatus = "submitted"  // at least one version submitted before the deadline
+	StatusIneligible ApplicationStatus = "ineligible" // set aside by an organizer, with a reason
+	StatusWithdrawn  ApplicationStatus = "withdrawn"  // taken back by the applicant
+)
+
+// ApplicationStatuses lists the statuses the intake list can filter on.
+var ApplicationStatuses = []ApplicationStatus{StatusDraft, StatusSubmitted, StatusIneligible, StatusWithdrawn}
+
+// Application is one startup's entry to one edition. The row is the working copy the applicant edits; every
+// submission also freezes a copy in ApplicationVersion, and the last version before the deadline is the one
+// judged. Version counts every change, for optimistic concurrency (two tabs autosaving never silently
+// overwrite each other); SubmittedVersion is the Version that was last submitted, so Version > SubmittedVersion
+// means there are unsubmitted changes.
+type Application struct {
+	ID          int64
+	EditionID   int64
+	ApplicantID *int64 // nil once the applicant deleted their account
+	Seq         *int64 // receipt number within the edition, from the first submission on
+	Reference   *string
+	Status      ApplicationStatus
+
+	StartupName        string
+	NameKey            string // lower-cased StartupName, for search and sorting alike on both databases
+	RegistrationNumber string
+	FoundedOn          string // YYYY-MM-DD, or empty
+	Website            string
+	Sector             string
+	Province           string
+	District           string
+	Stage              string
+	Employees          *int
+	RevenueBand        string
+	FundingRaised      *int64 // RWF
+
+	OneLiner      string
+	Problem       string
+	Solution      string
+	Market        string
+	BusinessModel string
+	Traction      string
+	Competition   string
+	Impact        string
+	UseOfPrize    string
+
+	Answers map[string]string `gorm:"serializer:json"` // question id → answer
+
+	ConsentTerms bool
+	ConsentStats bool // optional consent to use gender and age in anonymous statistics
+	WomenLed     string
+	// IneligibleReason is told to the applicant when an organizer marks the application ineligible.
+	IneligibleReason string
+
+	Version          int
+	SubmittedVersion int
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	FirstSubmittedAt *time.Time
+	SubmittedAt      *time.Time // the latest submission
+	WithdrawnAt      *time.Time
+	IneligibleAt     *time.Time
+}
+
+// TableName pins the table name.
+func (Application) TableName() string { return "applications" }
+
+// Submitted reports whether at least one version was submitted.
+func (a *Application) Submitted() bool { return a.SubmittedVersion > 0 }
+
+// Owner reports whether user id owns the application.
+func (a *Application) Owner(userID int64) bool {
+	return a.ApplicantID != nil && *a.ApplicantID == userID
+}
+
+// RefString is the receipt reference, or "" for an application never submitted.
+func (a *Application) RefString() string {
+	if a.Reference == nil {
+		return ""
+	}
+	return *a.Reference
+}
+
+// TeamMember is one person on an application's team.
+type TeamMember struct {
+	ID               int64
+	ApplicationID    int64
+	Position         int
+	Name             string
+	Role             string
+	Founder          bool
+	CEO              bool   `gorm:"column:ceo"`
+	Gender           string // woman, man, another, prefer_not_to_say, or empty in a draft
+	AgeBand          string // one of reference.AgeBands, or empty in a draft
+	OwnershipPercent float64
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// TableName pins the table name.
+func (TeamMember) TableName() string { return "team_members" }
+
+// ApplicationVersion is a frozen copy of an application as submitted. Snapshot is JSON written by the services;
+// the store keeps it opaque so an old version always reads as it was sent.
+type ApplicationVersion struct {
+	ID            int64
+	ApplicationID int64
+	Number        int
+	Snapshot      string
+	SubmittedAt   time.Time
+	SubmittedBy   *int64
+}
+
+// TableName pins the table name.
+func (ApplicationVersion) TableName() string { return "application_versions" }
+
+// applicationColumns are the columns SaveApplication writes: everything but the identity and creation time.
+var applicationColumns = []string{"seq", "reference", "status", "startup_name", "name_key", "registration_number",
+	"founded_on", "website", "sector", "province", "district", "stage", "employees", "revenue_band", "funding_raised",
+	"one_liner", "problem", "solution", "market", "business_model", "traction", "competition", "impact",
+	"use_of_prize", "answers", "consent_terms", "consent_stats", "women_led", "ineligible_reason", "version",
+	"submitted_version", "updated_at", "first_submitted_at", "submitted_at", "withdrawn_at", "ineligible_at"}
+
+func dbTimePtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := DBTime(*t)
+	return &v
+}
+
+func (a *Application) normalize() {
+	a.CreatedAt, a.UpdatedAt = DBTime(a.CreatedAt), DBTime(a.UpdatedAt)
+	a.FirstSubmittedAt, a.SubmittedAt = dbTimePtr(a.FirstSubmittedAt), dbTimePtr(a.SubmittedAt)
+	a.WithdrawnAt, a.IneligibleAt = dbTimePtr(a.WithdrawnAt), dbTimePtr(a.IneligibleAt)
+	a.NameKey = strings.ToLower(strings.TrimSpace(a.StartupName))
+	if a.Answers == nil {
+		a.Answers = map[string]string{}
+	}
+	if a.WomenLed == "" {
+		a.WomenLed = "undisclosed"
+	}
+}
+
+// CreateApplication inserts a new application (Version 1). ErrConflict when the applicant already has one in
+// the edition: one application per person per edition is a table constraint, not a check that can race.
+func (s *Store) CreateApplication(ctx context.Context, a *Application) error {
+	a.normalize()
+	if a.Version == 0 {
+		a.Version = 1
+	}
+	return translate(s.conn(ctx).Create(a).Error)
+}
+
+// ApplicationByID loads an application, or ErrNotFound.
+func (s *Store) ApplicationByID(ctx context.Context, id int64) (*Application, error) {
+	var a Application
+	if err := s.conn(ctx).Where("id = ?", id).Take(&a).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &a, nil
+}
+
+// LockApplication loads an application and, on PostgreSQL, locks its row until the transaction ends, so two
+// submissions of one application run one after the other (SQLite has one writer anyway). Call it inside
+// Store.Tx. ErrNotFound.
+func (s *Store) LockApplication(ctx context.Context, id int64) (*Application, error) {
+	var a Application
+	if err := s.conn(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", id).Take(&a).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &a, nil
+}
+
+// ApplicationOf returns the user's application to an edition, or ErrNotFound.
+func (s *Store) ApplicationOf(ctx context.Context, editionID, userID int64) (*Application, error) {
+	var a Application
+	if err := s.conn(ctx).Where("edition_id = ? AND applicant_id = ?", editionID, userID).Take(&a).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &a, nil
+}
+
+// ApplicationsOfUser lists the user's applications, newest first, for "My applications".
+func (s *Store) ApplicationsOfUser(ctx context.Context, userID int64) ([]Application, error) {
+	var out []Application
+	return out, translate(s.conn(ctx).Where("applicant_id = ?", userID).Order("id DESC").Find(&out).Error)
+}
+
+// SaveApplication writes a's fields if the stored row still has a.Version, and then increments a.Version. A
+// row changed since a was read gives ErrConflict (the caller reloads and tries again or tells the user);
+// a missing row gives ErrNotFound.
+func (s *Store) SaveApplication(ctx context.Context, a *Application) error {
+	a.normalize()
+	expected := a.Version
+	a.Version = expected + 1
+	res := s.conn(ctx).Model(&Application{}).Where("id = ? AND version = ?", a.ID, expected).
+		Select(applicationColumns).Updates(a)
+	if res.Error != nil {
+		a.Version = expected
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		a.Version = expected
+		if _, err := s.ApplicationByID(ctx, a.ID); err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: application %d changed after version %d", ErrConflict, a.ID, expected)
+	}
+	return nil
+}
+
+// SetWomenLed updates the cached women-led classification without counting as an edit (it is derived data,
+// recomputed when an organizer changes the edition's rule).
+func (s *Store) SetWomenLed(ctx context.Context, id int64, value string) error {
+	return translate(s.conn(ctx).Model(&Application{}).Where("id = ?", id).UpdateColumn("women_led", value).Error)
+}
+
+// ApplicationIDsOfEdition lists every application id of an edition, for recomputations.
+func (s *Store) ApplicationIDsOfEdition(ctx context.Context, editionID int64) ([]int64, error) {
+	var ids []int64
+	return ids, translate(s.conn(ctx).Model(&Application{}).Where("edition_id = ?", editionID).Order("id").Pluck("id", &ids).Error)
+}
+
+// Team lists an application's team members in form order.
+func (s *Store) Team(ctx context.Context, applicationID int64) ([]TeamMember, error) {
+	var out []TeamMember
+	return out, translate(s.conn(ctx).Where("application_id = ?", applicationID).Order("position, id").Find(&out).Error)
+}
+
+// Teams loads the teams of several applications at once (for lists and exports), keyed by application id.
+func (s *Store) Teams(ctx context.Context, applicationIDs []int64) (map[int64][]TeamMember, error) {
+	out := map[int64][]TeamMember{}
+	if len(applicationIDs) == 0 {
+		return out, nil
+	}
+	var all []TeamMember
+	if err := s.conn(ctx).Where("application_id IN ?", applicationIDs).Order("application_id, position, id").Find(&all).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, m := range all {
+		out[m.ApplicationID] = append(out[m.ApplicationID], m)
+	}
+	return out, nil
+}
+
+// TeamMemberByID loads one team member, or ErrNotFound.
+func (s *Store) TeamMemberByID(ctx context.Context, id int64) (*TeamMember, error) {
+	var m TeamMember
+	if err := s.conn(ctx).Where("id = ?", id).Take(&m).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &m, nil
+}
+
+// CreateTeamMember inserts m after the application's last member.
+func (s *Store) CreateTeamMember(ctx context.Context, m *TeamMember) error {
+	m.CreatedAt, m.UpdatedAt = DBTime(m.CreatedAt), DBTime(m.UpdatedAt)
+	var last *int
+	if err := s.conn(ctx).Model(&TeamMember{}).Where("application_id = ?", m.ApplicationID).
+		Select("MAX(position)").Scan(&last).Error; err != nil {
+		return translate(err)
+	}
+	m.Position = 1
+	if last != nil {
+		m.Position = *last + 1
+	}
+	return translate(s.conn(ctx).Create(m).Error)
+}
+
+// UpdateTeamMember saves a member's fields. ErrNotFound.
+func (s *Store) UpdateTeamMember(ctx context.Context, m *TeamMember) error {
+	m.UpdatedAt = DBTime(m.UpdatedAt)
+	res := s.conn(ctx).Model(&TeamMember{}).Where("id = ? AND application_id = ?", m.ID, m.ApplicationID).
+		Select("name", "role", "founder", "ceo", "gender", "age_band", "ownership_percent", "updated_at").Updates(m)
+	return rowsOrNotFound(res)
+}
+
+// DeleteTeamMember removes a member. ErrNotFound.
+func (s *Store) DeleteTeamMember(ctx context.Context, applicationID, id int64) error {
+	return rowsOrNotFound(s.conn(ctx).Where("id = ? AND application_id = ?", id, applicationID).Delete(&TeamMember{}))
+}
+
+// ReplaceTeam makes members the application's whole team, in the given order (the form posts the whole team).
+func (s *Store) ReplaceTeam(ctx context.Context, applicationID int64, members []TeamMember, at time.Time) error {
+	if err := s.conn(ctx).Where("application_id = ?", applicationID).Delete(&TeamMember{}).Error; err != nil {
+		return translate(err)
+	}
+	for i := range members {
+		members[i].ID = 0
+		members[i].ApplicationID = applicationID
+		members[i].Position = i + 1
+		members[i].CreatedAt, members[i].UpdatedAt = DBTime(at), DBTime(at)
+	}
+	if len(members) == 0 {
+		return nil
+	}
+	return translate(s.conn(ctx).Create(&members).Error)
+}
+
+// CreateApplicationVersion stores a submitted copy. ErrConflict if that number exists: the unique key is the
+// last guard against a double submission.
+func (s *Store) CreateApplicationVersion(ctx context.Context, v *ApplicationVersion) error {
+	v.SubmittedAt = DBTime(v.SubmittedAt)
+	return translate(s.conn(ctx).Create(v).Error)
+}
+
+// ApplicationVersions lists the submitted copies of an application, oldest first.
+func (s *Store) ApplicationVersions(ctx context.Context, applicationID int64) ([]ApplicationVersion, error) {
+	var out []ApplicationVersion
+	return out, translate(s.conn(ctx).Where("application_id = ?", applicationID).Order("number").Find(&out).Error)
+}
+
+// CountApplicationVersions says how many times an application was submitted.
+func (s *Store) CountApplicationVersions(ctx context.Context, applicationID int64) (int64, error) {
+	var n int64
+	return n, translate(s.conn(ctx).Model(&ApplicationVersion{}).Where("application_id = ?", applicationID).Count(&n).Error)
+}
+
+// ApplicationFilter narrows the organizer's intake list. Zero fields do not filter.
+type ApplicationFilter struct {
+	EditionID int64
+	Status    ApplicationStatus
+	Sector    string
+	District  string
+	Stage     string
+	WomenLed  string
+	// SubmittedFrom and SubmittedTo bound the first submission time: [From, To).
+	SubmittedFrom *time.Time
+	SubmittedTo   *time.Time
+	// Search matches part of the startup name (any case) or a whole receipt reference.
+	Search string
+}
+
+// ApplicationSort orders the intake list.
+type ApplicationSort string
+
+// The orders of the intake list. Newest and oldest go by first submission (by creation for drafts), so a
+// resubmission does not reshuffle the list.
+const (
+	SortNewest ApplicationSort = "newest"
+	SortOldest ApplicationSort = "oldest"
+	SortName   ApplicationSort = "name"
+)
+
+// Valid reports whether o is a known order.
+func (o ApplicationSort) Valid() bool { return o == SortNewest || o == SortOldest || o == SortName }
+
+// sortTime is the time newest/oldest order by; it is never NULL, which keeps keyset paging simple on both
+// databases (they order NULLs differently).
+const sortTime = "COALESCE(first_submitted_at, created_at)"
+
+// ApplicationPage asks for one page of the intake list: After is the opaque cursor of the previous page's
+// last row ("" for the first page).
+type ApplicationPage struct {
+	Sort  ApplicationSort
+	After string
+	Limit int
+}
+
+// cursor is what an opaque page cursor holds: the last row's sort key and id.
+type cursor struct {
+	Key string `json:"k"`
+	ID  int64  `json:"i"`
+}
+
+func encodeCursor(a *Application, sort ApplicationSort) string {
+	c := cursor{ID: a.ID}
+	if sort == SortName {
+		c.Key = a.NameKey
+	} else {
+		t := a.CreatedAt
+		if a.FirstSubmittedAt != nil {
+			t = *a.FirstSubmittedAt
+		}
+		c.Key = DBTime(t).Format(time.RFC3339)
+	}
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string, sort ApplicationSort) (cursor, any, error) {
+	var c cursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err != nil || c.ID <= 0 {
+		return c, nil, NewValidationError("after", "list.bad_cursor")
+	}
+	if sort == SortName {
+		return c, c.Key, nil
+	}
+	t, err := time.Parse(time.RFC3339, c.Key)
+	if err != nil {
+		return c, nil, NewValidationError("after", "list.bad_cursor")
+	}
+	return c, DBTime(t), nil
+}
+
+// filtered applies f to a query on applications.
+func (s *Store) filtered(ctx context.Context, f ApplicationFilter) *gorm.DB {
+	q := s.conn(ctx).Model(&Application{}).Where("edition_id = ?", f.EditionID)
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if f.Sector != "" {
+		q = q.Where("sector = ?", f.Sector)
+	}
+	if f.District != "" {
+		q = q.Where("district = ?", f.District)
+	}
+	if f.Stage != "" {
+		q = q.Where("stage = ?", f.Stage)
+	}
+	if f.WomenLed != "" {
+		q = q.Where("women_led = ?", f.WomenLed)
+	}
+	if f.SubmittedFrom != nil {
+		q = q.Where("first_submitted_at >= ?", DBTime(*f.SubmittedFrom))
+	}
+	if f.SubmittedTo != nil {
+		q = q.Where("first_submitted_at < ?", DBTime(*f.SubmittedTo))
+	}
+	if term := strings.ToLower(strings.TrimSpace(f.Search)); term != "" {
+		pattern := "%" + likeEscaper.Replace(term) + "%"
+		q = q.Where(`(name_key LIKE ? ESCAPE '\' OR reference = ?)`, pattern, strings.ToUpper(term))
+	}
+	return q
+}
+
+// likeEscaper makes a search term match literally inside a LIKE pattern.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// ListApplications returns one page of an edition's applications that match f, and the cursor of the next
+// page ("" when this is the last). Keyset paging keeps page 20 as fast as page 1 and stable while new
+// applications arrive. A malformed cursor is a *ValidationError.
+func (s *Store) ListApplications(ctx context.Context, f ApplicationFilter, p ApplicationPage) ([]Application, string, error) {
+	if !p.Sort.Valid() {
+		p.Sort = SortNewest
+	}
+	if p.Limit <= 0 || p.Limit > 500 {
+		p.Limit = 50
+	}
+	q := s.filtered(ctx, f)
+	if p.After != "" {
+		c, key, err := decodeCursor(p.After, p.Sort)
+		if err != nil {
+			return nil, "", err
+		}
+		switch p.Sort {
+		case SortName:
+			q = q.Where("(name_key > ? OR (name_key = ? AND id > ?))", key, key, c.ID)
+		case SortOldest:
+			q = q.Where("("+sortTime+" > ? OR ("+sortTime+" = ? AND id > ?))", key, key, c.ID)
+		default:
+			q = q.Where("("+sortTime+" < ? OR ("+sortTime+" = ? AND id < ?))", key, key, c.ID)
+		}
+	}
+	switch p.Sort {
+	case SortName:
+		q = q.Order("name_key ASC, id ASC")
+	case SortOldest:
+		q = q.Order(sortTime + " ASC, id ASC")
+	default:
+		q = q.Order(sortTime + " DESC, id DESC")
+	}
+	var out []Application
+	if err := q.Limit(p.Limit + 1).Find(&out).Error; err != nil {
+		return nil, "", translate(err)
+	}
+	next := ""
+	if len(out) > p.Limit {
+		out = out[:p.Limit]
+		next = encodeCursor(&out[len(out)-1], p.Sort)
+	}
+	return out, next, nil
+}
+
+// CountApplications counts the applications that match f.
+func (s *Store) CountApplications(ctx context.Context, f ApplicationFilter) (int64, error) {
+	var n int64
+	return n, translate(s.filtered(ctx, f).Count(&n).Error)
+}
+
+// CountApplicationsByStatus counts an edition's applications per status (statuses with none are absent).
+func (s *Store) CountApplicationsByStatus(ctx context.Context, editionID int64) (map[ApplicationStatus]int64, error) {
+	var rows []struct {
+		Status ApplicationStatus
+		N      int64
+	}
+	err := s.conn(ctx).Model(&Application{}).Select("status, COUNT(*) AS n").Where("edition_id = ?", editionID).
+		Group("status").Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[ApplicationStatus]int64, len(rows))
+	for _, r := range rows {
+		out[r.Status] = r.N
+	}
+	return out, nil
+}
+
+// FirstSubmissionTimes lists when each of an edition's applications was first submitted, oldest first. The
+// caller buckets them by day in the edition's time zone (in Go, because the two databases disagree on
+// time-zone arithmetic).
+func (s *Store) FirstSubmissionTimes(ctx context.Context, editionID int64) ([]time.Time, error) {
+	var out []time.Time
+	err := s.conn(ctx).Model(&Application{}).Where("edition_id = ? AND first_submitted_at IS NOT NULL", editionID).
+		Order("first_submitted_at").Pluck("first_submitted_at", &out).Error
+	return out, translate(err)
+}
+
+// UsersByIDs loads several users at once (without roles), for lists and exports that show applicants.
+func (s *Store) UsersByIDs(ctx context.Context, ids []int64) (map[int64]User, error) {
+	out := map[int64]User{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var users []User
+	if err := s.conn(ctx).Omit("Roles").Where("id IN ?", ids).Find(&users).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, u := range users {
+		out[u.ID] = u
+	}
+	return out, nil
+}
+
+// IdempotencyKey remembers the first answer to a request a client marked with an Idempotency-Key header, so a
+// retry (a double click, a lost connection) replays that answer instead of acting twice. Keys are per user.
+type IdempotencyKey struct {
+	UserID      int64  `gorm:"primaryKey"`
+	Key         string `gorm:"primaryKey"`
+	RequestHash string // what the first request was; the same key on a different request is refused
+	Status      int
+	Body        string
+	CreatedAt   time.Time
+}
+
+// TableName pins the table name.
+func (IdempotencyKey) TableName() string { return "idempotency_keys" }
+
+// ClaimIdempotencyKey records k unless the user already used k.Key, and returns the stored row and whether this
+// call created it. Call it first thing inside the transaction that does the work and CompleteIdempotencyKey
+// last: on PostgreSQL a concurrent duplicate then waits on the key's unique index until the first transaction
+// commits and reads its answer, and if that transaction rolls back the duplicate simply runs instead.
+func (s *Store) ClaimIdempotencyKey(ctx context.Context, k *IdempotencyKey) (*IdempotencyKey, bool, error) {
+	k.CreatedAt = DBTime(k.CreatedAt)
+	res := s.conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(k)
+	if res.Error != nil {
+		return nil, false, translate(res.Error)
+	}
+	if res.RowsAffected == 1 {
+		return k, true, nil
+	}
+	var got IdempotencyKey
+	if err := s.conn(ctx).Where("user_id = ? AND key = ?", k.UserID, k.Key).Take(&got).Error; err != nil {
+		return nil, false, translate(err)
+	}
+	return &got, false, nil
+}
+
+// CompleteIdempotencyKey stores the answer to a claimed key.
+func (s *Store) CompleteIdempotencyKey(ctx context.Context, userID int64, key string, status int, body string) error {
+	return rowsOrNotFound(s.conn(ctx).Model(&IdempotencyKey{}).Where("user_id = ? AND key = ?", userID, key).
+		Updates(map[string]any{"status": status, "body": body}))
+}
+
+// DeleteIdempotencyKeysBefore forgets keys older than t (a periodic job calls it; clients retry within
+// minutes, not days).
+func (s *Store) DeleteIdempotencyKeysBefore(ctx context.Context, t time.Time) (int64, error) {
+	res := s.conn(ctx).Where("created_at < ?", DBTime(t)).Delete(&IdempotencyKey{})
+	return res.RowsAffected, translate(res.Error)
+}
