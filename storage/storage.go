@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"mime"
 	"strings"
 	"time"
@@ -49,6 +50,43 @@ type Blobs interface {
 	URL(ctx context.Context, key string, ttl time.Duration, downloadName string) (string, error)
 	// Ping checks that the backend answers, for /readyz.
 	Ping(ctx context.Context) error
+}
+
+// Lister is implemented by backends that can enumerate what they hold. It is separate from Blobs because only
+// maintenance needs it (the sweep of orphaned uploads), and callers check for it with a type assertion.
+type Lister interface {
+	// List yields every object whose key starts with prefix (empty: all), with Key, Size and ModTime set;
+	// ContentType may be empty, since reading it costs a request per object on some backends. The order is
+	// unspecified. A prefix that no valid key could start with yields ErrInvalidKey. Stopping the loop early
+	// stops the listing.
+	List(ctx context.Context, prefix string) iter.Seq2[Info, error]
+}
+
+// PresignedPost is an upload a browser sends straight to the storage service: a multipart/form-data POST to URL
+// carrying Fields (in any order) and then the file itself in a field named "file", which must be last.
+type PresignedPost struct {
+	URL     string
+	Fields  map[string]string
+	Expires time.Time
+}
+
+// PostPresigner is implemented by backends that accept browser uploads without the app in the path (S3). The
+// signed policy allows exactly one key, exactly contentType, between 1 and maxBytes bytes, until ttl passes;
+// the service itself refuses anything else, so the app only has to verify the content afterwards.
+type PostPresigner interface {
+	PresignPost(ctx context.Context, key, contentType string, maxBytes int64, ttl time.Duration) (PresignedPost, error)
+}
+
+// ValidatePrefix accepts the empty prefix and any prefix of a key ValidateKey would accept: whole segments
+// ending in a slash ("editions/4/") or a partial last segment ("editions/4/app").
+func ValidatePrefix(prefix string) error {
+	if prefix == "" {
+		return nil
+	}
+	if err := ValidateKey(strings.TrimSuffix(prefix, "/")); err != nil {
+		return fmt.Errorf("%w: prefix %q", ErrInvalidKey, prefix)
+	}
+	return nil
 }
 
 // ValidateKey accepts keys made of segments of letters, digits, '.', '_' and '-', separated by single slashes,

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	iofs "io/fs"
+	"iter"
 	"net/http"
 	"net/url"
 	"os"
@@ -35,7 +36,10 @@ type Store struct {
 	now     func() time.Time
 }
 
-var _ storage.Blobs = (*Store)(nil)
+var (
+	_ storage.Blobs  = (*Store)(nil)
+	_ storage.Lister = (*Store)(nil)
+)
 
 // MountPath is where the router mounts Handler; URL builds links below it.
 const MountPath = "/blobs/"
@@ -179,6 +183,59 @@ func (s *Store) Delete(_ context.Context, key string) error {
 		return err
 	}
 	return nil
+}
+
+// List implements storage.Lister by walking objects/ from the deepest directory the prefix names. Uploads in
+// flight live in tmp/ and are never listed.
+func (s *Store) List(ctx context.Context, prefix string) iter.Seq2[storage.Info, error] {
+	return func(yield func(storage.Info, error) bool) {
+		if err := storage.ValidatePrefix(prefix); err != nil {
+			yield(storage.Info{}, err)
+			return
+		}
+		objects := filepath.Join(s.root, "objects")
+		start := objects
+		if i := strings.LastIndex(prefix, "/"); i >= 0 {
+			start = filepath.Join(objects, filepath.FromSlash(prefix[:i]))
+		}
+		stop := errors.New("stop")
+		err := filepath.WalkDir(start, func(path string, d iofs.DirEntry, err error) error {
+			if err != nil {
+				if errors.Is(err, iofs.ErrNotExist) {
+					return nil // deleted while we walked, or a prefix with no objects
+				}
+				return err
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if d.IsDir() {
+				return nil
+			}
+			rel, err := filepath.Rel(objects, path)
+			if err != nil {
+				return err
+			}
+			key := filepath.ToSlash(rel)
+			if !strings.HasPrefix(key, prefix) || storage.ValidateKey(key) != nil {
+				return nil
+			}
+			fi, err := d.Info()
+			if errors.Is(err, iofs.ErrNotExist) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if !yield(storage.Info{Key: key, Size: fi.Size(), ModTime: fi.ModTime().UTC()}, nil) {
+				return stop
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, stop) {
+			yield(storage.Info{}, err)
+		}
+	}
 }
 
 // Ping implements storage.Blobs: the root must still be a writable directory.

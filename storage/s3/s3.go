@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"time"
 
@@ -41,7 +42,11 @@ type Store struct {
 	timeout time.Duration
 }
 
-var _ storage.Blobs = (*Store)(nil)
+var (
+	_ storage.Blobs         = (*Store)(nil)
+	_ storage.Lister        = (*Store)(nil)
+	_ storage.PostPresigner = (*Store)(nil)
+)
 
 // New builds a client; it makes no network call (Ping does).
 func New(ctx context.Context, o Options) (*Store, error) {
@@ -170,6 +175,68 @@ func (s *Store) URL(ctx context.Context, key string, ttl time.Duration, download
 		return "", fmt.Errorf("s3 presign %s: %w", key, err)
 	}
 	return req.URL, nil
+}
+
+// List implements storage.Lister with ListObjectsV2, a page of up to 1000 keys per request.
+func (s *Store) List(ctx context.Context, prefix string) iter.Seq2[storage.Info, error] {
+	return func(yield func(storage.Info, error) bool) {
+		if err := storage.ValidatePrefix(prefix); err != nil {
+			yield(storage.Info{}, err)
+			return
+		}
+		in := &s3.ListObjectsV2Input{Bucket: aws.String(s.bucket)}
+		if prefix != "" {
+			in.Prefix = aws.String(prefix)
+		}
+		p := s3.NewListObjectsV2Paginator(s.client, in)
+		for p.HasMorePages() {
+			pctx, cancel := context.WithTimeout(ctx, s.timeout)
+			page, err := p.NextPage(pctx)
+			cancel()
+			if err != nil {
+				yield(storage.Info{}, fmt.Errorf("s3 list %q: %w", prefix, err))
+				return
+			}
+			for _, o := range page.Contents {
+				info := storage.Info{Key: aws.ToString(o.Key), Size: aws.ToInt64(o.Size), ModTime: aws.ToTime(o.LastModified).UTC()}
+				if !yield(info, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// PresignPost implements storage.PostPresigner with a POST policy: the exact key (the SDK adds that condition),
+// an exact Content-Type, and a content-length-range of 1 to maxBytes, so S3 itself refuses a larger file
+// before storing any of it.
+func (s *Store) PresignPost(ctx context.Context, key, contentType string, maxBytes int64, ttl time.Duration) (storage.PresignedPost, error) {
+	if err := storage.ValidateKey(key); err != nil {
+		return storage.PresignedPost{}, err
+	}
+	if maxBytes < 1 {
+		return storage.PresignedPost{}, errors.New("s3 presign post: maxBytes must be positive")
+	}
+	expires := time.Now().Add(ttl)
+	req, err := s.presign.PresignPostObject(ctx, &s3.PutObjectInput{
+		Bucket: aws.String(s.bucket),
+		Key:    aws.String(key),
+	}, func(o *s3.PresignPostOptions) {
+		o.Expires = ttl
+		o.Conditions = []any{
+			[]any{"content-length-range", 1, maxBytes},
+			map[string]string{"Content-Type": contentType},
+		}
+	})
+	if err != nil {
+		return storage.PresignedPost{}, fmt.Errorf("s3 presign post %s: %w", key, err)
+	}
+	fields := make(map[string]string, len(req.Values)+1)
+	for k, v := range req.Values {
+		fields[k] = v
+	}
+	fields["Content-Type"] = contentType
+	return storage.PresignedPost{URL: req.URL, Fields: fields, Expires: expires}, nil
 }
 
 // Ping implements storage.Blobs: the bucket must exist and the credentials must reach it.

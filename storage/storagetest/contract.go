@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -141,6 +142,61 @@ func Run(t *testing.T, newBlobs func(t *testing.T) storage.Blobs) {
 			if _, err := b.URL(ctx, key, time.Minute, "x.pdf"); !errors.Is(err, storage.ErrInvalidKey) {
 				t.Errorf("URL(%q) = %v, want ErrInvalidKey", key, err)
 			}
+		}
+	})
+
+	t.Run("a Lister lists exactly the objects under a prefix, with size and time", func(t *testing.T) {
+		b := newBlobs(t)
+		l, ok := b.(storage.Lister)
+		if !ok {
+			t.Skip("this backend does not implement storage.Lister")
+		}
+		for _, k := range []string{"a/1.pdf", "a/2/x.pdf", "ab/3.pdf", "b/4.pdf"} {
+			put(t, b, k, "content of "+k, "application/pdf")
+		}
+		list := func(prefix string) ([]string, error) {
+			var keys []string
+			for info, err := range l.List(ctx, prefix) {
+				if err != nil {
+					return keys, err
+				}
+				if info.Size != int64(len("content of "+info.Key)) || info.ModTime.IsZero() || time.Since(info.ModTime) > time.Hour {
+					t.Errorf("%s listed with size %d, time %v", info.Key, info.Size, info.ModTime)
+				}
+				keys = append(keys, info.Key)
+			}
+			slices.Sort(keys)
+			return keys, nil
+		}
+		for prefix, want := range map[string][]string{
+			"":         {"a/1.pdf", "a/2/x.pdf", "ab/3.pdf", "b/4.pdf"},
+			"a/":       {"a/1.pdf", "a/2/x.pdf"},
+			"a":        {"a/1.pdf", "a/2/x.pdf", "ab/3.pdf"},
+			"a/2/":     {"a/2/x.pdf"},
+			"nothing/": nil,
+		} {
+			got, err := list(prefix)
+			if err != nil || !slices.Equal(got, want) {
+				t.Errorf("List(%q) = %v, %v; want %v", prefix, got, err, want)
+			}
+		}
+		if _, err := list("../"); !errors.Is(err, storage.ErrInvalidKey) {
+			t.Errorf("List(\"../\") = %v, want ErrInvalidKey", err)
+		}
+		n := 0
+		for range l.List(ctx, "") {
+			if n++; n == 1 {
+				break
+			}
+		}
+		if n != 1 {
+			t.Errorf("stopping after the first object still yielded %d", n)
+		}
+		if err := b.Delete(ctx, "a/1.pdf"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := list("a/"); !slices.Equal(got, []string{"a/2/x.pdf"}) {
+			t.Errorf("after Delete, List(\"a/\") = %v", got)
 		}
 	})
 

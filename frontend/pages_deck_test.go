@@ -1,0 +1,70 @@
+package frontend_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pitchfest/pitchfest/frontend"
+)
+
+func TestTheDeckPageRendersInEveryLanguageWithoutRawMessageIDs(t *testing.T) {
+	assets, err := frontend.LoadAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, _ := frontend.LoadI18n()
+	r, err := frontend.NewRenderer(assets, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 3, 1, 10, 30, 0, 0, time.UTC)
+	version := func(v int, name string) map[string]any {
+		return map[string]any{"Version": v, "Pages": 12, "Size": "1.4 MB", "Name": name, "UploadedAt": now,
+			"DownloadURL": "/api/v1/applications/7/deck/download?version=1"}
+	}
+	base := func() map[string]any {
+		return map[string]any{"AppID": 7, "StartupName": "Ikawa", "MaxMB": 20, "MaxBytes": 20 << 20, "MaxPages": 30,
+			"Deadline": now, "Action": "/applications/7/deck", "APIPath": "/api/v1/applications/7/deck",
+			"Current": (map[string]any)(nil), "Earlier": []map[string]any(nil), "CanUpload": false, "IsOwner": false,
+			"Closed": false, "Error": ""}
+	}
+	states := map[string]func(d map[string]any){
+		"owner with history": func(d map[string]any) {
+			d["Current"], d["Earlier"] = version(2, "deck.pdf"), []map[string]any{version(1, "")}
+			d["CanUpload"], d["IsOwner"], d["Error"] = true, true, "not a PDF"
+		},
+		"owner, first upload": func(d map[string]any) { d["CanUpload"], d["IsOwner"] = true, true },
+		"owner after the deadline": func(d map[string]any) {
+			d["Current"], d["IsOwner"], d["Closed"] = version(1, "deck.pdf"), true, true
+		},
+		"organizer": func(d map[string]any) { d["Current"] = version(1, "deck.pdf") },
+	}
+	for _, l := range frontend.Languages {
+		for state, set := range states {
+			d := base()
+			set(d)
+			p := r.NewPage(l.Code, "deck.title")
+			p.Path = "/applications/7/deck"
+			p.Data = d
+			var buf bytes.Buffer
+			if err := r.Render(&buf, "deck", p); err != nil {
+				t.Fatalf("%s, %s: %v", l.Code, state, err)
+			}
+			out := buf.String()
+			for _, id := range tr.MessageIDs("en") {
+				if strings.Contains(out, ">"+id+"<") || strings.Contains(out, `"`+id+`"`) || strings.Contains(out, "%!") {
+					t.Errorf("%s, %s shows the raw message id %q or a bad format", l.Code, state, id)
+				}
+			}
+			hasForm := strings.Contains(out, `id="deck-form"`)
+			if hasForm != (d["CanUpload"] == true) {
+				t.Errorf("%s, %s: upload form shown %v", l.Code, state, hasForm)
+			}
+			if hasForm && !strings.Contains(out, `<script src="/static/deck.`) {
+				t.Errorf("%s, %s: the form comes without its script", l.Code, state)
+			}
+		}
+	}
+}

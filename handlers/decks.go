@@ -1,0 +1,323 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/deckcheck"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// Pitch decks. Uploads stream: the body goes through http.MaxBytesReader at the edition's limit into the
+// service's bounded spool, never into memory, and a body announced or found too large is a 413. Downloads are
+// a 303 to a short-lived link that serves the file as an attachment (from S3, or from our signed-link handler
+// with nosniff and a sandbox CSP): a deck is never shown inline by our origin.
+
+// largeBodyRoutes set their own body limit (the edition's deck size) instead of the router's 1 MB default.
+var largeBodyRoutes = map[string]bool{
+	"/api/v1/applications/:id/deck": true,
+	"/applications/:id/deck":        true,
+}
+
+// multipartOverhead is what a browser's form adds around the file: boundaries, part headers, other fields.
+const multipartOverhead = 64 << 10
+
+func init() { flashes["flash.deck_uploaded"] = true }
+
+// deckRoutes registers the deck API on the signed-in API group and the page form on the engine.
+func (s *Server) deckRoutes(r *gin.Engine, authed *gin.RouterGroup) {
+	authed.PUT("/applications/:id/deck", s.apiUploadDeck)
+	authed.GET("/applications/:id/deck", s.apiDeckInfo)
+	authed.GET("/applications/:id/deck/download", s.apiDownloadDeck)
+	authed.POST("/applications/:id/deck/presign", s.apiPresignDeck)
+	authed.POST("/applications/:id/deck/confirm", s.apiConfirmDeck)
+	r.GET("/applications/:id/deck", s.requirePageUser, s.deckPage)
+	r.POST("/applications/:id/deck", s.requirePageUser, s.pageUploadDeck)
+}
+
+// deckJSON is one deck version as the API shows it; the storage key stays private.
+type deckJSON struct {
+	Version     int       `json:"version"`
+	Pages       int       `json:"pages"`
+	SizeBytes   int64     `json:"size_bytes"`
+	SHA256      string    `json:"sha256"`
+	Name        string    `json:"name"`
+	UploadedAt  time.Time `json:"uploaded_at"`
+	DownloadURL string    `json:"download_url"`
+}
+
+func deckView(appID int64, d *models.Deck) deckJSON {
+	return deckJSON{Version: d.Version, Pages: d.Pages, SizeBytes: d.SizeBytes, SHA256: d.SHA256, Name: d.OriginalName,
+		UploadedAt:  d.CreatedAt.UTC(),
+		DownloadURL: fmt.Sprintf("/api/v1/applications/%d/deck/download?version=%d", appID, d.Version)}
+}
+
+type deckInfoJSON struct {
+	Current      *deckJSON  `json:"current"`
+	Versions     []deckJSON `json:"versions"`
+	MaxBytes     int64      `json:"max_bytes"`
+	MaxPages     int        `json:"max_pages"`
+	Deadline     time.Time  `json:"deadline"`
+	CanUpload    bool       `json:"can_upload"`
+	DirectUpload bool       `json:"direct_upload"`
+}
+
+type presignDeckRequest struct {
+	Name string `json:"name" binding:"max=1000"`
+}
+
+type presignDeckJSON struct {
+	UploadID  string            `json:"upload_id"`
+	URL       string            `json:"url"`
+	Fields    map[string]string `json:"fields"`
+	FileField string            `json:"file_field"`
+	MaxBytes  int64             `json:"max_bytes"`
+	ExpiresAt time.Time         `json:"expires_at"`
+}
+
+type confirmDeckRequest struct {
+	UploadID string `json:"upload_id" binding:"required,max=64"`
+}
+
+// applicationID reads :id; anything but a positive integer is a record that does not exist.
+func (s *Server) applicationID(c *gin.Context) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(c, models.ErrNotFound)
+		return 0, false
+	}
+	return id, true
+}
+
+// deckFail answers the deck workflows' own errors (a file to fix, a closed window, a dropped upload) and
+// hands everything else to fail.
+func (s *Server) deckFail(c *gin.Context, err error) {
+	var refusal *services.Refusal
+	if p, ok := deckcheck.IsProblem(err); ok {
+		status := http.StatusUnprocessableEntity
+		if p.ID == deckcheck.MsgTooLarge {
+			status = http.StatusRequestEntityTooLarge
+		}
+		if p.Err != nil {
+			s.Log.InfoContext(c.Request.Context(), "deck refused", "request_id", c.GetString(ctxRequestID), "reason", p.ID, "detail", p.Err)
+		}
+		s.problem(c, status, s.tr(c, p.ID, p.Args...), nil)
+		return
+	}
+	switch {
+	case errors.As(err, &refusal):
+		status := http.StatusConflict
+		if errors.Is(refusal.Err, models.ErrForbidden) {
+			status = http.StatusForbidden
+		}
+		s.problem(c, status, s.tr(c, refusal.MessageID, refusal.Args...), nil)
+	case errors.Is(err, services.ErrUploadInterrupted):
+		s.problem(c, http.StatusBadRequest, s.tr(c, "deck.interrupted"), nil)
+	case errors.Is(err, services.ErrUploadIncomplete):
+		s.problem(c, http.StatusConflict, s.tr(c, "deck.not_uploaded"), nil)
+	case errors.Is(err, services.ErrDirectUploadOff):
+		s.problem(c, http.StatusNotFound, s.tr(c, "deck.direct_off"), nil)
+	default:
+		s.fail(c, err)
+	}
+}
+
+// deckBody authorizes an upload before reading any of it and returns the body capped at the edition's limit
+// (plus overhead for a multipart form). A body announced larger than that is refused at once.
+func (s *Server) deckBody(c *gin.Context, appID int64, overhead int64) (io.Reader, int64, bool) {
+	limit, err := s.Decks.UploadLimit(c.Request.Context(), currentUser(c), appID)
+	if err != nil {
+		s.deckFail(c, err)
+		return nil, 0, false
+	}
+	if c.Request.ContentLength > limit+overhead {
+		// Nothing is read: the server closes the connection after this answer instead of draining 20 MB.
+		c.Header("Connection", "close")
+		s.deckFail(c, deckcheck.TooLarge(limit))
+		return nil, 0, false
+	}
+	return http.MaxBytesReader(c.Writer, c.Request.Body, limit+overhead), limit, true
+}
+
+// fileNameHeader reads X-File-Name: the display name, percent-encoded UTF-8 (as encodeURIComponent makes it)
+// or plain ASCII.
+func fileNameHeader(c *gin.Context) string {
+	raw := c.GetHeader("X-File-Name")
+	if v, err := url.PathUnescape(raw); err == nil {
+		return v
+	}
+	return raw
+}
+
+// apiUploadDeck takes the raw PDF as the body (Content-Type application/pdf; the content decides, so any
+// type but a form is read) and answers 201 with the new version.
+func (s *Server) apiUploadDeck(c *gin.Context) {
+	appID, ok := s.applicationID(c)
+	if !ok {
+		return
+	}
+	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); strings.HasPrefix(mt, "multipart/") {
+		s.problem(c, http.StatusUnsupportedMediaType, s.tr(c, "deck.raw_body"), nil)
+		return
+	}
+	body, _, ok := s.deckBody(c, appID, 0)
+	if !ok {
+		return
+	}
+	d, err := s.Decks.Upload(c.Request.Context(), currentUser(c), appID, services.DeckUploadInput{Body: body, FileName: fileNameHeader(c)}, meta(c))
+	if err != nil {
+		s.deckFail(c, err)
+		return
+	}
+	c.Header("Location", fmt.Sprintf("/api/v1/applications/%d/deck", appID))
+	c.JSON(http.StatusCreated, deckView(appID, d))
+}
+
+// apiDeckInfo shows the current deck, every earlier version, and the edition's limits.
+func (s *Server) apiDeckInfo(c *gin.Context) {
+	appID, ok := s.applicationID(c)
+	if !ok {
+		return
+	}
+	info, err := s.Decks.Info(c.Request.Context(), currentUser(c), appID)
+	if err != nil {
+		s.deckFail(c, err)
+		return
+	}
+	out := deckInfoJSON{Versions: []deckJSON{}, MaxBytes: info.MaxBytes, MaxPages: info.MaxPages,
+		Deadline: info.Deadline.UTC(), CanUpload: info.CanUpload, DirectUpload: info.DirectUpload}
+	for i := range info.Versions {
+		out.Versions = append(out.Versions, deckView(appID, &info.Versions[i]))
+	}
+	if len(out.Versions) > 0 {
+		out.Current = &out.Versions[0]
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// apiDownloadDeck redirects to a short-lived link to the current deck, or to ?version=n.
+func (s *Server) apiDownloadDeck(c *gin.Context) {
+	appID, ok := s.applicationID(c)
+	if !ok {
+		return
+	}
+	version := 0
+	if v := c.Query("version"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			s.fail(c, models.ErrNotFound)
+			return
+		}
+		version = n
+	}
+	link, _, err := s.Decks.DownloadURL(c.Request.Context(), currentUser(c), appID, version, meta(c))
+	if err != nil {
+		s.deckFail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Redirect(http.StatusSeeOther, link)
+}
+
+// apiPresignDeck hands out a direct upload to storage (when the deployment enables it).
+func (s *Server) apiPresignDeck(c *gin.Context) {
+	appID, ok := s.applicationID(c)
+	if !ok {
+		return
+	}
+	var req presignDeckRequest
+	if c.Request.ContentLength != 0 && !s.bindJSON(c, &req) {
+		return
+	}
+	up, err := s.Decks.PresignUpload(c.Request.Context(), currentUser(c), appID, req.Name)
+	if err != nil {
+		s.deckFail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, presignDeckJSON{UploadID: up.ID, URL: up.Post.URL, Fields: up.Post.Fields, FileField: "file",
+		MaxBytes: up.MaxBytes, ExpiresAt: up.Post.Expires.UTC()})
+}
+
+// apiConfirmDeck verifies a direct upload and records it as the next version.
+func (s *Server) apiConfirmDeck(c *gin.Context) {
+	appID, ok := s.applicationID(c)
+	if !ok {
+		return
+	}
+	var req confirmDeckRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	d, err := s.Decks.ConfirmUpload(c.Request.Context(), currentUser(c), appID, req.UploadID, meta(c))
+	if err != nil {
+		s.deckFail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, deckView(appID, d))
+}
+
+// pageUploadDeck takes the application page's plain form (multipart/form-data, file field "deck"), so an
+// upload works without JavaScript; it ends with a redirect back to the page (an optional "return" field, a
+// local path, placed before the file), or the error page with what to fix. The parts are streamed: the file is
+// never parsed into memory or a second temp file.
+func (s *Server) pageUploadDeck(c *gin.Context) {
+	appID, ok := s.applicationID(c)
+	if !ok {
+		return
+	}
+	body, _, ok := s.deckBody(c, appID, multipartOverhead)
+	if !ok {
+		return
+	}
+	c.Request.Body = io.NopCloser(body)
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		s.problem(c, http.StatusBadRequest, s.tr(c, "error.bad_form"), nil)
+		return
+	}
+	back := fmt.Sprintf("/applications/%d", appID)
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			switch {
+			case errors.As(err, &tooBig):
+				s.deckFail(c, services.ErrUploadInterrupted) // only form fields before the file: a hostile form
+			case errors.Is(err, io.EOF):
+				s.problem(c, http.StatusUnprocessableEntity, s.tr(c, deckcheck.MsgEmpty), nil)
+			default:
+				s.problem(c, http.StatusBadRequest, s.tr(c, "error.bad_form"), nil)
+			}
+			return
+		}
+		switch part.FormName() {
+		case "return":
+			v, _ := io.ReadAll(io.LimitReader(part, 2000))
+			if next := safeNext(string(v)); next != "" {
+				back = next
+			}
+		case "deck":
+			_, err := s.Decks.Upload(c.Request.Context(), currentUser(c), appID, services.DeckUploadInput{Body: part, FileName: part.FileName()}, meta(c))
+			if err != nil {
+				// A file to fix is shown on the deck page, next to the form, so the next try is one step away.
+				if !s.deckPageRefusal(c, appID, err) {
+					s.deckFail(c, err)
+				}
+				return
+			}
+			s.seeOther(c, back, "flash.deck_uploaded")
+			return
+		}
+		part.Close()
+	}
+}

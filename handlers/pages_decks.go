@@ -1,0 +1,125 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/deckcheck"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// The deck page: the application's current deck, its history, the edition's limits and deadline, and (for
+// the owner, before the deadline) the upload form. The form is a plain multipart POST to pageUploadDeck; the
+// static deck.js enhances it into an XMLHttpRequest PUT to the API so a progress bar can show how far a slow
+// upload has come. Organizers, admins and assigned judges see the same page without the form.
+
+// deckPageData is what the deck page shows.
+type deckPageData struct {
+	AppID       int64
+	StartupName string
+	Current     *deckRow
+	Earlier     []deckRow
+	MaxMB       int64
+	MaxBytes    int64
+	MaxPages    int
+	Deadline    time.Time
+	CanUpload   bool
+	IsOwner     bool
+	Closed      bool   // the owner can no longer upload: the deadline passed or the application is closed
+	Error       string // why the last upload was refused, translated
+	Action      string // the form's target (the page route)
+	APIPath     string // the API the script PUTs to
+}
+
+// deckRow is one version as the page shows it.
+type deckRow struct {
+	Version     int
+	Pages       int
+	Size        string // "1.4 MB", in the page's language
+	Name        string // "" when hidden from a judge of a blind round
+	UploadedAt  time.Time
+	DownloadURL string
+}
+
+// deckPage shows the deck page.
+func (s *Server) deckPage(c *gin.Context) {
+	appID, ok := s.applicationID(c)
+	if !ok {
+		return
+	}
+	s.showDeckPage(c, http.StatusOK, appID, "")
+}
+
+// showDeckPage renders the deck page with status, and a refusal message next to the form when msg is set.
+func (s *Server) showDeckPage(c *gin.Context, status int, appID int64, msg string) {
+	ctx := c.Request.Context()
+	u := currentUser(c)
+	info, err := s.Decks.Info(ctx, u, appID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	// Info has authorized u to see the application: only its name for the heading is read here.
+	app, err := s.Store.ApplicationByID(ctx, appID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d := deckPageData{AppID: appID, StartupName: app.StartupName, MaxMB: info.MaxBytes / deckcheck.MB,
+		MaxBytes: info.MaxBytes, MaxPages: info.MaxPages, Deadline: info.Deadline, CanUpload: info.CanUpload,
+		IsOwner: app.ApplicantID != nil && u != nil && *app.ApplicantID == u.ID, Error: msg,
+		Action: fmt.Sprintf("/applications/%d/deck", appID), APIPath: fmt.Sprintf("/api/v1/applications/%d/deck", appID)}
+	d.Closed = d.IsOwner && !d.CanUpload
+	for i, v := range info.Versions {
+		r := deckRow{Version: v.Version, Pages: v.Pages, Size: s.deckSize(c, v.SizeBytes), Name: v.OriginalName, UploadedAt: v.CreatedAt,
+			DownloadURL: deckView(appID, &info.Versions[i]).DownloadURL}
+		if i == 0 {
+			d.Current = &r
+			continue
+		}
+		d.Earlier = append(d.Earlier, r)
+	}
+	p := s.page(c, "deck.title")
+	p.Data = d
+	s.render(c, status, "deck", p)
+}
+
+// deckPageRefusal shows the deck page again with what to fix when a form upload is refused for a reason the
+// applicant can act on (the file, the deadline, a dropped connection), with the status the API would answer.
+// It reports false, writing nothing, for any other error.
+func (s *Server) deckPageRefusal(c *gin.Context, appID int64, err error) bool {
+	var refusal *services.Refusal
+	status, msg := 0, ""
+	if p, ok := deckcheck.IsProblem(err); ok {
+		if p.Err != nil {
+			s.Log.InfoContext(c.Request.Context(), "deck refused", "request_id", c.GetString(ctxRequestID), "reason", p.ID, "detail", p.Err)
+		}
+		status, msg = http.StatusUnprocessableEntity, s.tr(c, p.ID, p.Args...)
+		if p.ID == deckcheck.MsgTooLarge {
+			status = http.StatusRequestEntityTooLarge
+		}
+	} else if errors.As(err, &refusal) && !errors.Is(refusal.Err, models.ErrForbidden) {
+		status, msg = http.StatusConflict, s.tr(c, refusal.MessageID, refusal.Args...)
+	} else if errors.Is(err, services.ErrUploadInterrupted) {
+		status, msg = http.StatusBadRequest, s.tr(c, "deck.interrupted")
+	}
+	if status == 0 {
+		return false
+	}
+	s.showDeckPage(c, status, appID, msg)
+	return true
+}
+
+// deckSize writes a file size for people: kilobytes under a megabyte, else megabytes with one decimal (the
+// catalogs' printers put the language's decimal separator).
+func (s *Server) deckSize(c *gin.Context, n int64) string {
+	if n < deckcheck.MB {
+		return s.tr(c, "deck.size_kb", max(1, (n+512)/1024))
+	}
+	return s.tr(c, "deck.size_mb", float64(n)/float64(deckcheck.MB))
+}
