@@ -1,0 +1,760 @@
+package models
+
+import (
+	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// RoundKind says how a round is judged: judges reviewing online in their own time, or a live pitch on stage
+// where the organizer moves every judge's screen from one application to the next.
+type RoundKind string
+
+// Round kinds.
+const (
+	RoundOnline RoundKind = "online"
+	RoundLive   RoundKind = "live"
+)
+
+// RoundStatus is where a round is in its life: prepared (draft), scoring (open), finished (closed).
+type RoundStatus string
+
+// Round statuses. A round only moves forward, so scores are never collected against a rubric that changed.
+const (
+	RoundDraft  RoundStatus = "draft"
+	RoundOpen   RoundStatus = "open"
+	RoundClosed RoundStatus = "closed"
+)
+
+// Round is one stage of an edition's judging (screening, semi-final, final). Its rubric is the criteria whose
+// RoundID is its ID; its applications are its round entries.
+type Round struct {
+	ID                    int64
+	EditionID             int64
+	Position              int // 1 for the first round; a later round takes the applications the one before advanced
+	Name                  string
+	Kind                  RoundKind
+	OpensAt               *time.Time // scoring window; nil means open as soon as the organizer opens the round
+	ClosesAt              *time.Time // nil means until the organizer closes it
+	JudgesPerApp          int        // k: judges each application gets
+	Blind                 bool       // hide the team's identity from judges
+	PersonalFields        StringList // extra application fields the organizer marked personal (hidden when blind)
+	Method                string     // scoring.Method: z, mean or median
+	MinJudgeScores        int
+	DisagreementThreshold float64
+	AdvanceCount          int
+	Status                RoundStatus
+	AssignmentSeed        int64      // the seed of the last automatic assignment, so it can be reproduced
+	RubricLockedAt        *time.Time // set by the first submitted score: weights and scales are frozen from then on
+	LiveApplicationID     *int64     // live rounds: the application now pitching
+	LiveUpdatedAt         *time.Time // when LiveApplicationID last changed, for cheap polling
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
+}
+
+// TableName pins the table name.
+func (Round) TableName() string { return "rounds" }
+
+// ScoringOpen reports whether judges may save scores at now: the round is open and now is inside its window.
+func (r *Round) ScoringOpen(now time.Time) bool {
+	if r.Status != RoundOpen {
+		return false
+	}
+	if r.OpensAt != nil && now.Before(*r.OpensAt) {
+		return false
+	}
+	return r.ClosesAt == nil || now.Before(*r.ClosesAt)
+}
+
+// Texts is one text in each UI language the organizer filled in (en, fr, rw), kept as a JSON object so a
+// fourth language needs no migration.
+type Texts map[string]string
+
+// In returns the text in lang, falling back to English and then to any language filled in.
+func (t Texts) In(lang string) string {
+	if v := t[lang]; v != "" {
+		return v
+	}
+	if v := t["en"]; v != "" {
+		return v
+	}
+	for _, l := range []string{"fr", "rw"} {
+		if v := t[l]; v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// Value stores the texts as JSON.
+func (t Texts) Value() (driver.Value, error) { return jsonValue(t, "{}") }
+
+// Scan reads the JSON written by Value.
+func (t *Texts) Scan(src any) error { return jsonScan(src, t) }
+
+// GormDataType tells GORM the column holds text.
+func (Texts) GormDataType() string { return "text" }
+
+// Descriptor explains what a band of a criterion's scale means ("7–8: a paying customer base"), so judges
+// score against the same words rather than their own sense of a number.
+type Descriptor struct {
+	Min  int   `json:"min"`
+	Max  int   `json:"max"`
+	Text Texts `json:"text"`
+}
+
+// Descriptors are a criterion's score bands, stored as JSON.
+type Descriptors []Descriptor
+
+// Value stores the descriptors as JSON.
+func (d Descriptors) Value() (driver.Value, error) { return jsonValue(d, "[]") }
+
+// Scan reads the JSON written by Value.
+func (d *Descriptors) Scan(src any) error { return jsonScan(src, d) }
+
+// GormDataType tells GORM the column holds text.
+func (Descriptors) GormDataType() string { return "text" }
+
+// StringList is a list of strings stored as JSON.
+type StringList []string
+
+// Value stores the list as JSON.
+func (l StringList) Value() (driver.Value, error) { return jsonValue(l, "[]") }
+
+// Scan reads the JSON written by Value.
+func (l *StringList) Scan(src any) error { return jsonScan(src, l) }
+
+// GormDataType tells GORM the column holds text.
+func (StringList) GormDataType() string { return "text" }
+
+// ScoreValues maps a criterion ID to the value a judge gave it. Keyed by ID rather than position so renaming
+// or reordering criteria never shifts a judge's values onto another criterion.
+type ScoreValues map[int64]float64
+
+// Value stores the values as JSON.
+func (v ScoreValues) Value() (driver.Value, error) { return jsonValue(v, "{}") }
+
+// Scan reads the JSON written by Value.
+func (v *ScoreValues) Scan(src any) error { return jsonScan(src, v) }
+
+// GormDataType tells GORM the column holds text.
+func (ScoreValues) GormDataType() string { return "text" }
+
+func jsonValue(v any, empty string) (driver.Value, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	if string(b) == "null" {
+		return empty, nil
+	}
+	return string(b), nil
+}
+
+func jsonScan(src, dst any) error {
+	var b []byte
+	switch v := src.(type) {
+	case nil:
+		return nil
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	default:
+		return fmt.Errorf("cannot read JSON from %T", src)
+	}
+	if len(b) == 0 {
+		return nil
+	}
+	return json.Unmarshal(b, dst)
+}
+
+// Criterion is one line of a round's rubric. Weights of a round add up to 100; values are scored on
+// [ScaleMin, ScaleMax].
+type Criterion struct {
+	ID          int64
+	RoundID     int64
+	Position    int
+	Name        Texts
+	Description Texts
+	Descriptors Descriptors
+	Weight      float64
+	ScaleMin    int
+	ScaleMax    int
+}
+
+// TableName pins the table name.
+func (Criterion) TableName() string { return "criteria" }
+
+// Panel is a named group of judges (often by sector) that judges a subset of a round's applications.
+type Panel struct {
+	ID        int64
+	RoundID   int64
+	Name      string
+	Sector    string // applications of this sector go to this panel when distributing by sector; "" = any
+	CreatedAt time.Time
+}
+
+// TableName pins the table name.
+func (Panel) TableName() string { return "panels" }
+
+// PanelJudge seats a judge on a panel; a judge sits on at most one panel per round.
+type PanelJudge struct {
+	PanelID int64 `gorm:"primaryKey"`
+	RoundID int64
+	JudgeID int64 `gorm:"primaryKey"`
+	MaxLoad int   // most applications the judge agreed to take in the round; 0 = no maximum
+}
+
+// TableName pins the table name.
+func (PanelJudge) TableName() string { return "panel_judges" }
+
+// Entry outcomes: what became of an application in a round.
+const (
+	OutcomePending    = "pending"
+	OutcomeAdvanced   = "advanced"
+	OutcomeEliminated = "eliminated"
+)
+
+// RoundEntry is an application taking part in a round, the panel judging it, and what became of it.
+type RoundEntry struct {
+	ID            int64
+	RoundID       int64
+	ApplicationID int64
+	PanelID       *int64
+	Outcome       string
+	LivePosition  int        // live rounds: place in the running order (0 = not set)
+	LiveLockedAt  *time.Time // live rounds: the organizer closed scoring of this pitch
+	CreatedAt     time.Time
+}
+
+// TableName pins the table name.
+func (RoundEntry) TableName() string { return "round_entries" }
+
+// Assignment sources, kept so an organizer can tell the algorithm's choices from their own.
+const (
+	SourceAuto   = "auto"
+	SourceManual = "manual"
+	SourceRefill = "refill" // a place refilled after a conflict or a reassignment
+)
+
+// Assignment puts one judge on one application in one round.
+type Assignment struct {
+	ID            int64
+	RoundID       int64
+	ApplicationID int64
+	JudgeID       int64
+	Source        string
+	CreatedBy     *int64
+	CreatedAt     time.Time
+}
+
+// TableName pins the table name.
+func (Assignment) TableName() string { return "assignments" }
+
+// Conflict records that a judge must not judge an application (they know the team, invested, compete…). It
+// holds for the whole edition, every round.
+type Conflict struct {
+	ID            int64
+	EditionID     int64
+	ApplicationID int64
+	JudgeID       int64
+	Reason        string
+	DeclaredBy    *int64 // the judge themself, or the organizer who recorded it
+	CreatedAt     time.Time
+}
+
+// TableName pins the table name.
+func (Conflict) TableName() string { return "conflicts" }
+
+// Score statuses.
+const (
+	ScoreDraft     = "draft"
+	ScoreSubmitted = "submitted"
+)
+
+// Score is one judge's assessment of one application in one round: a value per criterion, a comment the
+// applicant may read after results, and a note only organizers see.
+type Score struct {
+	ID            int64
+	RoundID       int64
+	ApplicationID int64
+	JudgeID       int64
+	Values        ScoreValues `gorm:"column:score_values"`
+	Comment       string
+	PrivateNote   string
+	Status        string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	SubmittedAt   *time.Time
+}
+
+// TableName pins the table name.
+func (Score) TableName() string { return "scores" }
+
+// lockForUpdate adds FOR UPDATE on PostgreSQL, where concurrent transactions would otherwise both read the old
+// row; SQLite transactions here are immediate, so writers are already serialized and the clause is not needed.
+func (s *Store) lockForUpdate(q *gorm.DB) *gorm.DB {
+	if s.dialect == DialectPostgres {
+		return q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	return q
+}
+
+// ---- rounds ----
+
+// CreateRound inserts r as the edition's next round (Position is set here). ErrConflict when the edition does
+// not exist or two rounds are created at once.
+func (s *Store) CreateRound(ctx context.Context, r *Round) error {
+	var maxPos int
+	if err := s.conn(ctx).Model(&Round{}).Where("edition_id = ?", r.EditionID).
+		Select("COALESCE(MAX(position), 0)").Scan(&maxPos).Error; err != nil {
+		return translate(err)
+	}
+	r.Position = maxPos + 1
+	r.OpensAt, r.ClosesAt = dbTimePtr(r.OpensAt), dbTimePtr(r.ClosesAt)
+	return translate(s.conn(ctx).Create(r).Error)
+}
+
+// RoundByID loads a round, or ErrNotFound.
+func (s *Store) RoundByID(ctx context.Context, id int64) (*Round, error) {
+	var r Round
+	if err := s.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &r, nil
+}
+
+// LockRound loads a round for update inside a transaction, so that rubric edits, the first submitted score and
+// status changes of one round happen one after the other. ErrNotFound if it does not exist.
+func (s *Store) LockRound(ctx context.Context, id int64) (*Round, error) {
+	var r Round
+	if err := s.lockForUpdate(s.conn(ctx)).Where("id = ?", id).Take(&r).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &r, nil
+}
+
+// RoundsByEdition lists an edition's rounds in order.
+func (s *Store) RoundsByEdition(ctx context.Context, editionID int64) ([]Round, error) {
+	var out []Round
+	return out, translate(s.conn(ctx).Where("edition_id = ?", editionID).Order("position").Find(&out).Error)
+}
+
+// RoundAt returns the edition's round at position, or ErrNotFound.
+func (s *Store) RoundAt(ctx context.Context, editionID int64, position int) (*Round, error) {
+	var r Round
+	if err := s.conn(ctx).Where("edition_id = ? AND position = ?", editionID, position).Take(&r).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &r, nil
+}
+
+// UpdateRound saves the organizer-editable settings of r (not its status, seed, lock or live state).
+// ErrNotFound if the round is gone.
+func (s *Store) UpdateRound(ctx context.Context, r *Round) error {
+	return rowsOrNotFound(s.conn(ctx).Model(&Round{}).Where("id = ?", r.ID).Updates(map[string]any{
+		"name": r.Name, "kind": r.Kind, "opens_at": dbTimePtr(r.OpensAt), "closes_at": dbTimePtr(r.ClosesAt),
+		"judges_per_app": r.JudgesPerApp, "blind": r.Blind, "personal_fields": r.PersonalFields,
+		"method": r.Method, "min_judge_scores": r.MinJudgeScores, "disagreement_threshold": r.DisagreementThreshold,
+		"advance_count": r.AdvanceCount, "updated_at": DBTime(time.Now()),
+	}))
+}
+
+// SetRoundStatus moves a round to status. ErrNotFound if the round is gone.
+func (s *Store) SetRoundStatus(ctx context.Context, id int64, status RoundStatus) error {
+	return rowsOrNotFound(s.conn(ctx).Model(&Round{}).Where("id = ?", id).
+		Updates(map[string]any{"status": status, "updated_at": DBTime(time.Now())}))
+}
+
+// SetAssignmentSeed records the seed of the round's latest automatic assignment.
+func (s *Store) SetAssignmentSeed(ctx context.Context, id int64, seed int64) error {
+	return rowsOrNotFound(s.conn(ctx).Model(&Round{}).Where("id = ?", id).Update("assignment_seed", seed))
+}
+
+// LockRubric freezes the round's weights and scales at at, if they are not frozen yet.
+func (s *Store) LockRubric(ctx context.Context, id int64, at time.Time) error {
+	return translate(s.conn(ctx).Model(&Round{}).Where("id = ? AND rubric_locked_at IS NULL", id).
+		Update("rubric_locked_at", DBTime(at)).Error)
+}
+
+// SetLive records which application is pitching now in a live round (nil: none) and when that changed.
+func (s *Store) SetLive(ctx context.Context, id int64, applicationID *int64, at time.Time) error {
+	return rowsOrNotFound(s.conn(ctx).Model(&Round{}).Where("id = ?", id).
+		Updates(map[string]any{"live_application_id": applicationID, "live_updated_at": DBTime(at)}))
+}
+
+// DeleteRound removes a round with everything in it. ErrNotFound if it is gone.
+func (s *Store) DeleteRound(ctx context.Context, id int64) error {
+	return rowsOrNotFound(s.conn(ctx).Where("id = ?", id).Delete(&Round{}))
+}
+
+// ---- criteria ----
+
+// CriteriaByRound returns the round's rubric in display order.
+func (s *Store) CriteriaByRound(ctx context.Context, roundID int64) ([]Criterion, error) {
+	var out []Criterion
+	return out, translate(s.conn(ctx).Where("round_id = ?", roundID).Order("position, id").Find(&out).Error)
+}
+
+// ReplaceCriteria makes cs the round's rubric: criteria with an ID of this round are updated, those without
+// are inserted, and the round's other criteria are deleted. Positions follow the order of cs. The caller
+// checks the rubric's rules (weights, lock) first.
+func (s *Store) ReplaceCriteria(ctx context.Context, roundID int64, cs []Criterion) error {
+	keep := []int64{0}
+	for i := range cs {
+		c := &cs[i]
+		c.RoundID, c.Position = roundID, i+1
+		if c.ID != 0 {
+			keep = append(keep, c.ID)
+		}
+	}
+	if err := s.conn(ctx).Where("round_id = ? AND id NOT IN ?", roundID, keep).Delete(&Criterion{}).Error; err != nil {
+		return translate(err)
+	}
+	for i := range cs {
+		c := &cs[i]
+		if c.ID == 0 {
+			if err := s.conn(ctx).Create(c).Error; err != nil {
+				return translate(err)
+			}
+			continue
+		}
+		res := s.conn(ctx).Model(&Criterion{}).Where("id = ? AND round_id = ?", c.ID, roundID).Updates(map[string]any{
+			"position": c.Position, "name": c.Name, "description": c.Description, "descriptors": c.Descriptors,
+			"weight": c.Weight, "scale_min": c.ScaleMin, "scale_max": c.ScaleMax,
+		})
+		if err := rowsOrNotFound(res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ---- panels ----
+
+// PanelsByRound lists the round's panels by name.
+func (s *Store) PanelsByRound(ctx context.Context, roundID int64) ([]Panel, error) {
+	var out []Panel
+	return out, translate(s.conn(ctx).Where("round_id = ?", roundID).Order("name, id").Find(&out).Error)
+}
+
+// PanelByID loads a panel, or ErrNotFound.
+func (s *Store) PanelByID(ctx context.Context, id int64) (*Panel, error) {
+	var p Panel
+	if err := s.conn(ctx).Where("id = ?", id).Take(&p).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &p, nil
+}
+
+// SavePanel inserts p (ID 0) or updates its name and sector. ErrConflict when the round already has a panel
+// of that name.
+func (s *Store) SavePanel(ctx context.Context, p *Panel) error {
+	if p.ID == 0 {
+		return translate(s.conn(ctx).Create(p).Error)
+	}
+	return rowsOrNotFound(s.conn(ctx).Model(&Panel{}).Where("id = ?", p.ID).
+		Updates(map[string]any{"name": p.Name, "sector": p.Sector}))
+}
+
+// DeletePanel removes a panel; its entries become unassigned to any panel. ErrNotFound if it is gone.
+func (s *Store) DeletePanel(ctx context.Context, id int64) error {
+	return rowsOrNotFound(s.conn(ctx).Where("id = ?", id).Delete(&Panel{}))
+}
+
+// SetPanelJudges replaces the judges seated on a panel. ErrConflict when a judge already sits on another
+// panel of the round.
+func (s *Store) SetPanelJudges(ctx context.Context, p *Panel, judges []PanelJudge) error {
+	if err := s.conn(ctx).Where("panel_id = ?", p.ID).Delete(&PanelJudge{}).Error; err != nil {
+		return translate(err)
+	}
+	for i := range judges {
+		judges[i].PanelID, judges[i].RoundID = p.ID, p.RoundID
+	}
+	if len(judges) == 0 {
+		return nil
+	}
+	return translate(s.conn(ctx).Create(&judges).Error)
+}
+
+// PanelJudgesByRound lists every judge seated in the round, by panel then judge.
+func (s *Store) PanelJudgesByRound(ctx context.Context, roundID int64) ([]PanelJudge, error) {
+	var out []PanelJudge
+	return out, translate(s.conn(ctx).Where("round_id = ?", roundID).Order("panel_id, judge_id").Find(&out).Error)
+}
+
+// ---- entries ----
+
+// EntriesByRound lists the round's entries by application.
+func (s *Store) EntriesByRound(ctx context.Context, roundID int64) ([]RoundEntry, error) {
+	var out []RoundEntry
+	return out, translate(s.conn(ctx).Where("round_id = ?", roundID).Order("application_id").Find(&out).Error)
+}
+
+// EntryByID loads an entry, or ErrNotFound.
+func (s *Store) EntryByID(ctx context.Context, id int64) (*RoundEntry, error) {
+	var e RoundEntry
+	if err := s.conn(ctx).Where("id = ?", id).Take(&e).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &e, nil
+}
+
+// EntryFor returns the entry of an application in a round, or ErrNotFound.
+func (s *Store) EntryFor(ctx context.Context, roundID, applicationID int64) (*RoundEntry, error) {
+	var e RoundEntry
+	if err := s.conn(ctx).Where("round_id = ? AND application_id = ?", roundID, applicationID).Take(&e).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &e, nil
+}
+
+// AddEntries puts applications into a round; ones already in it are left as they are. It returns how many
+// were added.
+func (s *Store) AddEntries(ctx context.Context, roundID int64, applicationIDs []int64, at time.Time) (int, error) {
+	added := 0
+	for _, id := range applicationIDs {
+		e := RoundEntry{RoundID: roundID, ApplicationID: id, Outcome: OutcomePending, CreatedAt: DBTime(at)}
+		res := s.conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&e)
+		if res.Error != nil {
+			return added, translate(res.Error)
+		}
+		added += int(res.RowsAffected)
+	}
+	return added, nil
+}
+
+// SetEntryPanel moves entries of a round to a panel (nil: none).
+func (s *Store) SetEntryPanel(ctx context.Context, roundID int64, entryIDs []int64, panelID *int64) error {
+	if len(entryIDs) == 0 {
+		return nil
+	}
+	return translate(s.conn(ctx).Model(&RoundEntry{}).Where("round_id = ? AND id IN ?", roundID, entryIDs).
+		Update("panel_id", panelID).Error)
+}
+
+// SetEntryOutcome records whether an application advanced from or was eliminated in a round. ErrNotFound if
+// the entry is gone.
+func (s *Store) SetEntryOutcome(ctx context.Context, entryID int64, outcome string) error {
+	return rowsOrNotFound(s.conn(ctx).Model(&RoundEntry{}).Where("id = ?", entryID).Update("outcome", outcome))
+}
+
+// SetEntryLivePosition sets an entry's place in a live round's running order.
+func (s *Store) SetEntryLivePosition(ctx context.Context, entryID int64, pos int) error {
+	return rowsOrNotFound(s.conn(ctx).Model(&RoundEntry{}).Where("id = ?", entryID).Update("live_position", pos))
+}
+
+// LockEntry closes scoring of one pitch in a live round. ErrNotFound if the entry is gone.
+func (s *Store) LockEntry(ctx context.Context, entryID int64, at time.Time) error {
+	return rowsOrNotFound(s.conn(ctx).Model(&RoundEntry{}).Where("id = ?", entryID).Update("live_locked_at", DBTime(at)))
+}
+
+// AdvancedFrom returns the applications that advanced from a round, by application.
+func (s *Store) AdvancedFrom(ctx context.Context, roundID int64) ([]int64, error) {
+	var ids []int64
+	return ids, translate(s.conn(ctx).Model(&RoundEntry{}).Where("round_id = ? AND outcome = ?", roundID, OutcomeAdvanced).
+		Order("application_id").Pluck("application_id", &ids).Error)
+}
+
+// ---- assignments ----
+
+// AssignmentsByRound lists the round's assignments by application, then judge.
+func (s *Store) AssignmentsByRound(ctx context.Context, roundID int64) ([]Assignment, error) {
+	var out []Assignment
+	return out, translate(s.conn(ctx).Where("round_id = ?", roundID).Order("application_id, judge_id").Find(&out).Error)
+}
+
+// AssignmentsOfJudge lists one judge's assignments in a round, by application.
+func (s *Store) AssignmentsOfJudge(ctx context.Context, roundID, judgeID int64) ([]Assignment, error) {
+	var out []Assignment
+	return out, translate(s.conn(ctx).Where("round_id = ? AND judge_id = ?", roundID, judgeID).Order("application_id").Find(&out).Error)
+}
+
+// AssignmentByID loads an assignment, or ErrNotFound.
+func (s *Store) AssignmentByID(ctx context.Context, id int64) (*Assignment, error) {
+	var a Assignment
+	if err := s.conn(ctx).Where("id = ?", id).Take(&a).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &a, nil
+}
+
+// AssignmentFor returns a judge's assignment to an application in a round, or ErrNotFound.
+func (s *Store) AssignmentFor(ctx context.Context, roundID, applicationID, judgeID int64) (*Assignment, error) {
+	var a Assignment
+	err := s.conn(ctx).Where("round_id = ? AND application_id = ? AND judge_id = ?", roundID, applicationID, judgeID).Take(&a).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	return &a, nil
+}
+
+// RoundsOfJudge lists the rounds in which the judge has at least one assignment, newest edition first.
+func (s *Store) RoundsOfJudge(ctx context.Context, judgeID int64) ([]Round, error) {
+	var out []Round
+	err := s.conn(ctx).Where("id IN (?)", s.conn(ctx).Model(&Assignment{}).Select("round_id").Where("judge_id = ?", judgeID)).
+		Order("edition_id DESC, position").Find(&out).Error
+	return out, translate(err)
+}
+
+// AddAssignment inserts a. ErrConflict when the judge is already on the application in the round.
+func (s *Store) AddAssignment(ctx context.Context, a *Assignment) error {
+	a.CreatedAt = DBTime(a.CreatedAt)
+	return translate(s.conn(ctx).Create(a).Error)
+}
+
+// DeleteAssignment removes one assignment. ErrNotFound if it is gone.
+func (s *Store) DeleteAssignment(ctx context.Context, id int64) error {
+	return rowsOrNotFound(s.conn(ctx).Where("id = ?", id).Delete(&Assignment{}))
+}
+
+// DeleteJudgeFromApplication removes a judge's assignments to an application in the given rounds.
+func (s *Store) DeleteJudgeFromApplication(ctx context.Context, roundIDs []int64, applicationID, judgeID int64) error {
+	if len(roundIDs) == 0 {
+		return nil
+	}
+	return translate(s.conn(ctx).Where("round_id IN ? AND application_id = ? AND judge_id = ?", roundIDs, applicationID, judgeID).
+		Delete(&Assignment{}).Error)
+}
+
+// ---- conflicts ----
+
+// ConflictsByEdition lists an edition's conflicts, newest first.
+func (s *Store) ConflictsByEdition(ctx context.Context, editionID int64) ([]Conflict, error) {
+	var out []Conflict
+	return out, translate(s.conn(ctx).Where("edition_id = ?", editionID).Order("id DESC").Find(&out).Error)
+}
+
+// ConflictByID loads a conflict, or ErrNotFound.
+func (s *Store) ConflictByID(ctx context.Context, id int64) (*Conflict, error) {
+	var c Conflict
+	if err := s.conn(ctx).Where("id = ?", id).Take(&c).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &c, nil
+}
+
+// HasConflict reports whether the judge has a conflict with the application.
+func (s *Store) HasConflict(ctx context.Context, applicationID, judgeID int64) (bool, error) {
+	var n int64
+	err := s.conn(ctx).Model(&Conflict{}).Where("application_id = ? AND judge_id = ?", applicationID, judgeID).Count(&n).Error
+	return n > 0, translate(err)
+}
+
+// CreateConflict records a conflict. ErrConflict when it is already recorded.
+func (s *Store) CreateConflict(ctx context.Context, c *Conflict) error {
+	c.CreatedAt = DBTime(c.CreatedAt)
+	return translate(s.conn(ctx).Create(c).Error)
+}
+
+// DeleteConflict removes a conflict. ErrNotFound if it is gone.
+func (s *Store) DeleteConflict(ctx context.Context, id int64) error {
+	return rowsOrNotFound(s.conn(ctx).Where("id = ?", id).Delete(&Conflict{}))
+}
+
+// ---- scores ----
+
+// ScoreFor returns a judge's score of an application in a round, or ErrNotFound.
+func (s *Store) ScoreFor(ctx context.Context, roundID, applicationID, judgeID int64) (*Score, error) {
+	var sc Score
+	err := s.conn(ctx).Where("round_id = ? AND application_id = ? AND judge_id = ?", roundID, applicationID, judgeID).Take(&sc).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	return &sc, nil
+}
+
+// SaveScore inserts sc (ID 0) or updates its values, texts and status. ErrConflict when a score for the same
+// judge, application and round was inserted concurrently.
+func (s *Store) SaveScore(ctx context.Context, sc *Score) error {
+	sc.CreatedAt, sc.UpdatedAt, sc.SubmittedAt = DBTime(sc.CreatedAt), DBTime(sc.UpdatedAt), dbTimePtr(sc.SubmittedAt)
+	if sc.Values == nil {
+		sc.Values = ScoreValues{}
+	}
+	if sc.ID == 0 {
+		return translate(s.conn(ctx).Create(sc).Error)
+	}
+	return rowsOrNotFound(s.conn(ctx).Model(&Score{}).Where("id = ?", sc.ID).Updates(map[string]any{
+		"score_values": sc.Values, "comment": sc.Comment, "private_note": sc.PrivateNote, "status": sc.Status,
+		"updated_at": sc.UpdatedAt, "submitted_at": sc.SubmittedAt,
+	}))
+}
+
+// ScoresByRound lists the round's scores (drafts included) by application, then judge.
+func (s *Store) ScoresByRound(ctx context.Context, roundID int64) ([]Score, error) {
+	var out []Score
+	return out, translate(s.conn(ctx).Where("round_id = ?", roundID).Order("application_id, judge_id").Find(&out).Error)
+}
+
+// ScoresOfApplication lists every judge's score of an application in a round, by judge.
+func (s *Store) ScoresOfApplication(ctx context.Context, roundID, applicationID int64) ([]Score, error) {
+	var out []Score
+	return out, translate(s.conn(ctx).Where("round_id = ? AND application_id = ?", roundID, applicationID).Order("judge_id").Find(&out).Error)
+}
+
+// CountSubmitted returns how many scores of the round are submitted.
+func (s *Store) CountSubmitted(ctx context.Context, roundID int64) (int64, error) {
+	var n int64
+	err := s.conn(ctx).Model(&Score{}).Where("round_id = ? AND status = ?", roundID, ScoreSubmitted).Count(&n).Error
+	return n, translate(err)
+}
+
+// DeleteScoresOf removes a judge's scores of an application in the given rounds (a conflict makes them void).
+func (s *Store) DeleteScoresOf(ctx context.Context, roundIDs []int64, applicationID, judgeID int64) error {
+	if len(roundIDs) == 0 {
+		return nil
+	}
+	return translate(s.conn(ctx).Where("round_id IN ? AND application_id = ? AND judge_id = ?", roundIDs, applicationID, judgeID).
+		Delete(&Score{}).Error)
+}
+
+// SubmittedApplicationIDs lists the edition's applications that a first round takes in: submitted at least
+// once and still in the competition (not withdrawn, not marked ineligible), by id.
+func (s *Store) SubmittedApplicationIDs(ctx context.Context, editionID int64) ([]int64, error) {
+	var ids []int64
+	err := s.conn(ctx).Model(&Application{}).
+		Where("edition_id = ? AND status = ? AND submitted_version > 0", editionID, StatusSubmitted).
+		Order("id").Pluck("id", &ids).Error
+	return ids, translate(err)
+}
+
+// ApplicationsByIDs loads several applications at once, keyed by id. ErrNotFound if any is missing.
+func (s *Store) ApplicationsByIDs(ctx context.Context, ids []int64) (map[int64]*Application, error) {
+	out := make(map[int64]*Application, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var apps []Application
+	if err := s.conn(ctx).Where("id IN ?", ids).Find(&apps).Error; err != nil {
+		return nil, translate(err)
+	}
+	for i := range apps {
+		out[apps[i].ID] = &apps[i]
+	}
+	for _, id := range ids {
+		if out[id] == nil {
+			return nil, fmt.Errorf("application %d: %w", id, ErrNotFound)
+		}
+	}
+	return out, nil
+}
+
+// ScoresOfJudge lists one judge's scores in a round, by application.
+func (s *Store) ScoresOfJudge(ctx context.Context, roundID, judgeID int64) ([]Score, error) {
+	var out []Score
+	return out, translate(s.conn(ctx).Where("round_id = ? AND judge_id = ?", roundID, judgeID).Order("application_id").Find(&out).Error)
+}
+
+// CountAssignmentsOfJudge returns how many applications the judge has in the round; live polling uses it as
+// its one access check.
+func (s *Store) CountAssignmentsOfJudge(ctx context.Context, roundID, judgeID int64) (int64, error) {
+	var n int64
+	err := s.conn(ctx).Model(&Assignment{}).Where("round_id = ? AND judge_id = ?", roundID, judgeID).Count(&n).Error
+	return n, translate(err)
+}

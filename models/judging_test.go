@@ -1,0 +1,92 @@
+package models_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/testutil"
+)
+
+// schemaShape reduces a migration to what must agree between the engines: each table's column names in
+// order, and its constraint lines with the types spelled one way.
+func schemaShape(t *testing.T, path string) map[string][]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, _, _ := strings.Cut(string(b), "-- +goose Down")
+	typeWords := strings.NewReplacer("BIGSERIAL PRIMARY KEY", "ID", "INTEGER PRIMARY KEY AUTOINCREMENT", "ID",
+		"TIMESTAMPTZ", "TIME", "DATETIME", "TIME", "DOUBLE PRECISION", "REAL", "BIGINT", "INTEGER",
+		"BOOLEAN NOT NULL DEFAULT FALSE", "BOOL", "INTEGER NOT NULL DEFAULT 0 CHECK (blind IN (0, 1))", "BOOL")
+	space := regexp.MustCompile(`\s+`)
+	out := map[string][]string{}
+	table := ""
+	for _, line := range strings.Split(up, "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(line, "CREATE TABLE "):
+			table = strings.Fields(line)[2]
+		case line == ");":
+			table = ""
+		case strings.HasPrefix(line, "CREATE INDEX"):
+			out["indexes"] = append(out["indexes"], line)
+		case table != "" && line != "" && !strings.HasPrefix(line, "--"):
+			out[table] = append(out[table], space.ReplaceAllString(typeWords.Replace(strings.TrimSuffix(line, ",")), " "))
+		}
+	}
+	return out
+}
+
+func TestTheJudgingMigrationIsTheSameOnBothEngines(t *testing.T) {
+	pg := schemaShape(t, "migrations/postgres/00005_judging.sql")
+	lite := schemaShape(t, "migrations/sqlite/00005_judging.sql")
+	if len(pg) != 9 { // eight tables and the indexes
+		t.Fatalf("parsed %d groups: %v", len(pg), pg)
+	}
+	if !reflect.DeepEqual(pg, lite) {
+		for k := range pg {
+			if !reflect.DeepEqual(pg[k], lite[k]) {
+				t.Errorf("%s differs:\npostgres %q\nsqlite   %q", k, pg[k], lite[k])
+			}
+		}
+	}
+}
+
+func TestJudgingDocumentsRoundTripAndScoresAreUniquePerJudge(t *testing.T) {
+	st := testutil.NewDB(t)
+	ctx := context.Background()
+	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 1})
+	cs, err := st.CriteriaByRound(ctx, w.Round.ID)
+	if err != nil || len(cs) != 6 {
+		t.Fatalf("criteria %v, %v", cs, err)
+	}
+	if cs[0].Name["rw"] == "" || len(cs[0].Descriptors) != 4 || cs[0].Descriptors[3].Text["fr"] == "" {
+		t.Errorf("texts lost on the way: %+v", cs[0])
+	}
+	now := models.DBTime(time.Now())
+	sc := &models.Score{RoundID: w.Round.ID, ApplicationID: w.Apps[0].ID, JudgeID: w.Judges[0].ID, Status: models.ScoreDraft,
+		Values: models.ScoreValues{cs[0].ID: 7.5, cs[1].ID: 1}, CreatedAt: now, UpdatedAt: now}
+	if err := st.SaveScore(ctx, sc); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.ScoreFor(ctx, w.Round.ID, w.Apps[0].ID, w.Judges[0].ID)
+	if err != nil || !reflect.DeepEqual(got.Values, sc.Values) {
+		t.Fatalf("values %v, %v", got, err)
+	}
+	twice := &models.Score{RoundID: w.Round.ID, ApplicationID: w.Apps[0].ID, JudgeID: w.Judges[0].ID, Status: models.ScoreDraft, CreatedAt: now, UpdatedAt: now}
+	if err := st.SaveScore(ctx, twice); !errors.Is(err, models.ErrConflict) {
+		t.Errorf("a second score by the same judge: %v", err)
+	}
+	r := w.MustRound(t)
+	if r.PersonalFields == nil || r.Status != models.RoundOpen || r.AssignmentSeed != 1 {
+		t.Errorf("round = %+v", r)
+	}
+}

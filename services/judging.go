@@ -1,0 +1,501 @@
+package services
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/policy"
+	"github.com/pitchfest/pitchfest/scoring"
+)
+
+// Judging runs rounds, rubrics, panels, assignments, conflicts, scores, live pitches, progress and results.
+// Every method takes the acting user and checks policy itself, so no caller can forget to: organizers and
+// admins manage everything; a judge reaches only the applications assigned to them and not conflicted;
+// applicants and anonymous callers reach nothing.
+//
+// Errors: models.ErrForbidden when the caller's role may never do this, models.ErrNotFound when the record does
+// not exist or the caller may not know it does (a judge asking for an application that is not theirs),
+// models.ErrConflict when the round's state forbids the change, and *models.ValidationError (message ids in
+// Fields) for bad input. AutoAssign may also return an error wrapping *assignment.InfeasibleError[int64].
+type Judging struct {
+	Store *models.Store
+	Mail  Mailer
+	Now   func() time.Time
+	Log   *slog.Logger
+}
+
+func (j *Judging) now() time.Time { return models.DBTime(j.Now()) }
+
+// audit records an event inside tx, so the evidence commits or rolls back with the change it describes.
+func (j *Judging) audit(ctx context.Context, tx *models.Store, actor *models.User, action, subject, detail string, meta Meta) error {
+	var id *int64
+	if actor != nil {
+		id = &actor.ID
+	}
+	return tx.Audit(ctx, &models.AuditEvent{ActorID: id, Action: action, Subject: subject, IP: meta.IP, Detail: truncate(detail, 2000)})
+}
+
+func roundSubject(id int64) string { return fmt.Sprintf("round:%d", id) }
+func appSubject(id int64) string   { return fmt.Sprintf("application:%d", id) }
+
+// requireStaff refuses everyone but organizers and admins.
+func requireStaff(u *models.User) error {
+	if !policy.CanManageJudging(u) {
+		return models.ErrForbidden
+	}
+	return nil
+}
+
+// requireJudgeOrStaff refuses applicants and anonymous callers outright; judges are then checked per record.
+func requireJudgeOrStaff(u *models.User) error {
+	if !policy.CanManageJudging(u) && !policy.IsJudge(u) {
+		return models.ErrForbidden
+	}
+	return nil
+}
+
+// RoundInput is what an organizer sets on a round.
+type RoundInput struct {
+	Name                  string
+	Kind                  models.RoundKind
+	OpensAt               *time.Time
+	ClosesAt              *time.Time
+	JudgesPerApp          int
+	Blind                 bool
+	PersonalFields        []string
+	Method                string
+	MinJudgeScores        int
+	DisagreementThreshold float64
+	AdvanceCount          int
+}
+
+// RoundInputOf returns the settings of r as an input, so a partial update can start from them.
+func RoundInputOf(r *models.Round) RoundInput {
+	return RoundInput{Name: r.Name, Kind: r.Kind, OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, JudgesPerApp: r.JudgesPerApp,
+		Blind: r.Blind, PersonalFields: slices.Clone(r.PersonalFields), Method: r.Method, MinJudgeScores: r.MinJudgeScores,
+		DisagreementThreshold: r.DisagreementThreshold, AdvanceCount: r.AdvanceCount}
+}
+
+// Defaults for a new round: three judges per application, the z method with its usual minimum.
+const (
+	DefaultJudgesPerApp = 3
+	maxJudgesPerApp     = 50
+	maxTextLen          = 5000
+)
+
+func (in *RoundInput) normalize() *models.ValidationError {
+	v := models.NewValidationError()
+	in.Name = strings.TrimSpace(in.Name)
+	if n := utf8.RuneCountInString(in.Name); n == 0 || n > 120 {
+		v.Fields["name"] = "judging.round.name"
+	}
+	if in.Kind == "" {
+		in.Kind = models.RoundOnline
+	}
+	if in.Kind != models.RoundOnline && in.Kind != models.RoundLive {
+		v.Fields["kind"] = "judging.round.kind"
+	}
+	if in.JudgesPerApp == 0 {
+		in.JudgesPerApp = DefaultJudgesPerApp
+	}
+	if in.JudgesPerApp < 1 || in.JudgesPerApp > maxJudgesPerApp {
+		v.Fields["judges_per_app"] = "judging.round.judges_per_app"
+	}
+	if in.Method == "" {
+		in.Method = string(scoring.MethodZ)
+	}
+	if _, err := scoring.ParseMethod(in.Method); err != nil {
+		v.Fields["method"] = "judging.round.method"
+	}
+	if in.MinJudgeScores == 0 {
+		in.MinJudgeScores = scoring.DefaultMinJudgeScores
+	}
+	if in.MinJudgeScores < 1 || in.MinJudgeScores > 1000 {
+		v.Fields["min_judge_scores"] = "judging.round.min_judge_scores"
+	}
+	if math.IsNaN(in.DisagreementThreshold) || in.DisagreementThreshold < 0 || in.DisagreementThreshold > 100 {
+		v.Fields["disagreement_threshold"] = "judging.round.disagreement_threshold"
+	}
+	if in.AdvanceCount < 0 || in.AdvanceCount > 100000 {
+		v.Fields["advance_count"] = "judging.round.advance_count"
+	}
+	if in.OpensAt != nil && in.ClosesAt != nil && !in.OpensAt.Before(*in.ClosesAt) {
+		v.Fields["closes_at"] = "judging.round.window"
+	}
+	seen := map[string]bool{}
+	fields := in.PersonalFields[:0:0]
+	for _, f := range in.PersonalFields {
+		f = strings.TrimSpace(f)
+		if f == "" || seen[f] {
+			continue
+		}
+		if !validPersonalField(f) {
+			v.Fields["personal_fields"] = "judging.round.personal_fields"
+			continue
+		}
+		seen[f] = true
+		fields = append(fields, f)
+	}
+	slices.Sort(fields)
+	in.PersonalFields = fields
+	if len(v.Fields) > 0 {
+		return v
+	}
+	return nil
+}
+
+func (in RoundInput) apply(r *models.Round) {
+	r.Name, r.Kind, r.JudgesPerApp, r.Blind = in.Name, in.Kind, in.JudgesPerApp, in.Blind
+	r.OpensAt, r.ClosesAt = in.OpensAt, in.ClosesAt
+	r.PersonalFields = models.StringList(in.PersonalFields)
+	r.Method, r.MinJudgeScores, r.DisagreementThreshold, r.AdvanceCount = in.Method, in.MinJudgeScores, in.DisagreementThreshold, in.AdvanceCount
+}
+
+// Rounds lists an edition's rounds in order (staff only). ErrNotFound if the edition does not exist.
+func (j *Judging) Rounds(ctx context.Context, actor *models.User, editionID int64) ([]models.Round, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	if _, err := j.Store.EditionByID(ctx, editionID); err != nil {
+		return nil, err
+	}
+	return j.Store.RoundsByEdition(ctx, editionID)
+}
+
+// CreateRound adds a round after the edition's last one. ErrNotFound if the edition does not exist.
+func (j *Judging) CreateRound(ctx context.Context, actor *models.User, editionID int64, in RoundInput, meta Meta) (*models.Round, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	if v := in.normalize(); v != nil {
+		return nil, v
+	}
+	now := j.now()
+	r := &models.Round{EditionID: editionID, Status: models.RoundDraft, CreatedAt: now, UpdatedAt: now}
+	in.apply(r)
+	err := j.Store.Tx(ctx, func(tx *models.Store) error {
+		if _, err := tx.EditionByID(ctx, editionID); err != nil {
+			return err
+		}
+		if err := tx.CreateRound(ctx, r); err != nil {
+			return err
+		}
+		return j.audit(ctx, tx, actor, "judging.round_create", roundSubject(r.ID), r.Name, meta)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Round returns a round (staff only), or ErrNotFound.
+func (j *Judging) Round(ctx context.Context, actor *models.User, id int64) (*models.Round, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	return j.Store.RoundByID(ctx, id)
+}
+
+// UpdateRound changes a round's settings. A closed round is history and refuses changes (ErrConflict). Once a
+// score has been submitted, the method and the minimum number of scores per judge are fixed
+// (judging.round.method_locked): they are chosen before anyone sees scores, so nobody can pick the method that
+// favours a given application.
+func (j *Judging) UpdateRound(ctx context.Context, actor *models.User, id int64, in RoundInput, meta Meta) (*models.Round, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	if v := in.normalize(); v != nil {
+		return nil, v
+	}
+	var r *models.Round
+	err := j.Store.Tx(ctx, func(tx *models.Store) error {
+		var err error
+		if r, err = tx.LockRound(ctx, id); err != nil {
+			return err
+		}
+		if r.Status == models.RoundClosed {
+			return fmt.Errorf("%w: round %d is closed", models.ErrConflict, id)
+		}
+		if r.RubricLockedAt != nil && (in.Method != r.Method || in.MinJudgeScores != r.MinJudgeScores) {
+			return models.NewValidationError("method", "judging.round.method_locked")
+		}
+		in.apply(r)
+		if err := tx.UpdateRound(ctx, r); err != nil {
+			return err
+		}
+		return j.audit(ctx, tx, actor, "judging.round_update", roundSubject(id), r.Name, meta)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return j.Store.RoundByID(ctx, id)
+}
+
+// DeleteRound removes a draft round in which no score was ever submitted; anything else is ErrConflict,
+// because deleting it would erase judges' work.
+func (j *Judging) DeleteRound(ctx context.Context, actor *models.User, id int64, meta Meta) error {
+	if err := requireStaff(actor); err != nil {
+		return err
+	}
+	return j.Store.Tx(ctx, func(tx *models.Store) error {
+		r, err := tx.LockRound(ctx, id)
+		if err != nil {
+			return err
+		}
+		n, err := tx.CountSubmitted(ctx, id)
+		if err != nil {
+			return err
+		}
+		if r.Status != models.RoundDraft || n > 0 {
+			return fmt.Errorf("%w: round %d is %s with %d submitted scores", models.ErrConflict, id, r.Status, n)
+		}
+		if err := tx.DeleteRound(ctx, id); err != nil {
+			return err
+		}
+		return j.audit(ctx, tx, actor, "judging.round_delete", roundSubject(id), r.Name, meta)
+	})
+}
+
+// OpenRound starts scoring. The rubric must be complete (judging.rubric.empty, judging.rubric.weights), and the
+// round's applications are taken in first if that has not been done. Only a draft round opens (ErrConflict).
+func (j *Judging) OpenRound(ctx context.Context, actor *models.User, id int64, meta Meta) (*models.Round, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	err := j.Store.Tx(ctx, func(tx *models.Store) error {
+		r, err := tx.LockRound(ctx, id)
+		if err != nil {
+			return err
+		}
+		if r.Status != models.RoundDraft {
+			return fmt.Errorf("%w: round %d is %s", models.ErrConflict, id, r.Status)
+		}
+		cs, err := tx.CriteriaByRound(ctx, id)
+		if err != nil {
+			return err
+		}
+		if v := checkWeights(cs); v != nil {
+			return v
+		}
+		if _, err := j.populate(ctx, tx, r); err != nil {
+			return err
+		}
+		if err := tx.SetRoundStatus(ctx, id, models.RoundOpen); err != nil {
+			return err
+		}
+		return j.audit(ctx, tx, actor, "judging.round_open", roundSubject(id), r.Name, meta)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return j.Store.RoundByID(ctx, id)
+}
+
+// CloseRound ends scoring: from now on every score of the round is read-only. Only an open round closes
+// (ErrConflict otherwise). Advancement is decided from the results afterwards.
+func (j *Judging) CloseRound(ctx context.Context, actor *models.User, id int64, meta Meta) (*models.Round, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	err := j.Store.Tx(ctx, func(tx *models.Store) error {
+		r, err := tx.LockRound(ctx, id)
+		if err != nil {
+			return err
+		}
+		if r.Status != models.RoundOpen {
+			return fmt.Errorf("%w: round %d is %s", models.ErrConflict, id, r.Status)
+		}
+		if err := tx.SetRoundStatus(ctx, id, models.RoundClosed); err != nil {
+			return err
+		}
+		return j.audit(ctx, tx, actor, "judging.round_close", roundSubject(id), r.Name, meta)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return j.Store.RoundByID(ctx, id)
+}
+
+// PopulateEntries takes into the round the applications it is for: for the edition's first round, every
+// submitted application (not withdrawn, not marked ineligible); for a later round, those that advanced from the
+// round before it. Applications already in are kept; it returns how many were added. A closed round refuses
+// (ErrConflict); a later round whose previous round is not closed has nobody to take yet
+// (judging.round.previous_open).
+func (j *Judging) PopulateEntries(ctx context.Context, actor *models.User, id int64, meta Meta) (int, error) {
+	if err := requireStaff(actor); err != nil {
+		return 0, err
+	}
+	var added int
+	err := j.Store.Tx(ctx, func(tx *models.Store) error {
+		r, err := tx.LockRound(ctx, id)
+		if err != nil {
+			return err
+		}
+		if r.Status == models.RoundClosed {
+			return fmt.Errorf("%w: round %d is closed", models.ErrConflict, id)
+		}
+		if added, err = j.populate(ctx, tx, r); err != nil {
+			return err
+		}
+		return j.audit(ctx, tx, actor, "judging.entries_populate", roundSubject(id), fmt.Sprintf("added=%d", added), meta)
+	})
+	return added, err
+}
+
+// previousRound returns the round before r in its edition, or nil for the first round.
+func previousRound(ctx context.Context, tx *models.Store, r *models.Round) (*models.Round, error) {
+	rounds, err := tx.RoundsByEdition(ctx, r.EditionID)
+	if err != nil {
+		return nil, err
+	}
+	var prev *models.Round
+	for i := range rounds {
+		if rounds[i].Position < r.Position {
+			prev = &rounds[i]
+		}
+	}
+	return prev, nil
+}
+
+// EntrantIDs returns the applications a round takes in, without changing anything: see PopulateEntries.
+func EntrantIDs(ctx context.Context, tx *models.Store, r *models.Round) ([]int64, error) {
+	prev, err := previousRound(ctx, tx, r)
+	if err != nil {
+		return nil, err
+	}
+	if prev != nil {
+		if prev.Status != models.RoundClosed {
+			return nil, models.NewValidationError("round", "judging.round.previous_open")
+		}
+		return tx.AdvancedFrom(ctx, prev.ID)
+	}
+	return tx.SubmittedApplicationIDs(ctx, r.EditionID)
+}
+
+func (j *Judging) populate(ctx context.Context, tx *models.Store, r *models.Round) (int, error) {
+	ids, err := EntrantIDs(ctx, tx, r)
+	if err != nil {
+		return 0, err
+	}
+	return tx.AddEntries(ctx, r.ID, ids, j.now())
+}
+
+// EntryView is an application in a round as an organizer lists it.
+type EntryView struct {
+	ID            int64      `json:"id"`
+	ApplicationID int64      `json:"application_id"`
+	Reference     string     `json:"reference"`
+	StartupName   string     `json:"startup_name"`
+	Sector        string     `json:"sector"`
+	Status        string     `json:"application_status"`
+	PanelID       *int64     `json:"panel_id"`
+	Outcome       string     `json:"outcome"`
+	LivePosition  int        `json:"live_position"`
+	LiveLockedAt  *time.Time `json:"live_locked_at"`
+	Judges        []int64    `json:"judges"`
+}
+
+// Entries lists a round's applications with their panel and judges (staff only). ErrNotFound for no round.
+func (j *Judging) Entries(ctx context.Context, actor *models.User, roundID int64) ([]EntryView, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	if _, err := j.Store.RoundByID(ctx, roundID); err != nil {
+		return nil, err
+	}
+	entries, err := j.Store.EntriesByRound(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	apps, err := applicationsOf(ctx, j.Store, entries)
+	if err != nil {
+		return nil, err
+	}
+	as, err := j.Store.AssignmentsByRound(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	judges := map[int64][]int64{}
+	for _, a := range as {
+		judges[a.ApplicationID] = append(judges[a.ApplicationID], a.JudgeID)
+	}
+	out := make([]EntryView, 0, len(entries))
+	for _, e := range entries {
+		a := apps[e.ApplicationID]
+		js := judges[e.ApplicationID]
+		if js == nil {
+			js = []int64{}
+		}
+		out = append(out, EntryView{ID: e.ID, ApplicationID: e.ApplicationID, Reference: appRef(a), StartupName: a.StartupName,
+			Sector: a.Sector, Status: string(a.Status), PanelID: e.PanelID, Outcome: e.Outcome, LivePosition: e.LivePosition,
+			LiveLockedAt: e.LiveLockedAt, Judges: js})
+	}
+	return out, nil
+}
+
+// SetEntryOutcome records whether an application advanced from a round or was eliminated in it (staff only);
+// the next round takes the advanced ones. The results workflow calls it when an organizer confirms advancement.
+// A round must be closed first (ErrConflict).
+func (j *Judging) SetEntryOutcome(ctx context.Context, actor *models.User, entryID int64, outcome string, meta Meta) error {
+	if err := requireStaff(actor); err != nil {
+		return err
+	}
+	if outcome != models.OutcomeAdvanced && outcome != models.OutcomeEliminated && outcome != models.OutcomePending {
+		return models.NewValidationError("outcome", "judging.entry.outcome")
+	}
+	return j.Store.Tx(ctx, func(tx *models.Store) error {
+		e, err := tx.EntryByID(ctx, entryID)
+		if err != nil {
+			return err
+		}
+		r, err := tx.LockRound(ctx, e.RoundID)
+		if err != nil {
+			return err
+		}
+		if r.Status != models.RoundClosed {
+			return fmt.Errorf("%w: round %d is not closed", models.ErrConflict, r.ID)
+		}
+		if err := tx.SetEntryOutcome(ctx, entryID, outcome); err != nil {
+			return err
+		}
+		return j.audit(ctx, tx, actor, "judging.entry_outcome", appSubject(e.ApplicationID), fmt.Sprintf("round=%d outcome=%s", r.ID, outcome), meta)
+	})
+}
+
+// applicationsOf loads the applications of entries, keyed by id.
+func applicationsOf(ctx context.Context, st *models.Store, entries []models.RoundEntry) (map[int64]*models.Application, error) {
+	ids := make([]int64, len(entries))
+	for i, e := range entries {
+		ids[i] = e.ApplicationID
+	}
+	return st.ApplicationsByIDs(ctx, ids)
+}
+
+// appRef is how an application is named in exports and rankings: its receipt reference, or a stable stand-in
+// for one that has none (which a submitted application always has).
+func appRef(a *models.Application) string {
+	if a == nil {
+		return ""
+	}
+	if r := a.RefString(); r != "" {
+		return r
+	}
+	return fmt.Sprintf("application-%d", a.ID)
+}
+
+// gone reports whether an application left the competition after it entered the round; it then no longer
+// appears in queues or results.
+func gone(a *models.Application) bool {
+	return a.Status == models.StatusWithdrawn || a.Status == models.StatusIneligible
+}
+
+// isNotFound is errors.Is(err, models.ErrNotFound).
+func isNotFound(err error) bool { return errors.Is(err, models.ErrNotFound) }

@@ -1,0 +1,91 @@
+package services_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/pitchfest/pitchfest/mail"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+	"github.com/pitchfest/pitchfest/testutil"
+)
+
+func reminderQueueLink(id int64) string {
+	return fmt.Sprintf("https://pitchfest.example/judge/rounds/%d", id)
+}
+
+func TestRemindersGoToJudgesWithUnfinishedWorkAndRenderInEveryLanguage(t *testing.T) {
+	ctx := context.Background()
+	w := testutil.NewJudgingWorld(t, testutil.NewDB(t), testutil.JudgingOptions{Apps: 4, Judges: 2, K: 1})
+	sent := &sentMail{}
+	w.Judging.Mail = sent
+	// Judge 1 finishes everything; judge 2 does nothing.
+	done := w.Judges[0]
+	for _, app := range w.Apps {
+		e := w.Entry(t, app)
+		for _, id := range w.JudgesOf(t, app) {
+			if id == done.ID {
+				if _, err := w.Judging.Submit(ctx, done, e.ID, services.ScoreInput{Values: w.FullScore(t, 6)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	if _, err := w.Judging.RemindJudges(ctx, w.Judges[1], w.Round.ID, reminderQueueLink, noMeta); !errors.Is(err, models.ErrForbidden) {
+		t.Fatalf("a judge sent reminders: %v", err)
+	}
+	n, err := w.Judging.RemindJudges(ctx, w.Organizer, w.Round.ID, reminderQueueLink, noMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 || len(sent.msgs) != 1 || sent.msgs[0].To != w.Judges[1].Email || sent.msgs[0].Template != mail.JudgeReminder {
+		t.Fatalf("queued %d: %+v", n, sent.msgs)
+	}
+	for _, lang := range mail.Languages {
+		d := map[string]string{}
+		for k, v := range sent.msgs[0].Data {
+			d[k] = fmt.Sprint(v)
+		}
+		if _, err := mail.Render(mail.Message{To: sent.msgs[0].To, Language: lang, Template: mail.JudgeReminder, Data: d}); err != nil {
+			t.Errorf("%s: %v", lang, err)
+		}
+	}
+}
+
+func TestTheAutomaticReminderGoesOnceADayBeforeTheRoundCloses(t *testing.T) {
+	ctx := context.Background()
+	w := testutil.NewJudgingWorld(t, testutil.NewDB(t), testutil.JudgingOptions{Apps: 3, Judges: 3, K: 2})
+	sent := &sentMail{}
+	w.Judging.Mail = sent
+	in := services.RoundInputOf(w.Round)
+	closes := w.Now.Add(48 * time.Hour).Truncate(time.Second)
+	in.ClosesAt = &closes
+	if _, err := w.Judging.UpdateRound(ctx, w.Organizer, w.Round.ID, in, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	run := func() int {
+		t.Helper()
+		n, err := w.Judging.RemindClosingRounds(ctx, reminderQueueLink)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := run(); n != 0 {
+		t.Fatalf("two days before the close, %d reminders", n)
+	}
+	w.Now = closes.Add(-24*time.Hour - 30*time.Minute)
+	if n := run(); n != 3 {
+		t.Fatalf("a day before the close, %d reminders, want one per judge", n)
+	}
+	if at, err := w.Judging.ReminderSent(ctx, w.Round.ID); err != nil || at == nil {
+		t.Fatalf("the reminder is not recorded: %v %v", at, err)
+	}
+	w.Now = w.Now.Add(15 * time.Minute)
+	if n := run(); n != 0 || len(sent.msgs) != 3 {
+		t.Fatalf("the next run sent %d more (%d in all)", n, len(sent.msgs))
+	}
+}

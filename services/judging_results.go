@@ -1,0 +1,481 @@
+package services
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/scoring"
+)
+
+// JudgeKey is how a judge is named in rankings and exports: a pseudonym that is stable for the account and
+// says nothing about the person, so an export can go to an auditor without personal data.
+func JudgeKey(id int64) string { return fmt.Sprintf("judge-%d", id) }
+
+// roundScores is a round's submitted scores in the scoring package's terms, with the maps back to our records.
+// Criteria are named by their English name, applications by their reference and judges by JudgeKey: the same
+// names the export writes, so `pitchfest rank` on the export computes exactly what the service computes.
+type roundScores struct {
+	round      *models.Round
+	criteria   []models.Criterion
+	rubric     scoring.Rubric
+	scores     []scoring.Score
+	apps       map[int64]*models.Application
+	entries    []models.RoundEntry
+	appByRef   map[string]*models.Application
+	entryByApp map[int64]models.RoundEntry
+	judgeByKey map[string]int64
+	scored     map[int64]bool
+}
+
+func loadRoundScores(ctx context.Context, st *models.Store, roundID int64) (*roundScores, error) {
+	r, err := st.RoundByID(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	rs := &roundScores{round: r, appByRef: map[string]*models.Application{}, entryByApp: map[int64]models.RoundEntry{},
+		judgeByKey: map[string]int64{}, scored: map[int64]bool{}}
+	if rs.criteria, err = st.CriteriaByRound(ctx, roundID); err != nil {
+		return nil, err
+	}
+	for _, c := range rs.criteria {
+		rs.rubric.Criteria = append(rs.rubric.Criteria, scoring.Criterion{Name: c.Name.In("en"), Weight: c.Weight,
+			Min: float64(c.ScaleMin), Max: float64(c.ScaleMax)})
+	}
+	if rs.entries, err = st.EntriesByRound(ctx, roundID); err != nil {
+		return nil, err
+	}
+	if rs.apps, err = applicationsOf(ctx, st, rs.entries); err != nil {
+		return nil, err
+	}
+	for _, e := range rs.entries {
+		rs.entryByApp[e.ApplicationID] = e
+		rs.appByRef[appRef(rs.apps[e.ApplicationID])] = rs.apps[e.ApplicationID]
+	}
+	all, err := st.ScoresByRound(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := st.ConflictsByEdition(ctx, r.EditionID)
+	if err != nil {
+		return nil, err
+	}
+	conflicted := map[[2]int64]bool{}
+	for _, c := range cs {
+		conflicted[[2]int64{c.ApplicationID, c.JudgeID}] = true
+	}
+	for _, s := range all {
+		app := rs.apps[s.ApplicationID]
+		if s.Status != models.ScoreSubmitted || app == nil || gone(app) || conflicted[[2]int64{s.ApplicationID, s.JudgeID}] {
+			continue
+		}
+		sc := scoring.Score{Judge: JudgeKey(s.JudgeID), Application: appRef(app), Values: make(map[string]float64, len(rs.criteria))}
+		for _, c := range rs.criteria {
+			if v, ok := s.Values[c.ID]; ok {
+				sc.Values[c.Name.In("en")] = v
+			}
+		}
+		rs.judgeByKey[sc.Judge] = s.JudgeID
+		rs.scored[s.ApplicationID] = true
+		rs.scores = append(rs.scores, sc)
+	}
+	return rs, nil
+}
+
+func (rs *roundScores) options() scoring.Options {
+	return scoring.Options{Method: scoring.Method(rs.round.Method), MinJudgeScores: rs.round.MinJudgeScores,
+		DisagreementThreshold: rs.round.DisagreementThreshold}
+}
+
+// Ranking ranks a round's submitted scores with the round's method, exactly as `pitchfest rank` ranks the
+// round's export (staff only). It returns nil without error while no score is submitted.
+func (j *Judging) Ranking(ctx context.Context, actor *models.User, roundID int64) (*scoring.Ranking, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	rs, err := loadRoundScores(ctx, j.Store, roundID)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs.scores) == 0 {
+		return nil, nil
+	}
+	return scoring.Rank(rs.rubric, rs.scores, rs.options())
+}
+
+// ResultRow is one application's line in a round's results.
+type ResultRow struct {
+	Rank          int     `json:"rank"`
+	EntryID       int64   `json:"entry_id"`
+	ApplicationID int64   `json:"application_id"`
+	Reference     string  `json:"reference"`
+	StartupName   string  `json:"startup_name"`
+	Score         float64 `json:"score"`
+	Aggregate     float64 `json:"aggregate"`
+	Judges        int     `json:"judges"`
+	RawMean       float64 `json:"raw_mean"`
+	Disagreement  float64 `json:"disagreement"`
+	Discuss       bool    `json:"discuss"`
+	// Suggested marks the applications within the round's advance count by rank (ties at the line included).
+	Suggested bool   `json:"suggested"`
+	Outcome   string `json:"outcome"`
+}
+
+// UnscoredRow is an application of the round without any submitted score yet.
+type UnscoredRow struct {
+	EntryID       int64  `json:"entry_id"`
+	ApplicationID int64  `json:"application_id"`
+	Reference     string `json:"reference"`
+	StartupName   string `json:"startup_name"`
+}
+
+// JudgeStatRow says how the z method treated one judge.
+type JudgeStatRow struct {
+	JudgeID int64   `json:"judge_id"`
+	Name    string  `json:"name"`
+	Scores  int     `json:"scores"`
+	Mean    float64 `json:"mean"`
+	SD      float64 `json:"sd"`
+	Pooled  bool    `json:"pooled"`
+	Reason  string  `json:"reason"`
+}
+
+// PlacementView is where an application lands under one method.
+type PlacementView struct {
+	Method string  `json:"method"`
+	Rank   int     `json:"rank"`
+	Score  float64 `json:"score"`
+	Move   int     `json:"move"`
+}
+
+// WhatIfView is one application under every method.
+type WhatIfView struct {
+	ApplicationID int64           `json:"application_id"`
+	Reference     string          `json:"reference"`
+	Placements    []PlacementView `json:"placements"`
+}
+
+// Results is a round's ranking with the method that produced it, disagreement flags, how each judge was
+// standardized and the what-if under every method.
+type Results struct {
+	RoundID               int64          `json:"round_id"`
+	Status                string         `json:"status"`
+	Method                string         `json:"method"`
+	MinJudgeScores        int            `json:"min_judge_scores"`
+	DisagreementThreshold float64        `json:"disagreement_threshold"`
+	AdvanceCount          int            `json:"advance_count"`
+	PooledMean            float64        `json:"pooled_mean"`
+	PooledSD              float64        `json:"pooled_sd"`
+	Scores                int            `json:"scores"`
+	Results               []ResultRow    `json:"results"`
+	Unscored              []UnscoredRow  `json:"unscored"`
+	Judges                []JudgeStatRow `json:"judges"`
+	WhatIf                []WhatIfView   `json:"what_if"`
+}
+
+// Results ranks a round from its submitted scores with the scoring package (staff only): the round's method,
+// disagreement above its threshold flagged for discussion, the top advance count suggested, and the what-if
+// under every method. Drafts never count. It can be read while the round is open, to watch it form.
+func (j *Judging) Results(ctx context.Context, actor *models.User, roundID int64) (*Results, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	rs, err := loadRoundScores(ctx, j.Store, roundID)
+	if err != nil {
+		return nil, err
+	}
+	r := rs.round
+	out := &Results{RoundID: r.ID, Status: string(r.Status), Method: r.Method, MinJudgeScores: r.MinJudgeScores,
+		DisagreementThreshold: r.DisagreementThreshold, AdvanceCount: r.AdvanceCount, Scores: len(rs.scores),
+		Results: []ResultRow{}, Unscored: []UnscoredRow{}, Judges: []JudgeStatRow{}, WhatIf: []WhatIfView{}}
+	for _, e := range rs.entries {
+		app := rs.apps[e.ApplicationID]
+		if !rs.scored[e.ApplicationID] && !gone(app) {
+			out.Unscored = append(out.Unscored, UnscoredRow{EntryID: e.ID, ApplicationID: app.ID, Reference: appRef(app), StartupName: app.StartupName})
+		}
+	}
+	if len(rs.scores) == 0 {
+		return out, nil
+	}
+	totals, err := scoring.Totals(rs.rubric, rs.scores)
+	if err != nil {
+		return nil, err
+	}
+	rk, err := scoring.RankTotals(totals, rs.options())
+	if err != nil {
+		return nil, err
+	}
+	out.PooledMean, out.PooledSD = rk.PooledMean, rk.PooledSD
+	for _, x := range rk.Results {
+		app := rs.appByRef[x.Application]
+		e := rs.entryByApp[app.ID]
+		out.Results = append(out.Results, ResultRow{Rank: x.Rank, EntryID: e.ID, ApplicationID: app.ID, Reference: x.Application,
+			StartupName: app.StartupName, Score: x.Score, Aggregate: x.Aggregate, Judges: x.Judges, RawMean: x.RawMean,
+			Disagreement: x.Disagreement, Discuss: x.Discuss, Suggested: r.AdvanceCount > 0 && x.Rank <= r.AdvanceCount,
+			Outcome: e.Outcome})
+	}
+	ids := make([]int64, 0, len(rs.judgeByKey))
+	for _, id := range rs.judgeByKey {
+		ids = append(ids, id)
+	}
+	users, err := j.Store.UsersByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, js := range rk.Judges {
+		id := rs.judgeByKey[js.Judge]
+		out.Judges = append(out.Judges, JudgeStatRow{JudgeID: id, Name: users[id].Name, Scores: js.Scores, Mean: js.Mean, SD: js.SD,
+			Pooled: js.Pooled, Reason: js.Reason})
+	}
+	wi, err := scoring.CompareMethods(totals, rs.options())
+	if err != nil {
+		return nil, err
+	}
+	for _, row := range wi.Rows {
+		v := WhatIfView{ApplicationID: rs.appByRef[row.Application].ID, Reference: row.Application}
+		for _, p := range row.Placements {
+			v.Placements = append(v.Placements, PlacementView{Method: string(p.Method), Rank: p.Rank, Score: p.Score, Move: p.Move})
+		}
+		out.WhatIf = append(out.WhatIf, v)
+	}
+	return out, nil
+}
+
+// RoundExport is a round's rubric and submitted scores in the CSV formats `pitchfest rank` reads
+// (scoring.RubricHeader, scoring.ScoresHeader), with the options that reproduce the round's ranking.
+type RoundExport struct {
+	RoundID        int64
+	Method         string
+	MinJudgeScores int
+	RubricCSV      []byte
+	ScoresCSV      []byte
+}
+
+// Command is the `pitchfest rank` command line that reproduces the round's ranking from the export.
+func (x *RoundExport) Command() string {
+	return fmt.Sprintf("pitchfest rank --rubric rubric.csv --scores scores.csv --method %s --min-judge-scores %d", x.Method, x.MinJudgeScores)
+}
+
+// WriteZip writes the export as a zip archive: rubric.csv, scores.csv and a README.txt with the command.
+func (x *RoundExport) WriteZip(w io.Writer) error {
+	zw := zip.NewWriter(w)
+	readme := fmt.Sprintf("Round %d, exported for an offline check of its ranking.\n\n"+
+		"Run:\n\n    %s\n\nThe method is described in docs/scoring.md. Judges are named by pseudonyms (judge-<id>) and\n"+
+		"applications by their reference. Only submitted scores are included.\n", x.RoundID, x.Command())
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{"rubric.csv", x.RubricCSV}, {"scores.csv", x.ScoresCSV}, {"README.txt", []byte(readme)}} {
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: time.Unix(0, 0).UTC()})
+		if err != nil {
+			return err
+		}
+		if _, err := fw.Write(f.data); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+// formatNumber writes a number so that parsing it gives back exactly the same float64.
+func formatNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// Export writes a round's rubric and submitted scores as the CSV files `pitchfest rank` reads (staff only),
+// so anyone can reproduce the round's ranking offline. Rows are ordered by application, judge and criterion
+// position, so two exports of the same round are identical byte for byte.
+func (j *Judging) Export(ctx context.Context, actor *models.User, roundID int64) (*RoundExport, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	rs, err := loadRoundScores(ctx, j.Store, roundID)
+	if err != nil {
+		return nil, err
+	}
+	x := &RoundExport{RoundID: roundID, Method: rs.round.Method, MinJudgeScores: rs.round.MinJudgeScores}
+	var rb bytes.Buffer
+	w := csv.NewWriter(&rb)
+	w.Write([]string{"criterion", "weight", "min", "max"})
+	for _, c := range rs.rubric.Criteria {
+		w.Write([]string{c.Name, formatNumber(c.Weight), formatNumber(c.Min), formatNumber(c.Max)})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return nil, err
+	}
+	x.RubricCSV = rb.Bytes()
+
+	scores := slices.Clone(rs.scores)
+	slices.SortFunc(scores, func(a, b scoring.Score) int {
+		if a.Application != b.Application {
+			if a.Application < b.Application {
+				return -1
+			}
+			return 1
+		}
+		return int(rs.judgeByKey[a.Judge] - rs.judgeByKey[b.Judge])
+	})
+	var sb bytes.Buffer
+	w = csv.NewWriter(&sb)
+	w.Write([]string{"judge", "application", "criterion", "score"})
+	for _, s := range scores {
+		for _, c := range rs.rubric.Criteria {
+			w.Write([]string{s.Judge, s.Application, c.Name, formatNumber(s.Values[c.Name])})
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return nil, err
+	}
+	x.ScoresCSV = sb.Bytes()
+	return x, nil
+}
+
+// ---- progress ----
+
+// StalledAfter is how long a judge with unfinished work may go without saving a score before the organizer's
+// progress view highlights them; in the last StalledNearDeadline before the round closes, a judge with less
+// than half their work submitted is highlighted too.
+const (
+	StalledAfter        = 72 * time.Hour
+	StalledNearDeadline = 48 * time.Hour
+)
+
+// JudgeProgress is one judge's progress in a round.
+type JudgeProgress struct {
+	JudgeID      int64      `json:"judge_id"`
+	Name         string     `json:"name"`
+	Email        string     `json:"email"`
+	Assigned     int        `json:"assigned"`
+	Submitted    int        `json:"submitted"`
+	Drafts       int        `json:"drafts"`
+	LastActivity *time.Time `json:"last_activity"`
+	Stalled      bool       `json:"stalled"`
+}
+
+// ApplicationProgress is one application's progress in a round.
+type ApplicationProgress struct {
+	EntryID       int64  `json:"entry_id"`
+	ApplicationID int64  `json:"application_id"`
+	Reference     string `json:"reference"`
+	StartupName   string `json:"startup_name"`
+	Judges        int    `json:"judges"`
+	// Missing is how many judges the application lacks to reach the round's k (after an unfilled conflict).
+	Missing   int `json:"missing"`
+	Submitted int `json:"submitted"`
+	Drafts    int `json:"drafts"`
+}
+
+// Progress is a round's progress by judge and by application, for organizers.
+type Progress struct {
+	RoundID       int64                 `json:"round_id"`
+	Status        string                `json:"status"`
+	JudgesPerApp  int                   `json:"judges_per_app"`
+	Assigned      int                   `json:"assigned"`
+	Submitted     int                   `json:"submitted"`
+	ByJudge       []JudgeProgress       `json:"by_judge"`
+	ByApplication []ApplicationProgress `json:"by_application"`
+}
+
+// RoundProgress reports who has scored what in a round, with stalled judges highlighted (see StalledAfter).
+// Staff only; ErrNotFound for no round.
+func (j *Judging) RoundProgress(ctx context.Context, actor *models.User, roundID int64) (*Progress, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	r, err := j.Store.RoundByID(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := j.Store.EntriesByRound(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	apps, err := applicationsOf(ctx, j.Store, entries)
+	if err != nil {
+		return nil, err
+	}
+	as, err := j.Store.AssignmentsByRound(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	scores, err := j.Store.ScoresByRound(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	status := map[[2]int64]models.Score{}
+	for _, s := range scores {
+		status[[2]int64{s.ApplicationID, s.JudgeID}] = s
+	}
+	p := &Progress{RoundID: r.ID, Status: string(r.Status), JudgesPerApp: r.JudgesPerApp, ByJudge: []JudgeProgress{}, ByApplication: []ApplicationProgress{}}
+	byJudge := map[int64]*JudgeProgress{}
+	byApp := map[int64]*ApplicationProgress{}
+	for _, e := range entries {
+		app := apps[e.ApplicationID]
+		if gone(app) {
+			continue
+		}
+		p.ByApplication = append(p.ByApplication, ApplicationProgress{EntryID: e.ID, ApplicationID: app.ID, Reference: appRef(app), StartupName: app.StartupName})
+	}
+	for i := range p.ByApplication {
+		byApp[p.ByApplication[i].ApplicationID] = &p.ByApplication[i]
+	}
+	var judgeIDs []int64
+	for _, a := range as {
+		ap := byApp[a.ApplicationID]
+		if ap == nil {
+			continue
+		}
+		jp := byJudge[a.JudgeID]
+		if jp == nil {
+			jp = &JudgeProgress{JudgeID: a.JudgeID}
+			byJudge[a.JudgeID] = jp
+			judgeIDs = append(judgeIDs, a.JudgeID)
+		}
+		jp.Assigned++
+		ap.Judges++
+		p.Assigned++
+		last := a.CreatedAt
+		if s, ok := status[[2]int64{a.ApplicationID, a.JudgeID}]; ok {
+			last = s.UpdatedAt
+			if s.Status == models.ScoreSubmitted {
+				jp.Submitted++
+				ap.Submitted++
+				p.Submitted++
+			} else {
+				jp.Drafts++
+				ap.Drafts++
+			}
+		}
+		if jp.LastActivity == nil || last.After(*jp.LastActivity) {
+			t := last
+			jp.LastActivity = &t
+		}
+	}
+	for i := range p.ByApplication {
+		p.ByApplication[i].Missing = max(0, r.JudgesPerApp-p.ByApplication[i].Judges)
+	}
+	users, err := j.Store.UsersByIDs(ctx, judgeIDs)
+	if err != nil {
+		return nil, err
+	}
+	now := j.now()
+	open := r.ScoringOpen(now)
+	slices.Sort(judgeIDs)
+	for _, id := range judgeIDs {
+		jp := byJudge[id]
+		jp.Name, jp.Email = users[id].Name, users[id].Email
+		unfinished := jp.Submitted < jp.Assigned
+		idle := jp.LastActivity != nil && now.Sub(*jp.LastActivity) >= StalledAfter
+		late := r.ClosesAt != nil && r.ClosesAt.Sub(now) <= StalledNearDeadline && 2*jp.Submitted < jp.Assigned
+		jp.Stalled = open && unfinished && (idle || late)
+		p.ByJudge = append(p.ByJudge, *jp)
+	}
+	return p, nil
+}

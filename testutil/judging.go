@@ -1,0 +1,243 @@
+package testutil
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// JudgingOptions shape a JudgingWorld. Zero values give 6 applications, 4 judges, 3 judges per application,
+// an online round that is not blind.
+type JudgingOptions struct {
+	Apps, Judges, K int
+	Kind            models.RoundKind
+	Blind           bool
+	// Sectors, when set, are given to applications in turn (default: all "agriculture").
+	Sectors []string
+	// Seed is the assignment seed (default 1).
+	Seed uint64
+	// NoAssign leaves the round without panel, entries and assignments, for tests of those steps.
+	NoAssign bool
+	// Draft leaves the round in draft instead of opening it.
+	Draft bool
+}
+
+// JudgingWorld is an edition ready for judging, built through the store and the judging service exactly as
+// an organizer would: submitted applications (with a submitted version and a team), judges, and a round with
+// the Hanga template rubric, one panel of every judge, its applications taken in and assigned automatically.
+type JudgingWorld struct {
+	Store      *models.Store
+	Judging    *services.Judging
+	Organizer  *models.User
+	Judges     []*models.User
+	Applicants []*models.User
+	Edition    *models.Edition
+	Apps       []*models.Application
+	Round      *models.Round
+	Panel      *models.Panel
+	// Now is the service's clock; tests move it.
+	Now time.Time
+}
+
+// NewJudgingUser creates a verified user with roles and a unique address.
+func NewJudgingUser(tb testing.TB, st *models.Store, name string, roles ...models.Role) *models.User {
+	tb.Helper()
+	now := time.Now().UTC()
+	u := &models.User{Email: fmt.Sprintf("%s-%s@example.rw", strings.ReplaceAll(strings.ToLower(name), " ", "-"), RandomHex(4)),
+		Name: name, Lang: "en", EmailVerifiedAt: &now}
+	if err := st.CreateUser(context.Background(), u, roles...); err != nil {
+		tb.Fatal(err)
+	}
+	return u
+}
+
+// NewJudgingEdition creates an edition whose call closed yesterday.
+func NewJudgingEdition(tb testing.TB, st *models.Store) *models.Edition {
+	tb.Helper()
+	now := time.Now().UTC()
+	ed := &models.Edition{Name: "Judging " + RandomHex(3), Slug: "judging-" + RandomHex(5), Year: now.Year(), TimeZone: "Africa/Kigali",
+		OpensAt: now.Add(-30 * 24 * time.Hour), ClosesAt: now.Add(-24 * time.Hour), WomenLedRule: "woman_ceo",
+		ReferencePrefix: "HPF", MaxDeckMB: 20, MaxDeckPages: 30, CreatedAt: now, UpdatedAt: now,
+		Sectors: []models.Sector{{Code: "agriculture", Label: "Agriculture"}, {Code: "ict", Label: "ICT"}, {Code: "health", Label: "Health"}}}
+	if err := st.CreateEdition(context.Background(), ed); err != nil {
+		tb.Fatal(err)
+	}
+	return ed
+}
+
+// NewSubmittedApplication creates an application of owner in ed that was submitted once, with a two-person
+// team and the submitted version judges read.
+func NewSubmittedApplication(tb testing.TB, st *models.Store, ed *models.Edition, owner *models.User, startup, sector string) *models.Application {
+	tb.Helper()
+	ctx := context.Background()
+	now := time.Now().UTC()
+	seq, err := st.NextApplicationSeq(ctx, ed.ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ref := fmt.Sprintf("%s-%d-%06d", ed.ReferencePrefix, ed.Year, seq)
+	app := &models.Application{EditionID: ed.ID, ApplicantID: &owner.ID, Seq: &seq, Reference: &ref, Status: models.StatusSubmitted,
+		StartupName: startup, Sector: sector, Province: "kigali", District: "gasabo", Stage: "prototype", Website: "https://" + strings.ToLower(strings.ReplaceAll(startup, " ", "")) + ".rw",
+		OneLiner: startup + " in one line", Problem: "A real problem", Solution: "A clever solution", ConsentTerms: true,
+		Version: 1, SubmittedVersion: 1, CreatedAt: now, UpdatedAt: now, FirstSubmittedAt: &now, SubmittedAt: &now}
+	if err := st.CreateApplication(ctx, app); err != nil {
+		tb.Fatal(err)
+	}
+	team := []models.TeamMember{
+		{Name: "Aline Uwase", Role: "CEO", Founder: true, CEO: true, Gender: "woman", AgeBand: "25-29", OwnershipPercent: 60},
+		{Name: "Eric Mugisha", Role: "CTO", Founder: true, Gender: "man", AgeBand: "30-35", OwnershipPercent: 40},
+	}
+	if err := st.ReplaceTeam(ctx, app.ID, team, now); err != nil {
+		tb.Fatal(err)
+	}
+	sn := services.Snapshot{Number: 1, Reference: ref, SubmittedAt: now, StartupName: startup, Website: app.Website, Sector: sector,
+		Province: app.Province, District: app.District, Stage: app.Stage, Pitch: services.PitchOf(app), Answers: []services.SnapshotAnswer{}}
+	for _, m := range team {
+		sn.Team = append(sn.Team, services.SnapshotMember{Name: m.Name, Role: m.Role, Founder: m.Founder, CEO: m.CEO, Gender: m.Gender,
+			AgeBand: m.AgeBand, OwnershipPercent: m.OwnershipPercent})
+	}
+	body, _ := json.Marshal(sn)
+	if err := st.CreateApplicationVersion(ctx, &models.ApplicationVersion{ApplicationID: app.ID, Number: 1, Snapshot: string(body),
+		SubmittedAt: now, SubmittedBy: &owner.ID}); err != nil {
+		tb.Fatal(err)
+	}
+	return app
+}
+
+// NewJudgingWorld builds a JudgingWorld on st.
+func NewJudgingWorld(tb testing.TB, st *models.Store, o JudgingOptions) *JudgingWorld {
+	tb.Helper()
+	ctx := context.Background()
+	if o.Apps == 0 {
+		o.Apps = 6
+	}
+	if o.Judges == 0 {
+		o.Judges = 4
+	}
+	if o.K == 0 {
+		o.K = 3
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	w := &JudgingWorld{Store: st, Now: time.Now().UTC()}
+	w.Judging = &services.Judging{Store: st, Now: func() time.Time { return w.Now }, Log: Logger(tb)}
+	w.Organizer = NewJudgingUser(tb, st, "Organizer", models.RoleOrganizer)
+	w.Edition = NewJudgingEdition(tb, st)
+	for i := range o.Judges {
+		w.Judges = append(w.Judges, NewJudgingUser(tb, st, fmt.Sprintf("Judge %d", i+1), models.RoleJudge))
+	}
+	for i := range o.Apps {
+		owner := NewJudgingUser(tb, st, fmt.Sprintf("Applicant %d", i+1), models.RoleApplicant)
+		sector := "agriculture"
+		if len(o.Sectors) > 0 {
+			sector = o.Sectors[i%len(o.Sectors)]
+		}
+		w.Applicants = append(w.Applicants, owner)
+		w.Apps = append(w.Apps, NewSubmittedApplication(tb, st, w.Edition, owner, fmt.Sprintf("Startup %c", 'A'+i), sector))
+	}
+	kind := o.Kind
+	if kind == "" {
+		kind = models.RoundOnline
+	}
+	r, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Screening", Kind: kind,
+		JudgesPerApp: o.K, Blind: o.Blind, MinJudgeScores: 2, AdvanceCount: 2}, services.Meta{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := w.Judging.ApplyTemplate(ctx, w.Organizer, r.ID, services.Meta{}); err != nil {
+		tb.Fatal(err)
+	}
+	w.Round = r
+	if o.NoAssign {
+		return w
+	}
+	var pj []services.PanelJudgeInput
+	for _, j := range w.Judges {
+		pj = append(pj, services.PanelJudgeInput{JudgeID: j.ID})
+	}
+	if w.Panel, err = w.Judging.SavePanel(ctx, w.Organizer, r.ID, 0, services.PanelInput{Name: "Everyone", Judges: pj}, services.Meta{}); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := w.Judging.PopulateEntries(ctx, w.Organizer, r.ID, services.Meta{}); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := w.Judging.AutoAssign(ctx, w.Organizer, r.ID, &o.Seed, services.Meta{}); err != nil {
+		tb.Fatal(err)
+	}
+	if !o.Draft {
+		if _, err := w.Judging.OpenRound(ctx, w.Organizer, r.ID, services.Meta{}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	w.Round = w.MustRound(tb)
+	return w
+}
+
+// MustRound reloads the round.
+func (w *JudgingWorld) MustRound(tb testing.TB) *models.Round {
+	tb.Helper()
+	r, err := w.Store.RoundByID(context.Background(), w.Round.ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+// Entry returns the round entry of an application.
+func (w *JudgingWorld) Entry(tb testing.TB, app *models.Application) *models.RoundEntry {
+	tb.Helper()
+	e, err := w.Store.EntryFor(context.Background(), w.Round.ID, app.ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e
+}
+
+// JudgesOf lists the judges assigned to an application in the round, by id.
+func (w *JudgingWorld) JudgesOf(tb testing.TB, app *models.Application) []int64 {
+	tb.Helper()
+	as, err := w.Store.AssignmentsByRound(context.Background(), w.Round.ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []int64
+	for _, a := range as {
+		if a.ApplicationID == app.ID {
+			out = append(out, a.JudgeID)
+		}
+	}
+	return out
+}
+
+// Judge returns the world's judge with id.
+func (w *JudgingWorld) Judge(id int64) *models.User {
+	for _, j := range w.Judges {
+		if j.ID == id {
+			return j
+		}
+	}
+	return nil
+}
+
+// FullScore is a complete set of values for the round's rubric: base + i for the i-th criterion, clamped to
+// its scale.
+func (w *JudgingWorld) FullScore(tb testing.TB, base float64) map[int64]float64 {
+	tb.Helper()
+	cs, err := w.Store.CriteriaByRound(context.Background(), w.Round.ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := map[int64]float64{}
+	for i, c := range cs {
+		v := base + float64(i)
+		out[c.ID] = min(max(v, float64(c.ScaleMin)), float64(c.ScaleMax))
+	}
+	return out
+}
