@@ -1,0 +1,292 @@
+package handlers
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// resultsRoutes registers advancement, the offline score import, awards, publications, the public results
+// (JSON and page) and applicants' feedback (issue 7). A process built without the service leaves them out.
+func (s *Server) resultsRoutes(r *gin.Engine, api, authed *gin.RouterGroup) {
+	if s.Publishing == nil {
+		return
+	}
+	authed.GET("/rounds/:id/advancement", s.apiAdvancement)
+	authed.POST("/rounds/:id/advancement", s.apiConfirmAdvancement)
+	authed.PUT("/rounds/:id/feedback", s.apiSetFeedback)
+	authed.POST("/rounds/:id/scores/import", s.apiImportScores)
+	authed.GET("/rounds/:id/awards", s.apiAwards)
+	authed.PUT("/rounds/:id/awards", s.apiGrantAwards)
+	authed.GET("/rounds/:id/publications", s.apiPublications)
+	authed.POST("/rounds/:id/publications", s.apiPublish)
+	authed.GET("/applications/:id/feedback", s.apiFeedback)
+	api.GET("/editions/:id/results", s.apiEditionResults)
+	r.GET("/editions/:slug/results", s.resultsPage)
+}
+
+// ---- shapes ----
+
+type overrideJSON struct {
+	ApplicationID int64  `json:"application_id" binding:"required,gt=0"`
+	Reason        string `json:"reason" binding:"required,max=1000"`
+}
+
+type advancementRequest struct {
+	Include []overrideJSON `json:"include" binding:"omitempty,max=1000,dive"`
+	Exclude []overrideJSON `json:"exclude" binding:"omitempty,max=1000,dive"`
+}
+
+func overrides(in []overrideJSON) []services.Override {
+	out := make([]services.Override, len(in))
+	for i, o := range in {
+		out[i] = services.Override{ApplicationID: o.ApplicationID, Reason: o.Reason}
+	}
+	return out
+}
+
+type feedbackRequest struct {
+	Enabled *bool `json:"enabled" binding:"required"`
+}
+
+type awardOverrideJSON struct {
+	AwardID       int64  `json:"award_id" binding:"required,gt=0"`
+	ApplicationID int64  `json:"application_id" binding:"required,gt=0"`
+	Reason        string `json:"reason" binding:"required,max=1000"`
+}
+
+type specialAwardJSON struct {
+	Name          string `json:"name" binding:"required,max=200"`
+	ApplicationID int64  `json:"application_id" binding:"required,gt=0"`
+	Reason        string `json:"reason" binding:"required,max=1000"`
+}
+
+type awardsRequest struct {
+	Overrides []awardOverrideJSON `json:"overrides" binding:"omitempty,max=100,dive"`
+	Special   []specialAwardJSON  `json:"special" binding:"omitempty,max=100,dive"`
+}
+
+type publishRequest struct {
+	PublishAt     *time.Time `json:"publish_at"`
+	IncludeScores bool       `json:"include_scores"`
+	Reason        string     `json:"reason" binding:"max=1000"`
+}
+
+// publicationJSON is a publication as organizers see it, scheduled or live.
+type publicationJSON struct {
+	ID            int64                 `json:"id"`
+	RoundID       int64                 `json:"round_id"`
+	Version       int                   `json:"version"`
+	Final         bool                  `json:"final"`
+	Method        string                `json:"method"`
+	IncludeScores bool                  `json:"include_scores"`
+	Feedback      bool                  `json:"feedback"`
+	Reason        string                `json:"reason"`
+	PublishAt     time.Time             `json:"publish_at"`
+	Live          bool                  `json:"live"`
+	CreatedAt     time.Time             `json:"created_at"`
+	Snapshot      models.ResultSnapshot `json:"snapshot"`
+}
+
+func toPublicationJSON(p *models.Publication, now time.Time) publicationJSON {
+	return publicationJSON{ID: p.ID, RoundID: p.RoundID, Version: p.Version, Final: p.Final, Method: p.Method,
+		IncludeScores: p.IncludeScores, Feedback: p.Feedback, Reason: p.Reason, PublishAt: p.PublishAt, Live: p.Live(now),
+		CreatedAt: p.CreatedAt, Snapshot: p.Snapshot}
+}
+
+// ---- handlers ----
+
+func (s *Server) apiAdvancement(c *gin.Context) {
+	if id, ok := s.pathID(c, "id"); ok {
+		a, err := s.Publishing.Advancement(c.Request.Context(), currentUser(c), id)
+		if err != nil {
+			s.failApp(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, a)
+	}
+}
+
+func (s *Server) apiConfirmAdvancement(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	var req advancementRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	out, err := s.Publishing.ConfirmAdvancement(c.Request.Context(), currentUser(c), id,
+		services.AdvancementInput{Include: overrides(req.Include), Exclude: overrides(req.Exclude)}, meta(c))
+	if err != nil {
+		s.failApp(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) apiSetFeedback(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	var req feedbackRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	if err := s.Publishing.SetFeedback(c.Request.Context(), currentUser(c), id, *req.Enabled, meta(c)); err != nil {
+		s.failApp(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// apiImportScores takes a scores.csv either as the request body (Content-Type text/csv) or as the "file" part of
+// a multipart form. Row problems answer 422 with {"error", "rows": [{"line", "message"}]}; nothing is saved.
+func (s *Server) apiImportScores(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	var body io.Reader = c.Request.Body
+	if strings.HasPrefix(c.ContentType(), "multipart/") {
+		fh, err := c.FormFile("file")
+		if err != nil {
+			s.problem(c, http.StatusUnprocessableEntity, s.tr(c, "error.validation"), map[string]string{"file": s.tr(c, "field.required")})
+			return
+		}
+		f, err := fh.Open()
+		if err != nil {
+			s.failApp(c, err)
+			return
+		}
+		defer f.Close()
+		body = f
+	}
+	rep, err := s.Publishing.ImportScores(c.Request.Context(), currentUser(c), id, body, meta(c))
+	var ie *services.ImportError
+	if errors.As(err, &ie) {
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"error": s.tr(c, "results.import.invalid"), "rows": ie.Rows,
+			"request_id": c.GetString(ctxRequestID)})
+		return
+	}
+	if err != nil {
+		s.failApp(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, rep)
+}
+
+func (s *Server) apiAwards(c *gin.Context) {
+	if id, ok := s.pathID(c, "id"); ok {
+		a, err := s.Publishing.Awards(c.Request.Context(), currentUser(c), id)
+		if err != nil {
+			s.failApp(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, a)
+	}
+}
+
+func (s *Server) apiGrantAwards(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	var req awardsRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	in := services.AwardsInput{}
+	for _, o := range req.Overrides {
+		in.Overrides = append(in.Overrides, services.AwardOverride{AwardID: o.AwardID, ApplicationID: o.ApplicationID, Reason: o.Reason})
+	}
+	for _, sp := range req.Special {
+		in.Special = append(in.Special, services.SpecialAward{Name: sp.Name, ApplicationID: sp.ApplicationID, Reason: sp.Reason})
+	}
+	a, err := s.Publishing.GrantAwards(c.Request.Context(), currentUser(c), id, in, meta(c))
+	if err != nil {
+		s.failApp(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a)
+}
+
+func (s *Server) apiPublications(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	ps, err := s.Publishing.Publications(c.Request.Context(), currentUser(c), id)
+	if err != nil {
+		s.failApp(c, err)
+		return
+	}
+	now := s.Publishing.Now()
+	out := make([]publicationJSON, len(ps))
+	for i := range ps {
+		out[i] = toPublicationJSON(&ps[i], now)
+	}
+	c.JSON(http.StatusOK, gin.H{"publications": out})
+}
+
+func (s *Server) apiPublish(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	var req publishRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	p, err := s.Publishing.Publish(c.Request.Context(), currentUser(c), id,
+		services.PublishInput{PublishAt: req.PublishAt, IncludeScores: req.IncludeScores, Reason: req.Reason}, meta(c))
+	if err != nil {
+		s.failApp(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, toPublicationJSON(p, s.Publishing.Now()))
+}
+
+func (s *Server) apiFeedback(c *gin.Context) {
+	if id, ok := s.pathID(c, "id"); ok {
+		f, err := s.Publishing.Feedback(c.Request.Context(), currentUser(c), id, lang(c))
+		if err != nil {
+			s.failApp(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, f)
+	}
+}
+
+// apiEditionResults is public: only live publications of a published edition are ever read.
+func (s *Server) apiEditionResults(c *gin.Context) {
+	if id, ok := s.pathID(c, "id"); ok {
+		res, err := s.Publishing.EditionResults(c.Request.Context(), id)
+		if err != nil {
+			s.failApp(c, err)
+			return
+		}
+		c.Header("Cache-Control", "no-store")
+		c.JSON(http.StatusOK, res)
+	}
+}
+
+// resultsPage is the public results page of an edition, server-rendered in the visitor's language.
+func (s *Server) resultsPage(c *gin.Context) {
+	res, err := s.Publishing.EditionResultsBySlug(c.Request.Context(), c.Param("slug"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p := s.page(c, "results.page")
+	p.Data = res
+	s.render(c, http.StatusOK, "results", p)
+}

@@ -1,0 +1,169 @@
+package models
+
+import (
+	"context"
+	"database/sql/driver"
+	"time"
+)
+
+// AwardGrant is one prize given to one application in a final round: an edition award by rank (perhaps
+// overridden, with a reason), or a special award the organizer named and chose. The award's name, position and
+// amount are copied so a later edit of the edition's prize list never rewrites what was decided.
+type AwardGrant struct {
+	ID            int64
+	RoundID       int64
+	AwardID       *int64
+	Name          string
+	Position      int
+	Amount        int64
+	Currency      string
+	Special       bool
+	ApplicationID int64
+	Reason        string // why the organizer overrode the ranking, or chose this special winner
+	CreatedBy     *int64
+	CreatedAt     time.Time
+}
+
+// TableName pins the table name.
+func (AwardGrant) TableName() string { return "award_grants" }
+
+// PublishedEntry is one application as a publication announced it.
+type PublishedEntry struct {
+	ApplicationID int64    `json:"application_id"`
+	Reference     string   `json:"reference"`
+	StartupName   string   `json:"startup_name"`
+	Outcome       string   `json:"outcome"` // advanced, eliminated (never shown publicly), finalist, winner
+	Rank          int      `json:"rank,omitempty"`
+	Score         *float64 `json:"score,omitempty"` // only when the publication includes scores
+	Awards        []string `json:"awards,omitempty"`
+}
+
+// PublishedAward is one prize as a publication announced it.
+type PublishedAward struct {
+	Name          string `json:"name"`
+	Position      int    `json:"position"`
+	Amount        int64  `json:"amount"`
+	Currency      string `json:"currency"`
+	Special       bool   `json:"special"`
+	ApplicationID int64  `json:"application_id"`
+	Reference     string `json:"reference"`
+	StartupName   string `json:"startup_name"`
+}
+
+// ResultSnapshot is what a publication announced, frozen as JSON.
+type ResultSnapshot struct {
+	RoundName string           `json:"round_name"`
+	Entries   []PublishedEntry `json:"entries"`
+	Awards    []PublishedAward `json:"awards"`
+}
+
+// Value stores the snapshot as JSON.
+func (s ResultSnapshot) Value() (driver.Value, error) { return jsonValue(s, "{}") }
+
+// Scan reads the JSON written by Value.
+func (s *ResultSnapshot) Scan(src any) error { return jsonScan(src, s) }
+
+// GormDataType tells GORM the column holds text.
+func (ResultSnapshot) GormDataType() string { return "text" }
+
+// Publication is an immutable snapshot of a round's results as announced. It is live from PublishAt on; before
+// that only organizers see it. A correction is a new Version with a Reason.
+type Publication struct {
+	ID            int64
+	EditionID     int64
+	RoundID       int64
+	Version       int
+	Final         bool // the edition's last round: the snapshot names finalists, winners and awards
+	Method        string
+	IncludeScores bool
+	Feedback      bool // applicants may read their feedback once it is live
+	Snapshot      ResultSnapshot
+	Reason        string
+	PublishAt     time.Time
+	CreatedBy     *int64
+	CreatedAt     time.Time
+}
+
+// TableName pins the table name.
+func (Publication) TableName() string { return "publications" }
+
+// Live reports whether the publication may be shown to everyone at now.
+func (p *Publication) Live(now time.Time) bool { return !now.Before(p.PublishAt) }
+
+// RoundFeedback reports whether the organizer enabled applicant feedback on a round.
+func (s *Store) RoundFeedback(ctx context.Context, roundID int64) (bool, error) {
+	var on []bool
+	if err := s.conn(ctx).Model(&Round{}).Where("id = ?", roundID).Pluck("feedback_enabled", &on).Error; err != nil {
+		return false, translate(err)
+	}
+	if len(on) == 0 {
+		return false, ErrNotFound
+	}
+	return on[0], nil
+}
+
+// SetRoundFeedback turns applicant feedback on or off for a round. ErrNotFound if the round is gone.
+func (s *Store) SetRoundFeedback(ctx context.Context, roundID int64, on bool) error {
+	return rowsOrNotFound(s.conn(ctx).Model(&Round{}).Where("id = ?", roundID).Update("feedback_enabled", on))
+}
+
+// AwardGrantsByRound lists a round's granted awards, ranked prizes by position first, then special ones.
+func (s *Store) AwardGrantsByRound(ctx context.Context, roundID int64) ([]AwardGrant, error) {
+	var out []AwardGrant
+	return out, translate(s.conn(ctx).Where("round_id = ?", roundID).Order("special, position, id").Find(&out).Error)
+}
+
+// ReplaceAwardGrants makes gs the round's whole list of granted awards.
+func (s *Store) ReplaceAwardGrants(ctx context.Context, roundID int64, gs []AwardGrant) error {
+	if err := s.conn(ctx).Where("round_id = ?", roundID).Delete(&AwardGrant{}).Error; err != nil {
+		return translate(err)
+	}
+	for i := range gs {
+		gs[i].RoundID, gs[i].CreatedAt = roundID, DBTime(gs[i].CreatedAt)
+	}
+	if len(gs) == 0 {
+		return nil
+	}
+	return translate(s.conn(ctx).Create(&gs).Error)
+}
+
+// CreatePublication inserts p as the round's next version (Version is set here). ErrConflict when two
+// publications of the round are created at once.
+func (s *Store) CreatePublication(ctx context.Context, p *Publication) error {
+	var maxV int
+	if err := s.conn(ctx).Model(&Publication{}).Where("round_id = ?", p.RoundID).
+		Select("COALESCE(MAX(version), 0)").Scan(&maxV).Error; err != nil {
+		return translate(err)
+	}
+	p.Version = maxV + 1
+	p.PublishAt, p.CreatedAt = DBTime(p.PublishAt), DBTime(p.CreatedAt)
+	return translate(s.conn(ctx).Create(p).Error)
+}
+
+// PublicationByID loads a publication, or ErrNotFound.
+func (s *Store) PublicationByID(ctx context.Context, id int64) (*Publication, error) {
+	var p Publication
+	if err := s.conn(ctx).Where("id = ?", id).Take(&p).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &p, nil
+}
+
+// PublicationsByRound lists every version of a round's publication, newest first.
+func (s *Store) PublicationsByRound(ctx context.Context, roundID int64) ([]Publication, error) {
+	var out []Publication
+	return out, translate(s.conn(ctx).Where("round_id = ?", roundID).Order("version DESC").Find(&out).Error)
+}
+
+// LivePublications lists an edition's publications live at now, newest version first within each round.
+// Nothing scheduled after now is ever read, so no caller can leak an embargoed snapshot by mistake.
+func (s *Store) LivePublications(ctx context.Context, editionID int64, now time.Time) ([]Publication, error) {
+	var out []Publication
+	return out, translate(s.conn(ctx).Where("edition_id = ? AND publish_at <= ?", editionID, DBTime(now)).
+		Order("round_id, version DESC").Find(&out).Error)
+}
+
+// SetResultsAt records when an edition's results are announced (withdrawals stop there).
+func (s *Store) SetResultsAt(ctx context.Context, editionID int64, at time.Time) error {
+	return rowsOrNotFound(s.conn(ctx).Model(&Edition{}).Where("id = ?", editionID).Update("results_at", DBTime(at)))
+}

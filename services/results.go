@@ -1,0 +1,698 @@
+package services
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/riverqueue/river"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/scoring"
+)
+
+// JobQueue schedules a background job in the caller's transaction; *jobs.Queue implements it.
+type JobQueue interface {
+	EnqueueTx(ctx context.Context, tx *models.Store, args river.JobArgs, opts *river.InsertOpts) error
+}
+
+// Publishing runs what happens after scoring (issue 7): advancement with audited overrides, the offline score
+// import of live rounds, final-round awards, publications with their embargo and notifications, the public
+// results and applicants' feedback.
+//
+// Errors: models.ErrForbidden for a role that may never do this, models.ErrNotFound for a record that does not
+// exist or the caller may not know of (an embargoed publication, another applicant's feedback),
+// models.ErrConflict when the round's state forbids it, *models.ValidationError (message ids in Fields) and
+// *ImportError for a scores.csv that cannot be imported.
+type Publishing struct {
+	Store   *models.Store
+	Judging *Judging
+	Queue   JobQueue // nil: publications are created but nobody is notified (tests of other parts)
+	Now     func() time.Time
+	Log     *slog.Logger
+}
+
+func (p *Publishing) now() time.Time { return models.DBTime(p.Now()) }
+
+func (p *Publishing) audit(ctx context.Context, tx *models.Store, actor *models.User, action, subject, detail string, meta Meta) error {
+	return p.Judging.audit(ctx, tx, actor, action, subject, detail, meta)
+}
+
+const maxReasonLen = 1000
+
+// checkReason trims a reason for an override or a correction and requires one.
+func checkReason(v *models.ValidationError, field, reason string) string {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || utf8.RuneCountInString(reason) > maxReasonLen {
+		v.Fields[field] = "results.reason"
+	}
+	return reason
+}
+
+// ---- advancement ----
+
+// Override is an organizer's departure from the suggested advancement, with the reason the audit log keeps.
+type Override struct {
+	ApplicationID int64
+	Reason        string
+}
+
+// AdvancementInput is what an organizer confirms: the suggestion plus the applications they add or take out.
+type AdvancementInput struct {
+	Include []Override
+	Exclude []Override
+}
+
+// Advancement is a closed round's ranking (method, disagreement flags, what-if) with the suggested top K.
+type Advancement struct {
+	*Results
+	Suggested []int64 `json:"suggested"`
+}
+
+// Advancement shows the ranking a closed round's advancement is decided from, and suggests the round's
+// advance count from the top (ties at the line included). Staff only.
+func (p *Publishing) Advancement(ctx context.Context, actor *models.User, roundID int64) (*Advancement, error) {
+	res, err := p.Judging.Results(ctx, actor, roundID)
+	if err != nil {
+		return nil, err
+	}
+	a := &Advancement{Results: res, Suggested: []int64{}}
+	for _, r := range res.Results {
+		if r.Suggested {
+			a.Suggested = append(a.Suggested, r.ApplicationID)
+		}
+	}
+	return a, nil
+}
+
+// AdvancementOutcome is what confirming advancement decided.
+type AdvancementOutcome struct {
+	Advanced   []int64 `json:"advanced"`
+	Eliminated []int64 `json:"eliminated"`
+}
+
+// rankedRound ranks a round's submitted scores inside st (nil ranking without scores).
+func rankedRound(ctx context.Context, st *models.Store, roundID int64) (*roundScores, *scoring.Ranking, error) {
+	rs, err := loadRoundScores(ctx, st, roundID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(rs.scores) == 0 {
+		return rs, &scoring.Ranking{}, nil
+	}
+	rk, err := scoring.Rank(rs.rubric, rs.scores, rs.options())
+	if err != nil {
+		return nil, nil, err
+	}
+	return rs, rk, nil
+}
+
+// ConfirmAdvancement marks every application of a closed round advanced or eliminated, in one transaction:
+// the suggested top K, plus Include, minus Exclude. Each override needs a reason (results.reason) and names an
+// application of the round that the suggestion did not already place that way (results.override); each is
+// audited with its reason. The next round then takes the advanced applications (PopulateEntries). A round
+// that is not closed, or whose next round has started, refuses (ErrConflict).
+func (p *Publishing) ConfirmAdvancement(ctx context.Context, actor *models.User, roundID int64, in AdvancementInput, meta Meta) (*AdvancementOutcome, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	out := &AdvancementOutcome{Advanced: []int64{}, Eliminated: []int64{}}
+	err := p.Store.Tx(ctx, func(tx *models.Store) error {
+		r, err := tx.LockRound(ctx, roundID)
+		if err != nil {
+			return err
+		}
+		if r.Status != models.RoundClosed {
+			return fmt.Errorf("%w: round %d is %s", models.ErrConflict, roundID, r.Status)
+		}
+		if next, err := tx.RoundAt(ctx, r.EditionID, r.Position+1); err == nil && next.Status != models.RoundDraft {
+			return fmt.Errorf("%w: the next round %d has started", models.ErrConflict, next.ID)
+		} else if err != nil && !isNotFound(err) {
+			return err
+		}
+		rs, rk, err := rankedRound(ctx, tx, roundID)
+		if err != nil {
+			return err
+		}
+		advance := map[int64]bool{}
+		for _, x := range rk.Results {
+			if r.AdvanceCount > 0 && x.Rank <= r.AdvanceCount {
+				advance[rs.appByRef[x.Application].ID] = true
+			}
+		}
+		v := models.NewValidationError()
+		type change struct {
+			app     int64
+			include bool
+			reason  string
+		}
+		var changes []change
+		for i, o := range in.Include {
+			reason := checkReason(v, fmt.Sprintf("include[%d].reason", i), o.Reason)
+			e, ok := rs.entryByApp[o.ApplicationID]
+			if !ok || advance[o.ApplicationID] || gone(rs.apps[e.ApplicationID]) {
+				v.Fields[fmt.Sprintf("include[%d].application_id", i)] = "results.override"
+				continue
+			}
+			changes = append(changes, change{o.ApplicationID, true, reason})
+		}
+		for i, o := range in.Exclude {
+			reason := checkReason(v, fmt.Sprintf("exclude[%d].reason", i), o.Reason)
+			if _, ok := rs.entryByApp[o.ApplicationID]; !ok || !advance[o.ApplicationID] {
+				v.Fields[fmt.Sprintf("exclude[%d].application_id", i)] = "results.override"
+				continue
+			}
+			changes = append(changes, change{o.ApplicationID, false, reason})
+		}
+		if len(v.Fields) > 0 {
+			return v
+		}
+		for _, c := range changes {
+			advance[c.app] = c.include
+			action := "results.advancement_exclude"
+			if c.include {
+				action = "results.advancement_include"
+			}
+			if err := p.audit(ctx, tx, actor, action, appSubject(c.app), fmt.Sprintf("round=%d reason=%s", roundID, c.reason), meta); err != nil {
+				return err
+			}
+		}
+		for _, e := range rs.entries {
+			outcome := models.OutcomeEliminated
+			if advance[e.ApplicationID] && !gone(rs.apps[e.ApplicationID]) {
+				outcome = models.OutcomeAdvanced
+				out.Advanced = append(out.Advanced, e.ApplicationID)
+			} else {
+				out.Eliminated = append(out.Eliminated, e.ApplicationID)
+			}
+			if err := tx.SetEntryOutcome(ctx, e.ID, outcome); err != nil {
+				return err
+			}
+		}
+		return p.audit(ctx, tx, actor, "results.advancement_confirm", roundSubject(roundID),
+			fmt.Sprintf("advanced=%d eliminated=%d overrides=%d", len(out.Advanced), len(out.Eliminated), len(changes)), meta)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SetFeedback turns applicant feedback on or off for a round (staff only). It takes effect for publications
+// made from then on: a live publication keeps what it announced.
+func (p *Publishing) SetFeedback(ctx context.Context, actor *models.User, roundID int64, on bool, meta Meta) error {
+	if err := requireStaff(actor); err != nil {
+		return err
+	}
+	return p.Store.Tx(ctx, func(tx *models.Store) error {
+		if _, err := tx.LockRound(ctx, roundID); err != nil {
+			return err
+		}
+		if err := tx.SetRoundFeedback(ctx, roundID, on); err != nil {
+			return err
+		}
+		return p.audit(ctx, tx, actor, "results.feedback", roundSubject(roundID), fmt.Sprintf("enabled=%t", on), meta)
+	})
+}
+
+// ---- awards ----
+
+// AwardOverride gives an edition award to another application than the ranking would, with a reason.
+type AwardOverride struct {
+	AwardID       int64
+	ApplicationID int64
+	Reason        string
+}
+
+// SpecialAward is a prize outside the ranking (best women-led startup…), chosen by the organizer.
+type SpecialAward struct {
+	Name          string
+	ApplicationID int64
+	Reason        string
+}
+
+// AwardsInput is what an organizer confirms for a final round.
+type AwardsInput struct {
+	Overrides []AwardOverride
+	Special   []SpecialAward
+}
+
+// AwardView is one award with the application it goes to.
+type AwardView struct {
+	AwardID       *int64 `json:"award_id"`
+	Name          string `json:"name"`
+	Position      int    `json:"position"`
+	Amount        int64  `json:"amount"`
+	Currency      string `json:"currency"`
+	Special       bool   `json:"special"`
+	ApplicationID int64  `json:"application_id"`
+	Reference     string `json:"reference"`
+	StartupName   string `json:"startup_name"`
+	Rank          int    `json:"rank"`
+	Reason        string `json:"reason"`
+}
+
+// Awards is a final round's awards: what the ranking suggests and what was granted.
+type Awards struct {
+	RoundID   int64       `json:"round_id"`
+	Suggested []AwardView `json:"suggested"`
+	Granted   []AwardView `json:"granted"`
+}
+
+// finalRound loads a round and checks it is its edition's last and closed.
+func finalRound(ctx context.Context, st *models.Store, roundID int64) (*models.Round, error) {
+	r, err := st.RoundByID(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.RoundAt(ctx, r.EditionID, r.Position+1); err == nil {
+		return nil, models.NewValidationError("round", "results.awards.not_final")
+	} else if !isNotFound(err) {
+		return nil, err
+	}
+	return r, nil
+}
+
+// suggestAwards gives the edition's awards, by position, to the ranking's applications in rank order.
+func suggestAwards(ctx context.Context, st *models.Store, r *models.Round) (*roundScores, map[int64]int, []AwardView, error) {
+	ed, err := st.EditionByID(ctx, r.EditionID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rs, rk, err := rankedRound(ctx, st, r.ID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rankOf := map[int64]int{}
+	var order []*models.Application
+	for _, x := range rk.Results {
+		a := rs.appByRef[x.Application]
+		rankOf[a.ID] = x.Rank
+		if !gone(a) {
+			order = append(order, a)
+		}
+	}
+	out := []AwardView{}
+	for i, aw := range ed.Awards {
+		if i >= len(order) {
+			break
+		}
+		id := aw.ID
+		a := order[i]
+		out = append(out, AwardView{AwardID: &id, Name: aw.Name, Position: aw.Position, Amount: aw.Amount, Currency: aw.Currency,
+			ApplicationID: a.ID, Reference: appRef(a), StartupName: a.StartupName, Rank: rankOf[a.ID]})
+	}
+	return rs, rankOf, out, nil
+}
+
+func grantViews(gs []models.AwardGrant, rs *roundScores, rankOf map[int64]int) []AwardView {
+	out := make([]AwardView, 0, len(gs))
+	for _, g := range gs {
+		a := rs.apps[g.ApplicationID]
+		out = append(out, AwardView{AwardID: g.AwardID, Name: g.Name, Position: g.Position, Amount: g.Amount, Currency: g.Currency,
+			Special: g.Special, ApplicationID: g.ApplicationID, Reference: appRef(a), StartupName: a.StartupName,
+			Rank: rankOf[g.ApplicationID], Reason: g.Reason})
+	}
+	return out
+}
+
+// Awards shows a final round's suggested and granted awards (staff only). A round that is not its edition's
+// last is refused (results.awards.not_final).
+func (p *Publishing) Awards(ctx context.Context, actor *models.User, roundID int64) (*Awards, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	r, err := finalRound(ctx, p.Store, roundID)
+	if err != nil {
+		return nil, err
+	}
+	rs, rankOf, sug, err := suggestAwards(ctx, p.Store, r)
+	if err != nil {
+		return nil, err
+	}
+	gs, err := p.Store.AwardGrantsByRound(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	return &Awards{RoundID: roundID, Suggested: sug, Granted: grantViews(gs, rs, rankOf)}, nil
+}
+
+// GrantAwards decides a closed final round's awards in one transaction: the edition's awards by rank, each
+// override replacing the application of one award (a reason required, audited), plus the special awards the
+// organizer chose from the round's applications still in the competition (a name and a reason, audited).
+// It replaces any earlier decision of the round; publishing makes it public.
+func (p *Publishing) GrantAwards(ctx context.Context, actor *models.User, roundID int64, in AwardsInput, meta Meta) (*Awards, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	err := p.Store.Tx(ctx, func(tx *models.Store) error {
+		if _, err := tx.LockRound(ctx, roundID); err != nil {
+			return err
+		}
+		r, err := finalRound(ctx, tx, roundID)
+		if err != nil {
+			return err
+		}
+		if r.Status != models.RoundClosed {
+			return fmt.Errorf("%w: round %d is %s", models.ErrConflict, roundID, r.Status)
+		}
+		rs, _, sug, err := suggestAwards(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		ed, err := tx.EditionByID(ctx, r.EditionID)
+		if err != nil {
+			return err
+		}
+		inRound := func(id int64) bool {
+			e, ok := rs.entryByApp[id]
+			return ok && !gone(rs.apps[e.ApplicationID])
+		}
+		byAward := map[int64]models.AwardGrant{}
+		for _, s := range sug {
+			byAward[*s.AwardID] = models.AwardGrant{AwardID: s.AwardID, Name: s.Name, Position: s.Position, Amount: s.Amount,
+				Currency: s.Currency, ApplicationID: s.ApplicationID}
+		}
+		v := models.NewValidationError()
+		now := p.now()
+		for i, o := range in.Overrides {
+			reason := checkReason(v, fmt.Sprintf("overrides[%d].reason", i), o.Reason)
+			idx := slices.IndexFunc(ed.Awards, func(a models.Award) bool { return a.ID == o.AwardID })
+			if idx < 0 {
+				v.Fields[fmt.Sprintf("overrides[%d].award_id", i)] = "results.awards.unknown"
+				continue
+			}
+			if !inRound(o.ApplicationID) {
+				v.Fields[fmt.Sprintf("overrides[%d].application_id", i)] = "results.override"
+				continue
+			}
+			aw := ed.Awards[idx]
+			id := aw.ID
+			byAward[aw.ID] = models.AwardGrant{AwardID: &id, Name: aw.Name, Position: aw.Position, Amount: aw.Amount,
+				Currency: aw.Currency, ApplicationID: o.ApplicationID, Reason: reason}
+		}
+		var grants []models.AwardGrant
+		for _, aw := range ed.Awards {
+			if g, ok := byAward[aw.ID]; ok {
+				g.CreatedBy, g.CreatedAt = &actor.ID, now
+				grants = append(grants, g)
+			}
+		}
+		for i, s := range in.Special {
+			name := strings.TrimSpace(s.Name)
+			if name == "" || utf8.RuneCountInString(name) > 200 {
+				v.Fields[fmt.Sprintf("special[%d].name", i)] = "results.awards.name"
+			}
+			reason := checkReason(v, fmt.Sprintf("special[%d].reason", i), s.Reason)
+			if !inRound(s.ApplicationID) {
+				v.Fields[fmt.Sprintf("special[%d].application_id", i)] = "results.override"
+				continue
+			}
+			grants = append(grants, models.AwardGrant{Name: name, Special: true, ApplicationID: s.ApplicationID, Reason: reason,
+				CreatedBy: &actor.ID, CreatedAt: now})
+		}
+		if len(v.Fields) > 0 {
+			return v
+		}
+		if err := tx.ReplaceAwardGrants(ctx, roundID, grants); err != nil {
+			return err
+		}
+		for _, g := range grants {
+			if g.Reason == "" {
+				continue
+			}
+			action := "results.award_override"
+			if g.Special {
+				action = "results.award_special"
+			}
+			if err := p.audit(ctx, tx, actor, action, appSubject(g.ApplicationID),
+				fmt.Sprintf("round=%d award=%s reason=%s", roundID, g.Name, g.Reason), meta); err != nil {
+				return err
+			}
+		}
+		return p.audit(ctx, tx, actor, "results.awards_confirm", roundSubject(roundID), fmt.Sprintf("awards=%d", len(grants)), meta)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p.Awards(ctx, actor, roundID)
+}
+
+// ---- publications ----
+
+// PublishInput is a publication an organizer makes: when it goes live (nil: now), whether the public sees
+// scores, and for a correction the reason.
+type PublishInput struct {
+	PublishAt     *time.Time
+	IncludeScores bool
+	Reason        string
+}
+
+// Publish freezes a closed round's decided results into the round's next publication version, live from
+// PublishAt (never before now). A round whose advancement is not confirmed (results.publish.pending) is
+// refused, except the final round, which publishes its finalists and awards. A second version is a correction
+// and needs a reason (results.reason). Notifications are scheduled in the same transaction for PublishAt; until
+// then nobody but organizers sees the publication.
+func (p *Publishing) Publish(ctx context.Context, actor *models.User, roundID int64, in PublishInput, meta Meta) (*models.Publication, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	now := p.now()
+	at := now
+	if in.PublishAt != nil && in.PublishAt.After(now) {
+		at = models.DBTime(*in.PublishAt)
+	}
+	var pub *models.Publication
+	err := p.Store.Tx(ctx, func(tx *models.Store) error {
+		r, err := tx.LockRound(ctx, roundID)
+		if err != nil {
+			return err
+		}
+		if r.Status != models.RoundClosed {
+			return fmt.Errorf("%w: round %d is %s", models.ErrConflict, roundID, r.Status)
+		}
+		final := true
+		if _, err := tx.RoundAt(ctx, r.EditionID, r.Position+1); err == nil {
+			final = false
+		} else if !isNotFound(err) {
+			return err
+		}
+		feedback, err := tx.RoundFeedback(ctx, roundID)
+		if err != nil {
+			return err
+		}
+		rs, rk, err := rankedRound(ctx, tx, roundID)
+		if err != nil {
+			return err
+		}
+		snap := models.ResultSnapshot{RoundName: r.Name, Entries: []models.PublishedEntry{}, Awards: []models.PublishedAward{}}
+		ranked := map[int64]scoring.Result{}
+		for _, x := range rk.Results {
+			ranked[rs.appByRef[x.Application].ID] = x
+		}
+		var grants []models.AwardGrant
+		if final {
+			if grants, err = tx.AwardGrantsByRound(ctx, roundID); err != nil {
+				return err
+			}
+		}
+		won := map[int64][]string{}
+		for _, g := range grants {
+			a := rs.apps[g.ApplicationID]
+			won[g.ApplicationID] = append(won[g.ApplicationID], g.Name)
+			snap.Awards = append(snap.Awards, models.PublishedAward{Name: g.Name, Position: g.Position, Amount: g.Amount,
+				Currency: g.Currency, Special: g.Special, ApplicationID: g.ApplicationID, Reference: appRef(a), StartupName: a.StartupName})
+		}
+		for _, e := range rs.entries {
+			a := rs.apps[e.ApplicationID]
+			if gone(a) {
+				continue
+			}
+			pe := models.PublishedEntry{ApplicationID: a.ID, Reference: appRef(a), StartupName: a.StartupName, Outcome: e.Outcome}
+			switch {
+			case final && len(won[a.ID]) > 0:
+				pe.Outcome, pe.Awards = "winner", won[a.ID]
+			case final:
+				pe.Outcome = "finalist"
+			case e.Outcome == models.OutcomePending:
+				return models.NewValidationError("round", "results.publish.pending")
+			}
+			if x, ok := ranked[a.ID]; ok {
+				pe.Rank = x.Rank
+				if in.IncludeScores {
+					s := x.Score
+					pe.Score = &s
+				}
+			}
+			snap.Entries = append(snap.Entries, pe)
+		}
+		slices.SortStableFunc(snap.Entries, func(a, b models.PublishedEntry) int {
+			ra, rb := a.Rank, b.Rank
+			if ra == 0 {
+				ra = 1 << 30
+			}
+			if rb == 0 {
+				rb = 1 << 30
+			}
+			if ra != rb {
+				return ra - rb
+			}
+			return strings.Compare(a.Reference, b.Reference)
+		})
+		prev, err := tx.PublicationsByRound(ctx, roundID)
+		if err != nil {
+			return err
+		}
+		reason := strings.TrimSpace(in.Reason)
+		if len(prev) > 0 {
+			v := models.NewValidationError()
+			if reason = checkReason(v, "reason", reason); len(v.Fields) > 0 {
+				return v
+			}
+		}
+		pub = &models.Publication{EditionID: r.EditionID, RoundID: roundID, Final: final, Method: r.Method,
+			IncludeScores: in.IncludeScores, Feedback: feedback, Snapshot: snap, Reason: reason, PublishAt: at,
+			CreatedBy: &actor.ID, CreatedAt: now}
+		if err := tx.CreatePublication(ctx, pub); err != nil {
+			return err
+		}
+		if final && len(prev) == 0 {
+			if err := tx.SetResultsAt(ctx, r.EditionID, at); err != nil {
+				return err
+			}
+		}
+		if p.Queue != nil {
+			if err := p.Queue.EnqueueTx(ctx, tx, ResultsPublishedArgs{PublicationID: pub.ID}, &river.InsertOpts{ScheduledAt: at}); err != nil {
+				return err
+			}
+		}
+		return p.audit(ctx, tx, actor, "results.publish", roundSubject(roundID),
+			fmt.Sprintf("version=%d publish_at=%s reason=%s", pub.Version, at.Format(time.RFC3339), reason), meta)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pub, nil
+}
+
+// Publications lists every version of a round's publication, scheduled ones included (staff only).
+func (p *Publishing) Publications(ctx context.Context, actor *models.User, roundID int64) ([]models.Publication, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	if _, err := p.Store.RoundByID(ctx, roundID); err != nil {
+		return nil, err
+	}
+	return p.Store.PublicationsByRound(ctx, roundID)
+}
+
+// ---- public results ----
+
+// PublicRound is one round's live announcement: who advanced, with the versions before it as history.
+type PublicRound struct {
+	RoundID     int64                   `json:"round_id"`
+	RoundName   string                  `json:"round_name"`
+	Version     int                     `json:"version"`
+	Method      string                  `json:"method"`
+	PublishedAt time.Time               `json:"published_at"`
+	Reason      string                  `json:"reason"`
+	Advancing   []models.PublishedEntry `json:"advancing"`
+	History     []PublicVersion         `json:"history"`
+}
+
+// PublicVersion is an earlier, corrected version of a round's publication.
+type PublicVersion struct {
+	Version     int                     `json:"version"`
+	PublishedAt time.Time               `json:"published_at"`
+	Reason      string                  `json:"reason"`
+	Entries     []models.PublishedEntry `json:"entries"`
+	Awards      []models.PublishedAward `json:"awards"`
+}
+
+// PublicResults is an edition's announced results: winners with their awards, finalists and the startups
+// advancing from each earlier round. Only live publications contribute.
+type PublicResults struct {
+	EditionID int64                   `json:"edition_id"`
+	Edition   string                  `json:"edition"`
+	Slug      string                  `json:"slug"`
+	Winners   []models.PublishedAward `json:"winners"`
+	Finalists []models.PublishedEntry `json:"finalists"`
+	Rounds    []PublicRound           `json:"rounds"`
+}
+
+// publicEntries is what the public may see of a snapshot: eliminated applications are never named.
+func publicEntries(es []models.PublishedEntry) []models.PublishedEntry {
+	out := []models.PublishedEntry{}
+	for _, e := range es {
+		if e.Outcome != models.OutcomeEliminated {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// EditionResults returns a published edition's live results, for anyone. ErrNotFound for an edition that does
+// not exist or is not published.
+func (p *Publishing) EditionResults(ctx context.Context, editionID int64) (*PublicResults, error) {
+	ed, err := p.Store.EditionByID(ctx, editionID)
+	if err != nil {
+		return nil, err
+	}
+	return p.editionResults(ctx, ed)
+}
+
+// EditionResultsBySlug is EditionResults by the edition's public slug.
+func (p *Publishing) EditionResultsBySlug(ctx context.Context, slug string) (*PublicResults, error) {
+	ed, err := p.Store.EditionBySlug(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	return p.editionResults(ctx, ed)
+}
+
+func (p *Publishing) editionResults(ctx context.Context, ed *models.Edition) (*PublicResults, error) {
+	if !ed.Published() {
+		return nil, models.ErrNotFound
+	}
+	pubs, err := p.Store.LivePublications(ctx, ed.ID, p.now())
+	if err != nil {
+		return nil, err
+	}
+	out := &PublicResults{EditionID: ed.ID, Edition: ed.Name, Slug: ed.Slug, Winners: []models.PublishedAward{},
+		Finalists: []models.PublishedEntry{}, Rounds: []PublicRound{}}
+	var cur *PublicRound
+	for _, pub := range pubs {
+		if cur != nil && cur.RoundID == pub.RoundID {
+			cur.History = append(cur.History, PublicVersion{Version: pub.Version, PublishedAt: pub.PublishAt, Reason: pub.Reason,
+				Entries: publicEntries(pub.Snapshot.Entries), Awards: pub.Snapshot.Awards})
+			continue
+		}
+		out.Rounds = append(out.Rounds, PublicRound{RoundID: pub.RoundID, RoundName: pub.Snapshot.RoundName, Version: pub.Version,
+			Method: pub.Method, PublishedAt: pub.PublishAt, Reason: pub.Reason, Advancing: []models.PublishedEntry{}, History: []PublicVersion{}})
+		cur = &out.Rounds[len(out.Rounds)-1]
+		if pub.Final {
+			out.Winners = append(out.Winners, pub.Snapshot.Awards...)
+			out.Finalists = append(out.Finalists, publicEntries(pub.Snapshot.Entries)...)
+		} else {
+			for _, e := range pub.Snapshot.Entries {
+				if e.Outcome == models.OutcomeAdvanced {
+					cur.Advancing = append(cur.Advancing, e)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// ResultsLink is where a results email points: the edition's public results page.
+func ResultsLink(base *url.URL, slug string) string {
+	if base == nil {
+		return "/editions/" + url.PathEscape(slug) + "/results"
+	}
+	return base.JoinPath("editions", slug, "results").String()
+}

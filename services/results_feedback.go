@@ -1,0 +1,289 @@
+package services
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/policy"
+)
+
+// ---- feedback ----
+
+// CriterionFeedback is an applicant's mean on one criterion against the round's median of such means.
+type CriterionFeedback struct {
+	Criterion   string  `json:"criterion"`
+	Min         int     `json:"min"`
+	Max         int     `json:"max"`
+	Mean        float64 `json:"mean"`
+	RoundMedian float64 `json:"round_median"`
+}
+
+// JudgeComment is one judge's comment to the applicant, signed "Judge A", "Judge B"… in a fixed order that
+// says nothing about who the judge is.
+type JudgeComment struct {
+	Judge   string `json:"judge"`
+	Comment string `json:"comment"`
+}
+
+// RoundFeedback is what an applicant learns about one round once its results are live.
+type RoundFeedback struct {
+	RoundID   int64               `json:"round_id"`
+	RoundName string              `json:"round_name"`
+	Outcome   string              `json:"outcome"`
+	Criteria  []CriterionFeedback `json:"criteria"`
+	Comments  []JudgeComment      `json:"comments"`
+}
+
+// Feedback is an application's feedback over every round whose live publication shares it.
+type Feedback struct {
+	ApplicationID int64           `json:"application_id"`
+	Rounds        []RoundFeedback `json:"rounds"`
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// judgeLetter names the i-th judge (0-based): A…Z, then AA, AB…
+func judgeLetter(i int) string {
+	s := ""
+	for i++; i > 0; i = (i - 1) / 26 {
+		s = string(rune('A'+(i-1)%26)) + s
+	}
+	return "Judge " + s
+}
+
+// Feedback returns what the applicant may learn about their application: for each round whose newest live
+// publication has feedback on, the outcome it announced, their mean per criterion against the round's median
+// and the judges' comments to them as Judge A, B, C — never a judge's name or private note, and nothing before
+// the publication is live. Only the application's applicant and staff may read it; anyone else gets
+// ErrNotFound. Criterion names are in lang.
+func (p *Publishing) Feedback(ctx context.Context, actor *models.User, applicationID int64, lang string) (*Feedback, error) {
+	if actor == nil {
+		return nil, models.ErrForbidden
+	}
+	app, err := p.Store.ApplicationByID(ctx, applicationID)
+	if err != nil {
+		return nil, err
+	}
+	if !policy.CanManageJudging(actor) && (app.ApplicantID == nil || *app.ApplicantID != actor.ID) {
+		return nil, models.ErrNotFound
+	}
+	pubs, err := p.Store.LivePublications(ctx, app.EditionID, p.now())
+	if err != nil {
+		return nil, err
+	}
+	out := &Feedback{ApplicationID: app.ID, Rounds: []RoundFeedback{}}
+	seen := map[int64]bool{}
+	for _, pub := range pubs {
+		if seen[pub.RoundID] {
+			continue // an older version: the newest live one decides
+		}
+		seen[pub.RoundID] = true
+		if !pub.Feedback {
+			continue
+		}
+		i := slices.IndexFunc(pub.Snapshot.Entries, func(e models.PublishedEntry) bool { return e.ApplicationID == app.ID })
+		if i < 0 {
+			continue
+		}
+		rf, err := p.roundFeedback(ctx, pub.RoundID, app.ID, lang)
+		if err != nil {
+			return nil, err
+		}
+		rf.RoundName, rf.Outcome = pub.Snapshot.RoundName, pub.Snapshot.Entries[i].Outcome
+		out.Rounds = append(out.Rounds, *rf)
+	}
+	return out, nil
+}
+
+func (p *Publishing) roundFeedback(ctx context.Context, roundID, appID int64, lang string) (*RoundFeedback, error) {
+	criteria, err := p.Store.CriteriaByRound(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	all, err := p.Store.ScoresByRound(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	r, err := p.Store.RoundByID(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := p.Store.ConflictsByEdition(ctx, r.EditionID)
+	if err != nil {
+		return nil, err
+	}
+	conflicted := map[[2]int64]bool{}
+	for _, c := range cs {
+		conflicted[[2]int64{c.ApplicationID, c.JudgeID}] = true
+	}
+	// sums[app][criterion] over the submitted, unconflicted scores — the ones the ranking used.
+	type acc struct{ sum, n float64 }
+	sums := map[int64]map[int64]*acc{}
+	var mine []models.Score
+	for _, s := range all {
+		if s.Status != models.ScoreSubmitted || conflicted[[2]int64{s.ApplicationID, s.JudgeID}] {
+			continue
+		}
+		if sums[s.ApplicationID] == nil {
+			sums[s.ApplicationID] = map[int64]*acc{}
+		}
+		for cid, v := range s.Values {
+			a := sums[s.ApplicationID][cid]
+			if a == nil {
+				a = &acc{}
+				sums[s.ApplicationID][cid] = a
+			}
+			a.sum += v
+			a.n++
+		}
+		if s.ApplicationID == appID {
+			mine = append(mine, s)
+		}
+	}
+	rf := &RoundFeedback{RoundID: roundID, Criteria: []CriterionFeedback{}, Comments: []JudgeComment{}}
+	for _, c := range criteria {
+		var means []float64
+		for _, byCrit := range sums {
+			if a := byCrit[c.ID]; a != nil && a.n > 0 {
+				means = append(means, a.sum/a.n)
+			}
+		}
+		cf := CriterionFeedback{Criterion: c.Name.In(lang), Min: c.ScaleMin, Max: c.ScaleMax, RoundMedian: median(means)}
+		if a := sums[appID][c.ID]; a != nil && a.n > 0 {
+			cf.Mean = a.sum / a.n
+		}
+		rf.Criteria = append(rf.Criteria, cf)
+	}
+	// Letters follow the judges' order by id, which is neither their names nor the order they scored in.
+	slices.SortFunc(mine, func(a, b models.Score) int { return int(a.JudgeID - b.JudgeID) })
+	for i, s := range mine {
+		if s.Comment != "" {
+			rf.Comments = append(rf.Comments, JudgeComment{Judge: judgeLetter(i), Comment: s.Comment})
+		}
+	}
+	return rf, nil
+}
+
+// ---- notifications ----
+
+// ResultsPublishedMail is the mail template of a live publication (registered in package mail).
+const ResultsPublishedMail = "results_published"
+
+// ResultsPublishedArgs is the "results_published" job, scheduled at a publication's PublishAt: it queues one
+// email to every applicant of the round.
+type ResultsPublishedArgs struct {
+	PublicationID int64 `json:"publication_id"`
+}
+
+// Kind names the job in the queue; it is stored in every row, so it never changes.
+func (ResultsPublishedArgs) Kind() string { return "results_published" }
+
+// ErrEmbargoed means a publication is not live yet.
+var ErrEmbargoed = errors.New("publication not live yet")
+
+// ResultsNotifier is the worker of results_published jobs. Register it on the jobs' Workers; set Mail once the
+// queue exists (mail.JobMailer needs it).
+type ResultsNotifier struct {
+	river.WorkerDefaults[ResultsPublishedArgs]
+	Store   *models.Store
+	Mail    Mailer
+	Now     func() time.Time
+	BaseURL *url.URL
+	Log     *slog.Logger
+}
+
+// Work notifies a live publication's applicants. A job that runs early (clock skew between processes) is
+// snoozed until the publication's time rather than let anything out before it.
+func (w *ResultsNotifier) Work(ctx context.Context, job *river.Job[ResultsPublishedArgs]) error {
+	_, err := w.Notify(ctx, job.Args.PublicationID)
+	if errors.Is(err, ErrEmbargoed) {
+		pub, perr := w.Store.PublicationByID(ctx, job.Args.PublicationID)
+		if perr != nil {
+			return perr
+		}
+		return river.JobSnooze(max(time.Second, pub.PublishAt.Sub(w.Now())))
+	}
+	if errors.Is(err, models.ErrNotFound) {
+		return nil // the round or edition was deleted
+	}
+	return err
+}
+
+// Notify queues, in one transaction, the results_published email to the applicant of every application in
+// the publication's round, in the applicant's language; sending is then each email's own job, retried on its
+// own, so a failed send never holds back the publication or another email. ErrEmbargoed before PublishAt.
+func (w *ResultsNotifier) Notify(ctx context.Context, publicationID int64) (int, error) {
+	pub, err := w.Store.PublicationByID(ctx, publicationID)
+	if err != nil {
+		return 0, err
+	}
+	if !pub.Live(w.Now()) {
+		return 0, ErrEmbargoed
+	}
+	ed, err := w.Store.EditionByID(ctx, pub.EditionID)
+	if err != nil {
+		return 0, err
+	}
+	entries, err := w.Store.EntriesByRound(ctx, pub.RoundID)
+	if err != nil {
+		return 0, err
+	}
+	apps, err := applicationsOf(ctx, w.Store, entries)
+	if err != nil {
+		return 0, err
+	}
+	var ids []int64
+	for _, e := range entries {
+		if a := apps[e.ApplicationID]; a.ApplicantID != nil {
+			ids = append(ids, *a.ApplicantID)
+		}
+	}
+	users, err := w.Store.UsersByIDs(ctx, ids)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	link := ResultsLink(w.BaseURL, ed.Slug)
+	err = w.Store.Tx(ctx, func(tx *models.Store) error {
+		for _, e := range entries {
+			a := apps[e.ApplicationID]
+			if a.ApplicantID == nil {
+				continue
+			}
+			u, ok := users[*a.ApplicantID]
+			if !ok || u.DisabledAt != nil {
+				continue
+			}
+			data := map[string]any{"Name": u.Name, "Edition": ed.Name, "Round": pub.Snapshot.RoundName, "Reference": appRef(a),
+				"Link": link}
+			if pub.Version > 1 {
+				data["Correction"] = pub.Reason
+			}
+			if err := w.Mail.QueueTx(ctx, tx, u.Email, u.Lang, ResultsPublishedMail, data); err != nil {
+				return fmt.Errorf("results mail to user %d: %w", u.ID, err)
+			}
+			sent++
+		}
+		return nil
+	})
+	return sent, err
+}

@@ -1,0 +1,247 @@
+package services
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/scoring"
+)
+
+// MaxImportBytes bounds an uploaded scores.csv (about 100,000 rows).
+const MaxImportBytes = 4 << 20
+
+// RowError is one problem of an uploaded file, at its 1-based line (0: the whole file).
+type RowError struct {
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
+// ImportError lists every problem that stopped an import; nothing was saved.
+type ImportError struct {
+	Rows []RowError
+}
+
+func (e *ImportError) Error() string {
+	var b strings.Builder
+	for i, r := range e.Rows {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "scores.csv:%d: %s", r.Line, r.Message)
+	}
+	return b.String()
+}
+
+// ImportReport says what an import saved.
+type ImportReport struct {
+	Scores       int `json:"scores"`
+	Applications int `json:"applications"`
+	Judges       int `json:"judges"`
+}
+
+// rowErrors turns the scoring package's problems into row errors.
+func rowErrors(err error) []RowError {
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	out := make([]RowError, 0, len(errs))
+	for _, e := range errs {
+		var ie *scoring.InputError
+		if errors.As(e, &ie) {
+			out = append(out, RowError{Line: ie.Line, Message: ie.Msg})
+		} else {
+			out = append(out, RowError{Message: e.Error()})
+		}
+	}
+	return out
+}
+
+// firstLines maps each judge and application named in a scores.csv to the line it first appears on, so that
+// problems found after parsing (an unknown judge, an application not in the round) still point at a row.
+func firstLines(data []byte) (judges, apps map[string]int) {
+	judges, apps = map[string]int{}, map[string]int{}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return
+		}
+		if err != nil || len(rec) < 2 {
+			continue
+		}
+		line, _ := r.FieldPos(0)
+		j, a := strings.TrimSpace(rec[0]), strings.TrimSpace(rec[1])
+		if _, ok := judges[j]; !ok {
+			judges[j] = line
+		}
+		if _, ok := apps[a]; !ok {
+			apps[a] = line
+		}
+	}
+}
+
+// resolveJudge finds the account a scores.csv names: "judge-<id>" as the round export writes it, or the
+// judge's email address. It must hold the judge role.
+func resolveJudge(ctx context.Context, st *models.Store, name string) (*models.User, string) {
+	var u *models.User
+	var err error
+	if rest, ok := strings.CutPrefix(name, "judge-"); ok {
+		id, perr := strconv.ParseInt(rest, 10, 64)
+		if perr != nil {
+			return nil, fmt.Sprintf("judge %q: not judge-<id> nor an email address", name)
+		}
+		u, err = st.UserByID(ctx, id)
+	} else if strings.Contains(name, "@") {
+		u, err = st.UserByEmail(ctx, name)
+	} else {
+		return nil, fmt.Sprintf("judge %q: not judge-<id> nor an email address", name)
+	}
+	if err != nil || !u.Has(models.RoleJudge) || u.DisabledAt != nil {
+		return nil, fmt.Sprintf("judge %q: no such judge", name)
+	}
+	return u, ""
+}
+
+// ImportScores saves a live round's paper scores from a scores.csv in the `pitchfest rank` format
+// (judge,application,criterion,score), checked with scoring.ParseScoresCSV against the round's rubric exactly
+// as the round export writes it: criteria by English name, applications by reference. Judges are named
+// "judge-<id>" (as in the export) or by email. All or nothing: any problem returns an *ImportError listing
+// every row at fault, and nothing is saved. Each judge's score of an application is saved as submitted,
+// replacing what was there; a judge not yet assigned to the application is assigned (manual). Staff only;
+// the round must be a live round open for scoring (ErrConflict otherwise); a conflicted judge is refused.
+func (p *Publishing) ImportScores(ctx context.Context, actor *models.User, roundID int64, file io.Reader, meta Meta) (*ImportReport, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(file, MaxImportBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxImportBytes {
+		return nil, &ImportError{Rows: []RowError{{Message: fmt.Sprintf("the file is larger than %d MB", MaxImportBytes>>20)}}}
+	}
+	rep := &ImportReport{}
+	err = p.Store.Tx(ctx, func(tx *models.Store) error {
+		r, err := tx.LockRound(ctx, roundID)
+		if err != nil {
+			return err
+		}
+		if r.Kind != models.RoundLive || r.Status != models.RoundOpen {
+			return fmt.Errorf("%w: round %d is a %s round, %s", models.ErrConflict, roundID, r.Kind, r.Status)
+		}
+		rs, err := loadRoundScores(ctx, tx, roundID)
+		if err != nil {
+			return err
+		}
+		scores, err := scoring.ParseScoresCSV(bytes.NewReader(data), "scores.csv", rs.rubric)
+		if err != nil {
+			var ie *scoring.InputError
+			if !errors.As(err, &ie) {
+				return err
+			}
+			return &ImportError{Rows: rowErrors(err)}
+		}
+		judgeLine, appLine := firstLines(data)
+		var rows []RowError
+		judges := map[string]*models.User{}
+		for _, s := range scores {
+			if _, seen := judges[s.Judge]; seen {
+				continue
+			}
+			u, msg := resolveJudge(ctx, tx, s.Judge)
+			if msg != "" {
+				rows = append(rows, RowError{Line: judgeLine[s.Judge], Message: msg})
+			}
+			judges[s.Judge] = u
+		}
+		apps := map[string]*models.Application{}
+		for _, s := range scores {
+			if _, seen := apps[s.Application]; seen {
+				continue
+			}
+			a := rs.appByRef[s.Application]
+			if a == nil || gone(a) {
+				rows = append(rows, RowError{Line: appLine[s.Application], Message: fmt.Sprintf("application %q is not in this round", s.Application)})
+			}
+			apps[s.Application] = a
+		}
+		byName := map[string]int64{}
+		for _, c := range rs.criteria {
+			byName[c.Name.In("en")] = c.ID
+		}
+		type pair struct{ judge, app int64 }
+		var todo []struct {
+			pair
+			values models.ScoreValues
+		}
+		for _, s := range scores {
+			u, a := judges[s.Judge], apps[s.Application]
+			if u == nil || a == nil || gone(a) {
+				continue
+			}
+			if c, err := tx.HasConflict(ctx, a.ID, u.ID); err != nil {
+				return err
+			} else if c {
+				rows = append(rows, RowError{Line: judgeLine[s.Judge], Message: fmt.Sprintf("judge %q declared a conflict with %q", s.Judge, s.Application)})
+				continue
+			}
+			vals := models.ScoreValues{}
+			for name, v := range s.Values {
+				vals[byName[name]] = v
+			}
+			todo = append(todo, struct {
+				pair
+				values models.ScoreValues
+			}{pair{u.ID, a.ID}, vals})
+		}
+		if len(rows) > 0 {
+			sort.SliceStable(rows, func(i, j int) bool { return rows[i].Line < rows[j].Line })
+			return &ImportError{Rows: rows}
+		}
+		now := p.now()
+		seenApps, seenJudges := map[int64]bool{}, map[int64]bool{}
+		for _, t := range todo {
+			if _, err := tx.AssignmentFor(ctx, roundID, t.app, t.judge); isNotFound(err) {
+				if err := tx.AddAssignment(ctx, &models.Assignment{RoundID: roundID, ApplicationID: t.app, JudgeID: t.judge,
+					Source: models.SourceManual, CreatedBy: &actor.ID, CreatedAt: now}); err != nil {
+					return err
+				}
+			} else if err != nil {
+				return err
+			}
+			sc, err := tx.ScoreFor(ctx, roundID, t.app, t.judge)
+			if isNotFound(err) {
+				sc = &models.Score{RoundID: roundID, ApplicationID: t.app, JudgeID: t.judge, CreatedAt: now}
+			} else if err != nil {
+				return err
+			}
+			sc.Values, sc.Status, sc.UpdatedAt, sc.SubmittedAt = t.values, models.ScoreSubmitted, now, &now
+			if err := tx.SaveScore(ctx, sc); err != nil {
+				return err
+			}
+			seenApps[t.app], seenJudges[t.judge] = true, true
+		}
+		if err := tx.LockRubric(ctx, roundID, now); err != nil {
+			return err
+		}
+		rep.Scores, rep.Applications, rep.Judges = len(todo), len(seenApps), len(seenJudges)
+		return p.audit(ctx, tx, actor, "results.scores_import", roundSubject(roundID),
+			fmt.Sprintf("scores=%d applications=%d judges=%d", rep.Scores, rep.Applications, rep.Judges), meta)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
