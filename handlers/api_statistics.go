@@ -1,0 +1,474 @@
+package handlers
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/policy"
+	"github.com/pitchfest/pitchfest/services"
+	"github.com/pitchfest/pitchfest/stats"
+)
+
+// The participation statistics of an edition (issue 8): a public page and API with every count through
+// small-cell suppression, and an organizer page and API view with the full numbers, marked "not for
+// publication". Both are built from one report, so the page, the JSON and the CSV always agree.
+
+// statisticsRoutes registers the statistics pages and API.
+func (s *Server) statisticsRoutes(r *gin.Engine, api *gin.RouterGroup) {
+	api.GET("/editions/:id/statistics", s.apiEditionStatistics)
+	// The public page is addressed by slug (or id): Editions.Get takes both.
+	r.GET("/editions/:slug/statistics", s.publicStatisticsPage)
+	r.GET("/organize/editions/:id/statistics", s.requireUser, s.organizerStatisticsPage)
+}
+
+func (s *Server) statistics() *services.Statistics { return &services.Statistics{Store: s.Store} }
+
+// statReport is one edition's statistics as tables, for either audience.
+type statReport struct {
+	Full   bool
+	K      int
+	Stages []stats.Stage
+	// Counts (women_led, not_women_led, undisclosed with row totals) and Founders (women, men, another,
+	// undisclosed with row totals) have one row per stage.
+	Counts, Founders stats.Table
+	Shares           []stats.Estimate
+	Parity           []stats.Parity
+	Cuts             []stats.Cut
+	Breakdowns       []reportBreakdown
+	Withheld         []string
+	Trends           reportTrends
+	Rounds           []services.RoundGap
+	Omitted          []string
+}
+
+// reportBreakdown is a breakdown at the submitted stage.
+type reportBreakdown struct {
+	Dimension string
+	Table     stats.Table
+	Shares    []stats.Estimate
+}
+
+// reportTrends are the applicants, finalists and winners of each edition, and winners' founders by gender.
+type reportTrends struct {
+	Editions                                   []string
+	Applicants, Finalists, Winners             stats.Table
+	ApplicantShare, FinalistShare, WinnerShare []stats.Estimate
+	WinnerFounders                             stats.Table
+}
+
+// omitted names what the data cannot support (yet), so readers are told rather than left to wonder: winners
+// until awards are granted (and, for the public, announced); panel gender always, as judges' gender is not
+// recorded.
+func omitted(winners, full bool) []string {
+	out := []string{}
+	if winners {
+		out = append(out, "winners")
+	}
+	if full {
+		out = append(out, "panel_gender")
+	}
+	return out
+}
+
+func fullReport(st *services.EditionStatistics) (*statReport, error) {
+	f := st.Funnel
+	rep := &statReport{Full: true, Stages: st.Stages, Counts: f.CountsTable(), Founders: f.FoundersTable(), Cuts: f.Cuts,
+		Rounds: st.Rounds, Omitted: omitted(st.WinnersOmitted, true)}
+	for _, sg := range f.Stages {
+		rep.Shares = append(rep.Shares, sg.Share)
+		rep.Parity = append(rep.Parity, sg.FounderParity)
+	}
+	for _, b := range st.Breakdowns {
+		t, err := b.Table(services.BreakdownStage)
+		if err != nil {
+			return nil, err
+		}
+		rb := reportBreakdown{Dimension: services.DimensionName(b.Dimension), Table: t}
+		for _, g := range b.Groups {
+			rb.Shares = append(rb.Shares, g.Stages[services.BreakdownStage].Share())
+		}
+		rep.Breakdowns = append(rep.Breakdowns, rb)
+	}
+	var ap, fi, wi, wf [][]int
+	for _, p := range st.Trends {
+		rep.Trends.Editions = append(rep.Trends.Editions, p.Edition+" "+strconv.Itoa(p.Year))
+		ap = append(ap, countsRow(p.Applicants.Counts))
+		fi = append(fi, countsRow(p.Finalists.Counts))
+		wi = append(wi, countsRow(p.Winners.Counts))
+		g := p.Winners.Founders
+		wf = append(wf, []int{g.Women, g.Men, g.Another, g.Undisclosed})
+		rep.Trends.ApplicantShare = append(rep.Trends.ApplicantShare, p.Applicants.Share)
+		rep.Trends.FinalistShare = append(rep.Trends.FinalistShare, p.Finalists.Share)
+		rep.Trends.WinnerShare = append(rep.Trends.WinnerShare, p.Winners.Share)
+	}
+	var err error
+	for _, x := range []struct {
+		dst    *stats.Table
+		cols   []string
+		counts [][]int
+	}{{&rep.Trends.Applicants, classCols, ap}, {&rep.Trends.Finalists, classCols, fi}, {&rep.Trends.Winners, classCols, wi},
+		{&rep.Trends.WinnerFounders, genderCols, wf}} {
+		if *x.dst, err = stats.NewTable(rep.Trends.Editions, x.cols, x.counts, true, false); err != nil {
+			return nil, err
+		}
+	}
+	return rep, nil
+}
+
+var (
+	classCols  = []string{"women_led", "not_women_led", "undisclosed"}
+	genderCols = []string{"women", "men", "another", "undisclosed"}
+)
+
+func countsRow(c stats.Counts) []int { return []int{c.WomenLed, c.NotWomenLed, c.Undisclosed} }
+
+func publicReport(st *services.PublicStatistics) *statReport {
+	p := st.Funnel
+	rep := &statReport{K: st.K, Stages: p.Stages, Counts: p.Counts, Founders: p.Founders, Shares: p.Shares,
+		Parity: p.FounderParity, Cuts: p.Cuts, Withheld: st.Withheld, Omitted: omitted(st.WinnersOmitted, false)}
+	for _, b := range st.Breakdowns {
+		rep.Breakdowns = append(rep.Breakdowns, reportBreakdown{Dimension: b.Dimension, Table: b.Table, Shares: b.Shares})
+	}
+	t := st.Trends
+	rep.Trends = reportTrends{Editions: t.Editions, Applicants: t.Applicants, Finalists: t.Finalists, Winners: t.Winners,
+		ApplicantShare: t.ApplicantShare, FinalistShare: t.FinalistShare, WinnerShare: t.WinnerShare,
+		WinnerFounders: t.WinnerFounders}
+	return rep
+}
+
+// report builds the report the caller asked for: full needs someone who runs editions.
+func (s *Server) report(c *gin.Context, e *models.Edition, full bool) (*statReport, error) {
+	if full {
+		st, err := s.statistics().Full(c.Request.Context(), currentUser(c), e)
+		if err != nil {
+			return nil, err
+		}
+		return fullReport(st)
+	}
+	st, err := s.statistics().Public(c.Request.Context(), e, stats.DefaultK)
+	if err != nil {
+		return nil, err
+	}
+	return publicReport(st), nil
+}
+
+// ---- JSON ----
+
+// statCellJSON is one count: Value is null when it is hidden; Label is what to print ("12", "<5", "x").
+type statCellJSON struct {
+	Value *int   `json:"value"`
+	Label string `json:"label"`
+}
+
+// estimateJSON is a share, ratio or gap with its 95% interval; null fields when undefined or hidden.
+type estimateJSON struct {
+	Value      *float64 `json:"value"`
+	Low        *float64 `json:"low"`
+	High       *float64 `json:"high"`
+	Suppressed bool     `json:"suppressed,omitempty"`
+}
+
+type stageJSON struct {
+	Stage         string                  `json:"stage"`
+	Kind          string                  `json:"kind"`
+	Round         string                  `json:"round,omitempty"`
+	Counts        map[string]statCellJSON `json:"counts"`
+	Total         statCellJSON            `json:"total"`
+	WomenLedShare estimateJSON            `json:"women_led_share"`
+	Founders      map[string]statCellJSON `json:"founders"`
+	FoundersTotal statCellJSON            `json:"founders_total"`
+	FounderGPI    *float64                `json:"founder_gpi"`
+}
+
+type cutJSON struct {
+	From         string       `json:"from"`
+	To           string       `json:"to"`
+	WomenLedRate estimateJSON `json:"women_led_rate"`
+	OthersRate   estimateJSON `json:"others_rate"`
+	Ratio        estimateJSON `json:"ratio"`
+	Finding      string       `json:"finding"`
+	Flagged      bool         `json:"flagged"`
+}
+
+type groupJSON struct {
+	Key           string                  `json:"key"`
+	Counts        map[string]statCellJSON `json:"counts"`
+	Total         statCellJSON            `json:"total"`
+	WomenLedShare estimateJSON            `json:"women_led_share"`
+}
+
+type breakdownJSON struct {
+	Dimension string      `json:"dimension"`
+	Stage     string      `json:"stage"`
+	Groups    []groupJSON `json:"groups"`
+}
+
+type trendJSON struct {
+	Edition        string                  `json:"edition"`
+	Applicants     map[string]statCellJSON `json:"applicants"`
+	ApplicantShare estimateJSON            `json:"applicant_share"`
+	Finalists      map[string]statCellJSON `json:"finalists"`
+	FinalistShare  estimateJSON            `json:"finalist_share"`
+	Winners        map[string]statCellJSON `json:"winners"`
+	WinnerShare    estimateJSON            `json:"winner_share"`
+	WinnerFounders map[string]statCellJSON `json:"winner_founders"`
+}
+
+type sampleJSON struct {
+	N    int     `json:"n"`
+	Mean float64 `json:"mean"`
+}
+
+type gapJSON struct {
+	Judge    string       `json:"judge,omitempty"`
+	WomenLed sampleJSON   `json:"women_led"`
+	Others   sampleJSON   `json:"others"`
+	Gap      estimateJSON `json:"gap"`
+	Flagged  bool         `json:"flagged"`
+}
+
+type roundGapJSON struct {
+	Round  string    `json:"round"`
+	Scored bool      `json:"scored"`
+	Gap    *gapJSON  `json:"gap,omitempty"`
+	Judges []gapJSON `json:"judges,omitempty"`
+}
+
+type statisticsJSON struct {
+	EditionID  int64           `json:"edition_id"`
+	View       string          `json:"view"`
+	Marking    string          `json:"marking,omitempty"`
+	K          int             `json:"k,omitempty"`
+	Stages     []stageJSON     `json:"stages"`
+	Cuts       []cutJSON       `json:"cuts"`
+	Breakdowns []breakdownJSON `json:"breakdowns"`
+	Withheld   []string        `json:"withheld"`
+	Trends     []trendJSON     `json:"trends"`
+	ScoreGaps  []roundGapJSON  `json:"score_gaps,omitempty"`
+	Omitted    []string        `json:"omitted"`
+}
+
+func cellJSON(c stats.Cell, k int) statCellJSON {
+	out := statCellJSON{Label: c.Label(k)}
+	if !c.Suppressed {
+		v := c.Value
+		out.Value = &v
+	}
+	return out
+}
+
+func rowJSON(t stats.Table, i, k int) map[string]statCellJSON {
+	m := make(map[string]statCellJSON, len(t.Cols))
+	for j, col := range t.Cols {
+		m[col] = cellJSON(t.Cells[i][j], k)
+	}
+	return m
+}
+
+func estJSON(e stats.Estimate) estimateJSON {
+	if e.Suppressed {
+		return estimateJSON{Suppressed: true}
+	}
+	if !e.Defined {
+		return estimateJSON{}
+	}
+	v, lo, hi := e.Value, e.Low, e.High
+	return estimateJSON{Value: &v, Low: &lo, High: &hi}
+}
+
+func gapToJSON(judge string, g stats.ScoreGap) gapJSON {
+	return gapJSON{Judge: judge, WomenLed: sampleJSON{g.WomenLed.N, g.WomenLed.Mean}, Others: sampleJSON{g.Others.N, g.Others.Mean},
+		Gap: estJSON(g.Gap), Flagged: g.Flagged}
+}
+
+func (rep *statReport) json(editionID int64) statisticsJSON {
+	out := statisticsJSON{EditionID: editionID, View: "public", K: rep.K, Withheld: rep.Withheld, Omitted: rep.Omitted,
+		Stages: []stageJSON{}, Cuts: []cutJSON{}, Breakdowns: []breakdownJSON{}, Trends: []trendJSON{}}
+	if rep.Full {
+		out.View, out.Marking = "full", stats.Organizers.Marking()
+	}
+	if out.Withheld == nil {
+		out.Withheld = []string{}
+	}
+	for i, st := range rep.Stages {
+		sj := stageJSON{Stage: st.Name(), Kind: stageKind(st.Kind), Round: st.Round, Counts: rowJSON(rep.Counts, i, rep.K),
+			Total: cellJSON(rep.Counts.RowTotals[i], rep.K), WomenLedShare: estJSON(rep.Shares[i]),
+			Founders: rowJSON(rep.Founders, i, rep.K), FoundersTotal: cellJSON(rep.Founders.RowTotals[i], rep.K)}
+		if p := rep.Parity[i]; p.Defined && !p.Suppressed {
+			v := p.Index
+			sj.FounderGPI = &v
+		}
+		out.Stages = append(out.Stages, sj)
+	}
+	for _, c := range rep.Cuts {
+		out.Cuts = append(out.Cuts, cutJSON{From: rep.Stages[c.From].Name(), To: rep.Stages[c.To].Name(),
+			WomenLedRate: estJSON(c.WomenLedRate), OthersRate: estJSON(c.OthersRate), Ratio: estJSON(c.Ratio),
+			Finding: c.Finding.String(), Flagged: c.Flagged()})
+	}
+	for _, b := range rep.Breakdowns {
+		bj := breakdownJSON{Dimension: b.Dimension, Stage: rep.Stages[services.BreakdownStage].Name(), Groups: []groupJSON{}}
+		for i, key := range b.Table.Rows {
+			bj.Groups = append(bj.Groups, groupJSON{Key: key, Counts: rowJSON(b.Table, i, rep.K),
+				Total: cellJSON(b.Table.RowTotals[i], rep.K), WomenLedShare: estJSON(b.Shares[i])})
+		}
+		out.Breakdowns = append(out.Breakdowns, bj)
+	}
+	t := rep.Trends
+	for i, ed := range t.Editions {
+		out.Trends = append(out.Trends, trendJSON{Edition: ed, Applicants: rowJSON(t.Applicants, i, rep.K),
+			ApplicantShare: estJSON(t.ApplicantShare[i]), Finalists: rowJSON(t.Finalists, i, rep.K),
+			FinalistShare: estJSON(t.FinalistShare[i]), Winners: rowJSON(t.Winners, i, rep.K),
+			WinnerShare: estJSON(t.WinnerShare[i]), WinnerFounders: rowJSON(t.WinnerFounders, i, rep.K)})
+	}
+	for _, r := range rep.Rounds {
+		rj := roundGapJSON{Round: r.Round, Scored: r.Scored}
+		if r.Scored {
+			g := gapToJSON("", r.Gap)
+			rj.Gap = &g
+			for _, jg := range r.Judges {
+				rj.Judges = append(rj.Judges, gapToJSON(jg.Judge, jg.ScoreGap))
+			}
+		}
+		out.ScoreGaps = append(out.ScoreGaps, rj)
+	}
+	return out
+}
+
+// stageKind is the stable word for a stage kind.
+func stageKind(k stats.StageKind) string {
+	switch k {
+	case stats.StageStarted:
+		return "started"
+	case stats.StageSubmitted:
+		return "submitted"
+	case stats.StageEligible:
+		return "eligible"
+	case stats.StageRoundEntered:
+		return "round_entered"
+	case stats.StageRoundAdvanced:
+		return "round_advanced"
+	case stats.StageFinalist:
+		return "finalists"
+	case stats.StageWinner:
+		return "winners"
+	}
+	return "unknown"
+}
+
+// ---- CSV ----
+
+// writeCSV writes the report's tables in long form: one line per cell, so every table fits one file and a
+// spreadsheet can pivot it. Hidden cells carry their label ("<5", "x"), never a number.
+func (rep *statReport) writeCSV(w *csv.Writer) error {
+	est := func(e stats.Estimate) []string {
+		switch {
+		case e.Suppressed:
+			return []string{"suppressed", "", ""}
+		case !e.Defined:
+			return []string{"", "", ""}
+		}
+		f := func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
+		return []string{f(e.Value), f(e.Low), f(e.High)}
+	}
+	rows := [][]string{{"table", "row", "column", "value", "low", "high"}}
+	table := func(name string, t stats.Table) {
+		for i, r := range t.Rows {
+			for j, col := range t.Cols {
+				rows = append(rows, []string{name, r, col, t.Cells[i][j].Label(rep.K), "", ""})
+			}
+			if t.RowTotals != nil {
+				rows = append(rows, []string{name, r, "total", t.RowTotals[i].Label(rep.K), "", ""})
+			}
+		}
+	}
+	shares := func(name string, labels []string, es []stats.Estimate) {
+		for i, e := range es {
+			rows = append(rows, append([]string{name, labels[i], "women_led_share"}, est(e)...))
+		}
+	}
+	names := make([]string, len(rep.Stages))
+	for i, st := range rep.Stages {
+		names[i] = st.Name()
+	}
+	table("funnel", rep.Counts)
+	shares("funnel", names, rep.Shares)
+	table("founders", rep.Founders)
+	for _, c := range rep.Cuts {
+		row := names[c.From] + " → " + names[c.To]
+		rows = append(rows, append([]string{"cuts", row, "women_led_rate"}, est(c.WomenLedRate)...))
+		rows = append(rows, append([]string{"cuts", row, "others_rate"}, est(c.OthersRate)...))
+		rows = append(rows, append([]string{"cuts", row, "ratio"}, est(c.Ratio)...))
+		rows = append(rows, []string{"cuts", row, "finding", c.Finding.String(), "", ""})
+	}
+	for _, b := range rep.Breakdowns {
+		table("breakdown_"+b.Dimension, b.Table)
+		shares("breakdown_"+b.Dimension, b.Table.Rows, b.Shares)
+	}
+	table("trend_applicants", rep.Trends.Applicants)
+	shares("trend_applicants", rep.Trends.Editions, rep.Trends.ApplicantShare)
+	table("trend_finalists", rep.Trends.Finalists)
+	shares("trend_finalists", rep.Trends.Editions, rep.Trends.FinalistShare)
+	table("trend_winners", rep.Trends.Winners)
+	shares("trend_winners", rep.Trends.Editions, rep.Trends.WinnerShare)
+	table("trend_winner_founders", rep.Trends.WinnerFounders)
+	for _, r := range rep.Rounds {
+		if !r.Scored {
+			continue
+		}
+		rows = append(rows, append([]string{"score_gap", r.Round, "gap"}, est(r.Gap.Gap)...))
+		for _, j := range r.Judges {
+			rows = append(rows, append([]string{"score_gap_judge", r.Round + " / " + j.Judge, "gap"}, est(j.Gap)...))
+		}
+	}
+	if err := w.WriteAll(rows); err != nil {
+		return err
+	}
+	return w.Error()
+}
+
+// apiEditionStatistics answers GET /api/v1/editions/:id/statistics: the public (suppressed) statistics to
+// anyone who may see the edition, or with view=full the organizer's numbers; format=csv gives the same tables
+// as CSV.
+func (s *Server) apiEditionStatistics(c *gin.Context) {
+	view, format := c.DefaultQuery("view", "public"), c.DefaultQuery("format", "json")
+	if view != "public" && view != "full" || format != "json" && format != "csv" {
+		s.problem(c, http.StatusUnprocessableEntity, s.tr(c, "error.validation"), map[string]string{
+			"view": s.tr(c, "stats.api.view_invalid"), "format": s.tr(c, "stats.api.format_invalid")})
+		return
+	}
+	full := view == "full"
+	if full && currentUser(c) == nil {
+		s.problem(c, http.StatusUnauthorized, s.tr(c, "auth.required"), nil)
+		return
+	}
+	if full && !policy.CanManageEditions(currentUser(c)) {
+		s.fail(c, models.ErrForbidden)
+		return
+	}
+	e, ok := s.editionParam(c)
+	if !ok {
+		return
+	}
+	rep, err := s.report(c, e, full)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	if format == "csv" {
+		c.Header("Content-Type", "text/csv; charset=utf-8")
+		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-statistics-%s.csv"`, e.Slug, view))
+		c.Status(http.StatusOK)
+		w := csv.NewWriter(c.Writer)
+		if err := rep.writeCSV(w); err != nil {
+			s.Log.ErrorContext(c.Request.Context(), "statistics csv", "err", err)
+		}
+		return
+	}
+	c.JSON(http.StatusOK, rep.json(e.ID))
+}
