@@ -1,0 +1,477 @@
+// Command rush is the deadline-rush benchmark: N simulated applicants each sign in, save a draft, upload a
+// deck and submit, arriving ever faster toward the edition's deadline (the arrival rate grows linearly, so most
+// come in the last stretch, as real deadlines see). It reports throughput and p50/p95/p99 latency per step and
+// the errors, then verifies in the database that every acknowledged submission and deck exists exactly once
+// and that nothing was accepted after the deadline.
+//
+// It targets a running `pitchfest serve` on a loopback address and reads the same PITCHFEST_* environment
+// (PITCHFEST_DATABASE_URL) to seed the applicants and an organizer directly and to verify afterwards. The
+// server must trust the loopback proxy (PITCHFEST_TRUSTED_PROXIES=127.0.0.1): each applicant sends its own
+// X-Forwarded-For address, as applicants behind a reverse proxy would, so the per-address sign-in limit
+// applies per applicant rather than to the whole benchmark.
+//
+//	PITCHFEST_DATABASE_URL=... rush -url http://127.0.0.1:8080 -n 2000 -ramp 2m -workers 64
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pitchfest/pitchfest/app"
+	"github.com/pitchfest/pitchfest/config"
+	"github.com/pitchfest/pitchfest/deckcheck/decktest"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "rush:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	target   *url.URL
+	n        int
+	ramp     time.Duration
+	late     float64 // share of arrivals after the deadline
+	workers  int
+	deckSize int64
+	timeout  time.Duration
+	signedIn bool // applicants start with a session made by the seeding, so sign-in (argon2id) is left out
+}
+
+var steps = []string{"sign_in", "create_draft", "save_draft", "upload_deck", "submit"}
+
+const password = "rush-benchmark-password-2026"
+
+const draftBody = `{"startup_name":"Rush %d","founded_on":"2024-05-01","sector":"agriculture","province":"southern",
+	"district":"huye","stage":"prototype","employees":4,"revenue_band":"under_5m","funding_raised":0,
+	"one_liner":"Soil sensors for smallholders.","problem":"Droughts.","solution":"Sensors.","market":"Smallholders.",
+	"business_model":"Subscriptions.","traction":"Three cooperatives.","competition":"Imports.","impact":"Jobs.",
+	"use_of_prize":"Manufacturing.","consent_terms":true,"consent_stats":true,
+	"team":[{"name":"Founder %d","role":"CEO","founder":true,"ceo":true,"gender":"woman","age_band":"25_29","ownership_percent":100}]}`
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fl := flag.NewFlagSet("rush", flag.ContinueOnError)
+	target := fl.String("url", "http://127.0.0.1:8080", "base URL of the server under test (loopback only)")
+	var o options
+	fl.IntVar(&o.n, "n", 2000, "simulated applicants")
+	fl.DurationVar(&o.ramp, "ramp", 2*time.Minute, "time from the first arrival to the last")
+	fl.Float64Var(&o.late, "late", 0.02, "share of applicants arriving after the deadline (their submissions must be refused)")
+	fl.IntVar(&o.workers, "workers", 64, "concurrent applicants at most (bounded worker pool)")
+	deckMB := fl.Float64("deck-mb", 2, "deck size in MB")
+	fl.DurationVar(&o.timeout, "timeout", 60*time.Second, "per-request timeout")
+	fl.BoolVar(&o.signedIn, "signed-in", false, "applicants signed in before the rush (sessions seeded): measures the rest without argon2id")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	u, err := url.Parse(*target)
+	if err != nil {
+		return err
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); !(host == "localhost" || ip != nil && ip.IsLoopback()) {
+		return fmt.Errorf("-url %s: only loopback targets are allowed", *target)
+	}
+	o.target = u
+	o.deckSize = int64(*deckMB * (1 << 20))
+
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	st, err := app.OpenStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	var deck bytes.Buffer
+	if _, err := decktest.WritePDF(&deck, 3, o.deckSize-8<<10); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "rush: %d applicants over %s, %d workers, deck %.2f MB, %s database\n",
+		o.n, o.ramp, o.workers, float64(deck.Len())/(1<<20), st.Dialect())
+
+	t0 := time.Now()
+	emails, sessions, err := seedApplicants(ctx, st, o.n, o.signedIn)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "seeded %d applicants in %s\n", o.n, time.Since(t0).Round(time.Millisecond))
+
+	client := &http.Client{Timeout: o.timeout, Transport: &http.Transport{MaxIdleConnsPerHost: o.workers, MaxConnsPerHost: 0}}
+	// The deadline: arrival i comes at ramp·sqrt(i/n) (rate growing linearly); the last `late` share after it.
+	start := time.Now().Add(2 * time.Second)
+	deadline := start.Add(time.Duration(float64(o.ramp) * math.Sqrt(1-o.late))).Truncate(time.Second)
+	edition, err := createEdition(ctx, client, o.target, st, deadline)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "edition %d closes at %s (%.0f s after the first arrival)\n", edition, deadline.Format(time.RFC3339), deadline.Sub(start).Seconds())
+
+	res := newResults()
+	sem := make(chan struct{}, o.workers)
+	var wg sync.WaitGroup
+	for i := range o.n {
+		at := start.Add(time.Duration(float64(o.ramp) * math.Sqrt(float64(i+1)/float64(o.n))))
+		time.Sleep(time.Until(at))
+		sem <- struct{}{} // bounded: when every worker is busy, arrivals queue (and their latency counts from start)
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			applicant(ctx, client, o.target, res, i, emails[i], sessions[i], edition, deadline, deck.Bytes())
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	res.report(stdout, elapsed)
+	return verify(ctx, stdout, st, res, edition, deadline)
+}
+
+// seedApplicants creates n verified applicants sharing one password hash (hashing 2,000 argon2id passwords
+// would measure the seeding, not the rush) and, when signedIn, a session for each (raw ids returned).
+func seedApplicants(ctx context.Context, st *models.Store, n int, signedIn bool) ([]string, []string, error) {
+	hash, err := services.HashPassword(password)
+	if err != nil {
+		return nil, nil, err
+	}
+	run := time.Now().UTC().Format("150405")
+	emails, sessions := make([]string, n), make([]string, n)
+	now := time.Now().UTC()
+	for i := range n {
+		emails[i] = fmt.Sprintf("rush-%s-%05d@example.rw", run, i)
+		u := &models.User{Email: emails[i], Name: fmt.Sprintf("Applicant %d", i), Lang: "en", EmailVerifiedAt: &now, PasswordHash: hash}
+		if err := st.CreateUser(ctx, u, models.RoleApplicant); err != nil {
+			return nil, nil, fmt.Errorf("seed applicant %d: %w", i, err)
+		}
+		if signedIn {
+			raw := fmt.Sprintf("rush%s%05d%x", run, i, time.Now().UnixNano())
+			if err := st.CreateSession(ctx, &models.Session{IDHash: services.HashSecret(raw), UserID: u.ID,
+				CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(12 * time.Hour)}); err != nil {
+				return nil, nil, fmt.Errorf("seed session %d: %w", i, err)
+			}
+			sessions[i] = raw
+		}
+	}
+	return emails, sessions, nil
+}
+
+// createEdition seeds an organizer and opens an edition through the API, closing at deadline with no grace.
+func createEdition(ctx context.Context, c *http.Client, base *url.URL, st *models.Store, deadline time.Time) (int64, error) {
+	hash, err := services.HashPassword(password)
+	if err != nil {
+		return 0, err
+	}
+	now := time.Now().UTC()
+	tag := now.Format("150405")
+	org := &models.User{Email: "rush-organizer-" + tag + "@example.rw", Name: "Rush organizer", Lang: "en", EmailVerifiedAt: &now, PasswordHash: hash}
+	if err := st.CreateUser(ctx, org, models.RoleOrganizer); err != nil {
+		return 0, err
+	}
+	s := &session{c: c, base: base, ip: "10.255.0.1"}
+	if _, err := s.do(ctx, "POST", "/api/v1/auth/signin", map[string]string{"email": org.Email, "password": password}, nil, nil); err != nil {
+		return 0, err
+	}
+	body := map[string]any{"name": "Rush " + tag, "slug": "rush-" + tag, "year": now.Year(), "reference_prefix": "RSH",
+		"opens_at": now.Add(-time.Hour).Format(time.RFC3339), "closes_at": deadline.UTC().Format(time.RFC3339),
+		"max_deck_mb": 20, "max_deck_pages": 30}
+	var e struct {
+		ID int64 `json:"id"`
+	}
+	if _, err := s.do(ctx, "POST", "/api/v1/editions", body, &e, nil); err != nil {
+		return 0, err
+	}
+	if _, err := s.do(ctx, "POST", fmt.Sprintf("/api/v1/editions/%d/publish", e.ID), nil, nil, nil); err != nil {
+		return 0, err
+	}
+	return e.ID, nil
+}
+
+// session is one applicant's cookie jar, reduced to the session cookie.
+type session struct {
+	c      *http.Client
+	base   *url.URL
+	ip     string
+	cookie string
+}
+
+type httpError struct {
+	status int
+	body   string
+}
+
+func (e *httpError) Error() string {
+	return fmt.Sprintf("HTTP %d: %s", e.status, strings.TrimSpace(e.body))
+}
+
+// do sends one request; a status ≥ 300 is an *httpError. raw, when set, is sent as a PDF body instead of JSON.
+func (s *session) do(ctx context.Context, method, path string, in, out any, raw []byte, hdr ...string) (time.Duration, error) {
+	var body io.Reader
+	ctype := "application/json"
+	if raw != nil {
+		body, ctype = bytes.NewReader(raw), "application/pdf"
+	} else if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return 0, err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, s.base.JoinPath(path).String(), body)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", ctype)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("X-Forwarded-For", s.ip)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	if s.cookie != "" {
+		req.Header.Set("Cookie", s.cookie)
+	}
+	t := time.Now()
+	res, err := s.c.Do(req)
+	if err != nil {
+		return time.Since(t), err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	d := time.Since(t)
+	if err != nil {
+		return d, err
+	}
+	for _, ck := range res.Cookies() {
+		if ck.Value != "" && ck.MaxAge >= 0 && strings.Contains(strings.ToLower(ck.Name), "session") {
+			s.cookie = ck.Name + "=" + ck.Value
+		}
+	}
+	if res.StatusCode >= 300 {
+		return d, &httpError{res.StatusCode, string(b)}
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			return d, fmt.Errorf("%s %s: %w", method, path, err)
+		}
+	}
+	return d, nil
+}
+
+// ack is one acknowledged submission.
+type ack struct {
+	app       int64
+	reference string
+	at        time.Time // when the acknowledgement arrived
+}
+
+type results struct {
+	mu        sync.Mutex
+	lat       map[string][]time.Duration
+	errs      map[string]map[string]int
+	acks      []ack
+	decks     map[int64]string // application → acknowledged deck sha256
+	late      int              // applicants refused (409) because they came after the deadline
+	completed int
+}
+
+func newResults() *results {
+	return &results{lat: map[string][]time.Duration{}, errs: map[string]map[string]int{}, decks: map[int64]string{}}
+}
+
+func (r *results) observe(step string, d time.Duration, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err == nil {
+		r.lat[step] = append(r.lat[step], d)
+		return
+	}
+	if r.errs[step] == nil {
+		r.errs[step] = map[string]int{}
+	}
+	msg := err.Error()
+	var he *httpError
+	if errors.As(err, &he) {
+		msg = fmt.Sprintf("HTTP %d", he.status)
+	}
+	r.errs[step][msg]++
+}
+
+// applicant runs one simulated applicant's whole visit; a failed step ends it.
+func applicant(ctx context.Context, c *http.Client, base *url.URL, r *results, i int, email, sessionID string, edition int64, deadline time.Time, deck []byte) {
+	s := &session{c: c, base: base, ip: fmt.Sprintf("10.%d.%d.%d", 1+i>>16&0xff, i>>8&0xff, i&0xff)}
+	if sessionID != "" {
+		s.cookie = "pf_session=" + sessionID
+	} else {
+		d, err := s.do(ctx, "POST", "/api/v1/auth/signin", map[string]string{"email": email, "password": password}, nil, nil)
+		if r.observe("sign_in", d, err); err != nil {
+			return
+		}
+	}
+	// A 409 once the deadline has passed is the call refusing a late applicant, as it must: counted apart.
+	closed := func(err error) bool {
+		var he *httpError
+		if errors.As(err, &he) && he.status == http.StatusConflict && !time.Now().Before(deadline) {
+			r.mu.Lock()
+			r.late++
+			r.mu.Unlock()
+			return true
+		}
+		return false
+	}
+	var a struct {
+		ID        int64   `json:"id"`
+		Reference *string `json:"reference"`
+	}
+	d, err := s.do(ctx, "POST", fmt.Sprintf("/api/v1/editions/%d/applications", edition), map[string]string{"startup_name": fmt.Sprintf("Rush %d", i)}, &a, nil)
+	if closed(err) {
+		return
+	}
+	if r.observe("create_draft", d, err); err != nil {
+		return
+	}
+	path := fmt.Sprintf("/api/v1/applications/%d", a.ID)
+	d, err = s.do(ctx, "PATCH", path, json.RawMessage(fmt.Sprintf(draftBody, i, i)), nil, nil)
+	if closed(err) {
+		return
+	}
+	if r.observe("save_draft", d, err); err != nil {
+		return
+	}
+	var dk struct {
+		SHA256 string `json:"sha256"`
+	}
+	d, err = s.do(ctx, "PUT", path+"/deck", nil, &dk, deck, "X-File-Name", "deck.pdf")
+	if closed(err) {
+		return
+	}
+	if r.observe("upload_deck", d, err); err != nil {
+		return
+	}
+	r.mu.Lock()
+	r.decks[a.ID] = dk.SHA256
+	r.mu.Unlock()
+	d, err = s.do(ctx, "POST", path+"/submit", nil, &a, nil, "Idempotency-Key", fmt.Sprintf("rush-%d-%d", edition, i))
+	if closed(err) {
+		return
+	}
+	if r.observe("submit", d, err); err != nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ref := ""
+	if a.Reference != nil {
+		ref = *a.Reference
+	}
+	r.acks = append(r.acks, ack{app: a.ID, reference: ref, at: time.Now()})
+	r.completed++
+}
+
+func pct(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	i := int(math.Ceil(p/100*float64(len(ds)))) - 1
+	return ds[max(i, 0)]
+}
+
+func (r *results) report(w io.Writer, elapsed time.Duration) {
+	fmt.Fprintf(w, "\n%d complete submissions in %s: %.1f submissions/s overall; %d applicants refused as after the deadline\n",
+		r.completed, elapsed.Round(time.Millisecond), float64(r.completed)/elapsed.Seconds(), r.late)
+	perSec := map[int64]int{}
+	peak := 0
+	for _, a := range r.acks {
+		perSec[a.at.Unix()]++
+		peak = max(peak, perSec[a.at.Unix()])
+	}
+	fmt.Fprintf(w, "peak: %d submissions acknowledged in one second\n", peak)
+	fmt.Fprintf(w, "%-13s %7s %9s %9s %9s %9s %7s\n", "step", "ok", "p50", "p95", "p99", "max", "errors")
+	for _, s := range steps {
+		ds := r.lat[s]
+		slices.Sort(ds)
+		n := 0
+		for _, c := range r.errs[s] {
+			n += c
+		}
+		fmt.Fprintf(w, "%-13s %7d %9s %9s %9s %9s %7d\n", s, len(ds), ms(pct(ds, 50)), ms(pct(ds, 95)), ms(pct(ds, 99)), ms(pct(ds, 100)), n)
+		for msg, c := range r.errs[s] {
+			fmt.Fprintf(w, "    %d × %s\n", c, msg)
+		}
+	}
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond)) }
+
+// verify checks the database against what the clients were told.
+func verify(ctx context.Context, w io.Writer, st *models.Store, r *results, edition int64, deadline time.Time) error {
+	db := st.DB().WithContext(ctx)
+	var problems []string
+	for _, a := range r.acks {
+		var rows []struct {
+			Status      string
+			Reference   *string
+			SubmittedAt *time.Time
+		}
+		if err := db.Raw("SELECT status, reference, submitted_at FROM applications WHERE id = ?", a.app).Scan(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) != 1 || rows[0].Reference == nil || *rows[0].Reference != a.reference || rows[0].SubmittedAt == nil {
+			problems = append(problems, fmt.Sprintf("application %d (%s) acknowledged but not stored as submitted: %+v", a.app, a.reference, rows))
+			continue
+		}
+		var refs int64
+		db.Raw("SELECT COUNT(*) FROM applications WHERE edition_id = ? AND reference = ?", edition, a.reference).Scan(&refs)
+		if refs != 1 {
+			problems = append(problems, fmt.Sprintf("reference %s stored %d times", a.reference, refs))
+		}
+	}
+	for app, sum := range r.decks {
+		var n int64
+		if err := db.Raw("SELECT COUNT(*) FROM decks WHERE application_id = ? AND sha256 = ?", app, sum).Scan(&n).Error; err != nil {
+			return err
+		}
+		if n != 1 {
+			problems = append(problems, fmt.Sprintf("deck of application %d acknowledged, stored %d times", app, n))
+		}
+	}
+	var late int64
+	if err := db.Raw("SELECT COUNT(*) FROM applications WHERE edition_id = ? AND submitted_at > ?", edition, models.DBTime(deadline)).Scan(&late).Error; err != nil {
+		return err
+	}
+	if late > 0 {
+		problems = append(problems, fmt.Sprintf("%d submissions accepted after the deadline", late))
+	}
+	var submitted int64
+	db.Raw("SELECT COUNT(*) FROM applications WHERE edition_id = ? AND submitted_at IS NOT NULL", edition).Scan(&submitted)
+	fmt.Fprintf(w, "\nverify: %d acknowledged submissions, %d submitted rows in the edition, %d acknowledged decks, %d accepted after the deadline\n",
+		len(r.acks), submitted, len(r.decks), late)
+	if int(submitted) != len(r.acks) {
+		// A submission can be stored and its answer lost (client timeout): not a loss, but worth showing.
+		fmt.Fprintf(w, "note: %d submitted rows were not acknowledged to their client\n", int(submitted)-len(r.acks))
+	}
+	if len(problems) > 0 {
+		for _, p := range problems[:min(len(problems), 20)] {
+			fmt.Fprintln(w, "FAIL:", p)
+		}
+		return fmt.Errorf("verification failed: %d problems", len(problems))
+	}
+	fmt.Fprintln(w, "verify: OK — every acknowledged submission and deck exists exactly once; none accepted after the deadline")
+	return nil
+}

@@ -1,0 +1,280 @@
+package scaleout_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+	"github.com/pitchfest/pitchfest/testutil"
+)
+
+// proc is one `pitchfest serve` child process.
+type proc struct {
+	name, url, dataDir string
+	cmd                *exec.Cmd
+	log                *bytes.Buffer
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// buildBinary compiles cmd/pitchfest once into a temp dir.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "pitchfest")
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/pitchfest/pitchfest/cmd/pitchfest")
+	cmd.Env = os.Environ()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func start(t *testing.T, bin, name string, env []string) *proc {
+	t.Helper()
+	addr := freeAddr(t)
+	p := &proc{name: name, url: "http://" + addr, dataDir: t.TempDir(), log: new(bytes.Buffer)}
+	p.cmd = exec.Command(bin, "serve")
+	p.cmd.Env = append(append([]string{}, env...),
+		"PITCHFEST_ADDR="+addr, "PITCHFEST_BASE_URL="+p.url, "PITCHFEST_DATA_DIR="+p.dataDir, "PITCHFEST_LOG_LEVEL=warn")
+	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if p.cmd.ProcessState == nil {
+			p.cmd.Process.Signal(syscall.SIGTERM)
+			p.cmd.Wait()
+		}
+		if t.Failed() {
+			t.Logf("--- %s log ---\n%s", p.name, p.log.String())
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if res, err := http.Get(p.url + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return p
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s did not become ready\n%s", name, p.log.String())
+	return nil
+}
+
+// call sends a JSON request with an optional session cookie and decodes a JSON answer into out.
+func call(t *testing.T, method, u, cookie string, body any, out any) (*http.Response, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, u, rd)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	if cookie != "" {
+		req.Header.Set("Cookie", cookie)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if out != nil && res.StatusCode < 300 {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s %s: %v\n%s", method, u, err, b)
+		}
+	}
+	return res, b
+}
+
+// signIn returns the session cookie ("name=value") after signing in on p.
+func signIn(t *testing.T, p *proc, email, password string) string {
+	t.Helper()
+	res, b := call(t, "POST", p.url+"/api/v1/auth/signin", "", map[string]string{"email": email, "password": password}, nil)
+	if res.StatusCode != 200 {
+		t.Fatalf("sign in on %s: %d %s", p.name, res.StatusCode, b)
+	}
+	var parts []string
+	for _, c := range res.Cookies() {
+		parts = append(parts, c.Name+"="+c.Value)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func countMail(t *testing.T, dirs ...string) int {
+	t.Helper()
+	n := 0
+	for _, d := range dirs {
+		filepath.WalkDir(d, func(path string, e fs.DirEntry, err error) error {
+			if err == nil && !e.IsDir() && strings.HasSuffix(path, ".eml") && !strings.HasPrefix(e.Name(), ".tmp") {
+				n++
+			}
+			return nil
+		})
+	}
+	return n
+}
+
+func setPassword(t *testing.T, st *models.Store, u *models.User, pw string) {
+	t.Helper()
+	h, err := services.HashPassword(pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DB().Model(&models.User{}).Where("id = ?", u.ID).Update("password_hash", h).Error; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTwoProcesses runs two server processes on one PostgreSQL schema and one S3 bucket with the same secret
+// key, and checks that nothing either process needs lives only in its memory.
+func TestTwoProcesses(t *testing.T) {
+	if testutil.DatabaseKind() != string(models.DialectPostgres) {
+		t.Skip("several processes need PostgreSQL: an SQLite file belongs to one process (set PITCHFEST_TEST_POSTGRES)")
+	}
+	if testing.Short() {
+		t.Skip("builds and starts two server processes")
+	}
+	s3 := testutil.NewS3Blobs(t) // fresh bucket, removed at cleanup
+	o := testutil.S3Options(t)
+	_, dsn := testutil.NewDatabaseURL(t)
+	ctx := context.Background()
+	st, err := models.Open(ctx, string(models.DialectPostgres), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx, testutil.Logger(t)); err != nil {
+		t.Fatal(err)
+	}
+	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3, Kind: models.RoundLive})
+	const pw = "correct horse battery staple 42"
+	setPassword(t, st, w.Organizer, pw)
+	setPassword(t, st, w.Judges[0], pw)
+
+	bin := buildBinary(t)
+	env := []string{
+		"PATH=" + os.Getenv("PATH"),
+		"PITCHFEST_DATABASE_URL=" + dsn,
+		"PITCHFEST_STORAGE_URL=s3://" + s3.Bucket() + "?endpoint=" + url.QueryEscape(o.Endpoint) + "&region=us-east-1&path_style=true",
+		"PITCHFEST_S3_ACCESS_KEY_ID=" + o.AccessKey,
+		"PITCHFEST_S3_SECRET_ACCESS_KEY=" + o.SecretKey,
+		"PITCHFEST_SECRET_KEY=" + string(testutil.TestSecret),
+	}
+	a := start(t, bin, "A", env)
+	b := start(t, bin, "B", env)
+
+	t.Run("a session started on one process works on the other", func(t *testing.T) {
+		cookie := signIn(t, a, w.Organizer.Email, pw)
+		var me struct {
+			Email string `json:"email"`
+		}
+		res, body := call(t, "GET", b.url+"/api/v1/me", cookie, nil, &me)
+		if res.StatusCode != 200 || !strings.EqualFold(me.Email, w.Organizer.Email) {
+			t.Fatalf("GET /me on B with A's cookie: %d %s", res.StatusCode, body)
+		}
+	})
+
+	t.Run("a live-round switch made on one process reaches judges on the other", func(t *testing.T) {
+		org := signIn(t, a, w.Organizer.Email, pw)
+		judge := signIn(t, b, w.Judges[0].Email, pw)
+		for _, app := range w.Apps[:2] {
+			path := fmt.Sprintf("/api/v1/rounds/%d/live", w.Round.ID)
+			if res, body := call(t, "PUT", a.url+path, org, map[string]any{"application_id": app.ID}, nil); res.StatusCode != 200 {
+				t.Fatalf("switch on A: %d %s", res.StatusCode, body)
+			}
+			var live struct {
+				ApplicationID *int64 `json:"application_id"`
+			}
+			res, body := call(t, "GET", b.url+path, judge, nil, &live)
+			if res.StatusCode != 200 || live.ApplicationID == nil || *live.ApplicationID != app.ID {
+				t.Fatalf("live state on B: %d %s, want application %d", res.StatusCode, body, app.ID)
+			}
+		}
+	})
+
+	t.Run("jobs are worked exactly once by two processes, and by the survivor after kill -9", func(t *testing.T) {
+		// Each sign-up enqueues one verification mail job in its transaction; both processes work the queue and
+		// write what they send to their own outbox, so the two outboxes together must hold each mail once.
+		signUp := func(p *proc, i int) {
+			t.Helper()
+			res, body := call(t, "POST", p.url+"/api/v1/auth/signup", "", map[string]string{
+				"email": fmt.Sprintf("rush-%d-%s@example.rw", i, testutil.RandomHex(3)), "name": fmt.Sprintf("Applicant %d", i),
+				"password": pw}, nil)
+			if res.StatusCode >= 300 {
+				t.Fatalf("sign up on %s: %d %s", p.name, res.StatusCode, body)
+			}
+		}
+		const n = 10
+		for i := range n {
+			signUp(a, i)
+		}
+		waitMail(t, n, a.dataDir, b.dataDir)
+
+		// kill -9 A, then enqueue more on B: the survivor alone works them (taking over River's leadership if A
+		// held it); none is lost or doubled. A is killed between jobs, not in the middle of one: a job A had
+		// already fetched would stay "running" until River's rescuer (jobs.Options.RescueAfter, 15 min, with no
+		// environment knob) hands it to B, which this test cannot wait for.
+		a.cmd.Process.Kill()
+		a.cmd.Wait()
+		for i := n; i < 2*n; i++ {
+			signUp(b, i)
+		}
+		waitMail(t, 2*n, a.dataDir, b.dataDir)
+		time.Sleep(2 * time.Second) // a doubled delivery would show up now
+		if got := countMail(t, a.dataDir, b.dataDir); got != 2*n {
+			t.Fatalf("%d mails delivered, want exactly %d", got, 2*n)
+		}
+		var open []struct{ State string }
+		st.DB().Raw("SELECT state FROM river_job WHERE kind = 'send_mail' AND state <> 'completed'").Scan(&open)
+		if len(open) != 0 {
+			t.Errorf("mail jobs not completed after the run: %v", open)
+		}
+	})
+
+	t.Run("the survivor keeps serving after the other is killed", func(t *testing.T) {
+		cookie := signIn(t, b, w.Organizer.Email, pw)
+		if res, body := call(t, "GET", b.url+"/api/v1/me", cookie, nil, nil); res.StatusCode != 200 {
+			t.Fatalf("GET /me on B: %d %s", res.StatusCode, body)
+		}
+	})
+}
+
+func waitMail(t *testing.T, want int, dirs ...string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if countMail(t, dirs...) >= want {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%d mails delivered after 30 s, want %d", countMail(t, dirs...), want)
+}
