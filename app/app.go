@@ -38,10 +38,18 @@ type App struct {
 	Handler http.Handler
 	// Accounts runs sign-up, sign-in and the rest of identity; commands such as create-admin use it too.
 	Accounts *services.Accounts
+	Decks    *services.Decks // pitch-deck uploads, downloads and the orphan sweep
+	// Editions and Applications run the calls for applications; tests set their Now to a fake clock.
+	Editions     *services.Editions
+	Applications *services.Applications
 	// I18n translates messages (commands use it for validation errors).
 	I18n *frontend.I18n
+	// RateLimits are the sign-in, sign-up and upload limits in force (handlers.DefaultRateLimits); tests lower them.
+	RateLimits *handlers.RateLimitSettings
 	// Jobs is the durable background queue (mail and every later duty); Serve starts its workers.
 	Jobs *jobs.Queue
+	// Publishing runs advancement, awards, publications and feedback; tests set its Now to a fake clock.
+	Publishing *services.Publishing
 }
 
 // NewLogger builds the process logger: human-readable text by default, JSON for log collectors.
@@ -131,12 +139,22 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		return nil, err
 	}
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		collectors.NewDBStatsCollector(sqlDB, "pitchfest"))
+		collectors.NewDBStatsCollector(sqlDB, "pitchfest"), jobs.NewCollector(a.Store))
 	a.Accounts = &services.Accounts{Store: a.Store, Mail: a.mailer(), Now: time.Now, BaseURL: cfg.BaseURL, Log: log}
+	a.Decks = &services.Decks{Store: a.Store, Blobs: a.Blobs, Now: time.Now, Log: log,
+		TempDir: cfg.UploadTmpDir, DirectUpload: cfg.DeckDirectUpload}
+	a.Editions = &services.Editions{Store: a.Store, Now: time.Now, Log: log}
+	a.Applications = &services.Applications{Store: a.Store, Mail: a.mailer(), Now: time.Now, BaseURL: cfg.BaseURL, Log: log}
+	a.RateLimits = handlers.NewRateLimitSettings(handlers.DefaultRateLimits())
 	d := handlers.Deps{
 		Log: log, Store: a.Store, Blobs: a.Blobs, BaseURL: cfg.BaseURL, Version: version,
-		Assets: assets, I18n: tr, Renderer: rd, Accounts: a.Accounts, Metrics: reg,
+		Assets: assets, I18n: tr, Renderer: rd, Accounts: a.Accounts, Decks: a.Decks, Metrics: reg,
+		TrustedProxies: cfg.TrustedProxies, RateLimits: a.RateLimits,
+		Editions: a.Editions, Applications: a.Applications,
 	}
+	d.Judging = &services.Judging{Store: a.Store, Mail: a.mailer(), Now: time.Now, Log: log}
+	d.Publishing = &services.Publishing{Store: a.Store, Judging: d.Judging, Queue: a.Jobs, Now: time.Now, Log: log}
+	a.Publishing = d.Publishing
 	if f, ok := a.Blobs.(*fs.Store); ok {
 		d.BlobLinks = f.Handler()
 	}
@@ -153,7 +171,18 @@ func NewJobs(ctx context.Context, cfg config.Config, log *slog.Logger, st *model
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &mail.SendMail{Sender: sender, From: cfg.Mail.From, Log: log})
-	return jobs.New(ctx, st, jobs.Options{Logger: log, Workers: workers})
+	remind := &JudgeReminders{BaseURL: cfg.BaseURL}
+	river.AddWorker(workers, remind)
+	notify := &services.ResultsNotifier{Store: st, Now: time.Now, BaseURL: cfg.BaseURL, Log: log}
+	river.AddWorker(workers, notify)
+	periodic := append(reminderJobs(), addPeriodic(cfg, log, st, workers)...)
+	q, err := jobs.New(ctx, st, jobs.Options{Logger: log, Workers: workers, PeriodicJobs: periodic})
+	if err != nil {
+		return nil, err
+	}
+	remind.Judging = &services.Judging{Store: st, Mail: mail.JobMailer{Queue: q}, Now: time.Now, Log: log}
+	notify.Mail = mail.JobMailer{Queue: q}
+	return q, nil
 }
 
 // Close stops the job workers (letting running jobs finish for up to the shutdown timeout), then releases the

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -46,6 +47,14 @@ type Config struct {
 	LogLevel        string        // PITCHFEST_LOG_LEVEL: debug, info, warn, error.
 	ShutdownTimeout time.Duration // PITCHFEST_SHUTDOWN_TIMEOUT: how long in-flight requests may finish.
 	SecretKey       []byte        // PITCHFEST_SECRET_KEY(_FILE): signs download links; generated in DataDir if unset.
+
+	// TrustedProxies (PITCHFEST_TRUSTED_PROXIES) are the reverse proxies whose X-Forwarded-For is believed. Empty:
+	// none, so a client cannot forge its address to dodge per-IP sign-in throttling.
+	TrustedProxies []string
+	// UploadTmpDir (PITCHFEST_UPLOAD_TMP_DIR) holds uploads while they are verified; empty: the system temp dir.
+	UploadTmpDir string
+	// DeckDirectUpload (PITCHFEST_DECK_DIRECT_UPLOAD) lets browsers upload decks straight to S3.
+	DeckDirectUpload bool
 
 	Database Database
 	Storage  Storage
@@ -133,6 +142,9 @@ var Vars = []Var{
 	{"PITCHFEST_SHUTDOWN_TIMEOUT", "15s", false, "How long in-flight requests may finish after SIGINT/SIGTERM."},
 	{"PITCHFEST_SMTP_URL", "(outbox in data dir)", true, "`smtp://user:pass@host:port?tls=starttls` (`tls=none`, `starttls` or `tls`); unset: mail goes to `$PITCHFEST_DATA_DIR/outbox/` and the log."},
 	{"PITCHFEST_MAIL_FROM", DefaultMailFrom, false, "Sender of outgoing mail, `Name <address>`."},
+	{"PITCHFEST_TRUSTED_PROXIES", "(none)", false, "Comma-separated IPs or CIDRs of reverse proxies whose `X-Forwarded-For` is trusted, e.g. `127.0.0.1,10.0.0.0/8`."},
+	{"PITCHFEST_UPLOAD_TMP_DIR", "(system temp dir)", false, "Where uploads are spooled while they are verified (each at most the deck size limit, removed after)."},
+	{"PITCHFEST_DECK_DIRECT_UPLOAD", "false", false, "`true`: browsers upload decks straight to S3 with a presigned POST; the app verifies each before accepting it. Needs S3 storage."},
 }
 
 // DefaultMailFrom is the sender when PITCHFEST_MAIL_FROM is unset; fine for the outbox, to be replaced for real
@@ -236,6 +248,26 @@ func Load(getenv Getenv) (Config, error) {
 	c.Mail.From = get("PITCHFEST_MAIL_FROM", DefaultMailFrom)
 	if _, err := mail.ParseAddress(c.Mail.From); err != nil {
 		return c, bad("PITCHFEST_MAIL_FROM", c.Mail.From, "want an address such as Pitchfest <no-reply@pitchfest.example.rw>")
+	}
+
+	if tp := get("PITCHFEST_TRUSTED_PROXIES", ""); tp != "" {
+		for p := range strings.SplitSeq(tp, ",") {
+			p = strings.TrimSpace(p)
+			if _, err := netip.ParsePrefix(p); err != nil {
+				if _, err := netip.ParseAddr(p); err != nil {
+					return c, bad("PITCHFEST_TRUSTED_PROXIES", tp, fmt.Sprintf("%q is not an IP address or CIDR", p))
+				}
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+	}
+	c.UploadTmpDir = get("PITCHFEST_UPLOAD_TMP_DIR", "")
+	du := get("PITCHFEST_DECK_DIRECT_UPLOAD", "false")
+	if c.DeckDirectUpload, err = strconv.ParseBool(du); err != nil {
+		return c, bad("PITCHFEST_DECK_DIRECT_UPLOAD", du, "want true or false")
+	}
+	if c.DeckDirectUpload && c.Storage.Kind != S3Storage {
+		return c, bad("PITCHFEST_DECK_DIRECT_UPLOAD", du, "direct uploads need PITCHFEST_STORAGE_URL=s3://…")
 	}
 	return c, nil
 }

@@ -18,6 +18,9 @@ type Page struct {
 	Query    string // current raw query without "lang", kept by the switcher
 	Data     any
 	CSPNonce string
+	User     *PageUser // the signed-in person, nil for a visitor
+	Flash    string    // message id of a one-time notice from the previous request ("password changed")
+	Form     *Form     // the submitted form being shown again, with its values and messages
 
 	i18n *I18n
 }
@@ -43,6 +46,24 @@ func (p Page) LangURL(code string) string {
 type Renderer struct {
 	pages map[string]*template.Template
 	i18n  *I18n
+}
+
+// RenderBlock writes one named template of a page without the layout: the fragment an htmx request swaps in
+// (a form shown again with its messages, a section that changed).
+func (r *Renderer) RenderBlock(w io.Writer, name, block string, p Page) error {
+	t, ok := r.pages[name]
+	if !ok {
+		return fmt.Errorf("unknown page %q", name)
+	}
+	if p.i18n == nil {
+		p.i18n = r.i18n
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, block, p); err != nil {
+		return err
+	}
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 // NewRenderer parses templates/layout.html and the partials with every templates/pages/*.html. Each page

@@ -46,7 +46,7 @@ func (s *Server) apiSignUp(c *gin.Context) {
 	if req.Language == "" {
 		req.Language = lang(c)
 	}
-	if _, err := s.Accounts.SignUp(c, services.SignUpInput{Email: req.Email, Name: req.Name, Password: req.Password, Lang: req.Language}, meta(c)); err != nil {
+	if _, err := s.Accounts.SignUp(c.Request.Context(), services.SignUpInput{Email: req.Email, Name: req.Name, Password: req.Password, Lang: req.Language}, meta(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -65,7 +65,7 @@ func (s *Server) apiSignIn(c *gin.Context) {
 		return
 	}
 	prev, _ := c.Cookie(sessionCookie)
-	u, raw, err := s.Accounts.SignIn(c, req.Email, req.Password, prev, meta(c))
+	u, raw, err := s.Accounts.SignIn(c.Request.Context(), req.Email, req.Password, prev, meta(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -75,7 +75,7 @@ func (s *Server) apiSignIn(c *gin.Context) {
 }
 
 func (s *Server) apiSignOut(c *gin.Context) {
-	if err := s.Accounts.SignOut(c, currentUser(c), c.GetString(ctxSessionRaw), meta(c)); err != nil {
+	if err := s.Accounts.SignOut(c.Request.Context(), currentUser(c), c.GetString(ctxSessionRaw), meta(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -92,7 +92,7 @@ func (s *Server) apiVerify(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	u, err := s.Accounts.VerifyEmail(c, req.Token, meta(c))
+	u, err := s.Accounts.VerifyEmail(c.Request.Context(), req.Token, meta(c))
 	if err != nil {
 		s.linkFailed(c, err)
 		return
@@ -110,7 +110,7 @@ func (s *Server) linkFailed(c *gin.Context, err error) {
 }
 
 func (s *Server) apiResendVerification(c *gin.Context) {
-	if err := s.Accounts.ResendVerification(c, currentUser(c)); err != nil {
+	if err := s.Accounts.ResendVerification(c.Request.Context(), currentUser(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -126,7 +126,7 @@ func (s *Server) apiRequestReset(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	if err := s.Accounts.RequestPasswordReset(c, req.Email, meta(c)); err != nil {
+	if err := s.Accounts.RequestPasswordReset(c.Request.Context(), req.Email, meta(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -143,7 +143,7 @@ func (s *Server) apiConfirmReset(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	u, err := s.Accounts.ResetPassword(c, req.Token, req.Password, meta(c))
+	u, err := s.Accounts.ResetPassword(c.Request.Context(), req.Token, req.Password, meta(c))
 	if err != nil {
 		s.linkFailed(c, err)
 		return
@@ -163,7 +163,7 @@ func (s *Server) apiChangePassword(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	if err := s.Accounts.ChangePassword(c, currentUser(c), req.CurrentPassword, req.Password, c.GetString(ctxSessionRaw), meta(c)); err != nil {
+	if err := s.Accounts.ChangePassword(c.Request.Context(), currentUser(c), req.CurrentPassword, req.Password, c.GetString(ctxSessionRaw), meta(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -171,7 +171,7 @@ func (s *Server) apiChangePassword(c *gin.Context) {
 }
 
 func (s *Server) apiSessions(c *gin.Context) {
-	ss, err := s.Accounts.Sessions(c, currentUser(c))
+	ss, err := s.Accounts.Sessions(c.Request.Context(), currentUser(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -180,7 +180,7 @@ func (s *Server) apiSessions(c *gin.Context) {
 }
 
 func (s *Server) apiEndSession(c *gin.Context) {
-	if err := s.Accounts.EndSession(c, currentUser(c), c.Param("id"), meta(c)); err != nil {
+	if err := s.Accounts.EndSession(c.Request.Context(), currentUser(c), c.Param("id"), meta(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -188,7 +188,7 @@ func (s *Server) apiEndSession(c *gin.Context) {
 }
 
 func (s *Server) apiTokens(c *gin.Context) {
-	ts, err := s.Accounts.AccessTokens(c, currentUser(c))
+	ts, err := s.Accounts.AccessTokens(c.Request.Context(), currentUser(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -205,7 +205,7 @@ func (s *Server) apiCreateToken(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	t, raw, err := s.Accounts.NewAccessToken(c, currentUser(c), req.Name, meta(c))
+	t, raw, err := s.Accounts.NewAccessToken(c.Request.Context(), currentUser(c), req.Name, meta(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -228,7 +228,7 @@ func (s *Server) apiRevokeToken(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := s.Accounts.RevokeAccessToken(c, currentUser(c), id, meta(c)); err != nil {
+	if err := s.Accounts.RevokeAccessToken(c.Request.Context(), currentUser(c), id, meta(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -236,7 +236,7 @@ func (s *Server) apiRevokeToken(c *gin.Context) {
 }
 
 func (s *Server) apiExport(c *gin.Context) {
-	d, err := s.Accounts.ExportPersonalData(c, currentUser(c), c.GetString(ctxSessionHash))
+	d, err := s.Accounts.ExportPersonalData(c.Request.Context(), currentUser(c), c.GetString(ctxSessionHash))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -254,7 +254,7 @@ func (s *Server) apiDeleteAccount(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	if err := s.Accounts.DeleteAccount(c, currentUser(c), req.Password, meta(c)); err != nil {
+	if err := s.Accounts.DeleteAccount(c.Request.Context(), currentUser(c), req.Password, meta(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -276,7 +276,7 @@ func (s *Server) apiInvite(c *gin.Context) {
 	if req.Language == "" {
 		req.Language = lang(c)
 	}
-	if err := s.Accounts.Invite(c, currentUser(c), req.Email, req.Role, req.Language, meta(c)); err != nil {
+	if err := s.Accounts.Invite(c.Request.Context(), currentUser(c), req.Email, req.Role, req.Language, meta(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -284,7 +284,7 @@ func (s *Server) apiInvite(c *gin.Context) {
 }
 
 func (s *Server) apiPeekInvitation(c *gin.Context) {
-	inv, err := s.Accounts.PeekInvitation(c, c.Param("token"))
+	inv, err := s.Accounts.PeekInvitation(c.Request.Context(), c.Param("token"))
 	if err != nil {
 		s.linkFailed(c, err)
 		return
@@ -307,7 +307,7 @@ func (s *Server) apiAcceptInvitation(c *gin.Context) {
 	if req.Language == "" {
 		req.Language = lang(c)
 	}
-	u, err := s.Accounts.AcceptInvitation(c, req.Token, req.Name, req.Password, req.Language, meta(c))
+	u, err := s.Accounts.AcceptInvitation(c.Request.Context(), req.Token, req.Name, req.Password, req.Language, meta(c))
 	if err != nil {
 		s.linkFailed(c, err)
 		return
@@ -332,7 +332,7 @@ func (s *Server) apiAudit(c *gin.Context) {
 	}
 	before, _ := strconv.ParseInt(c.Query("before"), 10, 64)
 	limit, _ := strconv.Atoi(c.Query("limit"))
-	evs, err := s.Store.AuditPage(c, before, limit)
+	evs, err := s.Store.AuditPage(c.Request.Context(), before, limit)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -354,7 +354,7 @@ func (s *Server) apiSetDisabled(disabled bool) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		if err := s.Accounts.SetDisabled(c, currentUser(c), id, disabled, meta(c)); err != nil {
+		if err := s.Accounts.SetDisabled(c.Request.Context(), currentUser(c), id, disabled, meta(c)); err != nil {
 			s.fail(c, err)
 			return
 		}

@@ -30,7 +30,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 	case errors.As(err, &ve):
 		fields := make(map[string]string, len(ve.Fields))
 		for k, id := range ve.Fields {
-			fields[k] = s.tr(c, id)
+			fields[k] = s.tr(c, id, ve.Args[k]...)
 		}
 		s.problem(c, http.StatusUnprocessableEntity, s.tr(c, "error.validation"), fields)
 	case errors.As(err, &locked):
@@ -56,6 +56,13 @@ func (s *Server) problem(c *gin.Context, status int, msg string, fields map[stri
 	if wantsJSON(c) {
 		c.AbortWithStatusJSON(status, apiError{Error: msg, Fields: fields, RequestID: c.GetString(ctxRequestID)})
 		return
+	}
+	if isHTMX(c) {
+		// htmx 4 swaps error answers too: put the error page's content in place of the page's, not inside
+		// the form that was sent.
+		c.Header("HX-Retarget", "#content")
+		c.Header("HX-Reselect", "#content")
+		c.Header("HX-Reswap", "outerHTML")
 	}
 	p := s.page(c, "error.title")
 	p.Data = errorPage{Status: status, Message: msg, RequestID: c.GetString(ctxRequestID), Fields: fields}

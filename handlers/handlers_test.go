@@ -288,3 +288,31 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 		t.Error("a raw path became a label: series would grow without bound")
 	}
 }
+
+// The client address behind sign-in throttling and the audit log comes from X-Forwarded-For only when the peer
+// is a configured proxy; otherwise anyone could pick a fresh address for every guess.
+func TestForwardedForIsBelievedOnlyFromTrustedProxies(t *testing.T) {
+	ipOfFailedSignIn := func(t *testing.T, srv *testutil.Server) string {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/auth/signin",
+			strings.NewReader(`{"email":"nobody@example.rw","password":"wrong password"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", "203.0.113.9")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		evs, err := srv.App.Store.AuditPage(context.Background(), 0, 1)
+		if err != nil || len(evs) == 0 {
+			t.Fatalf("no audit event: %v", err)
+		}
+		return evs[0].IP
+	}
+	if ip := ipOfFailedSignIn(t, testutil.StartServer(t)); ip != "127.0.0.1" {
+		t.Errorf("without trusted proxies the audit saw %q, want the peer 127.0.0.1", ip)
+	}
+	trusted := testutil.StartServer(t, testutil.WithEnv("PITCHFEST_TRUSTED_PROXIES", "127.0.0.1"))
+	if ip := ipOfFailedSignIn(t, trusted); ip != "203.0.113.9" {
+		t.Errorf("behind a trusted proxy the audit saw %q, want 203.0.113.9", ip)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -52,7 +53,7 @@ type expect [numActors]int
 // row is one route in the matrix, written exactly as the router registers it.
 type row struct {
 	method, path string
-	body         func(w *world) string // JSON body, or nil
+	body         func(w *world) string // JSON object or urlencoded form body, or nil
 	want         expect
 	id           func(w *world) string // fills :id, when the path has one
 }
@@ -121,7 +122,71 @@ var matrix = []row{
 	{"GET", "/api/v1/audit", nil, expect{unauth, forbidden, forbidden, forbidden, ok, ok}, nil},
 	{"POST", "/api/v1/users/:id/disable", nil, expect{unauth, forbidden, forbidden, forbidden, forbidden, noContent}, anotherUser},
 	{"POST", "/api/v1/users/:id/enable", nil, expect{unauth, forbidden, forbidden, forbidden, forbidden, noContent}, anotherUser},
+
+	// Pitch decks (handlers/decks_test.go builds the application, open for uploads, and the PDF). Only the owner
+	// uploads; the owner and organizers (and admins) read; for anyone else the application does not exist.
+	// Direct uploads are off by default, so presign and confirm are 404 for everyone signed in.
+	{"PUT", "/api/v1/applications/:id/deck", pdfBody, expect{unauth, created, notFound, notFound, forbidden, forbidden}, deckApplication},
+	{"GET", "/api/v1/applications/:id/deck", nil, expect{unauth, ok, notFound, notFound, ok, ok}, deckApplication},
+	{"GET", "/api/v1/applications/:id/deck/download", nil, expect{unauth, see, notFound, notFound, see, see}, deckApplicationWithDeck},
+	{"POST", "/api/v1/applications/:id/deck/presign", jsonBody(`{"name":"deck.pdf"}`), signedIn(notFound), deckApplication},
+	{"POST", "/api/v1/applications/:id/deck/confirm", jsonBody(`{"upload_id":"00000000-0000-0000-0000-000000000000"}`), signedIn(notFound), deckApplication},
+	// The page form is multipart; the matrix sends a urlencoded body, which the owner gets back as a bad form.
+	{"POST", "/applications/:id/deck", formBody("deck=x"), expect{unauth, http.StatusBadRequest, notFound, notFound, forbidden, forbidden}, deckApplication},
+
+	// Pages. Forms send urlencoded bodies. A visitor asking for a signed-in page is sent to the sign-in page
+	// (303); a visitor posting a signed-in form gets the sign-in page with 401.
+	{"GET", "/signup", nil, visitorsOnly(), nil},
+	{"POST", "/signup", formBody("name=New+Person&email=new-page-person%40example.rw&password=a+long+enough+passphrase"), all(see), nil},
+	{"GET", "/signin", nil, visitorsOnly(), nil},
+	{"POST", "/signin", func(w *world) string {
+		return url.Values{"email": {w.signinEmail}, "password": {matrixPassword}, "next": {"/account"}}.Encode()
+	}, all(see), nil},
+	{"POST", "/signout", nil, all(see), nil},
+	// One-time link pages: a missing or unknown token is gone for everyone, signed in or not.
+	{"GET", "/verify", nil, all(gone), nil},
+	{"POST", "/verify", formBody("token=not-a-real-token"), all(gone), nil},
+	{"GET", "/reset", nil, all(ok), nil},
+	{"POST", "/reset", formBody("email=someone%40example.rw"), all(see), nil},
+	{"GET", "/reset/confirm", nil, all(gone), nil},
+	{"POST", "/reset/confirm", formBody("token=nope&password=a+long+enough+passphrase"), all(gone), nil},
+	{"GET", "/invitations/accept", nil, all(gone), nil},
+	{"POST", "/invitations/accept", formBody("token=nope&name=X&password=a+long+enough+passphrase"), all(gone), nil},
+	// The first-admin link is gone as soon as any account exists.
+	{"GET", "/setup", nil, all(gone), nil},
+	{"POST", "/setup", formBody("token=nope&name=X&email=x%40example.rw&password=a+long+enough+passphrase"), all(gone), nil},
+	{"GET", "/account", nil, signedInPage(ok), nil},
+	{"POST", "/account/verify/resend", nil, signedInForm(see), nil},
+	{"POST", "/account/password", formBody("current_password=" + url.QueryEscape(matrixPassword) + "&password=another+long+passphrase"), signedInForm(see), nil},
+	{"POST", "/account/sessions/:id/end", nil, expect{unauth, see, notFound, notFound, notFound, notFound}, ownerSession},
+	{"POST", "/account/tokens", formBody("name=script"), signedInForm(ok), nil},
+	{"POST", "/account/tokens/:id/revoke", nil, expect{unauth, see, notFound, notFound, notFound, notFound}, ownerToken},
+	{"GET", "/account/export", nil, signedInPage(ok), nil},
+	{"POST", "/account/delete", formBody("password=" + url.QueryEscape(matrixPassword)), signedInForm(see), nil},
+	{"GET", "/admin/invitations", nil, expect{see, forbidden, forbidden, forbidden, ok, ok}, nil},
+	{"POST", "/admin/invitations", formBody("email=judge-to-be%40example.rw&role=judge&language=fr"), expect{unauth, forbidden, forbidden, forbidden, see, see}, nil},
+	{"GET", "/admin/audit", nil, expect{see, forbidden, forbidden, forbidden, ok, ok}, nil},
 }
+
+// formBody is a urlencoded form body; do sends any body that is not a JSON object as a form.
+func formBody(s string) func(*world) string { return func(*world) string { return s } }
+
+// visitorsOnly is for the sign-up and sign-in pages: visitors see them, signed-in people are sent on (303).
+func visitorsOnly() expect {
+	e := all(see)
+	e[anonymous] = ok
+	return e
+}
+
+// signedInPage is the usual pattern for pages: visitors are sent to sign in (303), everyone signed in gets status.
+func signedInPage(status int) expect {
+	e := all(status)
+	e[anonymous] = see
+	return e
+}
+
+// signedInForm is the usual pattern for forms: visitors get the sign-in page (401), everyone signed in gets status.
+func signedInForm(status int) expect { return signedIn(status) }
 
 func ownerSession(w *world) string { return w.ownerSessionID }
 func ownerToken(w *world) string   { return fmt.Sprint(w.ownerTokenID) }
@@ -198,10 +263,17 @@ func (w *world) do(t *testing.T, a actor, method, path, body string) int {
 		rd = strings.NewReader(body)
 	}
 	req, _ := http.NewRequest(method, w.srv.URL+path, rd)
-	req.Header.Set("Accept", "application/json")
+	if strings.HasPrefix(path, "/api/") {
+		req.Header.Set("Accept", "application/json")
+	} else {
+		req.Header.Set("Accept", "text/html,application/xhtml+xml")
+	}
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	if body != "" {
+	switch {
+	case strings.HasPrefix(body, "{"):
 		req.Header.Set("Content-Type", "application/json")
+	case body != "":
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	if a != anonymous {
 		req.AddCookie(&http.Cookie{Name: "pf_session", Value: w.sessions[a]})

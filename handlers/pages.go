@@ -6,14 +6,28 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/pitchfest/pitchfest/frontend"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/policy"
 )
 
 // Page is the data every page template receives.
 type Page = frontend.Page
 
-// page starts a page in the request's language.
+// page starts a page in the request's language, with the signed-in user for the navigation and the notice
+// the previous request left (which is shown once).
 func (s *Server) page(c *gin.Context, title string) Page {
-	return s.Renderer.NewPage(lang(c), title)
+	p := s.Renderer.NewPage(lang(c), title)
+	if u := currentUser(c); u != nil {
+		p.User = &frontend.PageUser{
+			Name:         u.Name,
+			CanInvite:    policy.CanInvite(u, models.RoleJudge),
+			CanViewAudit: policy.CanViewAudit(u),
+			CanOrganize:  policy.CanManageEditions(u),
+			CanApply:     policy.CanApply(u),
+		}
+	}
+	p.Flash = s.takeFlash(c)
+	return p
 }
 
 // home says what Pitchfest is, to each of the three kinds of people who use it.

@@ -4,6 +4,7 @@
 package handlers
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -32,8 +33,21 @@ type Deps struct {
 	I18n     *frontend.I18n
 	Renderer *frontend.Renderer
 	Accounts *services.Accounts
+	// Editions and Applications run the calls for applications; nil leaves their API routes out.
+	Editions     *services.Editions
+	Applications *services.Applications
+	// Decks runs pitch-deck uploads, versions and downloads.
+	Decks *services.Decks
+	// Judging runs rounds, rubrics, panels, assignments, conflicts, scores and results; nil leaves its routes out.
+	Judging *services.Judging
+	// Publishing runs advancement, awards, publications, public results and feedback; nil leaves its routes out.
+	Publishing *services.Publishing
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For gives the client address; none by default.
+	TrustedProxies []string
 	// Metrics is the process's Prometheus registry; HTTP metrics are added to it and it is served at /metrics.
 	Metrics *prometheus.Registry
+	// RateLimits bound sign-in, sign-up and uploads across all processes; nil means DefaultRateLimits.
+	RateLimits *RateLimitSettings
 	// BlobLinks serves signed download links when the blob store has no URLs of its own (local disk); nil for S3.
 	BlobLinks http.Handler
 }
@@ -85,6 +99,11 @@ func New(d Deps) *Handler {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{Deps: d, secureCookies: d.BaseURL != nil && d.BaseURL.Scheme == "https"}
 	r := gin.New()
+	// Gin trusts every proxy by default, which would let any client pick the address that sign-in throttling
+	// and the audit log see. Trust only the configured ones (nil: the TCP peer is the client).
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
+		panic(fmt.Sprintf("trusted proxies were validated by config: %v", err))
+	}
 	r.RedirectTrailingSlash = true
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
@@ -92,8 +111,8 @@ func New(d Deps) *Handler {
 	if d.Metrics == nil {
 		d.Metrics = prometheus.NewRegistry()
 	}
-	r.Use(newHTTPMetrics(d.Metrics).observe)
-	r.Use(s.requestID, s.accessLog, s.recovery, s.securityHeaders, s.language, s.limitBody, s.authenticate)
+	r.Use(newHTTPMetrics(d.Metrics).observe, newUploadMetrics(d.Metrics).observe)
+	r.Use(s.requestID, s.accessLog, s.recovery, s.securityHeaders, s.language, s.limitBody, s.authenticate, s.rateLimit)
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
@@ -129,8 +148,21 @@ func New(d Deps) *Handler {
 	authed.GET("/audit", s.apiAudit)
 	authed.POST("/users/:id/disable", s.apiSetDisabled(true))
 	authed.POST("/users/:id/enable", s.apiSetDisabled(false))
+	s.applicationRoutes(api, authed)
+	s.judgingRoutes(authed)
+	s.resultsRoutes(r, api, authed)
+	r.GET("/api/openapi.json", s.openAPI)
 
+	s.deckRoutes(r, authed)
 	s.pageRoutes(r)
+	s.judgingPageRoutes(r)
+	if d.Editions != nil && d.Applications != nil {
+		s.applicationPageRoutes(r)
+		s.organizePageRoutes(r)
+	}
+	if d.Editions != nil {
+		s.statisticsRoutes(r, api)
+	}
 
 	r.NoRoute(func(c *gin.Context) { s.fail(c, models.ErrNotFound) })
 	r.NoMethod(func(c *gin.Context) { s.problem(c, http.StatusMethodNotAllowed, s.tr(c, "error.method"), nil) })
@@ -150,7 +182,7 @@ func New(d Deps) *Handler {
 
 // limitBody caps request bodies so no client can make a handler read without end.
 func (s *Server) limitBody(c *gin.Context) {
-	if c.Request.Body != nil && c.Request.Body != http.NoBody {
+	if c.Request.Body != nil && c.Request.Body != http.NoBody && !largeBodyRoutes[c.FullPath()] {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody)
 	}
 	c.Next()

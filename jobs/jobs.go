@@ -110,6 +110,9 @@ func New(ctx context.Context, store *models.Store, opts Options) (*Queue, error)
 		FetchPollInterval:    opts.FetchPollInterval,
 		RetryPolicy:          opts.RetryPolicy,
 		MaxAttempts:          opts.MaxAttempts,
+		// A finished mail job still holds its message's data, which may include a one-time link; keep finished
+		// jobs only briefly so those links do not sit in the database after delivery.
+		CompletedJobRetentionPeriod: 10 * time.Minute,
 	}
 	if cfg.RescueStuckJobsAfter == 0 {
 		cfg.RescueStuckJobsAfter = 15 * time.Minute

@@ -35,10 +35,21 @@ const (
 	PasswordChanged = "password_changed" // Data: Name, Link (to reset the password if it was not the user)
 	Notice          = "notice"           // Data: Subject, Body (required; plain text, blank lines make paragraphs), Name, Link
 	AccountExists   = "account_exists"   // Data: Link to sign in (required), ResetLink, Name; sent instead of a second sign-up
+	// ApplicationSubmitted is the receipt. Data: Reference, Edition, Link (required), Name.
+	ApplicationSubmitted = "application_submitted"
+	// ApplicationIneligible tells an applicant why. Data: Reference, Edition, Reason, Link (required), Name.
+	ApplicationIneligible = "application_ineligible"
+	// JudgeReminder asks a judge to finish scoring a round. Data: Round, Scored, Total, Remaining, Link
+	// (required), Deadline, Name.
+	JudgeReminder = "judge_reminder"
+	// ResultsPublished tells an applicant a round's results are live. Data: Edition, Round, Link (required),
+	// Name, Reference, Correction (the reason, for a corrected version).
+	ResultsPublished = "results_published"
 )
 
 // Templates lists every message name, so tests and tools can walk them all.
-var Templates = []string{VerifyEmail, ResetPassword, Invitation, PasswordChanged, Notice, AccountExists}
+var Templates = []string{VerifyEmail, ResetPassword, Invitation, PasswordChanged, Notice, AccountExists,
+	ApplicationSubmitted, ApplicationIneligible, JudgeReminder, ResultsPublished}
 
 // Languages Pitchfest writes mail in; the first is the fallback for a message without one.
 var Languages = []string{"en", "fr", "rw"}
@@ -52,6 +63,11 @@ var required = map[string][]string{
 	PasswordChanged: nil,
 	Notice:          {"Subject", "Body"},
 	AccountExists:   {"Link"},
+
+	ApplicationSubmitted:  {"Link", "Reference", "Edition"},
+	ApplicationIneligible: {"Link", "Reference", "Edition", "Reason"},
+	ResultsPublished:      {"Link", "Edition", "Round"},
+	JudgeReminder:         {"Link", "Round", "Scored", "Total", "Remaining"},
 }
 
 // Message is one email to one person, as stored in a send_mail job: what to say (a template and its data) rather

@@ -18,6 +18,9 @@ func sample() map[string]string {
 		"Name": "Aline", "Link": "https://pitchfest.example.rw/verify?token=abc123", "ResetLink": "https://pitchfest.example.rw/reset",
 		"Inviter": "Jean Bosco", "Role": "judge",
 		"Subject": "Round results are out", "Body": "The screening round is closed.\n\nThank you for taking part.",
+		"Reference": "HPF-2026-000123", "Edition": "Hanga Pitchfest 2026", "Reason": "The company is not registered in Rwanda.",
+		"Round":  "Semi-final",
+		"Scored": "7", "Total": "20", "Remaining": "13", "Deadline": "2026-05-31 17:00 CAT",
 	}
 }
 
