@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,6 +127,29 @@ func TestAnApplicantUploadsADeckOnAPhone(t *testing.T) {
 	href := Eval[string](t, ctx, `document.querySelector("#deck-current + p a").getAttribute("href")`)
 	if want := fmt.Sprintf("/api/v1/applications/%d/deck/download?version=2", appID); href != want {
 		t.Errorf("download link %q, want %q", href, want)
+	}
+	// Downloading it as the owner: the link leads to a short-lived signed address that sends the same PDF as an
+	// attachment, never inline (fetched from the page so the owner's cookie goes along).
+	type download struct {
+		Status      int    `json:"status"`
+		Disposition string `json:"disposition"`
+		NoSniff     string `json:"nosniff"`
+		Head        string `json:"head"`
+		Size        int    `json:"size"`
+	}
+	got := run(t, ctx, "download the deck", chromedp.Evaluate[download](`(async () => {
+		const r = await fetch(`+fmt.Sprintf("%q", href)+`, {credentials: "same-origin"});
+		const b = new Uint8Array(await r.arrayBuffer());
+		return {status: r.status, disposition: r.headers.get("Content-Disposition") || "",
+			nosniff: r.headers.get("X-Content-Type-Options") || "",
+			head: String.fromCharCode(...b.slice(0, 5)), size: b.length};
+	})()`, chromedp.EvalAwaitPromise))
+	want, _ := os.Stat(second)
+	if got.Status != 200 || got.Head != "%PDF-" || int64(got.Size) != want.Size() {
+		t.Errorf("download: status %d, starts %q, %d bytes (want 200, %%PDF-, %d)", got.Status, got.Head, got.Size, want.Size())
+	}
+	if !strings.HasPrefix(got.Disposition, "attachment") || got.NoSniff != "nosniff" {
+		t.Errorf("download headers: Content-Disposition %q, X-Content-Type-Options %q", got.Disposition, got.NoSniff)
 	}
 }
 
