@@ -242,6 +242,16 @@ func TestTwoProcesses(t *testing.T) {
 		// held it); none is lost or doubled. A is killed between jobs, not in the middle of one: a job A had
 		// already fetched would stay "running" until River's rescuer (jobs.Options.RescueAfter, 15 min, with no
 		// environment knob) hands it to B, which this test cannot wait for.
+		// Between jobs means after River has recorded each delivered mail as completed, not merely after its
+		// file appeared: the completion is written just after the send.
+		openJobs := func() int {
+			var n int64
+			st.DB().Raw("SELECT count(*) FROM river_job WHERE kind = 'send_mail' AND state <> 'completed'").Scan(&n)
+			return int(n)
+		}
+		for deadline := time.Now().Add(15 * time.Second); openJobs() > 0 && time.Now().Before(deadline); {
+			time.Sleep(100 * time.Millisecond)
+		}
 		a.cmd.Process.Kill()
 		a.cmd.Wait()
 		for i := n; i < 2*n; i++ {
