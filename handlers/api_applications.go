@@ -144,14 +144,28 @@ type editionRefJSON struct {
 	Slug string `json:"slug"`
 }
 
+// applicationHeadJSON is what every API view of an application opens with (embedded, its fields stay at the
+// top level of the JSON): which application it is and where it stands.
+type applicationHeadJSON struct {
+	ID              int64          `json:"id"`
+	Edition         editionRefJSON `json:"edition"`
+	Reference       *string        `json:"reference"`
+	Status          string         `json:"status"`
+	AnnouncedStatus *string        `json:"announced_status"`
+	AnnouncedAt     *time.Time     `json:"announced_at"`
+	StartupName     string         `json:"startup_name"`
+}
+
+// applicationHead is the head of a's views; the announced status is the caller's to fill in.
+func applicationHead(a *models.Application, ed *models.Edition) applicationHeadJSON {
+	return applicationHeadJSON{ID: a.ID, Edition: editionRefJSON{ed.ID, ed.Name, ed.Slug}, Reference: a.Reference,
+		Status: string(a.Status), StartupName: a.StartupName}
+}
+
 // applicationJSON is an application as the API shows it. The top-level fields are the working copy; the
 // versions are what was submitted, and the last one is judged.
 type applicationJSON struct {
-	ID                 int64             `json:"id"`
-	Edition            editionRefJSON    `json:"edition"`
-	Reference          *string           `json:"reference"`
-	Status             string            `json:"status"`
-	StartupName        string            `json:"startup_name"`
+	applicationHeadJSON
 	RegistrationNumber string            `json:"registration_number"`
 	FoundedOn          string            `json:"founded_on"`
 	Website            string            `json:"website"`
@@ -193,8 +207,7 @@ type applicationJSON struct {
 
 func toApplicationJSON(d *services.ApplicationDetail) applicationJSON {
 	a := &d.Application
-	out := applicationJSON{ID: a.ID, Edition: editionRefJSON{d.Edition.ID, d.Edition.Name, d.Edition.Slug},
-		Reference: a.Reference, Status: string(a.Status), StartupName: a.StartupName, RegistrationNumber: a.RegistrationNumber,
+	out := applicationJSON{applicationHeadJSON: applicationHead(a, d.Edition), RegistrationNumber: a.RegistrationNumber,
 		FoundedOn: a.FoundedOn, Website: a.Website, Sector: a.Sector, Province: a.Province, District: a.District, Stage: a.Stage,
 		Employees: a.Employees, RevenueBand: a.RevenueBand, FundingRaised: a.FundingRaised, OneLiner: a.OneLiner,
 		Problem: a.Problem, Solution: a.Solution, Market: a.Market, BusinessModel: a.BusinessModel, Traction: a.Traction,
@@ -218,6 +231,40 @@ func toApplicationJSON(d *services.ApplicationDetail) applicationJSON {
 	return out
 }
 
+// announcedJSON is the announced_status and announced_at pair of the API: what the publications live now
+// announce of an application (finalist, winner; see services.Publishing.AnnouncedStatuses), or nulls.
+//
+// It is a field of its own rather than a new value of status because status is the stored workflow state
+// clients act on (a "submitted" application can still be withdrawn or edited in its window); a finalist's is
+// still "submitted". Being computed from live publications only, it never tells anything embargoed.
+func announcedJSON(an *services.AnnouncedStatus) (*string, *time.Time) {
+	if an == nil {
+		return nil, nil
+	}
+	st, at := string(an.Status), an.At
+	return &st, &at
+}
+
+// announcedOf is what live publications announce of one application, nil when nothing (or no results workflow
+// in this process, or its lookup failed: see announcedStatuses).
+func (s *Server) announcedOf(c *gin.Context, a *models.Application) *services.AnnouncedStatus {
+	if an, ok := s.announcedStatuses(c, []models.Application{*a})[a.ID]; ok {
+		return &an
+	}
+	return nil
+}
+
+// applicationView is toApplicationJSON with the announced status, for the answers that show an application.
+// (Submit's answer is not one: it is stored for idempotent replays, and nothing is announced while the
+// application window is open anyway.)
+func (s *Server) applicationView(c *gin.Context) func(*services.ApplicationDetail) applicationJSON {
+	return func(d *services.ApplicationDetail) applicationJSON {
+		out := toApplicationJSON(d)
+		out.AnnouncedStatus, out.AnnouncedAt = announcedJSON(s.announcedOf(c, &d.Application))
+		return out
+	}
+}
+
 func (s *Server) apiCreateApplication(c *gin.Context) {
 	id, ok := s.pathID(c, "id")
 	if !ok {
@@ -233,41 +280,22 @@ func (s *Server) apiCreateApplication(c *gin.Context) {
 		in = &d
 	}
 	d, err := s.Applications.Create(c.Request.Context(), currentUser(c), id, in, meta(c))
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, toApplicationJSON(d))
+	replyView(c, s.failApp, http.StatusCreated, d, err, s.applicationView(c))
 }
 
 func (s *Server) apiGetApplication(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		d, err := s.Applications.Get(c.Request.Context(), currentUser(c), id)
+		replyView(c, s.failApp, http.StatusOK, d, err, s.applicationView(c))
 	}
-	d, err := s.Applications.Get(c.Request.Context(), currentUser(c), id)
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, toApplicationJSON(d))
 }
 
 func (s *Server) apiSaveDraft(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req draftRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.idAndBody(c, &req); ok {
+		d, err := s.Applications.SaveDraft(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
+		replyView(c, s.failApp, http.StatusOK, d, err, s.applicationView(c))
 	}
-	d, err := s.Applications.SaveDraft(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, toApplicationJSON(d))
 }
 
 // idempotencyKeyRe accepts the keys clients generate (UUIDs, random strings), printable ASCII only.
@@ -339,16 +367,10 @@ func (s *Server) apiSubmitApplication(c *gin.Context) {
 }
 
 func (s *Server) apiWithdrawApplication(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		d, err := s.Applications.Withdraw(c.Request.Context(), currentUser(c), id, meta(c))
+		replyView(c, s.failApp, http.StatusOK, d, err, s.applicationView(c))
 	}
-	d, err := s.Applications.Withdraw(c.Request.Context(), currentUser(c), id, meta(c))
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, toApplicationJSON(d))
 }
 
 type ineligibleRequest struct {
@@ -356,95 +378,52 @@ type ineligibleRequest struct {
 }
 
 func (s *Server) apiMarkIneligible(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req ineligibleRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.idAndBody(c, &req); ok {
+		d, err := s.Applications.MarkIneligible(c.Request.Context(), currentUser(c), id, req.Reason, meta(c))
+		replyView(c, s.failApp, http.StatusOK, d, err, s.applicationView(c))
 	}
-	d, err := s.Applications.MarkIneligible(c.Request.Context(), currentUser(c), id, req.Reason, meta(c))
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, toApplicationJSON(d))
 }
 
 func (s *Server) apiApplicationVersions(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		vs, err := s.Applications.Versions(c.Request.Context(), currentUser(c), id)
+		out := viewsOf(vs, func(v *models.ApplicationVersion) versionJSON {
+			return versionJSON{Number: v.Number, SubmittedAt: v.SubmittedAt, Snapshot: json.RawMessage(v.Snapshot)}
+		})
+		reply(c, s.failApp, http.StatusOK, gin.H{"versions": out}, err)
 	}
-	vs, err := s.Applications.Versions(c.Request.Context(), currentUser(c), id)
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	out := make([]versionJSON, len(vs))
-	for i, v := range vs {
-		out[i] = versionJSON{Number: v.Number, SubmittedAt: v.SubmittedAt, Snapshot: json.RawMessage(v.Snapshot)}
-	}
-	c.JSON(http.StatusOK, gin.H{"versions": out})
 }
 
 func (s *Server) apiAddTeamMember(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req teamMemberRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.idAndBody(c, &req); ok {
+		m, err := s.Applications.AddTeamMember(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
+		replyView(c, s.failApp, http.StatusCreated, m, err, toTeamMemberJSON)
 	}
-	m, err := s.Applications.AddTeamMember(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, toTeamMemberJSON(m))
 }
 
 func (s *Server) apiUpdateTeamMember(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req teamMemberRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.idAndBody(c, &req); ok {
+		m, err := s.Applications.UpdateTeamMember(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
+		replyView(c, s.failApp, http.StatusOK, m, err, toTeamMemberJSON)
 	}
-	m, err := s.Applications.UpdateTeamMember(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, toTeamMemberJSON(m))
 }
 
 func (s *Server) apiDeleteTeamMember(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		err := s.Applications.DeleteTeamMember(c.Request.Context(), currentUser(c), id, meta(c))
+		reply(c, s.failApp, http.StatusNoContent, nil, err)
 	}
-	if err := s.Applications.DeleteTeamMember(c.Request.Context(), currentUser(c), id, meta(c)); err != nil {
-		s.failApp(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
 }
 
 type myApplicationJSON struct {
-	ID          int64          `json:"id"`
-	Edition     editionRefJSON `json:"edition"`
-	Reference   *string        `json:"reference"`
-	Status      string         `json:"status"`
-	StartupName string         `json:"startup_name"`
-	Window      string         `json:"window"`
-	CreatedAt   time.Time      `json:"created_at"`
-	SubmittedAt *time.Time     `json:"submitted_at"`
-	WithdrawnAt *time.Time     `json:"withdrawn_at,omitempty"`
+	applicationHeadJSON
+	Window      string     `json:"window"`
+	CreatedAt   time.Time  `json:"created_at"`
+	SubmittedAt *time.Time `json:"submitted_at"`
+	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
 }
 
 func (s *Server) apiMyApplications(c *gin.Context) {
@@ -453,12 +432,19 @@ func (s *Server) apiMyApplications(c *gin.Context) {
 		s.failApp(c, err)
 		return
 	}
+	apps := make([]models.Application, len(mine))
+	for i := range mine {
+		apps[i] = mine[i].Application
+	}
+	announced := s.announcedStatuses(c, apps)
 	out := make([]myApplicationJSON, len(mine))
 	for i, m := range mine {
 		a := &m.Application
-		out[i] = myApplicationJSON{ID: a.ID, Edition: editionRefJSON{m.Edition.ID, m.Edition.Name, m.Edition.Slug},
-			Reference: a.Reference, Status: string(a.Status), StartupName: a.StartupName, Window: string(m.Window),
+		out[i] = myApplicationJSON{applicationHeadJSON: applicationHead(a, &m.Edition), Window: string(m.Window),
 			CreatedAt: a.CreatedAt, SubmittedAt: a.SubmittedAt, WithdrawnAt: a.WithdrawnAt}
+		if an, ok := announced[a.ID]; ok {
+			out[i].AnnouncedStatus, out[i].AnnouncedAt = announcedJSON(&an)
+		}
 	}
 	c.JSON(http.StatusOK, gin.H{"applications": out})
 }
@@ -486,6 +472,16 @@ func (s *Server) listQuery(c *gin.Context) (services.ListQuery, bool) {
 	return q, true
 }
 
+// editionListQuery reads the edition named by :id and the list's filters, answering a bad one itself.
+func (s *Server) editionListQuery(c *gin.Context) (int64, services.ListQuery, bool) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return 0, services.ListQuery{}, false
+	}
+	q, ok := s.listQuery(c)
+	return id, q, ok
+}
+
 type listItemJSON struct {
 	ID               int64          `json:"id"`
 	Reference        *string        `json:"reference"`
@@ -502,14 +498,21 @@ type listItemJSON struct {
 	CreatedAt        time.Time      `json:"created_at"`
 	FirstSubmittedAt *time.Time     `json:"first_submitted_at"`
 	SubmittedAt      *time.Time     `json:"submitted_at"`
+	AnnouncedStatus  *string        `json:"announced_status"`
+	AnnouncedAt      *time.Time     `json:"announced_at"`
+}
+
+// announcedOfItems is what live publications announce of a page of the intake list (see announcedStatuses).
+func (s *Server) announcedOfItems(c *gin.Context, items []services.ListItem) map[int64]services.AnnouncedStatus {
+	apps := make([]models.Application, len(items))
+	for i := range items {
+		apps[i] = items[i].Application
+	}
+	return s.announcedStatuses(c, apps)
 }
 
 func (s *Server) apiListApplications(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
-	q, ok := s.listQuery(c)
+	id, q, ok := s.editionListQuery(c)
 	if !ok {
 		return
 	}
@@ -518,6 +521,7 @@ func (s *Server) apiListApplications(c *gin.Context) {
 		s.failApp(c, err)
 		return
 	}
+	announced := s.announcedOfItems(c, list.Items)
 	items := make([]listItemJSON, len(list.Items))
 	for i, it := range list.Items {
 		a := &it.Application
@@ -527,6 +531,9 @@ func (s *Server) apiListApplications(c *gin.Context) {
 			SubmittedAt: a.SubmittedAt}
 		if a.ApplicantID != nil {
 			items[i].Applicant = &applicantJSON{*a.ApplicantID, it.ApplicantName, it.ApplicantEmail}
+		}
+		if an, ok := announced[a.ID]; ok {
+			items[i].AnnouncedStatus, items[i].AnnouncedAt = announcedJSON(&an)
 		}
 	}
 	resp := gin.H{"applications": items, "total": list.Total, "counts": statusCounts(list.ByStatus)}
@@ -540,11 +547,7 @@ func (s *Server) apiListApplications(c *gin.Context) {
 // error answers; a failure mid-stream aborts the connection, so a client sees a broken download rather than
 // a file that looks complete.
 func (s *Server) apiExportApplications(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
-	q, ok := s.listQuery(c)
+	id, q, ok := s.editionListQuery(c)
 	if !ok {
 		return
 	}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"time"
@@ -12,6 +13,12 @@ import (
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 )
+
+// apiImportPath takes a scores.csv, which may be up to services.MaxImportBytes: it is exempt from the router's
+// 1 MB JSON cap and bounds its own body (apiImportScores).
+const apiImportPath = "/api/v1/rounds/:id/scores/import"
+
+func init() { largeBodyRoutes[apiImportPath] = true }
 
 // resultsRoutes registers advancement, the offline score import, awards, publications, the public results
 // (JSON and page) and applicants' feedback (issue 7). A process built without the service leaves them out.
@@ -106,65 +113,55 @@ func toPublicationJSON(p *models.Publication, now time.Time) publicationJSON {
 func (s *Server) apiAdvancement(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		a, err := s.Publishing.Advancement(c.Request.Context(), currentUser(c), id)
-		if err != nil {
-			s.failApp(c, err)
-			return
-		}
-		c.JSON(http.StatusOK, a)
+		reply(c, s.failApp, http.StatusOK, a, err)
 	}
 }
 
 func (s *Server) apiConfirmAdvancement(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req advancementRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.idAndBody(c, &req); ok {
+		out, err := s.Publishing.ConfirmAdvancement(c.Request.Context(), currentUser(c), id,
+			services.AdvancementInput{Include: overrides(req.Include), Exclude: overrides(req.Exclude)}, meta(c))
+		reply(c, s.failApp, http.StatusOK, out, err)
 	}
-	out, err := s.Publishing.ConfirmAdvancement(c.Request.Context(), currentUser(c), id,
-		services.AdvancementInput{Include: overrides(req.Include), Exclude: overrides(req.Exclude)}, meta(c))
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) apiSetFeedback(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req feedbackRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.idAndBody(c, &req); ok {
+		err := s.Publishing.SetFeedback(c.Request.Context(), currentUser(c), id, *req.Enabled, meta(c))
+		reply(c, s.failApp, http.StatusNoContent, nil, err)
 	}
-	if err := s.Publishing.SetFeedback(c.Request.Context(), currentUser(c), id, *req.Enabled, meta(c)); err != nil {
-		s.failApp(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
 }
 
 // apiImportScores takes a scores.csv either as the request body (Content-Type text/csv) or as the "file" part of
 // a multipart form. Row problems answer 422 with {"error", "rows": [{"line", "message"}]}; nothing is saved.
+// The caller is authorized (staff, and the round exists) before any of the body is read, as for decks; then a
+// file over services.MaxImportBytes is a 413 saying the limit: refused unread when its size is announced, else
+// as soon as the body passes the limit (the reader below stops there).
 func (s *Server) apiImportScores(c *gin.Context) {
 	id, ok := s.pathID(c, "id")
 	if !ok {
 		return
 	}
+	if _, err := s.Publishing.RoundContext(c.Request.Context(), currentUser(c), id); err != nil {
+		s.failApp(c, err)
+		return
+	}
+	multipart := strings.HasPrefix(c.ContentType(), "multipart/")
+	limit := int64(services.MaxImportBytes)
+	if multipart {
+		limit += multipartOverhead
+	}
+	if !s.limitImport(c, limit) {
+		return
+	}
 	var body io.Reader = c.Request.Body
-	if strings.HasPrefix(c.ContentType(), "multipart/") {
-		fh, err := c.FormFile("file")
-		if err != nil {
+	if multipart {
+		f := s.openImportFile(c, func(c *gin.Context) {
 			s.problem(c, http.StatusUnprocessableEntity, s.tr(c, "error.validation"), map[string]string{"file": s.tr(c, "field.required")})
-			return
-		}
-		f, err := fh.Open()
-		if err != nil {
-			s.failApp(c, err)
+		})
+		if f == nil {
 			return
 		}
 		defer f.Close()
@@ -172,36 +169,67 @@ func (s *Server) apiImportScores(c *gin.Context) {
 	}
 	rep, err := s.Publishing.ImportScores(c.Request.Context(), currentUser(c), id, body, meta(c))
 	var ie *services.ImportError
-	if errors.As(err, &ie) {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &ie):
 		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"error": s.tr(c, "results.import.invalid"), "rows": ie.Rows,
 			"request_id": c.GetString(ctxRequestID)})
-		return
+	case errors.As(err, &tooBig):
+		s.importTooLarge(c)
+	default:
+		reply(c, s.failApp, http.StatusOK, rep, err)
 	}
+}
+
+// limitImport caps the request body of an import at limit bytes. A body announced larger is refused unread
+// (413, and the connection closed rather than drained); it returns false when it has answered.
+func (s *Server) limitImport(c *gin.Context, limit int64) bool {
+	if c.Request.ContentLength > limit {
+		c.Header("Connection", "close") // do not drain what we will not read
+		s.importTooLarge(c)
+		return false
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+	return true
+}
+
+// openImportFile opens the "file" part of a multipart import. When it returns nil it has answered: 413 for a
+// file over services.MaxImportBytes, missing's answer when there is no file, failApp's when it cannot be opened.
+func (s *Server) openImportFile(c *gin.Context, missing func(*gin.Context)) multipart.File {
+	fh, err := c.FormFile("file")
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig) || err == nil && fh.Size > services.MaxImportBytes:
+		s.importTooLarge(c)
+		return nil
+	case err != nil:
+		missing(c)
+		return nil
+	}
+	f, err := fh.Open()
 	if err != nil {
 		s.failApp(c, err)
-		return
+		return nil
 	}
-	c.JSON(http.StatusOK, rep)
+	return f
+}
+
+// importTooLarge answers 413 for a scores.csv over services.MaxImportBytes, saying the limit and what to do.
+func (s *Server) importTooLarge(c *gin.Context) {
+	s.problem(c, http.StatusRequestEntityTooLarge, s.tr(c, "results.import.too_large", services.MaxImportBytes>>20), nil)
 }
 
 func (s *Server) apiAwards(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		a, err := s.Publishing.Awards(c.Request.Context(), currentUser(c), id)
-		if err != nil {
-			s.failApp(c, err)
-			return
-		}
-		c.JSON(http.StatusOK, a)
+		reply(c, s.failApp, http.StatusOK, a, err)
 	}
 }
 
 func (s *Server) apiGrantAwards(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req awardsRequest
-	if !s.bindJSON(c, &req) {
+	id, ok := s.idAndBody(c, &req)
+	if !ok {
 		return
 	}
 	in := services.AwardsInput{}
@@ -212,57 +240,35 @@ func (s *Server) apiGrantAwards(c *gin.Context) {
 		in.Special = append(in.Special, services.SpecialAward{Name: sp.Name, ApplicationID: sp.ApplicationID, Reason: sp.Reason})
 	}
 	a, err := s.Publishing.GrantAwards(c.Request.Context(), currentUser(c), id, in, meta(c))
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, a)
+	reply(c, s.failApp, http.StatusOK, a, err)
+}
+
+// publicationView shapes publications as of now, so each says whether it is live yet.
+func (s *Server) publicationView() func(*models.Publication) publicationJSON {
+	now := s.Publishing.Now()
+	return func(p *models.Publication) publicationJSON { return toPublicationJSON(p, now) }
 }
 
 func (s *Server) apiPublications(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		ps, err := s.Publishing.Publications(c.Request.Context(), currentUser(c), id)
+		reply(c, s.failApp, http.StatusOK, gin.H{"publications": viewsOf(ps, s.publicationView())}, err)
 	}
-	ps, err := s.Publishing.Publications(c.Request.Context(), currentUser(c), id)
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	now := s.Publishing.Now()
-	out := make([]publicationJSON, len(ps))
-	for i := range ps {
-		out[i] = toPublicationJSON(&ps[i], now)
-	}
-	c.JSON(http.StatusOK, gin.H{"publications": out})
 }
 
 func (s *Server) apiPublish(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req publishRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.idAndBody(c, &req); ok {
+		p, err := s.Publishing.Publish(c.Request.Context(), currentUser(c), id,
+			services.PublishInput{PublishAt: req.PublishAt, IncludeScores: req.IncludeScores, Reason: req.Reason}, meta(c))
+		replyView(c, s.failApp, http.StatusCreated, p, err, s.publicationView())
 	}
-	p, err := s.Publishing.Publish(c.Request.Context(), currentUser(c), id,
-		services.PublishInput{PublishAt: req.PublishAt, IncludeScores: req.IncludeScores, Reason: req.Reason}, meta(c))
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, toPublicationJSON(p, s.Publishing.Now()))
 }
 
 func (s *Server) apiFeedback(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		f, err := s.Publishing.Feedback(c.Request.Context(), currentUser(c), id, lang(c))
-		if err != nil {
-			s.failApp(c, err)
-			return
-		}
-		c.JSON(http.StatusOK, f)
+		reply(c, s.failApp, http.StatusOK, f, err)
 	}
 }
 

@@ -203,9 +203,20 @@ func (s *Server) myApplicationsPage(c *gin.Context) {
 		s.failPage(c, err)
 		return
 	}
+	apps := make([]models.Application, 0, len(mine))
+	for _, m := range mine {
+		apps = append(apps, m.Application)
+	}
+	announced := s.announcedStatuses(c, apps)
 	var list []myApplication
 	for _, m := range mine {
-		list = append(list, myApplication{MyApplication: m, Steps: timeline(&m.Application)})
+		steps := timeline(&m.Application)
+		if an, ok := announced[m.Application.ID]; ok {
+			m.Application.Status = an.Status // shown, never stored: see models.StatusFinalist
+			at := an.At
+			steps = append(steps, timelineStep{Label: "status_step." + string(an.Status), At: &at})
+		}
+		list = append(list, myApplication{MyApplication: m, Steps: steps})
 	}
 	p := s.page(c, "myapps.title")
 	p.Data = list
@@ -300,6 +311,27 @@ func (s *Server) applicationPage(c *gin.Context) {
 	s.showApplication(c, http.StatusOK, d, nil, nil)
 }
 
+// announcedStatuses is what live publications announce of apps (finalist, winner; see
+// services.Publishing.AnnouncedStatuses); empty when this process has no results workflow. A failure is
+// logged and gives an empty map, in lists as in single views: the stored status still answers the request,
+// and an application list that failed because of its decoration would hide everything to show a detail.
+func (s *Server) announcedStatuses(c *gin.Context, apps []models.Application) map[int64]services.AnnouncedStatus {
+	if s.Publishing == nil || len(apps) == 0 {
+		return nil
+	}
+	m, err := s.Publishing.AnnouncedStatuses(c.Request.Context(), apps)
+	if err != nil {
+		ids := make([]int64, len(apps))
+		for i := range apps {
+			ids[i] = apps[i].ID
+		}
+		s.Log.WarnContext(c.Request.Context(), "announced status; showing the stored one", "applications", ids,
+			"request_id", c.GetString(ctxRequestID), "err", err)
+		return nil
+	}
+	return m
+}
+
 // showApplication draws the application page; values (a form sent back) override the stored answers.
 func (s *Server) showApplication(c *gin.Context, status int, d *services.ApplicationDetail, values map[string]string, errs map[string]string) {
 	u := currentUser(c)
@@ -313,8 +345,12 @@ func (s *Server) showApplication(c *gin.Context, status int, d *services.Applica
 		}
 		return stored
 	}
+	shown := a.Status
+	if an, ok := s.announcedStatuses(c, []models.Application{*a})[a.ID]; ok {
+		shown = an.Status
+	}
 	v := applicationView{Detail: d, Owner: a.Owner(u.ID), Reviewer: policy.CanReviewApplications(u), Errors: errs,
-		Status: s.tr(c, "status."+string(a.Status)), Deadline: services.FormatLocal(d.Edition, d.Edition.ClosesAt)}
+		Status: s.tr(c, "status."+string(shown)), Deadline: services.FormatLocal(d.Edition, d.Edition.ClosesAt)}
 	if v.Owner && !d.Editable {
 		switch {
 		case a.Status == models.StatusWithdrawn:

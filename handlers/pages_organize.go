@@ -602,6 +602,7 @@ type intakeRow struct {
 	ID                                                  int64
 	Reference, Startup, Status, Sector, District, Stage string
 	WomenLed, Submitted                                 string
+	Announced                                           string // finalist or winner once live publications say so, translated
 	TeamSize                                            int
 }
 
@@ -668,6 +669,7 @@ func (s *Server) intakePage(c *gin.Context) {
 	if len(query) > 0 {
 		v.Export += "?" + query.Encode()
 	}
+	announced := s.announcedOfItems(c, list.Items)
 	for _, it := range list.Items {
 		a := it.Application
 		r := intakeRow{ID: a.ID, Reference: a.RefString(), Startup: a.StartupName, Status: s.tr(c, "status."+string(a.Status)),
@@ -683,6 +685,9 @@ func (s *Server) intakePage(c *gin.Context) {
 		}
 		if a.FirstSubmittedAt != nil {
 			r.Submitted = a.FirstSubmittedAt.In(e.Location()).Format("2006-01-02 15:04")
+		}
+		if an, ok := announced[a.ID]; ok {
+			r.Announced = s.tr(c, "status."+string(an.Status))
 		}
 		v.Rows = append(v.Rows, r)
 	}

@@ -24,6 +24,16 @@ const (
 	StatusWithdrawn  ApplicationStatus = "withdrawn"  // taken back by the applicant
 )
 
+// The announced statuses. They are never stored in applications.status: services.Publishing.AnnouncedStatuses
+// derives them from the publications live at the time of asking, so nobody — the applicant included — can
+// learn from a status what an embargoed publication will announce, and a correction that changes the winners
+// changes the statuses the moment it goes live, with nothing to rewrite. (The stored status stays
+// "submitted", which the judging and intake workflows rely on.)
+const (
+	StatusFinalist ApplicationStatus = "finalist" // entrant of the final round, once that is announced
+	StatusWinner   ApplicationStatus = "winner"   // granted an award, once the final publication is live
+)
+
 // ApplicationStatuses lists the statuses the intake list can filter on.
 var ApplicationStatuses = []ApplicationStatus{StatusDraft, StatusSubmitted, StatusIneligible, StatusWithdrawn}
 

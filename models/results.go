@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"database/sql/driver"
+	"fmt"
 	"time"
 )
 
@@ -82,6 +83,8 @@ type Publication struct {
 	PublishAt     time.Time
 	CreatedBy     *int64
 	CreatedAt     time.Time
+	// NotifiedAt is when the applicants' mails were queued (nil: not yet); see MarkPublicationNotified.
+	NotifiedAt *time.Time
 }
 
 // TableName pins the table name.
@@ -155,12 +158,86 @@ func (s *Store) PublicationsByRound(ctx context.Context, roundID int64) ([]Publi
 	return out, translate(s.conn(ctx).Where("round_id = ?", roundID).Order("version DESC").Find(&out).Error)
 }
 
+// MarkPublicationNotified records that a publication's applicants were mailed at at, unless it already was,
+// and reports whether this call did it. Called inside the transaction that queues the mails, it makes
+// notifying idempotent: a second run (a job retried after its first run committed) gets false and must queue
+// nothing. On PostgreSQL a concurrent second run waits on the row lock and then sees the first one's mark.
+// ErrNotFound if the publication is gone.
+func (s *Store) MarkPublicationNotified(ctx context.Context, id int64, at time.Time) (bool, error) {
+	res := s.conn(ctx).Model(&Publication{}).Where("id = ? AND notified_at IS NULL", id).Update("notified_at", DBTime(at))
+	if res.Error != nil {
+		return false, translate(res.Error)
+	}
+	if res.RowsAffected == 1 {
+		return true, nil
+	}
+	if _, err := s.PublicationByID(ctx, id); err != nil {
+		return false, err
+	}
+	return false, nil
+}
+
 // LivePublications lists an edition's publications live at now, newest version first within each round.
 // Nothing scheduled after now is ever read, so no caller can leak an embargoed snapshot by mistake.
 func (s *Store) LivePublications(ctx context.Context, editionID int64, now time.Time) ([]Publication, error) {
 	var out []Publication
 	return out, translate(s.conn(ctx).Where("edition_id = ? AND publish_at <= ?", editionID, DBTime(now)).
 		Order("round_id, version DESC").Find(&out).Error)
+}
+
+// PublicationHead is a publication without its snapshot: what deciding which version is live needs.
+type PublicationHead struct {
+	ID        int64
+	RoundID   int64
+	Final     bool
+	Version   int
+	PublishAt time.Time
+	CreatedAt time.Time
+}
+
+// LatestLivePublications lists, for each round of an edition, the newest version live at now, without
+// snapshots, by round. Unlike LivePublications it reads no snapshot (a screening round's is megabytes) and
+// no superseded version, so its cost does not grow with corrections; PublicationEntries reads what a chosen
+// one announced.
+func (s *Store) LatestLivePublications(ctx context.Context, editionID int64, now time.Time) ([]PublicationHead, error) {
+	var all []PublicationHead
+	if err := s.conn(ctx).Model(&Publication{}).Select("id, round_id, final, version, publish_at, created_at").
+		Where("edition_id = ? AND publish_at <= ?", editionID, DBTime(now)).
+		Order("round_id, version DESC").Scan(&all).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := all[:0]
+	for i, h := range all {
+		if i == 0 || h.RoundID != all[i-1].RoundID {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// AnnouncedEntry is one application's outcome in a publication's snapshot, without its names, ranks and
+// scores (most of a snapshot's bytes).
+type AnnouncedEntry struct {
+	ApplicationID int64  `json:"application_id"`
+	Outcome       string `json:"outcome"`
+}
+
+// PublicationEntries reads only the outcomes of one publication's snapshot. ErrNotFound if it is gone.
+func (s *Store) PublicationEntries(ctx context.Context, id int64) ([]AnnouncedEntry, error) {
+	var texts []string
+	if err := s.conn(ctx).Model(&Publication{}).Where("id = ?", id).Pluck("snapshot", &texts).Error; err != nil {
+		return nil, translate(err)
+	}
+	if len(texts) == 0 {
+		return nil, ErrNotFound
+	}
+	var sn struct {
+		Entries []AnnouncedEntry `json:"entries"`
+	}
+	if err := jsonScan(texts[0], &sn); err != nil {
+		return nil, fmt.Errorf("snapshot of publication %d: %w", id, err)
+	}
+	return sn.Entries, nil
 }
 
 // SetResultsAt records when an edition's results are announced (withdrawals stop there).

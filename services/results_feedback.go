@@ -231,6 +231,10 @@ func (w *ResultsNotifier) Work(ctx context.Context, job *river.Job[ResultsPublis
 // Notify queues, in one transaction, the results_published email to the applicant of every application in
 // the publication's round, in the applicant's language; sending is then each email's own job, retried on its
 // own, so a failed send never holds back the publication or another email. ErrEmbargoed before PublishAt.
+//
+// It notifies once per publication version: the same transaction marks the publication notified
+// (models.Store.MarkPublicationNotified), so a second call — River running the job again because the process
+// died after the commit but before the job was recorded complete — queues nothing and returns 0.
 func (w *ResultsNotifier) Notify(ctx context.Context, publicationID int64) (int, error) {
 	pub, err := w.Store.PublicationByID(ctx, publicationID)
 	if err != nil {
@@ -264,6 +268,10 @@ func (w *ResultsNotifier) Notify(ctx context.Context, publicationID int64) (int,
 	sent := 0
 	link := ResultsLink(w.BaseURL, ed.Slug)
 	err = w.Store.Tx(ctx, func(tx *models.Store) error {
+		// Mark first: on PostgreSQL the row lock then makes a concurrent run wait and find the mark.
+		if first, err := tx.MarkPublicationNotified(ctx, pub.ID, w.Now()); err != nil || !first {
+			return err
+		}
 		for _, e := range entries {
 			a := apps[e.ApplicationID]
 			if a.ApplicantID == nil {

@@ -1,0 +1,94 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pitchfest/pitchfest/services"
+	"github.com/pitchfest/pitchfest/testutil"
+)
+
+// TestAnApplicantSeesTheyAreAFinalistOnlyOnceTheAdvancementIsLive checks the applicant's pages (their list and
+// the application) in the three languages: confirmed advancement to the final round says nothing while its
+// publication is embargoed, then shows "Finalist" with the date it was announced.
+func TestAnApplicantSeesTheyAreAFinalistOnlyOnceTheAdvancementIsLive(t *testing.T) {
+	srv := testutil.StartServer(t)
+	st := srv.App.Store
+	ctx := context.Background()
+	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3})
+	clock := time.Now().UTC()
+	srv.App.Publishing.Now = func() time.Time { return clock }
+	for i, app := range w.Apps {
+		e := w.Entry(t, app)
+		for k, j := range w.Judges {
+			if _, err := w.Judging.Submit(ctx, j, e.ID, services.ScoreInput{Values: w.FullScore(t, float64(2+2*i+k%2))}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final"}, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	out, at, applicantOf := embargoedAdvancement(t, srv, w, clock)
+	finalist, eliminated := out.Advanced[0], out.Eliminated[0]
+	pages := func(id int64) []string { return []string{"/applications", fmt.Sprintf("/applications/%d", id)} }
+	badge := func(label string) string { return `<span class="badge">` + label + `</span>` }
+
+	for _, id := range []int64{finalist, eliminated} {
+		for _, p := range pages(id) {
+			code, body := resultsReq(t, srv, applicantOf[id], "GET", p, "")
+			if code != http.StatusOK || !strings.Contains(body, badge("Submitted")) || strings.Contains(body, "Finalist") {
+				t.Errorf("GET %s while the advancement is embargoed: %d, want Submitted and no Finalist", p, code)
+			}
+		}
+	}
+
+	clock = at.Add(time.Minute)
+	for lang, label := range map[string]string{"en": "Finalist", "fr": "Finaliste", "rw": "Bwageze ku cyiciro cya nyuma"} {
+		for _, p := range pages(finalist) {
+			code, body := resultsReq(t, srv, applicantOf[finalist], "GET", p+"?lang="+lang, "")
+			if code != http.StatusOK || !strings.Contains(body, badge(label)) {
+				t.Errorf("GET %s?lang=%s once live: %d, want the badge %q", p, lang, code, label)
+			}
+		}
+	}
+	if _, body := resultsReq(t, srv, applicantOf[finalist], "GET", "/applications", ""); !strings.Contains(body, "Announced as a finalist") {
+		t.Error("the timeline does not say when the applicant was announced a finalist")
+	}
+	for _, p := range pages(eliminated) {
+		if _, body := resultsReq(t, srv, applicantOf[eliminated], "GET", p, ""); !strings.Contains(body, badge("Submitted")) || strings.Contains(body, "Finalist") {
+			t.Errorf("GET %s for an eliminated applicant: want Submitted and no Finalist", p)
+		}
+	}
+}
+
+// embargoedAdvancement publishes the edition, confirms the suggested advancement of w's round (at least one
+// advanced and one eliminated) and schedules its publication an hour after clock, the time it returns with
+// the outcome and a session of each application's applicant.
+func embargoedAdvancement(t *testing.T, srv *testutil.Server, w *testutil.JudgingWorld, clock time.Time) (*services.AdvancementOutcome, time.Time, map[int64]string) {
+	t.Helper()
+	ctx, st := context.Background(), srv.App.Store
+	if err := st.PublishEdition(ctx, w.Edition.ID, clock); err != nil {
+		t.Fatal(err)
+	}
+	out, err := srv.App.Publishing.ConfirmAdvancement(ctx, w.Organizer, w.Round.ID, services.AdvancementInput{}, services.Meta{})
+	if err != nil || len(out.Advanced) == 0 || len(out.Eliminated) == 0 {
+		t.Fatalf("advancement %+v, %v", out, err)
+	}
+	at := clock.Add(time.Hour)
+	if _, err := srv.App.Publishing.Publish(ctx, w.Organizer, w.Round.ID, services.PublishInput{PublishAt: &at}, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	applicantOf := map[int64]string{}
+	for i, a := range w.Apps {
+		applicantOf[a.ID] = newSession(t, st, w.Applicants[i].ID)
+	}
+	return out, at, applicantOf
+}
