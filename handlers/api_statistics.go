@@ -44,6 +44,8 @@ type statReport struct {
 	Trends           reportTrends
 	Rounds           []services.RoundGap
 	Omitted          []string
+	// Unannounced marks, per stage, decided figures the public does not see yet (organizers only).
+	Unannounced []bool
 }
 
 // reportBreakdown is a breakdown at the submitted stage.
@@ -62,15 +64,11 @@ type reportTrends struct {
 }
 
 // omitted names what the data cannot support (yet), so readers are told rather than left to wonder: winners
-// until awards are granted (and, for the public, announced); panel gender always, as judges' gender is not
-// recorded.
-func omitted(winners, full bool) []string {
+// until awards are granted (and, for the public, announced).
+func omitted(winners bool) []string {
 	out := []string{}
 	if winners {
 		out = append(out, "winners")
-	}
-	if full {
-		out = append(out, "panel_gender")
 	}
 	return out
 }
@@ -78,7 +76,7 @@ func omitted(winners, full bool) []string {
 func fullReport(st *services.EditionStatistics) (*statReport, error) {
 	f := st.Funnel
 	rep := &statReport{Full: true, Stages: st.Stages, Counts: f.CountsTable(), Founders: f.FoundersTable(), Cuts: f.Cuts,
-		Rounds: st.Rounds, Omitted: omitted(st.WinnersOmitted, true)}
+		Rounds: st.Rounds, Omitted: omitted(st.WinnersOmitted), Unannounced: st.Unannounced}
 	for _, sg := range f.Stages {
 		rep.Shares = append(rep.Shares, sg.Share)
 		rep.Parity = append(rep.Parity, sg.FounderParity)
@@ -130,7 +128,7 @@ func countsRow(c stats.Counts) []int { return []int{c.WomenLed, c.NotWomenLed, c
 func publicReport(st *services.PublicStatistics) *statReport {
 	p := st.Funnel
 	rep := &statReport{K: st.K, Stages: p.Stages, Counts: p.Counts, Founders: p.Founders, Shares: p.Shares,
-		Parity: p.FounderParity, Cuts: p.Cuts, Withheld: st.Withheld, Omitted: omitted(st.WinnersOmitted, false)}
+		Parity: p.FounderParity, Cuts: p.Cuts, Withheld: st.Withheld, Omitted: omitted(st.WinnersOmitted)}
 	for _, b := range st.Breakdowns {
 		rep.Breakdowns = append(rep.Breakdowns, reportBreakdown{Dimension: b.Dimension, Table: b.Table, Shares: b.Shares})
 	}
@@ -232,11 +230,23 @@ type gapJSON struct {
 	Flagged  bool         `json:"flagged"`
 }
 
+// panelGenderJSON is a round's judges by self-declared gender (organizers only: never published).
+type panelGenderJSON struct {
+	Women       int          `json:"women"`
+	Men         int          `json:"men"`
+	Another     int          `json:"another"`
+	Undisclosed int          `json:"undisclosed"`
+	Total       int          `json:"total"`
+	WomenShare  estimateJSON `json:"women_share"`
+	GPI         *float64     `json:"gpi"`
+}
+
 type roundGapJSON struct {
-	Round  string    `json:"round"`
-	Scored bool      `json:"scored"`
-	Gap    *gapJSON  `json:"gap,omitempty"`
-	Judges []gapJSON `json:"judges,omitempty"`
+	Round  string          `json:"round"`
+	Scored bool            `json:"scored"`
+	Gap    *gapJSON        `json:"gap,omitempty"`
+	Judges []gapJSON       `json:"judges,omitempty"`
+	Panel  panelGenderJSON `json:"panel"`
 }
 
 type statisticsJSON struct {
@@ -326,7 +336,13 @@ func (rep *statReport) json(editionID int64) statisticsJSON {
 			WinnerShare: estJSON(t.WinnerShare[i]), WinnerFounders: rowJSON(t.WinnerFounders, i, rep.K)})
 	}
 	for _, r := range rep.Rounds {
-		rj := roundGapJSON{Round: r.Round, Scored: r.Scored}
+		pg := r.Panel.Judges
+		rj := roundGapJSON{Round: r.Round, Scored: r.Scored, Panel: panelGenderJSON{Women: pg.Women, Men: pg.Men, Another: pg.Another,
+			Undisclosed: pg.Undisclosed, Total: pg.Total(), WomenShare: estJSON(r.Panel.WomenShare)}}
+		if p := r.Panel.Parity; p.Defined {
+			v := p.Index
+			rj.Panel.GPI = &v
+		}
 		if r.Scored {
 			g := gapToJSON("", r.Gap)
 			rj.Gap = &g
@@ -417,6 +433,13 @@ func (rep *statReport) writeCSV(w *csv.Writer) error {
 	shares("trend_winners", rep.Trends.Editions, rep.Trends.WinnerShare)
 	table("trend_winner_founders", rep.Trends.WinnerFounders)
 	for _, r := range rep.Rounds {
+		pg := r.Panel.Judges
+		for _, x := range []struct {
+			col string
+			n   int
+		}{{"women", pg.Women}, {"men", pg.Men}, {"another", pg.Another}, {"undisclosed", pg.Undisclosed}, {"total", pg.Total()}} {
+			rows = append(rows, []string{"judge_panel", r.Round, x.col, strconv.Itoa(x.n), "", ""})
+		}
 		if !r.Scored {
 			continue
 		}

@@ -8,8 +8,13 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/pitchfest/pitchfest/frontend"
+	"github.com/pitchfest/pitchfest/reference"
 	"github.com/pitchfest/pitchfest/services"
 )
+
+func init() {
+	flashes["flash.gender_saved"] = true
+}
 
 // accountData is what the account page shows.
 type accountData struct {
@@ -20,6 +25,15 @@ type accountData struct {
 	Sessions []sessionRow
 	Tokens   []services.TokenView
 	NewToken string // a token's secret, shown this once
+	// Genders are the choices of the optional gender question, "" (not answered) first, the saved one checked.
+	Genders     []genderChoice
+	GenderError string
+}
+
+// genderChoice is one radio button of the gender question.
+type genderChoice struct {
+	Value, Label string
+	Checked      bool
 }
 
 // sessionRow is a session as its owner sees it on the page: a readable device instead of a user agent.
@@ -39,6 +53,10 @@ type passwordForm struct {
 
 type newTokenForm struct {
 	Name string `form:"name" json:"name" binding:"max=80"`
+}
+
+type genderForm struct {
+	Gender string `form:"gender" json:"gender" binding:"max=40"`
 }
 
 type deleteForm struct {
@@ -62,6 +80,17 @@ func (s *Server) showAccount(c *gin.Context, status int, block string, f *fronte
 	d := accountData{Name: u.Name, Email: u.Email, Verified: u.Verified(), Tokens: services.ViewTokens(ts), NewToken: newToken}
 	for _, r := range u.Roles {
 		d.Roles = append(d.Roles, roleLabel(r))
+	}
+	gender := u.Gender
+	if f != nil && f.Name == "gender" {
+		gender, d.GenderError = f.Values["gender"], f.Errors["gender"]
+	}
+	for _, g := range append([]string{""}, reference.Genders...) {
+		label := "account.gender_none"
+		if g != "" {
+			label = "gender." + g
+		}
+		d.Genders = append(d.Genders, genderChoice{Value: g, Label: s.tr(c, label), Checked: g == gender})
 	}
 	for _, v := range services.ViewSessions(ss, c.GetString(ctxSessionHash)) {
 		d.Sessions = append(d.Sessions, sessionRow{ID: v.ID, Device: s.device(c, v.UserAgent), IP: v.IP,
@@ -96,13 +125,35 @@ func (s *Server) changePassword(c *gin.Context) {
 			s.seeOther(c, "/account", "flash.password_changed")
 			return
 		}
-		if status = s.formFailed(c, f, err); status == 0 {
-			s.fail(c, err)
+		if status = s.formRefused(c, f, err); status == 0 {
 			return
 		}
 	}
 	s.invalid(c, f, "current_password", "password")
 	s.showAccount(c, status, "password-form", f, "")
+}
+
+// setGender saves the optional, self-declared gender that the organizers' statistics count judge panels by.
+func (s *Server) setGender(c *gin.Context) {
+	var req genderForm
+	f := newForm("gender", nil)
+	if !s.bindForm(c, f, &req) {
+		return
+	}
+	status := http.StatusUnprocessableEntity
+	if len(f.Errors) == 0 {
+		err := s.Accounts.SetGender(c.Request.Context(), currentUser(c), req.Gender)
+		if err == nil {
+			s.seeOther(c, "/account", "flash.gender_saved")
+			return
+		}
+		if status = s.formRefused(c, f, err); status == 0 {
+			return
+		}
+	}
+	f.Values = map[string]string{"gender": req.Gender}
+	s.invalid(c, f, "gender")
+	s.showAccount(c, status, "gender-form", f, "")
 }
 
 func (s *Server) endSession(c *gin.Context) {
@@ -128,8 +179,7 @@ func (s *Server) createToken(c *gin.Context) {
 			s.showAccount(c, http.StatusOK, "tokens", nil, raw)
 			return
 		}
-		if status = s.formFailed(c, f, err); status == 0 {
-			s.fail(c, err)
+		if status = s.formRefused(c, f, err); status == 0 {
 			return
 		}
 	}
@@ -176,8 +226,7 @@ func (s *Server) deleteAccount(c *gin.Context) {
 			s.seeOther(c, "/", "flash.account_deleted")
 			return
 		}
-		if status = s.formFailed(c, f, err); status == 0 {
-			s.fail(c, err)
+		if status = s.formRefused(c, f, err); status == 0 {
 			return
 		}
 	}

@@ -17,6 +17,7 @@ import (
 // so the template only lays it out.
 type statsPage struct {
 	Edition   *models.Edition
+	Title     string // the edition's name with its year (stats.EditionLabel)
 	Full      bool
 	K         int
 	KMax      int // K−1: the largest hidden count
@@ -86,6 +87,14 @@ type gapView struct {
 	Judges         []gapView
 	JudgesFlagged  int
 	JudgesWithData int
+	// Panel is the round's judges by gender (set on a round's view only).
+	Panel panelView
+}
+
+// panelView is a round's judge panel by self-declared gender: full counts, organizers only.
+type panelView struct {
+	Women, Men, Another, Und, Total int
+	Share, GPI                      string
 }
 
 // publicStatisticsPage shows an edition's statistics to everyone, suppressed.
@@ -129,7 +138,7 @@ func (s *Server) renderStatistics(c *gin.Context, e *models.Edition, rep *statRe
 	}
 	p := s.page(c, title)
 	t := func(id string, args ...any) string { return s.tr(c, id, args...) }
-	d := statsPage{Edition: e, Full: rep.Full, K: rep.K, KMax: rep.K - 1}
+	d := statsPage{Edition: e, Title: stats.EditionLabel(e.Name, e.Year), Full: rep.Full, K: rep.K, KMax: rep.K - 1}
 	api := fmt.Sprintf("/api/v1/editions/%d/statistics", e.ID)
 	if rep.Full {
 		d.JSONURL, d.CSVURL = api+"?view=full", api+"?view=full&format=csv"
@@ -144,6 +153,9 @@ func (s *Server) renderStatistics(c *gin.Context, e *models.Edition, rep *statRe
 	labels := make([]string, len(rep.Stages))
 	for i, st := range rep.Stages {
 		labels[i] = stageLabel(t, st)
+		if i < len(rep.Unannounced) && rep.Unannounced[i] {
+			labels[i] = t("stats.stage.not_announced", labels[i])
+		}
 		row := funnelRow{Stage: labels[i], Total: rep.Counts.RowTotals[i].Label(k), Share: shareOrGap(t, rep.Shares[i]),
 			FoundersTotal: rep.Founders.RowTotals[i].Label(k), GPI: gpiText(t, rep.Parity[i])}
 		cells := rep.Counts.Cells[i]
@@ -198,6 +210,9 @@ func (s *Server) renderStatistics(c *gin.Context, e *models.Edition, rep *statRe
 				g.Judges = append(g.Judges, jv)
 			}
 		}
+		pg := r.Panel.Judges
+		g.Panel = panelView{Women: pg.Women, Men: pg.Men, Another: pg.Another, Und: pg.Undisclosed, Total: pg.Total(),
+			Share: shareOrGap(t, r.Panel.WomenShare), GPI: gpiText(t, r.Panel.Parity)}
 		d.Rounds = append(d.Rounds, g)
 	}
 	for _, o := range rep.Omitted {

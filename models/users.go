@@ -36,6 +36,7 @@ type User struct {
 	Name            string
 	PasswordHash    string // empty until an invited person sets one
 	Lang            string
+	Gender          string // self-declared, optional: only for judge panel statistics (issue 8), see SetUserGender
 	EmailVerifiedAt *time.Time
 	DisabledAt      *time.Time
 	CreatedAt       time.Time
@@ -117,6 +118,16 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 func (s *Store) UpdateUser(ctx context.Context, u *User) error {
 	res := s.conn(ctx).Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{
 		"name": u.Name, "lang": u.Lang, "updated_at": DBTime(time.Now()),
+	})
+	return rowsOrNotFound(res)
+}
+
+// SetUserGender saves the user's self-declared gender: woman, man, another, prefer_not_to_say, or empty (not
+// answered); the caller validated it. It is asked only so that statistics can report judge panels by gender,
+// and is never shown to anyone else. ErrNotFound for no such user.
+func (s *Store) SetUserGender(ctx context.Context, userID int64, gender string) error {
+	res := s.conn(ctx).Model(&User{}).Where("id = ?", userID).Updates(map[string]any{
+		"gender": gender, "updated_at": DBTime(time.Now()),
 	})
 	return rowsOrNotFound(res)
 }

@@ -2,8 +2,10 @@ package services
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/pitchfest/pitchfest/models"
@@ -16,9 +18,11 @@ import (
 // stats package. Counting is done in SQL (one GROUP BY per edition, so 100,000 applications come back as a few
 // hundred rows); shares, intervals, ratios and suppression are computed in Go by stats.
 //
-// What the schema does not hold is left out rather than guessed: the judge panel's composition by gender
-// (judges' gender is not stored). Winners are the applications granted an award (award_grants); until an
-// edition has one, it has no winners stage.
+// What the schema does not hold is left out rather than guessed: a judge who has not declared a gender on the
+// account page is counted as undisclosed in the panel composition. Winners are the applications granted an
+// award (award_grants) for organizers, and for the public those the live final publication names; until an
+// edition has one, it has no winners stage. The public figures never count a decision before the publication
+// announcing it is live (Inputs).
 type Statistics struct {
 	Store *models.Store
 	// Now is the clock that decides whether results are announced; nil means time.Now.
@@ -50,10 +54,15 @@ type EditionInputs struct {
 	Apps   []stats.Application
 	// Winners reports whether the last stage is the winners (awards granted, and announced for the public).
 	Winners bool
+	// Unannounced is, per stage, whether its figures differ from what the public sees: the organizers' view
+	// counts decisions (advancement confirmed, awards granted, corrections made) whose publication is not live
+	// yet. Always all false for the public, whose figures are the announced ones.
+	Unannounced []bool
 }
 
 // RoundGap is the score gap of one round: women-led minus other applications' mean normalized (z) score, and
-// the same per judge (organizers only).
+// the same per judge (organizers only), with the round's judge panel by gender, since who judges is part of
+// whether judging is fair.
 type RoundGap struct {
 	RoundID int64
 	Round   string
@@ -61,6 +70,9 @@ type RoundGap struct {
 	Scored bool
 	Gap    stats.ScoreGap
 	Judges []stats.JudgeGap
+	// Panel counts the round's judges (seated on one of its panels, assigned in it, or scoring in it) by their
+	// self-declared gender; those who did not declare one are undisclosed. Organizers only: never published.
+	Panel stats.Panel
 }
 
 // EditionStatistics is the full, organizer-only view of an edition's statistics ("not for publication").
@@ -72,9 +84,12 @@ type EditionStatistics struct {
 	// Trends covers every edition the actor may see, this one included.
 	Trends []stats.TrendPoint
 	Rounds []RoundGap
-	// WinnersOmitted and PanelGenderUnknown say which parts of issue 8 the data cannot support yet.
-	WinnersOmitted     bool
-	PanelGenderUnknown bool
+	// WinnersOmitted says the winners stage is left out: no award granted yet.
+	WinnersOmitted bool
+	// Unannounced marks, per stage, figures that include decisions not announced yet (their publication is
+	// scheduled or not made): the public sees other numbers there until it is live. Organizers see the decided
+	// numbers, since planning the next round needs them, but must be told they are not public.
+	Unannounced []bool
 }
 
 // PublicStatistics is what may be published about an edition: every count through small-cell suppression.
@@ -104,8 +119,16 @@ const BreakdownStage = 1
 // stage reached, classification, consent, sector, province, district and CEO age band, with the founders of
 // those applications summed by gender. Stages are started, submitted, eligible, then for each round its
 // entrants and those who advanced; with two rounds or more the last round's entrants are the finalists; then
-// the winners (granted an award) once there are any, and for the public (public true) only once the edition's
-// results are announced.
+// the winners (granted an award) once there are any.
+//
+// For organizers (public false) the counts are what was decided: round entries and award grants. For the
+// public (public true) everything past entering the first round is what the live publications announced, by
+// the rule the applicant pages follow (Publishing.AnnouncedStatuses): the newest live version of each round's
+// publication decides, so a decision counts only once the publication announcing it is live and a correction
+// only once it is. An application announced as advanced from a round counts as advanced from it and as an
+// entrant of the next round (a finalist when that is the final); the final round's publication names the
+// finalists and the winners. Until a round's publication is live, its advancing and the next round's entrants
+// are zero exactly as before anything was decided, so the public figures never tell a decision early.
 func (s *Statistics) Inputs(ctx context.Context, e *models.Edition, public bool) (EditionInputs, error) {
 	rounds, err := s.Store.RoundsByEdition(ctx, e.ID)
 	if err != nil {
@@ -126,69 +149,91 @@ func (s *Statistics) Inputs(ctx context.Context, e *models.Edition, public bool)
 		N            int
 		FW, FM, FA   int
 		FU           int
+		// Announced is what the live publications say of these applications: Progress × 2 + Won, as
+		// liveAnnouncements encodes it (0: nothing announced).
+		Announced int
 	}
 	// progress = 2 × the furthest round's position, plus 1 when the application advanced from it, so a single
 	// MAX finds both the furthest round and whether it was passed.
-	// The inner query sums each application's founders by gender (one pass over its team, found through the
-	// team_members index) and finds its furthest round through the round_entries index; the outer query then
-	// collapses applications alike into one row. Joining pre-aggregated derived tables instead was 100× slower
-	// on SQLite, which cannot index them.
-	const q = `
-SELECT CASE WHEN x.submitted_version > 0 THEN 1 ELSE 0 END AS submitted,
-       CASE WHEN x.submitted_version > 0 AND x.status = 'submitted' THEN 1 ELSE 0 END AS eligible,
-       x.progress AS progress, x.won AS won,
-       x.women_led AS women_led, x.consent_stats AS consent_stats,
-       x.sector AS sector, x.province AS province, x.district AS district, x.age_band AS age_band,
-       COUNT(*) AS n, SUM(x.fw) AS fw, SUM(x.fm) AS fm, SUM(x.fa) AS fa, SUM(x.fu) AS fu
-FROM (
-    SELECT a.id, a.status, a.submitted_version, a.women_led, a.consent_stats, a.sector, a.province, a.district,
-           SUM(CASE WHEN tm.founder AND tm.gender = 'woman' THEN 1 ELSE 0 END) AS fw,
-           SUM(CASE WHEN tm.founder AND tm.gender = 'man' THEN 1 ELSE 0 END) AS fm,
-           SUM(CASE WHEN tm.founder AND tm.gender = 'another' THEN 1 ELSE 0 END) AS fa,
-           SUM(CASE WHEN tm.founder AND tm.gender NOT IN ('woman', 'man', 'another') THEN 1 ELSE 0 END) AS fu,
-           COALESCE(MIN(CASE WHEN tm.ceo AND tm.age_band <> '' THEN tm.age_band END), '') AS age_band,
-           COALESCE((SELECT MAX(r.position * 2 + CASE WHEN re.outcome = 'advanced' THEN 1 ELSE 0 END)
-                     FROM round_entries re JOIN rounds r ON r.id = re.round_id
-                     WHERE re.application_id = a.id), 0) AS progress,
-           CASE WHEN a.id IN (SELECT ag.application_id FROM award_grants ag JOIN rounds r2 ON r2.id = ag.round_id
-                              WHERE r2.edition_id = ?) THEN 1 ELSE 0 END AS won
-    FROM applications a LEFT JOIN team_members tm ON tm.application_id = a.id
-    WHERE a.edition_id = ?
-    GROUP BY a.id, a.status, a.submitted_version, a.women_led, a.consent_stats, a.sector, a.province, a.district
-) x
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`
-	if err := s.Store.DB().WithContext(ctx).Raw(q, e.ID, e.ID).Scan(&rows).Error; err != nil {
+	//
+	// The founders by gender and the CEO's age band are read from the summary each application row keeps of its
+	// team (migration 00009: triggers on team_members maintain it), so no team member is read here. The
+	// furthest round and the award are pre-aggregated once per edition and hash-joined: a correlated subquery
+	// per application gave the plan a cost high enough for PostgreSQL to JIT-compile the query, which took over
+	// a second on its own for 100,000 applications (docs/benchmarks.md).
+	//
+	// What was announced (x) comes from the live publications' snapshots (liveAnnouncements), for both views
+	// (organizers are told which figures are not public yet), joined as one JSON parameter.
+	ann, err := s.liveAnnouncements(ctx, e.ID, rounds)
+	if err != nil {
+		return EditionInputs{}, err
+	}
+	q := `
+SELECT CASE WHEN a.submitted_version > 0 THEN 1 ELSE 0 END AS submitted,
+       CASE WHEN a.submitted_version > 0 AND a.status = 'submitted' THEN 1 ELSE 0 END AS eligible,
+       COALESCE(p.progress, 0) AS progress, CASE WHEN w.application_id IS NULL THEN 0 ELSE 1 END AS won,
+       a.women_led AS women_led, a.consent_stats AS consent_stats,
+       a.sector AS sector, a.province AS province, a.district AS district, a.ceo_age_band AS age_band,
+       COUNT(*) AS n, SUM(a.founders_women) AS fw, SUM(a.founders_men) AS fm, SUM(a.founders_another) AS fa,
+       SUM(a.founders_undisclosed) AS fu,
+       COALESCE(x.code, 0) AS announced
+FROM applications a
+LEFT JOIN (SELECT re.application_id, MAX(r.position * 2 + CASE WHEN re.outcome = 'advanced' THEN 1 ELSE 0 END) AS progress
+           FROM round_entries re JOIN rounds r ON r.id = re.round_id
+           WHERE r.edition_id = ?
+           GROUP BY re.application_id) p ON p.application_id = a.id
+LEFT JOIN (SELECT DISTINCT ag.application_id FROM award_grants ag JOIN rounds r2 ON r2.id = ag.round_id
+           WHERE r2.edition_id = ?) w ON w.application_id = a.id
+LEFT JOIN (` + announcedQuery(s.Store.Dialect()) + `) x ON x.application_id = a.id
+WHERE a.edition_id = ?
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16`
+	scan := func(st *models.Store) error {
+		return st.DB().WithContext(ctx).Raw(q, e.ID, e.ID, ann, e.ID).Scan(&rows).Error
+	}
+	if s.Store.Dialect() == models.DialectPostgres {
+		// This query's cost estimate grows with the edition, and above jit_above_cost PostgreSQL first compiles
+		// it with LLVM: over a second of compiling for a query that then runs in a fraction of that. The hash
+		// aggregate over the application rows needs more than the default 4 MB of work_mem, or the planner
+		// sorts them all on ten keys instead. SET LOCAL lasts until the end of this (read-only) transaction.
+		err = s.Store.Tx(ctx, func(tx *models.Store) error {
+			for _, set := range []string{"SET TRANSACTION READ ONLY", "SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'"} {
+				if err := tx.DB().WithContext(ctx).Exec(set).Error; err != nil {
+					return err
+				}
+			}
+			return scan(tx)
+		})
+	} else {
+		// SQLite: no JIT, and a transaction would take the single writer's lock for a read.
+		err = scan(s.Store)
+	}
+	if err != nil {
 		return EditionInputs{}, fmt.Errorf("statistics of edition %d: %w", e.ID, err)
 	}
-	won := false
+	won, announcedWon := false, false
 	for _, r := range rows {
-		won = won || r.Won == 1
+		won, announcedWon = won || r.Won == 1, announcedWon || r.Announced%2 == 1
 	}
-	// Winners are a stage once awards are granted; the public sees it only once results are announced, so the
-	// statistics never tell who won before the ceremony does.
-	winners := won && (!public || e.ResultsAt != nil && !e.ResultsAt.After(s.now()))
-	stages, byPosition := editionStages(rounds, winners)
-	in := EditionInputs{Stages: stages, Apps: make([]stats.Application, 0, len(rows)), Winners: winners}
+	// Winners are a stage once awards are granted; the public sees it only once the final publication naming
+	// them is live, so the statistics never tell who won before the ceremony does.
+	winners := won
+	if public {
+		winners = announcedWon
+	}
+	stages, pl := editionStages(rounds, winners)
+	in := EditionInputs{Stages: stages, Apps: make([]stats.Application, 0, len(rows)), Winners: winners,
+		Unannounced: make([]bool, len(stages))}
 	for _, r := range rows {
-		reached := 0
-		if r.Submitted == 1 {
-			reached = 1
-		}
-		if r.Eligible == 1 {
-			reached = 2
-		}
-		if r.Progress > 0 {
-			if x, ok := byPosition[r.Progress/2]; ok {
-				reached = x.entered
-				if r.Progress%2 == 1 {
-					reached = x.advanced
-				}
-			} else {
-				reached = 2 // an entry of a round since deleted: it was eligible at least
+		decided := pl.reached(r.Submitted, r.Eligible, r.Progress, winners && r.Won == 1)
+		announced := pl.announced(r.Submitted, r.Eligible, r.Progress, r.Announced/2, winners && r.Announced%2 == 1)
+		reached := decided
+		if public {
+			reached = announced
+		} else {
+			// Every stage an application is counted at in one view and not the other differs from the public's.
+			for i := min(decided, announced) + 1; i <= max(decided, announced); i++ {
+				in.Unannounced[i] = true
 			}
-		}
-		if winners && r.Won == 1 {
-			reached = len(stages) - 1
 		}
 		in.Apps = append(in.Apps, stats.Application{
 			Class:    classOf(r.WomenLed),
@@ -203,30 +248,224 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`
 	return in, nil
 }
 
+// announcedQuery is the subquery of what was announced, per application (application_id, code), from the
+// JSON object liveAnnouncements makes (application id → code).
+func announcedQuery(d models.Dialect) string {
+	if d == models.DialectPostgres {
+		return `SELECT CAST(key AS bigint) AS application_id, CAST(value AS integer) AS code FROM json_each_text(CAST(? AS json))`
+	}
+	return `SELECT CAST(key AS INTEGER) AS application_id, CAST(value AS INTEGER) AS code FROM json_each(?)`
+}
+
+// What an entry of a publication announced, as far as statistics go.
+const (
+	announcedAdvanced = iota + 1 // advanced from a round that is not the final
+	announcedFinalist            // named in the final round's publication
+	announcedWinner              // named a winner in it
+)
+
+// announcementCache keeps what each publication announced (see pubCache), application → announcedAdvanced,
+// announcedFinalist or announcedWinner: taking a screening's snapshot of tens of thousands of entries apart
+// (≈ 2.5 MB of JSON for 26,667 entries) cost more than the whole funnel query, on every public page view and
+// for every edition of the trends (docs/benchmarks.md). Taking it apart in SQL was no cheaper
+// (json_to_recordset: 60–130 ms).
+var announcementCache pubCache[map[int64]int8]
+
+// publicationAnnounced reads (or recalls) what one publication announced: its entries advanced, finalist or
+// winner. Entries eliminated announce nothing the statistics count (entering the round is no result).
+func (s *Statistics) publicationAnnounced(ctx context.Context, id int64, createdAt time.Time, final bool) (map[int64]int8, error) {
+	if what, ok := announcementCache.get(s.Store, id, createdAt); ok {
+		return what, nil
+	}
+	var texts []string
+	if err := s.Store.DB().WithContext(ctx).Model(&models.Publication{}).Where("id = ?", id).Pluck("snapshot", &texts).Error; err != nil {
+		return nil, fmt.Errorf("snapshot of publication %d: %w", id, err)
+	}
+	what := map[int64]int8{}
+	for _, text := range texts {
+		// Only what counts is decoded: the rest of models.ResultSnapshot (names, ranks, scores, awards) is
+		// most of its bytes.
+		var sn struct {
+			Entries []struct {
+				ApplicationID int64  `json:"application_id"`
+				Outcome       string `json:"outcome"`
+			} `json:"entries"`
+		}
+		if err := json.Unmarshal([]byte(text), &sn); err != nil {
+			return nil, fmt.Errorf("snapshot of publication %d: %w", id, err)
+		}
+		for _, en := range sn.Entries {
+			switch {
+			case final && en.Outcome == string(models.StatusWinner):
+				what[en.ApplicationID] = announcedWinner
+			case final && en.Outcome == string(models.StatusFinalist):
+				what[en.ApplicationID] = announcedFinalist
+			case !final && en.Outcome == models.OutcomeAdvanced:
+				what[en.ApplicationID] = announcedAdvanced
+			}
+		}
+	}
+	announcementCache.put(s.Store, id, createdAt, what)
+	return what, nil
+}
+
+// liveAnnouncements returns, as a JSON object for announcedQuery, what the publications live now announced
+// of the edition's applications, by the rule the applicant pages follow (Publishing.AnnouncedStatuses): the
+// newest live version of each round's publication decides, so a decision counts only once the publication
+// announcing it is live and a correction only once it is live. Each application's code is its furthest
+// announced round encoded as Inputs encodes progress (position × 2, plus 1 when announced advanced from it),
+// times 2, plus 1 when announced a winner. Only publications live now are read: nothing embargoed.
+func (s *Statistics) liveAnnouncements(ctx context.Context, editionID int64, rounds []models.Round) (string, error) {
+	var pubs []struct {
+		ID        int64
+		RoundID   int64
+		Final     bool
+		CreatedAt time.Time
+	}
+	if err := s.Store.DB().WithContext(ctx).Model(&models.Publication{}).Select("id, round_id, final, created_at").
+		Where("edition_id = ? AND publish_at <= ?", editionID, models.DBTime(s.now())).
+		Order("round_id, version DESC").Scan(&pubs).Error; err != nil {
+		return "", fmt.Errorf("live publications of edition %d: %w", editionID, err)
+	}
+	position := map[int64]int{}
+	for _, r := range rounds {
+		position[r.ID] = r.Position
+	}
+	code := map[int64]int{}
+	seen := map[int64]bool{}
+	for _, p := range pubs {
+		pos, ok := position[p.RoundID]
+		if seen[p.RoundID] || !ok {
+			continue // an older version (the newest live one decides), or a round since deleted
+		}
+		seen[p.RoundID] = true
+		what, err := s.publicationAnnounced(ctx, p.ID, p.CreatedAt, p.Final)
+		if err != nil {
+			return "", err
+		}
+		for app, w := range what {
+			c := pos * 2 * 2 // entered the final round: a finalist
+			switch w {
+			case announcedAdvanced:
+				c = (pos*2 + 1) * 2
+			case announcedWinner:
+				c++
+			}
+			code[app] = max(code[app], c)
+		}
+	}
+	buf := make([]byte, 0, 2+len(code)*16)
+	buf = append(buf, '{')
+	for app, c := range code {
+		if len(buf) > 1 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '"')
+		buf = strconv.AppendInt(buf, app, 10)
+		buf = append(buf, '"', ':')
+		buf = strconv.AppendInt(buf, int64(c), 10)
+	}
+	return string(append(buf, '}')), nil
+}
+
 // stagePlace is where an application that entered a round is counted: the stage index of entering it, and
-// of advancing from it.
-type stagePlace struct{ entered, advanced int }
+// of advancing from it; next is the position of the round after it (0 for the last).
+type stagePlace struct{ entered, advanced, next int }
+
+// stagePlaces maps round positions to stages, for one edition's stage list.
+type stagePlaces struct {
+	byPosition map[int]stagePlace
+	first      int // the position of the first round
+	winner     int // the winners stage's index, or -1 without one
+}
+
+// base is the stage an application reached before any round: started, submitted or eligible; and entering
+// the first round when it has any round entry (progress > 0), which is no result: every eligible application
+// is entered, and the entrants are public as soon as the round starts.
+func (pl stagePlaces) base(submitted, eligible, progress int) int {
+	reached := 0
+	if submitted == 1 {
+		reached = 1
+	}
+	if eligible == 1 {
+		reached = 2
+	}
+	if progress > 0 {
+		reached = 2 // an entry of a round since deleted: it was eligible at least
+		if _, ok := pl.byPosition[progress/2]; ok {
+			reached = pl.byPosition[pl.first].entered
+		}
+	}
+	return reached
+}
+
+// reached is the stage an application reached by what was decided: its furthest round entry (progress, as
+// encoded in Inputs) and whether it was granted an award.
+func (pl stagePlaces) reached(submitted, eligible, progress int, won bool) int {
+	reached := pl.base(submitted, eligible, progress)
+	if progress > 0 {
+		if x, ok := pl.byPosition[progress/2]; ok {
+			reached = x.entered
+			if progress%2 == 1 {
+				reached = x.advanced
+			}
+		}
+	}
+	if won && pl.winner >= 0 {
+		reached = pl.winner
+	}
+	return reached
+}
+
+// announced is the stage an application reached by what the live publications announced (announced encoded
+// as progress; see announcedQuery): advanced from a round, it entered the next one too, as the applicant
+// pages have it (advanced from the round before the final is a finalist).
+func (pl stagePlaces) announced(submitted, eligible, progress, announced int, won bool) int {
+	reached := pl.base(submitted, eligible, progress)
+	if x, ok := pl.byPosition[announced/2]; ok && announced > 0 {
+		at := x.entered
+		if announced%2 == 1 {
+			at = x.advanced
+			if n, ok := pl.byPosition[x.next]; ok && x.next != 0 {
+				at = n.entered
+			}
+		}
+		reached = max(reached, at)
+	}
+	if won && pl.winner >= 0 {
+		reached = pl.winner
+	}
+	return reached
+}
 
 // editionStages lists an edition's stages: started, submitted, eligible, then each round's entrants and those
 // who advanced; with two rounds or more the last round's entrants are the finalists; then winners if asked.
-func editionStages(rounds []models.Round, winners bool) ([]stats.Stage, map[int]stagePlace) {
+func editionStages(rounds []models.Round, winners bool) ([]stats.Stage, stagePlaces) {
 	sort.SliceStable(rounds, func(i, j int) bool { return rounds[i].Position < rounds[j].Position })
 	stages := []stats.Stage{{Kind: stats.StageStarted}, {Kind: stats.StageSubmitted}, {Kind: stats.StageEligible}}
-	byPosition := map[int]stagePlace{}
+	pl := stagePlaces{byPosition: map[int]stagePlace{}, winner: -1}
+	if len(rounds) > 0 {
+		pl.first = rounds[0].Position
+	}
 	for i, r := range rounds {
+		next := 0
+		if i+1 < len(rounds) {
+			next = rounds[i+1].Position
+		}
 		if len(rounds) >= 2 && i == len(rounds)-1 {
 			stages = append(stages, stats.Stage{Kind: stats.StageFinalist, Round: r.Name})
-			byPosition[r.Position] = stagePlace{len(stages) - 1, len(stages) - 1}
+			pl.byPosition[r.Position] = stagePlace{len(stages) - 1, len(stages) - 1, next}
 			continue
 		}
 		stages = append(stages, stats.Stage{Kind: stats.StageRoundEntered, Round: r.Name},
 			stats.Stage{Kind: stats.StageRoundAdvanced, Round: r.Name})
-		byPosition[r.Position] = stagePlace{len(stages) - 2, len(stages) - 1}
+		pl.byPosition[r.Position] = stagePlace{len(stages) - 2, len(stages) - 1, next}
 	}
 	if winners {
 		stages = append(stages, stats.Stage{Kind: stats.StageWinner})
+		pl.winner = len(stages) - 1
 	}
-	return stages, byPosition
+	return stages, pl
 }
 
 func (s *Statistics) now() time.Time {
@@ -313,7 +552,7 @@ func (s *Statistics) Full(ctx context.Context, actor *models.User, e *models.Edi
 		return nil, err
 	}
 	out := &EditionStatistics{Edition: e, Stages: in.Stages, Funnel: f, Breakdowns: bs, Trends: tr,
-		WinnersOmitted: !in.Winners, PanelGenderUnknown: true}
+		WinnersOmitted: !in.Winners, Unannounced: in.Unannounced}
 	if out.Rounds, err = s.ScoreGaps(ctx, e); err != nil {
 		return nil, err
 	}
@@ -361,9 +600,13 @@ func (s *Statistics) ScoreGaps(ctx context.Context, e *models.Edition) ([]RoundG
 		return nil, err
 	}
 	sort.SliceStable(rounds, func(i, j int) bool { return rounds[i].Position < rounds[j].Position })
+	panels, err := s.panelGenders(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
 	var out []RoundGap
 	for _, r := range rounds {
-		g := RoundGap{RoundID: r.ID, Round: r.Name}
+		g := RoundGap{RoundID: r.ID, Round: r.Name, Panel: stats.PanelComposition(panels[r.ID])}
 		rs, err := loadRoundScores(ctx, s.Store, r.ID)
 		if err != nil {
 			return nil, err
@@ -374,6 +617,33 @@ func (s *Statistics) ScoreGaps(ctx context.Context, e *models.Edition) ([]RoundG
 			}
 		}
 		out = append(out, g)
+	}
+	return out, nil
+}
+
+// panelGenders lists, per round of the edition, the self-declared gender of each of its judges: everyone
+// seated on one of its panels, assigned an application in it, or who scored in it, once each.
+func (s *Statistics) panelGenders(ctx context.Context, editionID int64) (map[int64][]stats.Gender, error) {
+	var rows []struct {
+		RoundID int64
+		Gender  string
+		N       int
+	}
+	const q = `
+SELECT j.round_id AS round_id, u.gender AS gender, COUNT(*) AS n
+FROM (SELECT pj.round_id, pj.judge_id FROM panel_judges pj JOIN rounds r ON r.id = pj.round_id WHERE r.edition_id = ?
+      UNION SELECT a.round_id, a.judge_id FROM assignments a JOIN rounds r ON r.id = a.round_id WHERE r.edition_id = ?
+      UNION SELECT sc.round_id, sc.judge_id FROM scores sc JOIN rounds r ON r.id = sc.round_id WHERE r.edition_id = ?) j
+JOIN users u ON u.id = j.judge_id
+GROUP BY j.round_id, u.gender`
+	if err := s.Store.DB().WithContext(ctx).Raw(q, editionID, editionID, editionID).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("judge panels of edition %d: %w", editionID, err)
+	}
+	out := map[int64][]stats.Gender{}
+	for _, r := range rows {
+		for range r.N {
+			out[r.RoundID] = append(out[r.RoundID], stats.Gender(r.Gender))
+		}
 	}
 	return out, nil
 }

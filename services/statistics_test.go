@@ -187,6 +187,27 @@ func buildHandComputed(tb testing.TB, st *models.Store, slug string) *statsEditi
 	return se
 }
 
+// publish records the round's next publication, live from at, announcing each named application with its
+// outcome as Publish would freeze it (final rounds: finalist or winner; others: advanced or eliminated).
+func (se *statsEdition) publish(tb testing.TB, r *models.Round, at time.Time, outcomes map[string]string) *models.Publication {
+	tb.Helper()
+	final := r.ID == se.rounds[len(se.rounds)-1].ID
+	snap := models.ResultSnapshot{RoundName: r.Name, Entries: []models.PublishedEntry{}, Awards: []models.PublishedAward{}}
+	for name, out := range outcomes {
+		a := se.apps[name]
+		snap.Entries = append(snap.Entries, models.PublishedEntry{ApplicationID: a.ID, Reference: name, StartupName: name, Outcome: out})
+		if out == "winner" {
+			snap.Awards = append(snap.Awards, models.PublishedAward{Name: "First prize", Position: 1, ApplicationID: a.ID, Reference: name})
+		}
+	}
+	p := &models.Publication{EditionID: se.ed.ID, RoundID: r.ID, Final: final, Method: "z", Snapshot: snap,
+		Reason: "correction", PublishAt: at, CreatedAt: time.Now()}
+	if err := se.st.CreatePublication(context.Background(), p); err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
 // wilson is the Wilson score interval written from its formula (docs/statistics.md), not from the stats code.
 func wilson(k, n int) (lo, hi float64) {
 	z := 1.959963984540054
@@ -217,8 +238,8 @@ func TestStatisticsOfAHandComputedEdition(t *testing.T) {
 		if fmt.Sprint(names) != want {
 			t.Fatalf("stages %v, want %v", names, want)
 		}
-		if !full.WinnersOmitted || !full.PanelGenderUnknown {
-			t.Error("winners and panel gender must be reported as left out")
+		if !full.WinnersOmitted {
+			t.Error("winners must be reported as left out")
 		}
 	})
 	t.Run("each stage counts everyone who reached it, undisclosed when consent is missing", func(t *testing.T) {
@@ -321,6 +342,61 @@ func TestStatisticsOfAHandComputedEdition(t *testing.T) {
 			t.Errorf("judge 1 gap %+v, want 1", j1)
 		}
 	})
+	t.Run("each round's panel counts its judges once by their declared gender", func(t *testing.T) {
+		// Screening: judge 1 (woman) and judge 2 (man) scored. Final: judge 1 assigned, judge 3 (prefer not to
+		// say) and judge 5 (no answer) seated on a panel, judge 4 (another gender) assigned twice — once each.
+		for _, jg := range []struct {
+			u      *models.User
+			gender string
+		}{{se.judges[0], "woman"}, {se.judges[1], "man"}} {
+			if err := st.SetUserGender(ctx, jg.u.ID, jg.gender); err != nil {
+				t.Fatal(err)
+			}
+		}
+		j3, j4, j5 := se.user(t, "judge3", models.RoleJudge), se.user(t, "judge4", models.RoleJudge), se.user(t, "judge5", models.RoleJudge)
+		for u, g := range map[*models.User]string{j3: "prefer_not_to_say", j4: "another"} {
+			if err := st.SetUserGender(ctx, u.ID, g); err != nil {
+				t.Fatal(err)
+			}
+		}
+		final := se.rounds[1]
+		panel := &models.Panel{RoundID: final.ID, Name: "Final panel", CreatedAt: time.Now()}
+		if err := st.SavePanel(ctx, panel); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SetPanelJudges(ctx, panel, []models.PanelJudge{{JudgeID: j3.ID}, {JudgeID: j5.ID}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range []struct {
+			judge *models.User
+			app   string
+		}{{se.judges[0], "A7"}, {j4, "A7"}, {j4, "A8"}} {
+			if err := st.AddAssignment(ctx, &models.Assignment{RoundID: final.ID, ApplicationID: se.apps[a.app].ID,
+				JudgeID: a.judge.ID, Source: "manual", CreatedAt: time.Now()}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		full, err := svc.Full(ctx, se.org, se.ed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scr, fin := full.Rounds[0].Panel, full.Rounds[1].Panel
+		if scr.Judges != (stats.GenderCounts{Women: 1, Men: 1}) || fin.Judges != (stats.GenderCounts{Women: 1, Another: 1, Undisclosed: 2}) {
+			t.Fatalf("panels: screening %+v, final %+v", scr.Judges, fin.Judges)
+		}
+		// Screening: one woman to one man is a GPI of 1 (parity); the women's share is 1 of 2 disclosed.
+		lo, hi := wilson(1, 2)
+		if !scr.Parity.Defined || !near(scr.Parity.Index, 1) || scr.Parity.Reading != stats.ParityReached ||
+			!near(scr.WomenShare.Value, 0.5) || !near(scr.WomenShare.Low, lo) || !near(scr.WomenShare.High, hi) {
+			t.Errorf("screening panel %+v", scr)
+		}
+		// Final: a woman and no man is a GPI of 2 − 0/1 = 2; the share is 1 woman of 2 disclosed (woman,
+		// another), the two undisclosed left out.
+		if !near(fin.Parity.Index, 2) || fin.Parity.Reading != stats.ParityFavoursWomen ||
+			!near(fin.WomenShare.Value, 0.5) || !near(fin.WomenShare.Low, lo) || !near(fin.WomenShare.High, hi) {
+			t.Errorf("final panel %+v", fin)
+		}
+	})
 	t.Run("trends include the edition", func(t *testing.T) {
 		if len(full.Trends) != 1 || full.Trends[0].Applicants.Counts.Total() != 8 || full.Trends[0].Finalists.Counts.Total() != 2 {
 			t.Errorf("trends %+v", full.Trends)
@@ -365,7 +441,7 @@ func TestStatisticsOfAHandComputedEdition(t *testing.T) {
 			t.Errorf("started row %+v", c)
 		}
 	})
-	t.Run("winners are a stage once awarded, and public once the results are announced", func(t *testing.T) {
+	t.Run("winners are a stage once awarded, and public once the final publication is live", func(t *testing.T) {
 		if err := st.ReplaceAwardGrants(ctx, se.rounds[1].ID, []models.AwardGrant{{Name: "First prize", Position: 1,
 			Amount: 50_000_000, Currency: "RWF", ApplicationID: se.apps["A7"].ID, CreatedAt: time.Now()}}); err != nil {
 			t.Fatal(err)
@@ -390,6 +466,7 @@ func TestStatisticsOfAHandComputedEdition(t *testing.T) {
 		if len(pub.Funnel.Stages) != 6 || !pub.WinnersOmitted {
 			t.Errorf("before the announcement the public sees %d stages", len(pub.Funnel.Stages))
 		}
+		// results_at alone (the date of the first final publication) announces nothing: the publication does.
 		if err := st.SetResultsAt(ctx, se.ed.ID, time.Now().Add(-time.Hour)); err != nil {
 			t.Fatal(err)
 		}
@@ -397,6 +474,10 @@ func TestStatisticsOfAHandComputedEdition(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if pub, err = svc.Public(ctx, ed, 0); err != nil || len(pub.Funnel.Stages) != 6 {
+			t.Fatalf("with results_at but no publication the public sees %d stages (%v)", len(pub.Funnel.Stages), err)
+		}
+		se.publish(t, se.rounds[1], time.Now().Add(-time.Hour), map[string]string{"A7": "winner", "A8": "finalist"})
 		if pub, err = svc.Public(ctx, ed, 0); err != nil {
 			t.Fatal(err)
 		}
@@ -404,6 +485,194 @@ func TestStatisticsOfAHandComputedEdition(t *testing.T) {
 			t.Errorf("after the announcement: %d stages, winners row %+v", len(pub.Funnel.Stages), pub.Funnel.Counts.Cells[6])
 		}
 	})
+}
+
+// TestPublicStatisticsWaitForThePublication: on the hand-computed edition, advancement and awards are decided
+// (round entries, award grants) long before they are announced. The public funnel must count them only from
+// the moment the publication announcing them is live, and a correction only once it is live; organizers see
+// the decided figures, marked as not public yet.
+func TestPublicStatisticsWaitForThePublication(t *testing.T) {
+	st := testutil.NewDB(t)
+	se := buildHandComputed(t, st, "stats-embargo")
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Second)
+	clock := now
+	svc := &services.Statistics{Store: st, Now: func() time.Time { return clock }}
+	screening, final := se.rounds[0], se.rounds[1]
+	// Stages: 0 started, 1 submitted, 2 eligible, 3 entered Screening, 4 advanced from Screening, 5 finalists,
+	// (6 winners).
+	public := func(t *testing.T) []stats.Counts {
+		t.Helper()
+		in, err := svc.Inputs(ctx, se.ed, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := stats.BuildFunnel(in.Stages, in.Apps, stats.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []stats.Counts
+		for _, s := range f.Stages {
+			out = append(out, s.Counts)
+		}
+		for i, u := range in.Unannounced {
+			if u {
+				t.Errorf("public stage %d marked unannounced", i)
+			}
+		}
+		return out
+	}
+	full := func(t *testing.T) *services.EditionStatistics {
+		t.Helper()
+		f, err := svc.Full(ctx, se.org, se.ed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	entered := stats.Counts{WomenLed: 2, NotWomenLed: 2, Undisclosed: 2} // A5 A7 | A6 A8 | A9 A10
+	none := stats.Counts{}
+	check := func(t *testing.T, got []stats.Counts, want ...stats.Counts) {
+		t.Helper()
+		if fmt.Sprint(got[3:]) != fmt.Sprint(want) {
+			t.Errorf("public stages from entered Screening on: %+v, want %+v", got[3:], want)
+		}
+	}
+
+	t.Run("decided but not published: nothing past the first round's entrants", func(t *testing.T) {
+		check(t, public(t), entered, none, none)
+		f := full(t)
+		if fmt.Sprint(f.Unannounced) != fmt.Sprint([]bool{false, false, false, false, true, true}) {
+			t.Errorf("organizers' marks %v, want advanced and finalists unannounced", f.Unannounced)
+		}
+	})
+	pubAt := now.Add(24 * time.Hour)
+	se.publish(t, screening, pubAt, map[string]string{"A5": "eliminated", "A6": "eliminated", "A7": "advanced",
+		"A8": "advanced", "A9": "advanced"})
+	t.Run("advancement confirmed, publication scheduled tomorrow: still nothing", func(t *testing.T) {
+		check(t, public(t), entered, none, none)
+		clock = pubAt.Add(-time.Second)
+		check(t, public(t), entered, none, none)
+	})
+	t.Run("once the screening's publication is live, its advancing are public and finalists", func(t *testing.T) {
+		clock = pubAt
+		// A9 was announced advanced from the round before the final: a finalist for the public, as on the
+		// applicant pages, although the final round never took it in.
+		adv := stats.Counts{WomenLed: 1, NotWomenLed: 1, Undisclosed: 1}
+		check(t, public(t), entered, adv, adv)
+		if u := full(t).Unannounced; u[4] || !u[5] {
+			t.Errorf("organizers' marks %v, want advanced announced, finalists differing (A9)", u)
+		}
+	})
+
+	// Awards granted to A7, the final's publication scheduled in two days.
+	if err := st.ReplaceAwardGrants(ctx, final.ID, []models.AwardGrant{{Name: "First prize", Position: 1,
+		ApplicationID: se.apps["A7"].ID, CreatedAt: now}}); err != nil {
+		t.Fatal(err)
+	}
+	finalAt := now.Add(48 * time.Hour)
+	se.publish(t, final, finalAt, map[string]string{"A7": "winner", "A8": "finalist"})
+	adv := stats.Counts{WomenLed: 1, NotWomenLed: 1, Undisclosed: 1}
+	t.Run("awards granted, final publication scheduled: no winners stage for the public", func(t *testing.T) {
+		got := public(t)
+		if len(got) != 6 {
+			t.Fatalf("public stages %+v: no winners stage expected", got)
+		}
+		p, err := svc.Public(ctx, se.ed, 0)
+		if err != nil || !p.WinnersOmitted || len(p.Funnel.Stages) != 6 {
+			t.Errorf("public view %+v (%v)", p, err)
+		}
+		f := full(t)
+		if len(f.Unannounced) != 7 || !f.Unannounced[6] || f.WinnersOmitted {
+			t.Errorf("organizers: winners must be shown and marked unannounced: %v", f.Unannounced)
+		}
+	})
+	t.Run("final publication live: A7 is the public winner", func(t *testing.T) {
+		clock = finalAt
+		check(t, public(t), entered, adv, adv, stats.Counts{WomenLed: 1})
+		if u := full(t).Unannounced; u[6] {
+			t.Errorf("winners announced, still marked: %v", u)
+		}
+	})
+
+	// A correction: the prize goes to A8 instead (awards re-granted), its publication scheduled a day later.
+	if err := st.ReplaceAwardGrants(ctx, final.ID, []models.AwardGrant{{Name: "First prize", Position: 1,
+		ApplicationID: se.apps["A8"].ID, CreatedAt: now}}); err != nil {
+		t.Fatal(err)
+	}
+	fixAt := finalAt.Add(24 * time.Hour)
+	se.publish(t, final, fixAt, map[string]string{"A7": "finalist", "A8": "winner"})
+	t.Run("correction scheduled: the public keeps the old winner until it is live", func(t *testing.T) {
+		check(t, public(t), entered, adv, adv, stats.Counts{WomenLed: 1})
+		f := full(t)
+		if got := f.Funnel.Stages[6].Counts; got != (stats.Counts{NotWomenLed: 1}) || !f.Unannounced[6] {
+			t.Errorf("organizers see winners %+v marked %v, want the corrected A8, marked", got, f.Unannounced)
+		}
+		// Even with results_at in the past (the first final publication's date), nothing changes.
+		if err := st.SetResultsAt(ctx, se.ed.ID, finalAt); err != nil {
+			t.Fatal(err)
+		}
+		check(t, public(t), entered, adv, adv, stats.Counts{WomenLed: 1})
+	})
+	t.Run("correction live: the new winner", func(t *testing.T) {
+		clock = fixAt
+		check(t, public(t), entered, adv, adv, stats.Counts{NotWomenLed: 1})
+		if u := full(t).Unannounced; u[6] {
+			t.Errorf("correction live, still marked: %v", u)
+		}
+	})
+}
+
+// TestPublicStatisticsOfACorrectedAdvancement: an advancement re-confirmed after its publication (A9 out, A6
+// in) with a correction scheduled must not move the public's advancing until the correction is live.
+func TestPublicStatisticsOfACorrectedAdvancement(t *testing.T) {
+	st := testutil.NewDB(t)
+	se := buildHandComputed(t, st, "stats-fix")
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Second)
+	clock := now
+	svc := &services.Statistics{Store: st, Now: func() time.Time { return clock }}
+	screening := se.rounds[0]
+	se.publish(t, screening, now.Add(-time.Hour), map[string]string{"A5": "eliminated", "A6": "eliminated",
+		"A7": "advanced", "A8": "advanced", "A9": "advanced"})
+	for name, out := range map[string]string{"A9": models.OutcomeEliminated, "A6": models.OutcomeAdvanced} {
+		e, err := st.EntryFor(ctx, screening.ID, se.apps[name].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SetEntryOutcome(ctx, e.ID, out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fixAt := now.Add(time.Hour)
+	se.publish(t, screening, fixAt, map[string]string{"A5": "eliminated", "A9": "eliminated",
+		"A7": "advanced", "A8": "advanced", "A6": "advanced"})
+	advanced := func() stats.Counts {
+		t.Helper()
+		in, err := svc.Inputs(ctx, se.ed, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := stats.BuildFunnel(in.Stages, in.Apps, stats.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.Stages[4].Counts
+	}
+	if got, want := advanced(), (stats.Counts{WomenLed: 1, NotWomenLed: 1, Undisclosed: 1}); got != want {
+		t.Errorf("before the correction: advanced %+v, want %+v (A7 A8 A9)", got, want)
+	}
+	f, err := svc.Full(ctx, se.org, se.ed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Funnel.Stages[4].Counts; got != (stats.Counts{WomenLed: 1, NotWomenLed: 2}) || !f.Unannounced[4] {
+		t.Errorf("organizers: advanced %+v marked %v, want A7 | A6 A8, marked", got, f.Unannounced)
+	}
+	clock = fixAt
+	if got, want := advanced(), (stats.Counts{WomenLed: 1, NotWomenLed: 2}); got != want {
+		t.Errorf("after the correction: advanced %+v, want %+v (A7 | A6 A8)", got, want)
+	}
 }
 
 // seedStatistics inserts n applications straight into the tables, with a realistic mix (a third women-led,
@@ -420,6 +689,7 @@ func seedStatistics(tb testing.TB, st *models.Store, n int) *models.Edition {
 	genders := []string{"woman", "man", "man", "prefer_not_to_say", "woman", "man"}
 	now := time.Now().UTC().Truncate(time.Second)
 	const batch = 1000
+	var announced []models.PublishedEntry // the screening's publication, live, as Publish would have frozen it
 	for start := 0; start < n; start += batch {
 		end := min(start+batch, n)
 		apps := make([]models.Application, 0, end-start)
@@ -454,6 +724,8 @@ func seedStatistics(tb testing.TB, st *models.Store, n int) *models.Edition {
 					out = models.OutcomeAdvanced
 				}
 				entries = append(entries, models.RoundEntry{RoundID: r1.ID, ApplicationID: a.ID, Outcome: out, CreatedAt: now})
+				announced = append(announced, models.PublishedEntry{ApplicationID: a.ID, Reference: fmt.Sprintf("ST-%06d", i),
+					StartupName: a.StartupName, Outcome: out})
 				if out == models.OutcomeAdvanced {
 					entries = append(entries, models.RoundEntry{RoundID: r2.ID, ApplicationID: a.ID, Outcome: models.OutcomePending, CreatedAt: now})
 				}
@@ -467,6 +739,11 @@ func seedStatistics(tb testing.TB, st *models.Store, n int) *models.Edition {
 				tb.Fatal(err)
 			}
 		}
+	}
+	pub := &models.Publication{EditionID: se.ed.ID, RoundID: r1.ID, Method: "z", PublishAt: now.Add(-time.Hour), CreatedAt: now,
+		Snapshot: models.ResultSnapshot{RoundName: r1.Name, Entries: announced, Awards: []models.PublishedAward{}}}
+	if err := st.CreatePublication(ctx, pub); err != nil {
+		tb.Fatal(err)
 	}
 	return se.ed
 }
@@ -495,14 +772,28 @@ func TestSeededStatisticsAddUp(t *testing.T) {
 	}
 }
 
-func benchmarkFunnel(b *testing.B, n int) {
+// benchmarkFunnel times one edition's funnel and breakdowns, the organizers' full view or (public) what the
+// public may see, which reads the live publications' snapshots too.
+func benchmarkFunnel(b *testing.B, n int, public bool) {
 	st := testutil.NewDB(b)
 	ed := seedStatistics(b, st, n)
 	svc := &services.Statistics{Store: st}
 	ctx := context.Background()
+	// The rows were loaded a moment ago in one go: give the planner the statistics (and PostgreSQL the
+	// visibility map) that autovacuum would have gathered on a database filled over weeks of applications.
+	analyze := "ANALYZE"
+	if st.Dialect() == models.DialectPostgres {
+		analyze = "VACUUM ANALYZE applications, team_members, round_entries, rounds, award_grants, publications"
+	}
+	if err := st.DB().WithContext(ctx).Exec(analyze).Error; err != nil {
+		b.Fatal(err)
+	}
+	// The mean hides how much a shared machine spreads; report the fastest and slowest iteration too.
+	fastest, slowest := time.Duration(math.MaxInt64), time.Duration(0)
 	b.ResetTimer()
 	for b.Loop() {
-		in, err := svc.Inputs(ctx, ed, false)
+		start := time.Now()
+		in, err := svc.Inputs(ctx, ed, public)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -516,11 +807,69 @@ func benchmarkFunnel(b *testing.B, n int) {
 			}
 		}
 		_ = stats.PublishFunnel(f, 0)
+		d := time.Since(start)
+		fastest, slowest = min(fastest, d), max(slowest, d)
 	}
+	b.ReportMetric(float64(fastest.Microseconds())/1000, "min-ms")
+	b.ReportMetric(float64(slowest.Microseconds())/1000, "max-ms")
 }
 
 // BenchmarkStatisticsFunnel400 is an edition of Hanga Pitchfest's size.
-func BenchmarkStatisticsFunnel400(b *testing.B) { benchmarkFunnel(b, 400) }
+func BenchmarkStatisticsFunnel400(b *testing.B) { benchmarkFunnel(b, 400, false) }
 
 // BenchmarkStatisticsFunnel100k is issue 8's target: funnel and breakdowns of 100,000 applications < 100 ms.
-func BenchmarkStatisticsFunnel100k(b *testing.B) { benchmarkFunnel(b, 100_000) }
+func BenchmarkStatisticsFunnel100k(b *testing.B) { benchmarkFunnel(b, 100_000, false) }
+
+// BenchmarkStatisticsFunnelPublic100k is the same edition as the public sees it: advancement read from the
+// screening's live publication (a snapshot of 26,667 entries).
+func BenchmarkStatisticsFunnelPublic100k(b *testing.B) { benchmarkFunnel(b, 100_000, true) }
+
+// The statistics read each application's team summary (migration 00009) instead of its team members; the
+// database's triggers must keep it right through every insert, update and delete, whoever writes.
+func TestTeamSummaryFollowsEveryChangeOfTheTeam(t *testing.T) {
+	st := testutil.NewDB(t)
+	se := newStatsEdition(t, st, "summary-"+testutil.RandomHex(3), false)
+	app := se.add(t, "S1", statsApp{status: models.StatusDraft, class: "women_led", consent: true,
+		founders: []string{"woman", "man", "prefer_not_to_say"}, ceoAge: "25-34"})
+	db := st.DB()
+	type summary struct {
+		FoundersWomen, FoundersMen, FoundersAnother, FoundersUndisclosed int
+		CeoAgeBand                                                       string
+	}
+	check := func(what string, want summary) {
+		t.Helper()
+		var got summary
+		if err := db.Raw(`SELECT founders_women, founders_men, founders_another, founders_undisclosed, ceo_age_band
+			FROM applications WHERE id = ?`, app.ID).Scan(&got).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%s: %+v, want %+v", what, got, want)
+		}
+	}
+	check("inserted", summary{1, 1, 0, 1, "25-34"})
+	var members []models.TeamMember
+	if err := db.Where("application_id = ?", app.ID).Order("position").Find(&members).Error; err != nil || len(members) != 3 {
+		t.Fatal(members, err)
+	}
+	if err := db.Model(&models.TeamMember{}).Where("id = ?", members[1].ID).Update("gender", "another").Error; err != nil {
+		t.Fatal(err)
+	}
+	check("a man who now says another gender", summary{1, 0, 1, 1, "25-34"})
+	if err := db.Model(&models.TeamMember{}).Where("id = ?", members[2].ID).Update("founder", false).Error; err != nil {
+		t.Fatal(err)
+	}
+	check("a member who is no longer a founder", summary{1, 0, 1, 0, "25-34"})
+	if err := db.Delete(&models.TeamMember{}, members[0].ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	check("the CEO removed", summary{0, 0, 1, 0, ""})
+	other := se.add(t, "S2", statsApp{status: models.StatusDraft, class: "undisclosed", consent: true})
+	if err := db.Model(&models.TeamMember{}).Where("id = ?", members[1].ID).Update("application_id", other.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	check("the last founder moved to another application", summary{})
+	if err := db.Delete(&models.Application{}, other.ID).Error; err != nil {
+		t.Errorf("deleting an application with its team: %v", err)
+	}
+}

@@ -3,6 +3,7 @@ package stats
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Column labels of the tables built here (Table.Cols carries them); pages
@@ -213,12 +214,23 @@ type PublishedTrends struct {
 	WinnerFounderParity []Parity
 }
 
+// EditionLabel names an edition with its year, unless the name already carries it ("Hanga Pitchfest 2025"
+// stays as it is; "Hanga Pitchfest" becomes "Hanga Pitchfest 2025"): trends need the year to read in order,
+// and organizers often put it in the name themselves.
+func EditionLabel(name string, year int) string {
+	y := strconv.Itoa(year)
+	if strings.Contains(name, y) {
+		return name
+	}
+	return name + " " + y
+}
+
 // PublishTrends prepares trends for the public page with threshold k.
 func PublishTrends(points []TrendPoint, k int) PublishedTrends {
 	k = ClampK(k)
 	p := PublishedTrends{K: k}
 	for _, pt := range points {
-		p.Editions = append(p.Editions, pt.Edition+" "+strconv.Itoa(pt.Year))
+		p.Editions = append(p.Editions, EditionLabel(pt.Edition, pt.Year))
 	}
 	stage := func(get func(TrendPoint) StageSummary) (Table, []Estimate) {
 		counts := make([][]int, len(points))

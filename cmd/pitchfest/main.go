@@ -4,6 +4,7 @@
 //	pitchfest migrate   apply pending database migrations and exit
 //	pitchfest create-admin --email …   create the first admin (password on stdin)
 //	pitchfest rank      rank a round offline from CSV files, as the web app does
+//	pitchfest demo      fill an empty database with a demo competition and print accounts to sign in with
 //	pitchfest version   print the version
 //	pitchfest healthcheck   probe this host's /readyz (container health checks)
 //
@@ -15,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -26,6 +28,7 @@ import (
 	"github.com/pitchfest/pitchfest/app"
 	"github.com/pitchfest/pitchfest/config"
 	"github.com/pitchfest/pitchfest/jobs"
+	"github.com/pitchfest/pitchfest/models"
 )
 
 // version is set at build time with -ldflags "-X main.version=…"; otherwise the VCS revision is used.
@@ -56,6 +59,7 @@ commands:
   migrate   apply pending database migrations and exit
   create-admin  create the first admin: pitchfest create-admin --email ADDRESS (password on stdin)
   rank      rank a round offline: pitchfest rank --rubric rubric.csv --scores scores.csv
+  demo      fill an EMPTY database with a demo competition: pitchfest demo [--applications N] [--seed S]
   version       print the version and exit
   healthcheck   exit 0 if this server's /readyz answers 200 (for container health checks)
 
@@ -80,6 +84,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return runCreateAdmin(ctx, args, getenv, os.Stdin, stdout)
 	case "healthcheck":
 		return runHealthcheck(args, getenv, stdout)
+	case "demo":
+		return runDemo(ctx, args, getenv, stdout)
 	case "serve", "migrate":
 		if len(args) > 0 {
 			return usageError{fmt.Sprintf("%s takes no arguments, got %q", cmd, args)}
@@ -95,17 +101,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	log := app.NewLogger(cfg, stdout)
 
 	if cmd == "migrate" {
-		st, err := app.OpenStore(ctx, cfg)
+		st, err := openMigrated(ctx, cfg, log)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		if err := st.Migrate(ctx, log); err != nil {
-			return err
-		}
-		if err := jobs.Migrate(ctx, st); err != nil {
-			return err
-		}
 		cur, _, err := st.SchemaVersion(ctx)
 		if err != nil {
 			return err
@@ -149,4 +149,22 @@ func versionString() string {
 		}
 	}
 	return "dev"
+}
+
+// openMigrated opens the configured database and brings its schema, the application's and River's, up to
+// date: what `migrate` does, and `demo` before it fills the database.
+func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger) (*models.Store, error) {
+	st, err := app.OpenStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx, log); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := jobs.Migrate(ctx, st); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
