@@ -65,7 +65,8 @@ func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 
 // OpenStore connects to the configured database.
 func OpenStore(ctx context.Context, cfg config.Config) (*models.Store, error) {
-	st, err := models.Open(ctx, string(cfg.Database.Kind), cfg.Database.DSN)
+	st, err := models.OpenWith(ctx, string(cfg.Database.Kind), cfg.Database.DSN,
+		models.OpenOptions{StatementTimeout: cfg.Database.StatementTimeout})
 	if err != nil {
 		return nil, fmt.Errorf("database %s: %w", cfg.Database.Redacted(), err)
 	}
@@ -176,7 +177,8 @@ func NewJobs(ctx context.Context, cfg config.Config, log *slog.Logger, st *model
 	notify := &services.ResultsNotifier{Store: st, Now: time.Now, BaseURL: cfg.BaseURL, Log: log}
 	river.AddWorker(workers, notify)
 	periodic := append(reminderJobs(), addPeriodic(cfg, log, st, workers)...)
-	q, err := jobs.New(ctx, st, jobs.Options{Logger: log, Workers: workers, PeriodicJobs: periodic})
+	q, err := jobs.New(ctx, st, jobs.Options{Logger: log, Workers: workers, PeriodicJobs: periodic,
+		RescueAfter: cfg.JobRescueAfter})
 	if err != nil {
 		return nil, err
 	}

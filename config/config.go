@@ -55,6 +55,9 @@ type Config struct {
 	UploadTmpDir string
 	// DeckDirectUpload (PITCHFEST_DECK_DIRECT_UPLOAD) lets browsers upload decks straight to S3.
 	DeckDirectUpload bool
+	// JobRescueAfter (PITCHFEST_JOB_RESCUE_AFTER) is how long a background job may stay "running" before
+	// another process assumes the one running it died (killed, out of memory, a host lost) and runs it again.
+	JobRescueAfter time.Duration
 
 	Database Database
 	Storage  Storage
@@ -103,6 +106,9 @@ type Database struct {
 	Kind DBKind
 	// DSN is what the driver receives: a postgres:// URL, or an SQLite file path.
 	DSN string
+	// StatementTimeout (PITCHFEST_DB_STATEMENT_TIMEOUT) is PostgreSQL's statement_timeout on every connection;
+	// zero means none. SQLite has its own fixed busy timeout instead.
+	StatementTimeout time.Duration
 }
 
 // Storage says which blob store to open.
@@ -145,7 +151,20 @@ var Vars = []Var{
 	{"PITCHFEST_TRUSTED_PROXIES", "(none)", false, "Comma-separated IPs or CIDRs of reverse proxies whose `X-Forwarded-For` is trusted, e.g. `127.0.0.1,10.0.0.0/8`."},
 	{"PITCHFEST_UPLOAD_TMP_DIR", "(system temp dir)", false, "Where uploads are spooled while they are verified (each at most the deck size limit, removed after)."},
 	{"PITCHFEST_DECK_DIRECT_UPLOAD", "false", false, "`true`: browsers upload decks straight to S3 with a presigned POST; the app verifies each before accepting it. Needs S3 storage."},
+	{"PITCHFEST_DB_STATEMENT_TIMEOUT", "30s", false, "PostgreSQL `statement_timeout` on every connection: a statement running longer fails instead of holding a connection. `0` turns it off; a `statement_timeout` in the database URL wins."},
+	{"PITCHFEST_JOB_RESCUE_AFTER", "15m", false, "How long a background job may stay running before another process assumes its process died and runs it again (never before the job's own timeout). Lower means a killed process delays mail less; River's own default is 1h."},
 }
+
+// DefaultStatementTimeout is PITCHFEST_DB_STATEMENT_TIMEOUT's default: far above any request's or job's query,
+// short enough that a runaway one fails instead of holding a pooled connection. (models.DefaultStatementTimeout
+// is the same value for code that opens a Store without a Config.)
+const DefaultStatementTimeout = 30 * time.Second
+
+// DefaultJobRescueAfter is PITCHFEST_JOB_RESCUE_AFTER's default. River's own, one hour, would hold a mail of a
+// process killed mid-send (a deploy, an OOM kill) for an hour; 15 minutes is still far above the one-minute
+// job timeout, and River never rescues a job before its own timeout (the 15-minute deck sweep) has passed,
+// so a slow job that is still running is not run twice.
+const DefaultJobRescueAfter = 15 * time.Minute
 
 // DefaultMailFrom is the sender when PITCHFEST_MAIL_FROM is unset; fine for the outbox, to be replaced for real
 // delivery, where receiving servers check the sender's domain.
@@ -268,6 +287,15 @@ func Load(getenv Getenv) (Config, error) {
 	}
 	if c.DeckDirectUpload && c.Storage.Kind != S3Storage {
 		return c, bad("PITCHFEST_DECK_DIRECT_UPLOAD", du, "direct uploads need PITCHFEST_STORAGE_URL=s3://…")
+	}
+	stt := get("PITCHFEST_DB_STATEMENT_TIMEOUT", DefaultStatementTimeout.String())
+	if c.Database.StatementTimeout, err = time.ParseDuration(stt); err != nil || c.Database.StatementTimeout < 0 ||
+		(c.Database.StatementTimeout > 0 && c.Database.StatementTimeout < time.Millisecond) {
+		return c, bad("PITCHFEST_DB_STATEMENT_TIMEOUT", stt, "want a duration such as 30s (PostgreSQL counts milliseconds), or 0 for none")
+	}
+	ra := get("PITCHFEST_JOB_RESCUE_AFTER", DefaultJobRescueAfter.String())
+	if c.JobRescueAfter, err = time.ParseDuration(ra); err != nil || c.JobRescueAfter < time.Second {
+		return c, bad("PITCHFEST_JOB_RESCUE_AFTER", ra, "want a duration of at least 1s, such as 15m")
 	}
 	return c, nil
 }

@@ -29,6 +29,19 @@ func TestEmptyEnvironmentIsEmbeddedMode(t *testing.T) {
 	if c.BaseURL.String() != "http://localhost:8080" {
 		t.Errorf("base URL = %s", c.BaseURL)
 	}
+	if c.Database.StatementTimeout != 30*time.Second || c.JobRescueAfter != 15*time.Minute {
+		t.Errorf("statement timeout %v, job rescue after %v; want 30s and 15m", c.Database.StatementTimeout, c.JobRescueAfter)
+	}
+}
+
+func TestTimeoutsOfTheDatabaseAndTheJobQueueAreSettable(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"PITCHFEST_DB_STATEMENT_TIMEOUT": "0", "PITCHFEST_JOB_RESCUE_AFTER": "5s"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Database.StatementTimeout != 0 || c.JobRescueAfter != 5*time.Second {
+		t.Errorf("statement timeout %v, job rescue after %v; want 0 and 5s", c.Database.StatementTimeout, c.JobRescueAfter)
+	}
 }
 
 func TestProductionSettingsAreParsed(t *testing.T) {
@@ -110,6 +123,11 @@ func TestBadValuesFailWithOneLineNamingTheVariable(t *testing.T) {
 		{"an SMTP URL that does not parse", "PITCHFEST_SMTP_URL", "smtp://user:p%zz@mail.example.rw"},
 		{"an SMTP URL file that does not exist", "PITCHFEST_SMTP_URL_FILE", "/nonexistent/smtp"},
 		{"a sender that is not an address", "PITCHFEST_MAIL_FROM", "Pitchfest"},
+		{"a statement timeout that is not a duration", "PITCHFEST_DB_STATEMENT_TIMEOUT", "30"},
+		{"a negative statement timeout", "PITCHFEST_DB_STATEMENT_TIMEOUT", "-1s"},
+		{"a statement timeout below PostgreSQL's millisecond", "PITCHFEST_DB_STATEMENT_TIMEOUT", "10us"},
+		{"a rescue delay that is not a duration", "PITCHFEST_JOB_RESCUE_AFTER", "hourly"},
+		{"a rescue delay under a second", "PITCHFEST_JOB_RESCUE_AFTER", "500ms"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -65,9 +65,12 @@ type Options struct {
 	// JobTimeout cancels a job's context after this long (River's default, 1 minute, when zero). A worker can
 	// override it with its Timeout method.
 	JobTimeout time.Duration
-	// RescueAfter is how long a job may stay "running" before River assumes its process died and runs it again.
-	// Default 15 minutes: a process killed mid-job (a deploy, an OOM) should not delay a verification mail by
-	// River's default hour. It must exceed the longest job timeout.
+	// RescueAfter is how long a job may stay "running" before River assumes its process died and runs it again
+	// (PITCHFEST_JOB_RESCUE_AFTER). Default 15 minutes: a process killed mid-job (a deploy, an OOM) should not
+	// delay a verification mail by River's default hour. River never rescues a job before its own timeout
+	// (a worker's Timeout, else JobTimeout) has passed as well, so a short value does not run a long sweep twice;
+	// but River requires JobTimeout ≤ RescueAfter, so a RescueAfter under the default job timeout (1 minute)
+	// lowers the default job timeout to RescueAfter.
 	RescueAfter time.Duration
 	// FetchPollInterval is the fallback poll for new jobs when no notification arrives (River's default, 1 s,
 	// when zero). Tests lower it.
@@ -78,6 +81,10 @@ type Options struct {
 	// MaxAttempts caps attempts per job before it is discarded (River's default, 25, when zero).
 	MaxAttempts int
 }
+
+// DefaultRescueAfter is Options.RescueAfter's default (see there); config.DefaultJobRescueAfter, the default of
+// PITCHFEST_JOB_RESCUE_AFTER, is the same (app's tests check).
+const DefaultRescueAfter = 15 * time.Minute
 
 // Queue is the process's handle on the job queue: it enqueues jobs (inside a Store transaction or not) and, once
 // started, works them.
@@ -115,7 +122,10 @@ func New(ctx context.Context, store *models.Store, opts Options) (*Queue, error)
 		CompletedJobRetentionPeriod: 10 * time.Minute,
 	}
 	if cfg.RescueStuckJobsAfter == 0 {
-		cfg.RescueStuckJobsAfter = 15 * time.Minute
+		cfg.RescueStuckJobsAfter = DefaultRescueAfter
+	}
+	if cfg.JobTimeout == 0 && cfg.RescueStuckJobsAfter < river.JobTimeoutDefault {
+		cfg.JobTimeout = cfg.RescueStuckJobsAfter
 	}
 	if cfg.FetchPollInterval != 0 && cfg.FetchPollInterval < river.FetchCooldownDefault {
 		cfg.FetchCooldown = cfg.FetchPollInterval

@@ -5,6 +5,7 @@ package models
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -13,9 +14,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib"       // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 	_ "github.com/ncruces/go-sqlite3/driver" // registers the pure-Go "sqlite3" database/sql driver
 	"github.com/ncruces/go-sqlite3/gormlite"
 	"github.com/pressly/goose/v3"
@@ -44,13 +49,40 @@ type Store struct {
 	dialect Dialect
 }
 
+// DefaultStatementTimeout is the PostgreSQL statement_timeout Open sets (PITCHFEST_DB_STATEMENT_TIMEOUT
+// overrides it): far above any query of a request or a job, yet short enough that a runaway query or a
+// statement stuck behind a lock fails with an error instead of holding a connection of the pool for ever.
+const DefaultStatementTimeout = 30 * time.Second
+
+// SQLiteBusyTimeout is how long an SQLite statement waits for the file lock (busy_timeout) before failing
+// with "database is locked"; with one connection per process it only matters for a second process on the
+// same file, such as `pitchfest migrate` next to a running server.
+const SQLiteBusyTimeout = 10 * time.Second
+
+// ErrStatementTimeout wraps a PostgreSQL statement cancelled by statement_timeout (SQLSTATE 57014).
+var ErrStatementTimeout = errors.New("database statement timed out")
+
+// OpenOptions tunes a connection beyond its DSN.
+type OpenOptions struct {
+	// StatementTimeout is PostgreSQL's statement_timeout for every connection of the pool, set as a run-time
+	// parameter when each connection starts, so no query can forget it; zero means none. A statement_timeout
+	// given in the DSN itself wins. A migration that needs longer (an index on a large table) starts with
+	// `SET LOCAL statement_timeout = 0;` (goose runs each migration in its own transaction). SQLite ignores it.
+	StatementTimeout time.Duration
+}
+
 // Open connects to the database described by kind ("postgres" or "sqlite") and dsn (a postgres:// URL or an
-// SQLite file path). It does not migrate: call Migrate.
+// SQLite file path), with DefaultStatementTimeout on PostgreSQL. It does not migrate: call Migrate.
+func Open(ctx context.Context, kind, dsn string) (*Store, error) {
+	return OpenWith(ctx, kind, dsn, OpenOptions{StatementTimeout: DefaultStatementTimeout})
+}
+
+// OpenWith is Open with explicit options.
 //
 // SQLite is opened in WAL mode with a busy timeout, foreign keys on and immediate transactions, through a single
 // connection: SQLite allows one writer at a time, and queueing writers in the pool is faster and never fails
 // with "database is locked", unlike letting them race for the file lock.
-func Open(ctx context.Context, kind, dsn string) (*Store, error) {
+func OpenWith(ctx context.Context, kind, dsn string, o OpenOptions) (*Store, error) {
 	var dial gorm.Dialector
 	var sqlDB *sql.DB
 	switch Dialect(kind) {
@@ -59,7 +91,7 @@ func Open(ctx context.Context, kind, dsn string) (*Store, error) {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
 		q := url.Values{}
-		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", SQLiteBusyTimeout.Milliseconds()))
 		q.Add("_pragma", "journal_mode(wal)")
 		q.Add("_pragma", "foreign_keys(1)")
 		q.Add("_pragma", "synchronous(normal)")
@@ -73,10 +105,14 @@ func Open(ctx context.Context, kind, dsn string) (*Store, error) {
 		sqlDB = db
 		dial = gormlite.OpenDB(db)
 	case DialectPostgres:
-		db, err := sql.Open("pgx", dsn)
+		pc, err := pgx.ParseConfig(dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
+		if _, set := pc.RuntimeParams["statement_timeout"]; !set && o.StatementTimeout > 0 {
+			pc.RuntimeParams["statement_timeout"] = strconv.FormatInt(o.StatementTimeout.Milliseconds(), 10)
+		}
+		db := stdlib.OpenDB(*pc)
 		db.SetMaxOpenConns(20)
 		db.SetMaxIdleConns(10)
 		db.SetConnMaxLifetime(30 * time.Minute)
@@ -160,9 +196,31 @@ func translate(err error) error {
 		return ErrNotFound
 	case errors.Is(err, gorm.ErrDuplicatedKey), errors.Is(err, gorm.ErrForeignKeyViolated):
 		return fmt.Errorf("%w: %v", ErrConflict, err)
+	case IsStatementTimeout(err):
+		return fmt.Errorf("%w: %v", ErrStatementTimeout, err)
 	default:
 		return err
 	}
+}
+
+// IsStatementTimeout reports whether err is PostgreSQL cancelling a statement that outlived statement_timeout.
+// A cancelled context also yields SQLSTATE 57014, so the message is checked too: only the timeout says so.
+func IsStatementTimeout(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "57014" && strings.Contains(pe.Message, "statement timeout")
+}
+
+// IsUnavailable reports whether err means PostgreSQL could not be reached or cut the connection: a restart
+// (SQLSTATE 57P01–57P03), a connection failure (class 08), a failed connect, or a connection found dead in a
+// transaction (driver.ErrBadConn, which database/sql cannot retry there). The request may succeed if sent again
+// a few seconds later (the deadline-rush fault run restarts PostgreSQL mid-rush; see docs/benchmarks.md).
+func IsUnavailable(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03" || strings.HasPrefix(pe.Code, "08")
+	}
+	var ce *pgconn.ConnectError
+	return errors.As(err, &ce) || errors.Is(err, driver.ErrBadConn)
 }
 
 // migrationsFS returns the embedded migrations of one dialect.

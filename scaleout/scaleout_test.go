@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -40,16 +41,73 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// buildBinary compiles cmd/pitchfest once into a temp dir.
+var (
+	binDir   string // where buildBinary puts the binary; removed by TestMain
+	binOnce  sync.Once
+	binPath  string
+	binError error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// buildBinary compiles cmd/pitchfest once per test binary, however many tests start processes.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "pitchfest")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/pitchfest/pitchfest/cmd/pitchfest")
-	cmd.Env = os.Environ()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	binOnce.Do(func() {
+		if binDir, binError = os.MkdirTemp("", "pitchfest-scaleout-"); binError != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "pitchfest")
+		cmd := exec.Command("go", "build", "-o", binPath, "github.com/pitchfest/pitchfest/cmd/pitchfest")
+		cmd.Env = os.Environ()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			binError = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binError != nil {
+		t.Fatal(binError)
 	}
-	return bin
+	return binPath
+}
+
+// cluster prepares what several processes share: a migrated PostgreSQL schema (st, for the test's own reads
+// and set-up), a fresh S3 bucket and one secret key; env is the environment every process starts with.
+// It skips unless PITCHFEST_TEST_POSTGRES is set, and in -short mode.
+func cluster(t *testing.T) (st *models.Store, env []string) {
+	t.Helper()
+	if testutil.DatabaseKind() != string(models.DialectPostgres) {
+		t.Skip("several processes need PostgreSQL: an SQLite file belongs to one process, and River's SQLite " +
+			"driver works one queue in one process (set PITCHFEST_TEST_POSTGRES)")
+	}
+	if testing.Short() {
+		t.Skip("builds and starts server processes")
+	}
+	s3 := testutil.NewS3Blobs(t) // fresh bucket, removed at cleanup
+	o := testutil.S3Options(t)
+	_, dsn := testutil.NewDatabaseURL(t)
+	ctx := context.Background()
+	st, err := models.Open(ctx, string(models.DialectPostgres), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx, testutil.Logger(t)); err != nil {
+		t.Fatal(err)
+	}
+	return st, []string{
+		"PATH=" + os.Getenv("PATH"),
+		"PITCHFEST_DATABASE_URL=" + dsn,
+		"PITCHFEST_STORAGE_URL=s3://" + s3.Bucket() + "?endpoint=" + url.QueryEscape(o.Endpoint) + "&region=us-east-1&path_style=true",
+		"PITCHFEST_S3_ACCESS_KEY_ID=" + o.AccessKey,
+		"PITCHFEST_S3_SECRET_ACCESS_KEY=" + o.SecretKey,
+		"PITCHFEST_SECRET_KEY=" + string(testutil.TestSecret),
+	}
 }
 
 func start(t *testing.T, bin, name string, env []string) *proc {
@@ -156,38 +214,13 @@ func setPassword(t *testing.T, st *models.Store, u *models.User, pw string) {
 // TestTwoProcesses runs two server processes on one PostgreSQL schema and one S3 bucket with the same secret
 // key, and checks that nothing either process needs lives only in its memory.
 func TestTwoProcesses(t *testing.T) {
-	if testutil.DatabaseKind() != string(models.DialectPostgres) {
-		t.Skip("several processes need PostgreSQL: an SQLite file belongs to one process (set PITCHFEST_TEST_POSTGRES)")
-	}
-	if testing.Short() {
-		t.Skip("builds and starts two server processes")
-	}
-	s3 := testutil.NewS3Blobs(t) // fresh bucket, removed at cleanup
-	o := testutil.S3Options(t)
-	_, dsn := testutil.NewDatabaseURL(t)
-	ctx := context.Background()
-	st, err := models.Open(ctx, string(models.DialectPostgres), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx, testutil.Logger(t)); err != nil {
-		t.Fatal(err)
-	}
+	st, env := cluster(t)
 	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3, Kind: models.RoundLive})
 	const pw = "correct horse battery staple 42"
 	setPassword(t, st, w.Organizer, pw)
 	setPassword(t, st, w.Judges[0], pw)
 
 	bin := buildBinary(t)
-	env := []string{
-		"PATH=" + os.Getenv("PATH"),
-		"PITCHFEST_DATABASE_URL=" + dsn,
-		"PITCHFEST_STORAGE_URL=s3://" + s3.Bucket() + "?endpoint=" + url.QueryEscape(o.Endpoint) + "&region=us-east-1&path_style=true",
-		"PITCHFEST_S3_ACCESS_KEY_ID=" + o.AccessKey,
-		"PITCHFEST_S3_SECRET_ACCESS_KEY=" + o.SecretKey,
-		"PITCHFEST_SECRET_KEY=" + string(testutil.TestSecret),
-	}
 	a := start(t, bin, "A", env)
 	b := start(t, bin, "B", env)
 
@@ -220,6 +253,41 @@ func TestTwoProcesses(t *testing.T) {
 		}
 	})
 
+	t.Run("a scheduled publication is mailed once, by whichever process is free at its time", func(t *testing.T) {
+		// Published on B, scheduled a few seconds ahead: the results_published job waits in the shared queue,
+		// then one process queues a mail per applicant (marking the publication notified in the same
+		// transaction) and both processes deliver them.
+		base := countMail(t, a.dataDir, b.dataDir)
+		org := signIn(t, a, w.Organizer.Email, pw)
+		round := fmt.Sprintf("/api/v1/rounds/%d", w.Round.ID)
+		if res, body := call(t, "POST", a.url+round+"/close", org, nil, nil); res.StatusCode != 200 {
+			t.Fatalf("close on A: %d %s", res.StatusCode, body)
+		}
+		at := time.Now().Add(4 * time.Second).UTC()
+		if res, body := call(t, "POST", b.url+round+"/publications", org, map[string]string{"publish_at": at.Format(time.RFC3339)}, nil); res.StatusCode != 201 {
+			t.Fatalf("publish on B: %d %s", res.StatusCode, body)
+		}
+		if got := countMail(t, a.dataDir, b.dataDir); got != base {
+			t.Fatalf("%d mails before the publication's time, want none", got-base)
+		}
+		waitMail(t, base+len(w.Apps), a.dataDir, b.dataDir)
+		if time.Now().Before(at.Truncate(time.Second)) {
+			t.Fatal("results mails were delivered before the publication's time")
+		}
+		time.Sleep(2 * time.Second) // a second round of mails would show up now
+		if got := countMail(t, a.dataDir, b.dataDir); got != base+len(w.Apps) {
+			t.Fatalf("%d results mails delivered, want exactly %d", got-base, len(w.Apps))
+		}
+		var jobs []struct {
+			State   string
+			Attempt int
+		}
+		st.DB().Raw("SELECT state, attempt FROM river_job WHERE kind = 'results_published'").Scan(&jobs)
+		if len(jobs) != 1 || jobs[0].State != "completed" || jobs[0].Attempt != 1 {
+			t.Errorf("results_published jobs %+v, want one completed on its first attempt", jobs)
+		}
+	})
+
 	t.Run("jobs are worked exactly once by two processes, and by the survivor after kill -9", func(t *testing.T) {
 		// Each sign-up enqueues one verification mail job in its transaction; both processes work the queue and
 		// write what they send to their own outbox, so the two outboxes together must hold each mail once.
@@ -233,15 +301,16 @@ func TestTwoProcesses(t *testing.T) {
 			}
 		}
 		const n = 10
+		base := countMail(t, a.dataDir, b.dataDir) // the results mails of the subtest before
 		for i := range n {
 			signUp(a, i)
 		}
-		waitMail(t, n, a.dataDir, b.dataDir)
+		waitMail(t, base+n, a.dataDir, b.dataDir)
 
 		// kill -9 A, then enqueue more on B: the survivor alone works them (taking over River's leadership if A
 		// held it); none is lost or doubled. A is killed between jobs, not in the middle of one: a job A had
-		// already fetched would stay "running" until River's rescuer (jobs.Options.RescueAfter, 15 min, with no
-		// environment knob) hands it to B, which this test cannot wait for.
+		// already fetched would stay "running" until River's rescuer (PITCHFEST_JOB_RESCUE_AFTER, 15 min by
+		// default) hands it to B; TestAJobSurvivesItsProcessBeingKilled covers that case with a short delay.
 		// Between jobs means after River has recorded each delivered mail as completed, not merely after its
 		// file appeared: the completion is written just after the send.
 		openJobs := func() int {
@@ -257,9 +326,9 @@ func TestTwoProcesses(t *testing.T) {
 		for i := n; i < 2*n; i++ {
 			signUp(b, i)
 		}
-		waitMail(t, 2*n, a.dataDir, b.dataDir)
+		waitMail(t, base+2*n, a.dataDir, b.dataDir)
 		time.Sleep(2 * time.Second) // a doubled delivery would show up now
-		if got := countMail(t, a.dataDir, b.dataDir); got != 2*n {
+		if got := countMail(t, a.dataDir, b.dataDir) - base; got != 2*n {
 			t.Fatalf("%d mails delivered, want exactly %d", got, 2*n)
 		}
 		var open []struct{ State string }

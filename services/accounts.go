@@ -237,11 +237,14 @@ func (a *Accounts) SignIn(ctx context.Context, email, password, previousSession 
 	ok := false
 	switch {
 	case err == nil && u.PasswordHash != "":
-		ok, _ = CheckPassword(password, u.PasswordHash)
+		ok, _ = CheckPasswordContext(ctx, password, u.PasswordHash)
 	case err == nil || errors.Is(err, models.ErrNotFound):
-		CheckPassword(password, dummyHash()) // same cost as a real check
+		CheckPasswordContext(ctx, password, dummyHash()) // same cost (and same queue) as a real check
 	default:
 		return nil, "", err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, "", err // gave up waiting for a hashing slot: not a failed attempt
 	}
 	if !ok || u.DisabledAt != nil {
 		if err := a.recordFailure(ctx, keys, now); err != nil {

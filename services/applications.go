@@ -297,20 +297,31 @@ func (s *Applications) Get(ctx context.Context, actor *models.User, id int64) (*
 }
 
 func (s *Applications) detail(ctx context.Context, st *models.Store, actor *models.User, a *models.Application) (*ApplicationDetail, error) {
-	d := &ApplicationDetail{Application: *a}
-	var err error
-	if d.Edition, err = st.EditionByID(ctx, a.EditionID); err != nil {
+	e, err := st.EditionByID(ctx, a.EditionID)
+	if err != nil {
 		return nil, err
 	}
-	if d.Team, err = st.Team(ctx, a.ID); err != nil {
+	team, err := st.Team(ctx, a.ID)
+	if err != nil {
 		return nil, err
 	}
-	if d.Questions, err = st.Questions(ctx, a.EditionID); err != nil {
+	qs, err := st.Questions(ctx, a.EditionID)
+	if err != nil {
 		return nil, err
 	}
-	if d.Versions, err = st.ApplicationVersions(ctx, a.ID); err != nil {
+	versions, err := st.ApplicationVersions(ctx, a.ID)
+	if err != nil {
 		return nil, err
 	}
+	return s.assemble(ctx, st, actor, a, e, team, qs, versions)
+}
+
+// assemble builds an ApplicationDetail from rows already read, so that submit can build it without reading
+// again while it holds the edition's receipt-counter lock. It reads only the applicant, and only for a
+// viewer who is not the owner.
+func (s *Applications) assemble(ctx context.Context, st *models.Store, actor *models.User, a *models.Application,
+	e *models.Edition, team []models.TeamMember, qs []models.Question, versions []models.ApplicationVersion) (*ApplicationDetail, error) {
+	d := &ApplicationDetail{Application: *a, Edition: e, Team: team, Questions: qs, Versions: versions}
 	for i := range d.Versions {
 		d.Versions[i].Snapshot = ""
 	}
@@ -934,18 +945,11 @@ func (s *Applications) submit(ctx context.Context, tx *models.Store, actor *mode
 		if v := checkComplete(e, qs, a, team, now); !v.Empty() {
 			return nil, v
 		}
-		if a.Seq == nil {
-			seq, err := tx.NextApplicationSeq(ctx, e.ID)
-			if err != nil {
-				return nil, err
-			}
-			ref := fmt.Sprintf("%s-%d-%06d", e.ReferencePrefix, e.Year, seq)
-			a.Seq, a.Reference = &seq, &ref
-		}
-		n, err := tx.CountApplicationVersions(ctx, a.ID)
+		versions, err := tx.ApplicationVersions(ctx, a.ID)
 		if err != nil {
 			return nil, err
 		}
+		number := len(versions) + 1
 		a.Status = models.StatusSubmitted
 		a.SubmittedAt = &now
 		if a.FirstSubmittedAt == nil {
@@ -954,14 +958,30 @@ func (s *Applications) submit(ctx context.Context, tx *models.Store, actor *mode
 		a.WomenLed = classify(e, a, team)
 		a.UpdatedAt = now
 		a.SubmittedVersion = a.Version + 1 // SaveApplication moves Version there
+		if err := tx.Audit(ctx, &models.AuditEvent{ActorID: &actor.ID, Action: "application.submitted", Subject: applicationSubject(a.ID),
+			IP: meta.IP, Detail: fmt.Sprintf("version:%d", number)}); err != nil {
+			return nil, err
+		}
+		// Everything that can fail or take time is done above. A first submission's receipt number locks the
+		// edition row until commit (every first submission of the edition waits for it, holding a pooled
+		// connection), so it is taken here, followed only by the writes that must carry the reference.
+		if a.Seq == nil {
+			seq, err := tx.NextApplicationSeq(ctx, e.ID)
+			if err != nil {
+				return nil, err
+			}
+			ref := fmt.Sprintf("%s-%d-%06d", e.ReferencePrefix, e.Year, seq)
+			a.Seq, a.Reference = &seq, &ref
+			e.ApplicationSeq = seq
+		}
 		if err := tx.SaveApplication(ctx, a); err != nil {
 			return nil, err
 		}
-		body, err := json.Marshal(makeSnapshot(int(n)+1, now, qs, a, team))
+		body, err := json.Marshal(makeSnapshot(number, now, qs, a, team))
 		if err != nil {
 			return nil, err
 		}
-		ver := &models.ApplicationVersion{ApplicationID: a.ID, Number: int(n) + 1, Snapshot: string(body), SubmittedAt: now, SubmittedBy: &actor.ID}
+		ver := &models.ApplicationVersion{ApplicationID: a.ID, Number: number, Snapshot: string(body), SubmittedAt: now, SubmittedBy: &actor.ID}
 		if err := tx.CreateApplicationVersion(ctx, ver); err != nil {
 			return nil, err
 		}
@@ -971,10 +991,10 @@ func (s *Applications) submit(ctx context.Context, tx *models.Store, actor *mode
 		}); err != nil {
 			return nil, err
 		}
-		if err := tx.Audit(ctx, &models.AuditEvent{ActorID: &actor.ID, Action: "application.submitted", Subject: applicationSubject(a.ID),
-			IP: meta.IP, Detail: fmt.Sprintf("version:%d", ver.Number)}); err != nil {
+		if out.Detail, err = s.assemble(ctx, tx, actor, a, e, team, qs, append(versions, *ver)); err != nil {
 			return nil, err
 		}
+		return out, nil
 	}
 	if out.Detail, err = s.detail(ctx, tx, actor, a); err != nil {
 		return nil, err

@@ -11,6 +11,13 @@
 // applies per applicant rather than to the whole benchmark.
 //
 //	PITCHFEST_DATABASE_URL=... rush -url http://127.0.0.1:8080 -n 2000 -ramp 2m -workers 64
+//
+// With -serve it runs the server itself, in this process, exactly as `pitchfest serve` would (app.New on the
+// same environment), so -cpuprofile captures the server's CPU time next to the load generator's: the app has
+// no pprof endpoint, and this needs none. With -retries, a step that fails with a connection error or a 5xx is
+// tried again after -retry-wait, as a person would press the button again (submit carries an Idempotency-Key,
+// so a retried submission cannot be counted twice): this is how the fault run (scripts/faultrun.sh) shows the
+// app recovering after PostgreSQL restarts.
 package main
 
 import (
@@ -26,6 +33,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -54,6 +62,9 @@ type options struct {
 	deckSize int64
 	timeout  time.Duration
 	signedIn bool // applicants start with a session made by the seeding, so sign-in (argon2id) is left out
+	// retries is how many times a step failing with a connection error or a 5xx is tried again, retryWait apart.
+	retries   int
+	retryWait time.Duration
 }
 
 var steps = []string{"sign_in", "create_draft", "save_draft", "upload_deck", "submit"}
@@ -78,8 +89,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	deckMB := fl.Float64("deck-mb", 2, "deck size in MB")
 	fl.DurationVar(&o.timeout, "timeout", 60*time.Second, "per-request timeout")
 	fl.BoolVar(&o.signedIn, "signed-in", false, "applicants signed in before the rush (sessions seeded): measures the rest without argon2id")
+	fl.IntVar(&o.retries, "retries", 0, "times a step failing with a connection error or a 5xx is tried again (as a person would)")
+	fl.DurationVar(&o.retryWait, "retry-wait", 2*time.Second, "pause before each retry")
+	serve := fl.Bool("serve", false, "run the server in this process (from the same PITCHFEST_* environment) instead of targeting -url")
+	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile of the rush (arrivals to the last answer) to this file; with -serve it covers the server")
 	if err := fl.Parse(args); err != nil {
 		return err
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	if *serve {
+		stop, addr, err := serveInProcess(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		*target = "http://" + addr
 	}
 	u, err := url.Parse(*target)
 	if err != nil {
@@ -92,10 +119,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	o.target = u
 	o.deckSize = int64(*deckMB * (1 << 20))
 
-	cfg, err := config.Load(getenv)
-	if err != nil {
-		return err
-	}
 	st, err := app.OpenStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -118,14 +141,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	client := &http.Client{Timeout: o.timeout, Transport: &http.Transport{MaxIdleConnsPerHost: o.workers, MaxConnsPerHost: 0}}
 	// The deadline: arrival i comes at ramp·sqrt(i/n) (rate growing linearly); the last `late` share after it.
+	// Rounded up to the second (the API takes whole seconds), so with -late 0 nobody arrives late.
 	start := time.Now().Add(2 * time.Second)
-	deadline := start.Add(time.Duration(float64(o.ramp) * math.Sqrt(1-o.late))).Truncate(time.Second)
+	deadline := start.Add(time.Duration(float64(o.ramp)*math.Sqrt(1-o.late)) + time.Second - 1).Truncate(time.Second)
 	edition, err := createEdition(ctx, client, o.target, st, deadline)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "edition %d closes at %s (%.0f s after the first arrival)\n", edition, deadline.Format(time.RFC3339), deadline.Sub(start).Seconds())
 
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile() // also on error; on success stopped below, before verifying
+	}
 	res := newResults()
 	sem := make(chan struct{}, o.workers)
 	var wg sync.WaitGroup
@@ -136,12 +171,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			applicant(ctx, client, o.target, res, i, emails[i], sessions[i], edition, deadline, deck.Bytes())
+			applicant(ctx, client, &o, res, i, emails[i], sessions[i], edition, deadline, deck.Bytes())
 		}()
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	res.report(stdout, elapsed)
+	if *cpuProfile != "" {
+		pprof.StopCPUProfile()
+		fmt.Fprintf(stdout, "CPU profile written to %s (go tool pprof -top %s)\n", *cpuProfile, *cpuProfile)
+	}
+	res.report(stdout, start, elapsed)
 	return verify(ctx, stdout, st, res, edition, deadline)
 }
 
@@ -210,6 +249,20 @@ type session struct {
 	base   *url.URL
 	ip     string
 	cookie string
+	// retries and retryWait: see options; r counts the retries (nil: not counted).
+	retries   int
+	retryWait time.Duration
+	r         *results
+}
+
+// retryable says whether a person would simply try again: the request never got an answer, or the server
+// answered 5xx (502–504 from a proxy, 500/503 while the database is away).
+func retryable(err error) bool {
+	var he *httpError
+	if errors.As(err, &he) {
+		return he.status >= 500
+	}
+	return err != nil
 }
 
 type httpError struct {
@@ -221,8 +274,21 @@ func (e *httpError) Error() string {
 	return fmt.Sprintf("HTTP %d: %s", e.status, strings.TrimSpace(e.body))
 }
 
-// do sends one request; a status ≥ 300 is an *httpError. raw, when set, is sent as a PDF body instead of JSON.
+// do sends one request, retrying as the session allows (see retryable); a status ≥ 300 is an *httpError. raw,
+// when set, is sent as a PDF body instead of JSON. The latency returned is the last attempt's.
 func (s *session) do(ctx context.Context, method, path string, in, out any, raw []byte, hdr ...string) (time.Duration, error) {
+	d, err := s.once(ctx, method, path, in, out, raw, hdr...)
+	for try := 0; try < s.retries && retryable(err); try++ {
+		if s.r != nil {
+			s.r.retried(err)
+		}
+		time.Sleep(s.retryWait)
+		d, err = s.once(ctx, method, path, in, out, raw, hdr...)
+	}
+	return d, err
+}
+
+func (s *session) once(ctx context.Context, method, path string, in, out any, raw []byte, hdr ...string) (time.Duration, error) {
 	var body io.Reader
 	ctype := "application/json"
 	if raw != nil {
@@ -285,6 +351,8 @@ type results struct {
 	mu        sync.Mutex
 	lat       map[string][]time.Duration
 	errs      map[string]map[string]int
+	retries   map[string]int    // failures that were retried, by message
+	samples   map[string]string // the first full error seen for each message, to show what clients were told
 	acks      []ack
 	decks     map[int64]string // application → acknowledged deck sha256
 	late      int              // applicants refused (409) because they came after the deadline
@@ -292,7 +360,31 @@ type results struct {
 }
 
 func newResults() *results {
-	return &results{lat: map[string][]time.Duration{}, errs: map[string]map[string]int{}, decks: map[int64]string{}}
+	return &results{lat: map[string][]time.Duration{}, errs: map[string]map[string]int{}, retries: map[string]int{}, samples: map[string]string{}, decks: map[int64]string{}}
+}
+
+// errMessage is err shortened for counting: the status alone for HTTP errors.
+func errMessage(err error) string {
+	var he *httpError
+	if errors.As(err, &he) {
+		return fmt.Sprintf("HTTP %d", he.status)
+	}
+	return err.Error()
+}
+
+func (r *results) retried(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.retries[errMessage(err)]++
+	r.sample(err)
+}
+
+// sample keeps the first full text of each kind of error (r.mu held).
+func (r *results) sample(err error) {
+	if m := errMessage(err); r.samples[m] == "" {
+		text := strings.Join(strings.Fields(err.Error()), " ")
+		r.samples[m] = text[:min(len(text), 240)]
+	}
 }
 
 func (r *results) observe(step string, d time.Duration, err error) {
@@ -305,17 +397,14 @@ func (r *results) observe(step string, d time.Duration, err error) {
 	if r.errs[step] == nil {
 		r.errs[step] = map[string]int{}
 	}
-	msg := err.Error()
-	var he *httpError
-	if errors.As(err, &he) {
-		msg = fmt.Sprintf("HTTP %d", he.status)
-	}
-	r.errs[step][msg]++
+	r.errs[step][errMessage(err)]++
+	r.sample(err)
 }
 
 // applicant runs one simulated applicant's whole visit; a failed step ends it.
-func applicant(ctx context.Context, c *http.Client, base *url.URL, r *results, i int, email, sessionID string, edition int64, deadline time.Time, deck []byte) {
-	s := &session{c: c, base: base, ip: fmt.Sprintf("10.%d.%d.%d", 1+i>>16&0xff, i>>8&0xff, i&0xff)}
+func applicant(ctx context.Context, c *http.Client, o *options, r *results, i int, email, sessionID string, edition int64, deadline time.Time, deck []byte) {
+	s := &session{c: c, base: o.target, ip: fmt.Sprintf("10.%d.%d.%d", 1+i>>16&0xff, i>>8&0xff, i&0xff),
+		retries: o.retries, retryWait: o.retryWait, r: r}
 	if sessionID != "" {
 		s.cookie = "pf_session=" + sessionID
 	} else {
@@ -392,16 +481,27 @@ func pct(ds []time.Duration, p float64) time.Duration {
 	return ds[max(i, 0)]
 }
 
-func (r *results) report(w io.Writer, elapsed time.Duration) {
+func (r *results) report(w io.Writer, start time.Time, elapsed time.Duration) {
 	fmt.Fprintf(w, "\n%d complete submissions in %s: %.1f submissions/s overall; %d applicants refused as after the deadline\n",
 		r.completed, elapsed.Round(time.Millisecond), float64(r.completed)/elapsed.Seconds(), r.late)
-	perSec := map[int64]int{}
+	// Acknowledgements per second since the first arrival: the rate the server sustained as arrivals grew,
+	// and, in the fault run, the gap while the database was away and the recovery after it.
+	perSec := make([]int, int(elapsed.Seconds())+1)
 	peak := 0
 	for _, a := range r.acks {
-		perSec[a.at.Unix()]++
-		peak = max(peak, perSec[a.at.Unix()])
+		k := min(max(int(a.at.Sub(start).Seconds()), 0), len(perSec)-1)
+		perSec[k]++
+		peak = max(peak, perSec[k])
 	}
 	fmt.Fprintf(w, "peak: %d submissions acknowledged in one second\n", peak)
+	fmt.Fprintln(w, "submissions acknowledged per second, from the first arrival (10 s per line):")
+	for i := 0; i < len(perSec); i += 10 {
+		fmt.Fprintf(w, "  %4ds:", i)
+		for _, n := range perSec[i:min(i+10, len(perSec))] {
+			fmt.Fprintf(w, " %3d", n)
+		}
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintf(w, "%-13s %7s %9s %9s %9s %9s %7s\n", "step", "ok", "p50", "p95", "p99", "max", "errors")
 	for _, s := range steps {
 		ds := r.lat[s]
@@ -414,6 +514,12 @@ func (r *results) report(w io.Writer, elapsed time.Duration) {
 		for msg, c := range r.errs[s] {
 			fmt.Fprintf(w, "    %d × %s\n", c, msg)
 		}
+	}
+	for msg, c := range r.retries {
+		fmt.Fprintf(w, "retried %d × after %s\n", c, msg)
+	}
+	for msg, text := range r.samples {
+		fmt.Fprintf(w, "first %s: %s\n", msg, text)
 	}
 }
 
@@ -474,4 +580,29 @@ func verify(ctx context.Context, w io.Writer, st *models.Store, r *results, edit
 	}
 	fmt.Fprintln(w, "verify: OK — every acknowledged submission and deck exists exactly once; none accepted after the deadline")
 	return nil
+}
+
+// serveInProcess starts the server as `pitchfest serve` does, on a free loopback port, and returns how to stop
+// it and its address. Its log goes to stderr at the configured level.
+func serveInProcess(ctx context.Context, cfg config.Config) (stop func(), addr string, err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	a, err := app.New(ctx, cfg, app.NewLogger(cfg, os.Stderr), "rush")
+	if err != nil {
+		cancel()
+		ln.Close()
+		return nil, "", err
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx, ln) }()
+	return func() {
+		cancel()
+		if err := <-done; err != nil {
+			fmt.Fprintln(os.Stderr, "rush: in-process server:", err)
+		}
+		a.Close()
+	}, ln.Addr().String(), nil
 }
