@@ -10,7 +10,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
@@ -34,11 +33,7 @@ func (c *clock) skip(d time.Duration) {
 // the way is checked with axe-core and for sideways scrolling at 360 px.
 func TestAnApplicantAppliesOnAPhone(t *testing.T) {
 	ctx := NewBrowser(t)
-	tr, err := frontend.LoadI18n()
-	if err != nil {
-		t.Fatal(err)
-	}
-	T := func(id string, args ...any) string { return tr.T("en", id, args...) }
+	T := englishT(t)
 	srv := testutil.StartServer(t)
 	clk := &clock{}
 	srv.App.Applications.Now, srv.App.Editions.Now = clk.now, clk.now
@@ -51,15 +46,7 @@ func TestAnApplicantAppliesOnAPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	slug := "hpf-" + testutil.RandomHex(3)
-	e, err := srv.App.Editions.Create(bg, org, services.EditionInput{Name: "Hanga Pitchfest", Slug: slug, Year: now.Year(),
-		Description: "Rwanda's national pitch competition.", OpensAt: now.Add(-24 * time.Hour), ClosesAt: now.Add(30 * 24 * time.Hour),
-		ReferencePrefix: "HPF", Awards: []models.Award{{Position: 1, Name: "Winner", Amount: 50000000, Currency: "RWF"}}}, services.Meta{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.App.Editions.Publish(bg, org, e.ID, services.Meta{}); err != nil {
-		t.Fatal(err)
-	}
+	openEdition(t, srv, org, slug, now)
 	const password = "an applicant's passphrase"
 	hash, err := services.HashPassword(password)
 	if err != nil {

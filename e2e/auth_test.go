@@ -176,11 +176,7 @@ func expectFlash(t *testing.T, ctx context.Context, want string) {
 // changing the password, invites a judge and reads the audit log. Every state is checked with axe-core.
 func TestAnAdministratorUsesTheAccountAndAdminPagesOnAPhone(t *testing.T) {
 	ctx := NewBrowser(t)
-	tr, err := frontend.LoadI18n()
-	if err != nil {
-		t.Fatal(err)
-	}
-	T := func(id string, args ...any) string { return tr.T("en", id, args...) }
+	T := englishT(t)
 	srv := testutil.StartServer(t)
 	email := "admin-" + testutil.RandomHex(4) + "@example.rw"
 	const password, next = "the administrator passphrase", "the administrator's next passphrase"

@@ -13,7 +13,6 @@ import (
 
 	"github.com/pitchfest/pitchfest/deckcheck"
 	"github.com/pitchfest/pitchfest/deckcheck/decktest"
-	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
@@ -25,11 +24,7 @@ import (
 // Every page is checked with axe-core and for sideways scrolling, at 360 and 1280 px.
 func TestAnApplicantUploadsADeckOnAPhone(t *testing.T) {
 	ctx := NewBrowser(t)
-	tr, err := frontend.LoadI18n()
-	if err != nil {
-		t.Fatal(err)
-	}
-	T := func(id string, args ...any) string { return tr.T("en", id, args...) }
+	T := englishT(t)
 	srv := testutil.StartServer(t)
 	email, password := "deck-owner-"+testutil.RandomHex(4)+"@example.rw", "a deck owner's passphrase"
 	appID := newApplicant(t, srv, email, password)

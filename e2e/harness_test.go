@@ -15,6 +15,9 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/pitchfest/pitchfest/frontend"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
 )
 
@@ -327,4 +330,32 @@ func xpathString(s string) string {
 	}
 	parts := strings.Split(s, `"`)
 	return `concat("` + strings.Join(parts, `", '"', "`) + `")`
+}
+
+// englishT loads the message catalogs and returns the English text of a message, for the tests to find
+// labels and messages by what a reader sees rather than by markup.
+func englishT(t *testing.T) func(id string, args ...any) string {
+	t.Helper()
+	tr, err := frontend.LoadI18n()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(id string, args ...any) string { return tr.T("en", id, args...) }
+}
+
+// openEdition has org create and publish the edition slug, open for applications since a day before now and
+// for thirty days after it, with one award.
+func openEdition(t *testing.T, srv *testutil.Server, org *models.User, slug string, now time.Time) *models.Edition {
+	t.Helper()
+	bg := context.Background()
+	e, err := srv.App.Editions.Create(bg, org, services.EditionInput{Name: "Hanga Pitchfest", Slug: slug, Year: now.Year(),
+		Description: "Rwanda's national pitch competition.", OpensAt: now.Add(-24 * time.Hour), ClosesAt: now.Add(30 * 24 * time.Hour),
+		ReferencePrefix: "HPF", Awards: []models.Award{{Position: 1, Name: "Winner", Amount: 50000000, Currency: "RWF"}}}, services.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.App.Editions.Publish(bg, org, e.ID, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	return e
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
@@ -58,11 +57,7 @@ func judgingChecked(t *testing.T, ctx context.Context) []string {
 // draft (autosaved by htmx, then saved by the plain form); the queue and the organizer's progress page follow.
 func TestAJudgeScoresOnAPhoneWithKeyboardAndTaps(t *testing.T) {
 	testutil.RequireService(t, testutil.EnvChromium, "Chromium")
-	tr, err := frontend.LoadI18n()
-	if err != nil {
-		t.Fatal(err)
-	}
-	T := func(id string, args ...any) string { return tr.T("en", id, args...) }
+	T := englishT(t)
 	srv := testutil.StartServer(t)
 	w := testutil.NewJudgingWorld(t, srv.App.Store, testutil.JudgingOptions{Apps: 4, Judges: 1, K: 1})
 	judging := &services.Judging{Store: srv.App.Store, Now: time.Now}
@@ -206,11 +201,7 @@ func TestAJudgeScoresOnAPhoneWithKeyboardAndTaps(t *testing.T) {
 // screens switch within a few seconds, through the database (htmx polls every second).
 func TestTwoJudgesFollowTheLiveStageTheOrganizerSwitches(t *testing.T) {
 	testutil.RequireService(t, testutil.EnvChromium, "Chromium")
-	tr, err := frontend.LoadI18n()
-	if err != nil {
-		t.Fatal(err)
-	}
-	T := func(id string, args ...any) string { return tr.T("en", id, args...) }
+	T := englishT(t)
 	srv := testutil.StartServer(t)
 	w := testutil.NewJudgingWorld(t, srv.App.Store, testutil.JudgingOptions{Apps: 3, Judges: 2, K: 2, Kind: models.RoundLive})
 	live := fmt.Sprintf("/judge/rounds/%d/live", w.Round.ID)

@@ -15,6 +15,7 @@ type PageUser struct {
 	CanViewAudit bool // may read the audit log
 	CanOrganize  bool // runs editions: the organizer's pages
 	CanApply     bool // may apply: "My applications"
+	CanJudge     bool // holds the judge role: "Judging" leads to the rounds to score
 }
 
 // Form is a submitted form shown again: what the person typed (never passwords) and a message per field, in

@@ -2,12 +2,55 @@ package frontend_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pitchfest/pitchfest/frontend"
 )
+
+// newRenderer builds the renderer and the catalogs the server draws pages with.
+func newRenderer(tb testing.TB) (*frontend.Renderer, *frontend.I18n) {
+	tb.Helper()
+	assets, err := frontend.LoadAssets()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tr, err := frontend.LoadI18n()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r, err := frontend.NewRenderer(assets, tr)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r, tr
+}
+
+// render draws the page template name with p, and stops the test on a template error.
+func render(tb testing.TB, r *frontend.Renderer, name string, p frontend.Page) string {
+	tb.Helper()
+	var buf bytes.Buffer
+	if err := r.Render(&buf, name, p); err != nil {
+		tb.Fatalf("%s/%s: %v", p.Lang, name, err)
+	}
+	return buf.String()
+}
+
+// rawMessageIDs lists the message ids out shows untranslated, as an element's text or an attribute's value: a
+// key missing from a catalog, or a template that forgot to translate.
+func rawMessageIDs(out string, tr *frontend.I18n) []string {
+	var raw []string
+	for _, id := range tr.MessageIDs("en") {
+		if strings.Contains(out, ">"+id+"<") || strings.Contains(out, `"`+id+`"`) || strings.Contains(out, "> "+id) {
+			raw = append(raw, id)
+		}
+	}
+	return raw
+}
 
 func TestEveryLanguageTranslatesEveryMessage(t *testing.T) {
 	tr, err := frontend.LoadI18n()
@@ -55,15 +98,7 @@ func TestLanguageChoice(t *testing.T) {
 }
 
 func TestEveryPageRendersInEveryLanguageWithoutRawMessageIDs(t *testing.T) {
-	assets, err := frontend.LoadAssets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, _ := frontend.LoadI18n()
-	r, err := frontend.NewRenderer(assets, tr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, tr := newRenderer(t)
 	pages := map[string]string{"home": "home.page", "error": "error.title"}
 	for _, l := range frontend.Languages {
 		for name, title := range pages {
@@ -74,18 +109,12 @@ func TestEveryPageRendersInEveryLanguageWithoutRawMessageIDs(t *testing.T) {
 				Message, RequestID string
 				Fields             map[string]string
 			}{404, "x", "id", map[string]string{"email": "bad"}}
-			var buf bytes.Buffer
-			if err := r.Render(&buf, name, p); err != nil {
-				t.Fatalf("%s/%s: %v", l.Code, name, err)
-			}
-			out := buf.String()
+			out := render(t, r, name, p)
 			if !strings.Contains(out, `<html lang="`+l.Code+`">`) {
 				t.Errorf("%s/%s: wrong <html lang>", l.Code, name)
 			}
-			for _, id := range tr.MessageIDs("en") {
-				if strings.Contains(out, ">"+id+"<") || strings.Contains(out, `"`+id+`"`) {
-					t.Errorf("%s/%s shows the raw message id %q", l.Code, name, id)
-				}
+			for _, id := range rawMessageIDs(out, tr) {
+				t.Errorf("%s/%s shows the raw message id %q", l.Code, name, id)
 			}
 		}
 	}
@@ -108,5 +137,48 @@ func TestAssetsHaveHashedNamesAndUsefulGzip(t *testing.T) {
 	}
 	if _, err := a.Path("nope.js"); err == nil {
 		t.Error("an unknown asset resolved")
+	}
+}
+
+// verb matches one printf verb as the catalogs use them (%s, %d, %[2]s, %.1f, %+d); "%%" is a literal percent.
+var verb = regexp.MustCompile(`%(\[\d+\])?[+]?(\.\d+)?[sdvf]`)
+
+// Catalog texts are printf formats: a lone "%" (as in "95% interval") would print "%!i(MISSING)" on the page,
+// and a translation whose verbs differ from English would drop or garble the values filled in.
+func TestCatalogFormatsAreWellFormedAndAgreeWithEnglish(t *testing.T) {
+	tr, err := frontend.LoadI18n()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := map[string]map[string]string{}
+	for _, l := range frontend.Languages {
+		b, err := os.ReadFile("i18n/" + l.Code + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		raw[l.Code] = m
+	}
+	verbsOf := func(s string) []string {
+		v := verb.FindAllString(strings.ReplaceAll(s, "%%", ""), -1)
+		for i := range v { // "%[2]s" and "%s" fill the same kind of value; order may differ between languages
+			v[i] = v[i][len(v[i])-1:]
+		}
+		slices.Sort(v)
+		return v
+	}
+	for _, l := range frontend.Languages {
+		for _, id := range tr.MessageIDs(l.Code) {
+			s := raw[l.Code][id]
+			if rest := verb.ReplaceAllString(strings.ReplaceAll(s, "%%", ""), ""); strings.Contains(rest, "%") {
+				t.Errorf("%s: %q has a lone %% (write %%%% for a percent sign): %q", l.Code, id, s)
+			}
+			if want, got := verbsOf(raw["en"][id]), verbsOf(s); !slices.Equal(want, got) {
+				t.Errorf("%s: %q fills %v, English fills %v", l.Code, id, got, want)
+			}
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package frontend_test
 
 import (
-	"bytes"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,15 +12,7 @@ import (
 // The account pages, each with data that makes every branch of its template show (errors, a new token, an
 // unverified address…), in every language, signed in and not: no raw message id and no template error.
 func TestAccountPagesRenderInEveryLanguageWithoutRawMessageIDs(t *testing.T) {
-	assets, err := frontend.LoadAssets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, _ := frontend.LoadI18n()
-	r, err := frontend.NewRenderer(assets, tr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, tr := newRenderer(t)
 	now := time.Date(2026, 3, 1, 10, 30, 0, 0, time.UTC)
 	token := map[string]any{"Token": "tok"}
 	pages := map[string]struct {
@@ -71,15 +62,9 @@ func TestAccountPagesRenderInEveryLanguageWithoutRawMessageIDs(t *testing.T) {
 				p.Flash = "flash.password_changed"
 				p.Form = &frontend.Form{Name: pg.form, Values: map[string]string{"email": "typed@example.rw", "password": "secret"},
 					Errors: map[string]string{"email": "bad email", "password": "bad password", "current_password": "wrong"}, Error: "fix these"}
-				var buf bytes.Buffer
-				if err := r.Render(&buf, name, p); err != nil {
-					t.Fatalf("%s/%s: %v", l.Code, name, err)
-				}
-				out := buf.String()
-				for _, id := range tr.MessageIDs("en") {
-					if strings.Contains(out, ">"+id+"<") || strings.Contains(out, `"`+id+`"`) || strings.Contains(out, "> "+id) {
-						t.Errorf("%s/%s shows the raw message id %q", l.Code, name, id)
-					}
+				out := render(t, r, name, p)
+				for _, id := range rawMessageIDs(out, tr) {
+					t.Errorf("%s/%s shows the raw message id %q", l.Code, name, id)
 				}
 				if strings.Contains(out, "<no value>") || strings.Contains(out, "%!") {
 					t.Errorf("%s/%s has a template gap or a bad format verb", l.Code, name)
@@ -97,16 +82,10 @@ func TestAccountPagesRenderInEveryLanguageWithoutRawMessageIDs(t *testing.T) {
 
 // Every input the templates draw has a label pointing at it, so no form field is anonymous to a screen reader.
 func TestFieldsAreLabelledAndDescribed(t *testing.T) {
-	assets, _ := frontend.LoadAssets()
-	tr, _ := frontend.LoadI18n()
-	r, _ := frontend.NewRenderer(assets, tr)
+	r, _ := newRenderer(t)
 	p := r.NewPage("en", "signup.title")
 	p.Form = &frontend.Form{Name: "signup", Errors: map[string]string{"password": "too short"}, Focus: "password"}
-	var buf bytes.Buffer
-	if err := r.Render(&buf, "signup", p); err != nil {
-		t.Fatal(err)
-	}
-	out := buf.String()
+	out := render(t, r, "signup", p)
 	for _, m := range regexp.MustCompile(`<input[^>]*\bid="([^"]+)"[^>]*>`).FindAllStringSubmatch(out, -1) {
 		if !strings.Contains(out, `<label for="`+m[1]+`">`) {
 			t.Errorf("input #%s has no label", m[1])

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"time"
@@ -43,15 +44,10 @@ func (s *Server) apiSignUp(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	if req.Language == "" {
-		req.Language = lang(c)
-	}
-	if _, err := s.Accounts.SignUp(c.Request.Context(), services.SignUpInput{Email: req.Email, Name: req.Name, Password: req.Password, Lang: req.Language}, meta(c)); err != nil {
-		s.fail(c, err)
-		return
-	}
+	req.Language = cmp.Or(req.Language, lang(c))
+	_, err := s.Accounts.SignUp(c.Request.Context(), services.SignUpInput{Email: req.Email, Name: req.Name, Password: req.Password, Lang: req.Language}, meta(c))
 	// The same answer whether or not the address already had an account: the mail tells its owner which.
-	c.JSON(http.StatusAccepted, gin.H{"message": s.tr(c, "signup.check_mail")})
+	reply(c, s.fail, http.StatusAccepted, gin.H{"message": s.tr(c, "signup.check_mail")}, err)
 }
 
 type signInRequest struct {
@@ -93,11 +89,7 @@ func (s *Server) apiVerify(c *gin.Context) {
 		return
 	}
 	u, err := s.Accounts.VerifyEmail(c.Request.Context(), req.Token, meta(c))
-	if err != nil {
-		s.linkFailed(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, toUserJSON(u))
+	replyView(c, s.linkFailed, http.StatusOK, u, err, toUserJSON)
 }
 
 // linkFailed answers a bad one-time link with a message that says what to do.
@@ -110,11 +102,8 @@ func (s *Server) linkFailed(c *gin.Context, err error) {
 }
 
 func (s *Server) apiResendVerification(c *gin.Context) {
-	if err := s.Accounts.ResendVerification(c.Request.Context(), currentUser(c)); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusAccepted, gin.H{"message": s.tr(c, "signup.check_mail")})
+	err := s.Accounts.ResendVerification(c.Request.Context(), currentUser(c))
+	reply(c, s.fail, http.StatusAccepted, gin.H{"message": s.tr(c, "signup.check_mail")}, err)
 }
 
 type resetRequest struct {
@@ -126,11 +115,8 @@ func (s *Server) apiRequestReset(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	if err := s.Accounts.RequestPasswordReset(c.Request.Context(), req.Email, meta(c)); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusAccepted, gin.H{"message": s.tr(c, "reset.check_mail")})
+	err := s.Accounts.RequestPasswordReset(c.Request.Context(), req.Email, meta(c))
+	reply(c, s.fail, http.StatusAccepted, gin.H{"message": s.tr(c, "reset.check_mail")}, err)
 }
 
 type resetConfirmRequest struct {
@@ -144,11 +130,7 @@ func (s *Server) apiConfirmReset(c *gin.Context) {
 		return
 	}
 	u, err := s.Accounts.ResetPassword(c.Request.Context(), req.Token, req.Password, meta(c))
-	if err != nil {
-		s.linkFailed(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, toUserJSON(u))
+	replyView(c, s.linkFailed, http.StatusOK, u, err, toUserJSON)
 }
 
 func (s *Server) apiMe(c *gin.Context) { c.JSON(http.StatusOK, toUserJSON(currentUser(c))) }
@@ -163,37 +145,23 @@ func (s *Server) apiChangePassword(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	if err := s.Accounts.ChangePassword(c.Request.Context(), currentUser(c), req.CurrentPassword, req.Password, c.GetString(ctxSessionRaw), meta(c)); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
+	err := s.Accounts.ChangePassword(c.Request.Context(), currentUser(c), req.CurrentPassword, req.Password, c.GetString(ctxSessionRaw), meta(c))
+	reply(c, s.fail, http.StatusNoContent, nil, err)
 }
 
 func (s *Server) apiSessions(c *gin.Context) {
 	ss, err := s.Accounts.Sessions(c.Request.Context(), currentUser(c))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"sessions": services.ViewSessions(ss, c.GetString(ctxSessionHash))})
+	reply(c, s.fail, http.StatusOK, gin.H{"sessions": services.ViewSessions(ss, c.GetString(ctxSessionHash))}, err)
 }
 
 func (s *Server) apiEndSession(c *gin.Context) {
-	if err := s.Accounts.EndSession(c.Request.Context(), currentUser(c), c.Param("id"), meta(c)); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
+	err := s.Accounts.EndSession(c.Request.Context(), currentUser(c), c.Param("id"), meta(c))
+	reply(c, s.fail, http.StatusNoContent, nil, err)
 }
 
 func (s *Server) apiTokens(c *gin.Context) {
 	ts, err := s.Accounts.AccessTokens(c.Request.Context(), currentUser(c))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"tokens": services.ViewTokens(ts)})
+	reply(c, s.fail, http.StatusOK, gin.H{"tokens": services.ViewTokens(ts)}, err)
 }
 
 type newTokenRequest struct {
@@ -224,15 +192,10 @@ func (s *Server) pathID(c *gin.Context, name string) (int64, bool) {
 }
 
 func (s *Server) apiRevokeToken(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		err := s.Accounts.RevokeAccessToken(c.Request.Context(), currentUser(c), id, meta(c))
+		reply(c, s.fail, http.StatusNoContent, nil, err)
 	}
-	if err := s.Accounts.RevokeAccessToken(c.Request.Context(), currentUser(c), id, meta(c)); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
 }
 
 func (s *Server) apiExport(c *gin.Context) {
@@ -273,14 +236,9 @@ func (s *Server) apiInvite(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	if req.Language == "" {
-		req.Language = lang(c)
-	}
-	if err := s.Accounts.Invite(c.Request.Context(), currentUser(c), req.Email, req.Role, req.Language, meta(c)); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusAccepted, gin.H{"message": s.tr(c, "invite.sent")})
+	req.Language = cmp.Or(req.Language, lang(c))
+	err := s.Accounts.Invite(c.Request.Context(), currentUser(c), req.Email, req.Role, req.Language, meta(c))
+	reply(c, s.fail, http.StatusAccepted, gin.H{"message": s.tr(c, "invite.sent")}, err)
 }
 
 func (s *Server) apiPeekInvitation(c *gin.Context) {
@@ -304,15 +262,9 @@ func (s *Server) apiAcceptInvitation(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	if req.Language == "" {
-		req.Language = lang(c)
-	}
+	req.Language = cmp.Or(req.Language, lang(c))
 	u, err := s.Accounts.AcceptInvitation(c.Request.Context(), req.Token, req.Name, req.Password, req.Language, meta(c))
-	if err != nil {
-		s.linkFailed(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, toUserJSON(u))
+	replyView(c, s.linkFailed, http.StatusOK, u, err, toUserJSON)
 }
 
 type auditJSON struct {
@@ -350,14 +302,9 @@ func (s *Server) apiAudit(c *gin.Context) {
 
 func (s *Server) apiSetDisabled(disabled bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, ok := s.pathID(c, "id")
-		if !ok {
-			return
+		if id, ok := s.pathID(c, "id"); ok {
+			err := s.Accounts.SetDisabled(c.Request.Context(), currentUser(c), id, disabled, meta(c))
+			reply(c, s.fail, http.StatusNoContent, nil, err)
 		}
-		if err := s.Accounts.SetDisabled(c.Request.Context(), currentUser(c), id, disabled, meta(c)); err != nil {
-			s.fail(c, err)
-			return
-		}
-		c.Status(http.StatusNoContent)
 	}
 }

@@ -244,135 +244,85 @@ func (s *Server) editionParam(c *gin.Context) (*models.Edition, bool) {
 	return e, true
 }
 
+// editionView shapes an edition without its questions (the answer of every change to an edition).
+func (s *Server) editionView(c *gin.Context) func(*models.Edition) editionJSON {
+	return func(e *models.Edition) editionJSON { return s.toEditionJSON(c, e, nil) }
+}
+
+// mayManageEditions answers 403 to a caller who may not create or change editions. Handlers ask it before
+// binding: a body's shape is no business of those who may not.
+func (s *Server) mayManageEditions(c *gin.Context) bool {
+	if policy.CanManageEditions(currentUser(c)) {
+		return true
+	}
+	s.fail(c, models.ErrForbidden)
+	return false
+}
+
+// editorIDAndBody is idAndBody for the routes only those who manage editions may use: the 403 comes after a
+// bad id's 404 and before any look at the body.
+func (s *Server) editorIDAndBody(c *gin.Context, req any) (int64, bool) {
+	id, ok := s.pathID(c, "id")
+	return id, ok && s.mayManageEditions(c) && s.bindJSON(c, req)
+}
+
 func (s *Server) apiListEditions(c *gin.Context) {
 	es, err := s.Editions.List(c.Request.Context(), currentUser(c))
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	out := make([]editionJSON, len(es))
-	for i := range es {
-		out[i] = s.toEditionJSON(c, &es[i], nil)
-	}
-	c.JSON(http.StatusOK, gin.H{"editions": out})
+	reply(c, s.failApp, http.StatusOK, gin.H{"editions": viewsOf(es, s.editionView(c))}, err)
 }
 
 func (s *Server) apiGetEdition(c *gin.Context) {
-	e, ok := s.editionParam(c)
-	if !ok {
-		return
+	if e, ok := s.editionParam(c); ok {
+		qs, err := s.Editions.Questions(c.Request.Context(), currentUser(c), e)
+		reply(c, s.failApp, http.StatusOK, s.toEditionJSON(c, e, qs), err)
 	}
-	qs, err := s.Editions.Questions(c.Request.Context(), currentUser(c), e)
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, s.toEditionJSON(c, e, qs))
 }
 
 func (s *Server) apiCreateEdition(c *gin.Context) {
-	if !policy.CanManageEditions(currentUser(c)) {
-		s.fail(c, models.ErrForbidden) // before binding: a body's shape is no business of those who may not
-		return
-	}
 	var req editionRequest
-	if !s.bindJSON(c, &req) {
+	if !s.mayManageEditions(c) || !s.bindJSON(c, &req) {
 		return
 	}
 	e, err := s.Editions.Create(c.Request.Context(), currentUser(c), req.input(), meta(c))
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, s.toEditionJSON(c, e, nil))
+	replyView(c, s.failApp, http.StatusCreated, e, err, s.editionView(c))
 }
 
 func (s *Server) apiUpdateEdition(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
-	if !policy.CanManageEditions(currentUser(c)) {
-		s.fail(c, models.ErrForbidden)
-		return
-	}
 	var req editionRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.editorIDAndBody(c, &req); ok {
+		e, err := s.Editions.Update(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
+		replyView(c, s.failApp, http.StatusOK, e, err, s.editionView(c))
 	}
-	e, err := s.Editions.Update(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, s.toEditionJSON(c, e, nil))
 }
 
 func (s *Server) apiPublishEdition(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		e, err := s.Editions.Publish(c.Request.Context(), currentUser(c), id, meta(c))
+		replyView(c, s.failApp, http.StatusOK, e, err, s.editionView(c))
 	}
-	e, err := s.Editions.Publish(c.Request.Context(), currentUser(c), id, meta(c))
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, s.toEditionJSON(c, e, nil))
 }
 
 func (s *Server) apiAddQuestion(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
-	if !policy.CanManageEditions(currentUser(c)) {
-		s.fail(c, models.ErrForbidden)
-		return
-	}
 	var req questionRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.editorIDAndBody(c, &req); ok {
+		q, err := s.Editions.AddQuestion(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
+		replyView(c, s.failApp, http.StatusCreated, q, err, toQuestionJSON)
 	}
-	q, err := s.Editions.AddQuestion(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, toQuestionJSON(q))
 }
 
 func (s *Server) apiUpdateQuestion(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
-	if !policy.CanManageEditions(currentUser(c)) {
-		s.fail(c, models.ErrForbidden)
-		return
-	}
 	var req questionRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.editorIDAndBody(c, &req); ok {
+		q, err := s.Editions.UpdateQuestion(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
+		replyView(c, s.failApp, http.StatusOK, q, err, toQuestionJSON)
 	}
-	q, err := s.Editions.UpdateQuestion(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, toQuestionJSON(q))
 }
 
 func (s *Server) apiDeleteQuestion(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		err := s.Editions.DeleteQuestion(c.Request.Context(), currentUser(c), id, meta(c))
+		reply(c, s.failApp, http.StatusNoContent, nil, err)
 	}
-	if err := s.Editions.DeleteQuestion(c.Request.Context(), currentUser(c), id, meta(c)); err != nil {
-		s.failApp(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
 }
 
 type dayCountJSON struct {

@@ -342,108 +342,57 @@ type orderRequest struct {
 // ---- editions: rounds and conflicts ----
 
 func (s *Server) apiListRounds(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		rs, err := s.Judging.Rounds(c.Request.Context(), currentUser(c), id)
+		reply(c, s.failJudging, http.StatusOK, gin.H{"rounds": viewsOf(rs, toRoundJSON)}, err)
 	}
-	rs, err := s.Judging.Rounds(c.Request.Context(), currentUser(c), id)
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	out := make([]roundJSON, len(rs))
-	for i := range rs {
-		out[i] = toRoundJSON(&rs[i])
-	}
-	c.JSON(http.StatusOK, gin.H{"rounds": out})
 }
 
 func (s *Server) apiCreateRound(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req roundRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.idAndBody(c, &req); ok {
+		var in services.RoundInput
+		req.apply(&in)
+		r, err := s.Judging.CreateRound(c.Request.Context(), currentUser(c), id, in, meta(c))
+		replyView(c, s.failJudging, http.StatusCreated, r, err, toRoundJSON)
 	}
-	var in services.RoundInput
-	req.apply(&in)
-	r, err := s.Judging.CreateRound(c.Request.Context(), currentUser(c), id, in, meta(c))
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, toRoundJSON(r))
 }
 
 func (s *Server) apiListConflicts(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		cs, err := s.Judging.Conflicts(c.Request.Context(), currentUser(c), id)
+		reply(c, s.failJudging, http.StatusOK, gin.H{"conflicts": cs}, err)
 	}
-	cs, err := s.Judging.Conflicts(c.Request.Context(), currentUser(c), id)
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"conflicts": cs})
 }
 
 func (s *Server) apiAddConflict(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req conflictRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.idAndBody(c, &req); ok {
+		out, err := s.Judging.AddConflict(c.Request.Context(), currentUser(c), id, req.ApplicationID, req.JudgeID, req.Reason, meta(c))
+		reply(c, s.failJudging, http.StatusCreated, out, err)
 	}
-	out, err := s.Judging.AddConflict(c.Request.Context(), currentUser(c), id, req.ApplicationID, req.JudgeID, req.Reason, meta(c))
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, out)
 }
 
 func (s *Server) apiRemoveConflict(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		err := s.Judging.RemoveConflict(c.Request.Context(), currentUser(c), id, meta(c))
+		reply(c, s.failJudging, http.StatusNoContent, nil, err)
 	}
-	if err := s.Judging.RemoveConflict(c.Request.Context(), currentUser(c), id, meta(c)); err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
 }
 
 // ---- rounds ----
 
-// roundResult renders a round returned by a service call, or its error.
-func (s *Server) roundResult(c *gin.Context, status int, r *models.Round, err error) {
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(status, toRoundJSON(r))
-}
-
 func (s *Server) apiGetRound(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		r, err := s.Judging.Round(c.Request.Context(), currentUser(c), id)
-		s.roundResult(c, http.StatusOK, r, err)
+		replyView(c, s.failJudging, http.StatusOK, r, err, toRoundJSON)
 	}
 }
 
 func (s *Server) apiUpdateRound(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req roundRequest
-	if !s.bindJSON(c, &req) {
+	id, ok := s.idAndBody(c, &req)
+	if !ok {
 		return
 	}
 	cur, err := s.Judging.Round(c.Request.Context(), currentUser(c), id)
@@ -454,117 +403,76 @@ func (s *Server) apiUpdateRound(c *gin.Context) {
 	in := services.RoundInputOf(cur)
 	req.apply(&in)
 	r, err := s.Judging.UpdateRound(c.Request.Context(), currentUser(c), id, in, meta(c))
-	s.roundResult(c, http.StatusOK, r, err)
+	replyView(c, s.failJudging, http.StatusOK, r, err, toRoundJSON)
 }
 
 func (s *Server) apiDeleteRound(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		err := s.Judging.DeleteRound(c.Request.Context(), currentUser(c), id, meta(c))
+		reply(c, s.failJudging, http.StatusNoContent, nil, err)
 	}
-	if err := s.Judging.DeleteRound(c.Request.Context(), currentUser(c), id, meta(c)); err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
 }
 
 func (s *Server) apiOpenRound(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		r, err := s.Judging.OpenRound(c.Request.Context(), currentUser(c), id, meta(c))
-		s.roundResult(c, http.StatusOK, r, err)
+		replyView(c, s.failJudging, http.StatusOK, r, err, toRoundJSON)
 	}
 }
 
 func (s *Server) apiCloseRound(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		r, err := s.Judging.CloseRound(c.Request.Context(), currentUser(c), id, meta(c))
-		s.roundResult(c, http.StatusOK, r, err)
+		replyView(c, s.failJudging, http.StatusOK, r, err, toRoundJSON)
 	}
 }
 
 func (s *Server) apiListEntries(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		es, err := s.Judging.Entries(c.Request.Context(), currentUser(c), id)
+		reply(c, s.failJudging, http.StatusOK, gin.H{"entries": es}, err)
 	}
-	es, err := s.Judging.Entries(c.Request.Context(), currentUser(c), id)
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"entries": es})
 }
 
 func (s *Server) apiPopulateEntries(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		n, err := s.Judging.PopulateEntries(c.Request.Context(), currentUser(c), id, meta(c))
+		reply(c, s.failJudging, http.StatusOK, gin.H{"added": n}, err)
 	}
-	n, err := s.Judging.PopulateEntries(c.Request.Context(), currentUser(c), id, meta(c))
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"added": n})
 }
 
 func (s *Server) apiSetEntriesPanel(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req entriesPanelRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.idAndBody(c, &req); ok {
+		err := s.Judging.SetEntriesPanel(c.Request.Context(), currentUser(c), id, req.EntryIDs, req.PanelID, meta(c))
+		reply(c, s.failJudging, http.StatusNoContent, nil, err)
 	}
-	if err := s.Judging.SetEntriesPanel(c.Request.Context(), currentUser(c), id, req.EntryIDs, req.PanelID, meta(c)); err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
 }
 
 func (s *Server) apiSetOutcome(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req outcomeRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.idAndBody(c, &req); ok {
+		err := s.Judging.SetEntryOutcome(c.Request.Context(), currentUser(c), id, req.Outcome, meta(c))
+		reply(c, s.failJudging, http.StatusNoContent, nil, err)
 	}
-	if err := s.Judging.SetEntryOutcome(c.Request.Context(), currentUser(c), id, req.Outcome, meta(c)); err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
 }
 
 // ---- rubric ----
 
-func (s *Server) rubricResult(c *gin.Context, cs []models.Criterion, err error) {
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"criteria": toCriteriaJSON(cs)})
-}
+// rubricView is the API answer of every rubric route: the round's criteria in order.
+func rubricView(cs []models.Criterion) gin.H { return gin.H{"criteria": toCriteriaJSON(cs)} }
 
 func (s *Server) apiGetRubric(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		cs, err := s.Judging.Rubric(c.Request.Context(), currentUser(c), id)
-		s.rubricResult(c, cs, err)
+		replyView(c, s.failJudging, http.StatusOK, cs, err, rubricView)
 	}
 }
 
 func (s *Server) apiSetRubric(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req rubricRequest
-	if !s.bindJSON(c, &req) {
+	id, ok := s.idAndBody(c, &req)
+	if !ok {
 		return
 	}
 	in := make([]services.CriterionInput, len(req.Criteria))
@@ -577,124 +485,74 @@ func (s *Server) apiSetRubric(c *gin.Context) {
 			Weight: cr.Weight, ScaleMin: cr.ScaleMin, ScaleMax: cr.ScaleMax}
 	}
 	cs, err := s.Judging.SetRubric(c.Request.Context(), currentUser(c), id, in, meta(c))
-	s.rubricResult(c, cs, err)
+	replyView(c, s.failJudging, http.StatusOK, cs, err, rubricView)
 }
 
 func (s *Server) apiApplyTemplate(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		cs, err := s.Judging.ApplyTemplate(c.Request.Context(), currentUser(c), id, meta(c))
-		s.rubricResult(c, cs, err)
+		replyView(c, s.failJudging, http.StatusOK, cs, err, rubricView)
 	}
 }
 
 // ---- panels ----
 
+func toPanelJSON(p *models.Panel) panelJSON {
+	return panelJSON{ID: p.ID, RoundID: p.RoundID, Name: p.Name, Sector: p.Sector}
+}
+
 func (s *Server) apiListPanels(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		ps, err := s.Judging.Panels(c.Request.Context(), currentUser(c), id)
+		reply(c, s.failJudging, http.StatusOK, gin.H{"panels": ps}, err)
 	}
-	ps, err := s.Judging.Panels(c.Request.Context(), currentUser(c), id)
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"panels": ps})
 }
 
 func (s *Server) apiCreatePanel(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req panelRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.idAndBody(c, &req); ok {
+		p, err := s.Judging.SavePanel(c.Request.Context(), currentUser(c), id, 0, req.input(), meta(c))
+		replyView(c, s.failJudging, http.StatusCreated, p, err, toPanelJSON)
 	}
-	p, err := s.Judging.SavePanel(c.Request.Context(), currentUser(c), id, 0, req.input(), meta(c))
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, panelJSON{ID: p.ID, RoundID: p.RoundID, Name: p.Name, Sector: p.Sector})
 }
 
 func (s *Server) apiUpdatePanel(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req panelRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.idAndBody(c, &req); ok {
+		p, err := s.Judging.UpdatePanel(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
+		replyView(c, s.failJudging, http.StatusOK, p, err, toPanelJSON)
 	}
-	p, err := s.Judging.UpdatePanel(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, panelJSON{ID: p.ID, RoundID: p.RoundID, Name: p.Name, Sector: p.Sector})
 }
 
 func (s *Server) apiDeletePanel(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		err := s.Judging.DeletePanel(c.Request.Context(), currentUser(c), id, meta(c))
+		reply(c, s.failJudging, http.StatusNoContent, nil, err)
 	}
-	if err := s.Judging.DeletePanel(c.Request.Context(), currentUser(c), id, meta(c)); err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
 }
 
 func (s *Server) apiDistribute(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		d, err := s.Judging.DistributeBySector(c.Request.Context(), currentUser(c), id, meta(c))
+		reply(c, s.failJudging, http.StatusOK, d, err)
 	}
-	d, err := s.Judging.DistributeBySector(c.Request.Context(), currentUser(c), id, meta(c))
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, d)
 }
 
 // ---- assignments ----
 
 func (s *Server) apiListAssignments(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		as, err := s.Judging.Assignments(c.Request.Context(), currentUser(c), id)
+		reply(c, s.failJudging, http.StatusOK, gin.H{"assignments": viewsOf(as, toAssignmentJSON)}, err)
 	}
-	as, err := s.Judging.Assignments(c.Request.Context(), currentUser(c), id)
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	out := make([]assignmentJSON, len(as))
-	for i := range as {
-		out[i] = toAssignmentJSON(&as[i])
-	}
-	c.JSON(http.StatusOK, gin.H{"assignments": out})
 }
 
 func (s *Server) apiAddAssignment(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req assignmentRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.idAndBody(c, &req); ok {
+		a, err := s.Judging.AddAssignment(c.Request.Context(), currentUser(c), id, req.ApplicationID, req.JudgeID, meta(c))
+		replyView(c, s.failJudging, http.StatusCreated, a, err, toAssignmentJSON)
 	}
-	a, err := s.Judging.AddAssignment(c.Request.Context(), currentUser(c), id, req.ApplicationID, req.JudgeID, meta(c))
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, toAssignmentJSON(a))
 }
 
 func (s *Server) apiAutoAssign(c *gin.Context) {
@@ -716,145 +574,82 @@ func (s *Server) apiAutoAssign(c *gin.Context) {
 		seed = &v
 	}
 	rep, err := s.Judging.AutoAssign(c.Request.Context(), currentUser(c), id, seed, meta(c))
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, rep)
+	reply(c, s.failJudging, http.StatusOK, rep, err)
 }
 
 func (s *Server) apiReassign(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req judgeRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.idAndBody(c, &req); ok {
+		res, err := s.Judging.ReassignRemaining(c.Request.Context(), currentUser(c), id, req.JudgeID, meta(c))
+		reply(c, s.failJudging, http.StatusOK, res, err)
 	}
-	res, err := s.Judging.ReassignRemaining(c.Request.Context(), currentUser(c), id, req.JudgeID, meta(c))
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, res)
 }
 
 func (s *Server) apiRemoveAssignment(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		force := c.Query("force") == "true"
+		err := s.Judging.RemoveAssignment(c.Request.Context(), currentUser(c), id, force, meta(c))
+		reply(c, s.failJudging, http.StatusNoContent, nil, err)
 	}
-	force := c.Query("force") == "true"
-	if err := s.Judging.RemoveAssignment(c.Request.Context(), currentUser(c), id, force, meta(c)); err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
 }
 
 // ---- the judge's workspace ----
 
 func (s *Server) apiJudgeRounds(c *gin.Context) {
 	rs, err := s.Judging.JudgeRounds(c.Request.Context(), currentUser(c))
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"rounds": rs})
+	reply(c, s.failJudging, http.StatusOK, gin.H{"rounds": rs}, err)
 }
 
 func (s *Server) apiQueue(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		q, err := s.Judging.JudgeQueue(c.Request.Context(), currentUser(c), id, c.Query("filter"))
+		reply(c, s.failJudging, http.StatusOK, q, err)
 	}
-	q, err := s.Judging.JudgeQueue(c.Request.Context(), currentUser(c), id, c.Query("filter"))
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, q)
 }
 
 func (s *Server) apiJudgeEntry(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		v, err := s.Judging.EntryForJudge(c.Request.Context(), currentUser(c), id)
+		reply(c, s.failJudging, http.StatusOK, v, err)
 	}
-	v, err := s.Judging.EntryForJudge(c.Request.Context(), currentUser(c), id)
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, v)
 }
 
 func (s *Server) apiMyScore(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		v, err := s.Judging.MyScore(c.Request.Context(), currentUser(c), id)
+		reply(c, s.failJudging, http.StatusOK, v, err)
 	}
-	v, err := s.Judging.MyScore(c.Request.Context(), currentUser(c), id)
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, v)
 }
 
 func (s *Server) saveScore(c *gin.Context, submit bool) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req scoreRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.idAndBody(c, &req); ok {
+		save := s.Judging.SaveDraft
+		if submit {
+			save = s.Judging.Submit
+		}
+		v, err := save(c.Request.Context(), currentUser(c), id, req.input())
+		reply(c, s.failJudging, http.StatusOK, v, err)
 	}
-	save := s.Judging.SaveDraft
-	if submit {
-		save = s.Judging.Submit
-	}
-	v, err := save(c.Request.Context(), currentUser(c), id, req.input())
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, v)
 }
 
 func (s *Server) apiSaveScore(c *gin.Context)   { s.saveScore(c, false) }
 func (s *Server) apiSubmitScore(c *gin.Context) { s.saveScore(c, true) }
 
 func (s *Server) apiEntryScores(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		scores, err := s.Judging.EntryScores(c.Request.Context(), currentUser(c), id)
+		reply(c, s.failJudging, http.StatusOK, gin.H{"scores": scores}, err)
 	}
-	scores, err := s.Judging.EntryScores(c.Request.Context(), currentUser(c), id)
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"scores": scores})
 }
 
 func (s *Server) apiDeclareConflict(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req declareRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.idAndBody(c, &req); ok {
+		_, err := s.Judging.DeclareConflict(c.Request.Context(), currentUser(c), id, req.Reason, meta(c))
+		// The judge learns only that it is done: who takes the place is the organizer's business.
+		reply(c, s.failJudging, http.StatusCreated, gin.H{"message": s.tr(c, "judging.conflict.recorded")}, err)
 	}
-	if _, err := s.Judging.DeclareConflict(c.Request.Context(), currentUser(c), id, req.Reason, meta(c)); err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	// The judge learns only that it is done: who takes the place is the organizer's business.
-	c.JSON(http.StatusCreated, gin.H{"message": s.tr(c, "judging.conflict.recorded")})
 }
 
 // ---- live rounds ----
@@ -880,98 +675,53 @@ func (s *Server) apiLive(c *gin.Context) {
 		return
 	}
 	v, err := s.Judging.LiveState(c.Request.Context(), u, r)
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, v)
+	reply(c, s.failJudging, http.StatusOK, v, err)
 }
 
 func (s *Server) apiSetLive(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req liveRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.idAndBody(c, &req); ok {
+		v, err := s.Judging.SetLive(c.Request.Context(), currentUser(c), id, req.ApplicationID, meta(c))
+		reply(c, s.failJudging, http.StatusOK, v, err)
 	}
-	v, err := s.Judging.SetLive(c.Request.Context(), currentUser(c), id, req.ApplicationID, meta(c))
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, v)
 }
 
 func (s *Server) apiLockLive(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		v, err := s.Judging.LockLive(c.Request.Context(), currentUser(c), id, meta(c))
+		reply(c, s.failJudging, http.StatusOK, v, err)
 	}
-	v, err := s.Judging.LockLive(c.Request.Context(), currentUser(c), id, meta(c))
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, v)
 }
 
 func (s *Server) apiLiveBoard(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		b, err := s.Judging.LiveBoard(c.Request.Context(), currentUser(c), id)
+		reply(c, s.failJudging, http.StatusOK, gin.H{"pitches": b}, err)
 	}
-	b, err := s.Judging.LiveBoard(c.Request.Context(), currentUser(c), id)
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"pitches": b})
 }
 
 func (s *Server) apiRunningOrder(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
 	var req orderRequest
-	if !s.bindJSON(c, &req) {
-		return
+	if id, ok := s.idAndBody(c, &req); ok {
+		err := s.Judging.SetRunningOrder(c.Request.Context(), currentUser(c), id, req.ApplicationIDs, meta(c))
+		reply(c, s.failJudging, http.StatusNoContent, nil, err)
 	}
-	if err := s.Judging.SetRunningOrder(c.Request.Context(), currentUser(c), id, req.ApplicationIDs, meta(c)); err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
 }
 
 // ---- oversight ----
 
 func (s *Server) apiProgress(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		p, err := s.Judging.RoundProgress(c.Request.Context(), currentUser(c), id)
+		reply(c, s.failJudging, http.StatusOK, p, err)
 	}
-	p, err := s.Judging.RoundProgress(c.Request.Context(), currentUser(c), id)
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, p)
 }
 
 func (s *Server) apiResults(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
+	if id, ok := s.pathID(c, "id"); ok {
+		res, err := s.Judging.Results(c.Request.Context(), currentUser(c), id)
+		reply(c, s.failJudging, http.StatusOK, res, err)
 	}
-	res, err := s.Judging.Results(c.Request.Context(), currentUser(c), id)
-	if err != nil {
-		s.failJudging(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, res)
 }
 
 // apiExportRound sends the round's rubric.csv and scores.csv, zipped with a README giving the `pitchfest rank`

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -45,11 +46,29 @@ func (s *Server) fail(c *gin.Context, err error) {
 		s.problem(c, http.StatusForbidden, s.tr(c, "error.forbidden"), nil)
 	case errors.Is(err, models.ErrConflict):
 		s.problem(c, http.StatusConflict, s.tr(c, "error.conflict"), nil)
+	case models.IsUnavailable(err):
+		// The database is restarting or out of reach: say so, and when to try again (clients and proxies
+		// read Retry-After), rather than a bare 500. Whether the request took effect is unknown to us, so
+		// retrying is for idempotent calls (submit takes an Idempotency-Key). Logged: operators see outages.
+		s.Log.WarnContext(c.Request.Context(), "database unavailable", "request_id", c.GetString(ctxRequestID), "err", err)
+		c.Header("Retry-After", "5")
+		s.problem(c, http.StatusServiceUnavailable, s.tr(c, "error.unavailable"), nil)
+	case errors.Is(err, models.ErrStatementTimeout) || models.IsStatementTimeout(err): // translated or not
+		// PostgreSQL cancelled a statement at statement_timeout (PITCHFEST_DB_STATEMENT_TIMEOUT): the database
+		// is overloaded or a lock is held, and the transaction was rolled back. That passes, so it is a 503 with
+		// Retry-After like an outage rather than a 500. Logged: a recurring one is a query to fix or a lock to find.
+		s.Log.WarnContext(c.Request.Context(), "database statement timeout", "request_id", c.GetString(ctxRequestID), "err", err)
+		c.Header("Retry-After", strconv.Itoa(statementTimeoutRetry))
+		s.problem(c, http.StatusServiceUnavailable, s.tr(c, "error.db_timeout"), nil)
 	default:
 		s.Log.ErrorContext(c.Request.Context(), "request failed", "request_id", c.GetString(ctxRequestID), "err", err)
 		s.problem(c, http.StatusInternalServerError, s.tr(c, "error.internal"), nil)
 	}
 }
+
+// statementTimeoutRetry is the Retry-After, in seconds, of a statement timeout: long enough for a burst of load
+// or a held lock to pass, short enough for someone waiting at a deadline.
+const statementTimeoutRetry = 10
 
 // problem writes an error response: JSON for API clients, the error page for browsers.
 func (s *Server) problem(c *gin.Context, status int, msg string, fields map[string]string) {
@@ -57,17 +76,21 @@ func (s *Server) problem(c *gin.Context, status int, msg string, fields map[stri
 		c.AbortWithStatusJSON(status, apiError{Error: msg, Fields: fields, RequestID: c.GetString(ctxRequestID)})
 		return
 	}
-	if isHTMX(c) {
-		// htmx 4 swaps error answers too: put the error page's content in place of the page's, not inside
-		// the form that was sent.
-		c.Header("HX-Retarget", "#content")
-		c.Header("HX-Reselect", "#content")
-		c.Header("HX-Reswap", "outerHTML")
-	}
+	retargetContent(c)
 	p := s.page(c, "error.title")
 	p.Data = errorPage{Status: status, Message: msg, RequestID: c.GetString(ctxRequestID), Fields: fields}
 	s.render(c, status, "error", p)
 	c.Abort()
+}
+
+// retargetContent makes an htmx request's error answer replace the page's content. htmx 4 swaps error answers
+// too: without it the error page would land inside the form that was sent.
+func retargetContent(c *gin.Context) {
+	if isHTMX(c) {
+		c.Header("HX-Retarget", "#content")
+		c.Header("HX-Reselect", "#content")
+		c.Header("HX-Reswap", "outerHTML")
+	}
 }
 
 // errorPage is what the error template shows.
@@ -120,4 +143,45 @@ func (s *Server) render(c *gin.Context, status int, name string, p Page) {
 			c.String(http.StatusInternalServerError, "Internal error. Reference: %s", c.GetString(ctxRequestID))
 		}
 	}
+}
+
+// reply answers a service call the one way handlers do: its error through fail (s.fail, s.failApp,
+// s.failJudging…), else v as JSON with status, or an empty answer when status is 204. It keeps a handler to
+// "read the request, call the service, reply".
+func reply(c *gin.Context, fail func(*gin.Context, error), status int, v any, err error) {
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if status == http.StatusNoContent {
+		c.Status(status)
+		return
+	}
+	c.JSON(status, v)
+}
+
+// replyView is reply for a result that needs its API shape first: view runs only when err is nil, so it may
+// dereference what the service returned.
+func replyView[T, V any](c *gin.Context, fail func(*gin.Context, error), status int, v T, err error, view func(T) V) {
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(status, view(v))
+}
+
+// viewsOf shapes each record of a service's list for the API; an empty or nil list gives [] rather than null.
+func viewsOf[T, V any](in []T, view func(*T) V) []V {
+	out := make([]V, len(in))
+	for i := range in {
+		out[i] = view(&in[i])
+	}
+	return out
+}
+
+// idAndBody reads the :id path parameter, then the JSON body into req. It answers 404 for a bad id and 400 or
+// 422 for a bad body itself, and reports whether the handler may go on.
+func (s *Server) idAndBody(c *gin.Context, req any) (int64, bool) {
+	id, ok := s.pathID(c, "id")
+	return id, ok && s.bindJSON(c, req)
 }

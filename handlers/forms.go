@@ -120,13 +120,19 @@ func (s *Server) bindForm(c *gin.Context, f *frontend.Form, req any) bool {
 		}
 		return true
 	}
+	s.unreadableForm(c, err)
+	return false
+}
+
+// unreadableForm answers a form that could not be read: 413 when it was larger than the body limit, 400
+// otherwise.
+func (s *Server) unreadableForm(c *gin.Context, err error) {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		s.problem(c, http.StatusRequestEntityTooLarge, s.tr(c, "error.too_large"), nil)
-		return false
+		return
 	}
 	s.problem(c, http.StatusBadRequest, s.tr(c, "error.bad_form"), nil)
-	return false
 }
 
 // formFailed puts what a service said about the input into f and returns the status to show the form with.

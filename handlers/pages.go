@@ -24,6 +24,7 @@ func (s *Server) page(c *gin.Context, title string) Page {
 			CanViewAudit: policy.CanViewAudit(u),
 			CanOrganize:  policy.CanManageEditions(u),
 			CanApply:     policy.CanApply(u),
+			CanJudge:     policy.IsJudge(u),
 		}
 	}
 	p.Flash = s.takeFlash(c)

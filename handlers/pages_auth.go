@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 )
@@ -35,6 +36,7 @@ func (s *Server) pageRoutes(r *gin.Engine) {
 	signed.GET("/account", s.accountPage)
 	signed.POST("/account/verify/resend", s.resendVerification)
 	signed.POST("/account/password", s.changePassword)
+	signed.POST("/account/gender", s.setGender)
 	signed.POST("/account/sessions/:id/end", s.endSession)
 	signed.POST("/account/tokens", s.createToken)
 	signed.POST("/account/tokens/:id/revoke", s.revokeToken)
@@ -118,15 +120,11 @@ func (s *Server) signUp(c *gin.Context) {
 			s.seeOther(c, "/signin", "flash.signup_sent")
 			return
 		}
-		if status = s.formFailed(c, f, err); status == 0 {
-			s.fail(c, err)
+		if status = s.formRefused(c, f, err); status == 0 {
 			return
 		}
 	}
-	s.invalid(c, f, "name", "email", "password")
-	p := s.page(c, "signup.title")
-	p.Form = f
-	s.show(c, status, "signup", "signup-form", p)
+	s.showForm(c, status, f, "signup", "signup.title", nil, "name", "email", "password")
 }
 
 func (s *Server) signInPage(c *gin.Context) {
@@ -157,16 +155,11 @@ func (s *Server) signIn(c *gin.Context) {
 			s.seeOther(c, cmp.Or(next, afterSignIn), "")
 			return
 		}
-		if status = s.formFailed(c, f, err); status == 0 {
-			s.fail(c, err)
+		if status = s.formRefused(c, f, err); status == 0 {
 			return
 		}
 	}
-	s.invalid(c, f, "email", "password")
-	p := s.page(c, "signin.title")
-	p.Form = f
-	p.Data = signInPage{Next: next}
-	s.show(c, status, "signin", "signin-form", p)
+	s.showForm(c, status, f, "signin", "signin.title", signInPage{Next: next}, "email", "password")
 }
 
 // signOut ends the session on the server, not only in the browser. A visitor who is not signed in (a second
@@ -219,18 +212,18 @@ func (s *Server) linkGone(c *gin.Context, purpose models.TokenPurpose) {
 	}
 	p := s.page(c, "link.title")
 	p.Data = d
-	if isHTMX(c) {
-		c.Header("HX-Retarget", "#content")
-		c.Header("HX-Reselect", "#content")
-		c.Header("HX-Reswap", "outerHTML")
-	}
+	retargetContent(c)
 	s.render(c, http.StatusGone, "link", p)
 }
 
 // tokenPageFor shows the confirmation page of a one-time link, or says it is gone.
 func (s *Server) tokenPageFor(c *gin.Context, purpose models.TokenPurpose, name, title string) {
 	token := c.Query("token")
-	ok, answered := s.linkUsable(c, token, purpose)
+	usable := s.linkUsable
+	if purpose == models.PurposeSetup {
+		usable = s.setupUsable
+	}
+	ok, answered := usable(c, token, purpose)
 	if !answered {
 		return
 	}
@@ -287,10 +280,7 @@ func (s *Server) requestReset(c *gin.Context) {
 		return
 	}
 	f.Values = map[string]string{"email": req.Email}
-	s.invalid(c, f, "email")
-	p := s.page(c, "reset.title")
-	p.Form = f
-	s.show(c, http.StatusUnprocessableEntity, "reset", "reset-form", p)
+	s.showForm(c, http.StatusUnprocessableEntity, f, "reset", "reset.title", nil, "email")
 }
 
 func (s *Server) resetConfirmPage(c *gin.Context) {
@@ -315,16 +305,11 @@ func (s *Server) confirmReset(c *gin.Context) {
 			s.linkGone(c, models.PurposeResetPassword)
 			return
 		}
-		if status = s.formFailed(c, f, err); status == 0 {
-			s.fail(c, err)
+		if status = s.formRefused(c, f, err); status == 0 {
 			return
 		}
 	}
-	s.invalid(c, f, "password")
-	p := s.page(c, "reset_confirm.title")
-	p.Form = f
-	p.Data = tokenPage{Token: req.Token}
-	s.show(c, status, "reset_confirm", "reset-confirm-form", p)
+	s.showForm(c, status, f, "reset_confirm", "reset_confirm.title", tokenPage{Token: req.Token}, "password")
 }
 
 // invitationPage is what the acceptance page shows about an invitation.
@@ -389,20 +374,15 @@ func (s *Server) acceptInvitation(c *gin.Context) {
 			s.linkGone(c, models.PurposeInvitation)
 			return
 		}
-		if status = s.formFailed(c, f, err); status == 0 {
-			s.fail(c, err)
+		if status = s.formRefused(c, f, err); status == 0 {
 			return
 		}
 	}
-	s.invalid(c, f, "name", "password")
-	p := s.page(c, "invitation.title")
-	p.Form = f
-	p.Data = *d
-	s.show(c, status, "invitation", "invitation-form", p)
+	s.showForm(c, status, f, "invitation", "invitation.title", *d, "name", "password")
 }
 
-// setupUsable reports whether the first-admin link can be used: it is valid and nobody has an account yet.
-func (s *Server) setupUsable(c *gin.Context, token string) (bool, bool) {
+// setupUsable is linkUsable for the first-admin link: it is valid and nobody has an account yet.
+func (s *Server) setupUsable(c *gin.Context, token string, purpose models.TokenPurpose) (bool, bool) {
 	n, err := s.Store.CountUsers(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
@@ -411,22 +391,11 @@ func (s *Server) setupUsable(c *gin.Context, token string) (bool, bool) {
 	if n > 0 {
 		return false, true
 	}
-	return s.linkUsable(c, token, models.PurposeSetup)
+	return s.linkUsable(c, token, purpose)
 }
 
 func (s *Server) setupPage(c *gin.Context) {
-	token := c.Query("token")
-	ok, answered := s.setupUsable(c, token)
-	if !answered {
-		return
-	}
-	if !ok {
-		s.linkGone(c, models.PurposeSetup)
-		return
-	}
-	p := s.page(c, "setup.title")
-	p.Data = tokenPage{Token: token}
-	s.render(c, http.StatusOK, "setup", p)
+	s.tokenPageFor(c, models.PurposeSetup, "setup", "setup.title")
 }
 
 func (s *Server) setup(c *gin.Context) {
@@ -447,16 +416,32 @@ func (s *Server) setup(c *gin.Context) {
 			s.linkGone(c, models.PurposeSetup)
 			return
 		}
-		if status = s.formFailed(c, f, err); status == 0 {
-			s.fail(c, err)
+		if status = s.formRefused(c, f, err); status == 0 {
 			return
 		}
 	}
-	s.invalid(c, f, "name", "email", "password")
-	p := s.page(c, "setup.title")
+	s.showForm(c, status, f, "setup", "setup.title", tokenPage{Token: req.Token}, "name", "email", "password")
+}
+
+// formRefused puts what a service said about the input into f and returns the status to show the form again
+// with. Errors that are not about the input are answered here, and it returns 0: the handler is done.
+func (s *Server) formRefused(c *gin.Context, f *frontend.Form, err error) int {
+	status := s.formFailed(c, f, err)
+	if status == 0 {
+		s.fail(c, err)
+	}
+	return status
+}
+
+// showForm shows a page again with its submitted form f: the values to fill back in, what was wrong, and the
+// focus on the first field in error (in order, the form's fields as it shows them). An htmx request gets only
+// the form's block, named after the form ("signin" → "signin-form").
+func (s *Server) showForm(c *gin.Context, status int, f *frontend.Form, name, title string, data any, order ...string) {
+	s.invalid(c, f, order...)
+	p := s.page(c, title)
 	p.Form = f
-	p.Data = tokenPage{Token: req.Token}
-	s.show(c, status, "setup", "setup-form", p)
+	p.Data = data
+	s.show(c, status, name, f.Name+"-form", p)
 }
 
 // roleLabel is the message id naming a role.

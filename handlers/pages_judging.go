@@ -189,13 +189,8 @@ func (s *Server) loadEntry(c *gin.Context, entryID int64) (*judgeEntryData, erro
 }
 
 func (s *Server) judgeEntryPage(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
+	_, d, ok := loadAt(s, c, false, s.loadEntry, s.failJudgingPage)
 	if !ok {
-		return
-	}
-	d, err := s.loadEntry(c, id)
-	if err != nil {
-		s.failJudgingPage(c, err)
 		return
 	}
 	if v := c.Query("saved"); v == "draft" || v == "submitted" {
@@ -225,13 +220,7 @@ func (s *Server) judgeSaveScore(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := c.Request.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.problem(c, http.StatusRequestEntityTooLarge, s.tr(c, "error.too_large"), nil)
-			return
-		}
-		s.problem(c, http.StatusBadRequest, s.tr(c, "error.bad_form"), nil)
+	if !s.parseForm(c) {
 		return
 	}
 	in := services.ScoreInput{Values: map[int64]float64{}, Comment: c.PostForm("comment"), PrivateNote: c.PostForm("private_note")}
@@ -306,11 +295,7 @@ func (s *Server) judgeSaveScore(c *gin.Context) {
 		d.Errors[k] = s.tr(c, id)
 	}
 	d.FormError = s.tr(c, cmp.Or(ve.Fields["round"], "error.validation"))
-	if isHTMX(c) {
-		c.Header("HX-Retarget", "#content")
-		c.Header("HX-Reselect", "#content")
-		c.Header("HX-Reswap", "outerHTML")
-	}
+	retargetContent(c)
 	s.showEntry(c, http.StatusUnprocessableEntity, d)
 }
 

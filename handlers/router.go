@@ -156,6 +156,7 @@ func New(d Deps) *Handler {
 	s.deckRoutes(r, authed)
 	s.pageRoutes(r)
 	s.judgingPageRoutes(r)
+	s.resultsPageRoutes(r)
 	if d.Editions != nil && d.Applications != nil {
 		s.applicationPageRoutes(r)
 		s.organizePageRoutes(r)

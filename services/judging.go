@@ -44,7 +44,7 @@ func (j *Judging) audit(ctx context.Context, tx *models.Store, actor *models.Use
 }
 
 func roundSubject(id int64) string { return fmt.Sprintf("round:%d", id) }
-func appSubject(id int64) string   { return fmt.Sprintf("application:%d", id) }
+func appSubject(id int64) string   { return applicationSubject(id) }
 
 // requireStaff refuses everyone but organizers and admins.
 func requireStaff(u *models.User) error {
@@ -52,6 +52,14 @@ func requireStaff(u *models.User) error {
 		return models.ErrForbidden
 	}
 	return nil
+}
+
+// staffTx runs change in a transaction, for organizers and admins only (ErrForbidden for everyone else).
+func (j *Judging) staffTx(ctx context.Context, actor *models.User, change func(tx *models.Store) error) error {
+	if err := requireStaff(actor); err != nil {
+		return err
+	}
+	return j.Store.Tx(ctx, change)
 }
 
 // requireJudgeOrStaff refuses applicants and anonymous callers outright; judges are then checked per record.
@@ -218,11 +226,8 @@ func (j *Judging) UpdateRound(ctx context.Context, actor *models.User, id int64,
 	var r *models.Round
 	err := j.Store.Tx(ctx, func(tx *models.Store) error {
 		var err error
-		if r, err = tx.LockRound(ctx, id); err != nil {
+		if r, err = lockOpenRound(ctx, tx, id); err != nil {
 			return err
-		}
-		if r.Status == models.RoundClosed {
-			return fmt.Errorf("%w: round %d is closed", models.ErrConflict, id)
 		}
 		if r.RubricLockedAt != nil && (in.Method != r.Method || in.MinJudgeScores != r.MinJudgeScores) {
 			return models.NewValidationError("method", "judging.round.method_locked")
@@ -242,10 +247,7 @@ func (j *Judging) UpdateRound(ctx context.Context, actor *models.User, id int64,
 // DeleteRound removes a draft round in which no score was ever submitted; anything else is ErrConflict,
 // because deleting it would erase judges' work.
 func (j *Judging) DeleteRound(ctx context.Context, actor *models.User, id int64, meta Meta) error {
-	if err := requireStaff(actor); err != nil {
-		return err
-	}
-	return j.Store.Tx(ctx, func(tx *models.Store) error {
+	return j.staffTx(ctx, actor, func(tx *models.Store) error {
 		r, err := tx.LockRound(ctx, id)
 		if err != nil {
 			return err
@@ -335,12 +337,9 @@ func (j *Judging) PopulateEntries(ctx context.Context, actor *models.User, id in
 	}
 	var added int
 	err := j.Store.Tx(ctx, func(tx *models.Store) error {
-		r, err := tx.LockRound(ctx, id)
+		r, err := lockOpenRound(ctx, tx, id)
 		if err != nil {
 			return err
-		}
-		if r.Status == models.RoundClosed {
-			return fmt.Errorf("%w: round %d is closed", models.ErrConflict, id)
 		}
 		if added, err = j.populate(ctx, tx, r); err != nil {
 			return err
@@ -348,6 +347,19 @@ func (j *Judging) PopulateEntries(ctx context.Context, actor *models.User, id in
 		return j.audit(ctx, tx, actor, "judging.entries_populate", roundSubject(id), fmt.Sprintf("added=%d", added), meta)
 	})
 	return added, err
+}
+
+// lockOpenRound locks a round for the rest of tx and refuses it when it is closed (ErrConflict): a closed
+// round's rubric, panels, entries and assignments are the record of how it was judged. ErrNotFound for no round.
+func lockOpenRound(ctx context.Context, tx *models.Store, id int64) (*models.Round, error) {
+	r, err := tx.LockRound(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status == models.RoundClosed {
+		return nil, fmt.Errorf("%w: round %d is closed", models.ErrConflict, id)
+	}
+	return r, nil
 }
 
 // previousRound returns the round before r in its edition, or nil for the first round.
@@ -405,17 +417,10 @@ type EntryView struct {
 
 // Entries lists a round's applications with their panel and judges (staff only). ErrNotFound for no round.
 func (j *Judging) Entries(ctx context.Context, actor *models.User, roundID int64) ([]EntryView, error) {
-	if err := requireStaff(actor); err != nil {
+	if _, err := j.Round(ctx, actor, roundID); err != nil {
 		return nil, err
 	}
-	if _, err := j.Store.RoundByID(ctx, roundID); err != nil {
-		return nil, err
-	}
-	entries, err := j.Store.EntriesByRound(ctx, roundID)
-	if err != nil {
-		return nil, err
-	}
-	apps, err := applicationsOf(ctx, j.Store, entries)
+	entries, apps, err := entriesOf(ctx, j.Store, roundID)
 	if err != nil {
 		return nil, err
 	}
@@ -468,6 +473,58 @@ func (j *Judging) SetEntryOutcome(ctx context.Context, actor *models.User, entry
 		}
 		return j.audit(ctx, tx, actor, "judging.entry_outcome", appSubject(e.ApplicationID), fmt.Sprintf("round=%d outcome=%s", r.ID, outcome), meta)
 	})
+}
+
+// roundRecord is a round with what organizers' oversight of it (progress, the live board) is built from.
+type roundRecord struct {
+	round       *models.Round
+	entries     []models.RoundEntry
+	apps        map[int64]*models.Application
+	assignments []models.Assignment
+	scores      []models.Score // drafts included
+}
+
+// roundRecord reads a round with its entries, their applications, its assignments and its scores, for staff
+// only. ErrForbidden; ErrNotFound for no round.
+func (j *Judging) roundRecord(ctx context.Context, actor *models.User, roundID int64) (*roundRecord, error) {
+	rec := &roundRecord{}
+	var err error
+	if rec.round, err = j.Round(ctx, actor, roundID); err != nil {
+		return nil, err
+	}
+	if rec.entries, rec.apps, err = entriesOf(ctx, j.Store, roundID); err != nil {
+		return nil, err
+	}
+	if rec.assignments, err = j.Store.AssignmentsByRound(ctx, roundID); err != nil {
+		return nil, err
+	}
+	if rec.scores, err = j.Store.ScoresByRound(ctx, roundID); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// entriesOf loads a round's entries with their applications, keyed by id.
+func entriesOf(ctx context.Context, st *models.Store, roundID int64) ([]models.RoundEntry, map[int64]*models.Application, error) {
+	entries, err := st.EntriesByRound(ctx, roundID)
+	if err != nil {
+		return nil, nil, err
+	}
+	apps, err := applicationsOf(ctx, st, entries)
+	if err != nil {
+		return nil, nil, err
+	}
+	return entries, apps, nil
+}
+
+// usersOf loads, keyed by id, the users that id picks out of items: the judges of a panel, of scores, of
+// assignments.
+func usersOf[T any](ctx context.Context, st *models.Store, items []T, id func(T) int64) (map[int64]models.User, error) {
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = id(it)
+	}
+	return st.UsersByIDs(ctx, ids)
 }
 
 // applicationsOf loads the applications of entries, keyed by id.

@@ -51,10 +51,7 @@ type PanelView struct {
 
 // Panels lists a round's panels with their judges (staff only). ErrNotFound for no round.
 func (j *Judging) Panels(ctx context.Context, actor *models.User, roundID int64) ([]PanelView, error) {
-	if err := requireStaff(actor); err != nil {
-		return nil, err
-	}
-	if _, err := j.Store.RoundByID(ctx, roundID); err != nil {
+	if _, err := j.Round(ctx, actor, roundID); err != nil {
 		return nil, err
 	}
 	ps, err := j.Store.PanelsByRound(ctx, roundID)
@@ -69,11 +66,7 @@ func (j *Judging) Panels(ctx context.Context, actor *models.User, roundID int64)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(pjs))
-	for i, pj := range pjs {
-		ids[i] = pj.JudgeID
-	}
-	users, err := j.Store.UsersByIDs(ctx, ids)
+	users, err := usersOf(ctx, j.Store, pjs, func(pj models.PanelJudge) int64 { return pj.JudgeID })
 	if err != nil {
 		return nil, err
 	}
@@ -127,12 +120,8 @@ func (j *Judging) SavePanel(ctx context.Context, actor *models.User, roundID, pa
 	}
 	p := &models.Panel{ID: panelID, RoundID: roundID, Name: in.Name, Sector: in.Sector, CreatedAt: j.now()}
 	err := j.Store.Tx(ctx, func(tx *models.Store) error {
-		r, err := tx.LockRound(ctx, roundID)
-		if err != nil {
+		if _, err := lockOpenRound(ctx, tx, roundID); err != nil {
 			return err
-		}
-		if r.Status == models.RoundClosed {
-			return fmt.Errorf("%w: round %d is closed", models.ErrConflict, roundID)
 		}
 		if panelID != 0 {
 			old, err := tx.PanelByID(ctx, panelID)
@@ -145,10 +134,7 @@ func (j *Judging) SavePanel(ctx context.Context, actor *models.User, roundID, pa
 			return err
 		}
 		for i, pj := range in.Judges {
-			u, err := tx.UserByID(ctx, pj.JudgeID)
-			if isNotFound(err) || err == nil && !u.Has(models.RoleJudge) {
-				return models.NewValidationError(fmt.Sprintf("judges.%d", i), "judging.panel.not_judge")
-			} else if err != nil {
+			if err := requireJudge(ctx, tx, pj.JudgeID, fmt.Sprintf("judges.%d", i)); err != nil {
 				return err
 			}
 			for _, s := range seated {
@@ -178,6 +164,16 @@ func (j *Judging) SavePanel(ctx context.Context, actor *models.User, roundID, pa
 	return j.Store.PanelByID(ctx, p.ID)
 }
 
+// requireJudge refuses a user id that names nobody, or someone without the judge role, with a validation error
+// on field (judging.panel.not_judge).
+func requireJudge(ctx context.Context, tx *models.Store, judgeID int64, field string) error {
+	u, err := tx.UserByID(ctx, judgeID)
+	if isNotFound(err) || err == nil && !u.Has(models.RoleJudge) {
+		return models.NewValidationError(field, "judging.panel.not_judge")
+	}
+	return err
+}
+
 // UpdatePanel changes a panel and its judges, as SavePanel does (staff only; ErrNotFound for no panel).
 func (j *Judging) UpdatePanel(ctx context.Context, actor *models.User, panelID int64, in PanelInput, meta Meta) (*models.Panel, error) {
 	if err := requireStaff(actor); err != nil {
@@ -193,20 +189,14 @@ func (j *Judging) UpdatePanel(ctx context.Context, actor *models.User, panelID i
 // DeletePanel removes a panel; its applications are left without a panel (staff only; ErrConflict when the
 // round is closed).
 func (j *Judging) DeletePanel(ctx context.Context, actor *models.User, panelID int64, meta Meta) error {
-	if err := requireStaff(actor); err != nil {
-		return err
-	}
-	return j.Store.Tx(ctx, func(tx *models.Store) error {
+	return j.staffTx(ctx, actor, func(tx *models.Store) error {
 		p, err := tx.PanelByID(ctx, panelID)
 		if err != nil {
 			return err
 		}
-		r, err := tx.LockRound(ctx, p.RoundID)
+		r, err := lockOpenRound(ctx, tx, p.RoundID)
 		if err != nil {
 			return err
-		}
-		if r.Status == models.RoundClosed {
-			return fmt.Errorf("%w: round %d is closed", models.ErrConflict, r.ID)
 		}
 		if err := tx.DeletePanel(ctx, panelID); err != nil {
 			return err
@@ -231,12 +221,8 @@ func (j *Judging) DistributeBySector(ctx context.Context, actor *models.User, ro
 	}
 	d := &Distribution{Unmatched: []int64{}}
 	err := j.Store.Tx(ctx, func(tx *models.Store) error {
-		r, err := tx.LockRound(ctx, roundID)
-		if err != nil {
+		if _, err := lockOpenRound(ctx, tx, roundID); err != nil {
 			return err
-		}
-		if r.Status == models.RoundClosed {
-			return fmt.Errorf("%w: round %d is closed", models.ErrConflict, roundID)
 		}
 		ps, err := tx.PanelsByRound(ctx, roundID)
 		if err != nil {
@@ -251,11 +237,7 @@ func (j *Judging) DistributeBySector(ctx context.Context, actor *models.User, ro
 				bySector[p.Sector] = p.ID
 			}
 		}
-		entries, err := tx.EntriesByRound(ctx, roundID)
-		if err != nil {
-			return err
-		}
-		apps, err := applicationsOf(ctx, tx, entries)
+		entries, apps, err := entriesOf(ctx, tx, roundID)
 		if err != nil {
 			return err
 		}
@@ -290,16 +272,9 @@ func (j *Judging) DistributeBySector(ctx context.Context, actor *models.User, ro
 // SetEntriesPanel puts entries of a round on a panel by hand (panelID nil: on none). Staff only; ErrNotFound for
 // a panel of another round; ErrConflict when the round is closed.
 func (j *Judging) SetEntriesPanel(ctx context.Context, actor *models.User, roundID int64, entryIDs []int64, panelID *int64, meta Meta) error {
-	if err := requireStaff(actor); err != nil {
-		return err
-	}
-	return j.Store.Tx(ctx, func(tx *models.Store) error {
-		r, err := tx.LockRound(ctx, roundID)
-		if err != nil {
+	return j.staffTx(ctx, actor, func(tx *models.Store) error {
+		if _, err := lockOpenRound(ctx, tx, roundID); err != nil {
 			return err
-		}
-		if r.Status == models.RoundClosed {
-			return fmt.Errorf("%w: round %d is closed", models.ErrConflict, roundID)
 		}
 		if panelID != nil {
 			p, err := tx.PanelByID(ctx, *panelID)
@@ -338,11 +313,7 @@ func roundWork(ctx context.Context, tx *models.Store, r *models.Round) ([]panelW
 	if err != nil {
 		return nil, err
 	}
-	entries, err := tx.EntriesByRound(ctx, r.ID)
-	if err != nil {
-		return nil, err
-	}
-	apps, err := applicationsOf(ctx, tx, entries)
+	entries, apps, err := entriesOf(ctx, tx, r.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -535,12 +506,9 @@ func (j *Judging) AutoAssign(ctx context.Context, actor *models.User, roundID in
 		rep.Seed = binary.LittleEndian.Uint64(b[:])
 	}
 	err := j.Store.Tx(ctx, func(tx *models.Store) error {
-		r, err := tx.LockRound(ctx, roundID)
+		r, err := lockOpenRound(ctx, tx, roundID)
 		if err != nil {
 			return err
-		}
-		if r.Status == models.RoundClosed {
-			return fmt.Errorf("%w: round %d is closed", models.ErrConflict, roundID)
 		}
 		works, err := roundWork(ctx, tx, r)
 		if err != nil {
@@ -646,10 +614,7 @@ func (j *Judging) refill(ctx context.Context, tx *models.Store, r *models.Round,
 
 // Assignments lists a round's assignments (staff only). ErrNotFound for no round.
 func (j *Judging) Assignments(ctx context.Context, actor *models.User, roundID int64) ([]models.Assignment, error) {
-	if err := requireStaff(actor); err != nil {
-		return nil, err
-	}
-	if _, err := j.Store.RoundByID(ctx, roundID); err != nil {
+	if _, err := j.Round(ctx, actor, roundID); err != nil {
 		return nil, err
 	}
 	return j.Store.AssignmentsByRound(ctx, roundID)
@@ -665,22 +630,15 @@ func (j *Judging) AddAssignment(ctx context.Context, actor *models.User, roundID
 	a := &models.Assignment{RoundID: roundID, ApplicationID: applicationID, JudgeID: judgeID, Source: models.SourceManual,
 		CreatedBy: &actor.ID, CreatedAt: j.now()}
 	err := j.Store.Tx(ctx, func(tx *models.Store) error {
-		r, err := tx.LockRound(ctx, roundID)
-		if err != nil {
+		if _, err := lockOpenRound(ctx, tx, roundID); err != nil {
 			return err
-		}
-		if r.Status == models.RoundClosed {
-			return fmt.Errorf("%w: round %d is closed", models.ErrConflict, roundID)
 		}
 		if _, err := tx.EntryFor(ctx, roundID, applicationID); isNotFound(err) {
 			return models.NewValidationError("application_id", "judging.assign.not_in_round")
 		} else if err != nil {
 			return err
 		}
-		u, err := tx.UserByID(ctx, judgeID)
-		if isNotFound(err) || err == nil && !u.Has(models.RoleJudge) {
-			return models.NewValidationError("judge_id", "judging.panel.not_judge")
-		} else if err != nil {
+		if err := requireJudge(ctx, tx, judgeID, "judge_id"); err != nil {
 			return err
 		}
 		if c, err := tx.HasConflict(ctx, applicationID, judgeID); err != nil {
@@ -705,20 +663,13 @@ func (j *Judging) AddAssignment(ctx context.Context, actor *models.User, roundID
 // deletes that score. The place is not refilled automatically: the organizer chose this. ErrConflict when the
 // round is closed.
 func (j *Judging) RemoveAssignment(ctx context.Context, actor *models.User, assignmentID int64, force bool, meta Meta) error {
-	if err := requireStaff(actor); err != nil {
-		return err
-	}
-	return j.Store.Tx(ctx, func(tx *models.Store) error {
+	return j.staffTx(ctx, actor, func(tx *models.Store) error {
 		a, err := tx.AssignmentByID(ctx, assignmentID)
 		if err != nil {
 			return err
 		}
-		r, err := tx.LockRound(ctx, a.RoundID)
-		if err != nil {
+		if _, err := lockOpenRound(ctx, tx, a.RoundID); err != nil {
 			return err
-		}
-		if r.Status == models.RoundClosed {
-			return fmt.Errorf("%w: round %d is closed", models.ErrConflict, r.ID)
 		}
 		sc, err := tx.ScoreFor(ctx, a.RoundID, a.ApplicationID, a.JudgeID)
 		hadScore := err == nil
@@ -761,12 +712,9 @@ func (j *Judging) ReassignRemaining(ctx context.Context, actor *models.User, rou
 	}
 	out := &ReassignResult{}
 	err := j.Store.Tx(ctx, func(tx *models.Store) error {
-		r, err := tx.LockRound(ctx, roundID)
+		r, err := lockOpenRound(ctx, tx, roundID)
 		if err != nil {
 			return err
-		}
-		if r.Status == models.RoundClosed {
-			return fmt.Errorf("%w: round %d is closed", models.ErrConflict, roundID)
 		}
 		as, err := tx.AssignmentsOfJudge(ctx, roundID, judgeID)
 		if err != nil {
@@ -900,10 +848,7 @@ func (j *Judging) AddConflict(ctx context.Context, actor *models.User, editionID
 		} else if err != nil {
 			return err
 		}
-		u, err := tx.UserByID(ctx, judgeID)
-		if isNotFound(err) || err == nil && !u.Has(models.RoleJudge) {
-			return models.NewValidationError("judge_id", "judging.panel.not_judge")
-		} else if err != nil {
+		if err := requireJudge(ctx, tx, judgeID, "judge_id"); err != nil {
 			return err
 		}
 		out, err = j.recordConflict(ctx, tx, actor, editionID, applicationID, judgeID, reason, meta)
@@ -997,10 +942,7 @@ func (j *Judging) Conflicts(ctx context.Context, actor *models.User, editionID i
 // RemoveConflict deletes a conflict recorded by mistake (staff only), and audits it. The judge is not put back
 // on the application: the organizer can assign them by hand.
 func (j *Judging) RemoveConflict(ctx context.Context, actor *models.User, conflictID int64, meta Meta) error {
-	if err := requireStaff(actor); err != nil {
-		return err
-	}
-	return j.Store.Tx(ctx, func(tx *models.Store) error {
+	return j.staffTx(ctx, actor, func(tx *models.Store) error {
 		c, err := tx.ConflictByID(ctx, conflictID)
 		if err != nil {
 			return err

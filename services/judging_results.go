@@ -94,13 +94,18 @@ func (rs *roundScores) options() scoring.Options {
 		DisagreementThreshold: rs.round.DisagreementThreshold}
 }
 
-// Ranking ranks a round's submitted scores with the round's method, exactly as `pitchfest rank` ranks the
-// round's export (staff only). It returns nil without error while no score is submitted.
-func (j *Judging) Ranking(ctx context.Context, actor *models.User, roundID int64) (*scoring.Ranking, error) {
+// roundScores is loadRoundScores for staff only (ErrForbidden for everyone else).
+func (j *Judging) roundScores(ctx context.Context, actor *models.User, roundID int64) (*roundScores, error) {
 	if err := requireStaff(actor); err != nil {
 		return nil, err
 	}
-	rs, err := loadRoundScores(ctx, j.Store, roundID)
+	return loadRoundScores(ctx, j.Store, roundID)
+}
+
+// Ranking ranks a round's submitted scores with the round's method, exactly as `pitchfest rank` ranks the
+// round's export (staff only). It returns nil without error while no score is submitted.
+func (j *Judging) Ranking(ctx context.Context, actor *models.User, roundID int64) (*scoring.Ranking, error) {
+	rs, err := j.roundScores(ctx, actor, roundID)
 	if err != nil {
 		return nil, err
 	}
@@ -184,10 +189,7 @@ type Results struct {
 // disagreement above its threshold flagged for discussion, the top advance count suggested, and the what-if
 // under every method. Drafts never count. It can be read while the round is open, to watch it form.
 func (j *Judging) Results(ctx context.Context, actor *models.User, roundID int64) (*Results, error) {
-	if err := requireStaff(actor); err != nil {
-		return nil, err
-	}
-	rs, err := loadRoundScores(ctx, j.Store, roundID)
+	rs, err := j.roundScores(ctx, actor, roundID)
 	if err != nil {
 		return nil, err
 	}
@@ -291,10 +293,7 @@ func formatNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64)
 // so anyone can reproduce the round's ranking offline. Rows are ordered by application, judge and criterion
 // position, so two exports of the same round are identical byte for byte.
 func (j *Judging) Export(ctx context.Context, actor *models.User, roundID int64) (*RoundExport, error) {
-	if err := requireStaff(actor); err != nil {
-		return nil, err
-	}
-	rs, err := loadRoundScores(ctx, j.Store, roundID)
+	rs, err := j.roundScores(ctx, actor, roundID)
 	if err != nil {
 		return nil, err
 	}
@@ -386,29 +385,11 @@ type Progress struct {
 // RoundProgress reports who has scored what in a round, with stalled judges highlighted (see StalledAfter).
 // Staff only; ErrNotFound for no round.
 func (j *Judging) RoundProgress(ctx context.Context, actor *models.User, roundID int64) (*Progress, error) {
-	if err := requireStaff(actor); err != nil {
-		return nil, err
-	}
-	r, err := j.Store.RoundByID(ctx, roundID)
+	rec, err := j.roundRecord(ctx, actor, roundID)
 	if err != nil {
 		return nil, err
 	}
-	entries, err := j.Store.EntriesByRound(ctx, roundID)
-	if err != nil {
-		return nil, err
-	}
-	apps, err := applicationsOf(ctx, j.Store, entries)
-	if err != nil {
-		return nil, err
-	}
-	as, err := j.Store.AssignmentsByRound(ctx, roundID)
-	if err != nil {
-		return nil, err
-	}
-	scores, err := j.Store.ScoresByRound(ctx, roundID)
-	if err != nil {
-		return nil, err
-	}
+	r, entries, apps, as, scores := rec.round, rec.entries, rec.apps, rec.assignments, rec.scores
 	status := map[[2]int64]models.Score{}
 	for _, s := range scores {
 		status[[2]int64{s.ApplicationID, s.JudgeID}] = s

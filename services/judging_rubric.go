@@ -172,12 +172,9 @@ func (j *Judging) SetRubric(ctx context.Context, actor *models.User, roundID int
 		return nil, v
 	}
 	err := j.Store.Tx(ctx, func(tx *models.Store) error {
-		r, err := tx.LockRound(ctx, roundID)
+		r, err := lockOpenRound(ctx, tx, roundID)
 		if err != nil {
 			return err
-		}
-		if r.Status == models.RoundClosed {
-			return fmt.Errorf("%w: round %d is closed", models.ErrConflict, roundID)
 		}
 		old, err := tx.CriteriaByRound(ctx, roundID)
 		if err != nil {

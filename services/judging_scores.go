@@ -592,11 +592,7 @@ func (j *Judging) EntryScores(ctx context.Context, actor *models.User, entryID i
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(scores))
-	for i, s := range scores {
-		ids[i] = s.JudgeID
-	}
-	users, err := j.Store.UsersByIDs(ctx, ids)
+	users, err := usersOf(ctx, j.Store, scores, func(s models.Score) int64 { return s.JudgeID })
 	if err != nil {
 		return nil, err
 	}
@@ -708,17 +704,7 @@ func (j *Judging) LiveState(ctx context.Context, actor *models.User, r *models.R
 // judge's screen follows within one poll. Staff only; judging.live.not_live for an online round or one not
 // open; judging.live.not_in_round for an application not in the round.
 func (j *Judging) SetLive(ctx context.Context, actor *models.User, roundID int64, applicationID *int64, meta Meta) (*LiveView, error) {
-	if err := requireStaff(actor); err != nil {
-		return nil, err
-	}
-	err := j.Store.Tx(ctx, func(tx *models.Store) error {
-		r, err := tx.LockRound(ctx, roundID)
-		if err != nil {
-			return err
-		}
-		if r.Kind != models.RoundLive || r.Status != models.RoundOpen {
-			return models.NewValidationError("round", "judging.live.not_live")
-		}
+	return j.changeLive(ctx, actor, roundID, func(tx *models.Store, r *models.Round) error {
 		if applicationID != nil {
 			if _, err := tx.EntryFor(ctx, roundID, *applicationID); isNotFound(err) {
 				return models.NewValidationError("application_id", "judging.live.not_in_round")
@@ -730,6 +716,24 @@ func (j *Judging) SetLive(ctx context.Context, actor *models.User, roundID int64
 			return err
 		}
 		return j.audit(ctx, tx, actor, "judging.live_set", roundSubject(roundID), fmt.Sprintf("application=%v", deref(applicationID)), meta)
+	})
+}
+
+// changeLive runs change in a transaction on a round locked for it, which must be a live round that is open
+// (judging.live.not_live otherwise; staff only), then answers with the live state every judge's screen follows.
+func (j *Judging) changeLive(ctx context.Context, actor *models.User, roundID int64, change func(tx *models.Store, r *models.Round) error) (*LiveView, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	err := j.Store.Tx(ctx, func(tx *models.Store) error {
+		r, err := tx.LockRound(ctx, roundID)
+		if err != nil {
+			return err
+		}
+		if r.Kind != models.RoundLive || r.Status != models.RoundOpen {
+			return models.NewValidationError("round", "judging.live.not_live")
+		}
+		return change(tx, r)
 	})
 	if err != nil {
 		return nil, err
@@ -760,17 +764,7 @@ func deref(p *int64) any {
 // LockLive closes scoring of the pitch on stage once every judge assigned to it has submitted a score
 // (judging.live.not_all_scored otherwise, judging.live.nothing when the stage is empty). Staff only.
 func (j *Judging) LockLive(ctx context.Context, actor *models.User, roundID int64, meta Meta) (*LiveView, error) {
-	if err := requireStaff(actor); err != nil {
-		return nil, err
-	}
-	err := j.Store.Tx(ctx, func(tx *models.Store) error {
-		r, err := tx.LockRound(ctx, roundID)
-		if err != nil {
-			return err
-		}
-		if r.Kind != models.RoundLive || r.Status != models.RoundOpen {
-			return models.NewValidationError("round", "judging.live.not_live")
-		}
+	return j.changeLive(ctx, actor, roundID, func(tx *models.Store, r *models.Round) error {
 		if r.LiveApplicationID == nil {
 			return models.NewValidationError("round", "judging.live.nothing")
 		}
@@ -811,14 +805,6 @@ func (j *Judging) LockLive(ctx context.Context, actor *models.User, roundID int6
 		}
 		return j.audit(ctx, tx, actor, "judging.live_lock", appSubject(e.ApplicationID), roundSubject(roundID), meta)
 	})
-	if err != nil {
-		return nil, err
-	}
-	r, err := j.Store.RoundByID(ctx, roundID)
-	if err != nil {
-		return nil, err
-	}
-	return j.LiveState(ctx, actor, r)
 }
 
 // BoardJudge is one judge's state on a pitch of the live board.
@@ -843,38 +829,16 @@ type BoardRow struct {
 // LiveBoard is the organizer's live board: the running order, the pitch on stage, and who has scored each
 // pitch. Staff only; it is never shown to the public or to judges.
 func (j *Judging) LiveBoard(ctx context.Context, actor *models.User, roundID int64) ([]BoardRow, error) {
-	if err := requireStaff(actor); err != nil {
-		return nil, err
-	}
-	r, err := j.Store.RoundByID(ctx, roundID)
+	rec, err := j.roundRecord(ctx, actor, roundID)
 	if err != nil {
 		return nil, err
 	}
-	entries, err := j.Store.EntriesByRound(ctx, roundID)
-	if err != nil {
-		return nil, err
-	}
-	apps, err := applicationsOf(ctx, j.Store, entries)
-	if err != nil {
-		return nil, err
-	}
-	as, err := j.Store.AssignmentsByRound(ctx, roundID)
-	if err != nil {
-		return nil, err
-	}
-	scores, err := j.Store.ScoresByRound(ctx, roundID)
-	if err != nil {
-		return nil, err
-	}
+	r, entries, apps, as, scores := rec.round, rec.entries, rec.apps, rec.assignments, rec.scores
 	status := map[[2]int64]string{}
 	for _, s := range scores {
 		status[[2]int64{s.ApplicationID, s.JudgeID}] = s.Status
 	}
-	var ids []int64
-	for _, a := range as {
-		ids = append(ids, a.JudgeID)
-	}
-	users, err := j.Store.UsersByIDs(ctx, ids)
+	users, err := usersOf(ctx, j.Store, as, func(a models.Assignment) int64 { return a.JudgeID })
 	if err != nil {
 		return nil, err
 	}
@@ -919,16 +883,9 @@ func (j *Judging) LiveBoard(ctx context.Context, actor *models.User, roundID int
 // SetRunningOrder sets the order of pitches in a live round: applicationIDs, first to last; others keep no
 // position and come after. Staff only; judging.live.not_in_round for an application not in the round.
 func (j *Judging) SetRunningOrder(ctx context.Context, actor *models.User, roundID int64, applicationIDs []int64, meta Meta) error {
-	if err := requireStaff(actor); err != nil {
-		return err
-	}
-	return j.Store.Tx(ctx, func(tx *models.Store) error {
-		r, err := tx.LockRound(ctx, roundID)
-		if err != nil {
+	return j.staffTx(ctx, actor, func(tx *models.Store) error {
+		if _, err := lockOpenRound(ctx, tx, roundID); err != nil {
 			return err
-		}
-		if r.Status == models.RoundClosed {
-			return fmt.Errorf("%w: round %d is closed", models.ErrConflict, roundID)
 		}
 		entries, err := tx.EntriesByRound(ctx, roundID)
 		if err != nil {
