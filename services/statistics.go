@@ -153,14 +153,16 @@ func (s *Statistics) Inputs(ctx context.Context, e *models.Edition, public bool)
 		// liveAnnouncements encodes it (0: nothing announced).
 		Announced int
 	}
-	// progress = 2 × the furthest round's position, plus 1 when the application advanced from it, so a single
-	// MAX finds both the furthest round and whether it was passed.
+	// progress = 2 × the furthest round's position, plus 1 when the application advanced from it, so one
+	// number says both the furthest round and whether it was passed.
 	//
-	// The founders by gender and the CEO's age band are read from the summary each application row keeps of its
-	// team (migration 00009: triggers on team_members maintain it), so no team member is read here. The
-	// furthest round and the award are pre-aggregated once per edition and hash-joined: a correlated subquery
-	// per application gave the plan a cost high enough for PostgreSQL to JIT-compile the query, which took over
-	// a second on its own for 100,000 applications (docs/benchmarks.md).
+	// The founders by gender, the CEO's age band and progress are read from the summaries each application row
+	// keeps (migration 00009: triggers on team_members maintain the team's; 00010: triggers on round_entries
+	// and rounds maintain round_progress, the MAX of the encoding above over its round entries in the
+	// edition), so no team member nor round entry is read here: aggregating them per request was most of the
+	// query's time for 100,000 applications. The award is pre-aggregated once per edition and hash-joined: a
+	// correlated subquery per application gave the plan a cost high enough for PostgreSQL to JIT-compile the
+	// query, which took over a second on its own (docs/benchmarks.md).
 	//
 	// What was announced (x) comes from the live publications' snapshots (liveAnnouncements), for both views
 	// (organizers are told which figures are not public yet), joined as one JSON parameter.
@@ -171,24 +173,20 @@ func (s *Statistics) Inputs(ctx context.Context, e *models.Edition, public bool)
 	q := `
 SELECT CASE WHEN a.submitted_version > 0 THEN 1 ELSE 0 END AS submitted,
        CASE WHEN a.submitted_version > 0 AND a.status = 'submitted' THEN 1 ELSE 0 END AS eligible,
-       COALESCE(p.progress, 0) AS progress, CASE WHEN w.application_id IS NULL THEN 0 ELSE 1 END AS won,
+       a.round_progress AS progress, CASE WHEN w.application_id IS NULL THEN 0 ELSE 1 END AS won,
        a.women_led AS women_led, a.consent_stats AS consent_stats,
        a.sector AS sector, a.province AS province, a.district AS district, a.ceo_age_band AS age_band,
        COUNT(*) AS n, SUM(a.founders_women) AS fw, SUM(a.founders_men) AS fm, SUM(a.founders_another) AS fa,
        SUM(a.founders_undisclosed) AS fu,
        COALESCE(x.code, 0) AS announced
 FROM applications a
-LEFT JOIN (SELECT re.application_id, MAX(r.position * 2 + CASE WHEN re.outcome = 'advanced' THEN 1 ELSE 0 END) AS progress
-           FROM round_entries re JOIN rounds r ON r.id = re.round_id
-           WHERE r.edition_id = ?
-           GROUP BY re.application_id) p ON p.application_id = a.id
 LEFT JOIN (SELECT DISTINCT ag.application_id FROM award_grants ag JOIN rounds r2 ON r2.id = ag.round_id
            WHERE r2.edition_id = ?) w ON w.application_id = a.id
 LEFT JOIN (` + announcedQuery(s.Store.Dialect()) + `) x ON x.application_id = a.id
 WHERE a.edition_id = ?
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16`
 	scan := func(st *models.Store) error {
-		return st.DB().WithContext(ctx).Raw(q, e.ID, e.ID, ann, e.ID).Scan(&rows).Error
+		return st.DB().WithContext(ctx).Raw(q, e.ID, ann, e.ID).Scan(&rows).Error
 	}
 	if s.Store.Dialect() == models.DialectPostgres {
 		// This query's cost estimate grows with the edition, and above jit_above_cost PostgreSQL first compiles

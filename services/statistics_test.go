@@ -873,3 +873,89 @@ func TestTeamSummaryFollowsEveryChangeOfTheTeam(t *testing.T) {
 		t.Errorf("deleting an application with its team: %v", err)
 	}
 }
+
+// TestRoundProgressFollowsEveryChangeOfTheEntries checks that the furthest round kept on each application row
+// (migration 00010, read by Inputs instead of aggregating round entries) follows every write of its round
+// entries and rounds, whichever code path makes it: entering, advancing, eliminating, removing an entry,
+// moving and deleting a round, and multi-row statements.
+func TestRoundProgressFollowsEveryChangeOfTheEntries(t *testing.T) {
+	st := testutil.NewDB(t)
+	ctx := context.Background()
+	se := newStatsEdition(t, st, "progress-"+testutil.RandomHex(3), false)
+	app := se.add(t, "P1", statsApp{status: models.StatusSubmitted, submitted: true, class: "women_led", consent: true})
+	mate := se.add(t, "P2", statsApp{status: models.StatusSubmitted, submitted: true, class: "not_women_led", consent: true})
+	screening, final := se.round(t, "Screening"), se.round(t, "Final")
+	if screening.Position != 1 || final.Position != 2 {
+		t.Fatalf("round positions %d, %d", screening.Position, final.Position)
+	}
+	db := st.DB()
+	check := func(what string, a *models.Application, want int) {
+		t.Helper()
+		var got int
+		if err := db.Raw(`SELECT round_progress FROM applications WHERE id = ?`, a.ID).Scan(&got).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%s: round_progress %d, want %d", what, got, want)
+		}
+	}
+	entry := func(r *models.Round, a *models.Application) *models.RoundEntry {
+		t.Helper()
+		e, err := st.EntryFor(ctx, r.ID, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	check("no entry", app, 0)
+	if n, err := st.AddEntries(ctx, screening.ID, []int64{app.ID, mate.ID}, time.Now()); err != nil || n != 2 {
+		t.Fatal(n, err)
+	}
+	check("entered the screening", app, 2)
+	check("entered the screening with another", mate, 2)
+	if err := st.SetEntryOutcome(ctx, entry(screening, app).ID, models.OutcomeAdvanced); err != nil {
+		t.Fatal(err)
+	}
+	check("advanced from the screening", app, 3)
+	check("the other application untouched", mate, 2)
+	if err := db.Model(&models.RoundEntry{}).Where("round_id = ?", screening.ID).Update("outcome", models.OutcomeAdvanced).Error; err != nil {
+		t.Fatal(err)
+	}
+	check("both advanced in one statement", mate, 3)
+	if _, err := st.AddEntries(ctx, final.ID, []int64{app.ID}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	check("entered the final", app, 4)
+	if err := st.SetEntryOutcome(ctx, entry(screening, app).ID, models.OutcomeEliminated); err != nil {
+		t.Fatal(err)
+	}
+	check("a correction in an earlier round does not hide the final", app, 4)
+	if err := db.Delete(&models.RoundEntry{}, entry(final, app).ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	check("removed from the final: eliminated at the screening", app, 2)
+	if _, err := st.AddEntries(ctx, final.ID, []int64{app.ID, mate.ID}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Model(&models.Round{}).Where("id = ?", final.ID).Update("position", 5).Error; err != nil {
+		t.Fatal(err)
+	}
+	check("the final moved to position 5", app, 10)
+	check("the final moved to position 5, other entrant", mate, 10)
+	if err := st.DeleteRound(ctx, final.ID); err != nil {
+		t.Fatal(err)
+	}
+	check("the final deleted", app, 2)
+	check("the final deleted, the other advanced from the screening", mate, 3)
+	if err := db.Where("round_id = ?", screening.ID).Delete(&models.RoundEntry{}).Error; err != nil {
+		t.Fatal(err)
+	}
+	check("every screening entry removed", app, 0)
+	check("every screening entry removed, other", mate, 0)
+	if _, err := st.AddEntries(ctx, screening.ID, []int64{app.ID}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Delete(&models.Application{}, app.ID).Error; err != nil {
+		t.Errorf("deleting an application with its round entries: %v", err)
+	}
+}
