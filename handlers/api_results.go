@@ -169,12 +169,11 @@ func (s *Server) apiImportScores(c *gin.Context) {
 	}
 	rep, err := s.Publishing.ImportScores(c.Request.Context(), currentUser(c), id, body, meta(c))
 	var ie *services.ImportError
-	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &ie):
 		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"error": s.tr(c, "results.import.invalid"), "rows": ie.Rows,
 			"request_id": c.GetString(ctxRequestID)})
-	case errors.As(err, &tooBig):
+	case tooLarge(err):
 		s.importTooLarge(c)
 	default:
 		reply(c, s.failApp, http.StatusOK, rep, err)
@@ -197,9 +196,8 @@ func (s *Server) limitImport(c *gin.Context, limit int64) bool {
 // file over services.MaxImportBytes, missing's answer when there is no file, failApp's when it cannot be opened.
 func (s *Server) openImportFile(c *gin.Context, missing func(*gin.Context)) multipart.File {
 	fh, err := c.FormFile("file")
-	var tooBig *http.MaxBytesError
 	switch {
-	case errors.As(err, &tooBig) || err == nil && fh.Size > services.MaxImportBytes:
+	case tooLarge(err) || err == nil && fh.Size > services.MaxImportBytes:
 		s.importTooLarge(c)
 		return nil
 	case err != nil:

@@ -289,9 +289,8 @@ func (s *Server) pageUploadDeck(c *gin.Context) {
 	for {
 		part, err := mr.NextPart()
 		if err != nil {
-			var tooBig *http.MaxBytesError
 			switch {
-			case errors.As(err, &tooBig):
+			case tooLarge(err):
 				s.deckFail(c, services.ErrUploadInterrupted) // only form fields before the file: a hostile form
 			case errors.Is(err, io.EOF):
 				s.problem(c, http.StatusUnprocessableEntity, s.tr(c, deckcheck.MsgEmpty), nil)

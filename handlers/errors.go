@@ -117,13 +117,19 @@ func (s *Server) bindJSON(c *gin.Context, req any) bool {
 		s.problem(c, http.StatusUnprocessableEntity, s.tr(c, "error.validation"), fields)
 		return false
 	}
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
+	if tooLarge(err) {
 		s.problem(c, http.StatusRequestEntityTooLarge, s.tr(c, "error.too_large"), nil)
 		return false
 	}
 	s.problem(c, http.StatusBadRequest, s.tr(c, "error.bad_json"), nil)
 	return false
+}
+
+// tooLarge reports whether a read stopped at the body limit (http.MaxBytesReader), as opposed to a malformed or
+// interrupted body: the one answers 413, the other 400.
+func tooLarge(err error) bool {
+	var tooBig *http.MaxBytesError
+	return errors.As(err, &tooBig)
 }
 
 // render writes a page; a template failure is logged and becomes a bare 500.

@@ -124,11 +124,26 @@ func (s *Server) bindForm(c *gin.Context, f *frontend.Form, req any) bool {
 	return false
 }
 
+// placeFieldErrors shows each message of a refused form next to its field, where place puts it (false: the key
+// is no field of this form), and returns the message for the top of the form: an unplaced one, or the generic
+// "check the marked fields".
+func (s *Server) placeFieldErrors(c *gin.Context, ve *models.ValidationError, place func(field, text string) bool) string {
+	form := ""
+	for k, msg := range ve.Fields {
+		if text := s.tr(c, msg); !place(k, text) {
+			form = text
+		}
+	}
+	if form == "" {
+		form = s.tr(c, "error.validation")
+	}
+	return form
+}
+
 // unreadableForm answers a form that could not be read: 413 when it was larger than the body limit, 400
 // otherwise.
 func (s *Server) unreadableForm(c *gin.Context, err error) {
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
+	if tooLarge(err) {
 		s.problem(c, http.StatusRequestEntityTooLarge, s.tr(c, "error.too_large"), nil)
 		return
 	}

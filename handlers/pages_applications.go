@@ -587,12 +587,7 @@ func questionLabel(labels map[string]string, lang string) string {
 // it again. A number that is not one is a message for its field.
 func (s *Server) readApplicationForm(c *gin.Context, d *services.ApplicationDetail) (services.DraftInput, map[string]string, map[string]string, bool) {
 	if err := c.Request.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.problem(c, http.StatusRequestEntityTooLarge, s.tr(c, "error.too_large"), nil)
-		} else {
-			s.problem(c, http.StatusBadRequest, s.tr(c, "error.bad_form"), nil)
-		}
+		s.unreadableForm(c, err)
 		return services.DraftInput{}, nil, nil, false
 	}
 	form := c.Request.PostForm

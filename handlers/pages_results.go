@@ -175,20 +175,16 @@ func (s *Server) confirmAdvancementPage(c *gin.Context) {
 		s.seeOther(c, fmt.Sprintf("/organize/rounds/%d/results", id), "flash.advancement_confirmed")
 		return
 	case errors.As(err, &ve):
-		for k, msg := range ve.Fields {
+		d.FormError = s.placeFieldErrors(c, ve, func(k, text string) bool {
 			row := overrideRow(k, "include", includeRow)
 			if row < 0 {
 				row = overrideRow(k, "exclude", excludeRow)
 			}
 			if row >= 0 {
-				d.Rows[row].Error = s.tr(c, msg)
-			} else {
-				d.FormError = s.tr(c, msg)
+				d.Rows[row].Error = text
 			}
-		}
-		if d.FormError == "" {
-			d.FormError = s.tr(c, "error.validation")
-		}
+			return row >= 0
+		})
 		s.showRoundResults(c, http.StatusUnprocessableEntity, d)
 	case errors.Is(err, models.ErrConflict):
 		d.FormError = s.tr(c, "round_results.conflict")
@@ -467,20 +463,17 @@ func (s *Server) grantAwardsForm(c *gin.Context) {
 	case err == nil:
 		s.seeOther(c, fmt.Sprintf("/organize/rounds/%d/awards", id), "flash.awards_saved")
 	case errors.As(err, &ve):
-		for k, msg := range ve.Fields {
-			text := s.tr(c, msg)
+		d.FormError = s.placeFieldErrors(c, ve, func(k, text string) bool {
 			if row := overrideRow(k, "overrides", overrideRows); row >= 0 {
 				d.Prizes[row].Error = text
 			} else if row := overrideRow(k, "special", specialRows); row >= 0 {
 				_, field, _ := strings.Cut(k, "].")
 				d.Special[row].Errors[field] = text
 			} else {
-				d.FormError = text
+				return false
 			}
-		}
-		if d.FormError == "" {
-			d.FormError = s.tr(c, "error.validation")
-		}
+			return true
+		})
 		s.showAwards(c, http.StatusUnprocessableEntity, d)
 	case errors.Is(err, models.ErrConflict):
 		d.FormError = s.tr(c, "round_results.conflict")
@@ -585,16 +578,12 @@ func (s *Server) publishForm(c *gin.Context) {
 	case err == nil:
 		s.seeOther(c, fmt.Sprintf("/organize/rounds/%d/publications?published=%d", id, pub.Version), "")
 	case errors.As(err, &ve):
-		for k, msg := range ve.Fields {
+		d.FormError = s.placeFieldErrors(c, ve, func(k, text string) bool {
 			if k == "reason" {
-				d.Errors[k] = s.tr(c, msg)
-			} else {
-				d.FormError = s.tr(c, msg)
+				d.Errors[k] = text
 			}
-		}
-		if d.FormError == "" {
-			d.FormError = s.tr(c, "error.validation")
-		}
+			return k == "reason"
+		})
 		s.showPublications(c, http.StatusUnprocessableEntity, d)
 	case errors.Is(err, models.ErrConflict):
 		d.FormError = s.tr(c, "publications.not_closed")
