@@ -2,7 +2,7 @@ package services
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -135,78 +135,16 @@ func (s *Statistics) Inputs(ctx context.Context, e *models.Edition, public bool)
 		return EditionInputs{}, err
 	}
 
-	var rows []struct {
-		Submitted    int
-		Eligible     int
-		Progress     int
-		Won          int
-		WomenLed     string
-		ConsentStats bool
-		Sector       string
-		Province     string
-		District     string
-		AgeBand      string
-		N            int
-		FW, FM, FA   int
-		FU           int
-		// Announced is what the live publications say of these applications: Progress × 2 + Won, as
-		// liveAnnouncements encodes it (0: nothing announced).
-		Announced int
-	}
-	// progress = 2 × the furthest round's position, plus 1 when the application advanced from it, so one
-	// number says both the furthest round and whether it was passed.
-	//
-	// The founders by gender, the CEO's age band and progress are read from the summaries each application row
-	// keeps (migration 00009: triggers on team_members maintain the team's; 00010: triggers on round_entries
-	// and rounds maintain round_progress, the MAX of the encoding above over its round entries in the
-	// edition), so no team member nor round entry is read here: aggregating them per request was most of the
-	// query's time for 100,000 applications. The award is pre-aggregated once per edition and hash-joined: a
-	// correlated subquery per application gave the plan a cost high enough for PostgreSQL to JIT-compile the
-	// query, which took over a second on its own (docs/benchmarks.md).
-	//
-	// What was announced (x) comes from the live publications' snapshots (liveAnnouncements), for both views
-	// (organizers are told which figures are not public yet), joined as one JSON parameter.
+	// What was announced comes from the live publications' snapshots (liveAnnouncements), for both views
+	// (organizers are told which figures are not public yet), joined as one JSON parameter; the rest is read
+	// from the summaries each application row keeps (Store.StatisticsRows).
 	ann, err := s.liveAnnouncements(ctx, e.ID, rounds)
 	if err != nil {
 		return EditionInputs{}, err
 	}
-	q := `
-SELECT CASE WHEN a.submitted_version > 0 THEN 1 ELSE 0 END AS submitted,
-       CASE WHEN a.submitted_version > 0 AND a.status = 'submitted' THEN 1 ELSE 0 END AS eligible,
-       a.round_progress AS progress, CASE WHEN w.application_id IS NULL THEN 0 ELSE 1 END AS won,
-       a.women_led AS women_led, a.consent_stats AS consent_stats,
-       a.sector AS sector, a.province AS province, a.district AS district, a.ceo_age_band AS age_band,
-       COUNT(*) AS n, SUM(a.founders_women) AS fw, SUM(a.founders_men) AS fm, SUM(a.founders_another) AS fa,
-       SUM(a.founders_undisclosed) AS fu,
-       COALESCE(x.code, 0) AS announced
-FROM applications a
-LEFT JOIN (SELECT DISTINCT ag.application_id FROM award_grants ag JOIN rounds r2 ON r2.id = ag.round_id
-           WHERE r2.edition_id = ?) w ON w.application_id = a.id
-LEFT JOIN (` + announcedQuery(s.Store.Dialect()) + `) x ON x.application_id = a.id
-WHERE a.edition_id = ?
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16`
-	scan := func(st *models.Store) error {
-		return st.DB().WithContext(ctx).Raw(q, e.ID, ann, e.ID).Scan(&rows).Error
-	}
-	if s.Store.Dialect() == models.DialectPostgres {
-		// This query's cost estimate grows with the edition, and above jit_above_cost PostgreSQL first compiles
-		// it with LLVM: over a second of compiling for a query that then runs in a fraction of that. The hash
-		// aggregate over the application rows needs more than the default 4 MB of work_mem, or the planner
-		// sorts them all on ten keys instead. SET LOCAL lasts until the end of this (read-only) transaction.
-		err = s.Store.Tx(ctx, func(tx *models.Store) error {
-			for _, set := range []string{"SET TRANSACTION READ ONLY", "SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'"} {
-				if err := tx.DB().WithContext(ctx).Exec(set).Error; err != nil {
-					return err
-				}
-			}
-			return scan(tx)
-		})
-	} else {
-		// SQLite: no JIT, and a transaction would take the single writer's lock for a read.
-		err = scan(s.Store)
-	}
+	rows, err := s.Store.StatisticsRows(ctx, e.ID, ann)
 	if err != nil {
-		return EditionInputs{}, fmt.Errorf("statistics of edition %d: %w", e.ID, err)
+		return EditionInputs{}, err
 	}
 	won, announcedWon := false, false
 	for _, r := range rows {
@@ -246,15 +184,6 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16`
 	return in, nil
 }
 
-// announcedQuery is the subquery of what was announced, per application (application_id, code), from the
-// JSON object liveAnnouncements makes (application id → code).
-func announcedQuery(d models.Dialect) string {
-	if d == models.DialectPostgres {
-		return `SELECT CAST(key AS bigint) AS application_id, CAST(value AS integer) AS code FROM json_each_text(CAST(? AS json))`
-	}
-	return `SELECT CAST(key AS INTEGER) AS application_id, CAST(value AS INTEGER) AS code FROM json_each(?)`
-}
-
 // What an entry of a publication announced, as far as statistics go.
 const (
 	announcedAdvanced = iota + 1 // advanced from a round that is not the final
@@ -275,54 +204,34 @@ func (s *Statistics) publicationAnnounced(ctx context.Context, id int64, created
 	if what, ok := announcementCache.get(s.Store, id, createdAt); ok {
 		return what, nil
 	}
-	var texts []string
-	if err := s.Store.DB().WithContext(ctx).Model(&models.Publication{}).Where("id = ?", id).Pluck("snapshot", &texts).Error; err != nil {
-		return nil, fmt.Errorf("snapshot of publication %d: %w", id, err)
+	entries, err := s.Store.PublicationEntries(ctx, id)
+	if err != nil && !errors.Is(err, models.ErrNotFound) { // a publication deleted since it was listed announces nothing
+		return nil, err
 	}
 	what := map[int64]int8{}
-	for _, text := range texts {
-		// Only what counts is decoded: the rest of models.ResultSnapshot (names, ranks, scores, awards) is
-		// most of its bytes.
-		var sn struct {
-			Entries []struct {
-				ApplicationID int64  `json:"application_id"`
-				Outcome       string `json:"outcome"`
-			} `json:"entries"`
-		}
-		if err := json.Unmarshal([]byte(text), &sn); err != nil {
-			return nil, fmt.Errorf("snapshot of publication %d: %w", id, err)
-		}
-		for _, en := range sn.Entries {
-			switch {
-			case final && en.Outcome == string(models.StatusWinner):
-				what[en.ApplicationID] = announcedWinner
-			case final && en.Outcome == string(models.StatusFinalist):
-				what[en.ApplicationID] = announcedFinalist
-			case !final && en.Outcome == models.OutcomeAdvanced:
-				what[en.ApplicationID] = announcedAdvanced
-			}
+	for _, en := range entries {
+		switch {
+		case final && en.Outcome == string(models.StatusWinner):
+			what[en.ApplicationID] = announcedWinner
+		case final && en.Outcome == string(models.StatusFinalist):
+			what[en.ApplicationID] = announcedFinalist
+		case !final && en.Outcome == models.OutcomeAdvanced:
+			what[en.ApplicationID] = announcedAdvanced
 		}
 	}
 	announcementCache.put(s.Store, id, createdAt, what)
 	return what, nil
 }
 
-// liveAnnouncements returns, as a JSON object for announcedQuery, what the publications live now announced
+// liveAnnouncements returns, as the JSON object Store.StatisticsRows takes, what the publications live now announced
 // of the edition's applications, by the rule the applicant pages follow (Publishing.AnnouncedStatuses): the
 // newest live version of each round's publication decides, so a decision counts only once the publication
 // announcing it is live and a correction only once it is live. Each application's code is its furthest
 // announced round encoded as Inputs encodes progress (position × 2, plus 1 when announced advanced from it),
 // times 2, plus 1 when announced a winner. Only publications live now are read: nothing embargoed.
 func (s *Statistics) liveAnnouncements(ctx context.Context, editionID int64, rounds []models.Round) (string, error) {
-	var pubs []struct {
-		ID        int64
-		RoundID   int64
-		Final     bool
-		CreatedAt time.Time
-	}
-	if err := s.Store.DB().WithContext(ctx).Model(&models.Publication{}).Select("id, round_id, final, created_at").
-		Where("edition_id = ? AND publish_at <= ?", editionID, models.DBTime(s.now())).
-		Order("round_id, version DESC").Scan(&pubs).Error; err != nil {
+	pubs, err := s.Store.LatestLivePublications(ctx, editionID, s.now())
+	if err != nil {
 		return "", fmt.Errorf("live publications of edition %d: %w", editionID, err)
 	}
 	position := map[int64]int{}
@@ -330,13 +239,11 @@ func (s *Statistics) liveAnnouncements(ctx context.Context, editionID int64, rou
 		position[r.ID] = r.Position
 	}
 	code := map[int64]int{}
-	seen := map[int64]bool{}
-	for _, p := range pubs {
+	for _, p := range pubs { // the newest live version of each round: it decides
 		pos, ok := position[p.RoundID]
-		if seen[p.RoundID] || !ok {
-			continue // an older version (the newest live one decides), or a round since deleted
+		if !ok {
+			continue // a round since deleted
 		}
-		seen[p.RoundID] = true
 		what, err := s.publicationAnnounced(ctx, p.ID, p.CreatedAt, p.Final)
 		if err != nil {
 			return "", err
@@ -416,7 +323,7 @@ func (pl stagePlaces) reached(submitted, eligible, progress int, won bool) int {
 }
 
 // announced is the stage an application reached by what the live publications announced (announced encoded
-// as progress; see announcedQuery): advanced from a round, it entered the next one too, as the applicant
+// as progress; see models.StatisticsRow): advanced from a round, it entered the next one too, as the applicant
 // pages have it (advanced from the round before the final is a finalist).
 func (pl stagePlaces) announced(submitted, eligible, progress, announced int, won bool) int {
 	reached := pl.base(submitted, eligible, progress)
@@ -622,20 +529,9 @@ func (s *Statistics) ScoreGaps(ctx context.Context, e *models.Edition) ([]RoundG
 // panelGenders lists, per round of the edition, the self-declared gender of each of its judges: everyone
 // seated on one of its panels, assigned an application in it, or who scored in it, once each.
 func (s *Statistics) panelGenders(ctx context.Context, editionID int64) (map[int64][]stats.Gender, error) {
-	var rows []struct {
-		RoundID int64
-		Gender  string
-		N       int
-	}
-	const q = `
-SELECT j.round_id AS round_id, u.gender AS gender, COUNT(*) AS n
-FROM (SELECT pj.round_id, pj.judge_id FROM panel_judges pj JOIN rounds r ON r.id = pj.round_id WHERE r.edition_id = ?
-      UNION SELECT a.round_id, a.judge_id FROM assignments a JOIN rounds r ON r.id = a.round_id WHERE r.edition_id = ?
-      UNION SELECT sc.round_id, sc.judge_id FROM scores sc JOIN rounds r ON r.id = sc.round_id WHERE r.edition_id = ?) j
-JOIN users u ON u.id = j.judge_id
-GROUP BY j.round_id, u.gender`
-	if err := s.Store.DB().WithContext(ctx).Raw(q, editionID, editionID, editionID).Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("judge panels of edition %d: %w", editionID, err)
+	rows, err := s.Store.JudgeGenders(ctx, editionID)
+	if err != nil {
+		return nil, err
 	}
 	out := map[int64][]stats.Gender{}
 	for _, r := range rows {
