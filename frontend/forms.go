@@ -3,9 +3,7 @@ package frontend
 import (
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-	_ "time/tzdata" // Africa/Kigali must resolve on minimal images without zoneinfo
 )
 
 // PageUser is the signed-in person as the layout shows them: a name and what the navigation may offer.
@@ -119,32 +117,6 @@ func (p Page) FormValue(form, name string) string {
 		return p.Form.Values[name]
 	}
 	return ""
-}
-
-// kigali is where times are shown: the competition's time zone. Editions will carry their own later.
-var kigali = sync.OnceValue(func() *time.Location {
-	if loc, err := time.LoadLocation("Africa/Kigali"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CAT", 2*3600)
-})
-
-// Time shows a time (time.Time or *time.Time) in Kigali time, with digits only so it reads the same in every
-// language. A nil or zero time is shown as "—".
-func (p Page) Time(v any) string {
-	var t time.Time
-	switch x := v.(type) {
-	case time.Time:
-		t = x
-	case *time.Time:
-		if x != nil {
-			t = *x
-		}
-	}
-	if t.IsZero() {
-		return "—"
-	}
-	return t.In(kigali()).Format("2006-01-02 15:04")
 }
 
 // DateTime is the machine-readable form of a time, for <time datetime="…">.

@@ -90,12 +90,13 @@ func (t *I18n) Match(choice, acceptLanguage string) string {
 	return Languages[idx].Code
 }
 
-// T translates id into lang, filling printf verbs (%s, %d, %[2]s…) from args. An unknown id comes back as the
+// T translates id into lang, filling printf verbs (%s, %d, %[2]s…) from args; a Localizer among args (an
+// l10n.Time) is written in lang first. An unknown id comes back as the
 // id itself, so a gap shows on screen and in tests rather than as an empty string.
 func (t *I18n) T(lang, id string, args ...any) string {
 	p, ok := t.printers[lang]
 	if !ok {
-		p = t.printers["en"]
+		p, lang = t.printers["en"], "en"
 	}
-	return p.Sprintf(id, args...)
+	return p.Sprintf(id, localize(lang, args)...)
 }

@@ -1,0 +1,68 @@
+package frontend_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pitchfest/pitchfest/l10n"
+)
+
+func TestPagesWriteNumbersAndTimesInTheirLanguage(t *testing.T) {
+	r, _ := newRenderer(t)
+	at := time.Date(2026, 3, 14, 15, 0, 0, 0, time.UTC)
+	score := 72.456
+	var none *float64
+	count := int64(1500)
+	cases := []struct {
+		name string
+		got  func(lang string) string
+		want map[string]string
+	}{
+		{"money", func(l string) string { return r.NewPage(l, "x").Money(int64(50000000), "RWF") },
+			map[string]string{"en": "RWF\u00a050,000,000", "fr": "50\u202f000\u202f000\u00a0RWF", "rw": "RWF\u00a050.000.000"}},
+		{"a fractional percentage", func(l string) string { return r.NewPage(l, "x").Percent(87.5) },
+			map[string]string{"en": "87.5%", "fr": "87,5\u202f%", "rw": "87,5%"}},
+		{"a whole percentage", func(l string) string { return r.NewPage(l, "x").Percent(40) },
+			map[string]string{"en": "40%", "fr": "40\u202f%"}},
+		{"a score behind a pointer", func(l string) string { return r.NewPage(l, "x").Decimal(&score, 2) },
+			map[string]string{"en": "72.46", "fr": "72,46", "rw": "72,46"}},
+		{"a missing score", func(l string) string { return r.NewPage(l, "x").Decimal(none, 2) },
+			map[string]string{"en": "—"}},
+		{"a count", func(l string) string { return r.NewPage(l, "x").Number(&count) },
+			map[string]string{"en": "1,500", "fr": "1\u202f500", "rw": "1.500"}},
+		{"a difference", func(l string) string { return r.NewPage(l, "x").Signed(0.5, 2) },
+			map[string]string{"en": "+0.50", "fr": "+0,50"}},
+		{"a time in the default zone", func(l string) string { return r.NewPage(l, "x").Time(at) },
+			map[string]string{"en": "14 March 2026, 17:00 (Kigali time)", "fr": "14 mars 2026 à 17:00 (heure de Kigali)",
+				"rw": "14 Werurwe 2026, saa 17:00 (isaha y'i Kigali)"}},
+		{"a time in an edition's zone", func(l string) string { return r.NewPage(l, "x").Time(&at, "UTC") },
+			map[string]string{"en": "14 March 2026, 15:00 (UTC)"}},
+		{"no time", func(l string) string { return r.NewPage(l, "x").Time((*time.Time)(nil)) },
+			map[string]string{"en": "—"}},
+		{"a date", func(l string) string { return r.NewPage(l, "x").Date(at) },
+			map[string]string{"en": "14 March 2026", "fr": "14 mars 2026"}},
+	}
+	for _, c := range cases {
+		for lang, want := range c.want {
+			t.Run(c.name+" in "+lang, func(t *testing.T) {
+				if got := c.got(lang); got != want {
+					t.Errorf("got %q, want %q", got, want)
+				}
+			})
+		}
+	}
+}
+
+func TestMessagesWriteTimesGivenByServicesInTheReadersLanguage(t *testing.T) {
+	_, tr := newRenderer(t)
+	closed := l10n.At(time.Date(2026, 3, 31, 21, 59, 0, 0, time.UTC), "Africa/Kigali")
+	for lang, want := range map[string]string{
+		"en": "31 March 2026, 23:59 (Kigali time)",
+		"fr": "31 mars 2026 à 23:59 (heure de Kigali)",
+		"rw": "31 Werurwe 2026, saa 23:59 (isaha y'i Kigali)",
+	} {
+		if got := tr.T(lang, "%s", closed); got != want {
+			t.Errorf("%s: got %q, want %q", lang, got, want)
+		}
+	}
+}
