@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
@@ -27,6 +28,7 @@ const (
 	MsgTooManyPages = "deck.too_many_pages" // over the edition's page limit (arguments: pages found, limit)
 	MsgEncrypted    = "deck.encrypted"      // password-protected or otherwise encrypted
 	MsgDamaged      = "deck.damaged"        // starts like a PDF but cannot be read: truncated, corrupt, no pages
+	MsgTooComplex   = "deck.too_complex"    // more objects than MaxObjects (argument: the bound)
 )
 
 // Magic is how every PDF we accept begins. The PDF standard lets readers tolerate junk before it, but a deck
@@ -94,9 +96,9 @@ func config() *model.Configuration {
 	// per page; these limits leave generous room while stopping decompression and object-count bombs.
 	conf.Limits.MaxStreamBytes = 256 * MB
 	conf.Limits.MaxDecodeBytes = 64 * MB
-	conf.Limits.MaxObjectCount = 2_000_000
-	conf.Limits.MaxXRefEntries = 2_000_000
-	conf.Limits.MaxObjectStreamCount = 200_000
+	conf.Limits.MaxObjectCount = 4 * MaxObjects // xref streams may declare free entries beyond the objects
+	conf.Limits.MaxXRefEntries = 4 * MaxObjects
+	conf.Limits.MaxObjectStreamCount = MaxObjects
 	return conf
 }
 
@@ -119,8 +121,13 @@ func CheckMagic(r io.ReaderAt, size int64) error {
 	return nil
 }
 
-// Check verifies the size bytes of r against lim: the header, then the whole structure and the page count with
-// pdfcpu. It returns a *Problem for a file a person must fix, ctx's error when cancelled, and any read error
+// ParseTimeout bounds the parse of one file. A deck within MaxObjects parses in well under a second here (a
+// 20 MB one in about 0.15 s); a file that takes longer is refused as too complex rather than hold a slot.
+const ParseTimeout = 10 * time.Second
+
+// Check verifies the size bytes of r against lim: the header, a cheap look at the raw bytes for the page
+// tree's /Count and the number of objects (prescan), then the whole structure and the page count with
+// pdfcpu, within ParseTimeout. It returns a *Problem for a file a person must fix, ctx's error when cancelled, and any read error
 // of r as is. The parser holds the file's objects in memory while it works (about the file's size), so callers
 // bound how many checks run at once.
 func Check(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (Result, error) {
@@ -136,7 +143,23 @@ func Check(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (Result, 
 	if err := checkEOF(r, size); err != nil {
 		return Result{}, err
 	}
-	pages, version, err := parse(ctx, io.NewSectionReader(r, 0, size))
+	// The page limit and the parser's memory bound are enforced on a cheap look at the raw bytes first.
+	sh, err := prescan(ctx, r, size, lim)
+	if err != nil {
+		return Result{}, err
+	}
+	if lim.MaxPages > 0 && sh.pages > lim.MaxPages {
+		return Result{}, &Problem{ID: MsgTooManyPages, Args: []any{sh.pages, lim.MaxPages}}
+	}
+	if sh.objects > MaxObjects {
+		return Result{}, &Problem{ID: MsgTooComplex, Args: []any{MaxObjects}, Err: fmt.Errorf("%d objects", sh.objects)}
+	}
+	pctx, cancel := context.WithTimeout(ctx, ParseTimeout)
+	defer cancel()
+	pages, version, err := parse(pctx, io.NewSectionReader(r, 0, size))
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		return Result{}, &Problem{ID: MsgTooComplex, Args: []any{MaxObjects}, Err: fmt.Errorf("not parsed within %v", ParseTimeout)}
+	}
 	if err != nil {
 		return Result{}, err
 	}
@@ -190,6 +213,9 @@ func parse(ctx context.Context, rs io.ReadSeeker) (pages int, version string, er
 	}
 	if err := api.ValidateContext(pc); err != nil {
 		return 0, "", &Problem{ID: MsgDamaged, Err: err}
+	}
+	if err := ctx.Err(); err != nil { // validation does not watch ctx: see whether it outlived it
+		return 0, "", err
 	}
 	if err := pc.EnsurePageCount(); err != nil {
 		return 0, "", &Problem{ID: MsgDamaged, Err: err}

@@ -1,0 +1,259 @@
+package deckcheck
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strconv"
+)
+
+// The cheap look before the parse. pdfcpu loads every object of a file into memory and validates the whole
+// page tree before it can say how many pages there are: a 19 MB file of 120,000 tiny pages took it half a
+// minute and half a gigabyte. So Check first reads the raw bytes once, through a small window, like a reader
+// that only tokenizes: it finds the page tree's /Count and counts the file's objects, and refuses a file over
+// the page limit or too large to parse within the memory bound before pdfcpu ever sees it.
+
+// MaxObjects bounds the objects a deck may hold, and with it the parser's memory (pdfcpu keeps about 2 KB per
+// object, so about 100 MB at the bound). A deck of a few dozen slides exported by PowerPoint, Keynote, Google
+// Slides or Canva holds a few thousand; a file with more is refused as too complex before it is parsed.
+const MaxObjects = 50_000
+
+// scanWindow is how much of the file the look holds at once: its whole memory, whatever the file.
+const scanWindow = 64 << 10
+
+// shape is what the look finds.
+type shape struct {
+	pages   int // the largest /Count of a page-tree node (/Type /Pages) written out plainly; 0 if none is
+	objects int // indirect objects written out plainly plus those packed in object streams, or xref entries if more
+}
+
+// prescan reads the size bytes of r once and returns the file's shape. It stops early, with what it found so
+// far, once the shape is over lim's pages or MaxObjects: the file is refused either way. Only read errors and
+// ctx's are returned.
+func prescan(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (shape, error) {
+	s := &rawScanner{r: r, size: size, buf: make([]byte, 0, scanWindow)}
+	var (
+		sh                    shape
+		plain, packed, xrefs  int
+		inObj, isPages, isStm bool
+		count, n              int
+		prevName              string // the token before this one when it was a name: the key of a value
+	)
+	over := func() bool {
+		sh.objects = max(plain+packed, xrefs)
+		return (lim.MaxPages > 0 && sh.pages > lim.MaxPages) || sh.objects > MaxObjects
+	}
+	endObject := func() {
+		if isPages {
+			sh.pages = max(sh.pages, count)
+		}
+		if isStm {
+			packed += max(n, 0)
+		}
+		inObj, isPages, isStm, count, n = false, false, false, 0, 0
+	}
+	for tokens := 0; ; tokens++ {
+		if tokens%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return sh, err
+			}
+			if over() {
+				return sh, nil
+			}
+		}
+		c, ok := s.next()
+		if !ok {
+			break
+		}
+		name := ""
+		switch {
+		case isSpace(c):
+			continue
+		case c == '%':
+			s.skipLine()
+		case c == '/':
+			name = "/" + s.word()
+			switch prevName {
+			case "/Type":
+				isPages = isPages || (inObj && name == "/Pages")
+				isStm = isStm || (inObj && name == "/ObjStm")
+			}
+		case c == '(':
+			s.skipString()
+		case c == '<':
+			if b, ok := s.peek(); ok && b == '<' {
+				s.pos++
+			} else {
+				s.skipUntil('>')
+			}
+		case isDelimiter(c):
+		default:
+			s.pos--
+			w := s.word()
+			if v, err := strconv.Atoi(w); err == nil {
+				switch {
+				case inObj && prevName == "/Count":
+					count = v
+				case inObj && prevName == "/N":
+					n = v
+				}
+				break
+			}
+			switch w {
+			case "obj":
+				if inObj { // an object left open: count what it said anyway
+					endObject()
+				}
+				plain++
+				inObj = true
+			case "endobj":
+				endObject()
+			case "stream":
+				if err := s.skipPast([]byte("endstream")); err != nil {
+					return sh, err
+				}
+			case "n", "f":
+				if !inObj {
+					xrefs++
+				}
+			}
+		}
+		prevName = name
+	}
+	if inObj {
+		endObject()
+	}
+	if s.err != nil {
+		return sh, s.err
+	}
+	over()
+	return sh, nil
+}
+
+// rawScanner reads a file through a window of scanWindow bytes.
+type rawScanner struct {
+	r    io.ReaderAt
+	size int64
+	off  int64 // file offset just past the window
+	buf  []byte
+	pos  int
+	err  error
+}
+
+// fill moves the window forward, keeping keep bytes from its end; false at the end of the file or on error.
+func (s *rawScanner) fill(keep int) bool {
+	if s.err != nil || s.off >= s.size {
+		return false
+	}
+	keep = min(keep, len(s.buf))
+	copy(s.buf[:keep], s.buf[len(s.buf)-keep:])
+	n := int(min(int64(cap(s.buf)-keep), s.size-s.off))
+	s.buf = s.buf[:keep+n]
+	got, err := s.r.ReadAt(s.buf[keep:], s.off)
+	if got < n {
+		if err == nil || err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		s.err = err
+		return false
+	}
+	s.off += int64(n)
+	s.pos = 0 // the kept bytes are searched again by skipPast; everything else keeps none
+	return true
+}
+
+func (s *rawScanner) peek() (byte, bool) {
+	if s.pos >= len(s.buf) && !s.fill(0) {
+		return 0, false
+	}
+	return s.buf[s.pos], true
+}
+
+func (s *rawScanner) next() (byte, bool) {
+	c, ok := s.peek()
+	if ok {
+		s.pos++
+	}
+	return c, ok
+}
+
+// word reads regular characters; only its first 32 bytes are kept, enough for every name and number we read.
+func (s *rawScanner) word() string {
+	var w [32]byte
+	k := 0
+	for {
+		c, ok := s.peek()
+		if !ok || isSpace(c) || isDelimiter(c) {
+			return string(w[:k])
+		}
+		s.pos++
+		if k < len(w) {
+			w[k] = c
+			k++
+		}
+	}
+}
+
+func (s *rawScanner) skipLine() {
+	for {
+		c, ok := s.peek()
+		if !ok || c == '\r' || c == '\n' {
+			return
+		}
+		s.pos++
+	}
+}
+
+func (s *rawScanner) skipUntil(end byte) {
+	for {
+		c, ok := s.next()
+		if !ok || c == end {
+			return
+		}
+	}
+}
+
+// skipString skips a literal string: balanced parentheses, backslash escapes.
+func (s *rawScanner) skipString() {
+	depth := 1
+	for depth > 0 {
+		c, ok := s.next()
+		if !ok {
+			return
+		}
+		switch c {
+		case '\\':
+			s.next()
+		case '(':
+			depth++
+		case ')':
+			depth--
+		}
+	}
+}
+
+// skipPast moves just past the next occurrence of pat (stream data is never tokenized), or to the end.
+func (s *rawScanner) skipPast(pat []byte) error {
+	for {
+		if i := bytes.Index(s.buf[s.pos:], pat); i >= 0 {
+			s.pos += i + len(pat)
+			return nil
+		}
+		s.pos = len(s.buf)
+		if !s.fill(len(pat) - 1) {
+			return s.err
+		}
+	}
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0
+}
+
+func isDelimiter(c byte) bool {
+	switch c {
+	case '(', ')', '<', '>', '[', ']', '{', '}', '/', '%':
+		return true
+	}
+	return false
+}
