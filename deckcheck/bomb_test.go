@@ -89,7 +89,7 @@ func TestAPageCountBombIsRefusedQuicklyWithLittleMemory(t *testing.T) {
 }
 
 func TestFilesBeyondTheObjectBoundAreRefusedBeforeParsing(t *testing.T) {
-	// Without a page limit, 60,000 pages are 60,003 objects: over the bound.
+	// Without a page limit, 60,000 pages are 60,003 objects: far over the bound.
 	var many bytes.Buffer
 	if _, err := decktest.WritePageBomb(&many, 60_000); err != nil {
 		t.Fatal(err)

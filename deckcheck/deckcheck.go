@@ -121,8 +121,9 @@ func CheckMagic(r io.ReaderAt, size int64) error {
 	return nil
 }
 
-// ParseTimeout bounds the parse of one file. A deck within MaxObjects parses in well under a second here (a
-// 20 MB one in about 0.15 s); a file that takes longer is refused as too complex rather than hold a slot.
+// ParseTimeout bounds the parse of one file. A normal deck parses in well under a second (a 20 MB one in about
+// 0.15 s) and a file at the object bound in a few; one that takes longer is refused as too complex rather than
+// hold a check slot.
 const ParseTimeout = 10 * time.Second
 
 // Check verifies the size bytes of r against lim: the header, a cheap look at the raw bytes for the page

@@ -13,10 +13,11 @@ import (
 // that only tokenizes: it finds the page tree's /Count and counts the file's objects, and refuses a file over
 // the page limit or too large to parse within the memory bound before pdfcpu ever sees it.
 
-// MaxObjects bounds the objects a deck may hold, and with it the parser's memory (pdfcpu keeps about 2 KB per
-// object, so about 100 MB at the bound). A deck of a few dozen slides exported by PowerPoint, Keynote, Google
-// Slides or Canva holds a few thousand; a file with more is refused as too complex before it is parsed.
-const MaxObjects = 50_000
+// MaxObjects bounds the objects a deck may hold, and with it the parser's memory: pdfcpu keeps up to about
+// 3.4 KB per object (page objects are the heaviest: 49,900 of them took 167 MB), so under 100 MB at the bound.
+// A deck of a few dozen slides exported by PowerPoint, Keynote, Google Slides or Canva holds a few thousand; a
+// file with more is refused as too complex before it is parsed.
+const MaxObjects = 25_000
 
 // scanWindow is how much of the file the look holds at once: its whole memory, whatever the file.
 const scanWindow = 64 << 10
