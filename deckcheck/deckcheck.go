@@ -224,6 +224,9 @@ func parse(ctx context.Context, rs io.ReadSeeker) (pages int, version string, er
 	if pc.PageCount < 1 {
 		return 0, "", &Problem{ID: MsgDamaged, Err: errors.New("no pages")}
 	}
+	if err := checkActive(pc.XRefTable); err != nil {
+		return 0, "", err
+	}
 	return pc.PageCount, pc.XRefTable.Version().String(), nil
 }
 
