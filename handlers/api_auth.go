@@ -112,7 +112,7 @@ type resetRequest struct {
 
 func (s *Server) apiRequestReset(c *gin.Context) {
 	var req resetRequest
-	if !s.bindJSON(c, &req) {
+	if !s.bindJSON(c, &req) || !s.limitMailTo(c, req.Email) {
 		return
 	}
 	err := s.Accounts.RequestPasswordReset(c.Request.Context(), req.Email, meta(c))

@@ -271,6 +271,9 @@ func (s *Server) requestReset(c *gin.Context) {
 		return
 	}
 	if len(f.Errors) == 0 {
+		if !s.limitMailTo(c, req.Email) {
+			return
+		}
 		if err := s.Accounts.RequestPasswordReset(c.Request.Context(), req.Email, meta(c)); err != nil {
 			s.fail(c, err)
 			return

@@ -64,15 +64,14 @@ func (s *Server) showDeckPage(c *gin.Context, status int, appID int64, msg strin
 		s.fail(c, err)
 		return
 	}
-	// Info has authorized u to see the application: only its name for the heading is read here.
-	app, err := s.Store.ApplicationByID(ctx, appID)
-	if err != nil {
-		s.fail(c, err)
-		return
+	// The heading is the name Info let u see: in a blind round a judge gets the reference, never the name.
+	name := info.StartupName
+	if name == "" {
+		name = info.Reference
 	}
-	d := deckPageData{AppID: appID, StartupName: app.StartupName, MaxMB: info.MaxBytes / deckcheck.MB,
+	d := deckPageData{AppID: appID, StartupName: name, MaxMB: info.MaxBytes / deckcheck.MB,
 		MaxBytes: info.MaxBytes, MaxPages: info.MaxPages, Deadline: info.Deadline, CanUpload: info.CanUpload,
-		IsOwner: app.ApplicantID != nil && u != nil && *app.ApplicantID == u.ID, Error: msg,
+		IsOwner: info.IsOwner, Error: msg,
 		Action: fmt.Sprintf("/applications/%d/deck", appID), APIPath: fmt.Sprintf("/api/v1/applications/%d/deck", appID)}
 	d.Closed = d.IsOwner && !d.CanUpload
 	for i, v := range info.Versions {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/models"
 )
 
 // RateRule allows Limit requests per Window; a zero Limit turns the rule off.
@@ -23,6 +25,11 @@ type RateLimits struct {
 	SignInPerIP   RateRule // sign-in attempts, successful or not, per client address
 	SignUpPerIP   RateRule // sign-ups per client address
 	UploadPerUser RateRule // deck uploads (and direct-upload presigns) per signed-in user
+	// MailPerIP bounds requests that send a mail to an address (password reset, the verification link again)
+	// per client address; MailPerAddress bounds them per recipient address, whether or not it has an account,
+	// so the answer never tells which addresses do.
+	MailPerIP      RateRule
+	MailPerAddress RateRule
 }
 
 // DefaultRateLimits are generous enough for a school or office sharing one address at a deadline, and tight
@@ -32,6 +39,10 @@ func DefaultRateLimits() RateLimits {
 		SignInPerIP:   RateRule{Limit: 120, Window: 10 * time.Minute},
 		SignUpPerIP:   RateRule{Limit: 30, Window: time.Hour},
 		UploadPerUser: RateRule{Limit: 30, Window: time.Hour},
+		// A person who lost a password asks two or three times; five mails an hour to one address is plenty,
+		// and thirty per client address leaves room for a shared office connection.
+		MailPerIP:      RateRule{Limit: 30, Window: time.Hour},
+		MailPerAddress: RateRule{Limit: 5, Window: time.Hour},
 	}
 }
 
@@ -57,6 +68,7 @@ type rateScope int
 const (
 	perIP rateScope = iota
 	perUser
+	perAddress // the signed-in user's email address (the route mails it)
 )
 
 type rateRoute struct {
@@ -65,15 +77,28 @@ type rateRoute struct {
 	rule  func(RateLimits) RateRule
 }
 
-// rateRoutes maps "METHOD route pattern" to its limit; pages and API share one allowance per action.
-var rateRoutes = map[string]rateRoute{
-	"POST /api/v1/auth/signin":                   {"signin", perIP, func(l RateLimits) RateRule { return l.SignInPerIP }},
-	"POST /signin":                               {"signin", perIP, func(l RateLimits) RateRule { return l.SignInPerIP }},
-	"POST /api/v1/auth/signup":                   {"signup", perIP, func(l RateLimits) RateRule { return l.SignUpPerIP }},
-	"POST /signup":                               {"signup", perIP, func(l RateLimits) RateRule { return l.SignUpPerIP }},
-	"PUT /api/v1/applications/:id/deck":          {"upload", perUser, func(l RateLimits) RateRule { return l.UploadPerUser }},
-	"POST /api/v1/applications/:id/deck/presign": {"upload", perUser, func(l RateLimits) RateRule { return l.UploadPerUser }},
-	"POST /applications/:id/deck":                {"upload", perUser, func(l RateLimits) RateRule { return l.UploadPerUser }},
+var (
+	signinPerIP    = rateRoute{"signin", perIP, func(l RateLimits) RateRule { return l.SignInPerIP }}
+	signupPerIP    = rateRoute{"signup", perIP, func(l RateLimits) RateRule { return l.SignUpPerIP }}
+	uploadPerUser  = rateRoute{"upload", perUser, func(l RateLimits) RateRule { return l.UploadPerUser }}
+	mailPerIP      = rateRoute{"mail", perIP, func(l RateLimits) RateRule { return l.MailPerIP }}
+	mailPerAddress = rateRoute{"mail", perAddress, func(l RateLimits) RateRule { return l.MailPerAddress }}
+)
+
+// rateRoutes maps "METHOD route pattern" to its limits; pages and API share one allowance per action. The
+// password reset's per-address limit is applied by its handlers, which alone know the address asked for.
+var rateRoutes = map[string][]rateRoute{
+	"POST /api/v1/auth/signin":                   {signinPerIP},
+	"POST /signin":                               {signinPerIP},
+	"POST /api/v1/auth/signup":                   {signupPerIP},
+	"POST /signup":                               {signupPerIP},
+	"PUT /api/v1/applications/:id/deck":          {uploadPerUser},
+	"POST /api/v1/applications/:id/deck/presign": {uploadPerUser},
+	"POST /applications/:id/deck":                {uploadPerUser},
+	"POST /api/v1/auth/reset":                    {mailPerIP},
+	"POST /reset":                                {mailPerIP},
+	"POST /api/v1/auth/verify/resend":            {mailPerIP, mailPerAddress},
+	"POST /account/verify/resend":                {mailPerIP, mailPerAddress},
 }
 
 // rateLimit refuses a request over its route's limit with 429, a Retry-After header (seconds until the window
@@ -81,36 +106,62 @@ var rateRoutes = map[string]rateRoute{
 // request to a per-user route is left to requireUser. If the counter cannot be written the request goes
 // through: a database hiccup should not lock everyone out, and the request itself will meet the same database.
 func (s *Server) rateLimit(c *gin.Context) {
-	rr, ok := rateRoutes[c.Request.Method+" "+c.FullPath()]
+	rrs, ok := rateRoutes[c.Request.Method+" "+c.FullPath()]
 	if !ok || s.Store == nil {
 		c.Next()
 		return
 	}
+	for _, rr := range rrs {
+		key := rr.name + ":ip:" + c.ClientIP()
+		if rr.scope != perIP {
+			u := currentUser(c)
+			if u == nil {
+				continue
+			}
+			key = rr.name + ":user:" + strconv.FormatInt(u.ID, 10)
+			if rr.scope == perAddress {
+				key = rateAddressKey(rr.name, u.Email)
+			}
+		}
+		if !s.rateAllow(c, rr, key) {
+			return
+		}
+	}
+	c.Next()
+}
+
+// rateAddressKey is the counter of an email address: the same for every spelling of it, and whether or not an
+// account has it.
+func rateAddressKey(name, email string) string {
+	return name + ":addr:" + models.NormalizeEmail(email)
+}
+
+// limitMailTo counts a request that would mail email against the per-address allowance, and reports whether
+// it may go on; if not, it has answered 429 like rateLimit.
+func (s *Server) limitMailTo(c *gin.Context, email string) bool {
+	if s.Store == nil {
+		return true
+	}
+	return s.rateAllow(c, mailPerAddress, rateAddressKey(mailPerAddress.name, email))
+}
+
+// rateAllow counts one request against key under rr's rule in force and reports whether it is within it; when
+// it is not, the 429 has been written and the request aborted.
+func (s *Server) rateAllow(c *gin.Context, rr rateRoute, key string) bool {
 	limits := DefaultRateLimits()
 	if s.RateLimits != nil {
 		limits = s.RateLimits.Get()
 	}
 	rule := rr.rule(limits)
 	if rule.Limit <= 0 || rule.Window <= 0 {
-		c.Next()
-		return
-	}
-	key := rr.name + ":ip:" + c.ClientIP()
-	if rr.scope == perUser {
-		u := currentUser(c)
-		if u == nil {
-			c.Next()
-			return
-		}
-		key = rr.name + ":user:" + strconv.FormatInt(u.ID, 10)
+		return true
 	}
 	ctx := c.Request.Context()
 	now := time.Now()
 	hits, reset, err := s.Store.RateHit(ctx, key, rule.Window, now)
 	if err != nil {
 		s.Log.WarnContext(ctx, "rate limit counter unavailable; letting the request through", "key", rr.name, "err", err)
-		c.Next()
-		return
+		return true
 	}
 	if rand.IntN(200) == 0 { // now and then, forget windows long past (any process may do it)
 		if err := s.Store.PruneRateLimits(ctx, now.Add(-24*time.Hour)); err != nil {
@@ -118,11 +169,11 @@ func (s *Server) rateLimit(c *gin.Context) {
 		}
 	}
 	if hits <= rule.Limit {
-		c.Next()
-		return
+		return true
 	}
 	wait := int(reset.Sub(now).Seconds() + 0.999)
 	wait = max(wait, 1)
 	c.Header("Retry-After", strconv.Itoa(wait))
 	s.problem(c, http.StatusTooManyRequests, s.tr(c, "error.rate_limited", (wait+59)/60), nil)
+	return false
 }

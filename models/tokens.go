@@ -113,6 +113,13 @@ func (s *Store) RevokeAccessToken(ctx context.Context, userID, id int64, at time
 		Where("id = ? AND user_id = ? AND revoked_at IS NULL", id, userID).Update("revoked_at", DBTime(at)))
 }
 
+// RevokeUserAccessTokens revokes every token of the user still in force (a password reset or change: whoever
+// took a token while holding the account must lose it with the password).
+func (s *Store) RevokeUserAccessTokens(ctx context.Context, userID int64, at time.Time) error {
+	return translate(s.conn(ctx).Model(&AccessToken{}).
+		Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", DBTime(at)).Error)
+}
+
 // Throttle counts recent failed sign-ins for one key (an account or an IP address).
 type Throttle struct {
 	Key         string `gorm:"primaryKey"`

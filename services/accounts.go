@@ -465,6 +465,10 @@ func (a *Accounts) setPassword(ctx context.Context, tx *models.Store, u *models.
 	if err := tx.DeleteUserSessions(ctx, u.ID, keepHash); err != nil {
 		return err
 	}
+	// Personal access tokens go with the old password, like sessions: whoever held the account keeps nothing.
+	if err := tx.RevokeUserAccessTokens(ctx, u.ID, a.now()); err != nil {
+		return err
+	}
 	return a.Mail.QueueTx(ctx, tx, u.Email, u.Lang, "password_changed", map[string]any{"Name": u.Name, "Link": a.link("/reset", nil)})
 }
 

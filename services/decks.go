@@ -94,6 +94,13 @@ type DeckUploadInput struct {
 
 // DeckInfo is what the API shows about an application's deck.
 type DeckInfo struct {
+	// StartupName is the application's name as the caller may see it: "" for a judge of a blind round, who
+	// sees Reference instead (like everything else a blind round shows them).
+	StartupName string
+	// Reference is the application's receipt reference ("" before its first submission).
+	Reference string
+	// IsOwner is set when the caller is the applicant who owns the application.
+	IsOwner      bool
 	Current      *models.Deck
 	Versions     []models.Deck
 	MaxBytes     int64
@@ -360,8 +367,8 @@ func (d *Decks) check(ctx context.Context, r io.ReaderAt, size int64, lim deckch
 	return deckcheck.Check(ctx, r, size, lim)
 }
 
-// Info returns the application's deck and its history for anyone who may download it, with the edition's
-// limits and whether u may upload now. ErrNotFound for an application u may not see.
+// Info returns the application's deck and its history for anyone who may download it, with the application's
+// name as u may see it, the edition's limits and whether u may upload now. ErrNotFound for an application u may not see.
 func (d *Decks) Info(ctx context.Context, u *models.User, applicationID int64) (*DeckInfo, error) {
 	app, ed, err := d.load(ctx, d.Store, applicationID)
 	if err != nil {
@@ -375,14 +382,17 @@ func (d *Decks) Info(ctx context.Context, u *models.User, applicationID int64) (
 	if err != nil {
 		return nil, err
 	}
+	lim := limits(ed)
+	info := &DeckInfo{StartupName: app.StartupName, Reference: app.RefString(), IsOwner: u != nil && app.Owner(u.ID),
+		Versions: versions, MaxBytes: lim.MaxBytes, MaxPages: lim.MaxPages, Deadline: ed.Deadline(),
+		CanUpload: policy.CanUploadDeck(u, app) && uploadable(app, ed, d.now()) == nil}
+	// A blind round hides whatever names the team: the startup's name and the decks' file names.
 	if policy.DeckNameHidden(u, app, ja) {
+		info.StartupName = ""
 		for i := range versions {
 			versions[i].OriginalName = ""
 		}
 	}
-	lim := limits(ed)
-	info := &DeckInfo{Versions: versions, MaxBytes: lim.MaxBytes, MaxPages: lim.MaxPages, Deadline: ed.Deadline(),
-		CanUpload: policy.CanUploadDeck(u, app) && uploadable(app, ed, d.now()) == nil}
 	info.DirectUpload = info.CanUpload && d.directUploads() != nil
 	if len(versions) > 0 {
 		info.Current = &versions[0]
