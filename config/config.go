@@ -55,6 +55,9 @@ type Config struct {
 	UploadTmpDir string
 	// DeckDirectUpload (PITCHFEST_DECK_DIRECT_UPLOAD) lets browsers upload decks straight to S3.
 	DeckDirectUpload bool
+	// MetricsToken (PITCHFEST_METRICS_TOKEN(_FILE)) is the bearer token a scraper sends for /metrics; empty:
+	// /metrics is not served at all.
+	MetricsToken string
 	// JobRescueAfter (PITCHFEST_JOB_RESCUE_AFTER) is how long a background job may stay "running" before
 	// another process assumes the one running it died (killed, out of memory, a host lost) and runs it again.
 	JobRescueAfter time.Duration
@@ -149,7 +152,8 @@ var Vars = []Var{
 	{"PITCHFEST_SMTP_URL", "(outbox in data dir)", true, "`smtp://user:pass@host:port?tls=starttls` (`tls=none`, `starttls` or `tls`); unset: mail goes to `$PITCHFEST_DATA_DIR/outbox/` and the log."},
 	{"PITCHFEST_MAIL_FROM", DefaultMailFrom, false, "Sender of outgoing mail, `Name <address>`."},
 	{"PITCHFEST_TRUSTED_PROXIES", "(none)", false, "Comma-separated IPs or CIDRs of reverse proxies whose `X-Forwarded-For` is trusted, e.g. `127.0.0.1,10.0.0.0/8`."},
-	{"PITCHFEST_UPLOAD_TMP_DIR", "(system temp dir)", false, "Where uploads are spooled while they are verified (each at most the deck size limit, removed after)."},
+	{"PITCHFEST_UPLOAD_TMP_DIR", "(system temp dir)", false, "Where uploads are spooled while they are verified (each at most the deck size limit, removed after; leftovers of a killed process are removed at start and hourly). Must exist and be writable, or the start stops."},
+	{"PITCHFEST_METRICS_TOKEN", "(none: no /metrics)", true, "Bearer token for `GET /metrics` (Prometheus: `authorization: {credentials: …}`); at least 16 characters. Unset, `/metrics` answers 404."},
 	{"PITCHFEST_DECK_DIRECT_UPLOAD", "false", false, "`true`: browsers upload decks straight to S3 with a presigned POST; the app verifies each before accepting it. Needs S3 storage."},
 	{"PITCHFEST_DB_STATEMENT_TIMEOUT", "30s", false, "PostgreSQL `statement_timeout` on every connection: a statement running longer fails instead of holding a connection. `0` turns it off; a `statement_timeout` in the database URL wins."},
 	{"PITCHFEST_JOB_RESCUE_AFTER", "15m", false, "How long a background job may stay running before another process assumes its process died and runs it again (never before the job's own timeout). Lower means a killed process delays mail less; River's own default is 1h."},
@@ -281,6 +285,12 @@ func Load(getenv Getenv) (Config, error) {
 		}
 	}
 	c.UploadTmpDir = get("PITCHFEST_UPLOAD_TMP_DIR", "")
+	if c.MetricsToken, err = secret(getenv, "PITCHFEST_METRICS_TOKEN"); err != nil {
+		return c, err
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		return c, fmt.Errorf("PITCHFEST_METRICS_TOKEN: too short (%d characters), want at least 16 random characters", len(c.MetricsToken))
+	}
 	du := get("PITCHFEST_DECK_DIRECT_UPLOAD", "false")
 	if c.DeckDirectUpload, err = strconv.ParseBool(du); err != nil {
 		return c, bad("PITCHFEST_DECK_DIRECT_UPLOAD", du, "want true or false")
@@ -475,6 +485,29 @@ func defaultPort(addr string) string {
 		return ""
 	}
 	return ":" + strconv.Itoa(port)
+}
+
+// CheckUploadTmpDir makes sure uploads can be spooled where PITCHFEST_UPLOAD_TMP_DIR says (or in the system
+// temp dir), by creating and removing a file there: a directory that is missing or not writable stops the start
+// instead of failing every upload later.
+func (c *Config) CheckUploadTmpDir() error {
+	dir := c.UploadTmpDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("PITCHFEST_UPLOAD_TMP_DIR: %s: %v", dir, errors.Unwrap(err))
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("PITCHFEST_UPLOAD_TMP_DIR: %s is not a directory", dir)
+	}
+	f, err := os.CreateTemp(dir, "pitchfest-probe-*")
+	if err != nil {
+		return fmt.Errorf("PITCHFEST_UPLOAD_TMP_DIR: cannot write in %s: %v", dir, errors.Unwrap(err))
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 // EnsureSecretKey fills SecretKey when the environment gave none: it reads DataDir/secret.key, creating it with

@@ -304,7 +304,7 @@ func (s *Server) apiSetDisabled(disabled bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if id, ok := s.pathID(c, "id"); ok {
 			err := s.Accounts.SetDisabled(c.Request.Context(), currentUser(c), id, disabled, meta(c))
-			reply(c, s.fail, http.StatusNoContent, nil, err)
+			reply(c, s.failApp, http.StatusNoContent, nil, err)
 		}
 	}
 }

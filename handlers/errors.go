@@ -3,8 +3,11 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
+	"reflect"
+	"slices"
 	"strconv"
 	"time"
 
@@ -70,8 +73,13 @@ func (s *Server) fail(c *gin.Context, err error) {
 // or a held lock to pass, short enough for someone waiting at a deadline.
 const statementTimeoutRetry = 10
 
-// problem writes an error response: JSON for API clients, the error page for browsers.
+// problem writes an error response: JSON for API clients, the error page for browsers. At most
+// maxFieldMessages field messages are sent (the first by name), and msg then says how many there were: a body
+// with thousands of bad keys must not get an answer of megabytes.
 func (s *Server) problem(c *gin.Context, status int, msg string, fields map[string]string) {
+	if len(fields) > maxFieldMessages {
+		fields, msg = firstFields(fields), s.tr(c, "error.validation_more", maxFieldMessages, len(fields))
+	}
 	if wantsJSON(c) {
 		c.AbortWithStatusJSON(status, apiError{Error: msg, Fields: fields, RequestID: c.GetString(ctxRequestID)})
 		return
@@ -106,13 +114,24 @@ type errorPage struct {
 func (s *Server) bindJSON(c *gin.Context, req any) bool {
 	err := c.ShouldBindJSON(req)
 	if err == nil {
+		if bad := cleanBound(req); len(bad) > 0 {
+			fields := make(map[string]string, len(bad))
+			for k, id := range bad {
+				fields[k] = s.tr(c, id)
+			}
+			s.problem(c, http.StatusUnprocessableEntity, s.tr(c, "error.validation"), fields)
+			return false
+		}
 		return true
 	}
 	var verrs validator.ValidationErrors
 	if errors.As(err, &verrs) {
 		fields := map[string]string{}
 		for _, fe := range verrs {
-			fields[fe.Field()] = s.tr(c, "field."+fe.Tag(), fe.Param())
+			if len(fields) >= maxFieldMessages {
+				break
+			}
+			fields[fe.Field()] = s.tr(c, fieldMessage(fe), fe.Param())
 		}
 		s.problem(c, http.StatusUnprocessableEntity, s.tr(c, "error.validation"), fields)
 		return false
@@ -190,4 +209,39 @@ func viewsOf[T, V any](in []T, view func(*T) V) []V {
 func (s *Server) idAndBody(c *gin.Context, req any) (int64, bool) {
 	id, ok := s.pathID(c, "id")
 	return id, ok && s.bindJSON(c, req)
+}
+
+// maxFieldMessages bounds the field messages of one error answer.
+const maxFieldMessages = 50
+
+// firstFields keeps the maxFieldMessages first fields by name.
+func firstFields(fields map[string]string) map[string]string {
+	keys := slices.Sorted(maps.Keys(fields))[:maxFieldMessages]
+	out := make(map[string]string, len(keys))
+	for _, k := range keys {
+		out[k] = fields[k]
+	}
+	return out
+}
+
+// fieldMessage is the message id for a broken binding tag. A count limit on a list or map ("max=10" on the
+// team) says how many items are allowed, not how many characters; the lists people fill in have their own words.
+func fieldMessage(fe validator.FieldError) string {
+	switch fe.Kind() {
+	case reflect.Slice, reflect.Array, reflect.Map:
+		switch fe.Tag() {
+		case "max", "min", "len":
+			if id, ok := listMessages[fe.Field()+"."+fe.Tag()]; ok {
+				return id
+			}
+			return "field." + fe.Tag() + "_items"
+		}
+	}
+	return "field." + fe.Tag()
+}
+
+// listMessages name the items of the lists whose limits people meet.
+var listMessages = map[string]string{
+	"team.max":     "field.max_team",
+	"criteria.max": "field.max_criteria",
 }

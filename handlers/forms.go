@@ -108,20 +108,22 @@ func newForm(name string, values map[string]string) *frontend.Form {
 // bindForm returns false.
 func (s *Server) bindForm(c *gin.Context, f *frontend.Form, req any) bool {
 	err := c.ShouldBindWith(req, binding.FormPost)
-	if err == nil {
-		return true
-	}
 	var verrs validator.ValidationErrors
-	if errors.As(err, &verrs) {
-		for _, fe := range verrs {
-			if _, seen := f.Errors[fe.Field()]; !seen {
-				f.Errors[fe.Field()] = s.tr(c, "field."+fe.Tag(), fe.Param())
-			}
-		}
-		return true
+	if err != nil && !errors.As(err, &verrs) {
+		s.unreadableForm(c, err)
+		return false
 	}
-	s.unreadableForm(c, err)
-	return false
+	for _, fe := range verrs {
+		if _, seen := f.Errors[fe.Field()]; !seen && len(f.Errors) < maxFieldMessages {
+			f.Errors[fe.Field()] = s.tr(c, fieldMessage(fe), fe.Param())
+		}
+	}
+	for k, id := range cleanBound(req) {
+		if _, seen := f.Errors[k]; !seen {
+			f.Errors[k] = s.tr(c, id)
+		}
+	}
+	return true
 }
 
 // placeFieldErrors shows each message of a refused form next to its field, where place puts it (false: the key

@@ -267,10 +267,10 @@ func TestTheAppServesWithS3Storage(t *testing.T) {
 }
 
 func TestMetricsCountRequestsByRoute(t *testing.T) {
-	srv := testutil.StartServer(t)
+	srv := testutil.StartServer(t, testutil.WithEnv("PITCHFEST_METRICS_TOKEN", testMetricsToken))
 	get(t, srv.URL+"/healthz")
 	get(t, srv.URL+"/api/v1/nothing/42")
-	res, body := get(t, srv.URL+"/metrics")
+	res, body := get(t, srv.URL+"/metrics", "Authorization", "Bearer "+testMetricsToken)
 	if res.StatusCode != 200 {
 		t.Fatalf("metrics: %d", res.StatusCode)
 	}

@@ -35,7 +35,8 @@ func send(t *testing.T, method, url, body string, headers ...string) (*http.Resp
 }
 
 func TestRateLimitsAnswer429WithRetryAfterInTheUsersLanguage(t *testing.T) {
-	srv := testutil.StartServer(t, testutil.WithEnv("PITCHFEST_TRUSTED_PROXIES", "127.0.0.1"))
+	srv := testutil.StartServer(t, testutil.WithEnv("PITCHFEST_TRUSTED_PROXIES", "127.0.0.1"),
+		testutil.WithEnv("PITCHFEST_METRICS_TOKEN", testMetricsToken))
 	srv.App.RateLimits.Set(handlers.RateLimits{
 		SignInPerIP:   handlers.RateRule{Limit: 3, Window: time.Hour},
 		SignUpPerIP:   handlers.RateRule{Limit: 2, Window: time.Hour},
@@ -130,7 +131,7 @@ func TestRateLimitsAnswer429WithRetryAfterInTheUsersLanguage(t *testing.T) {
 		res, body := put("192.0.2.9")
 		check429(t, res, body, "Too many requests")
 
-		_, metrics := get(t, srv.URL+"/metrics")
+		_, metrics := get(t, srv.URL+"/metrics", "Authorization", "Bearer "+testMetricsToken)
 		for _, want := range []string{
 			`pitchfest_deck_uploads_total{outcome="refused"} 2`,
 			`pitchfest_deck_uploads_total{outcome="rate_limited"} 1`,

@@ -46,6 +46,8 @@ type Deps struct {
 	TrustedProxies []string
 	// Metrics is the process's Prometheus registry; HTTP metrics are added to it and it is served at /metrics.
 	Metrics *prometheus.Registry
+	// MetricsToken is the bearer token /metrics asks for (PITCHFEST_METRICS_TOKEN); empty: /metrics is not served.
+	MetricsToken string
 	// RateLimits bound sign-in, sign-up and uploads across all processes; nil means DefaultRateLimits.
 	RateLimits *RateLimitSettings
 	// BlobLinks serves signed download links when the blob store has no URLs of its own (local disk); nil for S3.
@@ -112,11 +114,12 @@ func New(d Deps) *Handler {
 		d.Metrics = prometheus.NewRegistry()
 	}
 	r.Use(newHTTPMetrics(d.Metrics).observe, newUploadMetrics(d.Metrics).observe)
-	r.Use(s.requestID, s.accessLog, s.recovery, s.securityHeaders, s.language, s.limitBody, s.authenticate, s.rateLimit)
+	r.Use(s.requestID, s.accessLog, s.recovery, s.securityHeaders, s.language, s.limitBody, s.cleanInput, s.authenticate,
+		s.privateAPI, s.rateLimit)
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
-	r.GET("/metrics", metricsHandler(d.Metrics))
+	r.GET("/metrics", s.metrics(metricsHandler(d.Metrics)))
 	r.GET("/static/:file", s.static)
 	if d.BlobLinks != nil {
 		r.GET("/blobs/*key", gin.WrapH(d.BlobLinks))
@@ -178,7 +181,7 @@ func New(d Deps) *Handler {
 		w.WriteHeader(http.StatusForbidden)
 		w.Write([]byte("This request came from another site and was refused. Reload the page and try again.\n"))
 	}))
-	return &Handler{Handler: cop.Handler(r), engine: r}
+	return &Handler{Handler: headAsGet(cop.Handler(r)), engine: r}
 }
 
 // limitBody caps request bodies so no client can make a handler read without end.

@@ -170,6 +170,17 @@ func (s *Store) RemoveRole(ctx context.Context, userID int64, role Role) error {
 	return translate(s.conn(ctx).Where("user_id = ? AND role = ?", userID, role).Delete(&userRole{}).Error)
 }
 
+// LockActiveAdmins returns the ids of the enabled accounts holding the admin role, locking their rows until the
+// transaction ends (on PostgreSQL; SQLite transactions here are already serialized), so two admins disabling
+// each other at once cannot both succeed and leave nobody to manage users.
+func (s *Store) LockActiveAdmins(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	q := s.conn(ctx).Model(&User{}).Where("disabled_at IS NULL AND id IN (?)",
+		s.conn(ctx).Model(&userRole{}).Select("user_id").Where("role = ?", RoleAdmin)).Order("id")
+	err := s.lockForUpdate(q).Pluck("id", &ids).Error
+	return ids, translate(err)
+}
+
 // DeleteUser removes the account row; sessions, tokens and roles go with it (ON DELETE CASCADE).
 func (s *Store) DeleteUser(ctx context.Context, userID int64) error {
 	return rowsOrNotFound(s.conn(ctx).Where("id = ?", userID).Delete(&User{}))

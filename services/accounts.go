@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -68,6 +69,8 @@ type Accounts struct {
 	Now     func() time.Time
 	BaseURL *url.URL
 	Log     *slog.Logger
+	// Jobs, when set, takes password-reset requests (see RequestPasswordReset); nil: they are handled at once.
+	Jobs JobQueue
 }
 
 // Meta describes where a request came from, for sessions and the audit log.
@@ -384,8 +387,30 @@ func (a *Accounts) EndSession(ctx context.Context, u *models.User, id string, me
 }
 
 // RequestPasswordReset emails a reset link if the address has an account. It always succeeds from the
-// caller's point of view, so it cannot be used to find out who is registered.
+// caller's point of view, so it cannot be used to find out who is registered: with a job queue (production) the
+// request only queues a PasswordResetArgs job, the same work whether or not the address is known, so not even
+// the answer's timing tells; the job does the rest (HandlePasswordReset).
 func (a *Accounts) RequestPasswordReset(ctx context.Context, email string, meta Meta) error {
+	if a.Jobs != nil {
+		return a.Store.Tx(ctx, func(tx *models.Store) error {
+			return a.Jobs.EnqueueTx(ctx, tx, PasswordResetArgs{Email: email, IP: meta.IP}, nil)
+		})
+	}
+	return a.HandlePasswordReset(ctx, email, meta)
+}
+
+// PasswordResetArgs is the "password_reset_request" job: someone asked for a reset link for Email.
+type PasswordResetArgs struct {
+	Email string `json:"email"`
+	IP    string `json:"ip"`
+}
+
+// Kind names the job in the queue; it is stored in every row, so it never changes.
+func (PasswordResetArgs) Kind() string { return "password_reset_request" }
+
+// HandlePasswordReset does what a reset request asks: for an address with an account, a new link (earlier ones
+// stop working) and its mail; for any other, only an audit event.
+func (a *Accounts) HandlePasswordReset(ctx context.Context, email string, meta Meta) error {
 	u, err := a.Store.UserByEmail(ctx, email)
 	if errors.Is(err, models.ErrNotFound) {
 		a.audit(ctx, nil, "auth.reset_requested_unknown", "email:"+models.NormalizeEmail(email), meta)
@@ -472,12 +497,26 @@ func (a *Accounts) setPassword(ctx context.Context, tx *models.Store, u *models.
 	return a.Mail.QueueTx(ctx, tx, u.Email, u.Lang, "password_changed", map[string]any{"Name": u.Name, "Link": a.link("/reset", nil)})
 }
 
-// SetDisabled disables or re-enables an account (admins only); disabling ends every session at once.
+// SetDisabled disables or re-enables an account (admins only); disabling ends every session at once. ErrForbidden
+// for a non-admin; a Refusal (conflict) for disabling one's own account or the last active admin's.
 func (a *Accounts) SetDisabled(ctx context.Context, actor *models.User, userID int64, disabled bool, meta Meta) error {
 	if !policy.CanManageUsers(actor) {
 		return models.ErrForbidden
 	}
+	if disabled && userID == actor.ID {
+		// An admin disabling their own account gives up their admin role by the back door.
+		return conflict("account.disable_self")
+	}
 	return a.Store.Tx(ctx, func(tx *models.Store) error {
+		if disabled {
+			admins, err := tx.LockActiveAdmins(ctx)
+			if err != nil {
+				return err
+			}
+			if slices.Contains(admins, userID) && len(admins) <= 1 {
+				return conflict("account.last_admin")
+			}
+		}
 		var at *time.Time
 		action := "user.enabled"
 		if disabled {

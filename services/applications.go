@@ -68,6 +68,8 @@ type TeamMemberInput struct {
 	Gender           string
 	AgeBand          string
 	OwnershipPercent float64
+	// Email is optional; a judge with this address never judges the application.
+	Email string
 }
 
 // DraftInput is a partial change to an application: nil fields stay as they are, so autosave can send one field
@@ -423,6 +425,7 @@ func applyDraft(e *models.Edition, qs []models.Question, a *models.Application, 
 		if lim, ok := FieldLimits[f.name]; ok {
 			checkLen(v, f.name, val, lim)
 		}
+		checkBidi(v, f.name, val)
 		*f.dst = val
 		changed[f.name] = true
 	}
@@ -464,6 +467,7 @@ func applyDraft(e *models.Edition, qs []models.Question, a *models.Application, 
 				delete(a.Answers, k)
 				continue
 			}
+			checkBidi(v, "answers."+k, val)
 			checkAnswer(v, q, val)
 			a.Answers[k] = val
 		}
@@ -568,8 +572,14 @@ func checkAnswer(v *models.ValidationError, q *models.Question, val string) {
 func applyMember(v *models.ValidationError, prefix string, m *models.TeamMember, in TeamMemberInput) {
 	m.Name = cleanText(in.Name, false)
 	checkLen(v, prefix+"name", m.Name, FieldLimits["team.name"])
+	checkBidi(v, prefix+"name", m.Name)
 	m.Role = cleanText(in.Role, false)
 	checkLen(v, prefix+"role", m.Role, FieldLimits["team.role"])
+	checkBidi(v, prefix+"role", m.Role)
+	m.Email = models.NormalizeEmail(in.Email)
+	if m.Email != "" && !validEmail(m.Email) {
+		v.Add(prefix+"email", "email.invalid")
+	}
 	m.Founder, m.CEO = in.Founder, in.CEO
 	m.Gender = strings.TrimSpace(in.Gender)
 	if m.Gender != "" && !reference.InList(reference.Genders, m.Gender) {
@@ -593,9 +603,10 @@ func checkComplete(e *models.Edition, qs []models.Question, a *models.Applicatio
 	v := &models.ValidationError{}
 	var in DraftInput
 	for _, f := range in.texts(a) {
-		if slices.Contains(RequiredFields, f.name) && strings.TrimSpace(*f.dst) == "" {
+		if slices.Contains(RequiredFields, f.name) && !Visible(*f.dst) {
 			v.Add(f.name, "field.required")
 		}
+		checkBidi(v, f.name, *f.dst)
 		if lim, ok := FieldLimits[f.name]; ok {
 			checkLen(v, f.name, *f.dst, lim)
 		}
@@ -620,12 +631,14 @@ func checkComplete(e *models.Edition, qs []models.Question, a *models.Applicatio
 	var owned float64
 	for i, m := range team {
 		p := fmt.Sprintf("team.%d.", i)
-		if m.Name == "" {
+		if !Visible(m.Name) {
 			v.Add(p+"name", "field.required")
 		}
-		if m.Role == "" {
+		if !Visible(m.Role) {
 			v.Add(p+"role", "field.required")
 		}
+		checkBidi(v, p+"name", m.Name)
+		checkBidi(v, p+"role", m.Role)
 		if m.Gender == "" {
 			v.Add(p+"gender", "field.required")
 		}
@@ -647,7 +660,7 @@ func checkComplete(e *models.Edition, qs []models.Question, a *models.Applicatio
 		q := &qs[i]
 		key := strconv.FormatInt(q.ID, 10)
 		val, ok := a.Answers[key]
-		if !ok || val == "" {
+		if !ok || !Visible(val) {
 			if q.Required {
 				v.Add("answers."+key, "field.required")
 			}
@@ -671,7 +684,7 @@ func (s *Applications) AddTeamMember(ctx context.Context, actor *models.User, ap
 		}
 		v := &models.ValidationError{}
 		applyMember(v, "", &m, in)
-		if m.Name == "" {
+		if !Visible(m.Name) {
 			v.Add("name", "field.required")
 		}
 		if !v.Empty() {
@@ -705,7 +718,7 @@ func (s *Applications) UpdateTeamMember(ctx context.Context, actor *models.User,
 		m = team[i]
 		v := &models.ValidationError{}
 		applyMember(v, "", &m, in)
-		if m.Name == "" {
+		if !Visible(m.Name) {
 			v.Add("name", "field.required")
 		}
 		if !v.Empty() {
