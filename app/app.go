@@ -100,6 +100,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	if err := cfg.EnsureSecretKey(); err != nil {
 		return nil, err
 	}
+	if err := cfg.CheckUploadTmpDir(); err != nil {
+		return nil, err
+	}
 	a := &App{Config: cfg, Log: log}
 	defer func() {
 		if err != nil {
@@ -115,7 +118,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	if err = jobs.Migrate(ctx, a.Store); err != nil {
 		return nil, err
 	}
-	if a.Jobs, err = NewJobs(ctx, cfg, log, a.Store); err != nil {
+	resets := &PasswordResets{}
+	if a.Jobs, err = newJobs(ctx, cfg, log, a.Store, resets); err != nil {
 		return nil, err
 	}
 	if a.Blobs, err = OpenBlobs(ctx, cfg); err != nil {
@@ -141,16 +145,18 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	}
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(sqlDB, "pitchfest"), jobs.NewCollector(a.Store))
-	a.Accounts = &services.Accounts{Store: a.Store, Mail: a.mailer(), Now: time.Now, BaseURL: cfg.BaseURL, Log: log}
+	a.Accounts = &services.Accounts{Store: a.Store, Mail: a.mailer(), Now: time.Now, BaseURL: cfg.BaseURL, Log: log, Jobs: a.Jobs}
+	resets.Accounts = a.Accounts // the requests it queues are worked by the same service (and its mailer)
 	a.Decks = &services.Decks{Store: a.Store, Blobs: a.Blobs, Now: time.Now, Log: log,
 		TempDir: cfg.UploadTmpDir, DirectUpload: cfg.DeckDirectUpload}
+	cleanLeftovers(log, a.Decks, time.Now())
 	a.Editions = &services.Editions{Store: a.Store, Now: time.Now, Log: log}
 	a.Applications = &services.Applications{Store: a.Store, Mail: a.mailer(), Now: time.Now, BaseURL: cfg.BaseURL, Log: log}
 	a.RateLimits = handlers.NewRateLimitSettings(handlers.DefaultRateLimits())
 	d := handlers.Deps{
 		Log: log, Store: a.Store, Blobs: a.Blobs, BaseURL: cfg.BaseURL, Version: version,
 		Assets: assets, I18n: tr, Renderer: rd, Accounts: a.Accounts, Decks: a.Decks, Metrics: reg,
-		TrustedProxies: cfg.TrustedProxies, RateLimits: a.RateLimits,
+		TrustedProxies: cfg.TrustedProxies, RateLimits: a.RateLimits, MetricsToken: cfg.MetricsToken,
 		Editions: a.Editions, Applications: a.Applications,
 	}
 	d.Judging = &services.Judging{Store: a.Store, Mail: a.mailer(), Now: time.Now, Log: log}
@@ -166,6 +172,17 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 // NewJobs builds the job queue with every background worker of the process registered: mail through SMTP when
 // PITCHFEST_SMTP_URL is set, else to the outbox in the data directory. River's tables must exist (jobs.Migrate).
 func NewJobs(ctx context.Context, cfg config.Config, log *slog.Logger, st *models.Store) (*jobs.Queue, error) {
+	resets := &PasswordResets{}
+	q, err := newJobs(ctx, cfg, log, st, resets)
+	if err == nil {
+		resets.Accounts = &services.Accounts{Store: st, Mail: mail.JobMailer{Queue: q}, Now: time.Now, BaseURL: cfg.BaseURL, Log: log}
+	}
+	return q, err
+}
+
+// newJobs is NewJobs with the password-reset worker given, so that New can have it work through the process's
+// own accounts service.
+func newJobs(ctx context.Context, cfg config.Config, log *slog.Logger, st *models.Store, resets *PasswordResets) (*jobs.Queue, error) {
 	sender, err := mail.NewSender(cfg, log)
 	if err != nil {
 		return nil, err
@@ -176,6 +193,7 @@ func NewJobs(ctx context.Context, cfg config.Config, log *slog.Logger, st *model
 	river.AddWorker(workers, remind)
 	notify := &services.ResultsNotifier{Store: st, Now: time.Now, BaseURL: cfg.BaseURL, Log: log}
 	river.AddWorker(workers, notify)
+	river.AddWorker(workers, resets)
 	periodic := append(reminderJobs(), addPeriodic(cfg, log, st, workers)...)
 	q, err := jobs.New(ctx, st, jobs.Options{Logger: log, Workers: workers, PeriodicJobs: periodic,
 		RescueAfter: cfg.JobRescueAfter})

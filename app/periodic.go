@@ -13,6 +13,7 @@ import (
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/storage"
+	"github.com/pitchfest/pitchfest/storage/fs"
 )
 
 // Periodic housekeeping on the job queue. River's elected leader enqueues each duty once per interval across
@@ -49,6 +50,8 @@ type SweepDeckOrphans struct {
 	Blobs func(ctx context.Context) (storage.Blobs, error)
 	Now   func() time.Time
 	Log   *slog.Logger
+	// TempDir is the process's upload temp dir (PITCHFEST_UPLOAD_TMP_DIR), cleaned of stale spooled uploads.
+	TempDir string
 }
 
 // Timeout lets a sweep of a large bucket list and delete for longer than River's one-minute default.
@@ -62,7 +65,8 @@ func (w *SweepDeckOrphans) Work(ctx context.Context, job *river.Job[SweepDeckOrp
 	if err != nil {
 		return err
 	}
-	d := &services.Decks{Store: w.Store, Blobs: blobs, Now: w.Now, Log: w.Log}
+	d := &services.Decks{Store: w.Store, Blobs: blobs, Now: w.Now, Log: w.Log, TempDir: w.TempDir}
+	cleanLeftovers(w.Log, d, w.Now())
 	res, err := d.SweepOrphans(ctx)
 	if errors.Is(err, services.ErrNoLister) {
 		w.Log.WarnContext(ctx, "deck orphan sweep skipped", "err", err)
@@ -103,11 +107,30 @@ func (w *Cleanup) Work(ctx context.Context, job *river.Job[CleanupArgs]) error {
 
 // addPeriodic registers the housekeeping workers on workers and returns their schedules, for jobs.Options.
 func addPeriodic(cfg config.Config, log *slog.Logger, st *models.Store, workers *river.Workers) []*river.PeriodicJob {
-	river.AddWorker(workers, &SweepDeckOrphans{Store: st, Now: time.Now, Log: log,
+	river.AddWorker(workers, &SweepDeckOrphans{Store: st, Now: time.Now, Log: log, TempDir: cfg.UploadTmpDir,
 		Blobs: func(ctx context.Context) (storage.Blobs, error) { return OpenBlobs(ctx, cfg) }})
 	river.AddWorker(workers, &Cleanup{Store: st, Now: time.Now, Log: log})
 	return []*river.PeriodicJob{
 		jobs.Periodic(SweepEvery, SweepDeckOrphansArgs{}),
 		jobs.Periodic(CleanupEvery, CleanupArgs{}),
+	}
+}
+
+// cleanLeftovers removes what a killed process leaves on local disk: spooled uploads in the upload temp dir and
+// unfinished writes in the file blob store's tmp/ (both older than services.StaleAfter, so nothing in use). It
+// runs at start and with each orphan sweep. The sweep runs on one process of many, so each process also cleans
+// its own directories when it starts. Failures are logged: they cost disk, not correctness.
+func cleanLeftovers(log *slog.Logger, d *services.Decks, now time.Time) {
+	if n, err := d.CleanSpool(now); err != nil {
+		log.Warn("cleaning the upload temp dir", "err", err)
+	} else if n > 0 {
+		log.Info("stale spooled uploads removed", "files", n)
+	}
+	if f, ok := d.Blobs.(*fs.Store); ok {
+		if n, err := f.CleanTmp(now.Add(-services.StaleAfter)); err != nil {
+			log.Warn("cleaning the blob store's tmp dir", "err", err)
+		} else if n > 0 {
+			log.Info("stale blob writes removed", "files", n)
+		}
 	}
 }

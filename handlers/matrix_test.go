@@ -92,7 +92,7 @@ var matrix = []row{
 	{"GET", "/", nil, all(ok), nil},
 	{"GET", "/healthz", nil, all(ok), nil},
 	{"GET", "/readyz", nil, all(ok), nil},
-	{"GET", "/metrics", nil, all(notFound), nil}, // served only with PITCHFEST_METRICS_TOKEN (see TestMetricsNeedTheBearerToken)
+	{"GET", "/metrics", nil, all(notFound), nil},      // served only with PITCHFEST_METRICS_TOKEN (see TestMetricsNeedTheBearerToken)
 	{"GET", "/static/:file", nil, all(notFound), nil}, // a hashed name that does not exist
 	{"GET", "/blobs/*key", nil, all(forbidden), nil},  // unsigned link
 
