@@ -201,7 +201,7 @@ func TestApplyingThroughTheAPIUntilTheServerClockSaysStop(t *testing.T) {
 
 	var public editionOut
 	is.anonymous.json("GET", "/api/v1/editions/hpf-2026", "", http.StatusOK, &public)
-	if public.Window != "open" || public.GraceMinutes != nil || public.ClosesAtLocal != "2026-03-31 23:59 (Africa/Kigali)" ||
+	if public.Window != "open" || public.GraceMinutes != nil || public.ClosesAtLocal != "31 March 2026, 23:59 (Kigali time)" ||
 		!strings.Contains(public.DescriptionHTML, "<strong>Apply</strong>") || strings.Contains(public.DescriptionHTML, "<script") {
 		t.Fatalf("public edition %+v", public)
 	}
@@ -282,7 +282,7 @@ func TestApplyingThroughTheAPIUntilTheServerClockSaysStop(t *testing.T) {
 	t.Run("after the deadline edits and submissions are refused with a clear message, and the draft is kept", func(t *testing.T) {
 		var p problemOut
 		is.applicant.json("PATCH", path, `{"traction":"Too late."}`, http.StatusConflict, &p)
-		if !strings.Contains(p.Error, "2026-03-31 23:59") {
+		if !strings.Contains(p.Error, "31 March 2026, 23:59 (Kigali time)") {
 			t.Errorf("message %q", p.Error)
 		}
 		is.applicant.json("POST", path+"/submit", "", http.StatusConflict, nil)

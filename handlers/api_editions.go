@@ -168,7 +168,7 @@ func (s *Server) toEditionJSON(c *gin.Context, e *models.Edition, qs []models.Qu
 	now := s.Applications.Now()
 	out := editionJSON{ID: e.ID, Name: e.Name, Slug: e.Slug, Year: e.Year, Description: e.Description,
 		DescriptionHTML: services.RenderMarkdown(e.Description), TimeZone: e.TimeZone, OpensAt: e.OpensAt, ClosesAt: e.ClosesAt,
-		OpensAtLocal: services.FormatLocal(e, e.OpensAt), ClosesAtLocal: services.FormatLocal(e, e.ClosesAt),
+		OpensAtLocal: when(c, e, e.OpensAt), ClosesAtLocal: when(c, e, e.ClosesAt),
 		Window: services.WindowAt(e, now), WomenLedRule: e.WomenLedRule, MaxDeckMB: e.MaxDeckMB, MaxDeckPages: e.MaxDeckPages,
 		Eligibility: eligibilityJSON{RegisteredCompany: e.Eligibility.RegisteredCompany, FoundedWithinYears: e.Eligibility.FoundedWithinYears,
 			MinStage: e.Eligibility.MinStage, YouthFounder: e.Eligibility.YouthFounder, MaxFunding: e.Eligibility.MaxFunding},

@@ -85,7 +85,7 @@ func (s *Server) editionPage(c *gin.Context) {
 		return
 	}
 	d := editionView{Edition: e, Description: template.HTML(services.RenderMarkdown(e.Description)), Window: s.Editions.Window(e),
-		Opens: services.FormatLocal(e, e.OpensAt), Closes: services.FormatLocal(e, e.ClosesAt), WomenLed: "women_led_rule." + e.WomenLedRule}
+		Opens: when(c, e, e.OpensAt), Closes: when(c, e, e.ClosesAt), WomenLed: "women_led_rule." + e.WomenLedRule}
 	for _, sec := range e.Sectors {
 		d.Sectors = append(d.Sectors, choice{Value: sec.Code, Label: s.sectorLabel(c, sec)})
 	}
@@ -137,7 +137,7 @@ func (s *Server) ruleTexts(c *gin.Context, e *models.Edition) []string {
 		out = append(out, s.tr(c, "rule.youth_founder"))
 	}
 	if r.MaxFunding > 0 {
-		out = append(out, s.tr(c, "rule.max_funding", strconv.FormatInt(r.MaxFunding, 10)))
+		out = append(out, s.tr(c, "rule.max_funding", money(c, r.MaxFunding, "RWF")))
 	}
 	return out
 }
@@ -350,7 +350,7 @@ func (s *Server) showApplication(c *gin.Context, status int, d *services.Applica
 		shown = an.Status
 	}
 	v := applicationView{Detail: d, Owner: a.Owner(u.ID), Reviewer: policy.CanReviewApplications(u), Errors: errs,
-		Status: s.tr(c, "status."+string(shown)), Deadline: services.FormatLocal(d.Edition, d.Edition.ClosesAt)}
+		Status: s.tr(c, "status."+string(shown)), Deadline: when(c, d.Edition, d.Edition.ClosesAt)}
 	if v.Owner && !d.Editable {
 		switch {
 		case a.Status == models.StatusWithdrawn:
@@ -358,9 +358,9 @@ func (s *Server) showApplication(c *gin.Context, status int, d *services.Applica
 		case a.Status == models.StatusIneligible:
 			v.Closed = s.tr(c, "application.is_ineligible")
 		case d.Window == services.WindowClosed:
-			v.Closed = s.tr(c, "application.closed", d.Edition.Name, services.FormatLocal(d.Edition, d.Edition.ClosesAt))
+			v.Closed = s.tr(c, "application.closed", d.Edition.Name, when(c, d.Edition, d.Edition.ClosesAt))
 		case d.Window == services.WindowUpcoming:
-			v.Closed = s.tr(c, "application.not_open", d.Edition.Name, services.FormatLocal(d.Edition, d.Edition.OpensAt))
+			v.Closed = s.tr(c, "application.not_open", d.Edition.Name, when(c, d.Edition, d.Edition.OpensAt))
 		default:
 			v.Closed = s.tr(c, "application.locked")
 		}
@@ -846,7 +846,7 @@ func (s *Server) receiptPage(c *gin.Context) {
 	}
 	v := receiptView{Detail: d, Version: len(d.Versions)}
 	if at := d.Application.SubmittedAt; at != nil {
-		v.Submitted = services.FormatLocal(d.Edition, *at)
+		v.Submitted = when(c, d.Edition, *at)
 	}
 	p := s.page(c, "receipt.title")
 	p.Data = v

@@ -68,7 +68,7 @@ func TestAnApplicantAppliesThroughThePagesUntilTheDeadline(t *testing.T) {
 
 	pub := ps.anonymous.get("/editions/hpf-2026")
 	pub.expect(t, "public edition page", http.StatusOK, "")
-	for _, want := range []string{"<strong>Apply</strong>", "2026-03-31 23:59 (Africa/Kigali)", `<time datetime="2026-03-31T21:59:00Z"`, "50000000 RWF", "30 days, 12 hours and 59 minutes left."} {
+	for _, want := range []string{"<strong>Apply</strong>", "31 March 2026, 23:59 (Kigali time)", `<time datetime="2026-03-31T21:59:00Z"`, "RWF\u00a050,000,000", "30 days, 12 hours and 59 minutes left."} {
 		if !strings.Contains(pub.body, want) {
 			t.Errorf("the edition page lacks %q", want)
 		}
@@ -157,7 +157,7 @@ func TestAnApplicantAppliesThroughThePagesUntilTheDeadline(t *testing.T) {
 		if strings.Contains(p.body, `id="application-form"`) {
 			t.Error("the form is still offered after the deadline")
 		}
-		if !strings.Contains(p.body, "2026-03-31 23:59") {
+		if !strings.Contains(p.body, "31 mars 2026 à 23:59 (heure de Kigali)") { // Aline reads French
 			t.Error("the page does not say when applications closed")
 		}
 		s := ps.aline.post(app, completeForm())

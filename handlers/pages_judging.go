@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 )
@@ -183,7 +184,7 @@ func (s *Server) loadEntry(c *gin.Context, entryID int64) (*judgeEntryData, erro
 		}
 	}
 	if sc.Total != nil {
-		d.Total = strconv.FormatFloat(*sc.Total, 'f', 1, 64)
+		d.Total = l10n.Decimal(lang(c), *sc.Total, 1)
 	}
 	return d, nil
 }
@@ -257,7 +258,7 @@ func (s *Server) judgeSaveScore(c *gin.Context) {
 		} else {
 			st.Status = sv.Status
 			if sv.Total != nil {
-				st.Total = strconv.FormatFloat(*sv.Total, 'f', 1, 64)
+				st.Total = l10n.Decimal(lang(c), *sv.Total, 1)
 			}
 		}
 		p := s.page(c, "judge.entry.title")

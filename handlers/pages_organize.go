@@ -67,8 +67,8 @@ func (s *Server) organizeEditionsPage(c *gin.Context) {
 	var rows []editionRow
 	for i := range es {
 		e := &es[i]
-		rows = append(rows, editionRow{Edition: *e, Window: s.Editions.Window(e), Opens: services.FormatLocal(e, e.OpensAt),
-			Closes: services.FormatLocal(e, e.ClosesAt)})
+		rows = append(rows, editionRow{Edition: *e, Window: s.Editions.Window(e), Opens: when(c, e, e.OpensAt),
+			Closes: when(c, e, e.ClosesAt)})
 	}
 	p := s.page(c, "organize.title")
 	p.Data = rows
@@ -684,7 +684,7 @@ func (s *Server) intakePage(c *gin.Context) {
 			r.District = d.Name
 		}
 		if a.FirstSubmittedAt != nil {
-			r.Submitted = a.FirstSubmittedAt.In(e.Location()).Format("2006-01-02 15:04")
+			r.Submitted = when(c, e, *a.FirstSubmittedAt)
 		}
 		if an, ok := announced[a.ID]; ok {
 			r.Announced = s.tr(c, "status."+string(an.Status))

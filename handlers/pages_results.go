@@ -523,7 +523,7 @@ func (s *Server) loadPublications(c *gin.Context, id int64) (*publicationsData, 
 	d := &publicationsData{Ctx: rc, CanPublish: rc.Round.Status == models.RoundClosed, TimeZone: loc.String(),
 		Min: now.In(loc).Format("2006-01-02T15:04"), Errors: map[string]string{}}
 	for i := range ps {
-		row := publicationRow{Publication: ps[i], Live: ps[i].Live(now), When: services.FormatLocal(rc.Edition, ps[i].PublishAt)}
+		row := publicationRow{Publication: ps[i], Live: ps[i].Live(now), When: when(c, rc.Edition, ps[i].PublishAt)}
 		for _, e := range ps[i].Snapshot.Entries {
 			if e.Outcome != models.OutcomeEliminated {
 				row.Advanced++
@@ -645,7 +645,7 @@ func (s *Server) applicationResultsPage(c *gin.Context) {
 	}
 	d := applicationResultsData{App: app}
 	for _, o := range outs {
-		r := applicantRound{AnnouncedOutcome: o, When: services.FormatLocal(ed, o.PublishedAt)}
+		r := applicantRound{AnnouncedOutcome: o, When: when(c, ed, o.PublishedAt)}
 		for i := range fb.Rounds {
 			if fb.Rounds[i].RoundID == o.RoundID {
 				r.Feedback = &fb.Rounds[i]

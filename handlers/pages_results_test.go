@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pitchfest/pitchfest/frontend"
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
@@ -269,7 +270,10 @@ func TestAScheduledPublicationShowsTheApplicantNothingUntilItsTimeThenTheirFeedb
 		t.Fatal(err)
 	}
 	at := clock.Add(time.Hour).In(saoPaulo).Truncate(time.Minute)
-	shown := at.Format("2006-01-02 15:04") + " (" + zone + ")"
+	shown := l10n.When("en", at, zone) // "6 December 2026, 23:07 (Sao Paulo time)"
+	if !strings.Contains(shown, at.Format("15:04")+" (Sao Paulo time)") {
+		t.Fatalf("the time is not written in the edition's zone with its name: %q", shown)
+	}
 	t.Run("the publication is scheduled and shown in the edition's time zone", func(t *testing.T) {
 		code, _, loc := pagePost(t, srv, org, pubs, url.Values{"publish_at": {at.Format("2006-01-02T15:04")}})
 		if code != http.StatusSeeOther || loc != pubs+"?published=1" {

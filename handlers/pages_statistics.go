@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/policy"
 	"github.com/pitchfest/pitchfest/stats"
@@ -138,6 +139,7 @@ func (s *Server) renderStatistics(c *gin.Context, e *models.Edition, rep *statRe
 	}
 	p := s.page(c, title)
 	t := func(id string, args ...any) string { return s.tr(c, id, args...) }
+	l := lang(c) // figures are written in the page's language too
 	d := statsPage{Edition: e, Title: stats.EditionLabel(e.Name, e.Year), Full: rep.Full, K: rep.K, KMax: rep.K - 1}
 	api := fmt.Sprintf("/api/v1/editions/%d/statistics", e.ID)
 	if rep.Full {
@@ -156,18 +158,18 @@ func (s *Server) renderStatistics(c *gin.Context, e *models.Edition, rep *statRe
 		if i < len(rep.Unannounced) && rep.Unannounced[i] {
 			labels[i] = t("stats.stage.not_announced", labels[i])
 		}
-		row := funnelRow{Stage: labels[i], Total: rep.Counts.RowTotals[i].Label(k), Share: shareOrGap(t, rep.Shares[i]),
-			FoundersTotal: rep.Founders.RowTotals[i].Label(k), GPI: gpiText(t, rep.Parity[i])}
+		row := funnelRow{Stage: labels[i], Total: cell(l, rep.Counts.RowTotals[i], k), Share: shareOrGap(t, l, rep.Shares[i]),
+			FoundersTotal: cell(l, rep.Founders.RowTotals[i], k), GPI: gpiText(t, l, rep.Parity[i])}
 		cells := rep.Counts.Cells[i]
-		row.WomenLed, row.Others, row.Und = cells[0].Label(k), cells[1].Label(k), cells[2].Label(k)
+		row.WomenLed, row.Others, row.Und = cell(l, cells[0], k), cell(l, cells[1], k), cell(l, cells[2], k)
 		for j := range 4 {
-			row.Founders[j] = rep.Founders.Cells[i][j].Label(k)
+			row.Founders[j] = cell(l, rep.Founders.Cells[i][j], k)
 		}
 		d.Funnel = append(d.Funnel, row)
 	}
 	for _, cu := range rep.Cuts {
-		r := cutRow{From: labels[cu.From], To: labels[cu.To], WomenLed: rateText(t, cu.WomenLedRate),
-			Other: rateText(t, cu.OthersRate), Ratio: ratioText(t, cu.Ratio), Finding: t("stats.finding." + cu.Finding.String()),
+		r := cutRow{From: labels[cu.From], To: labels[cu.To], WomenLed: rateText(t, l, cu.WomenLedRate),
+			Other: rateText(t, l, cu.OthersRate), Ratio: ratioText(t, l, cu.Ratio), Finding: t("stats.finding." + cu.Finding.String()),
 			Flagged: cu.Flagged()}
 		if r.Flagged {
 			d.Flags++
@@ -178,12 +180,12 @@ func (s *Server) renderStatistics(c *gin.Context, e *models.Edition, rep *statRe
 		bv := breakdownView{Title: t("stats.dimension." + b.Dimension)}
 		for i, key := range b.Table.Rows {
 			cells := b.Table.Cells[i]
-			bv.Rows = append(bv.Rows, breakdownRow{Key: groupLabel(t, key), WomenLed: cells[0].Label(k), Others: cells[1].Label(k),
-				Und: cells[2].Label(k), Total: b.Table.RowTotals[i].Label(k), Share: shareOrGap(t, b.Shares[i])})
+			bv.Rows = append(bv.Rows, breakdownRow{Key: groupLabel(t, key), WomenLed: cell(l, cells[0], k), Others: cell(l, cells[1], k),
+				Und: cell(l, cells[2], k), Total: cell(l, b.Table.RowTotals[i], k), Share: shareOrGap(t, l, b.Shares[i])})
 		}
 		ct := b.Table.ColTotals
-		bv.Total = breakdownRow{Key: t("stats.total"), WomenLed: ct[0].Label(k), Others: ct[1].Label(k), Und: ct[2].Label(k),
-			Total: b.Table.GrandTotal.Label(k)}
+		bv.Total = breakdownRow{Key: t("stats.total"), WomenLed: cell(l, ct[0], k), Others: cell(l, ct[1], k), Und: cell(l, ct[2], k),
+			Total: cell(l, b.Table.GrandTotal, k)}
 		d.Breakdown = append(d.Breakdown, bv)
 	}
 	for _, w := range rep.Withheld {
@@ -192,18 +194,18 @@ func (s *Server) renderStatistics(c *gin.Context, e *models.Edition, rep *statRe
 	tr := rep.Trends
 	for i, ed := range tr.Editions {
 		d.Trends = append(d.Trends, trendRow{Edition: ed,
-			Applicants: tr.Applicants.RowTotals[i].Label(k), ApplicantShare: shareOrGap(t, tr.ApplicantShare[i]),
-			Finalists: tr.Finalists.RowTotals[i].Label(k), FinalistShare: shareOrGap(t, tr.FinalistShare[i]),
-			Winners: tr.Winners.RowTotals[i].Label(k), WinnerShare: shareOrGap(t, tr.WinnerShare[i]),
-			WinnerWomen: tr.WinnerFounders.Cells[i][0].Label(k), WinnerMen: tr.WinnerFounders.Cells[i][1].Label(k)})
+			Applicants: cell(l, tr.Applicants.RowTotals[i], k), ApplicantShare: shareOrGap(t, l, tr.ApplicantShare[i]),
+			Finalists: cell(l, tr.Finalists.RowTotals[i], k), FinalistShare: shareOrGap(t, l, tr.FinalistShare[i]),
+			Winners: cell(l, tr.Winners.RowTotals[i], k), WinnerShare: shareOrGap(t, l, tr.WinnerShare[i]),
+			WinnerWomen: cell(l, tr.WinnerFounders.Cells[i][0], k), WinnerMen: cell(l, tr.WinnerFounders.Cells[i][1], k)})
 	}
 	for _, r := range rep.Rounds {
 		g := gapView{Label: r.Round, Scored: r.Scored}
 		if r.Scored {
-			g = gapRow(t, r.Round, r.Gap)
+			g = gapRow(t, l, r.Round, r.Gap)
 			g.Scored = true
 			for _, j := range r.Judges {
-				jv := gapRow(t, j.Judge, j.ScoreGap)
+				jv := gapRow(t, l, j.Judge, j.ScoreGap)
 				if jv.Flagged {
 					g.JudgesFlagged++
 				}
@@ -212,14 +214,14 @@ func (s *Server) renderStatistics(c *gin.Context, e *models.Edition, rep *statRe
 		}
 		pg := r.Panel.Judges
 		g.Panel = panelView{Women: pg.Women, Men: pg.Men, Another: pg.Another, Und: pg.Undisclosed, Total: pg.Total(),
-			Share: shareOrGap(t, r.Panel.WomenShare), GPI: gpiText(t, r.Panel.Parity)}
+			Share: shareOrGap(t, l, r.Panel.WomenShare), GPI: gpiText(t, l, r.Panel.Parity)}
 		d.Rounds = append(d.Rounds, g)
 	}
 	for _, o := range rep.Omitted {
 		d.Notes = append(d.Notes, t("stats.omitted."+o))
 	}
-	d.FunnelSVG = funnelSVG(t, rep, labels)
-	d.ShareSVG = shareSVG(t, rep, labels)
+	d.FunnelSVG = funnelSVG(t, l, rep, labels)
+	d.ShareSVG = shareSVG(t, l, rep, labels)
 	p.Data = d
 	s.render(c, http.StatusOK, "statistics", p)
 }
@@ -249,14 +251,22 @@ func groupLabel(t translate, key string) string {
 	return key
 }
 
-func pct(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) }
+func pct(l string, v float64) string { return l10n.Percent(l, 100*v, 1) }
 
-// shareText is "34.5% (28.1–41.4%)", or "" when the share is undefined or hidden.
-func shareText(e stats.Estimate) string {
+// cell is a count as the tables show it: grouped digits, or what suppression puts in its place.
+func cell(l string, c stats.Cell, k int) string {
+	if !c.Suppressed {
+		return l10n.Int(l, int64(c.Value))
+	}
+	return c.Label(k)
+}
+
+// shareText is "34.5% (28.1%–41.4%)" in the page's language, or "" when the share is undefined or hidden.
+func shareText(l string, e stats.Estimate) string {
 	if !e.Defined || e.Suppressed {
 		return ""
 	}
-	return fmt.Sprintf("%s (%s–%s)", pct(e.Value), pct(e.Low), pct(e.High))
+	return fmt.Sprintf("%s (%s–%s)", pct(l, e.Value), pct(l, e.Low), pct(l, e.High))
 }
 
 // estimateGap says why an estimate is not shown.
@@ -267,48 +277,48 @@ func estimateGap(t translate, e stats.Estimate) string {
 	return t("stats.undefined")
 }
 
-func shareOrGap(t translate, e stats.Estimate) string {
-	if s := shareText(e); s != "" {
+func shareOrGap(t translate, l string, e stats.Estimate) string {
+	if s := shareText(l, e); s != "" {
 		return s
 	}
 	return estimateGap(t, e)
 }
 
-func rateText(t translate, e stats.Estimate) string { return shareOrGap(t, e) }
+func rateText(t translate, l string, e stats.Estimate) string { return shareOrGap(t, l, e) }
 
-func ratioText(t translate, e stats.Estimate) string {
+func ratioText(t translate, l string, e stats.Estimate) string {
 	if !e.Defined || e.Suppressed {
 		return estimateGap(t, e)
 	}
-	return fmt.Sprintf("%.2f (%.2f–%.2f)", e.Value, e.Low, e.High)
+	return fmt.Sprintf("%s (%s–%s)", l10n.Decimal(l, e.Value, 2), l10n.Decimal(l, e.Low, 2), l10n.Decimal(l, e.High, 2))
 }
 
-func gpiText(t translate, p stats.Parity) string {
+func gpiText(t translate, l string, p stats.Parity) string {
 	switch {
 	case p.Suppressed:
 		return t("stats.hidden")
 	case !p.Defined:
 		return t("stats.undefined")
 	}
-	return fmt.Sprintf("%.2f · %s", p.Index, t("stats.parity."+p.Reading.String()))
+	return fmt.Sprintf("%s · %s", l10n.Decimal(l, p.Index, 2), t("stats.parity."+p.Reading.String()))
 }
 
-func gapRow(t translate, label string, g stats.ScoreGap) gapView {
+func gapRow(t translate, l string, label string, g stats.ScoreGap) gapView {
 	v := gapView{Label: label, WomenLedN: g.WomenLed.N, OthersN: g.Others.N, Flagged: g.Flagged,
-		WomenLedMean: meanText(t, g.WomenLed), OthersMean: meanText(t, g.Others)}
+		WomenLedMean: meanText(t, l, g.WomenLed), OthersMean: meanText(t, l, g.Others)}
 	if g.Gap.Defined {
-		v.Gap = fmt.Sprintf("%+.2f (%+.2f … %+.2f)", g.Gap.Value, g.Gap.Low, g.Gap.High)
+		v.Gap = fmt.Sprintf("%s (%s … %s)", l10n.Signed(l, g.Gap.Value, 2), l10n.Signed(l, g.Gap.Low, 2), l10n.Signed(l, g.Gap.High, 2))
 	} else {
 		v.Gap = t("stats.undefined")
 	}
 	return v
 }
 
-func meanText(t translate, s stats.Sample) string {
+func meanText(t translate, l string, s stats.Sample) string {
 	if s.N == 0 {
 		return t("stats.undefined")
 	}
-	return fmt.Sprintf("%+.2f", s.Mean)
+	return l10n.Signed(l, s.Mean, 2)
 }
 
 // ---- charts: SVG drawn here, no JavaScript. Colours are presentation attributes (the CSP forbids inline
@@ -337,7 +347,7 @@ func svgOpen(b *strings.Builder, id string, height float64, title, desc string) 
 
 // funnelSVG draws the funnel as horizontal bars, one per stage, split by classification where every part is
 // shown; a stage whose parts are partly hidden is drawn as one neutral bar, and a hidden total not at all.
-func funnelSVG(t translate, rep *statReport, labels []string) template.HTML {
+func funnelSVG(t translate, l string, rep *statReport, labels []string) template.HTML {
 	var b strings.Builder
 	n := len(rep.Stages)
 	h := svgRowH*float64(n) + 40
@@ -349,7 +359,7 @@ func funnelSVG(t translate, rep *statReport, labels []string) template.HTML {
 		}
 	}
 	for i := range n {
-		desc = append(desc, fmt.Sprintf("%s: %s", labels[i], rep.Counts.RowTotals[i].Label(rep.K)))
+		desc = append(desc, fmt.Sprintf("%s: %s", labels[i], cell(l, rep.Counts.RowTotals[i], rep.K)))
 	}
 	svgOpen(&b, "funnel-chart", h, t("stats.chart.funnel"), strings.Join(desc, "; "))
 	scale := svgWidth - svgLabelW - svgRight
@@ -372,9 +382,9 @@ func funnelSVG(t translate, rep *statReport, labels []string) template.HTML {
 					x += w
 				}
 			}
-			fmt.Fprintf(&b, `<text x="%.2f" y="%g" font-size="12" fill="#222">%s</text>`, svgLabelW+scale*float64(total.Value)/float64(top)+6, y+svgBarH-4, esc(total.Label(rep.K)))
+			fmt.Fprintf(&b, `<text x="%.2f" y="%g" font-size="12" fill="#222">%s</text>`, svgLabelW+scale*float64(total.Value)/float64(top)+6, y+svgBarH-4, esc(cell(l, total, rep.K)))
 		} else {
-			fmt.Fprintf(&b, `<text x="%g" y="%g" font-size="12" fill="#222">%s</text>`, svgLabelW+6, y+svgBarH-4, esc(total.Label(rep.K)))
+			fmt.Fprintf(&b, `<text x="%g" y="%g" font-size="12" fill="#222">%s</text>`, svgLabelW+6, y+svgBarH-4, esc(cell(l, total, rep.K)))
 		}
 	}
 	// legend
@@ -391,13 +401,13 @@ func funnelSVG(t translate, rep *statReport, labels []string) template.HTML {
 }
 
 // shareSVG draws each stage's women-led share as a dot with its 95% interval as a line, on a 0–100% axis.
-func shareSVG(t translate, rep *statReport, labels []string) template.HTML {
+func shareSVG(t translate, l string, rep *statReport, labels []string) template.HTML {
 	var b strings.Builder
 	n := len(rep.Stages)
 	h := svgRowH*float64(n) + 30
 	var desc []string
 	for i := range n {
-		desc = append(desc, fmt.Sprintf("%s: %s", labels[i], shareOrGap(t, rep.Shares[i])))
+		desc = append(desc, fmt.Sprintf("%s: %s", labels[i], shareOrGap(t, l, rep.Shares[i])))
 	}
 	svgOpen(&b, "share-chart", h, t("stats.chart.share"), strings.Join(desc, "; "))
 	scale := svgWidth - svgLabelW - 20
@@ -405,7 +415,7 @@ func shareSVG(t translate, rep *statReport, labels []string) template.HTML {
 	for _, g := range []float64{0, .25, .5, .75, 1} {
 		x := svgLabelW + scale*g
 		fmt.Fprintf(&b, `<line x1="%.2f" y1="0" x2="%.2f" y2="%g" stroke="#ddd" stroke-width="1"/>`, x, x, axisY)
-		fmt.Fprintf(&b, `<text x="%.2f" y="%g" font-size="11" text-anchor="middle" fill="#555">%.0f%%</text>`, x, axisY+14, g*100)
+		fmt.Fprintf(&b, `<text x="%.2f" y="%g" font-size="11" text-anchor="middle" fill="#555">%s</text>`, x, axisY+14, esc(l10n.Percent(l, g*100, 0)))
 	}
 	for i := range n {
 		y := svgRowH*float64(i) + svgBarH/2 + 2

@@ -231,6 +231,19 @@ func (t Time) Localize(lang string) string { return When(lang, t.At, t.Zone) }
 // String is the English form, for logs.
 func (t Time) String() string { return t.Localize("en") }
 
+// Amount is a sum of money among a message's values ("raised less than <amount>"), written in the reader's
+// language like Money.
+type Amount struct {
+	N        int64
+	Currency string
+}
+
+// Localize writes the amount for a reader of lang, as Money does.
+func (a Amount) Localize(lang string) string { return Money(lang, a.N, a.Currency) }
+
+// String is the English form, for logs.
+func (a Amount) String() string { return a.Localize("en") }
+
 // ErrNumber is returned by ParseInt for text that is not a whole number.
 var ErrNumber = errors.New("not a whole number")
 

@@ -97,6 +97,15 @@ func TestTimesAreShownInTheEditionsZoneWithItsName(t *testing.T) {
 			t.Errorf("String = %q", got)
 		}
 	})
+	t.Run("an Amount localizes itself for each reader", func(t *testing.T) {
+		a := Amount{N: 1000000, Currency: "RWF"}
+		if got := a.Localize("fr"); got != "1\u202f000\u202f000\u00a0RWF" {
+			t.Errorf("Localize(fr) = %q", got)
+		}
+		if got := a.String(); got != "RWF\u00a01,000,000" {
+			t.Errorf("String = %q", got)
+		}
+	})
 	t.Run("a date alone", func(t *testing.T) {
 		if got := Date("rw", first, "Africa/Kigali"); got != "1 Werurwe 2026" {
 			t.Errorf("Date = %q", got)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/policy"
 	"github.com/pitchfest/pitchfest/reference"
@@ -82,9 +83,10 @@ func WindowAt(e *models.Edition, now time.Time) Window {
 	return WindowClosed
 }
 
-// FormatLocal shows an instant in the edition's time zone, with the zone's name, the way messages cite dates.
-func FormatLocal(e *models.Edition, t time.Time) string {
-	return t.In(e.Location()).Format("2006-01-02 15:04") + " (" + e.TimeZone + ")"
+// FormatLocal is an instant to be read in the edition's time zone, for a message's values: the page or mail
+// writes it in its reader's language, with the zone's name ("31 March 2026, 23:59 (Kigali time)").
+func FormatLocal(e *models.Edition, t time.Time) l10n.Time {
+	return l10n.At(t, e.TimeZone)
 }
 
 // ParseLocal reads a date and time as typed into a form ("2026-03-31T23:59", the datetime-local format, or an

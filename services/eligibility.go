@@ -2,10 +2,10 @@ package services
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/reference"
 	"github.com/pitchfest/pitchfest/stats"
@@ -39,21 +39,8 @@ func checkEligibility(v *models.ValidationError, e *models.Edition, a *models.Ap
 		}
 	}
 	if r.MaxFunding > 0 && a.FundingRaised != nil && *a.FundingRaised >= r.MaxFunding {
-		v.Add("eligibility.max_funding", "eligibility.max_funding", groupDigits(r.MaxFunding))
+		v.Add("eligibility.max_funding", "eligibility.max_funding", l10n.Amount{N: r.MaxFunding, Currency: "RWF"})
 	}
-}
-
-// groupDigits writes 50000000 as 50 000 000, readable in all three languages.
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteRune('\u00a0')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 // classify is the application's women-led flag under the edition's rule, honouring the applicant's consent to

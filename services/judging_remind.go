@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 )
 
@@ -139,16 +140,16 @@ func (j *Judging) remind(ctx context.Context, tx *models.Store, r *models.Round,
 	if err != nil {
 		return 0, err
 	}
-	deadline := ""
-	if r.ClosesAt != nil {
-		deadline = r.ClosesAt.In(ed.Location()).Format("2006-01-02 15:04 MST")
-	}
 	n := 0
 	for _, id := range ids {
 		w := byJudge[id]
 		u, ok := users[id]
 		if w.done >= w.total || !ok || u.DisabledAt != nil {
 			continue
+		}
+		deadline := "" // written in the judge's language, like the rest of the mail
+		if r.ClosesAt != nil {
+			deadline = l10n.When(u.Lang, *r.ClosesAt, ed.TimeZone)
 		}
 		err := j.Mail.QueueTx(ctx, tx, u.Email, u.Lang, "judge_reminder", map[string]any{
 			"Name": u.Name, "Round": r.Name, "Scored": w.done, "Total": w.total, "Remaining": w.total - w.done,

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/mail"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
@@ -77,9 +79,22 @@ func TestTheAutomaticReminderGoesOnceADayBeforeTheRoundCloses(t *testing.T) {
 	if n := run(); n != 0 {
 		t.Fatalf("two days before the close, %d reminders", n)
 	}
+	// The deadline is written in each judge's language, in the edition's zone with its name.
+	if err := w.Store.DB().Model(&models.User{}).Where("id = ?", w.Judges[0].ID).Update("lang", "fr").Error; err != nil {
+		t.Fatal(err)
+	}
 	w.Now = closes.Add(-24*time.Hour - 30*time.Minute)
 	if n := run(); n != 3 {
 		t.Fatalf("a day before the close, %d reminders, want one per judge", n)
+	}
+	for _, m := range sent.msgs {
+		want := l10n.When(m.Lang, closes, w.Edition.TimeZone)
+		if m.Data["Deadline"] != want {
+			t.Errorf("the reminder in %q says the round closes %q, want %q", m.Lang, m.Data["Deadline"], want)
+		}
+		if m.To == w.Judges[0].Email && !strings.Contains(want, "heure de Kigali") {
+			t.Errorf("the French judge's reminder reads %q", want)
+		}
 	}
 	if at, err := w.Judging.ReminderSent(ctx, w.Round.ID); err != nil || at == nil {
 		t.Fatalf("the reminder is not recorded: %v %v", at, err)

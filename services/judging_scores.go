@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/policy"
 )
@@ -121,7 +122,8 @@ type RoundSummary struct {
 	OpensAt   *time.Time         `json:"opens_at"`
 	ClosesAt  *time.Time         `json:"closes_at"`
 	TimeZone  string             `json:"time_zone"`
-	// Deadline is ClosesAt in the edition's time zone, formatted for display ("2026-05-31 17:00 CAT").
+	// Deadline is ClosesAt in the edition's time zone, written in English for display ("31 May 2026, 17:00
+	// (Kigali time)"); pages write ClosesAt in their reader's language instead.
 	Deadline string `json:"deadline"`
 	// Editable is whether scores can be saved now.
 	Editable bool `json:"editable"`
@@ -135,7 +137,7 @@ func (j *Judging) summary(ctx context.Context, st *models.Store, r *models.Round
 	s := RoundSummary{ID: r.ID, EditionID: r.EditionID, Name: r.Name, Kind: r.Kind, Status: r.Status, Blind: r.Blind,
 		OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, TimeZone: ed.TimeZone, Editable: r.ScoringOpen(j.now())}
 	if r.ClosesAt != nil {
-		s.Deadline = r.ClosesAt.In(ed.Location()).Format("2006-01-02 15:04 MST")
+		s.Deadline = l10n.When("en", *r.ClosesAt, ed.TimeZone)
 	}
 	return s, nil
 }
