@@ -56,11 +56,12 @@ type teamMemberRequest struct {
 	Gender           string  `json:"gender"`
 	AgeBand          string  `json:"age_band"`
 	OwnershipPercent float64 `json:"ownership_percent"`
+	Email            string  `json:"email" binding:"max=254"`
 }
 
 func (r teamMemberRequest) input() services.TeamMemberInput {
 	return services.TeamMemberInput{Name: r.Name, Role: r.Role, Founder: r.Founder, CEO: r.CEO, Gender: r.Gender,
-		AgeBand: r.AgeBand, OwnershipPercent: r.OwnershipPercent}
+		AgeBand: r.AgeBand, OwnershipPercent: r.OwnershipPercent, Email: r.Email}
 }
 
 // draftRequest is a partial change to an application: absent fields stay as they are. Lengths and choices are
@@ -120,10 +121,11 @@ type teamMemberJSON struct {
 	Gender           string  `json:"gender"`
 	AgeBand          string  `json:"age_band"`
 	OwnershipPercent float64 `json:"ownership_percent"`
+	Email            string  `json:"email"`
 }
 
 func toTeamMemberJSON(m *models.TeamMember) teamMemberJSON {
-	return teamMemberJSON{m.ID, m.Position, m.Name, m.Role, m.Founder, m.CEO, m.Gender, m.AgeBand, m.OwnershipPercent}
+	return teamMemberJSON{m.ID, m.Position, m.Name, m.Role, m.Founder, m.CEO, m.Gender, m.AgeBand, m.OwnershipPercent, m.Email}
 }
 
 type versionJSON struct {

@@ -6,7 +6,7 @@ import (
 )
 
 // AnonymizeApplicationsOf removes what identifies a person from every application the user made — startup
-// name, registration number, website, pitch texts, answers, team members' names and roles, and the same in
+// name, registration number, website, pitch texts, answers, team members' names, roles and emails, and the same in
 // every submitted version's snapshot — while keeping what statistics count (edition, status, sector, district,
 // stage, genders, age bands, founder/CEO flags, ownership, consent, women-led). Call it in the transaction that
 // deletes the account (the right to erasure of Rwanda's law No 058/2021).
@@ -27,7 +27,7 @@ func (s *Store) AnonymizeApplicationsOf(ctx context.Context, userID int64) error
 		return translate(err)
 	}
 	if err := s.conn(ctx).Model(&TeamMember{}).Where("application_id IN ?", ids).
-		Updates(map[string]any{"name": "", "role": ""}).Error; err != nil {
+		Updates(map[string]any{"name": "", "role": "", "email": ""}).Error; err != nil {
 		return translate(err)
 	}
 	var versions []ApplicationVersion

@@ -122,8 +122,11 @@ type TeamMember struct {
 	Gender           string // woman, man, another, prefer_not_to_say, or empty in a draft
 	AgeBand          string // one of reference.AgeBands, or empty in a draft
 	OwnershipPercent float64
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// Email is optional, stored normalized (NormalizeEmail). A judge whose account has this address is in
+	// conflict with the application (see Store.HasConflict).
+	Email     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // TableName pins the table name.
@@ -301,7 +304,7 @@ func (s *Store) CreateTeamMember(ctx context.Context, m *TeamMember) error {
 func (s *Store) UpdateTeamMember(ctx context.Context, m *TeamMember) error {
 	m.UpdatedAt = DBTime(m.UpdatedAt)
 	res := s.conn(ctx).Model(&TeamMember{}).Where("id = ? AND application_id = ?", m.ID, m.ApplicationID).
-		Select("name", "role", "founder", "ceo", "gender", "age_band", "ownership_percent", "updated_at").Updates(m)
+		Select("name", "role", "founder", "ceo", "gender", "age_band", "ownership_percent", "email", "updated_at").Updates(m)
 	return rowsOrNotFound(res)
 }
 

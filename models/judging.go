@@ -625,8 +625,40 @@ func (s *Store) DeleteJudgeFromApplication(ctx context.Context, roundIDs []int64
 
 // ---- conflicts ----
 
-// ConflictsByEdition lists an edition's conflicts, newest first.
+// ConflictsByEdition lists every conflict that holds in an edition: the recorded ones, newest first, then one
+// for each application and each person who is its applicant or one of its team members by email (ID 0, no
+// reason): nobody judges their own application, whether or not anyone recorded it. Such a pair is listed once.
 func (s *Store) ConflictsByEdition(ctx context.Context, editionID int64) ([]Conflict, error) {
+	out, err := s.RecordedConflicts(ctx, editionID)
+	if err != nil {
+		return nil, err
+	}
+	var own []Conflict
+	err = s.conn(ctx).Raw(`SELECT a.edition_id, a.id AS application_id, a.applicant_id AS judge_id
+FROM applications a WHERE a.edition_id = ? AND a.applicant_id IS NOT NULL
+UNION
+SELECT a.edition_id, a.id, u.id
+FROM team_members tm JOIN applications a ON a.id = tm.application_id JOIN users u ON u.email_norm = tm.email
+WHERE a.edition_id = ? AND tm.email <> ''`, editionID, editionID).Scan(&own).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	seen := make(map[[2]int64]bool, len(out))
+	for _, c := range out {
+		seen[[2]int64{c.ApplicationID, c.JudgeID}] = true
+	}
+	for _, c := range own {
+		if k := [2]int64{c.ApplicationID, c.JudgeID}; !seen[k] {
+			seen[k] = true
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// RecordedConflicts lists the conflicts declared by judges or recorded by organizers in an edition, newest
+// first: the ones an organizer can see and remove.
+func (s *Store) RecordedConflicts(ctx context.Context, editionID int64) ([]Conflict, error) {
 	var out []Conflict
 	return out, translate(s.conn(ctx).Where("edition_id = ?", editionID).Order("id DESC").Find(&out).Error)
 }
@@ -640,10 +672,16 @@ func (s *Store) ConflictByID(ctx context.Context, id int64) (*Conflict, error) {
 	return &c, nil
 }
 
-// HasConflict reports whether the judge has a conflict with the application.
+// HasConflict reports whether the judge has a conflict with the application: a recorded one, or their own
+// application (they are its applicant, or a team member by email).
 func (s *Store) HasConflict(ctx context.Context, applicationID, judgeID int64) (bool, error) {
 	var n int64
-	err := s.conn(ctx).Model(&Conflict{}).Where("application_id = ? AND judge_id = ?", applicationID, judgeID).Count(&n).Error
+	err := s.conn(ctx).Raw(`SELECT
+  (SELECT COUNT(*) FROM conflicts WHERE application_id = ? AND judge_id = ?)
++ (SELECT COUNT(*) FROM applications WHERE id = ? AND applicant_id = ?)
++ (SELECT COUNT(*) FROM team_members tm JOIN users u ON u.email_norm = tm.email
+   WHERE tm.application_id = ? AND u.id = ? AND tm.email <> '')`,
+		applicationID, judgeID, applicationID, judgeID, applicationID, judgeID).Scan(&n).Error
 	return n > 0, translate(err)
 }
 

@@ -916,7 +916,7 @@ func (j *Judging) Conflicts(ctx context.Context, actor *models.User, editionID i
 	if _, err := j.Store.EditionByID(ctx, editionID); err != nil {
 		return nil, err
 	}
-	cs, err := j.Store.ConflictsByEdition(ctx, editionID)
+	cs, err := j.Store.RecordedConflicts(ctx, editionID)
 	if err != nil {
 		return nil, err
 	}
