@@ -24,7 +24,7 @@ func WriteCSV(w io.Writer, rk *Ranking) error {
 	for _, r := range rk.Results {
 		rec := []string{
 			strconv.Itoa(r.Rank),
-			r.Application,
+			SafeCell(r.Application),
 			Format4(r.Score),
 			strconv.Itoa(r.Judges),
 			Format4(r.RawMean),
@@ -36,6 +36,16 @@ func WriteCSV(w io.Writer, rk *Ranking) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// SafeCell keeps a spreadsheet from running a text cell as a formula (OWASP "CSV injection"): a cell starting
+// with =, +, -, @, tab or carriage return gets a quote in front. Files that `pitchfest rank` reads back (a round
+// export) are written with it on both sides, so names still match.
+func SafeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // Format4 formats a figure with exactly 4 decimals, never "-0.0000", the way

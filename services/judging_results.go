@@ -302,7 +302,7 @@ func (j *Judging) Export(ctx context.Context, actor *models.User, roundID int64)
 	w := csv.NewWriter(&rb)
 	w.Write([]string{"criterion", "weight", "min", "max"})
 	for _, c := range rs.rubric.Criteria {
-		w.Write([]string{c.Name, formatNumber(c.Weight), formatNumber(c.Min), formatNumber(c.Max)})
+		w.Write([]string{scoring.SafeCell(c.Name), formatNumber(c.Weight), formatNumber(c.Min), formatNumber(c.Max)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
@@ -325,7 +325,7 @@ func (j *Judging) Export(ctx context.Context, actor *models.User, roundID int64)
 	w.Write([]string{"judge", "application", "criterion", "score"})
 	for _, s := range scores {
 		for _, c := range rs.rubric.Criteria {
-			w.Write([]string{s.Judge, s.Application, c.Name, formatNumber(s.Values[c.Name])})
+			w.Write([]string{scoring.SafeCell(s.Judge), scoring.SafeCell(s.Application), scoring.SafeCell(c.Name), formatNumber(s.Values[c.Name])})
 		}
 	}
 	w.Flush()

@@ -98,13 +98,68 @@ func runRank(args []string, stdout, stderr io.Writer) error {
 	return err
 }
 
-// parseFile opens path and hands it to parse, closing it afterwards.
+// Bounds on what rank reads: a real export of a large round (2,000 applications, 5 judges, 10 criteria) is
+// about 5 MB with lines under 100 bytes, so these leave ample room while `--scores /dev/zero` or a file of one
+// endless line stops at once instead of growing without end.
+const (
+	maxInputBytes = 256 << 20
+	maxLineBytes  = 64 << 10
+)
+
+// parseFile opens path and hands it to parse, closing it afterwards. Input over maxInputBytes, or with a line
+// over maxLineBytes, is refused with "path:line: …".
 func parseFile[T any](path string, parse func(io.Reader) (T, error)) (T, error) {
+	var zero T
 	f, err := os.Open(path)
 	if err != nil {
-		var zero T
 		return zero, err
 	}
 	defer f.Close()
-	return parse(f)
+	b := &boundedReader{r: f, line: 1}
+	v, err := parse(b)
+	if b.err != nil {
+		return zero, fmt.Errorf("%s:%d: %w", path, b.line, b.err)
+	}
+	return v, err
+}
+
+// errTooLong and errTooBig are boundedReader's refusals.
+var (
+	errTooLong = fmt.Errorf("line longer than %d KiB: not a CSV file of scores or rubric", maxLineBytes>>10)
+	errTooBig  = fmt.Errorf("file larger than %d MiB", maxInputBytes>>20)
+)
+
+// boundedReader passes r through, counting lines, and fails (keeping the line in err) once a line or the whole
+// input is over its bound.
+type boundedReader struct {
+	r       io.Reader
+	n       int64 // bytes read
+	line    int   // current line, from 1
+	lineLen int   // bytes of the current line so far
+	err     error
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	n, err := b.r.Read(p)
+	for i := 0; i < n; i++ {
+		if p[i] == '\n' {
+			b.line++
+			b.lineLen = 0
+			continue
+		}
+		b.lineLen++
+		if b.lineLen > maxLineBytes {
+			b.err = errTooLong
+			return i, b.err
+		}
+	}
+	b.n += int64(n)
+	if b.n > maxInputBytes {
+		b.err = errTooBig
+		return n, b.err
+	}
+	return n, err
 }
