@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/pitchfest/pitchfest/frontend"
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/policy"
 	"github.com/pitchfest/pitchfest/reference"
@@ -601,11 +602,11 @@ func (s *Server) readApplicationForm(c *gin.Context, d *services.ApplicationDeta
 		return &v
 	}
 	number := func(name string) *services.NumberChange {
-		raw := strings.TrimSpace(strings.ReplaceAll(form.Get(name), " ", ""))
+		raw := strings.TrimSpace(form.Get(name))
 		if raw == "" {
 			return &services.NumberChange{}
 		}
-		n, err := strconv.ParseInt(raw, 10, 64)
+		n, err := l10n.ParseInt(raw) // "3,500,000" and "3 500 000" as people write them
 		if err != nil {
 			errs[name] = s.tr(c, "field.number")
 			return nil

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/policy"
 	"github.com/pitchfest/pitchfest/reference"
@@ -314,8 +315,8 @@ func (s *Server) readEditionForm(c *gin.Context) (services.EditionInput, map[str
 		ReferencePrefix: strings.TrimSpace(f.Get("reference_prefix"))}
 	in.Eligibility = models.EligibilityRules{RegisteredCompany: f.Get("registered_company") != "", YouthFounder: f.Get("youth_founder") != "",
 		FoundedWithinYears: atoi("founded_within_years", "eligibility.founded_within_years"), MinStage: f.Get("min_stage")}
-	if raw := strings.TrimSpace(strings.ReplaceAll(f.Get("max_funding"), " ", "")); raw != "" {
-		n, err := strconv.ParseInt(raw, 10, 64)
+	if raw := strings.TrimSpace(f.Get("max_funding")); raw != "" {
+		n, err := l10n.ParseInt(raw) // "3,500,000" and "3 500 000" as people write them
 		if err != nil {
 			errs["eligibility.max_funding"] = s.tr(c, "field.number")
 		}
@@ -345,7 +346,7 @@ func (s *Server) readEditionForm(c *gin.Context) (services.EditionInput, map[str
 			continue
 		}
 		pos, err1 := strconv.Atoi(strings.TrimSpace(parts[0]))
-		amount, err2 := strconv.ParseInt(strings.ReplaceAll(strings.TrimSpace(parts[2]), " ", ""), 10, 64)
+		amount, err2 := l10n.ParseInt(parts[2])
 		if err1 != nil || err2 != nil {
 			errs["awards"] = s.tr(c, "edition_form.award_line")
 			continue
