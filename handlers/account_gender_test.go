@@ -154,7 +154,7 @@ func TestStatisticsShowJudgePanelsToOrganizersOnly(t *testing.T) {
 			}
 		}
 		_, b := is.organizer.do("GET", base+"?view=full&format=csv", "")
-		if !strings.Contains(string(b), "judge_panel,Screening,women,2,,\n") {
+		if !strings.Contains(string(b), "judge_panel,Screening,women,2,,,Screening\n") {
 			t.Errorf("CSV lacks the panel:\n%s", b)
 		}
 	})

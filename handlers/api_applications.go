@@ -566,7 +566,7 @@ func (s *Server) apiExportApplications(c *gin.Context) {
 	c.Status(http.StatusOK)
 	c.Writer.WriteHeaderNow()
 	c.Writer.Flush()
-	if err := s.Applications.Export(c.Request.Context(), currentUser(c), id, q, c.Writer, c.Writer.Flush); err != nil {
+	if err := s.Applications.Export(c.Request.Context(), currentUser(c), id, q, s.labeler(c), c.Writer, c.Writer.Flush); err != nil {
 		s.Log.ErrorContext(c.Request.Context(), "export failed mid-stream", "request_id", c.GetString(ctxRequestID),
 			"edition", strconv.FormatInt(id, 10), "err", err)
 		panic(http.ErrAbortHandler)

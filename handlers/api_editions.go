@@ -374,7 +374,7 @@ type provinceJSON struct {
 func (s *Server) apiReference(c *gin.Context) {
 	provinces := make([]provinceJSON, len(reference.Provinces))
 	for i, p := range reference.Provinces {
-		pj := provinceJSON{Code: p.Code, Name: s.tr(c, p.MessageID())}
+		pj := provinceJSON{Code: p.Code, Name: s.label(c, reference.KindProvince, p.Code)}
 		for _, d := range p.Districts {
 			pj.Districts = append(pj.Districts, codeNameJSON{d.Code, d.Name})
 		}

@@ -223,11 +223,12 @@ type sampleJSON struct {
 }
 
 type gapJSON struct {
-	Judge    string       `json:"judge,omitempty"`
-	WomenLed sampleJSON   `json:"women_led"`
-	Others   sampleJSON   `json:"others"`
-	Gap      estimateJSON `json:"gap"`
-	Flagged  bool         `json:"flagged"`
+	Judge     string       `json:"judge,omitempty"`
+	JudgeName string       `json:"judge_name,omitempty"` // organizers' view only, like every per-judge figure
+	WomenLed  sampleJSON   `json:"women_led"`
+	Others    sampleJSON   `json:"others"`
+	Gap       estimateJSON `json:"gap"`
+	Flagged   bool         `json:"flagged"`
 }
 
 // panelGenderJSON is a round's judges by self-declared gender (organizers only: never published).
@@ -347,7 +348,9 @@ func (rep *statReport) json(editionID int64) statisticsJSON {
 			g := gapToJSON("", r.Gap)
 			rj.Gap = &g
 			for _, jg := range r.Judges {
-				rj.Judges = append(rj.Judges, gapToJSON(jg.Judge, jg.ScoreGap))
+				jj := gapToJSON(jg.Judge, jg.ScoreGap)
+				jj.JudgeName = jg.Name
+				rj.Judges = append(rj.Judges, jj)
 			}
 		}
 		out.ScoreGaps = append(out.ScoreGaps, rj)
@@ -378,9 +381,18 @@ func stageKind(k stats.StageKind) string {
 
 // ---- CSV ----
 
+// csvLabels are the words the CSV's row_label column gives a row, in the reader's language: a spreadsheet is
+// read by a person, while the row column keeps the stable codes and names a program reads.
+type csvLabels struct {
+	stage func(i int) string                 // a funnel stage by its index in rep.Stages
+	group func(dimension, key string) string // a breakdown group
+	judge func(j services.JudgeGap) string   // a judge on the score-gap rows (organizers only)
+}
+
 // writeCSV writes the report's tables in long form: one line per cell, so every table fits one file and a
-// spreadsheet can pivot it. Hidden cells carry their label ("<5", "x"), never a number.
-func (rep *statReport) writeCSV(w *csv.Writer) error {
+// spreadsheet can pivot it. Hidden cells carry their label ("<5", "x"), never a number. The last column,
+// row_label, says in words what the row column names by code.
+func (rep *statReport) writeCSV(w *csv.Writer, lb csvLabels) error {
 	est := func(e stats.Estimate) []string {
 		switch {
 		case e.Suppressed:
@@ -391,61 +403,66 @@ func (rep *statReport) writeCSV(w *csv.Writer) error {
 		f := func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
 		return []string{f(e.Value), f(e.Low), f(e.High)}
 	}
-	rows := [][]string{{"table", "row", "column", "value", "low", "high"}}
-	table := func(name string, t stats.Table) {
+	rows := [][]string{{"table", "row", "column", "value", "low", "high", "row_label"}}
+	// label is a row's words: the same for every line of the row, so a spreadsheet can filter on it.
+	table := func(name string, t stats.Table, label func(i int) string) {
 		for i, r := range t.Rows {
 			for j, col := range t.Cols {
-				rows = append(rows, []string{name, r, col, t.Cells[i][j].Label(rep.K), "", ""})
+				rows = append(rows, []string{name, r, col, t.Cells[i][j].Label(rep.K), "", "", label(i)})
 			}
 			if t.RowTotals != nil {
-				rows = append(rows, []string{name, r, "total", t.RowTotals[i].Label(rep.K), "", ""})
+				rows = append(rows, []string{name, r, "total", t.RowTotals[i].Label(rep.K), "", "", label(i)})
 			}
 		}
 	}
-	shares := func(name string, labels []string, es []stats.Estimate) {
+	shares := func(name string, keys []string, es []stats.Estimate, label func(i int) string) {
 		for i, e := range es {
-			rows = append(rows, append([]string{name, labels[i], "women_led_share"}, est(e)...))
+			rows = append(rows, append(append([]string{name, keys[i], "women_led_share"}, est(e)...), label(i)))
 		}
 	}
 	names := make([]string, len(rep.Stages))
 	for i, st := range rep.Stages {
 		names[i] = st.Name()
 	}
-	table("funnel", rep.Counts)
-	shares("funnel", names, rep.Shares)
-	table("founders", rep.Founders)
+	same := func(keys []string) func(int) string { return func(i int) string { return keys[i] } }
+	table("funnel", rep.Counts, lb.stage)
+	shares("funnel", names, rep.Shares, lb.stage)
+	table("founders", rep.Founders, lb.stage)
 	for _, c := range rep.Cuts {
-		row := names[c.From] + " → " + names[c.To]
-		rows = append(rows, append([]string{"cuts", row, "women_led_rate"}, est(c.WomenLedRate)...))
-		rows = append(rows, append([]string{"cuts", row, "others_rate"}, est(c.OthersRate)...))
-		rows = append(rows, append([]string{"cuts", row, "ratio"}, est(c.Ratio)...))
-		rows = append(rows, []string{"cuts", row, "finding", c.Finding.String(), "", ""})
+		row, label := names[c.From]+" → "+names[c.To], lb.stage(c.From)+" → "+lb.stage(c.To)
+		rows = append(rows, append(append([]string{"cuts", row, "women_led_rate"}, est(c.WomenLedRate)...), label))
+		rows = append(rows, append(append([]string{"cuts", row, "others_rate"}, est(c.OthersRate)...), label))
+		rows = append(rows, append(append([]string{"cuts", row, "ratio"}, est(c.Ratio)...), label))
+		rows = append(rows, []string{"cuts", row, "finding", c.Finding.String(), "", "", label})
 	}
 	for _, b := range rep.Breakdowns {
-		table("breakdown_"+b.Dimension, b.Table)
-		shares("breakdown_"+b.Dimension, b.Table.Rows, b.Shares)
+		group := func(i int) string { return lb.group(b.Dimension, b.Table.Rows[i]) }
+		table("breakdown_"+b.Dimension, b.Table, group)
+		shares("breakdown_"+b.Dimension, b.Table.Rows, b.Shares, group)
 	}
-	table("trend_applicants", rep.Trends.Applicants)
-	shares("trend_applicants", rep.Trends.Editions, rep.Trends.ApplicantShare)
-	table("trend_finalists", rep.Trends.Finalists)
-	shares("trend_finalists", rep.Trends.Editions, rep.Trends.FinalistShare)
-	table("trend_winners", rep.Trends.Winners)
-	shares("trend_winners", rep.Trends.Editions, rep.Trends.WinnerShare)
-	table("trend_winner_founders", rep.Trends.WinnerFounders)
+	ed := same(rep.Trends.Editions)
+	table("trend_applicants", rep.Trends.Applicants, ed)
+	shares("trend_applicants", rep.Trends.Editions, rep.Trends.ApplicantShare, ed)
+	table("trend_finalists", rep.Trends.Finalists, ed)
+	shares("trend_finalists", rep.Trends.Editions, rep.Trends.FinalistShare, ed)
+	table("trend_winners", rep.Trends.Winners, ed)
+	shares("trend_winners", rep.Trends.Editions, rep.Trends.WinnerShare, ed)
+	table("trend_winner_founders", rep.Trends.WinnerFounders, ed)
 	for _, r := range rep.Rounds {
 		pg := r.Panel.Judges
 		for _, x := range []struct {
 			col string
 			n   int
 		}{{"women", pg.Women}, {"men", pg.Men}, {"another", pg.Another}, {"undisclosed", pg.Undisclosed}, {"total", pg.Total()}} {
-			rows = append(rows, []string{"judge_panel", r.Round, x.col, strconv.Itoa(x.n), "", ""})
+			rows = append(rows, []string{"judge_panel", r.Round, x.col, strconv.Itoa(x.n), "", "", r.Round})
 		}
 		if !r.Scored {
 			continue
 		}
-		rows = append(rows, append([]string{"score_gap", r.Round, "gap"}, est(r.Gap.Gap)...))
+		rows = append(rows, append(append([]string{"score_gap", r.Round, "gap"}, est(r.Gap.Gap)...), r.Round))
 		for _, j := range r.Judges {
-			rows = append(rows, append([]string{"score_gap_judge", r.Round + " / " + j.Judge, "gap"}, est(j.Gap)...))
+			rows = append(rows, append(append([]string{"score_gap_judge", r.Round + " / " + j.Judge, "gap"}, est(j.Gap)...),
+				r.Round+" / "+lb.judge(j)))
 		}
 	}
 	if err := w.WriteAll(rows); err != nil {
@@ -488,7 +505,7 @@ func (s *Server) apiEditionStatistics(c *gin.Context) {
 		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-statistics-%s.csv"`, e.Slug, view))
 		c.Status(http.StatusOK)
 		w := csv.NewWriter(c.Writer)
-		if err := rep.writeCSV(w); err != nil {
+		if err := rep.writeCSV(w, s.statCSVLabels(c, e, rep)); err != nil {
 			s.Log.ErrorContext(c.Request.Context(), "statistics csv", "err", err)
 		}
 		return

@@ -86,11 +86,11 @@ func (s *Server) showAccount(c *gin.Context, status int, block string, f *fronte
 		gender, d.GenderError = f.Values["gender"], f.Errors["gender"]
 	}
 	for _, g := range append([]string{""}, reference.Genders...) {
-		label := "account.gender_none"
-		if g != "" {
-			label = "gender." + g
+		label := s.label(c, reference.KindGender, g)
+		if g == "" {
+			label = s.tr(c, "account.gender_none")
 		}
-		d.Genders = append(d.Genders, genderChoice{Value: g, Label: s.tr(c, label), Checked: g == gender})
+		d.Genders = append(d.Genders, genderChoice{Value: g, Label: label, Checked: g == gender})
 	}
 	for _, v := range services.ViewSessions(ss, c.GetString(ctxSessionHash)) {
 		d.Sessions = append(d.Sessions, sessionRow{ID: v.ID, Device: s.device(c, v.UserAgent), IP: v.IP,

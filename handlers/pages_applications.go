@@ -132,7 +132,7 @@ func (s *Server) ruleTexts(c *gin.Context, e *models.Edition) []string {
 		out = append(out, s.tr(c, "rule.founded_within_years", r.FoundedWithinYears))
 	}
 	if r.MinStage != "" {
-		out = append(out, s.tr(c, "rule.min_stage", s.tr(c, "stage."+r.MinStage)))
+		out = append(out, s.tr(c, "rule.min_stage", s.label(c, reference.KindStage, r.MinStage)))
 	}
 	if r.YouthFounder {
 		out = append(out, s.tr(c, "rule.youth_founder"))
@@ -145,11 +145,7 @@ func (s *Server) ruleTexts(c *gin.Context, e *models.Edition) []string {
 
 // sectorLabel prefers the catalog's translation of a default sector over the edition's English label.
 func (s *Server) sectorLabel(c *gin.Context, sec models.Sector) string {
-	id := "sector." + sec.Code
-	if t := s.tr(c, id); t != id {
-		return t
-	}
-	return sec.Label
+	return s.label(c, reference.KindSector, sec.Code, sec.Label)
 }
 
 func (s *Server) applyPage(c *gin.Context) {
@@ -351,7 +347,7 @@ func (s *Server) showApplication(c *gin.Context, status int, d *services.Applica
 		shown = an.Status
 	}
 	v := applicationView{Detail: d, Owner: a.Owner(u.ID), Reviewer: policy.CanReviewApplications(u), Errors: errs,
-		Status: s.tr(c, "status."+string(shown)), Deadline: when(c, d.Edition, d.Edition.ClosesAt)}
+		Status: s.label(c, reference.KindStatus, string(shown)), Deadline: when(c, d.Edition, d.Edition.ClosesAt)}
 	if v.Owner && !d.Editable {
 		switch {
 		case a.Status == models.StatusWithdrawn:
@@ -414,16 +410,16 @@ func (s *Server) showApplication(c *gin.Context, status int, d *services.Applica
 		sectors = append(sectors, choice{Value: sec.Code, Label: s.sectorLabel(c, sec)})
 	}
 	for _, st := range reference.Stages {
-		stages = append(stages, choice{Value: string(st), Label: s.tr(c, st.MessageID())})
+		stages = append(stages, choice{Value: string(st), Label: s.label(c, reference.KindStage, string(st))})
 	}
 	for _, b := range reference.RevenueBands {
-		revenue = append(revenue, choice{Value: b, Label: s.tr(c, "revenue_band."+b)})
+		revenue = append(revenue, choice{Value: b, Label: s.label(c, reference.KindRevenueBand, b)})
 	}
 	district := sel("district", a.District, nil)
 	dist := val("district", a.District)
 	for _, p := range reference.Provinces {
-		provinces = append(provinces, choice{Value: p.Code, Label: s.tr(c, p.MessageID())})
-		g := provinceGroup{Label: s.tr(c, p.MessageID())}
+		provinces = append(provinces, choice{Value: p.Code, Label: s.label(c, reference.KindProvince, p.Code)})
+		g := provinceGroup{Label: s.label(c, reference.KindProvince, p.Code)}
 		for _, dd := range p.Districts {
 			g.Districts = append(g.Districts, choice{dd.Code, dd.Name, dd.Code == dist})
 		}
@@ -442,10 +438,10 @@ func (s *Server) showApplication(c *gin.Context, status int, d *services.Applica
 	}
 	var genders, ages []choice
 	for _, g := range reference.Genders {
-		genders = append(genders, choice{Value: g, Label: s.tr(c, "gender."+g)})
+		genders = append(genders, choice{Value: g, Label: s.label(c, reference.KindGender, g)})
 	}
 	for _, b := range reference.AgeBands {
-		ages = append(ages, choice{Value: b, Label: s.tr(c, "age_band."+b)})
+		ages = append(ages, choice{Value: b, Label: s.label(c, reference.KindAgeBand, b)})
 	}
 	// Team rows: the stored (or sent) members, then one empty row to add another, up to the limit.
 	type member struct {

@@ -212,7 +212,7 @@ func (s *Server) showEditionForm(c *gin.Context, status int, e *models.Edition, 
 		v.Errors = map[string]string{}
 	}
 	for _, st := range reference.Stages {
-		v.Stages = append(v.Stages, choice{string(st), s.tr(c, st.MessageID()), string(st) == v.Values["min_stage"]})
+		v.Stages = append(v.Stages, choice{string(st), s.label(c, reference.KindStage, string(st)), string(st) == v.Values["min_stage"]})
 	}
 	for _, r := range womenLedRules {
 		v.WomenLed = append(v.WomenLed, choice{string(r), s.tr(c, "women_led_rule."+string(r)), string(r) == v.Values["women_led_rule"]})
@@ -636,22 +636,22 @@ func (s *Server) intakePage(c *gin.Context) {
 	v := intakeView{Edition: e, List: list, Query: query}
 	for _, st := range models.ApplicationStatuses {
 		v.Counts = append(v.Counts, statusCount{string(st), list.ByStatus[st]})
-		v.Statuses = append(v.Statuses, choice{string(st), s.tr(c, "status."+string(st)), q.Status == string(st)})
+		v.Statuses = append(v.Statuses, choice{string(st), s.label(c, reference.KindStatus, string(st)), q.Status == string(st)})
 	}
 	for _, sec := range e.Sectors {
 		v.Sectors = append(v.Sectors, choice{sec.Code, s.sectorLabel(c, sec), sec.Code == q.Sector})
 	}
 	for _, st := range reference.Stages {
-		v.Stages = append(v.Stages, choice{string(st), s.tr(c, st.MessageID()), string(st) == q.Stage})
+		v.Stages = append(v.Stages, choice{string(st), s.label(c, reference.KindStage, string(st)), string(st) == q.Stage})
 	}
 	for _, w := range []string{"women_led", "not_women_led", "undisclosed"} {
-		v.WomenLed = append(v.WomenLed, choice{w, s.tr(c, "women_led."+w), w == q.WomenLed})
+		v.WomenLed = append(v.WomenLed, choice{w, s.label(c, reference.KindWomenLed, w), w == q.WomenLed})
 	}
 	for _, so := range []string{"newest", "oldest", "name"} {
 		v.Sorts = append(v.Sorts, choice{so, s.tr(c, "intake.sort."+so), so == q.Sort})
 	}
 	for _, p := range reference.Provinces {
-		g := provinceGroup{Label: s.tr(c, p.MessageID())}
+		g := provinceGroup{Label: s.label(c, reference.KindProvince, p.Code)}
 		for _, d := range p.Districts {
 			g.Districts = append(g.Districts, choice{d.Code, d.Name, d.Code == q.District})
 		}
@@ -673,22 +673,15 @@ func (s *Server) intakePage(c *gin.Context) {
 	announced := s.announcedOfItems(c, list.Items)
 	for _, it := range list.Items {
 		a := it.Application
-		r := intakeRow{ID: a.ID, Reference: a.RefString(), Startup: a.StartupName, Status: s.tr(c, "status."+string(a.Status)),
-			District: a.District, Stage: a.Stage, WomenLed: s.tr(c, "women_led."+a.WomenLed), TeamSize: it.TeamSize}
-		if a.Sector != "" {
-			r.Sector = s.sectorLabel(c, models.Sector{Code: a.Sector, Label: a.Sector})
-		}
-		if a.Stage != "" {
-			r.Stage = s.tr(c, "stage."+a.Stage)
-		}
-		if d, _, ok := reference.DistrictByCode(a.District); ok {
-			r.District = d.Name
-		}
+		r := intakeRow{ID: a.ID, Reference: a.RefString(), Startup: a.StartupName,
+			Status: s.label(c, reference.KindStatus, string(a.Status)), Sector: s.editionSectorLabel(c, e, a.Sector),
+			District: s.label(c, reference.KindDistrict, a.District), Stage: s.label(c, reference.KindStage, a.Stage),
+			WomenLed: s.label(c, reference.KindWomenLed, a.WomenLed), TeamSize: it.TeamSize}
 		if a.FirstSubmittedAt != nil {
 			r.Submitted = when(c, e, *a.FirstSubmittedAt)
 		}
 		if an, ok := announced[a.ID]; ok {
-			r.Announced = s.tr(c, "status."+string(an.Status))
+			r.Announced = s.label(c, reference.KindStatus, string(an.Status))
 		}
 		v.Rows = append(v.Rows, r)
 	}

@@ -180,7 +180,7 @@ func (s *Server) renderStatistics(c *gin.Context, e *models.Edition, rep *statRe
 		bv := breakdownView{Title: t("stats.dimension." + b.Dimension)}
 		for i, key := range b.Table.Rows {
 			cells := b.Table.Cells[i]
-			bv.Rows = append(bv.Rows, breakdownRow{Key: groupLabel(t, key), WomenLed: cell(l, cells[0], k), Others: cell(l, cells[1], k),
+			bv.Rows = append(bv.Rows, breakdownRow{Key: s.breakdownGroupLabel(c, e, b.Dimension, key), WomenLed: cell(l, cells[0], k), Others: cell(l, cells[1], k),
 				Und: cell(l, cells[2], k), Total: cell(l, b.Table.RowTotals[i], k), Share: shareOrGap(t, l, b.Shares[i])})
 		}
 		ct := b.Table.ColTotals
@@ -205,7 +205,7 @@ func (s *Server) renderStatistics(c *gin.Context, e *models.Edition, rep *statRe
 			g = gapRow(t, l, r.Round, r.Gap)
 			g.Scored = true
 			for _, j := range r.Judges {
-				jv := gapRow(t, l, j.Judge, j.ScoreGap)
+				jv := gapRow(t, l, judgeName(t, j), j.ScoreGap)
 				if jv.Flagged {
 					g.JudgesFlagged++
 				}
@@ -240,15 +240,6 @@ func stageLabel(t translate, st stats.Stage) string {
 		}
 	}
 	return t("stats.stage." + stageKind(st.Kind))
-}
-
-// groupLabel shows the two keys stats uses for missing values in the page's language; codes stay as they are.
-func groupLabel(t translate, key string) string {
-	switch key {
-	case stats.KeyUnknown, stats.KeyUndisclosed:
-		return t("stats.group." + key)
-	}
-	return key
 }
 
 func pct(l string, v float64) string { return l10n.Percent(l, 100*v, 1) }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/pitchfest/pitchfest/mail"
 	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/reference"
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
 )
@@ -733,7 +734,8 @@ func TestTheExportIsExcelFriendlyCSVOfTheFilteredList(t *testing.T) {
 
 	var buf bytes.Buffer
 	var fc flushCounter
-	if err := w.apps.Export(ctx, w.organizer, w.edition.ID, services.ListQuery{}, &buf, fc.flush); err != nil {
+	labels := func(k reference.Kind, code string) string { return "<" + string(k) + ":" + code + ">" }
+	if err := w.apps.Export(ctx, w.organizer, w.edition.ID, services.ListQuery{}, labels, &buf, fc.flush); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.HasPrefix(buf.Bytes(), []byte("\xEF\xBB\xBF")) {
@@ -756,15 +758,23 @@ func TestTheExportIsExcelFriendlyCSVOfTheFilteredList(t *testing.T) {
 	if r := byName["Startup 00"]; r[0] != seeded[0].Application.RefString() || r[18] == "" || r[1] != "submitted" {
 		t.Fatalf("first seeded row %q", r)
 	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	if r := byName["Startup 00"]; r[col["status_label"]] != "<status:submitted>" ||
+		r[col["sector_label"]] != "<sector:"+r[col["sector"]]+">" || r[col["district_label"]] != "<district:"+r[col["district"]]+">" {
+		t.Errorf("a spreadsheet reader gets no words for the codes: %q", r)
+	}
 
 	buf.Reset()
-	if err := w.apps.Export(ctx, w.organizer, w.edition.ID, services.ListQuery{Status: "draft"}, &buf, nil); err != nil {
+	if err := w.apps.Export(ctx, w.organizer, w.edition.ID, services.ListQuery{Status: "draft"}, nil, &buf, nil); err != nil {
 		t.Fatal(err)
 	}
 	if rows, _ := csv.NewReader(bytes.NewReader(buf.Bytes()[3:])).ReadAll(); len(rows) != 3 {
 		t.Fatalf("filtered export has %d rows", len(rows))
 	}
-	if err := w.apps.Export(ctx, w.owner, w.edition.ID, services.ListQuery{}, &buf, nil); !errors.Is(err, models.ErrForbidden) {
+	if err := w.apps.Export(ctx, w.owner, w.edition.ID, services.ListQuery{}, nil, &buf, nil); !errors.Is(err, models.ErrForbidden) {
 		t.Fatalf("an applicant exported: %v", err)
 	}
 }

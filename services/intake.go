@@ -11,6 +11,7 @@ import (
 
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/policy"
+	"github.com/pitchfest/pitchfest/reference"
 )
 
 // ListQuery is the organizer's intake list request as typed in a form or a query string; the service turns it
@@ -176,6 +177,27 @@ func (s *Applications) listItems(ctx context.Context, apps []models.Application)
 	return items, nil
 }
 
+// exportLabels returns the label columns of a row: an application's codes in words, a sector the organizer
+// added to the edition under the name they gave it.
+func exportLabels(e *models.Edition, label reference.Labeler) func(a *models.Application) []string {
+	return func(a *models.Application) []string {
+		if label == nil {
+			return make([]string, 7)
+		}
+		sector := label(reference.KindSector, a.Sector)
+		if sector == a.Sector {
+			for _, sec := range e.Sectors {
+				if sec.Code == a.Sector && sec.Label != "" {
+					sector = sec.Label
+				}
+			}
+		}
+		return []string{label(reference.KindStatus, string(a.Status)), sector, label(reference.KindProvince, a.Province),
+			label(reference.KindDistrict, a.District), label(reference.KindStage, a.Stage),
+			label(reference.KindRevenueBand, a.RevenueBand), label(reference.KindWomenLed, a.WomenLed)}
+	}
+}
+
 // exportBatch is how many rows Export reads per query: memory stays flat however many applications there are.
 const exportBatch = 200
 
@@ -184,14 +206,20 @@ var ExportColumns = []string{"reference", "status", "startup_name", "registratio
 	"sector", "province", "district", "stage", "employees", "revenue_band", "funding_raised", "women_led",
 	"team_size", "founders", "applicant_name", "applicant_email", "first_submitted_at", "submitted_at",
 	"one_liner", "problem", "solution", "market", "business_model", "traction", "competition", "impact",
-	"use_of_prize", "ineligible_reason"}
+	"use_of_prize", "ineligible_reason",
+	// The same codes in words, in the language of whoever downloads the file; last, so that the columns above
+	// keep their places for programs that read them by position.
+	"status_label", "sector_label", "province_label", "district_label", "stage_label", "revenue_band_label",
+	"women_led_label"}
 
 // Export writes the applications matching q (all pages, in q's order) as CSV to w: UTF-8 with a byte-order mark
 // so spreadsheet programs read Kinyarwanda and French names right, times in the edition's time zone, and cells
 // that a spreadsheet would run as formulas defused. Rows go out in batches, flush (if not nil) after each, so
 // the file is never held in memory. Check the edition and filter with ExportCheck before writing headers: an
-// error after the first byte can only cut the file short.
-func (s *Applications) Export(ctx context.Context, actor *models.User, editionID int64, q ListQuery, w io.Writer, flush func()) error {
+// error after the first byte can only cut the file short. label writes the *_label columns (nil leaves them
+// empty).
+func (s *Applications) Export(ctx context.Context, actor *models.User, editionID int64, q ListQuery, label reference.Labeler,
+	w io.Writer, flush func()) error {
 	e, err := s.reviewEdition(ctx, actor, editionID)
 	if err != nil {
 		return err
@@ -208,6 +236,7 @@ func (s *Applications) Export(ctx context.Context, actor *models.User, editionID
 	if err := cw.Write(ExportColumns); err != nil {
 		return err
 	}
+	labels := exportLabels(e, label)
 	loc := e.Location()
 	ts := func(t *time.Time) string {
 		if t == nil {
@@ -232,6 +261,7 @@ func (s *Applications) Export(ctx context.Context, actor *models.User, editionID
 				strconv.Itoa(it.TeamSize), strconv.Itoa(it.Founders), it.ApplicantName, it.ApplicantEmail,
 				ts(a.FirstSubmittedAt), ts(a.SubmittedAt), a.OneLiner, a.Problem, a.Solution, a.Market, a.BusinessModel,
 				a.Traction, a.Competition, a.Impact, a.UseOfPrize, a.IneligibleReason}
+			row = append(row, labels(a)...)
 			for i := range row {
 				row[i] = defuse(row[i])
 			}

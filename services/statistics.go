@@ -69,7 +69,7 @@ type RoundGap struct {
 	// Scored is false while the round has no submitted score; Gap and Judges are then empty.
 	Scored bool
 	Gap    stats.ScoreGap
-	Judges []stats.JudgeGap
+	Judges []JudgeGap // named, the most telling first (see sortJudgeGaps)
 	// Panel counts the round's judges (seated on one of its panels, assigned in it, or scoring in it) by their
 	// self-declared gender; those who did not declare one are undisclosed. Organizers only: never published.
 	Panel stats.Panel
@@ -521,6 +521,9 @@ func (s *Statistics) ScoreGaps(ctx context.Context, e *models.Edition) ([]RoundG
 				return nil, fmt.Errorf("score gap of round %d: %w", r.ID, err)
 			}
 		}
+			if err := s.nameJudges(ctx, g.Judges); err != nil {
+				return nil, err
+			}
 		out = append(out, g)
 	}
 	return out, nil
@@ -586,9 +589,14 @@ func (rs *roundScores) gap(g *RoundGap) error {
 		}
 		js = append(js, stats.JudgeScore{Judge: t.Judge, Class: class(t.Application), Score: z})
 	}
-	if g.Judges, err = stats.JudgeScoreGaps(js, stats.Options{}); err != nil {
+	gaps, err := stats.JudgeScoreGaps(js, stats.Options{})
+	if err != nil {
 		return err
 	}
 	g.Scored = true
+	g.Judges = make([]JudgeGap, len(gaps))
+	for i, jg := range gaps {
+		g.Judges[i] = JudgeGap{JudgeGap: jg, JudgeID: rs.judgeByKey[jg.Judge]}
+	}
 	return nil
 }

@@ -337,9 +337,18 @@ func TestStatisticsOfAHandComputedEdition(t *testing.T) {
 		if len(full.Rounds[0].Judges) != 2 {
 			t.Fatalf("judges %+v", full.Rounds[0].Judges)
 		}
-		j1 := full.Rounds[0].Judges[0]
-		if j1.Judge != services.JudgeKey(se.judges[0].ID) || !near(j1.Gap.Value, 1.0) { // (−0.5+1.5)/2 − (0.5−1.5)/2
-			t.Errorf("judge 1 gap %+v, want 1", j1)
+		var j1 services.JudgeGap
+		for _, j := range full.Rounds[0].Judges {
+			if j.Judge == services.JudgeKey(se.judges[0].ID) {
+				j1 = j
+			}
+		}
+		if j1.JudgeID != se.judges[0].ID || j1.Name != se.judges[0].Name || !near(j1.Gap.Value, 1.0) { // (−0.5+1.5)/2 − (0.5−1.5)/2
+			t.Errorf("judge 1 gap %+v, want 1 under the judge's name", j1)
+		}
+		a, b := full.Rounds[0].Judges[0], full.Rounds[0].Judges[1]
+		if !a.Flagged && b.Flagged || a.Flagged == b.Flagged && math.Abs(a.Gap.Value) < math.Abs(b.Gap.Value) {
+			t.Errorf("judges not in order of their gap's size: %+v then %+v", a, b)
 		}
 	})
 	t.Run("each round's panel counts its judges once by their declared gender", func(t *testing.T) {
