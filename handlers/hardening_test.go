@@ -297,3 +297,33 @@ func TestTheLastActiveAdminStays(t *testing.T) {
 		}
 	})
 }
+
+// An idempotent retry after the draft was edited must replay the stored answer: if it ran submit again it
+// would make a second version and send a second receipt.
+func TestAnIdempotentRetryAfterAnEditReplaysTheStoredAnswer(t *testing.T) {
+	is := newIntakeServer(t)
+	e := is.openEdition("")
+	var a appOut
+	is.applicant.json("POST", fmt.Sprintf("/api/v1/editions/%d/applications", e.ID), `{"startup_name":"Ubuhinzi"}`, http.StatusCreated, &a)
+	path := fmt.Sprintf("/api/v1/applications/%d", a.ID)
+	is.applicant.json("PATCH", path, completeBody, http.StatusOK, nil)
+	key := []string{"Idempotency-Key", "retry-after-edit-" + testutil.RandomHex(4)}
+	res, first := is.applicant.do("POST", path+"/submit", "", key...)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("submit: %d %s", res.StatusCode, first)
+	}
+	is.applicant.json("PATCH", path, `{"traction":"Five cooperatives now."}`, http.StatusOK, nil)
+
+	res, again := is.applicant.do("POST", path+"/submit", "", key...)
+	if res.StatusCode != http.StatusOK || string(again) != string(first) || res.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("retry: %d replayed=%q\n%s\nfirst:\n%s", res.StatusCode, res.Header.Get("Idempotent-Replayed"), again, first)
+	}
+	var now appOut
+	is.applicant.json("GET", path, "", http.StatusOK, &now)
+	if len(now.Versions) != 1 || !now.UnsubmittedChanges || now.Traction != "Five cooperatives now." {
+		t.Fatalf("after the retry: %d versions, unsubmitted changes %v, traction %q", len(now.Versions), now.UnsubmittedChanges, now.Traction)
+	}
+	if n := is.mail.count(services.MailApplicationSubmitted); n != 1 {
+		t.Fatalf("%d receipts", n)
+	}
+}
