@@ -82,6 +82,9 @@ func TestANewcomerSignsUpVerifiesSignsInResetsThePasswordAndSignsOut(t *testing.
 			expectFlash(t, ctx, T("flash.verified"))
 
 			signIn(t, ctx, email, first)
+			expectPath(t, ctx, "/applications") // a new account applies: its work is My applications
+			ClickLink(t, ctx, T("nav.account"))
+			atPhone(t, ctx)
 			expectHeading(t, ctx, T("account.title"))
 			if got := Text(t, ctx, ".facts .badge"); got != T("account.verified") {
 				t.Errorf("the address shows as %q, want %q", got, T("account.verified"))
@@ -109,7 +112,7 @@ func TestANewcomerSignsUpVerifiesSignsInResetsThePasswordAndSignsOut(t *testing.
 			expectFlash(t, ctx, T("flash.password_reset"))
 
 			signIn(t, ctx, email, second)
-			expectHeading(t, ctx, T("account.title"))
+			expectPath(t, ctx, "/applications")
 			signOut(t, ctx, T("flash.signed_out"))
 		})
 	}
@@ -128,14 +131,17 @@ func fill(t *testing.T, ctx context.Context, css, value string) {
 	run(t, ctx, "type into "+css, chromedp.SendKeys(chromedp.CSS(css), value))
 }
 
-// signIn fills the sign-in form of the current page and sends it; the account page follows.
+// signIn fills the sign-in form of the current page and sends it; the page asked for, or the person's work,
+// follows.
 func signIn(t *testing.T, ctx context.Context, email, password string) {
 	t.Helper()
 	fill(t, ctx, "#signin-email", email)
 	fill(t, ctx, "#signin-password", password)
 	Follow(t, ctx, chromedp.CSS(`#signin-form button[type="submit"]`))
 	atPhone(t, ctx)
-	expectPath(t, ctx, "/account")
+	if got := Eval[string](t, ctx, "location.pathname"); got == "/signin" {
+		t.Fatalf("still on the sign-in page after signing in as %s (heading: %q)", email, Text(t, ctx, "h1"))
+	}
 }
 
 // signOut presses the navigation's sign-out button and checks the home page says so.
@@ -224,7 +230,7 @@ func TestAnAdministratorUsesTheAccountAndAdminPagesOnAPhone(t *testing.T) {
 		t.Errorf("the other device is still signed in after the password change")
 	}
 
-	ClickLink(t, ctx, T("nav.invitations"))
+	ClickLink(t, ctx, T("nav.admin")) // the header's Admin entry opens the invitations, next to the audit log
 	atPhone(t, ctx)
 	fill(t, ctx, "#invite-email", "judge-"+testutil.RandomHex(4)+"@example.rw")
 	run(t, ctx, "choose the judge role", chromedp.Click(chromedp.CSS("#invite-role-judge")))

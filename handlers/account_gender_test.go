@@ -29,7 +29,7 @@ func TestAccountGenderIsOptionalExportedAndErased(t *testing.T) {
 	v := newVisitor(t, srv, "en")
 	v.post("/signup", url.Values{"name": {"Judge Gender"}, "email": {email}, "password": {matrixPassword}}).
 		expect(t, "sign up", http.StatusSeeOther, "/signin")
-	v.post("/signin", url.Values{"email": {email}, "password": {matrixPassword}}).expect(t, "sign in", http.StatusSeeOther, "/account")
+	v.post("/signin", url.Values{"email": {email}, "password": {matrixPassword}}).expect(t, "sign in", http.StatusSeeOther, "/applications")
 	gender := func() string {
 		u, err := st.UserByEmail(context.Background(), email)
 		if err != nil {

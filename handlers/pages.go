@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"net/http"
-
 	"github.com/gin-gonic/gin"
 
 	"github.com/pitchfest/pitchfest/frontend"
@@ -29,9 +27,4 @@ func (s *Server) page(c *gin.Context, title string) Page {
 	}
 	p.Flash = s.takeFlash(c)
 	return p
-}
-
-// home says what Pitchfest is, to each of the three kinds of people who use it.
-func (s *Server) home(c *gin.Context) {
-	s.render(c, http.StatusOK, "home", s.page(c, "home.page"))
 }

@@ -70,6 +70,8 @@ type editionView struct {
 	Countdown   string   // time left until closing (or opening), by the server's clock
 	CanApply    bool     // the visitor may start an application (signed-in applicant, window open)
 	Mine        int64    // the visitor's application to this edition, if any
+	Results     bool     // some of the edition's results are announced: link to them
+	Statistics  bool     // the call has closed: link to its public statistics
 }
 
 // choice is one option of a select or a list.
@@ -107,6 +109,15 @@ func (s *Server) editionPage(c *gin.Context) {
 		}
 	}
 	d.CanApply = d.Window == services.WindowOpen && d.Mine == 0 && (u == nil || policy.CanApply(u))
+	d.Statistics = d.Window == services.WindowClosed
+	if s.Publishing != nil {
+		announced, err := s.Publishing.AnnouncedEditions(c.Request.Context())
+		if err != nil {
+			s.failPage(c, err)
+			return
+		}
+		d.Results = announced[e.ID]
+	}
 	p := s.page(c, "edition.page_title")
 	p.Data = d
 	s.render(c, http.StatusOK, "edition", p)
@@ -215,9 +226,27 @@ func (s *Server) myApplicationsPage(c *gin.Context) {
 		}
 		list = append(list, myApplication{MyApplication: m, Steps: steps})
 	}
+	// The calls open now that the person has not answered yet, so "My applications" always leads somewhere.
+	front, err := s.frontEditions(c)
+	if err != nil {
+		s.failPage(c, err)
+		return
+	}
+	v := myApplicationsView{Apps: list}
+	for _, f := range front.Open {
+		if f.Mine == 0 {
+			v.Open = append(v.Open, f)
+		}
+	}
 	p := s.page(c, "myapps.title")
-	p.Data = list
+	p.Data = v
 	s.render(c, http.StatusOK, "my_applications", p)
+}
+
+// myApplicationsView is the "My applications" page: the person's applications and the calls they may answer.
+type myApplicationsView struct {
+	Apps []myApplication
+	Open []frontEdition
 }
 
 // widget is one input of the application form, with everything its template draws already translated: the

@@ -94,12 +94,9 @@ type signInPage struct{ Next string }
 // tokenPage is the data of a page reached by a one-time link.
 type tokenPage struct{ Token string }
 
-// afterSignIn is where a signed-in person lands by default.
-const afterSignIn = "/account"
-
 func (s *Server) signUpPage(c *gin.Context) {
-	if currentUser(c) != nil {
-		c.Redirect(http.StatusSeeOther, afterSignIn)
+	if u := currentUser(c); u != nil {
+		c.Redirect(http.StatusSeeOther, workOf(u))
 		return
 	}
 	s.render(c, http.StatusOK, "signup", s.page(c, "signup.title"))
@@ -129,8 +126,8 @@ func (s *Server) signUp(c *gin.Context) {
 
 func (s *Server) signInPage(c *gin.Context) {
 	next := safeNext(c.Query("next"))
-	if currentUser(c) != nil {
-		c.Redirect(http.StatusSeeOther, cmp.Or(next, afterSignIn))
+	if u := currentUser(c); u != nil {
+		c.Redirect(http.StatusSeeOther, cmp.Or(next, workOf(u)))
 		return
 	}
 	p := s.page(c, "signin.title")
@@ -149,10 +146,11 @@ func (s *Server) signIn(c *gin.Context) {
 	status := http.StatusUnprocessableEntity
 	if len(f.Errors) == 0 {
 		prev, _ := c.Cookie(sessionCookie)
-		_, raw, err := s.Accounts.SignIn(c.Request.Context(), req.Email, req.Password, prev, meta(c))
+		u, raw, err := s.Accounts.SignIn(c.Request.Context(), req.Email, req.Password, prev, meta(c))
 		if err == nil {
 			s.setSessionCookie(c, raw)
-			s.seeOther(c, cmp.Or(next, afterSignIn), "")
+			// Back to the page the person was going to (only ever one of ours: safeNext), else to their work.
+			s.seeOther(c, cmp.Or(next, workOf(u)), "")
 			return
 		}
 		if status = s.formRefused(c, f, err); status == 0 {

@@ -261,7 +261,7 @@ func TestANewcomerSignsUpVerifiesSignsInResetsThePasswordAndSignsOut(t *testing.
 	v.post("/verify", url.Values{"token": {token}}).expect(t, "confirm the address", http.StatusSeeOther, "/signin")
 	v.post("/verify", url.Values{"token": {token}}).expect(t, "confirm again", http.StatusGone, "")
 
-	v.post("/signin", url.Values{"email": {email}, "password": {first}}).expect(t, "sign in", http.StatusSeeOther, "/account")
+	v.post("/signin", url.Values{"email": {email}, "password": {first}}).expect(t, "sign in", http.StatusSeeOther, "/applications")
 	p = v.get("/account")
 	p.expect(t, "account page", http.StatusOK, "")
 	for _, want := range []string{"Aline Uwase", email, tr.T("fr", "account.verified"), tr.T("fr", "account.this_device"), tr.T("fr", "nav.signout")} {
@@ -284,7 +284,7 @@ func TestANewcomerSignsUpVerifiesSignsInResetsThePasswordAndSignsOut(t *testing.
 		expect(t, "use the reset link twice", http.StatusGone, "")
 
 	v.post("/signin", url.Values{"email": {email}, "password": {first}}).expect(t, "sign in with the old password", http.StatusUnauthorized, "")
-	v.post("/signin", url.Values{"email": {email}, "password": {second}}).expect(t, "sign in with the new password", http.StatusSeeOther, "/account")
+	v.post("/signin", url.Values{"email": {email}, "password": {second}}).expect(t, "sign in with the new password", http.StatusSeeOther, "/applications")
 	v.post("/signout", nil).expect(t, "sign out", http.StatusSeeOther, "/")
 	if p := v.get("/"); !strings.Contains(p.body, html.EscapeString(tr.T("fr", "flash.signed_out"))) || !strings.Contains(p.body, `href="/signin"`) {
 		t.Errorf("after signing out the home page neither says so nor offers to sign in:\n%s", excerpt(p.body))
@@ -326,14 +326,14 @@ func TestSignInOnlyRedirectsToPathsOnThisSite(t *testing.T) {
 	cases := []struct{ next, want string }{
 		{"/admin/audit?before=10", "/admin/audit?before=10"},
 		{"/account", "/account"},
-		{"", "/account"},
-		{"//evil.example/phish", "/account"},
-		{"https://evil.example/", "/account"},
-		{"http:evil.example", "/account"},
-		{`/\evil.example`, "/account"},
-		{"/\t/evil.example", "/account"},
-		{"javascript:alert(1)", "/account"},
-		{"evil.example", "/account"},
+		{"", "/organize"},
+		{"//evil.example/phish", "/organize"},
+		{"https://evil.example/", "/organize"},
+		{"http:evil.example", "/organize"},
+		{`/\evil.example`, "/organize"},
+		{"/\t/evil.example", "/organize"},
+		{"javascript:alert(1)", "/organize"},
+		{"evil.example", "/organize"},
 	}
 	for _, c := range cases {
 		t.Run("next="+c.next, func(t *testing.T) {
@@ -386,7 +386,7 @@ func TestAccountPageForms(t *testing.T) {
 	v := newVisitor(t, srv, "en")
 	v.post("/signup", url.Values{"name": {"Account Owner"}, "email": {email}, "password": {matrixPassword}}).
 		expect(t, "sign up", http.StatusSeeOther, "/signin")
-	v.post("/signin", url.Values{"email": {email}, "password": {matrixPassword}}).expect(t, "sign in", http.StatusSeeOther, "/account")
+	v.post("/signin", url.Values{"email": {email}, "password": {matrixPassword}}).expect(t, "sign in", http.StatusSeeOther, "/applications")
 
 	t.Run("an unverified address can ask for a new link", func(t *testing.T) {
 		p := v.get("/account")
@@ -463,7 +463,7 @@ func TestInvitationPagesOfferOnlyTheRolesTheUserMayGive(t *testing.T) {
 		t.Fatal(err)
 	}
 	org := newVisitor(t, srv, "en")
-	org.post("/signin", url.Values{"email": {orgEmail}, "password": {matrixPassword}}).expect(t, "sign in", http.StatusSeeOther, "/account")
+	org.post("/signin", url.Values{"email": {orgEmail}, "password": {matrixPassword}}).expect(t, "sign in", http.StatusSeeOther, "/organize")
 	p := org.get("/admin/invitations")
 	p.expect(t, "invitation page", http.StatusOK, "")
 	if !strings.Contains(p.body, `value="judge"`) || strings.Contains(p.body, `value="organizer"`) || strings.Contains(p.body, `value="admin"`) {
@@ -516,7 +516,7 @@ func TestTheSetupLinkCreatesTheFirstAdmin(t *testing.T) {
 	v.post("/setup", url.Values{"token": {token}, "name": {"Admin"}, "email": {"admin@example.rw"}, "password": {matrixPassword}}).
 		expect(t, "set up", http.StatusSeeOther, "/signin")
 	v.get("/setup?token="+url.QueryEscape(token)).expect(t, "the setup link afterwards", http.StatusGone, "")
-	v.post("/signin", url.Values{"email": {"admin@example.rw"}, "password": {matrixPassword}}).expect(t, "sign in", http.StatusSeeOther, "/account")
+	v.post("/signin", url.Values{"email": {"admin@example.rw"}, "password": {matrixPassword}}).expect(t, "sign in", http.StatusSeeOther, "/organize")
 	if p := v.get("/admin/invitations"); !strings.Contains(p.body, `value="admin"`) || !strings.Contains(p.body, `value="organizer"`) {
 		t.Errorf("an admin may invite organizers and admins:\n%s", excerpt(p.body))
 	}
