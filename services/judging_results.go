@@ -3,6 +3,7 @@ package services
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -458,5 +459,26 @@ func (j *Judging) RoundProgress(ctx context.Context, actor *models.User, roundID
 		jp.Stalled = open && unfinished && (idle || late)
 		p.ByJudge = append(p.ByJudge, *jp)
 	}
+	sortJudgeProgress(p.ByJudge)
 	return p, nil
+}
+
+// sortJudgeProgress puts first the judges an organizer should chase: stalled ones, then those with the most
+// scores still to submit; names (then ids) break ties so the order is stable.
+func sortJudgeProgress(js []JudgeProgress) {
+	slices.SortStableFunc(js, func(a, b JudgeProgress) int {
+		if a.Stalled != b.Stalled {
+			if a.Stalled {
+				return -1
+			}
+			return 1
+		}
+		if c := cmp.Compare(b.Assigned-b.Submitted, a.Assigned-a.Submitted); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.JudgeID, b.JudgeID)
+	})
 }

@@ -782,6 +782,9 @@ func TestProgressShowsEachJudgeAndApplicationAndHighlightsStalledJudges(t *testi
 	if len(p.ByApplication) != 4 || p.Assigned != 8 || p.Submitted != 3 {
 		t.Errorf("progress = %+v", p)
 	}
+	if len(p.ByJudge) != 2 || p.ByJudge[0].JudgeID != idle.ID || p.ByJudge[0].Name == "" {
+		t.Errorf("the stalled judge, with the most left to score, is not first and named: %+v", p.ByJudge)
+	}
 	if _, err := w.Judging.RoundProgress(ctx, busy, w.Round.ID); !errors.Is(err, models.ErrForbidden) {
 		t.Errorf("a judge read the progress: %v", err)
 	}
