@@ -474,23 +474,23 @@ func (s *Server) showApplication(c *gin.Context, status int, d *services.Applica
 	}
 	// Team rows: the stored (or sent) members, then one empty row to add another, up to the limit.
 	type member struct {
-		name, role, gender, age, own string
-		founder, ceo                 bool
+		name, role, gender, age, own, email string
+		founder, ceo                        bool
 	}
 	var members []member
 	if values != nil {
 		for i := 0; i < services.MaxTeam; i++ {
 			p := fmt.Sprintf("team.%d.", i)
 			m := member{values[p+"name"], values[p+"role"], values[p+"gender"], values[p+"age_band"], values[p+"ownership_percent"],
-				values[p+"founder"] != "", values[p+"ceo"] != ""}
-			if m.name+m.role+m.gender+m.age == "" {
+				values[p+"email"], values[p+"founder"] != "", values[p+"ceo"] != ""}
+			if m.name+m.role+m.gender+m.age+m.email == "" {
 				break
 			}
 			members = append(members, m)
 		}
 	} else {
 		for _, m := range d.Team {
-			members = append(members, member{m.Name, m.Role, m.Gender, m.AgeBand, strconv.FormatFloat(m.OwnershipPercent, 'f', -1, 64), m.Founder, m.CEO})
+			members = append(members, member{m.Name, m.Role, m.Gender, m.AgeBand, strconv.FormatFloat(m.OwnershipPercent, 'f', -1, 64), m.Email, m.Founder, m.CEO})
 		}
 	}
 	if len(members) < services.MaxTeam && d.Editable {
@@ -520,7 +520,10 @@ func (s *Server) showApplication(c *gin.Context, status int, d *services.Applica
 		}
 		own := w("ownership_percent", m.own)
 		own.InputMode = "decimal"
-		row.Fields = []widget{name, role, gender, age, own}
+		// The address is optional: a judge with it is kept from judging the application.
+		email := w("email", m.email)
+		email.Type, email.Required = "email", false
+		row.Fields = []widget{name, role, gender, age, own, email}
 		v.Team = append(v.Team, row)
 	}
 	v.TeamError = errs["team"]
@@ -658,8 +661,9 @@ func (s *Server) readApplicationForm(c *gin.Context, d *services.ApplicationDeta
 	for i := 0; i < services.MaxTeam; i++ {
 		p := fmt.Sprintf("team.%d.", i)
 		m := services.TeamMemberInput{Name: form.Get(p + "name"), Role: form.Get(p + "role"), Founder: form.Get(p+"founder") != "",
-			CEO: form.Get(p+"ceo") != "", Gender: form.Get(p + "gender"), AgeBand: form.Get(p + "age_band")}
-		if strings.TrimSpace(m.Name+m.Role+m.Gender+m.AgeBand) == "" {
+			CEO: form.Get(p+"ceo") != "", Gender: form.Get(p + "gender"), AgeBand: form.Get(p + "age_band"),
+			Email: form.Get(p + "email")}
+		if strings.TrimSpace(m.Name+m.Role+m.Gender+m.AgeBand+m.Email) == "" {
 			continue
 		}
 		if raw := strings.TrimSpace(strings.TrimSuffix(form.Get(p+"ownership_percent"), "%")); raw != "" {
@@ -682,6 +686,7 @@ func (s *Server) readApplicationForm(c *gin.Context, d *services.ApplicationDeta
 	for i, m := range team {
 		p := fmt.Sprintf("team.%d.", i)
 		compact[p+"name"], compact[p+"role"], compact[p+"gender"], compact[p+"age_band"] = m.Name, m.Role, m.Gender, m.AgeBand
+		compact[p+"email"] = m.Email
 		if m.Founder {
 			compact[p+"founder"] = "on"
 		}
@@ -814,6 +819,7 @@ func storedValues(d *services.ApplicationDetail) map[string]string {
 	for i, m := range d.Team {
 		p := fmt.Sprintf("team.%d.", i)
 		v[p+"name"], v[p+"role"], v[p+"gender"], v[p+"age_band"] = m.Name, m.Role, m.Gender, m.AgeBand
+		v[p+"email"] = m.Email
 		if m.Founder {
 			v[p+"founder"] = "on"
 		}
