@@ -105,7 +105,8 @@ const auditPageSize = 50
 type auditRow struct {
 	At      time.Time
 	ActorID string
-	Action  string
+	Action  string // the stored code, kept for tools and tests
+	Label   string // what happened, in the reader's language
 	Subject string
 	IP      string
 	Detail  string
@@ -116,6 +117,16 @@ type auditData struct {
 	Events []auditRow
 	Older  int64
 	Newer  bool
+}
+
+// auditLabel says what an audit action means in the reader's language; an action without a catalog entry shows
+// its code, which the page crawl test reports.
+func (s *Server) auditLabel(c *gin.Context, action string) string {
+	id := "audit.action." + action
+	if label := s.tr(c, id); label != id {
+		return label
+	}
+	return action
 }
 
 func (s *Server) auditPage(c *gin.Context) {
@@ -131,7 +142,10 @@ func (s *Server) auditPage(c *gin.Context) {
 	}
 	d := auditData{Newer: before > 0}
 	for _, e := range evs {
-		r := auditRow{At: e.CreatedAt, Action: e.Action, Subject: e.Subject, IP: e.IP, Detail: e.Detail}
+		r := auditRow{At: e.CreatedAt, Action: e.Action, Label: s.auditLabel(c, e.Action), Subject: e.Subject, IP: e.IP, Detail: e.Detail}
+		if id := roleLabel(models.Role(e.Detail)); e.Action == "invitation.sent" && s.I18n.Has(lang(c), id) {
+			r.Detail = s.tr(c, id) // an invitation's detail is the role offered
+		}
 		if e.ActorID != nil {
 			r.ActorID = strconv.FormatInt(*e.ActorID, 10)
 		}
