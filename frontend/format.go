@@ -100,14 +100,21 @@ func (p Page) Time(v any, zone ...string) string {
 	return l10n.When(p.Lang, t, firstZone(zone))
 }
 
-// Date writes the calendar day of an instant in the zone given (else l10n.DefaultZone): "14 March 2026".
+// Date writes the calendar day of an instant in the zone given (else l10n.DefaultZone): "14 March 2026". A
+// day given as text ("2026-03-14", a chart's day or a founding date) is written as that day.
 func (p Page) Date(v any, zone ...string) string {
+	if s, ok := v.(string); ok {
+		return l10n.Day(p.Lang, s)
+	}
 	t, ok := toTime(v)
 	if !ok {
 		return "—"
 	}
 	return l10n.Date(p.Lang, t, firstZone(zone))
 }
+
+// ZoneName names a time zone for the reader: "Kigali time", "heure de Kigali" for "Africa/Kigali".
+func (p Page) ZoneName(zone string) string { return l10n.ZoneName(p.Lang, zone) }
 
 func firstZone(zone []string) string {
 	if len(zone) > 0 {

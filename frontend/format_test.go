@@ -39,6 +39,8 @@ func TestPagesWriteNumbersAndTimesInTheirLanguage(t *testing.T) {
 			map[string]string{"en": "14 March 2026, 15:00 (UTC)"}},
 		{"no time", func(l string) string { return r.NewPage(l, "x").Time((*time.Time)(nil)) },
 			map[string]string{"en": "—"}},
+		{"a day given as text", func(l string) string { return r.NewPage(l, "x").Date("2026-09-28") },
+			map[string]string{"en": "28 September 2026", "fr": "28 septembre 2026", "rw": "28 Nzeri 2026"}},
 		{"a date", func(l string) string { return r.NewPage(l, "x").Date(at) },
 			map[string]string{"en": "14 March 2026", "fr": "14 mars 2026"}},
 	}

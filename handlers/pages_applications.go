@@ -572,6 +572,16 @@ func (s *Server) showApplication(c *gin.Context, status int, d *services.Applica
 					}
 				}
 			}
+			if value != "" && w.Error == "" { // stored values, written as the reader reads them
+				switch w.Field {
+				case "funding_raised", "employees": // the funding's label names its currency
+					if n, err := strconv.ParseInt(value, 10, 64); err == nil {
+						value = l10n.Int(lang(c), n)
+					}
+				case "founded_on":
+					value = l10n.Day(lang(c), value)
+				}
+			}
 			v.Facts = append(v.Facts, fact{w.Label, value})
 		}
 	}

@@ -216,7 +216,7 @@ func TestTheOrganizerPagesListFilterAndChartTheIntake(t *testing.T) {
 
 	dash := ps.organizer.get(edit + "/dashboard")
 	dash.expect(t, "dashboard", http.StatusOK, "")
-	for _, want := range []string{`<svg class="chart"`, `<title id="chart-title">`, `<desc id="chart-desc">`, "2026-03-01: 1"} {
+	for _, want := range []string{`<svg class="chart"`, `<title id="chart-title">`, `<desc id="chart-desc">`, "1 March 2026: 1"} {
 		if !strings.Contains(dash.body, want) {
 			t.Errorf("the dashboard lacks %q", want)
 		}

@@ -712,7 +712,7 @@ func (s *Server) dashboardPage(c *gin.Context) {
 	for _, status := range models.ApplicationStatuses {
 		v.Counts = append(v.Counts, statusCount{string(status), st.ByStatus[status]})
 	}
-	v.Chart = submissionsChart(st.PerDay, s.tr(c, "dashboard.chart_title"), s.tr(c, "dashboard.chart_desc", e.Name))
+	v.Chart = submissionsChart(st.PerDay, s.tr(c, "dashboard.chart_title"), s.tr(c, "dashboard.chart_desc", e.Name), lang(c))
 	p := s.page(c, "dashboard.title")
 	p.Data = v
 	s.render(c, http.StatusOK, "organize_dashboard", p)
@@ -720,7 +720,7 @@ func (s *Server) dashboardPage(c *gin.Context) {
 
 // submissionsChart draws first submissions per day as an SVG bar chart: no script, a <title> and a <desc> for
 // screen readers, the scale and the first and last days as text. It scales to its container's width.
-func submissionsChart(days []services.DayCount, title, desc string) template.HTML {
+func submissionsChart(days []services.DayCount, title, desc, lang string) template.HTML {
 	const w, h, top, bottom, left = 600.0, 220.0, 16.0, 28.0, 36.0
 	most := 1
 	for _, d := range days {
@@ -732,18 +732,18 @@ func submissionsChart(days []services.DayCount, title, desc string) template.HTM
 	fmt.Fprintf(&b, `<title id="chart-title">%s</title><desc id="chart-desc">%s</desc>`, esc(title), esc(desc))
 	plotW, plotH := w-left-8, h-top-bottom
 	fmt.Fprintf(&b, `<line class="chart-axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, left, top+plotH, left+plotW, top+plotH)
-	fmt.Fprintf(&b, `<text class="chart-label" x="%.1f" y="%.1f" text-anchor="end">%d</text>`, left-4, top+8, most)
+	fmt.Fprintf(&b, `<text class="chart-label" x="%.1f" y="%.1f" text-anchor="end">%s</text>`, left-4, top+8, l10n.Int(lang, int64(most)))
 	fmt.Fprintf(&b, `<text class="chart-label" x="%.1f" y="%.1f" text-anchor="end">0</text>`, left-4, top+plotH)
 	if n := len(days); n > 0 {
 		bw := plotW / float64(n)
 		for i, d := range days {
 			bh := plotH * float64(d.Count) / float64(most)
 			x := left + float64(i)*bw
-			fmt.Fprintf(&b, `<rect class="chart-bar" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s: %d</title></rect>`,
-				x+bw*0.1, top+plotH-bh, max(bw*0.8, 0.5), bh, esc(d.Day), d.Count)
+			fmt.Fprintf(&b, `<rect class="chart-bar" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s: %s</title></rect>`,
+				x+bw*0.1, top+plotH-bh, max(bw*0.8, 0.5), bh, esc(l10n.Day(lang, d.Day)), l10n.Int(lang, int64(d.Count)))
 		}
-		fmt.Fprintf(&b, `<text class="chart-label" x="%.1f" y="%.1f">%s</text>`, left, h-8, esc(days[0].Day))
-		fmt.Fprintf(&b, `<text class="chart-label" x="%.1f" y="%.1f" text-anchor="end">%s</text>`, left+plotW, h-8, esc(days[n-1].Day))
+		fmt.Fprintf(&b, `<text class="chart-label" x="%.1f" y="%.1f">%s</text>`, left, h-8, esc(l10n.Day(lang, days[0].Day)))
+		fmt.Fprintf(&b, `<text class="chart-label" x="%.1f" y="%.1f" text-anchor="end">%s</text>`, left+plotW, h-8, esc(l10n.Day(lang, days[n-1].Day)))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())

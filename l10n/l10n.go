@@ -206,6 +206,16 @@ func Date(lang string, t time.Time, zone string) string {
 	return day + " " + c.months[t.Month()-1] + " " + strconv.Itoa(t.Year())
 }
 
+// Day writes a calendar day given as "2006-01-02" (a founding date, a day of a chart), which belongs to no
+// zone: "28 September 2026". Anything else is returned as it is.
+func Day(lang, day string) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return Date(lang, t, "UTC")
+}
+
 // When writes an instant in zone, with the zone's name — the one way Pitchfest shows a time on every page and in
 // every mail: "14 March 2026, 17:00 (Kigali time)".
 func When(lang string, t time.Time, zone string) string {

@@ -106,6 +106,16 @@ func TestTimesAreShownInTheEditionsZoneWithItsName(t *testing.T) {
 			t.Errorf("String = %q", got)
 		}
 	})
+	t.Run("a calendar day belongs to no zone", func(t *testing.T) {
+		for lang, want := range map[string]string{"en": "1 January 2024", "fr": "1er janvier 2024", "rw": "1 Mutarama 2024"} {
+			if got := Day(lang, "2024-01-01"); got != want {
+				t.Errorf("Day(%s) = %q, want %q", lang, got, want)
+			}
+		}
+		if got := Day("en", "soon"); got != "soon" {
+			t.Errorf("Day(soon) = %q", got)
+		}
+	})
 	t.Run("a date alone", func(t *testing.T) {
 		if got := Date("rw", first, "Africa/Kigali"); got != "1 Werurwe 2026" {
 			t.Errorf("Date = %q", got)
