@@ -397,7 +397,7 @@ func (w *world) edition(ctx context.Context, i, year int) error {
 	}{
 		{services.RoundInput{Name: "Screening", Kind: models.RoundOnline, JudgesPerApp: 2, AdvanceCount: adv1}, w.judges},
 		{services.RoundInput{Name: "Semi-final", Kind: models.RoundOnline, JudgesPerApp: 3, AdvanceCount: 7}, w.judges[:6]},
-		{services.RoundInput{Name: "Final", Kind: models.RoundLive, JudgesPerApp: 5, MinJudgeScores: 3}, w.judges[6:11]},
+		{services.RoundInput{Name: "Final", Kind: models.RoundLive, JudgesPerApp: 5, MinJudgeScores: 3, Final: true}, w.judges[6:11]},
 	}
 	if current {
 		rounds = rounds[:1]

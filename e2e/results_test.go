@@ -69,7 +69,7 @@ func TestAScheduledPublicationLeaksNothingBeforeItsTimeThenTheApplicantReadsTheF
 			}
 		}
 	}
-	if _, err := w.Judging.CreateRound(ctx0, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final"}, services.Meta{}); err != nil {
+	if _, err := w.Judging.CreateRound(ctx0, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}, services.Meta{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.Judging.CloseRound(ctx0, w.Organizer, w.Round.ID, services.Meta{}); err != nil {

@@ -125,6 +125,7 @@ type roundRequest struct {
 	MinJudgeScores        *int     `json:"min_judge_scores" binding:"omitempty,gte=1,lte=1000"`
 	DisagreementThreshold *float64 `json:"disagreement_threshold" binding:"omitempty,gte=0,lte=100"`
 	AdvanceCount          *int     `json:"advance_count" binding:"omitempty,gte=0"`
+	Final                 *bool    `json:"final"`
 }
 
 // apply overlays the fields the client sent on in.
@@ -162,6 +163,9 @@ func (r roundRequest) apply(in *services.RoundInput) {
 	if r.AdvanceCount != nil {
 		in.AdvanceCount = *r.AdvanceCount
 	}
+	if r.Final != nil {
+		in.Final = *r.Final
+	}
 }
 
 type roundJSON struct {
@@ -179,6 +183,7 @@ type roundJSON struct {
 	MinJudgeScores        int                `json:"min_judge_scores"`
 	DisagreementThreshold float64            `json:"disagreement_threshold"`
 	AdvanceCount          int                `json:"advance_count"`
+	Final                 bool               `json:"final"`
 	Status                models.RoundStatus `json:"status"`
 	AssignmentSeed        string             `json:"assignment_seed"`
 	RubricLocked          bool               `json:"rubric_locked"`
@@ -195,7 +200,7 @@ func toRoundJSON(r *models.Round) roundJSON {
 	return roundJSON{ID: r.ID, EditionID: r.EditionID, Position: r.Position, Name: r.Name, Kind: r.Kind, OpensAt: r.OpensAt,
 		ClosesAt: r.ClosesAt, JudgesPerApp: r.JudgesPerApp, Blind: r.Blind, PersonalFields: pf, Method: r.Method,
 		MinJudgeScores: r.MinJudgeScores, DisagreementThreshold: r.DisagreementThreshold, AdvanceCount: r.AdvanceCount,
-		Status: r.Status, AssignmentSeed: fmt.Sprint(uint64(r.AssignmentSeed)), RubricLocked: r.RubricLockedAt != nil,
+		Final: r.Final, Status: r.Status, AssignmentSeed: fmt.Sprint(uint64(r.AssignmentSeed)), RubricLocked: r.RubricLockedAt != nil,
 		LiveApplicationID: r.LiveApplicationID, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 

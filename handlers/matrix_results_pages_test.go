@@ -3,7 +3,7 @@ package handlers_test
 import "fmt"
 
 // The results pages' rows of the authorization matrix (issue 7). They use the judging fixture: its round is a
-// live round, open, and the only round of its edition (so it is the final round, with awards). Organizer pages
+// live round, open and the only round of its edition; closed, it is marked final (so it ends with awards). Organizer pages
 // are for organizers and admins; the applicant's results page is the owner's, and for anyone else but staff
 // the application does not exist.
 
@@ -11,6 +11,7 @@ func init() { matrix = append(matrix, resultsPageMatrix...) }
 
 var resultsPageMatrix = []row{
 	{"GET", "/organize/editions/:id/results", nil, judgingPageStaff(ok), jEdition},
+	{"POST", "/organize/rounds/:id/final", formBody("final=on"), judgingFormStaff(see), jRound},
 	{"GET", "/organize/rounds/:id/results", nil, judgingPageStaff(ok), jRound},
 	// An empty form on a round without an advance count: nothing suggested, nothing ticked, all eliminated.
 	{"POST", "/organize/rounds/:id/advancement", formBody(""), judgingFormStaff(see), jClosedRound},

@@ -10,7 +10,7 @@ import (
 )
 
 // The results routes' rows of the authorization matrix (issue 7). They use the judging fixture: its round is a
-// live round, open, and the only round of its edition (so it is also the final round).
+// live round, open, and the only round of its edition; closed, it is marked final.
 
 func init() { matrix = append(matrix, resultsMatrix...) }
 
@@ -18,7 +18,24 @@ func init() { matrix = append(matrix, resultsMatrix...) }
 // closed round.
 func jClosedRound(w *world) string {
 	f := jf(w)
+	// Marked final first, as its edition's only round, so that awards and a publication need no advancement.
+	in := services.RoundInputOf(f.round)
+	in.Final = true
+	if _, err := f.svc.UpdateRound(context.Background(), f.org, f.round.ID, in, services.Meta{}); err != nil {
+		panic(err)
+	}
 	if _, err := f.svc.CloseRound(context.Background(), f.org, f.round.ID, services.Meta{}); err != nil {
+		panic(err)
+	}
+	return fmt.Sprint(f.round.ID)
+}
+
+// jFinalRound marks the fixture's round (its edition's only one) final, as a round whose awards can be read.
+func jFinalRound(w *world) string {
+	f := jf(w)
+	in := services.RoundInputOf(f.round)
+	in.Final = true
+	if _, err := f.svc.UpdateRound(context.Background(), f.org, f.round.ID, in, services.Meta{}); err != nil {
 		panic(err)
 	}
 	return fmt.Sprint(f.round.ID)
@@ -49,7 +66,7 @@ var resultsMatrix = []row{
 	{"POST", "/api/v1/rounds/:id/advancement", jsonBody(`{}`), staffOnly(ok), jClosedRound},
 	{"PUT", "/api/v1/rounds/:id/feedback", jsonBody(`{"enabled":true}`), staffOnly(noContent), jRound},
 	{"POST", "/api/v1/rounds/:id/scores/import", jImportCSV, staffOnly(ok), jRound},
-	{"GET", "/api/v1/rounds/:id/awards", nil, staffOnly(ok), jRound},
+	{"GET", "/api/v1/rounds/:id/awards", nil, staffOnly(ok), jFinalRound},
 	{"PUT", "/api/v1/rounds/:id/awards", jsonBody(`{}`), staffOnly(ok), jClosedRound},
 	{"GET", "/api/v1/rounds/:id/publications", nil, staffOnly(ok), jRound},
 	{"POST", "/api/v1/rounds/:id/publications", jsonBody(`{}`), staffOnly(created), jClosedRound},

@@ -89,7 +89,7 @@ func scoredResultsWorld(t *testing.T, srv *testutil.Server, o testutil.JudgingOp
 		}
 	}
 	if close {
-		if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final"}, services.Meta{}); err != nil {
+		if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}, services.Meta{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, services.Meta{}); err != nil {
@@ -462,7 +462,7 @@ func TestFinalRoundAwardsFollowTheRankingAndOverridesNeedReasonsOnThePage(t *tes
 	srv := testutil.StartServer(t)
 	st := srv.App.Store
 	ctx := context.Background()
-	w := scoredResultsWorld(t, srv, testutil.JudgingOptions{Apps: 3, Judges: 2, K: 2}, false)
+	w := scoredResultsWorld(t, srv, testutil.JudgingOptions{Apps: 3, Judges: 2, K: 2, Final: true}, false)
 	ed, err := st.EditionByID(ctx, w.Edition.ID)
 	if err != nil {
 		t.Fatal(err)

@@ -30,7 +30,7 @@ func TestAnApplicantSeesTheyAreAFinalistOnlyOnceTheAdvancementIsLive(t *testing.
 			}
 		}
 	}
-	if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final"}, services.Meta{}); err != nil {
+	if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}, services.Meta{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, services.Meta{}); err != nil {

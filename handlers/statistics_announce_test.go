@@ -24,7 +24,7 @@ func TestStatisticsWaitForTheAnnouncement(t *testing.T) {
 	var rounds []*models.Round
 	for _, name := range []string{"Screening", "Final"} {
 		r := &models.Round{EditionID: ed.ID, Name: name, Kind: models.RoundOnline, JudgesPerApp: 2, Method: "z",
-			MinJudgeScores: 2, Status: models.RoundClosed, CreatedAt: now, UpdatedAt: now}
+			MinJudgeScores: 2, Status: models.RoundClosed, Final: name == "Final", CreatedAt: now, UpdatedAt: now}
 		if err := st.CreateRound(ctx, r); err != nil {
 			t.Fatal(err)
 		}

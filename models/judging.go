@@ -48,13 +48,17 @@ type Round struct {
 	MinJudgeScores        int
 	DisagreementThreshold float64
 	AdvanceCount          int
-	Status                RoundStatus
-	AssignmentSeed        int64      // the seed of the last automatic assignment, so it can be reproduced
-	RubricLockedAt        *time.Time // set by the first submitted score: weights and scales are frozen from then on
-	LiveApplicationID     *int64     // live rounds: the application now pitching
-	LiveUpdatedAt         *time.Time // when LiveApplicationID last changed, for cheap polling
-	CreatedAt             time.Time
-	UpdatedAt             time.Time
+	// Final marks the edition's final round (at most one, and the last): it ends with awards instead of
+	// advancement, and only its entrants are announced as finalists and winners. The organizer says so; it is
+	// never inferred from "no later round exists yet".
+	Final             bool
+	Status            RoundStatus
+	AssignmentSeed    int64      // the seed of the last automatic assignment, so it can be reproduced
+	RubricLockedAt    *time.Time // set by the first submitted score: weights and scales are frozen from then on
+	LiveApplicationID *int64     // live rounds: the application now pitching
+	LiveUpdatedAt     *time.Time // when LiveApplicationID last changed, for cheap polling
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 // TableName pins the table name.
@@ -308,17 +312,25 @@ func (s *Store) lockForUpdate(q *gorm.DB) *gorm.DB {
 
 // ---- rounds ----
 
-// CreateRound inserts r as the edition's next round (Position is set here). ErrConflict when the edition does
-// not exist or two rounds are created at once.
+// CreateRound inserts r as the edition's next round (Position is set here unless the caller freed one and set
+// it). ErrConflict when the edition does not exist or two rounds are created at once.
 func (s *Store) CreateRound(ctx context.Context, r *Round) error {
 	var maxPos int
 	if err := s.conn(ctx).Model(&Round{}).Where("edition_id = ?", r.EditionID).
 		Select("COALESCE(MAX(position), 0)").Scan(&maxPos).Error; err != nil {
 		return translate(err)
 	}
-	r.Position = maxPos + 1
+	if r.Position == 0 {
+		r.Position = maxPos + 1
+	}
 	r.OpensAt, r.ClosesAt = dbTimePtr(r.OpensAt), dbTimePtr(r.ClosesAt)
 	return translate(s.conn(ctx).Create(r).Error)
+}
+
+// MoveRound gives a round another position in its edition; the position must be free (ErrConflict otherwise).
+func (s *Store) MoveRound(ctx context.Context, id int64, position int) error {
+	return rowsOrNotFound(s.conn(ctx).Model(&Round{}).Where("id = ?", id).
+		Updates(map[string]any{"position": position, "updated_at": DBTime(time.Now())}))
 }
 
 // RoundByID loads a round, or ErrNotFound.
@@ -346,10 +358,11 @@ func (s *Store) RoundsByEdition(ctx context.Context, editionID int64) ([]Round, 
 	return out, translate(s.conn(ctx).Where("edition_id = ?", editionID).Order("position").Find(&out).Error)
 }
 
-// RoundAt returns the edition's round at position, or ErrNotFound.
-func (s *Store) RoundAt(ctx context.Context, editionID int64, position int) (*Round, error) {
+// RoundAfter returns the edition's round that comes next after position (positions may have gaps once a
+// round was deleted), or ErrNotFound for the last.
+func (s *Store) RoundAfter(ctx context.Context, editionID int64, position int) (*Round, error) {
 	var r Round
-	if err := s.conn(ctx).Where("edition_id = ? AND position = ?", editionID, position).Take(&r).Error; err != nil {
+	if err := s.conn(ctx).Where("edition_id = ? AND position > ?", editionID, position).Order("position").Take(&r).Error; err != nil {
 		return nil, translate(err)
 	}
 	return &r, nil
@@ -362,7 +375,7 @@ func (s *Store) UpdateRound(ctx context.Context, r *Round) error {
 		"name": r.Name, "kind": r.Kind, "opens_at": dbTimePtr(r.OpensAt), "closes_at": dbTimePtr(r.ClosesAt),
 		"judges_per_app": r.JudgesPerApp, "blind": r.Blind, "personal_fields": r.PersonalFields,
 		"method": r.Method, "min_judge_scores": r.MinJudgeScores, "disagreement_threshold": r.DisagreementThreshold,
-		"advance_count": r.AdvanceCount, "updated_at": DBTime(time.Now()),
+		"advance_count": r.AdvanceCount, "final": r.Final, "updated_at": DBTime(time.Now()),
 	}))
 }
 
@@ -634,12 +647,15 @@ func (s *Store) ConflictsByEdition(ctx context.Context, editionID int64) ([]Conf
 		return nil, err
 	}
 	var own []Conflict
+	// Only people who hold the judge role matter, which keeps the list short (a judge's queue reads it).
 	err = s.conn(ctx).Raw(`SELECT a.edition_id, a.id AS application_id, a.applicant_id AS judge_id
-FROM applications a WHERE a.edition_id = ? AND a.applicant_id IS NOT NULL
+FROM applications a JOIN user_roles r ON r.user_id = a.applicant_id AND r.role = ?
+WHERE a.edition_id = ?
 UNION
 SELECT a.edition_id, a.id, u.id
 FROM team_members tm JOIN applications a ON a.id = tm.application_id JOIN users u ON u.email_norm = tm.email
-WHERE a.edition_id = ? AND tm.email <> ''`, editionID, editionID).Scan(&own).Error
+  JOIN user_roles r ON r.user_id = u.id AND r.role = ?
+WHERE a.edition_id = ? AND tm.email <> ''`, RoleJudge, editionID, RoleJudge, editionID).Scan(&own).Error
 	if err != nil {
 		return nil, translate(err)
 	}

@@ -83,13 +83,14 @@ type RoundInput struct {
 	MinJudgeScores        int
 	DisagreementThreshold float64
 	AdvanceCount          int
+	Final                 bool // the edition's final round: awards, finalists and winners come from it alone
 }
 
 // RoundInputOf returns the settings of r as an input, so a partial update can start from them.
 func RoundInputOf(r *models.Round) RoundInput {
 	return RoundInput{Name: r.Name, Kind: r.Kind, OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, JudgesPerApp: r.JudgesPerApp,
 		Blind: r.Blind, PersonalFields: slices.Clone(r.PersonalFields), Method: r.Method, MinJudgeScores: r.MinJudgeScores,
-		DisagreementThreshold: r.DisagreementThreshold, AdvanceCount: r.AdvanceCount}
+		DisagreementThreshold: r.DisagreementThreshold, AdvanceCount: r.AdvanceCount, Final: r.Final}
 }
 
 // Defaults for a new round: three judges per application, the z method with its usual minimum.
@@ -165,6 +166,39 @@ func (in RoundInput) apply(r *models.Round) {
 	r.OpensAt, r.ClosesAt = in.OpensAt, in.ClosesAt
 	r.PersonalFields = models.StringList(in.PersonalFields)
 	r.Method, r.MinJudgeScores, r.DisagreementThreshold, r.AdvanceCount = in.Method, in.MinJudgeScores, in.DisagreementThreshold, in.AdvanceCount
+	r.Final = in.Final
+}
+
+// placeRound enforces the final round's place before r is saved (r.ID is 0 when it is new): at most one final
+// per edition (judging.round.final_taken), and it stays the last round. A new round therefore goes before a
+// final that has not opened yet, which moves one place down (an organizer may set up the final first); once the
+// final has opened nothing can come after it (judging.round.after_final). A round with later ones cannot be
+// marked final (judging.round.final_not_last).
+func placeRound(ctx context.Context, tx *models.Store, r *models.Round) error {
+	rounds, err := tx.RoundsByEdition(ctx, r.EditionID)
+	if err != nil {
+		return err
+	}
+	var final *models.Round
+	for i, o := range rounds {
+		switch {
+		case o.ID == r.ID:
+		case o.Final && r.Final:
+			return models.NewValidationError("final", "judging.round.final_taken")
+		case o.Final:
+			final = &rounds[i]
+		case r.Final && r.ID != 0 && o.Position > r.Position:
+			return models.NewValidationError("final", "judging.round.final_not_last")
+		}
+	}
+	if r.ID != 0 || final == nil {
+		return nil
+	}
+	if final.Status != models.RoundDraft {
+		return models.NewValidationError("final", "judging.round.after_final")
+	}
+	r.Position = final.Position
+	return tx.MoveRound(ctx, final.ID, rounds[len(rounds)-1].Position+1)
 }
 
 // Rounds lists an edition's rounds in order (staff only). ErrNotFound if the edition does not exist.
@@ -178,7 +212,8 @@ func (j *Judging) Rounds(ctx context.Context, actor *models.User, editionID int6
 	return j.Store.RoundsByEdition(ctx, editionID)
 }
 
-// CreateRound adds a round after the edition's last one. ErrNotFound if the edition does not exist.
+// CreateRound adds a round after the edition's last one, or just before its final round while that has not
+// opened (see placeRound). ErrNotFound if the edition does not exist.
 func (j *Judging) CreateRound(ctx context.Context, actor *models.User, editionID int64, in RoundInput, meta Meta) (*models.Round, error) {
 	if err := requireStaff(actor); err != nil {
 		return nil, err
@@ -191,6 +226,9 @@ func (j *Judging) CreateRound(ctx context.Context, actor *models.User, editionID
 	in.apply(r)
 	err := j.Store.Tx(ctx, func(tx *models.Store) error {
 		if _, err := tx.EditionByID(ctx, editionID); err != nil {
+			return err
+		}
+		if err := placeRound(ctx, tx, r); err != nil {
 			return err
 		}
 		if err := tx.CreateRound(ctx, r); err != nil {
@@ -233,6 +271,9 @@ func (j *Judging) UpdateRound(ctx context.Context, actor *models.User, id int64,
 			return models.NewValidationError("method", "judging.round.method_locked")
 		}
 		in.apply(r)
+		if err := placeRound(ctx, tx, r); err != nil {
+			return err
+		}
 		if err := tx.UpdateRound(ctx, r); err != nil {
 			return err
 		}

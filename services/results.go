@@ -130,7 +130,7 @@ func (p *Publishing) ConfirmAdvancement(ctx context.Context, actor *models.User,
 		if r.Status != models.RoundClosed {
 			return fmt.Errorf("%w: round %d is %s", models.ErrConflict, roundID, r.Status)
 		}
-		if next, err := tx.RoundAt(ctx, r.EditionID, r.Position+1); err == nil && next.Status != models.RoundDraft {
+		if next, err := tx.RoundAfter(ctx, r.EditionID, r.Position); err == nil && next.Status != models.RoundDraft {
 			return fmt.Errorf("%w: the next round %d has started", models.ErrConflict, next.ID)
 		} else if err != nil && !isNotFound(err) {
 			return err
@@ -264,16 +264,14 @@ type Awards struct {
 	Granted   []AwardView `json:"granted"`
 }
 
-// finalRound loads a round and checks it is its edition's last and closed.
+// finalRound loads a round and checks the organizer marked it as the edition's final.
 func finalRound(ctx context.Context, st *models.Store, roundID int64) (*models.Round, error) {
 	r, err := st.RoundByID(ctx, roundID)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := st.RoundAt(ctx, r.EditionID, r.Position+1); err == nil {
+	if !r.Final {
 		return nil, models.NewValidationError("round", "results.awards.not_final")
-	} else if !isNotFound(err) {
-		return nil, err
 	}
 	return r, nil
 }
@@ -321,8 +319,8 @@ func grantViews(gs []models.AwardGrant, rs *roundScores, rankOf map[int64]int) [
 	return out
 }
 
-// Awards shows a final round's suggested and granted awards (staff only). A round that is not its edition's
-// last is refused (results.awards.not_final).
+// Awards shows a final round's suggested and granted awards (staff only). A round not marked as the edition's
+// final is refused (results.awards.not_final).
 func (p *Publishing) Awards(ctx context.Context, actor *models.User, roundID int64) (*Awards, error) {
 	if err := requireStaff(actor); err != nil {
 		return nil, err
@@ -455,7 +453,7 @@ type PublishInput struct {
 
 // Publish freezes a closed round's decided results into the round's next publication version, live from
 // PublishAt (never before now). A round whose advancement is not confirmed (results.publish.pending) is
-// refused, except the final round, which publishes its finalists and awards. A second version is a correction
+// refused, except the round marked final, which publishes its finalists and awards. A second version is a correction
 // and needs a reason (results.reason). Notifications are scheduled in the same transaction for PublishAt; until
 // then nobody but organizers sees the publication.
 func (p *Publishing) Publish(ctx context.Context, actor *models.User, roundID int64, in PublishInput, meta Meta) (*models.Publication, error) {
@@ -476,12 +474,7 @@ func (p *Publishing) Publish(ctx context.Context, actor *models.User, roundID in
 		if r.Status != models.RoundClosed {
 			return fmt.Errorf("%w: round %d is %s", models.ErrConflict, roundID, r.Status)
 		}
-		final := true
-		if _, err := tx.RoundAt(ctx, r.EditionID, r.Position+1); err == nil {
-			final = false
-		} else if !isNotFound(err) {
-			return err
-		}
+		final := r.Final
 		feedback, err := tx.RoundFeedback(ctx, roundID)
 		if err != nil {
 			return err
@@ -593,10 +586,13 @@ func (p *Publishing) Publications(ctx context.Context, actor *models.User, round
 
 // ---- public results ----
 
-// PublicRound is one round's live announcement: who advanced, with the versions before it as history.
+// PublicRound is one round's live announcement: who advanced (to NextRound, the round after it, when one
+// exists), with the versions before it as history.
 type PublicRound struct {
 	RoundID     int64                   `json:"round_id"`
 	RoundName   string                  `json:"round_name"`
+	NextRound   string                  `json:"next_round"`
+	Final       bool                    `json:"final"`
 	Version     int                     `json:"version"`
 	Method      string                  `json:"method"`
 	PublishedAt time.Time               `json:"published_at"`
@@ -620,9 +616,13 @@ type PublicResults struct {
 	EditionID int64                   `json:"edition_id"`
 	Edition   string                  `json:"edition"`
 	Slug      string                  `json:"slug"`
+	TimeZone  string                  `json:"time_zone"` // the edition's, in which the page shows times
 	Winners   []models.PublishedAward `json:"winners"`
 	Finalists []models.PublishedEntry `json:"finalists"`
-	Rounds    []PublicRound           `json:"rounds"`
+	// FinalMethod is the final round's ranking method, which says what the finalists' scores are (a z score is
+	// a normalised score, not a mark out of 100).
+	FinalMethod string        `json:"final_method,omitempty"`
+	Rounds      []PublicRound `json:"rounds"`
 }
 
 // publicEntries is what the public may see of a snapshot: eliminated applications are never named.
@@ -663,8 +663,13 @@ func (p *Publishing) editionResults(ctx context.Context, ed *models.Edition) (*P
 	if err != nil {
 		return nil, err
 	}
-	out := &PublicResults{EditionID: ed.ID, Edition: ed.Name, Slug: ed.Slug, Winners: []models.PublishedAward{},
+	next, err := nextRoundNames(ctx, p.Store, ed.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := &PublicResults{EditionID: ed.ID, Edition: ed.Name, Slug: ed.Slug, TimeZone: ed.TimeZone, Winners: []models.PublishedAward{},
 		Finalists: []models.PublishedEntry{}, Rounds: []PublicRound{}}
+	finalist := map[int64]bool{}
 	var cur *PublicRound
 	for _, pub := range pubs {
 		if cur != nil && cur.RoundID == pub.RoundID {
@@ -672,12 +677,19 @@ func (p *Publishing) editionResults(ctx context.Context, ed *models.Edition) (*P
 				Entries: publicEntries(pub.Snapshot.Entries), Awards: pub.Snapshot.Awards})
 			continue
 		}
-		out.Rounds = append(out.Rounds, PublicRound{RoundID: pub.RoundID, RoundName: pub.Snapshot.RoundName, Version: pub.Version,
-			Method: pub.Method, PublishedAt: pub.PublishAt, Reason: pub.Reason, Advancing: []models.PublishedEntry{}, History: []PublicVersion{}})
+		out.Rounds = append(out.Rounds, PublicRound{RoundID: pub.RoundID, RoundName: pub.Snapshot.RoundName, NextRound: next[pub.RoundID],
+			Final: pub.Final, Version: pub.Version, Method: pub.Method, PublishedAt: pub.PublishAt, Reason: pub.Reason,
+			Advancing: []models.PublishedEntry{}, History: []PublicVersion{}})
 		cur = &out.Rounds[len(out.Rounds)-1]
 		if pub.Final {
 			out.Winners = append(out.Winners, pub.Snapshot.Awards...)
-			out.Finalists = append(out.Finalists, publicEntries(pub.Snapshot.Entries)...)
+			out.FinalMethod = pub.Method
+			for _, e := range publicEntries(pub.Snapshot.Entries) {
+				if !finalist[e.ApplicationID] { // an entry is listed once, whatever it won
+					finalist[e.ApplicationID] = true
+					out.Finalists = append(out.Finalists, e)
+				}
+			}
 		} else {
 			for _, e := range pub.Snapshot.Entries {
 				if e.Outcome == models.OutcomeAdvanced {
@@ -685,6 +697,20 @@ func (p *Publishing) editionResults(ctx context.Context, ed *models.Edition) (*P
 				}
 			}
 		}
+	}
+	return out, nil
+}
+
+// nextRoundNames maps each of an edition's rounds to the name of the round after it ("" for the last), so an
+// announcement says "advanced to Semi-final" even when it was published before that round was created.
+func nextRoundNames(ctx context.Context, st *models.Store, editionID int64) (map[int64]string, error) {
+	rounds, err := st.RoundsByEdition(ctx, editionID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(rounds))
+	for i := 0; i+1 < len(rounds); i++ {
+		out[rounds[i].ID] = rounds[i+1].Name
 	}
 	return out, nil
 }

@@ -23,7 +23,7 @@ func livePublication(t *testing.T, w *testutil.JudgingWorld, p *services.Publish
 	if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final"}, noMeta); err != nil {
+	if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}, noMeta); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := p.ConfirmAdvancement(ctx, w.Organizer, w.Round.ID, services.AdvancementInput{}, noMeta); err != nil {

@@ -20,8 +20,9 @@ type AnnouncedStatus struct {
 // correction takes effect when it goes live. Applications with nothing announced are absent, as are those
 // no longer submitted (withdrawn, ineligible): their stored status says more.
 //
-// As with statistics, an edition needs two rounds or more to have finalists (in a one-round edition every
-// entrant would be one); its winners are winners all the same.
+// Only the round the organizer marked final makes finalists and winners: its entrants (announced by the
+// advancement of the round before it) are finalists, those granted an award winners. An edition whose final is
+// its only round has winners but no finalists (every entrant would be one).
 //
 // Only live publications are read, never an embargoed one, so the result may be shown to whoever may see
 // the application itself; finalists and winners are public on the results page anyway.
@@ -50,9 +51,11 @@ func (p *Publishing) AnnouncedStatuses(ctx context.Context, apps []models.Applic
 		if err != nil {
 			return nil, err
 		}
-		var beforeFinal int64 // the round whose advancement makes finalists; 0 in a one-round edition
-		if len(rounds) >= 2 {
-			beforeFinal = rounds[len(rounds)-2].ID
+		var beforeFinal int64 // the round whose advancement makes finalists: the one before the final, if any
+		for i, r := range rounds {
+			if r.Final && i > 0 {
+				beforeFinal = rounds[i-1].ID
+			}
 		}
 		announce := func(id int64, st models.ApplicationStatus, at time.Time) {
 			cur, ok := out[id]

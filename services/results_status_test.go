@@ -172,6 +172,7 @@ func TestFinalistAndWinnerStatusesAppearOnlyOnceTheirPublicationIsLive(t *testin
 // a "finalist", which tells nobody anything.
 func TestAOneRoundEditionHasWinnersButNoFinalists(t *testing.T) {
 	w, p := scoredWorld(t, models.RoundOnline)
+	markFinal(t, w)
 	ctx := context.Background()
 	submitAll(t, w)
 	if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {

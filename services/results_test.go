@@ -25,6 +25,16 @@ func scoredWorld(t *testing.T, kind models.RoundKind) (*testutil.JudgingWorld, *
 	return w, p
 }
 
+// markFinal makes the world's round its edition's final, as an organizer does before awards.
+func markFinal(t *testing.T, w *testutil.JudgingWorld) {
+	t.Helper()
+	in := services.RoundInputOf(w.MustRound(t))
+	in.Final = true
+	if _, err := w.Judging.UpdateRound(context.Background(), w.Organizer, w.Round.ID, in, noMeta); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func submitAll(t *testing.T, w *testutil.JudgingWorld) {
 	t.Helper()
 	ctx := context.Background()
@@ -131,7 +141,7 @@ func TestConfirmingAdvancementMarksEveryEntryInOneTransactionAndAuditsEachOverri
 	})
 
 	t.Run("the next round takes the advanced applications", func(t *testing.T) {
-		r2, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Kind: models.RoundLive}, noMeta)
+		r2, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Kind: models.RoundLive, Final: true}, noMeta)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -257,7 +267,7 @@ func TestPublicationsStayEmbargoedUntilTheirTimeThenNotifyAndShareAnonymousFeedb
 	if err := p.SetFeedback(ctx, w.Organizer, w.Round.ID, true, noMeta); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final"}, noMeta); err != nil {
+	if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}, noMeta); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := p.Publish(ctx, w.Organizer, w.Round.ID, services.PublishInput{}, noMeta); err == nil {
@@ -394,6 +404,7 @@ func TestPublicationsStayEmbargoedUntilTheirTimeThenNotifyAndShareAnonymousFeedb
 
 func TestFinalRoundAwardsFollowTheRankingWithAuditedOverridesAndSpecialAwards(t *testing.T) {
 	w, p := scoredWorld(t, models.RoundOnline)
+	markFinal(t, w)
 	ctx := context.Background()
 	ed, err := w.Store.EditionByID(ctx, w.Edition.ID)
 	if err != nil {

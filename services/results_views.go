@@ -16,13 +16,13 @@ import (
 type RoundContext struct {
 	Round   *models.Round
 	Edition *models.Edition
-	// Final is true for the edition's last round: it has awards instead of advancement.
+	// Final is true for the round the organizer marked final: it has awards instead of advancement.
 	Final bool
 	// Feedback says whether applicants will read their feedback once the next publication is live.
 	Feedback bool
 }
 
-// RoundContext loads a round, its edition, whether it is the last round and its feedback setting (staff
+// RoundContext loads a round, its edition, whether it is the final round and its feedback setting (staff
 // only). ErrNotFound if the round does not exist.
 func (p *Publishing) RoundContext(ctx context.Context, actor *models.User, roundID int64) (*RoundContext, error) {
 	if err := requireStaff(actor); err != nil {
@@ -36,12 +36,7 @@ func (p *Publishing) RoundContext(ctx context.Context, actor *models.User, round
 	if err != nil {
 		return nil, err
 	}
-	out := &RoundContext{Round: r, Edition: ed, Final: true}
-	if _, err := p.Store.RoundAt(ctx, r.EditionID, r.Position+1); err == nil {
-		out.Final = false
-	} else if !isNotFound(err) {
-		return nil, err
-	}
+	out := &RoundContext{Round: r, Edition: ed, Final: r.Final}
 	if out.Feedback, err = p.Store.RoundFeedback(ctx, roundID); err != nil {
 		return nil, err
 	}
@@ -69,10 +64,12 @@ func (p *Publishing) EditionRounds(ctx context.Context, actor *models.User, edit
 type AnnouncedOutcome struct {
 	RoundID     int64
 	RoundName   string
+	NextRound   string // the round an advanced application goes on to ("" when none exists yet)
 	Outcome     string // advanced, eliminated, finalist, winner
 	Awards      []string
 	Rank        int
 	Score       *float64 // only when the publication includes scores
+	Method      string   // the round's ranking method, which says what Score is
 	Version     int
 	Reason      string // the correction's reason, for a version after the first
 	PublishedAt time.Time
@@ -102,6 +99,10 @@ func (p *Publishing) ApplicationOutcomes(ctx context.Context, actor *models.User
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	next, err := nextRoundNames(ctx, p.Store, app.EditionID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	out := []AnnouncedOutcome{}
 	for _, h := range heads {
 		pub, err := p.Store.PublicationByID(ctx, h.ID)
@@ -110,8 +111,8 @@ func (p *Publishing) ApplicationOutcomes(ctx context.Context, actor *models.User
 		}
 		for _, e := range pub.Snapshot.Entries {
 			if e.ApplicationID == app.ID {
-				out = append(out, AnnouncedOutcome{RoundID: pub.RoundID, RoundName: pub.Snapshot.RoundName, Outcome: e.Outcome,
-					Awards: e.Awards, Rank: e.Rank, Score: e.Score, Version: pub.Version, Reason: pub.Reason, PublishedAt: pub.PublishAt})
+				out = append(out, AnnouncedOutcome{RoundID: pub.RoundID, RoundName: pub.Snapshot.RoundName, NextRound: next[pub.RoundID], Outcome: e.Outcome,
+					Awards: e.Awards, Rank: e.Rank, Score: e.Score, Method: pub.Method, Version: pub.Version, Reason: pub.Reason, PublishedAt: pub.PublishAt})
 				break
 			}
 		}

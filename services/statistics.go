@@ -118,7 +118,8 @@ const BreakdownStage = 1
 // Inputs aggregates one edition's applications for the stats package: one row per combination of furthest
 // stage reached, classification, consent, sector, province, district and CEO age band, with the founders of
 // those applications summed by gender. Stages are started, submitted, eligible, then for each round its
-// entrants and those who advanced; with two rounds or more the last round's entrants are the finalists; then
+// entrants and those who advanced; the entrants of the round marked final (when another comes before it) are the
+// finalists; then
 // the winners (granted an award) once there are any.
 //
 // For organizers (public false) the counts are what was decided: round entries and award grants. For the
@@ -357,7 +358,7 @@ func editionStages(rounds []models.Round, winners bool) ([]stats.Stage, stagePla
 		if i+1 < len(rounds) {
 			next = rounds[i+1].Position
 		}
-		if len(rounds) >= 2 && i == len(rounds)-1 {
+		if r.Final && i > 0 { // the final's entrants are the finalists; a final that is the only round has none
 			stages = append(stages, stats.Stage{Kind: stats.StageFinalist, Round: r.Name})
 			pl.byPosition[r.Position] = stagePlace{len(stages) - 1, len(stages) - 1, next}
 			continue
@@ -520,10 +521,10 @@ func (s *Statistics) ScoreGaps(ctx context.Context, e *models.Edition) ([]RoundG
 			if err := rs.gap(&g); err != nil {
 				return nil, fmt.Errorf("score gap of round %d: %w", r.ID, err)
 			}
-		}
 			if err := s.nameJudges(ctx, g.Judges); err != nil {
 				return nil, err
 			}
+		}
 		out = append(out, g)
 	}
 	return out, nil
@@ -593,10 +594,10 @@ func (rs *roundScores) gap(g *RoundGap) error {
 	if err != nil {
 		return err
 	}
-	g.Scored = true
 	g.Judges = make([]JudgeGap, len(gaps))
 	for i, jg := range gaps {
 		g.Judges[i] = JudgeGap{JudgeGap: jg, JudgeID: rs.judgeByKey[jg.Judge]}
 	}
+	g.Scored = true
 	return nil
 }

@@ -83,7 +83,7 @@ func (se *statsEdition) round(tb testing.TB, name string) *models.Round {
 	tb.Helper()
 	ctx := context.Background()
 	r := &models.Round{EditionID: se.ed.ID, Name: name, Kind: models.RoundOnline, JudgesPerApp: 2, Method: "z",
-		MinJudgeScores: 2, Status: models.RoundOpen, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+		MinJudgeScores: 2, Status: models.RoundOpen, Final: name == "Final", CreatedAt: time.Now(), UpdatedAt: time.Now()}
 	if err := se.st.CreateRound(ctx, r); err != nil {
 		tb.Fatal(err)
 	}

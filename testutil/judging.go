@@ -26,6 +26,8 @@ type JudgingOptions struct {
 	NoAssign bool
 	// Draft leaves the round in draft instead of opening it.
 	Draft bool
+	// Final marks the round as the edition's final (awards, finalists and winners come from it).
+	Final bool
 }
 
 // JudgingWorld is an edition ready for judging, built through the store and the judging service exactly as
@@ -147,7 +149,7 @@ func NewJudgingWorld(tb testing.TB, st *models.Store, o JudgingOptions) *Judging
 		kind = models.RoundOnline
 	}
 	r, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Screening", Kind: kind,
-		JudgesPerApp: o.K, Blind: o.Blind, MinJudgeScores: 2, AdvanceCount: 2}, services.Meta{})
+		JudgesPerApp: o.K, Blind: o.Blind, MinJudgeScores: 2, AdvanceCount: 2, Final: o.Final}, services.Meta{})
 	if err != nil {
 		tb.Fatal(err)
 	}

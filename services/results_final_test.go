@@ -1,0 +1,138 @@
+package services_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// A round published before the next one exists used to be taken for the final and named every entrant a
+// finalist. The final is now the round the organizer marks: an earlier round's publication says who advanced
+// (to the next round, by name, once it exists), and finalists are the final's entrants only.
+func TestOnlyTheRoundMarkedFinalAnnouncesFinalistsAndWinners(t *testing.T) {
+	w, p := scoredWorld(t, models.RoundOnline)
+	ctx := context.Background()
+	submitAll(t, w)
+	if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.ConfirmAdvancement(ctx, w.Organizer, w.Round.ID, services.AdvancementInput{}, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Store.PublishEdition(ctx, w.Edition.ID, w.Now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Awards(ctx, w.Organizer, w.Round.ID); err == nil {
+		t.Error("a round not marked final offers awards")
+	}
+	// Published while it is the edition's only round: not a final, so nobody is a finalist.
+	pub, err := p.Publish(ctx, w.Organizer, w.Round.ID, services.PublishInput{}, noMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pub.Final {
+		t.Error("the screening's publication is final")
+	}
+	advanced := map[int64]bool{}
+	for _, e := range pub.Snapshot.Entries {
+		if e.Outcome != models.OutcomeAdvanced && e.Outcome != models.OutcomeEliminated {
+			t.Errorf("%s announced %q", e.StartupName, e.Outcome)
+		}
+		advanced[e.ApplicationID] = e.Outcome == models.OutcomeAdvanced
+	}
+	apps := appsOf(t, w)
+	st, err := p.AnnouncedStatuses(ctx, apps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st) != 0 {
+		t.Errorf("statuses announced without a final round: %+v", st)
+	}
+	res, err := p.EditionResults(ctx, w.Edition.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Finalists) != 0 || len(res.Rounds) != 1 || res.Rounds[0].NextRound != "" || len(res.Rounds[0].Advancing) != 2 {
+		t.Fatalf("public results before the final exists: %+v", res)
+	}
+
+	// The organizer adds the final: those who advanced are its entrants, so finalists, and the screening's
+	// advancing are shown as advanced to it.
+	final, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Grand final", Final: true}, noMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err = p.AnnouncedStatuses(ctx, apps); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range apps {
+		if got := st[a.ID].Status; (got == models.StatusFinalist) != advanced[a.ID] {
+			t.Errorf("%s (advanced %v) announced %q", a.StartupName, advanced[a.ID], got)
+		}
+	}
+	if res, err = p.EditionResults(ctx, w.Edition.ID); err != nil {
+		t.Fatal(err)
+	}
+	if res.Rounds[0].NextRound != "Grand final" || len(res.Finalists) != 0 {
+		t.Errorf("public results once the final exists: next %q, finalists %d", res.Rounds[0].NextRound, len(res.Finalists))
+	}
+
+	t.Run("an edition has one final round, and it is the last", func(t *testing.T) {
+		// A round added while the final is still being set up goes before it.
+		semi, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final"}, noMeta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if final, err = w.Store.RoundByID(ctx, final.ID); err != nil {
+			t.Fatal(err)
+		}
+		if semi.Position != 2 || final.Position != 3 {
+			t.Errorf("semi-final at %d, final at %d: want 2 and 3", semi.Position, final.Position)
+		}
+		if err := w.Judging.DeleteRound(ctx, w.Organizer, semi.ID, noMeta); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Store.SetRoundStatus(ctx, final.ID, models.RoundOpen); err != nil {
+			t.Fatal(err)
+		}
+		_, err = w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Encore"}, noMeta)
+		if !isField(err, "final", "judging.round.after_final") {
+			t.Errorf("a round after an opened final: %v", err)
+		}
+		if err := w.Store.SetRoundStatus(ctx, final.ID, models.RoundDraft); err != nil {
+			t.Fatal(err)
+		}
+		in := services.RoundInputOf(final)
+		in.Final = false
+		if _, err := w.Judging.UpdateRound(ctx, w.Organizer, final.ID, in, noMeta); err != nil {
+			t.Fatal(err)
+		}
+		extra, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Encore"}, noMeta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Final = true
+		if _, err := w.Judging.UpdateRound(ctx, w.Organizer, final.ID, in, noMeta); !isField(err, "final", "judging.round.final_not_last") {
+			t.Errorf("marking a round with a later one final: %v", err)
+		}
+		ex := services.RoundInputOf(extra)
+		ex.Final = true
+		if _, err := w.Judging.UpdateRound(ctx, w.Organizer, extra.ID, ex, noMeta); err != nil {
+			t.Fatal(err)
+		}
+		_, err = w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Second final", Final: true}, noMeta)
+		if !isField(err, "final", "judging.round.final_taken") {
+			t.Errorf("a second final: %v", err)
+		}
+	})
+}
+
+// isField reports whether err is a validation error with msg on field.
+func isField(err error, field, msg string) bool {
+	var ve *models.ValidationError
+	return errors.As(err, &ve) && strings.EqualFold(ve.Fields[field], msg)
+}
