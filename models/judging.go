@@ -639,7 +639,7 @@ func (s *Store) DeleteJudgeFromApplication(ctx context.Context, roundIDs []int64
 // ---- conflicts ----
 
 // ConflictsByEdition lists every conflict that holds in an edition: the recorded ones, newest first, then one
-// for each application and each person who is its applicant or one of its team members by email (ID 0, no
+// for each application and each judge who is its applicant or one of its team members by email (ID 0, no
 // reason): nobody judges their own application, whether or not anyone recorded it. Such a pair is listed once.
 func (s *Store) ConflictsByEdition(ctx context.Context, editionID int64) ([]Conflict, error) {
 	out, err := s.RecordedConflicts(ctx, editionID)
