@@ -240,7 +240,8 @@ func TestAnAdministratorUsesTheAccountAndAdminPagesOnAPhone(t *testing.T) {
 
 	ClickLink(t, ctx, T("nav.audit"))
 	atPhone(t, ctx)
-	if got := Text(t, ctx, ".event-head code"); got != "invitation.sent" {
+	// The page shows the action in words; its code stays in a data attribute.
+	if got := Eval[string](t, ctx, `document.querySelector(".event-head .event-action").dataset.action`); got != "invitation.sent" {
 		t.Errorf("the newest audit event is %q, want the invitation", got)
 	}
 }
