@@ -216,6 +216,16 @@ func Day(lang, day string) string {
 	return Date(lang, t, "UTC")
 }
 
+// CalendarDay is a day ("2006-01-02") among a message's values ("founded on or after <day>"), written in the
+// reader's language like Day.
+type CalendarDay string
+
+// Localize writes the day for a reader of lang, as Day does.
+func (d CalendarDay) Localize(lang string) string { return Day(lang, string(d)) }
+
+// String is the English form, for logs.
+func (d CalendarDay) String() string { return d.Localize("en") }
+
 // When writes an instant in zone, with the zone's name — the one way Pitchfest shows a time on every page and in
 // every mail: "14 March 2026, 17:00 (Kigali time)".
 func When(lang string, t time.Time, zone string) string {

@@ -112,6 +112,9 @@ func TestTimesAreShownInTheEditionsZoneWithItsName(t *testing.T) {
 				t.Errorf("Day(%s) = %q, want %q", lang, got, want)
 			}
 		}
+		if got := CalendarDay("2025-03-31").Localize("fr"); got != "31 mars 2025" {
+			t.Errorf("CalendarDay.Localize(fr) = %q", got)
+		}
 		if got := Day("en", "soon"); got != "soon" {
 			t.Errorf("Day(soon) = %q", got)
 		}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/pitchfest/pitchfest/mail"
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/reference"
 	"github.com/pitchfest/pitchfest/services"
@@ -500,7 +501,7 @@ func TestSubmittingChecksEverythingAndSaysWhichRuleFails(t *testing.T) {
 	}
 	var ve *models.ValidationError
 	errors.As(err, &ve)
-	if a := ve.Args["eligibility.founded_within_years"]; len(a) != 2 || a[0] != 1 || a[1] != "2025-03-31" {
+	if a := ve.Args["eligibility.founded_within_years"]; len(a) != 2 || a[0] != 1 || a[1] != l10n.CalendarDay("2025-03-31") {
 		t.Errorf("founding rule args %v", a)
 	}
 }

@@ -24,7 +24,8 @@ func checkEligibility(v *models.ValidationError, e *models.Edition, a *models.Ap
 		closes := e.ClosesAt.In(e.Location())
 		earliest := time.Date(closes.Year()-r.FoundedWithinYears, closes.Month(), closes.Day(), 0, 0, 0, 0, time.UTC)
 		if err == nil && founded.Before(earliest) {
-			v.Add("eligibility.founded_within_years", "eligibility.founded_within_years", r.FoundedWithinYears, earliest.Format(time.DateOnly))
+			v.Add("eligibility.founded_within_years", "eligibility.founded_within_years", r.FoundedWithinYears,
+				l10n.CalendarDay(earliest.Format(time.DateOnly)))
 		}
 	}
 	if r.MinStage != "" && a.Stage != "" && !reference.Stage(a.Stage).AtLeast(reference.Stage(r.MinStage)) {
