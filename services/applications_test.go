@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pitchfest/pitchfest/mail"
 	"github.com/pitchfest/pitchfest/l10n"
+	"github.com/pitchfest/pitchfest/mail"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/reference"
 	"github.com/pitchfest/pitchfest/services"
