@@ -2,7 +2,9 @@ package frontend
 
 import (
 	"math"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/pitchfest/pitchfest/l10n"
 )
@@ -29,6 +31,21 @@ func localize(lang string, args []any) []any {
 		return args
 	}
 	return out
+}
+
+// frenchGroups makes the thousands separator x/text's printer puts in a message's %d (a no-break space) the
+// narrow one package l10n writes, so "1 500" reads the same in a sentence and in a table.
+func frenchGroups(s string) string {
+	if !strings.Contains(s, "\u00a0") {
+		return s
+	}
+	r := []rune(s)
+	for i := 1; i+1 < len(r); i++ {
+		if r[i] == '\u00a0' && unicode.IsDigit(r[i-1]) && unicode.IsDigit(r[i+1]) {
+			r[i] = '\u202f'
+		}
+	}
+	return string(r)
 }
 
 // The methods below are how templates write numbers and times: always through package l10n, in the page's

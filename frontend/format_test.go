@@ -68,3 +68,16 @@ func TestMessagesWriteTimesGivenByServicesInTheReadersLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestMessagesGroupThousandsLikeTheTables(t *testing.T) {
+	_, tr := newRenderer(t)
+	if got := tr.T("fr", "%d notes", 12500); got != "12\u202f500 notes" {
+		t.Errorf("fr: got %q", got)
+	}
+	if got := tr.T("en", "%d scores", 12500); got != "12,500 scores" {
+		t.Errorf("en: got %q", got)
+	}
+	if got := tr.T("fr", "95\u00a0%% et «\u00a0oui\u00a0»"); got != "95\u00a0% et «\u00a0oui\u00a0»" {
+		t.Errorf("a no-break space that does not group digits changed: %q", got)
+	}
+}

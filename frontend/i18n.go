@@ -98,5 +98,9 @@ func (t *I18n) T(lang, id string, args ...any) string {
 	if !ok {
 		p, lang = t.printers["en"], "en"
 	}
-	return p.Sprintf(id, localize(lang, args)...)
+	out := p.Sprintf(id, localize(lang, args)...)
+	if lang == "fr" {
+		out = frenchGroups(out)
+	}
+	return out
 }
