@@ -1,7 +1,12 @@
 package handlers
 
 import (
+	"cmp"
+	"slices"
+
 	"github.com/gin-gonic/gin"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/reference"
@@ -68,4 +73,48 @@ func (s *Server) statCSVLabels(c *gin.Context, e *models.Edition, rep *statRepor
 		group: func(dimension, key string) string { return s.breakdownGroupLabel(c, e, dimension, key) },
 		judge: func(j services.JudgeGap) string { return judgeName(t, j) },
 	}
+}
+
+// breakdownOrder is the order a statistics page lists a breakdown's groups in: the reference order where there
+// is one (provinces as Rwandan forms list them, age bands youngest first), else by label in the page's language
+// (sectors, districts), with "not given" and "undisclosed" last. It returns indexes into keys.
+func (s *Server) breakdownOrder(c *gin.Context, e *models.Edition, dimension string, keys []string) []int {
+	k := reference.Kind(dimension)
+	pos := map[string]int{}
+	if k != reference.KindSector && k != reference.KindDistrict {
+		for i, code := range reference.Codes(k) {
+			pos[code] = i
+		}
+	}
+	labels := make([]string, len(keys))
+	for i, key := range keys {
+		labels[i] = s.breakdownGroupLabel(c, e, dimension, key)
+	}
+	rank := func(key string) int {
+		switch key {
+		case stats.KeyUnknown, stats.KeyUndisclosed:
+			return 2
+		}
+		if _, ok := pos[key]; ok {
+			return 0
+		}
+		return 1 // no reference order: by label
+	}
+	col := collate.New(language.Make(lang(c)))
+	order := make([]int, len(keys))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c := cmp.Compare(rank(keys[a]), rank(keys[b])); c != 0 {
+			return c
+		}
+		pa, oka := pos[keys[a]]
+		pb, okb := pos[keys[b]]
+		if oka && okb {
+			return cmp.Compare(pa, pb)
+		}
+		return col.CompareString(labels[a], labels[b])
+	})
+	return order
 }

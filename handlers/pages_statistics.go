@@ -178,7 +178,8 @@ func (s *Server) renderStatistics(c *gin.Context, e *models.Edition, rep *statRe
 	}
 	for _, b := range rep.Breakdowns {
 		bv := breakdownView{Title: t("stats.dimension." + b.Dimension)}
-		for i, key := range b.Table.Rows {
+		for _, i := range s.breakdownOrder(c, e, b.Dimension, b.Table.Rows) {
+			key := b.Table.Rows[i]
 			cells := b.Table.Cells[i]
 			bv.Rows = append(bv.Rows, breakdownRow{Key: s.breakdownGroupLabel(c, e, b.Dimension, key), WomenLed: cell(l, cells[0], k), Others: cell(l, cells[1], k),
 				Und: cell(l, cells[2], k), Total: cell(l, b.Table.RowTotals[i], k), Share: shareOrGap(t, l, b.Shares[i])})
