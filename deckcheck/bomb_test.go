@@ -132,6 +132,23 @@ func TestThePageTreeCountIsReadWhereverItSits(t *testing.T) {
 	}
 }
 
+func TestAnIncrementalUpdateThatShortensTheDeckIsCountedAsSaved(t *testing.T) {
+	// 40 pages, then an update appended by an editor that keeps the first three: the file has 3 pages.
+	deck := decktest.PDF(t, 40, 0)
+	var oldXref, size int
+	fmt.Sscanf(string(deck[bytes.LastIndex(deck, []byte("startxref\n"))+len("startxref\n"):]), "%d", &oldXref)
+	fmt.Sscanf(string(deck[bytes.LastIndex(deck, []byte("/Size "))+len("/Size "):]), "%d", &size)
+	update := "2 0 obj\n<< /Type /Pages /Kids [4 0 R 6 0 R 8 0 R] /Count 3 >>\nendobj\n"
+	obj := len(deck)
+	xref := obj + len(update)
+	update += fmt.Sprintf("xref\n0 1\n0000000000 65535 f \n2 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n",
+		obj, size, oldXref, xref)
+	res, err := check(t, append(deck, update...), defaults)
+	if err != nil || res.Pages != 3 {
+		t.Fatalf("got %+v %v, want 3 pages", res, err)
+	}
+}
+
 // fixXref moves startxref by shift bytes after an object was inserted before the xref table.
 func fixXref(t *testing.T, b *[]byte, shift int) {
 	t.Helper()

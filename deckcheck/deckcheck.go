@@ -145,7 +145,7 @@ func Check(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (Result, 
 		return Result{}, err
 	}
 	// The page limit and the parser's memory bound are enforced on a cheap look at the raw bytes first.
-	sh, err := prescan(ctx, r, size, lim)
+	sh, err := prescan(ctx, r, size)
 	if err != nil {
 		return Result{}, err
 	}

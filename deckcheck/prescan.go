@@ -24,34 +24,42 @@ const scanWindow = 64 << 10
 
 // shape is what the look finds.
 type shape struct {
-	pages   int // the largest /Count of a page-tree node (/Type /Pages) written out plainly; 0 if none is
+	pages   int // the /Count of the page tree's root (the last written, as updates append), else the largest of any node
 	objects int // indirect objects written out plainly plus those packed in object streams, or xref entries if more
 }
 
 // prescan reads the size bytes of r once and returns the file's shape. It stops early, with what it found so
-// far, once the shape is over lim's pages or MaxObjects: the file is refused either way. Only read errors and
-// ctx's are returned.
-func prescan(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (shape, error) {
+// far, once the file is over MaxObjects: it is refused either way. Only read errors and ctx's are returned.
+func prescan(ctx context.Context, r io.ReaderAt, size int64) (shape, error) {
 	s := &rawScanner{r: r, size: size, buf: make([]byte, 0, scanWindow)}
 	var (
 		sh                    shape
 		plain, packed, xrefs  int
 		inObj, isPages, isStm bool
+		hasParent             bool
 		count, n              int
-		prevName              string // the token before this one when it was a name: the key of a value
+		root, largest         = -1, 0 // the last root's /Count; the largest /Count of any page-tree node
+		prevName              string  // the token before this one when it was a name: the key of a value
 	)
 	over := func() bool {
 		sh.objects = max(plain+packed, xrefs)
-		return (lim.MaxPages > 0 && sh.pages > lim.MaxPages) || sh.objects > MaxObjects
+		sh.pages = largest
+		if root >= 0 {
+			sh.pages = root
+		}
+		return sh.objects > MaxObjects
 	}
 	endObject := func() {
 		if isPages {
-			sh.pages = max(sh.pages, count)
+			largest = max(largest, count)
+			if !hasParent {
+				root = count // an update appended later replaces the tree: the last root counts
+			}
 		}
 		if isStm {
 			packed += max(n, 0)
 		}
-		inObj, isPages, isStm, count, n = false, false, false, 0, 0
+		inObj, isPages, isStm, hasParent, count, n = false, false, false, false, 0, 0
 	}
 	for tokens := 0; ; tokens++ {
 		if tokens%4096 == 0 {
@@ -74,6 +82,7 @@ func prescan(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (shape,
 			s.skipLine()
 		case c == '/':
 			name = "/" + s.word()
+			hasParent = hasParent || (inObj && name == "/Parent")
 			switch prevName {
 			case "/Type":
 				isPages = isPages || (inObj && name == "/Pages")
