@@ -1,11 +1,13 @@
 package e2e
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"html"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -60,6 +62,19 @@ var codeShaped = regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)+$`)
 
 // keyShaped is a whole text that looks like a message id, e.g. results.score.
 var keyShaped = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$`)
+
+// yearTwice is a year printed twice in a row, as when a label adds the year to a name that already has it.
+var yearTwice = regexp.MustCompile(`\b((?:19|20)\d\d) ((?:19|20)\d\d)\b`)
+
+// hasYearTwice reports whether s shows the same year twice in a row (RE2 has no back-references).
+func hasYearTwice(s string) bool {
+	for _, m := range yearTwice.FindAllStringSubmatch(s, -1) {
+		if m[1] == m[2] {
+			return true
+		}
+	}
+	return false
+}
 
 // codeListSep splits a text that may be several codes shown together ("kigali, nyarugenge").
 var codeListSep = regexp.MustCompile(`\s*[,/·;]\s*|\s+[–—-]\s+`)
@@ -188,6 +203,8 @@ func (d *garbageDetector) check(lang, body string) []finding {
 			add("codes shown", t.where)
 		case lang != "en" && d.english[s]:
 			add("English text", t.where)
+		case hasYearTwice(s):
+			add("year twice", t.where)
 		default:
 			if m := d.keyInAny.FindStringSubmatch(s); m != nil && d.keys[m[1]] {
 				add("message id shown", t.where)
@@ -225,11 +242,12 @@ type crawler struct {
 	seen       map[string]bool
 	shapes     map[string]int
 	pages      int
+	took       map[string]time.Duration // time spent per page shape, to keep the crawl fast
 }
 
 func newCrawler(base *url.URL, role, lang string) *crawler {
 	jar, _ := cookiejar.New(nil)
-	c := &crawler{base: base, role: role, lang: lang, seen: map[string]bool{}, shapes: map[string]int{},
+	c := &crawler{base: base, role: role, lang: lang, seen: map[string]bool{}, shapes: map[string]int{}, took: map[string]time.Duration{},
 		hc: &http.Client{Jar: jar, Timeout: 30 * time.Second, CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if crawlSkip.MatchString(req.URL.Path) || len(via) > 5 {
 				return http.ErrUseLastResponse
@@ -304,8 +322,8 @@ func excerptOf(s string) string {
 func shape(u *url.URL) string {
 	segs := strings.Split(u.Path, "/")
 	for i, s := range segs {
-		if s != "" && strings.Trim(s, "0123456789") == "" {
-			segs[i] = "#"
+		if s != "" && strings.Trim(s, "0123456789") == "" || i == 2 && segs[1] == "editions" {
+			segs[i] = "#" // an id, or an edition's slug
 		}
 	}
 	keys := make([]string, 0, len(u.Query()))
@@ -314,6 +332,16 @@ func shape(u *url.URL) string {
 	}
 	sort.Strings(keys)
 	return strings.Join(segs, "/") + "?" + strings.Join(keys, "&")
+}
+
+// perShape is how many pages of a shape the crawler visits. The public statistics pages are the costliest of
+// all and the same for everyone but their header: the anonymous crawl visits every edition's (as seeds), the
+// others one.
+func (c *crawler) perShape(sh string) int {
+	if sh == "/editions/#/statistics?" {
+		return 1
+	}
+	return crawlPerShape
 }
 
 // crawl visits the seeds, then every link of every page it visits, breadth first, within the bounds; it
@@ -334,13 +362,15 @@ func (c *crawler) crawl(d *garbageDetector, seeds []string) []finding {
 		c.seen[link] = true
 		u, _ := url.Parse(link)
 		if sh := shape(u); !forced[link] {
-			if c.shapes[sh] >= crawlPerShape {
+			if c.shapes[sh] >= c.perShape(sh) {
 				continue
 			}
 			c.shapes[sh]++
 		}
 		c.pages++
+		began := time.Now()
 		res, body, err := c.do("GET", link, nil)
+		c.took[shape(u)] += time.Since(began)
 		if err != nil {
 			out = append(out, finding{c.role, c.lang, link, "request failed", err.Error()})
 			continue
@@ -410,6 +440,7 @@ func TestNoPageReachableByLinksShowsGarbage(t *testing.T) {
 		mu       sync.Mutex
 		findings []finding
 		visited  = map[string]int{}
+		took     = map[string]time.Duration{}
 	)
 	var wg sync.WaitGroup
 	for _, role := range []string{"visitor", "applicant", "judge", "organizer"} {
@@ -434,11 +465,18 @@ func TestNoPageReachableByLinksShowsGarbage(t *testing.T) {
 				defer mu.Unlock()
 				findings = append(findings, found...)
 				visited[role+"/"+l.Code] = c.pages
+				for sh, d := range c.took {
+					took[sh] += d
+				}
 			})
 		}
 	}
 	wg.Wait()
 	t.Logf("pages visited: %v in %s", visited, time.Since(began).Round(time.Millisecond))
+	shapes := slices.SortedFunc(maps.Keys(took), func(a, b string) int { return cmp.Compare(took[b], took[a]) })
+	for _, sh := range shapes[:min(5, len(shapes))] {
+		t.Logf("slowest pages: %s, %s in all", sh, took[sh].Round(time.Millisecond))
+	}
 	for k, n := range visited {
 		if n < 5 {
 			t.Errorf("%s reached only %d pages: the crawl proves nothing", k, n)
@@ -493,6 +531,8 @@ func TestTheGarbageDetectorTellsGarbageFromWords(t *testing.T) {
 		{"a province and district as codes", "en", `<td> kigali, nyarugenge </td>`, "codes shown"},
 		{"an application status code", "rw", `<span class="badge">finalist</span>`, "code shown"},
 		{"English on a French page", "fr", `<p>` + englishT(t)("results.none") + `</p>`, "English text"},
+		{"an edition's year added to a name that has it", "en", `<th scope="row">Pitchfest 2025 2025</th>`, "year twice"},
+		{"two years", "en", `<td>2024 2025</td>`, ""},
 		{"a French page", "fr", `<p>Bonjour</p>`, ""},
 		{"words", "en", `<td>ICT and software</td><td>Kigali City, Gasabo</td><td>18 to 24</td>`, ""},
 		{"a label equal to its code in that language", "en", `<td>` + englishT(t)("method.mean") + `</td>`, ""},

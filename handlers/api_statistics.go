@@ -94,7 +94,7 @@ func fullReport(st *services.EditionStatistics) (*statReport, error) {
 	}
 	var ap, fi, wi, wf [][]int
 	for _, p := range st.Trends {
-		rep.Trends.Editions = append(rep.Trends.Editions, p.Edition+" "+strconv.Itoa(p.Year))
+		rep.Trends.Editions = append(rep.Trends.Editions, stats.EditionLabel(p.Edition, p.Year))
 		ap = append(ap, countsRow(p.Applicants.Counts))
 		fi = append(fi, countsRow(p.Finalists.Counts))
 		wi = append(wi, countsRow(p.Winners.Counts))
