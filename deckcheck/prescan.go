@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"strconv"
 )
 
 // The cheap look before the parse. pdfcpu loads every object of a file into memory and validates the whole
@@ -21,6 +20,16 @@ const MaxObjects = 25_000
 
 // scanWindow is how much of the file the look holds at once: its whole memory, whatever the file.
 const scanWindow = 64 << 10
+
+// key is a dictionary key whose value the look reads.
+type key int
+
+const (
+	keyNone key = iota
+	keyType
+	keyCount
+	keyN
+)
 
 // shape is what the look finds.
 type shape struct {
@@ -39,7 +48,7 @@ func prescan(ctx context.Context, r io.ReaderAt, size int64) (shape, error) {
 		hasParent             bool
 		count, n              int
 		root, largest         = -1, 0 // the last root's /Count; the largest /Count of any page-tree node
-		prevName              string  // the token before this one when it was a name: the key of a value
+		prevKey               key     // the token before this one when it was a name we read: the key of a value
 	)
 	over := func() bool {
 		sh.objects = max(plain+packed, xrefs)
@@ -74,19 +83,27 @@ func prescan(ctx context.Context, r io.ReaderAt, size int64) (shape, error) {
 		if !ok {
 			break
 		}
-		name := ""
+		k := keyNone
 		switch {
 		case isSpace(c):
 			continue
 		case c == '%':
 			s.skipLine()
 		case c == '/':
-			name = "/" + s.word()
-			hasParent = hasParent || (inObj && name == "/Parent")
-			switch prevName {
-			case "/Type":
-				isPages = isPages || (inObj && name == "/Pages")
-				isStm = isStm || (inObj && name == "/ObjStm")
+			w := s.word()
+			switch string(w) { // no allocation: a conversion compared at once
+			case "Type":
+				k = keyType
+			case "Count":
+				k = keyCount
+			case "N":
+				k = keyN
+			case "Parent":
+				hasParent = hasParent || inObj
+			}
+			if inObj && prevKey == keyType {
+				isPages = isPages || string(w) == "Pages"
+				isStm = isStm || string(w) == "ObjStm"
 			}
 		case c == '(':
 			s.skipString()
@@ -100,16 +117,16 @@ func prescan(ctx context.Context, r io.ReaderAt, size int64) (shape, error) {
 		default:
 			s.pos--
 			w := s.word()
-			if v, err := strconv.Atoi(w); err == nil {
+			if v, ok := atoi(w); ok {
 				switch {
-				case inObj && prevName == "/Count":
+				case inObj && prevKey == keyCount:
 					count = v
-				case inObj && prevName == "/N":
+				case inObj && prevKey == keyN:
 					n = v
 				}
 				break
 			}
-			switch w {
+			switch string(w) {
 			case "obj":
 				if inObj { // an object left open: count what it said anyway
 					endObject()
@@ -128,7 +145,7 @@ func prescan(ctx context.Context, r io.ReaderAt, size int64) (shape, error) {
 				}
 			}
 		}
-		prevName = name
+		prevKey = k
 	}
 	if inObj {
 		endObject()
@@ -148,6 +165,7 @@ type rawScanner struct {
 	buf  []byte
 	pos  int
 	err  error
+	w    [32]byte
 }
 
 // fill moves the window forward, keeping keep bytes from its end; false at the end of the file or on error.
@@ -187,21 +205,36 @@ func (s *rawScanner) next() (byte, bool) {
 	return c, ok
 }
 
-// word reads regular characters; only its first 32 bytes are kept, enough for every name and number we read.
-func (s *rawScanner) word() string {
-	var w [32]byte
+// word reads regular characters into the scanner's word buffer, valid until the next call; only the first 32
+// bytes are kept, enough for every name and number we read.
+func (s *rawScanner) word() []byte {
 	k := 0
 	for {
 		c, ok := s.peek()
 		if !ok || isSpace(c) || isDelimiter(c) {
-			return string(w[:k])
+			return s.w[:k]
 		}
 		s.pos++
-		if k < len(w) {
-			w[k] = c
+		if k < len(s.w) {
+			s.w[k] = c
 			k++
 		}
 	}
+}
+
+// atoi reads a non-negative decimal integer of at most 9 digits (anything else is not a count we read).
+func atoi(w []byte) (int, bool) {
+	if len(w) == 0 || len(w) > 9 {
+		return 0, false
+	}
+	v := 0
+	for _, c := range w {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
 }
 
 func (s *rawScanner) skipLine() {
