@@ -394,6 +394,38 @@ func (c *crawler) crawl(d *garbageDetector, seeds []string) []finding {
 	return out
 }
 
+// refusals checks the pages a person meets when something goes wrong, which no link leads to: pages that do
+// not exist, and (anonymously) the account forms sent empty or wrong, which change nothing.
+func (c *crawler) refusals(d *garbageDetector) []finding {
+	type try struct {
+		method, path string
+		form         url.Values
+	}
+	tries := []try{{"GET", "/no/such/page", nil}, {"GET", "/editions/no-such-edition", nil}, {"GET", "/applications/999999", nil}}
+	if c.role == "visitor" {
+		tries = append(tries, try{"POST", "/signup", url.Values{"name": {""}, "email": {"not an address"}, "password": {"short"}}},
+			try{"POST", "/signin", url.Values{"email": {"nobody@pitchfest.example"}, "password": {"not the password"}}},
+			try{"POST", "/reset", url.Values{"email": {""}}})
+	}
+	var out []finding
+	for _, tr := range tries {
+		where := tr.method + " " + tr.path
+		res, body, err := c.do(tr.method, tr.path, tr.form)
+		switch {
+		case err != nil:
+			out = append(out, finding{c.role, c.lang, where, "request failed", err.Error()})
+		case res.StatusCode >= 500:
+			out = append(out, finding{c.role, c.lang, where, "answers " + res.Status, excerptOf(body)})
+		case strings.HasPrefix(res.Header.Get("Content-Type"), "text/html"):
+			for _, f := range d.check(c.lang, body) {
+				f.role, f.lang, f.url = c.role, c.lang, where
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
 // sameSite resolves href against the page and keeps it if it is a page of this site worth visiting.
 func (c *crawler) sameSite(page *url.URL, href string) (string, bool) {
 	u, err := page.Parse(href)
@@ -461,6 +493,7 @@ func TestNoPageReachableByLinksShowsGarbage(t *testing.T) {
 					seeds = []string{"/", "/account"}
 				}
 				found := c.crawl(d, seeds)
+				found = append(found, c.refusals(d)...)
 				mu.Lock()
 				defer mu.Unlock()
 				findings = append(findings, found...)
