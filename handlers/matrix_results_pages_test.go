@@ -11,7 +11,6 @@ func init() { matrix = append(matrix, resultsPageMatrix...) }
 
 var resultsPageMatrix = []row{
 	{"GET", "/organize/editions/:id/results", nil, judgingPageStaff(ok), jEdition},
-	{"POST", "/organize/rounds/:id/final", formBody("final=on"), judgingFormStaff(see), jRound},
 	{"GET", "/organize/rounds/:id/results", nil, judgingPageStaff(ok), jRound},
 	// An empty form on a round without an advance count: nothing suggested, nothing ticked, all eliminated.
 	{"POST", "/organize/rounds/:id/advancement", formBody(""), judgingFormStaff(see), jClosedRound},

@@ -77,6 +77,7 @@ const (
 	notFound  = http.StatusNotFound
 	gone      = http.StatusGone
 	invalid   = http.StatusUnprocessableEntity
+	conflict  = http.StatusConflict
 )
 
 func jsonBody(s string) func(*world) string { return func(*world) string { return s } }

@@ -25,7 +25,7 @@ const importPath = "/organize/rounds/:id/import"
 
 func init() {
 	largeBodyRoutes[importPath] = true
-	for _, id := range []string{"flash.advancement_confirmed", "flash.awards_saved", "flash.feedback_saved", "flash.final_saved"} {
+	for _, id := range []string{"flash.advancement_confirmed", "flash.awards_saved", "flash.feedback_saved"} {
 		flashes[id] = true
 	}
 }
@@ -37,7 +37,6 @@ func (s *Server) resultsPageRoutes(r *gin.Engine) {
 	}
 	g := r.Group("", s.requirePageUser)
 	g.GET("/organize/editions/:id/results", s.editionRoundsPage)
-	g.POST("/organize/rounds/:id/final", s.finalRoundForm)
 	g.GET("/organize/rounds/:id/results", loadedPage(s, s.loadRoundResults, s.failApp, s.showRoundResults))
 	g.POST("/organize/rounds/:id/advancement", s.confirmAdvancementPage)
 	g.GET(importPath, s.importScoresPage)
@@ -55,9 +54,6 @@ func (s *Server) resultsPageRoutes(r *gin.Engine) {
 type editionRoundsData struct {
 	Edition *models.Edition
 	Rounds  []models.Round
-	// ErrorRound and FormError say why marking a round final was refused, next to that round.
-	ErrorRound int64
-	FormError  string
 }
 
 func (s *Server) editionRoundsPage(c *gin.Context) {
@@ -65,50 +61,14 @@ func (s *Server) editionRoundsPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.showEditionRounds(c, http.StatusOK, id, editionRoundsData{})
-}
-
-func (s *Server) showEditionRounds(c *gin.Context, status int, editionID int64, d editionRoundsData) {
-	ed, rounds, err := s.Publishing.EditionRounds(c.Request.Context(), currentUser(c), editionID)
+	ed, rounds, err := s.Publishing.EditionRounds(c.Request.Context(), currentUser(c), id)
 	if err != nil {
 		s.failApp(c, err)
 		return
 	}
-	d.Edition, d.Rounds = ed, rounds
 	p := s.page(c, "rounds_results.title")
-	p.Data = d
-	s.render(c, status, "organize_rounds_results", p)
-}
-
-// finalRoundForm marks a round as its edition's final round (final=on), or takes the mark off: the round
-// whose entrants are the finalists and which ends with awards. A refusal (another round is the final, rounds
-// come after this one) is shown next to the round.
-func (s *Server) finalRoundForm(c *gin.Context) {
-	id, ok := s.pathID(c, "id")
-	if !ok {
-		return
-	}
-	ctx, u := c.Request.Context(), currentUser(c)
-	r, err := s.Judging.Round(ctx, u, id)
-	if err != nil {
-		s.failApp(c, err)
-		return
-	}
-	in := services.RoundInputOf(r)
-	in.Final = c.PostForm("final") == "on"
-	_, err = s.Judging.UpdateRound(ctx, u, id, in, meta(c))
-	var ve *models.ValidationError
-	switch {
-	case err == nil:
-		s.seeOther(c, fmt.Sprintf("/organize/editions/%d/results", r.EditionID), "flash.final_saved")
-	case errors.As(err, &ve):
-		msg := s.placeFieldErrors(c, ve, func(string, string) bool { return false })
-		s.showEditionRounds(c, http.StatusUnprocessableEntity, r.EditionID, editionRoundsData{ErrorRound: id, FormError: msg})
-	case errors.Is(err, models.ErrConflict):
-		s.showEditionRounds(c, http.StatusConflict, r.EditionID, editionRoundsData{ErrorRound: id, FormError: s.tr(c, "rounds_results.final_closed")})
-	default:
-		s.failApp(c, err)
-	}
+	p.Data = editionRoundsData{Edition: ed, Rounds: rounds}
+	s.render(c, http.StatusOK, "organize_rounds_results", p)
 }
 
 // ---- ranking and advancement ----

@@ -160,6 +160,7 @@ func New(d Deps) *Handler {
 	s.pageRoutes(r)
 	s.judgingPageRoutes(r)
 	s.resultsPageRoutes(r)
+	s.roundPageRoutes(r)
 	if d.Editions != nil && d.Applications != nil {
 		s.applicationPageRoutes(r)
 		s.organizePageRoutes(r)

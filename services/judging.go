@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -73,6 +74,7 @@ func requireJudgeOrStaff(u *models.User) error {
 // RoundInput is what an organizer sets on a round.
 type RoundInput struct {
 	Name                  string
+	NameI18n              models.Texts // translations of Name by language (en, fr, rw); Name stays the main text
 	Kind                  models.RoundKind
 	OpensAt               *time.Time
 	ClosesAt              *time.Time
@@ -88,7 +90,7 @@ type RoundInput struct {
 
 // RoundInputOf returns the settings of r as an input, so a partial update can start from them.
 func RoundInputOf(r *models.Round) RoundInput {
-	return RoundInput{Name: r.Name, Kind: r.Kind, OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, JudgesPerApp: r.JudgesPerApp,
+	return RoundInput{Name: r.Name, NameI18n: maps.Clone(r.NameI18n), Kind: r.Kind, OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, JudgesPerApp: r.JudgesPerApp,
 		Blind: r.Blind, PersonalFields: slices.Clone(r.PersonalFields), Method: r.Method, MinJudgeScores: r.MinJudgeScores,
 		DisagreementThreshold: r.DisagreementThreshold, AdvanceCount: r.AdvanceCount, Final: r.Final}
 }
@@ -100,12 +102,22 @@ const (
 	maxTextLen          = 5000
 )
 
+// Check reports every problem of the input at once (nil when none), as CreateRound and UpdateRound would,
+// so a form can show them all together with its own reading errors.
+func (in RoundInput) Check() error {
+	if v := in.normalize(); v != nil {
+		return v
+	}
+	return nil
+}
+
 func (in *RoundInput) normalize() *models.ValidationError {
 	v := models.NewValidationError()
 	in.Name = strings.TrimSpace(in.Name)
 	if n := utf8.RuneCountInString(in.Name); n == 0 || n > 120 {
 		v.Fields["name"] = "judging.round.name"
 	}
+	in.NameI18n = cleanTranslations(v, "name_i18n", in.NameI18n, 120, false)
 	if in.Kind == "" {
 		in.Kind = models.RoundOnline
 	}
@@ -163,6 +175,7 @@ func (in *RoundInput) normalize() *models.ValidationError {
 
 func (in RoundInput) apply(r *models.Round) {
 	r.Name, r.Kind, r.JudgesPerApp, r.Blind = in.Name, in.Kind, in.JudgesPerApp, in.Blind
+	r.NameI18n = in.NameI18n
 	r.OpensAt, r.ClosesAt = in.OpensAt, in.ClosesAt
 	r.PersonalFields = models.StringList(in.PersonalFields)
 	r.Method, r.MinJudgeScores, r.DisagreementThreshold, r.AdvanceCount = in.Method, in.MinJudgeScores, in.DisagreementThreshold, in.AdvanceCount

@@ -1,0 +1,21 @@
+package handlers_test
+
+// The round pages' rows of the authorization matrix: an edition's rounds, the round form and the lifecycle.
+// They use the judging fixture (an open live round, and a draft round in another edition). Organizers and
+// admins may; everyone else is refused, visitors sent to sign in.
+
+func init() { matrix = append(matrix, roundPagesMatrix...) }
+
+var roundPagesMatrix = []row{
+	{"GET", "/organize/editions/:id/rounds", nil, judgingPageStaff(ok), jEdition},
+	{"GET", "/organize/editions/:id/rounds/new", nil, judgingPageStaff(ok), jEdition},
+	{"POST", "/organize/editions/:id/rounds", formBody("name=Semi-final&kind=online&judges_per_app=2&method=z"), judgingFormStaff(see), jEdition},
+	{"GET", "/organize/rounds/:id/edit", nil, judgingPageStaff(ok), jRound},
+	{"POST", "/organize/rounds/:id/edit", formBody("name=Grand+final&kind=live&judges_per_app=2&method=z"), judgingFormStaff(see), jRound},
+	// The open round cannot be deleted (it is shown again with why); the draft one can.
+	{"POST", "/organize/rounds/:id/delete", formBody(""), judgingFormStaff(conflict), jRound},
+	{"POST", "/organize/rounds/:id/delete", formBody(""), judgingFormStaff(see), jDraftRound},
+	{"POST", "/organize/rounds/:id/open", formBody(""), judgingFormStaff(conflict), jRound},
+	{"GET", "/organize/rounds/:id/close", nil, judgingPageStaff(ok), jRound},
+	{"POST", "/organize/rounds/:id/close", formBody(""), judgingFormStaff(see), jRound},
+}

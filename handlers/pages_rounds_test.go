@@ -1,0 +1,99 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/testutil"
+)
+
+// An organizer sets up an edition's rounds from the pages alone: a final first, then a screening that goes
+// before it; a refused form keeps what was typed and says what to fix next to the field; opening a round
+// without a rubric says why; closing asks first and says how many scores are missing.
+func TestAnOrganizerSetsUpOpensAndClosesRoundsFromThePages(t *testing.T) {
+	T := resultsPageT(t)
+	srv := testutil.StartServer(t)
+	st := srv.App.Store
+	ctx := context.Background()
+	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2})
+	org := newSession(t, st, w.Organizer.ID)
+	edPath := "/organize/editions/" + fmt.Sprint(w.Edition.ID) + "/rounds"
+
+	code, body := pageGet(t, srv, org, edPath)
+	if code != 200 || !strings.Contains(body, `href="`+edPath+`/new"`) || !strings.Contains(body, "Screening") {
+		t.Fatalf("rounds page %d", code)
+	}
+
+	t.Run("an empty form is refused with every message next to its field, nothing saved", func(t *testing.T) {
+		code, body, _ := pagePost(t, srv, org, edPath, url.Values{"judges_per_app": {"many"}, "advance_count": {"3,5"}})
+		if code != 422 {
+			t.Fatalf("empty round form: %d", code)
+		}
+		for _, want := range []string{`id="round-name-error"`, `id="round-judges-per-app-error"`, `id="round-advance-count-error"`, `value="many"`, `role="alert"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("refused form lacks %s", want)
+			}
+		}
+		if rounds, _ := st.RoundsByEdition(ctx, w.Edition.ID); len(rounds) != 1 {
+			t.Errorf("%d rounds after a refused form", len(rounds))
+		}
+	})
+
+	t.Run("a final, then a round added before it", func(t *testing.T) {
+		code, _, loc := pagePost(t, srv, org, edPath, url.Values{"name": {"Final"}, "kind": {"live"}, "judges_per_app": {"2"},
+			"method": {"mean"}, "final": {"on"}, "closes_at": {"2031-03-14T17:00"}})
+		if code != 303 || loc != edPath {
+			t.Fatalf("create the final: %d %s", code, loc)
+		}
+		code, _, _ = pagePost(t, srv, org, edPath, url.Values{"name": {"Semi-final"}, "kind": {"online"}, "judges_per_app": {"3"}, "method": {"z"}, "advance_count": {"5"}})
+		if code != 303 {
+			t.Fatalf("create the semi-final: %d", code)
+		}
+		rounds, err := st.RoundsByEdition(ctx, w.Edition.ID)
+		if err != nil || len(rounds) != 3 {
+			t.Fatalf("%d rounds (%v)", len(rounds), err)
+		}
+		if rounds[1].Name != "Semi-final" || rounds[2].Name != "Final" || !rounds[2].Final || rounds[2].Kind != models.RoundLive {
+			t.Errorf("rounds in order: %s, %s (final %v), %s", rounds[0].Name, rounds[1].Name, rounds[2].Final, rounds[2].Name)
+		}
+		// The window was read in the edition's zone (Kigali, UTC+2).
+		if c := rounds[2].ClosesAt; c == nil || c.UTC().Hour() != 15 {
+			t.Errorf("closes at %v, want 15:00 UTC", c)
+		}
+		_, body := pageGet(t, srv, org, "/organize/rounds/"+fmt.Sprint(rounds[2].ID)+"/edit")
+		if !strings.Contains(body, `value="2031-03-14T17:00"`) || !strings.Contains(body, `id="round-final" name="final" value="on" checked`) {
+			t.Error("the edit form does not show the stored window in the edition's zone, or the final mark")
+		}
+		code, body, _ = pagePost(t, srv, org, "/organize/rounds/"+fmt.Sprint(rounds[1].ID)+"/edit", url.Values{"name": {"Semi-final"}, "kind": {"online"},
+			"judges_per_app": {"3"}, "method": {"z"}, "final": {"on"}})
+		if code != 422 || !strings.Contains(body, `id="round-final-error"`) || !strings.Contains(body, T("judging.round.final_taken")) {
+			t.Errorf("a second final: %d", code)
+		}
+		code, body, _ = pagePost(t, srv, org, "/organize/rounds/"+fmt.Sprint(rounds[1].ID)+"/open", nil)
+		if code != 422 || !strings.Contains(body, `id="round-problem"`) {
+			t.Errorf("opening a round without a rubric: %d", code)
+		}
+	})
+
+	t.Run("closing asks first, says what is missing, then closes", func(t *testing.T) {
+		closePath := "/organize/rounds/" + fmt.Sprint(w.Round.ID) + "/close"
+		code, body := pageGet(t, srv, org, closePath)
+		if code != 200 || !strings.Contains(body, T("round_close.scores", "0", "4")) || !strings.Contains(body, `id="close-missing"`) {
+			t.Fatalf("close confirmation %d", code)
+		}
+		if r, _ := st.RoundByID(ctx, w.Round.ID); r.Status != models.RoundOpen {
+			t.Fatal("the confirmation page closed the round")
+		}
+		code, _, loc := pagePost(t, srv, org, closePath, nil)
+		if code != 303 || loc != edPath {
+			t.Fatalf("close: %d %s", code, loc)
+		}
+		if r, _ := st.RoundByID(ctx, w.Round.ID); r.Status != models.RoundClosed {
+			t.Errorf("round %s after closing", r.Status)
+		}
+	})
+}
