@@ -380,16 +380,13 @@ func (s *Server) apiReference(c *gin.Context) {
 		}
 		provinces[i] = pj
 	}
-	list := func(prefix string, codes []string) []codeNameJSON {
+	list := func(k reference.Kind) []codeNameJSON {
+		codes := reference.Codes(k)
 		out := make([]codeNameJSON, len(codes))
 		for i, code := range codes {
-			out[i] = codeNameJSON{code, s.tr(c, prefix+"."+code)}
+			out[i] = codeNameJSON{code, s.label(c, k, code)}
 		}
 		return out
-	}
-	stages := make([]string, len(reference.Stages))
-	for i, st := range reference.Stages {
-		stages[i] = string(st)
 	}
 	limits := map[string]int{}
 	for k, v := range services.FieldLimits {
@@ -397,10 +394,10 @@ func (s *Server) apiReference(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{
 		"provinces":     provinces,
-		"stages":        list("stage", stages),
-		"revenue_bands": list("revenue_band", reference.RevenueBands),
-		"age_bands":     list("age_band", reference.AgeBands),
-		"genders":       list("gender", reference.Genders),
+		"stages":        list(reference.KindStage),
+		"revenue_bands": list(reference.KindRevenueBand),
+		"age_bands":     list(reference.KindAgeBand),
+		"genders":       list(reference.KindGender),
 		"field_limits":  limits,
 		"max_team":      services.MaxTeam,
 	})
