@@ -52,7 +52,17 @@ var garbageRaw = []struct{ what, mark string }{
 	{"missing template value", "<no value>"},
 	{"missing format argument", "(MISSING)"},
 	{"nil printed", "&lt;nil&gt;"},
+	{"validator message", "Error:Field validation"},
+	{"database error", "record not found"},
+	{"database error", "SQLSTATE"},
+	{"database error", "sql: no rows"},
 }
+
+// notANumber is a float gone wrong (a share of nothing) or a Go map printed as it is.
+var notANumber = regexp.MustCompile(`(^|[^A-Za-z])(NaN|[+-]Inf)\b|\bmap\[`)
+
+// zeroDate is Go's zero time, shown as if it were a date.
+var zeroDate = regexp.MustCompile(`\b0001\b|\b1 Jan(uary)? 1\b|January 1, 1\b`)
 
 // pointerPrinted matches a Go pointer printed with %v.
 var pointerPrinted = regexp.MustCompile(`\b0x[0-9a-f]{10,}\b`)
@@ -205,6 +215,10 @@ func (d *garbageDetector) check(lang, body string) []finding {
 			add("English text", t.where)
 		case hasYearTwice(s):
 			add("year twice", t.where)
+		case notANumber.MatchString(s):
+			add("not a number", t.where)
+		case zeroDate.MatchString(s):
+			add("zero date", t.where)
 		default:
 			if m := d.keyInAny.FindStringSubmatch(s); m != nil && d.keys[m[1]] {
 				add("message id shown", t.where)
@@ -566,6 +580,12 @@ func TestTheGarbageDetectorTellsGarbageFromWords(t *testing.T) {
 		{"English on a French page", "fr", `<p>` + englishT(t)("results.none") + `</p>`, "English text"},
 		{"an edition's year added to a name that has it", "en", `<th scope="row">Pitchfest 2025 2025</th>`, "year twice"},
 		{"two years", "en", `<td>2024 2025</td>`, ""},
+		{"a share of nothing", "fr", `<td>NaN %</td>`, "not a number"},
+		{"an infinite ratio", "en", `<td>+Inf</td>`, "not a number"},
+		{"a map", "en", `<dd>map[a:1]</dd>`, "not a number"},
+		{"the zero time", "en", `<time>0001-01-01 00:00</time>`, "zero date"},
+		{"a validator's own message", "en", `<p>Key: 'x.Name' Error:Field validation for 'Name' failed</p>`, "validator message"},
+		{"names with Inf and NaN in them", "en", `<td>Infinity Labs, Nancy's, Eco-Infra, NaNa Foods</td>`, ""},
 		{"a French page", "fr", `<p>Bonjour</p>`, ""},
 		{"words", "en", `<td>ICT and software</td><td>Kigali City, Gasabo</td><td>18 to 24</td>`, ""},
 		{"a label equal to its code in that language", "en", `<td>` + englishT(t)("method.mean") + `</td>`, ""},
