@@ -77,10 +77,11 @@ func (s *Server) fieldMessages(c *gin.Context, ve *models.ValidationError) map[s
 }
 
 type awardJSON struct {
-	Position int    `json:"position" binding:"gte=0,lte=100"`
-	Name     string `json:"name" binding:"required,max=120"`
-	Amount   int64  `json:"amount" binding:"gte=0"`
-	Currency string `json:"currency" binding:"omitempty,len=3"`
+	Position int               `json:"position" binding:"gte=0,lte=100"`
+	Name     string            `json:"name" binding:"required,max=120"`
+	NameI18n map[string]string `json:"name_i18n" binding:"omitempty,max=3"`
+	Amount   int64             `json:"amount" binding:"gte=0"`
+	Currency string            `json:"currency" binding:"omitempty,len=3"`
 }
 
 type sectorJSON struct {
@@ -99,25 +100,28 @@ type eligibilityJSON struct {
 // editionRequest is what an organizer sends to create or replace an edition. Times are RFC 3339 instants
 // (with their offset); pages convert local times with services.ParseLocal.
 type editionRequest struct {
-	Name            string          `json:"name" binding:"required,max=120"`
-	Slug            string          `json:"slug" binding:"required,max=60"`
-	Year            int             `json:"year" binding:"required"`
-	Description     string          `json:"description" binding:"max=20000"`
-	TimeZone        string          `json:"time_zone" binding:"max=64"`
-	OpensAt         time.Time       `json:"opens_at" binding:"required"`
-	ClosesAt        time.Time       `json:"closes_at" binding:"required"`
-	GraceMinutes    int             `json:"grace_minutes"`
-	Eligibility     eligibilityJSON `json:"eligibility"`
-	WomenLedRule    string          `json:"women_led_rule" binding:"max=40"`
-	Sectors         []sectorJSON    `json:"sectors" binding:"omitempty,max=50,dive"`
-	ReferencePrefix string          `json:"reference_prefix" binding:"max=6"`
-	MaxDeckMB       int             `json:"max_deck_mb"`
-	MaxDeckPages    int             `json:"max_deck_pages"`
-	Awards          []awardJSON     `json:"awards" binding:"max=20,dive"`
+	Name            string            `json:"name" binding:"required,max=120"`
+	Slug            string            `json:"slug" binding:"required,max=60"`
+	Year            int               `json:"year" binding:"required"`
+	Description     string            `json:"description" binding:"max=20000"`
+	NameI18n        map[string]string `json:"name_i18n" binding:"omitempty,max=3"`
+	DescriptionI18n map[string]string `json:"description_i18n" binding:"omitempty,max=3"`
+	TimeZone        string            `json:"time_zone" binding:"max=64"`
+	OpensAt         time.Time         `json:"opens_at" binding:"required"`
+	ClosesAt        time.Time         `json:"closes_at" binding:"required"`
+	GraceMinutes    int               `json:"grace_minutes"`
+	Eligibility     eligibilityJSON   `json:"eligibility"`
+	WomenLedRule    string            `json:"women_led_rule" binding:"max=40"`
+	Sectors         []sectorJSON      `json:"sectors" binding:"omitempty,max=50,dive"`
+	ReferencePrefix string            `json:"reference_prefix" binding:"max=6"`
+	MaxDeckMB       int               `json:"max_deck_mb"`
+	MaxDeckPages    int               `json:"max_deck_pages"`
+	Awards          []awardJSON       `json:"awards" binding:"max=20,dive"`
 }
 
 func (r *editionRequest) input() services.EditionInput {
 	in := services.EditionInput{Name: r.Name, Slug: r.Slug, Year: r.Year, Description: r.Description, TimeZone: r.TimeZone,
+		NameI18n: models.Texts(r.NameI18n), DescriptionI18n: models.Texts(r.DescriptionI18n),
 		OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, GraceMinutes: r.GraceMinutes, WomenLedRule: r.WomenLedRule,
 		ReferencePrefix: r.ReferencePrefix, MaxDeckMB: r.MaxDeckMB, MaxDeckPages: r.MaxDeckPages,
 		Eligibility: models.EligibilityRules{RegisteredCompany: r.Eligibility.RegisteredCompany,
@@ -130,7 +134,8 @@ func (r *editionRequest) input() services.EditionInput {
 		}
 	}
 	for _, a := range r.Awards {
-		in.Awards = append(in.Awards, models.Award{Position: a.Position, Name: a.Name, Amount: a.Amount, Currency: a.Currency})
+		in.Awards = append(in.Awards, models.Award{Position: a.Position, Name: a.Name, NameI18n: models.Texts(a.NameI18n),
+			Amount: a.Amount, Currency: a.Currency})
 	}
 	return in
 }
@@ -138,35 +143,38 @@ func (r *editionRequest) input() services.EditionInput {
 // editionJSON is an edition as the API shows it. Grace minutes, the receipt prefix and the draft state are for
 // those who run editions only.
 type editionJSON struct {
-	ID              int64           `json:"id"`
-	Name            string          `json:"name"`
-	Slug            string          `json:"slug"`
-	Year            int             `json:"year"`
-	Description     string          `json:"description"`
-	DescriptionHTML string          `json:"description_html"`
-	TimeZone        string          `json:"time_zone"`
-	OpensAt         time.Time       `json:"opens_at"`
-	ClosesAt        time.Time       `json:"closes_at"`
-	OpensAtLocal    string          `json:"opens_at_local"`
-	ClosesAtLocal   string          `json:"closes_at_local"`
-	Window          services.Window `json:"window"`
-	SecondsToClose  int64           `json:"seconds_to_close"`
-	Eligibility     eligibilityJSON `json:"eligibility"`
-	WomenLedRule    string          `json:"women_led_rule"`
-	Sectors         []sectorJSON    `json:"sectors"`
-	MaxDeckMB       int             `json:"max_deck_mb"`
-	MaxDeckPages    int             `json:"max_deck_pages"`
-	Awards          []awardJSON     `json:"awards"`
-	Questions       []questionJSON  `json:"questions,omitempty"`
-	Published       bool            `json:"published"`
-	PublishedAt     *time.Time      `json:"published_at,omitempty"`
-	GraceMinutes    *int            `json:"grace_minutes,omitempty"`
-	ReferencePrefix string          `json:"reference_prefix,omitempty"`
+	ID              int64             `json:"id"`
+	Name            string            `json:"name"`
+	Slug            string            `json:"slug"`
+	Year            int               `json:"year"`
+	Description     string            `json:"description"`
+	DescriptionHTML string            `json:"description_html"`
+	NameI18n        map[string]string `json:"name_i18n"`
+	DescriptionI18n map[string]string `json:"description_i18n"`
+	TimeZone        string            `json:"time_zone"`
+	OpensAt         time.Time         `json:"opens_at"`
+	ClosesAt        time.Time         `json:"closes_at"`
+	OpensAtLocal    string            `json:"opens_at_local"`
+	ClosesAtLocal   string            `json:"closes_at_local"`
+	Window          services.Window   `json:"window"`
+	SecondsToClose  int64             `json:"seconds_to_close"`
+	Eligibility     eligibilityJSON   `json:"eligibility"`
+	WomenLedRule    string            `json:"women_led_rule"`
+	Sectors         []sectorJSON      `json:"sectors"`
+	MaxDeckMB       int               `json:"max_deck_mb"`
+	MaxDeckPages    int               `json:"max_deck_pages"`
+	Awards          []awardJSON       `json:"awards"`
+	Questions       []questionJSON    `json:"questions,omitempty"`
+	Published       bool              `json:"published"`
+	PublishedAt     *time.Time        `json:"published_at,omitempty"`
+	GraceMinutes    *int              `json:"grace_minutes,omitempty"`
+	ReferencePrefix string            `json:"reference_prefix,omitempty"`
 }
 
 func (s *Server) toEditionJSON(c *gin.Context, e *models.Edition, qs []models.Question) editionJSON {
 	now := s.Applications.Now()
 	out := editionJSON{ID: e.ID, Name: e.Name, Slug: e.Slug, Year: e.Year, Description: e.Description,
+		NameI18n: translationsJSON(e.NameI18n), DescriptionI18n: translationsJSON(e.DescriptionI18n),
 		DescriptionHTML: services.RenderMarkdown(e.Description), TimeZone: e.TimeZone, OpensAt: e.OpensAt, ClosesAt: e.ClosesAt,
 		OpensAtLocal: when(c, e, e.OpensAt), ClosesAtLocal: when(c, e, e.ClosesAt),
 		Window: services.WindowAt(e, now), WomenLedRule: e.WomenLedRule, MaxDeckMB: e.MaxDeckMB, MaxDeckPages: e.MaxDeckPages,
@@ -180,7 +188,8 @@ func (s *Server) toEditionJSON(c *gin.Context, e *models.Edition, qs []models.Qu
 		out.Sectors = append(out.Sectors, sectorJSON{sec.Code, sec.Label})
 	}
 	for _, a := range e.Awards {
-		out.Awards = append(out.Awards, awardJSON{a.Position, a.Name, a.Amount, a.Currency})
+		out.Awards = append(out.Awards, awardJSON{Position: a.Position, Name: a.Name, NameI18n: translationsJSON(a.NameI18n),
+			Amount: a.Amount, Currency: a.Currency})
 	}
 	for _, q := range qs {
 		out.Questions = append(out.Questions, toQuestionJSON(&q))

@@ -114,24 +114,28 @@ func (o *optTime) UnmarshalJSON(b []byte) error {
 }
 
 type roundRequest struct {
-	Name                  *string  `json:"name" binding:"omitempty,max=120"`
-	Kind                  *string  `json:"kind" binding:"omitempty,oneof=online live"`
-	OpensAt               optTime  `json:"opens_at"`
-	ClosesAt              optTime  `json:"closes_at"`
-	JudgesPerApp          *int     `json:"judges_per_app" binding:"omitempty,gte=1,lte=50"`
-	Blind                 *bool    `json:"blind"`
-	PersonalFields        []string `json:"personal_fields" binding:"omitempty,max=100,dive,max=80"`
-	Method                *string  `json:"method" binding:"omitempty,oneof=z mean median"`
-	MinJudgeScores        *int     `json:"min_judge_scores" binding:"omitempty,gte=1,lte=1000"`
-	DisagreementThreshold *float64 `json:"disagreement_threshold" binding:"omitempty,gte=0,lte=100"`
-	AdvanceCount          *int     `json:"advance_count" binding:"omitempty,gte=0"`
-	Final                 *bool    `json:"final"`
+	Name                  *string           `json:"name" binding:"omitempty,max=120"`
+	NameI18n              map[string]string `json:"name_i18n" binding:"omitempty,max=3"` // replaces the translations when sent
+	Kind                  *string           `json:"kind" binding:"omitempty,oneof=online live"`
+	OpensAt               optTime           `json:"opens_at"`
+	ClosesAt              optTime           `json:"closes_at"`
+	JudgesPerApp          *int              `json:"judges_per_app" binding:"omitempty,gte=1,lte=50"`
+	Blind                 *bool             `json:"blind"`
+	PersonalFields        []string          `json:"personal_fields" binding:"omitempty,max=100,dive,max=80"`
+	Method                *string           `json:"method" binding:"omitempty,oneof=z mean median"`
+	MinJudgeScores        *int              `json:"min_judge_scores" binding:"omitempty,gte=1,lte=1000"`
+	DisagreementThreshold *float64          `json:"disagreement_threshold" binding:"omitempty,gte=0,lte=100"`
+	AdvanceCount          *int              `json:"advance_count" binding:"omitempty,gte=0"`
+	Final                 *bool             `json:"final"`
 }
 
 // apply overlays the fields the client sent on in.
 func (r roundRequest) apply(in *services.RoundInput) {
 	if r.Name != nil {
 		in.Name = *r.Name
+	}
+	if r.NameI18n != nil {
+		in.NameI18n = models.Texts(r.NameI18n)
 	}
 	if r.Kind != nil {
 		in.Kind = models.RoundKind(*r.Kind)
@@ -173,6 +177,7 @@ type roundJSON struct {
 	EditionID             int64              `json:"edition_id"`
 	Position              int                `json:"position"`
 	Name                  string             `json:"name"`
+	NameI18n              map[string]string  `json:"name_i18n"`
 	Kind                  models.RoundKind   `json:"kind"`
 	OpensAt               *time.Time         `json:"opens_at"`
 	ClosesAt              *time.Time         `json:"closes_at"`
@@ -197,7 +202,7 @@ func toRoundJSON(r *models.Round) roundJSON {
 	if pf == nil {
 		pf = []string{}
 	}
-	return roundJSON{ID: r.ID, EditionID: r.EditionID, Position: r.Position, Name: r.Name, Kind: r.Kind, OpensAt: r.OpensAt,
+	return roundJSON{ID: r.ID, EditionID: r.EditionID, Position: r.Position, Name: r.Name, NameI18n: translationsJSON(r.NameI18n), Kind: r.Kind, OpensAt: r.OpensAt,
 		ClosesAt: r.ClosesAt, JudgesPerApp: r.JudgesPerApp, Blind: r.Blind, PersonalFields: pf, Method: r.Method,
 		MinJudgeScores: r.MinJudgeScores, DisagreementThreshold: r.DisagreementThreshold, AdvanceCount: r.AdvanceCount,
 		Final: r.Final, Status: r.Status, AssignmentSeed: fmt.Sprint(uint64(r.AssignmentSeed)), RubricLocked: r.RubricLockedAt != nil,

@@ -87,7 +87,7 @@ func (s *Server) editionPage(c *gin.Context) {
 		s.failPage(c, err)
 		return
 	}
-	d := editionView{Edition: e, Description: template.HTML(services.RenderMarkdown(e.Description)), Window: s.Editions.Window(e),
+	d := editionView{Edition: e, Description: template.HTML(services.RenderMarkdown(e.DescriptionI18n.Or(lang(c), e.Description))), Window: s.Editions.Window(e),
 		Opens: when(c, e, e.OpensAt), Closes: when(c, e, e.ClosesAt), WomenLed: "women_led_rule." + e.WomenLedRule}
 	for _, sec := range e.Sectors {
 		d.Sectors = append(d.Sectors, choice{Value: sec.Code, Label: s.sectorLabel(c, sec)})

@@ -171,9 +171,12 @@ func editionValues(e *models.Edition) map[string]string {
 	v["sectors"] = strings.Join(sec, "\n")
 	var aw []string
 	for _, a := range e.Awards {
-		aw = append(aw, fmt.Sprintf("%d | %s | %d | %s", a.Position, a.Name, a.Amount, a.Currency))
+		aw = append(aw, fmt.Sprintf("%d | %s | %d | %s", a.Position, a.Name, a.Amount, a.Currency)+awardTranslationColumns(a.NameI18n))
 	}
 	v["awards"] = strings.Join(aw, "\n")
+	for _, l := range translationLangs {
+		v["name_"+l], v["description_"+l] = e.NameI18n[l], e.DescriptionI18n[l]
+	}
 	return v
 }
 
@@ -225,7 +228,10 @@ func (s *Server) showEditionForm(c *gin.Context, status int, e *models.Edition, 
 	for _, f := range []struct{ name, typ, errKey string }{{"name", "text", ""}, {"slug", "text", ""}, {"year", "number", ""},
 		{"description", "textarea", ""}, {"time_zone", "text", ""}, {"opens_at", "datetime-local", ""}, {"closes_at", "datetime-local", ""},
 		{"grace_minutes", "number", ""}, {"reference_prefix", "text", ""}, {"founded_within_years", "number", "eligibility.founded_within_years"},
-		{"max_funding", "number", "eligibility.max_funding"}, {"sectors", "textarea", ""}, {"awards", "textarea", ""}} {
+		{"max_funding", "number", "eligibility.max_funding"}, {"sectors", "textarea", ""}, {"awards", "textarea", ""},
+		{"name_en", "text", "name_i18n.en"}, {"name_fr", "text", "name_i18n.fr"}, {"name_rw", "text", "name_i18n.rw"},
+		{"description_en", "textarea", "description_i18n.en"}, {"description_fr", "textarea", "description_i18n.fr"},
+		{"description_rw", "textarea", "description_i18n.rw"}} {
 		key := f.errKey
 		if key == "" {
 			key = f.name
@@ -242,7 +248,9 @@ func (s *Server) showEditionForm(c *gin.Context, status int, e *models.Edition, 
 	}
 	shown := map[string]bool{"name": true, "slug": true, "year": true, "description": true, "time_zone": true, "opens_at": true,
 		"closes_at": true, "grace_minutes": true, "women_led_rule": true, "reference_prefix": true, "sectors": true, "awards": true,
-		"eligibility.founded_within_years": true, "eligibility.min_stage": true, "eligibility.max_funding": true}
+		"eligibility.founded_within_years": true, "eligibility.min_stage": true, "eligibility.max_funding": true,
+		"name_i18n.en": true, "name_i18n.fr": true, "name_i18n.rw": true, "description_i18n.en": true, "description_i18n.fr": true,
+		"description_i18n.rw": true}
 	var keys []string
 	for k := range v.Errors {
 		if !shown[k] && !strings.HasPrefix(k, "question.") {
@@ -270,7 +278,8 @@ func (s *Server) newEditionPage(c *gin.Context) {
 }
 
 // readEditionForm turns the edition form into the service's input. Sectors are one per line ("code: Label"),
-// awards one per line ("position | name | amount | currency"); what cannot be read is a message for its field.
+// awards one per line ("position | name | amount | currency", then optionally the name in English, French and
+// Kinyarwanda); what cannot be read is a message for its field.
 func (s *Server) readEditionForm(c *gin.Context) (services.EditionInput, map[string]string, map[string]string, bool) {
 	if err := c.Request.ParseForm(); err != nil {
 		s.problem(c, http.StatusBadRequest, s.tr(c, "error.bad_form"), nil)
@@ -312,7 +321,10 @@ func (s *Server) readEditionForm(c *gin.Context) (services.EditionInput, map[str
 	in := services.EditionInput{Name: f.Get("name"), Slug: strings.TrimSpace(f.Get("slug")), Year: atoi("year", "year"),
 		Description: f.Get("description"), TimeZone: tz, OpensAt: at("opens_at"), ClosesAt: at("closes_at"),
 		GraceMinutes: atoi("grace_minutes", "grace_minutes"), WomenLedRule: f.Get("women_led_rule"),
-		ReferencePrefix: strings.TrimSpace(f.Get("reference_prefix"))}
+		ReferencePrefix: strings.TrimSpace(f.Get("reference_prefix")), NameI18n: models.Texts{}, DescriptionI18n: models.Texts{}}
+	for _, l := range translationLangs {
+		in.NameI18n[l], in.DescriptionI18n[l] = f.Get("name_"+l), f.Get("description_"+l)
+	}
 	in.Eligibility = models.EligibilityRules{RegisteredCompany: f.Get("registered_company") != "", YouthFounder: f.Get("youth_founder") != "",
 		FoundedWithinYears: atoi("founded_within_years", "eligibility.founded_within_years"), MinStage: f.Get("min_stage")}
 	if raw := strings.TrimSpace(f.Get("max_funding")); raw != "" {
@@ -341,7 +353,7 @@ func (s *Server) readEditionForm(c *gin.Context) (services.EditionInput, map[str
 			continue
 		}
 		parts := strings.Split(line, "|")
-		if len(parts) != 4 {
+		if len(parts) < 4 || len(parts) > 4+len(translationLangs) {
 			errs["awards"] = s.tr(c, "edition_form.award_line")
 			continue
 		}
@@ -352,7 +364,7 @@ func (s *Server) readEditionForm(c *gin.Context) (services.EditionInput, map[str
 			continue
 		}
 		in.Awards = append(in.Awards, models.Award{Position: pos, Name: strings.TrimSpace(parts[1]), Amount: amount,
-			Currency: strings.TrimSpace(parts[3])})
+			Currency: strings.TrimSpace(parts[3]), NameI18n: awardTranslations(parts[4:])})
 	}
 	return in, values, errs, true
 }

@@ -8,18 +8,22 @@ import (
 // Edition is one year's competition: the call for applications, its window, its rules and its prizes. Times are
 // stored in UTC (DBTime) and shown in TimeZone.
 type Edition struct {
-	ID           int64
-	Name         string
-	Slug         string // unique, used in public addresses
-	Year         int
-	Description  string // Markdown source; rendered and sanitized only when shown
-	TimeZone     string // IANA name, Africa/Kigali by default
-	OpensAt      time.Time
-	ClosesAt     time.Time        // the deadline people are told
-	GraceMinutes int              // silent tolerance after ClosesAt for uploads that started in time
-	Eligibility  EligibilityRules `gorm:"serializer:json"`
-	WomenLedRule string           // a stats.Rule; kept as a string so models need not import stats
-	Sectors      []Sector         `gorm:"serializer:json"`
+	ID          int64
+	Name        string
+	Slug        string // unique, used in public addresses
+	Year        int
+	Description string // Markdown source; rendered and sanitized only when shown
+	// NameI18n and DescriptionI18n are translations of Name and Description by language (en, fr, rw); Name and
+	// Description stay the edition's main text, shown where a language has none (see Texts.Or).
+	NameI18n        Texts  `gorm:"column:name_i18n"`
+	DescriptionI18n Texts  `gorm:"column:description_i18n"`
+	TimeZone        string // IANA name, Africa/Kigali by default
+	OpensAt         time.Time
+	ClosesAt        time.Time        // the deadline people are told
+	GraceMinutes    int              // silent tolerance after ClosesAt for uploads that started in time
+	Eligibility     EligibilityRules `gorm:"serializer:json"`
+	WomenLedRule    string           // a stats.Rule; kept as a string so models need not import stats
+	Sectors         []Sector         `gorm:"serializer:json"`
 	// ReferencePrefix starts every receipt reference of the edition (HPF → HPF-2026-000123). It is an edition
 	// setting rather than derived from the slug so an organizer keeps the familiar letters when the slug changes.
 	ReferencePrefix string
@@ -83,6 +87,7 @@ type Award struct {
 	EditionID int64
 	Position  int
 	Name      string
+	NameI18n  Texts `gorm:"column:name_i18n"` // translations of Name by language; Name is the main text
 	Amount    int64
 	Currency  string
 }
@@ -127,7 +132,7 @@ type QuestionChoice struct {
 }
 
 // editionColumns are the columns an edit may change; the slug's uniqueness is enforced by the table.
-var editionColumns = []string{"name", "slug", "year", "description", "time_zone", "opens_at", "closes_at",
+var editionColumns = []string{"name", "name_i18n", "slug", "year", "description", "description_i18n", "time_zone", "opens_at", "closes_at",
 	"grace_minutes", "eligibility", "women_led_rule", "sectors", "reference_prefix", "max_deck_mb", "max_deck_pages",
 	"updated_at"}
 

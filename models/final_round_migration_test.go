@@ -55,7 +55,18 @@ func TestTheFinalRoundMigrationRepairsScreeningsPublishedAsFinals(t *testing.T) 
 
 	now := time.Now().UTC().Truncate(time.Second)
 	org := testutil.NewJudgingUser(t, st, "Organizer", models.RoleOrganizer)
-	past, current := testutil.NewJudgingEdition(t, st), testutil.NewJudgingEdition(t, st)
+	edition := func() *models.Edition {
+		// Columns added after this migration (the translations) are left out, as the old code wrote them.
+		ed := &models.Edition{Name: "Judging " + testutil.RandomHex(3), Slug: "judging-" + testutil.RandomHex(5), Year: now.Year(),
+			TimeZone: "Africa/Kigali", OpensAt: now.Add(-30 * 24 * time.Hour), ClosesAt: now.Add(-24 * time.Hour), WomenLedRule: "woman_ceo",
+			ReferencePrefix: "HPF", MaxDeckMB: 20, MaxDeckPages: 30, CreatedAt: now, UpdatedAt: now,
+			Sectors: []models.Sector{{Code: "ict", Label: "ICT"}}}
+		if err := st.DB().Omit("Awards", "NameI18n", "DescriptionI18n").Create(ed).Error; err != nil {
+			t.Fatal(err)
+		}
+		return ed
+	}
+	past, current := edition(), edition()
 	var apps []*models.Application
 	for i, name := range []string{"Alpha", "Beta", "Gamma"} {
 		// Only what the rows need: the team tables may have grown columns after this migration.
@@ -73,7 +84,7 @@ func TestTheFinalRoundMigrationRepairsScreeningsPublishedAsFinals(t *testing.T) 
 		r := &models.Round{EditionID: ed.ID, Position: positions[ed.ID], Name: name, Kind: kind, JudgesPerApp: 2, Method: "z", MinJudgeScores: 2,
 			Status: status, CreatedAt: now, UpdatedAt: now}
 		// The column does not exist yet: write the round as the old code did.
-		if err := st.DB().Omit("Final").Create(r).Error; err != nil {
+		if err := st.DB().Omit("Final", "NameI18n").Create(r).Error; err != nil {
 			t.Fatal(err)
 		}
 		return r

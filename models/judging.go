@@ -38,6 +38,7 @@ type Round struct {
 	EditionID             int64
 	Position              int // 1 for the first round; a later round takes the applications the one before advanced
 	Name                  string
+	NameI18n              Texts `gorm:"column:name_i18n"` // translations of Name by language; Name is the main text
 	Kind                  RoundKind
 	OpensAt               *time.Time // scoring window; nil means open as soon as the organizer opens the round
 	ClosesAt              *time.Time // nil means until the organizer closes it
@@ -93,6 +94,15 @@ func (t Texts) In(lang string) string {
 		}
 	}
 	return ""
+}
+
+// Or returns the translation in lang, else main: the organizer's main text stands wherever a language has no
+// translation of its own (unlike In, which falls back to another translation).
+func (t Texts) Or(lang, main string) string {
+	if v := t[lang]; v != "" {
+		return v
+	}
+	return main
 }
 
 // Value stores the texts as JSON.
@@ -372,7 +382,7 @@ func (s *Store) RoundAfter(ctx context.Context, editionID int64, position int) (
 // ErrNotFound if the round is gone.
 func (s *Store) UpdateRound(ctx context.Context, r *Round) error {
 	return rowsOrNotFound(s.conn(ctx).Model(&Round{}).Where("id = ?", r.ID).Updates(map[string]any{
-		"name": r.Name, "kind": r.Kind, "opens_at": dbTimePtr(r.OpensAt), "closes_at": dbTimePtr(r.ClosesAt),
+		"name": r.Name, "name_i18n": r.NameI18n, "kind": r.Kind, "opens_at": dbTimePtr(r.OpensAt), "closes_at": dbTimePtr(r.ClosesAt),
 		"judges_per_app": r.JudgesPerApp, "blind": r.Blind, "personal_fields": r.PersonalFields,
 		"method": r.Method, "min_judge_scores": r.MinJudgeScores, "disagreement_threshold": r.DisagreementThreshold,
 		"advance_count": r.AdvanceCount, "final": r.Final, "updated_at": DBTime(time.Now()),

@@ -42,6 +42,7 @@ type PublishedEntry struct {
 // PublishedAward is one prize as a publication announced it.
 type PublishedAward struct {
 	Name          string `json:"name"`
+	NameI18n      Texts  `json:"name_i18n,omitempty"` // the award's translations when it was announced
 	Position      int    `json:"position"`
 	Amount        int64  `json:"amount"`
 	Currency      string `json:"currency"`
@@ -53,9 +54,11 @@ type PublishedAward struct {
 
 // ResultSnapshot is what a publication announced, frozen as JSON.
 type ResultSnapshot struct {
-	RoundName string           `json:"round_name"`
-	Entries   []PublishedEntry `json:"entries"`
-	Awards    []PublishedAward `json:"awards"`
+	RoundName string `json:"round_name"`
+	// RoundNameI18n holds the round name's translations as announced; absent from older snapshots.
+	RoundNameI18n Texts            `json:"round_name_i18n,omitempty"`
+	Entries       []PublishedEntry `json:"entries"`
+	Awards        []PublishedAward `json:"awards"`
 }
 
 // Value stores the snapshot as JSON.

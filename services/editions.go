@@ -49,6 +49,8 @@ type EditionInput struct {
 	Slug            string
 	Year            int
 	Description     string
+	NameI18n        models.Texts // translations of Name by language (en, fr, rw); Name stays the main text
+	DescriptionI18n models.Texts // translations of Description, likewise
 	TimeZone        string
 	OpensAt         time.Time
 	ClosesAt        time.Time
@@ -59,7 +61,7 @@ type EditionInput struct {
 	ReferencePrefix string
 	MaxDeckMB       int
 	MaxDeckPages    int
-	Awards          []models.Award // Position, Name, Amount, Currency
+	Awards          []models.Award // Position, Name, NameI18n, Amount, Currency
 }
 
 // Window is where the application window of an edition stands at some instant.
@@ -141,6 +143,8 @@ func (in *EditionInput) validate() *models.ValidationError {
 	}
 	in.Description = cleanText(in.Description, true)
 	checkLen(v, "description", in.Description, EditionDescriptionMax)
+	in.NameI18n = cleanTranslations(v, "name_i18n", in.NameI18n, EditionNameMax, false)
+	in.DescriptionI18n = cleanTranslations(v, "description_i18n", in.DescriptionI18n, EditionDescriptionMax, true)
 	in.TimeZone = strings.TrimSpace(in.TimeZone)
 	if in.TimeZone == "" {
 		in.TimeZone = DefaultTimeZone
@@ -260,6 +264,7 @@ func (in *EditionInput) validateAwards(v *models.ValidationError) {
 			v.Add(f+".name", "field.required")
 		}
 		checkLen(v, f+".name", a.Name, 120)
+		a.NameI18n = cleanTranslations(v, f+".name_i18n", a.NameI18n, 120, false)
 		if a.Amount < 0 || a.Amount > 1e13 {
 			v.Add(f+".amount", "field.range", "0", "10000000000000")
 		}
@@ -276,6 +281,7 @@ func (in *EditionInput) validateAwards(v *models.ValidationError) {
 
 func (in *EditionInput) apply(e *models.Edition) {
 	e.Name, e.Slug, e.Year, e.Description, e.TimeZone = in.Name, in.Slug, in.Year, in.Description, in.TimeZone
+	e.NameI18n, e.DescriptionI18n = in.NameI18n, in.DescriptionI18n
 	e.OpensAt, e.ClosesAt, e.GraceMinutes = models.DBTime(in.OpensAt), models.DBTime(in.ClosesAt), in.GraceMinutes
 	e.Eligibility, e.WomenLedRule, e.Sectors = in.Eligibility, in.WomenLedRule, in.Sectors
 	e.ReferencePrefix, e.MaxDeckMB, e.MaxDeckPages, e.Awards = in.ReferencePrefix, in.MaxDeckMB, in.MaxDeckPages, in.Awards

@@ -483,14 +483,18 @@ func (p *Publishing) Publish(ctx context.Context, actor *models.User, roundID in
 		if err != nil {
 			return err
 		}
-		snap := models.ResultSnapshot{RoundName: r.Name, Entries: []models.PublishedEntry{}, Awards: []models.PublishedAward{}}
+		snap := models.ResultSnapshot{RoundName: r.Name, RoundNameI18n: r.NameI18n, Entries: []models.PublishedEntry{}, Awards: []models.PublishedAward{}}
 		ranked := map[int64]scoring.Result{}
 		for _, x := range rk.Results {
 			ranked[rs.appByRef[x.Application].ID] = x
 		}
 		var grants []models.AwardGrant
+		var awardTexts map[int64]models.Award
 		if final {
 			if grants, err = tx.AwardGrantsByRound(ctx, roundID); err != nil {
+				return err
+			}
+			if awardTexts, err = editionAwards(ctx, tx, r.EditionID); err != nil {
 				return err
 			}
 		}
@@ -498,7 +502,7 @@ func (p *Publishing) Publish(ctx context.Context, actor *models.User, roundID in
 		for _, g := range grants {
 			a := rs.apps[g.ApplicationID]
 			won[g.ApplicationID] = append(won[g.ApplicationID], g.Name)
-			snap.Awards = append(snap.Awards, models.PublishedAward{Name: g.Name, Position: g.Position, Amount: g.Amount,
+			snap.Awards = append(snap.Awards, models.PublishedAward{Name: g.Name, NameI18n: grantTexts(g, awardTexts), Position: g.Position, Amount: g.Amount,
 				Currency: g.Currency, Special: g.Special, ApplicationID: g.ApplicationID, Reference: appRef(a), StartupName: a.StartupName})
 		}
 		for _, e := range rs.entries {
@@ -589,16 +593,19 @@ func (p *Publishing) Publications(ctx context.Context, actor *models.User, round
 // PublicRound is one round's live announcement: who advanced (to NextRound, the round after it, when one
 // exists), with the versions before it as history.
 type PublicRound struct {
-	RoundID     int64                   `json:"round_id"`
-	RoundName   string                  `json:"round_name"`
-	NextRound   string                  `json:"next_round"`
-	Final       bool                    `json:"final"`
-	Version     int                     `json:"version"`
-	Method      string                  `json:"method"`
-	PublishedAt time.Time               `json:"published_at"`
-	Reason      string                  `json:"reason"`
-	Advancing   []models.PublishedEntry `json:"advancing"`
-	History     []PublicVersion         `json:"history"`
+	RoundID   int64  `json:"round_id"`
+	RoundName string `json:"round_name"`
+	// RoundNameI18n and NextRoundI18n are the translations of RoundName and NextRound.
+	RoundNameI18n models.Texts            `json:"round_name_i18n,omitempty"`
+	NextRound     string                  `json:"next_round"`
+	NextRoundI18n models.Texts            `json:"next_round_i18n,omitempty"`
+	Final         bool                    `json:"final"`
+	Version       int                     `json:"version"`
+	Method        string                  `json:"method"`
+	PublishedAt   time.Time               `json:"published_at"`
+	Reason        string                  `json:"reason"`
+	Advancing     []models.PublishedEntry `json:"advancing"`
+	History       []PublicVersion         `json:"history"`
 }
 
 // PublicVersion is an earlier, corrected version of a round's publication.
@@ -613,12 +620,14 @@ type PublicVersion struct {
 // PublicResults is an edition's announced results: winners with their awards, finalists and the startups
 // advancing from each earlier round. Only live publications contribute.
 type PublicResults struct {
-	EditionID int64                   `json:"edition_id"`
-	Edition   string                  `json:"edition"`
-	Slug      string                  `json:"slug"`
-	TimeZone  string                  `json:"time_zone"` // the edition's, in which the page shows times
-	Winners   []models.PublishedAward `json:"winners"`
-	Finalists []models.PublishedEntry `json:"finalists"`
+	EditionID int64  `json:"edition_id"`
+	Edition   string `json:"edition"`
+	// EditionI18n holds the edition name's translations (language → name); Edition is the main one.
+	EditionI18n models.Texts            `json:"edition_i18n,omitempty"`
+	Slug        string                  `json:"slug"`
+	TimeZone    string                  `json:"time_zone"` // the edition's, in which the page shows times
+	Winners     []models.PublishedAward `json:"winners"`
+	Finalists   []models.PublishedEntry `json:"finalists"`
 	// FinalMethod is the final round's ranking method, which says what the finalists' scores are (a z score is
 	// a normalised score, not a mark out of 100).
 	FinalMethod string        `json:"final_method,omitempty"`
@@ -667,7 +676,11 @@ func (p *Publishing) editionResults(ctx context.Context, ed *models.Edition) (*P
 	if err != nil {
 		return nil, err
 	}
-	out := &PublicResults{EditionID: ed.ID, Edition: ed.Name, Slug: ed.Slug, TimeZone: ed.TimeZone, Winners: []models.PublishedAward{},
+	nextI18n, err := nextRoundTexts(ctx, p.Store, ed.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := &PublicResults{EditionID: ed.ID, Edition: ed.Name, EditionI18n: ed.NameI18n, Slug: ed.Slug, TimeZone: ed.TimeZone, Winners: []models.PublishedAward{},
 		Finalists: []models.PublishedEntry{}, Rounds: []PublicRound{}}
 	finalist := map[int64]bool{}
 	var cur *PublicRound
@@ -678,6 +691,7 @@ func (p *Publishing) editionResults(ctx context.Context, ed *models.Edition) (*P
 			continue
 		}
 		out.Rounds = append(out.Rounds, PublicRound{RoundID: pub.RoundID, RoundName: pub.Snapshot.RoundName, NextRound: next[pub.RoundID],
+			RoundNameI18n: pub.Snapshot.RoundNameI18n, NextRoundI18n: nextI18n[pub.RoundID],
 			Final: pub.Final, Version: pub.Version, Method: pub.Method, PublishedAt: pub.PublishAt, Reason: pub.Reason,
 			Advancing: []models.PublishedEntry{}, History: []PublicVersion{}})
 		cur = &out.Rounds[len(out.Rounds)-1]

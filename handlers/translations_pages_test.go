@@ -1,0 +1,85 @@
+package handlers_test
+
+import (
+	"encoding/json"
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// What an organizer writes may be given in each language: a visitor reads the edition's name, description and
+// award names in theirs, and the main text where no translation was written.
+func TestAnEditionShowsTheVisitorsLanguageElseItsMainText(t *testing.T) {
+	ps := newPageServer(t)
+	f := url.Values{"name": {"Hanga Pitchfest 2026"}, "name_fr": {"Concours Hanga 2026"}, "slug": {"hpf-i18n"}, "year": {"2026"},
+		"time_zone": {"Africa/Kigali"}, "opens_at": {"2026-02-01T10:00"}, "closes_at": {"2026-03-31T23:59"}, "grace_minutes": {"0"},
+		"women_led_rule": {"woman_ceo"}, "reference_prefix": {"HPF"}, "sectors": {"agriculture: Agriculture"},
+		"awards":      {"1 | Winner | 50000000 | RWF | | Premier prix\n2 | Runner-up | 10000000 | RWF"},
+		"description": {"**Apply** now"}, "description_fr": {"**Postulez** vite"}}
+	p := ps.organizer.post("/organize/editions", f)
+	p.expect(t, "create the edition", http.StatusSeeOther, "")
+	edit := p.location()
+	ps.organizer.post(edit+"/publish", url.Values{}).expect(t, "publish", http.StatusSeeOther, edit)
+
+	has := func(t *testing.T, what, body string, want, unwanted []string) {
+		t.Helper()
+		for _, w := range want {
+			if !strings.Contains(body, html.EscapeString(w)) && !strings.Contains(body, w) {
+				t.Errorf("%s lacks %q", what, w)
+			}
+		}
+		for _, w := range unwanted {
+			if strings.Contains(body, html.EscapeString(w)) {
+				t.Errorf("%s shows %q", what, w)
+			}
+		}
+	}
+	t.Run("in French, the French name, description and award name", func(t *testing.T) {
+		b := ps.anonymous.get("/editions/hpf-i18n?lang=fr").body
+		has(t, "the French edition page", b, []string{"<h1>Concours Hanga 2026</h1>", "<strong>Postulez</strong> vite", "Premier prix", "Runner-up"},
+			[]string{"Hanga Pitchfest 2026", "Winner"})
+		has(t, "the French home page", ps.anonymous.get("/?lang=fr").body, []string{"Concours Hanga 2026"}, nil)
+	})
+	t.Run("in Kinyarwanda, with no translation, the main text", func(t *testing.T) {
+		b := ps.anonymous.get("/editions/hpf-i18n?lang=rw").body
+		has(t, "the Kinyarwanda edition page", b, []string{"<h1>Hanga Pitchfest 2026</h1>", "<strong>Apply</strong> now", "Winner"},
+			[]string{"Concours", "Postulez", "Premier prix"})
+	})
+	t.Run("the organizer's form gives the translations back as written", func(t *testing.T) {
+		b := ps.organizer.get(edit).body
+		has(t, "the edition form", b, []string{`value="Concours Hanga 2026"`, "**Postulez** vite",
+			"1 | Winner | 50000000 | RWF |  | Premier prix\n2 | Runner-up | 10000000 | RWF"}, nil)
+	})
+	t.Run("the API returns them", func(t *testing.T) {
+		res := ps.anonymous.get("/api/v1/editions/hpf-i18n")
+		var e struct {
+			NameI18n        map[string]string `json:"name_i18n"`
+			DescriptionI18n map[string]string `json:"description_i18n"`
+			Awards          []struct {
+				NameI18n map[string]string `json:"name_i18n"`
+			} `json:"awards"`
+		}
+		if err := json.Unmarshal([]byte(res.body), &e); err != nil || res.status != http.StatusOK {
+			t.Fatalf("%d %v: %s", res.status, err, res.body)
+		}
+		if e.NameI18n["fr"] != "Concours Hanga 2026" || e.DescriptionI18n["fr"] != "**Postulez** vite" || len(e.Awards) != 2 ||
+			e.Awards[0].NameI18n["fr"] != "Premier prix" || e.Awards[1].NameI18n == nil || len(e.Awards[1].NameI18n) != 0 {
+			t.Errorf("API edition %+v", e)
+		}
+	})
+	t.Run("an award line with too many columns is refused with a message", func(t *testing.T) {
+		g := url.Values{}
+		for k, v := range f {
+			g[k] = v
+		}
+		g.Set("slug", "hpf-i18n-2")
+		g.Set("awards", "1 | Winner | 5 | RWF | a | b | c | d")
+		b := ps.organizer.post("/organize/editions", g)
+		if b.status != http.StatusUnprocessableEntity && b.status != http.StatusBadRequest {
+			t.Fatalf("status %d", b.status)
+		}
+		has(t, "the refused form", b.body, []string{"then optionally its name in English"}, nil)
+	})
+}

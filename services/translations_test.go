@@ -1,0 +1,73 @@
+package services_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// A publication freezes what it announced, names included: the round's and the awards' translations as they
+// stood, so renaming a prize later does not rewrite a past announcement in any language.
+func TestAPublicationKeepsTheTranslatedRoundAndAwardNames(t *testing.T) {
+	w, p := scoredWorld(t, models.RoundOnline)
+	ctx := context.Background()
+	in := services.RoundInputOf(w.MustRound(t))
+	in.Final, in.NameI18n = true, models.Texts{"fr": " Grande finale ", "rw": ""}
+	r, err := w.Judging.UpdateRound(ctx, w.Organizer, w.Round.ID, in, noMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.NameI18n) != 1 || r.NameI18n["fr"] != "Grande finale" {
+		t.Errorf("round translations stored as %v, want only fr, trimmed", r.NameI18n)
+	}
+	bad := services.RoundInputOf(r)
+	bad.NameI18n = models.Texts{"de": "Finale"}
+	if _, err := w.Judging.UpdateRound(ctx, w.Organizer, w.Round.ID, bad, noMeta); !isField(err, "name_i18n", "judging.rubric.language") {
+		t.Errorf("a translation into a language the site does not speak: %v", err)
+	}
+
+	setAwards := func(fr string) {
+		t.Helper()
+		ed, err := w.Store.EditionByID(ctx, w.Edition.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ed.Awards = []models.Award{{Position: 1, Name: "First prize", NameI18n: models.Texts{"fr": fr}, Amount: 10000000, Currency: "RWF"}}
+		if err := w.Store.UpdateEdition(ctx, ed); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setAwards("Premier prix")
+	submitAll(t, w)
+	if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.GrantAwards(ctx, w.Organizer, w.Round.ID, services.AwardsInput{}, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Store.PublishEdition(ctx, w.Edition.ID, w.Now); err != nil {
+		t.Fatal(err)
+	}
+	pub, err := p.Publish(ctx, w.Organizer, w.Round.ID, services.PublishInput{}, noMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pub.Snapshot.RoundNameI18n["fr"] != "Grande finale" || len(pub.Snapshot.Awards) != 1 ||
+		pub.Snapshot.Awards[0].NameI18n["fr"] != "Premier prix" {
+		t.Fatalf("snapshot %+v", pub.Snapshot)
+	}
+
+	setAwards("Grand prix") // renamed after the announcement
+	res, err := p.EditionResults(ctx, w.Edition.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Winners) != 1 || res.Winners[0].Name != "First prize" || res.Winners[0].NameI18n["fr"] != "Premier prix" {
+		t.Errorf("winners after the award was renamed: %+v", res.Winners)
+	}
+	if len(res.Rounds) != 1 || res.Rounds[0].RoundNameI18n["fr"] != "Grande finale" {
+		t.Errorf("rounds %+v", res.Rounds)
+	}
+}
