@@ -61,6 +61,32 @@ func TestAnOrganizerSetsUpAndClosesRoundsInTheBrowser(t *testing.T) {
 	Screenshot(t, ctx, "rounds", 360)
 	SetWidth(t, ctx, 1280)
 
+	// The semi-final's rubric: the Hanga template, then one weight moved from one criterion to another; the
+	// running total warns while it is off.
+	ClickLink(t, ctx, T("rubric.link")+" (Semi-final)")
+	expectHeading(t, ctx, T("rubric.title")+": Semi-final")
+	Follow(t, ctx, chromedp.CSS(`form[action$="/rubric/template"] button`))
+	expectFlash(t, ctx, T("flash.rubric_saved"))
+	w0 := Eval[string](t, ctx, `document.querySelector("#weight-0").value`)
+	fill(t, ctx, "#weight-0", "30")
+	if got := Text(t, ctx, "#rubric-total"); got == T("rubric.total_ok") {
+		t.Errorf("the running total says 100 after a weight went from %s to 30", w0)
+	}
+	w1 := Eval[string](t, ctx, `document.querySelector("#weight-1").value`)
+	var a, b float64
+	fmt.Sscan(w0, &a)
+	fmt.Sscan(w1, &b)
+	fill(t, ctx, "#weight-1", fmt.Sprint(b-(30-a)))
+	if got := Text(t, ctx, "#rubric-total"); got != T("rubric.total_ok") {
+		t.Errorf("running total %q after balancing", got)
+	}
+	CheckAxe(t, ctx, "rubric")
+	Screenshot(t, ctx, "rubric", 360)
+	SetWidth(t, ctx, 1280)
+	Follow(t, ctx, chromedp.CSS(`#rubric-form button[type="submit"]`))
+	expectFlash(t, ctx, T("flash.rubric_saved"))
+	Visit(t, ctx, srv.URL+fmt.Sprintf("/organize/editions/%d/rounds", w.Edition.ID))
+
 	ClickLink(t, ctx, T("rounds.close")+" ("+w.Round.Name+")")
 	expectHeading(t, ctx, T("round_close.title")+": "+w.Round.Name)
 	if got := Text(t, ctx, "#close-missing"); got == "" {

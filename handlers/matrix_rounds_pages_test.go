@@ -18,4 +18,10 @@ var roundPagesMatrix = []row{
 	{"POST", "/organize/rounds/:id/open", formBody(""), judgingFormStaff(conflict), jRound},
 	{"GET", "/organize/rounds/:id/close", nil, judgingPageStaff(ok), jRound},
 	{"POST", "/organize/rounds/:id/close", formBody(""), judgingFormStaff(see), jRound},
+	{"GET", "/organize/rounds/:id/rubric", nil, judgingPageStaff(ok), jRound},
+	// A rubric of one criterion weighing 50: refused on the page (the weights must make 100).
+	{"POST", "/organize/rounds/:id/rubric", formBody("rows=1&name_en_0=Team&weight_0=50&min_0=1&max_0=10"), judgingFormStaff(invalid), jDraftRound},
+	{"POST", "/organize/rounds/:id/rubric/template", formBody(""), judgingFormStaff(see), jDraftRound},
+	// The fixture's other round is in another edition: nothing to copy from there.
+	{"POST", "/organize/rounds/:id/rubric/copy", formBody("from=0"), judgingFormStaff(invalid), jDraftRound},
 }

@@ -97,3 +97,57 @@ func TestAnOrganizerSetsUpOpensAndClosesRoundsFromThePages(t *testing.T) {
 		}
 	})
 }
+
+// The rubric from the pages: the Hanga template in one press, a weight changed with the total checked by the
+// server (a wrong total is refused with the rows kept), a criterion added and one removed.
+func TestAnOrganizerEditsARubricFromThePage(t *testing.T) {
+	T := resultsPageT(t)
+	srv := testutil.StartServer(t)
+	st := srv.App.Store
+	ctx := context.Background()
+	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2, Draft: true, NoAssign: true})
+	org := newSession(t, st, w.Organizer.ID)
+	path := fmt.Sprintf("/organize/rounds/%d/rubric", w.Round.ID)
+	if code, _, loc := pagePost(t, srv, org, path+"/template", nil); code != 303 || loc != path {
+		t.Fatalf("template: %d %s", code, loc)
+	}
+	cs, err := st.CriteriaByRound(ctx, w.Round.ID)
+	if err != nil || len(cs) != 6 {
+		t.Fatalf("%d criteria after the template (%v)", len(cs), err)
+	}
+	code, body := pageGet(t, srv, org, path)
+	if code != 200 || !strings.Contains(body, T("rubric.total_ok")) || !strings.Contains(body, `name="rows" value="8"`) {
+		t.Fatalf("rubric page %d", code)
+	}
+	form := url.Values{"rows": {"8"}}
+	for i, c := range cs {
+		k := fmt.Sprint(i)
+		form.Set("id_"+k, fmt.Sprint(c.ID))
+		form.Set("name_en_"+k, c.Name["en"])
+		form.Set("name_fr_"+k, c.Name["fr"])
+		form.Set("weight_"+k, fmt.Sprint(c.Weight))
+		form.Set("min_"+k, fmt.Sprint(c.ScaleMin))
+		form.Set("max_"+k, fmt.Sprint(c.ScaleMax))
+	}
+	// One weight up by 5 without taking it elsewhere: refused, nothing saved, the typed rows kept.
+	form.Set("weight_0", fmt.Sprint(cs[0].Weight+5))
+	code, body, _ = pagePost(t, srv, org, path, form)
+	if code != 422 || !strings.Contains(body, T("judging.rubric.weights")) || !strings.Contains(body, fmt.Sprintf(`value="%v"`, cs[0].Weight+5)) {
+		t.Fatalf("a total of 105: %d", code)
+	}
+	// Taken from the last criterion, which is then removed and replaced by a new one with its weight.
+	form.Set("remove_5", "on")
+	form.Set("name_en_6", "Pitch on stage")
+	form.Set("weight_6", fmt.Sprint(cs[5].Weight-5))
+	form.Set("min_6", "0")
+	form.Set("max_6", "5")
+	code, _, loc := pagePost(t, srv, org, path, form)
+	if code != 303 || loc != path {
+		t.Fatalf("save: %d", code)
+	}
+	got, err := st.CriteriaByRound(ctx, w.Round.ID)
+	if err != nil || len(got) != 6 || got[0].Weight != cs[0].Weight+5 || got[0].ID != cs[0].ID || len(got[0].Descriptors) != len(cs[0].Descriptors) ||
+		got[5].Name["en"] != "Pitch on stage" || got[5].ScaleMax != 5 {
+		t.Errorf("saved rubric %+v (%v)", got, err)
+	}
+}

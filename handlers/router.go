@@ -161,6 +161,7 @@ func New(d Deps) *Handler {
 	s.judgingPageRoutes(r)
 	s.resultsPageRoutes(r)
 	s.roundPageRoutes(r)
+	s.rubricPageRoutes(r)
 	if d.Editions != nil && d.Applications != nil {
 		s.applicationPageRoutes(r)
 		s.organizePageRoutes(r)
