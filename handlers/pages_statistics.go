@@ -140,7 +140,7 @@ func (s *Server) renderStatistics(c *gin.Context, e *models.Edition, rep *statRe
 	p := s.page(c, title)
 	t := func(id string, args ...any) string { return s.tr(c, id, args...) }
 	l := lang(c) // figures are written in the page's language too
-	d := statsPage{Edition: e, Title: stats.EditionLabel(e.Name, e.Year), Full: rep.Full, K: rep.K, KMax: rep.K - 1}
+	d := statsPage{Edition: e, Title: stats.EditionLabel(e.NameI18n.Or(lang(c), e.Name), e.Year), Full: rep.Full, K: rep.K, KMax: rep.K - 1}
 	api := fmt.Sprintf("/api/v1/editions/%d/statistics", e.ID)
 	if rep.Full {
 		d.JSONURL, d.CSVURL = api+"?view=full", api+"?view=full&format=csv"

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // What an organizer writes may be given in each language: a visitor reads the edition's name, description and
@@ -46,6 +47,14 @@ func TestAnEditionShowsTheVisitorsLanguageElseItsMainText(t *testing.T) {
 		b := ps.anonymous.get("/editions/hpf-i18n?lang=rw").body
 		has(t, "the Kinyarwanda edition page", b, []string{"<h1>Hanga Pitchfest 2026</h1>", "<strong>Apply</strong> now", "Winner"},
 			[]string{"Concours", "Postulez", "Premier prix"})
+	})
+	t.Run("the statistics page, once the call has closed, names the edition in the visitor's language", func(t *testing.T) {
+		ps.clock.set(time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC))
+		fr := ps.anonymous.get("/editions/hpf-i18n/statistics?lang=fr")
+		fr.expect(t, "statistics in French", http.StatusOK, "")
+		has(t, "the French statistics page", fr.body, []string{"Concours Hanga 2026"}, nil)
+		has(t, "the Kinyarwanda statistics page", ps.anonymous.get("/editions/hpf-i18n/statistics?lang=rw").body,
+			[]string{"Hanga Pitchfest 2026"}, []string{"Concours"})
 	})
 	t.Run("the organizer's form gives the translations back as written", func(t *testing.T) {
 		b := ps.organizer.get(edit).body

@@ -116,6 +116,7 @@ type RoundSummary struct {
 	ID        int64              `json:"id"`
 	EditionID int64              `json:"edition_id"`
 	Name      string             `json:"name"`
+	NameI18n  models.Texts       `json:"name_i18n,omitempty"` // Name's translations by language
 	Kind      models.RoundKind   `json:"kind"`
 	Status    models.RoundStatus `json:"status"`
 	Blind     bool               `json:"blind"`
@@ -134,7 +135,7 @@ func (j *Judging) summary(ctx context.Context, st *models.Store, r *models.Round
 	if err != nil {
 		return RoundSummary{}, err
 	}
-	s := RoundSummary{ID: r.ID, EditionID: r.EditionID, Name: r.Name, Kind: r.Kind, Status: r.Status, Blind: r.Blind,
+	s := RoundSummary{ID: r.ID, EditionID: r.EditionID, Name: r.Name, NameI18n: r.NameI18n, Kind: r.Kind, Status: r.Status, Blind: r.Blind,
 		OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, TimeZone: ed.TimeZone, Editable: r.ScoringOpen(j.now())}
 	if r.ClosesAt != nil {
 		s.Deadline = l10n.When("en", *r.ClosesAt, ed.TimeZone)

@@ -64,9 +64,12 @@ func (p *Publishing) EditionRounds(ctx context.Context, actor *models.User, edit
 type AnnouncedOutcome struct {
 	RoundID     int64
 	RoundName   string
-	NextRound   string // the round an advanced application goes on to ("" when none exists yet)
-	Outcome     string // advanced, eliminated, finalist, winner
+	RoundI18n   models.Texts // RoundName's translations as announced
+	NextRound   string       // the round an advanced application goes on to ("" when none exists yet)
+	NextI18n    models.Texts // NextRound's translations
+	Outcome     string       // advanced, eliminated, finalist, winner
 	Awards      []string
+	Won         []models.PublishedAward // the announced awards behind Awards, with their translations
 	Rank        int
 	Score       *float64 // only when the publication includes scores
 	Method      string   // the round's ranking method, which says what Score is
@@ -103,6 +106,10 @@ func (p *Publishing) ApplicationOutcomes(ctx context.Context, actor *models.User
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	nextI18n, err := nextRoundTexts(ctx, p.Store, app.EditionID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	out := []AnnouncedOutcome{}
 	for _, h := range heads {
 		pub, err := p.Store.PublicationByID(ctx, h.ID)
@@ -112,6 +119,7 @@ func (p *Publishing) ApplicationOutcomes(ctx context.Context, actor *models.User
 		for _, e := range pub.Snapshot.Entries {
 			if e.ApplicationID == app.ID {
 				out = append(out, AnnouncedOutcome{RoundID: pub.RoundID, RoundName: pub.Snapshot.RoundName, NextRound: next[pub.RoundID], Outcome: e.Outcome,
+					RoundI18n: pub.Snapshot.RoundNameI18n, NextI18n: nextI18n[pub.RoundID], Won: wonBy(pub.Snapshot.Awards, app.ID),
 					Awards: e.Awards, Rank: e.Rank, Score: e.Score, Method: pub.Method, Version: pub.Version, Reason: pub.Reason, PublishedAt: pub.PublishAt})
 				break
 			}

@@ -63,3 +63,14 @@ func nextRoundTexts(ctx context.Context, st *models.Store, editionID int64) (map
 	}
 	return out, nil
 }
+
+// wonBy is what a publication announced appID won, with the awards' translations.
+func wonBy(awards []models.PublishedAward, appID int64) []models.PublishedAward {
+	var out []models.PublishedAward
+	for _, a := range awards {
+		if a.ApplicationID == appID {
+			out = append(out, a)
+		}
+	}
+	return out
+}

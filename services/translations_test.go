@@ -70,4 +70,12 @@ func TestAPublicationKeepsTheTranslatedRoundAndAwardNames(t *testing.T) {
 	if len(res.Rounds) != 1 || res.Rounds[0].RoundNameI18n["fr"] != "Grande finale" {
 		t.Errorf("rounds %+v", res.Rounds)
 	}
+	winner := pub.Snapshot.Awards[0].ApplicationID
+	_, _, outs, err := p.ApplicationOutcomes(ctx, w.Organizer, winner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(outs) != 1 || outs[0].RoundI18n["fr"] != "Grande finale" || len(outs[0].Won) != 1 || outs[0].Won[0].NameI18n["fr"] != "Premier prix" {
+		t.Errorf("the winner's own results: %+v", outs)
+	}
 }
