@@ -82,7 +82,7 @@ type roundFormData struct {
 const roundFormName = "round"
 
 // roundFields are the form's fields in the order it shows them, which is the order errors are focused in.
-var roundFields = []string{"name", "kind", "opens_at", "closes_at", "judges_per_app", "blind", "method", "min_judge_scores",
+var roundFields = []string{"name", "name_en", "name_fr", "name_rw", "kind", "opens_at", "closes_at", "judges_per_app", "blind", "method", "min_judge_scores",
 	"disagreement_threshold", "advance_count", "final"}
 
 func (s *Server) showRoundForm(c *gin.Context, status int, ed *models.Edition, r *models.Round, f *frontend.Form) {
@@ -108,6 +108,9 @@ func roundValues(ed *models.Edition, r *models.Round) map[string]string {
 	v := map[string]string{"name": r.Name, "kind": string(r.Kind), "judges_per_app": strconv.Itoa(r.JudgesPerApp),
 		"method": r.Method, "min_judge_scores": strconv.Itoa(r.MinJudgeScores),
 		"disagreement_threshold": strconv.FormatFloat(r.DisagreementThreshold, 'f', -1, 64), "advance_count": strconv.Itoa(r.AdvanceCount)}
+	for _, l := range translationLangs {
+		v["name_"+l] = r.NameI18n[l]
+	}
 	loc := ed.Location()
 	if r.OpensAt != nil {
 		v["opens_at"] = r.OpensAt.In(loc).Format("2006-01-02T15:04")
@@ -144,6 +147,10 @@ func (s *Server) readRoundForm(c *gin.Context, ed *models.Edition, in *services.
 		*into = int(n)
 	}
 	in.Name, in.Kind, in.Method = f.Values["name"], models.RoundKind(f.Values["kind"]), f.Values["method"]
+	in.NameI18n = models.Texts{}
+	for _, l := range translationLangs {
+		in.NameI18n[l] = f.Values["name_"+l]
+	}
 	in.Blind, in.Final = f.Values["blind"] == "on", f.Values["final"] == "on"
 	num("judges_per_app", &in.JudgesPerApp)
 	num("min_judge_scores", &in.MinJudgeScores)
@@ -176,6 +183,7 @@ func (s *Server) readRoundForm(c *gin.Context, ed *models.Edition, in *services.
 	var ve *models.ValidationError
 	if errors.As(in.Check(), &ve) {
 		for k, id := range ve.Fields {
+			k = strings.Replace(k, "name_i18n.", "name_", 1) // a translation's message goes next to its field
 			if _, seen := f.Errors[k]; !seen {
 				f.Errors[k] = s.tr(c, id)
 			}

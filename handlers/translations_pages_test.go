@@ -1,13 +1,18 @@
 package handlers_test
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pitchfest/pitchfest/testutil"
 )
 
 // What an organizer writes may be given in each language: a visitor reads the edition's name, description and
@@ -91,4 +96,46 @@ func TestAnEditionShowsTheVisitorsLanguageElseItsMainText(t *testing.T) {
 		}
 		has(t, "the refused form", b.body, []string{"then optionally its name in English"}, nil)
 	})
+}
+
+// A round's name may be translated in the organizer's round form; a judge reads it in their language.
+func TestARoundNameIsTranslatedInTheFormAndShownToJudgesInTheirLanguage(t *testing.T) {
+	srv := testutil.StartServer(t)
+	st := srv.App.Store
+	ctx := context.Background()
+	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2})
+	org := newSession(t, st, w.Organizer.ID)
+	path := fmt.Sprintf("/organize/rounds/%d/edit", w.Round.ID)
+	code, body := pageGet(t, srv, org, path)
+	if code != http.StatusOK || !strings.Contains(body, `name="name_fr"`) {
+		t.Fatalf("round form %d without translation fields", code)
+	}
+	f := url.Values{}
+	for _, m := range regexp.MustCompile(`<input[^>]* name="([a-z_]+)"[^>]* value="([^"]*)"`).FindAllStringSubmatch(body, -1) {
+		if (strings.Contains(m[0], `type="checkbox"`) || strings.Contains(m[0], `type="radio"`)) && !strings.Contains(m[0], " checked") {
+			continue
+		}
+		f.Set(m[1], html.UnescapeString(m[2]))
+	}
+	f.Set("name_fr", "Présélection")
+	f.Set("name_rw", strings.Repeat("x", 121))
+	if code, body, _ := pagePost(t, srv, org, path, f); code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="round-name-rw-error"`) {
+		t.Fatalf("a translation too long: %d", code)
+	}
+	f.Set("name_rw", "")
+	if code, body, _ := pagePost(t, srv, org, path, f); code != http.StatusSeeOther {
+		t.Fatalf("save the round: %d\n%s", code, excerpt(body))
+	}
+	r, err := st.RoundByID(ctx, w.Round.ID)
+	if err != nil || r.NameI18n["fr"] != "Présélection" || len(r.NameI18n) != 1 {
+		t.Fatalf("round translations %v (%v)", r.NameI18n, err)
+	}
+	judge := newSession(t, st, w.Judges[0].ID)
+	queue := fmt.Sprintf("/judge/rounds/%d", w.Round.ID)
+	if _, b := pageGet(t, srv, judge, queue+"?lang=fr"); !strings.Contains(b, "<h1>Présélection</h1>") {
+		t.Errorf("the French queue does not name the round in French:\n%s", excerpt(b))
+	}
+	if _, b := pageGet(t, srv, judge, queue+"?lang=rw"); !strings.Contains(b, "<h1>"+html.EscapeString(w.Round.Name)+"</h1>") {
+		t.Errorf("the Kinyarwanda queue does not fall back to the main name:\n%s", excerpt(b))
+	}
 }
