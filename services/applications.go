@@ -1000,7 +1000,7 @@ func (s *Applications) submit(ctx context.Context, tx *models.Store, actor *mode
 		}
 		out.Version, out.New = ver, true
 		if err := s.Mail.QueueTx(ctx, tx, actor.Email, actor.Lang, MailApplicationSubmitted, map[string]any{
-			"Name": actor.Name, "Reference": a.RefString(), "Edition": e.Name, "Link": s.link(a.ID),
+			"Name": actor.Name, "Reference": a.RefString(), "Edition": e.NameI18n.Or(actor.Lang, e.Name), "Link": s.link(a.ID),
 		}); err != nil {
 			return nil, err
 		}
@@ -1102,7 +1102,7 @@ func (s *Applications) MarkIneligible(ctx context.Context, actor *models.User, i
 				return err
 			}
 			if err := s.Mail.QueueTx(ctx, tx, u.Email, u.Lang, MailApplicationIneligible, map[string]any{
-				"Name": u.Name, "Reference": a.RefString(), "Edition": e.Name, "Link": s.link(a.ID), "Reason": reason,
+				"Name": u.Name, "Reference": a.RefString(), "Edition": e.NameI18n.Or(u.Lang, e.Name), "Link": s.link(a.ID), "Reason": reason,
 			}); err != nil {
 				return err
 			}

@@ -281,7 +281,7 @@ func (w *ResultsNotifier) Notify(ctx context.Context, publicationID int64) (int,
 			if !ok || u.DisabledAt != nil {
 				continue
 			}
-			data := map[string]any{"Name": u.Name, "Edition": ed.Name, "Round": pub.Snapshot.RoundName, "Reference": appRef(a),
+			data := map[string]any{"Name": u.Name, "Edition": ed.NameI18n.Or(u.Lang, ed.Name), "Round": pub.Snapshot.RoundNameI18n.Or(u.Lang, pub.Snapshot.RoundName), "Reference": appRef(a),
 				"Link": link}
 			if pub.Version > 1 {
 				data["Correction"] = pub.Reason

@@ -79,3 +79,22 @@ func TestAPublicationKeepsTheTranslatedRoundAndAwardNames(t *testing.T) {
 		t.Errorf("the winner's own results: %+v", outs)
 	}
 }
+
+// Mails speak the recipient's language, names included: the receipt names the edition as translated for them.
+func TestTheReceiptMailNamesTheEditionInTheRecipientsLanguage(t *testing.T) {
+	w := newIntakeWorld(t)
+	_, err := w.editions.Create(ctx, w.organizer, services.EditionInput{Name: "Other", Slug: "other-2026", Year: 2026,
+		OpensAt: opens, ClosesAt: closes, ReferencePrefix: "HPF", WomenLedRule: "woman_ceo", NameI18n: models.Texts{"de": "Andere"}}, here)
+	if f := fieldsOf(t, err); f["name_i18n"] != "judging.rubric.language" {
+		t.Errorf("a name in a language the site does not speak: %v", f)
+	}
+	w.edition.NameI18n = models.Texts{"rw": "Irushanwa rya Hanga 2026", "fr": "Concours Hanga 2026"}
+	if err := w.st.UpdateEdition(ctx, w.edition); err != nil {
+		t.Fatal(err)
+	}
+	d := w.apply(t, w.owner, complete())
+	w.submit(t, w.owner, d.Application.ID)
+	if m := w.mail.last(t, w.owner.Email, services.MailApplicationSubmitted); m.Data["Edition"] != "Irushanwa rya Hanga 2026" {
+		t.Errorf("receipt mail in %s names the edition %q", m.Lang, m.Data["Edition"])
+	}
+}
