@@ -87,6 +87,17 @@ func TestAnOrganizerSetsUpAndClosesRoundsInTheBrowser(t *testing.T) {
 	expectFlash(t, ctx, T("flash.rubric_saved"))
 	Visit(t, ctx, srv.URL+fmt.Sprintf("/organize/editions/%d/rounds", w.Edition.ID))
 
+	// The screening's judges and assignment: its panel and each judge's load.
+	ClickLink(t, ctx, T("assignment.title")+" ("+w.Round.Name+")")
+	expectHeading(t, ctx, T("assignment.title")+": "+w.Round.Name)
+	if n := Eval[int](t, ctx, `document.querySelectorAll("#loads tbody tr").length`); n != 2 {
+		t.Errorf("%d judges in the loads table, want 2", n)
+	}
+	CheckAxe(t, ctx, "assignment")
+	Screenshot(t, ctx, "assignment", 360)
+	SetWidth(t, ctx, 1280)
+	Visit(t, ctx, srv.URL+fmt.Sprintf("/organize/editions/%d/rounds", w.Edition.ID))
+
 	ClickLink(t, ctx, T("rounds.close")+" ("+w.Round.Name+")")
 	expectHeading(t, ctx, T("round_close.title")+": "+w.Round.Name)
 	if got := Text(t, ctx, "#close-missing"); got == "" {

@@ -1,5 +1,7 @@
 package handlers_test
 
+import "fmt"
+
 // The round pages' rows of the authorization matrix: an edition's rounds, the round form and the lifecycle.
 // They use the judging fixture (an open live round, and a draft round in another edition). Organizers and
 // admins may; everyone else is refused, visitors sent to sign in.
@@ -24,4 +26,10 @@ var roundPagesMatrix = []row{
 	{"POST", "/organize/rounds/:id/rubric/template", formBody(""), judgingFormStaff(see), jDraftRound},
 	// The fixture's other round is in another edition: nothing to copy from there.
 	{"POST", "/organize/rounds/:id/rubric/copy", formBody("from=0"), judgingFormStaff(invalid), jDraftRound},
+	{"GET", "/organize/rounds/:id/assignment", nil, judgingPageStaff(ok), jRound},
+	{"POST", "/organize/rounds/:id/panels", formBody("name=Health&sector=health"), judgingFormStaff(see), jRound},
+	{"POST", "/organize/panels/:id/delete", func(w *world) string { return "round=" + jRound(w) }, judgingFormStaff(see), func(w *world) string { return fmt.Sprint(jf(w).panel2.ID) }},
+	{"POST", "/organize/rounds/:id/entries", formBody(""), judgingFormStaff(see), jRound},
+	{"POST", "/organize/rounds/:id/distribute", formBody(""), judgingFormStaff(see), jRound},
+	{"POST", "/organize/rounds/:id/assign", formBody(""), judgingFormStaff(see), jRound},
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
 )
 
@@ -149,5 +150,54 @@ func TestAnOrganizerEditsARubricFromThePage(t *testing.T) {
 	if err != nil || len(got) != 6 || got[0].Weight != cs[0].Weight+5 || got[0].ID != cs[0].ID || len(got[0].Descriptors) != len(cs[0].Descriptors) ||
 		got[5].Name["en"] != "Pitch on stage" || got[5].ScaleMax != 5 {
 		t.Errorf("saved rubric %+v (%v)", got, err)
+	}
+}
+
+// Judges and assignment from the page: a panel of both judges, the applications taken in, the automatic
+// assignment run with each judge's load shown; asking for more judges than the panel has is refused in words,
+// with nothing changed.
+func TestAnOrganizerMakesAPanelAndAssignsJudgesFromThePage(t *testing.T) {
+	T := resultsPageT(t)
+	srv := testutil.StartServer(t)
+	st := srv.App.Store
+	ctx := context.Background()
+	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 3, Judges: 2, K: 2, Draft: true, NoAssign: true})
+	org := newSession(t, st, w.Organizer.ID)
+	base := fmt.Sprintf("/organize/rounds/%d", w.Round.ID)
+	code, body := pageGet(t, srv, org, base+"/assignment")
+	if code != 200 || !strings.Contains(body, w.Judges[0].Name) || !strings.Contains(body, T("assignment.no_panels")) {
+		t.Fatalf("assignment page %d", code)
+	}
+	form := url.Values{"name": {"Everyone"}, "judge": {fmt.Sprint(w.Judges[0].ID), fmt.Sprint(w.Judges[1].ID)}}
+	if code, _, loc := pagePost(t, srv, org, base+"/panels", form); code != 303 || loc != base+"/assignment" {
+		t.Fatalf("panel: %d %s", code, loc)
+	}
+	if code, _, _ := pagePost(t, srv, org, base+"/entries", nil); code != 303 {
+		t.Fatalf("take the applications in: %d", code)
+	}
+	if code, _, _ := pagePost(t, srv, org, base+"/assign", nil); code != 303 {
+		t.Fatalf("assign: %d", code)
+	}
+	as, err := st.AssignmentsByRound(ctx, w.Round.ID)
+	if err != nil || len(as) != 6 {
+		t.Fatalf("%d assignments (%v), want 3 applications × 2 judges", len(as), err)
+	}
+	_, body = pageGet(t, srv, org, base+"/assignment")
+	if !strings.Contains(body, `id="loads"`) || !strings.Contains(body, `<dd id="assignment-short">0</dd>`) {
+		t.Error("the page does not show the loads, or says applications are short of judges")
+	}
+
+	// Three judges each, from a panel of two: refused in words, nothing changed.
+	in := services.RoundInputOf(w.MustRound(t))
+	in.JudgesPerApp = 3
+	if _, err := w.Judging.UpdateRound(ctx, w.Organizer, w.Round.ID, in, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	code, body, _ = pagePost(t, srv, org, base+"/assign", nil)
+	if code != 422 || !strings.Contains(body, `id="assignment-problem"`) || strings.Contains(body, "%!") {
+		t.Errorf("an impossible assignment: %d", code)
+	}
+	if after, _ := st.AssignmentsByRound(ctx, w.Round.ID); len(after) != 6 {
+		t.Errorf("%d assignments after a refused run", len(after))
 	}
 }

@@ -162,6 +162,7 @@ func New(d Deps) *Handler {
 	s.resultsPageRoutes(r)
 	s.roundPageRoutes(r)
 	s.rubricPageRoutes(r)
+	s.assignmentPageRoutes(r)
 	if d.Editions != nil && d.Applications != nil {
 		s.applicationPageRoutes(r)
 		s.organizePageRoutes(r)

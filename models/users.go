@@ -108,6 +108,15 @@ func (s *Store) loadUser(ctx context.Context, q *gorm.DB) (*User, error) {
 	return &u, nil
 }
 
+// ActiveUsersWithRole lists the accounts that hold role and are not disabled, by name: the judges an organizer
+// can seat on a panel.
+func (s *Store) ActiveUsersWithRole(ctx context.Context, role Role) ([]User, error) {
+	var out []User
+	err := s.conn(ctx).Where("disabled_at IS NULL AND id IN (SELECT user_id FROM user_roles WHERE role = ?)", role).
+		Order("name, id").Find(&out).Error
+	return out, translate(err)
+}
+
 // CountUsers returns how many accounts exist; the first start uses it to offer the one-time setup link.
 func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 	var n int64

@@ -49,6 +49,15 @@ type PanelView struct {
 	Entries int              `json:"entries"`
 }
 
+// JudgePool lists every active account with the judge role, by name, for seating judges on panels (staff
+// only).
+func (j *Judging) JudgePool(ctx context.Context, actor *models.User) ([]models.User, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	return j.Store.ActiveUsersWithRole(ctx, models.RoleJudge)
+}
+
 // Panels lists a round's panels with their judges (staff only). ErrNotFound for no round.
 func (j *Judging) Panels(ctx context.Context, actor *models.User, roundID int64) ([]PanelView, error) {
 	if _, err := j.Round(ctx, actor, roundID); err != nil {
