@@ -360,14 +360,22 @@ func (w *world) edition(ctx context.Context, i, year int) error {
 		Name: fmt.Sprintf("Pitchfest %d", year), Slug: fmt.Sprintf("pitchfest-%d", year), Year: year,
 		Description: "A demo edition made by `pitchfest demo`: the startups, people and scores are invented.\n\n" +
 			"Rwanda's national pitch competition for young entrepreneurs: apply from any phone, pitch to a jury, win up to 50 million RWF.",
+		DescriptionI18n: models.Texts{
+			"fr": "Une édition de démonstration créée par `pitchfest demo` : les startups, les personnes et les notes sont inventées.\n\n" +
+				"Le concours national de pitch du Rwanda pour les jeunes entrepreneurs : postulez depuis n'importe quel téléphone, " +
+				"présentez votre projet à un jury, gagnez jusqu'à 50 millions de RWF.",
+			"rw": "Iri ni irushanwa ry'igerageza ryakozwe na `pitchfest demo`: ibigo, abantu n'amanota byose ni ibihimbano.\n\n" +
+				"Irushanwa ry'igihugu ry'u Rwanda ryo kumurika imishinga y'urubyiruko rwihangira imirimo: saba ukoresheje telefoni " +
+				"iyo ari yo yose, murikira akanama nkemurampaka umushinga wawe, utsindire kugeza kuri miliyoni 50 RWF.",
+		},
 		TimeZone: services.DefaultTimeZone, OpensAt: opens, ClosesAt: closes, GraceMinutes: 15,
 		Eligibility: models.EligibilityRules{MinStage: "prototype"}, ReferencePrefix: "PF",
 		Awards: []models.Award{
-			{Position: 1, Name: "First prize", Amount: 50_000_000, Currency: "RWF"},
-			{Position: 2, Name: "Second prize", Amount: 20_000_000, Currency: "RWF"},
-			{Position: 3, Name: "Third prize", Amount: 15_000_000, Currency: "RWF"},
-			{Position: 4, Name: "Fourth prize", Amount: 12_500_000, Currency: "RWF"},
-			{Position: 5, Name: "Fifth prize", Amount: 12_500_000, Currency: "RWF"},
+			{Position: 1, Name: "First prize", NameI18n: models.Texts{"fr": "Premier prix", "rw": "Igihembo cya mbere"}, Amount: 50_000_000, Currency: "RWF"},
+			{Position: 2, Name: "Second prize", NameI18n: models.Texts{"fr": "Deuxième prix", "rw": "Igihembo cya kabiri"}, Amount: 20_000_000, Currency: "RWF"},
+			{Position: 3, Name: "Third prize", NameI18n: models.Texts{"fr": "Troisième prix", "rw": "Igihembo cya gatatu"}, Amount: 15_000_000, Currency: "RWF"},
+			{Position: 4, Name: "Fourth prize", NameI18n: models.Texts{"fr": "Quatrième prix", "rw": "Igihembo cya kane"}, Amount: 12_500_000, Currency: "RWF"},
+			{Position: 5, Name: "Fifth prize", NameI18n: models.Texts{"fr": "Cinquième prix", "rw": "Igihembo cya gatanu"}, Amount: 12_500_000, Currency: "RWF"},
 		},
 	}
 	ed, err := w.editions.Create(ctx, w.organizer, in, w.meta)
@@ -395,9 +403,9 @@ func (w *world) edition(ctx context.Context, i, year int) error {
 		in     services.RoundInput
 		judges []judge
 	}{
-		{services.RoundInput{Name: "Screening", Kind: models.RoundOnline, JudgesPerApp: 2, AdvanceCount: adv1}, w.judges},
-		{services.RoundInput{Name: "Semi-final", Kind: models.RoundOnline, JudgesPerApp: 3, AdvanceCount: 7}, w.judges[:6]},
-		{services.RoundInput{Name: "Final", Kind: models.RoundLive, JudgesPerApp: 5, MinJudgeScores: 3, Final: true}, w.judges[6:11]},
+		{services.RoundInput{Name: "Screening", NameI18n: models.Texts{"fr": "Présélection", "rw": "Ijonjora rya mbere"}, Kind: models.RoundOnline, JudgesPerApp: 2, AdvanceCount: adv1}, w.judges},
+		{services.RoundInput{Name: "Semi-final", NameI18n: models.Texts{"fr": "Demi-finale", "rw": "Ijonjora rya kabiri"}, Kind: models.RoundOnline, JudgesPerApp: 3, AdvanceCount: 7}, w.judges[:6]},
+		{services.RoundInput{Name: "Final", NameI18n: models.Texts{"fr": "Finale", "rw": "Icyiciro cya nyuma"}, Kind: models.RoundLive, JudgesPerApp: 5, MinJudgeScores: 3, Final: true}, w.judges[6:11]},
 	}
 	if current {
 		rounds = rounds[:1]

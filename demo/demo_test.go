@@ -35,6 +35,10 @@ func TestTheDemoFillsAnEmptyDatabaseWithFourExplorableEditions(t *testing.T) {
 	if len(eds) != demo.Editions {
 		t.Fatalf("%d published editions, want %d", len(eds), demo.Editions)
 	}
+	if ed, err := st.EditionByID(ctx, eds[0].ID); err != nil || len(ed.Awards) == 0 || ed.Awards[0].NameI18n["fr"] != "Premier prix" ||
+		ed.DescriptionI18n["rw"] == "" {
+		t.Errorf("the demo's editions are not translated: %v", err)
+	}
 	type row struct {
 		Status   string
 		WomenLed string
