@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
 )
 
@@ -137,5 +139,46 @@ func TestARoundNameIsTranslatedInTheFormAndShownToJudgesInTheirLanguage(t *testi
 	}
 	if _, b := pageGet(t, srv, judge, queue+"?lang=rw"); !strings.Contains(b, "<h1>"+html.EscapeString(w.Round.Name)+"</h1>") {
 		t.Errorf("the Kinyarwanda queue does not fall back to the main name:\n%s", excerpt(b))
+	}
+}
+
+// The public results read a publication's frozen names in the visitor's language, else the main ones.
+func TestThePublicResultsNameRoundsAndAwardsInTheVisitorsLanguage(t *testing.T) {
+	w := newFrontWorld(t)
+	ctx := context.Background()
+	e := w.past
+	e.NameI18n = models.Texts{"fr": "Édition passée"}
+	if err := w.srv.App.Store.UpdateEdition(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	r, err := w.srv.App.Publishing.Judging.CreateRound(ctx, w.organizer, e.ID, services.RoundInput{Name: "Grand final",
+		NameI18n: models.Texts{"fr": "Grande finale"}, Final: true}, services.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.srv.App.Store.CreatePublication(ctx, &models.Publication{EditionID: e.ID, RoundID: r.ID, Method: "mean", Final: true,
+		Snapshot: models.ResultSnapshot{RoundName: "Grand final", RoundNameI18n: models.Texts{"fr": "Grande finale"},
+			Entries: []models.PublishedEntry{{ApplicationID: 1, Reference: "HPF-1", StartupName: "Alpha", Outcome: "winner", Awards: []string{"First prize"}}},
+			Awards: []models.PublishedAward{{Name: "First prize", NameI18n: models.Texts{"fr": "Premier prix"}, Position: 1, Amount: 5,
+				Currency: "RWF", ApplicationID: 1, Reference: "HPF-1", StartupName: "Alpha"}}},
+		PublishAt: w.now.Add(-time.Hour), CreatedAt: w.now}); err != nil {
+		t.Fatal(err)
+	}
+	path := "/editions/" + e.Slug + "/results"
+	fr := newVisitor(t, w.srv, "fr").get(path)
+	fr.expect(t, "French results", http.StatusOK, "")
+	for _, want := range []string{"Édition passée", "Premier prix"} {
+		if !strings.Contains(fr.body, html.EscapeString(want)) {
+			t.Errorf("the French results lack %q:\n%s", want, excerpt(fr.body))
+		}
+	}
+	rw := newVisitor(t, w.srv, "rw").get(path).body
+	for _, want := range []string{e.Name, "First prize"} {
+		if !strings.Contains(rw, html.EscapeString(want)) {
+			t.Errorf("the Kinyarwanda results lack the main text %q", want)
+		}
+	}
+	if strings.Contains(rw, "Premier prix") || strings.Contains(rw, html.EscapeString("Édition passée")) {
+		t.Error("the Kinyarwanda results show the French names")
 	}
 }
