@@ -9,6 +9,7 @@ import "fmt"
 func init() { matrix = append(matrix, roundPagesMatrix...) }
 
 var roundPagesMatrix = []row{
+	{"GET", "/organize/editions/:id/cockpit", nil, judgingPageStaff(ok), jEdition},
 	{"GET", "/organize/editions/:id/rounds", nil, judgingPageStaff(ok), jEdition},
 	{"GET", "/organize/editions/:id/rounds/new", nil, judgingPageStaff(ok), jEdition},
 	{"POST", "/organize/editions/:id/rounds", formBody("name=Semi-final&kind=online&judges_per_app=2&method=z"), judgingFormStaff(see), jEdition},

@@ -201,3 +201,33 @@ func TestAnOrganizerMakesAPanelAndAssignsJudgesFromThePage(t *testing.T) {
 		t.Errorf("%d assignments after a refused run", len(after))
 	}
 }
+
+// The cockpit shows each round's state and links its next step; the Organize list leads to it.
+func TestTheCockpitLeadsTheOrganizerToEachRoundsNextStep(t *testing.T) {
+	T := resultsPageT(t)
+	srv := testutil.StartServer(t)
+	st := srv.App.Store
+	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2})
+	org := newSession(t, st, w.Organizer.ID)
+	if _, err := w.Judging.CreateRound(context.Background(), w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	cockpit := fmt.Sprintf("/organize/editions/%d/cockpit", w.Edition.ID)
+	_, list := pageGet(t, srv, org, "/organize")
+	if !strings.Contains(list, `href="`+cockpit+`"`) {
+		t.Error("the Organize list does not lead to the cockpit")
+	}
+	code, body := pageGet(t, srv, org, cockpit)
+	if code != 200 {
+		t.Fatalf("cockpit %d", code)
+	}
+	for _, want := range []string{
+		T("cockpit.state.open"), fmt.Sprintf(`href="/organize/rounds/%d/close"`, w.Round.ID), // the open screening: close it
+		T("cockpit.state.setup"), T("cockpit.next.rubric"), // the final: no rubric yet
+		T("cockpit.round_meta", 6, "0", "4"),
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the cockpit lacks %q", want)
+		}
+	}
+}

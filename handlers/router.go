@@ -163,6 +163,7 @@ func New(d Deps) *Handler {
 	s.roundPageRoutes(r)
 	s.rubricPageRoutes(r)
 	s.assignmentPageRoutes(r)
+	s.cockpitPageRoutes(r)
 	if d.Editions != nil && d.Applications != nil {
 		s.applicationPageRoutes(r)
 		s.organizePageRoutes(r)
