@@ -39,14 +39,13 @@ func (s *Server) rubricPageRoutes(r *gin.Engine) {
 
 // rubricRow is one row of the rubric form: a stored criterion, a blank row, or what was sent.
 type rubricRow struct {
-	Index, N                     int // N counts from 1, for people
-	ID                           int64
-	NameEN, NameFR, NameRW       string
-	Weight, ScaleMin, ScaleMax   string
-	Remove                       bool
-	Errors                       []string
-	weight                       float64
-	scaleMin, scaleMax, position int
+	Index, N                   int // N counts from 1, for people
+	ID                         int64
+	NameEN, NameFR, NameRW     string
+	Weight, ScaleMin, ScaleMax string
+	Remove                     bool
+	Errors                     []string
+	weight                     float64 // Weight read, for the total
 }
 
 // rubricData is the rubric page.
@@ -138,7 +137,6 @@ func (s *Server) readRubricForm(c *gin.Context) ([]rubricRow, []services.Criteri
 		if err1 != nil || err2 != nil {
 			r.Errors = append(r.Errors, s.tr(c, "judging.rubric.scale"))
 		}
-		r.scaleMin, r.scaleMax = lo, hi
 		rows = append(rows, r)
 		if r.Remove {
 			continue
