@@ -10,6 +10,8 @@ func init() { matrix = append(matrix, roundPagesMatrix...) }
 
 var roundPagesMatrix = []row{
 	{"GET", "/organize/editions/:id/cockpit", nil, judgingPageStaff(ok), jEdition},
+	{"GET", "/organize/editions/:id/judges", nil, judgingPageStaff(ok), jEdition},
+	{"POST", "/organize/editions/:id/judges/invite", formBody("addresses=new-judge%40example.rw%0Anot-an-address"), judgingFormStaff(ok), jEdition},
 	{"GET", "/organize/editions/:id/rounds", nil, judgingPageStaff(ok), jEdition},
 	{"GET", "/organize/editions/:id/rounds/new", nil, judgingPageStaff(ok), jEdition},
 	{"POST", "/organize/editions/:id/rounds", formBody("name=Semi-final&kind=online&judges_per_app=2&method=z"), judgingFormStaff(see), jEdition},

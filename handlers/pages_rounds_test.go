@@ -231,3 +231,30 @@ func TestTheCockpitLeadsTheOrganizerToEachRoundsNextStep(t *testing.T) {
 		}
 	}
 }
+
+// Inviting judges in one paste: one invitation per new address, and a word for each other line.
+func TestAnOrganizerInvitesManyJudgesInOnePaste(t *testing.T) {
+	T := resultsPageT(t)
+	srv := testutil.StartServer(t)
+	st := srv.App.Store
+	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 1, Judges: 1, K: 1, NoAssign: true})
+	org := newSession(t, st, w.Organizer.ID)
+	path := fmt.Sprintf("/organize/editions/%d/judges", w.Edition.ID)
+	paste := "aline.judge@example.rw\nnot an address\n" + w.Judges[0].Email + ", ALINE.judge@example.rw; eric.judge@example.rw"
+	code, body, _ := pagePost(t, srv, org, path+"/invite", url.Values{"addresses": {paste}})
+	if code != 200 {
+		t.Fatalf("invite: %d", code)
+	}
+	for _, want := range []string{T("judges.invited", 2, 5), `data-outcome="not_an_address"`, `data-outcome="already_judge"`, `data-outcome="repeated"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the report lacks %s", want)
+		}
+	}
+	_, body = pageGet(t, srv, org, path)
+	if !strings.Contains(body, "aline.judge@example.rw") || !strings.Contains(body, "eric.judge@example.rw") || !strings.Contains(body, w.Judges[0].Name) {
+		t.Error("the roster does not list the judge and the two pending invitations")
+	}
+	if code, _, _ := pagePost(t, srv, org, path+"/invite", url.Values{"addresses": {" "}}); code != 422 {
+		t.Errorf("an empty paste: %d", code)
+	}
+}

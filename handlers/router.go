@@ -164,6 +164,7 @@ func New(d Deps) *Handler {
 	s.rubricPageRoutes(r)
 	s.assignmentPageRoutes(r)
 	s.cockpitPageRoutes(r)
+	s.judgesPageRoutes(r)
 	if d.Editions != nil && d.Applications != nil {
 		s.applicationPageRoutes(r)
 		s.organizePageRoutes(r)

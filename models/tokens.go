@@ -157,3 +157,23 @@ func (s *Store) SaveThrottle(ctx context.Context, t Throttle) error {
 func (s *Store) ClearThrottle(ctx context.Context, key string) error {
 	return translate(s.conn(ctx).Where("key = ?", key).Delete(&Throttle{}).Error)
 }
+
+// PendingInvitations lists the invitations to role not used yet and not expired at now, newest first, one per
+// address (the newest): the people an organizer is still waiting for.
+func (s *Store) PendingInvitations(ctx context.Context, role Role, now time.Time) ([]OneTimeToken, error) {
+	var all []OneTimeToken
+	err := s.conn(ctx).Where("purpose = ? AND role = ? AND used_at IS NULL AND expires_at > ?", PurposeInvitation, role, DBTime(now)).
+		Order("created_at DESC").Limit(1000).Find(&all).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	seen := map[string]bool{}
+	out := all[:0]
+	for _, t := range all {
+		if k := NormalizeEmail(t.Email); !seen[k] {
+			seen[k] = true
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}

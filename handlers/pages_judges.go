@@ -1,0 +1,85 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// The judges of an edition: the roster (name, email, assigned and submitted in the edition's rounds), the
+// invitations still pending, and inviting many at once by pasting addresses, with a result per address.
+
+func (s *Server) judgesPageRoutes(r *gin.Engine) {
+	if s.Judging == nil || s.Publishing == nil || s.Accounts == nil {
+		return
+	}
+	g := r.Group("/organize", s.requirePageUser)
+	g.GET("/editions/:id/judges", s.judgesPage)
+	g.POST("/editions/:id/judges/invite", s.inviteJudgesPage)
+}
+
+// judgesData is the roster page; Results is the report of the paste just sent.
+type judgesData struct {
+	Edition   *models.Edition
+	Judges    []services.JudgeRow
+	Pending   []services.PendingInvite
+	Results   []services.InviteResult
+	Invited   int
+	Addresses string
+	Error     string
+}
+
+func (s *Server) judgesPage(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	s.showJudges(c, http.StatusOK, id, judgesData{})
+}
+
+func (s *Server) showJudges(c *gin.Context, status int, editionID int64, d judgesData) {
+	ctx, u := c.Request.Context(), currentUser(c)
+	ed, _, err := s.Publishing.EditionRounds(ctx, u, editionID)
+	if err != nil {
+		s.failApp(c, err)
+		return
+	}
+	rows, pending, err := s.Judging.JudgeRoster(ctx, u, editionID)
+	if err != nil {
+		s.failApp(c, err)
+		return
+	}
+	d.Edition, d.Judges, d.Pending = ed, rows, pending
+	p := s.page(c, "judges.title")
+	p.Data = d
+	s.render(c, status, "organize_judges", p)
+}
+
+func (s *Server) inviteJudgesPage(c *gin.Context) {
+	id, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	text := c.PostForm("addresses")
+	res, err := s.Accounts.InviteJudges(c.Request.Context(), currentUser(c), text, lang(c), meta(c))
+	d := judgesData{Results: res}
+	for _, r := range res {
+		if r.Outcome == services.InviteSent {
+			d.Invited++
+		}
+	}
+	var ve *models.ValidationError
+	switch {
+	case err == nil:
+		s.showJudges(c, http.StatusOK, id, d)
+	case errors.As(err, &ve):
+		d.Addresses, d.Error = text, s.tr(c, "invite.bulk.count", services.MaxInvitesAtOnce)
+		s.showJudges(c, http.StatusUnprocessableEntity, id, d)
+	default:
+		s.failApp(c, err)
+	}
+}
