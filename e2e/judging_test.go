@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
@@ -84,8 +85,7 @@ func TestAJudgeScoresOnAPhoneWithKeyboardAndTaps(t *testing.T) {
 	if got, want := Text(t, ctx, "#queue-progress"), T("judge.queue.progress", 0, 4); !strings.HasPrefix(got, want) {
 		t.Errorf("queue progress %q, want %q", got, want)
 	}
-	kigali, _ := time.LoadLocation("Africa/Kigali")
-	if body := Text(t, ctx, ".facts"); !strings.Contains(body, closes.In(kigali).Format("2006-01-02 15:04")) {
+	if body := Text(t, ctx, ".facts"); !strings.Contains(body, l10n.When("en", closes, "Africa/Kigali")) {
 		t.Errorf("the deadline in Kigali time is missing: %q", body)
 	}
 	entries := Eval[[]string](t, ctx, `[...document.querySelectorAll(".queue a")].map(a => a.getAttribute("href"))`)

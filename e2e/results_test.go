@@ -175,8 +175,8 @@ func TestAScheduledPublicationLeaksNothingBeforeItsTimeThenTheApplicantReadsTheF
 	}
 	t.Logf("results email arrived %s after the publication's time", time.Since(publishAt).Round(time.Millisecond))
 	Reload(t, actx)
-	if got := Text(t, actx, fmt.Sprintf("#outcome-%d", w.Round.ID)); got != T("outcome.advanced") {
-		t.Errorf("the applicant's outcome %q, want %q", got, T("outcome.advanced"))
+	if got, want := Text(t, actx, fmt.Sprintf("#outcome-%d", w.Round.ID)), T("outcome.advanced_to", "Final"); got != want {
+		t.Errorf("the applicant's outcome %q, want %q", got, want)
 	}
 	comments := Eval[[]string](t, actx, `[...document.querySelectorAll(".comments .item-title")].map(e => e.textContent)`)
 	if strings.Join(comments, ",") != strings.Join([]string{T("app_results.judge", "A"), T("app_results.judge", "B"), T("app_results.judge", "C")}, ",") {
@@ -226,7 +226,7 @@ func TestTheImportAndAwardsPagesShowTheirRefusalsAccessibly(t *testing.T) {
 	srv := testutil.StartServer(t)
 	st := srv.App.Store
 	ctx0 := context.Background()
-	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2, Kind: models.RoundLive})
+	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2, Kind: models.RoundLive, Final: true})
 	ed, err := st.EditionByID(ctx0, w.Edition.ID)
 	if err != nil {
 		t.Fatal(err)
