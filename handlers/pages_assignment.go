@@ -19,25 +19,6 @@ import (
 // stand after it (each judge's load, applications still short of judges) and, when no valid assignment exists,
 // which rule blocks how many applications, in words. Plain forms over the Judging service.
 
-func init() {
-	for _, id := range []string{"flash.panel_saved", "flash.panel_deleted", "flash.entries_taken", "flash.distributed", "flash.assigned"} {
-		flashes[id] = true
-	}
-}
-
-func (s *Server) assignmentPageRoutes(r *gin.Engine) {
-	if s.Judging == nil || s.Publishing == nil {
-		return
-	}
-	g := r.Group("/organize", s.requirePageUser)
-	g.GET("/rounds/:id/assignment", s.assignmentPage)
-	g.POST("/rounds/:id/panels", s.addPanelPage)
-	g.POST("/panels/:id/delete", s.deletePanelPage)
-	g.POST("/rounds/:id/entries", s.takeEntriesPage)
-	g.POST("/rounds/:id/distribute", s.distributePage)
-	g.POST("/rounds/:id/assign", s.assignPage)
-}
-
 // judgeLoad is one judge's share of the round's applications.
 type judgeLoad struct {
 	Name  string

@@ -15,13 +15,6 @@ import (
 // results — each with where it stands and a link to the next thing to do, and the key numbers at a glance.
 // It only reads; every action is on the page it links to.
 
-func (s *Server) cockpitPageRoutes(r *gin.Engine) {
-	if s.Judging == nil || s.Publishing == nil || s.Applications == nil || s.Editions == nil {
-		return
-	}
-	r.GET("/organize/editions/:id/cockpit", s.requirePageUser, s.cockpitPage)
-}
-
 // roundStep is one round as the cockpit shows it: its state in words and the page for its next step.
 type roundStep struct {
 	Round     models.Round

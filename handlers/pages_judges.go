@@ -13,15 +13,6 @@ import (
 // The judges of an edition: the roster (name, email, assigned and submitted in the edition's rounds), the
 // invitations still pending, and inviting many at once by pasting addresses, with a result per address.
 
-func (s *Server) judgesPageRoutes(r *gin.Engine) {
-	if s.Judging == nil || s.Publishing == nil || s.Accounts == nil {
-		return
-	}
-	g := r.Group("/organize", s.requirePageUser)
-	g.GET("/editions/:id/judges", s.judgesPage)
-	g.POST("/editions/:id/judges/invite", s.inviteJudgesPage)
-}
-
 // judgesData is the roster page; Results is the report of the paste just sent.
 type judgesData struct {
 	Edition   *models.Edition

@@ -21,13 +21,16 @@ import (
 // Judging service decides what may change.
 
 func init() {
-	for _, id := range []string{"flash.round_saved", "flash.round_deleted", "flash.round_opened", "flash.round_closed"} {
+	for _, id := range []string{"flash.round_saved", "flash.round_deleted", "flash.round_opened", "flash.round_closed",
+		"flash.rubric_saved", "flash.panel_saved", "flash.panel_deleted", "flash.entries_taken", "flash.distributed", "flash.assigned"} {
 		flashes[id] = true
 	}
 }
 
+// roundPageRoutes registers the organizer's pages for running an edition's judging: the cockpit, rounds,
+// rubric, judges, panels and assignment.
 func (s *Server) roundPageRoutes(r *gin.Engine) {
-	if s.Judging == nil || s.Publishing == nil {
+	if s.Judging == nil || s.Publishing == nil || s.Applications == nil || s.Editions == nil || s.Accounts == nil {
 		return
 	}
 	g := r.Group("/organize", s.requirePageUser)
@@ -40,6 +43,19 @@ func (s *Server) roundPageRoutes(r *gin.Engine) {
 	g.POST("/rounds/:id/open", s.openRoundPage)
 	g.GET("/rounds/:id/close", s.closeRoundConfirmPage)
 	g.POST("/rounds/:id/close", s.closeRoundPage)
+	g.GET("/rounds/:id/rubric", s.rubricPage)
+	g.POST("/rounds/:id/rubric", s.saveRubricPage)
+	g.POST("/rounds/:id/rubric/template", s.rubricTemplatePage)
+	g.POST("/rounds/:id/rubric/copy", s.copyRubricPage)
+	g.GET("/rounds/:id/assignment", s.assignmentPage)
+	g.POST("/rounds/:id/panels", s.addPanelPage)
+	g.POST("/panels/:id/delete", s.deletePanelPage)
+	g.POST("/rounds/:id/entries", s.takeEntriesPage)
+	g.POST("/rounds/:id/distribute", s.distributePage)
+	g.POST("/rounds/:id/assign", s.assignPage)
+	g.GET("/editions/:id/cockpit", s.cockpitPage)
+	g.GET("/editions/:id/judges", s.judgesPage)
+	g.POST("/editions/:id/judges/invite", s.inviteJudgesPage)
 }
 
 // roundsData is an edition's rounds page; Problem says why the last action on round ProblemRound was refused.

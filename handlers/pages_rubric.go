@@ -20,23 +20,6 @@ import (
 // blankCriteria is how many empty rows the form offers for new criteria.
 const blankCriteria = 2
 
-func init() {
-	for _, id := range []string{"flash.rubric_saved"} {
-		flashes[id] = true
-	}
-}
-
-func (s *Server) rubricPageRoutes(r *gin.Engine) {
-	if s.Judging == nil || s.Publishing == nil {
-		return
-	}
-	g := r.Group("/organize", s.requirePageUser)
-	g.GET("/rounds/:id/rubric", s.rubricPage)
-	g.POST("/rounds/:id/rubric", s.saveRubricPage)
-	g.POST("/rounds/:id/rubric/template", s.rubricTemplatePage)
-	g.POST("/rounds/:id/rubric/copy", s.copyRubricPage)
-}
-
 // rubricRow is one row of the rubric form: a stored criterion, a blank row, or what was sent.
 type rubricRow struct {
 	Index, N                   int // N counts from 1, for people

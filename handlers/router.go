@@ -161,10 +161,6 @@ func New(d Deps) *Handler {
 	s.judgingPageRoutes(r)
 	s.resultsPageRoutes(r)
 	s.roundPageRoutes(r)
-	s.rubricPageRoutes(r)
-	s.assignmentPageRoutes(r)
-	s.cockpitPageRoutes(r)
-	s.judgesPageRoutes(r)
 	if d.Editions != nil && d.Applications != nil {
 		s.applicationPageRoutes(r)
 		s.organizePageRoutes(r)
