@@ -215,7 +215,7 @@ func setPassword(t *testing.T, st *models.Store, u *models.User, pw string) {
 // key, and checks that nothing either process needs lives only in its memory.
 func TestTwoProcesses(t *testing.T) {
 	st, env := cluster(t)
-	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3, Kind: models.RoundLive})
+	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3, Kind: models.RoundLive, Final: true})
 	const pw = "correct horse battery staple 42"
 	setPassword(t, st, w.Organizer, pw)
 	setPassword(t, st, w.Judges[0], pw)
