@@ -42,10 +42,19 @@ func bearer(t *testing.T, srv *testutil.Server, token, method, path, body string
 
 // waitForLink waits for a mail that a job sends (a reset request is queued whether or not the address is
 // known) and returns its link.
-func waitForLink(t *testing.T, mb *mailbox, to, template string) string {
+func waitForLink(t *testing.T, srv *testutil.Server, mb *mailbox, to, template string) string {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if mailCount(mb, to, template) > 0 {
+			break
+		}
+	}
+	// The test mailbox records a mail when the job's transaction queues it, before that transaction commits
+	// the link's token: wait for the job to finish, or the link may not work yet.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		var pending int64
+		if err := srv.App.Store.DB().Raw("SELECT COUNT(*) FROM river_job WHERE kind = ? AND state NOT IN ('completed', 'discarded', 'cancelled')",
+			services.PasswordResetArgs{}.Kind()).Scan(&pending).Error; err != nil || pending == 0 {
 			break
 		}
 	}
@@ -76,7 +85,7 @@ func TestPersonalAccessTokensEndWithThePassword(t *testing.T) {
 		if res, b := send(t, "POST", srv.URL+"/api/v1/auth/reset", fmt.Sprintf(`{"email":%q}`, u.Email)); res.StatusCode != http.StatusAccepted {
 			t.Fatalf("reset request: %d %s", res.StatusCode, b)
 		}
-		reset := tokenOf(t, srv, waitForLink(t, mb, u.Email, "reset_password"), "/reset/confirm")
+		reset := tokenOf(t, srv, waitForLink(t, srv, mb, u.Email, "reset_password"), "/reset/confirm")
 		if res, b := send(t, "POST", srv.URL+"/api/v1/auth/reset/confirm", fmt.Sprintf(`{"token":%q,"password":"the owner's new passphrase"}`, reset)); res.StatusCode != http.StatusOK {
 			t.Fatalf("reset: %d %s", res.StatusCode, b)
 		}

@@ -274,7 +274,7 @@ func TestANewcomerSignsUpVerifiesSignsInResetsThePasswordAndSignsOut(t *testing.
 	v.get("/account").expect(t, "account page after signing out", http.StatusSeeOther, "/signin?next=%2Faccount")
 
 	v.post("/reset", url.Values{"email": {email}}).expect(t, "ask for a reset link", http.StatusSeeOther, "/reset")
-	token = tokenOf(t, srv, waitForLink(t, mb, email, "reset_password"), "/reset/confirm") // the mail comes from a job
+	token = tokenOf(t, srv, waitForLink(t, srv, mb, email, "reset_password"), "/reset/confirm") // the mail comes from a job
 	v.get("/reset/confirm?token="+url.QueryEscape(token)).expect(t, "open the reset link", http.StatusOK, "")
 	v.post("/reset/confirm", url.Values{"token": {token}, "password": {"short"}}).
 		expect(t, "a too short new password", http.StatusUnprocessableEntity, "")
