@@ -198,27 +198,8 @@ func (s *Server) rubricTemplatePage(c *gin.Context) {
 
 func (s *Server) copyRubricPage(c *gin.Context) {
 	s.rubricReplace(c, func(rc *services.RoundContext) error {
-		ctx, u := c.Request.Context(), currentUser(c)
-		from, err := strconv.ParseInt(c.PostForm("from"), 10, 64)
-		if err != nil {
-			return models.NewValidationError("from", "rubric.pick_round")
-		}
-		src, err := s.Judging.Round(ctx, u, from)
-		if errors.Is(err, models.ErrNotFound) || err == nil && src.EditionID != rc.Edition.ID {
-			return models.NewValidationError("from", "rubric.pick_round")
-		} else if err != nil {
-			return err
-		}
-		cs, err := s.Judging.Rubric(ctx, u, from)
-		if err != nil {
-			return err
-		}
-		in := make([]services.CriterionInput, len(cs))
-		for i, cr := range cs {
-			in[i] = services.CriterionInput{Name: cr.Name, Description: cr.Description, Descriptors: cr.Descriptors,
-				Weight: cr.Weight, ScaleMin: cr.ScaleMin, ScaleMax: cr.ScaleMax}
-		}
-		_, err = s.Judging.SetRubric(ctx, u, rc.Round.ID, in, meta(c))
+		from, _ := strconv.ParseInt(c.PostForm("from"), 10, 64)
+		_, err := s.Judging.CopyRubric(c.Request.Context(), currentUser(c), rc.Round.ID, from, meta(c))
 		return err
 	})
 }

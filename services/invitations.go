@@ -195,3 +195,71 @@ func (a *Accounts) CompleteSetup(ctx context.Context, raw, email, name, password
 	}
 	return a.CreateAdmin(ctx, email, name, password)
 }
+
+// MaxInvitesAtOnce bounds one pasted list of addresses: a national programme invites tens of judges, and a
+// bigger paste is more likely a mistake than a jury.
+const MaxInvitesAtOnce = 200
+
+// InviteOutcome is what happened to one pasted address.
+type InviteOutcome string
+
+// The outcomes of a bulk invitation, one per address.
+const (
+	InviteSent         InviteOutcome = "invited"
+	InviteAlreadyJudge InviteOutcome = "already_judge"
+	InviteNotAnAddress InviteOutcome = "not_an_address"
+	InviteRepeated     InviteOutcome = "repeated"
+)
+
+// InviteResult is one line of a bulk invitation's report.
+type InviteResult struct {
+	Address string
+	Outcome InviteOutcome
+}
+
+// InviteJudges invites every address in text (one per line, or separated by commas or semicolons) to be
+// a judge, each with an invitation of its own, and says per address what happened: invited, already a judge,
+// not an address, or repeated in the list. Organizers and admins only (ErrForbidden); more than
+// MaxInvitesAtOnce addresses, or none, is refused as a whole (invite.bulk.count).
+func (a *Accounts) InviteJudges(ctx context.Context, actor *models.User, text, lang string, meta Meta) ([]InviteResult, error) {
+	if !policy.CanInvite(actor, models.RoleJudge) {
+		return nil, models.ErrForbidden
+	}
+	var fields []string
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || r == '\n' || r == '\r' }) {
+		if f = strings.TrimSpace(f); f != "" {
+			fields = append(fields, f)
+		}
+	}
+	if len(fields) == 0 || len(fields) > MaxInvitesAtOnce {
+		return nil, models.NewValidationError("addresses", "invite.bulk.count")
+	}
+	out := make([]InviteResult, 0, len(fields))
+	seen := map[string]bool{}
+	for _, f := range fields {
+		f = strings.Trim(f, "<>\"'")
+		res := InviteResult{Address: f}
+		norm := models.NormalizeEmail(f)
+		switch {
+		case !validEmail(f):
+			res.Outcome = InviteNotAnAddress
+		case seen[norm]:
+			res.Outcome = InviteRepeated
+		default:
+			seen[norm] = true
+			u, err := a.Store.UserByEmail(ctx, f)
+			if err == nil && u.Has(models.RoleJudge) {
+				res.Outcome = InviteAlreadyJudge
+				break
+			} else if err != nil && !isNotFound(err) {
+				return out, err
+			}
+			if err := a.Invite(ctx, actor, f, models.RoleJudge, lang, meta); err != nil {
+				return out, err
+			}
+			res.Outcome = InviteSent
+		}
+		out = append(out, res)
+	}
+	return out, nil
+}

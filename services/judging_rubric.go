@@ -217,6 +217,34 @@ func (j *Judging) ApplyTemplate(ctx context.Context, actor *models.User, roundID
 	return j.SetRubric(ctx, actor, roundID, HangaTemplate(), meta)
 }
 
+// CopyRubric replaces a round's rubric with a copy of another round's of the same edition (a round of another
+// edition, or none, is rubric.pick_round); like SetRubric, it is refused once the rubric is locked.
+func (j *Judging) CopyRubric(ctx context.Context, actor *models.User, roundID, fromID int64, meta Meta) ([]models.Criterion, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	r, err := j.Store.RoundByID(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	src, err := j.Store.RoundByID(ctx, fromID)
+	if isNotFound(err) || err == nil && (src.EditionID != r.EditionID || src.ID == r.ID) {
+		return nil, models.NewValidationError("from", "rubric.pick_round")
+	} else if err != nil {
+		return nil, err
+	}
+	cs, err := j.Store.CriteriaByRound(ctx, fromID)
+	if err != nil {
+		return nil, err
+	}
+	in := make([]CriterionInput, len(cs))
+	for i, c := range cs {
+		in[i] = CriterionInput{Name: c.Name, Description: c.Description, Descriptors: c.Descriptors, Weight: c.Weight,
+			ScaleMin: c.ScaleMin, ScaleMax: c.ScaleMax}
+	}
+	return j.SetRubric(ctx, actor, roundID, in, meta)
+}
+
 // bands are the four score bands of the template's 1–10 scale, with what each means.
 var bands = []models.Descriptor{
 	{Min: 1, Max: 3, Text: models.Texts{

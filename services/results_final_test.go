@@ -8,6 +8,7 @@ import (
 
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
+	"github.com/pitchfest/pitchfest/testutil"
 )
 
 // A round published before the next one exists used to be taken for the final and named every entrant a
@@ -135,4 +136,30 @@ func TestOnlyTheRoundMarkedFinalAnnouncesFinalistsAndWinners(t *testing.T) {
 func isField(err error, field, msg string) bool {
 	var ve *models.ValidationError
 	return errors.As(err, &ve) && strings.EqualFold(ve.Fields[field], msg)
+}
+
+// A round's rubric can be copied from another round of its edition, never from another edition's.
+func TestARubricIsCopiedOnlyFromARoundOfTheSameEdition(t *testing.T) {
+	w, _ := scoredWorld(t, models.RoundOnline)
+	ctx := context.Background()
+	next, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final"}, noMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := w.Judging.CopyRubric(ctx, w.Organizer, next.ID, w.Round.ID, noMeta)
+	if err != nil || len(cs) != 6 {
+		t.Fatalf("copied %d criteria (%v)", len(cs), err)
+	}
+	other := w.Judging
+	ed2 := testutil.NewJudgingEdition(t, w.Store)
+	far, err := other.CreateRound(ctx, w.Organizer, ed2.ID, services.RoundInput{Name: "Elsewhere"}, noMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Judging.CopyRubric(ctx, w.Organizer, far.ID, w.Round.ID, noMeta); !isField(err, "from", "rubric.pick_round") {
+		t.Errorf("a copy across editions: %v", err)
+	}
+	if _, err := w.Judging.CopyRubric(ctx, w.Applicants[0], next.ID, w.Round.ID, noMeta); err == nil {
+		t.Error("an applicant copied a rubric")
+	}
 }
