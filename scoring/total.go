@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,8 +51,22 @@ func Totals(r Rubric, scores []Score) ([]Total, error) {
 	return out, nil
 }
 
-// total computes one T, summing criteria in name order so the result does not
-// depend on the order of the rubric.
+// SheetTotal is one judge's weighted total T on the 0–100 scale for one score
+// sheet: values by criterion name, every criterion of the rubric present and
+// on its scale. It sums exactly as Totals does (criteria in name order), so a
+// judge's own view of a score shows, to the last bit, the T the ranking uses.
+// Errors are *InputError wrapping ErrEmpty or ErrInvalidRubric for the
+// rubric, ErrUnknownCriterion, ErrMissingCriterion or ErrOutOfRange for the
+// values.
+func SheetTotal(r Rubric, values map[string]float64) (float64, error) {
+	cr, err := compileRubric(r)
+	if err != nil {
+		return 0, err
+	}
+	return cr.weighted(Score{Values: values})
+}
+
+// total computes one T for a score that names its judge and application.
 func (cr *compiledRubric) total(s Score) (float64, error) {
 	if s.Judge == "" {
 		return 0, inputErr(ErrMalformed, "a score for application %q has no judge", s.Application)
@@ -59,6 +74,13 @@ func (cr *compiledRubric) total(s Score) (float64, error) {
 	if s.Application == "" {
 		return 0, inputErr(ErrMalformed, "a score by judge %q has no application", s.Judge)
 	}
+	return cr.weighted(s)
+}
+
+// weighted is the formula of T, summing criteria in name order so the result
+// does not depend on the order of the rubric. Its errors name the score's
+// judge and application when it has them.
+func (cr *compiledRubric) weighted(s Score) (float64, error) {
 	var acc float64
 	found := 0
 	var missing []string
@@ -70,8 +92,8 @@ func (cr *compiledRubric) total(s Score) (float64, error) {
 		}
 		found++
 		if !cr.inRange(i, v) {
-			return 0, inputErr(ErrOutOfRange, "judge %q, application %q: score %v for criterion %q is outside %v–%v",
-				s.Judge, s.Application, v, name, cr.mins[i], cr.maxs[i])
+			return 0, inputErr(ErrOutOfRange, "%sscore %v for criterion %q is outside %v–%v",
+				s.where(), v, name, cr.mins[i], cr.maxs[i])
 		}
 		acc += cr.weights[i] * ((v - cr.mins[i]) / cr.spans[i])
 	}
@@ -83,14 +105,22 @@ func (cr *compiledRubric) total(s Score) (float64, error) {
 			}
 		}
 		slices.Sort(unknown)
-		return 0, inputErr(ErrUnknownCriterion, "judge %q, application %q: unknown criterion %s",
-			s.Judge, s.Application, quoteList(unknown))
+		return 0, inputErr(ErrUnknownCriterion, "%sunknown criterion %s", s.where(), quoteList(unknown))
 	}
 	if len(missing) > 0 {
-		return 0, inputErr(ErrMissingCriterion, "judge %q, application %q: no score for criterion %s",
-			s.Judge, s.Application, quoteList(missing))
+		return 0, inputErr(ErrMissingCriterion, "%sno score for criterion %s", s.where(), quoteList(missing))
 	}
 	return 100 * acc / cr.sumW, nil
+}
+
+// where names the score at the start of an error message ("judge "a",
+// application "b": "); a bare score sheet has nothing to name. It runs only
+// when there is an error, so totals of valid scores pay for no formatting.
+func (s Score) where() string {
+	if s.Judge == "" && s.Application == "" {
+		return ""
+	}
+	return fmt.Sprintf("judge %q, application %q: ", s.Judge, s.Application)
 }
 
 func quoteList(names []string) string {
