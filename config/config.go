@@ -179,135 +179,178 @@ type Getenv func(string) string
 
 // Load reads the configuration. Every error names the variable and what is wrong with it, in one line, so an
 // operator can fix a deployment from the first log line. A secret key is not generated here: see EnsureSecretKey.
+// The steps run in a fixed order and the first error stops it.
 func Load(getenv Getenv) (Config, error) {
 	var c Config
-	var err error
-	get := func(name, def string) string {
-		if v := strings.TrimSpace(getenv(name)); v != "" {
-			return v
+	for _, step := range []func(*Config, Getenv) error{
+		loadServer, loadSecretKey, loadDatabase, loadStorage, loadMail, loadAccess, loadTimeouts,
+	} {
+		if err := step(&c, getenv); err != nil {
+			return c, err
 		}
-		return def
 	}
+	return c, nil
+}
 
-	c.Addr = get("PITCHFEST_ADDR", ":8080")
+// get returns the variable's value, trimmed, or def when it is unset or blank.
+func (getenv Getenv) get(name, def string) string {
+	if v := strings.TrimSpace(getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+// loadServer reads how the process listens, where it keeps its state, its public origin, logging and shutdown.
+func loadServer(c *Config, getenv Getenv) error {
+	c.Addr = getenv.get("PITCHFEST_ADDR", ":8080")
 	if _, _, err := splitHostPort(c.Addr); err != nil {
-		return c, bad("PITCHFEST_ADDR", c.Addr, err.Error())
+		return bad("PITCHFEST_ADDR", c.Addr, err.Error())
 	}
-	c.DataDir = filepath.Clean(get("PITCHFEST_DATA_DIR", "./data"))
+	c.DataDir = filepath.Clean(getenv.get("PITCHFEST_DATA_DIR", "./data"))
 
-	base := get("PITCHFEST_BASE_URL", "http://localhost"+defaultPort(c.Addr))
+	base := getenv.get("PITCHFEST_BASE_URL", "http://localhost"+defaultPort(c.Addr))
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return c, bad("PITCHFEST_BASE_URL", base, "want an absolute http:// or https:// URL such as https://pitchfest.example.rw")
+		return bad("PITCHFEST_BASE_URL", base, "want an absolute http:// or https:// URL such as https://pitchfest.example.rw")
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	c.BaseURL = u
 
-	c.LogFormat = get("PITCHFEST_LOG_FORMAT", "text")
+	c.LogFormat = getenv.get("PITCHFEST_LOG_FORMAT", "text")
 	if c.LogFormat != "text" && c.LogFormat != "json" {
-		return c, bad("PITCHFEST_LOG_FORMAT", c.LogFormat, "want text or json")
+		return bad("PITCHFEST_LOG_FORMAT", c.LogFormat, "want text or json")
 	}
-	c.LogLevel = get("PITCHFEST_LOG_LEVEL", "info")
+	c.LogLevel = getenv.get("PITCHFEST_LOG_LEVEL", "info")
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
-		return c, bad("PITCHFEST_LOG_LEVEL", c.LogLevel, "want debug, info, warn or error")
+		return bad("PITCHFEST_LOG_LEVEL", c.LogLevel, "want debug, info, warn or error")
 	}
-	st := get("PITCHFEST_SHUTDOWN_TIMEOUT", "15s")
+	st := getenv.get("PITCHFEST_SHUTDOWN_TIMEOUT", "15s")
 	if c.ShutdownTimeout, err = time.ParseDuration(st); err != nil || c.ShutdownTimeout <= 0 {
-		return c, bad("PITCHFEST_SHUTDOWN_TIMEOUT", st, "want a positive duration such as 15s")
+		return bad("PITCHFEST_SHUTDOWN_TIMEOUT", st, "want a positive duration such as 15s")
 	}
+	return nil
+}
 
+// loadSecretKey reads the key that signs download links, if one is given.
+func loadSecretKey(c *Config, getenv Getenv) error {
 	key, err := secret(getenv, "PITCHFEST_SECRET_KEY")
 	if err != nil {
-		return c, err
+		return err
 	}
 	if key != "" && len(key) < 32 {
-		return c, fmt.Errorf("PITCHFEST_SECRET_KEY: too short (%d bytes), want at least 32 random bytes", len(key))
+		return fmt.Errorf("PITCHFEST_SECRET_KEY: too short (%d bytes), want at least 32 random bytes", len(key))
 	}
 	c.SecretKey = []byte(key)
+	return nil
+}
 
+// loadDatabase reads which database to open: SQLite in the data dir unless a URL says otherwise.
+func loadDatabase(c *Config, getenv Getenv) error {
 	dbURL, err := secret(getenv, "PITCHFEST_DATABASE_URL")
 	if err != nil {
-		return c, err
+		return err
 	}
 	if dbURL == "" {
 		dbURL = "sqlite://" + filepath.Join(c.DataDir, "pitchfest.db")
 	}
 	if c.Database, err = parseDatabase(dbURL); err != nil {
-		return c, fmt.Errorf("PITCHFEST_DATABASE_URL: %w", err)
+		return fmt.Errorf("PITCHFEST_DATABASE_URL: %w", err)
 	}
+	return nil
+}
 
-	stURL := get("PITCHFEST_STORAGE_URL", "file://"+filepath.Join(c.DataDir, "blobs"))
+// loadStorage reads which blob store to open and, for S3, its keys (the standard AWS variables as a fallback).
+func loadStorage(c *Config, getenv Getenv) error {
+	stURL := getenv.get("PITCHFEST_STORAGE_URL", "file://"+filepath.Join(c.DataDir, "blobs"))
+	var err error
 	if c.Storage, err = parseStorage(stURL); err != nil {
-		return c, fmt.Errorf("PITCHFEST_STORAGE_URL: %w", err)
+		return fmt.Errorf("PITCHFEST_STORAGE_URL: %w", err)
 	}
-	if c.Storage.Kind == S3Storage {
-		c.Storage.AccessKey = get("PITCHFEST_S3_ACCESS_KEY_ID", strings.TrimSpace(getenv("AWS_ACCESS_KEY_ID")))
-		sk, err := secret(getenv, "PITCHFEST_S3_SECRET_ACCESS_KEY")
-		if err != nil {
-			return c, err
-		}
-		if sk == "" {
-			sk = strings.TrimSpace(getenv("AWS_SECRET_ACCESS_KEY"))
-		}
-		c.Storage.SecretKey = sk
-		if (c.Storage.AccessKey == "") != (c.Storage.SecretKey == "") {
-			return c, errors.New("PITCHFEST_S3_ACCESS_KEY_ID / PITCHFEST_S3_SECRET_ACCESS_KEY: set both or neither")
-		}
+	if c.Storage.Kind != S3Storage {
+		return nil
 	}
+	c.Storage.AccessKey = getenv.get("PITCHFEST_S3_ACCESS_KEY_ID", strings.TrimSpace(getenv("AWS_ACCESS_KEY_ID")))
+	sk, err := secret(getenv, "PITCHFEST_S3_SECRET_ACCESS_KEY")
+	if err != nil {
+		return err
+	}
+	if sk == "" {
+		sk = strings.TrimSpace(getenv("AWS_SECRET_ACCESS_KEY"))
+	}
+	c.Storage.SecretKey = sk
+	if (c.Storage.AccessKey == "") != (c.Storage.SecretKey == "") {
+		return errors.New("PITCHFEST_S3_ACCESS_KEY_ID / PITCHFEST_S3_SECRET_ACCESS_KEY: set both or neither")
+	}
+	return nil
+}
 
+// loadMail reads the SMTP server, if any, and the sender.
+func loadMail(c *Config, getenv Getenv) error {
 	smtpURL, err := secret(getenv, "PITCHFEST_SMTP_URL")
 	if err != nil {
-		return c, err
+		return err
 	}
 	if smtpURL != "" {
 		s, err := parseSMTP(smtpURL)
 		if err != nil {
-			return c, fmt.Errorf("PITCHFEST_SMTP_URL: %w", err)
+			return fmt.Errorf("PITCHFEST_SMTP_URL: %w", err)
 		}
 		c.Mail.SMTP = &s
 	}
-	c.Mail.From = get("PITCHFEST_MAIL_FROM", DefaultMailFrom)
+	c.Mail.From = getenv.get("PITCHFEST_MAIL_FROM", DefaultMailFrom)
 	if _, err := mail.ParseAddress(c.Mail.From); err != nil {
-		return c, bad("PITCHFEST_MAIL_FROM", c.Mail.From, "want an address such as Pitchfest <no-reply@pitchfest.example.rw>")
+		return bad("PITCHFEST_MAIL_FROM", c.Mail.From, "want an address such as Pitchfest <no-reply@pitchfest.example.rw>")
 	}
+	return nil
+}
 
-	if tp := get("PITCHFEST_TRUSTED_PROXIES", ""); tp != "" {
+// loadAccess reads who and what reaches the process: trusted proxies, where uploads are spooled, the metrics
+// token and whether browsers upload decks straight to S3.
+func loadAccess(c *Config, getenv Getenv) error {
+	if tp := getenv.get("PITCHFEST_TRUSTED_PROXIES", ""); tp != "" {
 		for p := range strings.SplitSeq(tp, ",") {
 			p = strings.TrimSpace(p)
 			if _, err := netip.ParsePrefix(p); err != nil {
 				if _, err := netip.ParseAddr(p); err != nil {
-					return c, bad("PITCHFEST_TRUSTED_PROXIES", tp, fmt.Sprintf("%q is not an IP address or CIDR", p))
+					return bad("PITCHFEST_TRUSTED_PROXIES", tp, fmt.Sprintf("%q is not an IP address or CIDR", p))
 				}
 			}
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
 	}
-	c.UploadTmpDir = get("PITCHFEST_UPLOAD_TMP_DIR", "")
+	c.UploadTmpDir = getenv.get("PITCHFEST_UPLOAD_TMP_DIR", "")
+	var err error
 	if c.MetricsToken, err = secret(getenv, "PITCHFEST_METRICS_TOKEN"); err != nil {
-		return c, err
+		return err
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
-		return c, fmt.Errorf("PITCHFEST_METRICS_TOKEN: too short (%d characters), want at least 16 random characters", len(c.MetricsToken))
+		return fmt.Errorf("PITCHFEST_METRICS_TOKEN: too short (%d characters), want at least 16 random characters", len(c.MetricsToken))
 	}
-	du := get("PITCHFEST_DECK_DIRECT_UPLOAD", "false")
+	du := getenv.get("PITCHFEST_DECK_DIRECT_UPLOAD", "false")
 	if c.DeckDirectUpload, err = strconv.ParseBool(du); err != nil {
-		return c, bad("PITCHFEST_DECK_DIRECT_UPLOAD", du, "want true or false")
+		return bad("PITCHFEST_DECK_DIRECT_UPLOAD", du, "want true or false")
 	}
 	if c.DeckDirectUpload && c.Storage.Kind != S3Storage {
-		return c, bad("PITCHFEST_DECK_DIRECT_UPLOAD", du, "direct uploads need PITCHFEST_STORAGE_URL=s3://…")
+		return bad("PITCHFEST_DECK_DIRECT_UPLOAD", du, "direct uploads need PITCHFEST_STORAGE_URL=s3://…")
 	}
-	stt := get("PITCHFEST_DB_STATEMENT_TIMEOUT", DefaultStatementTimeout.String())
+	return nil
+}
+
+// loadTimeouts reads the database statement timeout and how long a background job may run before it is rescued.
+func loadTimeouts(c *Config, getenv Getenv) error {
+	var err error
+	stt := getenv.get("PITCHFEST_DB_STATEMENT_TIMEOUT", DefaultStatementTimeout.String())
 	if c.Database.StatementTimeout, err = time.ParseDuration(stt); err != nil || c.Database.StatementTimeout < 0 ||
 		(c.Database.StatementTimeout > 0 && c.Database.StatementTimeout < time.Millisecond) {
-		return c, bad("PITCHFEST_DB_STATEMENT_TIMEOUT", stt, "want a duration such as 30s (PostgreSQL counts milliseconds), or 0 for none")
+		return bad("PITCHFEST_DB_STATEMENT_TIMEOUT", stt, "want a duration such as 30s (PostgreSQL counts milliseconds), or 0 for none")
 	}
-	ra := get("PITCHFEST_JOB_RESCUE_AFTER", DefaultJobRescueAfter.String())
+	ra := getenv.get("PITCHFEST_JOB_RESCUE_AFTER", DefaultJobRescueAfter.String())
 	if c.JobRescueAfter, err = time.ParseDuration(ra); err != nil || c.JobRescueAfter < time.Second {
-		return c, bad("PITCHFEST_JOB_RESCUE_AFTER", ra, "want a duration of at least 1s, such as 15m")
+		return bad("PITCHFEST_JOB_RESCUE_AFTER", ra, "want a duration of at least 1s, such as 15m")
 	}
-	return c, nil
+	return nil
 }
 
 // parseSMTP reads smtp://user:pass@host:port?tls=none|starttls|tls. The port defaults to the one conventional for
@@ -391,9 +434,9 @@ func secret(getenv Getenv, name string) (string, error) {
 }
 
 func parseDatabase(raw string) (Database, error) {
-	u, err := url.Parse(raw)
+	u, err := parseURL(raw)
 	if err != nil {
-		return Database{}, fmt.Errorf("not a URL: %v", errors.Unwrap(err))
+		return Database{}, err
 	}
 	switch u.Scheme {
 	case "postgres", "postgresql":
@@ -402,10 +445,7 @@ func parseDatabase(raw string) (Database, error) {
 		}
 		return Database{Kind: Postgres, DSN: raw}, nil
 	case "sqlite":
-		p := u.Opaque
-		if p == "" {
-			p = u.Host + u.Path
-		}
+		p := urlPath(u)
 		if p == "" {
 			return Database{}, errors.New("sqlite URL has no path, want sqlite://path/to/file.db")
 		}
@@ -416,16 +456,13 @@ func parseDatabase(raw string) (Database, error) {
 }
 
 func parseStorage(raw string) (Storage, error) {
-	u, err := url.Parse(raw)
+	u, err := parseURL(raw)
 	if err != nil {
-		return Storage{}, fmt.Errorf("not a URL: %v", errors.Unwrap(err))
+		return Storage{}, err
 	}
 	switch u.Scheme {
 	case "file":
-		p := u.Opaque
-		if p == "" {
-			p = u.Host + u.Path
-		}
+		p := urlPath(u)
 		if p == "" {
 			return Storage{}, errors.New("file URL has no directory, want file://path/to/dir")
 		}
@@ -461,6 +498,23 @@ func parseStorage(raw string) (Storage, error) {
 	default:
 		return Storage{}, fmt.Errorf("scheme %q is not supported, want file:// or s3://", u.Scheme)
 	}
+}
+
+// parseURL parses a database or storage URL. The error leaves the URL out: it may hold a password.
+func parseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("not a URL: %v", errors.Unwrap(err))
+	}
+	return u, nil
+}
+
+// urlPath is the path of a sqlite:// or file:// URL, whether written scheme:path or scheme://path.
+func urlPath(u *url.URL) string {
+	if u.Opaque != "" {
+		return u.Opaque
+	}
+	return u.Host + u.Path
 }
 
 func bad(name, value, why string) error {
