@@ -161,16 +161,26 @@ func Rank(r Rubric, scores []Score, opts Options) (*Ranking, error) {
 // ErrDuplicateScore when a judge has two totals for one application, and
 // ErrInvalidOption for bad options.
 func RankTotals(totals []Total, opts Options) (*Ranking, error) {
-	o, err := opts.normalize()
-	if err != nil {
-		return nil, err
-	}
-	in, err := indexTotals(totals)
+	in, o, err := prepare(totals, opts)
 	if err != nil {
 		return nil, err
 	}
 	rk, _ := in.rank(o)
 	return rk, nil
+}
+
+// prepare checks the options and indexes the totals, the first steps of
+// ranking with one method or comparing them all.
+func prepare(totals []Total, opts Options) (*indexed, Options, error) {
+	o, err := opts.normalize()
+	if err != nil {
+		return nil, o, err
+	}
+	in, err := indexTotals(totals)
+	if err != nil {
+		return nil, o, err
+	}
+	return in, o, nil
 }
 
 // indexed holds a round's totals in canonical order: applications and
@@ -352,9 +362,52 @@ func (m *moments) finishSD() {
 // rank ranks the indexed totals and also returns, for each result in order,
 // the application's index (what-if tables use it to line methods up).
 func (in *indexed) rank(o Options) (*Ranking, []int32) {
-	nA, nJ := len(in.apps), len(in.judges)
+	sc := in.scales(o)
+	rk := &Ranking{
+		Method:                o.Method,
+		MinJudgeScores:        o.MinJudgeScores,
+		DisagreementThreshold: o.DisagreementThreshold,
+		PooledMean:            sc.pooled.mean,
+		PooledSD:              sc.pooled.sd,
+		Judges:                sc.stats,
+	}
+	f := in.figures(o, sc)
+	order, tied := rankOrder(f.agg, f.raw, in.start)
+	rk.Results = make([]Result, len(in.apps))
+	for pos, a := range order {
+		rank := pos + 1
+		if tied[pos] {
+			rank = rk.Results[pos-1].Rank
+		}
+		rk.Results[pos] = Result{
+			Rank:         rank,
+			Application:  in.apps[a],
+			Score:        f.score[a],
+			Aggregate:    f.agg[a],
+			Judges:       int(in.start[a+1] - in.start[a]),
+			RawMean:      f.raw[a],
+			Disagreement: f.disagree[a],
+			Discuss:      o.DisagreementThreshold > 0 && f.disagree[a] > o.DisagreementThreshold,
+		}
+	}
+	return rk, order
+}
 
-	// Judge and pooled moments, two passes for accuracy.
+// judgeScales is how each judge's totals are read: the pooled moments of every
+// total, each judge's own, and what each judge is standardized with (mu and
+// sigma; sigma 0 only when even the pooled totals are all equal, and then
+// every z is 0).
+type judgeScales struct {
+	pooled    moments
+	stats     []JudgeStat
+	mu, sigma []float64
+}
+
+// scales computes the judge and pooled moments, two passes for accuracy, and
+// under the z method falls back to the pooled ones for a judge with too few
+// scores or all-equal totals.
+func (in *indexed) scales(o Options) judgeScales {
+	nJ := len(in.judges)
 	js := make([]moments, nJ)
 	var pooled moments
 	for e, t := range in.t {
@@ -371,23 +424,12 @@ func (in *indexed) rank(o Options) (*Ranking, []int32) {
 	}
 	pooled.finishSD()
 
-	rk := &Ranking{
-		Method:                o.Method,
-		MinJudgeScores:        o.MinJudgeScores,
-		DisagreementThreshold: o.DisagreementThreshold,
-		PooledMean:            pooled.mean,
-		PooledSD:              pooled.sd,
-		Judges:                make([]JudgeStat, nJ),
-	}
-	// mu and sigma are what each judge is standardized with; sigma 0 only
-	// when even the pooled totals are all equal, and then every z is 0.
-	mu := make([]float64, nJ)
-	sigma := make([]float64, nJ)
+	sc := judgeScales{pooled: pooled, stats: make([]JudgeStat, nJ), mu: make([]float64, nJ), sigma: make([]float64, nJ)}
 	for j := range js {
 		m := &js[j]
 		m.finishSD()
 		st := JudgeStat{Judge: in.judges[j], Scores: m.n, Mean: m.mean, SD: m.sd}
-		mu[j], sigma[j] = m.mean, m.sd
+		sc.mu[j], sc.sigma[j] = m.mean, m.sd
 		if o.Method == MethodZ {
 			switch {
 			case m.n < o.MinJudgeScores:
@@ -398,16 +440,25 @@ func (in *indexed) rank(o Options) (*Ranking, []int32) {
 				st.Reason = "all of the judge's totals are equal"
 			}
 			if st.Pooled {
-				mu[j], sigma[j] = pooled.mean, pooled.sd
+				sc.mu[j], sc.sigma[j] = pooled.mean, pooled.sd
 			}
 		}
-		rk.Judges[j] = st
+		sc.stats[j] = st
 	}
+	return sc
+}
 
-	agg := make([]float64, nA)
-	score := make([]float64, nA)
-	raw := make([]float64, nA)
-	disagree := make([]float64, nA)
+// appFigures are, per application index, what a Result shows: the aggregate the
+// ranking compares, the score on the totals' scale, the raw mean and the
+// disagreement.
+type appFigures struct {
+	agg, score, raw, disagree []float64
+}
+
+// figures aggregates each application's totals with the method in o.
+func (in *indexed) figures(o Options, sc judgeScales) appFigures {
+	nA := len(in.apps)
+	f := appFigures{agg: make([]float64, nA), score: make([]float64, nA), raw: make([]float64, nA), disagree: make([]float64, nA)}
 	var buf []float64
 	for a := range nA {
 		s, e := int(in.start[a]), int(in.start[a+1])
@@ -416,59 +467,40 @@ func (in *indexed) rank(o Options) (*Ranking, []int32) {
 			m.add(t)
 		}
 		m.finishMean()
-		raw[a] = m.mean
+		f.raw[a] = m.mean
 		if m.n > 1 && m.lo != m.hi {
 			for _, t := range in.t[s:e] {
 				m.addSq(t)
 			}
-			disagree[a] = math.Sqrt(m.sq / float64(m.n-1))
+			f.disagree[a] = math.Sqrt(m.sq / float64(m.n-1))
 		}
 		switch o.Method {
 		case MethodMean:
-			agg[a] = m.mean
-			score[a] = m.mean
+			f.agg[a] = m.mean
+			f.score[a] = m.mean
 		case MethodMedian:
 			buf = append(buf[:0], in.t[s:e]...)
 			slices.Sort(buf)
 			n := len(buf)
 			if n%2 == 1 {
-				agg[a] = buf[n/2]
+				f.agg[a] = buf[n/2]
 			} else {
-				agg[a] = (buf[n/2-1] + buf[n/2]) / 2
+				f.agg[a] = (buf[n/2-1] + buf[n/2]) / 2
 			}
-			score[a] = agg[a]
+			f.score[a] = f.agg[a]
 		case MethodZ:
 			var sum float64
 			for k := s; k < e; k++ {
 				j := in.judge[k]
-				if sigma[j] != 0 {
-					sum += (in.t[k] - mu[j]) / sigma[j]
+				if sc.sigma[j] != 0 {
+					sum += (in.t[k] - sc.mu[j]) / sc.sigma[j]
 				}
 			}
-			agg[a] = sum / float64(e-s)
-			score[a] = pooled.mean + pooled.sd*agg[a]
+			f.agg[a] = sum / float64(e-s)
+			f.score[a] = sc.pooled.mean + sc.pooled.sd*f.agg[a]
 		}
 	}
-
-	order, tied := rankOrder(agg, raw, in.start)
-	rk.Results = make([]Result, nA)
-	for pos, a := range order {
-		rank := pos + 1
-		if tied[pos] {
-			rank = rk.Results[pos-1].Rank
-		}
-		rk.Results[pos] = Result{
-			Rank:         rank,
-			Application:  in.apps[a],
-			Score:        score[a],
-			Aggregate:    agg[a],
-			Judges:       int(in.start[a+1] - in.start[a]),
-			RawMean:      raw[a],
-			Disagreement: disagree[a],
-			Discuss:      o.DisagreementThreshold > 0 && disagree[a] > o.DisagreementThreshold,
-		}
-	}
-	return rk, order
+	return f
 }
 
 // rankOrder sorts application indices best first: by aggregate, then raw

@@ -35,11 +35,7 @@ type WhatIf struct {
 // in opts unchanged, and lines the rankings up against opts.Method. It
 // returns the same errors as RankTotals.
 func CompareMethods(totals []Total, opts Options) (*WhatIf, error) {
-	o, err := opts.normalize()
-	if err != nil {
-		return nil, err
-	}
-	in, err := indexTotals(totals)
+	in, o, err := prepare(totals, opts)
 	if err != nil {
 		return nil, err
 	}
