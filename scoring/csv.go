@@ -209,15 +209,11 @@ func parseNumber(what, s string) (float64, string) {
 // are reported at once, joined one per line. Problems are *InputError
 // values wrapping ErrEmpty, ErrMalformed or ErrInvalidRubric.
 func ParseRubricCSV(r io.Reader, filename string) (Rubric, error) {
-	p := &problems{file: filename}
-	t := newTable(r, p, RubricHeader)
-	ok, err := t.readHeader()
+	t, err := openTable(r, filename, RubricHeader)
 	if err != nil {
 		return Rubric{}, err
 	}
-	if !ok {
-		return Rubric{}, p.err()
-	}
+	p := t.p
 	var rub Rubric
 	seen := make(map[string]int) // criterion → line
 	for {
@@ -296,23 +292,11 @@ func ParseScoresCSV(r io.Reader, filename string, rubric Rubric) ([]Score, error
 	if err != nil {
 		return nil, err
 	}
-	p := &problems{file: filename}
-	t := newTable(r, p, ScoresHeader)
-	ok, err := t.readHeader()
+	t, err := openTable(r, filename, ScoresHeader)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, p.err()
-	}
-	type key struct{ judge, app string }
-	groups := make(map[key]int)
-	// A misspelt criterion also leaves the right one missing; reporting
-	// both would bury the cause, so such groups skip the missing check.
-	misspelt := make(map[key]bool)
-	var scores []Score
-	var firstLine []int
-	var lines [][]int // lines[g][c]: where criterion c of group g was scored; 0 = not yet
+	sg := newScoreGroups(cr, t.p)
 	rows := 0
 	for {
 		more, err := t.next()
@@ -323,73 +307,122 @@ func ParseScoresCSV(r io.Reader, filename string, rubric Rubric) ([]Score, error
 			break
 		}
 		rows++
-		judge, app, crit, line := t.fields[0], t.fields[1], t.fields[2], t.line
-		switch {
-		case judge == "":
-			p.add(line, ErrMalformed, "the judge is empty")
-			continue
-		case app == "":
-			p.add(line, ErrMalformed, "the application is empty")
-			continue
-		case crit == "":
-			p.add(line, ErrMalformed, "the criterion is empty")
-			continue
-		}
-		c, known := cr.index[crit]
-		if !known {
-			misspelt[key{judge, app}] = true
-			p.add(line, ErrUnknownCriterion, "unknown criterion %q: the rubric has %s", crit, quoteList(cr.names))
-			continue
-		}
-		k := key{judge, app}
-		g, found := groups[k]
-		if !found {
-			g = len(scores)
-			groups[k] = g
-			scores = append(scores, Score{Judge: judge, Application: app, Values: make(map[string]float64, len(cr.names))})
-			firstLine = append(firstLine, line)
-			lines = append(lines, make([]int, len(cr.names)))
-		}
-		if prev := lines[g][c]; prev != 0 {
-			p.add(line, ErrDuplicateScore, "judge %q already scored criterion %q of application %q on line %d", judge, crit, app, prev)
-			continue
-		}
-		lines[g][c] = line
-		v, msg := parseNumber("score", t.fields[3])
-		if msg != "" {
-			p.add(line, ErrMalformed, "%s", msg)
-			continue
-		}
-		if !cr.inRange(c, v) {
-			p.add(line, ErrOutOfRange, "score %s for criterion %q is outside its scale of %v to %v",
-				t.fields[3], crit, cr.mins[c], cr.maxs[c])
-			continue
-		}
-		scores[g].Values[crit] = v
+		sg.add(t.fields, t.line)
 	}
-	for g, s := range scores {
-		if t.broken {
-			break // the rows after the damage were never read
-		}
-		if misspelt[key{s.Judge, s.Application}] {
-			continue
-		}
-		var missing []string
-		for c, name := range cr.names {
-			if lines[g][c] == 0 {
-				missing = append(missing, name)
-			}
-		}
-		if len(missing) > 0 {
-			p.add(firstLine[g], ErrMissingCriterion, "judge %q gave application %q no score for criterion %s",
-				s.Judge, s.Application, quoteList(missing))
-		}
+	if !t.broken { // the rows after the damage were never read
+		sg.reportMissing()
 	}
-	if err := p.err(); err != nil {
+	if err := t.p.err(); err != nil {
 		return nil, err
 	}
 	if rows == 0 {
 		return nil, &InputError{File: filename, Line: t.headerLine, Kind: ErrEmpty, Msg: "no scores below the header"}
 	}
-	return scores, nil
+	return sg.scores, nil
+}
+
+// openTable reads the header of a CSV file; a missing or wrong header ends
+// the parse with its problems, since no row can be read without it.
+func openTable(r io.Reader, filename, header string) (*table, error) {
+	p := &problems{file: filename}
+	t := newTable(r, p, header)
+	ok, err := t.readHeader()
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, p.err()
+	}
+	return t, nil
+}
+
+// scoreKey is one judge's score sheet for one application.
+type scoreKey struct{ judge, app string }
+
+// scoreGroups gathers the rows of a scores file into one Score per judge and
+// application, remembering where each value was given so problems name the
+// line to fix.
+type scoreGroups struct {
+	cr     *compiledRubric
+	p      *problems
+	groups map[scoreKey]int
+	// A misspelt criterion also leaves the right one missing; reporting
+	// both would bury the cause, so such groups skip the missing check.
+	misspelt  map[scoreKey]bool
+	scores    []Score
+	firstLine []int
+	lines     [][]int // lines[g][c]: where criterion c of group g was scored; 0 = not yet
+}
+
+func newScoreGroups(cr *compiledRubric, p *problems) *scoreGroups {
+	return &scoreGroups{cr: cr, p: p, groups: make(map[scoreKey]int), misspelt: make(map[scoreKey]bool)}
+}
+
+// add checks one row (judge, application, criterion, score) and records its
+// value, or reports what is wrong with it.
+func (sg *scoreGroups) add(fields []string, line int) {
+	p, cr := sg.p, sg.cr
+	judge, app, crit := fields[0], fields[1], fields[2]
+	switch {
+	case judge == "":
+		p.add(line, ErrMalformed, "the judge is empty")
+		return
+	case app == "":
+		p.add(line, ErrMalformed, "the application is empty")
+		return
+	case crit == "":
+		p.add(line, ErrMalformed, "the criterion is empty")
+		return
+	}
+	k := scoreKey{judge, app}
+	c, known := cr.index[crit]
+	if !known {
+		sg.misspelt[k] = true
+		p.add(line, ErrUnknownCriterion, "unknown criterion %q: the rubric has %s", crit, quoteList(cr.names))
+		return
+	}
+	g, found := sg.groups[k]
+	if !found {
+		g = len(sg.scores)
+		sg.groups[k] = g
+		sg.scores = append(sg.scores, Score{Judge: judge, Application: app, Values: make(map[string]float64, len(cr.names))})
+		sg.firstLine = append(sg.firstLine, line)
+		sg.lines = append(sg.lines, make([]int, len(cr.names)))
+	}
+	if prev := sg.lines[g][c]; prev != 0 {
+		p.add(line, ErrDuplicateScore, "judge %q already scored criterion %q of application %q on line %d", judge, crit, app, prev)
+		return
+	}
+	sg.lines[g][c] = line
+	v, msg := parseNumber("score", fields[3])
+	if msg != "" {
+		p.add(line, ErrMalformed, "%s", msg)
+		return
+	}
+	if !cr.inRange(c, v) {
+		p.add(line, ErrOutOfRange, "score %s for criterion %q is outside its scale of %v to %v",
+			fields[3], crit, cr.mins[c], cr.maxs[c])
+		return
+	}
+	sg.scores[g].Values[crit] = v
+}
+
+// reportMissing reports, at the line of each group's first row, the criteria
+// a judge left out, except for groups with a misspelt criterion.
+func (sg *scoreGroups) reportMissing() {
+	for g, s := range sg.scores {
+		if sg.misspelt[scoreKey{s.Judge, s.Application}] {
+			continue
+		}
+		var missing []string
+		for c, name := range sg.cr.names {
+			if sg.lines[g][c] == 0 {
+				missing = append(missing, name)
+			}
+		}
+		if len(missing) > 0 {
+			sg.p.add(sg.firstLine[g], ErrMissingCriterion, "judge %q gave application %q no score for criterion %s",
+				s.Judge, s.Application, quoteList(missing))
+		}
+	}
 }
