@@ -41,41 +41,13 @@ type shape struct {
 // far, once the file is over MaxObjects: it is refused either way. Only read errors and ctx's are returned.
 func prescan(ctx context.Context, r io.ReaderAt, size int64) (shape, error) {
 	s := &rawScanner{r: r, size: size, buf: make([]byte, 0, scanWindow)}
-	var (
-		sh                    shape
-		plain, packed, xrefs  int
-		inObj, isPages, isStm bool
-		hasParent             bool
-		count, n              int
-		root, largest         = -1, 0 // the last root's /Count; the largest /Count of any page-tree node
-		prevKey               key     // the token before this one when it was a name we read: the key of a value
-	)
-	over := func() bool {
-		sh.objects = max(plain+packed, xrefs)
-		sh.pages = largest
-		if root >= 0 {
-			sh.pages = root
-		}
-		return sh.objects > MaxObjects
-	}
-	endObject := func() {
-		if isPages {
-			largest = max(largest, count)
-			if !hasParent {
-				root = count // an update appended later replaces the tree: the last root counts
-			}
-		}
-		if isStm {
-			packed += max(n, 0)
-		}
-		inObj, isPages, isStm, hasParent, count, n = false, false, false, false, 0, 0
-	}
+	l := look{root: -1}
 	for tokens := 0; ; tokens++ {
 		if tokens%4096 == 0 {
 			if err := ctx.Err(); err != nil {
-				return sh, err
+				return l.shape(), err
 			}
-			if over() {
+			if sh := l.shape(); sh.objects > MaxObjects {
 				return sh, nil
 			}
 		}
@@ -83,78 +55,132 @@ func prescan(ctx context.Context, r io.ReaderAt, size int64) (shape, error) {
 		if !ok {
 			break
 		}
-		k := keyNone
-		switch {
-		case isSpace(c):
+		if isSpace(c) {
 			continue
-		case c == '%':
-			s.skipLine()
-		case c == '/':
-			w := s.word()
-			switch string(w) { // no allocation: a conversion compared at once
-			case "Type":
-				k = keyType
-			case "Count":
-				k = keyCount
-			case "N":
-				k = keyN
-			case "Parent":
-				hasParent = hasParent || inObj
-			}
-			if inObj && prevKey == keyType {
-				isPages = isPages || string(w) == "Pages"
-				isStm = isStm || string(w) == "ObjStm"
-			}
-		case c == '(':
-			s.skipString()
-		case c == '<':
-			if b, ok := s.peek(); ok && b == '<' {
-				s.pos++
-			} else {
-				s.skipUntil('>')
-			}
-		case isDelimiter(c):
-		default:
-			s.pos--
-			w := s.word()
-			if v, ok := atoi(w); ok {
-				switch {
-				case inObj && prevKey == keyCount:
-					count = v
-				case inObj && prevKey == keyN:
-					n = v
-				}
-				break
-			}
-			switch string(w) {
-			case "obj":
-				if inObj { // an object left open: count what it said anyway
-					endObject()
-				}
-				plain++
-				inObj = true
-			case "endobj":
-				endObject()
-			case "stream":
-				if err := s.skipPast([]byte("endstream")); err != nil {
-					return sh, err
-				}
-			case "n", "f":
-				if !inObj {
-					xrefs++
-				}
-			}
 		}
-		prevKey = k
+		k, err := l.token(s, c)
+		if err != nil {
+			return l.shape(), err
+		}
+		l.prevKey = k
 	}
-	if inObj {
-		endObject()
+	if l.inObj {
+		l.endObject()
 	}
 	if s.err != nil {
-		return sh, s.err
+		return l.shape(), s.err
 	}
-	over()
-	return sh, nil
+	return l.shape(), nil
+}
+
+// look is what prescan knows so far: the counts, and what it has read of the object it is in.
+type look struct {
+	plain, packed, xrefs  int
+	inObj, isPages, isStm bool
+	hasParent             bool
+	count, n              int
+	root, largest         int // the last root's /Count (-1: none yet); the largest /Count of any page-tree node
+	prevKey               key // the token before this one when it was a name we read: the key of a value
+}
+
+// shape is the file's shape as far as the look has read.
+func (l *look) shape() shape {
+	sh := shape{objects: max(l.plain+l.packed, l.xrefs), pages: l.largest}
+	if l.root >= 0 {
+		sh.pages = l.root
+	}
+	return sh
+}
+
+// endObject counts what the object just closed said: its /Count if it is a page-tree node, its /N if it is an
+// object stream.
+func (l *look) endObject() {
+	if l.isPages {
+		l.largest = max(l.largest, l.count)
+		if !l.hasParent {
+			l.root = l.count // an update appended later replaces the tree: the last root counts
+		}
+	}
+	if l.isStm {
+		l.packed += max(l.n, 0)
+	}
+	l.inObj, l.isPages, l.isStm, l.hasParent, l.count, l.n = false, false, false, false, 0, 0
+}
+
+// token reads the token that starts with c (not a space) and returns the key it is when it is a name we read,
+// keyNone otherwise. Only a read error skipping a stream is returned.
+func (l *look) token(s *rawScanner, c byte) (key, error) {
+	switch {
+	case c == '%':
+		s.skipLine()
+	case c == '/':
+		return l.name(s.word()), nil
+	case c == '(':
+		s.skipString()
+	case c == '<':
+		if b, ok := s.peek(); ok && b == '<' {
+			s.pos++
+		} else {
+			s.skipUntil('>')
+		}
+	case isDelimiter(c):
+	default:
+		s.pos--
+		return keyNone, l.regular(s)
+	}
+	return keyNone, nil
+}
+
+// name notes what a name (without its slash) says about the object it is in, and returns the key it is.
+func (l *look) name(w []byte) key {
+	k := keyNone
+	switch string(w) { // no allocation: a conversion compared at once
+	case "Type":
+		k = keyType
+	case "Count":
+		k = keyCount
+	case "N":
+		k = keyN
+	case "Parent":
+		l.hasParent = l.hasParent || l.inObj
+	}
+	if l.inObj && l.prevKey == keyType {
+		l.isPages = l.isPages || string(w) == "Pages"
+		l.isStm = l.isStm || string(w) == "ObjStm"
+	}
+	return k
+}
+
+// regular reads a number (the value of /Count or /N) or a keyword: obj and endobj open and close objects,
+// stream skips the stream's bytes, n and f outside an object are cross-reference entries.
+func (l *look) regular(s *rawScanner) error {
+	w := s.word()
+	if v, ok := atoi(w); ok {
+		switch {
+		case l.inObj && l.prevKey == keyCount:
+			l.count = v
+		case l.inObj && l.prevKey == keyN:
+			l.n = v
+		}
+		return nil
+	}
+	switch string(w) {
+	case "obj":
+		if l.inObj { // an object left open: count what it said anyway
+			l.endObject()
+		}
+		l.plain++
+		l.inObj = true
+	case "endobj":
+		l.endObject()
+	case "stream":
+		return s.skipPast([]byte("endstream"))
+	case "n", "f":
+		if !l.inObj {
+			l.xrefs++
+		}
+	}
+	return nil
 }
 
 // rawScanner reads a file through a window of scanWindow bytes.
