@@ -9,6 +9,7 @@ import (
 
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/policy"
+	"github.com/pitchfest/pitchfest/scoring"
 )
 
 // CriterionInput is one criterion as an organizer writes it. ID is zero for a new criterion and the stored ID
@@ -31,8 +32,6 @@ const (
 	maxCriterionDesc  = 2000
 	maxDescriptorText = 500
 	maxScale          = 100
-	weightTotal       = 100
-	weightTolerance   = 1e-6
 )
 
 // uiLanguages are the languages a rubric text may be written in.
@@ -65,11 +64,11 @@ func checkWeights(cs []models.Criterion) *models.ValidationError {
 	if len(cs) == 0 {
 		return models.NewValidationError("criteria", "judging.rubric.empty")
 	}
-	sum := 0.0
-	for _, c := range cs {
-		sum += c.Weight
+	weights := make([]float64, len(cs))
+	for i, c := range cs {
+		weights[i] = c.Weight
 	}
-	if math.Abs(sum-weightTotal) > weightTolerance {
+	if !scoring.WeightsAddUp(weights) {
 		return models.NewValidationError("weights", "judging.rubric.weights")
 	}
 	return nil
@@ -89,7 +88,7 @@ func validateRubric(in []CriterionInput) ([]models.Criterion, *models.Validation
 	out := make([]models.Criterion, len(in))
 	names := map[string]bool{}
 	ids := map[int64]bool{}
-	sum, weightsOK := 0.0, true
+	weights, weightsOK := make([]float64, 0, len(in)), true
 	for i, c := range in {
 		f := fmt.Sprintf("criteria.%d", i)
 		name := checkTexts(v, f+".name", c.Name, maxCriterionName, true)
@@ -107,11 +106,11 @@ func validateRubric(in []CriterionInput) ([]models.Criterion, *models.Validation
 			}
 			ids[c.ID] = true
 		}
-		if math.IsNaN(c.Weight) || math.IsInf(c.Weight, 0) || c.Weight <= 0 || c.Weight > weightTotal {
+		if math.IsNaN(c.Weight) || math.IsInf(c.Weight, 0) || c.Weight <= 0 || c.Weight > scoring.WeightTotal {
 			v.Fields[f+".weight"] = "judging.rubric.weight"
 			weightsOK = false
 		} else {
-			sum += c.Weight
+			weights = append(weights, c.Weight)
 		}
 		if c.ScaleMin < 0 || c.ScaleMax > maxScale || c.ScaleMin >= c.ScaleMax {
 			v.Fields[f+".scale"] = "judging.rubric.scale"
@@ -130,7 +129,7 @@ func validateRubric(in []CriterionInput) ([]models.Criterion, *models.Validation
 		out[i] = models.Criterion{ID: c.ID, Name: name, Description: desc, Descriptors: ds, Weight: c.Weight,
 			ScaleMin: c.ScaleMin, ScaleMax: c.ScaleMax}
 	}
-	if weightsOK && math.Abs(sum-weightTotal) > weightTolerance {
+	if weightsOK && !scoring.WeightsAddUp(weights) {
 		v.Fields["weights"] = "judging.rubric.weights"
 	}
 	if len(v.Fields) > 0 {

@@ -395,19 +395,13 @@ func scoreView(e *models.RoundEntry, sc *models.Score, cs []models.Criterion, ed
 			v.Values[k] = x
 		}
 	}
-	var acc, sumW float64
 	for _, c := range cs {
-		x, ok := v.Values[c.ID]
-		if !ok {
+		if _, ok := v.Values[c.ID]; !ok {
 			v.Missing = append(v.Missing, c.ID)
-			continue
 		}
-		acc += c.Weight * (x - float64(c.ScaleMin)) / float64(c.ScaleMax-c.ScaleMin)
-		sumW += c.Weight
 	}
-	if len(v.Missing) == 0 && sumW > 0 {
-		t := 100 * acc / sumW
-		v.Total = &t
+	if len(v.Missing) == 0 {
+		v.Total = sheetTotal(cs, v.Values)
 	}
 	return v
 }
@@ -513,7 +507,7 @@ func (j *Judging) saveScore(ctx context.Context, judge *models.User, entryID int
 			switch {
 			case !ok:
 				v.Fields[f] = "judging.score.unknown_criterion"
-			case math.IsNaN(x) || x < float64(c.ScaleMin) || x > float64(c.ScaleMax):
+			case !criterionOf(c).InScale(x):
 				v.Fields[f] = "judging.score.out_of_range"
 			default:
 				vals[id] = x

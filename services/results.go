@@ -96,22 +96,6 @@ type AdvancementOutcome struct {
 	Eliminated []int64 `json:"eliminated"`
 }
 
-// rankedRound ranks a round's submitted scores inside st (nil ranking without scores).
-func rankedRound(ctx context.Context, st *models.Store, roundID int64) (*roundScores, *scoring.Ranking, error) {
-	rs, err := loadRoundScores(ctx, st, roundID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(rs.scores) == 0 {
-		return rs, &scoring.Ranking{}, nil
-	}
-	rk, err := scoring.Rank(rs.rubric, rs.scores, rs.options())
-	if err != nil {
-		return nil, nil, err
-	}
-	return rs, rk, nil
-}
-
 // ConfirmAdvancement marks every application of a closed round advanced or eliminated, in one transaction:
 // the suggested top K, plus Include, minus Exclude. Each override needs a reason (results.reason) and names an
 // application of the round that the suggestion did not already place that way (results.override); each is

@@ -7,12 +7,14 @@ import (
 	"log/slog"
 	"net/url"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/riverqueue/river"
 
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/policy"
+	"github.com/pitchfest/pitchfest/scoring"
 )
 
 // ---- feedback ----
@@ -46,19 +48,6 @@ type RoundFeedback struct {
 type Feedback struct {
 	ApplicationID int64           `json:"application_id"`
 	Rounds        []RoundFeedback `json:"rounds"`
-}
-
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // judgeLetter names the i-th judge (0-based): A…Z, then AA, AB…
@@ -119,58 +108,36 @@ func (p *Publishing) roundFeedback(ctx context.Context, roundID, appID int64, la
 	if err != nil {
 		return nil, err
 	}
-	all, err := p.Store.ScoresByRound(ctx, roundID)
-	if err != nil {
-		return nil, err
-	}
 	r, err := p.Store.RoundByID(ctx, roundID)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := p.Store.ConflictsByEdition(ctx, r.EditionID)
+	// The scores that count, as in the ranking; an application withdrawn since still counts in the medians.
+	counted, err := countedScores(ctx, p.Store, r)
 	if err != nil {
 		return nil, err
 	}
-	conflicted := map[[2]int64]bool{}
-	for _, c := range cs {
-		conflicted[[2]int64{c.ApplicationID, c.JudgeID}] = true
-	}
-	// sums[app][criterion] over the submitted, unconflicted scores — the ones the ranking used.
-	type acc struct{ sum, n float64 }
-	sums := map[int64]map[int64]*acc{}
+	sheets := make([]scoring.Score, len(counted))
 	var mine []models.Score
-	for _, s := range all {
-		if s.Status != models.ScoreSubmitted || conflicted[[2]int64{s.ApplicationID, s.JudgeID}] {
-			continue
-		}
-		if sums[s.ApplicationID] == nil {
-			sums[s.ApplicationID] = map[int64]*acc{}
-		}
-		for cid, v := range s.Values {
-			a := sums[s.ApplicationID][cid]
-			if a == nil {
-				a = &acc{}
-				sums[s.ApplicationID][cid] = a
-			}
-			a.sum += v
-			a.n++
-		}
+	for i, s := range counted {
+		sheets[i] = scoring.Score{Judge: JudgeKey(s.JudgeID), Application: strconv.FormatInt(s.ApplicationID, 10),
+			Values: sheetOf(criteria, s.Values)}
 		if s.ApplicationID == appID {
 			mine = append(mine, s)
 		}
 	}
+	means := scoring.CriterionMeans(sheets)
 	rf := &RoundFeedback{RoundID: roundID, Criteria: []CriterionFeedback{}, Comments: []JudgeComment{}}
 	for _, c := range criteria {
-		var means []float64
-		for _, byCrit := range sums {
-			if a := byCrit[c.ID]; a != nil && a.n > 0 {
-				means = append(means, a.sum/a.n)
+		name := c.Name.In("en")
+		var roundMeans []float64
+		for _, byCrit := range means {
+			if m, ok := byCrit[name]; ok {
+				roundMeans = append(roundMeans, m)
 			}
 		}
-		cf := CriterionFeedback{Criterion: c.Name.In(lang), Min: c.ScaleMin, Max: c.ScaleMax, RoundMedian: median(means)}
-		if a := sums[appID][c.ID]; a != nil && a.n > 0 {
-			cf.Mean = a.sum / a.n
-		}
+		cf := CriterionFeedback{Criterion: c.Name.In(lang), Min: c.ScaleMin, Max: c.ScaleMax, RoundMedian: scoring.Median(roundMeans),
+			Mean: means[strconv.FormatInt(appID, 10)][name]}
 		rf.Criteria = append(rf.Criteria, cf)
 	}
 	// Letters follow the judges' order by id, which is neither their names nor the order they scored in.

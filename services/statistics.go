@@ -572,23 +572,9 @@ func (rs *roundScores) gap(g *RoundGap) error {
 	if g.Gap, err = stats.RoundScoreGap(results, stats.Options{}); err != nil {
 		return err
 	}
-	type norm struct{ mu, sigma float64 }
-	by := map[string]norm{}
-	for _, j := range rk.Judges {
-		n := norm{j.Mean, j.SD}
-		if j.Pooled {
-			n = norm{rk.PooledMean, rk.PooledSD}
-		}
-		by[j.Judge] = n
-	}
 	js := make([]stats.JudgeScore, 0, len(totals))
 	for _, t := range totals {
-		n := by[t.Judge]
-		z := 0.0
-		if n.sigma > 0 {
-			z = (t.T - n.mu) / n.sigma
-		}
-		js = append(js, stats.JudgeScore{Judge: t.Judge, Class: class(t.Application), Score: z})
+		js = append(js, stats.JudgeScore{Judge: t.Judge, Class: class(t.Application), Score: rk.Z(t)})
 	}
 	gaps, err := stats.JudgeScoreGaps(js, stats.Options{})
 	if err != nil {
