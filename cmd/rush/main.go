@@ -79,45 +79,25 @@ const draftBody = `{"startup_name":"Rush %d","founded_on":"2024-05-01","sector":
 	"team":[{"name":"Founder %d","role":"CEO","founder":true,"ceo":true,"gender":"woman","age_band":"25_29","ownership_percent":100}]}`
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	fl := flag.NewFlagSet("rush", flag.ContinueOnError)
-	target := fl.String("url", "http://127.0.0.1:8080", "base URL of the server under test (loopback only)")
-	var o options
-	fl.IntVar(&o.n, "n", 2000, "simulated applicants")
-	fl.DurationVar(&o.ramp, "ramp", 2*time.Minute, "time from the first arrival to the last")
-	fl.Float64Var(&o.late, "late", 0.02, "share of applicants arriving after the deadline (their submissions must be refused)")
-	fl.IntVar(&o.workers, "workers", 64, "concurrent applicants at most (bounded worker pool)")
-	deckMB := fl.Float64("deck-mb", 2, "deck size in MB")
-	fl.DurationVar(&o.timeout, "timeout", 60*time.Second, "per-request timeout")
-	fl.BoolVar(&o.signedIn, "signed-in", false, "applicants signed in before the rush (sessions seeded): measures the rest without argon2id")
-	fl.IntVar(&o.retries, "retries", 0, "times a step failing with a connection error or a 5xx is tried again (as a person would)")
-	fl.DurationVar(&o.retryWait, "retry-wait", 2*time.Second, "pause before each retry")
-	serve := fl.Bool("serve", false, "run the server in this process (from the same PITCHFEST_* environment) instead of targeting -url")
-	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile of the rush (arrivals to the last answer) to this file; with -serve it covers the server")
-	if err := fl.Parse(args); err != nil {
+	o, f, err := parseFlags(args)
+	if err != nil {
 		return err
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return err
 	}
-	if *serve {
+	if f.serve {
 		stop, addr, err := serveInProcess(ctx, cfg)
 		if err != nil {
 			return err
 		}
 		defer stop()
-		*target = "http://" + addr
+		f.target = "http://" + addr
 	}
-	u, err := url.Parse(*target)
-	if err != nil {
+	if o.target, err = loopbackTarget(f.target); err != nil {
 		return err
 	}
-	host := u.Hostname()
-	if ip := net.ParseIP(host); !(host == "localhost" || ip != nil && ip.IsLoopback()) {
-		return fmt.Errorf("-url %s: only loopback targets are allowed", *target)
-	}
-	o.target = u
-	o.deckSize = int64(*deckMB * (1 << 20))
 
 	st, err := app.OpenStore(ctx, cfg)
 	if err != nil {
@@ -150,18 +130,76 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	fmt.Fprintf(stdout, "edition %d closes at %s (%.0f s after the first arrival)\n", edition, deadline.Format(time.RFC3339), deadline.Sub(start).Seconds())
 
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
+	if f.cpuProfile != "" {
+		pf, err := os.Create(f.cpuProfile)
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
 			return err
 		}
 		defer pprof.StopCPUProfile() // also on error; on success stopped below, before verifying
 	}
 	res := newResults()
+	rush(&o, start, func(i int) {
+		applicant(ctx, client, &o, res, i, emails[i], sessions[i], edition, deadline, deck.Bytes())
+	})
+	elapsed := time.Since(start)
+	if f.cpuProfile != "" {
+		pprof.StopCPUProfile()
+		fmt.Fprintf(stdout, "CPU profile written to %s (go tool pprof -top %s)\n", f.cpuProfile, f.cpuProfile)
+	}
+	res.report(stdout, start, elapsed)
+	return verify(ctx, stdout, st, res, edition, deadline)
+}
+
+// flags are the command line's choices other than the rush's own options.
+type flags struct {
+	target     string // -url
+	serve      bool
+	cpuProfile string
+}
+
+func parseFlags(args []string) (options, flags, error) {
+	fl := flag.NewFlagSet("rush", flag.ContinueOnError)
+	var f flags
+	fl.StringVar(&f.target, "url", "http://127.0.0.1:8080", "base URL of the server under test (loopback only)")
+	var o options
+	fl.IntVar(&o.n, "n", 2000, "simulated applicants")
+	fl.DurationVar(&o.ramp, "ramp", 2*time.Minute, "time from the first arrival to the last")
+	fl.Float64Var(&o.late, "late", 0.02, "share of applicants arriving after the deadline (their submissions must be refused)")
+	fl.IntVar(&o.workers, "workers", 64, "concurrent applicants at most (bounded worker pool)")
+	deckMB := fl.Float64("deck-mb", 2, "deck size in MB")
+	fl.DurationVar(&o.timeout, "timeout", 60*time.Second, "per-request timeout")
+	fl.BoolVar(&o.signedIn, "signed-in", false, "applicants signed in before the rush (sessions seeded): measures the rest without argon2id")
+	fl.IntVar(&o.retries, "retries", 0, "times a step failing with a connection error or a 5xx is tried again (as a person would)")
+	fl.DurationVar(&o.retryWait, "retry-wait", 2*time.Second, "pause before each retry")
+	fl.BoolVar(&f.serve, "serve", false, "run the server in this process (from the same PITCHFEST_* environment) instead of targeting -url")
+	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the rush (arrivals to the last answer) to this file; with -serve it covers the server")
+	if err := fl.Parse(args); err != nil {
+		return o, f, err
+	}
+	o.deckSize = int64(*deckMB * (1 << 20))
+	return o, f, nil
+}
+
+// loopbackTarget parses the server's URL and refuses anything but a loopback address: the rush is a load test.
+func loopbackTarget(target string) (*url.URL, error) {
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, err
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); !(host == "localhost" || ip != nil && ip.IsLoopback()) {
+		return nil, fmt.Errorf("-url %s: only loopback targets are allowed", target)
+	}
+	return u, nil
+}
+
+// rush lets the n applicants arrive, arrival i at ramp·sqrt(i/n) after start, each run by one of at most
+// o.workers goroutines, and returns when the last has finished.
+func rush(o *options, start time.Time, applicant func(i int)) {
 	sem := make(chan struct{}, o.workers)
 	var wg sync.WaitGroup
 	for i := range o.n {
@@ -171,17 +209,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			applicant(ctx, client, &o, res, i, emails[i], sessions[i], edition, deadline, deck.Bytes())
+			applicant(i)
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	if *cpuProfile != "" {
-		pprof.StopCPUProfile()
-		fmt.Fprintf(stdout, "CPU profile written to %s (go tool pprof -top %s)\n", *cpuProfile, *cpuProfile)
-	}
-	res.report(stdout, start, elapsed)
-	return verify(ctx, stdout, st, res, edition, deadline)
 }
 
 // seedApplicants creates n verified applicants sharing one password hash (hashing 2,000 argon2id passwords
