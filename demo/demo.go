@@ -51,8 +51,9 @@ var ErrNotEmpty = errors.New("the database already has editions")
 
 // Options shape a demo.
 type Options struct {
-	// Applications per edition (0: DefaultApplications). Tests use a few dozen; below 20 the rounds get too
-	// small to rank, so it is raised to 20.
+	// Applications per edition (0 or less: DefaultApplications). Any positive number is honoured, down to 1:
+	// every round, award and publication is still made, only with fewer entries (a handful of applications
+	// gives finalists without a contest, and statistics that hide most groups as too small to publish).
 	Applications int
 	// Seed of the random draws (0: 1).
 	Seed uint64
@@ -161,10 +162,9 @@ type world struct {
 // that fails half-way therefore leaves what it made, and the error says to start again on an empty database.
 func Run(ctx context.Context, st *models.Store, blobs storage.Blobs, o Options) (*Result, error) {
 	began := time.Now()
-	if o.Applications == 0 {
+	if o.Applications <= 0 {
 		o.Applications = DefaultApplications
 	}
-	o.Applications = max(o.Applications, 20)
 	if o.Seed == 0 {
 		o.Seed = 1
 	}

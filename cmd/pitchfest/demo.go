@@ -18,7 +18,7 @@ import (
 func runDemo(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	n := fs.Int("applications", demo.DefaultApplications, "applications per edition (at least 20)")
+	n := fs.Int("applications", demo.DefaultApplications, "applications per edition (any number from 1; small ones make thin rounds)")
 	seed := fs.Uint64("seed", 1, "seed of the random draws: the same seed makes the same demo")
 	if err := fs.Parse(args); err != nil {
 		return usageError{fmt.Sprintf("demo: %v\nusage: pitchfest demo [--applications N] [--seed S]", err)}

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -26,15 +28,23 @@ func TestDemoFillsAnEmptyDatabaseOnceAndPrintsTheAccounts(t *testing.T) {
 	getenv := func(k string) string { return env[k] }
 	ctx := context.Background()
 
-	for _, args := range [][]string{{"--applications", "many"}, {"--seed", "0"}, {"extra"}} {
+	for _, args := range [][]string{{"--applications", "many"}, {"--applications", "0"}, {"--seed", "0"}, {"extra"}} {
 		if err := run(ctx, append([]string{"demo"}, args...), getenv, io.Discard); !errors.As(err, new(usageError)) {
 			t.Errorf("demo %q: %v, want a usage error", args, err)
 		}
 	}
 
+	// A number below the old floor of 20 is honoured, not quietly raised: every edition has exactly that many.
 	var out bytes.Buffer
-	if err := run(ctx, []string{"demo", "--applications", "20", "--seed", "2"}, getenv, &out); err != nil {
+	if err := run(ctx, []string{"demo", "--applications", "5", "--seed", "2"}, getenv, &out); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "(5 applications per edition)") ||
+		!strings.Contains(out.String(), fmt.Sprintf("%d editions, %d applications", demo.Editions, 5*demo.Editions)) {
+		t.Errorf("demo --applications 5 did not make 5 applications per edition:\n%s", out.String())
+	}
+	if got := len(regexp.MustCompile(`\s5 started,`).FindAllString(out.String(), -1)); got != demo.Editions {
+		t.Errorf("%d editions report 5 applications started, want all %d:\n%s", got, demo.Editions, out.String())
 	}
 	for _, want := range []string{"organizer@" + demo.Domain, "judge01@" + demo.Domain, "applicant@" + demo.Domain,
 		"open for scoring", "/signin"} {
