@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// StatisticsRow is one group of an edition's applications that the participation statistics (issue 8) tell
+// StatisticsRow is one group of an edition's applications that the participation statistics tell
 // apart, with how many applications it holds and their founders by gender.
 type StatisticsRow struct {
 	Submitted    int // 1: submitted at least once

@@ -36,7 +36,7 @@ type User struct {
 	Name            string
 	PasswordHash    string // empty until an invited person sets one
 	Lang            string
-	Gender          string // self-declared, optional: only for judge panel statistics (issue 8), see SetUserGender
+	Gender          string // self-declared, optional: only for judge panel statistics, see SetUserGender
 	EmailVerifiedAt *time.Time
 	DisabledAt      *time.Time
 	CreatedAt       time.Time

@@ -370,7 +370,7 @@ func cut(i int, from, to Counts, minPerGroup int) Cut {
 // Dimension is what a breakdown groups applications by.
 type Dimension uint8
 
-// The breakdown dimensions of issue 8 (stage is the funnel itself).
+// The breakdown dimensions of the participation statistics (stage is the funnel itself).
 const (
 	// BySector groups by the startup's sector.
 	BySector Dimension = iota + 1

@@ -43,7 +43,7 @@ type TeamMember struct {
 	OwnershipPercent float64
 }
 
-// Rule is the women-led rule an organizer picks for an edition (issue 4); it
+// Rule is the women-led rule an organizer picks for an edition; it
 // is stored with the edition so every statistic of that edition uses one rule.
 type Rule string
 
