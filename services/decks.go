@@ -665,3 +665,16 @@ func SanitizeDeckName(name string) string {
 	}
 	return name + ".pdf"
 }
+
+// judgeAccess gathers what the deck rules need to know about u as a judge of the application. A database error
+// is logged and grants nothing: the deck stays closed rather than open by accident.
+func (d *Decks) judgeAccess(ctx context.Context, st *models.Store, u *models.User, applicationID int64) policy.DeckJudgeAccess {
+	ja, err := DeckAccessForJudge(ctx, st, u, applicationID, d.now())
+	if err != nil {
+		if d.Log != nil {
+			d.Log.ErrorContext(ctx, "deck judge access", "application", applicationID, "err", err)
+		}
+		return policy.DeckJudgeAccess{}
+	}
+	return ja
+}

@@ -1,0 +1,351 @@
+package services
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/pitchfest/pitchfest/l10n"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/policy"
+)
+
+// visibleAssignments are a judge's assignments in a round minus any application they are conflicted with (a
+// conflict removes the assignment too; this is the second lock on the door). ErrNotFound for no round.
+func (j *Judging) visibleAssignments(ctx context.Context, st *models.Store, roundID, judgeID int64) ([]models.Assignment, error) {
+	r, err := st.RoundByID(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	as, err := st.AssignmentsOfJudge(ctx, roundID, judgeID)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := st.ConflictsByEdition(ctx, r.EditionID)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(as, func(a models.Assignment) bool {
+		return slices.ContainsFunc(cs, func(c models.Conflict) bool {
+			return c.JudgeID == judgeID && c.ApplicationID == a.ApplicationID
+		})
+	}), nil
+}
+
+// JudgeAccessTo gathers the facts the judging policy decides on for u, one application and one round.
+func JudgeAccessTo(ctx context.Context, st *models.Store, u *models.User, roundID, applicationID int64) (policy.JudgeAccess, error) {
+	var a policy.JudgeAccess
+	if u == nil {
+		return a, nil
+	}
+	_, err := st.AssignmentFor(ctx, roundID, applicationID, u.ID)
+	switch {
+	case err == nil:
+		a.Assigned = true
+	case !isNotFound(err):
+		return a, err
+	}
+	a.Conflicted, err = st.HasConflict(ctx, applicationID, u.ID)
+	return a, err
+}
+
+// DeckAccessForJudge says whether u may download an application's deck as one of its judges: assigned to it in
+// a round that is open for scoring now and not conflicted with it; blind is set when any such round is blind,
+// so the deck's file name is hidden too. The deck workflow passes the result to policy.CanDownloadDeck.
+func DeckAccessForJudge(ctx context.Context, st *models.Store, u *models.User, applicationID int64, now time.Time) (policy.DeckJudgeAccess, error) {
+	var out policy.DeckJudgeAccess
+	if !policy.IsJudge(u) {
+		return out, nil
+	}
+	conflicted, err := st.HasConflict(ctx, applicationID, u.ID)
+	if err != nil || conflicted {
+		return out, err
+	}
+	rounds, err := st.RoundsOfJudge(ctx, u.ID)
+	if err != nil {
+		return out, err
+	}
+	for i := range rounds {
+		r := &rounds[i]
+		if !r.ScoringOpen(now) {
+			continue
+		}
+		if _, err := st.AssignmentFor(ctx, r.ID, applicationID, u.ID); err == nil {
+			out.AssignedInOpenRound = true
+			out.Blind = out.Blind || r.Blind
+		} else if !isNotFound(err) {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// entryAccess loads an entry and its round for actor: staff always; a judge only for an application assigned
+// to them and not conflicted (ErrNotFound otherwise, so a judge cannot even learn which applications exist);
+// everyone else ErrForbidden.
+func (j *Judging) entryAccess(ctx context.Context, st *models.Store, actor *models.User, entryID int64) (*models.RoundEntry, *models.Round, policy.JudgeAccess, error) {
+	var acc policy.JudgeAccess
+	if err := requireJudgeOrStaff(actor); err != nil {
+		return nil, nil, acc, err
+	}
+	e, err := st.EntryByID(ctx, entryID)
+	if err != nil {
+		return nil, nil, acc, err
+	}
+	r, err := st.RoundByID(ctx, e.RoundID)
+	if err != nil {
+		return nil, nil, acc, err
+	}
+	if acc, err = JudgeAccessTo(ctx, st, actor, r.ID, e.ApplicationID); err != nil {
+		return nil, nil, acc, err
+	}
+	if !policy.CanViewApplicationInRound(actor, acc) {
+		return nil, nil, acc, models.ErrNotFound
+	}
+	return e, r, acc, nil
+}
+
+// RoundSummary is what a judge needs to know about a round: what it is, whether it is blind, and the deadline
+// in the edition's time zone.
+type RoundSummary struct {
+	ID        int64              `json:"id"`
+	EditionID int64              `json:"edition_id"`
+	Name      string             `json:"name"`
+	NameI18n  models.Texts       `json:"name_i18n,omitempty"` // Name's translations by language
+	Kind      models.RoundKind   `json:"kind"`
+	Status    models.RoundStatus `json:"status"`
+	Blind     bool               `json:"blind"`
+	OpensAt   *time.Time         `json:"opens_at"`
+	ClosesAt  *time.Time         `json:"closes_at"`
+	TimeZone  string             `json:"time_zone"`
+	// Deadline is ClosesAt in the edition's time zone, written in English for display ("31 May 2026, 17:00
+	// (Kigali time)"); pages write ClosesAt in their reader's language instead.
+	Deadline string `json:"deadline"`
+	// Editable is whether scores can be saved now.
+	Editable bool `json:"editable"`
+}
+
+func (j *Judging) summary(ctx context.Context, st *models.Store, r *models.Round) (RoundSummary, error) {
+	ed, err := st.EditionByID(ctx, r.EditionID)
+	if err != nil {
+		return RoundSummary{}, err
+	}
+	s := RoundSummary{ID: r.ID, EditionID: r.EditionID, Name: r.Name, NameI18n: r.NameI18n, Kind: r.Kind, Status: r.Status, Blind: r.Blind,
+		OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, TimeZone: ed.TimeZone, Editable: r.ScoringOpen(j.now())}
+	if r.ClosesAt != nil {
+		s.Deadline = l10n.When("en", *r.ClosesAt, ed.TimeZone)
+	}
+	return s, nil
+}
+
+// QueueItem is one application in a judge's queue.
+type QueueItem struct {
+	EntryID       int64  `json:"entry_id"`
+	ApplicationID int64  `json:"application_id"`
+	Reference     string `json:"reference"`
+	// Title is the startup's name, empty in a blind round.
+	Title        string     `json:"title"`
+	Sector       string     `json:"sector"`
+	Status       string     `json:"status"` // todo, draft or submitted
+	UpdatedAt    *time.Time `json:"updated_at"`
+	LivePosition int        `json:"live_position"`
+	Locked       bool       `json:"locked"`
+}
+
+// Queue is a judge's work in a round with their progress ("7 of 20 scored").
+type Queue struct {
+	Round  RoundSummary `json:"round"`
+	Total  int          `json:"total"`
+	Scored int          `json:"scored"`
+	Drafts int          `json:"drafts"`
+	Items  []QueueItem  `json:"items"`
+}
+
+// Queue filters.
+const (
+	FilterAll  = ""
+	FilterTodo = "todo" // not submitted yet (drafts included)
+	FilterDone = "done" // submitted
+)
+
+// JudgeQueue returns the judge's applications in a round with what they have scored; filter is FilterAll,
+// FilterTodo or FilterDone (judging.queue.filter otherwise). ErrNotFound when the judge has nothing in the
+// round; ErrForbidden for anyone not a judge.
+func (j *Judging) JudgeQueue(ctx context.Context, judge *models.User, roundID int64, filter string) (*Queue, error) {
+	if !policy.IsJudge(judge) {
+		return nil, models.ErrForbidden
+	}
+	if filter != FilterAll && filter != FilterTodo && filter != FilterDone {
+		return nil, models.NewValidationError("filter", "judging.queue.filter")
+	}
+	as, err := j.visibleAssignments(ctx, j.Store, roundID, judge.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(as) == 0 {
+		return nil, models.ErrNotFound
+	}
+	r, err := j.Store.RoundByID(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	q := &Queue{Items: []QueueItem{}}
+	if q.Round, err = j.summary(ctx, j.Store, r); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(as))
+	for i, a := range as {
+		ids[i] = a.ApplicationID
+	}
+	apps, err := j.Store.ApplicationsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := j.Store.EntriesByRound(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	entryOf := map[int64]models.RoundEntry{}
+	for _, e := range entries {
+		entryOf[e.ApplicationID] = e
+	}
+	mine, err := j.Store.ScoresOfJudge(ctx, roundID, judge.ID)
+	if err != nil {
+		return nil, err
+	}
+	scoreOf := map[int64]models.Score{}
+	for _, s := range mine {
+		scoreOf[s.ApplicationID] = s
+	}
+	for _, a := range as {
+		app, e := apps[a.ApplicationID], entryOf[a.ApplicationID]
+		if gone(app) || e.ID == 0 {
+			continue
+		}
+		it := QueueItem{EntryID: e.ID, ApplicationID: app.ID, Reference: appRef(app), Title: app.StartupName, Sector: app.Sector,
+			Status: "todo", LivePosition: e.LivePosition, Locked: e.LiveLockedAt != nil}
+		if r.Blind {
+			it.Title = ""
+			if slices.Contains(r.PersonalFields, "sector") {
+				it.Sector = ""
+			}
+		}
+		if s, ok := scoreOf[app.ID]; ok {
+			it.Status, it.UpdatedAt = s.Status, &s.UpdatedAt
+		}
+		q.Total++
+		switch it.Status {
+		case models.ScoreSubmitted:
+			q.Scored++
+		case models.ScoreDraft:
+			q.Drafts++
+		}
+		if filter == FilterTodo && it.Status == models.ScoreSubmitted || filter == FilterDone && it.Status != models.ScoreSubmitted {
+			continue
+		}
+		q.Items = append(q.Items, it)
+	}
+	return q, nil
+}
+
+// JudgeRoundView is a round in a judge's list of rounds, with their progress in it.
+type JudgeRoundView struct {
+	RoundSummary
+	Total  int `json:"total"`
+	Scored int `json:"scored"`
+}
+
+// JudgeRounds lists the rounds in which the judge has work, with their progress in each (judges only).
+func (j *Judging) JudgeRounds(ctx context.Context, judge *models.User) ([]JudgeRoundView, error) {
+	if !policy.IsJudge(judge) {
+		return nil, models.ErrForbidden
+	}
+	rounds, err := j.Store.RoundsOfJudge(ctx, judge.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := []JudgeRoundView{}
+	for i := range rounds {
+		q, err := j.JudgeQueue(ctx, judge, rounds[i].ID, FilterAll)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, JudgeRoundView{RoundSummary: q.Round, Total: q.Total, Scored: q.Scored})
+	}
+	return out, nil
+}
+
+// EntryForJudge returns the application of an entry as actor may see it: for a judge of a blind round, passed
+// through Redact; staff see it whole. Access as entryAccess.
+func (j *Judging) EntryForJudge(ctx context.Context, actor *models.User, entryID int64) (*JudgeApplication, error) {
+	e, r, _, err := j.entryAccess(ctx, j.Store, actor, entryID)
+	if err != nil {
+		return nil, err
+	}
+	app, err := j.Store.ApplicationByID(ctx, e.ApplicationID)
+	if err != nil {
+		return nil, err
+	}
+	sn, err := j.judgedVersion(ctx, app)
+	if err != nil {
+		return nil, err
+	}
+	v := JudgeApplication{EntryID: e.ID, RoundID: r.ID, ApplicationID: app.ID, Reference: appRef(app), Hidden: []string{},
+		StartupName: sn.StartupName, RegistrationNumber: sn.RegistrationNumber, FoundedOn: sn.FoundedOn, Website: sn.Website,
+		Sector: sn.Sector, Province: sn.Province, District: sn.District, Stage: sn.Stage, Employees: sn.Employees,
+		RevenueBand: sn.RevenueBand, FundingRaised: sn.FundingRaised, Pitch: sn.Pitch, Answers: sn.Answers,
+		SubmittedAt: sn.SubmittedAt, Version: sn.Number, Team: make([]JudgeTeamMember, len(sn.Team))}
+	if v.Answers == nil {
+		v.Answers = []SnapshotAnswer{}
+	}
+	for i, m := range sn.Team {
+		v.Team[i] = JudgeTeamMember(m)
+	}
+	if app.ApplicantID != nil {
+		if u, err := j.Store.UserByID(ctx, *app.ApplicantID); err == nil {
+			v.Applicant = &JudgePerson{Name: u.Name, Email: u.Email}
+		} else if !isNotFound(err) {
+			return nil, err
+		}
+	}
+	if d, err := j.Store.CurrentDeck(ctx, app.ID); err == nil {
+		v.Deck = &JudgeDeck{Version: d.Version, Pages: d.Pages, SizeBytes: d.SizeBytes, Name: d.OriginalName, UploadedAt: d.CreatedAt}
+	} else if !isNotFound(err) {
+		return nil, err
+	}
+	if r.Blind && !policy.CanManageJudging(actor) {
+		v = Redact(v, r.PersonalFields)
+	}
+	return &v, nil
+}
+
+// judgedVersion is the last submitted version of the application, the one judged; an application without one
+// (possible only for data made by hand) is shown as it stands.
+func (j *Judging) judgedVersion(ctx context.Context, app *models.Application) (*Snapshot, error) {
+	vs, err := j.Store.ApplicationVersions(ctx, app.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(vs) > 0 {
+		var sn Snapshot
+		if err := json.Unmarshal([]byte(vs[len(vs)-1].Snapshot), &sn); err != nil {
+			return nil, fmt.Errorf("application %d version %d: %w", app.ID, vs[len(vs)-1].Number, err)
+		}
+		return &sn, nil
+	}
+	team, err := j.Store.Team(ctx, app.ID)
+	if err != nil {
+		return nil, err
+	}
+	qs, err := j.Store.Questions(ctx, app.EditionID)
+	if err != nil {
+		return nil, err
+	}
+	sn := makeSnapshot(0, app.UpdatedAt, qs, app, team)
+	return &sn, nil
+}
