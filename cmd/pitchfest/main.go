@@ -131,6 +131,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		} else if link != "" {
 			log.Warn("no accounts yet: open this one-time link to create the first admin", "link", link)
 		}
+	} else if n, err := a.Store.CountUsers(ctx); err != nil {
+		return err
+	} else if n == 0 {
+		// No link here: logs of a production server are read by more people than should become its admin.
+		log.Warn("no accounts yet: create the first admin with `pitchfest create-admin --email ADDRESS` " +
+			"(same PITCHFEST_* settings; password on stdin)")
 	}
 	log.Info("pitchfest listening", "addr", ln.Addr().String(), "url", cfg.BaseURL.String(),
 		"database", cfg.Database.Redacted(), "storage", string(cfg.Storage.Kind), "version", versionString())

@@ -66,15 +66,20 @@ func TestMigrateThenServeThenShutDownOnSignal(t *testing.T) {
 	lines := bufio.NewScanner(pr)
 	addrRe := regexp.MustCompile(`"addr":"([^"]+)"`)
 	var addr string
-	setupLink := false
+	setupLink, createAdminHint := false, false
 	for addr == "" && lines.Scan() {
 		if m := addrRe.FindStringSubmatch(lines.Text()); m != nil {
 			addr = m[1]
 		}
 		setupLink = setupLink || strings.Contains(lines.Text(), "/setup?token=")
+		createAdminHint = createAdminHint || strings.Contains(lines.Text(), "pitchfest create-admin --email")
 	}
 	if kind == "sqlite" && !setupLink {
 		t.Error("embedded mode with no accounts did not print a one-time setup link")
+	}
+	if kind != "sqlite" && (setupLink || !createAdminHint) {
+		t.Errorf("PostgreSQL with no accounts: setup link logged = %v, create-admin hint logged = %v; want only the hint",
+			setupLink, createAdminHint)
 	}
 	if addr == "" {
 		cancel()
