@@ -160,56 +160,47 @@ func (s *solver) pickGreedy(x int) int {
 // application, which takes another judge, and so on. Breadth-first search
 // keeps paths short. It reports whether x gained a judge.
 func (s *solver) augment(x int) bool {
-	n, m := s.n, s.m
-	fromApp := make([]int, m) // the application a judge was reached from (joins)
-	fromJudge := make([]int, n)
-	seenJ := make([]bool, m)
-	seenA := make([]bool, n)
-	seenA[x] = true
-	queue := []int{x} // applications
-	for len(queue) > 0 {
-		y := queue[0]
-		queue = queue[1:]
-		for j := range m {
-			if seenJ[j] || !s.canTake(y, j) {
-				continue
-			}
-			seenJ[j] = true
-			fromApp[j] = y
-			if s.loads[j] < s.caps[j] {
-				// Walk back: j joins y; y's previous taker leaves y and
-				// joins the application it was reached from; and so on.
-				for {
-					y := fromApp[j]
-					s.add(y, j)
-					if y == x {
-						return true
-					}
-					j = fromJudge[y]
-					s.remove(y, j)
-				}
-			}
-			for _, z := range s.judgeApps[j] {
-				if !seenA[z] && !s.locked[z*m+j] {
-					seenA[z] = true
-					fromJudge[z] = j
-					queue = append(queue, z)
-				}
-			}
+	fromApp := make([]int, s.m) // the application a judge was reached from (joins)
+	fromJudge := make([]int, s.n)
+	free := -1
+	s.search([]int{x}, func(y, j int) bool {
+		fromApp[j] = y
+		if s.loads[j] < s.caps[j] {
+			free = j
+			return true
 		}
+		return false
+	}, func(z, j int) { fromJudge[z] = j })
+	if free < 0 {
+		return false
 	}
-	return false
+	// Walk back: the free judge joins the application it was reached from;
+	// that application's previous taker leaves it and joins the application
+	// it was reached from; and so on back to x.
+	for j := free; ; {
+		y := fromApp[j]
+		s.add(y, j)
+		if y == x {
+			return true
+		}
+		j = fromJudge[y]
+		s.remove(y, j)
+	}
 }
 
-// reach returns the applications and judges reachable from the short
-// applications in the residual graph, both sorted. After a maximum flow
-// every reachable judge is at their maximum; see bottleneckError.
-func (s *solver) reach(short []int) (apps, judges []int) {
-	n, m := s.n, s.m
-	seenJ := make([]bool, m)
-	seenA := make([]bool, n)
-	queue := slices.Clone(short)
-	for _, x := range short {
+// search walks the residual graph breadth-first from the given applications:
+// from an application to every judge who can take it, and from a judge to
+// the unlocked applications the judge holds. It calls judge once for each
+// judge reached, with the application it was reached from, and stops when
+// judge returns true; it calls app once for each application reached, with
+// the judge it was reached from. It returns which applications and judges
+// it reached.
+func (s *solver) search(from []int, judge func(y, j int) bool, app func(z, j int)) (seenA, seenJ []bool) {
+	m := s.m
+	seenJ = make([]bool, m)
+	seenA = make([]bool, s.n)
+	queue := slices.Clone(from)
+	for _, x := range from {
 		seenA[x] = true
 	}
 	for len(queue) > 0 {
@@ -220,14 +211,26 @@ func (s *solver) reach(short []int) (apps, judges []int) {
 				continue
 			}
 			seenJ[j] = true
+			if judge(y, j) {
+				return seenA, seenJ
+			}
 			for _, z := range s.judgeApps[j] {
 				if !seenA[z] && !s.locked[z*m+j] {
 					seenA[z] = true
+					app(z, j)
 					queue = append(queue, z)
 				}
 			}
 		}
 	}
+	return seenA, seenJ
+}
+
+// reach returns the applications and judges reachable from the short
+// applications in the residual graph, both sorted. After a maximum flow
+// every reachable judge is at their maximum; see bottleneckError.
+func (s *solver) reach(short []int) (apps, judges []int) {
+	seenA, seenJ := s.search(short, func(int, int) bool { return false }, func(int, int) {})
 	for x, ok := range seenA {
 		if ok {
 			apps = append(apps, x)
