@@ -49,7 +49,8 @@ type Renderer struct {
 }
 
 // RenderBlock writes one named template of a page without the layout: the fragment an htmx request swaps in
-// (a form shown again with its messages, a section that changed).
+// (a form shown again with its messages, a section that changed). It renders into a buffer first so a template
+// error yields a clean 500 instead of half a page.
 func (r *Renderer) RenderBlock(w io.Writer, name, block string, p Page) error {
 	t, ok := r.pages[name]
 	if !ok {
@@ -94,20 +95,7 @@ func (r *Renderer) NewPage(lang, title string) Page {
 	return Page{Lang: lang, Title: title, i18n: r.i18n}
 }
 
-// Render writes the named page. It renders into a buffer first so a template error yields a clean 500
-// instead of half a page.
+// Render writes the named page with its layout.
 func (r *Renderer) Render(w io.Writer, name string, p Page) error {
-	t, ok := r.pages[name]
-	if !ok {
-		return fmt.Errorf("unknown page %q", name)
-	}
-	if p.i18n == nil {
-		p.i18n = r.i18n
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
-		return err
-	}
-	_, err := buf.WriteTo(w)
-	return err
+	return r.RenderBlock(w, name, "layout.html", p)
 }
