@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -285,6 +286,27 @@ func TestComposeAppEnvironmentLoadsAsPostgresAndS3(t *testing.T) {
 		}
 	})
 
+	t.Run("mail goes to the mailpit service", func(t *testing.T) {
+		smtp := cfg.Mail.SMTP
+		if smtp == nil {
+			t.Fatal("no PITCHFEST_SMTP_URL: mail would go to the container's outbox directory, never to mailpit")
+		}
+		// 1025 is mailpit's own default SMTP port; the service sets no other.
+		if smtp.Host != "mailpit" || smtp.Port != 1025 {
+			t.Errorf("SMTP server = %s, want mailpit:1025 (the service)", smtp.Redacted())
+		}
+		if _, ok := serviceEnv(t, composeService(t, p, "mailpit"))["MP_SMTP_BIND_ADDR"]; ok {
+			t.Error("mailpit sets MP_SMTP_BIND_ADDR: check that the app's PITCHFEST_SMTP_URL port still matches it")
+		}
+		// Mailpit offers no TLS unless given a certificate, and the app sends no login to it.
+		if smtp.Security != config.SMTPNoTLS || smtp.Username != "" {
+			t.Errorf("SMTP = %s, want tls=none without a login: mailpit here has no certificate", smtp.Redacted())
+		}
+		if d, ok := app.DependsOn["mailpit"]; !ok || d.Condition != types.ServiceConditionHealthy {
+			t.Error("app must wait for mailpit to be healthy, or the first mails of a fresh start are retried late")
+		}
+	})
+
 	t.Run("the published port reaches PITCHFEST_ADDR", func(t *testing.T) {
 		_, port, _ := strings.Cut(cfg.Addr, ":")
 		found := false
@@ -508,6 +530,31 @@ func TestParseDockerfile(t *testing.T) {
 	} {
 		if got := tc.s.nonRoot(); got != tc.want {
 			t.Errorf("%+v nonRoot = %v, want %v", tc.s, got, tc.want)
+		}
+	}
+}
+
+// The S3 server and the mail catcher the compose file runs are the versions `make test` proves the app against:
+// scripts/test.sh installs them from the Go module proxy at the versions it names, and the images carry the same
+// tags.
+func TestComposeImagesAreTheVersionsTheTestsRun(t *testing.T) {
+	p := mustLoadCompose(t)
+	b, err := os.ReadFile(filepath.Join(composeRoot(t), "scripts", "test.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ service, image, scriptVar string }{
+		{"s3", "versity/versitygw", "VERSITYGW_VERSION"},
+		{"mailpit", "axllent/mailpit", "MAILPIT_VERSION"},
+	} {
+		m := regexp.MustCompile(`(?m)^` + tc.scriptVar + `=(\S+)$`).FindSubmatch(b)
+		if m == nil {
+			t.Errorf("scripts/test.sh sets no %s: this test no longer knows which %s version the tests run", tc.scriptVar, tc.image)
+			continue
+		}
+		if got, want := composeService(t, p, tc.service).Image, tc.image+":"+string(m[1]); got != want {
+			t.Errorf("service %s runs %s, but make test runs %s (scripts/test.sh %s=%s): change them together",
+				tc.service, got, want, tc.scriptVar, m[1])
 		}
 	}
 }
