@@ -1,0 +1,259 @@
+package services
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/policy"
+)
+
+// IdempotentRequest identifies a request a client may retry: Key is its Idempotency-Key header, Hash a digest of
+// the request itself, so reusing a key for a different request is caught.
+type IdempotentRequest struct {
+	Key  string
+	Hash string
+}
+
+// StoredResponse is the first answer to an idempotent request, replayed byte for byte to its retries.
+type StoredResponse struct {
+	Status int
+	Body   []byte
+}
+
+// SubmitOptions carries what a submission needs besides the application.
+type SubmitOptions struct {
+	Meta Meta
+	// Idempotency, when set, makes retries of the same request replay the first answer.
+	Idempotency *IdempotentRequest
+	// Render turns the outcome into the answer stored for replays. It runs inside the submission's transaction,
+	// so the answer is stored if and only if the submission is. Required with Idempotency.
+	Render func(*SubmitOutcome) (StoredResponse, error)
+}
+
+// SubmitOutcome is what a submission did.
+type SubmitOutcome struct {
+	Detail *ApplicationDetail
+	// Version is the submission now judged: a new one, or the last one when nothing changed since.
+	Version *models.ApplicationVersion
+	// New is false when the application was already submitted and unchanged, so nothing was done: a second
+	// click changes nothing.
+	New bool
+	// Replay is set when this was a retry of an earlier request with the same Idempotency-Key: the caller
+	// answers with it and nothing else happened.
+	Replay *StoredResponse
+}
+
+// Snapshot is a submitted version as frozen in ApplicationVersion.Snapshot: the application's fields, its team,
+// and the extra questions with their answers, so later edits of the form or the questions change nothing in
+// what was submitted and judged. It is a stored format: add fields, never rename them.
+type Snapshot struct {
+	Number             int               `json:"number"`
+	Reference          string            `json:"reference"`
+	SubmittedAt        time.Time         `json:"submitted_at"`
+	StartupName        string            `json:"startup_name"`
+	RegistrationNumber string            `json:"registration_number"`
+	FoundedOn          string            `json:"founded_on"`
+	Website            string            `json:"website"`
+	Sector             string            `json:"sector"`
+	Province           string            `json:"province"`
+	District           string            `json:"district"`
+	Stage              string            `json:"stage"`
+	Employees          *int              `json:"employees"`
+	RevenueBand        string            `json:"revenue_band"`
+	FundingRaised      *int64            `json:"funding_raised"`
+	Pitch              map[string]string `json:"pitch"`
+	Team               []SnapshotMember  `json:"team"`
+	Answers            []SnapshotAnswer  `json:"answers"`
+	ConsentTerms       bool              `json:"consent_terms"`
+	ConsentStats       bool              `json:"consent_stats"`
+	WomenLed           string            `json:"women_led"`
+}
+
+// SnapshotMember is a team member in a Snapshot.
+type SnapshotMember struct {
+	Name             string  `json:"name"`
+	Role             string  `json:"role"`
+	Founder          bool    `json:"founder"`
+	CEO              bool    `json:"ceo"`
+	Gender           string  `json:"gender"`
+	AgeBand          string  `json:"age_band"`
+	OwnershipPercent float64 `json:"ownership_percent"`
+}
+
+// SnapshotAnswer is an extra question and its answer in a Snapshot.
+type SnapshotAnswer struct {
+	QuestionID int64             `json:"question_id"`
+	Kind       string            `json:"kind"`
+	Labels     map[string]string `json:"labels"`
+	Answer     string            `json:"answer"`
+}
+
+func makeSnapshot(number int, at time.Time, qs []models.Question, a *models.Application, team []models.TeamMember) Snapshot {
+	sn := Snapshot{Number: number, Reference: a.RefString(), SubmittedAt: at, StartupName: a.StartupName,
+		RegistrationNumber: a.RegistrationNumber, FoundedOn: a.FoundedOn, Website: a.Website, Sector: a.Sector,
+		Province: a.Province, District: a.District, Stage: a.Stage, Employees: a.Employees, RevenueBand: a.RevenueBand,
+		FundingRaised: a.FundingRaised, ConsentTerms: a.ConsentTerms, ConsentStats: a.ConsentStats, WomenLed: a.WomenLed,
+		Pitch: PitchOf(a), Team: []SnapshotMember{}, Answers: []SnapshotAnswer{}}
+	for _, m := range team {
+		sn.Team = append(sn.Team, SnapshotMember{m.Name, m.Role, m.Founder, m.CEO, m.Gender, m.AgeBand, m.OwnershipPercent})
+	}
+	for _, q := range qs {
+		if val, ok := a.Answers[strconv.FormatInt(q.ID, 10)]; ok {
+			sn.Answers = append(sn.Answers, SnapshotAnswer{q.ID, string(q.Kind), q.Labels, val})
+		}
+	}
+	return sn
+}
+
+// PitchOf returns the pitch section as field → text, in the names of PitchFields.
+func PitchOf(a *models.Application) map[string]string {
+	return map[string]string{"one_liner": a.OneLiner, "problem": a.Problem, "solution": a.Solution, "market": a.Market,
+		"business_model": a.BusinessModel, "traction": a.Traction, "competition": a.Competition, "impact": a.Impact,
+		"use_of_prize": a.UseOfPrize}
+}
+
+// Submit submits (or resubmits) the owner's application: full validation and the eligibility rules, a
+// receipt reference on the first submission, a frozen version each time, a receipt by mail. Resubmitting an
+// application unchanged since its last submission does nothing (New false). With an Idempotency-Key, retries
+// replay the first answer, even when they arrive while the first is still running.
+//
+// ErrNotFound, ErrForbidden (not the owner), a Refusal with ErrForbidden (email not verified) or ErrConflict
+// (outside the window, withdrawn, ineligible), *ValidationError (incomplete, ineligible, or an
+// Idempotency-Key reused for another request).
+func (s *Applications) Submit(ctx context.Context, actor *models.User, id int64, opts SubmitOptions) (*SubmitOutcome, error) {
+	if opts.Idempotency != nil && opts.Render == nil {
+		return nil, errors.New("services: Submit with Idempotency needs Render")
+	}
+	var out *SubmitOutcome
+	err := s.Store.Tx(ctx, func(tx *models.Store) error {
+		now := s.now()
+		if k := opts.Idempotency; k != nil && actor != nil {
+			stored, claimed, err := tx.ClaimIdempotencyKey(ctx, &models.IdempotencyKey{UserID: actor.ID, Key: k.Key, RequestHash: k.Hash, CreatedAt: now})
+			if err != nil {
+				return err
+			}
+			if !claimed {
+				if stored.RequestHash != k.Hash {
+					return models.NewValidationError("idempotency_key", "idempotency.key_reused")
+				}
+				out = &SubmitOutcome{Replay: &StoredResponse{Status: stored.Status, Body: []byte(stored.Body)}}
+				return nil
+			}
+		}
+		var err error
+		if out, err = s.submit(ctx, tx, actor, id, now, opts.Meta); err != nil {
+			return err
+		}
+		if k := opts.Idempotency; k != nil {
+			resp, err := opts.Render(out)
+			if err != nil {
+				return err
+			}
+			return tx.CompleteIdempotencyKey(ctx, actor.ID, k.Key, resp.Status, string(resp.Body))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *Applications) submit(ctx context.Context, tx *models.Store, actor *models.User, id int64, now time.Time, meta Meta) (*SubmitOutcome, error) {
+	a, e, err := s.loadForChange(ctx, tx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if !policy.CanSubmitApplication(actor) {
+		return nil, forbidden("application.verify_email_first")
+	}
+	out := &SubmitOutcome{}
+	if a.Status == models.StatusSubmitted && a.Version == a.SubmittedVersion {
+		versions, err := tx.ApplicationVersions(ctx, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(versions) > 0 {
+			out.Version = &versions[len(versions)-1]
+		}
+	} else {
+		qs, err := tx.Questions(ctx, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		team, err := tx.Team(ctx, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		if v := checkComplete(e, qs, a, team, now); !v.Empty() {
+			return nil, v
+		}
+		versions, err := tx.ApplicationVersions(ctx, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		number := len(versions) + 1
+		a.Status = models.StatusSubmitted
+		a.SubmittedAt = &now
+		if a.FirstSubmittedAt == nil {
+			a.FirstSubmittedAt = &now
+		}
+		a.WomenLed = classify(e, a, team)
+		a.UpdatedAt = now
+		a.SubmittedVersion = a.Version + 1 // SaveApplication moves Version there
+		if err := tx.Audit(ctx, &models.AuditEvent{ActorID: &actor.ID, Action: "application.submitted", Subject: applicationSubject(a.ID),
+			IP: meta.IP, Detail: fmt.Sprintf("version:%d", number)}); err != nil {
+			return nil, err
+		}
+		// Everything that can fail or take time is done above. A first submission's receipt number locks the
+		// edition row until commit (every first submission of the edition waits for it, holding a pooled
+		// connection), so it is taken here, followed only by the writes that must carry the reference.
+		if a.Seq == nil {
+			seq, err := tx.NextApplicationSeq(ctx, e.ID)
+			if err != nil {
+				return nil, err
+			}
+			ref := fmt.Sprintf("%s-%d-%06d", e.ReferencePrefix, e.Year, seq)
+			a.Seq, a.Reference = &seq, &ref
+			e.ApplicationSeq = seq
+		}
+		if err := tx.SaveApplication(ctx, a); err != nil {
+			return nil, err
+		}
+		body, err := json.Marshal(makeSnapshot(number, now, qs, a, team))
+		if err != nil {
+			return nil, err
+		}
+		ver := &models.ApplicationVersion{ApplicationID: a.ID, Number: number, Snapshot: string(body), SubmittedAt: now, SubmittedBy: &actor.ID}
+		if err := tx.CreateApplicationVersion(ctx, ver); err != nil {
+			return nil, err
+		}
+		out.Version, out.New = ver, true
+		if err := s.Mail.QueueTx(ctx, tx, actor.Email, actor.Lang, MailApplicationSubmitted, map[string]any{
+			"Name": actor.Name, "Reference": a.RefString(), "Edition": e.NameI18n.Or(actor.Lang, e.Name), "Link": s.link(a.ID),
+		}); err != nil {
+			return nil, err
+		}
+		if out.Detail, err = s.assemble(ctx, tx, actor, a, e, team, qs, append(versions, *ver)); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	if out.Detail, err = s.detail(ctx, tx, actor, a); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// link is the applicant's page of an application, for mails.
+func (s *Applications) link(id int64) string {
+	u := *s.BaseURL
+	u.Path = strings.TrimSuffix(u.Path, "/") + "/applications/" + strconv.FormatInt(id, 10)
+	return u.String()
+}
