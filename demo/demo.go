@@ -25,6 +25,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/pitchfest/pitchfest/deckcheck/decktest"
@@ -327,7 +328,7 @@ func (w *world) people(ctx context.Context) error {
 func (w *world) newApplicant(ctx context.Context, p person, year int) (*models.User, error) {
 	w.users++
 	at := w.clock
-	u := &models.User{Email: fmt.Sprintf("%s.%s.%d-%04d@%s", lower(p.first), lower(p.family), year, w.users, Domain),
+	u := &models.User{Email: fmt.Sprintf("%s.%s.%d-%04d@%s", strings.ToLower(p.first), strings.ToLower(p.family), year, w.users, Domain),
 		Name: p.name(), Lang: "en", EmailVerifiedAt: &at, CreatedAt: at, UpdatedAt: at}
 	if err := w.st.CreateUser(ctx, u, models.RoleApplicant); err != nil {
 		return nil, err
@@ -335,50 +336,13 @@ func (w *world) newApplicant(ctx context.Context, p person, year int) (*models.U
 	return u, nil
 }
 
-func lower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
-}
-
 // edition runs one edition: set up and published, applications in the window, then (past editions) three
 // rounds to published results, or (the current one) a screening round open for scoring now.
 func (w *world) edition(ctx context.Context, i, year int) error {
 	current := i == Editions-1
-	opens := time.Date(year, 2, 1, 7, 0, 0, 0, time.UTC) // 09:00 in Kigali
-	closes := time.Date(year, 3, 31, 21, 59, 0, 0, time.UTC)
-	if current {
-		opens = w.o.Now.Add(-70 * 24 * time.Hour).Truncate(24 * time.Hour).Add(7 * time.Hour)
-		closes = w.o.Now.Add(-12 * 24 * time.Hour).Truncate(24 * time.Hour).Add(21*time.Hour + 59*time.Minute)
-	}
+	opens, closes := w.window(current, year)
 	w.clock = opens.Add(-20 * 24 * time.Hour)
-	in := services.EditionInput{
-		Name: fmt.Sprintf("Pitchfest %d", year), Slug: fmt.Sprintf("pitchfest-%d", year), Year: year,
-		Description: "A demo edition made by `pitchfest demo`: the startups, people and scores are invented.\n\n" +
-			"Rwanda's national pitch competition for young entrepreneurs: apply from any phone, pitch to a jury, win up to 50 million RWF.",
-		DescriptionI18n: models.Texts{
-			"fr": "Une édition de démonstration créée par `pitchfest demo` : les startups, les personnes et les notes sont inventées.\n\n" +
-				"Le concours national de pitch du Rwanda pour les jeunes entrepreneurs : postulez depuis n'importe quel téléphone, " +
-				"présentez votre projet à un jury, gagnez jusqu'à 50 millions de RWF.",
-			"rw": "Iri ni irushanwa ry'igerageza ryakozwe na `pitchfest demo`: ibigo, abantu n'amanota byose ni ibihimbano.\n\n" +
-				"Irushanwa ry'igihugu ry'u Rwanda ryo kumurika imishinga y'urubyiruko rwihangira imirimo: saba ukoresheje telefoni " +
-				"iyo ari yo yose, murikira akanama nkemurampaka umushinga wawe, utsindire kugeza kuri miliyoni 50 RWF.",
-		},
-		TimeZone: services.DefaultTimeZone, OpensAt: opens, ClosesAt: closes, GraceMinutes: 15,
-		Eligibility: models.EligibilityRules{MinStage: "prototype"}, ReferencePrefix: "PF",
-		Awards: []models.Award{
-			{Position: 1, Name: "First prize", NameI18n: models.Texts{"fr": "Premier prix", "rw": "Igihembo cya mbere"}, Amount: 50_000_000, Currency: "RWF"},
-			{Position: 2, Name: "Second prize", NameI18n: models.Texts{"fr": "Deuxième prix", "rw": "Igihembo cya kabiri"}, Amount: 20_000_000, Currency: "RWF"},
-			{Position: 3, Name: "Third prize", NameI18n: models.Texts{"fr": "Troisième prix", "rw": "Igihembo cya gatatu"}, Amount: 15_000_000, Currency: "RWF"},
-			{Position: 4, Name: "Fourth prize", NameI18n: models.Texts{"fr": "Quatrième prix", "rw": "Igihembo cya kane"}, Amount: 12_500_000, Currency: "RWF"},
-			{Position: 5, Name: "Fifth prize", NameI18n: models.Texts{"fr": "Cinquième prix", "rw": "Igihembo cya gatanu"}, Amount: 12_500_000, Currency: "RWF"},
-		},
-	}
-	ed, err := w.editions.Create(ctx, w.organizer, in, w.meta)
+	ed, err := w.editions.Create(ctx, w.organizer, editionInput(year, opens, closes), w.meta)
 	if err != nil {
 		return err
 	}
@@ -398,22 +362,7 @@ func (w *world) edition(ctx context.Context, i, year int) error {
 	for _, a := range apps {
 		byID[a.id] = a
 	}
-	adv1 := max(10, w.o.Applications/12)
-	rounds := []struct {
-		in     services.RoundInput
-		judges []judge
-	}{
-		{services.RoundInput{Name: "Screening", NameI18n: models.Texts{"fr": "Présélection", "rw": "Ijonjora rya mbere"}, Kind: models.RoundOnline, JudgesPerApp: 2, AdvanceCount: adv1}, w.judges},
-		{services.RoundInput{Name: "Semi-final", NameI18n: models.Texts{"fr": "Demi-finale", "rw": "Ijonjora rya kabiri"}, Kind: models.RoundOnline, JudgesPerApp: 3, AdvanceCount: 7}, w.judges[:6]},
-		{services.RoundInput{Name: "Final", NameI18n: models.Texts{"fr": "Finale", "rw": "Icyiciro cya nyuma"}, Kind: models.RoundLive, JudgesPerApp: 5, MinJudgeScores: 3, Final: true}, w.judges[6:11]},
-	}
-	if current {
-		rounds = rounds[:1]
-		closesAt := w.o.Now.Add(9 * 24 * time.Hour).Truncate(24 * time.Hour).Add(21*time.Hour + 59*time.Minute)
-		rounds[0].in.ClosesAt = &closesAt
-		sum.ScreeningClosesAt = closesAt
-	}
-	for k, rd := range rounds {
+	for k, rd := range w.rounds(current, &sum) {
 		final := k == 2
 		r, err := w.openRound(ctx, ed, rd.in, rd.judges, uint64(year*10+k))
 		if err != nil {
@@ -440,32 +389,103 @@ func (w *world) edition(ctx context.Context, i, year int) error {
 			break
 		}
 		w.clock = done.Add(24 * time.Hour)
-		if _, err := w.judging.CloseRound(ctx, w.organizer, r.ID, w.meta); err != nil {
+		if err := w.conclude(ctx, r, final, &sum); err != nil {
 			return err
 		}
-		if final {
-			aw, err := w.pub.GrantAwards(ctx, w.organizer, r.ID, services.AwardsInput{}, w.meta)
-			if err != nil {
-				return err
-			}
-			sum.Awards = len(aw.Granted)
-		} else {
-			if _, err := w.pub.ConfirmAdvancement(ctx, w.organizer, r.ID, services.AdvancementInput{}, w.meta); err != nil {
-				return err
-			}
-			// Applicants of the screening and the semi-final get their judges' comments with the results.
-			if err := w.pub.SetFeedback(ctx, w.organizer, r.ID, true, w.meta); err != nil {
-				return err
-			}
-		}
-		w.clock = w.clock.Add(2 * 24 * time.Hour)
-		if _, err := w.pub.Publish(ctx, w.organizer, r.ID, services.PublishInput{IncludeScores: final}, w.meta); err != nil {
-			return fmt.Errorf("publish %s: %w", rd.in.Name, err)
-		}
-		sum.Publications++
-		w.clock = w.clock.Add(5 * 24 * time.Hour)
 	}
 	w.res.Editions = append(w.res.Editions, sum)
+	return nil
+}
+
+// window is when an edition's call is open: February and March of its year for a past edition, and for the
+// current one from ten weeks before now until twelve days before now, so its screening is under way.
+func (w *world) window(current bool, year int) (opens, closes time.Time) {
+	opens = time.Date(year, 2, 1, 7, 0, 0, 0, time.UTC) // 09:00 in Kigali
+	closes = time.Date(year, 3, 31, 21, 59, 0, 0, time.UTC)
+	if current {
+		opens = w.o.Now.Add(-70 * 24 * time.Hour).Truncate(24 * time.Hour).Add(7 * time.Hour)
+		closes = w.o.Now.Add(-12 * 24 * time.Hour).Truncate(24 * time.Hour).Add(21*time.Hour + 59*time.Minute)
+	}
+	return opens, closes
+}
+
+// editionInput is the edition of a year as an organizer would set it up, in the three languages.
+func editionInput(year int, opens, closes time.Time) services.EditionInput {
+	return services.EditionInput{
+		Name: fmt.Sprintf("Pitchfest %d", year), Slug: fmt.Sprintf("pitchfest-%d", year), Year: year,
+		Description: "A demo edition made by `pitchfest demo`: the startups, people and scores are invented.\n\n" +
+			"Rwanda's national pitch competition for young entrepreneurs: apply from any phone, pitch to a jury, win up to 50 million RWF.",
+		DescriptionI18n: models.Texts{
+			"fr": "Une édition de démonstration créée par `pitchfest demo` : les startups, les personnes et les notes sont inventées.\n\n" +
+				"Le concours national de pitch du Rwanda pour les jeunes entrepreneurs : postulez depuis n'importe quel téléphone, " +
+				"présentez votre projet à un jury, gagnez jusqu'à 50 millions de RWF.",
+			"rw": "Iri ni irushanwa ry'igerageza ryakozwe na `pitchfest demo`: ibigo, abantu n'amanota byose ni ibihimbano.\n\n" +
+				"Irushanwa ry'igihugu ry'u Rwanda ryo kumurika imishinga y'urubyiruko rwihangira imirimo: saba ukoresheje telefoni " +
+				"iyo ari yo yose, murikira akanama nkemurampaka umushinga wawe, utsindire kugeza kuri miliyoni 50 RWF.",
+		},
+		TimeZone: services.DefaultTimeZone, OpensAt: opens, ClosesAt: closes, GraceMinutes: 15,
+		Eligibility: models.EligibilityRules{MinStage: "prototype"}, ReferencePrefix: "PF",
+		Awards: []models.Award{
+			{Position: 1, Name: "First prize", NameI18n: models.Texts{"fr": "Premier prix", "rw": "Igihembo cya mbere"}, Amount: 50_000_000, Currency: "RWF"},
+			{Position: 2, Name: "Second prize", NameI18n: models.Texts{"fr": "Deuxième prix", "rw": "Igihembo cya kabiri"}, Amount: 20_000_000, Currency: "RWF"},
+			{Position: 3, Name: "Third prize", NameI18n: models.Texts{"fr": "Troisième prix", "rw": "Igihembo cya gatatu"}, Amount: 15_000_000, Currency: "RWF"},
+			{Position: 4, Name: "Fourth prize", NameI18n: models.Texts{"fr": "Quatrième prix", "rw": "Igihembo cya kane"}, Amount: 12_500_000, Currency: "RWF"},
+			{Position: 5, Name: "Fifth prize", NameI18n: models.Texts{"fr": "Cinquième prix", "rw": "Igihembo cya gatanu"}, Amount: 12_500_000, Currency: "RWF"},
+		},
+	}
+}
+
+// roundPlan is one round of an edition and the judges who score it.
+type roundPlan struct {
+	in     services.RoundInput
+	judges []judge
+}
+
+// rounds are an edition's rounds: screening, semi-final and final, or only the screening, closing in nine
+// days, for the current edition.
+func (w *world) rounds(current bool, sum *EditionSummary) []roundPlan {
+	adv1 := max(10, w.o.Applications/12)
+	rounds := []roundPlan{
+		{services.RoundInput{Name: "Screening", NameI18n: models.Texts{"fr": "Présélection", "rw": "Ijonjora rya mbere"}, Kind: models.RoundOnline, JudgesPerApp: 2, AdvanceCount: adv1}, w.judges},
+		{services.RoundInput{Name: "Semi-final", NameI18n: models.Texts{"fr": "Demi-finale", "rw": "Ijonjora rya kabiri"}, Kind: models.RoundOnline, JudgesPerApp: 3, AdvanceCount: 7}, w.judges[:6]},
+		{services.RoundInput{Name: "Final", NameI18n: models.Texts{"fr": "Finale", "rw": "Icyiciro cya nyuma"}, Kind: models.RoundLive, JudgesPerApp: 5, MinJudgeScores: 3, Final: true}, w.judges[6:11]},
+	}
+	if current {
+		rounds = rounds[:1]
+		closesAt := w.o.Now.Add(9 * 24 * time.Hour).Truncate(24 * time.Hour).Add(21*time.Hour + 59*time.Minute)
+		rounds[0].in.ClosesAt = &closesAt
+		sum.ScreeningClosesAt = closesAt
+	}
+	return rounds
+}
+
+// conclude closes a scored round, grants the awards (final) or confirms who advances and shares the judges'
+// comments (the others), then publishes its results.
+func (w *world) conclude(ctx context.Context, r *models.Round, final bool, sum *EditionSummary) error {
+	if _, err := w.judging.CloseRound(ctx, w.organizer, r.ID, w.meta); err != nil {
+		return err
+	}
+	if final {
+		aw, err := w.pub.GrantAwards(ctx, w.organizer, r.ID, services.AwardsInput{}, w.meta)
+		if err != nil {
+			return err
+		}
+		sum.Awards = len(aw.Granted)
+	} else {
+		if _, err := w.pub.ConfirmAdvancement(ctx, w.organizer, r.ID, services.AdvancementInput{}, w.meta); err != nil {
+			return err
+		}
+		// Applicants of the screening and the semi-final get their judges' comments with the results.
+		if err := w.pub.SetFeedback(ctx, w.organizer, r.ID, true, w.meta); err != nil {
+			return err
+		}
+	}
+	w.clock = w.clock.Add(2 * 24 * time.Hour)
+	if _, err := w.pub.Publish(ctx, w.organizer, r.ID, services.PublishInput{IncludeScores: final}, w.meta); err != nil {
+		return fmt.Errorf("publish %s: %w", r.Name, err)
+	}
+	sum.Publications++
+	w.clock = w.clock.Add(5 * 24 * time.Hour)
 	return nil
 }
 
