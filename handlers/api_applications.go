@@ -282,13 +282,13 @@ func (s *Server) apiCreateApplication(c *gin.Context) {
 		in = &d
 	}
 	d, err := s.Applications.Create(c.Request.Context(), currentUser(c), id, in, meta(c))
-	replyView(c, s.failApp, http.StatusCreated, d, err, s.applicationView(c))
+	replyView(s, c, http.StatusCreated, d, err, s.applicationView(c))
 }
 
 func (s *Server) apiGetApplication(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		d, err := s.Applications.Get(c.Request.Context(), currentUser(c), id)
-		replyView(c, s.failApp, http.StatusOK, d, err, s.applicationView(c))
+		replyView(s, c, http.StatusOK, d, err, s.applicationView(c))
 	}
 }
 
@@ -296,7 +296,7 @@ func (s *Server) apiSaveDraft(c *gin.Context) {
 	var req draftRequest
 	if id, ok := s.idAndBody(c, &req); ok {
 		d, err := s.Applications.SaveDraft(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
-		replyView(c, s.failApp, http.StatusOK, d, err, s.applicationView(c))
+		replyView(s, c, http.StatusOK, d, err, s.applicationView(c))
 	}
 }
 
@@ -343,7 +343,7 @@ func (s *Server) apiSubmitApplication(c *gin.Context) {
 	opts := services.SubmitOptions{Meta: meta(c)}
 	if key := c.GetHeader("Idempotency-Key"); key != "" {
 		if !idempotencyKeyRe.MatchString(key) {
-			s.failApp(c, models.NewValidationError("idempotency_key", "idempotency.key_invalid"))
+			s.fail(c, models.NewValidationError("idempotency_key", "idempotency.key_invalid"))
 			return
 		}
 		sum := sha256.Sum256([]byte(c.Request.Method + " " + c.Request.URL.Path + "\n" + string(bytes.TrimSpace(body))))
@@ -352,7 +352,7 @@ func (s *Server) apiSubmitApplication(c *gin.Context) {
 	}
 	out, err := s.Applications.Submit(c.Request.Context(), currentUser(c), id, opts)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	if out.Replay != nil {
@@ -371,7 +371,7 @@ func (s *Server) apiSubmitApplication(c *gin.Context) {
 func (s *Server) apiWithdrawApplication(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		d, err := s.Applications.Withdraw(c.Request.Context(), currentUser(c), id, meta(c))
-		replyView(c, s.failApp, http.StatusOK, d, err, s.applicationView(c))
+		replyView(s, c, http.StatusOK, d, err, s.applicationView(c))
 	}
 }
 
@@ -383,7 +383,7 @@ func (s *Server) apiMarkIneligible(c *gin.Context) {
 	var req ineligibleRequest
 	if id, ok := s.idAndBody(c, &req); ok {
 		d, err := s.Applications.MarkIneligible(c.Request.Context(), currentUser(c), id, req.Reason, meta(c))
-		replyView(c, s.failApp, http.StatusOK, d, err, s.applicationView(c))
+		replyView(s, c, http.StatusOK, d, err, s.applicationView(c))
 	}
 }
 
@@ -393,7 +393,7 @@ func (s *Server) apiApplicationVersions(c *gin.Context) {
 		out := viewsOf(vs, func(v *models.ApplicationVersion) versionJSON {
 			return versionJSON{Number: v.Number, SubmittedAt: v.SubmittedAt, Snapshot: json.RawMessage(v.Snapshot)}
 		})
-		reply(c, s.failApp, http.StatusOK, gin.H{"versions": out}, err)
+		s.reply(c, http.StatusOK, gin.H{"versions": out}, err)
 	}
 }
 
@@ -401,7 +401,7 @@ func (s *Server) apiAddTeamMember(c *gin.Context) {
 	var req teamMemberRequest
 	if id, ok := s.idAndBody(c, &req); ok {
 		m, err := s.Applications.AddTeamMember(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
-		replyView(c, s.failApp, http.StatusCreated, m, err, toTeamMemberJSON)
+		replyView(s, c, http.StatusCreated, m, err, toTeamMemberJSON)
 	}
 }
 
@@ -409,14 +409,14 @@ func (s *Server) apiUpdateTeamMember(c *gin.Context) {
 	var req teamMemberRequest
 	if id, ok := s.idAndBody(c, &req); ok {
 		m, err := s.Applications.UpdateTeamMember(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
-		replyView(c, s.failApp, http.StatusOK, m, err, toTeamMemberJSON)
+		replyView(s, c, http.StatusOK, m, err, toTeamMemberJSON)
 	}
 }
 
 func (s *Server) apiDeleteTeamMember(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		err := s.Applications.DeleteTeamMember(c.Request.Context(), currentUser(c), id, meta(c))
-		reply(c, s.failApp, http.StatusNoContent, nil, err)
+		s.reply(c, http.StatusNoContent, nil, err)
 	}
 }
 
@@ -431,7 +431,7 @@ type myApplicationJSON struct {
 func (s *Server) apiMyApplications(c *gin.Context) {
 	mine, err := s.Applications.Mine(c.Request.Context(), currentUser(c))
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	apps := make([]models.Application, len(mine))
@@ -463,12 +463,12 @@ func (s *Server) listQuery(c *gin.Context) (services.ListQuery, bool) {
 		After: c.Query("after"), Limit: limit}
 	for _, p := range []string{q.Status, q.Sector, q.District, q.Stage, q.WomenLed, q.SubmittedFrom, q.SubmittedTo, q.Sort} {
 		if len(p) > 64 {
-			s.failApp(c, models.NewValidationError("query", "error.bad_query"))
+			s.fail(c, models.NewValidationError("query", "error.bad_query"))
 			return q, false
 		}
 	}
 	if len(q.After) > 512 || len(q.Search) > 480 {
-		s.failApp(c, models.NewValidationError("query", "error.bad_query"))
+		s.fail(c, models.NewValidationError("query", "error.bad_query"))
 		return q, false
 	}
 	return q, true
@@ -520,7 +520,7 @@ func (s *Server) apiListApplications(c *gin.Context) {
 	}
 	list, err := s.Applications.List(c.Request.Context(), currentUser(c), id, q)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	announced := s.announcedOfItems(c, list.Items)
@@ -555,7 +555,7 @@ func (s *Server) apiExportApplications(c *gin.Context) {
 	}
 	e, err := s.Applications.ExportCheck(c.Request.Context(), currentUser(c), id, q)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	name := "applications-" + e.Slug + "-" + s.Applications.Now().In(e.Location()).Format("20060102-1504") + ".csv"

@@ -47,7 +47,7 @@ func (s *Server) apiSignUp(c *gin.Context) {
 	req.Language = cmp.Or(req.Language, lang(c))
 	_, err := s.Accounts.SignUp(c.Request.Context(), services.SignUpInput{Email: req.Email, Name: req.Name, Password: req.Password, Lang: req.Language}, meta(c))
 	// The same answer whether or not the address already had an account: the mail tells its owner which.
-	reply(c, s.fail, http.StatusAccepted, gin.H{"message": s.tr(c, "signup.check_mail")}, err)
+	s.reply(c, http.StatusAccepted, gin.H{"message": s.tr(c, "signup.check_mail")}, err)
 }
 
 type signInRequest struct {
@@ -89,21 +89,12 @@ func (s *Server) apiVerify(c *gin.Context) {
 		return
 	}
 	u, err := s.Accounts.VerifyEmail(c.Request.Context(), req.Token, meta(c))
-	replyView(c, s.linkFailed, http.StatusOK, u, err, toUserJSON)
-}
-
-// linkFailed answers a bad one-time link with a message that says what to do.
-func (s *Server) linkFailed(c *gin.Context, err error) {
-	if err == models.ErrNotFound {
-		s.problem(c, http.StatusGone, s.tr(c, "auth.link_invalid"), nil)
-		return
-	}
-	s.fail(c, err)
+	replyView(s, c, http.StatusOK, u, err, toUserJSON)
 }
 
 func (s *Server) apiResendVerification(c *gin.Context) {
 	err := s.Accounts.ResendVerification(c.Request.Context(), currentUser(c))
-	reply(c, s.fail, http.StatusAccepted, gin.H{"message": s.tr(c, "signup.check_mail")}, err)
+	s.reply(c, http.StatusAccepted, gin.H{"message": s.tr(c, "signup.check_mail")}, err)
 }
 
 type resetRequest struct {
@@ -116,7 +107,7 @@ func (s *Server) apiRequestReset(c *gin.Context) {
 		return
 	}
 	err := s.Accounts.RequestPasswordReset(c.Request.Context(), req.Email, meta(c))
-	reply(c, s.fail, http.StatusAccepted, gin.H{"message": s.tr(c, "reset.check_mail")}, err)
+	s.reply(c, http.StatusAccepted, gin.H{"message": s.tr(c, "reset.check_mail")}, err)
 }
 
 type resetConfirmRequest struct {
@@ -130,7 +121,7 @@ func (s *Server) apiConfirmReset(c *gin.Context) {
 		return
 	}
 	u, err := s.Accounts.ResetPassword(c.Request.Context(), req.Token, req.Password, meta(c))
-	replyView(c, s.linkFailed, http.StatusOK, u, err, toUserJSON)
+	replyView(s, c, http.StatusOK, u, err, toUserJSON)
 }
 
 func (s *Server) apiMe(c *gin.Context) { c.JSON(http.StatusOK, toUserJSON(currentUser(c))) }
@@ -146,22 +137,22 @@ func (s *Server) apiChangePassword(c *gin.Context) {
 		return
 	}
 	err := s.Accounts.ChangePassword(c.Request.Context(), currentUser(c), req.CurrentPassword, req.Password, c.GetString(ctxSessionRaw), meta(c))
-	reply(c, s.fail, http.StatusNoContent, nil, err)
+	s.reply(c, http.StatusNoContent, nil, err)
 }
 
 func (s *Server) apiSessions(c *gin.Context) {
 	ss, err := s.Accounts.Sessions(c.Request.Context(), currentUser(c))
-	reply(c, s.fail, http.StatusOK, gin.H{"sessions": services.ViewSessions(ss, c.GetString(ctxSessionHash))}, err)
+	s.reply(c, http.StatusOK, gin.H{"sessions": services.ViewSessions(ss, c.GetString(ctxSessionHash))}, err)
 }
 
 func (s *Server) apiEndSession(c *gin.Context) {
 	err := s.Accounts.EndSession(c.Request.Context(), currentUser(c), c.Param("id"), meta(c))
-	reply(c, s.fail, http.StatusNoContent, nil, err)
+	s.reply(c, http.StatusNoContent, nil, err)
 }
 
 func (s *Server) apiTokens(c *gin.Context) {
 	ts, err := s.Accounts.AccessTokens(c.Request.Context(), currentUser(c))
-	reply(c, s.fail, http.StatusOK, gin.H{"tokens": services.ViewTokens(ts)}, err)
+	s.reply(c, http.StatusOK, gin.H{"tokens": services.ViewTokens(ts)}, err)
 }
 
 type newTokenRequest struct {
@@ -194,7 +185,7 @@ func (s *Server) pathID(c *gin.Context, name string) (int64, bool) {
 func (s *Server) apiRevokeToken(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		err := s.Accounts.RevokeAccessToken(c.Request.Context(), currentUser(c), id, meta(c))
-		reply(c, s.fail, http.StatusNoContent, nil, err)
+		s.reply(c, http.StatusNoContent, nil, err)
 	}
 }
 
@@ -238,13 +229,13 @@ func (s *Server) apiInvite(c *gin.Context) {
 	}
 	req.Language = cmp.Or(req.Language, lang(c))
 	err := s.Accounts.Invite(c.Request.Context(), currentUser(c), req.Email, req.Role, req.Language, meta(c))
-	reply(c, s.fail, http.StatusAccepted, gin.H{"message": s.tr(c, "invite.sent")}, err)
+	s.reply(c, http.StatusAccepted, gin.H{"message": s.tr(c, "invite.sent")}, err)
 }
 
 func (s *Server) apiPeekInvitation(c *gin.Context) {
 	inv, err := s.Accounts.PeekInvitation(c.Request.Context(), c.Param("token"))
 	if err != nil {
-		s.linkFailed(c, err)
+		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"email": inv.Email, "role": inv.Role, "account_exists": inv.AccountExists})
@@ -264,7 +255,7 @@ func (s *Server) apiAcceptInvitation(c *gin.Context) {
 	}
 	req.Language = cmp.Or(req.Language, lang(c))
 	u, err := s.Accounts.AcceptInvitation(c.Request.Context(), req.Token, req.Name, req.Password, req.Language, meta(c))
-	replyView(c, s.linkFailed, http.StatusOK, u, err, toUserJSON)
+	replyView(s, c, http.StatusOK, u, err, toUserJSON)
 }
 
 type auditJSON struct {
@@ -304,7 +295,7 @@ func (s *Server) apiSetDisabled(disabled bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if id, ok := s.pathID(c, "id"); ok {
 			err := s.Accounts.SetDisabled(c.Request.Context(), currentUser(c), id, disabled, meta(c))
-			reply(c, s.failApp, http.StatusNoContent, nil, err)
+			s.reply(c, http.StatusNoContent, nil, err)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -45,35 +44,6 @@ func (s *Server) applicationRoutes(api, authed *gin.RouterGroup) {
 	authed.POST("/applications/:id/team", s.apiAddTeamMember)
 	authed.PUT("/team-members/:id", s.apiUpdateTeamMember)
 	authed.DELETE("/team-members/:id", s.apiDeleteTeamMember)
-}
-
-// failApp answers like fail, and also knows the errors of the application workflows: a services.Refusal says
-// why in its own words (the window closed on…), and validation messages may fill in values (a limit, a
-// number of years). Pages of applications should use it too.
-func (s *Server) failApp(c *gin.Context, err error) {
-	var r *services.Refusal
-	var ve *models.ValidationError
-	switch {
-	case errors.As(err, &r):
-		status := http.StatusConflict
-		if errors.Is(r.Err, models.ErrForbidden) {
-			status = http.StatusForbidden
-		}
-		s.problem(c, status, s.tr(c, r.MessageID, r.Args...), nil)
-	case errors.As(err, &ve):
-		s.problem(c, http.StatusUnprocessableEntity, s.tr(c, "error.validation"), s.fieldMessages(c, ve))
-	default:
-		s.fail(c, err)
-	}
-}
-
-// fieldMessages translates a ValidationError's messages, filling in their values.
-func (s *Server) fieldMessages(c *gin.Context, ve *models.ValidationError) map[string]string {
-	out := make(map[string]string, len(ve.Fields))
-	for k, id := range ve.Fields {
-		out[k] = s.tr(c, id, ve.Args[k]...)
-	}
-	return out
 }
 
 type awardJSON struct {
@@ -247,7 +217,7 @@ func toQuestionJSON(q *models.Question) questionJSON {
 func (s *Server) editionParam(c *gin.Context) (*models.Edition, bool) {
 	e, err := s.Editions.Get(c.Request.Context(), currentUser(c), c.Param("id"))
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return nil, false
 	}
 	return e, true
@@ -277,13 +247,13 @@ func (s *Server) editorIDAndBody(c *gin.Context, req any) (int64, bool) {
 
 func (s *Server) apiListEditions(c *gin.Context) {
 	es, err := s.Editions.List(c.Request.Context(), currentUser(c))
-	reply(c, s.failApp, http.StatusOK, gin.H{"editions": viewsOf(es, s.editionView(c))}, err)
+	s.reply(c, http.StatusOK, gin.H{"editions": viewsOf(es, s.editionView(c))}, err)
 }
 
 func (s *Server) apiGetEdition(c *gin.Context) {
 	if e, ok := s.editionParam(c); ok {
 		qs, err := s.Editions.Questions(c.Request.Context(), currentUser(c), e)
-		reply(c, s.failApp, http.StatusOK, s.toEditionJSON(c, e, qs), err)
+		s.reply(c, http.StatusOK, s.toEditionJSON(c, e, qs), err)
 	}
 }
 
@@ -293,21 +263,21 @@ func (s *Server) apiCreateEdition(c *gin.Context) {
 		return
 	}
 	e, err := s.Editions.Create(c.Request.Context(), currentUser(c), req.input(), meta(c))
-	replyView(c, s.failApp, http.StatusCreated, e, err, s.editionView(c))
+	replyView(s, c, http.StatusCreated, e, err, s.editionView(c))
 }
 
 func (s *Server) apiUpdateEdition(c *gin.Context) {
 	var req editionRequest
 	if id, ok := s.editorIDAndBody(c, &req); ok {
 		e, err := s.Editions.Update(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
-		replyView(c, s.failApp, http.StatusOK, e, err, s.editionView(c))
+		replyView(s, c, http.StatusOK, e, err, s.editionView(c))
 	}
 }
 
 func (s *Server) apiPublishEdition(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		e, err := s.Editions.Publish(c.Request.Context(), currentUser(c), id, meta(c))
-		replyView(c, s.failApp, http.StatusOK, e, err, s.editionView(c))
+		replyView(s, c, http.StatusOK, e, err, s.editionView(c))
 	}
 }
 
@@ -315,7 +285,7 @@ func (s *Server) apiAddQuestion(c *gin.Context) {
 	var req questionRequest
 	if id, ok := s.editorIDAndBody(c, &req); ok {
 		q, err := s.Editions.AddQuestion(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
-		replyView(c, s.failApp, http.StatusCreated, q, err, toQuestionJSON)
+		replyView(s, c, http.StatusCreated, q, err, toQuestionJSON)
 	}
 }
 
@@ -323,14 +293,14 @@ func (s *Server) apiUpdateQuestion(c *gin.Context) {
 	var req questionRequest
 	if id, ok := s.editorIDAndBody(c, &req); ok {
 		q, err := s.Editions.UpdateQuestion(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
-		replyView(c, s.failApp, http.StatusOK, q, err, toQuestionJSON)
+		replyView(s, c, http.StatusOK, q, err, toQuestionJSON)
 	}
 }
 
 func (s *Server) apiDeleteQuestion(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		err := s.Editions.DeleteQuestion(c.Request.Context(), currentUser(c), id, meta(c))
-		reply(c, s.failApp, http.StatusNoContent, nil, err)
+		s.reply(c, http.StatusNoContent, nil, err)
 	}
 }
 
@@ -346,7 +316,7 @@ func (s *Server) apiEditionStats(c *gin.Context) {
 	}
 	st, err := s.Applications.Stats(c.Request.Context(), currentUser(c), id)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	days := make([]dayCountJSON, len(st.PerDay))
@@ -420,7 +390,7 @@ func (s *Server) queryInt(c *gin.Context, name string) (int, bool) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		s.failApp(c, models.NewValidationError(name, "field.number"))
+		s.fail(c, models.NewValidationError(name, "field.number"))
 		return 0, false
 	}
 	return n, true

@@ -3,7 +3,6 @@ package handlers
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/pitchfest/pitchfest/assignment"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 )
@@ -73,21 +71,6 @@ func (s *Server) judgingRoutes(authed *gin.RouterGroup) {
 	authed.GET("/rounds/:id/progress", s.apiProgress)
 	authed.GET("/rounds/:id/results", s.apiResults)
 	authed.GET("/rounds/:id/export", s.apiExportRound)
-}
-
-// failJudging answers like failApp, and explains an impossible automatic assignment in the organizer's terms:
-// which applications and judges are involved and what to change.
-func (s *Server) failJudging(c *gin.Context, err error) {
-	var inf *assignment.InfeasibleError[int64]
-	if errors.As(err, &inf) {
-		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{
-			"error": s.tr(c, "judging.assign.infeasible"), "detail": inf.Msg, "reason": inf.Reason,
-			"applications": inf.Applications, "judges": inf.Judges, "need": inf.Need, "available": inf.Available,
-			"request_id": c.GetString(ctxRequestID),
-		})
-		return
-	}
-	s.failApp(c, err)
 }
 
 // ---- shapes ----
@@ -354,7 +337,7 @@ type orderRequest struct {
 func (s *Server) apiListRounds(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		rs, err := s.Judging.Rounds(c.Request.Context(), currentUser(c), id)
-		reply(c, s.failJudging, http.StatusOK, gin.H{"rounds": viewsOf(rs, toRoundJSON)}, err)
+		s.reply(c, http.StatusOK, gin.H{"rounds": viewsOf(rs, toRoundJSON)}, err)
 	}
 }
 
@@ -364,14 +347,14 @@ func (s *Server) apiCreateRound(c *gin.Context) {
 		var in services.RoundInput
 		req.apply(&in)
 		r, err := s.Judging.CreateRound(c.Request.Context(), currentUser(c), id, in, meta(c))
-		replyView(c, s.failJudging, http.StatusCreated, r, err, toRoundJSON)
+		replyView(s, c, http.StatusCreated, r, err, toRoundJSON)
 	}
 }
 
 func (s *Server) apiListConflicts(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		cs, err := s.Judging.Conflicts(c.Request.Context(), currentUser(c), id)
-		reply(c, s.failJudging, http.StatusOK, gin.H{"conflicts": cs}, err)
+		s.reply(c, http.StatusOK, gin.H{"conflicts": cs}, err)
 	}
 }
 
@@ -379,14 +362,14 @@ func (s *Server) apiAddConflict(c *gin.Context) {
 	var req conflictRequest
 	if id, ok := s.idAndBody(c, &req); ok {
 		out, err := s.Judging.AddConflict(c.Request.Context(), currentUser(c), id, req.ApplicationID, req.JudgeID, req.Reason, meta(c))
-		reply(c, s.failJudging, http.StatusCreated, out, err)
+		s.reply(c, http.StatusCreated, out, err)
 	}
 }
 
 func (s *Server) apiRemoveConflict(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		err := s.Judging.RemoveConflict(c.Request.Context(), currentUser(c), id, meta(c))
-		reply(c, s.failJudging, http.StatusNoContent, nil, err)
+		s.reply(c, http.StatusNoContent, nil, err)
 	}
 }
 
@@ -395,7 +378,7 @@ func (s *Server) apiRemoveConflict(c *gin.Context) {
 func (s *Server) apiGetRound(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		r, err := s.Judging.Round(c.Request.Context(), currentUser(c), id)
-		replyView(c, s.failJudging, http.StatusOK, r, err, toRoundJSON)
+		replyView(s, c, http.StatusOK, r, err, toRoundJSON)
 	}
 }
 
@@ -407,47 +390,47 @@ func (s *Server) apiUpdateRound(c *gin.Context) {
 	}
 	cur, err := s.Judging.Round(c.Request.Context(), currentUser(c), id)
 	if err != nil {
-		s.failJudging(c, err)
+		s.fail(c, err)
 		return
 	}
 	in := services.RoundInputOf(cur)
 	req.apply(&in)
 	r, err := s.Judging.UpdateRound(c.Request.Context(), currentUser(c), id, in, meta(c))
-	replyView(c, s.failJudging, http.StatusOK, r, err, toRoundJSON)
+	replyView(s, c, http.StatusOK, r, err, toRoundJSON)
 }
 
 func (s *Server) apiDeleteRound(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		err := s.Judging.DeleteRound(c.Request.Context(), currentUser(c), id, meta(c))
-		reply(c, s.failJudging, http.StatusNoContent, nil, err)
+		s.reply(c, http.StatusNoContent, nil, err)
 	}
 }
 
 func (s *Server) apiOpenRound(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		r, err := s.Judging.OpenRound(c.Request.Context(), currentUser(c), id, meta(c))
-		replyView(c, s.failJudging, http.StatusOK, r, err, toRoundJSON)
+		replyView(s, c, http.StatusOK, r, err, toRoundJSON)
 	}
 }
 
 func (s *Server) apiCloseRound(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		r, err := s.Judging.CloseRound(c.Request.Context(), currentUser(c), id, meta(c))
-		replyView(c, s.failJudging, http.StatusOK, r, err, toRoundJSON)
+		replyView(s, c, http.StatusOK, r, err, toRoundJSON)
 	}
 }
 
 func (s *Server) apiListEntries(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		es, err := s.Judging.Entries(c.Request.Context(), currentUser(c), id)
-		reply(c, s.failJudging, http.StatusOK, gin.H{"entries": es}, err)
+		s.reply(c, http.StatusOK, gin.H{"entries": es}, err)
 	}
 }
 
 func (s *Server) apiPopulateEntries(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		n, err := s.Judging.PopulateEntries(c.Request.Context(), currentUser(c), id, meta(c))
-		reply(c, s.failJudging, http.StatusOK, gin.H{"added": n}, err)
+		s.reply(c, http.StatusOK, gin.H{"added": n}, err)
 	}
 }
 
@@ -455,7 +438,7 @@ func (s *Server) apiSetEntriesPanel(c *gin.Context) {
 	var req entriesPanelRequest
 	if id, ok := s.idAndBody(c, &req); ok {
 		err := s.Judging.SetEntriesPanel(c.Request.Context(), currentUser(c), id, req.EntryIDs, req.PanelID, meta(c))
-		reply(c, s.failJudging, http.StatusNoContent, nil, err)
+		s.reply(c, http.StatusNoContent, nil, err)
 	}
 }
 
@@ -463,7 +446,7 @@ func (s *Server) apiSetOutcome(c *gin.Context) {
 	var req outcomeRequest
 	if id, ok := s.idAndBody(c, &req); ok {
 		err := s.Judging.SetEntryOutcome(c.Request.Context(), currentUser(c), id, req.Outcome, meta(c))
-		reply(c, s.failJudging, http.StatusNoContent, nil, err)
+		s.reply(c, http.StatusNoContent, nil, err)
 	}
 }
 
@@ -475,7 +458,7 @@ func rubricView(cs []models.Criterion) gin.H { return gin.H{"criteria": toCriter
 func (s *Server) apiGetRubric(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		cs, err := s.Judging.Rubric(c.Request.Context(), currentUser(c), id)
-		replyView(c, s.failJudging, http.StatusOK, cs, err, rubricView)
+		replyView(s, c, http.StatusOK, cs, err, rubricView)
 	}
 }
 
@@ -495,13 +478,13 @@ func (s *Server) apiSetRubric(c *gin.Context) {
 			Weight: cr.Weight, ScaleMin: cr.ScaleMin, ScaleMax: cr.ScaleMax}
 	}
 	cs, err := s.Judging.SetRubric(c.Request.Context(), currentUser(c), id, in, meta(c))
-	replyView(c, s.failJudging, http.StatusOK, cs, err, rubricView)
+	replyView(s, c, http.StatusOK, cs, err, rubricView)
 }
 
 func (s *Server) apiApplyTemplate(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		cs, err := s.Judging.ApplyTemplate(c.Request.Context(), currentUser(c), id, meta(c))
-		replyView(c, s.failJudging, http.StatusOK, cs, err, rubricView)
+		replyView(s, c, http.StatusOK, cs, err, rubricView)
 	}
 }
 
@@ -514,7 +497,7 @@ func toPanelJSON(p *models.Panel) panelJSON {
 func (s *Server) apiListPanels(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		ps, err := s.Judging.Panels(c.Request.Context(), currentUser(c), id)
-		reply(c, s.failJudging, http.StatusOK, gin.H{"panels": ps}, err)
+		s.reply(c, http.StatusOK, gin.H{"panels": ps}, err)
 	}
 }
 
@@ -522,7 +505,7 @@ func (s *Server) apiCreatePanel(c *gin.Context) {
 	var req panelRequest
 	if id, ok := s.idAndBody(c, &req); ok {
 		p, err := s.Judging.SavePanel(c.Request.Context(), currentUser(c), id, 0, req.input(), meta(c))
-		replyView(c, s.failJudging, http.StatusCreated, p, err, toPanelJSON)
+		replyView(s, c, http.StatusCreated, p, err, toPanelJSON)
 	}
 }
 
@@ -530,21 +513,21 @@ func (s *Server) apiUpdatePanel(c *gin.Context) {
 	var req panelRequest
 	if id, ok := s.idAndBody(c, &req); ok {
 		p, err := s.Judging.UpdatePanel(c.Request.Context(), currentUser(c), id, req.input(), meta(c))
-		replyView(c, s.failJudging, http.StatusOK, p, err, toPanelJSON)
+		replyView(s, c, http.StatusOK, p, err, toPanelJSON)
 	}
 }
 
 func (s *Server) apiDeletePanel(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		err := s.Judging.DeletePanel(c.Request.Context(), currentUser(c), id, meta(c))
-		reply(c, s.failJudging, http.StatusNoContent, nil, err)
+		s.reply(c, http.StatusNoContent, nil, err)
 	}
 }
 
 func (s *Server) apiDistribute(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		d, err := s.Judging.DistributeBySector(c.Request.Context(), currentUser(c), id, meta(c))
-		reply(c, s.failJudging, http.StatusOK, d, err)
+		s.reply(c, http.StatusOK, d, err)
 	}
 }
 
@@ -553,7 +536,7 @@ func (s *Server) apiDistribute(c *gin.Context) {
 func (s *Server) apiListAssignments(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		as, err := s.Judging.Assignments(c.Request.Context(), currentUser(c), id)
-		reply(c, s.failJudging, http.StatusOK, gin.H{"assignments": viewsOf(as, toAssignmentJSON)}, err)
+		s.reply(c, http.StatusOK, gin.H{"assignments": viewsOf(as, toAssignmentJSON)}, err)
 	}
 }
 
@@ -561,7 +544,7 @@ func (s *Server) apiAddAssignment(c *gin.Context) {
 	var req assignmentRequest
 	if id, ok := s.idAndBody(c, &req); ok {
 		a, err := s.Judging.AddAssignment(c.Request.Context(), currentUser(c), id, req.ApplicationID, req.JudgeID, meta(c))
-		replyView(c, s.failJudging, http.StatusCreated, a, err, toAssignmentJSON)
+		replyView(s, c, http.StatusCreated, a, err, toAssignmentJSON)
 	}
 }
 
@@ -578,20 +561,20 @@ func (s *Server) apiAutoAssign(c *gin.Context) {
 	if req.Seed != "" {
 		var v uint64
 		if _, err := fmt.Sscan(req.Seed, &v); err != nil {
-			s.failJudging(c, models.NewValidationError("seed", "judging.assign.seed"))
+			s.fail(c, models.NewValidationError("seed", "judging.assign.seed"))
 			return
 		}
 		seed = &v
 	}
 	rep, err := s.Judging.AutoAssign(c.Request.Context(), currentUser(c), id, seed, meta(c))
-	reply(c, s.failJudging, http.StatusOK, rep, err)
+	s.reply(c, http.StatusOK, rep, err)
 }
 
 func (s *Server) apiReassign(c *gin.Context) {
 	var req judgeRequest
 	if id, ok := s.idAndBody(c, &req); ok {
 		res, err := s.Judging.ReassignRemaining(c.Request.Context(), currentUser(c), id, req.JudgeID, meta(c))
-		reply(c, s.failJudging, http.StatusOK, res, err)
+		s.reply(c, http.StatusOK, res, err)
 	}
 }
 
@@ -599,7 +582,7 @@ func (s *Server) apiRemoveAssignment(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		force := c.Query("force") == "true"
 		err := s.Judging.RemoveAssignment(c.Request.Context(), currentUser(c), id, force, meta(c))
-		reply(c, s.failJudging, http.StatusNoContent, nil, err)
+		s.reply(c, http.StatusNoContent, nil, err)
 	}
 }
 
@@ -607,27 +590,27 @@ func (s *Server) apiRemoveAssignment(c *gin.Context) {
 
 func (s *Server) apiJudgeRounds(c *gin.Context) {
 	rs, err := s.Judging.JudgeRounds(c.Request.Context(), currentUser(c))
-	reply(c, s.failJudging, http.StatusOK, gin.H{"rounds": rs}, err)
+	s.reply(c, http.StatusOK, gin.H{"rounds": rs}, err)
 }
 
 func (s *Server) apiQueue(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		q, err := s.Judging.JudgeQueue(c.Request.Context(), currentUser(c), id, c.Query("filter"))
-		reply(c, s.failJudging, http.StatusOK, q, err)
+		s.reply(c, http.StatusOK, q, err)
 	}
 }
 
 func (s *Server) apiJudgeEntry(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		v, err := s.Judging.EntryForJudge(c.Request.Context(), currentUser(c), id)
-		reply(c, s.failJudging, http.StatusOK, v, err)
+		s.reply(c, http.StatusOK, v, err)
 	}
 }
 
 func (s *Server) apiMyScore(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		v, err := s.Judging.MyScore(c.Request.Context(), currentUser(c), id)
-		reply(c, s.failJudging, http.StatusOK, v, err)
+		s.reply(c, http.StatusOK, v, err)
 	}
 }
 
@@ -639,7 +622,7 @@ func (s *Server) saveScore(c *gin.Context, submit bool) {
 			save = s.Judging.Submit
 		}
 		v, err := save(c.Request.Context(), currentUser(c), id, req.input())
-		reply(c, s.failJudging, http.StatusOK, v, err)
+		s.reply(c, http.StatusOK, v, err)
 	}
 }
 
@@ -649,7 +632,7 @@ func (s *Server) apiSubmitScore(c *gin.Context) { s.saveScore(c, true) }
 func (s *Server) apiEntryScores(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		scores, err := s.Judging.EntryScores(c.Request.Context(), currentUser(c), id)
-		reply(c, s.failJudging, http.StatusOK, gin.H{"scores": scores}, err)
+		s.reply(c, http.StatusOK, gin.H{"scores": scores}, err)
 	}
 }
 
@@ -658,7 +641,7 @@ func (s *Server) apiDeclareConflict(c *gin.Context) {
 	if id, ok := s.idAndBody(c, &req); ok {
 		_, err := s.Judging.DeclareConflict(c.Request.Context(), currentUser(c), id, req.Reason, meta(c))
 		// The judge learns only that it is done: who takes the place is the organizer's business.
-		reply(c, s.failJudging, http.StatusCreated, gin.H{"message": s.tr(c, "judging.conflict.recorded")}, err)
+		s.reply(c, http.StatusCreated, gin.H{"message": s.tr(c, "judging.conflict.recorded")}, err)
 	}
 }
 
@@ -674,7 +657,7 @@ func (s *Server) apiLive(c *gin.Context) {
 	u := currentUser(c)
 	r, err := s.Judging.LiveRound(c.Request.Context(), u, id)
 	if err != nil {
-		s.failJudging(c, err)
+		s.fail(c, err)
 		return
 	}
 	etag := `"` + services.LiveVersion(r) + `"`
@@ -685,28 +668,28 @@ func (s *Server) apiLive(c *gin.Context) {
 		return
 	}
 	v, err := s.Judging.LiveState(c.Request.Context(), u, r)
-	reply(c, s.failJudging, http.StatusOK, v, err)
+	s.reply(c, http.StatusOK, v, err)
 }
 
 func (s *Server) apiSetLive(c *gin.Context) {
 	var req liveRequest
 	if id, ok := s.idAndBody(c, &req); ok {
 		v, err := s.Judging.SetLive(c.Request.Context(), currentUser(c), id, req.ApplicationID, meta(c))
-		reply(c, s.failJudging, http.StatusOK, v, err)
+		s.reply(c, http.StatusOK, v, err)
 	}
 }
 
 func (s *Server) apiLockLive(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		v, err := s.Judging.LockLive(c.Request.Context(), currentUser(c), id, meta(c))
-		reply(c, s.failJudging, http.StatusOK, v, err)
+		s.reply(c, http.StatusOK, v, err)
 	}
 }
 
 func (s *Server) apiLiveBoard(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		b, err := s.Judging.LiveBoard(c.Request.Context(), currentUser(c), id)
-		reply(c, s.failJudging, http.StatusOK, gin.H{"pitches": b}, err)
+		s.reply(c, http.StatusOK, gin.H{"pitches": b}, err)
 	}
 }
 
@@ -714,7 +697,7 @@ func (s *Server) apiRunningOrder(c *gin.Context) {
 	var req orderRequest
 	if id, ok := s.idAndBody(c, &req); ok {
 		err := s.Judging.SetRunningOrder(c.Request.Context(), currentUser(c), id, req.ApplicationIDs, meta(c))
-		reply(c, s.failJudging, http.StatusNoContent, nil, err)
+		s.reply(c, http.StatusNoContent, nil, err)
 	}
 }
 
@@ -723,14 +706,14 @@ func (s *Server) apiRunningOrder(c *gin.Context) {
 func (s *Server) apiProgress(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		p, err := s.Judging.RoundProgress(c.Request.Context(), currentUser(c), id)
-		reply(c, s.failJudging, http.StatusOK, p, err)
+		s.reply(c, http.StatusOK, p, err)
 	}
 }
 
 func (s *Server) apiResults(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		res, err := s.Judging.Results(c.Request.Context(), currentUser(c), id)
-		reply(c, s.failJudging, http.StatusOK, res, err)
+		s.reply(c, http.StatusOK, res, err)
 	}
 }
 
@@ -743,12 +726,12 @@ func (s *Server) apiExportRound(c *gin.Context) {
 	}
 	x, err := s.Judging.Export(c.Request.Context(), currentUser(c), id)
 	if err != nil {
-		s.failJudging(c, err)
+		s.fail(c, err)
 		return
 	}
 	var buf bytes.Buffer
 	if err := x.WriteZip(&buf); err != nil {
-		s.failJudging(c, err)
+		s.fail(c, err)
 		return
 	}
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="round-%d-scores.zip"`, id))

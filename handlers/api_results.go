@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -113,7 +112,7 @@ func toPublicationJSON(p *models.Publication, now time.Time) publicationJSON {
 func (s *Server) apiAdvancement(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		a, err := s.Publishing.Advancement(c.Request.Context(), currentUser(c), id)
-		reply(c, s.failApp, http.StatusOK, a, err)
+		s.reply(c, http.StatusOK, a, err)
 	}
 }
 
@@ -122,7 +121,7 @@ func (s *Server) apiConfirmAdvancement(c *gin.Context) {
 	if id, ok := s.idAndBody(c, &req); ok {
 		out, err := s.Publishing.ConfirmAdvancement(c.Request.Context(), currentUser(c), id,
 			services.AdvancementInput{Include: overrides(req.Include), Exclude: overrides(req.Exclude)}, meta(c))
-		reply(c, s.failApp, http.StatusOK, out, err)
+		s.reply(c, http.StatusOK, out, err)
 	}
 }
 
@@ -130,7 +129,7 @@ func (s *Server) apiSetFeedback(c *gin.Context) {
 	var req feedbackRequest
 	if id, ok := s.idAndBody(c, &req); ok {
 		err := s.Publishing.SetFeedback(c.Request.Context(), currentUser(c), id, *req.Enabled, meta(c))
-		reply(c, s.failApp, http.StatusNoContent, nil, err)
+		s.reply(c, http.StatusNoContent, nil, err)
 	}
 }
 
@@ -145,7 +144,7 @@ func (s *Server) apiImportScores(c *gin.Context) {
 		return
 	}
 	if _, err := s.Publishing.RoundContext(c.Request.Context(), currentUser(c), id); err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	multipart := strings.HasPrefix(c.ContentType(), "multipart/")
@@ -168,16 +167,11 @@ func (s *Server) apiImportScores(c *gin.Context) {
 		body = f
 	}
 	rep, err := s.Publishing.ImportScores(c.Request.Context(), currentUser(c), id, body, meta(c))
-	var ie *services.ImportError
-	switch {
-	case errors.As(err, &ie):
-		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"error": s.tr(c, "results.import.invalid"), "rows": ie.Rows,
-			"request_id": c.GetString(ctxRequestID)})
-	case tooLarge(err):
+	if tooLarge(err) { // the message names the import's own limit
 		s.importTooLarge(c)
-	default:
-		reply(c, s.failApp, http.StatusOK, rep, err)
+		return
 	}
+	s.reply(c, http.StatusOK, rep, err)
 }
 
 // limitImport caps the request body of an import at limit bytes. A body announced larger is refused unread
@@ -206,7 +200,7 @@ func (s *Server) openImportFile(c *gin.Context, missing func(*gin.Context)) mult
 	}
 	f, err := fh.Open()
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return nil
 	}
 	return f
@@ -220,7 +214,7 @@ func (s *Server) importTooLarge(c *gin.Context) {
 func (s *Server) apiAwards(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		a, err := s.Publishing.Awards(c.Request.Context(), currentUser(c), id)
-		reply(c, s.failApp, http.StatusOK, a, err)
+		s.reply(c, http.StatusOK, a, err)
 	}
 }
 
@@ -238,7 +232,7 @@ func (s *Server) apiGrantAwards(c *gin.Context) {
 		in.Special = append(in.Special, services.SpecialAward{Name: sp.Name, ApplicationID: sp.ApplicationID, Reason: sp.Reason})
 	}
 	a, err := s.Publishing.GrantAwards(c.Request.Context(), currentUser(c), id, in, meta(c))
-	reply(c, s.failApp, http.StatusOK, a, err)
+	s.reply(c, http.StatusOK, a, err)
 }
 
 // publicationView shapes publications as of now, so each says whether it is live yet.
@@ -250,7 +244,7 @@ func (s *Server) publicationView() func(*models.Publication) publicationJSON {
 func (s *Server) apiPublications(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		ps, err := s.Publishing.Publications(c.Request.Context(), currentUser(c), id)
-		reply(c, s.failApp, http.StatusOK, gin.H{"publications": viewsOf(ps, s.publicationView())}, err)
+		s.reply(c, http.StatusOK, gin.H{"publications": viewsOf(ps, s.publicationView())}, err)
 	}
 }
 
@@ -259,14 +253,14 @@ func (s *Server) apiPublish(c *gin.Context) {
 	if id, ok := s.idAndBody(c, &req); ok {
 		p, err := s.Publishing.Publish(c.Request.Context(), currentUser(c), id,
 			services.PublishInput{PublishAt: req.PublishAt, IncludeScores: req.IncludeScores, Reason: req.Reason}, meta(c))
-		replyView(c, s.failApp, http.StatusCreated, p, err, s.publicationView())
+		replyView(s, c, http.StatusCreated, p, err, s.publicationView())
 	}
 }
 
 func (s *Server) apiFeedback(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		f, err := s.Publishing.Feedback(c.Request.Context(), currentUser(c), id, lang(c))
-		reply(c, s.failApp, http.StatusOK, f, err)
+		s.reply(c, http.StatusOK, f, err)
 	}
 }
 
@@ -275,7 +269,7 @@ func (s *Server) apiEditionResults(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		res, err := s.Publishing.EditionResults(c.Request.Context(), id)
 		if err != nil {
-			s.failApp(c, err)
+			s.fail(c, err)
 			return
 		}
 		c.Header("Cache-Control", "no-store")

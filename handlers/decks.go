@@ -99,51 +99,18 @@ func (s *Server) applicationID(c *gin.Context) (int64, bool) {
 	return id, true
 }
 
-// deckFail answers the deck workflows' own errors (a file to fix, a closed window, a dropped upload) and
-// hands everything else to fail.
-func (s *Server) deckFail(c *gin.Context, err error) {
-	var refusal *services.Refusal
-	if p, ok := deckcheck.IsProblem(err); ok {
-		status := http.StatusUnprocessableEntity
-		if p.ID == deckcheck.MsgTooLarge {
-			status = http.StatusRequestEntityTooLarge
-		}
-		if p.Err != nil {
-			s.Log.InfoContext(c.Request.Context(), "deck refused", "request_id", c.GetString(ctxRequestID), "reason", p.ID, "detail", p.Err)
-		}
-		s.problem(c, status, s.tr(c, p.ID, p.Args...), nil)
-		return
-	}
-	switch {
-	case errors.As(err, &refusal):
-		status := http.StatusConflict
-		if errors.Is(refusal.Err, models.ErrForbidden) {
-			status = http.StatusForbidden
-		}
-		s.problem(c, status, s.tr(c, refusal.MessageID, refusal.Args...), nil)
-	case errors.Is(err, services.ErrUploadInterrupted):
-		s.problem(c, http.StatusBadRequest, s.tr(c, "deck.interrupted"), nil)
-	case errors.Is(err, services.ErrUploadIncomplete):
-		s.problem(c, http.StatusConflict, s.tr(c, "deck.not_uploaded"), nil)
-	case errors.Is(err, services.ErrDirectUploadOff):
-		s.problem(c, http.StatusNotFound, s.tr(c, "deck.direct_off"), nil)
-	default:
-		s.fail(c, err)
-	}
-}
-
 // deckBody authorizes an upload before reading any of it and returns the body capped at the edition's limit
 // (plus overhead for a multipart form). A body announced larger than that is refused at once.
 func (s *Server) deckBody(c *gin.Context, appID int64, overhead int64) (io.Reader, int64, bool) {
 	limit, err := s.Decks.UploadLimit(c.Request.Context(), currentUser(c), appID)
 	if err != nil {
-		s.deckFail(c, err)
+		s.fail(c, err)
 		return nil, 0, false
 	}
 	if c.Request.ContentLength > limit+overhead {
 		// Nothing is read: the server closes the connection after this answer instead of draining 20 MB.
 		c.Header("Connection", "close")
-		s.deckFail(c, deckcheck.TooLarge(limit))
+		s.fail(c, deckcheck.TooLarge(limit))
 		return nil, 0, false
 	}
 	return http.MaxBytesReader(c.Writer, c.Request.Body, limit+overhead), limit, true
@@ -176,7 +143,7 @@ func (s *Server) apiUploadDeck(c *gin.Context) {
 	}
 	d, err := s.Decks.Upload(c.Request.Context(), currentUser(c), appID, services.DeckUploadInput{Body: body, FileName: fileNameHeader(c)}, meta(c))
 	if err != nil {
-		s.deckFail(c, err)
+		s.fail(c, err)
 		return
 	}
 	c.Header("Location", fmt.Sprintf("/api/v1/applications/%d/deck", appID))
@@ -191,7 +158,7 @@ func (s *Server) apiDeckInfo(c *gin.Context) {
 	}
 	info, err := s.Decks.Info(c.Request.Context(), currentUser(c), appID)
 	if err != nil {
-		s.deckFail(c, err)
+		s.fail(c, err)
 		return
 	}
 	out := deckInfoJSON{Versions: []deckJSON{}, MaxBytes: info.MaxBytes, MaxPages: info.MaxPages,
@@ -222,7 +189,7 @@ func (s *Server) apiDownloadDeck(c *gin.Context) {
 	}
 	link, _, err := s.Decks.DownloadURL(c.Request.Context(), currentUser(c), appID, version, meta(c))
 	if err != nil {
-		s.deckFail(c, err)
+		s.fail(c, err)
 		return
 	}
 	c.Header("Cache-Control", "no-store")
@@ -241,7 +208,7 @@ func (s *Server) apiPresignDeck(c *gin.Context) {
 	}
 	up, err := s.Decks.PresignUpload(c.Request.Context(), currentUser(c), appID, req.Name)
 	if err != nil {
-		s.deckFail(c, err)
+		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusCreated, presignDeckJSON{UploadID: up.ID, URL: up.Post.URL, Fields: up.Post.Fields, FileField: "file",
@@ -260,7 +227,7 @@ func (s *Server) apiConfirmDeck(c *gin.Context) {
 	}
 	d, err := s.Decks.ConfirmUpload(c.Request.Context(), currentUser(c), appID, req.UploadID, meta(c))
 	if err != nil {
-		s.deckFail(c, err)
+		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusCreated, deckView(appID, d))
@@ -291,7 +258,7 @@ func (s *Server) pageUploadDeck(c *gin.Context) {
 		if err != nil {
 			switch {
 			case tooLarge(err):
-				s.deckFail(c, services.ErrUploadInterrupted) // only form fields before the file: a hostile form
+				s.fail(c, services.ErrUploadInterrupted) // only form fields before the file: a hostile form
 			case errors.Is(err, io.EOF):
 				s.problem(c, http.StatusUnprocessableEntity, s.tr(c, deckcheck.MsgEmpty), nil)
 			default:
@@ -310,7 +277,7 @@ func (s *Server) pageUploadDeck(c *gin.Context) {
 			if err != nil {
 				// A file to fix is shown on the deck page, next to the form, so the next try is one step away.
 				if !s.deckPageRefusal(c, appID, err) {
-					s.deckFail(c, err)
+					s.fail(c, err)
 				}
 				return
 			}

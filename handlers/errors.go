@@ -2,20 +2,13 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"maps"
-	"math"
 	"net/http"
 	"reflect"
 	"slices"
-	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/go-playground/validator/v10"
-
-	"github.com/pitchfest/pitchfest/models"
-	"github.com/pitchfest/pitchfest/services"
 )
 
 // apiError is the one JSON error shape of the API.
@@ -25,63 +18,32 @@ type apiError struct {
 	RequestID string            `json:"request_id,omitempty"`
 }
 
-// fail maps an error to a status and answers in the client's format and language. Unknown errors are logged
-// with the request id and shown only as a generic message with that id: causes never reach the wire.
-func (s *Server) fail(c *gin.Context, err error) {
-	var ve *models.ValidationError
-	var locked *services.ErrLocked
-	switch {
-	case errors.As(err, &ve):
-		fields := make(map[string]string, len(ve.Fields))
-		for k, id := range ve.Fields {
-			fields[k] = s.tr(c, id, ve.Args[k]...)
-		}
-		s.problem(c, http.StatusUnprocessableEntity, s.tr(c, "error.validation"), fields)
-	case errors.As(err, &locked):
-		wait := max(time.Until(locked.Until), time.Second)
-		c.Header("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))
-		s.problem(c, http.StatusTooManyRequests, s.tr(c, "auth.locked", int(math.Ceil(wait.Minutes()))), nil)
-	case errors.Is(err, services.ErrBadCredentials):
-		s.problem(c, http.StatusUnauthorized, s.tr(c, "auth.bad_credentials"), nil)
-	case errors.Is(err, models.ErrNotFound):
-		s.problem(c, http.StatusNotFound, s.tr(c, "error.notfound"), nil)
-	case errors.Is(err, models.ErrForbidden):
-		s.problem(c, http.StatusForbidden, s.tr(c, "error.forbidden"), nil)
-	case errors.Is(err, models.ErrConflict):
-		s.problem(c, http.StatusConflict, s.tr(c, "error.conflict"), nil)
-	case models.IsUnavailable(err):
-		// The database is restarting or out of reach: say so, and when to try again (clients and proxies
-		// read Retry-After), rather than a bare 500. Whether the request took effect is unknown to us, so
-		// retrying is for idempotent calls (submit takes an Idempotency-Key). Logged: operators see outages.
-		s.Log.WarnContext(c.Request.Context(), "database unavailable", "request_id", c.GetString(ctxRequestID), "err", err)
-		c.Header("Retry-After", "5")
-		s.problem(c, http.StatusServiceUnavailable, s.tr(c, "error.unavailable"), nil)
-	case errors.Is(err, models.ErrStatementTimeout) || models.IsStatementTimeout(err): // translated or not
-		// PostgreSQL cancelled a statement at statement_timeout (PITCHFEST_DB_STATEMENT_TIMEOUT): the database
-		// is overloaded or a lock is held, and the transaction was rolled back. That passes, so it is a 503 with
-		// Retry-After like an outage rather than a 500. Logged: a recurring one is a query to fix or a lock to find.
-		s.Log.WarnContext(c.Request.Context(), "database statement timeout", "request_id", c.GetString(ctxRequestID), "err", err)
-		c.Header("Retry-After", strconv.Itoa(statementTimeoutRetry))
-		s.problem(c, http.StatusServiceUnavailable, s.tr(c, "error.db_timeout"), nil)
-	default:
-		s.Log.ErrorContext(c.Request.Context(), "request failed", "request_id", c.GetString(ctxRequestID), "err", err)
-		s.problem(c, http.StatusInternalServerError, s.tr(c, "error.internal"), nil)
-	}
-}
-
-// statementTimeoutRetry is the Retry-After, in seconds, of a statement timeout: long enough for a burst of load
-// or a held lock to pass, short enough for someone waiting at a deadline.
-const statementTimeoutRetry = 10
-
 // problem writes an error response: JSON for API clients, the error page for browsers. At most
 // maxFieldMessages field messages are sent (the first by name), and msg then says how many there were: a body
 // with thousands of bad keys must not get an answer of megabytes.
 func (s *Server) problem(c *gin.Context, status int, msg string, fields map[string]string) {
+	s.answer(c, Problem{Status: status, Message: msg, Fields: fields})
+}
+
+// answer writes a Problem: JSON for API clients (with its details as top-level keys), the error page for
+// browsers.
+func (s *Server) answer(c *gin.Context, pr Problem) {
+	status, msg, fields := pr.Status, pr.Message, pr.Fields
 	if len(fields) > maxFieldMessages {
 		fields, msg = firstFields(fields), s.tr(c, "error.validation_more", maxFieldMessages, len(fields))
 	}
 	if wantsJSON(c) {
-		c.AbortWithStatusJSON(status, apiError{Error: msg, Fields: fields, RequestID: c.GetString(ctxRequestID)})
+		body := apiError{Error: msg, Fields: fields, RequestID: c.GetString(ctxRequestID)}
+		if pr.Detail == nil {
+			c.AbortWithStatusJSON(status, body)
+			return
+		}
+		out := gin.H{"error": body.Error, "request_id": body.RequestID}
+		if len(fields) > 0 {
+			out["fields"] = fields
+		}
+		maps.Copy(out, pr.Detail)
+		c.AbortWithStatusJSON(status, out)
 		return
 	}
 	retargetContent(c)
@@ -170,12 +132,11 @@ func (s *Server) render(c *gin.Context, status int, name string, p Page) {
 	}
 }
 
-// reply answers a service call the one way handlers do: its error through fail (s.fail, s.failApp,
-// s.failJudging…), else v as JSON with status, or an empty answer when status is 204. It keeps a handler to
-// "read the request, call the service, reply".
-func reply(c *gin.Context, fail func(*gin.Context, error), status int, v any, err error) {
+// reply answers a service call the one way handlers do: its error through fail, else v as JSON with status,
+// or an empty answer when status is 204. It keeps a handler to "read the request, call the service, reply".
+func (s *Server) reply(c *gin.Context, status int, v any, err error) {
 	if err != nil {
-		fail(c, err)
+		s.fail(c, err)
 		return
 	}
 	if status == http.StatusNoContent {
@@ -187,9 +148,9 @@ func reply(c *gin.Context, fail func(*gin.Context, error), status int, v any, er
 
 // replyView is reply for a result that needs its API shape first: view runs only when err is nil, so it may
 // dereference what the service returned.
-func replyView[T, V any](c *gin.Context, fail func(*gin.Context, error), status int, v T, err error, view func(T) V) {
+func replyView[T, V any](s *Server, c *gin.Context, status int, v T, err error, view func(T) V) {
 	if err != nil {
-		fail(c, err)
+		s.fail(c, err)
 		return
 	}
 	c.JSON(status, view(v))

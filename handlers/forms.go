@@ -2,20 +2,16 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
-	"math"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/binding"
 	"github.com/go-playground/validator/v10"
 
 	"github.com/pitchfest/pitchfest/frontend"
-	"github.com/pitchfest/pitchfest/models"
-	"github.com/pitchfest/pitchfest/services"
 )
 
 // How pages handle forms. Every form is a plain HTML form that works without JavaScript: a POST either
@@ -126,22 +122,6 @@ func (s *Server) bindForm(c *gin.Context, f *frontend.Form, req any) bool {
 	return true
 }
 
-// placeFieldErrors shows each message of a refused form next to its field, where place puts it (false: the key
-// is no field of this form), and returns the message for the top of the form: an unplaced one, or the generic
-// "check the marked fields".
-func (s *Server) placeFieldErrors(c *gin.Context, ve *models.ValidationError, place func(field, text string) bool) string {
-	form := ""
-	for k, msg := range ve.Fields {
-		if text := s.tr(c, msg); !place(k, text) {
-			form = text
-		}
-	}
-	if form == "" {
-		form = s.tr(c, "error.validation")
-	}
-	return form
-}
-
 // unreadableForm answers a form that could not be read: 413 when it was larger than the body limit, 400
 // otherwise.
 func (s *Server) unreadableForm(c *gin.Context, err error) {
@@ -152,27 +132,19 @@ func (s *Server) unreadableForm(c *gin.Context, err error) {
 	s.problem(c, http.StatusBadRequest, s.tr(c, "error.bad_form"), nil)
 }
 
-// formFailed puts what a service said about the input into f and returns the status to show the form with.
-// It returns 0 for errors that are not about the input; the caller then hands them to fail.
-func (s *Server) formFailed(c *gin.Context, f *frontend.Form, err error) int {
-	var ve *models.ValidationError
-	var locked *services.ErrLocked
-	switch {
-	case errors.As(err, &ve):
-		for k, id := range ve.Fields {
-			f.Errors[k] = s.tr(c, id)
-		}
-		return http.StatusUnprocessableEntity
-	case errors.As(err, &locked):
-		wait := max(time.Until(locked.Until), time.Second)
-		c.Header("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))
-		f.Error = s.tr(c, "auth.locked", int(math.Ceil(wait.Minutes())))
-		return http.StatusTooManyRequests
-	case errors.Is(err, services.ErrBadCredentials):
-		f.Error = s.tr(c, "auth.bad_credentials")
-		return http.StatusUnauthorized
+// formRefused puts what a service said about the input into f and returns the status to show the form again
+// with. Errors that are not about the input are answered here, and it returns 0: the handler is done.
+// conflictID is what the form says of a bare conflict (see refusal).
+func (s *Server) formRefused(c *gin.Context, f *frontend.Form, err error, conflictID string) int {
+	p, ok := s.refusal(c, err, conflictID)
+	if !ok {
+		return 0
 	}
-	return 0
+	maps.Copy(f.Errors, p.Fields)
+	if len(p.Fields) == 0 {
+		f.Error = p.Message
+	}
+	return p.Status
 }
 
 // invalid reports whether f holds field messages, and if so says so at the top of the form and focuses the

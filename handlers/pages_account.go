@@ -125,7 +125,7 @@ func (s *Server) changePassword(c *gin.Context) {
 			s.seeOther(c, "/account", "flash.password_changed")
 			return
 		}
-		if status = s.formRefused(c, f, err); status == 0 {
+		if status = s.formRefused(c, f, err, ""); status == 0 {
 			return
 		}
 	}
@@ -147,7 +147,7 @@ func (s *Server) setGender(c *gin.Context) {
 			s.seeOther(c, "/account", "flash.gender_saved")
 			return
 		}
-		if status = s.formRefused(c, f, err); status == 0 {
+		if status = s.formRefused(c, f, err, ""); status == 0 {
 			return
 		}
 	}
@@ -179,7 +179,7 @@ func (s *Server) createToken(c *gin.Context) {
 			s.showAccount(c, http.StatusOK, "tokens", nil, raw)
 			return
 		}
-		if status = s.formRefused(c, f, err); status == 0 {
+		if status = s.formRefused(c, f, err, ""); status == 0 {
 			return
 		}
 	}
@@ -226,7 +226,7 @@ func (s *Server) deleteAccount(c *gin.Context) {
 			s.seeOther(c, "/", "flash.account_deleted")
 			return
 		}
-		if status = s.formRefused(c, f, err); status == 0 {
+		if status = s.formRefused(c, f, err, ""); status == 0 {
 			return
 		}
 	}

@@ -86,8 +86,7 @@ func (s *Server) invite(c *gin.Context) {
 			s.seeOther(c, "/admin/invitations", "flash.invitation_sent")
 			return
 		}
-		if status = s.formFailed(c, f, err); status == 0 {
-			s.fail(c, err)
+		if status = s.formRefused(c, f, err, ""); status == 0 {
 			return
 		}
 	}

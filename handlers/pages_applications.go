@@ -1,9 +1,9 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -54,9 +54,6 @@ func pageID(c *gin.Context) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-// failPage answers a page request like failApp: a refusal in its own words, the rest by the error map.
-func (s *Server) failPage(c *gin.Context, err error) { s.failApp(c, err) }
-
 // editionView is an edition as the public page shows it, with its times in the edition's zone.
 type editionView struct {
 	Edition     *models.Edition
@@ -84,7 +81,7 @@ func (s *Server) editionPage(c *gin.Context) {
 	u := currentUser(c)
 	e, err := s.Editions.Get(c.Request.Context(), u, c.Param("slug"))
 	if err != nil {
-		s.failPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	d := editionView{Edition: e, Description: template.HTML(services.RenderMarkdown(e.DescriptionI18n.Or(lang(c), e.Description))), Window: s.Editions.Window(e),
@@ -113,7 +110,7 @@ func (s *Server) editionPage(c *gin.Context) {
 	if s.Publishing != nil {
 		announced, err := s.Publishing.AnnouncedEditions(c.Request.Context())
 		if err != nil {
-			s.failPage(c, err)
+			s.fail(c, err)
 			return
 		}
 		d.Results = announced[e.ID]
@@ -163,12 +160,12 @@ func (s *Server) applyPage(c *gin.Context) {
 	u := currentUser(c)
 	e, err := s.Editions.Get(c.Request.Context(), u, c.Param("slug"))
 	if err != nil {
-		s.failPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	d, err := s.Applications.Create(c.Request.Context(), u, e.ID, nil, meta(c))
 	if err != nil {
-		s.failPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	s.seeOther(c, fmt.Sprintf("/applications/%d", d.Application.ID), "")
@@ -208,7 +205,7 @@ func timeline(a *models.Application) []timelineStep {
 func (s *Server) myApplicationsPage(c *gin.Context) {
 	mine, err := s.Applications.Mine(c.Request.Context(), currentUser(c))
 	if err != nil {
-		s.failPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	apps := make([]models.Application, 0, len(mine))
@@ -229,7 +226,7 @@ func (s *Server) myApplicationsPage(c *gin.Context) {
 	// The calls open now that the person has not answered yet, so "My applications" always leads somewhere.
 	front, err := s.frontEditions(c)
 	if err != nil {
-		s.failPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	v := myApplicationsView{Apps: list}
@@ -331,7 +328,7 @@ func (s *Server) applicationPage(c *gin.Context) {
 	}
 	d, err := s.Applications.Get(c.Request.Context(), currentUser(c), id)
 	if err != nil {
-		s.failPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	s.showApplication(c, http.StatusOK, d, nil, nil)
@@ -713,20 +710,19 @@ func (s *Server) readApplicationForm(c *gin.Context, d *services.ApplicationDeta
 // applicationFailed shows the form again with the service's messages next to the fields, or answers errors
 // that are not about the input (a refusal after the deadline, someone else's application).
 func (s *Server) applicationFailed(c *gin.Context, d *services.ApplicationDetail, values, errs map[string]string, err error) {
-	var ve *models.ValidationError
-	if errors.As(err, &ve) {
-		for k, v := range s.fieldMessages(c, ve) {
-			errs[k] = v
-		}
-	} else if err != nil {
-		var r *services.Refusal
-		if errors.As(err, &r) && isHTMX(c) {
+	if err != nil {
+		p := s.explain(c, err)
+		switch {
+		case len(p.Fields) > 0:
+			maps.Copy(errs, p.Fields)
+		case p.Fixable && !p.Conflict && isHTMX(c): // autosave: the reason, in the status line of the form
 			c.Header("HX-Reswap", "innerHTML")
-			c.String(http.StatusConflict, s.tr(c, r.MessageID, r.Args...))
+			c.String(p.Status, p.Message)
+			return
+		default:
+			s.fail(c, err)
 			return
 		}
-		s.failPage(c, err)
-		return
 	}
 	if isHTMX(c) {
 		c.Header("Content-Type", "text/html; charset=utf-8")
@@ -745,7 +741,7 @@ func (s *Server) loadForForm(c *gin.Context) (*services.ApplicationDetail, bool)
 	}
 	d, err := s.Applications.Get(c.Request.Context(), currentUser(c), id)
 	if err != nil {
-		s.failPage(c, err)
+		s.fail(c, err)
 		return nil, false
 	}
 	return d, true
@@ -902,7 +898,7 @@ func (s *Server) withdrawApplicationPage(c *gin.Context) {
 		return
 	}
 	if _, err := s.Applications.Withdraw(c.Request.Context(), currentUser(c), id, meta(c)); err != nil {
-		s.failPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	s.seeOther(c, "/applications", "flash.application_withdrawn")
@@ -929,15 +925,15 @@ func (s *Server) ineligiblePage(c *gin.Context) {
 		s.seeOther(c, fmt.Sprintf("/applications/%d", id), "flash.application_ineligible")
 		return
 	}
-	var ve *models.ValidationError
-	if errors.As(err, &ve) {
-		d, gerr := s.Applications.Get(c.Request.Context(), currentUser(c), id)
-		if gerr != nil {
-			s.failPage(c, gerr)
-			return
-		}
-		s.showApplication(c, http.StatusUnprocessableEntity, d, nil, s.fieldMessages(c, ve))
+	p := s.explain(c, err)
+	if len(p.Fields) == 0 {
+		s.fail(c, err)
 		return
 	}
-	s.failPage(c, err)
+	d, gerr := s.Applications.Get(c.Request.Context(), currentUser(c), id)
+	if gerr != nil {
+		s.fail(c, gerr)
+		return
+	}
+	s.showApplication(c, p.Status, d, nil, p.Fields)
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -52,17 +51,17 @@ func (s *Server) showAssignment(c *gin.Context, status int, rc *services.RoundCo
 	ctx, u := c.Request.Context(), currentUser(c)
 	panels, err := s.Judging.Panels(ctx, u, rc.Round.ID)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	pool, err := s.Judging.JudgePool(ctx, u)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	as, err := s.Judging.Assignments(ctx, u, rc.Round.ID)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	d := assignmentData{Ctx: rc, Panels: panels, Pool: pool, Problem: problem, NewPanel: sent, Picked: picked}
@@ -84,7 +83,7 @@ func (s *Server) showAssignment(c *gin.Context, status int, rc *services.RoundCo
 	slices.SortStableFunc(d.Loads, func(a, b judgeLoad) int { return b.Load - a.Load })
 	pr, err := s.Judging.RoundProgress(ctx, u, rc.Round.ID)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	for _, a := range pr.ByApplication {
@@ -105,31 +104,21 @@ func (s *Server) assignmentStep(c *gin.Context, flash string, step func(rc *serv
 		return
 	}
 	if err := step(rc); err != nil {
-		if msg, status := s.assignmentProblem(c, rc, err); status != 0 {
-			s.showAssignment(c, status, rc, msg, nil, nil)
-			return
+		if p, ok := s.refusal(c, err, "rounds.closed_no_change"); ok {
+			s.showAssignment(c, p.Status, rc, s.assignmentMessage(c, rc, p), nil, nil)
 		}
-		s.failApp(c, err)
 		return
 	}
 	s.seeOther(c, fmt.Sprintf("/organize/rounds/%d/assignment", rc.Round.ID), flash)
 }
 
-// assignmentProblem puts a refusal in words for the page, or returns status 0 for errors that are not the
-// organizer's to fix.
-func (s *Server) assignmentProblem(c *gin.Context, rc *services.RoundContext, err error) (string, int) {
-	var ve *models.ValidationError
-	var inf *assignment.InfeasibleError[int64]
-	switch {
-	case errors.As(err, &inf):
-		key, args := infeasibleMessage(inf, rc.Round.JudgesPerApp)
-		return s.tr(c, key, args...), http.StatusUnprocessableEntity
-	case errors.As(err, &ve):
-		return s.placeFieldErrors(c, ve, func(string, string) bool { return false }), http.StatusUnprocessableEntity
-	case errors.Is(err, models.ErrConflict):
-		return s.tr(c, "rounds.closed_no_change"), http.StatusConflict
+// assignmentMessage is what the page says of a refusal: for an impossible assignment, the figures in words.
+func (s *Server) assignmentMessage(c *gin.Context, rc *services.RoundContext, p Problem) string {
+	if p.Infeasible != nil {
+		key, args := infeasibleMessage(p.Infeasible, rc.Round.JudgesPerApp)
+		return s.tr(c, key, args...)
 	}
-	return "", 0
+	return p.Place(nowhere)
 }
 
 // infeasibleMessage is the catalog message for why no assignment exists, with the figures it names: how many
@@ -164,11 +153,9 @@ func (s *Server) addPanelPage(c *gin.Context) {
 	}
 	_, err := s.Judging.SavePanel(c.Request.Context(), currentUser(c), rc.Round.ID, 0, in, meta(c))
 	if err != nil {
-		if msg, status := s.assignmentProblem(c, rc, err); status != 0 {
-			s.showAssignment(c, status, rc, msg, map[string]string{"name": in.Name, "sector": in.Sector}, picked)
-			return
+		if p, ok := s.refusal(c, err, "rounds.closed_no_change"); ok {
+			s.showAssignment(c, p.Status, rc, s.assignmentMessage(c, rc, p), map[string]string{"name": in.Name, "sector": in.Sector}, picked)
 		}
-		s.failApp(c, err)
 		return
 	}
 	s.seeOther(c, fmt.Sprintf("/organize/rounds/%d/assignment", rc.Round.ID), "flash.panel_saved")
@@ -181,7 +168,7 @@ func (s *Server) deletePanelPage(c *gin.Context) {
 		return
 	}
 	if err := s.Judging.DeletePanel(c.Request.Context(), currentUser(c), id, meta(c)); err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	round, _ := strconv.ParseInt(c.PostForm("round"), 10, 64)

@@ -117,7 +117,7 @@ func (s *Server) signUp(c *gin.Context) {
 			s.seeOther(c, "/signin", "flash.signup_sent")
 			return
 		}
-		if status = s.formRefused(c, f, err); status == 0 {
+		if status = s.formRefused(c, f, err, ""); status == 0 {
 			return
 		}
 	}
@@ -153,7 +153,7 @@ func (s *Server) signIn(c *gin.Context) {
 			s.seeOther(c, cmp.Or(next, workOf(u)), "")
 			return
 		}
-		if status = s.formRefused(c, f, err); status == 0 {
+		if status = s.formRefused(c, f, err, ""); status == 0 {
 			return
 		}
 	}
@@ -306,7 +306,7 @@ func (s *Server) confirmReset(c *gin.Context) {
 			s.linkGone(c, models.PurposeResetPassword)
 			return
 		}
-		if status = s.formRefused(c, f, err); status == 0 {
+		if status = s.formRefused(c, f, err, ""); status == 0 {
 			return
 		}
 	}
@@ -375,7 +375,7 @@ func (s *Server) acceptInvitation(c *gin.Context) {
 			s.linkGone(c, models.PurposeInvitation)
 			return
 		}
-		if status = s.formRefused(c, f, err); status == 0 {
+		if status = s.formRefused(c, f, err, ""); status == 0 {
 			return
 		}
 	}
@@ -417,21 +417,11 @@ func (s *Server) setup(c *gin.Context) {
 			s.linkGone(c, models.PurposeSetup)
 			return
 		}
-		if status = s.formRefused(c, f, err); status == 0 {
+		if status = s.formRefused(c, f, err, ""); status == 0 {
 			return
 		}
 	}
 	s.showForm(c, status, f, "setup", "setup.title", tokenPage{Token: req.Token}, "name", "email", "password")
-}
-
-// formRefused puts what a service said about the input into f and returns the status to show the form again
-// with. Errors that are not about the input are answered here, and it returns 0: the handler is done.
-func (s *Server) formRefused(c *gin.Context, f *frontend.Form, err error) int {
-	status := s.formFailed(c, f, err)
-	if status == 0 {
-		s.fail(c, err)
-	}
-	return status
 }
 
 // showForm shows a page again with its submitted form f: the values to fill back in, what was wrong, and the

@@ -50,7 +50,7 @@ func (s *Server) cockpitPage(c *gin.Context) {
 	ctx, u := c.Request.Context(), currentUser(c)
 	st, err := s.Applications.Stats(ctx, u, e.ID)
 	if err != nil {
-		s.failPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	d := cockpitData{Edition: e, Window: s.Editions.Window(e), Started: st.Total,
@@ -68,13 +68,13 @@ func (s *Server) cockpitPage(c *gin.Context) {
 	}
 	_, rounds, err := s.Publishing.EditionRounds(ctx, u, e.ID)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	for _, r := range rounds {
 		step, err := s.roundStep(c, r)
 		if err != nil {
-			s.failApp(c, err)
+			s.fail(c, err)
 			return
 		}
 		d.ScoresIn += step.Submitted

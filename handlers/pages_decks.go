@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -9,8 +8,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/pitchfest/pitchfest/deckcheck"
-	"github.com/pitchfest/pitchfest/models"
-	"github.com/pitchfest/pitchfest/services"
 )
 
 // The deck page: the application's current deck, its history, the edition's limits and deadline, and (for
@@ -92,25 +89,12 @@ func (s *Server) showDeckPage(c *gin.Context, status int, appID int64, msg strin
 // applicant can act on (the file, the deadline, a dropped connection), with the status the API would answer.
 // It reports false, writing nothing, for any other error.
 func (s *Server) deckPageRefusal(c *gin.Context, appID int64, err error) bool {
-	var refusal *services.Refusal
-	status, msg := 0, ""
-	if p, ok := deckcheck.IsProblem(err); ok {
-		if p.Err != nil {
-			s.Log.InfoContext(c.Request.Context(), "deck refused", "request_id", c.GetString(ctxRequestID), "reason", p.ID, "detail", p.Err)
-		}
-		status, msg = http.StatusUnprocessableEntity, s.tr(c, p.ID, p.Args...)
-		if p.ID == deckcheck.MsgTooLarge {
-			status = http.StatusRequestEntityTooLarge
-		}
-	} else if errors.As(err, &refusal) && !errors.Is(refusal.Err, models.ErrForbidden) {
-		status, msg = http.StatusConflict, s.tr(c, refusal.MessageID, refusal.Args...)
-	} else if errors.Is(err, services.ErrUploadInterrupted) {
-		status, msg = http.StatusBadRequest, s.tr(c, "deck.interrupted")
-	}
-	if status == 0 {
+	p := s.explain(c, err)
+	if !p.Fixable || p.Conflict || p.Status == http.StatusForbidden {
 		return false
 	}
-	s.showDeckPage(c, status, appID, msg)
+	p.note(c, err)
+	s.showDeckPage(c, p.Status, appID, p.Message)
 	return true
 }
 

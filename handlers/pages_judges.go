@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -36,12 +35,12 @@ func (s *Server) showJudges(c *gin.Context, status int, editionID int64, d judge
 	ctx, u := c.Request.Context(), currentUser(c)
 	ed, _, err := s.Publishing.EditionRounds(ctx, u, editionID)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	rows, pending, err := s.Judging.JudgeRoster(ctx, u, editionID)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	d.Edition, d.Judges, d.Pending = ed, rows, pending
@@ -63,14 +62,12 @@ func (s *Server) inviteJudgesPage(c *gin.Context) {
 			d.Invited++
 		}
 	}
-	var ve *models.ValidationError
-	switch {
-	case err == nil:
+	if err == nil {
 		s.showJudges(c, http.StatusOK, id, d)
-	case errors.As(err, &ve):
-		d.Addresses, d.Error = text, s.tr(c, "invite.bulk.count", services.MaxInvitesAtOnce)
-		s.showJudges(c, http.StatusUnprocessableEntity, id, d)
-	default:
-		s.failApp(c, err)
+		return
+	}
+	if p, ok := s.refusal(c, err, ""); ok {
+		d.Addresses, d.Error = text, p.Place(nowhere)
+		s.showJudges(c, p.Status, id, d)
 	}
 }

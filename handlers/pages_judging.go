@@ -2,8 +2,8 @@ package handlers
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -51,7 +51,7 @@ type judgeRoundsData struct {
 func (s *Server) judgeRoundsPage(c *gin.Context) {
 	rounds, err := s.Judging.JudgeRounds(c.Request.Context(), currentUser(c))
 	if err != nil {
-		s.failJudgingPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	p := s.page(c, "judge.rounds.title")
@@ -82,7 +82,7 @@ func (s *Server) judgeQueuePage(c *gin.Context) {
 	}
 	q, err := s.Judging.JudgeQueue(c.Request.Context(), currentUser(c), id, filter)
 	if err != nil {
-		s.failJudgingPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	d := judgeQueueData{Queue: q, Filter: filter}
@@ -190,7 +190,7 @@ func (s *Server) loadEntry(c *gin.Context, entryID int64) (*judgeEntryData, erro
 }
 
 func (s *Server) judgeEntryPage(c *gin.Context) {
-	_, d, ok := loadAt(s, c, false, s.loadEntry, s.failJudgingPage)
+	_, d, ok := loadAt(s, c, false, s.loadEntry, s.fail)
 	if !ok {
 		return
 	}
@@ -246,10 +246,12 @@ func (s *Server) judgeSaveScore(c *gin.Context) {
 	} else {
 		sv, err = s.Judging.SaveDraft(ctx, currentUser(c), id, in)
 	}
-	var ve *models.ValidationError
-	if err != nil && !errors.As(err, &ve) {
-		s.failJudgingPage(c, err)
-		return
+	var prob Problem
+	if err != nil {
+		if prob = s.explain(c, err); len(prob.Fields) == 0 {
+			s.fail(c, err)
+			return
+		}
 	}
 	if isHTMX(c) && !submit {
 		st := scoreStatus{}
@@ -277,7 +279,7 @@ func (s *Server) judgeSaveScore(c *gin.Context) {
 	}
 	d, lerr := s.loadEntry(c, id)
 	if lerr != nil {
-		s.failJudgingPage(c, lerr)
+		s.fail(c, lerr)
 		return
 	}
 	// Show what was typed, with a message next to each criterion in error.
@@ -287,15 +289,13 @@ func (s *Server) judgeSaveScore(c *gin.Context) {
 		for k := range cr.Pips {
 			cr.Pips[k].Checked = has && int(v) == cr.Pips[k].Value
 		}
-		if id, bad := ve.Fields[fmt.Sprintf("values.%d", cr.ID)]; bad {
-			cr.Error = s.tr(c, id)
+		if text, bad := prob.Fields[fmt.Sprintf("values.%d", cr.ID)]; bad {
+			cr.Error = text
 		}
 	}
 	d.Comment, d.Note = in.Comment, in.PrivateNote
-	for k, id := range ve.Fields {
-		d.Errors[k] = s.tr(c, id)
-	}
-	d.FormError = s.tr(c, cmp.Or(ve.Fields["round"], "error.validation"))
+	maps.Copy(d.Errors, prob.Fields)
+	d.FormError = cmp.Or(prob.Fields["round"], prob.Message)
 	retargetContent(c)
 	s.showEntry(c, http.StatusUnprocessableEntity, d)
 }
@@ -317,12 +317,12 @@ func (s *Server) judgeLivePage(c *gin.Context) {
 	u := currentUser(c)
 	v, err := s.Judging.Live(ctx, u, id)
 	if err != nil {
-		s.failJudgingPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	q, err := s.Judging.JudgeQueue(ctx, u, id, services.FilterAll)
 	if err != nil {
-		s.failJudgingPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	p := s.page(c, "judge.live.title")
@@ -341,7 +341,7 @@ func (s *Server) judgeLiveNow(c *gin.Context) {
 	u := currentUser(c)
 	r, err := s.Judging.LiveRound(ctx, u, id)
 	if err != nil {
-		s.failJudgingPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	c.Header("Cache-Control", "no-store")
@@ -351,7 +351,7 @@ func (s *Server) judgeLiveNow(c *gin.Context) {
 	}
 	v, err := s.Judging.LiveState(ctx, u, r)
 	if err != nil {
-		s.failJudgingPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	p := s.page(c, "judge.live.title")
@@ -383,12 +383,12 @@ func (s *Server) progressPage(c *gin.Context) {
 	u := currentUser(c)
 	pr, err := s.Judging.RoundProgress(ctx, u, id)
 	if err != nil {
-		s.failJudgingPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	r, err := s.Judging.Round(ctx, u, id)
 	if err != nil {
-		s.failJudgingPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	d := progressData{Round: r, Progress: pr, Reminded: c.Query("reminded")}
@@ -415,7 +415,7 @@ func (s *Server) remindJudges(c *gin.Context) {
 	}
 	n, err := s.Judging.RemindJudges(c.Request.Context(), currentUser(c), id, s.judgeQueueURL(c), meta(c))
 	if err != nil {
-		s.failJudgingPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	s.seeOther(c, fmt.Sprintf("/organize/rounds/%d/progress?reminded=%d", id, n), "")
@@ -459,17 +459,17 @@ func (s *Server) showConsole(c *gin.Context, status int, msg string) {
 	u := currentUser(c)
 	r, err := s.Judging.Round(ctx, u, id)
 	if err != nil {
-		s.failJudgingPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	board, err := s.Judging.LiveBoard(ctx, u, id)
 	if err != nil {
-		s.failJudgingPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	v, err := s.Judging.LiveState(ctx, u, r)
 	if err != nil {
-		s.failJudgingPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	p := s.page(c, "console.title")
@@ -479,19 +479,16 @@ func (s *Server) showConsole(c *gin.Context, status int, msg string) {
 
 // consoleDone ends a console action: back to the console, or the console with the service's message.
 func (s *Server) consoleDone(c *gin.Context, id int64, err error) {
-	var ve *models.ValidationError
-	switch {
-	case err == nil:
+	if err == nil {
 		s.seeOther(c, fmt.Sprintf("/organize/rounds/%d/live", id), "")
-	case errors.As(err, &ve):
-		var msgs []string
-		for _, m := range ve.Fields {
-			msgs = append(msgs, s.tr(c, m))
+		return
+	}
+	if p, ok := s.refusal(c, err, ""); ok {
+		msgs := slices.Sorted(maps.Values(p.Fields))
+		if len(msgs) == 0 {
+			msgs = []string{p.Message}
 		}
-		slices.Sort(msgs)
-		s.showConsole(c, http.StatusUnprocessableEntity, strings.Join(msgs, " "))
-	default:
-		s.failJudgingPage(c, err)
+		s.showConsole(c, p.Status, strings.Join(msgs, " "))
 	}
 }
 
@@ -555,7 +552,3 @@ func (s *Server) liveConsoleOrder(c *gin.Context) {
 	err := s.Judging.SetRunningOrder(c.Request.Context(), currentUser(c), id, ids, meta(c))
 	s.consoleDone(c, id, err)
 }
-
-// failJudgingPage answers a page request that failed like failApp does (the error page in the reader's
-// language, with the service's own words for a refusal).
-func (s *Server) failJudgingPage(c *gin.Context, err error) { s.failApp(c, err) }

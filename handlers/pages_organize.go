@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -62,7 +61,7 @@ func (s *Server) organizeEditionsPage(c *gin.Context) {
 	}
 	es, err := s.Editions.List(c.Request.Context(), currentUser(c))
 	if err != nil {
-		s.failPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	var rows []editionRow
@@ -197,7 +196,7 @@ func (s *Server) showEditionForm(c *gin.Context, status int, e *models.Edition, 
 		}
 		qs, err := s.Editions.Questions(c.Request.Context(), currentUser(c), e)
 		if err != nil {
-			s.failPage(c, err)
+			s.fail(c, err)
 			return
 		}
 		for _, q := range qs {
@@ -371,11 +370,10 @@ func (s *Server) readEditionForm(c *gin.Context) (services.EditionInput, map[str
 
 // editionErrors folds the service's messages into errs: sectors.3.code shows next to the sectors, and so on.
 func (s *Server) editionErrors(c *gin.Context, errs map[string]string, err error) bool {
-	var ve *models.ValidationError
-	var r *services.Refusal
+	p := s.explain(c, err)
 	switch {
-	case errors.As(err, &ve):
-		for k, m := range s.fieldMessages(c, ve) {
+	case len(p.Fields) > 0:
+		for k, m := range p.Fields {
 			key := k
 			for _, list := range []string{"sectors", "awards"} {
 				if strings.HasPrefix(k, list+".") {
@@ -388,8 +386,8 @@ func (s *Server) editionErrors(c *gin.Context, errs map[string]string, err error
 			}
 		}
 		return true
-	case errors.As(err, &r) && errors.Is(err, models.ErrConflict):
-		errs["slug"] = s.tr(c, r.MessageID, r.Args...)
+	case p.Status == http.StatusConflict && !p.Conflict: // the one refusal of this form: the address is taken
+		errs["slug"] = p.Message
 		return true
 	}
 	return false
@@ -421,7 +419,7 @@ func (s *Server) createEditionPage(c *gin.Context) {
 			return
 		}
 		if !s.editionErrors(c, errs, err) {
-			s.failPage(c, err)
+			s.fail(c, err)
 			return
 		}
 	}
@@ -440,7 +438,7 @@ func (s *Server) organizerEdition(c *gin.Context) (*models.Edition, bool) {
 	}
 	e, err := s.Editions.Get(c.Request.Context(), currentUser(c), strconv.FormatInt(id, 10))
 	if err != nil {
-		s.failPage(c, err)
+		s.fail(c, err)
 		return nil, false
 	}
 	return e, true
@@ -470,7 +468,7 @@ func (s *Server) updateEditionPage(c *gin.Context) {
 			return
 		}
 		if !s.editionErrors(c, errs, err) {
-			s.failPage(c, err)
+			s.fail(c, err)
 			return
 		}
 	}
@@ -483,7 +481,7 @@ func (s *Server) publishEditionPage(c *gin.Context) {
 		return
 	}
 	if _, err := s.Editions.Publish(c.Request.Context(), currentUser(c), e.ID, meta(c)); err != nil {
-		s.failPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	s.seeOther(c, fmt.Sprintf("/organize/editions/%d", e.ID), "flash.edition_published")
@@ -512,13 +510,13 @@ func readQuestionForm(c *gin.Context) (services.QuestionInput, bool) {
 
 // questionFailed shows the edition form with the question's messages in a summary.
 func (s *Server) questionFailed(c *gin.Context, e *models.Edition, err error) {
-	var ve *models.ValidationError
-	if !errors.As(err, &ve) {
-		s.failPage(c, err)
+	p := s.explain(c, err)
+	if len(p.Fields) == 0 {
+		s.fail(c, err)
 		return
 	}
 	errs := map[string]string{}
-	for k, m := range s.fieldMessages(c, ve) {
+	for k, m := range p.Fields {
 		errs["question."+k] = m
 	}
 	s.showEditionForm(c, http.StatusUnprocessableEntity, e, nil, errs)
@@ -553,12 +551,12 @@ func (s *Server) questionEdition(c *gin.Context) (*models.Question, *models.Edit
 	}
 	q, err := s.Store.QuestionByID(c.Request.Context(), id)
 	if err != nil {
-		s.failPage(c, err)
+		s.fail(c, err)
 		return nil, nil, false
 	}
 	e, err := s.Editions.Get(c.Request.Context(), currentUser(c), strconv.FormatInt(q.EditionID, 10))
 	if err != nil {
-		s.failPage(c, err)
+		s.fail(c, err)
 		return nil, nil, false
 	}
 	return q, e, true
@@ -587,7 +585,7 @@ func (s *Server) deleteQuestionPage(c *gin.Context) {
 		return
 	}
 	if err := s.Editions.DeleteQuestion(c.Request.Context(), currentUser(c), q.ID, meta(c)); err != nil {
-		s.failPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	s.seeOther(c, fmt.Sprintf("/organize/editions/%d#questions", e.ID), "flash.question_deleted")
@@ -636,7 +634,7 @@ func (s *Server) intakePage(c *gin.Context) {
 	}
 	list, err := s.Applications.List(c.Request.Context(), currentUser(c), e.ID, q)
 	if err != nil {
-		s.failPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	query := url.Values{}
@@ -717,7 +715,7 @@ func (s *Server) dashboardPage(c *gin.Context) {
 	}
 	st, err := s.Applications.Stats(c.Request.Context(), currentUser(c), e.ID)
 	if err != nil {
-		s.failPage(c, err)
+		s.fail(c, err)
 		return
 	}
 	v := dashboardView{Edition: e, Stats: st}

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -37,11 +36,11 @@ func (s *Server) resultsPageRoutes(r *gin.Engine) {
 	}
 	g := r.Group("", s.requirePageUser)
 	g.GET("/organize/editions/:id/results", s.editionRoundsPage)
-	g.GET("/organize/rounds/:id/results", loadedPage(s, s.loadRoundResults, s.failApp, s.showRoundResults))
+	g.GET("/organize/rounds/:id/results", loadedPage(s, s.loadRoundResults, s.fail, s.showRoundResults))
 	g.POST("/organize/rounds/:id/advancement", s.confirmAdvancementPage)
 	g.GET(importPath, s.importScoresPage)
 	g.POST(importPath, s.importScoresForm)
-	g.GET("/organize/rounds/:id/awards", loadedPage(s, s.loadAwards, s.failApp, s.showAwards))
+	g.GET("/organize/rounds/:id/awards", loadedPage(s, s.loadAwards, s.fail, s.showAwards))
 	g.POST("/organize/rounds/:id/awards", s.grantAwardsForm)
 	g.GET("/organize/rounds/:id/publications", s.publicationsPage)
 	g.POST("/organize/rounds/:id/publications", s.publishForm)
@@ -63,7 +62,7 @@ func (s *Server) editionRoundsPage(c *gin.Context) {
 	}
 	ed, rounds, err := s.Publishing.EditionRounds(c.Request.Context(), currentUser(c), id)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	p := s.page(c, "rounds_results.title")
@@ -143,7 +142,7 @@ func (s *Server) showRoundResults(c *gin.Context, status int, d *roundResultsDat
 // confirmAdvancementPage reads the form: "advance" lists the applications ticked, "reason_<id>" the reason
 // of each departure from the suggestion. The suggestion is read again here, never taken from the form.
 func (s *Server) confirmAdvancementPage(c *gin.Context) {
-	id, d, ok := loadAt(s, c, true, s.loadRoundResults, s.failApp)
+	id, d, ok := loadAt(s, c, true, s.loadRoundResults, s.fail)
 	if !ok {
 		return
 	}
@@ -169,13 +168,12 @@ func (s *Server) confirmAdvancementPage(c *gin.Context) {
 		}
 	}
 	_, err := s.Publishing.ConfirmAdvancement(c.Request.Context(), currentUser(c), id, in, meta(c))
-	var ve *models.ValidationError
-	switch {
-	case err == nil:
+	if err == nil {
 		s.seeOther(c, fmt.Sprintf("/organize/rounds/%d/results", id), "flash.advancement_confirmed")
 		return
-	case errors.As(err, &ve):
-		d.FormError = s.placeFieldErrors(c, ve, func(k, text string) bool {
+	}
+	if p, ok := s.refusal(c, err, "round_results.conflict"); ok {
+		d.FormError = p.Place(func(k, text string) bool {
 			row := overrideRow(k, "include", includeRow)
 			if row < 0 {
 				row = overrideRow(k, "exclude", excludeRow)
@@ -185,12 +183,7 @@ func (s *Server) confirmAdvancementPage(c *gin.Context) {
 			}
 			return row >= 0
 		})
-		s.showRoundResults(c, http.StatusUnprocessableEntity, d)
-	case errors.Is(err, models.ErrConflict):
-		d.FormError = s.tr(c, "round_results.conflict")
-		s.showRoundResults(c, http.StatusConflict, d)
-	default:
-		s.failApp(c, err)
+		s.showRoundResults(c, p.Status, d)
 	}
 }
 
@@ -255,7 +248,7 @@ type importData struct {
 func (s *Server) showImport(c *gin.Context, status int, id int64, d *importData) {
 	rc, err := s.Publishing.RoundContext(c.Request.Context(), currentUser(c), id)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	d.Ctx = rc
@@ -287,7 +280,7 @@ func (s *Server) importScoresForm(c *gin.Context) {
 		return
 	}
 	if _, err := s.Publishing.RoundContext(c.Request.Context(), currentUser(c), id); err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	const limit = services.MaxImportBytes + multipartOverhead
@@ -302,16 +295,12 @@ func (s *Server) importScoresForm(c *gin.Context) {
 	}
 	defer f.Close()
 	rep, err := s.Publishing.ImportScores(c.Request.Context(), currentUser(c), id, f, meta(c))
-	var ie *services.ImportError
-	switch {
-	case err == nil:
+	if err == nil {
 		s.seeOther(c, fmt.Sprintf("/organize/rounds/%d/import?imported=%d", id, rep.Scores), "")
-	case errors.As(err, &ie):
-		s.showImport(c, http.StatusUnprocessableEntity, id, &importData{Error: s.tr(c, "results.import.invalid"), Rows: ie.Rows})
-	case errors.Is(err, models.ErrConflict):
-		s.showImport(c, http.StatusConflict, id, &importData{Error: s.tr(c, "import.not_open")})
-	default:
-		s.failApp(c, err)
+		return
+	}
+	if p, ok := s.refusal(c, err, "import.not_open"); ok {
+		s.showImport(c, p.Status, id, &importData{Error: p.Place(nowhere), Rows: p.Rows})
 	}
 }
 
@@ -423,12 +412,12 @@ func formID(c *gin.Context, name string) int64 {
 // grantAwardsForm reads one application per prize ("award_<id>", with "award_reason_<id>" when it is not
 // the ranking's choice) and the special awards ("special_name_<i>", "special_app_<i>", "special_reason_<i>").
 func (s *Server) grantAwardsForm(c *gin.Context) {
-	id, d, ok := loadAt(s, c, true, s.loadAwards, s.failApp)
+	id, d, ok := loadAt(s, c, true, s.loadAwards, s.fail)
 	if !ok {
 		return
 	}
 	if !d.Ctx.Final {
-		s.failApp(c, models.NewValidationError("round", "results.awards.not_final"))
+		s.fail(c, models.NewValidationError("round", "results.awards.not_final"))
 		return
 	}
 	var in services.AwardsInput
@@ -458,12 +447,12 @@ func (s *Server) grantAwardsForm(c *gin.Context) {
 		specialRows = append(specialRows, i)
 	}
 	_, err := s.Publishing.GrantAwards(c.Request.Context(), currentUser(c), id, in, meta(c))
-	var ve *models.ValidationError
-	switch {
-	case err == nil:
+	if err == nil {
 		s.seeOther(c, fmt.Sprintf("/organize/rounds/%d/awards", id), "flash.awards_saved")
-	case errors.As(err, &ve):
-		d.FormError = s.placeFieldErrors(c, ve, func(k, text string) bool {
+		return
+	}
+	if p, ok := s.refusal(c, err, "round_results.conflict"); ok {
+		d.FormError = p.Place(func(k, text string) bool {
 			if row := overrideRow(k, "overrides", overrideRows); row >= 0 {
 				d.Prizes[row].Error = text
 			} else if row := overrideRow(k, "special", specialRows); row >= 0 {
@@ -474,12 +463,7 @@ func (s *Server) grantAwardsForm(c *gin.Context) {
 			}
 			return true
 		})
-		s.showAwards(c, http.StatusUnprocessableEntity, d)
-	case errors.Is(err, models.ErrConflict):
-		d.FormError = s.tr(c, "round_results.conflict")
-		s.showAwards(c, http.StatusConflict, d)
-	default:
-		s.failApp(c, err)
+		s.showAwards(c, p.Status, d)
 	}
 }
 
@@ -537,7 +521,7 @@ func (s *Server) loadPublications(c *gin.Context, id int64) (*publicationsData, 
 }
 
 func (s *Server) publicationsPage(c *gin.Context) {
-	_, d, ok := loadAt(s, c, false, s.loadPublications, s.failApp)
+	_, d, ok := loadAt(s, c, false, s.loadPublications, s.fail)
 	if !ok {
 		return
 	}
@@ -556,7 +540,7 @@ func (s *Server) showPublications(c *gin.Context, status int, d *publicationsDat
 // publishForm makes the round's next publication: "publish_at" (empty: now) is read in the edition's time
 // zone, "include_scores" shows scores publicly, "reason" is required for a correction.
 func (s *Server) publishForm(c *gin.Context) {
-	id, d, ok := loadAt(s, c, true, s.loadPublications, s.failApp)
+	id, d, ok := loadAt(s, c, true, s.loadPublications, s.fail)
 	if !ok {
 		return
 	}
@@ -573,23 +557,18 @@ func (s *Server) publishForm(c *gin.Context) {
 		in.PublishAt = &at
 	}
 	pub, err := s.Publishing.Publish(c.Request.Context(), currentUser(c), id, in, meta(c))
-	var ve *models.ValidationError
-	switch {
-	case err == nil:
+	if err == nil {
 		s.seeOther(c, fmt.Sprintf("/organize/rounds/%d/publications?published=%d", id, pub.Version), "")
-	case errors.As(err, &ve):
-		d.FormError = s.placeFieldErrors(c, ve, func(k, text string) bool {
+		return
+	}
+	if p, ok := s.refusal(c, err, "publications.not_closed"); ok {
+		d.FormError = p.Place(func(k, text string) bool {
 			if k == "reason" {
 				d.Errors[k] = text
 			}
 			return k == "reason"
 		})
-		s.showPublications(c, http.StatusUnprocessableEntity, d)
-	case errors.Is(err, models.ErrConflict):
-		d.FormError = s.tr(c, "publications.not_closed")
-		s.showPublications(c, http.StatusConflict, d)
-	default:
-		s.failApp(c, err)
+		s.showPublications(c, p.Status, d)
 	}
 }
 
@@ -600,7 +579,7 @@ func (s *Server) feedbackForm(c *gin.Context) {
 		return
 	}
 	if err := s.Publishing.SetFeedback(c.Request.Context(), currentUser(c), id, c.PostForm("enabled") == "on", meta(c)); err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	s.seeOther(c, fmt.Sprintf("/organize/rounds/%d/publications", id), "flash.feedback_saved")
@@ -635,12 +614,12 @@ func (s *Server) applicationResultsPage(c *gin.Context) {
 	u := currentUser(c)
 	app, ed, outs, err := s.Publishing.ApplicationOutcomes(ctx, u, id)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	fb, err := s.Publishing.Feedback(ctx, u, id, lang(c))
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	d := applicationResultsData{App: app}

@@ -77,7 +77,7 @@ func (s *Server) roundsPage(c *gin.Context) {
 func (s *Server) showRounds(c *gin.Context, status int, editionID, problemRound int64, problem string) {
 	ed, rounds, err := s.Publishing.EditionRounds(c.Request.Context(), currentUser(c), editionID)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	p := s.page(c, "rounds.title")
@@ -210,17 +210,10 @@ func (s *Server) readRoundForm(c *gin.Context, ed *models.Edition, in *services.
 
 // roundFailed shows the service's refusal of the form next to its fields, or hands on what is not about them.
 func (s *Server) roundFailed(c *gin.Context, ed *models.Edition, r *models.Round, f *frontend.Form, err error) {
-	if status := s.formFailed(c, f, err); status != 0 {
+	if status := s.formRefused(c, f, err, "rounds.closed_no_change"); status != 0 {
 		s.invalid(c, f, roundFields...)
 		s.showRoundForm(c, status, ed, r, f)
-		return
 	}
-	if errors.Is(err, models.ErrConflict) {
-		f.Error = s.tr(c, "rounds.closed_no_change")
-		s.showRoundForm(c, http.StatusConflict, ed, r, f)
-		return
-	}
-	s.failApp(c, err)
 }
 
 func (s *Server) newRoundPage(c *gin.Context) {
@@ -230,7 +223,7 @@ func (s *Server) newRoundPage(c *gin.Context) {
 	}
 	ed, _, err := s.Publishing.EditionRounds(c.Request.Context(), currentUser(c), id)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	s.showRoundForm(c, http.StatusOK, ed, nil, nil)
@@ -244,7 +237,7 @@ func (s *Server) createRoundPage(c *gin.Context) {
 	ctx, u := c.Request.Context(), currentUser(c)
 	ed, _, err := s.Publishing.EditionRounds(ctx, u, id)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	var in services.RoundInput
@@ -268,7 +261,7 @@ func (s *Server) roundAndEdition(c *gin.Context) (*services.RoundContext, bool) 
 	}
 	rc, err := s.Publishing.RoundContext(c.Request.Context(), currentUser(c), id)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return nil, false
 	}
 	return rc, true
@@ -308,17 +301,12 @@ func (s *Server) roundAction(c *gin.Context, flash string, act func(rc *services
 		return
 	}
 	err := act(rc)
-	var ve *models.ValidationError
-	switch {
-	case err == nil:
+	if err == nil {
 		s.seeOther(c, fmt.Sprintf("/organize/editions/%d/rounds", rc.Edition.ID), flash)
-	case errors.As(err, &ve):
-		msg := s.placeFieldErrors(c, ve, func(string, string) bool { return false })
-		s.showRounds(c, http.StatusUnprocessableEntity, rc.Edition.ID, rc.Round.ID, msg)
-	case errors.Is(err, models.ErrConflict):
-		s.showRounds(c, http.StatusConflict, rc.Edition.ID, rc.Round.ID, s.tr(c, "rounds.conflict."+string(rc.Round.Status)))
-	default:
-		s.failApp(c, err)
+		return
+	}
+	if p, ok := s.refusal(c, err, "rounds.conflict."+string(rc.Round.Status)); ok {
+		s.showRounds(c, p.Status, rc.Edition.ID, rc.Round.ID, p.Place(nowhere))
 	}
 }
 
@@ -356,7 +344,7 @@ func (s *Server) closeRoundConfirmPage(c *gin.Context) {
 	}
 	pr, err := s.Judging.RoundProgress(c.Request.Context(), currentUser(c), rc.Round.ID)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	p := s.page(c, "round_close.title")

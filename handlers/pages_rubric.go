@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -55,7 +54,7 @@ func (s *Server) rubricPage(c *gin.Context) {
 	}
 	cs, err := s.Judging.Rubric(c.Request.Context(), currentUser(c), rc.Round.ID)
 	if err != nil {
-		s.failApp(c, err)
+		s.fail(c, err)
 		return
 	}
 	rows := make([]rubricRow, 0, len(cs)+blankCriteria)
@@ -163,12 +162,12 @@ func (s *Server) saveRubricPage(c *gin.Context) {
 		}
 	}
 	_, err := s.Judging.SetRubric(ctx, u, rc.Round.ID, in, meta(c))
-	var ve *models.ValidationError
-	switch {
-	case err == nil:
+	if err == nil {
 		s.seeOther(c, fmt.Sprintf("/organize/rounds/%d/rubric", rc.Round.ID), "flash.rubric_saved")
-	case errors.As(err, &ve):
-		formErr := s.placeFieldErrors(c, ve, func(field, text string) bool {
+		return
+	}
+	if p, ok := s.refusal(c, err, "rounds.closed_no_change"); ok {
+		formErr := p.Place(func(field, text string) bool {
 			// criteria.3.name.en → the row that criterion 3 came from
 			parts := strings.Split(field, ".")
 			if len(parts) < 2 || parts[0] != "criteria" {
@@ -181,11 +180,7 @@ func (s *Server) saveRubricPage(c *gin.Context) {
 			rows[rowOf[k]].Errors = append(rows[rowOf[k]].Errors, text)
 			return true
 		})
-		s.showRubric(c, http.StatusUnprocessableEntity, rc, rows, formErr)
-	case errors.Is(err, models.ErrConflict):
-		s.showRubric(c, http.StatusConflict, rc, rows, s.tr(c, "rounds.closed_no_change"))
-	default:
-		s.failApp(c, err)
+		s.showRubric(c, p.Status, rc, rows, formErr)
 	}
 }
 
@@ -211,16 +206,11 @@ func (s *Server) rubricReplace(c *gin.Context, replace func(rc *services.RoundCo
 		return
 	}
 	err := replace(rc)
-	var ve *models.ValidationError
-	switch {
-	case err == nil:
+	if err == nil {
 		s.seeOther(c, fmt.Sprintf("/organize/rounds/%d/rubric", rc.Round.ID), "flash.rubric_saved")
-	case errors.As(err, &ve):
-		msg := s.placeFieldErrors(c, ve, func(string, string) bool { return false })
-		s.showRubric(c, http.StatusUnprocessableEntity, rc, nil, msg)
-	case errors.Is(err, models.ErrConflict):
-		s.showRubric(c, http.StatusConflict, rc, nil, s.tr(c, "rounds.closed_no_change"))
-	default:
-		s.failApp(c, err)
+		return
+	}
+	if p, ok := s.refusal(c, err, "rounds.closed_no_change"); ok {
+		s.showRubric(c, p.Status, rc, nil, p.Place(nowhere))
 	}
 }

@@ -201,13 +201,31 @@ func (a *Accounts) ResendVerification(ctx context.Context, u *models.User) error
 	return a.Store.Tx(ctx, func(tx *models.Store) error { return a.queueVerification(ctx, tx, u) })
 }
 
+// ErrLinkInvalid is a one-time link (verification, password reset, invitation) that is unknown, used or
+// expired. It is a not-found for errors.Is, so code that treats it as one keeps working; the HTTP layer answers
+// it as gone, with what to do next.
+var ErrLinkInvalid = fmt.Errorf("%w: link unknown, used or expired", models.ErrNotFound)
+
+// consumeLink uses a one-time link: ErrLinkInvalid when there is none to use (or it names no account and one is
+// needed), and a database failure as itself rather than as a bad link.
+func consumeLink(ctx context.Context, tx *models.Store, raw string, purpose models.TokenPurpose, now time.Time, needUser bool) (*models.OneTimeToken, error) {
+	t, err := tx.ConsumeToken(ctx, HashSecret(raw), purpose, now)
+	switch {
+	case errors.Is(err, models.ErrNotFound) || err == nil && needUser && t.UserID == nil:
+		return nil, ErrLinkInvalid
+	case err != nil:
+		return nil, err
+	}
+	return t, nil
+}
+
 // VerifyEmail uses a verification link. ErrNotFound when the link is unknown, used or expired.
 func (a *Accounts) VerifyEmail(ctx context.Context, raw string, meta Meta) (*models.User, error) {
 	var u *models.User
 	err := a.Store.Tx(ctx, func(tx *models.Store) error {
-		t, err := tx.ConsumeToken(ctx, HashSecret(raw), models.PurposeVerifyEmail, a.now())
-		if err != nil || t.UserID == nil {
-			return models.ErrNotFound
+		t, err := consumeLink(ctx, tx, raw, models.PurposeVerifyEmail, a.now(), true)
+		if err != nil {
+			return err
 		}
 		if err := tx.MarkEmailVerified(ctx, *t.UserID, a.now()); err != nil {
 			return err
@@ -443,9 +461,9 @@ func (a *Accounts) HandlePasswordReset(ctx context.Context, email string, meta M
 func (a *Accounts) ResetPassword(ctx context.Context, raw, password string, meta Meta) (*models.User, error) {
 	var u *models.User
 	err := a.Store.Tx(ctx, func(tx *models.Store) error {
-		t, err := tx.ConsumeToken(ctx, HashSecret(raw), models.PurposeResetPassword, a.now())
-		if err != nil || t.UserID == nil {
-			return models.ErrNotFound
+		t, err := consumeLink(ctx, tx, raw, models.PurposeResetPassword, a.now(), true)
+		if err != nil {
+			return err
 		}
 		if u, err = tx.UserByID(ctx, *t.UserID); err != nil {
 			return err

@@ -50,8 +50,10 @@ type Invitation struct {
 // PeekInvitation tells what an invitation link grants without using it. ErrNotFound when invalid.
 func (a *Accounts) PeekInvitation(ctx context.Context, raw string) (*Invitation, error) {
 	t, err := a.Store.PeekToken(ctx, HashSecret(raw), models.PurposeInvitation, a.now())
-	if err != nil {
-		return nil, models.ErrNotFound
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, ErrLinkInvalid
+	} else if err != nil {
+		return nil, err
 	}
 	_, uerr := a.Store.UserByEmail(ctx, t.Email)
 	return &Invitation{Email: t.Email, Role: t.Role, AccountExists: uerr == nil}, nil
@@ -63,9 +65,9 @@ func (a *Accounts) PeekInvitation(ctx context.Context, raw string) (*Invitation,
 func (a *Accounts) AcceptInvitation(ctx context.Context, raw, name, password, lang string, meta Meta) (*models.User, error) {
 	var u *models.User
 	err := a.Store.Tx(ctx, func(tx *models.Store) error {
-		t, err := tx.ConsumeToken(ctx, HashSecret(raw), models.PurposeInvitation, a.now())
+		t, err := consumeLink(ctx, tx, raw, models.PurposeInvitation, a.now(), false)
 		if err != nil {
-			return models.ErrNotFound
+			return err
 		}
 		u, err = tx.UserByEmail(ctx, t.Email)
 		switch {
@@ -232,7 +234,9 @@ func (a *Accounts) InviteJudges(ctx context.Context, actor *models.User, text, l
 		}
 	}
 	if len(fields) == 0 || len(fields) > MaxInvitesAtOnce {
-		return nil, models.NewValidationError("addresses", "invite.bulk.count")
+		v := models.NewValidationError()
+		v.Add("addresses", "invite.bulk.count", MaxInvitesAtOnce)
+		return nil, v
 	}
 	out := make([]InviteResult, 0, len(fields))
 	seen := map[string]bool{}
