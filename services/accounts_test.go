@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,45 +13,13 @@ import (
 	"github.com/pitchfest/pitchfest/testutil"
 )
 
-// sentMail records what the accounts service queued. Queuing itself is the jobs package's business and is
-// tested there against a real database; here we only need the links.
-type sentMail struct {
-	mu   sync.Mutex
-	msgs []mailMsg
-}
-
-type mailMsg struct {
-	To, Lang, Template string
-	Data               map[string]any
-}
-
-func (m *sentMail) QueueTx(_ context.Context, _ *models.Store, to, lang, template string, data map[string]any) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.msgs = append(m.msgs, mailMsg{to, lang, template, data})
-	return nil
-}
-
-// last returns the newest message of a template to an address, or fails.
-func (m *sentMail) last(t *testing.T, to, template string) mailMsg {
+// lastToken pulls the token out of the link of the newest mail of a template to an address.
+func lastToken(t *testing.T, mb *testutil.Mailbox, to, template string) string {
 	t.Helper()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for i := len(m.msgs) - 1; i >= 0; i-- {
-		if m.msgs[i].To == to && m.msgs[i].Template == template {
-			return m.msgs[i]
-		}
-	}
-	t.Fatalf("no %s mail to %s", template, to)
-	return mailMsg{}
-}
-
-// token pulls the token out of a mail's link.
-func (mm mailMsg) token(t *testing.T) string {
-	t.Helper()
-	u, err := url.Parse(mm.Data["Link"].(string))
+	link := mb.Link(t, to, template)
+	u, err := url.Parse(link)
 	if err != nil || u.Query().Get("token") == "" {
-		t.Fatalf("link %v has no token", mm.Data["Link"])
+		t.Fatalf("link %v has no token", link)
 	}
 	return u.Query().Get("token")
 }
@@ -64,14 +31,14 @@ func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 type fixture struct {
 	acc   *services.Accounts
-	mail  *sentMail
+	mail  *testutil.Mailbox
 	clock *clock
 	store *models.Store
 }
 
 func newFixture(t *testing.T) *fixture {
 	st := testutil.NewDB(t)
-	f := &fixture{mail: &sentMail{}, clock: &clock{time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)}, store: st}
+	f := &fixture{mail: &testutil.Mailbox{}, clock: &clock{time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)}, store: st}
 	base, _ := url.Parse("https://pitchfest.example.rw")
 	f.acc = &services.Accounts{Store: st, Mail: f.mail, Now: f.clock.now, BaseURL: base, Log: testutil.Logger(t)}
 	return f
@@ -88,7 +55,7 @@ func (f *fixture) signUpVerified(t *testing.T, email string) *models.User {
 	if _, err := f.acc.SignUp(ctx, services.SignUpInput{Email: email, Name: "Aline", Password: goodPassword, Lang: "rw"}, here); err != nil {
 		t.Fatal(err)
 	}
-	u, err := f.acc.VerifyEmail(ctx, f.mail.last(t, email, "verify_email").token(t), here)
+	u, err := f.acc.VerifyEmail(ctx, lastToken(t, f.mail, email, "verify_email"), here)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +82,7 @@ func TestSignUpValidatesAndNeverRevealsTakenAddresses(t *testing.T) {
 	if _, err := f.acc.SignUp(ctx, services.SignUpInput{Email: "aline@example.RW", Name: "Impostor", Password: goodPassword}, here); err != nil {
 		t.Fatalf("second sign-up answered differently: %v", err)
 	}
-	f.mail.last(t, "Aline@Example.rw", "account_exists")
+	f.mail.Last(t, "Aline@Example.rw", "account_exists")
 	if n, _ := f.store.CountUsers(ctx); n != 1 {
 		t.Fatalf("%d users", n)
 	}
@@ -124,7 +91,7 @@ func TestSignUpValidatesAndNeverRevealsTakenAddresses(t *testing.T) {
 func TestVerificationLinksAreSingleUseAndExpire(t *testing.T) {
 	f := newFixture(t)
 	f.acc.SignUp(ctx, services.SignUpInput{Email: "e@x.rw", Name: "E", Password: goodPassword}, here)
-	tok := f.mail.last(t, "e@x.rw", "verify_email").token(t)
+	tok := lastToken(t, f.mail, "e@x.rw", "verify_email")
 	if _, err := f.acc.VerifyEmail(ctx, tok, here); err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +100,7 @@ func TestVerificationLinksAreSingleUseAndExpire(t *testing.T) {
 	}
 
 	f.acc.SignUp(ctx, services.SignUpInput{Email: "late@x.rw", Name: "L", Password: goodPassword}, here)
-	late := f.mail.last(t, "late@x.rw", "verify_email").token(t)
+	late := lastToken(t, f.mail, "late@x.rw", "verify_email")
 	f.clock.advance(services.VerifyTTL + time.Second)
 	if _, err := f.acc.VerifyEmail(ctx, late, here); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("expired link: %v", err)
@@ -256,9 +223,9 @@ func TestResetLinksAreSingleUseAndEndEverySession(t *testing.T) {
 		t.Fatalf("unknown address: %v", err)
 	}
 	f.acc.RequestPasswordReset(ctx, "r@x.rw", here)
-	old := f.mail.last(t, "r@x.rw", "reset_password").token(t)
+	old := lastToken(t, f.mail, "r@x.rw", "reset_password")
 	f.acc.RequestPasswordReset(ctx, "r@x.rw", here)
-	tok := f.mail.last(t, "r@x.rw", "reset_password").token(t)
+	tok := lastToken(t, f.mail, "r@x.rw", "reset_password")
 	if _, err := f.acc.ResetPassword(ctx, old, "a brand new passphrase", here); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("the older link still works after a new one was sent: %v", err)
 	}
@@ -279,10 +246,10 @@ func TestResetLinksAreSingleUseAndEndEverySession(t *testing.T) {
 	if _, _, err := f.acc.SignIn(ctx, "r@x.rw", "a brand new passphrase", "", here); err != nil {
 		t.Fatal(err)
 	}
-	f.mail.last(t, "r@x.rw", "password_changed")
+	f.mail.Last(t, "r@x.rw", "password_changed")
 
 	f.acc.RequestPasswordReset(ctx, "r@x.rw", here)
-	expired := f.mail.last(t, "r@x.rw", "reset_password").token(t)
+	expired := lastToken(t, f.mail, "r@x.rw", "reset_password")
 	f.clock.advance(services.ResetTTL + time.Second)
 	if _, err := f.acc.ResetPassword(ctx, expired, "yet another passphrase", here); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("expired reset link: %v", err)
@@ -345,7 +312,7 @@ func TestInvitationsGrantRolesOnlyAsPolicyAllows(t *testing.T) {
 	if err := f.acc.Invite(ctx, admin, "org@x.rw", models.RoleOrganizer, "fr", here); err != nil {
 		t.Fatal(err)
 	}
-	org, err := f.acc.AcceptInvitation(ctx, f.mail.last(t, "org@x.rw", "invitation").token(t), "Olivier", "organizer passphrase", "fr", here)
+	org, err := f.acc.AcceptInvitation(ctx, lastToken(t, f.mail, "org@x.rw", "invitation"), "Olivier", "organizer passphrase", "fr", here)
 	if err != nil || !org.Has(models.RoleOrganizer) || !org.Verified() {
 		t.Fatalf("organizer: %+v %v", org, err)
 	}
@@ -356,7 +323,7 @@ func TestInvitationsGrantRolesOnlyAsPolicyAllows(t *testing.T) {
 	if err := f.acc.Invite(ctx, org, "APP@x.rw", models.RoleJudge, "en", here); err != nil {
 		t.Fatal(err)
 	}
-	tok := f.mail.last(t, "APP@x.rw", "invitation").token(t)
+	tok := lastToken(t, f.mail, "APP@x.rw", "invitation")
 	if inv, err := f.acc.PeekInvitation(ctx, tok); err != nil || !inv.AccountExists || inv.Role != models.RoleJudge {
 		t.Fatalf("peek: %+v %v", inv, err)
 	}

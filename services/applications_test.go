@@ -27,7 +27,7 @@ type intakeWorld struct {
 	st        *models.Store
 	editions  *services.Editions
 	apps      *services.Applications
-	mail      *sentMail
+	mail      *testutil.Mailbox
 	clock     *clock
 	organizer *models.User
 	owner     *models.User
@@ -44,7 +44,7 @@ var (
 func newIntakeWorld(t *testing.T) *intakeWorld {
 	t.Helper()
 	st := testutil.NewDB(t)
-	w := &intakeWorld{st: st, mail: &sentMail{}, clock: &clock{time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}}
+	w := &intakeWorld{st: st, mail: &testutil.Mailbox{}, clock: &clock{time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}}
 	base, _ := url.Parse("https://pitchfest.example.rw")
 	w.editions = &services.Editions{Store: st, Now: w.clock.now, Log: testutil.Logger(t)}
 	w.apps = &services.Applications{Store: st, Mail: w.mail, Now: w.clock.now, BaseURL: base, Log: testutil.Logger(t)}
@@ -144,7 +144,7 @@ func TestAnApplicantSubmitsEditsAndResubmitsWithOneReceipt(t *testing.T) {
 	if !first.New || a.RefString() != "HPF-2026-000001" || a.Status != models.StatusSubmitted || first.Version.Number != 1 {
 		t.Fatalf("first submission: new=%v ref=%q status=%s version=%d", first.New, a.RefString(), a.Status, first.Version.Number)
 	}
-	m := w.mail.last(t, w.owner.Email, services.MailApplicationSubmitted)
+	m := w.mail.Last(t, w.owner.Email, services.MailApplicationSubmitted)
 	if m.Data["Reference"] != "HPF-2026-000001" || m.Data["Edition"] != "Hanga Pitchfest 2026" || m.Lang != "rw" ||
 		m.Data["Link"] != fmt.Sprintf("https://pitchfest.example.rw/applications/%d", a.ID) || m.Data["Name"] != "Owner" {
 		t.Fatalf("receipt mail: %+v", m)
@@ -311,7 +311,7 @@ func TestFiftyConcurrentSubmissionsWithOneKeyMakeOneVersion(t *testing.T) {
 	if firsts != 1 {
 		t.Errorf("%d requests did the work, want 1 (the rest replay it)", firsts)
 	}
-	if got := len(w.mail.all(services.MailApplicationSubmitted)); got != 1 {
+	if got := len(w.mail.All(services.MailApplicationSubmitted)); got != 1 {
 		t.Errorf("%d receipts mailed, want 1", got)
 	}
 
@@ -571,7 +571,7 @@ func TestIneligibilityNeedsAReasonAndTellsTheApplicant(t *testing.T) {
 	if err != nil || got.Application.Status != models.StatusIneligible {
 		t.Fatalf("%v %+v", err, got)
 	}
-	m := w.mail.last(t, w.owner.Email, services.MailApplicationIneligible)
+	m := w.mail.Last(t, w.owner.Email, services.MailApplicationIneligible)
 	if m.Data["Reason"] != "The company is registered outside Rwanda." || m.Data["Reference"] != "HPF-2026-000001" || m.Data["Edition"] == "" {
 		t.Fatalf("mail %+v", m)
 	}
@@ -888,19 +888,6 @@ func TestTheQuestionBuilder(t *testing.T) {
 	if !strings.Contains(vs[0].Snapshot, "Mwigeze mutsinda?") {
 		t.Fatalf("the snapshot keeps the question as it was asked: %s", vs[0].Snapshot)
 	}
-}
-
-// all returns every queued message of a template.
-func (m *sentMail) all(template string) []mailMsg {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []mailMsg
-	for _, msg := range m.msgs {
-		if msg.Template == template {
-			out = append(out, msg)
-		}
-	}
-	return out
 }
 
 // TestTheApplicationMailsHaveTemplates renders the two mails this service queues, in every language, with the

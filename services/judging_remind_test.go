@@ -22,7 +22,7 @@ func reminderQueueLink(id int64) string {
 func TestRemindersGoToJudgesWithUnfinishedWorkAndRenderInEveryLanguage(t *testing.T) {
 	ctx := context.Background()
 	w := testutil.NewJudgingWorld(t, testutil.NewDB(t), testutil.JudgingOptions{Apps: 4, Judges: 2, K: 1})
-	sent := &sentMail{}
+	sent := &testutil.Mailbox{}
 	w.Judging.Mail = sent
 	// Judge 1 finishes everything; judge 2 does nothing.
 	done := w.Judges[0]
@@ -43,15 +43,15 @@ func TestRemindersGoToJudgesWithUnfinishedWorkAndRenderInEveryLanguage(t *testin
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 1 || len(sent.msgs) != 1 || sent.msgs[0].To != w.Judges[1].Email || sent.msgs[0].Template != mail.JudgeReminder {
-		t.Fatalf("queued %d: %+v", n, sent.msgs)
+	if n != 1 || len(sent.Sent()) != 1 || sent.Sent()[0].To != w.Judges[1].Email || sent.Sent()[0].Template != mail.JudgeReminder {
+		t.Fatalf("queued %d: %+v", n, sent.Sent())
 	}
 	for _, lang := range mail.Languages {
 		d := map[string]string{}
-		for k, v := range sent.msgs[0].Data {
+		for k, v := range sent.Sent()[0].Data {
 			d[k] = fmt.Sprint(v)
 		}
-		if _, err := mail.Render(mail.Message{To: sent.msgs[0].To, Language: lang, Template: mail.JudgeReminder, Data: d}); err != nil {
+		if _, err := mail.Render(mail.Message{To: sent.Sent()[0].To, Language: lang, Template: mail.JudgeReminder, Data: d}); err != nil {
 			t.Errorf("%s: %v", lang, err)
 		}
 	}
@@ -60,7 +60,7 @@ func TestRemindersGoToJudgesWithUnfinishedWorkAndRenderInEveryLanguage(t *testin
 func TestTheAutomaticReminderGoesOnceADayBeforeTheRoundCloses(t *testing.T) {
 	ctx := context.Background()
 	w := testutil.NewJudgingWorld(t, testutil.NewDB(t), testutil.JudgingOptions{Apps: 3, Judges: 3, K: 2})
-	sent := &sentMail{}
+	sent := &testutil.Mailbox{}
 	w.Judging.Mail = sent
 	in := services.RoundInputOf(w.Round)
 	closes := w.Now.Add(48 * time.Hour).Truncate(time.Second)
@@ -87,7 +87,7 @@ func TestTheAutomaticReminderGoesOnceADayBeforeTheRoundCloses(t *testing.T) {
 	if n := run(); n != 3 {
 		t.Fatalf("a day before the close, %d reminders, want one per judge", n)
 	}
-	for _, m := range sent.msgs {
+	for _, m := range sent.Sent() {
 		want := l10n.When(m.Lang, closes, w.Edition.TimeZone)
 		if m.Data["Deadline"] != want {
 			t.Errorf("the reminder in %q says the round closes %q, want %q", m.Lang, m.Data["Deadline"], want)
@@ -100,7 +100,7 @@ func TestTheAutomaticReminderGoesOnceADayBeforeTheRoundCloses(t *testing.T) {
 		t.Fatalf("the reminder is not recorded: %v %v", at, err)
 	}
 	w.Now = w.Now.Add(15 * time.Minute)
-	if n := run(); n != 0 || len(sent.msgs) != 3 {
-		t.Fatalf("the next run sent %d more (%d in all)", n, len(sent.msgs))
+	if n := run(); n != 0 || len(sent.Sent()) != 3 {
+		t.Fatalf("the next run sent %d more (%d in all)", n, len(sent.Sent()))
 	}
 }

@@ -287,7 +287,7 @@ func TestPublicationsStayEmbargoedUntilTheirTimeThenNotifyAndShareAnonymousFeedb
 	if pub.Version != 1 || !pub.Feedback || pub.PublishAt.Unix() != at.Unix() || len(pub.Snapshot.Entries) != 4 {
 		t.Fatalf("publication %+v", pub)
 	}
-	mails := &sentMail{}
+	mails := &testutil.Mailbox{}
 	notifier := &services.ResultsNotifier{Store: w.Store, Mail: mails, Now: func() time.Time { return w.Now }}
 	owner := w.Applicants[0] // Startup A, eliminated
 	winnerApp := w.Apps[3]
@@ -307,8 +307,8 @@ func TestPublicationsStayEmbargoedUntilTheirTimeThenNotifyAndShareAnonymousFeedb
 		if _, err := notifier.Notify(ctx, pub.ID); !errors.Is(err, services.ErrEmbargoed) {
 			t.Errorf("notify before publish_at: %v, want ErrEmbargoed", err)
 		}
-		if len(mails.msgs) != 0 {
-			t.Errorf("mail before publish_at: %+v", mails.msgs)
+		if len(mails.Sent()) != 0 {
+			t.Errorf("mail before publish_at: %+v", mails.Sent())
 		}
 		ps, err := p.Publications(ctx, w.Organizer, w.Round.ID)
 		if err != nil || len(ps) != 1 {
@@ -338,10 +338,10 @@ func TestPublicationsStayEmbargoedUntilTheirTimeThenNotifyAndShareAnonymousFeedb
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n != 4 || len(mails.msgs) != 4 {
-			t.Fatalf("sent %d: %+v", n, mails.msgs)
+		if n != 4 || len(mails.Sent()) != 4 {
+			t.Fatalf("sent %d: %+v", n, mails.Sent())
 		}
-		for i, m := range mails.msgs {
+		for i, m := range mails.Sent() {
 			if m.Template != "results_published" || m.To != w.Applicants[i].Email || m.Lang != w.Applicants[i].Lang ||
 				m.Data["Round"] != "Screening" || !strings.Contains(fmt.Sprint(m.Data["Link"]), w.Edition.Slug+"/results") {
 				t.Errorf("mail %d: %+v", i, m)

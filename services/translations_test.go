@@ -94,7 +94,7 @@ func TestTheReceiptMailNamesTheEditionInTheRecipientsLanguage(t *testing.T) {
 	}
 	d := w.apply(t, w.owner, complete())
 	w.submit(t, w.owner, d.Application.ID)
-	if m := w.mail.last(t, w.owner.Email, services.MailApplicationSubmitted); m.Data["Edition"] != "Irushanwa rya Hanga 2026" {
+	if m := w.mail.Last(t, w.owner.Email, services.MailApplicationSubmitted); m.Data["Edition"] != "Irushanwa rya Hanga 2026" {
 		t.Errorf("receipt mail in %s names the edition %q", m.Lang, m.Data["Edition"])
 	}
 }
