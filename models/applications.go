@@ -186,31 +186,19 @@ func (s *Store) CreateApplication(ctx context.Context, a *Application) error {
 
 // ApplicationByID loads an application, or ErrNotFound.
 func (s *Store) ApplicationByID(ctx context.Context, id int64) (*Application, error) {
-	var a Application
-	if err := s.conn(ctx).Where("id = ?", id).Take(&a).Error; err != nil {
-		return nil, translate(err)
-	}
-	return &a, nil
+	return take[Application](s.conn(ctx).Where("id = ?", id))
 }
 
 // LockApplication loads an application and, on PostgreSQL, locks its row until the transaction ends, so two
 // submissions of one application run one after the other (SQLite has one writer anyway). Call it inside
 // Store.Tx. ErrNotFound.
 func (s *Store) LockApplication(ctx context.Context, id int64) (*Application, error) {
-	var a Application
-	if err := s.conn(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", id).Take(&a).Error; err != nil {
-		return nil, translate(err)
-	}
-	return &a, nil
+	return take[Application](s.conn(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", id))
 }
 
 // ApplicationOf returns the user's application to an edition, or ErrNotFound.
 func (s *Store) ApplicationOf(ctx context.Context, editionID, userID int64) (*Application, error) {
-	var a Application
-	if err := s.conn(ctx).Where("edition_id = ? AND applicant_id = ?", editionID, userID).Take(&a).Error; err != nil {
-		return nil, translate(err)
-	}
-	return &a, nil
+	return take[Application](s.conn(ctx).Where("edition_id = ? AND applicant_id = ?", editionID, userID))
 }
 
 // ApplicationsOfUser lists the user's applications, newest first, for "My applications".
@@ -278,11 +266,7 @@ func (s *Store) Teams(ctx context.Context, applicationIDs []int64) (map[int64][]
 
 // TeamMemberByID loads one team member, or ErrNotFound.
 func (s *Store) TeamMemberByID(ctx context.Context, id int64) (*TeamMember, error) {
-	var m TeamMember
-	if err := s.conn(ctx).Where("id = ?", id).Take(&m).Error; err != nil {
-		return nil, translate(err)
-	}
-	return &m, nil
+	return take[TeamMember](s.conn(ctx).Where("id = ?", id))
 }
 
 // CreateTeamMember inserts m after the application's last member.

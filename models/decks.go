@@ -68,22 +68,12 @@ func (s *Store) insertDeckVersion(ctx context.Context, d *Deck) error {
 
 // CurrentDeck returns the application's highest deck version, or ErrNotFound when it has none.
 func (s *Store) CurrentDeck(ctx context.Context, applicationID int64) (*Deck, error) {
-	var d Deck
-	err := s.conn(ctx).Where("application_id = ?", applicationID).Order("version DESC").Take(&d).Error
-	if err != nil {
-		return nil, translate(err)
-	}
-	return &d, nil
+	return take[Deck](s.conn(ctx).Where("application_id = ?", applicationID).Order("version DESC"))
 }
 
 // DeckVersion returns one version of the application's deck, or ErrNotFound.
 func (s *Store) DeckVersion(ctx context.Context, applicationID int64, version int) (*Deck, error) {
-	var d Deck
-	err := s.conn(ctx).Where("application_id = ? AND version = ?", applicationID, version).Take(&d).Error
-	if err != nil {
-		return nil, translate(err)
-	}
-	return &d, nil
+	return take[Deck](s.conn(ctx).Where("application_id = ? AND version = ?", applicationID, version))
 }
 
 // DeckVersions lists every version of the application's deck, newest first (empty when there is none).
@@ -95,13 +85,8 @@ func (s *Store) DeckVersions(ctx context.Context, applicationID int64) ([]Deck, 
 // DeckCurrentAt returns the version that was current at t (the last one created at or before t), or
 // ErrNotFound: the deck judged is the one current at the deadline.
 func (s *Store) DeckCurrentAt(ctx context.Context, applicationID int64, t time.Time) (*Deck, error) {
-	var d Deck
-	err := s.conn(ctx).Where("application_id = ? AND created_at <= ?", applicationID, DBTime(t)).
-		Order("version DESC").Take(&d).Error
-	if err != nil {
-		return nil, translate(err)
-	}
-	return &d, nil
+	return take[Deck](s.conn(ctx).Where("application_id = ? AND created_at <= ?", applicationID, DBTime(t)).
+		Order("version DESC"))
 }
 
 // DeckUpload is a direct-to-storage upload in flight: the presigned POST allows exactly StorageKey, and
@@ -128,11 +113,7 @@ func (s *Store) CreateDeckUpload(ctx context.Context, u *DeckUpload) error {
 
 // DeckUploadByID returns the pending upload of the application with this id, or ErrNotFound.
 func (s *Store) DeckUploadByID(ctx context.Context, applicationID int64, id string) (*DeckUpload, error) {
-	var u DeckUpload
-	if err := s.conn(ctx).Where("id = ? AND application_id = ?", id, applicationID).Take(&u).Error; err != nil {
-		return nil, translate(err)
-	}
-	return &u, nil
+	return take[DeckUpload](s.conn(ctx).Where("id = ? AND application_id = ?", id, applicationID))
 }
 
 // DeleteDeckUpload forgets a pending upload (confirmed or refused); forgetting one already gone is not an error.

@@ -286,11 +286,7 @@ func (s *Store) DeleteQuestion(ctx context.Context, id int64) error {
 
 // QuestionByID loads a question, or ErrNotFound.
 func (s *Store) QuestionByID(ctx context.Context, id int64) (*Question, error) {
-	var q Question
-	if err := s.conn(ctx).Where("id = ?", id).Take(&q).Error; err != nil {
-		return nil, translate(err)
-	}
-	return &q, nil
+	return take[Question](s.conn(ctx).Where("id = ?", id))
 }
 
 // Questions lists an edition's extra questions in form order.

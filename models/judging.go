@@ -284,21 +284,13 @@ func (s *Store) MoveRound(ctx context.Context, id int64, position int) error {
 
 // RoundByID loads a round, or ErrNotFound.
 func (s *Store) RoundByID(ctx context.Context, id int64) (*Round, error) {
-	var r Round
-	if err := s.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
-		return nil, translate(err)
-	}
-	return &r, nil
+	return take[Round](s.conn(ctx).Where("id = ?", id))
 }
 
 // LockRound loads a round for update inside a transaction, so that rubric edits, the first submitted score and
 // status changes of one round happen one after the other. ErrNotFound if it does not exist.
 func (s *Store) LockRound(ctx context.Context, id int64) (*Round, error) {
-	var r Round
-	if err := s.lockForUpdate(s.conn(ctx)).Where("id = ?", id).Take(&r).Error; err != nil {
-		return nil, translate(err)
-	}
-	return &r, nil
+	return take[Round](s.lockForUpdate(s.conn(ctx)).Where("id = ?", id))
 }
 
 // RoundsByEdition lists an edition's rounds in order.
@@ -310,11 +302,7 @@ func (s *Store) RoundsByEdition(ctx context.Context, editionID int64) ([]Round, 
 // RoundAfter returns the edition's round that comes next after position (positions may have gaps once a
 // round was deleted), or ErrNotFound for the last.
 func (s *Store) RoundAfter(ctx context.Context, editionID int64, position int) (*Round, error) {
-	var r Round
-	if err := s.conn(ctx).Where("edition_id = ? AND position > ?", editionID, position).Order("position").Take(&r).Error; err != nil {
-		return nil, translate(err)
-	}
-	return &r, nil
+	return take[Round](s.conn(ctx).Where("edition_id = ? AND position > ?", editionID, position).Order("position"))
 }
 
 // UpdateRound saves the organizer-editable settings of r (not its status, seed, lock or live state).
@@ -408,11 +396,7 @@ func (s *Store) PanelsByRound(ctx context.Context, roundID int64) ([]Panel, erro
 
 // PanelByID loads a panel, or ErrNotFound.
 func (s *Store) PanelByID(ctx context.Context, id int64) (*Panel, error) {
-	var p Panel
-	if err := s.conn(ctx).Where("id = ?", id).Take(&p).Error; err != nil {
-		return nil, translate(err)
-	}
-	return &p, nil
+	return take[Panel](s.conn(ctx).Where("id = ?", id))
 }
 
 // SavePanel inserts p (ID 0) or updates its name and sector. ErrConflict when the round already has a panel
@@ -461,20 +445,12 @@ func (s *Store) EntriesByRound(ctx context.Context, roundID int64) ([]RoundEntry
 
 // EntryByID loads an entry, or ErrNotFound.
 func (s *Store) EntryByID(ctx context.Context, id int64) (*RoundEntry, error) {
-	var e RoundEntry
-	if err := s.conn(ctx).Where("id = ?", id).Take(&e).Error; err != nil {
-		return nil, translate(err)
-	}
-	return &e, nil
+	return take[RoundEntry](s.conn(ctx).Where("id = ?", id))
 }
 
 // EntryFor returns the entry of an application in a round, or ErrNotFound.
 func (s *Store) EntryFor(ctx context.Context, roundID, applicationID int64) (*RoundEntry, error) {
-	var e RoundEntry
-	if err := s.conn(ctx).Where("round_id = ? AND application_id = ?", roundID, applicationID).Take(&e).Error; err != nil {
-		return nil, translate(err)
-	}
-	return &e, nil
+	return take[RoundEntry](s.conn(ctx).Where("round_id = ? AND application_id = ?", roundID, applicationID))
 }
 
 // AddEntries puts applications into a round; ones already in it are left as they are. It returns how many

@@ -57,21 +57,12 @@ func (s *Store) AssignmentsOfJudge(ctx context.Context, roundID, judgeID int64) 
 
 // AssignmentByID loads an assignment, or ErrNotFound.
 func (s *Store) AssignmentByID(ctx context.Context, id int64) (*Assignment, error) {
-	var a Assignment
-	if err := s.conn(ctx).Where("id = ?", id).Take(&a).Error; err != nil {
-		return nil, translate(err)
-	}
-	return &a, nil
+	return take[Assignment](s.conn(ctx).Where("id = ?", id))
 }
 
 // AssignmentFor returns a judge's assignment to an application in a round, or ErrNotFound.
 func (s *Store) AssignmentFor(ctx context.Context, roundID, applicationID, judgeID int64) (*Assignment, error) {
-	var a Assignment
-	err := s.conn(ctx).Where("round_id = ? AND application_id = ? AND judge_id = ?", roundID, applicationID, judgeID).Take(&a).Error
-	if err != nil {
-		return nil, translate(err)
-	}
-	return &a, nil
+	return take[Assignment](s.conn(ctx).Where("round_id = ? AND application_id = ? AND judge_id = ?", roundID, applicationID, judgeID))
 }
 
 // RoundsOfJudge lists the rounds in which the judge has at least one assignment, newest edition first.
@@ -95,11 +86,7 @@ func (s *Store) DeleteAssignment(ctx context.Context, id int64) error {
 
 // DeleteJudgeFromApplication removes a judge's assignments to an application in the given rounds.
 func (s *Store) DeleteJudgeFromApplication(ctx context.Context, roundIDs []int64, applicationID, judgeID int64) error {
-	if len(roundIDs) == 0 {
-		return nil
-	}
-	return translate(s.conn(ctx).Where("round_id IN ? AND application_id = ? AND judge_id = ?", roundIDs, applicationID, judgeID).
-		Delete(&Assignment{}).Error)
+	return s.deleteJudgeRows(ctx, &Assignment{}, roundIDs, applicationID, judgeID)
 }
 
 // CountAssignmentsOfJudge returns how many applications the judge has in the round; live polling uses it as
@@ -108,6 +95,15 @@ func (s *Store) CountAssignmentsOfJudge(ctx context.Context, roundID, judgeID in
 	var n int64
 	err := s.conn(ctx).Model(&Assignment{}).Where("round_id = ? AND judge_id = ?", roundID, judgeID).Count(&n).Error
 	return n, translate(err)
+}
+
+// deleteJudgeRows removes a judge's rows of model (assignments or scores) for an application in the given rounds.
+func (s *Store) deleteJudgeRows(ctx context.Context, model any, roundIDs []int64, applicationID, judgeID int64) error {
+	if len(roundIDs) == 0 {
+		return nil
+	}
+	return translate(s.conn(ctx).Where("round_id IN ? AND application_id = ? AND judge_id = ?", roundIDs, applicationID, judgeID).
+		Delete(model).Error)
 }
 
 // ---- conflicts ----
@@ -155,11 +151,7 @@ func (s *Store) RecordedConflicts(ctx context.Context, editionID int64) ([]Confl
 
 // ConflictByID loads a conflict, or ErrNotFound.
 func (s *Store) ConflictByID(ctx context.Context, id int64) (*Conflict, error) {
-	var c Conflict
-	if err := s.conn(ctx).Where("id = ?", id).Take(&c).Error; err != nil {
-		return nil, translate(err)
-	}
-	return &c, nil
+	return take[Conflict](s.conn(ctx).Where("id = ?", id))
 }
 
 // HasConflict reports whether the judge has a conflict with the application: a recorded one, or their own

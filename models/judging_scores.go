@@ -34,12 +34,7 @@ func (Score) TableName() string { return "scores" }
 
 // ScoreFor returns a judge's score of an application in a round, or ErrNotFound.
 func (s *Store) ScoreFor(ctx context.Context, roundID, applicationID, judgeID int64) (*Score, error) {
-	var sc Score
-	err := s.conn(ctx).Where("round_id = ? AND application_id = ? AND judge_id = ?", roundID, applicationID, judgeID).Take(&sc).Error
-	if err != nil {
-		return nil, translate(err)
-	}
-	return &sc, nil
+	return take[Score](s.conn(ctx).Where("round_id = ? AND application_id = ? AND judge_id = ?", roundID, applicationID, judgeID))
 }
 
 // SaveScore inserts sc (ID 0) or updates its values, texts and status. ErrConflict when a score for the same
@@ -79,11 +74,7 @@ func (s *Store) CountSubmitted(ctx context.Context, roundID int64) (int64, error
 
 // DeleteScoresOf removes a judge's scores of an application in the given rounds (a conflict makes them void).
 func (s *Store) DeleteScoresOf(ctx context.Context, roundIDs []int64, applicationID, judgeID int64) error {
-	if len(roundIDs) == 0 {
-		return nil
-	}
-	return translate(s.conn(ctx).Where("round_id IN ? AND application_id = ? AND judge_id = ?", roundIDs, applicationID, judgeID).
-		Delete(&Score{}).Error)
+	return s.deleteJudgeRows(ctx, &Score{}, roundIDs, applicationID, judgeID)
 }
 
 // ScoresOfJudge lists one judge's scores in a round, by application.

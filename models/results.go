@@ -148,11 +148,7 @@ func (s *Store) CreatePublication(ctx context.Context, p *Publication) error {
 
 // PublicationByID loads a publication, or ErrNotFound.
 func (s *Store) PublicationByID(ctx context.Context, id int64) (*Publication, error) {
-	var p Publication
-	if err := s.conn(ctx).Where("id = ?", id).Take(&p).Error; err != nil {
-		return nil, translate(err)
-	}
-	return &p, nil
+	return take[Publication](s.conn(ctx).Where("id = ?", id))
 }
 
 // PublicationsByRound lists every version of a round's publication, newest first.

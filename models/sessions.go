@@ -28,11 +28,7 @@ func (s *Store) CreateSession(ctx context.Context, ss *Session) error {
 
 // SessionByHash returns the session, or ErrNotFound.
 func (s *Store) SessionByHash(ctx context.Context, hash string) (*Session, error) {
-	var ss Session
-	if err := s.conn(ctx).Where("id_hash = ?", hash).Take(&ss).Error; err != nil {
-		return nil, translate(err)
-	}
-	return &ss, nil
+	return take[Session](s.conn(ctx).Where("id_hash = ?", hash))
 }
 
 // TouchSession records activity, which pushes the idle timeout back.

@@ -187,6 +187,15 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 // conn returns the handle bound to ctx; every query starts here.
 func (s *Store) conn(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
 
+// take loads the one row q selects, or ErrNotFound.
+func take[T any](q *gorm.DB) (*T, error) {
+	var v T
+	if err := q.Take(&v).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &v, nil
+}
+
 // translate turns driver and GORM errors into this package's domain errors, wrapping the original for logs.
 func translate(err error) error {
 	switch {
