@@ -63,9 +63,16 @@ type harness struct {
 // the database closes.
 func start(t *testing.T, opts jobs.Options) *harness {
 	t.Helper()
-	ctx := context.Background()
+	h, workers := newHarness(t)
+	h.run(t, workers, opts)
+	return h
+}
+
+// newHarness migrates a fresh test database and creates job_marks; workers has the markWorker. No queue runs yet.
+func newHarness(t *testing.T) (*harness, *river.Workers) {
+	t.Helper()
 	st := testutil.NewDB(t)
-	if err := jobs.Migrate(ctx, st); err != nil {
+	if err := jobs.Migrate(context.Background(), st); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.DB().Exec("CREATE TABLE job_marks (id VARCHAR(200) NOT NULL, attempt INTEGER NOT NULL)").Error; err != nil {
@@ -74,6 +81,14 @@ func start(t *testing.T, opts jobs.Options) *harness {
 	w := &markWorker{store: st}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, w)
+	return &harness{store: st, worker: w}, workers
+}
+
+// run starts the harness's queue (workers unless opts names others, polling every 100 ms unless opts says) and
+// stops it before the database closes.
+func (h *harness) run(t *testing.T, workers *river.Workers, opts jobs.Options) {
+	t.Helper()
+	ctx := context.Background()
 	if opts.Workers == nil {
 		opts.Workers = workers
 	}
@@ -83,11 +98,12 @@ func start(t *testing.T, opts jobs.Options) *harness {
 	if opts.Logger == nil {
 		opts.Logger = testutil.Logger(t)
 	}
-	q, err := jobs.New(ctx, st, opts)
+	q, err := jobs.New(ctx, h.store, opts)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("a queue with RescueAfter %s: %v", opts.RescueAfter, err)
 	}
-	w.queue.Store(q)
+	h.worker.queue.Store(q)
+	h.queue = q
 	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +114,6 @@ func start(t *testing.T, opts jobs.Options) *harness {
 			t.Errorf("stop: %v", err)
 		}
 	})
-	return &harness{store: st, queue: q, worker: w}
 }
 
 func (h *harness) marks(t *testing.T, id string) int {

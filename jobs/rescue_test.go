@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/pitchfest/pitchfest/jobs"
@@ -20,17 +19,8 @@ import (
 // must also be accepted: jobs.New lowers the job timeout to match.
 func TestAJobLeftRunningByADeadProcessIsRescuedAndRunOnce(t *testing.T) {
 	ctx := context.Background()
-	st := testutil.NewDB(t)
-	if err := jobs.Migrate(ctx, st); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.DB().Exec("CREATE TABLE job_marks (id VARCHAR(200) NOT NULL, attempt INTEGER NOT NULL)").Error; err != nil {
-		t.Fatal(err)
-	}
-	w := &markWorker{store: st}
-	workers := river.NewWorkers()
-	river.AddWorker(workers, w)
-	h := &harness{store: st, worker: w}
+	h, workers := newHarness(t)
+	st := h.store
 
 	// The dead process: it inserted the job and fetched it, then vanished without a word.
 	dead, err := jobs.New(ctx, st, jobs.Options{Workers: workers, Logger: testutil.Logger(t)})
@@ -51,21 +41,7 @@ func TestAJobLeftRunningByADeadProcessIsRescuedAndRunOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	q, err := jobs.New(ctx, st, jobs.Options{Workers: workers, RescueAfter: 2 * time.Second,
-		FetchPollInterval: 100 * time.Millisecond, Logger: testutil.Logger(t)})
-	if err != nil {
-		t.Fatalf("a queue with RescueAfter 2s: %v", err)
-	}
-	w.queue.Store(q)
-	h.queue = q
-	if err := q.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		q.Stop(sctx)
-	})
+	h.run(t, workers, jobs.Options{RescueAfter: 2 * time.Second})
 
 	// Election, the rescuer's first pass, River's ~1 s retry backoff and the scheduler's pass: well under a minute.
 	h.waitMarks(t, "orphan", 1, 60*time.Second)
