@@ -118,57 +118,21 @@ func (j *Judging) saveScore(ctx context.Context, judge *models.User, entryID int
 		return nil, models.ErrForbidden // organizers read scores; they never write them for a judge
 	}
 	in.Comment, in.PrivateNote = strings.TrimSpace(in.Comment), strings.TrimSpace(in.PrivateNote)
-	v := models.NewValidationError()
-	if utf8.RuneCountInString(in.Comment) > maxTextLen {
-		v.Fields["comment"] = "judging.score.too_long"
-	}
-	if utf8.RuneCountInString(in.PrivateNote) > maxTextLen {
-		v.Fields["private_note"] = "judging.score.too_long"
-	}
-	if len(v.Fields) > 0 {
+	if v := checkScoreTexts(in); v != nil {
 		return nil, v
 	}
 	var out ScoreView
 	err := j.Store.Tx(ctx, func(tx *models.Store) error {
-		e, _, acc, err := j.entryAccess(ctx, tx, judge, entryID)
+		e, r, err := j.lockForScoring(ctx, tx, judge, entryID)
 		if err != nil {
 			return err
-		}
-		if !policy.CanJudgeApplication(judge, acc) {
-			return models.ErrNotFound
-		}
-		// Lock the round: the first submission locks the rubric, and must not race an edit of it.
-		r, err := tx.LockRound(ctx, e.RoundID)
-		if err != nil {
-			return err
-		}
-		if e, err = tx.EntryByID(ctx, entryID); err != nil {
-			return err
-		}
-		if !j.scoreEditable(r, e) {
-			return models.NewValidationError("round", "judging.score.closed")
 		}
 		cs, err := tx.CriteriaByRound(ctx, r.ID)
 		if err != nil {
 			return err
 		}
-		byID := map[int64]models.Criterion{}
-		for _, c := range cs {
-			byID[c.ID] = c
-		}
-		vals := models.ScoreValues{}
-		for id, x := range in.Values {
-			c, ok := byID[id]
-			f := fmt.Sprintf("values.%d", id)
-			switch {
-			case !ok:
-				v.Fields[f] = "judging.score.unknown_criterion"
-			case !criterionOf(c).InScale(x):
-				v.Fields[f] = "judging.score.out_of_range"
-			default:
-				vals[id] = x
-			}
-		}
+		v := models.NewValidationError()
+		vals := checkScoreValues(v, cs, in.Values)
 		old, err := tx.ScoreFor(ctx, r.ID, e.ApplicationID, judge.ID)
 		if err != nil && !isNotFound(err) {
 			return err
@@ -178,16 +142,7 @@ func (j *Judging) saveScore(ctx context.Context, judge *models.User, entryID int
 		}
 		final := submit || old != nil && old.Status == models.ScoreSubmitted
 		if final {
-			for _, c := range cs {
-				if _, ok := vals[c.ID]; !ok {
-					if _, bad := v.Fields[fmt.Sprintf("values.%d", c.ID)]; !bad {
-						v.Fields[fmt.Sprintf("values.%d", c.ID)] = "judging.score.missing"
-					}
-				}
-			}
-			if len(cs) == 0 {
-				v.Fields["values"] = "judging.rubric.empty"
-			}
+			requireEveryCriterion(v, cs, vals)
 		}
 		if len(v.Fields) > 0 {
 			return v
@@ -221,6 +176,83 @@ func (j *Judging) saveScore(ctx context.Context, judge *models.User, entryID int
 		return nil, err
 	}
 	return &out, nil
+}
+
+// checkScoreTexts refuses a comment or private note longer than maxTextLen (judging.score.too_long).
+func checkScoreTexts(in ScoreInput) *models.ValidationError {
+	v := models.NewValidationError()
+	if utf8.RuneCountInString(in.Comment) > maxTextLen {
+		v.Fields["comment"] = "judging.score.too_long"
+	}
+	if utf8.RuneCountInString(in.PrivateNote) > maxTextLen {
+		v.Fields["private_note"] = "judging.score.too_long"
+	}
+	if len(v.Fields) > 0 {
+		return v
+	}
+	return nil
+}
+
+// lockForScoring checks that judge may score the entry (ErrNotFound otherwise, as entryAccess) and locks its
+// round, since the first submission locks the rubric and must not race an edit of it; then, with the round
+// locked, it reads the entry again and refuses with judging.score.closed when scoring it is over.
+func (j *Judging) lockForScoring(ctx context.Context, tx *models.Store, judge *models.User, entryID int64) (*models.RoundEntry, *models.Round, error) {
+	e, _, acc, err := j.entryAccess(ctx, tx, judge, entryID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !policy.CanJudgeApplication(judge, acc) {
+		return nil, nil, models.ErrNotFound
+	}
+	r, err := tx.LockRound(ctx, e.RoundID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if e, err = tx.EntryByID(ctx, entryID); err != nil {
+		return nil, nil, err
+	}
+	if !j.scoreEditable(r, e) {
+		return nil, nil, models.NewValidationError("round", "judging.score.closed")
+	}
+	return e, r, nil
+}
+
+// checkScoreValues keeps the values that name a criterion of the rubric and lie on its scale, and marks each
+// other one in v (judging.score.unknown_criterion, judging.score.out_of_range) under values.<criterion ID>.
+func checkScoreValues(v *models.ValidationError, cs []models.Criterion, values map[int64]float64) models.ScoreValues {
+	byID := map[int64]models.Criterion{}
+	for _, c := range cs {
+		byID[c.ID] = c
+	}
+	vals := models.ScoreValues{}
+	for id, x := range values {
+		c, ok := byID[id]
+		f := fmt.Sprintf("values.%d", id)
+		switch {
+		case !ok:
+			v.Fields[f] = "judging.score.unknown_criterion"
+		case !criterionOf(c).InScale(x):
+			v.Fields[f] = "judging.score.out_of_range"
+		default:
+			vals[id] = x
+		}
+	}
+	return vals
+}
+
+// requireEveryCriterion marks in v each criterion without a value that is not already marked
+// (judging.score.missing), and a rubric without criteria (judging.rubric.empty): a submitted score is complete.
+func requireEveryCriterion(v *models.ValidationError, cs []models.Criterion, vals models.ScoreValues) {
+	for _, c := range cs {
+		if _, ok := vals[c.ID]; !ok {
+			if _, bad := v.Fields[fmt.Sprintf("values.%d", c.ID)]; !bad {
+				v.Fields[fmt.Sprintf("values.%d", c.ID)] = "judging.score.missing"
+			}
+		}
+	}
+	if len(cs) == 0 {
+		v.Fields["values"] = "judging.rubric.empty"
+	}
 }
 
 // EntryScores lists every judge's score of an entry, with names and private notes, for staff only: judges
