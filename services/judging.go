@@ -1,6 +1,7 @@
 package services
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -610,3 +611,17 @@ func gone(a *models.Application) bool {
 
 // isNotFound is errors.Is(err, models.ErrNotFound).
 func isNotFound(err error) bool { return errors.Is(err, models.ErrNotFound) }
+
+// comparePlaces orders two places — ranks, positions in a running order — where 0 means none: placed ones
+// first, in order, then the unplaced.
+func comparePlaces(a, b int) int {
+	switch {
+	case a == b:
+		return 0
+	case a == 0:
+		return 1
+	case b == 0:
+		return -1
+	}
+	return cmp.Compare(a, b)
+}

@@ -1,9 +1,9 @@
 package services
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -268,20 +268,7 @@ func (j *Judging) LiveBoard(ctx context.Context, actor *models.User, roundID int
 		out = append(out, row)
 	}
 	slices.SortStableFunc(out, func(a, b BoardRow) int {
-		pa, pb := a.Position, b.Position
-		if pa == 0 {
-			pa = math.MaxInt
-		}
-		if pb == 0 {
-			pb = math.MaxInt
-		}
-		if pa != pb {
-			if pa < pb {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.Reference, b.Reference)
+		return cmp.Or(comparePlaces(a.Position, b.Position), strings.Compare(a.Reference, b.Reference))
 	})
 	return out, nil
 }

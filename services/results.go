@@ -1,6 +1,7 @@
 package services
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -458,73 +459,14 @@ func (p *Publishing) Publish(ctx context.Context, actor *models.User, roundID in
 		if r.Status != models.RoundClosed {
 			return fmt.Errorf("%w: round %d is %s", models.ErrConflict, roundID, r.Status)
 		}
-		final := r.Final
 		feedback, err := tx.RoundFeedback(ctx, roundID)
 		if err != nil {
 			return err
 		}
-		rs, rk, err := rankedRound(ctx, tx, roundID)
+		snap, err := resultSnapshot(ctx, tx, r, in.IncludeScores)
 		if err != nil {
 			return err
 		}
-		snap := models.ResultSnapshot{RoundName: r.Name, RoundNameI18n: r.NameI18n, Entries: []models.PublishedEntry{}, Awards: []models.PublishedAward{}}
-		ranked := map[int64]scoring.Result{}
-		for _, x := range rk.Results {
-			ranked[rs.appByRef[x.Application].ID] = x
-		}
-		var grants []models.AwardGrant
-		var awardTexts map[int64]models.Award
-		if final {
-			if grants, err = tx.AwardGrantsByRound(ctx, roundID); err != nil {
-				return err
-			}
-			if awardTexts, err = editionAwards(ctx, tx, r.EditionID); err != nil {
-				return err
-			}
-		}
-		won := map[int64][]string{}
-		for _, g := range grants {
-			a := rs.apps[g.ApplicationID]
-			won[g.ApplicationID] = append(won[g.ApplicationID], g.Name)
-			snap.Awards = append(snap.Awards, models.PublishedAward{Name: g.Name, NameI18n: grantTexts(g, awardTexts), Position: g.Position, Amount: g.Amount,
-				Currency: g.Currency, Special: g.Special, ApplicationID: g.ApplicationID, Reference: appRef(a), StartupName: a.StartupName})
-		}
-		for _, e := range rs.entries {
-			a := rs.apps[e.ApplicationID]
-			if gone(a) {
-				continue
-			}
-			pe := models.PublishedEntry{ApplicationID: a.ID, Reference: appRef(a), StartupName: a.StartupName, Outcome: e.Outcome}
-			switch {
-			case final && len(won[a.ID]) > 0:
-				pe.Outcome, pe.Awards = "winner", won[a.ID]
-			case final:
-				pe.Outcome = "finalist"
-			case e.Outcome == models.OutcomePending:
-				return models.NewValidationError("round", "results.publish.pending")
-			}
-			if x, ok := ranked[a.ID]; ok {
-				pe.Rank = x.Rank
-				if in.IncludeScores {
-					s := x.Score
-					pe.Score = &s
-				}
-			}
-			snap.Entries = append(snap.Entries, pe)
-		}
-		slices.SortStableFunc(snap.Entries, func(a, b models.PublishedEntry) int {
-			ra, rb := a.Rank, b.Rank
-			if ra == 0 {
-				ra = 1 << 30
-			}
-			if rb == 0 {
-				rb = 1 << 30
-			}
-			if ra != rb {
-				return ra - rb
-			}
-			return strings.Compare(a.Reference, b.Reference)
-		})
 		prev, err := tx.PublicationsByRound(ctx, roundID)
 		if err != nil {
 			return err
@@ -536,13 +478,13 @@ func (p *Publishing) Publish(ctx context.Context, actor *models.User, roundID in
 				return v
 			}
 		}
-		pub = &models.Publication{EditionID: r.EditionID, RoundID: roundID, Final: final, Method: r.Method,
+		pub = &models.Publication{EditionID: r.EditionID, RoundID: roundID, Final: r.Final, Method: r.Method,
 			IncludeScores: in.IncludeScores, Feedback: feedback, Snapshot: snap, Reason: reason, PublishAt: at,
 			CreatedBy: &actor.ID, CreatedAt: now}
 		if err := tx.CreatePublication(ctx, pub); err != nil {
 			return err
 		}
-		if final && len(prev) == 0 {
+		if r.Final && len(prev) == 0 {
 			if err := tx.SetResultsAt(ctx, r.EditionID, at); err != nil {
 				return err
 			}
@@ -559,6 +501,77 @@ func (p *Publishing) Publish(ctx context.Context, actor *models.User, roundID in
 		return nil, err
 	}
 	return pub, nil
+}
+
+// resultSnapshot is what a publication of the closed round r announces: every application still in the
+// competition with its outcome and rank (and score with includeScores), ranked first and then by reference; in
+// the round marked final, finalists and winners with their awards. results.publish.pending while an
+// advancement is undecided outside the final round.
+func resultSnapshot(ctx context.Context, tx *models.Store, r *models.Round, includeScores bool) (models.ResultSnapshot, error) {
+	snap := models.ResultSnapshot{RoundName: r.Name, RoundNameI18n: r.NameI18n, Entries: []models.PublishedEntry{}}
+	rs, rk, err := rankedRound(ctx, tx, r.ID)
+	if err != nil {
+		return snap, err
+	}
+	ranked := map[int64]scoring.Result{}
+	for _, x := range rk.Results {
+		ranked[rs.appByRef[x.Application].ID] = x
+	}
+	var won map[int64][]string
+	if snap.Awards, won, err = publishedAwards(ctx, tx, r, rs); err != nil {
+		return snap, err
+	}
+	for _, e := range rs.entries {
+		a := rs.apps[e.ApplicationID]
+		if gone(a) {
+			continue
+		}
+		pe := models.PublishedEntry{ApplicationID: a.ID, Reference: appRef(a), StartupName: a.StartupName, Outcome: e.Outcome}
+		switch {
+		case r.Final && len(won[a.ID]) > 0:
+			pe.Outcome, pe.Awards = "winner", won[a.ID]
+		case r.Final:
+			pe.Outcome = "finalist"
+		case e.Outcome == models.OutcomePending:
+			return snap, models.NewValidationError("round", "results.publish.pending")
+		}
+		if x, ok := ranked[a.ID]; ok {
+			pe.Rank = x.Rank
+			if includeScores {
+				s := x.Score
+				pe.Score = &s
+			}
+		}
+		snap.Entries = append(snap.Entries, pe)
+	}
+	slices.SortStableFunc(snap.Entries, func(a, b models.PublishedEntry) int {
+		return cmp.Or(comparePlaces(a.Rank, b.Rank), strings.Compare(a.Reference, b.Reference))
+	})
+	return snap, nil
+}
+
+// publishedAwards are the awards granted in r as a publication announces them, with the names of the awards
+// each application won; none outside the round marked final.
+func publishedAwards(ctx context.Context, tx *models.Store, r *models.Round, rs *roundScores) ([]models.PublishedAward, map[int64][]string, error) {
+	awards, won := []models.PublishedAward{}, map[int64][]string{}
+	if !r.Final {
+		return awards, won, nil
+	}
+	grants, err := tx.AwardGrantsByRound(ctx, r.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	awardTexts, err := editionAwards(ctx, tx, r.EditionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, g := range grants {
+		a := rs.apps[g.ApplicationID]
+		won[g.ApplicationID] = append(won[g.ApplicationID], g.Name)
+		awards = append(awards, models.PublishedAward{Name: g.Name, NameI18n: grantTexts(g, awardTexts), Position: g.Position, Amount: g.Amount,
+			Currency: g.Currency, Special: g.Special, ApplicationID: g.ApplicationID, Reference: appRef(a), StartupName: a.StartupName})
+	}
+	return awards, won, nil
 }
 
 // Publications lists every version of a round's publication, scheduled ones included (staff only).
