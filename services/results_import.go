@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/scoring"
@@ -145,90 +146,14 @@ func (p *Publishing) ImportScores(ctx context.Context, actor *models.User, round
 		if err != nil {
 			return err
 		}
-		scores, err := scoring.ParseScoresCSV(bytes.NewReader(data), "scores.csv", rs.rubric)
+		todo, err := checkImport(ctx, tx, rs, data)
 		if err != nil {
-			var ie *scoring.InputError
-			if !errors.As(err, &ie) {
-				return err
-			}
-			return &ImportError{Rows: rowErrors(err)}
-		}
-		judgeLine, appLine := firstLines(data)
-		var rows []RowError
-		judges := map[string]*models.User{}
-		for _, s := range scores {
-			if _, seen := judges[s.Judge]; seen {
-				continue
-			}
-			u, msg := resolveJudge(ctx, tx, s.Judge)
-			if msg != "" {
-				rows = append(rows, RowError{Line: judgeLine[s.Judge], Message: msg})
-			}
-			judges[s.Judge] = u
-		}
-		apps := map[string]*models.Application{}
-		for _, s := range scores {
-			if _, seen := apps[s.Application]; seen {
-				continue
-			}
-			a := rs.appByRef[s.Application]
-			if a == nil || gone(a) {
-				rows = append(rows, RowError{Line: appLine[s.Application], Message: fmt.Sprintf("application %q is not in this round", s.Application)})
-			}
-			apps[s.Application] = a
-		}
-		byName := map[string]int64{}
-		for _, c := range rs.criteria {
-			byName[c.Name.In("en")] = c.ID
-		}
-		type pair struct{ judge, app int64 }
-		var todo []struct {
-			pair
-			values models.ScoreValues
-		}
-		for _, s := range scores {
-			u, a := judges[s.Judge], apps[s.Application]
-			if u == nil || a == nil || gone(a) {
-				continue
-			}
-			if c, err := tx.HasConflict(ctx, a.ID, u.ID); err != nil {
-				return err
-			} else if c {
-				rows = append(rows, RowError{Line: judgeLine[s.Judge], Message: fmt.Sprintf("judge %q declared a conflict with %q", s.Judge, s.Application)})
-				continue
-			}
-			vals := models.ScoreValues{}
-			for name, v := range s.Values {
-				vals[byName[name]] = v
-			}
-			todo = append(todo, struct {
-				pair
-				values models.ScoreValues
-			}{pair{u.ID, a.ID}, vals})
-		}
-		if len(rows) > 0 {
-			sort.SliceStable(rows, func(i, j int) bool { return rows[i].Line < rows[j].Line })
-			return &ImportError{Rows: rows}
+			return err
 		}
 		now := p.now()
 		seenApps, seenJudges := map[int64]bool{}, map[int64]bool{}
 		for _, t := range todo {
-			if _, err := tx.AssignmentFor(ctx, roundID, t.app, t.judge); isNotFound(err) {
-				if err := tx.AddAssignment(ctx, &models.Assignment{RoundID: roundID, ApplicationID: t.app, JudgeID: t.judge,
-					Source: models.SourceManual, CreatedBy: &actor.ID, CreatedAt: now}); err != nil {
-					return err
-				}
-			} else if err != nil {
-				return err
-			}
-			sc, err := tx.ScoreFor(ctx, roundID, t.app, t.judge)
-			if isNotFound(err) {
-				sc = &models.Score{RoundID: roundID, ApplicationID: t.app, JudgeID: t.judge, CreatedAt: now}
-			} else if err != nil {
-				return err
-			}
-			sc.Values, sc.Status, sc.UpdatedAt, sc.SubmittedAt = t.values, models.ScoreSubmitted, now, &now
-			if err := tx.SaveScore(ctx, sc); err != nil {
+			if err := saveImported(ctx, tx, roundID, t, actor, now); err != nil {
 				return err
 			}
 			seenApps[t.app], seenJudges[t.judge] = true, true
@@ -244,4 +169,88 @@ func (p *Publishing) ImportScores(ctx context.Context, actor *models.User, round
 		return nil, err
 	}
 	return rep, nil
+}
+
+// importedScore is one judge's score of one application from an imported file, values by criterion ID.
+type importedScore struct {
+	judge, app int64
+	values     models.ScoreValues
+}
+
+// checkImport reads a scores.csv against the round's rubric and records: every judge must be a judge, every
+// application in the round and still in the competition, and no judge conflicted with what they scored. Any
+// problem is an *ImportError listing every row at fault, by line.
+func checkImport(ctx context.Context, tx *models.Store, rs *roundScores, data []byte) ([]importedScore, error) {
+	scores, err := scoring.ParseScoresCSV(bytes.NewReader(data), "scores.csv", rs.rubric)
+	if err != nil {
+		var ie *scoring.InputError
+		if !errors.As(err, &ie) {
+			return nil, err
+		}
+		return nil, &ImportError{Rows: rowErrors(err)}
+	}
+	judgeLine, appLine := firstLines(data)
+	var rows []RowError
+	judges := map[string]*models.User{}
+	for _, s := range scores {
+		if _, seen := judges[s.Judge]; seen {
+			continue
+		}
+		u, msg := resolveJudge(ctx, tx, s.Judge)
+		if msg != "" {
+			rows = append(rows, RowError{Line: judgeLine[s.Judge], Message: msg})
+		}
+		judges[s.Judge] = u
+	}
+	apps := map[string]*models.Application{}
+	for _, s := range scores {
+		if _, seen := apps[s.Application]; seen {
+			continue
+		}
+		a := rs.appByRef[s.Application]
+		if a == nil || gone(a) {
+			rows = append(rows, RowError{Line: appLine[s.Application], Message: fmt.Sprintf("application %q is not in this round", s.Application)})
+		}
+		apps[s.Application] = a
+	}
+	var todo []importedScore
+	for _, s := range scores {
+		u, a := judges[s.Judge], apps[s.Application]
+		if u == nil || a == nil || gone(a) {
+			continue
+		}
+		if c, err := tx.HasConflict(ctx, a.ID, u.ID); err != nil {
+			return nil, err
+		} else if c {
+			rows = append(rows, RowError{Line: judgeLine[s.Judge], Message: fmt.Sprintf("judge %q declared a conflict with %q", s.Judge, s.Application)})
+			continue
+		}
+		todo = append(todo, importedScore{judge: u.ID, app: a.ID, values: valuesOf(rs.criteria, s.Values)})
+	}
+	if len(rows) > 0 {
+		sort.SliceStable(rows, func(i, j int) bool { return rows[i].Line < rows[j].Line })
+		return nil, &ImportError{Rows: rows}
+	}
+	return todo, nil
+}
+
+// saveImported saves one imported score as submitted, replacing the judge's score of the application, and
+// assigns the judge to it (manual) when they were not.
+func saveImported(ctx context.Context, tx *models.Store, roundID int64, t importedScore, actor *models.User, now time.Time) error {
+	if _, err := tx.AssignmentFor(ctx, roundID, t.app, t.judge); isNotFound(err) {
+		if err := tx.AddAssignment(ctx, &models.Assignment{RoundID: roundID, ApplicationID: t.app, JudgeID: t.judge,
+			Source: models.SourceManual, CreatedBy: &actor.ID, CreatedAt: now}); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	sc, err := tx.ScoreFor(ctx, roundID, t.app, t.judge)
+	if isNotFound(err) {
+		sc = &models.Score{RoundID: roundID, ApplicationID: t.app, JudgeID: t.judge, CreatedAt: now}
+	} else if err != nil {
+		return err
+	}
+	sc.Values, sc.Status, sc.UpdatedAt, sc.SubmittedAt = t.values, models.ScoreSubmitted, now, &now
+	return tx.SaveScore(ctx, sc)
 }

@@ -42,6 +42,20 @@ func sheetOf(cs []models.Criterion, values map[int64]float64) map[string]float64
 	return out
 }
 
+// valuesOf is the inverse of sheetOf: values keyed by criterion name, as scoring reads them from a file,
+// keyed back by criterion ID for storing. Names must be the rubric's (scoring.ParseScoresCSV checks them).
+func valuesOf(cs []models.Criterion, sheet map[string]float64) models.ScoreValues {
+	byName := make(map[string]int64, len(cs))
+	for _, c := range cs {
+		byName[c.Name.In("en")] = c.ID
+	}
+	out := make(models.ScoreValues, len(sheet))
+	for name, v := range sheet {
+		out[byName[name]] = v
+	}
+	return out
+}
+
 // sheetTotal is the weighted total T on 0–100 of one judge's values, computed by scoring exactly as the
 // ranking computes it; nil while a criterion has no value or a value is off its scale.
 func sheetTotal(cs []models.Criterion, values map[int64]float64) *float64 {
