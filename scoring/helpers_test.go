@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/pitchfest/pitchfest/testutil/workedexample"
 )
 
 // near compares figures computed two ways (by hand in the test, by the code)
@@ -48,35 +50,11 @@ func pitch(judge, app string, v float64) Score {
 	return Score{Judge: judge, Application: app, Values: map[string]float64{"pitch": v}}
 }
 
-// exampleRubricCSV and exampleScoresCSV are the worked example of
-// docs/scoring.md; keep the two in step.
-const exampleRubricCSV = `criterion,weight,min,max
-problem,3,0,10
-team,2,1,5
-`
-
-const exampleScoresCSV = `judge,application,criterion,score
-ana,APP-1,problem,9
-ana,APP-1,team,5
-ana,APP-2,problem,6
-ana,APP-2,team,4
-ana,APP-3,problem,7
-ana,APP-3,team,5
-ana,APP-4,problem,8
-ana,APP-4,team,4
-ben,APP-2,problem,1
-ben,APP-2,team,3
-ben,APP-3,problem,2
-ben,APP-3,team,4
-ben,APP-4,problem,3
-ben,APP-4,team,3
-ben,APP-5,problem,4
-ben,APP-5,team,4
-cleo,APP-1,problem,6
-cleo,APP-1,team,3
-cleo,APP-5,problem,7
-cleo,APP-5,team,4
-`
+// exampleRubricCSV and exampleScoresCSV are the worked example of docs/scoring.md.
+const (
+	exampleRubricCSV = workedexample.RubricCSV
+	exampleScoresCSV = workedexample.ScoresCSV
+)
 
 func exampleInput(tb testing.TB) (Rubric, []Score) {
 	tb.Helper()

@@ -7,33 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pitchfest/pitchfest/testutil/workedexample"
 )
 
 // The worked example of docs/scoring.md (also scoring's hand-computed test).
 const (
-	exampleRubric = "criterion,weight,min,max\nproblem,3,0,10\nteam,2,1,5\n"
-	exampleScores = `judge,application,criterion,score
-ana,APP-1,problem,9
-ana,APP-1,team,5
-ana,APP-2,problem,6
-ana,APP-2,team,4
-ana,APP-3,problem,7
-ana,APP-3,team,5
-ana,APP-4,problem,8
-ana,APP-4,team,4
-ben,APP-2,problem,1
-ben,APP-2,team,3
-ben,APP-3,problem,2
-ben,APP-3,team,4
-ben,APP-4,problem,3
-ben,APP-4,team,3
-ben,APP-5,problem,4
-ben,APP-5,team,4
-cleo,APP-1,problem,6
-cleo,APP-1,team,3
-cleo,APP-5,problem,7
-cleo,APP-5,team,4
-`
+	exampleRubric = workedexample.RubricCSV
+	exampleScores = workedexample.ScoresCSV
 )
 
 // writeFiles writes rubric.csv and scores.csv into a fresh directory and
