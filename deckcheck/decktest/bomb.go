@@ -34,16 +34,7 @@ func WritePageBomb(w io.Writer, pages int) (int64, error) {
 		start()
 		fmt.Fprintf(cw, "%d 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 1 1]/CropBox[0 0 1 1]/BleedBox[0 0 1 1]/TrimBox[0 0 1 1]/Rotate 0/Contents 3 0 R>>endobj\n", 4+i)
 	}
-	xref := cw.n
-	fmt.Fprintf(cw, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(cw, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(cw, "trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
-	if cw.err != nil {
-		return cw.n, cw.err
-	}
-	return cw.n, cw.w.(*bufio.Writer).Flush()
+	return cw.finish(offsets, "<</Size %d/Root 1 0 R>>")
 }
 
 // PageBombFile writes WritePageBomb's file to a temp dir and returns its path and size.

@@ -56,16 +56,7 @@ func WritePDF(w io.Writer, pages int, pad int64) (int64, error) {
 		obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(draw), draw))
 	}
 
-	xref := cw.n
-	fmt.Fprintf(cw, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(cw, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(cw, "trailer\n<< /Size %d /Root 1 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>] >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
-	if cw.err != nil {
-		return cw.n, cw.err
-	}
-	return cw.n, cw.w.(*bufio.Writer).Flush()
+	return cw.finish(offsets, "<< /Size %d /Root 1 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>] >>")
 }
 
 // PDF returns a valid PDF with the given number of pages and about pad bytes of image data.
@@ -124,6 +115,22 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	c.n += int64(n)
 	c.err = err
 	return n, err
+}
+
+// finish ends a PDF written through a buffered countWriter: the cross-reference table of the objects starting
+// at offsets (object i+1 at offsets[i]) and the trailer, whose dictionary has a %d for /Size; then it flushes.
+// It returns the bytes written.
+func (c *countWriter) finish(offsets []int64, trailer string) (int64, error) {
+	xref := c.n
+	fmt.Fprintf(c, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(c, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(c, "trailer\n"+trailer+"\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
+	if c.err != nil {
+		return c.n, c.err
+	}
+	return c.n, c.w.(*bufio.Writer).Flush()
 }
 
 // NewPattern yields n deterministic, incompressible-looking bytes without holding them.
