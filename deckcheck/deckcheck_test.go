@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,23 +68,11 @@ func TestRefusalsCarryAMessageAPersonCanActOn(t *testing.T) {
 			if p.ID != tc.want {
 				t.Fatalf("refused as %s (%v), want %s", p.ID, err, tc.want)
 			}
-			if tc.args != nil && !equalArgs(p.Args, tc.args) {
+			if tc.args != nil && !slices.Equal(p.Args, tc.args) {
 				t.Errorf("args %v, want %v", p.Args, tc.args)
 			}
 		})
 	}
-}
-
-func equalArgs(a, b []any) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // zeroPages is a well-formed PDF whose page tree is empty: nothing for a judge to read.

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"errors"
+	"slices"
 	"testing"
 )
 
@@ -123,11 +124,11 @@ func TestPublishFunnelWorkedExample(t *testing.T) {
 		{"<5", "x", "0", "10"},
 		{"<5", "<5", "0", "5"},
 	} {
-		if got := labels(p.Counts, i); !equalStrings(got, want) {
+		if got := labels(p.Counts, i); !slices.Equal(got, want) {
 			t.Errorf("stage %s: got %v, want %v", stages[i].Name(), got, want)
 		}
 	}
-	if got, want := labels(p.Founders, 6), []string{"<5", "x", "0", "0", "10"}; !equalStrings(got, want) {
+	if got, want := labels(p.Founders, 6), []string{"<5", "x", "0", "0", "10"}; !slices.Equal(got, want) {
 		t.Errorf("winners' founders: got %v, want %v", got, want)
 	}
 	for i := 0; i < 5; i++ {
@@ -154,18 +155,6 @@ func TestPublishFunnelWorkedExample(t *testing.T) {
 	if f.CountsTable().Audience.Marking() != "not for publication" {
 		t.Error("organizer tables must be marked")
 	}
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestBuildFunnelRefusesBadInput(t *testing.T) {
@@ -236,7 +225,7 @@ func TestStandardStages(t *testing.T) {
 	}
 	want := []string{"started", "submitted", "eligible", "entered screening", "advanced from screening",
 		"entered final", "advanced from final", "finalists", "winners"}
-	if !equalStrings(names, want) {
+	if !slices.Equal(names, want) {
 		t.Errorf("got %v", names)
 	}
 }
@@ -348,7 +337,7 @@ func TestTrends(t *testing.T) {
 		t.Errorf("2025 winners by gender %+v", got)
 	}
 	p := PublishTrends(pts, 5)
-	if !equalStrings(p.Editions, []string{"HPF 2024", "HPF 2025"}) {
+	if !slices.Equal(p.Editions, []string{"HPF 2024", "HPF 2025"}) {
 		t.Errorf("editions %v", p.Editions)
 	}
 	if p.Winners.Cells[1][0].Label(5) != "<5" || !p.WinnerShare[1].Suppressed {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 )
@@ -93,7 +94,7 @@ func TestSuppressHandCases(t *testing.T) {
 		if h := hiddenSet(p); !sameSet(h, "Aa", "Ab") {
 			t.Errorf("hidden %v", h)
 		}
-		if got := []string{p.Cells[0][0].Label(5), p.Cells[0][1].Label(5), p.Cells[0][2].Label(5), p.RowTotals[0].Label(5)}; !equalStrings(got, []string{"<5", "x", "0", "10"}) {
+		if got := []string{p.Cells[0][0].Label(5), p.Cells[0][1].Label(5), p.Cells[0][2].Label(5), p.RowTotals[0].Label(5)}; !slices.Equal(got, []string{"<5", "x", "0", "10"}) {
 			t.Errorf("labels %v", got)
 		}
 		if p.Cells[0][0].Value != 0 || p.Cells[0][1].Value != 0 {
