@@ -162,6 +162,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	d.Judging = &services.Judging{Store: a.Store, Mail: a.mailer(), Now: time.Now, Log: log}
 	d.Publishing = &services.Publishing{Store: a.Store, Judging: d.Judging, Queue: a.Jobs, Now: time.Now, Log: log}
 	a.Publishing = d.Publishing
+	// Statistics tell announced results from unannounced ones by the publishing clock, which tests may set.
+	d.Statistics = &services.Statistics{Store: a.Store, Now: func() time.Time { return d.Publishing.Now() }}
 	if f, ok := a.Blobs.(*fs.Store); ok {
 		d.BlobLinks = f.Handler()
 	}

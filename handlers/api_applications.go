@@ -451,29 +451,6 @@ func (s *Server) apiMyApplications(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"applications": out})
 }
 
-// listQuery reads the intake list's filters from the query string (the list and the export take the same).
-func (s *Server) listQuery(c *gin.Context) (services.ListQuery, bool) {
-	limit, ok := s.queryInt(c, "limit")
-	if !ok {
-		return services.ListQuery{}, false
-	}
-	q := services.ListQuery{Status: c.Query("status"), Sector: c.Query("sector"), District: c.Query("district"),
-		Stage: c.Query("stage"), WomenLed: c.Query("women_led"), Search: c.Query("q"),
-		SubmittedFrom: c.Query("submitted_from"), SubmittedTo: c.Query("submitted_to"), Sort: c.Query("sort"),
-		After: c.Query("after"), Limit: limit}
-	for _, p := range []string{q.Status, q.Sector, q.District, q.Stage, q.WomenLed, q.SubmittedFrom, q.SubmittedTo, q.Sort} {
-		if len(p) > 64 {
-			s.fail(c, models.NewValidationError("query", "error.bad_query"))
-			return q, false
-		}
-	}
-	if len(q.After) > 512 || len(q.Search) > 480 {
-		s.fail(c, models.NewValidationError("query", "error.bad_query"))
-		return q, false
-	}
-	return q, true
-}
-
 // editionListQuery reads the edition named by :id and the list's filters, answering a bad one itself.
 func (s *Server) editionListQuery(c *gin.Context) (int64, services.ListQuery, bool) {
 	id, ok := s.pathID(c, "id")
@@ -502,15 +479,6 @@ type listItemJSON struct {
 	SubmittedAt      *time.Time     `json:"submitted_at"`
 	AnnouncedStatus  *string        `json:"announced_status"`
 	AnnouncedAt      *time.Time     `json:"announced_at"`
-}
-
-// announcedOfItems is what live publications announce of a page of the intake list (see announcedStatuses).
-func (s *Server) announcedOfItems(c *gin.Context, items []services.ListItem) map[int64]services.AnnouncedStatus {
-	apps := make([]models.Application, len(items))
-	for i := range items {
-		apps[i] = items[i].Application
-	}
-	return s.announcedStatuses(c, apps)
 }
 
 func (s *Server) apiListApplications(c *gin.Context) {

@@ -172,16 +172,6 @@ func (s *Server) apiCreateToken(c *gin.Context) {
 	c.JSON(http.StatusCreated, gin.H{"token": raw, "details": services.ViewTokens([]models.AccessToken{*t})[0]})
 }
 
-// pathID reads a numeric path parameter; anything else is a 404, as for a record that does not exist.
-func (s *Server) pathID(c *gin.Context, name string) (int64, bool) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id <= 0 {
-		s.fail(c, models.ErrNotFound)
-		return 0, false
-	}
-	return id, true
-}
-
 func (s *Server) apiRevokeToken(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		err := s.Accounts.RevokeAccessToken(c.Request.Context(), currentUser(c), id, meta(c))

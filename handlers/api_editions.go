@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -380,18 +379,4 @@ func (s *Server) apiReference(c *gin.Context) {
 		"field_limits":  limits,
 		"max_team":      services.MaxTeam,
 	})
-}
-
-// queryInt reads an optional integer query parameter; a malformed one is a 422 naming it.
-func (s *Server) queryInt(c *gin.Context, name string) (int, bool) {
-	v := c.Query(name)
-	if v == "" {
-		return 0, true
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		s.fail(c, models.NewValidationError(name, "field.number"))
-		return 0, false
-	}
-	return n, true
 }

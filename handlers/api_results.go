@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"time"
@@ -13,29 +12,23 @@ import (
 	"github.com/pitchfest/pitchfest/services"
 )
 
-// apiImportPath takes a scores.csv, which may be up to services.MaxImportBytes: it is exempt from the router's
-// 1 MB JSON cap and bounds its own body (apiImportScores).
-const apiImportPath = "/api/v1/rounds/:id/scores/import"
-
-func init() { largeBodyRoutes[apiImportPath] = true }
-
 // resultsRoutes registers advancement, the offline score import, awards, publications, the public results
 // (JSON and page) and applicants' feedback (issue 7). A process built without the service leaves them out.
-func (s *Server) resultsRoutes(r *gin.Engine, api, authed *gin.RouterGroup) {
+func (s *Server) resultsRoutes(api, authed *gin.RouterGroup) {
 	if s.Publishing == nil {
 		return
 	}
 	authed.GET("/rounds/:id/advancement", s.apiAdvancement)
 	authed.POST("/rounds/:id/advancement", s.apiConfirmAdvancement)
 	authed.PUT("/rounds/:id/feedback", s.apiSetFeedback)
-	authed.POST("/rounds/:id/scores/import", s.apiImportScores)
+	// A scores.csv may be up to services.MaxImportBytes: apiImportScores bounds its own body.
+	authed.POST(s.ownBodyLimit(authed, "/rounds/:id/scores/import"), s.apiImportScores)
 	authed.GET("/rounds/:id/awards", s.apiAwards)
 	authed.PUT("/rounds/:id/awards", s.apiGrantAwards)
 	authed.GET("/rounds/:id/publications", s.apiPublications)
 	authed.POST("/rounds/:id/publications", s.apiPublish)
 	authed.GET("/applications/:id/feedback", s.apiFeedback)
 	api.GET("/editions/:id/results", s.apiEditionResults)
-	r.GET("/editions/:slug/results", s.resultsPage)
 }
 
 // ---- shapes ----
@@ -174,43 +167,6 @@ func (s *Server) apiImportScores(c *gin.Context) {
 	s.reply(c, http.StatusOK, rep, err)
 }
 
-// limitImport caps the request body of an import at limit bytes. A body announced larger is refused unread
-// (413, and the connection closed rather than drained); it returns false when it has answered.
-func (s *Server) limitImport(c *gin.Context, limit int64) bool {
-	if c.Request.ContentLength > limit {
-		c.Header("Connection", "close") // do not drain what we will not read
-		s.importTooLarge(c)
-		return false
-	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
-	return true
-}
-
-// openImportFile opens the "file" part of a multipart import. When it returns nil it has answered: 413 for a
-// file over services.MaxImportBytes, missing's answer when there is no file, failApp's when it cannot be opened.
-func (s *Server) openImportFile(c *gin.Context, missing func(*gin.Context)) multipart.File {
-	fh, err := c.FormFile("file")
-	switch {
-	case tooLarge(err) || err == nil && fh.Size > services.MaxImportBytes:
-		s.importTooLarge(c)
-		return nil
-	case err != nil:
-		missing(c)
-		return nil
-	}
-	f, err := fh.Open()
-	if err != nil {
-		s.fail(c, err)
-		return nil
-	}
-	return f
-}
-
-// importTooLarge answers 413 for a scores.csv over services.MaxImportBytes, saying the limit and what to do.
-func (s *Server) importTooLarge(c *gin.Context) {
-	s.problem(c, http.StatusRequestEntityTooLarge, s.tr(c, "results.import.too_large", services.MaxImportBytes>>20), nil)
-}
-
 func (s *Server) apiAwards(c *gin.Context) {
 	if id, ok := s.pathID(c, "id"); ok {
 		a, err := s.Publishing.Awards(c.Request.Context(), currentUser(c), id)
@@ -275,16 +231,4 @@ func (s *Server) apiEditionResults(c *gin.Context) {
 		c.Header("Cache-Control", "no-store")
 		c.JSON(http.StatusOK, res)
 	}
-}
-
-// resultsPage is the public results page of an edition, server-rendered in the visitor's language.
-func (s *Server) resultsPage(c *gin.Context) {
-	res, err := s.Publishing.EditionResultsBySlug(c.Request.Context(), c.Param("slug"))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	p := s.page(c, "results.page")
-	p.Data = res
-	s.render(c, http.StatusOK, "results", p)
 }

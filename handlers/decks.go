@@ -1,9 +1,7 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -13,7 +11,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/pitchfest/pitchfest/deckcheck"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 )
@@ -23,26 +20,13 @@ import (
 // a 303 to a short-lived link that serves the file as an attachment (from S3, or from our signed-link handler
 // with nosniff and a sandbox CSP): a deck is never shown inline by our origin.
 
-// largeBodyRoutes set their own body limit (the edition's deck size) instead of the router's 1 MB default.
-var largeBodyRoutes = map[string]bool{
-	"/api/v1/applications/:id/deck": true,
-	"/applications/:id/deck":        true,
-}
-
-// multipartOverhead is what a browser's form adds around the file: boundaries, part headers, other fields.
-const multipartOverhead = 64 << 10
-
-func init() { flashes["flash.deck_uploaded"] = true }
-
-// deckRoutes registers the deck API on the signed-in API group and the page form on the engine.
-func (s *Server) deckRoutes(r *gin.Engine, authed *gin.RouterGroup) {
-	authed.PUT("/applications/:id/deck", s.apiUploadDeck)
+// deckRoutes registers the deck API on the signed-in API group.
+func (s *Server) deckRoutes(authed *gin.RouterGroup) {
+	authed.PUT(s.ownBodyLimit(authed, "/applications/:id/deck"), s.apiUploadDeck)
 	authed.GET("/applications/:id/deck", s.apiDeckInfo)
 	authed.GET("/applications/:id/deck/download", s.apiDownloadDeck)
 	authed.POST("/applications/:id/deck/presign", s.apiPresignDeck)
 	authed.POST("/applications/:id/deck/confirm", s.apiConfirmDeck)
-	r.GET("/applications/:id/deck", s.requirePageUser, s.deckPage)
-	r.POST("/applications/:id/deck", s.requirePageUser, s.pageUploadDeck)
 }
 
 // deckJSON is one deck version as the API shows it; the storage key stays private.
@@ -59,7 +43,7 @@ type deckJSON struct {
 func deckView(appID int64, d *models.Deck) deckJSON {
 	return deckJSON{Version: d.Version, Pages: d.Pages, SizeBytes: d.SizeBytes, SHA256: d.SHA256, Name: d.OriginalName,
 		UploadedAt:  d.CreatedAt.UTC(),
-		DownloadURL: fmt.Sprintf("/api/v1/applications/%d/deck/download?version=%d", appID, d.Version)}
+		DownloadURL: deckDownloadURL(appID, d.Version)}
 }
 
 type deckInfoJSON struct {
@@ -89,33 +73,6 @@ type confirmDeckRequest struct {
 	UploadID string `json:"upload_id" binding:"required,max=64"`
 }
 
-// applicationID reads :id; anything but a positive integer is a record that does not exist.
-func (s *Server) applicationID(c *gin.Context) (int64, bool) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		s.fail(c, models.ErrNotFound)
-		return 0, false
-	}
-	return id, true
-}
-
-// deckBody authorizes an upload before reading any of it and returns the body capped at the edition's limit
-// (plus overhead for a multipart form). A body announced larger than that is refused at once.
-func (s *Server) deckBody(c *gin.Context, appID int64, overhead int64) (io.Reader, int64, bool) {
-	limit, err := s.Decks.UploadLimit(c.Request.Context(), currentUser(c), appID)
-	if err != nil {
-		s.fail(c, err)
-		return nil, 0, false
-	}
-	if c.Request.ContentLength > limit+overhead {
-		// Nothing is read: the server closes the connection after this answer instead of draining 20 MB.
-		c.Header("Connection", "close")
-		s.fail(c, deckcheck.TooLarge(limit))
-		return nil, 0, false
-	}
-	return http.MaxBytesReader(c.Writer, c.Request.Body, limit+overhead), limit, true
-}
-
 // fileNameHeader reads X-File-Name: the display name, percent-encoded UTF-8 (as encodeURIComponent makes it)
 // or plain ASCII.
 func fileNameHeader(c *gin.Context) string {
@@ -129,7 +86,7 @@ func fileNameHeader(c *gin.Context) string {
 // apiUploadDeck takes the raw PDF as the body (Content-Type application/pdf; the content decides, so any
 // type but a form is read) and answers 201 with the new version.
 func (s *Server) apiUploadDeck(c *gin.Context) {
-	appID, ok := s.applicationID(c)
+	appID, ok := s.pathID(c, "id")
 	if !ok {
 		return
 	}
@@ -152,7 +109,7 @@ func (s *Server) apiUploadDeck(c *gin.Context) {
 
 // apiDeckInfo shows the current deck, every earlier version, and the edition's limits.
 func (s *Server) apiDeckInfo(c *gin.Context) {
-	appID, ok := s.applicationID(c)
+	appID, ok := s.pathID(c, "id")
 	if !ok {
 		return
 	}
@@ -174,7 +131,7 @@ func (s *Server) apiDeckInfo(c *gin.Context) {
 
 // apiDownloadDeck redirects to a short-lived link to the current deck, or to ?version=n.
 func (s *Server) apiDownloadDeck(c *gin.Context) {
-	appID, ok := s.applicationID(c)
+	appID, ok := s.pathID(c, "id")
 	if !ok {
 		return
 	}
@@ -198,7 +155,7 @@ func (s *Server) apiDownloadDeck(c *gin.Context) {
 
 // apiPresignDeck hands out a direct upload to storage (when the deployment enables it).
 func (s *Server) apiPresignDeck(c *gin.Context) {
-	appID, ok := s.applicationID(c)
+	appID, ok := s.pathID(c, "id")
 	if !ok {
 		return
 	}
@@ -217,7 +174,7 @@ func (s *Server) apiPresignDeck(c *gin.Context) {
 
 // apiConfirmDeck verifies a direct upload and records it as the next version.
 func (s *Server) apiConfirmDeck(c *gin.Context) {
-	appID, ok := s.applicationID(c)
+	appID, ok := s.pathID(c, "id")
 	if !ok {
 		return
 	}
@@ -231,59 +188,4 @@ func (s *Server) apiConfirmDeck(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, deckView(appID, d))
-}
-
-// pageUploadDeck takes the application page's plain form (multipart/form-data, file field "deck"), so an
-// upload works without JavaScript; it ends with a redirect back to the page (an optional "return" field, a
-// local path, placed before the file), or the error page with what to fix. The parts are streamed: the file is
-// never parsed into memory or a second temp file.
-func (s *Server) pageUploadDeck(c *gin.Context) {
-	appID, ok := s.applicationID(c)
-	if !ok {
-		return
-	}
-	body, _, ok := s.deckBody(c, appID, multipartOverhead)
-	if !ok {
-		return
-	}
-	c.Request.Body = io.NopCloser(body)
-	mr, err := c.Request.MultipartReader()
-	if err != nil {
-		s.problem(c, http.StatusBadRequest, s.tr(c, "error.bad_form"), nil)
-		return
-	}
-	back := fmt.Sprintf("/applications/%d", appID)
-	for {
-		part, err := mr.NextPart()
-		if err != nil {
-			switch {
-			case tooLarge(err):
-				s.fail(c, services.ErrUploadInterrupted) // only form fields before the file: a hostile form
-			case errors.Is(err, io.EOF):
-				s.problem(c, http.StatusUnprocessableEntity, s.tr(c, deckcheck.MsgEmpty), nil)
-			default:
-				s.problem(c, http.StatusBadRequest, s.tr(c, "error.bad_form"), nil)
-			}
-			return
-		}
-		switch part.FormName() {
-		case "return":
-			v, _ := io.ReadAll(io.LimitReader(part, 2000))
-			if next := safeNext(string(v)); next != "" {
-				back = next
-			}
-		case "deck":
-			_, err := s.Decks.Upload(c.Request.Context(), currentUser(c), appID, services.DeckUploadInput{Body: part, FileName: part.FileName()}, meta(c))
-			if err != nil {
-				// A file to fix is shown on the deck page, next to the form, so the next try is one step away.
-				if !s.deckPageRefusal(c, appID, err) {
-					s.fail(c, err)
-				}
-				return
-			}
-			s.seeOther(c, back, "flash.deck_uploaded")
-			return
-		}
-		part.Close()
-	}
 }

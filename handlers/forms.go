@@ -22,24 +22,6 @@ import (
 
 const flashCookie = "pf_flash"
 
-// flashes are the notices a redirect may carry. The cookie holds a message id from this list and nothing
-// else, so nobody can make our pages display text of their choosing.
-var flashes = map[string]bool{
-	"flash.account_deleted":     true,
-	"flash.invitation_accepted": true,
-	"flash.invitation_sent":     true,
-	"flash.password_changed":    true,
-	"flash.password_reset":      true,
-	"flash.reset_sent":          true,
-	"flash.session_ended":       true,
-	"flash.setup_done":          true,
-	"flash.signed_out":          true,
-	"flash.signup_sent":         true,
-	"flash.token_revoked":       true,
-	"flash.verification_sent":   true,
-	"flash.verified":            true,
-}
-
 func (s *Server) setFlash(c *gin.Context, id string) {
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: flashCookie, Value: id, Path: "/", MaxAge: 60, HttpOnly: true, Secure: s.secureCookies,
@@ -57,7 +39,8 @@ func (s *Server) takeFlash(c *gin.Context) string {
 		Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secureCookies,
 		SameSite: http.SameSiteLaxMode,
 	})
-	if !flashes[id] {
+	// Only a notice of the catalogs, so nobody can make our pages display text of their choosing.
+	if !strings.HasPrefix(id, "flash.") || !s.I18n.Has("en", id) {
 		return ""
 	}
 	return id
@@ -192,32 +175,4 @@ func (s *Server) localReferer(c *gin.Context, header string) string {
 		return ""
 	}
 	return safeNext(u.RequestURI())
-}
-
-// requirePageUser keeps visitors out of signed-in pages: a GET goes to the sign-in page and comes back
-// afterwards; a form sent after the session ended gets the sign-in page (401) instead of a lost redirect.
-func (s *Server) requirePageUser(c *gin.Context) {
-	if currentUser(c) != nil {
-		c.Next()
-		return
-	}
-	switch {
-	case c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead:
-		c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(c.Request.URL.RequestURI()))
-	case isHTMX(c):
-		to := "/signin"
-		if next := s.localReferer(c, "HX-Current-URL"); next != "" {
-			to += "?next=" + url.QueryEscape(next)
-		}
-		c.Header("HX-Redirect", to)
-		c.Status(http.StatusUnauthorized)
-	default:
-		f := newForm("signin", nil)
-		f.Error = s.tr(c, "auth.required")
-		p := s.page(c, "signin.title")
-		p.Form = f
-		p.Data = signInPage{Next: s.localReferer(c, "Referer")}
-		s.render(c, http.StatusUnauthorized, "signin", p)
-	}
-	c.Abort()
 }

@@ -33,7 +33,7 @@ func (s *Server) cleanInput(c *gin.Context) {
 		c.Request.URL.RawQuery = vals.Encode()
 	}
 	// Routes that read their body raw (uploads, imports) are left alone whatever its type says.
-	if c.Request.Method == http.MethodPost && !largeBodyRoutes[c.FullPath()] {
+	if c.Request.Method == http.MethodPost && !s.largeBody[c.FullPath()] {
 		ct, _, _ := strings.Cut(c.GetHeader("Content-Type"), ";")
 		if strings.EqualFold(strings.TrimSpace(ct), "application/x-www-form-urlencoded") {
 			if err := c.Request.ParseForm(); err != nil {

@@ -12,10 +12,6 @@ import (
 	"github.com/pitchfest/pitchfest/services"
 )
 
-func init() {
-	flashes["flash.gender_saved"] = true
-}
-
 // accountData is what the account page shows.
 type accountData struct {
 	Name     string

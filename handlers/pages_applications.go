@@ -25,13 +25,6 @@ import (
 // list. Every rule (the window, who may change what, completeness, eligibility) is the services'; these
 // handlers read the form, call one service method and show the result.
 
-func init() {
-	for _, id := range []string{"flash.application_saved", "flash.application_submitted", "flash.application_withdrawn",
-		"flash.application_ineligible", "flash.edition_saved", "flash.edition_published", "flash.question_saved", "flash.question_deleted"} {
-		flashes[id] = true
-	}
-}
-
 // applicationPageRoutes registers the public edition page and the applicant's pages.
 func (s *Server) applicationPageRoutes(r *gin.Engine) {
 	// :slug is an edition's slug, or its id (services.Editions.Get takes both). Public pages of an edition
@@ -46,12 +39,6 @@ func (s *Server) applicationPageRoutes(r *gin.Engine) {
 	signed.GET("/applications/:id/receipt", s.receiptPage)
 	signed.POST("/applications/:id/withdraw", s.withdrawApplicationPage)
 	signed.POST("/applications/:id/ineligible", s.ineligiblePage)
-}
-
-// pageID reads the numeric :id of a page path; anything else does not exist.
-func pageID(c *gin.Context) (int64, bool) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	return id, err == nil && id > 0
 }
 
 // editionView is an edition as the public page shows it, with its times in the edition's zone.
@@ -332,27 +319,6 @@ func (s *Server) applicationPage(c *gin.Context) {
 		return
 	}
 	s.showApplication(c, http.StatusOK, d, nil, nil)
-}
-
-// announcedStatuses is what live publications announce of apps (finalist, winner; see
-// services.Publishing.AnnouncedStatuses); empty when this process has no results workflow. A failure is
-// logged and gives an empty map, in lists as in single views: the stored status still answers the request,
-// and an application list that failed because of its decoration would hide everything to show a detail.
-func (s *Server) announcedStatuses(c *gin.Context, apps []models.Application) map[int64]services.AnnouncedStatus {
-	if s.Publishing == nil || len(apps) == 0 {
-		return nil
-	}
-	m, err := s.Publishing.AnnouncedStatuses(c.Request.Context(), apps)
-	if err != nil {
-		ids := make([]int64, len(apps))
-		for i := range apps {
-			ids[i] = apps[i].ID
-		}
-		s.Log.WarnContext(c.Request.Context(), "announced status; showing the stored one", "applications", ids,
-			"request_id", c.GetString(ctxRequestID), "err", err)
-		return nil
-	}
-	return m
 }
 
 // showApplication draws the application page; values (a form sent back) override the stored answers.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/gin-gonic/gin"
 
@@ -12,8 +13,8 @@ import (
 	"github.com/pitchfest/pitchfest/services"
 )
 
-// pageRoutes registers the HTML pages beyond the home page.
-func (s *Server) pageRoutes(r *gin.Engine) {
+// authPageRoutes registers the pages of accounts: sign-up, sign-in, links from mail, the account and admin pages.
+func (s *Server) authPageRoutes(r *gin.Engine) {
 	r.GET("/signup", s.signUpPage)
 	r.POST("/signup", s.signUp)
 	r.GET("/signin", s.signInPage)
@@ -437,3 +438,31 @@ func (s *Server) showForm(c *gin.Context, status int, f *frontend.Form, name, ti
 
 // roleLabel is the message id naming a role.
 func roleLabel(r models.Role) string { return "role." + string(r) }
+
+// requirePageUser keeps visitors out of signed-in pages: a GET goes to the sign-in page and comes back
+// afterwards; a form sent after the session ended gets the sign-in page (401) instead of a lost redirect.
+func (s *Server) requirePageUser(c *gin.Context) {
+	if currentUser(c) != nil {
+		c.Next()
+		return
+	}
+	switch {
+	case c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead:
+		c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+	case isHTMX(c):
+		to := "/signin"
+		if next := s.localReferer(c, "HX-Current-URL"); next != "" {
+			to += "?next=" + url.QueryEscape(next)
+		}
+		c.Header("HX-Redirect", to)
+		c.Status(http.StatusUnauthorized)
+	default:
+		f := newForm("signin", nil)
+		f.Error = s.tr(c, "auth.required")
+		p := s.page(c, "signin.title")
+		p.Form = f
+		p.Data = signInPage{Next: s.localReferer(c, "Referer")}
+		s.render(c, http.StatusUnauthorized, "signin", p)
+	}
+	c.Abort()
+}

@@ -60,7 +60,7 @@ func (s *Server) cockpitPage(c *gin.Context) {
 		d.Submitted += st.ByStatus[status]
 		d.Eligible += st.ByStatus[status]
 	}
-	if full, err := s.statistics().Full(ctx, u, e); err == nil {
+	if full, err := s.Statistics.Full(ctx, u, e); err == nil {
 		if sub, ok := full.Funnel.Find(stats.StageSubmitted); ok && sub.Share.Defined {
 			pct := 100 * sub.Share.Value
 			d.WomenLed = &pct

@@ -1,13 +1,16 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/pitchfest/pitchfest/deckcheck"
+	"github.com/pitchfest/pitchfest/services"
 )
 
 // The deck page: the application's current deck, its history, the edition's limits and deadline, and (for
@@ -43,9 +46,15 @@ type deckRow struct {
 	DownloadURL string
 }
 
+// deckPageRoutes registers the application's deck page and its plain upload form.
+func (s *Server) deckPageRoutes(r *gin.Engine) {
+	r.GET("/applications/:id/deck", s.requirePageUser, s.deckPage)
+	r.POST(s.ownBodyLimit(&r.RouterGroup, "/applications/:id/deck"), s.requirePageUser, s.pageUploadDeck)
+}
+
 // deckPage shows the deck page.
 func (s *Server) deckPage(c *gin.Context) {
-	appID, ok := s.applicationID(c)
+	appID, ok := s.pathID(c, "id")
 	if !ok {
 		return
 	}
@@ -73,7 +82,7 @@ func (s *Server) showDeckPage(c *gin.Context, status int, appID int64, msg strin
 	d.Closed = d.IsOwner && !d.CanUpload
 	for i, v := range info.Versions {
 		r := deckRow{Version: v.Version, Pages: v.Pages, Size: s.deckSize(c, v.SizeBytes), Name: v.OriginalName, UploadedAt: v.CreatedAt,
-			DownloadURL: deckView(appID, &info.Versions[i]).DownloadURL}
+			DownloadURL: deckDownloadURL(appID, info.Versions[i].Version)}
 		if i == 0 {
 			d.Current = &r
 			continue
@@ -105,4 +114,59 @@ func (s *Server) deckSize(c *gin.Context, n int64) string {
 		return s.tr(c, "deck.size_kb", max(1, (n+512)/1024))
 	}
 	return s.tr(c, "deck.size_mb", float64(n)/float64(deckcheck.MB))
+}
+
+// pageUploadDeck takes the application page's plain form (multipart/form-data, file field "deck"), so an
+// upload works without JavaScript; it ends with a redirect back to the page (an optional "return" field, a
+// local path, placed before the file), or the error page with what to fix. The parts are streamed: the file is
+// never parsed into memory or a second temp file.
+func (s *Server) pageUploadDeck(c *gin.Context) {
+	appID, ok := s.pathID(c, "id")
+	if !ok {
+		return
+	}
+	body, _, ok := s.deckBody(c, appID, multipartOverhead)
+	if !ok {
+		return
+	}
+	c.Request.Body = io.NopCloser(body)
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		s.problem(c, http.StatusBadRequest, s.tr(c, "error.bad_form"), nil)
+		return
+	}
+	back := fmt.Sprintf("/applications/%d", appID)
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			switch {
+			case tooLarge(err):
+				s.fail(c, services.ErrUploadInterrupted) // only form fields before the file: a hostile form
+			case errors.Is(err, io.EOF):
+				s.problem(c, http.StatusUnprocessableEntity, s.tr(c, deckcheck.MsgEmpty), nil)
+			default:
+				s.problem(c, http.StatusBadRequest, s.tr(c, "error.bad_form"), nil)
+			}
+			return
+		}
+		switch part.FormName() {
+		case "return":
+			v, _ := io.ReadAll(io.LimitReader(part, 2000))
+			if next := safeNext(string(v)); next != "" {
+				back = next
+			}
+		case "deck":
+			_, err := s.Decks.Upload(c.Request.Context(), currentUser(c), appID, services.DeckUploadInput{Body: part, FileName: part.FileName()}, meta(c))
+			if err != nil {
+				// A file to fix is shown on the deck page, next to the form, so the next try is one step away.
+				if !s.deckPageRefusal(c, appID, err) {
+					s.fail(c, err)
+				}
+				return
+			}
+			s.seeOther(c, back, "flash.deck_uploaded")
+			return
+		}
+		part.Close()
+	}
 }

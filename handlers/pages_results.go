@@ -19,27 +19,21 @@ import (
 // forms that work without JavaScript; the Publishing service decides who may see what, these handlers read
 // forms and render.
 
-// importPath is the page form that takes a scores.csv: it sets its own body limit (services.MaxImportBytes).
+// importPath is the page form that takes a scores.csv: it bounds its own body (services.MaxImportBytes).
 const importPath = "/organize/rounds/:id/import"
-
-func init() {
-	largeBodyRoutes[importPath] = true
-	for _, id := range []string{"flash.advancement_confirmed", "flash.awards_saved", "flash.feedback_saved"} {
-		flashes[id] = true
-	}
-}
 
 // resultsPageRoutes registers the results pages; a process without the publishing service leaves them out.
 func (s *Server) resultsPageRoutes(r *gin.Engine) {
 	if s.Publishing == nil || s.Judging == nil {
 		return
 	}
+	r.GET("/editions/:slug/results", s.resultsPage)
 	g := r.Group("", s.requirePageUser)
 	g.GET("/organize/editions/:id/results", s.editionRoundsPage)
 	g.GET("/organize/rounds/:id/results", loadedPage(s, s.loadRoundResults, s.fail, s.showRoundResults))
 	g.POST("/organize/rounds/:id/advancement", s.confirmAdvancementPage)
 	g.GET(importPath, s.importScoresPage)
-	g.POST(importPath, s.importScoresForm)
+	g.POST(s.ownBodyLimit(g, importPath), s.importScoresForm)
 	g.GET("/organize/rounds/:id/awards", loadedPage(s, s.loadAwards, s.fail, s.showAwards))
 	g.POST("/organize/rounds/:id/awards", s.grantAwardsForm)
 	g.GET("/organize/rounds/:id/publications", s.publicationsPage)
@@ -638,4 +632,16 @@ func (s *Server) applicationResultsPage(c *gin.Context) {
 	p := s.page(c, "app_results.title")
 	p.Data = d
 	s.render(c, http.StatusOK, "application_results", p)
+}
+
+// resultsPage is the public results page of an edition, server-rendered in the visitor's language.
+func (s *Server) resultsPage(c *gin.Context) {
+	res, err := s.Publishing.EditionResultsBySlug(c.Request.Context(), c.Param("slug"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p := s.page(c, "results.page")
+	p.Data = res
+	s.render(c, http.StatusOK, "results", p)
 }

@@ -20,13 +20,6 @@ import (
 // in the edition's time zone, judges per application, blind, method, advancement, final). Plain forms; the
 // Judging service decides what may change.
 
-func init() {
-	for _, id := range []string{"flash.round_saved", "flash.round_deleted", "flash.round_opened", "flash.round_closed",
-		"flash.rubric_saved", "flash.panel_saved", "flash.panel_deleted", "flash.entries_taken", "flash.distributed", "flash.assigned"} {
-		flashes[id] = true
-	}
-}
-
 // roundPageRoutes registers the organizer's pages for running an edition's judging: the cockpit, rounds,
 // rubric, judges, panels and assignment.
 func (s *Server) roundPageRoutes(r *gin.Engine) {

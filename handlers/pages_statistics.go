@@ -14,6 +14,13 @@ import (
 	"github.com/pitchfest/pitchfest/stats"
 )
 
+// statisticsPageRoutes registers the public statistics page (addressed by slug or id: Editions.Get takes both)
+// and the organizer's.
+func (s *Server) statisticsPageRoutes(r *gin.Engine) {
+	r.GET("/editions/:slug/statistics", s.publicStatisticsPage)
+	r.GET("/organize/editions/:id/statistics", s.requireUser, s.organizerStatisticsPage)
+}
+
 // statsPage is what templates/pages/statistics.html receives in Page.Data; every number is already formatted
 // so the template only lays it out.
 type statsPage struct {
@@ -225,22 +232,6 @@ func (s *Server) renderStatistics(c *gin.Context, e *models.Edition, rep *statRe
 	d.ShareSVG = shareSVG(t, l, rep, labels)
 	p.Data = d
 	s.render(c, http.StatusOK, "statistics", p)
-}
-
-type translate func(id string, args ...any) string
-
-func stageLabel(t translate, st stats.Stage) string {
-	switch st.Kind {
-	case stats.StageRoundEntered:
-		return t("stats.stage.round_entered", st.Round)
-	case stats.StageRoundAdvanced:
-		return t("stats.stage.round_advanced", st.Round)
-	case stats.StageFinalist:
-		if st.Round != "" {
-			return t("stats.stage.finalists_round", st.Round)
-		}
-	}
-	return t("stats.stage." + stageKind(st.Kind))
 }
 
 func pct(l string, v float64) string { return l10n.Percent(l, 100*v, 1) }
