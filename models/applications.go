@@ -272,14 +272,9 @@ func (s *Store) TeamMemberByID(ctx context.Context, id int64) (*TeamMember, erro
 // CreateTeamMember inserts m after the application's last member.
 func (s *Store) CreateTeamMember(ctx context.Context, m *TeamMember) error {
 	m.CreatedAt, m.UpdatedAt = DBTime(m.CreatedAt), DBTime(m.UpdatedAt)
-	var last *int
-	if err := s.conn(ctx).Model(&TeamMember{}).Where("application_id = ?", m.ApplicationID).
-		Select("MAX(position)").Scan(&last).Error; err != nil {
-		return translate(err)
-	}
-	m.Position = 1
-	if last != nil {
-		m.Position = *last + 1
+	var err error
+	if m.Position, err = nextPosition(s.conn(ctx).Model(&TeamMember{}).Where("application_id = ?", m.ApplicationID)); err != nil {
+		return err
 	}
 	return translate(s.conn(ctx).Create(m).Error)
 }

@@ -257,14 +257,9 @@ func (s *Store) NextApplicationSeq(ctx context.Context, editionID int64) (int64,
 func (s *Store) CreateQuestion(ctx context.Context, q *Question) error {
 	q.CreatedAt, q.UpdatedAt = DBTime(q.CreatedAt), DBTime(q.UpdatedAt)
 	return s.Tx(ctx, func(tx *Store) error {
-		var last *int
-		if err := tx.conn(ctx).Model(&Question{}).Where("edition_id = ?", q.EditionID).
-			Select("MAX(position)").Scan(&last).Error; err != nil {
-			return translate(err)
-		}
-		q.Position = 1
-		if last != nil {
-			q.Position = *last + 1
+		var err error
+		if q.Position, err = nextPosition(tx.conn(ctx).Model(&Question{}).Where("edition_id = ?", q.EditionID)); err != nil {
+			return err
 		}
 		return translate(tx.conn(ctx).Create(q).Error)
 	})

@@ -264,13 +264,12 @@ func (s *Store) lockForUpdate(q *gorm.DB) *gorm.DB {
 // CreateRound inserts r as the edition's next round (Position is set here unless the caller freed one and set
 // it). ErrConflict when the edition does not exist or two rounds are created at once.
 func (s *Store) CreateRound(ctx context.Context, r *Round) error {
-	var maxPos int
-	if err := s.conn(ctx).Model(&Round{}).Where("edition_id = ?", r.EditionID).
-		Select("COALESCE(MAX(position), 0)").Scan(&maxPos).Error; err != nil {
-		return translate(err)
+	next, err := nextPosition(s.conn(ctx).Model(&Round{}).Where("edition_id = ?", r.EditionID))
+	if err != nil {
+		return err
 	}
 	if r.Position == 0 {
-		r.Position = maxPos + 1
+		r.Position = next
 	}
 	r.OpensAt, r.ClosesAt = dbTimePtr(r.OpensAt), dbTimePtr(r.ClosesAt)
 	return translate(s.conn(ctx).Create(r).Error)

@@ -187,6 +187,18 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 // conn returns the handle bound to ctx; every query starts here.
 func (s *Store) conn(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
 
+// nextPosition is the position after the last of the rows q selects: 1 when there are none.
+func nextPosition(q *gorm.DB) (int, error) {
+	var last *int
+	if err := q.Select("MAX(position)").Scan(&last).Error; err != nil {
+		return 0, translate(err)
+	}
+	if last == nil {
+		return 1, nil
+	}
+	return *last + 1, nil
+}
+
 // take loads the one row q selects, or ErrNotFound.
 func take[T any](q *gorm.DB) (*T, error) {
 	var v T
