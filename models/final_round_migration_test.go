@@ -41,13 +41,8 @@ func migrationsUpTo(t *testing.T, dialect models.Dialect, before string) (old, a
 // migration marks the final round by what the data implies (the last round, live or with awards) and gives
 // such publications back the outcomes their round decided.
 func TestTheFinalRoundMigrationRepairsScreeningsPublishedAsFinals(t *testing.T) {
-	kind, dsn := testutil.NewDatabaseURL(t)
+	st := testutil.NewEmptyDB(t)
 	ctx := context.Background()
-	st, err := models.Open(ctx, kind, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	old, all := migrationsUpTo(t, st.Dialect(), "00011")
 	if err := st.MigrateFrom(ctx, old, testutil.Logger(t)); err != nil {
 		t.Fatal(err)

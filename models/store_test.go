@@ -26,13 +26,8 @@ func TestMigrationsBringAnEmptyDatabaseToTheLatestVersion(t *testing.T) {
 }
 
 func TestAFailingMigrationLeavesTheSchemaAsItWas(t *testing.T) {
-	kind, dsn := testutil.NewDatabaseURL(t)
+	st := testutil.NewEmptyDB(t)
 	ctx := context.Background()
-	st, err := models.Open(ctx, kind, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	good := fstest.MapFS{"00001_a.sql": {Data: []byte("-- +goose Up\nCREATE TABLE a (id INTEGER PRIMARY KEY);\n-- +goose Down\nDROP TABLE a;\n")}}
 	if err := st.MigrateFrom(ctx, good, testutil.Logger(t)); err != nil {
 		t.Fatal(err)

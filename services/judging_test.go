@@ -218,9 +218,7 @@ func TestSubmitRequiresEveryCriterionInRangeAndScoresCloseWithTheRound(t *testin
 	if v, err := w.Judging.MyScore(ctx, judge, entry.ID); err != nil || v.Editable || v.Comment != "" && v.Status != models.ScoreSubmitted {
 		t.Fatalf("after the deadline: %+v, %v", v, err)
 	}
-	if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {
-		t.Fatal(err)
-	}
+	w.CloseRound(t)
 	_, err = w.Judging.Submit(ctx, judge, entry.ID, services.ScoreInput{Values: w.FullScore(t, 6)})
 	wantField(t, err, "round", "judging.score.closed")
 }
@@ -624,9 +622,7 @@ func TestRoundTwoTakesTheApplicationsAdvancedFromRoundOne(t *testing.T) {
 	if err := w.Judging.SetEntryOutcome(ctx, w.Organizer, entries[0].ID, models.OutcomeAdvanced, noMeta); !errors.Is(err, models.ErrConflict) {
 		t.Fatalf("an outcome before the round closed: %v", err)
 	}
-	if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {
-		t.Fatal(err)
-	}
+	w.CloseRound(t)
 	for i, e := range entries {
 		outcome := models.OutcomeEliminated
 		if i == 1 || i == 3 {

@@ -18,9 +18,7 @@ func TestOnlyTheRoundMarkedFinalAnnouncesFinalistsAndWinners(t *testing.T) {
 	w, p := scoredWorld(t, models.RoundOnline)
 	ctx := context.Background()
 	submitAll(t, w)
-	if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {
-		t.Fatal(err)
-	}
+	w.CloseRound(t)
 	if _, err := p.ConfirmAdvancement(ctx, w.Organizer, w.Round.ID, services.AdvancementInput{}, noMeta); err != nil {
 		t.Fatal(err)
 	}

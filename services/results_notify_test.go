@@ -20,9 +20,7 @@ func livePublication(t *testing.T, w *testutil.JudgingWorld, p *services.Publish
 	t.Helper()
 	ctx := context.Background()
 	submitAll(t, w)
-	if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {
-		t.Fatal(err)
-	}
+	w.CloseRound(t)
 	if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}, noMeta); err != nil {
 		t.Fatal(err)
 	}

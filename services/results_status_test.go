@@ -2,6 +2,7 @@ package services_test
 
 import (
 	"context"
+	"maps"
 	"testing"
 	"time"
 
@@ -40,16 +41,12 @@ func statuses(t *testing.T, w *testutil.JudgingWorld, p *services.Publishing) ma
 	return out
 }
 
-func sameStatuses(a, b map[int]string) bool {
-	if len(a) != len(b) {
-		return false
+// expectStatuses fails the test unless the announced statuses are want, by application index.
+func expectStatuses(t *testing.T, w *testutil.JudgingWorld, p *services.Publishing, want map[int]string) {
+	t.Helper()
+	if got := statuses(t, w, p); !maps.Equal(got, want) {
+		t.Fatalf("statuses %v, want %v", got, want)
 	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // finalPublication stores a final-round publication announcing winners (by application index) and the other
@@ -95,10 +92,7 @@ func TestFinalistAndWinnerStatusesAppearOnlyOnceTheirPublicationIsLive(t *testin
 
 	w.Now = start.Add(time.Hour)
 	t.Run("once it is live the two who advanced are finalists, since its time", func(t *testing.T) {
-		want := map[int]string{2: "finalist", 3: "finalist"}
-		if got := statuses(t, w, p); !sameStatuses(got, want) {
-			t.Fatalf("statuses %v, want %v", got, want)
-		}
+		expectStatuses(t, w, p, map[int]string{2: "finalist", 3: "finalist"})
 		m, _ := p.AnnouncedStatuses(ctx, appsOf(t, w))
 		if at := m[w.Apps[3].ID].At; !at.Equal(models.DBTime(start.Add(time.Hour))) {
 			t.Errorf("finalist since %v, want the publication's time", at)
@@ -108,18 +102,12 @@ func TestFinalistAndWinnerStatusesAppearOnlyOnceTheirPublicationIsLive(t *testin
 	finalPublication(t, w, final.ID, start.Add(3*time.Hour), []int{3}, []int{2})
 	w.Now = start.Add(2 * time.Hour)
 	t.Run("the winner stays a finalist while the final publication is embargoed", func(t *testing.T) {
-		want := map[int]string{2: "finalist", 3: "finalist"}
-		if got := statuses(t, w, p); !sameStatuses(got, want) {
-			t.Fatalf("statuses %v, want %v", got, want)
-		}
+		expectStatuses(t, w, p, map[int]string{2: "finalist", 3: "finalist"})
 	})
 
 	w.Now = start.Add(3 * time.Hour)
 	t.Run("once the final publication is live the award winner is a winner", func(t *testing.T) {
-		want := map[int]string{2: "finalist", 3: "winner"}
-		if got := statuses(t, w, p); !sameStatuses(got, want) {
-			t.Fatalf("statuses %v, want %v", got, want)
-		}
+		expectStatuses(t, w, p, map[int]string{2: "finalist", 3: "winner"})
 		m, _ := p.AnnouncedStatuses(ctx, appsOf(t, w))
 		if at := m[w.Apps[2].ID].At; !at.Equal(models.DBTime(start.Add(time.Hour))) {
 			t.Errorf("the other finalist is one since %v, want since the advancement's publication", at)
@@ -129,11 +117,11 @@ func TestFinalistAndWinnerStatusesAppearOnlyOnceTheirPublicationIsLive(t *testin
 	finalPublication(t, w, final.ID, start.Add(5*time.Hour), []int{2}, []int{3})
 	t.Run("a correction changes the winner only when it goes live", func(t *testing.T) {
 		w.Now = start.Add(4 * time.Hour)
-		if got, want := statuses(t, w, p), (map[int]string{2: "finalist", 3: "winner"}); !sameStatuses(got, want) {
+		if got, want := statuses(t, w, p), (map[int]string{2: "finalist", 3: "winner"}); !maps.Equal(got, want) {
 			t.Fatalf("before the correction's time: %v, want %v", got, want)
 		}
 		w.Now = start.Add(5 * time.Hour)
-		if got, want := statuses(t, w, p), (map[int]string{2: "winner", 3: "finalist"}); !sameStatuses(got, want) {
+		if got, want := statuses(t, w, p), (map[int]string{2: "winner", 3: "finalist"}); !maps.Equal(got, want) {
 			t.Fatalf("after the correction's time: %v, want %v", got, want)
 		}
 	})
@@ -162,9 +150,7 @@ func TestFinalistAndWinnerStatusesAppearOnlyOnceTheirPublicationIsLive(t *testin
 		if err := w.Store.SaveApplication(ctx, a); err != nil {
 			t.Fatal(err)
 		}
-		if got, want := statuses(t, w, p), (map[int]string{2: "winner"}); !sameStatuses(got, want) {
-			t.Fatalf("statuses %v, want %v", got, want)
-		}
+		expectStatuses(t, w, p, map[int]string{2: "winner"})
 	})
 }
 
@@ -175,9 +161,7 @@ func TestAOneRoundEditionHasWinnersButNoFinalists(t *testing.T) {
 	markFinal(t, w)
 	ctx := context.Background()
 	submitAll(t, w)
-	if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {
-		t.Fatal(err)
-	}
+	w.CloseRound(t)
 	if _, err := p.GrantAwards(ctx, w.Organizer, w.Round.ID, services.AwardsInput{
 		Special: []services.SpecialAward{{Name: "Best women-led startup", ApplicationID: w.Apps[0].ID, Reason: "Jury choice"}}}, noMeta); err != nil {
 		t.Fatal(err)
@@ -188,7 +172,5 @@ func TestAOneRoundEditionHasWinnersButNoFinalists(t *testing.T) {
 	if _, err := p.Publish(ctx, w.Organizer, w.Round.ID, services.PublishInput{}, noMeta); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := statuses(t, w, p), (map[int]string{0: "winner"}); !sameStatuses(got, want) {
-		t.Fatalf("statuses %v, want %v", got, want)
-	}
+	expectStatuses(t, w, p, map[int]string{0: "winner"})
 }

@@ -37,17 +37,10 @@ func markFinal(t *testing.T, w *testutil.JudgingWorld) {
 
 func submitAll(t *testing.T, w *testutil.JudgingWorld) {
 	t.Helper()
-	ctx := context.Background()
-	for i, app := range w.Apps {
-		e := w.Entry(t, app)
-		for k, j := range w.Judges {
-			in := services.ScoreInput{Values: w.FullScore(t, float64(2+2*i+k%2)),
-				Comment: fmt.Sprintf("Comment %d for %s", k, app.StartupName), PrivateNote: fmt.Sprintf("PRIVATE-NOTE-%d", k)}
-			if _, err := w.Judging.Submit(ctx, j, e.ID, in); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	w.ScoreEveryEntry(t, func(i, k int, app *models.Application) services.ScoreInput {
+		return services.ScoreInput{Values: w.FullScore(t, float64(2+2*i+k%2)),
+			Comment: fmt.Sprintf("Comment %d for %s", k, app.StartupName), PrivateNote: fmt.Sprintf("PRIVATE-NOTE-%d", k)}
+	})
 }
 
 func outcomes(t *testing.T, w *testutil.JudgingWorld) map[int64]string {
@@ -72,9 +65,7 @@ func TestConfirmingAdvancementMarksEveryEntryInOneTransactionAndAuditsEachOverri
 	if _, err := p.ConfirmAdvancement(ctx, w.Organizer, w.Round.ID, services.AdvancementInput{}, noMeta); !errors.Is(err, models.ErrConflict) {
 		t.Fatalf("confirming an open round: %v, want ErrConflict", err)
 	}
-	if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {
-		t.Fatal(err)
-	}
+	w.CloseRound(t)
 	adv, err := p.Advancement(ctx, w.Organizer, w.Round.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -261,9 +252,7 @@ func TestPublicationsStayEmbargoedUntilTheirTimeThenNotifyAndShareAnonymousFeedb
 	w, p := scoredWorld(t, models.RoundOnline)
 	ctx := context.Background()
 	submitAll(t, w)
-	if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {
-		t.Fatal(err)
-	}
+	w.CloseRound(t)
 	if err := p.SetFeedback(ctx, w.Organizer, w.Round.ID, true, noMeta); err != nil {
 		t.Fatal(err)
 	}
@@ -419,9 +408,7 @@ func TestFinalRoundAwardsFollowTheRankingWithAuditedOverridesAndSpecialAwards(t 
 		t.Fatal(err)
 	}
 	submitAll(t, w)
-	if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {
-		t.Fatal(err)
-	}
+	w.CloseRound(t)
 	aw, err := p.Awards(ctx, w.Organizer, w.Round.ID)
 	if err != nil {
 		t.Fatal(err)

@@ -132,9 +132,7 @@ func TestAConflictRecordedAfterTheRoundClosedHidesTheApplication(t *testing.T) {
 	if _, err := w.Judging.EntryForJudge(ctx, judge, entry.ID); err != nil {
 		t.Fatalf("the assigned judge before: %v", err)
 	}
-	if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {
-		t.Fatal(err)
-	}
+	w.CloseRound(t)
 	w.Round = w.MustRound(t)
 	if _, err := w.Judging.AddConflict(ctx, w.Organizer, w.Edition.ID, app.ID, judge.ID, "Invested after the round", noMeta); err != nil {
 		t.Fatal(err)

@@ -41,9 +41,7 @@ func TestAPublicationKeepsTheTranslatedRoundAndAwardNames(t *testing.T) {
 	}
 	setAwards("Premier prix")
 	submitAll(t, w)
-	if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {
-		t.Fatal(err)
-	}
+	w.CloseRound(t)
 	if _, err := p.GrantAwards(ctx, w.Organizer, w.Round.ID, services.AwardsInput{}, noMeta); err != nil {
 		t.Fatal(err)
 	}

@@ -243,3 +243,37 @@ func (w *JudgingWorld) FullScore(tb testing.TB, base float64) map[int64]float64 
 	}
 	return out
 }
+
+// ScoreEveryEntry has every judge of the world submit a score of every application: score(i, k, app) is the
+// one of the k-th judge for the i-th application. Every judge must be assigned to every application (K equal
+// to Judges).
+func (w *JudgingWorld) ScoreEveryEntry(tb testing.TB, score func(i, k int, app *models.Application) services.ScoreInput) {
+	tb.Helper()
+	for i, app := range w.Apps {
+		e := w.Entry(tb, app)
+		for k, j := range w.Judges {
+			if _, err := w.Judging.Submit(context.Background(), j, e.ID, score(i, k, app)); err != nil {
+				tb.Fatal(err)
+			}
+		}
+	}
+}
+
+// CloseBeforeAFinal creates a final round after the world's round, which it then closes: what advances from
+// it goes on to the final.
+func (w *JudgingWorld) CloseBeforeAFinal(tb testing.TB) {
+	tb.Helper()
+	ctx := context.Background()
+	if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}, services.Meta{}); err != nil {
+		tb.Fatal(err)
+	}
+	w.CloseRound(tb)
+}
+
+// CloseRound closes the world's round, as its organizer.
+func (w *JudgingWorld) CloseRound(tb testing.TB) {
+	tb.Helper()
+	if _, err := w.Judging.CloseRound(context.Background(), w.Organizer, w.Round.ID, services.Meta{}); err != nil {
+		tb.Fatal(err)
+	}
+}

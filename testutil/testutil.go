@@ -66,16 +66,23 @@ func DatabaseKind() string {
 // on that server that is dropped when the test ends. The same tests therefore run on both engines.
 func NewDB(tb testing.TB) *models.Store {
 	tb.Helper()
+	st := NewEmptyDB(tb)
+	if err := st.Migrate(context.Background(), Logger(tb)); err != nil {
+		tb.Fatalf("migrate test database: %v", err)
+	}
+	return st
+}
+
+// NewEmptyDB opens a fresh database like NewDB's, closed when the test ends, but runs no migration: for tests
+// of the migrations themselves.
+func NewEmptyDB(tb testing.TB) *models.Store {
+	tb.Helper()
 	kind, dsn := NewDatabaseURL(tb)
-	ctx := context.Background()
-	st, err := models.Open(ctx, kind, dsn)
+	st, err := models.Open(context.Background(), kind, dsn)
 	if err != nil {
 		tb.Fatalf("open test database: %v", err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx, Logger(tb)); err != nil {
-		tb.Fatalf("migrate test database: %v", err)
-	}
 	return st
 }
 
