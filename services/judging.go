@@ -242,18 +242,24 @@ func (j *Judging) CreateRound(ctx context.Context, actor *models.User, editionID
 		if _, err := tx.EditionByID(ctx, editionID); err != nil {
 			return err
 		}
-		if err := placeRound(ctx, tx, r); err != nil {
-			return err
-		}
-		if err := tx.CreateRound(ctx, r); err != nil {
-			return err
-		}
-		return j.audit(ctx, tx, actor, "judging.round_create", roundSubject(r.ID), r.Name, meta)
+		return j.writeRound(ctx, tx, actor, r, tx.CreateRound, "judging.round_create", meta)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// writeRound places r among its edition's rounds (placeRound), stores it with write and audits action.
+func (j *Judging) writeRound(ctx context.Context, tx *models.Store, actor *models.User, r *models.Round,
+	write func(context.Context, *models.Round) error, action string, meta Meta) error {
+	if err := placeRound(ctx, tx, r); err != nil {
+		return err
+	}
+	if err := write(ctx, r); err != nil {
+		return err
+	}
+	return j.audit(ctx, tx, actor, action, roundSubject(r.ID), r.Name, meta)
 }
 
 // Round returns a round (staff only), or ErrNotFound.
@@ -285,13 +291,7 @@ func (j *Judging) UpdateRound(ctx context.Context, actor *models.User, id int64,
 			return models.NewValidationError("method", "judging.round.method_locked")
 		}
 		in.apply(r)
-		if err := placeRound(ctx, tx, r); err != nil {
-			return err
-		}
-		if err := tx.UpdateRound(ctx, r); err != nil {
-			return err
-		}
-		return j.audit(ctx, tx, actor, "judging.round_update", roundSubject(id), r.Name, meta)
+		return j.writeRound(ctx, tx, actor, r, tx.UpdateRound, "judging.round_update", meta)
 	})
 	if err != nil {
 		return nil, err
@@ -417,6 +417,19 @@ func lockOpenRound(ctx context.Context, tx *models.Store, id int64) (*models.Rou
 	return r, nil
 }
 
+// lockEntryRound reads an entry and locks its round for the rest of tx. ErrNotFound for no entry.
+func lockEntryRound(ctx context.Context, tx *models.Store, entryID int64) (*models.RoundEntry, *models.Round, error) {
+	e, err := tx.EntryByID(ctx, entryID)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := tx.LockRound(ctx, e.RoundID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, r, nil
+}
+
 // previousRound returns the round before r in its edition, or nil for the first round.
 func previousRound(ctx context.Context, tx *models.Store, r *models.Round) (*models.Round, error) {
 	rounds, err := tx.RoundsByEdition(ctx, r.EditionID)
@@ -512,11 +525,7 @@ func (j *Judging) SetEntryOutcome(ctx context.Context, actor *models.User, entry
 		return models.NewValidationError("outcome", "judging.entry.outcome")
 	}
 	return j.Store.Tx(ctx, func(tx *models.Store) error {
-		e, err := tx.EntryByID(ctx, entryID)
-		if err != nil {
-			return err
-		}
-		r, err := tx.LockRound(ctx, e.RoundID)
+		e, r, err := lockEntryRound(ctx, tx, entryID)
 		if err != nil {
 			return err
 		}
