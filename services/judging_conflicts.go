@@ -44,6 +44,16 @@ type ConflictOutcome struct {
 
 const maxReason = 1000
 
+// checkConflictReason trims a conflict's reason and requires one of at most maxReason characters
+// (judging.conflict.reason).
+func checkConflictReason(reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if n := utf8.RuneCountInString(reason); n == 0 || n > maxReason {
+		return "", models.NewValidationError("reason", "judging.conflict.reason")
+	}
+	return reason, nil
+}
+
 // DeclareConflict is a judge saying "I cannot judge this one" about an application of a round they were
 // assigned in, with a reason. At once, in one transaction: the conflict is recorded for the edition, the judge
 // loses their assignments to it in every round not yet closed along with any score they gave it there, and each
@@ -55,17 +65,13 @@ func (j *Judging) DeclareConflict(ctx context.Context, judge *models.User, entry
 	if !policy.IsJudge(judge) {
 		return nil, models.ErrForbidden
 	}
-	reason = strings.TrimSpace(reason)
-	if n := utf8.RuneCountInString(reason); n == 0 || n > maxReason {
-		return nil, models.NewValidationError("reason", "judging.conflict.reason")
+	reason, err := checkConflictReason(reason)
+	if err != nil {
+		return nil, err
 	}
 	var out *ConflictOutcome
-	err := j.Store.Tx(ctx, func(tx *models.Store) error {
-		e, err := tx.EntryByID(ctx, entryID)
-		if err != nil {
-			return err
-		}
-		r, err := tx.LockRound(ctx, e.RoundID)
+	err = j.Store.Tx(ctx, func(tx *models.Store) error {
+		e, r, err := lockEntryRound(ctx, tx, entryID)
 		if err != nil {
 			return err
 		}
@@ -94,12 +100,12 @@ func (j *Judging) AddConflict(ctx context.Context, actor *models.User, editionID
 	if err := requireStaff(actor); err != nil {
 		return nil, err
 	}
-	reason = strings.TrimSpace(reason)
-	if n := utf8.RuneCountInString(reason); n == 0 || n > maxReason {
-		return nil, models.NewValidationError("reason", "judging.conflict.reason")
+	reason, err := checkConflictReason(reason)
+	if err != nil {
+		return nil, err
 	}
 	var out *ConflictOutcome
-	err := j.Store.Tx(ctx, func(tx *models.Store) error {
+	err = j.Store.Tx(ctx, func(tx *models.Store) error {
 		if _, err := tx.EditionByID(ctx, editionID); err != nil {
 			return err
 		}
