@@ -97,6 +97,19 @@ type AdvancementOutcome struct {
 	Eliminated []int64 `json:"eliminated"`
 }
 
+// lockClosedRound locks a round for the rest of tx and refuses it unless it is closed (ErrConflict): results are
+// decided and published from a round whose scores can no longer change. ErrNotFound for no round.
+func lockClosedRound(ctx context.Context, tx *models.Store, id int64) (*models.Round, error) {
+	r, err := tx.LockRound(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != models.RoundClosed {
+		return nil, fmt.Errorf("%w: round %d is %s", models.ErrConflict, id, r.Status)
+	}
+	return r, nil
+}
+
 // ConfirmAdvancement marks every application of a closed round advanced or eliminated, in one transaction:
 // the suggested top K, plus Include, minus Exclude. Each override needs a reason (results.reason) and names an
 // application of the round that the suggestion did not already place that way (results.override); each is
@@ -108,12 +121,9 @@ func (p *Publishing) ConfirmAdvancement(ctx context.Context, actor *models.User,
 	}
 	out := &AdvancementOutcome{Advanced: []int64{}, Eliminated: []int64{}}
 	err := p.Store.Tx(ctx, func(tx *models.Store) error {
-		r, err := tx.LockRound(ctx, roundID)
+		r, err := lockClosedRound(ctx, tx, roundID)
 		if err != nil {
 			return err
-		}
-		if r.Status != models.RoundClosed {
-			return fmt.Errorf("%w: round %d is %s", models.ErrConflict, roundID, r.Status)
 		}
 		if next, err := tx.RoundAfter(ctx, r.EditionID, r.Position); err == nil && next.Status != models.RoundDraft {
 			return fmt.Errorf("%w: the next round %d has started", models.ErrConflict, next.ID)
@@ -452,12 +462,9 @@ func (p *Publishing) Publish(ctx context.Context, actor *models.User, roundID in
 	}
 	var pub *models.Publication
 	err := p.Store.Tx(ctx, func(tx *models.Store) error {
-		r, err := tx.LockRound(ctx, roundID)
+		r, err := lockClosedRound(ctx, tx, roundID)
 		if err != nil {
 			return err
-		}
-		if r.Status != models.RoundClosed {
-			return fmt.Errorf("%w: round %d is %s", models.ErrConflict, roundID, r.Status)
 		}
 		feedback, err := tx.RoundFeedback(ctx, roundID)
 		if err != nil {
