@@ -413,15 +413,8 @@ var PitchFields = []string{"one_liner", "problem", "solution", "market", "busine
 // published. ErrNotFound, ErrForbidden, a Refusal (ErrConflict) after results or when already withdrawn or
 // ineligible.
 func (s *Applications) Withdraw(ctx context.Context, actor *models.User, id int64, meta Meta) (*ApplicationDetail, error) {
-	var d *ApplicationDetail
-	err := s.Store.Tx(ctx, func(tx *models.Store) error {
-		a, err := loadVisible(ctx, tx, actor, id, true)
-		if err != nil {
-			return err
-		}
-		if !policy.CanEditApplication(actor, a) {
-			return models.ErrForbidden
-		}
+	may := func(a *models.Application) bool { return policy.CanEditApplication(actor, a) }
+	return s.setAside(ctx, actor, id, may, models.AuditEvent{Action: "application.withdrawn", IP: meta.IP}, func(tx *models.Store, a *models.Application) error {
 		switch a.Status {
 		case models.StatusWithdrawn:
 			return conflict("application.is_withdrawn")
@@ -437,16 +430,8 @@ func (s *Applications) Withdraw(ctx context.Context, actor *models.User, id int6
 			return conflict("application.results_published")
 		}
 		a.Status, a.WithdrawnAt, a.UpdatedAt = models.StatusWithdrawn, &now, now
-		if err := tx.SaveApplication(ctx, a); err != nil {
-			return err
-		}
-		if err := tx.Audit(ctx, &models.AuditEvent{ActorID: &actor.ID, Action: "application.withdrawn", Subject: applicationSubject(a.ID), IP: meta.IP}); err != nil {
-			return err
-		}
-		d, err = s.detail(ctx, tx, actor, a)
-		return err
+		return tx.SaveApplication(ctx, a)
 	})
-	return d, err
 }
 
 // MarkIneligible sets a submitted application aside with a reason, which is mailed to the applicant.
@@ -454,15 +439,8 @@ func (s *Applications) Withdraw(ctx context.Context, actor *models.User, id int6
 // a Refusal (ErrConflict) unless it is submitted.
 func (s *Applications) MarkIneligible(ctx context.Context, actor *models.User, id int64, reason string, meta Meta) (*ApplicationDetail, error) {
 	reason = cleanText(reason, true)
-	var d *ApplicationDetail
-	err := s.Store.Tx(ctx, func(tx *models.Store) error {
-		a, err := loadVisible(ctx, tx, actor, id, true)
-		if err != nil {
-			return err
-		}
-		if !policy.CanReviewApplications(actor) {
-			return models.ErrForbidden
-		}
+	may := func(*models.Application) bool { return policy.CanReviewApplications(actor) }
+	return s.setAside(ctx, actor, id, may, models.AuditEvent{Action: "application.ineligible", IP: meta.IP}, func(tx *models.Store, a *models.Application) error {
 		v := &models.ValidationError{}
 		if reason == "" {
 			v.Add("reason", "field.required")
@@ -494,7 +472,30 @@ func (s *Applications) MarkIneligible(ctx context.Context, actor *models.User, i
 				return err
 			}
 		}
-		if err := tx.Audit(ctx, &models.AuditEvent{ActorID: &actor.ID, Action: "application.ineligible", Subject: applicationSubject(a.ID), IP: meta.IP}); err != nil {
+		return nil
+	})
+}
+
+// setAside runs a decision that takes an application out of the competition, in one transaction: the
+// application locked (ErrNotFound unless actor may see it), ErrForbidden unless may allows actor, then change
+// (which checks, saves and refuses as it must), the audit event ev by actor on the application, and the
+// application's detail as actor now sees it.
+func (s *Applications) setAside(ctx context.Context, actor *models.User, id int64, may func(*models.Application) bool,
+	ev models.AuditEvent, change func(tx *models.Store, a *models.Application) error) (*ApplicationDetail, error) {
+	var d *ApplicationDetail
+	err := s.Store.Tx(ctx, func(tx *models.Store) error {
+		a, err := loadVisible(ctx, tx, actor, id, true)
+		if err != nil {
+			return err
+		}
+		if !may(a) {
+			return models.ErrForbidden
+		}
+		if err := change(tx, a); err != nil {
+			return err
+		}
+		ev.ActorID, ev.Subject = &actor.ID, applicationSubject(a.ID)
+		if err := tx.Audit(ctx, &ev); err != nil {
 			return err
 		}
 		d, err = s.detail(ctx, tx, actor, a)

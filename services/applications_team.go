@@ -15,12 +15,7 @@ func (s *Applications) AddTeamMember(ctx context.Context, actor *models.User, ap
 		if len(team) >= MaxTeam {
 			return nil, models.NewValidationError("team", "application.team_full")
 		}
-		v := &models.ValidationError{}
-		applyMember(v, "", &m, in)
-		if !Visible(m.Name) {
-			v.Add("name", "field.required")
-		}
-		if !v.Empty() {
+		if v := checkMember(&m, in); v != nil {
 			return nil, v
 		}
 		m.ApplicationID, m.CreatedAt, m.UpdatedAt = applicationID, now, now
@@ -49,12 +44,7 @@ func (s *Applications) UpdateTeamMember(ctx context.Context, actor *models.User,
 			return nil, models.ErrNotFound
 		}
 		m = team[i]
-		v := &models.ValidationError{}
-		applyMember(v, "", &m, in)
-		if !Visible(m.Name) {
-			v.Add("name", "field.required")
-		}
-		if !v.Empty() {
+		if v := checkMember(&m, in); v != nil {
 			return nil, v
 		}
 		m.UpdatedAt = now
@@ -82,6 +72,19 @@ func (s *Applications) DeleteTeamMember(ctx context.Context, actor *models.User,
 		}
 		return slices.DeleteFunc(team, func(t models.TeamMember) bool { return t.ID == memberID }), nil
 	})
+}
+
+// checkMember applies in to m and refuses a member without a name or with a bad field.
+func checkMember(m *models.TeamMember, in TeamMemberInput) *models.ValidationError {
+	v := &models.ValidationError{}
+	applyMember(v, "", m, in)
+	if !Visible(m.Name) {
+		v.Add("name", "field.required")
+	}
+	if !v.Empty() {
+		return v
+	}
+	return nil
 }
 
 // changeTeam runs a team change as an edit of the application: same checks, a new Version, the women-led
