@@ -229,11 +229,8 @@ func (j *Judging) Rounds(ctx context.Context, actor *models.User, editionID int6
 // CreateRound adds a round after the edition's last one, or just before its final round while that has not
 // opened (see placeRound). ErrNotFound if the edition does not exist.
 func (j *Judging) CreateRound(ctx context.Context, actor *models.User, editionID int64, in RoundInput, meta Meta) (*models.Round, error) {
-	if err := requireStaff(actor); err != nil {
+	if err := staffRoundInput(actor, &in); err != nil {
 		return nil, err
-	}
-	if v := in.normalize(); v != nil {
-		return nil, v
 	}
 	now := j.now()
 	r := &models.Round{EditionID: editionID, Status: models.RoundDraft, CreatedAt: now, UpdatedAt: now}
@@ -248,6 +245,17 @@ func (j *Judging) CreateRound(ctx context.Context, actor *models.User, editionID
 		return nil, err
 	}
 	return r, nil
+}
+
+// staffRoundInput requires staff (ErrForbidden), then a valid round input, normalized in place.
+func staffRoundInput(actor *models.User, in *RoundInput) error {
+	if err := requireStaff(actor); err != nil {
+		return err
+	}
+	if v := in.normalize(); v != nil {
+		return v
+	}
+	return nil
 }
 
 // writeRound places r among its edition's rounds (placeRound), stores it with write and audits action.
@@ -275,11 +283,8 @@ func (j *Judging) Round(ctx context.Context, actor *models.User, id int64) (*mod
 // (judging.round.method_locked): they are chosen before anyone sees scores, so nobody can pick the method that
 // favours a given application.
 func (j *Judging) UpdateRound(ctx context.Context, actor *models.User, id int64, in RoundInput, meta Meta) (*models.Round, error) {
-	if err := requireStaff(actor); err != nil {
+	if err := staffRoundInput(actor, &in); err != nil {
 		return nil, err
-	}
-	if v := in.normalize(); v != nil {
-		return nil, v
 	}
 	var r *models.Round
 	err := j.Store.Tx(ctx, func(tx *models.Store) error {
