@@ -62,7 +62,7 @@ func (g gen) problem(r *rand.Rand) Problem[int] {
 	}
 	if r.Float64() < g.lockRate {
 		// Locks that respect the rules, as an organizer's hand edits would.
-		conf := conflictSet(p)
+		conf := setOf(p.Conflicts)
 		perJudge := map[int]int{}
 		maxOf := map[int]int{}
 		for _, j := range p.Judges {
@@ -90,12 +90,22 @@ func (g gen) problem(r *rand.Rand) Problem[int] {
 	return p
 }
 
-func conflictSet(p Problem[int]) map[Pair[int]]bool {
+// setOf is the set of the pairs: conflicts, locks or assignments.
+func setOf(ps []Pair[int]) map[Pair[int]]bool {
 	s := map[Pair[int]]bool{}
-	for _, c := range p.Conflicts {
-		s[c] = true
+	for _, p := range ps {
+		s[p] = true
 	}
 	return s
+}
+
+// loadsOf counts each judge's assignments.
+func loadsOf(as []Pair[int]) map[int]int {
+	load := map[int]int{}
+	for _, pr := range as {
+		load[pr.Judge]++
+	}
+	return load
 }
 
 // effCap is a judge's real limit: its maximum, or one per application.
@@ -115,12 +125,9 @@ func effCap(p Problem[int]) map[int]int {
 // exists: source → application (K minus locks) → judge (1 if neither
 // conflicted nor locked) → sink (maximum minus locks).
 func feasible(p Problem[int]) bool {
-	conf := conflictSet(p)
+	conf := setOf(p.Conflicts)
 	caps := effCap(p)
-	locked := map[Pair[int]]bool{}
-	for _, l := range p.Locked {
-		locked[l] = true
-	}
+	locked := setOf(p.Locked)
 	needA := map[int]int{}
 	for _, a := range p.Applications {
 		needA[a] = p.K
@@ -198,7 +205,7 @@ func feasible(p Problem[int]) bool {
 // lower bound, and the lower bound equal to the documented formula.
 func checkHard(t *testing.T, p Problem[int], res Result[int]) {
 	t.Helper()
-	conf := conflictSet(p)
+	conf := setOf(p.Conflicts)
 	caps := effCap(p)
 	apps := map[int]bool{}
 	for _, a := range p.Applications {
@@ -300,18 +307,12 @@ func coCounts(as []Pair[int]) map[[2]int]int {
 // convex-cost flow that minimises Σ load², i.e. the loads are as even as the
 // conflicts, locks and maximums allow. One plain BFS per heavier judge.
 func unevenPairs(p Problem[int], as []Pair[int]) [][2]int {
-	conf := conflictSet(p)
+	conf := setOf(p.Conflicts)
 	caps := effCap(p)
-	locked := map[Pair[int]]bool{}
-	for _, l := range p.Locked {
-		locked[l] = true
-	}
-	on := map[Pair[int]]bool{}
-	load := map[int]int{}
+	locked := setOf(p.Locked)
+	on, load := setOf(as), loadsOf(as)
 	appsOf := map[int][]int{}
 	for _, pr := range as {
-		on[pr] = true
-		load[pr.Judge]++
 		appsOf[pr.Judge] = append(appsOf[pr.Judge], pr.Application)
 	}
 	var out [][2]int
@@ -387,7 +388,7 @@ func shuffled(r *rand.Rand, p Problem[int]) Problem[int] {
 // co-assignment count among the assignments with that Σ load² (the ones
 // whose loads are as even as possible, which is where Assign searches).
 func bruteForce(p Problem[int]) (ok bool, bestSq, bestShared int) {
-	conf := conflictSet(p)
+	conf := setOf(p.Conflicts)
 	caps := effCap(p)
 	lockedOf := map[int][]int{}
 	for _, l := range p.Locked {

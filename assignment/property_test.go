@@ -108,7 +108,7 @@ func TestAssignReportsExactlyTheInfeasibleInstances(t *testing.T) {
 // (minus their locks elsewhere) plus every other non-conflicted judge
 // (one place per application) could ever give them.
 func hallViolated(p Problem[int], ie *InfeasibleError[int]) bool {
-	conf := conflictSet(p)
+	conf := setOf(p.Conflicts)
 	caps := effCap(p)
 	inApps, inJudges := map[int]bool{}, map[int]bool{}
 	for _, a := range ie.Applications {
@@ -249,18 +249,10 @@ func TestValidateAgreesWithTheIndependentCheckers(t *testing.T) {
 // handEdit moves a few unlocked assignments to other judges without breaking
 // any hard rule, as an organizer's manual changes would.
 func handEdit(r *rand.Rand, p Problem[int], res Result[int]) []Pair[int] {
-	conf := conflictSet(p)
+	conf := setOf(p.Conflicts)
 	caps := effCap(p)
-	locked := map[Pair[int]]bool{}
-	for _, l := range p.Locked {
-		locked[l] = true
-	}
-	on := map[Pair[int]]bool{}
-	load := map[int]int{}
-	for _, pr := range res.Assignments {
-		on[pr] = true
-		load[pr.Judge]++
-	}
+	locked := setOf(p.Locked)
+	on, load := setOf(res.Assignments), loadsOf(res.Assignments)
 	out := make([]Pair[int], 0, len(res.Assignments))
 	edits := r.IntN(4)
 	for _, pr := range res.Assignments {
