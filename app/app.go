@@ -20,6 +20,7 @@ import (
 	"github.com/pitchfest/pitchfest/config"
 	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/handlers"
+	"github.com/pitchfest/pitchfest/handlers/web"
 	"github.com/pitchfest/pitchfest/jobs"
 	"github.com/pitchfest/pitchfest/mail"
 	"github.com/pitchfest/pitchfest/models"
@@ -44,8 +45,8 @@ type App struct {
 	Applications *services.Applications
 	// I18n translates messages (commands use it for validation errors).
 	I18n *frontend.I18n
-	// RateLimits are the sign-in, sign-up and upload limits in force (handlers.DefaultRateLimits); tests lower them.
-	RateLimits *handlers.RateLimitSettings
+	// RateLimits are the sign-in, sign-up and upload limits in force (web.DefaultRateLimits); tests lower them.
+	RateLimits *web.RateLimitSettings
 	// Jobs is the durable background queue (mail and every later duty); Serve starts its workers.
 	Jobs *jobs.Queue
 	// Publishing runs advancement, awards, publications and feedback; tests set its Now to a fake clock.
@@ -152,7 +153,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	cleanLeftovers(log, a.Decks, time.Now())
 	a.Editions = &services.Editions{Store: a.Store, Now: time.Now, Log: log}
 	a.Applications = &services.Applications{Store: a.Store, Mail: a.mailer(), Now: time.Now, BaseURL: cfg.BaseURL, Log: log}
-	a.RateLimits = handlers.NewRateLimitSettings(handlers.DefaultRateLimits())
+	a.RateLimits = web.NewRateLimitSettings(web.DefaultRateLimits())
 	d := handlers.Deps{
 		Log: log, Store: a.Store, Blobs: a.Blobs, BaseURL: cfg.BaseURL, Version: version,
 		Assets: assets, I18n: tr, Renderer: rd, Accounts: a.Accounts, Decks: a.Decks, Metrics: reg,

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pitchfest/pitchfest/handlers"
+	"github.com/pitchfest/pitchfest/handlers/web"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
@@ -116,9 +116,9 @@ func TestResetAndVerificationMailsAreLimitedPerAddressAndPerClient(t *testing.T)
 	srv := testutil.StartServer(t, testutil.WithEnv("PITCHFEST_TRUSTED_PROXIES", "127.0.0.1"))
 	mb := &mailbox{}
 	srv.App.Accounts.Mail = mb
-	srv.App.RateLimits.Set(handlers.RateLimits{
-		MailPerIP:      handlers.RateRule{Limit: 4, Window: time.Hour},
-		MailPerAddress: handlers.RateRule{Limit: 2, Window: time.Hour},
+	srv.App.RateLimits.Set(web.RateLimits{
+		MailPerIP:      web.RateRule{Limit: 4, Window: time.Hour},
+		MailPerAddress: web.RateRule{Limit: 2, Window: time.Hour},
 	})
 	known, _, _ := recoveryUser(t, srv)
 	unknown := "nobody-" + testutil.RandomHex(4) + "@example.rw"

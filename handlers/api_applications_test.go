@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/handlers"
+	"github.com/pitchfest/pitchfest/handlers/api"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/reference"
 	"github.com/pitchfest/pitchfest/services"
@@ -479,7 +481,7 @@ func TestOpenAPIDescribesEveryAPIRoute(t *testing.T) {
 		m := strings.ToLower(rt.Method)
 		registered[m+" "+p] = true
 		if _, ok := spec.Paths[p][m]; !ok {
-			t.Errorf("%s %s is not in /api/openapi.json (handlers/openapi.json)", rt.Method, p)
+			t.Errorf("%s %s is not in /api/openapi.json (handlers/api/openapi)", rt.Method, p)
 		}
 	}
 	opIDs := map[string]bool{}
@@ -504,7 +506,7 @@ func TestOpenAPIDescribesEveryAPIRoute(t *testing.T) {
 			t.Errorf("dangling $ref %s/%s", m[1], m[2])
 		}
 	}
-	if doc, err := handlers.OpenAPISpec(); err != nil || !bytes.Equal([]byte(body), doc) {
+	if doc, err := api.OpenAPISpec(); err != nil || !bytes.Equal([]byte(body), doc) {
 		t.Errorf("the served description differs from the merged pieces (%v)", err)
 	}
 }
@@ -518,8 +520,19 @@ func TestApplicationMessagesAreTranslated(t *testing.T) {
 	}
 	ids := map[string]bool{}
 	literal := regexp.MustCompile(`(Action: )?"((?:field|edition|question|application|eligibility|idempotency|list|error)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)"`)
-	for _, f := range []string{"../services/applications.go", "../services/editions.go", "../services/eligibility.go",
-		"../services/intake.go", "../models/applications.go", "api_applications.go", "api_editions.go"} {
+	var files []string
+	for _, pattern := range []string{"../services/applications*.go", "../services/editions.go", "../services/eligibility.go",
+		"../services/intake.go", "../models/applications.go", "api/applications.go", "api/editions.go"} {
+		found, err := filepath.Glob(pattern)
+		if err != nil || len(found) == 0 {
+			t.Fatalf("no source at %s (%v)", pattern, err)
+		}
+		files = append(files, found...)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/pitchfest/pitchfest/handlers/web"
 	"github.com/pitchfest/pitchfest/models"
 )
 
@@ -40,7 +41,7 @@ func (b bodiless) Unwrap() http.ResponseWriter { return b.ResponseWriter }
 // privateAPI marks every answer of the API to a signed-in caller (session or access token) as not to be stored
 // by any cache: they carry personal data, scores and audit records. Pages already say so (render).
 func (s *Server) privateAPI(c *gin.Context) {
-	if currentUser(c) != nil && strings.HasPrefix(c.Request.URL.Path, "/api/") {
+	if web.CurrentUser(c) != nil && strings.HasPrefix(c.Request.URL.Path, "/api/") {
 		c.Header("Cache-Control", "no-store")
 	}
 	c.Next()
@@ -52,7 +53,7 @@ func (s *Server) privateAPI(c *gin.Context) {
 func (s *Server) metrics(serve gin.HandlerFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if s.MetricsToken == "" {
-			s.fail(c, models.ErrNotFound)
+			s.Fail(c, models.ErrNotFound)
 			return
 		}
 		raw, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pitchfest/pitchfest/handlers"
+	"github.com/pitchfest/pitchfest/handlers/web"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
@@ -37,10 +37,10 @@ func send(t *testing.T, method, url, body string, headers ...string) (*http.Resp
 func TestRateLimitsAnswer429WithRetryAfterInTheUsersLanguage(t *testing.T) {
 	srv := testutil.StartServer(t, testutil.WithEnv("PITCHFEST_TRUSTED_PROXIES", "127.0.0.1"),
 		testutil.WithEnv("PITCHFEST_METRICS_TOKEN", testMetricsToken))
-	srv.App.RateLimits.Set(handlers.RateLimits{
-		SignInPerIP:   handlers.RateRule{Limit: 3, Window: time.Hour},
-		SignUpPerIP:   handlers.RateRule{Limit: 2, Window: time.Hour},
-		UploadPerUser: handlers.RateRule{Limit: 2, Window: time.Hour},
+	srv.App.RateLimits.Set(web.RateLimits{
+		SignInPerIP:   web.RateRule{Limit: 3, Window: time.Hour},
+		SignUpPerIP:   web.RateRule{Limit: 2, Window: time.Hour},
+		UploadPerUser: web.RateRule{Limit: 2, Window: time.Hour},
 	})
 	check429 := func(t *testing.T, res *http.Response, body, wantWord string) {
 		t.Helper()

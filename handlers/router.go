@@ -1,6 +1,8 @@
-// Package handlers is Pitchfest's HTTP layer: the Gin router, middleware (request ids, logging, language,
-// security headers, cross-origin protection) and one file per resource. Handlers bind and validate input, call
-// one store or service method and render; rules and SQL live elsewhere.
+// Package handlers is Pitchfest's HTTP layer. This package builds the router: middleware in order, the
+// process's own endpoints (health, metrics, static files, signed blob links) and cross-origin protection; the
+// JSON API lives in handlers/api, the pages in handlers/pages, and what both share (the server state, sessions,
+// the one error map, binding) in handlers/web. Handlers bind and validate input, call one service method and
+// answer; rules and SQL live elsewhere.
 package handlers
 
 import (
@@ -10,8 +12,17 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/pitchfest/pitchfest/handlers/api"
+	"github.com/pitchfest/pitchfest/handlers/pages"
+	"github.com/pitchfest/pitchfest/handlers/web"
 	"github.com/pitchfest/pitchfest/models"
 )
+
+// Deps is everything the HTTP layer needs; app builds it once.
+type Deps = web.Deps
+
+// Server adds the router's own endpoints to the state every handler shares.
+type Server struct{ *web.Server }
 
 // Handler is the whole HTTP surface of a process.
 type Handler struct {
@@ -34,9 +45,9 @@ func (h *Handler) Routes() []Route {
 // New builds the router. The returned handler is wrapped in Go's cross-origin protection, which refuses every
 // state-changing request a browser marks as cross-site (Sec-Fetch-Site / Origin), for pages and htmx alike,
 // with no token to thread through forms.
-func New(d Deps) *Handler {
+func New(d web.Deps) *Handler {
 	gin.SetMode(gin.ReleaseMode)
-	s := NewServer(d)
+	s := &Server{web.NewServer(d)}
 	r := gin.New()
 	// Gin trusts every proxy by default, which would let any client pick the address that sign-in throttling
 	// and the audit log see. Trust only the configured ones (nil: the TCP peer is the client).
@@ -51,8 +62,8 @@ func New(d Deps) *Handler {
 		d.Metrics = prometheus.NewRegistry()
 	}
 	r.Use(newHTTPMetrics(d.Metrics).observe, newUploadMetrics(d.Metrics).observe)
-	r.Use(s.requestID, s.accessLog, s.recovery, s.securityHeaders, s.language, s.limitBody, s.cleanInput, s.authenticate,
-		s.privateAPI, s.rateLimit)
+	r.Use(s.RequestID, s.AccessLog, s.Recovery, s.SecurityHeaders, s.Language, s.LimitBody, s.CleanInput, s.Authenticate,
+		s.privateAPI, s.RateLimit)
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
@@ -61,11 +72,11 @@ func New(d Deps) *Handler {
 	if d.BlobLinks != nil {
 		r.GET("/blobs/*key", gin.WrapH(d.BlobLinks))
 	}
-	s.apiRoutes(r)
-	s.pageRoutes(r)
+	api.Register(s.Server, r)
+	pages.Register(s.Server, r)
 
-	r.NoRoute(func(c *gin.Context) { s.fail(c, models.ErrNotFound) })
-	r.NoMethod(func(c *gin.Context) { s.problem(c, http.StatusMethodNotAllowed, s.tr(c, "error.method"), nil) })
+	r.NoRoute(func(c *gin.Context) { s.Fail(c, models.ErrNotFound) })
+	r.NoMethod(func(c *gin.Context) { s.ReplyError(c, http.StatusMethodNotAllowed, s.Tr(c, "error.method"), nil) })
 
 	cop := http.NewCrossOriginProtection()
 	if d.BaseURL != nil {

@@ -1,0 +1,354 @@
+package api
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/handlers/web"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/policy"
+	"github.com/pitchfest/pitchfest/services"
+	"github.com/pitchfest/pitchfest/stats"
+)
+
+// The participation statistics of an edition (issue 8): a public page and API with every count through
+// small-cell suppression, and an organizer page and API view with the full numbers, marked "not for
+// publication". Both are built from one report, so the page, the JSON and the CSV always agree.
+
+// statisticsRoutes registers the statistics pages and API.
+func (s *Server) statisticsRoutes(api *gin.RouterGroup) {
+	api.GET("/editions/:id/statistics", s.apiEditionStatistics)
+}
+
+// ---- JSON ----
+
+// statCellJSON is one count: Value is null when it is hidden; Label is what to print ("12", "<5", "x").
+type statCellJSON struct {
+	Value *int   `json:"value"`
+	Label string `json:"label"`
+}
+
+// estimateJSON is a share, ratio or gap with its 95% interval; null fields when undefined or hidden.
+type estimateJSON struct {
+	Value      *float64 `json:"value"`
+	Low        *float64 `json:"low"`
+	High       *float64 `json:"high"`
+	Suppressed bool     `json:"suppressed,omitempty"`
+}
+
+type stageJSON struct {
+	Stage         string                  `json:"stage"`
+	Kind          string                  `json:"kind"`
+	Round         string                  `json:"round,omitempty"`
+	Counts        map[string]statCellJSON `json:"counts"`
+	Total         statCellJSON            `json:"total"`
+	WomenLedShare estimateJSON            `json:"women_led_share"`
+	Founders      map[string]statCellJSON `json:"founders"`
+	FoundersTotal statCellJSON            `json:"founders_total"`
+	FounderGPI    *float64                `json:"founder_gpi"`
+}
+
+type cutJSON struct {
+	From         string       `json:"from"`
+	To           string       `json:"to"`
+	WomenLedRate estimateJSON `json:"women_led_rate"`
+	OthersRate   estimateJSON `json:"others_rate"`
+	Ratio        estimateJSON `json:"ratio"`
+	Finding      string       `json:"finding"`
+	Flagged      bool         `json:"flagged"`
+}
+
+type groupJSON struct {
+	Key           string                  `json:"key"`
+	Counts        map[string]statCellJSON `json:"counts"`
+	Total         statCellJSON            `json:"total"`
+	WomenLedShare estimateJSON            `json:"women_led_share"`
+}
+
+type breakdownJSON struct {
+	Dimension string      `json:"dimension"`
+	Stage     string      `json:"stage"`
+	Groups    []groupJSON `json:"groups"`
+}
+
+type trendJSON struct {
+	Edition        string                  `json:"edition"`
+	Applicants     map[string]statCellJSON `json:"applicants"`
+	ApplicantShare estimateJSON            `json:"applicant_share"`
+	Finalists      map[string]statCellJSON `json:"finalists"`
+	FinalistShare  estimateJSON            `json:"finalist_share"`
+	Winners        map[string]statCellJSON `json:"winners"`
+	WinnerShare    estimateJSON            `json:"winner_share"`
+	WinnerFounders map[string]statCellJSON `json:"winner_founders"`
+}
+
+type sampleJSON struct {
+	N    int     `json:"n"`
+	Mean float64 `json:"mean"`
+}
+
+type gapJSON struct {
+	Judge     string       `json:"judge,omitempty"`
+	JudgeName string       `json:"judge_name,omitempty"` // organizers' view only, like every per-judge figure
+	WomenLed  sampleJSON   `json:"women_led"`
+	Others    sampleJSON   `json:"others"`
+	Gap       estimateJSON `json:"gap"`
+	Flagged   bool         `json:"flagged"`
+}
+
+// panelGenderJSON is a round's judges by self-declared gender (organizers only: never published).
+type panelGenderJSON struct {
+	Women       int          `json:"women"`
+	Men         int          `json:"men"`
+	Another     int          `json:"another"`
+	Undisclosed int          `json:"undisclosed"`
+	Total       int          `json:"total"`
+	WomenShare  estimateJSON `json:"women_share"`
+	GPI         *float64     `json:"gpi"`
+}
+
+type roundGapJSON struct {
+	Round  string          `json:"round"`
+	Scored bool            `json:"scored"`
+	Gap    *gapJSON        `json:"gap,omitempty"`
+	Judges []gapJSON       `json:"judges,omitempty"`
+	Panel  panelGenderJSON `json:"panel"`
+}
+
+type statisticsJSON struct {
+	EditionID  int64           `json:"edition_id"`
+	View       string          `json:"view"`
+	Marking    string          `json:"marking,omitempty"`
+	K          int             `json:"k,omitempty"`
+	Stages     []stageJSON     `json:"stages"`
+	Cuts       []cutJSON       `json:"cuts"`
+	Breakdowns []breakdownJSON `json:"breakdowns"`
+	Withheld   []string        `json:"withheld"`
+	Trends     []trendJSON     `json:"trends"`
+	ScoreGaps  []roundGapJSON  `json:"score_gaps,omitempty"`
+	Omitted    []string        `json:"omitted"`
+}
+
+func cellJSON(c stats.Cell, k int) statCellJSON {
+	out := statCellJSON{Label: c.Label(k)}
+	if !c.Suppressed {
+		v := c.Value
+		out.Value = &v
+	}
+	return out
+}
+
+func rowJSON(t stats.Table, i, k int) map[string]statCellJSON {
+	m := make(map[string]statCellJSON, len(t.Cols))
+	for j, col := range t.Cols {
+		m[col] = cellJSON(t.Cells[i][j], k)
+	}
+	return m
+}
+
+func estJSON(e stats.Estimate) estimateJSON {
+	if e.Suppressed {
+		return estimateJSON{Suppressed: true}
+	}
+	if !e.Defined {
+		return estimateJSON{}
+	}
+	v, lo, hi := e.Value, e.Low, e.High
+	return estimateJSON{Value: &v, Low: &lo, High: &hi}
+}
+
+func gapToJSON(judge string, g stats.ScoreGap) gapJSON {
+	return gapJSON{Judge: judge, WomenLed: sampleJSON{g.WomenLed.N, g.WomenLed.Mean}, Others: sampleJSON{g.Others.N, g.Others.Mean},
+		Gap: estJSON(g.Gap), Flagged: g.Flagged}
+}
+
+func reportJSON(rep *web.StatReport, editionID int64) statisticsJSON {
+	out := statisticsJSON{EditionID: editionID, View: "public", K: rep.K, Withheld: rep.Withheld, Omitted: rep.Omitted,
+		Stages: []stageJSON{}, Cuts: []cutJSON{}, Breakdowns: []breakdownJSON{}, Trends: []trendJSON{}}
+	if rep.Full {
+		out.View, out.Marking = "full", stats.Organizers.Marking()
+	}
+	if out.Withheld == nil {
+		out.Withheld = []string{}
+	}
+	for i, st := range rep.Stages {
+		sj := stageJSON{Stage: st.Name(), Kind: web.StageKind(st.Kind), Round: st.Round, Counts: rowJSON(rep.Counts, i, rep.K),
+			Total: cellJSON(rep.Counts.RowTotals[i], rep.K), WomenLedShare: estJSON(rep.Shares[i]),
+			Founders: rowJSON(rep.Founders, i, rep.K), FoundersTotal: cellJSON(rep.Founders.RowTotals[i], rep.K)}
+		if p := rep.Parity[i]; p.Defined && !p.Suppressed {
+			v := p.Index
+			sj.FounderGPI = &v
+		}
+		out.Stages = append(out.Stages, sj)
+	}
+	for _, c := range rep.Cuts {
+		out.Cuts = append(out.Cuts, cutJSON{From: rep.Stages[c.From].Name(), To: rep.Stages[c.To].Name(),
+			WomenLedRate: estJSON(c.WomenLedRate), OthersRate: estJSON(c.OthersRate), Ratio: estJSON(c.Ratio),
+			Finding: c.Finding.String(), Flagged: c.Flagged()})
+	}
+	for _, b := range rep.Breakdowns {
+		bj := breakdownJSON{Dimension: b.Dimension, Stage: rep.Stages[services.BreakdownStage].Name(), Groups: []groupJSON{}}
+		for i, key := range b.Table.Rows {
+			bj.Groups = append(bj.Groups, groupJSON{Key: key, Counts: rowJSON(b.Table, i, rep.K),
+				Total: cellJSON(b.Table.RowTotals[i], rep.K), WomenLedShare: estJSON(b.Shares[i])})
+		}
+		out.Breakdowns = append(out.Breakdowns, bj)
+	}
+	t := rep.Trends
+	for i, ed := range t.Editions {
+		out.Trends = append(out.Trends, trendJSON{Edition: ed, Applicants: rowJSON(t.Applicants, i, rep.K),
+			ApplicantShare: estJSON(t.ApplicantShare[i]), Finalists: rowJSON(t.Finalists, i, rep.K),
+			FinalistShare: estJSON(t.FinalistShare[i]), Winners: rowJSON(t.Winners, i, rep.K),
+			WinnerShare: estJSON(t.WinnerShare[i]), WinnerFounders: rowJSON(t.WinnerFounders, i, rep.K)})
+	}
+	for _, r := range rep.Rounds {
+		pg := r.Panel.Judges
+		rj := roundGapJSON{Round: r.Round, Scored: r.Scored, Panel: panelGenderJSON{Women: pg.Women, Men: pg.Men, Another: pg.Another,
+			Undisclosed: pg.Undisclosed, Total: pg.Total(), WomenShare: estJSON(r.Panel.WomenShare)}}
+		if p := r.Panel.Parity; p.Defined {
+			v := p.Index
+			rj.Panel.GPI = &v
+		}
+		if r.Scored {
+			g := gapToJSON("", r.Gap)
+			rj.Gap = &g
+			for _, jg := range r.Judges {
+				jj := gapToJSON(jg.Judge, jg.ScoreGap)
+				jj.JudgeName = jg.Name
+				rj.Judges = append(rj.Judges, jj)
+			}
+		}
+		out.ScoreGaps = append(out.ScoreGaps, rj)
+	}
+	return out
+}
+
+// ---- CSV ----
+
+// writeReportCSV writes the report's tables in long form: one line per cell, so every table fits one file and a
+// spreadsheet can pivot it. Hidden cells carry their label ("<5", "x"), never a number. The last column,
+// row_label, says in words what the row column names by code.
+func writeReportCSV(rep *web.StatReport, w *csv.Writer, lb web.CSVLabels) error {
+	est := func(e stats.Estimate) []string {
+		switch {
+		case e.Suppressed:
+			return []string{"suppressed", "", ""}
+		case !e.Defined:
+			return []string{"", "", ""}
+		}
+		f := func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
+		return []string{f(e.Value), f(e.Low), f(e.High)}
+	}
+	rows := [][]string{{"table", "row", "column", "value", "low", "high", "row_label"}}
+	// label is a row's words: the same for every line of the row, so a spreadsheet can filter on it.
+	table := func(name string, t stats.Table, label func(i int) string) {
+		for i, r := range t.Rows {
+			for j, col := range t.Cols {
+				rows = append(rows, []string{name, r, col, t.Cells[i][j].Label(rep.K), "", "", label(i)})
+			}
+			if t.RowTotals != nil {
+				rows = append(rows, []string{name, r, "total", t.RowTotals[i].Label(rep.K), "", "", label(i)})
+			}
+		}
+	}
+	shares := func(name string, keys []string, es []stats.Estimate, label func(i int) string) {
+		for i, e := range es {
+			rows = append(rows, append(append([]string{name, keys[i], "women_led_share"}, est(e)...), label(i)))
+		}
+	}
+	names := make([]string, len(rep.Stages))
+	for i, st := range rep.Stages {
+		names[i] = st.Name()
+	}
+	same := func(keys []string) func(int) string { return func(i int) string { return keys[i] } }
+	table("funnel", rep.Counts, lb.Stage)
+	shares("funnel", names, rep.Shares, lb.Stage)
+	table("founders", rep.Founders, lb.Stage)
+	for _, c := range rep.Cuts {
+		row, label := names[c.From]+" → "+names[c.To], lb.Stage(c.From)+" → "+lb.Stage(c.To)
+		rows = append(rows, append(append([]string{"cuts", row, "women_led_rate"}, est(c.WomenLedRate)...), label))
+		rows = append(rows, append(append([]string{"cuts", row, "others_rate"}, est(c.OthersRate)...), label))
+		rows = append(rows, append(append([]string{"cuts", row, "ratio"}, est(c.Ratio)...), label))
+		rows = append(rows, []string{"cuts", row, "finding", c.Finding.String(), "", "", label})
+	}
+	for _, b := range rep.Breakdowns {
+		group := func(i int) string { return lb.Group(b.Dimension, b.Table.Rows[i]) }
+		table("breakdown_"+b.Dimension, b.Table, group)
+		shares("breakdown_"+b.Dimension, b.Table.Rows, b.Shares, group)
+	}
+	ed := same(rep.Trends.Editions)
+	table("trend_applicants", rep.Trends.Applicants, ed)
+	shares("trend_applicants", rep.Trends.Editions, rep.Trends.ApplicantShare, ed)
+	table("trend_finalists", rep.Trends.Finalists, ed)
+	shares("trend_finalists", rep.Trends.Editions, rep.Trends.FinalistShare, ed)
+	table("trend_winners", rep.Trends.Winners, ed)
+	shares("trend_winners", rep.Trends.Editions, rep.Trends.WinnerShare, ed)
+	table("trend_winner_founders", rep.Trends.WinnerFounders, ed)
+	for _, r := range rep.Rounds {
+		pg := r.Panel.Judges
+		for _, x := range []struct {
+			col string
+			n   int
+		}{{"women", pg.Women}, {"men", pg.Men}, {"another", pg.Another}, {"undisclosed", pg.Undisclosed}, {"total", pg.Total()}} {
+			rows = append(rows, []string{"judge_panel", r.Round, x.col, strconv.Itoa(x.n), "", "", r.Round})
+		}
+		if !r.Scored {
+			continue
+		}
+		rows = append(rows, append(append([]string{"score_gap", r.Round, "gap"}, est(r.Gap.Gap)...), r.Round))
+		for _, j := range r.Judges {
+			rows = append(rows, append(append([]string{"score_gap_judge", r.Round + " / " + j.Judge, "gap"}, est(j.Gap)...),
+				r.Round+" / "+lb.Judge(j)))
+		}
+	}
+	if err := w.WriteAll(rows); err != nil {
+		return err
+	}
+	return w.Error()
+}
+
+// apiEditionStatistics answers GET /api/v1/editions/:id/statistics: the public (suppressed) statistics to
+// anyone who may see the edition, or with view=full the organizer's numbers; format=csv gives the same tables
+// as CSV.
+func (s *Server) apiEditionStatistics(c *gin.Context) {
+	view, format := c.DefaultQuery("view", "public"), c.DefaultQuery("format", "json")
+	if view != "public" && view != "full" || format != "json" && format != "csv" {
+		s.ReplyError(c, http.StatusUnprocessableEntity, s.Tr(c, "error.validation"), map[string]string{
+			"view": s.Tr(c, "stats.api.view_invalid"), "format": s.Tr(c, "stats.api.format_invalid")})
+		return
+	}
+	full := view == "full"
+	if full && web.CurrentUser(c) == nil {
+		s.ReplyError(c, http.StatusUnauthorized, s.Tr(c, "auth.required"), nil)
+		return
+	}
+	if full && !policy.CanManageEditions(web.CurrentUser(c)) {
+		s.Fail(c, models.ErrForbidden)
+		return
+	}
+	e, ok := s.editionParam(c)
+	if !ok {
+		return
+	}
+	rep, err := s.Report(c, e, full)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	if format == "csv" {
+		c.Header("Content-Type", "text/csv; charset=utf-8")
+		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-statistics-%s.csv"`, e.Slug, view))
+		c.Status(http.StatusOK)
+		w := csv.NewWriter(c.Writer)
+		if err := writeReportCSV(rep, w, s.StatCSVLabels(c, e, rep)); err != nil {
+			s.Log.ErrorContext(c.Request.Context(), "statistics csv", "err", err)
+		}
+		return
+	}
+	c.JSON(http.StatusOK, reportJSON(rep, e.ID))
+}

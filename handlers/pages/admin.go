@@ -1,0 +1,160 @@
+package pages
+
+import (
+	"cmp"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/frontend"
+	"github.com/pitchfest/pitchfest/handlers/web"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/policy"
+)
+
+// invitePage is what the invitation form offers.
+type invitePage struct {
+	Roles     []roleChoice
+	RoleError string
+	Language  string
+}
+
+// roleChoice is one role the signed-in user may invite someone to.
+type roleChoice struct {
+	Value, Label, Hint string
+	Checked, First     bool
+}
+
+type inviteForm struct {
+	Email    string `form:"email" json:"email" binding:"max=254"`
+	Role     string `form:"role" json:"role" binding:"max=20"`
+	Language string `form:"language" json:"language" binding:"omitempty,oneof=en fr rw"`
+}
+
+// invitableRoles are the roles u may hand out, lowest first (policy.CanInvite decides).
+func invitableRoles(u *models.User) []models.Role {
+	var out []models.Role
+	for _, r := range []models.Role{models.RoleJudge, models.RoleOrganizer, models.RoleAdmin} {
+		if policy.CanInvite(u, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (s *Server) showInvite(c *gin.Context, status int, f *frontend.Form) {
+	roles := invitableRoles(web.CurrentUser(c))
+	d := invitePage{Language: web.Lang(c)}
+	chosen := ""
+	if f != nil {
+		chosen = f.Values["role"]
+		d.RoleError = f.Errors["role"]
+		if l := f.Values["language"]; l != "" {
+			d.Language = l
+		}
+	}
+	for i, r := range roles {
+		d.Roles = append(d.Roles, roleChoice{Value: string(r), Label: roleLabel(r), Hint: "invite.hint." + string(r),
+			Checked: chosen == string(r) || chosen == "" && len(roles) == 1, First: i == 0})
+	}
+	p := s.NewPage(c, "invite.title")
+	p.Form = f
+	p.Data = d
+	s.Show(c, status, "admin_invitations", "invite-form", p)
+}
+
+func (s *Server) invitationsPage(c *gin.Context) {
+	if len(invitableRoles(web.CurrentUser(c))) == 0 {
+		s.Fail(c, models.ErrForbidden)
+		return
+	}
+	s.showInvite(c, http.StatusOK, nil)
+}
+
+func (s *Server) invite(c *gin.Context) {
+	var req inviteForm
+	f := web.NewForm("invite", nil)
+	if !s.BindForm(c, f, &req) {
+		return
+	}
+	f.Values = map[string]string{"email": req.Email, "role": req.Role, "language": req.Language}
+	status := http.StatusUnprocessableEntity
+	if len(f.Errors) == 0 {
+		err := s.Accounts.Invite(c.Request.Context(), web.CurrentUser(c), req.Email, models.Role(req.Role), cmp.Or(req.Language, web.Lang(c)), web.Meta(c))
+		if err == nil {
+			s.SeeOther(c, "/admin/invitations", "flash.invitation_sent")
+			return
+		}
+		if status = s.FormRefused(c, f, err, ""); status == 0 {
+			return
+		}
+	}
+	s.Invalid(c, f, "email", "role")
+	if _, bad := f.Errors["role"]; bad && f.Focus == "role" {
+		f.Focus = "" // the radio group focuses its first choice itself
+	}
+	s.showInvite(c, status, f)
+}
+
+// auditPageSize is how many events one page of the audit log shows.
+const auditPageSize = 50
+
+// auditRow is one audit event as the page shows it.
+type auditRow struct {
+	At      time.Time
+	ActorID string
+	Action  string // the stored code, kept for tools and tests
+	Label   string // what happened, in the reader's language
+	Subject string
+	IP      string
+	Detail  string
+}
+
+// auditData is one page of the audit log, newest first, with keyset links: Older is the id to page before.
+type auditData struct {
+	Events []auditRow
+	Older  int64
+	Newer  bool
+}
+
+// auditLabel says what an audit action means in the reader's language; an action without a catalog entry shows
+// its code, which the page crawl test reports.
+func (s *Server) auditLabel(c *gin.Context, action string) string {
+	id := "audit.action." + action
+	if label := s.Tr(c, id); label != id {
+		return label
+	}
+	return action
+}
+
+func (s *Server) auditPage(c *gin.Context) {
+	if !policy.CanViewAudit(web.CurrentUser(c)) {
+		s.Fail(c, models.ErrForbidden)
+		return
+	}
+	before, _ := strconv.ParseInt(c.Query("before"), 10, 64)
+	evs, err := s.Store.AuditPage(c.Request.Context(), max(before, 0), auditPageSize)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	d := auditData{Newer: before > 0}
+	for _, e := range evs {
+		r := auditRow{At: e.CreatedAt, Action: e.Action, Label: s.auditLabel(c, e.Action), Subject: e.Subject, IP: e.IP, Detail: e.Detail}
+		if id := roleLabel(models.Role(e.Detail)); e.Action == "invitation.sent" && s.I18n.Has(web.Lang(c), id) {
+			r.Detail = s.Tr(c, id) // an invitation's detail is the role offered
+		}
+		if e.ActorID != nil {
+			r.ActorID = strconv.FormatInt(*e.ActorID, 10)
+		}
+		d.Events = append(d.Events, r)
+	}
+	if len(evs) == auditPageSize {
+		d.Older = evs[len(evs)-1].ID
+	}
+	p := s.NewPage(c, "audit.title")
+	p.Data = d
+	s.Render(c, http.StatusOK, "admin_audit", p)
+}

@@ -1,0 +1,469 @@
+package pages
+
+import (
+	"cmp"
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/frontend"
+	"github.com/pitchfest/pitchfest/handlers/web"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// authPageRoutes registers the pages of accounts: sign-up, sign-in, links from mail, the account and admin pages.
+func (s *Server) authPageRoutes(r *gin.Engine) {
+	r.GET("/signup", s.signUpPage)
+	r.POST("/signup", s.signUp)
+	r.GET("/signin", s.signInPage)
+	r.POST("/signin", s.signIn)
+	r.POST("/signout", s.signOut)
+	// One-time links: the GET only shows what the link will do and a button; the POST uses it. Mail scanners
+	// and link previews fetch every link in a message, and must not use it up before the person clicks.
+	r.GET("/verify", s.verifyPage)
+	r.POST("/verify", s.verify)
+	r.GET("/reset", s.resetPage)
+	r.POST("/reset", s.requestReset)
+	r.GET("/reset/confirm", s.resetConfirmPage)
+	r.POST("/reset/confirm", s.confirmReset)
+	r.GET("/invitations/accept", s.invitationPage)
+	r.POST("/invitations/accept", s.acceptInvitation)
+	r.GET("/setup", s.setupPage)
+	r.POST("/setup", s.setup)
+
+	signed := r.Group("", s.requirePageUser)
+	signed.GET("/account", s.accountPage)
+	signed.POST("/account/verify/resend", s.resendVerification)
+	signed.POST("/account/password", s.changePassword)
+	signed.POST("/account/gender", s.setGender)
+	signed.POST("/account/sessions/:id/end", s.endSession)
+	signed.POST("/account/tokens", s.createToken)
+	signed.POST("/account/tokens/:id/revoke", s.revokeToken)
+	signed.GET("/account/export", s.exportPage)
+	signed.POST("/account/delete", s.deleteAccount)
+	signed.GET("/admin/invitations", s.invitationsPage)
+	signed.POST("/admin/invitations", s.invite)
+	signed.GET("/admin/audit", s.auditPage)
+}
+
+// Form bodies. Binding tags only bound sizes; the services judge the content and name each problem, so a
+// person sees every mistake at once instead of one per attempt.
+
+type signUpForm struct {
+	Name     string `form:"name" json:"name" binding:"max=120"`
+	Email    string `form:"email" json:"email" binding:"max=254"`
+	Password string `form:"password" json:"password" binding:"max=1000"`
+}
+
+type signInForm struct {
+	Email    string `form:"email" json:"email" binding:"required,max=254"`
+	Password string `form:"password" json:"password" binding:"required,max=1000"`
+	Next     string `form:"next" json:"next"`
+}
+
+type tokenForm struct {
+	Token string `form:"token" json:"token" binding:"max=200"`
+}
+
+type resetForm struct {
+	Email string `form:"email" json:"email" binding:"required,max=254"`
+}
+
+type newPasswordForm struct {
+	Token    string `form:"token" json:"token" binding:"max=200"`
+	Password string `form:"password" json:"password" binding:"max=1000"`
+}
+
+type acceptForm struct {
+	Token    string `form:"token" json:"token" binding:"max=200"`
+	Name     string `form:"name" json:"name" binding:"max=120"`
+	Password string `form:"password" json:"password" binding:"max=1000"`
+}
+
+type setupForm struct {
+	Token    string `form:"token" json:"token" binding:"max=200"`
+	Name     string `form:"name" json:"name" binding:"max=120"`
+	Email    string `form:"email" json:"email" binding:"max=254"`
+	Password string `form:"password" json:"password" binding:"max=1000"`
+}
+
+// signInPage is the sign-in page's own data: where to go afterwards.
+type signInPage struct{ Next string }
+
+// tokenPage is the data of a page reached by a one-time link.
+type tokenPage struct{ Token string }
+
+func (s *Server) signUpPage(c *gin.Context) {
+	if u := web.CurrentUser(c); u != nil {
+		c.Redirect(http.StatusSeeOther, workOf(u))
+		return
+	}
+	s.Render(c, http.StatusOK, "signup", s.NewPage(c, "signup.title"))
+}
+
+func (s *Server) signUp(c *gin.Context) {
+	var req signUpForm
+	f := web.NewForm("signup", nil)
+	if !s.BindForm(c, f, &req) {
+		return
+	}
+	f.Values = map[string]string{"name": req.Name, "email": req.Email}
+	status := http.StatusUnprocessableEntity
+	if len(f.Errors) == 0 {
+		_, err := s.Accounts.SignUp(c.Request.Context(), services.SignUpInput{Email: req.Email, Name: req.Name, Password: req.Password, Lang: web.Lang(c)}, web.Meta(c))
+		if err == nil {
+			// The same answer whether or not the address already had an account: the mail tells its owner which.
+			s.SeeOther(c, "/signin", "flash.signup_sent")
+			return
+		}
+		if status = s.FormRefused(c, f, err, ""); status == 0 {
+			return
+		}
+	}
+	s.showForm(c, status, f, "signup", "signup.title", nil, "name", "email", "password")
+}
+
+func (s *Server) signInPage(c *gin.Context) {
+	next := web.SafeNext(c.Query("next"))
+	if u := web.CurrentUser(c); u != nil {
+		c.Redirect(http.StatusSeeOther, cmp.Or(next, workOf(u)))
+		return
+	}
+	p := s.NewPage(c, "signin.title")
+	p.Data = signInPage{Next: next}
+	s.Render(c, http.StatusOK, "signin", p)
+}
+
+func (s *Server) signIn(c *gin.Context) {
+	var req signInForm
+	f := web.NewForm("signin", nil)
+	if !s.BindForm(c, f, &req) {
+		return
+	}
+	f.Values = map[string]string{"email": req.Email}
+	next := web.SafeNext(req.Next)
+	status := http.StatusUnprocessableEntity
+	if len(f.Errors) == 0 {
+		prev, _ := c.Cookie(web.SessionCookie)
+		u, raw, err := s.Accounts.SignIn(c.Request.Context(), req.Email, req.Password, prev, web.Meta(c))
+		if err == nil {
+			s.SetSessionCookie(c, raw)
+			// Back to the page the person was going to (only ever one of ours: safeNext), else to their work.
+			s.SeeOther(c, cmp.Or(next, workOf(u)), "")
+			return
+		}
+		if status = s.FormRefused(c, f, err, ""); status == 0 {
+			return
+		}
+	}
+	s.showForm(c, status, f, "signin", "signin.title", signInPage{Next: next}, "email", "password")
+}
+
+// signOut ends the session on the server, not only in the browser. A visitor who is not signed in (a second
+// tab already signed out) simply lands on the home page.
+func (s *Server) signOut(c *gin.Context) {
+	u := web.CurrentUser(c)
+	if u == nil {
+		s.SeeOther(c, "/", "")
+		return
+	}
+	if err := s.Accounts.SignOut(c.Request.Context(), u, c.GetString(web.CtxSessionRaw), web.Meta(c)); err != nil {
+		s.Fail(c, err)
+		return
+	}
+	s.ClearSessionCookie(c)
+	s.SeeOther(c, "/", "flash.signed_out")
+}
+
+// linkUsable reports whether a one-time link can still be used, without using it. Any answer but "no" from
+// the store is a real failure and is answered here.
+func (s *Server) linkUsable(c *gin.Context, raw string, purpose models.TokenPurpose) (bool, bool) {
+	if raw == "" || len(raw) > 200 {
+		return false, true
+	}
+	_, err := s.Store.PeekToken(c.Request.Context(), services.HashSecret(raw), purpose, s.Accounts.Now())
+	switch {
+	case err == nil:
+		return true, true
+	case errors.Is(err, models.ErrNotFound):
+		return false, true
+	}
+	s.Fail(c, err)
+	return false, false
+}
+
+// linkPage is what the page for a dead link offers: a way to get a new one.
+type linkPage struct{ Href, Action string }
+
+// linkGone answers a link that was used, expired or never existed (410), saying how to get a new one.
+func (s *Server) linkGone(c *gin.Context, purpose models.TokenPurpose) {
+	var d linkPage
+	switch purpose {
+	case models.PurposeVerifyEmail:
+		d = linkPage{Href: "/account", Action: "link.verify_action"}
+		if web.CurrentUser(c) == nil {
+			d.Href = "/signin?next=%2Faccount"
+		}
+	case models.PurposeResetPassword:
+		d = linkPage{Href: "/reset", Action: "link.reset_action"}
+	}
+	p := s.NewPage(c, "link.title")
+	p.Data = d
+	web.RetargetContent(c)
+	s.Render(c, http.StatusGone, "link", p)
+}
+
+// tokenPageFor shows the confirmation page of a one-time link, or says it is gone.
+func (s *Server) tokenPageFor(c *gin.Context, purpose models.TokenPurpose, name, title string) {
+	token := c.Query("token")
+	usable := s.linkUsable
+	if purpose == models.PurposeSetup {
+		usable = s.setupUsable
+	}
+	ok, answered := usable(c, token, purpose)
+	if !answered {
+		return
+	}
+	if !ok {
+		s.linkGone(c, purpose)
+		return
+	}
+	p := s.NewPage(c, title)
+	p.Data = tokenPage{Token: token}
+	s.Render(c, http.StatusOK, name, p)
+}
+
+func (s *Server) verifyPage(c *gin.Context) {
+	s.tokenPageFor(c, models.PurposeVerifyEmail, "verify", "verify.title")
+}
+
+func (s *Server) verify(c *gin.Context) {
+	var req tokenForm
+	if !s.BindForm(c, web.NewForm("verify", nil), &req) {
+		return
+	}
+	if _, err := s.Accounts.VerifyEmail(c.Request.Context(), req.Token, web.Meta(c)); err != nil {
+		if errors.Is(err, models.ErrNotFound) {
+			s.linkGone(c, models.PurposeVerifyEmail)
+			return
+		}
+		s.Fail(c, err)
+		return
+	}
+	to := "/signin"
+	if web.CurrentUser(c) != nil {
+		to = "/account"
+	}
+	s.SeeOther(c, to, "flash.verified")
+}
+
+func (s *Server) resetPage(c *gin.Context) {
+	s.Render(c, http.StatusOK, "reset", s.NewPage(c, "reset.title"))
+}
+
+func (s *Server) requestReset(c *gin.Context) {
+	var req resetForm
+	f := web.NewForm("reset", nil)
+	if !s.BindForm(c, f, &req) {
+		return
+	}
+	if len(f.Errors) == 0 {
+		if !s.LimitMailTo(c, req.Email) {
+			return
+		}
+		if err := s.Accounts.RequestPasswordReset(c.Request.Context(), req.Email, web.Meta(c)); err != nil {
+			s.Fail(c, err)
+			return
+		}
+		// The same notice whether or not the address has an account.
+		s.SeeOther(c, "/reset", "flash.reset_sent")
+		return
+	}
+	f.Values = map[string]string{"email": req.Email}
+	s.showForm(c, http.StatusUnprocessableEntity, f, "reset", "reset.title", nil, "email")
+}
+
+func (s *Server) resetConfirmPage(c *gin.Context) {
+	s.tokenPageFor(c, models.PurposeResetPassword, "reset_confirm", "reset_confirm.title")
+}
+
+func (s *Server) confirmReset(c *gin.Context) {
+	var req newPasswordForm
+	f := web.NewForm("reset-confirm", nil)
+	if !s.BindForm(c, f, &req) {
+		return
+	}
+	status := http.StatusUnprocessableEntity
+	if len(f.Errors) == 0 {
+		_, err := s.Accounts.ResetPassword(c.Request.Context(), req.Token, req.Password, web.Meta(c))
+		switch {
+		case err == nil:
+			// Every session of the account has ended, this browser's included: sign in with the new password.
+			s.SeeOther(c, "/signin", "flash.password_reset")
+			return
+		case errors.Is(err, models.ErrNotFound):
+			s.linkGone(c, models.PurposeResetPassword)
+			return
+		}
+		if status = s.FormRefused(c, f, err, ""); status == 0 {
+			return
+		}
+	}
+	s.showForm(c, status, f, "reset_confirm", "reset_confirm.title", tokenPage{Token: req.Token}, "password")
+}
+
+// invitationPage is what the acceptance page shows about an invitation.
+type invitationPage struct {
+	Token         string
+	Email         string
+	RoleLabel     string
+	AccountExists bool
+}
+
+// peekInvitation loads what an invitation link grants, answering here when it cannot.
+func (s *Server) peekInvitation(c *gin.Context, token string) (*invitationPage, bool) {
+	if token == "" || len(token) > 200 {
+		s.linkGone(c, models.PurposeInvitation)
+		return nil, false
+	}
+	inv, err := s.Accounts.PeekInvitation(c.Request.Context(), token)
+	if err != nil {
+		if errors.Is(err, models.ErrNotFound) {
+			s.linkGone(c, models.PurposeInvitation)
+		} else {
+			s.Fail(c, err)
+		}
+		return nil, false
+	}
+	return &invitationPage{Token: token, Email: inv.Email, RoleLabel: roleLabel(inv.Role), AccountExists: inv.AccountExists}, true
+}
+
+func (s *Server) invitationPage(c *gin.Context) {
+	d, ok := s.peekInvitation(c, c.Query("token"))
+	if !ok {
+		return
+	}
+	p := s.NewPage(c, "invitation.title")
+	p.Data = *d
+	s.Render(c, http.StatusOK, "invitation", p)
+}
+
+func (s *Server) acceptInvitation(c *gin.Context) {
+	var req acceptForm
+	f := web.NewForm("invitation", nil)
+	if !s.BindForm(c, f, &req) {
+		return
+	}
+	d, ok := s.peekInvitation(c, req.Token)
+	if !ok {
+		return
+	}
+	f.Values = map[string]string{"name": req.Name}
+	status := http.StatusUnprocessableEntity
+	if len(f.Errors) == 0 {
+		_, err := s.Accounts.AcceptInvitation(c.Request.Context(), req.Token, req.Name, req.Password, web.Lang(c), web.Meta(c))
+		switch {
+		case err == nil:
+			to := "/signin"
+			if web.CurrentUser(c) != nil {
+				to = "/account"
+			}
+			s.SeeOther(c, to, "flash.invitation_accepted")
+			return
+		case errors.Is(err, models.ErrNotFound):
+			s.linkGone(c, models.PurposeInvitation)
+			return
+		}
+		if status = s.FormRefused(c, f, err, ""); status == 0 {
+			return
+		}
+	}
+	s.showForm(c, status, f, "invitation", "invitation.title", *d, "name", "password")
+}
+
+// setupUsable is linkUsable for the first-admin link: it is valid and nobody has an account yet.
+func (s *Server) setupUsable(c *gin.Context, token string, purpose models.TokenPurpose) (bool, bool) {
+	n, err := s.Store.CountUsers(c.Request.Context())
+	if err != nil {
+		s.Fail(c, err)
+		return false, false
+	}
+	if n > 0 {
+		return false, true
+	}
+	return s.linkUsable(c, token, purpose)
+}
+
+func (s *Server) setupPage(c *gin.Context) {
+	s.tokenPageFor(c, models.PurposeSetup, "setup", "setup.title")
+}
+
+func (s *Server) setup(c *gin.Context) {
+	var req setupForm
+	f := web.NewForm("setup", nil)
+	if !s.BindForm(c, f, &req) {
+		return
+	}
+	f.Values = map[string]string{"name": req.Name, "email": req.Email}
+	status := http.StatusUnprocessableEntity
+	if len(f.Errors) == 0 {
+		_, err := s.Accounts.CompleteSetup(c.Request.Context(), req.Token, req.Email, req.Name, req.Password, web.Meta(c))
+		switch {
+		case err == nil:
+			s.SeeOther(c, "/signin", "flash.setup_done")
+			return
+		case errors.Is(err, models.ErrNotFound):
+			s.linkGone(c, models.PurposeSetup)
+			return
+		}
+		if status = s.FormRefused(c, f, err, ""); status == 0 {
+			return
+		}
+	}
+	s.showForm(c, status, f, "setup", "setup.title", tokenPage{Token: req.Token}, "name", "email", "password")
+}
+
+// showForm shows a page again with its submitted form f: the values to fill back in, what was wrong, and the
+// focus on the first field in error (in order, the form's fields as it shows them). An htmx request gets only
+// the form's block, named after the form ("signin" → "signin-form").
+func (s *Server) showForm(c *gin.Context, status int, f *frontend.Form, name, title string, data any, order ...string) {
+	s.Invalid(c, f, order...)
+	p := s.NewPage(c, title)
+	p.Form = f
+	p.Data = data
+	s.Show(c, status, name, f.Name+"-form", p)
+}
+
+// roleLabel is the message id naming a role.
+func roleLabel(r models.Role) string { return "role." + string(r) }
+
+// requirePageUser keeps visitors out of signed-in pages: a GET goes to the sign-in page and comes back
+// afterwards; a form sent after the session ended gets the sign-in page (401) instead of a lost redirect.
+func (s *Server) requirePageUser(c *gin.Context) {
+	if web.CurrentUser(c) != nil {
+		c.Next()
+		return
+	}
+	switch {
+	case c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead:
+		c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+	case web.IsHTMX(c):
+		to := "/signin"
+		if next := s.LocalReferer(c, "HX-Current-URL"); next != "" {
+			to += "?next=" + url.QueryEscape(next)
+		}
+		c.Header("HX-Redirect", to)
+		c.Status(http.StatusUnauthorized)
+	default:
+		f := web.NewForm("signin", nil)
+		f.Error = s.Tr(c, "auth.required")
+		p := s.NewPage(c, "signin.title")
+		p.Form = f
+		p.Data = signInPage{Next: s.LocalReferer(c, "Referer")}
+		s.Render(c, http.StatusUnauthorized, "signin", p)
+	}
+	c.Abort()
+}

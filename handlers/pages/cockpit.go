@@ -1,0 +1,129 @@
+package pages
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/handlers/web"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+	"github.com/pitchfest/pitchfest/stats"
+)
+
+// The edition cockpit: the organizer's home for one edition. Its life as steps — the call, each round, the
+// results — each with where it stands and a link to the next thing to do, and the key numbers at a glance.
+// It only reads; every action is on the page it links to.
+
+// roundStep is one round as the cockpit shows it: its state in words and the page for its next step.
+type roundStep struct {
+	Round     models.Round
+	State     string // message id of where it stands
+	Next      string // message id of the next action
+	NextURL   string
+	Criteria  int
+	Assigned  int
+	Submitted int
+	Percent   int
+	Published bool
+}
+
+// cockpitData is the cockpit.
+type cockpitData struct {
+	Edition   *models.Edition
+	Window    services.Window
+	Started   int64
+	Submitted int64
+	Eligible  int64
+	WomenLed  *float64 // percent of submitted applications that are women-led, when defined
+	Rounds    []roundStep
+	ScoresIn  int
+	Expected  int
+	AnyLive   bool
+}
+
+func (s *Server) cockpitPage(c *gin.Context) {
+	e, ok := s.organizerEdition(c)
+	if !ok {
+		return
+	}
+	ctx, u := c.Request.Context(), web.CurrentUser(c)
+	st, err := s.Applications.Stats(ctx, u, e.ID)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	d := cockpitData{Edition: e, Window: s.Editions.Window(e), Started: st.Total,
+		Submitted: st.ByStatus[models.StatusSubmitted] + st.ByStatus[models.StatusIneligible],
+		Eligible:  st.ByStatus[models.StatusSubmitted]}
+	for _, status := range []models.ApplicationStatus{models.StatusFinalist, models.StatusWinner} {
+		d.Submitted += st.ByStatus[status]
+		d.Eligible += st.ByStatus[status]
+	}
+	if full, err := s.Statistics.Full(ctx, u, e); err == nil {
+		if sub, ok := full.Funnel.Find(stats.StageSubmitted); ok && sub.Share.Defined {
+			pct := 100 * sub.Share.Value
+			d.WomenLed = &pct
+		}
+	}
+	_, rounds, err := s.Publishing.EditionRounds(ctx, u, e.ID)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	for _, r := range rounds {
+		step, err := s.roundStep(c, r)
+		if err != nil {
+			s.Fail(c, err)
+			return
+		}
+		d.ScoresIn += step.Submitted
+		d.Expected += step.Assigned
+		d.AnyLive = d.AnyLive || step.Published
+		d.Rounds = append(d.Rounds, step)
+	}
+	p := s.NewPage(c, "cockpit.title")
+	p.Data = d
+	s.Render(c, http.StatusOK, "organize_cockpit", p)
+}
+
+// roundStep reads where a round stands (rubric, judges, scores, decision, publication) and names its next step.
+func (s *Server) roundStep(c *gin.Context, r models.Round) (roundStep, error) {
+	ctx, u := c.Request.Context(), web.CurrentUser(c)
+	step := roundStep{Round: r}
+	cs, err := s.Judging.Rubric(ctx, u, r.ID)
+	if err != nil {
+		return step, err
+	}
+	pr, err := s.Judging.RoundProgress(ctx, u, r.ID)
+	if err != nil {
+		return step, err
+	}
+	pubs, err := s.Publishing.Publications(ctx, u, r.ID)
+	if err != nil {
+		return step, err
+	}
+	step.Criteria, step.Assigned, step.Submitted, step.Published = len(cs), pr.Assigned, pr.Submitted, len(pubs) > 0
+	if pr.Assigned > 0 {
+		step.Percent = 100 * pr.Submitted / pr.Assigned
+	}
+	base := "/organize/rounds/" + strconv.FormatInt(r.ID, 10)
+	switch {
+	case r.Status == models.RoundDraft && len(cs) == 0:
+		step.State, step.Next, step.NextURL = "cockpit.state.setup", "cockpit.next.rubric", base+"/rubric"
+	case r.Status == models.RoundDraft && pr.Assigned == 0:
+		step.State, step.Next, step.NextURL = "cockpit.state.setup", "cockpit.next.assign", base+"/assignment"
+	case r.Status == models.RoundDraft:
+		step.State, step.Next, step.NextURL = "cockpit.state.assigned", "cockpit.next.open", "/organize/editions/"+strconv.FormatInt(r.EditionID, 10)+"/rounds"
+	case r.Status == models.RoundOpen:
+		step.State, step.Next, step.NextURL = "cockpit.state.open", "cockpit.next.close", base+"/close"
+	case len(pubs) > 0:
+		step.State, step.Next, step.NextURL = "cockpit.state.published", "cockpit.next.publications", base+"/publications"
+	case r.Final:
+		step.State, step.Next, step.NextURL = "cockpit.state.closed", "cockpit.next.awards", base+"/awards"
+	default:
+		step.State, step.Next, step.NextURL = "cockpit.state.closed", "cockpit.next.advance", base+"/results"
+	}
+	return step, nil
+}

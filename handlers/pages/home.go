@@ -1,0 +1,114 @@
+package pages
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/handlers/web"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/policy"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// The front door: the home page lists the calls open now, those to come and the past editions with their
+// results and statistics, so a visitor finds everything by following links; after signing in each person
+// lands on their work.
+
+// frontEdition is one published edition as the home page and an empty "My applications" list it.
+type frontEdition struct {
+	Edition    *models.Edition
+	Opens      string // in the edition's time zone
+	Closes     string
+	Countdown  string // in words: the time left to apply (open) or until the call opens (upcoming)
+	Mine       int64  // the visitor's application to this edition, if any
+	CanApply   bool   // the visitor may start an application: a visitor who will sign in, or an applicant
+	Results    bool   // some results of the edition are announced (a live publication)
+	Statistics bool   // the call has closed, so its public statistics have something to say
+}
+
+// frontDoor is what the home page shows, by where each edition's call stands.
+type frontDoor struct {
+	Open, Upcoming, Past []frontEdition
+}
+
+// frontEditions sorts the published editions into open calls (closing soonest first), upcoming ones (opening
+// soonest first) and past ones (newest first), with what the visitor may do with each.
+func (s *Server) frontEditions(c *gin.Context) (frontDoor, error) {
+	var d frontDoor
+	if s.Editions == nil {
+		return d, nil
+	}
+	ctx := c.Request.Context()
+	// The public list, whoever asks: an organizer's drafts are not calls anyone can answer.
+	es, err := s.Editions.List(ctx, nil)
+	if err != nil {
+		return d, err
+	}
+	announced := map[int64]bool{}
+	if s.Publishing != nil {
+		if announced, err = s.Publishing.AnnouncedEditions(ctx); err != nil {
+			return d, err
+		}
+	}
+	u := web.CurrentUser(c)
+	mine := map[int64]int64{}
+	if u != nil && s.Applications != nil {
+		apps, err := s.Applications.Mine(ctx, u)
+		if err != nil {
+			return d, err
+		}
+		for _, m := range apps {
+			mine[m.Application.EditionID] = m.Application.ID
+		}
+	}
+	mayApply := u == nil || policy.CanApply(u)
+	now := s.Editions.Now()
+	for i := range es {
+		e := &es[i]
+		f := frontEdition{Edition: e, Opens: web.When(c, e, e.OpensAt), Closes: web.When(c, e, e.ClosesAt),
+			Mine: mine[e.ID], Results: announced[e.ID]}
+		switch s.Editions.Window(e) {
+		case services.WindowOpen:
+			f.Countdown = s.countdown(c, "edition.closes_in", e.ClosesAt.Sub(now))
+			f.CanApply = mayApply && f.Mine == 0
+			d.Open = append(d.Open, f)
+		case services.WindowUpcoming:
+			f.Countdown = s.countdown(c, "edition.opens_in", e.OpensAt.Sub(now))
+			d.Upcoming = append(d.Upcoming, f)
+		default:
+			f.Statistics = true
+			d.Past = append(d.Past, f)
+		}
+	}
+	slices.SortStableFunc(d.Open, func(a, b frontEdition) int { return a.Edition.ClosesAt.Compare(b.Edition.ClosesAt) })
+	slices.SortStableFunc(d.Upcoming, func(a, b frontEdition) int { return a.Edition.OpensAt.Compare(b.Edition.OpensAt) })
+	return d, nil
+}
+
+// home says what Pitchfest is and leads to the calls open now, the calls to come and past results.
+func (s *Server) home(c *gin.Context) {
+	d, err := s.frontEditions(c)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	p := s.NewPage(c, "home.page")
+	p.Data = d
+	s.Render(c, http.StatusOK, "home", p)
+}
+
+// workOf is where a signed-in person's work is, for sign-in without a page to return to: organizers and
+// admins run editions, judges score, applicants follow their applications; anyone else manages the account.
+func workOf(u *models.User) string {
+	switch {
+	case policy.CanManageEditions(u):
+		return "/organize"
+	case policy.IsJudge(u):
+		return "/judge"
+	case policy.CanApply(u):
+		return "/applications"
+	}
+	return "/account"
+}

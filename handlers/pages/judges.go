@@ -1,0 +1,74 @@
+package pages
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/handlers/web"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// The judges of an edition: the roster (name, email, assigned and submitted in the edition's rounds), the
+// invitations still pending, and inviting many at once by pasting addresses, with a result per address.
+
+// judgesData is the roster page; Results is the report of the paste just sent.
+type judgesData struct {
+	Edition   *models.Edition
+	Judges    []services.JudgeRow
+	Pending   []services.PendingInvite
+	Results   []services.InviteResult
+	Invited   int
+	Addresses string
+	Error     string
+}
+
+func (s *Server) judgesPage(c *gin.Context) {
+	id, ok := s.PathID(c, "id")
+	if !ok {
+		return
+	}
+	s.showJudges(c, http.StatusOK, id, judgesData{})
+}
+
+func (s *Server) showJudges(c *gin.Context, status int, editionID int64, d judgesData) {
+	ctx, u := c.Request.Context(), web.CurrentUser(c)
+	ed, _, err := s.Publishing.EditionRounds(ctx, u, editionID)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	rows, pending, err := s.Judging.JudgeRoster(ctx, u, editionID)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	d.Edition, d.Judges, d.Pending = ed, rows, pending
+	p := s.NewPage(c, "judges.title")
+	p.Data = d
+	s.Render(c, status, "organize_judges", p)
+}
+
+func (s *Server) inviteJudgesPage(c *gin.Context) {
+	id, ok := s.PathID(c, "id")
+	if !ok {
+		return
+	}
+	text := c.PostForm("addresses")
+	res, err := s.Accounts.InviteJudges(c.Request.Context(), web.CurrentUser(c), text, web.Lang(c), web.Meta(c))
+	d := judgesData{Results: res}
+	for _, r := range res {
+		if r.Outcome == services.InviteSent {
+			d.Invited++
+		}
+	}
+	if err == nil {
+		s.showJudges(c, http.StatusOK, id, d)
+		return
+	}
+	if p, ok := s.Refusal(c, err, ""); ok {
+		d.Addresses, d.Error = text, p.Place(web.Nowhere)
+		s.showJudges(c, p.Status, id, d)
+	}
+}

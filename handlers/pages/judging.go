@@ -1,0 +1,555 @@
+package pages
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/handlers/web"
+	"github.com/pitchfest/pitchfest/l10n"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// The judging pages (issue 6): the judge's workspace (rounds, queue, the application with the rubric beside
+// it, the live stage) and the organizer's progress page and live console. Like every page they work without
+// JavaScript; htmx adds autosave and the live stage's polling, and static/judging.js lets a keyboard type a
+// score's digits. The judging service decides who may see what; these handlers only render.
+
+// judgingPageRoutes registers the judging pages; a process without the judging service leaves them out.
+func (s *Server) judgingPageRoutes(r *gin.Engine) {
+	if s.Judging == nil {
+		return
+	}
+	g := r.Group("", s.requirePageUser)
+	g.GET("/judge", s.judgeRoundsPage)
+	g.GET("/judge/rounds/:id", s.judgeQueuePage)
+	g.GET("/judge/rounds/:id/live", s.judgeLivePage)
+	g.GET("/judge/rounds/:id/live/now", s.judgeLiveNow)
+	g.GET("/judge/entries/:id", s.judgeEntryPage)
+	g.POST("/judge/entries/:id/score", s.judgeSaveScore)
+
+	g.GET("/organize/rounds/:id/progress", s.progressPage)
+	g.POST("/organize/rounds/:id/remind", s.remindJudges)
+	g.GET("/organize/rounds/:id/live", s.liveConsolePage)
+	g.POST("/organize/rounds/:id/live", s.liveConsoleSet)
+	g.POST("/organize/rounds/:id/live/lock", s.liveConsoleLock)
+	g.POST("/organize/rounds/:id/live/order", s.liveConsoleOrder)
+}
+
+// ---- the judge's rounds and queue ----
+
+type judgeRoundsData struct {
+	Rounds []services.JudgeRoundView
+}
+
+func (s *Server) judgeRoundsPage(c *gin.Context) {
+	rounds, err := s.Judging.JudgeRounds(c.Request.Context(), web.CurrentUser(c))
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	p := s.NewPage(c, "judge.rounds.title")
+	p.Data = judgeRoundsData{Rounds: rounds}
+	s.Render(c, http.StatusOK, "judge_rounds", p)
+}
+
+type queueFilter struct {
+	Value, Label string
+	Current      bool
+}
+
+type judgeQueueData struct {
+	Queue   *services.Queue
+	Filter  string
+	Filters []queueFilter
+	Percent int
+}
+
+func (s *Server) judgeQueuePage(c *gin.Context) {
+	id, ok := s.PathID(c, "id")
+	if !ok {
+		return
+	}
+	filter := c.Query("filter")
+	if filter != services.FilterTodo && filter != services.FilterDone {
+		filter = services.FilterAll
+	}
+	q, err := s.Judging.JudgeQueue(c.Request.Context(), web.CurrentUser(c), id, filter)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	d := judgeQueueData{Queue: q, Filter: filter}
+	for _, f := range []struct{ v, l string }{{services.FilterAll, "judge.queue.all"}, {services.FilterTodo, "judge.queue.todo"}, {services.FilterDone, "judge.queue.done"}} {
+		d.Filters = append(d.Filters, queueFilter{Value: f.v, Label: f.l, Current: f.v == filter})
+	}
+	if q.Total > 0 {
+		d.Percent = 100 * q.Scored / q.Total
+	}
+	p := s.NewPage(c, "judge.queue.title")
+	p.Data = d
+	s.Render(c, http.StatusOK, "judge_queue", p)
+}
+
+// ---- one application with the rubric ----
+
+// pip is one number of a criterion's scale, drawn as a radio input styled as a button.
+type pip struct {
+	Value   int
+	Checked bool
+}
+
+// criterionRow is one criterion of the scoring form.
+type criterionRow struct {
+	ID          int64
+	Name        string
+	Description string
+	Weight      float64
+	Min, Max    int
+	Pips        []pip
+	Descriptors []descriptorRow
+	Error       string
+}
+
+type descriptorRow struct {
+	Min, Max int
+	Text     string
+}
+
+type pitchRow struct{ Label, Text string }
+
+type judgeEntryData struct {
+	App       *services.JudgeApplication
+	Round     *services.RoundSummary
+	Live      bool
+	Score     *services.ScoreView
+	Criteria  []criterionRow
+	Pitch     []pitchRow
+	Comment   string
+	Note      string
+	Saved     string // "draft" or "submitted" after a save without JavaScript
+	Total     string
+	Status    string // for the save status: none, draft or submitted
+	Error     string
+	Scored    int
+	Errors    map[string]string
+	FormError string
+}
+
+func (d judgeEntryData) Hidden(field string) bool { return slices.Contains(d.App.Hidden, field) }
+
+// loadEntry gathers everything the entry page shows for the judge.
+func (s *Server) loadEntry(c *gin.Context, entryID int64) (*judgeEntryData, error) {
+	ctx := c.Request.Context()
+	u := web.CurrentUser(c)
+	app, err := s.Judging.EntryForJudge(ctx, u, entryID)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := s.Judging.MyScore(ctx, u, entryID)
+	if err != nil {
+		return nil, err
+	}
+	q, err := s.Judging.JudgeQueue(ctx, u, app.RoundID, services.FilterAll)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.Judging.Rubric(ctx, u, app.RoundID)
+	if err != nil {
+		return nil, err
+	}
+	l := web.Lang(c)
+	d := &judgeEntryData{App: app, Round: &q.Round, Live: q.Round.Kind == models.RoundLive, Score: sc, Comment: sc.Comment,
+		Note: sc.PrivateNote, Status: sc.Status, Scored: q.Scored, Errors: map[string]string{}}
+	for _, cr := range cs {
+		row := criterionRow{ID: cr.ID, Name: cr.Name.In(l), Description: cr.Description.In(l), Weight: cr.Weight, Min: cr.ScaleMin, Max: cr.ScaleMax}
+		v, has := sc.Values[cr.ID]
+		for x := cr.ScaleMin; x <= cr.ScaleMax; x++ {
+			row.Pips = append(row.Pips, pip{Value: x, Checked: has && int(v) == x})
+		}
+		for _, ds := range cr.Descriptors {
+			row.Descriptors = append(row.Descriptors, descriptorRow{Min: ds.Min, Max: ds.Max, Text: ds.Text.In(l)})
+		}
+		d.Criteria = append(d.Criteria, row)
+	}
+	for _, f := range services.PitchFields {
+		if t := strings.TrimSpace(app.Pitch[f]); t != "" {
+			d.Pitch = append(d.Pitch, pitchRow{Label: "judge.pitch." + f, Text: t})
+		}
+	}
+	if sc.Total != nil {
+		d.Total = l10n.Decimal(web.Lang(c), *sc.Total, 1)
+	}
+	return d, nil
+}
+
+func (s *Server) judgeEntryPage(c *gin.Context) {
+	_, d, ok := loadAt(s, c, false, s.loadEntry, s.Fail)
+	if !ok {
+		return
+	}
+	if v := c.Query("saved"); v == "draft" || v == "submitted" {
+		d.Saved = v
+	}
+	s.showEntry(c, http.StatusOK, d)
+}
+
+func (s *Server) showEntry(c *gin.Context, status int, d *judgeEntryData) {
+	p := s.NewPage(c, "judge.entry.title")
+	p.Data = d
+	s.Render(c, status, "judge_entry", p)
+}
+
+// scoreStatus is what the autosave fragment shows.
+type scoreStatus struct {
+	Status string // draft, submitted, error
+	Error  string
+	Total  string
+}
+
+// judgeSaveScore saves the scoring form: "Save draft" and htmx autosave keep a draft (a submitted score stays
+// submitted and needs every criterion), "Submit" needs every criterion. Without JavaScript it answers with a
+// redirect or the page with messages; for htmx only the save status.
+func (s *Server) judgeSaveScore(c *gin.Context) {
+	id, ok := s.PathID(c, "id")
+	if !ok {
+		return
+	}
+	if !s.parseForm(c) {
+		return
+	}
+	in := services.ScoreInput{Values: map[int64]float64{}, Comment: c.PostForm("comment"), PrivateNote: c.PostForm("private_note")}
+	for k, vs := range c.Request.PostForm {
+		cid, isValue := strings.CutPrefix(k, "v")
+		n, err := strconv.ParseInt(cid, 10, 64)
+		if !isValue || err != nil || len(vs) == 0 || vs[0] == "" {
+			continue
+		}
+		x, err := strconv.ParseFloat(vs[0], 64)
+		if err != nil {
+			continue
+		}
+		in.Values[n] = x
+	}
+	submit := c.PostForm("action") == "submit"
+	ctx := c.Request.Context()
+	var sv *services.ScoreView
+	var err error
+	if submit {
+		sv, err = s.Judging.Submit(ctx, web.CurrentUser(c), id, in)
+	} else {
+		sv, err = s.Judging.SaveDraft(ctx, web.CurrentUser(c), id, in)
+	}
+	var prob web.Problem
+	if err != nil {
+		if prob = s.Explain(c, err); len(prob.Fields) == 0 {
+			s.Fail(c, err)
+			return
+		}
+	}
+	if web.IsHTMX(c) && !submit {
+		st := scoreStatus{}
+		if err != nil {
+			st.Status, st.Error = "error", s.Tr(c, "judge.entry.autosave_failed")
+		} else {
+			st.Status = sv.Status
+			if sv.Total != nil {
+				st.Total = l10n.Decimal(web.Lang(c), *sv.Total, 1)
+			}
+		}
+		p := s.NewPage(c, "judge.entry.title")
+		p.Data = st
+		c.Header("Cache-Control", "no-store")
+		c.Status(http.StatusOK)
+		c.Header("Content-Type", "text/html; charset=utf-8")
+		if rerr := s.Renderer.RenderBlock(c.Writer, "judge_entry", "save-status", p); rerr != nil {
+			s.Log.ErrorContext(ctx, "render failed", "block", "save-status", "err", rerr)
+		}
+		return
+	}
+	if err == nil {
+		s.SeeOther(c, fmt.Sprintf("/judge/entries/%d?saved=%s", id, sv.Status), "")
+		return
+	}
+	d, lerr := s.loadEntry(c, id)
+	if lerr != nil {
+		s.Fail(c, lerr)
+		return
+	}
+	// Show what was typed, with a message next to each criterion in error.
+	for i := range d.Criteria {
+		cr := &d.Criteria[i]
+		v, has := in.Values[cr.ID]
+		for k := range cr.Pips {
+			cr.Pips[k].Checked = has && int(v) == cr.Pips[k].Value
+		}
+		if text, bad := prob.Fields[fmt.Sprintf("values.%d", cr.ID)]; bad {
+			cr.Error = text
+		}
+	}
+	d.Comment, d.Note = in.Comment, in.PrivateNote
+	maps.Copy(d.Errors, prob.Fields)
+	d.FormError = cmp.Or(prob.Fields["round"], prob.Message)
+	web.RetargetContent(c)
+	s.showEntry(c, http.StatusUnprocessableEntity, d)
+}
+
+// ---- live stage, judge side ----
+
+type liveData struct {
+	RoundID int64
+	Round   *services.RoundSummary
+	Now     *services.LiveView
+}
+
+func (s *Server) judgeLivePage(c *gin.Context) {
+	id, ok := s.PathID(c, "id")
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	u := web.CurrentUser(c)
+	v, err := s.Judging.Live(ctx, u, id)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	q, err := s.Judging.JudgeQueue(ctx, u, id, services.FilterAll)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	p := s.NewPage(c, "judge.live.title")
+	p.Data = liveData{RoundID: id, Round: &q.Round, Now: v}
+	s.Render(c, http.StatusOK, "judge_live", p)
+}
+
+// judgeLiveNow is the fragment the live page polls every second. The page sends the version it shows (v);
+// while the stage has not changed the answer is 204, which htmx leaves alone, so a poll costs one round read.
+func (s *Server) judgeLiveNow(c *gin.Context) {
+	id, ok := s.PathID(c, "id")
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	u := web.CurrentUser(c)
+	r, err := s.Judging.LiveRound(ctx, u, id)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	if c.Query("v") == services.LiveVersion(r) {
+		c.Status(http.StatusNoContent)
+		return
+	}
+	v, err := s.Judging.LiveState(ctx, u, r)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	p := s.NewPage(c, "judge.live.title")
+	p.Data = liveData{RoundID: id, Now: v}
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Status(http.StatusOK)
+	if err := s.Renderer.RenderBlock(c.Writer, "judge_live", "live-now", p); err != nil {
+		s.Log.ErrorContext(ctx, "render failed", "block", "live-now", "err", err)
+	}
+}
+
+// ---- organizer: progress and reminders ----
+
+type progressData struct {
+	Round    *models.Round
+	Progress *services.Progress
+	Percent  int
+	Stalled  int
+	Reminded string
+	AutoSent string
+}
+
+func (s *Server) progressPage(c *gin.Context) {
+	id, ok := s.PathID(c, "id")
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	u := web.CurrentUser(c)
+	pr, err := s.Judging.RoundProgress(ctx, u, id)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	r, err := s.Judging.Round(ctx, u, id)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	d := progressData{Round: r, Progress: pr, Reminded: c.Query("reminded")}
+	if pr.Assigned > 0 {
+		d.Percent = 100 * pr.Submitted / pr.Assigned
+	}
+	for _, j := range pr.ByJudge {
+		if j.Stalled {
+			d.Stalled++
+		}
+	}
+	p := s.NewPage(c, "progress.title")
+	if at, err := s.Judging.ReminderSent(ctx, id); err == nil && at != nil {
+		d.AutoSent = p.Time(*at)
+	}
+	p.Data = d
+	s.Render(c, http.StatusOK, "organize_progress", p)
+}
+
+func (s *Server) remindJudges(c *gin.Context) {
+	id, ok := s.PathID(c, "id")
+	if !ok {
+		return
+	}
+	n, err := s.Judging.RemindJudges(c.Request.Context(), web.CurrentUser(c), id, s.judgeQueueURL(c), web.Meta(c))
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	s.SeeOther(c, fmt.Sprintf("/organize/rounds/%d/progress?reminded=%d", id, n), "")
+}
+
+// judgeQueueURL gives the absolute address of a judge's queue, for mail.
+func (s *Server) judgeQueueURL(c *gin.Context) func(int64) string {
+	base := s.BaseURL
+	return func(roundID int64) string {
+		path := fmt.Sprintf("/judge/rounds/%d", roundID)
+		if base != nil {
+			return base.JoinPath(path).String()
+		}
+		scheme := "http"
+		if c.Request.TLS != nil {
+			scheme = "https"
+		}
+		return scheme + "://" + c.Request.Host + path
+	}
+}
+
+// ---- organizer: live console ----
+
+type consoleData struct {
+	Round *models.Round
+	Board []services.BoardRow
+	Now   *services.LiveView
+	Error string
+}
+
+func (s *Server) liveConsolePage(c *gin.Context) {
+	s.showConsole(c, http.StatusOK, "")
+}
+
+func (s *Server) showConsole(c *gin.Context, status int, msg string) {
+	id, ok := s.PathID(c, "id")
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	u := web.CurrentUser(c)
+	r, err := s.Judging.Round(ctx, u, id)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	board, err := s.Judging.LiveBoard(ctx, u, id)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	v, err := s.Judging.LiveState(ctx, u, r)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	p := s.NewPage(c, "console.title")
+	p.Data = consoleData{Round: r, Board: board, Now: v, Error: msg}
+	s.Render(c, status, "organize_live", p)
+}
+
+// consoleDone ends a console action: back to the console, or the console with the service's message.
+func (s *Server) consoleDone(c *gin.Context, id int64, err error) {
+	if err == nil {
+		s.SeeOther(c, fmt.Sprintf("/organize/rounds/%d/live", id), "")
+		return
+	}
+	if p, ok := s.Refusal(c, err, ""); ok {
+		msgs := slices.Sorted(maps.Values(p.Fields))
+		if len(msgs) == 0 {
+			msgs = []string{p.Message}
+		}
+		s.showConsole(c, p.Status, strings.Join(msgs, " "))
+	}
+}
+
+func (s *Server) liveConsoleSet(c *gin.Context) {
+	id, ok := s.PathID(c, "id")
+	if !ok {
+		return
+	}
+	var app *int64
+	if v := c.PostForm("application_id"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			s.ReplyError(c, http.StatusBadRequest, s.Tr(c, "error.bad_form"), nil)
+			return
+		}
+		app = &n
+	}
+	_, err := s.Judging.SetLive(c.Request.Context(), web.CurrentUser(c), id, app, web.Meta(c))
+	s.consoleDone(c, id, err)
+}
+
+func (s *Server) liveConsoleLock(c *gin.Context) {
+	id, ok := s.PathID(c, "id")
+	if !ok {
+		return
+	}
+	_, err := s.Judging.LockLive(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
+	s.consoleDone(c, id, err)
+}
+
+// liveConsoleOrder reads one position per application (pos_<application id>): the running order is the
+// applications with a position, by position; the others keep none.
+func (s *Server) liveConsoleOrder(c *gin.Context) {
+	id, ok := s.PathID(c, "id")
+	if !ok {
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		s.ReplyError(c, http.StatusBadRequest, s.Tr(c, "error.bad_form"), nil)
+		return
+	}
+	type placed struct{ app, pos int64 }
+	var order []placed
+	for k, vs := range c.Request.PostForm {
+		a, isPos := strings.CutPrefix(k, "pos_")
+		app, err := strconv.ParseInt(a, 10, 64)
+		if !isPos || err != nil || len(vs) == 0 || strings.TrimSpace(vs[0]) == "" {
+			continue
+		}
+		pos, err := strconv.ParseInt(strings.TrimSpace(vs[0]), 10, 64)
+		if err != nil || pos <= 0 {
+			continue
+		}
+		order = append(order, placed{app, pos})
+	}
+	slices.SortFunc(order, func(a, b placed) int { return cmp.Or(cmp.Compare(a.pos, b.pos), cmp.Compare(a.app, b.app)) })
+	ids := make([]int64, len(order))
+	for i, o := range order {
+		ids[i] = o.app
+	}
+	err := s.Judging.SetRunningOrder(c.Request.Context(), web.CurrentUser(c), id, ids, web.Meta(c))
+	s.consoleDone(c, id, err)
+}

@@ -1,0 +1,217 @@
+package pages
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/handlers/web"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// The rubric editor: a round's criteria as one plain form (names in en/fr/rw, weight, scale), blank rows to
+// add criteria and a box to remove one, a weight total the server checks (and a script updates as one types),
+// and two ways to start: the Hanga template or another round's rubric. Descriptors are kept as they are.
+
+// blankCriteria is how many empty rows the form offers for new criteria.
+const blankCriteria = 2
+
+// rubricRow is one row of the rubric form: a stored criterion, a blank row, or what was sent.
+type rubricRow struct {
+	Index, N                   int // N counts from 1, for people
+	ID                         int64
+	NameEN, NameFR, NameRW     string
+	Weight, ScaleMin, ScaleMax string
+	Remove                     bool
+	Errors                     []string
+	weight                     float64 // Weight read, for the total
+}
+
+// rubricData is the rubric page.
+type rubricData struct {
+	Ctx     *services.RoundContext
+	Rows    []rubricRow
+	Total   string // the weights' sum as written, for the running total
+	TotalOK bool   // it is 100
+	Locked  bool   // scores were submitted: weights, scales and the list are fixed
+	Sources []copyFrom
+	Error   string // about the whole rubric (weights, empty, locked)
+}
+
+// copyFrom is another round whose rubric can be copied.
+type copyFrom struct {
+	ID    int64
+	Label string
+}
+
+func (s *Server) rubricPage(c *gin.Context) {
+	rc, ok := s.roundAndEdition(c)
+	if !ok {
+		return
+	}
+	cs, err := s.Judging.Rubric(c.Request.Context(), web.CurrentUser(c), rc.Round.ID)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	rows := make([]rubricRow, 0, len(cs)+blankCriteria)
+	for _, cr := range cs {
+		rows = append(rows, rubricRow{ID: cr.ID, NameEN: cr.Name["en"], NameFR: cr.Name["fr"], NameRW: cr.Name["rw"],
+			Weight: strconv.FormatFloat(cr.Weight, 'f', -1, 64), ScaleMin: strconv.Itoa(cr.ScaleMin), ScaleMax: strconv.Itoa(cr.ScaleMax),
+			weight: cr.Weight})
+	}
+	s.showRubric(c, http.StatusOK, rc, rows, "")
+}
+
+func (s *Server) showRubric(c *gin.Context, status int, rc *services.RoundContext, rows []rubricRow, formErr string) {
+	locked := rc.Round.RubricLockedAt != nil
+	if !locked {
+		for range blankCriteria {
+			rows = append(rows, rubricRow{ScaleMin: "1", ScaleMax: "10"})
+		}
+	}
+	sum := 0.0
+	for i := range rows {
+		rows[i].Index, rows[i].N = i, i+1
+		if !rows[i].Remove {
+			sum += rows[i].weight
+		}
+	}
+	d := rubricData{Ctx: rc, Rows: rows, Total: strconv.FormatFloat(sum, 'f', -1, 64), TotalOK: sum > 99.999999 && sum < 100.000001,
+		Locked: locked, Error: formErr}
+	if _, rounds, err := s.Publishing.EditionRounds(c.Request.Context(), web.CurrentUser(c), rc.Edition.ID); err == nil {
+		for _, r := range rounds {
+			if r.ID != rc.Round.ID {
+				d.Sources = append(d.Sources, copyFrom{ID: r.ID, Label: r.Name})
+			}
+		}
+	}
+	p := s.NewPage(c, "rubric.title")
+	p.Data = d
+	s.Render(c, status, "organize_rubric", p)
+}
+
+// readRubricForm reads the rows that were sent; rows left blank are dropped, rows ticked "remove" are kept on
+// the page (ticked) but not sent to the service.
+func (s *Server) readRubricForm(c *gin.Context) ([]rubricRow, []services.CriterionInput, []int) {
+	n, _ := strconv.Atoi(c.PostForm("rows"))
+	n = min(max(n, 0), 50)
+	var rows []rubricRow
+	var in []services.CriterionInput
+	var rowOf []int // service index → row index
+	for i := range n {
+		get := func(k string) string { return strings.TrimSpace(c.PostForm(fmt.Sprintf("%s_%d", k, i))) }
+		r := rubricRow{NameEN: get("name_en"), NameFR: get("name_fr"), NameRW: get("name_rw"), Weight: get("weight"),
+			ScaleMin: get("min"), ScaleMax: get("max"), Remove: get("remove") == "on"}
+		r.ID, _ = strconv.ParseInt(get("id"), 10, 64)
+		if r.ID == 0 && r.NameEN == "" && r.NameFR == "" && r.NameRW == "" && r.Weight == "" {
+			continue // a blank row left blank
+		}
+		bad := false
+		if r.weight, bad = parseNumber(r.Weight); bad {
+			r.Errors = append(r.Errors, s.Tr(c, "rubric.weight_number"))
+		}
+		lo, err1 := strconv.Atoi(r.ScaleMin)
+		hi, err2 := strconv.Atoi(r.ScaleMax)
+		if err1 != nil || err2 != nil {
+			r.Errors = append(r.Errors, s.Tr(c, "judging.rubric.scale"))
+		}
+		rows = append(rows, r)
+		if r.Remove {
+			continue
+		}
+		rowOf = append(rowOf, len(rows)-1)
+		in = append(in, services.CriterionInput{ID: r.ID, Name: models.Texts{"en": r.NameEN, "fr": r.NameFR, "rw": r.NameRW},
+			Weight: r.weight, ScaleMin: lo, ScaleMax: hi})
+	}
+	return rows, in, rowOf
+}
+
+// parseNumber reads a weight as people type it ("12.5" or "12,5"); bad is true when it is not a number.
+func parseNumber(raw string) (float64, bool) {
+	x, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(raw), ",", "."), 64)
+	return x, err != nil
+}
+
+func (s *Server) saveRubricPage(c *gin.Context) {
+	rc, ok := s.roundAndEdition(c)
+	if !ok {
+		return
+	}
+	ctx, u := c.Request.Context(), web.CurrentUser(c)
+	rows, in, rowOf := s.readRubricForm(c)
+	// Descriptors are not on the form: each kept criterion keeps its own.
+	if stored, err := s.Judging.Rubric(ctx, u, rc.Round.ID); err == nil {
+		byID := map[int64]models.Criterion{}
+		for _, cr := range stored {
+			byID[cr.ID] = cr
+		}
+		for i := range in {
+			if cr, ok := byID[in[i].ID]; ok {
+				in[i].Description, in[i].Descriptors = cr.Description, cr.Descriptors
+			}
+		}
+	}
+	for _, r := range rows {
+		if len(r.Errors) > 0 {
+			s.showRubric(c, http.StatusUnprocessableEntity, rc, rows, s.Tr(c, "error.validation"))
+			return
+		}
+	}
+	_, err := s.Judging.SetRubric(ctx, u, rc.Round.ID, in, web.Meta(c))
+	if err == nil {
+		s.SeeOther(c, fmt.Sprintf("/organize/rounds/%d/rubric", rc.Round.ID), "flash.rubric_saved")
+		return
+	}
+	if p, ok := s.Refusal(c, err, "rounds.closed_no_change"); ok {
+		formErr := p.Place(func(field, text string) bool {
+			// criteria.3.name.en → the row that criterion 3 came from
+			parts := strings.Split(field, ".")
+			if len(parts) < 2 || parts[0] != "criteria" {
+				return false
+			}
+			k, err := strconv.Atoi(parts[1])
+			if err != nil || k < 0 || k >= len(rowOf) {
+				return false
+			}
+			rows[rowOf[k]].Errors = append(rows[rowOf[k]].Errors, text)
+			return true
+		})
+		s.showRubric(c, p.Status, rc, rows, formErr)
+	}
+}
+
+func (s *Server) rubricTemplatePage(c *gin.Context) {
+	s.rubricReplace(c, func(rc *services.RoundContext) error {
+		_, err := s.Judging.ApplyTemplate(c.Request.Context(), web.CurrentUser(c), rc.Round.ID, web.Meta(c))
+		return err
+	})
+}
+
+func (s *Server) copyRubricPage(c *gin.Context) {
+	s.rubricReplace(c, func(rc *services.RoundContext) error {
+		from, _ := strconv.ParseInt(c.PostForm("from"), 10, 64)
+		_, err := s.Judging.CopyRubric(c.Request.Context(), web.CurrentUser(c), rc.Round.ID, from, web.Meta(c))
+		return err
+	})
+}
+
+// rubricReplace replaces the whole rubric (template or copy) and shows it, or why not.
+func (s *Server) rubricReplace(c *gin.Context, replace func(rc *services.RoundContext) error) {
+	rc, ok := s.roundAndEdition(c)
+	if !ok {
+		return
+	}
+	err := replace(rc)
+	if err == nil {
+		s.SeeOther(c, fmt.Sprintf("/organize/rounds/%d/rubric", rc.Round.ID), "flash.rubric_saved")
+		return
+	}
+	if p, ok := s.Refusal(c, err, "rounds.closed_no_change"); ok {
+		s.showRubric(c, p.Status, rc, nil, p.Place(web.Nowhere))
+	}
+}

@@ -1,0 +1,32 @@
+package web
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/reference"
+)
+
+// label shows a code of kind k in the request's language (frontend.I18n.Label): view models built here use it
+// so that a page never prints a code, and templates use the same function as {{.Label "kind" code}}.
+func (s *Server) Label(c *gin.Context, k reference.Kind, code string, fallback ...string) string {
+	return s.I18n.Label(Lang(c), k, code, fallback...)
+}
+
+// labeler is label bound to the request's language, for exports written by services.
+func (s *Server) Labeler(c *gin.Context) reference.Labeler { return s.I18n.Labeler(Lang(c)) }
+
+// editionSectorLabel shows a sector in the request's language; a sector the organizer added to the edition,
+// which no catalog knows, shows the label they gave it.
+func (s *Server) EditionSectorLabel(c *gin.Context, e *models.Edition, code string) string {
+	var own string
+	if e != nil {
+		for _, sec := range e.Sectors {
+			if sec.Code == code {
+				own = sec.Label
+				break
+			}
+		}
+	}
+	return s.Label(c, reference.KindSector, code, own)
+}

@@ -1,0 +1,267 @@
+package web
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/reference"
+	"github.com/pitchfest/pitchfest/services"
+	"github.com/pitchfest/pitchfest/stats"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+)
+
+// statReport is one edition's statistics as tables, for either audience.
+type StatReport struct {
+	Full   bool
+	K      int
+	Stages []stats.Stage
+	// Counts (women_led, not_women_led, undisclosed with row totals) and Founders (women, men, another,
+	// undisclosed with row totals) have one row per stage.
+	Counts, Founders stats.Table
+	Shares           []stats.Estimate
+	Parity           []stats.Parity
+	Cuts             []stats.Cut
+	Breakdowns       []reportBreakdown
+	Withheld         []string
+	Trends           reportTrends
+	Rounds           []services.RoundGap
+	Omitted          []string
+	// Unannounced marks, per stage, decided figures the public does not see yet (organizers only).
+	Unannounced []bool
+}
+
+// reportBreakdown is a breakdown at the submitted stage.
+type reportBreakdown struct {
+	Dimension string
+	Table     stats.Table
+	Shares    []stats.Estimate
+}
+
+// reportTrends are the applicants, finalists and winners of each edition, and winners' founders by gender.
+type reportTrends struct {
+	Editions                                   []string
+	Applicants, Finalists, Winners             stats.Table
+	ApplicantShare, FinalistShare, WinnerShare []stats.Estimate
+	WinnerFounders                             stats.Table
+}
+
+// omitted names what the data cannot support (yet), so readers are told rather than left to wonder: winners
+// until awards are granted (and, for the public, announced).
+func omitted(winners bool) []string {
+	out := []string{}
+	if winners {
+		out = append(out, "winners")
+	}
+	return out
+}
+
+func fullReport(st *services.EditionStatistics) (*StatReport, error) {
+	f := st.Funnel
+	rep := &StatReport{Full: true, Stages: st.Stages, Counts: f.CountsTable(), Founders: f.FoundersTable(), Cuts: f.Cuts,
+		Rounds: st.Rounds, Omitted: omitted(st.WinnersOmitted), Unannounced: st.Unannounced}
+	for _, sg := range f.Stages {
+		rep.Shares = append(rep.Shares, sg.Share)
+		rep.Parity = append(rep.Parity, sg.FounderParity)
+	}
+	for _, b := range st.Breakdowns {
+		t, err := b.Table(services.BreakdownStage)
+		if err != nil {
+			return nil, err
+		}
+		rb := reportBreakdown{Dimension: services.DimensionName(b.Dimension), Table: t}
+		for _, g := range b.Groups {
+			rb.Shares = append(rb.Shares, g.Stages[services.BreakdownStage].Share())
+		}
+		rep.Breakdowns = append(rep.Breakdowns, rb)
+	}
+	var ap, fi, wi, wf [][]int
+	for _, p := range st.Trends {
+		rep.Trends.Editions = append(rep.Trends.Editions, stats.EditionLabel(p.Edition, p.Year))
+		ap = append(ap, countsRow(p.Applicants.Counts))
+		fi = append(fi, countsRow(p.Finalists.Counts))
+		wi = append(wi, countsRow(p.Winners.Counts))
+		g := p.Winners.Founders
+		wf = append(wf, []int{g.Women, g.Men, g.Another, g.Undisclosed})
+		rep.Trends.ApplicantShare = append(rep.Trends.ApplicantShare, p.Applicants.Share)
+		rep.Trends.FinalistShare = append(rep.Trends.FinalistShare, p.Finalists.Share)
+		rep.Trends.WinnerShare = append(rep.Trends.WinnerShare, p.Winners.Share)
+	}
+	var err error
+	for _, x := range []struct {
+		dst    *stats.Table
+		cols   []string
+		counts [][]int
+	}{{&rep.Trends.Applicants, classCols, ap}, {&rep.Trends.Finalists, classCols, fi}, {&rep.Trends.Winners, classCols, wi},
+		{&rep.Trends.WinnerFounders, genderCols, wf}} {
+		if *x.dst, err = stats.NewTable(rep.Trends.Editions, x.cols, x.counts, true, false); err != nil {
+			return nil, err
+		}
+	}
+	return rep, nil
+}
+
+var (
+	classCols  = []string{"women_led", "not_women_led", "undisclosed"}
+	genderCols = []string{"women", "men", "another", "undisclosed"}
+)
+
+func countsRow(c stats.Counts) []int { return []int{c.WomenLed, c.NotWomenLed, c.Undisclosed} }
+
+func publicReport(st *services.PublicStatistics) *StatReport {
+	p := st.Funnel
+	rep := &StatReport{K: st.K, Stages: p.Stages, Counts: p.Counts, Founders: p.Founders, Shares: p.Shares,
+		Parity: p.FounderParity, Cuts: p.Cuts, Withheld: st.Withheld, Omitted: omitted(st.WinnersOmitted)}
+	for _, b := range st.Breakdowns {
+		rep.Breakdowns = append(rep.Breakdowns, reportBreakdown{Dimension: b.Dimension, Table: b.Table, Shares: b.Shares})
+	}
+	t := st.Trends
+	rep.Trends = reportTrends{Editions: t.Editions, Applicants: t.Applicants, Finalists: t.Finalists, Winners: t.Winners,
+		ApplicantShare: t.ApplicantShare, FinalistShare: t.FinalistShare, WinnerShare: t.WinnerShare,
+		WinnerFounders: t.WinnerFounders}
+	return rep
+}
+
+// report builds the report the caller asked for: full needs someone who runs editions.
+func (s *Server) Report(c *gin.Context, e *models.Edition, full bool) (*StatReport, error) {
+	if full {
+		st, err := s.Statistics.Full(c.Request.Context(), CurrentUser(c), e)
+		if err != nil {
+			return nil, err
+		}
+		return fullReport(st)
+	}
+	st, err := s.Statistics.Public(c.Request.Context(), e, stats.DefaultK)
+	if err != nil {
+		return nil, err
+	}
+	return publicReport(st), nil
+}
+
+// stageKind is the stable word for a stage kind.
+func StageKind(k stats.StageKind) string {
+	switch k {
+	case stats.StageStarted:
+		return "started"
+	case stats.StageSubmitted:
+		return "submitted"
+	case stats.StageEligible:
+		return "eligible"
+	case stats.StageRoundEntered:
+		return "round_entered"
+	case stats.StageRoundAdvanced:
+		return "round_advanced"
+	case stats.StageFinalist:
+		return "finalists"
+	case stats.StageWinner:
+		return "winners"
+	}
+	return "unknown"
+}
+
+// csvLabels are the words the CSV's row_label column gives a row, in the reader's language: a spreadsheet is
+// read by a person, while the row column keeps the stable codes and names a program reads.
+type CSVLabels struct {
+	Stage func(i int) string                 // a funnel stage by its index in rep.Stages
+	Group func(dimension, key string) string // a breakdown group
+	Judge func(j services.JudgeGap) string   // a judge on the score-gap rows (organizers only)
+}
+
+type Translate func(id string, args ...any) string
+
+func StageLabel(t Translate, st stats.Stage) string {
+	switch st.Kind {
+	case stats.StageRoundEntered:
+		return t("stats.stage.round_entered", st.Round)
+	case stats.StageRoundAdvanced:
+		return t("stats.stage.round_advanced", st.Round)
+	case stats.StageFinalist:
+		if st.Round != "" {
+			return t("stats.stage.finalists_round", st.Round)
+		}
+	}
+	return t("stats.stage." + StageKind(st.Kind))
+}
+
+// breakdownGroupLabel names a group of a statistics breakdown: the dimensions are kinds of code ("sector", "district",
+// "age_band"…), and the two keys stats uses for missing values have their own words.
+func (s *Server) BreakdownGroupLabel(c *gin.Context, e *models.Edition, dimension, key string) string {
+	switch key {
+	case stats.KeyUnknown, stats.KeyUndisclosed:
+		return s.Tr(c, "stats.group."+key)
+	}
+	if k := reference.Kind(dimension); k == reference.KindSector {
+		return s.EditionSectorLabel(c, e, key)
+	}
+	return s.Label(c, reference.Kind(dimension), key)
+}
+
+// judgeName is how the organizer's statistics name a judge: by their name, or for an account deleted since,
+// as a former judge with the pseudonym the exports use.
+func JudgeName(t Translate, j services.JudgeGap) string {
+	if j.Name != "" {
+		return j.Name
+	}
+	return t("stats.judge_unnamed", j.Judge)
+}
+
+// statCSVLabels gives the statistics CSV its row_label column in the request's language, with the words the
+// statistics page shows.
+func (s *Server) StatCSVLabels(c *gin.Context, e *models.Edition, rep *StatReport) CSVLabels {
+	t := func(id string, args ...any) string { return s.Tr(c, id, args...) }
+	stages := make([]string, len(rep.Stages))
+	for i, st := range rep.Stages {
+		stages[i] = StageLabel(t, st)
+	}
+	return CSVLabels{
+		Stage: func(i int) string { return stages[i] },
+		Group: func(dimension, key string) string { return s.BreakdownGroupLabel(c, e, dimension, key) },
+		Judge: func(j services.JudgeGap) string { return JudgeName(t, j) },
+	}
+}
+
+// breakdownOrder is the order a statistics page lists a breakdown's groups in: the reference order where there
+// is one (provinces as Rwandan forms list them, age bands youngest first), else by label in the page's language
+// (sectors, districts), with "not given" and "undisclosed" last. It returns indexes into keys.
+func (s *Server) BreakdownOrder(c *gin.Context, e *models.Edition, dimension string, keys []string) []int {
+	k := reference.Kind(dimension)
+	pos := map[string]int{}
+	if k != reference.KindSector && k != reference.KindDistrict {
+		for i, code := range reference.Codes(k) {
+			pos[code] = i
+		}
+	}
+	labels := make([]string, len(keys))
+	for i, key := range keys {
+		labels[i] = s.BreakdownGroupLabel(c, e, dimension, key)
+	}
+	rank := func(key string) int {
+		switch key {
+		case stats.KeyUnknown, stats.KeyUndisclosed:
+			return 2
+		}
+		if _, ok := pos[key]; ok {
+			return 0
+		}
+		return 1 // no reference order: by label
+	}
+	col := collate.New(language.Make(Lang(c)))
+	order := make([]int, len(keys))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c := cmp.Compare(rank(keys[a]), rank(keys[b])); c != 0 {
+			return c
+		}
+		pa, oka := pos[keys[a]]
+		pb, okb := pos[keys[b]]
+		if oka && okb {
+			return cmp.Compare(pa, pb)
+		}
+		return col.CompareString(labels[a], labels[b])
+	})
+	return order
+}
