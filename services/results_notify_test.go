@@ -27,6 +27,13 @@ func livePublication(t *testing.T, w *testutil.JudgingWorld, p *services.Publish
 	if _, err := p.ConfirmAdvancement(ctx, w.Organizer, w.Round.ID, services.AdvancementInput{}, noMeta); err != nil {
 		t.Fatal(err)
 	}
+	return publishNow(t, w, p)
+}
+
+// publishNow publishes the edition and the results of the world's round, live at once.
+func publishNow(t *testing.T, w *testutil.JudgingWorld, p *services.Publishing) *models.Publication {
+	t.Helper()
+	ctx := context.Background()
 	if err := w.Store.PublishEdition(ctx, w.Edition.ID, w.Now); err != nil {
 		t.Fatal(err)
 	}

@@ -166,11 +166,6 @@ func TestAOneRoundEditionHasWinnersButNoFinalists(t *testing.T) {
 		Special: []services.SpecialAward{{Name: "Best women-led startup", ApplicationID: w.Apps[0].ID, Reason: "Jury choice"}}}, noMeta); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Store.PublishEdition(ctx, w.Edition.ID, w.Now); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.Publish(ctx, w.Organizer, w.Round.ID, services.PublishInput{}, noMeta); err != nil {
-		t.Fatal(err)
-	}
+	publishNow(t, w, p)
 	expectStatuses(t, w, p, map[int]string{0: "winner"})
 }

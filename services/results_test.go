@@ -43,19 +43,6 @@ func submitAll(t *testing.T, w *testutil.JudgingWorld) {
 	})
 }
 
-func outcomes(t *testing.T, w *testutil.JudgingWorld) map[int64]string {
-	t.Helper()
-	es, err := w.Store.EntriesByRound(context.Background(), w.Round.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[int64]string{}
-	for _, e := range es {
-		out[e.ApplicationID] = e.Outcome
-	}
-	return out
-}
-
 func TestConfirmingAdvancementMarksEveryEntryInOneTransactionAndAuditsEachOverride(t *testing.T) {
 	w, p := scoredWorld(t, models.RoundOnline)
 	ctx := context.Background()
@@ -82,7 +69,7 @@ func TestConfirmingAdvancementMarksEveryEntryInOneTransactionAndAuditsEachOverri
 			Include: []services.Override{{ApplicationID: b.ID, Reason: "Strong live demo"}},
 			Exclude: []services.Override{{ApplicationID: c.ID, Reason: "  "}}}, noMeta)
 		wantField(t, err, "exclude[0].reason", "results.reason")
-		for id, o := range outcomes(t, w) {
+		for id, o := range w.Outcomes(t) {
 			if o != models.OutcomePending {
 				t.Errorf("application %d is %s after a refused confirmation", id, o)
 			}
@@ -105,7 +92,7 @@ func TestConfirmingAdvancementMarksEveryEntryInOneTransactionAndAuditsEachOverri
 		if !slices.Equal(out.Advanced, []int64{b.ID, d.ID}) || !slices.Equal(out.Eliminated, []int64{a.ID, c.ID}) {
 			t.Fatalf("outcome %+v", out)
 		}
-		got := outcomes(t, w)
+		got := w.Outcomes(t)
 		if got[b.ID] != models.OutcomeAdvanced || got[d.ID] != models.OutcomeAdvanced || got[a.ID] != models.OutcomeEliminated || got[c.ID] != models.OutcomeEliminated {
 			t.Errorf("outcomes %v", got)
 		}
@@ -443,12 +430,7 @@ func TestFinalRoundAwardsFollowTheRankingWithAuditedOverridesAndSpecialAwards(t 
 	if !slices.Equal(seen, []string{"results.award_override", "results.award_special", "results.awards_confirm"}) {
 		t.Errorf("audited %v", seen)
 	}
-	if err := w.Store.PublishEdition(ctx, w.Edition.ID, w.Now); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.Publish(ctx, w.Organizer, w.Round.ID, services.PublishInput{}, noMeta); err != nil {
-		t.Fatal(err)
-	}
+	publishNow(t, w, p)
 	res, err := p.EditionResults(ctx, w.Edition.ID)
 	if err != nil {
 		t.Fatal(err)

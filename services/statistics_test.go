@@ -208,6 +208,15 @@ func (se *statsEdition) publish(tb testing.TB, r *models.Round, at time.Time, ou
 	return p
 }
 
+// grantFirstPrize gives the round's first prize, and only that, to the named application.
+func (se *statsEdition) grantFirstPrize(tb testing.TB, r *models.Round, name string, now time.Time) {
+	tb.Helper()
+	if err := se.st.ReplaceAwardGrants(context.Background(), r.ID, []models.AwardGrant{{Name: "First prize", Position: 1,
+		ApplicationID: se.apps[name].ID, CreatedAt: now}}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // wilson is the Wilson score interval written from its formula (docs/statistics.md), not from the stats code.
 func wilson(k, n int) (lo, hi float64) {
 	z := 1.959963984540054
@@ -575,10 +584,7 @@ func TestPublicStatisticsWaitForThePublication(t *testing.T) {
 	})
 
 	// Awards granted to A7, the final's publication scheduled in two days.
-	if err := st.ReplaceAwardGrants(ctx, final.ID, []models.AwardGrant{{Name: "First prize", Position: 1,
-		ApplicationID: se.apps["A7"].ID, CreatedAt: now}}); err != nil {
-		t.Fatal(err)
-	}
+	se.grantFirstPrize(t, final, "A7", now)
 	finalAt := now.Add(48 * time.Hour)
 	se.publish(t, final, finalAt, map[string]string{"A7": "winner", "A8": "finalist"})
 	adv := stats.Counts{WomenLed: 1, NotWomenLed: 1, Undisclosed: 1}
@@ -605,10 +611,7 @@ func TestPublicStatisticsWaitForThePublication(t *testing.T) {
 	})
 
 	// A correction: the prize goes to A8 instead (awards re-granted), its publication scheduled a day later.
-	if err := st.ReplaceAwardGrants(ctx, final.ID, []models.AwardGrant{{Name: "First prize", Position: 1,
-		ApplicationID: se.apps["A8"].ID, CreatedAt: now}}); err != nil {
-		t.Fatal(err)
-	}
+	se.grantFirstPrize(t, final, "A8", now)
 	fixAt := finalAt.Add(24 * time.Hour)
 	se.publish(t, final, fixAt, map[string]string{"A7": "finalist", "A8": "winner"})
 	t.Run("correction scheduled: the public keeps the old winner until it is live", func(t *testing.T) {

@@ -45,13 +45,7 @@ func TestAPublicationKeepsTheTranslatedRoundAndAwardNames(t *testing.T) {
 	if _, err := p.GrantAwards(ctx, w.Organizer, w.Round.ID, services.AwardsInput{}, noMeta); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Store.PublishEdition(ctx, w.Edition.ID, w.Now); err != nil {
-		t.Fatal(err)
-	}
-	pub, err := p.Publish(ctx, w.Organizer, w.Round.ID, services.PublishInput{}, noMeta)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pub := publishNow(t, w, p)
 	if pub.Snapshot.RoundNameI18n["fr"] != "Grande finale" || len(pub.Snapshot.Awards) != 1 ||
 		pub.Snapshot.Awards[0].NameI18n["fr"] != "Premier prix" {
 		t.Fatalf("snapshot %+v", pub.Snapshot)

@@ -218,6 +218,20 @@ func (w *JudgingWorld) JudgesOf(tb testing.TB, app *models.Application) []int64 
 	return out
 }
 
+// Outcomes maps each application entered in the world's round to its outcome there.
+func (w *JudgingWorld) Outcomes(tb testing.TB) map[int64]string {
+	tb.Helper()
+	es, err := w.Store.EntriesByRound(context.Background(), w.Round.ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := map[int64]string{}
+	for _, e := range es {
+		out[e.ApplicationID] = e.Outcome
+	}
+	return out
+}
+
 // Judge returns the world's judge with id.
 func (w *JudgingWorld) Judge(id int64) *models.User {
 	for _, j := range w.Judges {
