@@ -155,7 +155,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	a.Applications = &services.Applications{Store: a.Store, Mail: a.mailer(), Now: time.Now, BaseURL: cfg.BaseURL, Log: log}
 	a.RateLimits = web.NewRateLimitSettings(web.DefaultRateLimits())
 	d := handlers.Deps{
-		Log: log, Store: a.Store, Blobs: a.Blobs, BaseURL: cfg.BaseURL, Version: version,
+		Log: log, Rates: a.Store, Blobs: a.Blobs, BaseURL: cfg.BaseURL, Version: version,
 		Assets: assets, I18n: tr, Renderer: rd, Accounts: a.Accounts, Decks: a.Decks, Metrics: reg,
 		TrustedProxies: cfg.TrustedProxies, RateLimits: a.RateLimits, MetricsToken: cfg.MetricsToken,
 		Editions: a.Editions, Applications: a.Applications,

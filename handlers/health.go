@@ -21,7 +21,7 @@ func (s *Server) readyz(c *gin.Context) {
 	defer cancel()
 	checks := map[string]string{"database": "ok", "storage": "ok"}
 	status := http.StatusOK
-	if err := s.Store.Ping(ctx); err != nil {
+	if err := s.Accounts.Ping(ctx); err != nil {
 		checks["database"], status = "unavailable", http.StatusServiceUnavailable
 		s.Log.WarnContext(ctx, "readiness: database", "err", err)
 	}

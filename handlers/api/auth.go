@@ -10,7 +10,6 @@ import (
 
 	"github.com/pitchfest/pitchfest/handlers/web"
 	"github.com/pitchfest/pitchfest/models"
-	"github.com/pitchfest/pitchfest/policy"
 	"github.com/pitchfest/pitchfest/services"
 )
 
@@ -260,13 +259,9 @@ type auditJSON struct {
 }
 
 func (s *Server) apiAudit(c *gin.Context) {
-	if !policy.CanViewAudit(web.CurrentUser(c)) {
-		s.Fail(c, models.ErrForbidden)
-		return
-	}
 	before, _ := strconv.ParseInt(c.Query("before"), 10, 64)
 	limit, _ := strconv.Atoi(c.Query("limit"))
-	evs, err := s.Store.AuditPage(c.Request.Context(), before, limit)
+	evs, err := s.Accounts.AuditPage(c.Request.Context(), web.CurrentUser(c), before, limit)
 	if err != nil {
 		s.Fail(c, err)
 		return

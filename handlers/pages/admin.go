@@ -130,12 +130,8 @@ func (s *Server) auditLabel(c *gin.Context, action string) string {
 }
 
 func (s *Server) auditPage(c *gin.Context) {
-	if !policy.CanViewAudit(web.CurrentUser(c)) {
-		s.Fail(c, models.ErrForbidden)
-		return
-	}
 	before, _ := strconv.ParseInt(c.Query("before"), 10, 64)
-	evs, err := s.Store.AuditPage(c.Request.Context(), max(before, 0), auditPageSize)
+	evs, err := s.Accounts.AuditPage(c.Request.Context(), web.CurrentUser(c), before, auditPageSize)
 	if err != nil {
 		s.Fail(c, err)
 		return

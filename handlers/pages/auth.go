@@ -181,18 +181,12 @@ func (s *Server) signOut(c *gin.Context) {
 // linkUsable reports whether a one-time link can still be used, without using it. Any answer but "no" from
 // the store is a real failure and is answered here.
 func (s *Server) linkUsable(c *gin.Context, raw string, purpose models.TokenPurpose) (bool, bool) {
-	if raw == "" || len(raw) > 200 {
-		return false, true
+	usable, err := s.Accounts.LinkUsable(c.Request.Context(), raw, purpose)
+	if err != nil {
+		s.Fail(c, err)
+		return false, false
 	}
-	_, err := s.Store.PeekToken(c.Request.Context(), services.HashSecret(raw), purpose, s.Accounts.Now())
-	switch {
-	case err == nil:
-		return true, true
-	case errors.Is(err, models.ErrNotFound):
-		return false, true
-	}
-	s.Fail(c, err)
-	return false, false
+	return usable, true
 }
 
 // linkPage is what the page for a dead link offers: a way to get a new one.
@@ -386,12 +380,12 @@ func (s *Server) acceptInvitation(c *gin.Context) {
 
 // setupUsable is linkUsable for the first-admin link: it is valid and nobody has an account yet.
 func (s *Server) setupUsable(c *gin.Context, token string, purpose models.TokenPurpose) (bool, bool) {
-	n, err := s.Store.CountUsers(c.Request.Context())
+	open, err := s.Accounts.SetupOpen(c.Request.Context())
 	if err != nil {
 		s.Fail(c, err)
 		return false, false
 	}
-	if n > 0 {
+	if !open {
 		return false, true
 	}
 	return s.linkUsable(c, token, purpose)

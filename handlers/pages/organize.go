@@ -550,12 +550,7 @@ func (s *Server) questionEdition(c *gin.Context) (*models.Question, *models.Edit
 		s.Fail(c, models.ErrNotFound)
 		return nil, nil, false
 	}
-	q, err := s.Store.QuestionByID(c.Request.Context(), id)
-	if err != nil {
-		s.Fail(c, err)
-		return nil, nil, false
-	}
-	e, err := s.Editions.Get(c.Request.Context(), web.CurrentUser(c), strconv.FormatInt(q.EditionID, 10))
+	q, e, err := s.Editions.Question(c.Request.Context(), web.CurrentUser(c), id)
 	if err != nil {
 		s.Fail(c, err)
 		return nil, nil, false

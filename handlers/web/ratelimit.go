@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -19,7 +20,7 @@ type RateRule struct {
 }
 
 // RateLimits are the request limits that hold across every app process: the counters live in the database
-// (models.Store.RateHit), so a client cannot multiply its allowance by spreading requests over processes.
+// (RateCounter, the database in production), so a client cannot multiply its allowance by spreading requests over processes.
 // They come on top of sign-in's per-account and per-address failure locks, which count only failures.
 type RateLimits struct {
 	SignInPerIP   RateRule // sign-in attempts, successful or not, per client address
@@ -107,7 +108,7 @@ var rateRoutes = map[string][]rateRoute{
 // through: a database hiccup should not lock everyone out, and the request itself will meet the same database.
 func (s *Server) RateLimit(c *gin.Context) {
 	rrs, ok := rateRoutes[c.Request.Method+" "+c.FullPath()]
-	if !ok || s.Store == nil {
+	if !ok || s.Rates == nil {
 		c.Next()
 		return
 	}
@@ -139,7 +140,7 @@ func rateAddressKey(name, email string) string {
 // limitMailTo counts a request that would mail email against the per-address allowance, and reports whether
 // it may go on; if not, it has answered 429 like rateLimit.
 func (s *Server) LimitMailTo(c *gin.Context, email string) bool {
-	if s.Store == nil {
+	if s.Rates == nil {
 		return true
 	}
 	return s.rateAllow(c, mailPerAddress, rateAddressKey(mailPerAddress.name, email))
@@ -158,13 +159,13 @@ func (s *Server) rateAllow(c *gin.Context, rr rateRoute, key string) bool {
 	}
 	ctx := c.Request.Context()
 	now := time.Now()
-	hits, reset, err := s.Store.RateHit(ctx, key, rule.Window, now)
+	hits, reset, err := s.Rates.RateHit(ctx, key, rule.Window, now)
 	if err != nil {
 		s.Log.WarnContext(ctx, "rate limit counter unavailable; letting the request through", "key", rr.name, "err", err)
 		return true
 	}
 	if rand.IntN(200) == 0 { // now and then, forget windows long past (any process may do it)
-		if err := s.Store.PruneRateLimits(ctx, now.Add(-24*time.Hour)); err != nil {
+		if err := s.Rates.PruneRateLimits(ctx, now.Add(-24*time.Hour)); err != nil {
 			s.Log.WarnContext(ctx, "pruning rate limit counters", "err", err)
 		}
 	}
@@ -176,4 +177,10 @@ func (s *Server) rateAllow(c *gin.Context, rr rateRoute, key string) bool {
 	c.Header("Retry-After", strconv.Itoa(wait))
 	s.ReplyError(c, http.StatusTooManyRequests, s.Tr(c, "error.rate_limited", (wait+59)/60), nil)
 	return false
+}
+
+// RateCounter counts a key's hits in a fixed window across all processes; models.Store is one.
+type RateCounter interface {
+	RateHit(ctx context.Context, key string, window time.Duration, now time.Time) (hits int, resetAt time.Time, err error)
+	PruneRateLimits(ctx context.Context, before time.Time) error
 }

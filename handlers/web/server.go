@@ -17,15 +17,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pitchfest/pitchfest/frontend"
-	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/storage"
 )
 
 // Deps is everything the HTTP layer needs; main builds it once.
 type Deps struct {
-	Log      *slog.Logger
-	Store    *models.Store
+	Log *slog.Logger
+	// Rates counts requests per client for rate limiting, shared by every process (the database); nil: no limits.
+	Rates    RateCounter
 	Blobs    storage.Blobs
 	BaseURL  *url.URL
 	Version  string
