@@ -23,16 +23,22 @@ import (
 // smtpConfig parses the test server's URL the way the app does.
 func smtpConfig(t *testing.T, rawURL string) config.SMTP {
 	t.Helper()
+	return *configWith(t, "PITCHFEST_SMTP_URL", rawURL).Mail.SMTP
+}
+
+// configWith loads the app's configuration from one environment variable, the others unset.
+func configWith(t *testing.T, name, value string) config.Config {
+	t.Helper()
 	c, err := config.Load(func(k string) string {
-		if k == "PITCHFEST_SMTP_URL" {
-			return rawURL
+		if k == name {
+			return value
 		}
 		return ""
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return *c.Mail.SMTP
+	return c
 }
 
 // startQueue runs the send_mail worker with sender on a fresh test database (SQLite, or PostgreSQL when
@@ -204,16 +210,7 @@ func TestEnqueueMailRefusesAnInvalidMessage(t *testing.T) {
 
 func TestInEmbeddedModeTheWorkerWritesToTheOutbox(t *testing.T) {
 	dir := t.TempDir()
-	cfg, err := config.Load(func(k string) string {
-		if k == "PITCHFEST_DATA_DIR" {
-			return dir
-		}
-		return ""
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sender, err := mail.NewSender(cfg, testutil.Logger(t))
+	sender, err := mail.NewSender(configWith(t, "PITCHFEST_DATA_DIR", dir), testutil.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}

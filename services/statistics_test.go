@@ -208,6 +208,21 @@ func (se *statsEdition) publish(tb testing.TB, r *models.Round, at time.Time, ou
 	return p
 }
 
+// publicFunnel builds the funnel of the edition as the public sees it from the service's inputs, which it
+// returns too.
+func publicFunnel(tb testing.TB, svc *services.Statistics, ed *models.Edition) (services.EditionInputs, stats.Funnel) {
+	tb.Helper()
+	in, err := svc.Inputs(context.Background(), ed, true)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f, err := stats.BuildFunnel(in.Stages, in.Apps, stats.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return in, f
+}
+
 // grantFirstPrize gives the round's first prize, and only that, to the named application.
 func (se *statsEdition) grantFirstPrize(tb testing.TB, r *models.Round, name string, now time.Time) {
 	tb.Helper()
@@ -521,14 +536,7 @@ func TestPublicStatisticsWaitForThePublication(t *testing.T) {
 	// (6 winners).
 	public := func(t *testing.T) []stats.Counts {
 		t.Helper()
-		in, err := svc.Inputs(ctx, se.ed, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := stats.BuildFunnel(in.Stages, in.Apps, stats.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		in, f := publicFunnel(t, svc, se.ed)
 		var out []stats.Counts
 		for _, s := range f.Stages {
 			out = append(out, s.Counts)
@@ -661,14 +669,7 @@ func TestPublicStatisticsOfACorrectedAdvancement(t *testing.T) {
 		"A7": "advanced", "A8": "advanced", "A6": "advanced"})
 	advanced := func() stats.Counts {
 		t.Helper()
-		in, err := svc.Inputs(ctx, se.ed, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := stats.BuildFunnel(in.Stages, in.Apps, stats.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, f := publicFunnel(t, svc, se.ed)
 		return f.Stages[4].Counts
 	}
 	if got, want := advanced(), (stats.Counts{WomenLed: 1, NotWomenLed: 1, Undisclosed: 1}); got != want {
