@@ -16,7 +16,7 @@ import (
 	"github.com/pitchfest/pitchfest/testutil"
 )
 
-// The optional, self-declared gender on the account page (issue 8: judge panel composition by gender).
+// The optional, self-declared gender on the account page (for judge panels balanced by gender).
 func init() {
 	matrix = append(matrix, row{"POST", "/account/gender", formBody("gender=woman"), signedInForm(see), nil})
 }
@@ -27,9 +27,7 @@ func TestAccountGenderIsOptionalExportedAndErased(t *testing.T) {
 	st := srv.App.Store
 	email := "gender-" + testutil.RandomHex(4) + "@example.rw"
 	v := newVisitor(t, srv, "en")
-	v.post("/signup", url.Values{"name": {"Judge Gender"}, "email": {email}, "password": {matrixPassword}}).
-		expect(t, "sign up", http.StatusSeeOther, "/signin")
-	v.post("/signin", url.Values{"email": {email}, "password": {matrixPassword}}).expect(t, "sign in", http.StatusSeeOther, "/applications")
+	v.signUpAndIn(t, "Judge Gender", email)
 	gender := func() string {
 		u, err := st.UserByEmail(context.Background(), email)
 		if err != nil {

@@ -42,10 +42,10 @@ func bearer(t *testing.T, srv *testutil.Server, token, method, path, body string
 
 // waitForLink waits for a mail that a job sends (a reset request is queued whether or not the address is
 // known) and returns its link.
-func waitForLink(t *testing.T, srv *testutil.Server, mb *mailbox, to, template string) string {
+func waitForLink(t *testing.T, srv *testutil.Server, mb *testutil.Mailbox, to, template string) string {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if mailCount(mb, to, template) > 0 {
+		if mb.Count(to, template) > 0 {
 			break
 		}
 	}
@@ -58,20 +58,7 @@ func waitForLink(t *testing.T, srv *testutil.Server, mb *mailbox, to, template s
 			break
 		}
 	}
-	return mb.link(t, to, template)
-}
-
-// mailCount counts the mails of a template sent to an address.
-func mailCount(mb *mailbox, to, template string) int {
-	mb.mu.Lock()
-	defer mb.mu.Unlock()
-	n := 0
-	for _, m := range mb.sent {
-		if m.To == to && m.Template == template {
-			n++
-		}
-	}
-	return n
+	return mb.Link(t, to, template)
 }
 
 func TestPersonalAccessTokensEndWithThePassword(t *testing.T) {
@@ -114,7 +101,7 @@ func TestPersonalAccessTokensEndWithThePassword(t *testing.T) {
 
 func TestResetAndVerificationMailsAreLimitedPerAddressAndPerClient(t *testing.T) {
 	srv := testutil.StartServer(t, testutil.WithEnv("PITCHFEST_TRUSTED_PROXIES", "127.0.0.1"))
-	mb := &mailbox{}
+	mb := &testutil.Mailbox{}
 	srv.App.Accounts.Mail = mb
 	srv.App.RateLimits.Set(web.RateLimits{
 		MailPerIP:      web.RateRule{Limit: 4, Window: time.Hour},
@@ -125,10 +112,10 @@ func TestResetAndVerificationMailsAreLimitedPerAddressAndPerClient(t *testing.T)
 	// mails counts what was sent once the queue has had time to send it (reset mails come from a job).
 	mails := func(to, template string) int {
 		time.Sleep(300 * time.Millisecond)
-		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && mailCount(mb, to, template) < 2; {
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && mb.Count(to, template) < 2; {
 			time.Sleep(20 * time.Millisecond)
 		}
-		return mailCount(mb, to, template)
+		return mb.Count(to, template)
 	}
 	reset := func(email, ip string) (int, string) {
 		res, b := send(t, "POST", srv.URL+"/api/v1/auth/reset", fmt.Sprintf(`{"email":%q}`, email), "X-Forwarded-For", ip)
@@ -155,13 +142,7 @@ func TestResetAndVerificationMailsAreLimitedPerAddressAndPerClient(t *testing.T)
 		}
 		// The page shares the allowance, and says how long to wait.
 		req, _ := http.NewRequest("POST", srv.URL+"/reset", strings.NewReader("email="+strings.ReplaceAll(known.Email, "@", "%40")))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Forwarded-For", "198.51.100.99")
-		res, err := http.DefaultTransport.RoundTrip(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
+		res, _ := roundTrip(t, setHeaders(req, "Content-Type", "application/x-www-form-urlencoded", "X-Forwarded-For", "198.51.100.99"))
 		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
 			t.Errorf("the reset page over the address's limit: %d, Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
 		}

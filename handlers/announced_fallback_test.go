@@ -54,7 +54,7 @@ func TestApplicationViewsShowTheStoredStatusWhenTheAnnouncedOneCannotBeRead(t *t
 		{"the applicant", applicant, fmt.Sprintf("/api/v1/applications/%d", out.Advanced[0])},
 		{"an organizer", org, fmt.Sprintf("/api/v1/editions/%d/applications", w.Edition.ID)},
 	} {
-		code, body := resultsReq(t, srv, v.session, "GET", v.path, "")
+		code, body := requestAs(t, srv, v.session, "GET", v.path, "")
 		if code != http.StatusOK || !strings.Contains(body, `"announced_status":null`) || strings.Contains(body, `"finalist"`) ||
 			!json.Valid([]byte(body)) {
 			t.Errorf("%s GET %s: %d, want 200 with the stored status only\n%s", v.who, v.path, code, body)

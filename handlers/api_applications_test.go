@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -26,52 +24,12 @@ import (
 	"github.com/pitchfest/pitchfest/testutil"
 )
 
-// fakeClock is the server's clock in these tests; the services read it, never time.Now.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
-
-// recordedMail stands in for the mail queue of the application services: these tests are about the API, and
-// the mail package tests its own templates. It records what was queued so receipts can be checked.
-type recordedMail struct {
-	mu   sync.Mutex
-	msgs []recordedMessage
-}
-
-type recordedMessage struct {
-	To, Template string
-	Data         map[string]any
-}
-
-func (m *recordedMail) QueueTx(_ context.Context, _ *models.Store, to, _, template string, data map[string]any) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.msgs = append(m.msgs, recordedMessage{to, template, data})
-	return nil
-}
-
-func (m *recordedMail) count(template string) int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	n := 0
-	for _, msg := range m.msgs {
-		if msg.Template == template {
-			n++
-		}
-	}
-	return n
-}
-
 // intakeServer is a running server whose application services use a fake clock, with an organizer and two
 // applicants signed in.
 type intakeServer struct {
 	srv       *testutil.Server
 	clock     *fakeClock
-	mail      *recordedMail
+	mail      *testutil.Mailbox
 	organizer apiClient
 	applicant apiClient
 	other     apiClient
@@ -86,31 +44,16 @@ type apiClient struct {
 	user    *models.User
 }
 
+// do sends a JSON body, if any, and returns the response with its body read.
 func (ac apiClient) do(method, path, body string, headers ...string) (*http.Response, []byte) {
 	ac.t.Helper()
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
+		headers = append([]string{"Content-Type", "application/json"}, headers...)
 	}
-	req, _ := http.NewRequest(method, ac.srv.URL+path, rd)
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	if ac.session != "" {
-		req.AddCookie(&http.Cookie{Name: "pf_session", Value: ac.session})
-	}
-	res, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		ac.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, b
+	res, b := sendAs(ac.t, ac.srv, ac.session, method, path, rd, append([]string{"Accept", "application/json"}, headers...)...)
+	return res, []byte(b)
 }
 
 // json calls and decodes the answer, failing unless the status is want.
@@ -129,18 +72,11 @@ func (ac apiClient) json(method, path, body string, want int, out any, headers .
 
 func newIntakeServer(t *testing.T) *intakeServer {
 	t.Helper()
-	srv := testutil.StartServer(t)
-	clk := &fakeClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	rec := &recordedMail{}
-	srv.App.Applications.Now, srv.App.Editions.Now, srv.App.Applications.Mail = clk.now, clk.now, rec
-	is := &intakeServer{srv: srv, clock: clk, mail: rec, anonymous: apiClient{t: t, srv: srv}}
+	srv, clk, mb := startIntake(t)
+	is := &intakeServer{srv: srv, clock: clk, mail: mb, anonymous: apiClient{t: t, srv: srv}}
 	mk := func(name string, role models.Role) apiClient {
-		now := time.Now()
-		u := &models.User{Email: name + "-" + testutil.RandomHex(4) + "@example.rw", Name: name, Lang: "en", EmailVerifiedAt: &now}
-		if err := srv.App.Store.CreateUser(context.Background(), u, role); err != nil {
-			t.Fatal(err)
-		}
-		return apiClient{t: t, srv: srv, session: newSession(t, srv.App.Store, u.ID), user: u}
+		u, session := newSignedInUser(t, srv, name, "en", role)
+		return apiClient{t: t, srv: srv, session: session, user: u}
 	}
 	is.organizer, is.applicant, is.other = mk("Organizer", models.RoleOrganizer), mk("Aline", models.RoleApplicant), mk("Eric", models.RoleApplicant)
 	return is
@@ -167,6 +103,13 @@ func (is *intakeServer) openEdition(extra string) editionOut {
 	is.organizer.json("POST", "/api/v1/editions", body, http.StatusCreated, &e)
 	is.organizer.json("POST", fmt.Sprintf("/api/v1/editions/%d/publish", e.ID), "", http.StatusOK, nil)
 	return e
+}
+
+// newDraft starts an application of the applicant in e, a draft named Ubuhinzi.
+func (is *intakeServer) newDraft(e editionOut) appOut {
+	var a appOut
+	is.applicant.json("POST", fmt.Sprintf("/api/v1/editions/%d/applications", e.ID), `{"startup_name":"Ubuhinzi"}`, http.StatusCreated, &a)
+	return a
 }
 
 type appOut struct {
@@ -208,8 +151,7 @@ func TestApplyingThroughTheAPIUntilTheServerClockSaysStop(t *testing.T) {
 		t.Fatalf("public edition %+v", public)
 	}
 
-	var a appOut
-	is.applicant.json("POST", fmt.Sprintf("/api/v1/editions/%d/applications", e.ID), `{"startup_name":"Ubuhinzi"}`, http.StatusCreated, &a)
+	a := is.newDraft(e)
 	if a.Status != "draft" || a.Reference != nil || !a.Editable {
 		t.Fatalf("new draft %+v", a)
 	}
@@ -330,7 +272,7 @@ func TestFiftyRetriesOverHTTPMakeOneSubmission(t *testing.T) {
 	if nv, err := is.srv.App.Store.CountApplicationVersions(context.Background(), a.ID); err != nil || nv != 1 {
 		t.Fatalf("%d versions (%v), want 1", nv, err)
 	}
-	if n := is.mail.count(services.MailApplicationSubmitted); n != 1 {
+	if n := len(is.mail.All(services.MailApplicationSubmitted)); n != 1 {
 		t.Fatalf("%d receipts queued, want 1", n)
 	}
 }
@@ -403,14 +345,7 @@ func TestTheIntakeListPagesAndTheExportStreams(t *testing.T) {
 	})
 
 	t.Run("the export is CSV with a BOM, streamed in chunks, filtered like the list", func(t *testing.T) {
-		req, _ := http.NewRequest("GET", is.srv.URL+base+"/export?status=submitted", nil)
-		req.AddCookie(&http.Cookie{Name: "pf_session", Value: is.organizer.session})
-		res, err := http.DefaultTransport.RoundTrip(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		body, _ := io.ReadAll(res.Body)
+		res, body := is.organizer.do("GET", base+"/export?status=submitted", "")
 		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
 			!strings.HasPrefix(res.Header.Get("Content-Disposition"), `attachment; filename="applications-hpf-2026-`) {
 			t.Fatalf("%d %v", res.StatusCode, res.Header)
@@ -520,24 +455,9 @@ func TestApplicationMessagesAreTranslated(t *testing.T) {
 	}
 	ids := map[string]bool{}
 	literal := regexp.MustCompile(`(Action: )?"((?:field|edition|question|application|eligibility|idempotency|list|error)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)"`)
-	var files []string
-	for _, pattern := range []string{"../services/applications*.go", "../services/editions.go", "../services/eligibility.go",
-		"../services/intake.go", "../models/applications.go", "api/applications.go", "api/editions.go"} {
-		found, err := filepath.Glob(pattern)
-		if err != nil || len(found) == 0 {
-			t.Fatalf("no source at %s (%v)", pattern, err)
-		}
-		files = append(files, found...)
-	}
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range literal.FindAllStringSubmatch(string(src), -1) {
+	for _, src := range sourcesOf(t, "../services/applications*.go", "../services/editions.go", "../services/eligibility.go",
+		"../services/intake.go", "../models/applications.go", "api/applications.go", "api/editions.go") {
+		for _, m := range literal.FindAllStringSubmatch(src, -1) {
 			// eligibility.min_stage names a field; its messages are eligibility.min_stage.<stage>, added below.
 			if m[1] == "" && m[2] != "eligibility.min_stage" {
 				ids[m[2]] = true

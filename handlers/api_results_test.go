@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -17,33 +16,6 @@ import (
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
 )
-
-// resultsReq sends one request with a session (empty: anonymous) and returns the status and body.
-func resultsReq(t *testing.T, srv *testutil.Server, session, method, path, body string) (int, string) {
-	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, _ := http.NewRequest(method, srv.URL+path, rd)
-	if strings.HasPrefix(path, "/api/") {
-		req.Header.Set("Accept", "application/json")
-	}
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if session != "" {
-		req.AddCookie(&http.Cookie{Name: "pf_session", Value: session})
-	}
-	res, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
-}
 
 // countJobs counts River jobs of a kind whose arguments mention text.
 func countJobs(t *testing.T, st *models.Store, kind, text string) int64 {
@@ -63,22 +35,11 @@ func TestAnEmbargoedPublicationLeaksThroughNoAPIPageOrMailUntilItsScheduledJobRu
 	clock := time.Now().UTC()
 	srv.App.Publishing.Now = func() time.Time { return clock }
 	a, b, c := w.Apps[0], w.Apps[1], w.Apps[2]
-	for i, app := range w.Apps {
-		e := w.Entry(t, app)
-		for k, j := range w.Judges {
-			in := services.ScoreInput{Values: w.FullScore(t, float64(2+2*i+k%2)), Comment: fmt.Sprintf("Advice %d to %s", k, app.StartupName),
-				PrivateNote: "SECRET-NOTE"}
-			if _, err := w.Judging.Submit(ctx, j, e.ID, in); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}, services.Meta{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, services.Meta{}); err != nil {
-		t.Fatal(err)
-	}
+	w.ScoreEveryEntry(t, func(i, k int, app *models.Application) services.ScoreInput {
+		return services.ScoreInput{Values: w.FullScore(t, float64(2+2*i+k%2)), Comment: fmt.Sprintf("Advice %d to %s", k, app.StartupName),
+			PrivateNote: "SECRET-NOTE"}
+	})
+	w.CloseBeforeAFinal(t)
 	if err := st.PublishEdition(ctx, w.Edition.ID, clock); err != nil {
 		t.Fatal(err)
 	}
@@ -86,17 +47,17 @@ func TestAnEmbargoedPublicationLeaksThroughNoAPIPageOrMailUntilItsScheduledJobRu
 	applicantB := newSession(t, st, w.Applicants[1].ID)
 	round := fmt.Sprintf("/api/v1/rounds/%d", w.Round.ID)
 
-	if code, body := resultsReq(t, srv, org, "PUT", round+"/feedback", `{"enabled":true}`); code != http.StatusNoContent {
+	if code, body := requestAs(t, srv, org, "PUT", round+"/feedback", `{"enabled":true}`); code != http.StatusNoContent {
 		t.Fatalf("feedback: %d %s", code, body)
 	}
 	// Suggested: C and B. The organizer takes A in instead of B.
-	code, body := resultsReq(t, srv, org, "POST", round+"/advancement", fmt.Sprintf(
+	code, body := requestAs(t, srv, org, "POST", round+"/advancement", fmt.Sprintf(
 		`{"include":[{"application_id":%d,"reason":"Best pitch on stage"}],"exclude":[{"application_id":%d,"reason":"Missed the interview"}]}`, a.ID, b.ID))
 	if code != http.StatusOK || !strings.Contains(body, fmt.Sprintf(`"eliminated":[%d]`, b.ID)) {
 		t.Fatalf("advancement: %d %s", code, body)
 	}
 	at := clock.Add(time.Hour)
-	code, body = resultsReq(t, srv, org, "POST", round+"/publications", fmt.Sprintf(`{"publish_at":%q}`, at.Format(time.RFC3339)))
+	code, body = requestAs(t, srv, org, "POST", round+"/publications", fmt.Sprintf(`{"publish_at":%q}`, at.Format(time.RFC3339)))
 	if code != http.StatusCreated || !strings.Contains(body, `"live":false`) {
 		t.Fatalf("publish: %d %s", code, body)
 	}
@@ -116,12 +77,12 @@ func TestAnEmbargoedPublicationLeaksThroughNoAPIPageOrMailUntilItsScheduledJobRu
 
 	t.Run("before publish_at the API, the page, feedback and mail show nothing", func(t *testing.T) {
 		for _, p := range []string{resultsAPI, page, page + "?lang=fr", page + "?lang=rw"} {
-			code, body := resultsReq(t, srv, "", "GET", p, "")
+			code, body := requestAs(t, srv, "", "GET", p, "")
 			if code != http.StatusOK || strings.Contains(body, c.StartupName) || strings.Contains(body, a.StartupName) {
 				t.Errorf("GET %s: %d, leaks %s", p, code, body)
 			}
 		}
-		if code, body := resultsReq(t, srv, applicantB, "GET", feedback, ""); code != http.StatusOK || !strings.Contains(body, `"rounds":[]`) {
+		if code, body := requestAs(t, srv, applicantB, "GET", feedback, ""); code != http.StatusOK || !strings.Contains(body, `"rounds":[]`) {
 			t.Errorf("feedback before publish_at: %d %s", code, body)
 		}
 		if err := notifier.Work(ctx, job); err == nil {
@@ -130,7 +91,7 @@ func TestAnEmbargoedPublicationLeaksThroughNoAPIPageOrMailUntilItsScheduledJobRu
 		if n := countJobs(t, st, "send_mail", mail.ResultsPublished); n != 0 {
 			t.Errorf("%d results emails queued before publish_at", n)
 		}
-		if code, body := resultsReq(t, srv, org, "GET", round+"/publications", ""); code != http.StatusOK || !strings.Contains(body, c.StartupName) {
+		if code, body := requestAs(t, srv, org, "GET", round+"/publications", ""); code != http.StatusOK || !strings.Contains(body, c.StartupName) {
 			t.Errorf("organizers see the scheduled publication: %d %s", code, body)
 		}
 	})
@@ -148,18 +109,18 @@ func TestAnEmbargoedPublicationLeaksThroughNoAPIPageOrMailUntilItsScheduledJobRu
 
 	t.Run("then the API and the page name those who advance, never the eliminated", func(t *testing.T) {
 		for _, p := range []string{resultsAPI, page, page + "?lang=fr"} {
-			code, body := resultsReq(t, srv, "", "GET", p, "")
+			code, body := requestAs(t, srv, "", "GET", p, "")
 			if code != http.StatusOK || !strings.Contains(body, c.StartupName) || !strings.Contains(body, a.StartupName) || strings.Contains(body, b.StartupName) {
 				t.Errorf("GET %s: %d %s", p, code, body)
 			}
 		}
-		if _, body := resultsReq(t, srv, "", "GET", page+"?lang=fr", ""); !strings.Contains(body, "Résultats") {
+		if _, body := requestAs(t, srv, "", "GET", page+"?lang=fr", ""); !strings.Contains(body, "Résultats") {
 			t.Error("the French page is not in French")
 		}
 	})
 
 	t.Run("the eliminated applicant reads anonymous feedback", func(t *testing.T) {
-		code, body := resultsReq(t, srv, applicantB, "GET", feedback, "")
+		code, body := requestAs(t, srv, applicantB, "GET", feedback, "")
 		if code != http.StatusOK || !strings.Contains(body, `"outcome":"eliminated"`) || !strings.Contains(body, `"judge":"Judge C"`) ||
 			!strings.Contains(body, "Advice 0 to "+b.StartupName) {
 			t.Fatalf("feedback: %d %s", code, body)

@@ -1,11 +1,8 @@
 package handlers_test
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/pitchfest/pitchfest/frontend"
@@ -21,21 +18,10 @@ func TestEveryAuditActionHasALabelInEveryLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := filepath.Glob(filepath.Join("..", "services", "*.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var actions []string
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range auditAction.FindAllSubmatch(src, -1) {
-			if a := string(m[1]); !slices.Contains(actions, a) {
+	for _, src := range sourcesOf(t, "../services/*.go") {
+		for _, m := range auditAction.FindAllStringSubmatch(src, -1) {
+			if a := m[1]; !slices.Contains(actions, a) {
 				actions = append(actions, a)
 			}
 		}

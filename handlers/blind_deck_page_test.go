@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -17,22 +16,13 @@ func TestTheDeckPageKeepsTheStartupNameFromAJudgeOfABlindRound(t *testing.T) {
 	path := fmt.Sprintf("/applications/%d/deck", f.appA.ID)
 	page := func(session string) (int, string) {
 		t.Helper()
-		req, _ := http.NewRequest("GET", srv.URL+path, nil)
-		req.Header.Set("Accept", "text/html")
-		req.AddCookie(&http.Cookie{Name: "pf_session", Value: session})
-		res, err := http.DefaultTransport.RoundTrip(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(b)
+		return requestAs(t, srv, session, "GET", path, "")
 	}
 
 	if status, body := page(w.sessions[judge]); status != http.StatusOK || !strings.Contains(body, "Owner startup") {
 		t.Fatalf("the assigned judge of an open round: %d, with the name: %v", status, strings.Contains(body, "Owner startup"))
 	}
-	if status, body := w.doAs(t, w.sessions[organizer], "PATCH", fmt.Sprintf("/api/v1/rounds/%d", f.round.ID), `{"blind":true}`); status != http.StatusOK {
+	if status, body := requestAs(t, w.srv, w.sessions[organizer], "PATCH", fmt.Sprintf("/api/v1/rounds/%d", f.round.ID), `{"blind":true}`); status != http.StatusOK {
 		t.Fatalf("making the round blind: %d %s", status, body)
 	}
 	status, body := page(w.sessions[judge])

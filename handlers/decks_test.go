@@ -87,21 +87,8 @@ type deckClient struct {
 
 func (dc *deckClient) request(method, path string, body io.Reader, headers ...string) (*http.Response, []byte) {
 	dc.t.Helper()
-	req, _ := http.NewRequest(method, dc.srv.URL+path, body)
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	if dc.session != "" {
-		req.AddCookie(&http.Cookie{Name: "pf_session", Value: dc.session})
-	}
-	res, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		dc.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, b
+	res, b := sendAs(dc.t, dc.srv, dc.session, method, path, body, headers...)
+	return res, []byte(b)
 }
 
 func (dc *deckClient) put(appID int64, pdf []byte, name string) (*http.Response, []byte) {
@@ -127,12 +114,8 @@ func newDeckServer(t *testing.T, opts ...testutil.ServerOption) *deckServer {
 	ds := &deckServer{srv: srv, spool: t.TempDir()}
 	srv.App.Decks.TempDir = ds.spool // set before any request reaches the server
 	mk := func(role models.Role) (*models.User, *deckClient) {
-		now := time.Now()
-		u := &models.User{Email: string(role) + "-" + testutil.RandomHex(4) + "@example.rw", Name: string(role), Lang: "en", EmailVerifiedAt: &now}
-		if err := srv.App.Store.CreateUser(context.Background(), u, role); err != nil {
-			t.Fatal(err)
-		}
-		return u, &deckClient{t: t, srv: srv, session: newSession(t, srv.App.Store, u.ID)}
+		u, session := newSignedInUser(t, srv, string(role), "en", role)
+		return u, &deckClient{t: t, srv: srv, session: session}
 	}
 	ownerUser, ownerClient := mk(models.RoleApplicant)
 	ds.owner = ownerClient

@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"regexp"
@@ -14,22 +13,6 @@ import (
 	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/testutil"
 )
-
-// get fetches a path with optional header pairs and returns the response with its body read.
-func get(t *testing.T, url string, headers ...string) (*http.Response, string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	res, err := http.DefaultTransport.RoundTrip(req) // no automatic gzip, no redirects
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
-}
 
 func TestHealthAndReadiness(t *testing.T) {
 	srv := testutil.StartServer(t)
@@ -189,16 +172,7 @@ func TestEveryResponseCarriesARequestIDAndSecurityHeaders(t *testing.T) {
 func TestCrossSiteStateChangesAreRefused(t *testing.T) {
 	srv := testutil.StartServer(t)
 	post := func(headers ...string) int {
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/", strings.NewReader("x=1"))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		for i := 0; i+1 < len(headers); i += 2 {
-			req.Header.Set(headers[i], headers[i+1])
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
+		res, _ := send(t, http.MethodPost, srv.URL+"/", "x=1", append([]string{"Content-Type", "application/x-www-form-urlencoded"}, headers...)...)
 		return res.StatusCode
 	}
 	if got := post("Sec-Fetch-Site", "cross-site"); got != http.StatusForbidden {
@@ -293,15 +267,8 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 // is a configured proxy; otherwise anyone could pick a fresh address for every guess.
 func TestForwardedForIsBelievedOnlyFromTrustedProxies(t *testing.T) {
 	ipOfFailedSignIn := func(t *testing.T, srv *testutil.Server) string {
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/auth/signin",
-			strings.NewReader(`{"email":"nobody@example.rw","password":"wrong password"}`))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-Forwarded-For", "203.0.113.9")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
+		send(t, http.MethodPost, srv.URL+"/api/v1/auth/signin", `{"email":"nobody@example.rw","password":"wrong password"}`,
+			"X-Forwarded-For", "203.0.113.9")
 		evs, err := srv.App.Store.AuditPage(context.Background(), 0, 1)
 		if err != nil || len(evs) == 0 {
 			t.Fatalf("no audit event: %v", err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -33,15 +32,9 @@ func TestInvitationToJudgeArrivesByRealSMTPAndGrantsTheRole(t *testing.T) {
 	client := &http.Client{Jar: jar}
 	post := func(path, body string) (int, string) {
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		res, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(b)
+		res, err := client.Do(setHeaders(req, "Content-Type", "application/json", "Sec-Fetch-Site", "same-origin"))
+		res, b := testutil.ReadResponse(t, res, err)
+		return res.StatusCode, b
 	}
 	if code, body := post("/api/v1/auth/signin", fmt.Sprintf(`{"email":%q,"password":"organizer passphrase 2026"}`, org.Email)); code != 200 {
 		t.Fatalf("organizer sign-in: %d %s", code, body)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
 )
@@ -22,14 +23,9 @@ func TestPagesAndExportsShowCodesInWordsAndJudgesByName(t *testing.T) {
 	st := srv.App.Store
 	ctx := context.Background()
 	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 4, Judges: 2, K: 2, Sectors: []string{"ict", "agriculture"}})
-	for i, app := range w.Apps {
-		e := w.Entry(t, app)
-		for k, j := range w.Judges {
-			if _, err := w.Judging.Submit(ctx, j, e.ID, services.ScoreInput{Values: w.FullScore(t, float64(2+i+k))}); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	w.ScoreEveryEntry(t, func(i, k int, _ *models.Application) services.ScoreInput {
+		return services.ScoreInput{Values: w.FullScore(t, float64(2+i+k))}
+	})
 	if err := st.PublishEdition(ctx, w.Edition.ID, time.Now().UTC()); err != nil {
 		t.Fatal(err)
 	}

@@ -6,14 +6,13 @@ import (
 	"time"
 )
 
-// Authorization matrix rows of the pages of editions and applications (issue 4). Pages answer like the API
+// Authorization matrix rows of the pages of editions and applications. Pages answer like the API
 // (an application others may not see is 404; organizers see it but change none of the applicant's fields), with
 // the page conventions: a visitor asking for a signed-in page is sent to sign in (303), a visitor posting a
 // form gets the sign-in page (401), a form that worked redirects (303).
 
 func init() {
-	staffPage := expect{see, forbidden, forbidden, forbidden, ok, ok}
-	staffForm := expect{unauth, forbidden, forbidden, forbidden, see, see}
+	staffPage, staffForm := asPage(staffOnly(ok)), staffOnly(see)
 	ownerForm := expect{unauth, see, notFound, notFound, forbidden, forbidden}
 	matrix = append(matrix,
 		// The public page of an edition by slug. The matrix fills in :id only, so these rows ask for the slug

@@ -11,12 +11,12 @@ import (
 	"github.com/pitchfest/pitchfest/services"
 )
 
-// Authorization matrix rows of editions and applications (issue 4), appended to the matrix so each route says
+// Authorization matrix rows of editions and applications, appended to the matrix so each route says
 // who may use it. For an application, anyone who may not see it gets 404 (as if it did not exist); organizers
 // and admins see every application but change none of the applicant's fields (403); judges see none here.
 
 func init() {
-	staff := expect{unauth, forbidden, forbidden, forbidden, ok, ok}
+	staff := staffOnly(ok)
 	ownerOnly := expect{unauth, ok, notFound, notFound, forbidden, forbidden}
 	matrix = append(matrix,
 		row{method: "GET", path: "/api/openapi.json", want: all(ok)},

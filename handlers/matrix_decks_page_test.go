@@ -1,6 +1,6 @@
 package handlers_test
 
-// Authorization matrix row of the deck page (issue 5): the owner and staff see it (staff without the upload
+// Authorization matrix row of the deck page: the owner and staff see it (staff without the upload
 // form); a visitor is sent to sign in; for anyone else the application does not exist.
 
 func init() {

@@ -1,44 +1,27 @@
 package handlers_test
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/pitchfest/pitchfest/models"
-	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
 )
 
 // The judging pages' rows of the authorization matrix. Visitors asking for a page are sent to sign in (303)
 // and get the sign-in page (401) for a form; the judge's workspace is for the assigned judge (organizers do
-// not score), the progress page and the live console for organizers and admins.
+// not score), the progress page and the live console for organizers and admins. Forms share the API's
+// patterns, judgeOnly and staffOnly, since a visitor posting one gets the sign-in page (401).
 
 func init() { matrix = append(matrix, judgingPageMatrix...) }
 
 // judgingPageJudge: only the assigned judge gets status.
-func judgingPageJudge(status int) expect {
-	return expect{see, forbidden, forbidden, status, forbidden, forbidden}
-}
-
-// judgingFormJudge: only the assigned judge gets status; visitors get the sign-in page.
-func judgingFormJudge(status int) expect {
-	return expect{unauth, forbidden, forbidden, status, forbidden, forbidden}
-}
+func judgingPageJudge(status int) expect { return asPage(judgeOnly(status)) }
 
 // judgingPageStaff: organizers and admins get status.
-func judgingPageStaff(status int) expect {
-	return expect{see, forbidden, forbidden, forbidden, status, status}
-}
-
-// judgingFormStaff: organizers and admins get status; visitors get the sign-in page.
-func judgingFormStaff(status int) expect {
-	return expect{unauth, forbidden, forbidden, forbidden, status, status}
-}
+func judgingPageStaff(status int) expect { return asPage(staffOnly(status)) }
 
 var judgingPageMatrix = []row{
 	{"GET", "/judge", nil, judgingPageJudge(ok), nil},
@@ -46,29 +29,19 @@ var judgingPageMatrix = []row{
 	{"GET", "/judge/rounds/:id/live", nil, judgingPageJudge(ok), jRound},
 	{"GET", "/judge/rounds/:id/live/now", nil, expect{see, forbidden, forbidden, ok, ok, ok}, jRound},
 	{"GET", "/judge/entries/:id", nil, judgingPageJudge(ok), jEntryA},
-	{"POST", "/judge/entries/:id/score", formBody("comment=Started&action=draft"), judgingFormJudge(see), jEntryA},
+	{"POST", "/judge/entries/:id/score", formBody("comment=Started&action=draft"), judgeOnly(see), jEntryA},
 
 	{"GET", "/organize/rounds/:id/progress", nil, judgingPageStaff(ok), jRound},
-	{"POST", "/organize/rounds/:id/remind", nil, judgingFormStaff(see), jRound},
+	{"POST", "/organize/rounds/:id/remind", nil, staffOnly(see), jRound},
 	{"GET", "/organize/rounds/:id/live", nil, judgingPageStaff(ok), jRound},
 	{"POST", "/organize/rounds/:id/live", func(w *world) string {
 		return url.Values{"application_id": {fmt.Sprint(jf(w).appA.ID)}}.Encode()
-	}, judgingFormStaff(see), jRound},
-	{"POST", "/organize/rounds/:id/live/lock", nil, judgingFormStaff(see), func(w *world) string {
-		f := jf(w)
-		ctx := context.Background()
-		if _, err := f.svc.SetLive(ctx, f.org, f.round.ID, &f.appA.ID, services.Meta{}); err != nil {
-			panic(err)
-		}
-		if _, err := f.svc.Submit(ctx, w.users[judge], f.entryA.ID, services.ScoreInput{Values: f.values()}); err != nil {
-			panic(err)
-		}
-		return fmt.Sprint(f.round.ID)
-	}},
+	}, staffOnly(see), jRound},
+	{"POST", "/organize/rounds/:id/live/lock", nil, staffOnly(see), jScoredOnStage},
 	{"POST", "/organize/rounds/:id/live/order", func(w *world) string {
 		f := jf(w)
 		return fmt.Sprintf("pos_%d=2&pos_%d=1", f.appA.ID, f.appB.ID)
-	}, judgingFormStaff(see), jRound},
+	}, staffOnly(see), jRound},
 }
 
 // A judge of another panel, a conflicted judge and an unassigned judge of the panel get 403 or 404 from every
@@ -85,11 +58,8 @@ func TestJudgePagesShowNothingOfOthersWork(t *testing.T) {
 				f := jf(w)
 				u := map[string]*models.User{"the assigned judge": w.users[judge], "a judge of another panel": f.otherPanel,
 					"a judge who declared a conflict": f.conflicted, "a judge of the panel not assigned to it": f.spare}[who]
-				body := ""
-				if r.body != nil {
-					body = r.body(w)
-				}
-				status, got := w.judgingPageAs(t, newSession(t, w.srv.App.Store, u.ID), r.method, w.resolve(r), body)
+				body := w.bodyFor(r)
+				status, got := requestAs(t, w.srv, newSession(t, w.srv.App.Store, u.ID), r.method, w.resolve(r), body)
 				if strings.Contains(got, colleagueComment) || strings.Contains(got, colleagueNote) {
 					t.Errorf("%s: the colleague's score leaked", who)
 				}
@@ -111,26 +81,4 @@ func TestJudgePagesShowNothingOfOthersWork(t *testing.T) {
 			}
 		})
 	}
-}
-
-// judgingPageAs sends one request as a browser would, with a session of any user, and returns the status and body.
-func (w *world) judgingPageAs(t *testing.T, session, method, path, body string) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest(method, w.srv.URL+path, strings.NewReader(body))
-	req.Header.Set("Accept", "text/html")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	if body != "" {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	req.AddCookie(&http.Cookie{Name: "pf_session", Value: session})
-	res, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.StatusCode, string(b)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -113,18 +112,7 @@ var judgingMatrix = []row{
 
 	{"GET", "/api/v1/rounds/:id/live", nil, judgeOrStaff(ok), jRound},
 	{"PUT", "/api/v1/rounds/:id/live", func(w *world) string { return fmt.Sprintf(`{"application_id":%d}`, jf(w).appA.ID) }, staffOnly(ok), jRound},
-	{"POST", "/api/v1/rounds/:id/live/lock", nil, staffOnly(ok), func(w *world) string {
-		// The pitch on stage, scored by both its judges.
-		f := jf(w)
-		ctx := context.Background()
-		if _, err := f.svc.SetLive(ctx, f.org, f.round.ID, &f.appA.ID, services.Meta{}); err != nil {
-			panic(err)
-		}
-		if _, err := f.svc.Submit(ctx, w.users[judge], f.entryA.ID, services.ScoreInput{Values: f.values()}); err != nil {
-			panic(err)
-		}
-		return fmt.Sprint(f.round.ID)
-	}},
+	{"POST", "/api/v1/rounds/:id/live/lock", nil, staffOnly(ok), jScoredOnStage},
 	{"GET", "/api/v1/rounds/:id/live/board", nil, staffOnly(ok), jRound},
 	{"PUT", "/api/v1/rounds/:id/live/order", func(w *world) string {
 		f := jf(w)
@@ -252,27 +240,17 @@ func jRound(w *world) string      { return fmt.Sprint(jf(w).round.ID) }
 func jDraftRound(w *world) string { return fmt.Sprint(jf(w).draft.ID) }
 func jEntryA(w *world) string     { return fmt.Sprint(jf(w).entryA.ID) }
 
-// doAs sends one request with a session of any user and returns the status and body.
-func (w *world) doAs(t *testing.T, session, method, path, body string) (int, string) {
-	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
+// jScoredOnStage puts application A on the live stage, scored by both its judges, ready to lock: the round.
+func jScoredOnStage(w *world) string {
+	f := jf(w)
+	ctx := context.Background()
+	if _, err := f.svc.SetLive(ctx, f.org, f.round.ID, &f.appA.ID, services.Meta{}); err != nil {
+		panic(err)
 	}
-	req, _ := http.NewRequest(method, w.srv.URL+path, rd)
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+	if _, err := f.svc.Submit(ctx, w.users[judge], f.entryA.ID, services.ScoreInput{Values: f.values()}); err != nil {
+		panic(err)
 	}
-	req.AddCookie(&http.Cookie{Name: "pf_session", Value: session})
-	res, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	return fmt.Sprint(f.round.ID)
 }
 
 // judgeRows are the judging rows the assigned judge may use.
@@ -295,11 +273,8 @@ func TestJudgesWithoutTheAssignmentReachNothingOfTheApplication(t *testing.T) {
 				f := jf(w)
 				u := map[string]*models.User{"a judge of another panel": f.otherPanel, "a judge who declared a conflict": f.conflicted,
 					"a judge of the panel not assigned to it": f.spare}[who]
-				body := ""
-				if r.body != nil {
-					body = r.body(w)
-				}
-				status, got := w.doAs(t, newSession(t, w.srv.App.Store, u.ID), r.method, w.resolve(r), body)
+				body := w.bodyFor(r)
+				status, got := requestAs(t, w.srv, newSession(t, w.srv.App.Store, u.ID), r.method, w.resolve(r), body)
 				if status < 300 {
 					// Some routes are theirs too (their own queue, the live stage); then nothing of A may show.
 					for _, leak := range []string{f.appA.RefString(), "Owner startup", fmt.Sprintf(`"application_id":%d`, f.appA.ID),
@@ -321,11 +296,8 @@ func TestAJudgeNeverReceivesAnotherJudgesScore(t *testing.T) {
 	for _, r := range judgeRows() {
 		t.Run(r.method+" "+r.path, func(t *testing.T) {
 			w := newWorld(t, srv)
-			body := ""
-			if r.body != nil {
-				body = r.body(w)
-			}
-			status, got := w.doAs(t, w.sessions[judge], r.method, w.resolve(r), body)
+			body := w.bodyFor(r)
+			status, got := requestAs(t, w.srv, w.sessions[judge], r.method, w.resolve(r), body)
 			if status != r.want[judge] {
 				t.Fatalf("status %d, want %d: %s", status, r.want[judge], got)
 			}
@@ -342,17 +314,11 @@ func TestALivePollWithTheSameVersionCostsA304(t *testing.T) {
 	f := jf(w)
 	path := fmt.Sprintf("/api/v1/rounds/%d/live", f.round.ID)
 	get := func(etag string) *http.Response {
-		req, _ := http.NewRequest("GET", srv.URL+path, nil)
-		req.Header.Set("Accept", "application/json")
+		var h []string
 		if etag != "" {
-			req.Header.Set("If-None-Match", etag)
+			h = []string{"If-None-Match", etag}
 		}
-		req.AddCookie(&http.Cookie{Name: "pf_session", Value: w.sessions[judge]})
-		res, err := http.DefaultTransport.RoundTrip(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
+		res, _ := sendAs(t, srv, w.sessions[judge], "GET", path, nil, h...)
 		return res
 	}
 	first := get("")

@@ -9,7 +9,7 @@ import (
 	"github.com/pitchfest/pitchfest/services"
 )
 
-// The results routes' rows of the authorization matrix (issue 7). They use the judging fixture: its round is a
+// The results routes' rows of the authorization matrix. They use the judging fixture: its round is a
 // live round, open, and the only round of its edition; closed, it is marked final.
 
 func init() { matrix = append(matrix, resultsMatrix...) }
@@ -19,11 +19,7 @@ func init() { matrix = append(matrix, resultsMatrix...) }
 func jClosedRound(w *world) string {
 	f := jf(w)
 	// Marked final first, as its edition's only round, so that awards and a publication need no advancement.
-	in := services.RoundInputOf(f.round)
-	in.Final = true
-	if _, err := f.svc.UpdateRound(context.Background(), f.org, f.round.ID, in, services.Meta{}); err != nil {
-		panic(err)
-	}
+	jFinalRound(w)
 	if _, err := f.svc.CloseRound(context.Background(), f.org, f.round.ID, services.Meta{}); err != nil {
 		panic(err)
 	}

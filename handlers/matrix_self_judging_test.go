@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -44,36 +43,6 @@ func selfJudges(t *testing.T, w *world) map[string]*models.User {
 	return map[string]*models.User{"the applicant, also a judge": ownerJudge, "a judge on the team by email": member}
 }
 
-// requestAs sends one request with a session, as a page or an API client depending on the path.
-func requestAs(t *testing.T, w *world, session, method, path, body string) (int, string) {
-	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, _ := http.NewRequest(method, w.srv.URL+path, rd)
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	if strings.HasPrefix(path, "/api/") {
-		req.Header.Set("Accept", "application/json")
-	} else {
-		req.Header.Set("Accept", "text/html")
-	}
-	switch {
-	case strings.HasPrefix(body, "{"):
-		req.Header.Set("Content-Type", "application/json")
-	case body != "":
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	req.AddCookie(&http.Cookie{Name: "pf_session", Value: session})
-	res, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
-}
-
 func TestAJudgeNeverJudgesTheirOwnApplication(t *testing.T) {
 	srv := testutil.StartServer(t)
 	var rows []row
@@ -89,11 +58,8 @@ func TestAJudgeNeverJudgesTheirOwnApplication(t *testing.T) {
 				w := newWorld(t, srv)
 				f := jf(w)
 				u := selfJudges(t, w)[who]
-				body := ""
-				if r.body != nil {
-					body = r.body(w)
-				}
-				status, got := requestAs(t, w, newSession(t, w.srv.App.Store, u.ID), r.method, w.resolve(r), body)
+				body := w.bodyFor(r)
+				status, got := requestAs(t, w.srv, newSession(t, w.srv.App.Store, u.ID), r.method, w.resolve(r), body)
 				if status < 400 {
 					for _, leak := range []string{f.appA.RefString(), "Owner startup", fmt.Sprintf(`"application_id":%d`, f.appA.ID),
 						fmt.Sprintf(`"entry_id":%d`, f.entryA.ID), fmt.Sprintf("/judge/entries/%d", f.entryA.ID)} {
@@ -118,7 +84,7 @@ func TestAJudgeNeverJudgesTheirOwnApplication(t *testing.T) {
 			if err := w.srv.App.Store.DeleteJudgeFromApplication(context.Background(), []int64{f.round.ID}, f.appA.ID, u.ID); err != nil {
 				t.Fatal(err)
 			}
-			status, got := w.doAs(t, w.sessions[organizer], "POST", fmt.Sprintf("/api/v1/rounds/%d/assignments", f.round.ID),
+			status, got := requestAs(t, w.srv, w.sessions[organizer], "POST", fmt.Sprintf("/api/v1/rounds/%d/assignments", f.round.ID),
 				fmt.Sprintf(`{"application_id":%d,"judge_id":%d}`, f.appA.ID, u.ID))
 			if status != http.StatusUnprocessableEntity {
 				t.Errorf("assigning %s: %d %s", who, status, got)
@@ -135,14 +101,14 @@ func TestAConflictRecordedAfterTheRoundClosedKeepsTheJudgeOut(t *testing.T) {
 	paths := []string{fmt.Sprintf("/api/v1/entries/%d", f.entryA.ID), fmt.Sprintf("/api/v1/entries/%d/score", f.entryA.ID),
 		fmt.Sprintf("/judge/entries/%d", f.entryA.ID)}
 	for _, p := range paths {
-		if status, _ := requestAs(t, w, w.sessions[judge], "GET", p, ""); status != ok {
+		if status, _ := requestAs(t, w.srv, w.sessions[judge], "GET", p, ""); status != ok {
 			t.Fatalf("the assigned judge before: GET %s %d", p, status)
 		}
 	}
 	if _, err := f.svc.CloseRound(ctx, f.org, f.round.ID, services.Meta{}); err != nil {
 		t.Fatal(err)
 	}
-	if status, got := w.doAs(t, w.sessions[organizer], "POST", fmt.Sprintf("/api/v1/editions/%d/conflicts", f.ed.ID),
+	if status, got := requestAs(t, w.srv, w.sessions[organizer], "POST", fmt.Sprintf("/api/v1/editions/%d/conflicts", f.ed.ID),
 		fmt.Sprintf(`{"application_id":%d,"judge_id":%d,"reason":"Invested after the round"}`, f.appA.ID, w.users[judge].ID)); status != created {
 		t.Fatalf("recording the conflict: %d %s", status, got)
 	}
@@ -150,12 +116,12 @@ func TestAConflictRecordedAfterTheRoundClosedKeepsTheJudgeOut(t *testing.T) {
 		t.Fatalf("the closed round's assignment is gone (%v): this test no longer tests the conflict", err)
 	}
 	for _, p := range paths {
-		if status, _ := requestAs(t, w, w.sessions[judge], "GET", p, ""); status != notFound {
+		if status, _ := requestAs(t, w.srv, w.sessions[judge], "GET", p, ""); status != notFound {
 			t.Errorf("GET %s after the conflict: %d, want 404", p, status)
 		}
 	}
 	// The closed round's queue, if the judge may still open it, does not list A.
-	status, got := requestAs(t, w, w.sessions[judge], "GET", fmt.Sprintf("/api/v1/rounds/%d/queue", f.round.ID), "")
+	status, got := requestAs(t, w.srv, w.sessions[judge], "GET", fmt.Sprintf("/api/v1/rounds/%d/queue", f.round.ID), "")
 	if (status != ok && status != notFound) || strings.Contains(got, fmt.Sprintf(`"entry_id":%d`, f.entryA.ID)) {
 		t.Errorf("the queue after the conflict: %d, lists A: %v", status, strings.Contains(got, fmt.Sprintf(`"entry_id":%d`, f.entryA.ID)))
 	}

@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -181,8 +180,12 @@ func visitorsOnly() expect {
 }
 
 // signedInPage is the usual pattern for pages: visitors are sent to sign in (303), everyone signed in gets status.
-func signedInPage(status int) expect {
-	e := all(status)
+func signedInPage(status int) expect { return asPage(signedIn(status)) }
+
+// asPage turns the expectation of an API route into that of the page beside it: a visitor asking for a page is
+// sent to sign in (303) where an API caller gets 401. Forms answer like the API: a visitor posting one gets the
+// sign-in page with 401.
+func asPage(e expect) expect {
 	e[anonymous] = see
 	return e
 }
@@ -243,6 +246,14 @@ func newSession(t *testing.T, st *models.Store, userID int64) string {
 	return raw
 }
 
+// bodyFor is the row's body in this world, "" when it has none.
+func (w *world) bodyFor(r row) string {
+	if r.body == nil {
+		return ""
+	}
+	return r.body(w)
+}
+
 // resolve fills the path's parameters with records of this world (or with values that exist nowhere).
 func (w *world) resolve(r row) string {
 	id := "0"
@@ -260,33 +271,8 @@ func (w *world) resolve(r row) string {
 // do sends one request as an actor, the way a browser on our own origin would.
 func (w *world) do(t *testing.T, a actor, method, path, body string) int {
 	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, _ := http.NewRequest(method, w.srv.URL+path, rd)
-	if strings.HasPrefix(path, "/api/") {
-		req.Header.Set("Accept", "application/json")
-	} else {
-		req.Header.Set("Accept", "text/html,application/xhtml+xml")
-	}
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	switch {
-	case strings.HasPrefix(body, "{"):
-		req.Header.Set("Content-Type", "application/json")
-	case body != "":
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if a != anonymous {
-		req.AddCookie(&http.Cookie{Name: "pf_session", Value: w.sessions[a]})
-	}
-	res, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	return res.StatusCode
+	status, _ := requestAs(t, w.srv, w.sessions[a], method, path, body) // anonymous has no session
+	return status
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
@@ -295,10 +281,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Run(r.method+" "+r.path, func(t *testing.T) {
 			for a := anonymous; a < numActors; a++ {
 				w := newWorld(t, srv) // fresh records: some rows change or delete them
-				body := ""
-				if r.body != nil {
-					body = r.body(w)
-				}
+				body := w.bodyFor(r)
 				if got := w.do(t, a, r.method, w.resolve(r), body); got != r.want[a] {
 					t.Errorf("%s: got %d, want %d", actorNames[a], got, r.want[a])
 				}

@@ -18,9 +18,7 @@ func TestAccountGenderSavedNoticeAppears(t *testing.T) {
 	tr, _ := frontend.LoadI18n()
 	email := "gender-flash-" + testutil.RandomHex(4) + "@example.rw"
 	v := newVisitor(t, srv, "en")
-	v.post("/signup", url.Values{"name": {"Judge Flash"}, "email": {email}, "password": {matrixPassword}}).
-		expect(t, "sign up", http.StatusSeeOther, "/signin")
-	v.post("/signin", url.Values{"email": {email}, "password": {matrixPassword}}).expect(t, "sign in", http.StatusSeeOther, "/applications")
+	v.signUpAndIn(t, "Judge Flash", email)
 	notice := html.EscapeString(tr.T("en", "flash.gender_saved"))
 	if p := v.get("/account"); strings.Contains(p.body, notice) {
 		t.Fatalf("the notice shows before anything was saved:\n%s", excerpt(p.body))

@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -24,20 +23,11 @@ type pageServer struct {
 
 func newPageServer(t *testing.T) *pageServer {
 	t.Helper()
-	srv := testutil.StartServer(t)
-	clk := &fakeClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	srv.App.Applications.Now, srv.App.Editions.Now, srv.App.Applications.Mail = clk.now, clk.now, &recordedMail{}
+	srv, clk, _ := startIntake(t)
 	ps := &pageServer{srv: srv, clock: clk, anonymous: newVisitor(t, srv, "")}
 	mk := func(name, lang string, role models.Role) *visitor {
-		now := time.Now()
-		u := &models.User{Email: strings.ToLower(name) + "-" + testutil.RandomHex(4) + "@example.rw", Name: name, Lang: lang, EmailVerifiedAt: &now}
-		if err := srv.App.Store.CreateUser(context.Background(), u, role); err != nil {
-			t.Fatal(err)
-		}
-		v := newVisitor(t, srv, lang)
-		su, _ := url.Parse(srv.URL)
-		v.hc.Jar.SetCookies(su, []*http.Cookie{{Name: "pf_session", Value: newSession(t, srv.App.Store, u.ID), Path: "/"}})
-		return v
+		_, session := newSignedInUser(t, srv, name, lang, role)
+		return newVisitor(t, srv, lang).signIn(session)
 	}
 	ps.organizer = mk("Organizer", "en", models.RoleOrganizer)
 	ps.aline = mk("Aline", "fr", models.RoleApplicant)

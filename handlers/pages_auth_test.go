@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/pitchfest/pitchfest/frontend"
@@ -17,43 +16,11 @@ import (
 	"github.com/pitchfest/pitchfest/testutil"
 )
 
-// mailbox records the mail the services queue, so a test can follow a link the way its recipient would.
-type mailbox struct {
-	mu   sync.Mutex
-	sent []sentMail
-}
-
-type sentMail struct {
-	To, Lang, Template string
-	Data               map[string]any
-}
-
-func (m *mailbox) QueueTx(_ context.Context, _ *models.Store, to, lang, template string, data map[string]any) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.sent = append(m.sent, sentMail{to, lang, template, data})
-	return nil
-}
-
-// link returns the link of the last mail of a template sent to an address.
-func (m *mailbox) link(t *testing.T, to, template string) string {
-	t.Helper()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for i := len(m.sent) - 1; i >= 0; i-- {
-		if s := m.sent[i]; s.To == to && s.Template == template {
-			return s.Data["Link"].(string)
-		}
-	}
-	t.Fatalf("no %s mail to %s", template, to)
-	return ""
-}
-
 // startWithMailbox starts a server whose mail lands in a mailbox the test can read.
-func startWithMailbox(t *testing.T) (*testutil.Server, *mailbox) {
+func startWithMailbox(t *testing.T) (*testutil.Server, *testutil.Mailbox) {
 	t.Helper()
 	srv := testutil.StartServer(t)
-	mb := &mailbox{}
+	mb := &testutil.Mailbox{}
 	srv.App.Accounts.Mail = mb
 	return srv, mb
 }
@@ -78,6 +45,21 @@ func newVisitor(t *testing.T, srv *testutil.Server, lang string) *visitor {
 	return v
 }
 
+// signIn gives the visitor a session cookie, as signing in would.
+func (v *visitor) signIn(session string) *visitor {
+	u, _ := url.Parse(v.base)
+	v.hc.Jar.SetCookies(u, []*http.Cookie{{Name: "pf_session", Value: session, Path: "/"}})
+	return v
+}
+
+// signUpAndIn signs up with the matrix password through the pages, and signs in (unverified) as a new
+// account does, landing on the applications page.
+func (v *visitor) signUpAndIn(t *testing.T, name, email string) {
+	t.Helper()
+	v.post("/signup", url.Values{"name": {name}, "email": {email}, "password": {matrixPassword}}).expect(t, "sign up", http.StatusSeeOther, "/signin")
+	v.post("/signin", url.Values{"email": {email}, "password": {matrixPassword}}).expect(t, "sign in", http.StatusSeeOther, "/applications")
+}
+
 // page is one answer: status, headers and body.
 type page struct {
 	status int
@@ -99,16 +81,9 @@ func (v *visitor) do(method, path string, form url.Values, headers ...string) pa
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	res, err := v.hc.Do(req)
-	if err != nil {
-		v.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return page{res.StatusCode, res.Header, string(b)}
+	res, err := v.hc.Do(setHeaders(req, headers...))
+	res, b := testutil.ReadResponse(v.t, res, err)
+	return page{res.StatusCode, res.Header, b}
 }
 
 func (v *visitor) get(path string, headers ...string) page { return v.do("GET", path, nil, headers...) }
@@ -250,7 +225,7 @@ func TestANewcomerSignsUpVerifiesSignsInResetsThePasswordAndSignsOut(t *testing.
 		t.Error("the notice shows a second time")
 	}
 
-	token := tokenOf(t, srv, mb.link(t, email, "verify_email"), "/verify")
+	token := tokenOf(t, srv, mb.Link(t, email, "verify_email"), "/verify")
 	for i := range 2 {
 		p := v.get("/verify?token=" + url.QueryEscape(token))
 		p.expect(t, "open the verification link", http.StatusOK, "")
@@ -297,7 +272,7 @@ func TestOpeningAVerificationLinkDoesNotUseIt(t *testing.T) {
 	v := newVisitor(t, srv, "en")
 	v.post("/signup", url.Values{"name": {"Scanned"}, "email": {email}, "password": {"a long enough passphrase"}}).
 		expect(t, "sign up", http.StatusSeeOther, "/signin")
-	token := tokenOf(t, srv, mb.link(t, email, "verify_email"), "/verify")
+	token := tokenOf(t, srv, mb.Link(t, email, "verify_email"), "/verify")
 
 	// A mail scanner or link preview fetches the link, several times, without a browser's cookies.
 	for range 3 {
@@ -384,18 +359,16 @@ func TestAccountPageForms(t *testing.T) {
 	tr, _ := frontend.LoadI18n()
 	email := "account-" + testutil.RandomHex(4) + "@example.rw"
 	v := newVisitor(t, srv, "en")
-	v.post("/signup", url.Values{"name": {"Account Owner"}, "email": {email}, "password": {matrixPassword}}).
-		expect(t, "sign up", http.StatusSeeOther, "/signin")
-	v.post("/signin", url.Values{"email": {email}, "password": {matrixPassword}}).expect(t, "sign in", http.StatusSeeOther, "/applications")
+	v.signUpAndIn(t, "Account Owner", email)
 
 	t.Run("an unverified address can ask for a new link", func(t *testing.T) {
 		p := v.get("/account")
 		if !strings.Contains(p.body, html.EscapeString(tr.T("en", "account.unverified"))) || !strings.Contains(p.body, `action="/account/verify/resend"`) {
 			t.Fatalf("no resend button:\n%s", excerpt(p.body))
 		}
-		old := mb.link(t, email, "verify_email")
+		old := mb.Link(t, email, "verify_email")
 		v.post("/account/verify/resend", nil).expect(t, "resend", http.StatusSeeOther, "/account")
-		if mb.link(t, email, "verify_email") == old {
+		if mb.Link(t, email, "verify_email") == old {
 			t.Error("no new link was sent")
 		}
 	})
@@ -475,7 +448,7 @@ func TestInvitationPagesOfferOnlyTheRolesTheUserMayGive(t *testing.T) {
 	judgeEmail := "judge-" + testutil.RandomHex(4) + "@example.rw"
 	org.post("/admin/invitations", url.Values{"email": {judgeEmail}, "role": {"judge"}, "language": {"rw"}}).
 		expect(t, "invite a judge", http.StatusSeeOther, "/admin/invitations")
-	token := tokenOf(t, srv, mb.link(t, judgeEmail, "invitation"), "/invitations/accept")
+	token := tokenOf(t, srv, mb.Link(t, judgeEmail, "invitation"), "/invitations/accept")
 
 	judge := newVisitor(t, srv, "rw")
 	p = judge.get("/invitations/accept?token=" + url.QueryEscape(token))

@@ -34,7 +34,7 @@ func newFrontWorld(t *testing.T) *frontWorld {
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	srv.App.Editions.Now, srv.App.Applications.Now, srv.App.Publishing.Now = clock, clock, clock
-	srv.App.Applications.Mail = &recordedMail{}
+	srv.App.Applications.Mail = &testutil.Mailbox{}
 	w := &frontWorld{srv: srv, now: now, organizer: testutil.NewJudgingUser(t, srv.App.Store, "Organizer", models.RoleOrganizer)}
 	edition := func(name string, opens, closes time.Duration, published bool) *models.Edition {
 		e := &models.Edition{Name: name, Slug: strings.ToLower(strings.ReplaceAll(name, " ", "-")) + "-" + testutil.RandomHex(3),
@@ -73,11 +73,8 @@ func newFrontWorld(t *testing.T) *frontWorld {
 // signedIn is a page visitor signed in as a new user with the given roles.
 func (w *frontWorld) signedIn(t *testing.T, lang string, roles ...models.Role) (*visitor, *models.User) {
 	t.Helper()
-	u := testutil.NewJudgingUser(t, w.srv.App.Store, "Person", roles...)
-	v := newVisitor(t, w.srv, lang)
-	su, _ := url.Parse(w.srv.URL)
-	v.hc.Jar.SetCookies(su, []*http.Cookie{{Name: "pf_session", Value: newSession(t, w.srv.App.Store, u.ID), Path: "/"}})
-	return v, u
+	u, session := newSignedInUser(t, w.srv, "Person", "en", roles...)
+	return newVisitor(t, w.srv, lang).signIn(session), u
 }
 
 var hrefs = regexp.MustCompile(`href="([^"]*)"`)

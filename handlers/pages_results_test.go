@@ -34,30 +34,12 @@ func resultsPageT(t *testing.T) func(id string, args ...any) string {
 // body (contentType set). It does not follow redirects.
 func pageReq(t *testing.T, srv *testutil.Server, session, method, path string, body io.Reader, contentType string) (int, string, http.Header) {
 	t.Helper()
-	req, _ := http.NewRequest(method, srv.URL+path, body)
-	req.Header.Set("Accept", "text/html")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	headers := []string{"Accept", "text/html"} // for the /api/ exports too
 	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+		headers = append(headers, "Content-Type", contentType)
 	}
-	if session != "" {
-		req.AddCookie(&http.Cookie{Name: "pf_session", Value: session})
-	}
-	res, b := roundTrip(t, req)
+	res, b := sendAs(t, srv, session, method, path, body, headers...)
 	return res.StatusCode, b, res.Header
-}
-
-// roundTrip sends req as it is (no redirects followed, no automatic gzip) and returns the response with
-// its body read.
-func roundTrip(t *testing.T, req *http.Request) (*http.Response, string) {
-	t.Helper()
-	res, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
 }
 
 func pageGet(t *testing.T, srv *testutil.Server, session, path string) (int, string) {
@@ -76,40 +58,15 @@ func pagePost(t *testing.T, srv *testutil.Server, session, path string, form url
 // the applicant and a private note), with a final round after it, and the screening round closed.
 func scoredResultsWorld(t *testing.T, srv *testutil.Server, o testutil.JudgingOptions, close bool) *testutil.JudgingWorld {
 	t.Helper()
-	ctx := context.Background()
 	w := testutil.NewJudgingWorld(t, srv.App.Store, o)
-	for i, app := range w.Apps {
-		e := w.Entry(t, app)
-		for k, j := range w.Judges {
-			in := services.ScoreInput{Values: w.FullScore(t, float64(2+i+k%2)), Comment: fmt.Sprintf("Advice %d to %s", k+1, app.StartupName),
-				PrivateNote: "SECRET-NOTE"}
-			if _, err := w.Judging.Submit(ctx, j, e.ID, in); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	w.ScoreEveryEntry(t, func(i, k int, app *models.Application) services.ScoreInput {
+		return services.ScoreInput{Values: w.FullScore(t, float64(2+i+k%2)), Comment: fmt.Sprintf("Advice %d to %s", k+1, app.StartupName),
+			PrivateNote: "SECRET-NOTE"}
+	})
 	if close {
-		if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}, services.Meta{}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, services.Meta{}); err != nil {
-			t.Fatal(err)
-		}
+		w.CloseBeforeAFinal(t)
 	}
 	return w
-}
-
-func entryOutcomes(t *testing.T, st *models.Store, roundID int64) map[int64]string {
-	t.Helper()
-	es, err := st.EntriesByRound(context.Background(), roundID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[int64]string{}
-	for _, e := range es {
-		out[e.ApplicationID] = e.Outcome
-	}
-	return out
 }
 
 func TestTheOrganizerConfirmsAdvancementOnThePageAndEveryOverrideNeedsAReason(t *testing.T) {
@@ -169,7 +126,7 @@ func TestTheOrganizerConfirmsAdvancementOnThePageAndEveryOverrideNeedsAReason(t 
 			strings.Contains(body, fmt.Sprintf(`value="%d" checked`, drop)) {
 			t.Error("the ticks and reasons sent are not shown back")
 		}
-		for id, o := range entryOutcomes(t, st, w.Round.ID) {
+		for id, o := range w.Outcomes(t) {
 			if o != models.OutcomePending {
 				t.Errorf("application %d is %s after a refused confirmation", id, o)
 			}
@@ -195,7 +152,7 @@ func TestTheOrganizerConfirmsAdvancementOnThePageAndEveryOverrideNeedsAReason(t 
 		if code != http.StatusSeeOther || loc != page {
 			t.Fatalf("POST: %d → %q", code, loc)
 		}
-		got := entryOutcomes(t, st, w.Round.ID)
+		got := w.Outcomes(t)
 		for _, a := range w.Apps {
 			want := models.OutcomeEliminated
 			if a.ID == keep || a.ID == other {
@@ -359,11 +316,9 @@ func multipartFile(t *testing.T, name, content string) (io.Reader, string) {
 
 func TestPaperScoresAreImportedAllOrNothingWithNumberedRowErrors(t *testing.T) {
 	T := resultsPageT(t)
-	srv := testutil.StartServer(t)
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2, Kind: models.RoundLive})
 	st := srv.App.Store
 	ctx := context.Background()
-	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2, Kind: models.RoundLive})
-	org := newSession(t, st, w.Organizer.ID)
 	path := fmt.Sprintf("/organize/rounds/%d/import", w.Round.ID)
 	cs, err := st.CriteriaByRound(ctx, w.Round.ID)
 	if err != nil {
@@ -447,9 +402,7 @@ func TestPaperScoresAreImportedAllOrNothingWithNumberedRowErrors(t *testing.T) {
 	})
 
 	t.Run("a closed round takes no paper scores", func(t *testing.T) {
-		if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, services.Meta{}); err != nil {
-			t.Fatal(err)
-		}
+		w.CloseRound(t)
 		body, ct := multipartFile(t, "scores.csv", good.String())
 		if code, page, _ := pageReq(t, srv, org, "POST", path, body, ct); code != http.StatusConflict || !strings.Contains(page, T("import.not_open")) {
 			t.Errorf("closed round: %d", code)
@@ -474,9 +427,7 @@ func TestFinalRoundAwardsFollowTheRankingAndOverridesNeedReasonsOnThePage(t *tes
 	if ed, err = st.EditionByID(ctx, w.Edition.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, services.Meta{}); err != nil {
-		t.Fatal(err)
-	}
+	w.CloseRound(t)
 	aw, err := srv.App.Publishing.Awards(ctx, w.Organizer, w.Round.ID)
 	if err != nil || len(aw.Suggested) != 1 {
 		t.Fatalf("suggested %+v, %v", aw, err)

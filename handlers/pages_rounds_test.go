@@ -17,11 +17,9 @@ import (
 // without a rubric says why; closing asks first and says how many scores are missing.
 func TestAnOrganizerSetsUpOpensAndClosesRoundsFromThePages(t *testing.T) {
 	T := resultsPageT(t)
-	srv := testutil.StartServer(t)
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2})
 	st := srv.App.Store
 	ctx := context.Background()
-	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2})
-	org := newSession(t, st, w.Organizer.ID)
 	edPath := "/organize/editions/" + fmt.Sprint(w.Edition.ID) + "/rounds"
 
 	code, body := pageGet(t, srv, org, edPath)
@@ -103,11 +101,9 @@ func TestAnOrganizerSetsUpOpensAndClosesRoundsFromThePages(t *testing.T) {
 // server (a wrong total is refused with the rows kept), a criterion added and one removed.
 func TestAnOrganizerEditsARubricFromThePage(t *testing.T) {
 	T := resultsPageT(t)
-	srv := testutil.StartServer(t)
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2, Draft: true, NoAssign: true})
 	st := srv.App.Store
 	ctx := context.Background()
-	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2, Draft: true, NoAssign: true})
-	org := newSession(t, st, w.Organizer.ID)
 	path := fmt.Sprintf("/organize/rounds/%d/rubric", w.Round.ID)
 	if code, _, loc := pagePost(t, srv, org, path+"/template", nil); code != 303 || loc != path {
 		t.Fatalf("template: %d %s", code, loc)
@@ -158,11 +154,9 @@ func TestAnOrganizerEditsARubricFromThePage(t *testing.T) {
 // with nothing changed.
 func TestAnOrganizerMakesAPanelAndAssignsJudgesFromThePage(t *testing.T) {
 	T := resultsPageT(t)
-	srv := testutil.StartServer(t)
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 3, Judges: 2, K: 2, Draft: true, NoAssign: true})
 	st := srv.App.Store
 	ctx := context.Background()
-	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 3, Judges: 2, K: 2, Draft: true, NoAssign: true})
-	org := newSession(t, st, w.Organizer.ID)
 	base := fmt.Sprintf("/organize/rounds/%d", w.Round.ID)
 	code, body := pageGet(t, srv, org, base+"/assignment")
 	if code != 200 || !strings.Contains(body, w.Judges[0].Name) || !strings.Contains(body, T("assignment.no_panels")) {
@@ -205,10 +199,7 @@ func TestAnOrganizerMakesAPanelAndAssignsJudgesFromThePage(t *testing.T) {
 // The cockpit shows each round's state and links its next step; the Organize list leads to it.
 func TestTheCockpitLeadsTheOrganizerToEachRoundsNextStep(t *testing.T) {
 	T := resultsPageT(t)
-	srv := testutil.StartServer(t)
-	st := srv.App.Store
-	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2})
-	org := newSession(t, st, w.Organizer.ID)
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2})
 	if _, err := w.Judging.CreateRound(context.Background(), w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}, services.Meta{}); err != nil {
 		t.Fatal(err)
 	}
@@ -235,10 +226,7 @@ func TestTheCockpitLeadsTheOrganizerToEachRoundsNextStep(t *testing.T) {
 // Inviting judges in one paste: one invitation per new address, and a word for each other line.
 func TestAnOrganizerInvitesManyJudgesInOnePaste(t *testing.T) {
 	T := resultsPageT(t)
-	srv := testutil.StartServer(t)
-	st := srv.App.Store
-	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 1, Judges: 1, K: 1, NoAssign: true})
-	org := newSession(t, st, w.Organizer.ID)
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 1, Judges: 1, K: 1, NoAssign: true})
 	path := fmt.Sprintf("/organize/editions/%d/judges", w.Edition.ID)
 	paste := "aline.judge@example.rw\nnot an address\n" + w.Judges[0].Email + ", ALINE.judge@example.rw; eric.judge@example.rw"
 	code, body, _ := pagePost(t, srv, org, path+"/invite", url.Values{"addresses": {paste}})

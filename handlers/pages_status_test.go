@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
 )
@@ -17,25 +18,13 @@ import (
 // publication is embargoed, then shows "Finalist" with the date it was announced.
 func TestAnApplicantSeesTheyAreAFinalistOnlyOnceTheAdvancementIsLive(t *testing.T) {
 	srv := testutil.StartServer(t)
-	st := srv.App.Store
-	ctx := context.Background()
-	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3})
+	w := testutil.NewJudgingWorld(t, srv.App.Store, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3})
 	clock := time.Now().UTC()
 	srv.App.Publishing.Now = func() time.Time { return clock }
-	for i, app := range w.Apps {
-		e := w.Entry(t, app)
-		for k, j := range w.Judges {
-			if _, err := w.Judging.Submit(ctx, j, e.ID, services.ScoreInput{Values: w.FullScore(t, float64(2+2*i+k%2))}); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}, services.Meta{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Judging.CloseRound(ctx, w.Organizer, w.Round.ID, services.Meta{}); err != nil {
-		t.Fatal(err)
-	}
+	w.ScoreEveryEntry(t, func(i, k int, _ *models.Application) services.ScoreInput {
+		return services.ScoreInput{Values: w.FullScore(t, float64(2+2*i+k%2))}
+	})
+	w.CloseBeforeAFinal(t)
 	out, at, applicantOf := embargoedAdvancement(t, srv, w, clock)
 	finalist, eliminated := out.Advanced[0], out.Eliminated[0]
 	pages := func(id int64) []string { return []string{"/applications", fmt.Sprintf("/applications/%d", id)} }
@@ -43,7 +32,7 @@ func TestAnApplicantSeesTheyAreAFinalistOnlyOnceTheAdvancementIsLive(t *testing.
 
 	for _, id := range []int64{finalist, eliminated} {
 		for _, p := range pages(id) {
-			code, body := resultsReq(t, srv, applicantOf[id], "GET", p, "")
+			code, body := requestAs(t, srv, applicantOf[id], "GET", p, "")
 			if code != http.StatusOK || !strings.Contains(body, badge("Submitted")) || strings.Contains(body, "Finalist") {
 				t.Errorf("GET %s while the advancement is embargoed: %d, want Submitted and no Finalist", p, code)
 			}
@@ -53,17 +42,17 @@ func TestAnApplicantSeesTheyAreAFinalistOnlyOnceTheAdvancementIsLive(t *testing.
 	clock = at.Add(time.Minute)
 	for lang, label := range map[string]string{"en": "Finalist", "fr": "Finaliste", "rw": "Bwageze ku cyiciro cya nyuma"} {
 		for _, p := range pages(finalist) {
-			code, body := resultsReq(t, srv, applicantOf[finalist], "GET", p+"?lang="+lang, "")
+			code, body := requestAs(t, srv, applicantOf[finalist], "GET", p+"?lang="+lang, "")
 			if code != http.StatusOK || !strings.Contains(body, badge(label)) {
 				t.Errorf("GET %s?lang=%s once live: %d, want the badge %q", p, lang, code, label)
 			}
 		}
 	}
-	if _, body := resultsReq(t, srv, applicantOf[finalist], "GET", "/applications", ""); !strings.Contains(body, "Announced as a finalist") {
+	if _, body := requestAs(t, srv, applicantOf[finalist], "GET", "/applications", ""); !strings.Contains(body, "Announced as a finalist") {
 		t.Error("the timeline does not say when the applicant was announced a finalist")
 	}
 	for _, p := range pages(eliminated) {
-		if _, body := resultsReq(t, srv, applicantOf[eliminated], "GET", p, ""); !strings.Contains(body, badge("Submitted")) || strings.Contains(body, "Finalist") {
+		if _, body := requestAs(t, srv, applicantOf[eliminated], "GET", p, ""); !strings.Contains(body, badge("Submitted")) || strings.Contains(body, "Finalist") {
 			t.Errorf("GET %s for an eliminated applicant: want Submitted and no Finalist", p)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,23 +15,6 @@ import (
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
 )
-
-// send posts body to path with header pairs and returns the status, headers and body.
-func send(t *testing.T, method, url, body string, headers ...string) (*http.Response, string) {
-	t.Helper()
-	req, _ := http.NewRequest(method, url, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
-}
 
 func TestRateLimitsAnswer429WithRetryAfterInTheUsersLanguage(t *testing.T) {
 	srv := testutil.StartServer(t, testutil.WithEnv("PITCHFEST_TRUSTED_PROXIES", "127.0.0.1"),
@@ -80,13 +62,7 @@ func TestRateLimitsAnswer429WithRetryAfterInTheUsersLanguage(t *testing.T) {
 
 	t.Run("the sign-in page shares the allowance and answers with a page", func(t *testing.T) {
 		req, _ := http.NewRequest("POST", srv.URL+"/signin", strings.NewReader("email=a%40b.rw&password=x"))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Forwarded-For", "203.0.113.7")
-		res, err := http.DefaultTransport.RoundTrip(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
+		res, _ := roundTrip(t, setHeaders(req, "Content-Type", "application/x-www-form-urlencoded", "X-Forwarded-For", "203.0.113.7"))
 		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" ||
 			!strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 			t.Fatalf("page sign-in over the limit: %d %q %q", res.StatusCode, res.Header.Get("Retry-After"), res.Header.Get("Content-Type"))

@@ -21,14 +21,11 @@ import (
 // chunked, with no length, so only the server's reader can stop it.
 func importReq(t *testing.T, srv *testutil.Server, session string, roundID int64, body io.Reader, size int64, contentType string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/rounds/%d/scores/import", srv.URL, roundID), body)
+	req := sameOrigin(srv, session, "POST", fmt.Sprintf("/api/v1/rounds/%d/scores/import", roundID), body, "Content-Type", contentType)
 	req.ContentLength = size
 	if size < 0 {
 		req.Body = io.NopCloser(body) // hide the length from the client too
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Content-Type", contentType)
-	req.AddCookie(&http.Cookie{Name: "pf_session", Value: session})
 	res, b := roundTrip(t, req)
 	return res.StatusCode, b
 }
@@ -40,11 +37,9 @@ func TestTheScoresImportAPITakesTwoMegabytesAndRefusesMoreThanFour(t *testing.T)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := testutil.StartServer(t)
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2, Kind: models.RoundLive})
 	st := srv.App.Store
 	ctx := context.Background()
-	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2, Kind: models.RoundLive})
-	org := newSession(t, st, w.Organizer.ID)
 	cs, err := st.CriteriaByRound(ctx, w.Round.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -151,12 +146,12 @@ func TestTheAPIAndTheIntakeListSayFinalistOnlyOnceTheAdvancementIsLive(t *testin
 	views := func(t *testing.T, id int64) []announcedAPI {
 		t.Helper()
 		var one announcedAPI
-		code, body := resultsReq(t, srv, applicantOf[id], "GET", fmt.Sprintf("/api/v1/applications/%d", id), "")
+		code, body := requestAs(t, srv, applicantOf[id], "GET", fmt.Sprintf("/api/v1/applications/%d", id), "")
 		if code != http.StatusOK || json.Unmarshal([]byte(body), &one) != nil {
 			t.Fatalf("GET application %d: %d %s", id, code, body)
 		}
 		var mine struct{ Applications []announcedAPI }
-		code, body = resultsReq(t, srv, applicantOf[id], "GET", "/api/v1/me/applications", "")
+		code, body = requestAs(t, srv, applicantOf[id], "GET", "/api/v1/me/applications", "")
 		if code != http.StatusOK || json.Unmarshal([]byte(body), &mine) != nil || len(mine.Applications) != 1 || mine.Applications[0].ID != id {
 			t.Fatalf("GET my applications: %d %s", code, body)
 		}
@@ -170,7 +165,7 @@ func TestTheAPIAndTheIntakeListSayFinalistOnlyOnceTheAdvancementIsLive(t *testin
 	listed := func(t *testing.T) map[int64]string {
 		t.Helper()
 		var l struct{ Applications []announcedAPI }
-		code, body := resultsReq(t, srv, org, "GET", fmt.Sprintf("/api/v1/editions/%d/applications", w.Edition.ID), "")
+		code, body := requestAs(t, srv, org, "GET", fmt.Sprintf("/api/v1/editions/%d/applications", w.Edition.ID), "")
 		if code != http.StatusOK || json.Unmarshal([]byte(body), &l) != nil || len(l.Applications) != len(w.Apps) {
 			t.Fatalf("organizers' list: %d %s", code, body)
 		}
@@ -229,7 +224,7 @@ func TestTheAPIAndTheIntakeListSayFinalistOnlyOnceTheAdvancementIsLive(t *testin
 	})
 
 	t.Run("another applicant still cannot read the finalist's application", func(t *testing.T) {
-		if code, _ := resultsReq(t, srv, applicantOf[eliminated], "GET", fmt.Sprintf("/api/v1/applications/%d", finalist), ""); code != http.StatusNotFound && code != http.StatusForbidden {
+		if code, _ := requestAs(t, srv, applicantOf[eliminated], "GET", fmt.Sprintf("/api/v1/applications/%d", finalist), ""); code != http.StatusNotFound && code != http.StatusForbidden {
 			t.Errorf("someone else's application: %d", code)
 		}
 	})

@@ -102,11 +102,9 @@ func TestAnEditionShowsTheVisitorsLanguageElseItsMainText(t *testing.T) {
 
 // A round's name may be translated in the organizer's round form; a judge reads it in their language.
 func TestARoundNameIsTranslatedInTheFormAndShownToJudgesInTheirLanguage(t *testing.T) {
-	srv := testutil.StartServer(t)
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2})
 	st := srv.App.Store
 	ctx := context.Background()
-	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2})
-	org := newSession(t, st, w.Organizer.ID)
 	path := fmt.Sprintf("/organize/rounds/%d/edit", w.Round.ID)
 	code, body := pageGet(t, srv, org, path)
 	if code != http.StatusOK || !strings.Contains(body, `name="name_fr"`) {
