@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -39,12 +38,8 @@ func resultsMailed(t *testing.T, srv *testutil.Server, to, path string) bool {
 func resultsGet(t *testing.T, url string) (int, string) {
 	t.Helper()
 	res, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	res, b := testutil.ReadResponse(t, res, err)
+	return res.StatusCode, b
 }
 
 // A closed round with scores: the organizer confirms advancement in the browser with one exclusion (and its
@@ -59,22 +54,11 @@ func TestAScheduledPublicationLeaksNothingBeforeItsTimeThenTheApplicantReadsTheF
 	st := srv.App.Store
 	ctx0 := context.Background()
 	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3})
-	for i, app := range w.Apps {
-		e := w.Entry(t, app)
-		for k, j := range w.Judges {
-			in := services.ScoreInput{Values: w.FullScore(t, float64(2+2*i+k%2)), Comment: fmt.Sprintf("Comment %d for %s", k+1, app.StartupName),
-				PrivateNote: "PRIVATE-NOTE"}
-			if _, err := w.Judging.Submit(ctx0, j, e.ID, in); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if _, err := w.Judging.CreateRound(ctx0, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}, services.Meta{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Judging.CloseRound(ctx0, w.Organizer, w.Round.ID, services.Meta{}); err != nil {
-		t.Fatal(err)
-	}
+	w.ScoreEveryEntry(t, func(i, k int, app *models.Application) services.ScoreInput {
+		return services.ScoreInput{Values: w.FullScore(t, float64(2+2*i+k%2)), Comment: fmt.Sprintf("Comment %d for %s", k+1, app.StartupName),
+			PrivateNote: "PRIVATE-NOTE"}
+	})
+	w.CloseBeforeAFinal(t)
 	if err := st.PublishEdition(ctx0, w.Edition.ID, time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -263,9 +247,7 @@ func TestTheImportAndAwardsPagesShowTheirRefusalsAccessibly(t *testing.T) {
 			}
 		}
 	}
-	if _, err := w.Judging.CloseRound(ctx0, w.Organizer, w.Round.ID, services.Meta{}); err != nil {
-		t.Fatal(err)
-	}
+	w.CloseRound(t)
 	Visit(t, ctx, srv.URL+fmt.Sprintf("/organize/rounds/%d/awards", w.Round.ID))
 	atPhone(t, ctx)
 	sel := Eval[string](t, ctx, `document.querySelector("#awards-form select").value`)
