@@ -142,7 +142,7 @@ func (s *Server) apiChangePassword(c *gin.Context) {
 
 func (s *Server) apiSessions(c *gin.Context) {
 	ss, err := s.Accounts.Sessions(c.Request.Context(), web.CurrentUser(c))
-	s.Reply(c, http.StatusOK, gin.H{"sessions": services.ViewSessions(ss, c.GetString(web.CtxSessionHash))}, err)
+	s.Reply(c, http.StatusOK, gin.H{"sessions": shapeList(services.ViewSessions(ss, c.GetString(web.CtxSessionHash)), toSessionJSON)}, err)
 }
 
 func (s *Server) apiEndSession(c *gin.Context) {
@@ -152,7 +152,7 @@ func (s *Server) apiEndSession(c *gin.Context) {
 
 func (s *Server) apiTokens(c *gin.Context) {
 	ts, err := s.Accounts.AccessTokens(c.Request.Context(), web.CurrentUser(c))
-	s.Reply(c, http.StatusOK, gin.H{"tokens": services.ViewTokens(ts)}, err)
+	s.Reply(c, http.StatusOK, gin.H{"tokens": shapeList(services.ViewTokens(ts), toTokenJSON)}, err)
 }
 
 type newTokenRequest struct {
@@ -169,7 +169,7 @@ func (s *Server) apiCreateToken(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, gin.H{"token": raw, "details": services.ViewTokens([]models.AccessToken{*t})[0]})
+	c.JSON(http.StatusCreated, gin.H{"token": raw, "details": toTokenJSON(services.ViewTokens([]models.AccessToken{*t})[0])})
 }
 
 func (s *Server) apiRevokeToken(c *gin.Context) {
@@ -186,7 +186,7 @@ func (s *Server) apiExport(c *gin.Context) {
 		return
 	}
 	c.Header("Content-Disposition", `attachment; filename="pitchfest-my-data.json"`)
-	c.JSON(http.StatusOK, d)
+	c.JSON(http.StatusOK, toPersonalDataJSON(d))
 }
 
 type deleteAccountRequest struct {

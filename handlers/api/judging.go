@@ -355,7 +355,7 @@ func (s *Server) apiCreateRound(c *gin.Context) {
 func (s *Server) apiListConflicts(c *gin.Context) {
 	if id, ok := s.PathID(c, "id"); ok {
 		cs, err := s.Judging.Conflicts(c.Request.Context(), web.CurrentUser(c), id)
-		s.Reply(c, http.StatusOK, gin.H{"conflicts": cs}, err)
+		s.Reply(c, http.StatusOK, gin.H{"conflicts": shapeList(cs, toConflictViewJSON)}, err)
 	}
 }
 
@@ -363,7 +363,7 @@ func (s *Server) apiAddConflict(c *gin.Context) {
 	var req conflictRequest
 	if id, ok := s.IDAndBody(c, &req); ok {
 		out, err := s.Judging.AddConflict(c.Request.Context(), web.CurrentUser(c), id, req.ApplicationID, req.JudgeID, req.Reason, web.Meta(c))
-		s.Reply(c, http.StatusCreated, out, err)
+		replyView(s, c, http.StatusCreated, out, err, toConflictOutcomeJSON)
 	}
 }
 
@@ -424,7 +424,7 @@ func (s *Server) apiCloseRound(c *gin.Context) {
 func (s *Server) apiListEntries(c *gin.Context) {
 	if id, ok := s.PathID(c, "id"); ok {
 		es, err := s.Judging.Entries(c.Request.Context(), web.CurrentUser(c), id)
-		s.Reply(c, http.StatusOK, gin.H{"entries": es}, err)
+		s.Reply(c, http.StatusOK, gin.H{"entries": shapeList(es, toEntryViewJSON)}, err)
 	}
 }
 
@@ -498,7 +498,7 @@ func toPanelJSON(p *models.Panel) panelJSON {
 func (s *Server) apiListPanels(c *gin.Context) {
 	if id, ok := s.PathID(c, "id"); ok {
 		ps, err := s.Judging.Panels(c.Request.Context(), web.CurrentUser(c), id)
-		s.Reply(c, http.StatusOK, gin.H{"panels": ps}, err)
+		s.Reply(c, http.StatusOK, gin.H{"panels": shapeList(ps, toPanelViewJSON)}, err)
 	}
 }
 
@@ -528,7 +528,7 @@ func (s *Server) apiDeletePanel(c *gin.Context) {
 func (s *Server) apiDistribute(c *gin.Context) {
 	if id, ok := s.PathID(c, "id"); ok {
 		d, err := s.Judging.DistributeBySector(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
-		s.Reply(c, http.StatusOK, d, err)
+		replyView(s, c, http.StatusOK, d, err, toDistributionJSON)
 	}
 }
 
@@ -568,14 +568,14 @@ func (s *Server) apiAutoAssign(c *gin.Context) {
 		seed = &v
 	}
 	rep, err := s.Judging.AutoAssign(c.Request.Context(), web.CurrentUser(c), id, seed, web.Meta(c))
-	s.Reply(c, http.StatusOK, rep, err)
+	replyView(s, c, http.StatusOK, rep, err, toAssignReportJSON)
 }
 
 func (s *Server) apiReassign(c *gin.Context) {
 	var req judgeRequest
 	if id, ok := s.IDAndBody(c, &req); ok {
 		res, err := s.Judging.ReassignRemaining(c.Request.Context(), web.CurrentUser(c), id, req.JudgeID, web.Meta(c))
-		s.Reply(c, http.StatusOK, res, err)
+		replyView(s, c, http.StatusOK, res, err, toReassignResultJSON)
 	}
 }
 
@@ -591,27 +591,27 @@ func (s *Server) apiRemoveAssignment(c *gin.Context) {
 
 func (s *Server) apiJudgeRounds(c *gin.Context) {
 	rs, err := s.Judging.JudgeRounds(c.Request.Context(), web.CurrentUser(c))
-	s.Reply(c, http.StatusOK, gin.H{"rounds": rs}, err)
+	s.Reply(c, http.StatusOK, gin.H{"rounds": shapeList(rs, toJudgeRoundJSON)}, err)
 }
 
 func (s *Server) apiQueue(c *gin.Context) {
 	if id, ok := s.PathID(c, "id"); ok {
 		q, err := s.Judging.JudgeQueue(c.Request.Context(), web.CurrentUser(c), id, c.Query("filter"))
-		s.Reply(c, http.StatusOK, q, err)
+		replyView(s, c, http.StatusOK, q, err, toQueueJSON)
 	}
 }
 
 func (s *Server) apiJudgeEntry(c *gin.Context) {
 	if id, ok := s.PathID(c, "id"); ok {
 		v, err := s.Judging.EntryForJudge(c.Request.Context(), web.CurrentUser(c), id)
-		s.Reply(c, http.StatusOK, v, err)
+		replyView(s, c, http.StatusOK, v, err, toJudgeApplicationJSON)
 	}
 }
 
 func (s *Server) apiMyScore(c *gin.Context) {
 	if id, ok := s.PathID(c, "id"); ok {
 		v, err := s.Judging.MyScore(c.Request.Context(), web.CurrentUser(c), id)
-		s.Reply(c, http.StatusOK, v, err)
+		replyView(s, c, http.StatusOK, v, err, toScoreViewPtrJSON)
 	}
 }
 
@@ -623,7 +623,7 @@ func (s *Server) saveScore(c *gin.Context, submit bool) {
 			save = s.Judging.Submit
 		}
 		v, err := save(c.Request.Context(), web.CurrentUser(c), id, req.input())
-		s.Reply(c, http.StatusOK, v, err)
+		replyView(s, c, http.StatusOK, v, err, toScoreViewPtrJSON)
 	}
 }
 
@@ -633,7 +633,7 @@ func (s *Server) apiSubmitScore(c *gin.Context) { s.saveScore(c, true) }
 func (s *Server) apiEntryScores(c *gin.Context) {
 	if id, ok := s.PathID(c, "id"); ok {
 		scores, err := s.Judging.EntryScores(c.Request.Context(), web.CurrentUser(c), id)
-		s.Reply(c, http.StatusOK, gin.H{"scores": scores}, err)
+		s.Reply(c, http.StatusOK, gin.H{"scores": shapeList(scores, toScoreViewJSON)}, err)
 	}
 }
 
@@ -669,28 +669,28 @@ func (s *Server) apiLive(c *gin.Context) {
 		return
 	}
 	v, err := s.Judging.LiveState(c.Request.Context(), u, r)
-	s.Reply(c, http.StatusOK, v, err)
+	replyView(s, c, http.StatusOK, v, err, toLiveViewJSON)
 }
 
 func (s *Server) apiSetLive(c *gin.Context) {
 	var req liveRequest
 	if id, ok := s.IDAndBody(c, &req); ok {
 		v, err := s.Judging.SetLive(c.Request.Context(), web.CurrentUser(c), id, req.ApplicationID, web.Meta(c))
-		s.Reply(c, http.StatusOK, v, err)
+		replyView(s, c, http.StatusOK, v, err, toLiveViewJSON)
 	}
 }
 
 func (s *Server) apiLockLive(c *gin.Context) {
 	if id, ok := s.PathID(c, "id"); ok {
 		v, err := s.Judging.LockLive(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
-		s.Reply(c, http.StatusOK, v, err)
+		replyView(s, c, http.StatusOK, v, err, toLiveViewJSON)
 	}
 }
 
 func (s *Server) apiLiveBoard(c *gin.Context) {
 	if id, ok := s.PathID(c, "id"); ok {
 		b, err := s.Judging.LiveBoard(c.Request.Context(), web.CurrentUser(c), id)
-		s.Reply(c, http.StatusOK, gin.H{"pitches": b}, err)
+		s.Reply(c, http.StatusOK, gin.H{"pitches": shapeList(b, toBoardRowJSON)}, err)
 	}
 }
 
@@ -707,14 +707,14 @@ func (s *Server) apiRunningOrder(c *gin.Context) {
 func (s *Server) apiProgress(c *gin.Context) {
 	if id, ok := s.PathID(c, "id"); ok {
 		p, err := s.Judging.RoundProgress(c.Request.Context(), web.CurrentUser(c), id)
-		s.Reply(c, http.StatusOK, p, err)
+		replyView(s, c, http.StatusOK, p, err, toProgressJSON)
 	}
 }
 
 func (s *Server) apiResults(c *gin.Context) {
 	if id, ok := s.PathID(c, "id"); ok {
 		res, err := s.Judging.Results(c.Request.Context(), web.CurrentUser(c), id)
-		s.Reply(c, http.StatusOK, res, err)
+		replyView(s, c, http.StatusOK, res, err, toResultsJSON)
 	}
 }
 

@@ -20,3 +20,16 @@ func viewsOf[T, V any](in []T, view func(*T) V) []V {
 	}
 	return out
 }
+
+// shapeList shapes each element of a list held inside a service's answer. Unlike viewsOf it keeps a nil list nil
+// (null on the wire) and an empty one empty ([]), exactly as the service gave it.
+func shapeList[T, V any](in []T, shape func(T) V) []V {
+	if in == nil {
+		return nil
+	}
+	out := make([]V, len(in))
+	for i, v := range in {
+		out[i] = shape(v)
+	}
+	return out
+}

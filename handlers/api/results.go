@@ -106,7 +106,7 @@ func toPublicationJSON(p *models.Publication, now time.Time) publicationJSON {
 func (s *Server) apiAdvancement(c *gin.Context) {
 	if id, ok := s.PathID(c, "id"); ok {
 		a, err := s.Publishing.Advancement(c.Request.Context(), web.CurrentUser(c), id)
-		s.Reply(c, http.StatusOK, a, err)
+		replyView(s, c, http.StatusOK, a, err, toAdvancementJSON)
 	}
 }
 
@@ -115,7 +115,7 @@ func (s *Server) apiConfirmAdvancement(c *gin.Context) {
 	if id, ok := s.IDAndBody(c, &req); ok {
 		out, err := s.Publishing.ConfirmAdvancement(c.Request.Context(), web.CurrentUser(c), id,
 			services.AdvancementInput{Include: overrides(req.Include), Exclude: overrides(req.Exclude)}, web.Meta(c))
-		s.Reply(c, http.StatusOK, out, err)
+		replyView(s, c, http.StatusOK, out, err, toAdvancementOutcomeJSON)
 	}
 }
 
@@ -165,13 +165,13 @@ func (s *Server) apiImportScores(c *gin.Context) {
 		s.ImportTooLarge(c)
 		return
 	}
-	s.Reply(c, http.StatusOK, rep, err)
+	replyView(s, c, http.StatusOK, rep, err, toImportReportJSON)
 }
 
 func (s *Server) apiAwards(c *gin.Context) {
 	if id, ok := s.PathID(c, "id"); ok {
 		a, err := s.Publishing.Awards(c.Request.Context(), web.CurrentUser(c), id)
-		s.Reply(c, http.StatusOK, a, err)
+		replyView(s, c, http.StatusOK, a, err, toAwardsJSON)
 	}
 }
 
@@ -189,7 +189,7 @@ func (s *Server) apiGrantAwards(c *gin.Context) {
 		in.Special = append(in.Special, services.SpecialAward{Name: sp.Name, ApplicationID: sp.ApplicationID, Reason: sp.Reason})
 	}
 	a, err := s.Publishing.GrantAwards(c.Request.Context(), web.CurrentUser(c), id, in, web.Meta(c))
-	s.Reply(c, http.StatusOK, a, err)
+	replyView(s, c, http.StatusOK, a, err, toAwardsJSON)
 }
 
 // publicationView shapes publications as of now, so each says whether it is live yet.
@@ -217,7 +217,7 @@ func (s *Server) apiPublish(c *gin.Context) {
 func (s *Server) apiFeedback(c *gin.Context) {
 	if id, ok := s.PathID(c, "id"); ok {
 		f, err := s.Publishing.Feedback(c.Request.Context(), web.CurrentUser(c), id, web.Lang(c))
-		s.Reply(c, http.StatusOK, f, err)
+		replyView(s, c, http.StatusOK, f, err, toFeedbackJSON)
 	}
 }
 
@@ -230,6 +230,6 @@ func (s *Server) apiEditionResults(c *gin.Context) {
 			return
 		}
 		c.Header("Cache-Control", "no-store")
-		c.JSON(http.StatusOK, res)
+		c.JSON(http.StatusOK, toPublicResultsJSON(res))
 	}
 }

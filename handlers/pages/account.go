@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/pitchfest/pitchfest/frontend"
+	"github.com/pitchfest/pitchfest/handlers/api"
 	"github.com/pitchfest/pitchfest/handlers/web"
 	"github.com/pitchfest/pitchfest/reference"
 	"github.com/pitchfest/pitchfest/services"
@@ -206,7 +207,7 @@ func (s *Server) exportPage(c *gin.Context) {
 	}
 	c.Header("Content-Disposition", `attachment; filename="pitchfest-my-data.json"`)
 	c.Header("Cache-Control", "no-store")
-	c.IndentedJSON(http.StatusOK, d)
+	c.IndentedJSON(http.StatusOK, api.PersonalDataDocument(d))
 }
 
 func (s *Server) deleteAccount(c *gin.Context) {

@@ -44,6 +44,24 @@ type Problem struct {
 	logMsg     string
 }
 
+// rowErrorJSON is a refused line of an uploaded file, as API clients read it in an error answer's "rows".
+type rowErrorJSON struct {
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
+// rowErrorsJSON shapes an import's refused lines for the error answer; none stays null, as the service gave it.
+func rowErrorsJSON(rows []services.RowError) []rowErrorJSON {
+	if rows == nil {
+		return nil
+	}
+	out := make([]rowErrorJSON, len(rows))
+	for i, r := range rows {
+		out[i] = rowErrorJSON(r)
+	}
+	return out
+}
+
 // explain maps err to the Problem it is for the request c. Unknown errors become a generic message with the
 // request id: causes never reach the wire.
 func (s *Server) Explain(c *gin.Context, err error) Problem {
@@ -92,7 +110,7 @@ func (s *Server) Explain(c *gin.Context, err error) Problem {
 		return out
 	case errors.As(err, &imp):
 		out := fixable(http.StatusUnprocessableEntity, "results.import.invalid")
-		out.Rows, out.Detail = imp.Rows, gin.H{"rows": imp.Rows}
+		out.Rows, out.Detail = imp.Rows, gin.H{"rows": rowErrorsJSON(imp.Rows)}
 		return out
 	case errors.As(err, &locked):
 		wait := max(time.Until(locked.Until), time.Second)

@@ -1,0 +1,430 @@
+package api
+
+import (
+	"time"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// The API's shapes of what the judging service answers. The service's types carry no JSON names: these do, so
+// renaming a service field never renames a key clients read. A shape whose fields are all of the same types as
+// its service type's is converted with a plain type conversion (Go ignores tags there); the others, which hold
+// other shapes, are copied by their to… function. Lists keep the service's nil (null on the wire) or empty ([]).
+
+// entryViewJSON is an application's place in a round, as organizers see it.
+type entryViewJSON struct {
+	ID            int64      `json:"id"`
+	ApplicationID int64      `json:"application_id"`
+	Reference     string     `json:"reference"`
+	StartupName   string     `json:"startup_name"`
+	Sector        string     `json:"sector"`
+	Status        string     `json:"application_status"`
+	PanelID       *int64     `json:"panel_id"`
+	Outcome       string     `json:"outcome"`
+	LivePosition  int        `json:"live_position"`
+	LiveLockedAt  *time.Time `json:"live_locked_at"`
+	Judges        []int64    `json:"judges"`
+}
+
+func toEntryViewJSON(e services.EntryView) entryViewJSON { return entryViewJSON(e) }
+
+// ---- assignment ----
+
+type panelReportJSON struct {
+	PanelID          int64         `json:"panel_id"`
+	Applications     int           `json:"applications"`
+	Judges           int           `json:"judges"`
+	Added            int           `json:"added"`
+	Removed          int           `json:"removed"`
+	Loads            map[int64]int `json:"loads"`
+	MaxShared        int           `json:"max_shared"`
+	SharedLowerBound int           `json:"shared_lower_bound"`
+	OverAssigned     []int64       `json:"over_assigned"`
+}
+
+// assignReportJSON gives the seed as a decimal string: JavaScript cannot hold every 64-bit integer.
+type assignReportJSON struct {
+	Seed   uint64            `json:"seed,string"`
+	Panels []panelReportJSON `json:"panels"`
+}
+
+func toAssignReportJSON(r *services.AssignReport) assignReportJSON {
+	return assignReportJSON{Seed: r.Seed, Panels: shapeList(r.Panels, func(p services.PanelReport) panelReportJSON { return panelReportJSON(p) })}
+}
+
+type reassignResultJSON struct {
+	Removed int    `json:"removed"`
+	Added   int    `json:"added"`
+	Problem string `json:"problem"`
+}
+
+func toReassignResultJSON(r *services.ReassignResult) reassignResultJSON {
+	return reassignResultJSON(*r)
+}
+
+// ---- panels ----
+
+type panelJudgeViewJSON struct {
+	JudgeID int64  `json:"judge_id"`
+	Name    string `json:"name"`
+	Email   string `json:"email"`
+	MaxLoad int    `json:"max_load"`
+}
+
+type panelViewJSON struct {
+	ID      int64                `json:"id"`
+	RoundID int64                `json:"round_id"`
+	Name    string               `json:"name"`
+	Sector  string               `json:"sector"`
+	Judges  []panelJudgeViewJSON `json:"judges"`
+	Entries int                  `json:"entries"`
+}
+
+func toPanelViewJSON(p services.PanelView) panelViewJSON {
+	return panelViewJSON{ID: p.ID, RoundID: p.RoundID, Name: p.Name, Sector: p.Sector, Entries: p.Entries,
+		Judges: shapeList(p.Judges, func(j services.PanelJudgeView) panelJudgeViewJSON { return panelJudgeViewJSON(j) })}
+}
+
+type distributionJSON struct {
+	Moved     int     `json:"moved"`
+	Unmatched []int64 `json:"unmatched"`
+}
+
+func toDistributionJSON(d *services.Distribution) distributionJSON { return distributionJSON(*d) }
+
+// ---- conflicts ----
+
+type conflictViewJSON struct {
+	ID            int64     `json:"id"`
+	EditionID     int64     `json:"edition_id"`
+	ApplicationID int64     `json:"application_id"`
+	Reference     string    `json:"reference"`
+	JudgeID       int64     `json:"judge_id"`
+	JudgeName     string    `json:"judge_name"`
+	Reason        string    `json:"reason"`
+	DeclaredBy    *int64    `json:"declared_by"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+func toConflictViewJSON(v services.ConflictView) conflictViewJSON { return conflictViewJSON(v) }
+
+type refillOutcomeJSON struct {
+	RoundID int64  `json:"round_id"`
+	Added   int    `json:"added"`
+	Problem string `json:"problem"`
+}
+
+type conflictOutcomeJSON struct {
+	Conflict *conflictViewJSON   `json:"conflict"`
+	Rounds   []refillOutcomeJSON `json:"rounds"`
+}
+
+func toConflictOutcomeJSON(o *services.ConflictOutcome) conflictOutcomeJSON {
+	return conflictOutcomeJSON{Conflict: (*conflictViewJSON)(o.Conflict),
+		Rounds: shapeList(o.Rounds, func(r services.RefillOutcome) refillOutcomeJSON { return refillOutcomeJSON(r) })}
+}
+
+// ---- the judge's workspace ----
+
+type roundSummaryJSON struct {
+	ID        int64              `json:"id"`
+	EditionID int64              `json:"edition_id"`
+	Name      string             `json:"name"`
+	NameI18n  models.Texts       `json:"name_i18n,omitempty"`
+	Kind      models.RoundKind   `json:"kind"`
+	Status    models.RoundStatus `json:"status"`
+	Blind     bool               `json:"blind"`
+	OpensAt   *time.Time         `json:"opens_at"`
+	ClosesAt  *time.Time         `json:"closes_at"`
+	TimeZone  string             `json:"time_zone"`
+	Deadline  string             `json:"deadline"`
+	Editable  bool               `json:"editable"`
+}
+
+// judgeRoundJSON is a round in a judge's list: the round's summary with its keys at the top level.
+type judgeRoundJSON struct {
+	roundSummaryJSON
+	Total  int `json:"total"`
+	Scored int `json:"scored"`
+}
+
+func toJudgeRoundJSON(v services.JudgeRoundView) judgeRoundJSON {
+	return judgeRoundJSON{roundSummaryJSON: roundSummaryJSON(v.RoundSummary), Total: v.Total, Scored: v.Scored}
+}
+
+type queueItemJSON struct {
+	EntryID       int64      `json:"entry_id"`
+	ApplicationID int64      `json:"application_id"`
+	Reference     string     `json:"reference"`
+	Title         string     `json:"title"`
+	Sector        string     `json:"sector"`
+	Status        string     `json:"status"`
+	UpdatedAt     *time.Time `json:"updated_at"`
+	LivePosition  int        `json:"live_position"`
+	Locked        bool       `json:"locked"`
+}
+
+type queueJSON struct {
+	Round  roundSummaryJSON `json:"round"`
+	Total  int              `json:"total"`
+	Scored int              `json:"scored"`
+	Drafts int              `json:"drafts"`
+	Items  []queueItemJSON  `json:"items"`
+}
+
+func toQueueJSON(q *services.Queue) queueJSON {
+	return queueJSON{Round: roundSummaryJSON(q.Round), Total: q.Total, Scored: q.Scored, Drafts: q.Drafts,
+		Items: shapeList(q.Items, func(i services.QueueItem) queueItemJSON { return queueItemJSON(i) })}
+}
+
+// judgeApplicationJSON is an application as a judge reads it: in a blind round without the fields Hidden names.
+type judgeApplicationJSON struct {
+	EntryID            int64                 `json:"entry_id"`
+	RoundID            int64                 `json:"round_id"`
+	ApplicationID      int64                 `json:"application_id"`
+	Reference          string                `json:"reference"`
+	Blind              bool                  `json:"blind"`
+	Hidden             []string              `json:"hidden"`
+	StartupName        string                `json:"startup_name"`
+	RegistrationNumber string                `json:"registration_number"`
+	FoundedOn          string                `json:"founded_on"`
+	Website            string                `json:"website"`
+	Sector             string                `json:"sector"`
+	Province           string                `json:"province"`
+	District           string                `json:"district"`
+	Stage              string                `json:"stage"`
+	Employees          *int                  `json:"employees"`
+	RevenueBand        string                `json:"revenue_band"`
+	FundingRaised      *int64                `json:"funding_raised"`
+	Pitch              map[string]string     `json:"pitch"`
+	Team               []judgeTeamMemberJSON `json:"team"`
+	Answers            []answerJSON          `json:"answers"`
+	Applicant          *judgePersonJSON      `json:"applicant"`
+	Deck               *judgeDeckJSON        `json:"deck"`
+	SubmittedAt        time.Time             `json:"submitted_at"`
+	Version            int                   `json:"version"`
+}
+
+type judgeTeamMemberJSON struct {
+	Name             string  `json:"name"`
+	Role             string  `json:"role"`
+	Founder          bool    `json:"founder"`
+	CEO              bool    `json:"ceo"`
+	Gender           string  `json:"gender"`
+	AgeBand          string  `json:"age_band"`
+	OwnershipPercent float64 `json:"ownership_percent"`
+}
+
+// answerJSON is an extra question with its answer, as the submitted version holds it.
+type answerJSON struct {
+	QuestionID int64             `json:"question_id"`
+	Kind       string            `json:"kind"`
+	Labels     map[string]string `json:"labels"`
+	Answer     string            `json:"answer"`
+}
+
+type judgePersonJSON struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+type judgeDeckJSON struct {
+	Version    int       `json:"version"`
+	Pages      int       `json:"pages"`
+	SizeBytes  int64     `json:"size_bytes"`
+	Name       string    `json:"name"`
+	UploadedAt time.Time `json:"uploaded_at"`
+}
+
+func toJudgeApplicationJSON(a *services.JudgeApplication) judgeApplicationJSON {
+	return judgeApplicationJSON{EntryID: a.EntryID, RoundID: a.RoundID, ApplicationID: a.ApplicationID, Reference: a.Reference,
+		Blind: a.Blind, Hidden: a.Hidden, StartupName: a.StartupName, RegistrationNumber: a.RegistrationNumber,
+		FoundedOn: a.FoundedOn, Website: a.Website, Sector: a.Sector, Province: a.Province, District: a.District,
+		Stage: a.Stage, Employees: a.Employees, RevenueBand: a.RevenueBand, FundingRaised: a.FundingRaised, Pitch: a.Pitch,
+		Team:        shapeList(a.Team, func(m services.JudgeTeamMember) judgeTeamMemberJSON { return judgeTeamMemberJSON(m) }),
+		Answers:     shapeList(a.Answers, func(q services.SnapshotAnswer) answerJSON { return answerJSON(q) }),
+		Applicant:   (*judgePersonJSON)(a.Applicant),
+		Deck:        (*judgeDeckJSON)(a.Deck),
+		SubmittedAt: a.SubmittedAt, Version: a.Version}
+}
+
+// scoreViewJSON is one judge's score of one entry; judge_name is there only in staff's list of an entry's scores.
+type scoreViewJSON struct {
+	ID            int64             `json:"id"`
+	EntryID       int64             `json:"entry_id"`
+	RoundID       int64             `json:"round_id"`
+	ApplicationID int64             `json:"application_id"`
+	JudgeID       int64             `json:"judge_id"`
+	JudgeName     string            `json:"judge_name,omitempty"`
+	Values        map[int64]float64 `json:"values"`
+	Comment       string            `json:"comment"`
+	PrivateNote   string            `json:"private_note"`
+	Status        string            `json:"status"`
+	UpdatedAt     *time.Time        `json:"updated_at"`
+	SubmittedAt   *time.Time        `json:"submitted_at"`
+	Missing       []int64           `json:"missing"`
+	Total         *float64          `json:"total"`
+	Editable      bool              `json:"editable"`
+}
+
+func toScoreViewJSON(v services.ScoreView) scoreViewJSON { return scoreViewJSON(v) }
+
+func toScoreViewPtrJSON(v *services.ScoreView) scoreViewJSON { return scoreViewJSON(*v) }
+
+// ---- live rounds ----
+
+type liveViewJSON struct {
+	RoundID       int64      `json:"round_id"`
+	Version       string     `json:"version"`
+	EntryID       *int64     `json:"entry_id"`
+	ApplicationID *int64     `json:"application_id"`
+	Reference     string     `json:"reference"`
+	Title         string     `json:"title"`
+	Since         *time.Time `json:"since"`
+	Locked        bool       `json:"locked"`
+	Yours         bool       `json:"yours"`
+}
+
+func toLiveViewJSON(v *services.LiveView) liveViewJSON { return liveViewJSON(*v) }
+
+type boardJudgeJSON struct {
+	JudgeID int64  `json:"judge_id"`
+	Name    string `json:"name"`
+	Status  string `json:"status"`
+}
+
+type boardRowJSON struct {
+	EntryID       int64            `json:"entry_id"`
+	ApplicationID int64            `json:"application_id"`
+	Reference     string           `json:"reference"`
+	Title         string           `json:"title"`
+	Position      int              `json:"position"`
+	Current       bool             `json:"current"`
+	Locked        bool             `json:"locked"`
+	Judges        []boardJudgeJSON `json:"judges"`
+}
+
+func toBoardRowJSON(r services.BoardRow) boardRowJSON {
+	return boardRowJSON{EntryID: r.EntryID, ApplicationID: r.ApplicationID, Reference: r.Reference, Title: r.Title,
+		Position: r.Position, Current: r.Current, Locked: r.Locked,
+		Judges: shapeList(r.Judges, func(j services.BoardJudge) boardJudgeJSON { return boardJudgeJSON(j) })}
+}
+
+// ---- oversight: progress and results ----
+
+type judgeProgressJSON struct {
+	JudgeID      int64      `json:"judge_id"`
+	Name         string     `json:"name"`
+	Email        string     `json:"email"`
+	Assigned     int        `json:"assigned"`
+	Submitted    int        `json:"submitted"`
+	Drafts       int        `json:"drafts"`
+	LastActivity *time.Time `json:"last_activity"`
+	Stalled      bool       `json:"stalled"`
+}
+
+type applicationProgressJSON struct {
+	EntryID       int64  `json:"entry_id"`
+	ApplicationID int64  `json:"application_id"`
+	Reference     string `json:"reference"`
+	StartupName   string `json:"startup_name"`
+	Judges        int    `json:"judges"`
+	Missing       int    `json:"missing"`
+	Submitted     int    `json:"submitted"`
+	Drafts        int    `json:"drafts"`
+}
+
+type progressJSON struct {
+	RoundID       int64                     `json:"round_id"`
+	Status        string                    `json:"status"`
+	JudgesPerApp  int                       `json:"judges_per_app"`
+	Assigned      int                       `json:"assigned"`
+	Submitted     int                       `json:"submitted"`
+	ByJudge       []judgeProgressJSON       `json:"by_judge"`
+	ByApplication []applicationProgressJSON `json:"by_application"`
+}
+
+func toProgressJSON(p *services.Progress) progressJSON {
+	return progressJSON{RoundID: p.RoundID, Status: p.Status, JudgesPerApp: p.JudgesPerApp, Assigned: p.Assigned, Submitted: p.Submitted,
+		ByJudge: shapeList(p.ByJudge, func(j services.JudgeProgress) judgeProgressJSON { return judgeProgressJSON(j) }),
+		ByApplication: shapeList(p.ByApplication, func(a services.ApplicationProgress) applicationProgressJSON {
+			return applicationProgressJSON(a)
+		})}
+}
+
+type resultRowJSON struct {
+	Rank          int     `json:"rank"`
+	EntryID       int64   `json:"entry_id"`
+	ApplicationID int64   `json:"application_id"`
+	Reference     string  `json:"reference"`
+	StartupName   string  `json:"startup_name"`
+	Score         float64 `json:"score"`
+	Aggregate     float64 `json:"aggregate"`
+	Judges        int     `json:"judges"`
+	RawMean       float64 `json:"raw_mean"`
+	Disagreement  float64 `json:"disagreement"`
+	Discuss       bool    `json:"discuss"`
+	Suggested     bool    `json:"suggested"`
+	Outcome       string  `json:"outcome"`
+}
+
+type unscoredRowJSON struct {
+	EntryID       int64  `json:"entry_id"`
+	ApplicationID int64  `json:"application_id"`
+	Reference     string `json:"reference"`
+	StartupName   string `json:"startup_name"`
+}
+
+type judgeStatRowJSON struct {
+	JudgeID int64   `json:"judge_id"`
+	Name    string  `json:"name"`
+	Scores  int     `json:"scores"`
+	Mean    float64 `json:"mean"`
+	SD      float64 `json:"sd"`
+	Pooled  bool    `json:"pooled"`
+	Reason  string  `json:"reason"`
+}
+
+type placementJSON struct {
+	Method string  `json:"method"`
+	Rank   int     `json:"rank"`
+	Score  float64 `json:"score"`
+	Move   int     `json:"move"`
+}
+
+type whatIfJSON struct {
+	ApplicationID int64           `json:"application_id"`
+	Reference     string          `json:"reference"`
+	Placements    []placementJSON `json:"placements"`
+}
+
+// resultsJSON is a round's ranking as staff see it, with the figures that reproduce it.
+type resultsJSON struct {
+	RoundID               int64              `json:"round_id"`
+	Status                string             `json:"status"`
+	Method                string             `json:"method"`
+	MinJudgeScores        int                `json:"min_judge_scores"`
+	DisagreementThreshold float64            `json:"disagreement_threshold"`
+	AdvanceCount          int                `json:"advance_count"`
+	PooledMean            float64            `json:"pooled_mean"`
+	PooledSD              float64            `json:"pooled_sd"`
+	Scores                int                `json:"scores"`
+	Results               []resultRowJSON    `json:"results"`
+	Unscored              []unscoredRowJSON  `json:"unscored"`
+	Judges                []judgeStatRowJSON `json:"judges"`
+	WhatIf                []whatIfJSON       `json:"what_if"`
+}
+
+func toResultsJSON(r *services.Results) resultsJSON {
+	return resultsJSON{RoundID: r.RoundID, Status: r.Status, Method: r.Method, MinJudgeScores: r.MinJudgeScores,
+		DisagreementThreshold: r.DisagreementThreshold, AdvanceCount: r.AdvanceCount, PooledMean: r.PooledMean,
+		PooledSD: r.PooledSD, Scores: r.Scores,
+		Results:  shapeList(r.Results, func(x services.ResultRow) resultRowJSON { return resultRowJSON(x) }),
+		Unscored: shapeList(r.Unscored, func(x services.UnscoredRow) unscoredRowJSON { return unscoredRowJSON(x) }),
+		Judges:   shapeList(r.Judges, func(x services.JudgeStatRow) judgeStatRowJSON { return judgeStatRowJSON(x) }),
+		WhatIf: shapeList(r.WhatIf, func(w services.WhatIfView) whatIfJSON {
+			return whatIfJSON{ApplicationID: w.ApplicationID, Reference: w.Reference,
+				Placements: shapeList(w.Placements, func(p services.PlacementView) placementJSON { return placementJSON(p) })}
+		})}
+}
