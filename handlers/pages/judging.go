@@ -141,6 +141,8 @@ type judgeEntryData struct {
 	Scored    int
 	Errors    map[string]string
 	FormError string
+	// ConflictReason and ConflictError are the conflict declaration as sent, when it was refused.
+	ConflictReason, ConflictError string
 }
 
 func (d judgeEntryData) Hidden(field string) bool { return slices.Contains(d.App.Hidden, field) }

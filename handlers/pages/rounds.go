@@ -22,7 +22,7 @@ import (
 // Judging service decides what may change.
 
 // roundPageRoutes registers the organizer's pages for running an edition's judging: the cockpit, rounds,
-// rubric, judges, panels and assignment.
+// rubric, judges, panels, assignment and conflicts (with the judge's declaration from the entry page).
 func (s *Server) roundPageRoutes(r *gin.Engine) {
 	if s.Judging == nil || s.Publishing == nil || s.Applications == nil || s.Editions == nil || s.Accounts == nil {
 		return
@@ -50,6 +50,10 @@ func (s *Server) roundPageRoutes(r *gin.Engine) {
 	g.GET("/editions/:id/cockpit", s.cockpitPage)
 	g.GET("/editions/:id/judges", s.judgesPage)
 	g.POST("/editions/:id/judges/invite", s.inviteJudgesPage)
+	g.GET("/editions/:id/conflicts", s.conflictsPage)
+	g.POST("/editions/:id/conflicts", s.addConflictPage)
+	g.POST("/conflicts/:id/delete", s.removeConflictPage)
+	r.POST("/judge/entries/:id/conflict", s.requirePageUser, s.declareConflictPage)
 }
 
 // roundsData is an edition's rounds page; Problem says why the last action on round ProblemRound was refused.
