@@ -42,6 +42,9 @@ const (
 	// JudgeReminder asks a judge to finish scoring a round. Data: Round, Scored, Total, Remaining, Link
 	// (required), Deadline, Name.
 	JudgeReminder = "judge_reminder"
+	// RoundOpened tells a judge a round they have work in is open for scoring. Data: Round, Assigned (how many
+	// applications are theirs), Link to their queue (required), Deadline, Name.
+	RoundOpened = "round_opened"
 	// ResultsPublished tells an applicant a round's results are live. Data: Edition, Round, Link (required),
 	// Name, Reference, Correction (the reason, for a corrected version).
 	ResultsPublished = "results_published"
@@ -49,7 +52,7 @@ const (
 
 // Templates lists every message name, so tests and tools can walk them all.
 var Templates = []string{VerifyEmail, ResetPassword, Invitation, PasswordChanged, Notice, AccountExists,
-	ApplicationSubmitted, ApplicationIneligible, JudgeReminder, ResultsPublished}
+	ApplicationSubmitted, ApplicationIneligible, JudgeReminder, RoundOpened, ResultsPublished}
 
 // Languages Pitchfest writes mail in; the first is the fallback for a message without one.
 var Languages = []string{"en", "fr", "rw"}
@@ -68,6 +71,7 @@ var required = map[string][]string{
 	ApplicationIneligible: {"Link", "Reference", "Edition", "Reason"},
 	ResultsPublished:      {"Link", "Edition", "Round"},
 	JudgeReminder:         {"Link", "Round", "Scored", "Total", "Remaining"},
+	RoundOpened:           {"Link", "Round", "Assigned"},
 }
 
 // Message is one email to one person, as stored in a send_mail job: what to say (a template and its data) rather
