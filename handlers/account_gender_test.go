@@ -25,9 +25,7 @@ func TestAccountGenderIsOptionalExportedAndErased(t *testing.T) {
 	srv, _ := startWithMailbox(t)
 	tr, _ := frontend.LoadI18n()
 	st := srv.App.Store
-	email := "gender-" + testutil.RandomHex(4) + "@example.rw"
-	v := newVisitor(t, srv, "en")
-	v.signUpAndIn(t, "Judge Gender", email)
+	v, email := signedUpVisitor(t, srv, "Judge Gender", "gender")
 	gender := func() string {
 		u, err := st.UserByEmail(context.Background(), email)
 		if err != nil {

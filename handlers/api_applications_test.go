@@ -112,6 +112,13 @@ func (is *intakeServer) newDraft(e editionOut) appOut {
 	return a
 }
 
+// completeDraft starts a draft of the applicant in e with every field filled (completeBody): the draft's path.
+func (is *intakeServer) completeDraft(e editionOut) string {
+	path := fmt.Sprintf("/api/v1/applications/%d", is.newDraft(e).ID)
+	is.applicant.json("PATCH", path, completeBody, http.StatusOK, nil)
+	return path
+}
+
 type appOut struct {
 	ID                 int64   `json:"id"`
 	Reference          *string `json:"reference"`

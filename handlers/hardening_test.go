@@ -102,9 +102,7 @@ func TestControlCharactersAreStrippedWhereInputIsBound(t *testing.T) {
 func TestRequiredTextsNeedAVisibleCharacterAndRefuseBidiOverrides(t *testing.T) {
 	is := newIntakeServer(t)
 	e := is.openEdition("")
-	a := is.newDraft(e)
-	path := fmt.Sprintf("/api/v1/applications/%d", a.ID)
-	is.applicant.json("PATCH", path, completeBody, http.StatusOK, nil)
+	path := is.completeDraft(e)
 
 	for _, name := range []string{`\u200b\u200b`, `\ufeff`, `\u200e \u200f`} {
 		t.Run("a startup name of only "+name+" is missing on submit", func(t *testing.T) {
@@ -300,9 +298,7 @@ func TestTheLastActiveAdminStays(t *testing.T) {
 func TestAnIdempotentRetryAfterAnEditReplaysTheStoredAnswer(t *testing.T) {
 	is := newIntakeServer(t)
 	e := is.openEdition("")
-	a := is.newDraft(e)
-	path := fmt.Sprintf("/api/v1/applications/%d", a.ID)
-	is.applicant.json("PATCH", path, completeBody, http.StatusOK, nil)
+	path := is.completeDraft(e)
 	key := []string{"Idempotency-Key", "retry-after-edit-" + testutil.RandomHex(4)}
 	res, first := is.applicant.do("POST", path+"/submit", "", key...)
 	if res.StatusCode != http.StatusOK {

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/pitchfest/pitchfest/frontend"
-	"github.com/pitchfest/pitchfest/testutil"
 )
 
 // The notice after saving the gender answer is shown: a flash id missing from the allow-list is dropped
@@ -16,9 +15,7 @@ import (
 func TestAccountGenderSavedNoticeAppears(t *testing.T) {
 	srv, _ := startWithMailbox(t)
 	tr, _ := frontend.LoadI18n()
-	email := "gender-flash-" + testutil.RandomHex(4) + "@example.rw"
-	v := newVisitor(t, srv, "en")
-	v.signUpAndIn(t, "Judge Flash", email)
+	v, _ := signedUpVisitor(t, srv, "Judge Flash", "gender-flash")
 	notice := html.EscapeString(tr.T("en", "flash.gender_saved"))
 	if p := v.get("/account"); strings.Contains(p.body, notice) {
 		t.Fatalf("the notice shows before anything was saved:\n%s", excerpt(p.body))

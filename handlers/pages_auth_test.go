@@ -52,12 +52,16 @@ func (v *visitor) signIn(session string) *visitor {
 	return v
 }
 
-// signUpAndIn signs up with the matrix password through the pages, and signs in (unverified) as a new
-// account does, landing on the applications page.
-func (v *visitor) signUpAndIn(t *testing.T, name, email string) {
+// signedUpVisitor is a visitor reading English who signed up through the pages, with a new address
+// (prefix-xxxx@example.rw) and the matrix password, and signed in, unverified, landing on the applications
+// page as a new account does. It returns the address too.
+func signedUpVisitor(t *testing.T, srv *testutil.Server, name, prefix string) (*visitor, string) {
 	t.Helper()
+	email := prefix + "-" + testutil.RandomHex(4) + "@example.rw"
+	v := newVisitor(t, srv, "en")
 	v.post("/signup", url.Values{"name": {name}, "email": {email}, "password": {matrixPassword}}).expect(t, "sign up", http.StatusSeeOther, "/signin")
 	v.post("/signin", url.Values{"email": {email}, "password": {matrixPassword}}).expect(t, "sign in", http.StatusSeeOther, "/applications")
+	return v, email
 }
 
 // page is one answer: status, headers and body.
@@ -357,9 +361,7 @@ func TestHtmxFormsRedirectWithAHeader(t *testing.T) {
 func TestAccountPageForms(t *testing.T) {
 	srv, mb := startWithMailbox(t)
 	tr, _ := frontend.LoadI18n()
-	email := "account-" + testutil.RandomHex(4) + "@example.rw"
-	v := newVisitor(t, srv, "en")
-	v.signUpAndIn(t, "Account Owner", email)
+	v, email := signedUpVisitor(t, srv, "Account Owner", "account")
 
 	t.Run("an unverified address can ask for a new link", func(t *testing.T) {
 		p := v.get("/account")
