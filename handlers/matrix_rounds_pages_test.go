@@ -35,6 +35,19 @@ var roundPagesMatrix = []row{
 	{"POST", "/organize/rounds/:id/entries", formBody(""), staffOnly(see), jRound},
 	{"POST", "/organize/rounds/:id/distribute", formBody(""), staffOnly(see), jRound},
 	{"POST", "/organize/rounds/:id/assign", formBody(""), staffOnly(see), jRound},
+	{"GET", "/organize/rounds/:id/work", nil, judgingPageStaff(ok), jRound},
+	{"POST", "/organize/rounds/:id/work/add", func(w *world) string {
+		f := jf(w)
+		return fmt.Sprintf("judge=%d&application=%d", f.spare.ID, f.appB.ID)
+	}, staffOnly(see), jRound},
+	{"POST", "/organize/rounds/:id/reassign", func(w *world) string { return fmt.Sprintf("judge=%d", jf(w).colleague.ID) }, staffOnly(see), jRound},
+	// The judge has not scored application A yet: it can move to a judge of the other panel, or come off them.
+	{"POST", "/organize/assignments/:id/move", func(w *world) string {
+		f := jf(w)
+		return fmt.Sprintf("round=%d&judge=%d&to=%d", f.round.ID, w.users[judge].ID, f.otherPanel.ID)
+	}, staffOnly(see), func(w *world) string { return fmt.Sprint(jf(w).judgeAssignment) }},
+	{"POST", "/organize/assignments/:id/remove", func(w *world) string { return fmt.Sprintf("round=%d&judge=%d", jf(w).round.ID, w.users[judge].ID) },
+		staffOnly(see), func(w *world) string { return fmt.Sprint(jf(w).judgeAssignment) }},
 	{"GET", "/organize/editions/:id/conflicts", nil, judgingPageStaff(ok), jEdition},
 	{"POST", "/organize/editions/:id/conflicts", func(w *world) string {
 		f := jf(w)

@@ -110,8 +110,8 @@ func (s *Server) addConflictPage(c *gin.Context) {
 			d.Errors["q"] = s.Tr(c, "conflicts.pick_application")
 		default:
 			list, err := s.Applications.List(ctx, u, id, services.ListQuery{Search: q, Sort: "name", Limit: conflictMatches})
-			if p, ok := s.Refusal(c, err, ""); err != nil {
-				if ok {
+			if err != nil {
+				if p, ok := s.Refusal(c, err, ""); ok {
 					d.Errors["q"] = p.Place(web.Nowhere)
 					s.showConflicts(c, p.Status, id, d)
 				}

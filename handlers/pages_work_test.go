@@ -1,0 +1,204 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+	"github.com/pitchfest/pitchfest/testutil"
+)
+
+// An organizer adjusts a round's assignments by hand from the pages: moves an application from one judge to
+// another, is refused moving one the judge has scored (nothing changes), and gives a judge's unsubmitted work
+// to the others.
+func TestAnOrganizerAdjustsAJudgesWorkFromThePage(t *testing.T) {
+	T := resultsPageT(t)
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 2})
+	st := srv.App.Store
+	ctx := context.Background()
+	base := fmt.Sprintf("/organize/rounds/%d", w.Round.ID)
+	if code, body := pageGet(t, srv, org, base+"/assignment"); code != 200 || !strings.Contains(body, `href="`+base+`/work"`) {
+		t.Fatalf("the assignment page does not link the adjustments (%d)", code)
+	}
+	as, err := st.AssignmentsByRound(ctx, w.Round.ID)
+	if err != nil || len(as) != 6 {
+		t.Fatalf("%d assignments (%v)", len(as), err)
+	}
+	// A judge's assignment, and the one judge of three not on that application.
+	a := as[0]
+	on := map[int64]bool{}
+	for _, x := range as {
+		if x.ApplicationID == a.ApplicationID {
+			on[x.JudgeID] = true
+		}
+	}
+	var free *models.User
+	for _, j := range w.Judges {
+		if !on[j.ID] {
+			free = j
+		}
+	}
+	code, body := pageGet(t, srv, org, fmt.Sprintf("%s/work?judge=%d", base, a.JudgeID))
+	if code != 200 || !strings.Contains(body, fmt.Sprintf(`action="/organize/assignments/%d/move"`, a.ID)) {
+		t.Fatalf("the judge's work: %d", code)
+	}
+	back := fmt.Sprintf("%s/work?judge=%d", base, a.JudgeID)
+	form := url.Values{"round": {fmt.Sprint(w.Round.ID)}, "judge": {fmt.Sprint(a.JudgeID)}, "to": {fmt.Sprint(free.ID)}}
+
+	t.Run("an application the judge scored cannot move, and nothing changes", func(t *testing.T) {
+		e, err := st.EntryFor(ctx, w.Round.ID, a.ApplicationID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		judge := userByID(t, w, a.JudgeID)
+		if _, err := w.Judging.SaveDraft(ctx, judge, e.ID, services.ScoreInput{Comment: "Started"}); err != nil {
+			t.Fatal(err)
+		}
+		code, body, _ := pagePost(t, srv, org, fmt.Sprintf("/organize/assignments/%d/move", a.ID), form)
+		if code != 422 || !strings.Contains(body, `id="work-problem"`) || !strings.Contains(body, T("judging.assign.has_score")) {
+			t.Errorf("moving scored work: %d", code)
+		}
+		if after, _ := st.AssignmentsByRound(ctx, w.Round.ID); !sameAssignments(after, as) {
+			t.Error("a refused move changed the assignments")
+		}
+		if err := st.DeleteScoresOf(ctx, []int64{w.Round.ID}, a.ApplicationID, a.JudgeID); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("a move puts the application on the other judge", func(t *testing.T) {
+		code, _, loc := pagePost(t, srv, org, fmt.Sprintf("/organize/assignments/%d/move", a.ID), form)
+		if code != 303 || loc != back {
+			t.Fatalf("move: %d %s", code, loc)
+		}
+		after, _ := st.AssignmentsByRound(ctx, w.Round.ID)
+		got := map[int64]bool{}
+		for _, x := range after {
+			if x.ApplicationID == a.ApplicationID {
+				got[x.JudgeID] = true
+			}
+		}
+		if len(after) != len(as) || got[a.JudgeID] || !got[free.ID] {
+			t.Errorf("after the move: %d assignments, old judge %v, new judge %v", len(after), got[a.JudgeID], got[free.ID])
+		}
+	})
+
+	t.Run("a judge's unsubmitted work goes to the others", func(t *testing.T) {
+		j := w.Judges[0]
+		code, _, _ := pagePost(t, srv, org, base+"/reassign", url.Values{"judge": {fmt.Sprint(j.ID)}})
+		if code != 303 && code != 200 {
+			t.Fatalf("reassign: %d", code)
+		}
+		mine, err := st.AssignmentsOfJudge(ctx, w.Round.ID, j.ID)
+		if err != nil || len(mine) != 0 {
+			t.Errorf("the judge still has %d assignments (%v)", len(mine), err)
+		}
+	})
+}
+
+// A judge declares a conflict from the entry page: without a reason the page says so; with one the entry
+// leaves their queue and the organizer sees it, declared by the judge, on the conflicts page.
+func TestAJudgeDeclaresAConflictFromTheEntryPage(t *testing.T) {
+	T := resultsPageT(t)
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 2, Judges: 3, K: 2})
+	st := srv.App.Store
+	ctx := context.Background()
+	as, err := st.AssignmentsByRound(ctx, w.Round.ID)
+	if err != nil || len(as) == 0 {
+		t.Fatal(err)
+	}
+	a := as[0]
+	judge := newSession(t, st, a.JudgeID)
+	e, err := st.EntryFor(ctx, w.Round.ID, a.ApplicationID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry := fmt.Sprintf("/judge/entries/%d", e.ID)
+	if code, body := pageGet(t, srv, judge, entry); code != 200 || !strings.Contains(body, `action="`+entry+`/conflict"`) {
+		t.Fatalf("the entry page has no conflict form (%d)", code)
+	}
+	code, body, _ := pagePost(t, srv, judge, entry+"/conflict", url.Values{"reason": {"  "}})
+	if code != 422 || !strings.Contains(body, `id="conflict-declare-error"`) {
+		t.Fatalf("a conflict without a reason: %d", code)
+	}
+	code, _, loc := pagePost(t, srv, judge, entry+"/conflict", url.Values{"reason": {"I advise this team"}})
+	if code != 303 || loc != fmt.Sprintf("/judge/rounds/%d", w.Round.ID) {
+		t.Fatalf("declare: %d %s", code, loc)
+	}
+	if code, _ := pageGet(t, srv, judge, entry); code != 404 {
+		t.Errorf("the judge still reaches the entry: %d", code)
+	}
+	path := fmt.Sprintf("/organize/editions/%d/conflicts", w.Edition.ID)
+	code, body = pageGet(t, srv, org, path)
+	if code != 200 || !strings.Contains(body, "I advise this team") || !strings.Contains(body, T("conflicts.by_judge")) {
+		t.Errorf("the conflicts page does not show the declaration (%d)", code)
+	}
+}
+
+// An organizer records a conflict by a startup's name: a name several applications share offers them to
+// choose from, one that names none says so, and the chosen one is recorded; removing it takes it off the list.
+func TestAnOrganizerRecordsAConflictByName(t *testing.T) {
+	T := resultsPageT(t)
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 3, Judges: 2, K: 2, Draft: true, NoAssign: true})
+	st := srv.App.Store
+	ctx := context.Background()
+	path := fmt.Sprintf("/organize/editions/%d/conflicts", w.Edition.ID)
+	judge := fmt.Sprint(w.Judges[1].ID)
+	code, body, _ := pagePost(t, srv, org, path, url.Values{"judge": {judge}, "q": {"no such startup"}, "reason": {"Board"}})
+	if code != 422 || !strings.Contains(body, `id="conflict-q-error"`) {
+		t.Errorf("a name that matches nothing: %d", code)
+	}
+	// The world's startups share a stem of their names: the search offers each.
+	stem := w.Apps[0].StartupName[:3]
+	code, body, _ = pagePost(t, srv, org, path, url.Values{"judge": {judge}, "q": {stem}, "reason": {"Board"}})
+	if code != 422 || !strings.Contains(body, fmt.Sprintf(`id="match-%d"`, w.Apps[1].ID)) || !strings.Contains(body, T("conflicts.several", 3)) {
+		t.Fatalf("an ambiguous name: %d", code)
+	}
+	code, _, loc := pagePost(t, srv, org, path, url.Values{"judge": {judge}, "application": {fmt.Sprint(w.Apps[1].ID)}, "reason": {"Board"}})
+	if code != 303 || loc != path {
+		t.Fatalf("record: %d %s", code, loc)
+	}
+	cs, err := w.Judging.Conflicts(ctx, w.Organizer, w.Edition.ID)
+	if err != nil || len(cs) != 1 || cs[0].ApplicationID != w.Apps[1].ID || cs[0].JudgeID != w.Judges[1].ID {
+		t.Fatalf("conflicts: %+v (%v)", cs, err)
+	}
+	if code, _, _ := pagePost(t, srv, org, fmt.Sprintf("/organize/conflicts/%d/delete", cs[0].ID), url.Values{"edition": {fmt.Sprint(w.Edition.ID)}}); code != 303 {
+		t.Fatalf("remove: %d", code)
+	}
+	if cs, _ := w.Judging.Conflicts(ctx, w.Organizer, w.Edition.ID); len(cs) != 0 {
+		t.Errorf("%d conflicts after removing it", len(cs))
+	}
+	_ = st
+}
+
+func userByID(t *testing.T, w *testutil.JudgingWorld, id int64) *models.User {
+	t.Helper()
+	for _, j := range w.Judges {
+		if j.ID == id {
+			return j
+		}
+	}
+	t.Fatalf("no judge %d", id)
+	return nil
+}
+
+func sameAssignments(a, b []models.Assignment) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	key := func(x models.Assignment) [2]int64 { return [2]int64{x.ApplicationID, x.JudgeID} }
+	seen := map[[2]int64]bool{}
+	for _, x := range a {
+		seen[key(x)] = true
+	}
+	for _, x := range b {
+		if !seen[key(x)] {
+			return false
+		}
+	}
+	return true
+}
