@@ -35,6 +35,12 @@ var roundPagesMatrix = []row{
 	{"POST", "/organize/rounds/:id/entries", formBody(""), staffOnly(see), jRound},
 	{"POST", "/organize/rounds/:id/distribute", formBody(""), staffOnly(see), jRound},
 	{"POST", "/organize/rounds/:id/assign", formBody(""), staffOnly(see), jRound},
+	{"GET", "/organize/panels/:id", nil, judgingPageStaff(ok), jPanel2},
+	{"POST", "/organize/panels/:id", func(w *world) string {
+		f := jf(w)
+		return fmt.Sprintf("name=ICT+and+data&sector=ict&judge=%d&judge=%d", f.otherPanel.ID, f.otherPanel2.ID)
+	}, staffOnly(see), jPanel2},
+	{"POST", "/organize/panels/:id/entries", func(w *world) string { return fmt.Sprintf("action=in&entry=%d", jf(w).entryB.ID) }, staffOnly(see), jPanel2},
 	{"GET", "/organize/rounds/:id/work", nil, judgingPageStaff(ok), jRound},
 	{"POST", "/organize/rounds/:id/work/add", func(w *world) string {
 		f := jf(w)
@@ -58,3 +64,5 @@ var roundPagesMatrix = []row{
 	// The judge's own declaration from the entry page: back to their queue, the entry gone from it.
 	{"POST", "/judge/entries/:id/conflict", formBody("reason=I+advise+this+team"), judgeOnly(see), jEntryA},
 }
+
+func jPanel2(w *world) string { return fmt.Sprint(jf(w).panel2.ID) }

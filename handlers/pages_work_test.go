@@ -202,3 +202,65 @@ func sameAssignments(a, b []models.Assignment) bool {
 	}
 	return true
 }
+
+// An organizer makes a panel by hand: renames it, and puts applications found by sector in it and takes one
+// out again, from the panel's page.
+func TestAnOrganizerFillsAPanelByHand(t *testing.T) {
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 4, Judges: 2, K: 1, Draft: true, NoAssign: true,
+		Sectors: []string{"agriculture", "ict"}})
+	st := srv.App.Store
+	ctx := context.Background()
+	base := fmt.Sprintf("/organize/rounds/%d", w.Round.ID)
+	if code, _, _ := pagePost(t, srv, org, base+"/panels", url.Values{"name": {"Mixed"}, "judge": {fmt.Sprint(w.Judges[0].ID)}}); code != 303 {
+		t.Fatalf("panel: %d", code)
+	}
+	if code, _, _ := pagePost(t, srv, org, base+"/entries", nil); code != 303 {
+		t.Fatalf("take the applications in: %d", code)
+	}
+	panels, err := w.Judging.Panels(ctx, w.Organizer, w.Round.ID)
+	if err != nil || len(panels) != 1 {
+		t.Fatalf("%d panels (%v)", len(panels), err)
+	}
+	path := fmt.Sprintf("/organize/panels/%d", panels[0].ID)
+	if code, body := pageGet(t, srv, org, base+"/assignment"); code != 200 || !strings.Contains(body, `href="`+path+`"`) {
+		t.Fatal("the assignment page does not link the panel")
+	}
+	code, body := pageGet(t, srv, org, path+"?sector=ict")
+	if code != 200 || strings.Count(body, `name="entry"`) != 2 {
+		t.Fatalf("the ict applications: %d, %d boxes", code, strings.Count(body, `name="entry"`))
+	}
+	entries, err := w.Judging.Entries(ctx, w.Organizer, w.Round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ict []string
+	for _, e := range entries {
+		if e.Sector == "ict" {
+			ict = append(ict, fmt.Sprint(e.ID))
+		}
+	}
+	if code, _, loc := pagePost(t, srv, org, path+"/entries", url.Values{"action": {"in"}, "entry": ict, "sector": {"ict"}}); code != 303 || loc != path+"?sector=ict" {
+		t.Fatalf("put in: %d %s", code, loc)
+	}
+	if code, _, _ := pagePost(t, srv, org, path+"/entries", url.Values{"action": {"out"}, "entry": ict[:1]}); code != 303 {
+		t.Fatalf("take out: %d", code)
+	}
+	if code, _, _ := pagePost(t, srv, org, path+"/entries", url.Values{"action": {"in"}}); code != 422 {
+		t.Errorf("nothing checked: %d", code)
+	}
+	in := 0
+	for _, e := range must(st.EntriesByRound(ctx, w.Round.ID)) {
+		if e.PanelID != nil && *e.PanelID == panels[0].ID {
+			in++
+		}
+	}
+	if in != 1 {
+		t.Errorf("%d applications in the panel, want 1", in)
+	}
+	if code, _, _ := pagePost(t, srv, org, path, url.Values{"name": {"Digital"}, "judge": {fmt.Sprint(w.Judges[1].ID)}}); code != 303 {
+		t.Fatalf("rename: %d", code)
+	}
+	if panels, _ := w.Judging.Panels(ctx, w.Organizer, w.Round.ID); panels[0].Name != "Digital" || len(panels[0].Judges) != 1 || panels[0].Judges[0].JudgeID != w.Judges[1].ID {
+		t.Errorf("after saving: %+v", panels[0])
+	}
+}

@@ -58,3 +58,15 @@ func (s *Editions) Question(ctx context.Context, actor *models.User, id int64) (
 
 // Ping reports whether the database answers, for the readiness probe.
 func (a *Accounts) Ping(ctx context.Context) error { return a.Store.Ping(ctx) }
+
+// PanelRound is the round a panel belongs to, for staff: a panel's page is addressed by the panel alone.
+func (j *Judging) PanelRound(ctx context.Context, actor *models.User, panelID int64) (int64, error) {
+	if err := requireStaff(actor); err != nil {
+		return 0, err
+	}
+	p, err := j.Store.PanelByID(ctx, panelID)
+	if err != nil {
+		return 0, err
+	}
+	return p.RoundID, nil
+}

@@ -1,0 +1,178 @@
+package pages
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/handlers/web"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// One panel of a round, by hand: its name, sector and judges, and which of the round's applications it judges —
+// listed with a sector filter and chosen with checkboxes, put in or taken out in one step each. Automatic
+// distribution by sector is on the assignment page; this is for everything it does not decide.
+
+// panelEntry is one application of the round as the panel page lists it.
+type panelEntry struct {
+	services.EntryView
+	InPanel bool
+	// Elsewhere names the panel it is on, when another.
+	Elsewhere string
+}
+
+// panelData is the page.
+type panelData struct {
+	Ctx     *services.RoundContext
+	Panel   services.PanelView
+	Pool    []models.User
+	Seated  map[int64]bool
+	Sectors []choice
+	Filter  string
+	Entries []panelEntry
+	Problem string
+}
+
+// panelAndRound reads the :id panel and its round, answering a bad one itself.
+func (s *Server) panelAndRound(c *gin.Context) (*services.RoundContext, services.PanelView, bool) {
+	id, ok := s.PathID(c, "id")
+	if !ok {
+		return nil, services.PanelView{}, false
+	}
+	ctx, u := c.Request.Context(), web.CurrentUser(c)
+	roundID, err := s.Judging.PanelRound(ctx, u, id)
+	if err != nil {
+		s.Fail(c, err)
+		return nil, services.PanelView{}, false
+	}
+	rc, err := s.Publishing.RoundContext(ctx, u, roundID)
+	if err != nil {
+		s.Fail(c, err)
+		return nil, services.PanelView{}, false
+	}
+	panels, err := s.Judging.Panels(ctx, u, roundID)
+	if err != nil {
+		s.Fail(c, err)
+		return nil, services.PanelView{}, false
+	}
+	for _, p := range panels {
+		if p.ID == id {
+			return rc, p, true
+		}
+	}
+	s.Fail(c, models.ErrNotFound)
+	return nil, services.PanelView{}, false
+}
+
+func (s *Server) panelPage(c *gin.Context) {
+	rc, pv, ok := s.panelAndRound(c)
+	if !ok {
+		return
+	}
+	s.showPanel(c, http.StatusOK, rc, pv, c.Query("sector"), "")
+}
+
+func (s *Server) showPanel(c *gin.Context, status int, rc *services.RoundContext, pv services.PanelView, filter, problem string) {
+	ctx, u := c.Request.Context(), web.CurrentUser(c)
+	pool, err := s.Judging.JudgePool(ctx, u)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	entries, err := s.Judging.Entries(ctx, u, rc.Round.ID)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	panels, err := s.Judging.Panels(ctx, u, rc.Round.ID)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	names := map[int64]string{}
+	for _, p := range panels {
+		names[p.ID] = p.Name
+	}
+	d := panelData{Ctx: rc, Panel: pv, Pool: pool, Seated: map[int64]bool{}, Filter: filter, Problem: problem}
+	for _, j := range pv.Judges {
+		d.Seated[j.JudgeID] = true
+	}
+	for _, sec := range rc.Edition.Sectors {
+		d.Sectors = append(d.Sectors, choice{Value: sec.Code, Label: s.EditionSectorLabel(c, rc.Edition, sec.Code), Selected: sec.Code == filter})
+	}
+	for _, e := range entries {
+		if filter != "" && e.Sector != filter {
+			continue
+		}
+		pe := panelEntry{EntryView: e, InPanel: e.PanelID != nil && *e.PanelID == pv.ID}
+		if e.PanelID != nil && !pe.InPanel {
+			pe.Elsewhere = names[*e.PanelID]
+		}
+		d.Entries = append(d.Entries, pe)
+	}
+	p := s.NewPage(c, "panel.title")
+	p.Data = d
+	s.Render(c, status, "organize_panel", p)
+}
+
+// panelStep ends a panel form: back to the panel page, or the page again with why it was refused.
+func (s *Server) panelStep(c *gin.Context, rc *services.RoundContext, pv services.PanelView, filter, flash string, err error) {
+	if err == nil {
+		to := fmt.Sprintf("/organize/panels/%d", pv.ID)
+		if filter != "" {
+			to += "?sector=" + url.QueryEscape(filter)
+		}
+		s.SeeOther(c, to, flash)
+		return
+	}
+	if p, ok := s.Refusal(c, err, "rounds.closed_no_change"); ok {
+		s.showPanel(c, p.Status, rc, pv, filter, p.Place(web.Nowhere))
+	}
+}
+
+// updatePanelPage saves the panel's name, sector and judges.
+func (s *Server) updatePanelPage(c *gin.Context) {
+	rc, pv, ok := s.panelAndRound(c)
+	if !ok {
+		return
+	}
+	in := services.PanelInput{Name: c.PostForm("name"), Sector: c.PostForm("sector")}
+	seen := map[int64]bool{}
+	for _, raw := range c.PostFormArray("judge") {
+		if id, err := strconv.ParseInt(raw, 10, 64); err == nil && !seen[id] {
+			seen[id] = true
+			in.Judges = append(in.Judges, services.PanelJudgeInput{JudgeID: id})
+		}
+	}
+	_, err := s.Judging.UpdatePanel(c.Request.Context(), web.CurrentUser(c), pv.ID, in, web.Meta(c))
+	s.panelStep(c, rc, pv, "", "flash.panel_saved", err)
+}
+
+// panelEntriesPage puts the checked applications in the panel (action=in) or takes them out of it (out).
+func (s *Server) panelEntriesPage(c *gin.Context) {
+	rc, pv, ok := s.panelAndRound(c)
+	if !ok {
+		return
+	}
+	var ids []int64
+	for _, raw := range c.PostFormArray("entry") {
+		if id, err := strconv.ParseInt(raw, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	filter := c.PostForm("sector")
+	if len(ids) == 0 {
+		s.showPanel(c, http.StatusUnprocessableEntity, rc, pv, filter, s.Tr(c, "panel.pick_entries"))
+		return
+	}
+	target, flash := &pv.ID, "flash.panel_entries_in"
+	if c.PostForm("action") == "out" {
+		target, flash = nil, "flash.panel_entries_out"
+	}
+	err := s.Judging.SetEntriesPanel(c.Request.Context(), web.CurrentUser(c), rc.Round.ID, ids, target, web.Meta(c))
+	s.panelStep(c, rc, pv, filter, flash, err)
+}
