@@ -32,6 +32,9 @@ type Judging struct {
 	Mail  Mailer
 	Now   func() time.Time
 	Log   *slog.Logger
+	// QueueLink is the judge's queue of a round, as an absolute URL: the link of the mail that tells judges a
+	// round is open. nil: no mail on open.
+	QueueLink func(roundID int64) string
 }
 
 func (j *Judging) now() time.Time { return models.DBTime(j.Now()) }
@@ -328,6 +331,7 @@ func (j *Judging) DeleteRound(ctx context.Context, actor *models.User, id int64,
 
 // OpenRound starts scoring. The rubric must be complete (judging.rubric.empty, judging.rubric.weights), and the
 // round's applications are taken in first if that has not been done. Only a draft round opens (ErrConflict).
+// Every judge with work in the round is mailed that it is open (see announceOpen).
 func (j *Judging) OpenRound(ctx context.Context, actor *models.User, id int64, meta Meta) (*models.Round, error) {
 	if err := requireStaff(actor); err != nil {
 		return nil, err
@@ -353,7 +357,65 @@ func (j *Judging) OpenRound(ctx context.Context, actor *models.User, id int64, m
 		if err := tx.SetRoundStatus(ctx, id, models.RoundOpen); err != nil {
 			return err
 		}
+		if err := j.announceOpen(ctx, tx, r); err != nil {
+			return err
+		}
 		return j.audit(ctx, tx, actor, "judging.round_open", roundSubject(id), r.Name, meta)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return j.Store.RoundByID(ctx, id)
+}
+
+// ReopenRound opens a closed round again while its window lasts, for a round closed too early: judges go on
+// scoring where they stopped. Only a closed round reopens (ErrConflict), and only while nothing has been built
+// on its results, each refused with a *Refusal saying why: its closing time has passed
+// (judging.round.reopen_window_over; a round without one may reopen), advancement has been confirmed
+// (judging.round.reopen_decided), its results have been published, even for later
+// (judging.round.reopen_published), or the next round has left draft (judging.round.reopen_next_started).
+// Judges with work in it are mailed as when it first opened.
+func (j *Judging) ReopenRound(ctx context.Context, actor *models.User, id int64, meta Meta) (*models.Round, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	err := j.Store.Tx(ctx, func(tx *models.Store) error {
+		r, err := tx.LockRound(ctx, id)
+		if err != nil {
+			return err
+		}
+		if r.Status != models.RoundClosed {
+			return fmt.Errorf("%w: round %d is %s", models.ErrConflict, id, r.Status)
+		}
+		if r.ClosesAt != nil && !r.ClosesAt.After(j.now()) {
+			return conflict("judging.round.reopen_window_over")
+		}
+		entries, err := tx.EntriesByRound(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if e.Outcome != models.OutcomePending {
+				return conflict("judging.round.reopen_decided")
+			}
+		}
+		if n, err := tx.CountPublications(ctx, id); err != nil {
+			return err
+		} else if n > 0 {
+			return conflict("judging.round.reopen_published")
+		}
+		if next, err := tx.RoundAfter(ctx, r.EditionID, r.Position); err == nil && next.Status != models.RoundDraft {
+			return conflict("judging.round.reopen_next_started")
+		} else if err != nil && !isNotFound(err) {
+			return err
+		}
+		if err := tx.SetRoundStatus(ctx, id, models.RoundOpen); err != nil {
+			return err
+		}
+		if err := j.announceOpen(ctx, tx, r); err != nil {
+			return err
+		}
+		return j.audit(ctx, tx, actor, "judging.round_reopen", roundSubject(id), r.Name, meta)
 	})
 	if err != nil {
 		return nil, err
@@ -475,17 +537,17 @@ func (j *Judging) populate(ctx context.Context, tx *models.Store, r *models.Roun
 
 // EntryView is an application in a round as an organizer lists it.
 type EntryView struct {
-	ID            int64      `json:"id"`
-	ApplicationID int64      `json:"application_id"`
-	Reference     string     `json:"reference"`
-	StartupName   string     `json:"startup_name"`
-	Sector        string     `json:"sector"`
-	Status        string     `json:"application_status"`
-	PanelID       *int64     `json:"panel_id"`
-	Outcome       string     `json:"outcome"`
-	LivePosition  int        `json:"live_position"`
-	LiveLockedAt  *time.Time `json:"live_locked_at"`
-	Judges        []int64    `json:"judges"`
+	ID            int64
+	ApplicationID int64
+	Reference     string
+	StartupName   string
+	Sector        string
+	Status        string
+	PanelID       *int64
+	Outcome       string
+	LivePosition  int
+	LiveLockedAt  *time.Time
+	Judges        []int64
 }
 
 // Entries lists a round's applications with their panel and judges (staff only). ErrNotFound for no round.

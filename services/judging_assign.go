@@ -189,22 +189,22 @@ func persist(ctx context.Context, tx *models.Store, roundID int64, apps []int64,
 
 // PanelReport is what the automatic assignment did on one panel, with the fairness figures to show.
 type PanelReport struct {
-	PanelID          int64         `json:"panel_id"`
-	Applications     int           `json:"applications"`
-	Judges           int           `json:"judges"`
-	Added            int           `json:"added"`
-	Removed          int           `json:"removed"`
-	Loads            map[int64]int `json:"loads"`
-	MaxShared        int           `json:"max_shared"`
-	SharedLowerBound int           `json:"shared_lower_bound"`
+	PanelID          int64
+	Applications     int
+	Judges           int
+	Added            int
+	Removed          int
+	Loads            map[int64]int
+	MaxShared        int
+	SharedLowerBound int
 	// OverAssigned are applications with more locked judges than the round's k, left as they are.
-	OverAssigned []int64 `json:"over_assigned"`
+	OverAssigned []int64
 }
 
 // AssignReport is the outcome of an automatic assignment; Seed reproduces it.
 type AssignReport struct {
-	Seed   uint64        `json:"seed,string"`
-	Panels []PanelReport `json:"panels"`
+	Seed   uint64
+	Panels []PanelReport
 }
 
 // AutoAssign gives every application of the round exactly k judges of its panel with assignment.Assign: never
@@ -421,10 +421,10 @@ func (j *Judging) RemoveAssignment(ctx context.Context, actor *models.User, assi
 
 // ReassignResult says what happened to a judge's unfinished work.
 type ReassignResult struct {
-	Removed int `json:"removed"`
-	Added   int `json:"added"`
+	Removed int
+	Added   int
 	// Problem explains places that could not be refilled (empty when all were).
-	Problem string `json:"problem"`
+	Problem string
 }
 
 // ReassignRemaining takes a judge off every application of the round they have not submitted a score for
@@ -434,33 +434,13 @@ func (j *Judging) ReassignRemaining(ctx context.Context, actor *models.User, rou
 	if err := requireStaff(actor); err != nil {
 		return nil, err
 	}
-	out := &ReassignResult{}
+	var out *ReassignResult
 	err := j.Store.Tx(ctx, func(tx *models.Store) error {
 		r, err := lockOpenRound(ctx, tx, roundID)
 		if err != nil {
 			return err
 		}
-		as, err := tx.AssignmentsOfJudge(ctx, roundID, judgeID)
-		if err != nil {
-			return err
-		}
-		for _, a := range as {
-			sc, err := tx.ScoreFor(ctx, roundID, a.ApplicationID, judgeID)
-			if err == nil && sc.Status == models.ScoreSubmitted {
-				continue
-			}
-			if err != nil && !isNotFound(err) {
-				return err
-			}
-			if err := tx.DeleteScoresOf(ctx, []int64{roundID}, a.ApplicationID, judgeID); err != nil {
-				return err
-			}
-			if err := tx.DeleteAssignment(ctx, a.ID); err != nil {
-				return err
-			}
-			out.Removed++
-		}
-		if out.Added, out.Problem, err = j.refill(ctx, tx, r, map[int64]bool{judgeID: true}, actor); err != nil {
+		if out, err = j.reassignRemaining(ctx, tx, r, judgeID, actor); err != nil {
 			return err
 		}
 		return j.audit(ctx, tx, actor, "judging.reassign_remaining", roundSubject(roundID),
@@ -470,4 +450,93 @@ func (j *Judging) ReassignRemaining(ctx context.Context, actor *models.User, rou
 		return nil, err
 	}
 	return out, nil
+}
+
+// reassignRemaining is ReassignRemaining inside tx, on a round the caller has locked and found not closed:
+// the judge's unsubmitted assignments and drafts are deleted, and the places refilled with other judges
+// (never this one).
+func (j *Judging) reassignRemaining(ctx context.Context, tx *models.Store, r *models.Round, judgeID int64, actor *models.User) (*ReassignResult, error) {
+	out := &ReassignResult{}
+	as, err := tx.AssignmentsOfJudge(ctx, r.ID, judgeID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		sc, err := tx.ScoreFor(ctx, r.ID, a.ApplicationID, judgeID)
+		if err == nil && sc.Status == models.ScoreSubmitted {
+			continue
+		}
+		if err != nil && !isNotFound(err) {
+			return nil, err
+		}
+		if err := tx.DeleteScoresOf(ctx, []int64{r.ID}, a.ApplicationID, judgeID); err != nil {
+			return nil, err
+		}
+		if err := tx.DeleteAssignment(ctx, a.ID); err != nil {
+			return nil, err
+		}
+		out.Removed++
+	}
+	if out.Added, out.Problem, err = j.refill(ctx, tx, r, map[int64]bool{judgeID: true}, actor); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// MoveAssignment gives one application of a judge to another judge by hand, in one transaction: the old
+// assignment is deleted and a manual one made for the new judge, which the automatic assignment then keeps.
+// Refused, with nothing changed, when the current judge has scored it, even as a draft (judging.assign.has_score
+// on "assignment": remove it with force instead, which deletes the score), when the target is not a judge
+// (judging.panel.not_judge), is the same judge (judging.assign.same_judge), has a conflict with the application
+// (judging.assign.conflicted) or is already on it (judging.assign.already), all on "judge_id". Staff only;
+// ErrNotFound for no assignment; ErrConflict when the round is closed.
+func (j *Judging) MoveAssignment(ctx context.Context, actor *models.User, assignmentID, toJudgeID int64, meta Meta) (*models.Assignment, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	var moved *models.Assignment
+	err := j.Store.Tx(ctx, func(tx *models.Store) error {
+		a, err := tx.AssignmentByID(ctx, assignmentID)
+		if err != nil {
+			return err
+		}
+		if _, err := lockOpenRound(ctx, tx, a.RoundID); err != nil {
+			return err
+		}
+		if _, err := tx.ScoreFor(ctx, a.RoundID, a.ApplicationID, a.JudgeID); err == nil {
+			return models.NewValidationError("assignment", "judging.assign.has_score")
+		} else if !isNotFound(err) {
+			return err
+		}
+		if err := requireJudge(ctx, tx, toJudgeID, "judge_id"); err != nil {
+			return err
+		}
+		if toJudgeID == a.JudgeID {
+			return models.NewValidationError("judge_id", "judging.assign.same_judge")
+		}
+		if c, err := tx.HasConflict(ctx, a.ApplicationID, toJudgeID); err != nil {
+			return err
+		} else if c {
+			return models.NewValidationError("judge_id", "judging.assign.conflicted")
+		}
+		if _, err := tx.AssignmentFor(ctx, a.RoundID, a.ApplicationID, toJudgeID); err == nil {
+			return models.NewValidationError("judge_id", "judging.assign.already")
+		} else if !isNotFound(err) {
+			return err
+		}
+		if err := tx.DeleteAssignment(ctx, a.ID); err != nil {
+			return err
+		}
+		moved = &models.Assignment{RoundID: a.RoundID, ApplicationID: a.ApplicationID, JudgeID: toJudgeID,
+			Source: models.SourceManual, CreatedBy: &actor.ID, CreatedAt: j.now()}
+		if err := tx.AddAssignment(ctx, moved); err != nil {
+			return err
+		}
+		return j.audit(ctx, tx, actor, "judging.assignment_move", appSubject(a.ApplicationID),
+			fmt.Sprintf("round=%d from=%d to=%d", a.RoundID, a.JudgeID, toJudgeID), meta)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return moved, nil
 }

@@ -12,60 +12,60 @@ import (
 // (not the working copy the applicant may still be editing), without consents or the women-led flag, which are
 // no business of a judge. In a blind round it has passed through Redact.
 type JudgeApplication struct {
-	EntryID       int64  `json:"entry_id"`
-	RoundID       int64  `json:"round_id"`
-	ApplicationID int64  `json:"application_id"`
-	Reference     string `json:"reference"`
+	EntryID       int64
+	RoundID       int64
+	ApplicationID int64
+	Reference     string
 	// Blind is set when identifying fields were removed; Hidden names them, so a page can say "hidden for
 	// blind judging" rather than show an empty field as if the applicant had left it blank.
-	Blind  bool     `json:"blind"`
-	Hidden []string `json:"hidden"`
+	Blind  bool
+	Hidden []string
 
-	StartupName        string            `json:"startup_name"`
-	RegistrationNumber string            `json:"registration_number"`
-	FoundedOn          string            `json:"founded_on"`
-	Website            string            `json:"website"`
-	Sector             string            `json:"sector"`
-	Province           string            `json:"province"`
-	District           string            `json:"district"`
-	Stage              string            `json:"stage"`
-	Employees          *int              `json:"employees"`
-	RevenueBand        string            `json:"revenue_band"`
-	FundingRaised      *int64            `json:"funding_raised"`
-	Pitch              map[string]string `json:"pitch"`
-	Team               []JudgeTeamMember `json:"team"`
-	Answers            []SnapshotAnswer  `json:"answers"`
-	Applicant          *JudgePerson      `json:"applicant"`
-	Deck               *JudgeDeck        `json:"deck"`
-	SubmittedAt        time.Time         `json:"submitted_at"`
-	Version            int               `json:"version"`
+	StartupName        string
+	RegistrationNumber string
+	FoundedOn          string
+	Website            string
+	Sector             string
+	Province           string
+	District           string
+	Stage              string
+	Employees          *int
+	RevenueBand        string
+	FundingRaised      *int64
+	Pitch              map[string]string
+	Team               []JudgeTeamMember
+	Answers            []SnapshotAnswer
+	Applicant          *JudgePerson
+	Deck               *JudgeDeck
+	SubmittedAt        time.Time
+	Version            int
 }
 
 // JudgeTeamMember is a team member as a judge sees them.
 type JudgeTeamMember struct {
-	Name             string  `json:"name"`
-	Role             string  `json:"role"`
-	Founder          bool    `json:"founder"`
-	CEO              bool    `json:"ceo"`
-	Gender           string  `json:"gender"`
-	AgeBand          string  `json:"age_band"`
-	OwnershipPercent float64 `json:"ownership_percent"`
+	Name             string
+	Role             string
+	Founder          bool
+	CEO              bool
+	Gender           string
+	AgeBand          string
+	OwnershipPercent float64
 }
 
 // JudgePerson is the account holder behind an application.
 type JudgePerson struct {
-	Name  string `json:"name"`
-	Email string `json:"email"`
+	Name  string
+	Email string
 }
 
 // JudgeDeck describes the deck a judge can download. Name is the uploaded file's name, which often carries
 // the startup's name, so a blind round hides it.
 type JudgeDeck struct {
-	Version    int       `json:"version"`
-	Pages      int       `json:"pages"`
-	SizeBytes  int64     `json:"size_bytes"`
-	Name       string    `json:"name"`
-	UploadedAt time.Time `json:"uploaded_at"`
+	Version    int
+	Pages      int
+	SizeBytes  int64
+	Name       string
+	UploadedAt time.Time
 }
 
 // Fields hidden in every blind round: whatever says who the team is.

@@ -13,15 +13,15 @@ import (
 
 // ConflictView is a conflict as organizers list it.
 type ConflictView struct {
-	ID            int64     `json:"id"`
-	EditionID     int64     `json:"edition_id"`
-	ApplicationID int64     `json:"application_id"`
-	Reference     string    `json:"reference"`
-	JudgeID       int64     `json:"judge_id"`
-	JudgeName     string    `json:"judge_name"`
-	Reason        string    `json:"reason"`
-	DeclaredBy    *int64    `json:"declared_by"`
-	CreatedAt     time.Time `json:"created_at"`
+	ID            int64
+	EditionID     int64
+	ApplicationID int64
+	Reference     string
+	JudgeID       int64
+	JudgeName     string
+	Reason        string
+	DeclaredBy    *int64
+	CreatedAt     time.Time
 }
 
 func conflictView(c *models.Conflict, judgeName, ref string) ConflictView {
@@ -31,15 +31,15 @@ func conflictView(c *models.Conflict, judgeName, ref string) ConflictView {
 
 // RefillOutcome says, for one round, whether the place a conflict emptied was filled again.
 type RefillOutcome struct {
-	RoundID int64  `json:"round_id"`
-	Added   int    `json:"added"`
-	Problem string `json:"problem"`
+	RoundID int64
+	Added   int
+	Problem string
 }
 
 // ConflictOutcome is the conflict recorded and what it changed.
 type ConflictOutcome struct {
-	Conflict *ConflictView   `json:"conflict"`
-	Rounds   []RefillOutcome `json:"rounds"`
+	Conflict *ConflictView
+	Rounds   []RefillOutcome
 }
 
 const maxReason = 1000

@@ -15,17 +15,17 @@ import (
 // LiveView is what is on stage in a live round. Version changes whenever the pitch changes or is locked, so a
 // poller can ask "anything new?" with If-None-Match and get a 304 for nearly nothing.
 type LiveView struct {
-	RoundID       int64      `json:"round_id"`
-	Version       string     `json:"version"`
-	EntryID       *int64     `json:"entry_id"`
-	ApplicationID *int64     `json:"application_id"`
-	Reference     string     `json:"reference"`
-	Title         string     `json:"title"`
-	Since         *time.Time `json:"since"`
-	Locked        bool       `json:"locked"`
+	RoundID       int64
+	Version       string
+	EntryID       *int64
+	ApplicationID *int64
+	Reference     string
+	Title         string
+	Since         *time.Time
+	Locked        bool
 	// Yours is set for a judge when the pitch on stage is one they score; a conflicted judge sees only that
 	// something is on stage, never which application.
-	Yours bool `json:"yours"`
+	Yours bool
 }
 
 // LiveVersion is the version of a round's live state, from the round row alone.
@@ -215,21 +215,21 @@ func (j *Judging) LockLive(ctx context.Context, actor *models.User, roundID int6
 
 // BoardJudge is one judge's state on a pitch of the live board.
 type BoardJudge struct {
-	JudgeID int64  `json:"judge_id"`
-	Name    string `json:"name"`
-	Status  string `json:"status"` // none, draft or submitted
+	JudgeID int64
+	Name    string
+	Status  string // none, draft or submitted
 }
 
 // BoardRow is one pitch of a live round's running order.
 type BoardRow struct {
-	EntryID       int64        `json:"entry_id"`
-	ApplicationID int64        `json:"application_id"`
-	Reference     string       `json:"reference"`
-	Title         string       `json:"title"`
-	Position      int          `json:"position"`
-	Current       bool         `json:"current"`
-	Locked        bool         `json:"locked"`
-	Judges        []BoardJudge `json:"judges"`
+	EntryID       int64
+	ApplicationID int64
+	Reference     string
+	Title         string
+	Position      int
+	Current       bool
+	Locked        bool
+	Judges        []BoardJudge
 }
 
 // LiveBoard is the organizer's live board: the running order, the pitch on stage, and who has scored each

@@ -25,20 +25,20 @@ type PanelInput struct {
 
 // PanelJudgeView is a judge seated on a panel, as organizers see them.
 type PanelJudgeView struct {
-	JudgeID int64  `json:"judge_id"`
-	Name    string `json:"name"`
-	Email   string `json:"email"`
-	MaxLoad int    `json:"max_load"`
+	JudgeID int64
+	Name    string
+	Email   string
+	MaxLoad int
 }
 
 // PanelView is a panel with its judges and how many applications it has.
 type PanelView struct {
-	ID      int64            `json:"id"`
-	RoundID int64            `json:"round_id"`
-	Name    string           `json:"name"`
-	Sector  string           `json:"sector"`
-	Judges  []PanelJudgeView `json:"judges"`
-	Entries int              `json:"entries"`
+	ID      int64
+	RoundID int64
+	Name    string
+	Sector  string
+	Judges  []PanelJudgeView
+	Entries int
 }
 
 // JudgePool lists every active account with the judge role, by name, for seating judges on panels (staff
@@ -208,9 +208,9 @@ func (j *Judging) DeletePanel(ctx context.Context, actor *models.User, panelID i
 
 // Distribution says where DistributeBySector put a round's applications.
 type Distribution struct {
-	Moved int `json:"moved"`
+	Moved int
 	// Unmatched are entries whose sector no panel takes, left where they were.
-	Unmatched []int64 `json:"unmatched"`
+	Unmatched []int64
 }
 
 // DistributeBySector gives each application of the round to the panel of its sector; applications of a sector

@@ -110,21 +110,21 @@ func (j *Judging) entryAccess(ctx context.Context, st *models.Store, actor *mode
 // RoundSummary is what a judge needs to know about a round: what it is, whether it is blind, and the deadline
 // in the edition's time zone.
 type RoundSummary struct {
-	ID        int64              `json:"id"`
-	EditionID int64              `json:"edition_id"`
-	Name      string             `json:"name"`
-	NameI18n  models.Texts       `json:"name_i18n,omitempty"` // Name's translations by language
-	Kind      models.RoundKind   `json:"kind"`
-	Status    models.RoundStatus `json:"status"`
-	Blind     bool               `json:"blind"`
-	OpensAt   *time.Time         `json:"opens_at"`
-	ClosesAt  *time.Time         `json:"closes_at"`
-	TimeZone  string             `json:"time_zone"`
+	ID        int64
+	EditionID int64
+	Name      string
+	NameI18n  models.Texts // Name's translations by language
+	Kind      models.RoundKind
+	Status    models.RoundStatus
+	Blind     bool
+	OpensAt   *time.Time
+	ClosesAt  *time.Time
+	TimeZone  string
 	// Deadline is ClosesAt in the edition's time zone, written in English for display ("31 May 2026, 17:00
 	// (Kigali time)"); pages write ClosesAt in their reader's language instead.
-	Deadline string `json:"deadline"`
+	Deadline string
 	// Editable is whether scores can be saved now.
-	Editable bool `json:"editable"`
+	Editable bool
 }
 
 func (j *Judging) summary(ctx context.Context, st *models.Store, r *models.Round) (RoundSummary, error) {
@@ -142,25 +142,25 @@ func (j *Judging) summary(ctx context.Context, st *models.Store, r *models.Round
 
 // QueueItem is one application in a judge's queue.
 type QueueItem struct {
-	EntryID       int64  `json:"entry_id"`
-	ApplicationID int64  `json:"application_id"`
-	Reference     string `json:"reference"`
+	EntryID       int64
+	ApplicationID int64
+	Reference     string
 	// Title is the startup's name, empty in a blind round.
-	Title        string     `json:"title"`
-	Sector       string     `json:"sector"`
-	Status       string     `json:"status"` // todo, draft or submitted
-	UpdatedAt    *time.Time `json:"updated_at"`
-	LivePosition int        `json:"live_position"`
-	Locked       bool       `json:"locked"`
+	Title        string
+	Sector       string
+	Status       string // todo, draft or submitted
+	UpdatedAt    *time.Time
+	LivePosition int
+	Locked       bool
 }
 
 // Queue is a judge's work in a round with their progress ("7 of 20 scored").
 type Queue struct {
-	Round  RoundSummary `json:"round"`
-	Total  int          `json:"total"`
-	Scored int          `json:"scored"`
-	Drafts int          `json:"drafts"`
-	Items  []QueueItem  `json:"items"`
+	Round  RoundSummary
+	Total  int
+	Scored int
+	Drafts int
+	Items  []QueueItem
 }
 
 // Queue filters.
@@ -253,8 +253,8 @@ func (j *Judging) JudgeQueue(ctx context.Context, judge *models.User, roundID in
 // JudgeRoundView is a round in a judge's list of rounds, with their progress in it.
 type JudgeRoundView struct {
 	RoundSummary
-	Total  int `json:"total"`
-	Scored int `json:"scored"`
+	Total  int
+	Scored int
 }
 
 // JudgeRounds lists the rounds in which the judge has work, with their progress in each (judges only).

@@ -31,72 +31,72 @@ func (j *Judging) Ranking(ctx context.Context, actor *models.User, roundID int64
 
 // ResultRow is one application's line in a round's results.
 type ResultRow struct {
-	Rank          int     `json:"rank"`
-	EntryID       int64   `json:"entry_id"`
-	ApplicationID int64   `json:"application_id"`
-	Reference     string  `json:"reference"`
-	StartupName   string  `json:"startup_name"`
-	Score         float64 `json:"score"`
-	Aggregate     float64 `json:"aggregate"`
-	Judges        int     `json:"judges"`
-	RawMean       float64 `json:"raw_mean"`
-	Disagreement  float64 `json:"disagreement"`
-	Discuss       bool    `json:"discuss"`
+	Rank          int
+	EntryID       int64
+	ApplicationID int64
+	Reference     string
+	StartupName   string
+	Score         float64
+	Aggregate     float64
+	Judges        int
+	RawMean       float64
+	Disagreement  float64
+	Discuss       bool
 	// Suggested marks the applications within the round's advance count by rank (ties at the line included).
-	Suggested bool   `json:"suggested"`
-	Outcome   string `json:"outcome"`
+	Suggested bool
+	Outcome   string
 }
 
 // UnscoredRow is an application of the round without any submitted score yet.
 type UnscoredRow struct {
-	EntryID       int64  `json:"entry_id"`
-	ApplicationID int64  `json:"application_id"`
-	Reference     string `json:"reference"`
-	StartupName   string `json:"startup_name"`
+	EntryID       int64
+	ApplicationID int64
+	Reference     string
+	StartupName   string
 }
 
 // JudgeStatRow says how the z method treated one judge.
 type JudgeStatRow struct {
-	JudgeID int64   `json:"judge_id"`
-	Name    string  `json:"name"`
-	Scores  int     `json:"scores"`
-	Mean    float64 `json:"mean"`
-	SD      float64 `json:"sd"`
-	Pooled  bool    `json:"pooled"`
-	Reason  string  `json:"reason"`
+	JudgeID int64
+	Name    string
+	Scores  int
+	Mean    float64
+	SD      float64
+	Pooled  bool
+	Reason  string
 }
 
 // PlacementView is where an application lands under one method.
 type PlacementView struct {
-	Method string  `json:"method"`
-	Rank   int     `json:"rank"`
-	Score  float64 `json:"score"`
-	Move   int     `json:"move"`
+	Method string
+	Rank   int
+	Score  float64
+	Move   int
 }
 
 // WhatIfView is one application under every method.
 type WhatIfView struct {
-	ApplicationID int64           `json:"application_id"`
-	Reference     string          `json:"reference"`
-	Placements    []PlacementView `json:"placements"`
+	ApplicationID int64
+	Reference     string
+	Placements    []PlacementView
 }
 
 // Results is a round's ranking with the method that produced it, disagreement flags, how each judge was
 // standardized and the what-if under every method.
 type Results struct {
-	RoundID               int64          `json:"round_id"`
-	Status                string         `json:"status"`
-	Method                string         `json:"method"`
-	MinJudgeScores        int            `json:"min_judge_scores"`
-	DisagreementThreshold float64        `json:"disagreement_threshold"`
-	AdvanceCount          int            `json:"advance_count"`
-	PooledMean            float64        `json:"pooled_mean"`
-	PooledSD              float64        `json:"pooled_sd"`
-	Scores                int            `json:"scores"`
-	Results               []ResultRow    `json:"results"`
-	Unscored              []UnscoredRow  `json:"unscored"`
-	Judges                []JudgeStatRow `json:"judges"`
-	WhatIf                []WhatIfView   `json:"what_if"`
+	RoundID               int64
+	Status                string
+	Method                string
+	MinJudgeScores        int
+	DisagreementThreshold float64
+	AdvanceCount          int
+	PooledMean            float64
+	PooledSD              float64
+	Scores                int
+	Results               []ResultRow
+	Unscored              []UnscoredRow
+	Judges                []JudgeStatRow
+	WhatIf                []WhatIfView
 }
 
 // Results ranks a round from its submitted scores with the scoring package (staff only): the round's method,
@@ -262,38 +262,38 @@ const (
 
 // JudgeProgress is one judge's progress in a round.
 type JudgeProgress struct {
-	JudgeID      int64      `json:"judge_id"`
-	Name         string     `json:"name"`
-	Email        string     `json:"email"`
-	Assigned     int        `json:"assigned"`
-	Submitted    int        `json:"submitted"`
-	Drafts       int        `json:"drafts"`
-	LastActivity *time.Time `json:"last_activity"`
-	Stalled      bool       `json:"stalled"`
+	JudgeID      int64
+	Name         string
+	Email        string
+	Assigned     int
+	Submitted    int
+	Drafts       int
+	LastActivity *time.Time
+	Stalled      bool
 }
 
 // ApplicationProgress is one application's progress in a round.
 type ApplicationProgress struct {
-	EntryID       int64  `json:"entry_id"`
-	ApplicationID int64  `json:"application_id"`
-	Reference     string `json:"reference"`
-	StartupName   string `json:"startup_name"`
-	Judges        int    `json:"judges"`
+	EntryID       int64
+	ApplicationID int64
+	Reference     string
+	StartupName   string
+	Judges        int
 	// Missing is how many judges the application lacks to reach the round's k (after an unfilled conflict).
-	Missing   int `json:"missing"`
-	Submitted int `json:"submitted"`
-	Drafts    int `json:"drafts"`
+	Missing   int
+	Submitted int
+	Drafts    int
 }
 
 // Progress is a round's progress by judge and by application, for organizers.
 type Progress struct {
-	RoundID       int64                 `json:"round_id"`
-	Status        string                `json:"status"`
-	JudgesPerApp  int                   `json:"judges_per_app"`
-	Assigned      int                   `json:"assigned"`
-	Submitted     int                   `json:"submitted"`
-	ByJudge       []JudgeProgress       `json:"by_judge"`
-	ByApplication []ApplicationProgress `json:"by_application"`
+	RoundID       int64
+	Status        string
+	JudgesPerApp  int
+	Assigned      int
+	Submitted     int
+	ByJudge       []JudgeProgress
+	ByApplication []ApplicationProgress
 }
 
 // RoundProgress reports who has scored what in a round, with stalled judges highlighted (see StalledAfter).

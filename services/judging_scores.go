@@ -21,24 +21,24 @@ type ScoreInput struct {
 
 // ScoreView is a score as its author or an organizer sees it.
 type ScoreView struct {
-	ID            int64             `json:"id"`
-	EntryID       int64             `json:"entry_id"`
-	RoundID       int64             `json:"round_id"`
-	ApplicationID int64             `json:"application_id"`
-	JudgeID       int64             `json:"judge_id"`
-	JudgeName     string            `json:"judge_name,omitempty"`
-	Values        map[int64]float64 `json:"values"`
-	Comment       string            `json:"comment"`
-	PrivateNote   string            `json:"private_note"`
+	ID            int64
+	EntryID       int64
+	RoundID       int64
+	ApplicationID int64
+	JudgeID       int64
+	JudgeName     string
+	Values        map[int64]float64
+	Comment       string
+	PrivateNote   string
 	// Status is "none" before the judge saves anything, then draft or submitted.
-	Status      string     `json:"status"`
-	UpdatedAt   *time.Time `json:"updated_at"`
-	SubmittedAt *time.Time `json:"submitted_at"`
+	Status      string
+	UpdatedAt   *time.Time
+	SubmittedAt *time.Time
 	// Missing lists the criteria still without a value; Submit needs it empty.
-	Missing []int64 `json:"missing"`
+	Missing []int64
 	// Total is the weighted total on 0–100 once every criterion has a value (the T of docs/scoring.md).
-	Total    *float64 `json:"total"`
-	Editable bool     `json:"editable"`
+	Total    *float64
+	Editable bool
 }
 
 func scoreView(e *models.RoundEntry, sc *models.Score, cs []models.Criterion, editable bool) ScoreView {
