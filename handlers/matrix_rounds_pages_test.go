@@ -12,6 +12,8 @@ var roundPagesMatrix = []row{
 	{"GET", "/organize/editions/:id/cockpit", nil, judgingPageStaff(ok), jEdition},
 	{"GET", "/organize/editions/:id/judges", nil, judgingPageStaff(ok), jEdition},
 	{"POST", "/organize/editions/:id/judges/invite", formBody("addresses=new-judge%40example.rw%0Anot-an-address"), staffOnly(ok), jEdition},
+	{"POST", "/organize/editions/:id/judges/resend", formBody("email=late-judge%40example.rw"), staffOnly(see), jEdition},
+	{"POST", "/organize/editions/:id/judges/remove", func(w *world) string { return fmt.Sprintf("judge=%d", jf(w).spare.ID) }, staffOnly(see), jEdition},
 	{"GET", "/organize/editions/:id/rounds", nil, judgingPageStaff(ok), jEdition},
 	{"GET", "/organize/editions/:id/rounds/new", nil, judgingPageStaff(ok), jEdition},
 	{"POST", "/organize/editions/:id/rounds", formBody("name=Semi-final&kind=online&judges_per_app=2&method=z"), staffOnly(see), jEdition},
@@ -21,6 +23,8 @@ var roundPagesMatrix = []row{
 	{"POST", "/organize/rounds/:id/delete", formBody(""), staffOnly(conflict), jRound},
 	{"POST", "/organize/rounds/:id/delete", formBody(""), staffOnly(see), jDraftRound},
 	{"POST", "/organize/rounds/:id/open", formBody(""), staffOnly(conflict), jRound},
+	// The fixture's round is open: reopening it is refused on the rounds page.
+	{"POST", "/organize/rounds/:id/reopen", formBody(""), staffOnly(conflict), jRound},
 	{"GET", "/organize/rounds/:id/close", nil, judgingPageStaff(ok), jRound},
 	{"POST", "/organize/rounds/:id/close", formBody(""), staffOnly(see), jRound},
 	{"GET", "/organize/rounds/:id/rubric", nil, judgingPageStaff(ok), jRound},

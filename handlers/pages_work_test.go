@@ -264,3 +264,44 @@ func TestAnOrganizerFillsAPanelByHand(t *testing.T) {
 		t.Errorf("after saving: %+v", panels[0])
 	}
 }
+
+// A closed round reopens from the rounds page while its window lasts; the roster resends an invitation and
+// takes a judge off the edition, their unsubmitted work given to the others.
+func TestAnOrganizerReopensARoundAndManagesTheRoster(t *testing.T) {
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 2, Judges: 3, K: 2})
+	st := srv.App.Store
+	ctx := context.Background()
+	round := fmt.Sprintf("/organize/rounds/%d", w.Round.ID)
+	if code, _, _ := pagePost(t, srv, org, round+"/close", nil); code != 303 {
+		t.Fatalf("close: %d", code)
+	}
+	rounds := fmt.Sprintf("/organize/editions/%d/rounds", w.Edition.ID)
+	if code, body := pageGet(t, srv, org, rounds); code != 200 || !strings.Contains(body, `action="`+round+`/reopen"`) {
+		t.Fatalf("the rounds page offers no reopening (%d)", code)
+	}
+	if code, _, loc := pagePost(t, srv, org, round+"/reopen", nil); code != 303 || loc != rounds {
+		t.Fatalf("reopen: %d %s", code, loc)
+	}
+	if r, _ := st.RoundByID(ctx, w.Round.ID); r.Status != models.RoundOpen {
+		t.Fatalf("the round is %s", r.Status)
+	}
+
+	judges := fmt.Sprintf("/organize/editions/%d/judges", w.Edition.ID)
+	if _, err := srv.App.Accounts.InviteJudges(ctx, w.Organizer, "late@example.rw", "en", services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	code, body := pageGet(t, srv, org, judges)
+	if code != 200 || !strings.Contains(body, `action="`+judges+`/resend"`) || !strings.Contains(body, `action="`+judges+`/remove"`) {
+		t.Fatalf("the roster offers no resend or remove (%d)", code)
+	}
+	if code, _, loc := pagePost(t, srv, org, judges+"/resend", url.Values{"email": {"late@example.rw"}}); code != 303 || loc != judges {
+		t.Errorf("resend: %d %s", code, loc)
+	}
+	gone := w.Judges[0]
+	if code, _, _ := pagePost(t, srv, org, judges+"/remove", url.Values{"judge": {fmt.Sprint(gone.ID)}}); code != 303 && code != 200 {
+		t.Fatalf("remove: %d", code)
+	}
+	if mine, err := st.AssignmentsOfJudge(ctx, w.Round.ID, gone.ID); err != nil || len(mine) != 0 {
+		t.Errorf("the removed judge keeps %d assignments (%v)", len(mine), err)
+	}
+}

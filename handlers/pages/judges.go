@@ -1,7 +1,9 @@
 package pages
 
 import (
+	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -22,6 +24,8 @@ type judgesData struct {
 	Invited   int
 	Addresses string
 	Error     string
+	// Problem says why the last roster action (resend, remove) was refused, or what it could not do.
+	Problem string
 }
 
 func (s *Server) judgesPage(c *gin.Context) {
@@ -71,4 +75,41 @@ func (s *Server) inviteJudgesPage(c *gin.Context) {
 		d.Addresses, d.Error = text, p.Place(web.Nowhere)
 		s.showJudges(c, p.Status, id, d)
 	}
+}
+
+// judgesStep ends a roster action: back to the roster with a notice, or the roster with why it was refused.
+func (s *Server) judgesStep(c *gin.Context, editionID int64, flash string, err error) {
+	if err == nil {
+		s.SeeOther(c, fmt.Sprintf("/organize/editions/%d/judges", editionID), flash)
+		return
+	}
+	if p, ok := s.Refusal(c, err, ""); ok {
+		s.showJudges(c, p.Status, editionID, judgesData{Problem: p.Place(web.Nowhere)})
+	}
+}
+
+// resendInvitationPage sends a pending judge a new invitation link (the old one keeps working until it expires).
+func (s *Server) resendInvitationPage(c *gin.Context) {
+	id, ok := s.PathID(c, "id")
+	if !ok {
+		return
+	}
+	err := s.Accounts.Invite(c.Request.Context(), web.CurrentUser(c), c.PostForm("email"), models.RoleJudge, web.Lang(c), web.Meta(c))
+	s.judgesStep(c, id, "flash.invitation_resent", err)
+}
+
+// removeJudgePage takes a judge off the edition: off its open rounds' panels, their unsubmitted work given to
+// others; what they submitted stays. When some places found nobody, the roster says so.
+func (s *Server) removeJudgePage(c *gin.Context) {
+	id, ok := s.PathID(c, "id")
+	if !ok {
+		return
+	}
+	judgeID, _ := strconv.ParseInt(c.PostForm("judge"), 10, 64)
+	res, err := s.Judging.RemoveJudge(c.Request.Context(), web.CurrentUser(c), id, judgeID, web.Meta(c))
+	if err == nil && res.Problem != "" {
+		s.showJudges(c, http.StatusOK, id, judgesData{Problem: s.Tr(c, "work.reassigned_short", res.Removed, res.Added)})
+		return
+	}
+	s.judgesStep(c, id, "flash.judge_removed", err)
 }

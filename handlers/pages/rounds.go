@@ -37,6 +37,7 @@ func (s *Server) roundPageRoutes(r *gin.Engine) {
 	g.POST("/rounds/:id/open", s.openRoundPage)
 	g.GET("/rounds/:id/close", s.closeRoundConfirmPage)
 	g.POST("/rounds/:id/close", s.closeRoundPage)
+	g.POST("/rounds/:id/reopen", s.reopenRoundPage)
 	g.GET("/rounds/:id/rubric", s.rubricPage)
 	g.POST("/rounds/:id/rubric", s.saveRubricPage)
 	g.POST("/rounds/:id/rubric/template", s.rubricTemplatePage)
@@ -53,6 +54,8 @@ func (s *Server) roundPageRoutes(r *gin.Engine) {
 	g.GET("/editions/:id/cockpit", s.cockpitPage)
 	g.GET("/editions/:id/judges", s.judgesPage)
 	g.POST("/editions/:id/judges/invite", s.inviteJudgesPage)
+	g.POST("/editions/:id/judges/resend", s.resendInvitationPage)
+	g.POST("/editions/:id/judges/remove", s.removeJudgePage)
 	g.GET("/rounds/:id/work", s.workPage)
 	g.POST("/rounds/:id/work/add", s.addAssignmentPage)
 	g.POST("/rounds/:id/reassign", s.reassignPage)
@@ -325,6 +328,14 @@ func (s *Server) deleteRoundPage(c *gin.Context) {
 func (s *Server) openRoundPage(c *gin.Context) {
 	s.roundAction(c, "flash.round_opened", func(rc *services.RoundContext) error {
 		_, err := s.Judging.OpenRound(c.Request.Context(), web.CurrentUser(c), rc.Round.ID, web.Meta(c))
+		return err
+	})
+}
+
+// reopenRoundPage opens a closed round again while its window lasts (the service says why not otherwise).
+func (s *Server) reopenRoundPage(c *gin.Context) {
+	s.roundAction(c, "flash.round_reopened", func(rc *services.RoundContext) error {
+		_, err := s.Judging.ReopenRound(c.Request.Context(), web.CurrentUser(c), rc.Round.ID, web.Meta(c))
 		return err
 	})
 }
