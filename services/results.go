@@ -72,7 +72,7 @@ type AdvancementInput struct {
 // Advancement is a closed round's ranking (method, disagreement flags, what-if) with the suggested top K.
 type Advancement struct {
 	*Results
-	Suggested []int64 `json:"suggested"`
+	Suggested []int64
 }
 
 // Advancement shows the ranking a closed round's advancement is decided from, and suggests the round's
@@ -93,8 +93,8 @@ func (p *Publishing) Advancement(ctx context.Context, actor *models.User, roundI
 
 // AdvancementOutcome is what confirming advancement decided.
 type AdvancementOutcome struct {
-	Advanced   []int64 `json:"advanced"`
-	Eliminated []int64 `json:"eliminated"`
+	Advanced   []int64
+	Eliminated []int64
 }
 
 // lockClosedRound locks a round for the rest of tx and refuses it unless it is closed (ErrConflict): results are
@@ -239,24 +239,24 @@ type AwardsInput struct {
 
 // AwardView is one award with the application it goes to.
 type AwardView struct {
-	AwardID       *int64 `json:"award_id"`
-	Name          string `json:"name"`
-	Position      int    `json:"position"`
-	Amount        int64  `json:"amount"`
-	Currency      string `json:"currency"`
-	Special       bool   `json:"special"`
-	ApplicationID int64  `json:"application_id"`
-	Reference     string `json:"reference"`
-	StartupName   string `json:"startup_name"`
-	Rank          int    `json:"rank"`
-	Reason        string `json:"reason"`
+	AwardID       *int64
+	Name          string
+	Position      int
+	Amount        int64
+	Currency      string
+	Special       bool
+	ApplicationID int64
+	Reference     string
+	StartupName   string
+	Rank          int
+	Reason        string
 }
 
 // Awards is a final round's awards: what the ranking suggests and what was granted.
 type Awards struct {
-	RoundID   int64       `json:"round_id"`
-	Suggested []AwardView `json:"suggested"`
-	Granted   []AwardView `json:"granted"`
+	RoundID   int64
+	Suggested []AwardView
+	Granted   []AwardView
 }
 
 // finalRound loads a round and checks the organizer marked it as the edition's final.
@@ -597,45 +597,45 @@ func (p *Publishing) Publications(ctx context.Context, actor *models.User, round
 // PublicRound is one round's live announcement: who advanced (to NextRound, the round after it, when one
 // exists), with the versions before it as history.
 type PublicRound struct {
-	RoundID   int64  `json:"round_id"`
-	RoundName string `json:"round_name"`
+	RoundID   int64
+	RoundName string
 	// RoundNameI18n and NextRoundI18n are the translations of RoundName and NextRound.
-	RoundNameI18n models.Texts            `json:"round_name_i18n,omitempty"`
-	NextRound     string                  `json:"next_round"`
-	NextRoundI18n models.Texts            `json:"next_round_i18n,omitempty"`
-	Final         bool                    `json:"final"`
-	Version       int                     `json:"version"`
-	Method        string                  `json:"method"`
-	PublishedAt   time.Time               `json:"published_at"`
-	Reason        string                  `json:"reason"`
-	Advancing     []models.PublishedEntry `json:"advancing"`
-	History       []PublicVersion         `json:"history"`
+	RoundNameI18n models.Texts
+	NextRound     string
+	NextRoundI18n models.Texts
+	Final         bool
+	Version       int
+	Method        string
+	PublishedAt   time.Time
+	Reason        string
+	Advancing     []models.PublishedEntry
+	History       []PublicVersion
 }
 
 // PublicVersion is an earlier, corrected version of a round's publication.
 type PublicVersion struct {
-	Version     int                     `json:"version"`
-	PublishedAt time.Time               `json:"published_at"`
-	Reason      string                  `json:"reason"`
-	Entries     []models.PublishedEntry `json:"entries"`
-	Awards      []models.PublishedAward `json:"awards"`
+	Version     int
+	PublishedAt time.Time
+	Reason      string
+	Entries     []models.PublishedEntry
+	Awards      []models.PublishedAward
 }
 
 // PublicResults is an edition's announced results: winners with their awards, finalists and the startups
 // advancing from each earlier round. Only live publications contribute.
 type PublicResults struct {
-	EditionID int64  `json:"edition_id"`
-	Edition   string `json:"edition"`
+	EditionID int64
+	Edition   string
 	// EditionI18n holds the edition name's translations (language → name); Edition is the main one.
-	EditionI18n models.Texts            `json:"edition_i18n,omitempty"`
-	Slug        string                  `json:"slug"`
-	TimeZone    string                  `json:"time_zone"` // the edition's, in which the page shows times
-	Winners     []models.PublishedAward `json:"winners"`
-	Finalists   []models.PublishedEntry `json:"finalists"`
+	EditionI18n models.Texts
+	Slug        string
+	TimeZone    string // the edition's, in which the page shows times
+	Winners     []models.PublishedAward
+	Finalists   []models.PublishedEntry
 	// FinalMethod is the final round's ranking method, which says what the finalists' scores are (a z score is
 	// a normalised score, not a mark out of 100).
-	FinalMethod string        `json:"final_method,omitempty"`
-	Rounds      []PublicRound `json:"rounds"`
+	FinalMethod string
+	Rounds      []PublicRound
 }
 
 // publicEntries is what the public may see of a snapshot: eliminated applications are never named.

@@ -21,33 +21,33 @@ import (
 
 // CriterionFeedback is an applicant's mean on one criterion against the round's median of such means.
 type CriterionFeedback struct {
-	Criterion   string  `json:"criterion"`
-	Min         int     `json:"min"`
-	Max         int     `json:"max"`
-	Mean        float64 `json:"mean"`
-	RoundMedian float64 `json:"round_median"`
+	Criterion   string
+	Min         int
+	Max         int
+	Mean        float64
+	RoundMedian float64
 }
 
 // JudgeComment is one judge's comment to the applicant, signed "Judge A", "Judge B"… in a fixed order that
 // says nothing about who the judge is.
 type JudgeComment struct {
-	Judge   string `json:"judge"`
-	Comment string `json:"comment"`
+	Judge   string
+	Comment string
 }
 
 // RoundFeedback is what an applicant learns about one round once its results are live.
 type RoundFeedback struct {
-	RoundID   int64               `json:"round_id"`
-	RoundName string              `json:"round_name"`
-	Outcome   string              `json:"outcome"`
-	Criteria  []CriterionFeedback `json:"criteria"`
-	Comments  []JudgeComment      `json:"comments"`
+	RoundID   int64
+	RoundName string
+	Outcome   string
+	Criteria  []CriterionFeedback
+	Comments  []JudgeComment
 }
 
 // Feedback is an application's feedback over every round whose live publication shares it.
 type Feedback struct {
-	ApplicationID int64           `json:"application_id"`
-	Rounds        []RoundFeedback `json:"rounds"`
+	ApplicationID int64
+	Rounds        []RoundFeedback
 }
 
 // judgeLetter names the i-th judge (0-based): A…Z, then AA, AB…

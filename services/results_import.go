@@ -21,8 +21,8 @@ const MaxImportBytes = 4 << 20
 
 // RowError is one problem of an uploaded file, at its 1-based line (0: the whole file).
 type RowError struct {
-	Line    int    `json:"line"`
-	Message string `json:"message"`
+	Line    int
+	Message string
 }
 
 // ImportError lists every problem that stopped an import; nothing was saved.
@@ -43,9 +43,9 @@ func (e *ImportError) Error() string {
 
 // ImportReport says what an import saved.
 type ImportReport struct {
-	Scores       int `json:"scores"`
-	Applications int `json:"applications"`
-	Judges       int `json:"judges"`
+	Scores       int
+	Applications int
+	Judges       int
 }
 
 // rowErrors turns the scoring package's problems into row errors.
