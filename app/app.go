@@ -160,7 +160,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		TrustedProxies: cfg.TrustedProxies, RateLimits: a.RateLimits, MetricsToken: cfg.MetricsToken,
 		Editions: a.Editions, Applications: a.Applications,
 	}
-	d.Judging = &services.Judging{Store: a.Store, Mail: a.mailer(), Now: time.Now, Log: log}
+	d.Judging = &services.Judging{Store: a.Store, Mail: a.mailer(), Now: time.Now, Log: log,
+		QueueLink: func(id int64) string { return judgeQueueLink(cfg.BaseURL, id) }}
 	d.Publishing = &services.Publishing{Store: a.Store, Judging: d.Judging, Queue: a.Jobs, Now: time.Now, Log: log}
 	a.Publishing = d.Publishing
 	// Statistics tell announced results from unannounced ones by the publishing clock, which tests may set.

@@ -157,6 +157,14 @@ func (s *Store) PublicationsByRound(ctx context.Context, roundID int64) ([]Publi
 	return out, translate(s.conn(ctx).Where("round_id = ?", roundID).Order("version DESC").Find(&out).Error)
 }
 
+// CountPublications returns how many versions of a round's results were published (live or scheduled),
+// without reading their snapshots.
+func (s *Store) CountPublications(ctx context.Context, roundID int64) (int64, error) {
+	var n int64
+	err := s.conn(ctx).Model(&Publication{}).Where("round_id = ?", roundID).Count(&n).Error
+	return n, translate(err)
+}
+
 // MarkPublicationNotified records that a publication's applicants were mailed at at, unless it already was,
 // and reports whether this call did it. Called inside the transaction that queues the mails, it makes
 // notifying idempotent: a second run (a job retried after its first run committed) gets false and must queue

@@ -162,3 +162,50 @@ func (j *Judging) remind(ctx context.Context, tx *models.Store, r *models.Round,
 	}
 	return n, nil
 }
+
+// announceOpen queues, inside tx, a round_opened mail to every judge with assignments in r (disabled accounts
+// excepted), in the judge's language: how many applications are theirs, when scoring closes and the link to
+// their queue. Without a mailer or a QueueLink it mails nobody.
+func (j *Judging) announceOpen(ctx context.Context, tx *models.Store, r *models.Round) error {
+	if j.Mail == nil || j.QueueLink == nil {
+		return nil
+	}
+	ed, err := tx.EditionByID(ctx, r.EditionID)
+	if err != nil {
+		return err
+	}
+	as, err := tx.AssignmentsByRound(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	assigned := map[int64]int{}
+	var ids []int64
+	for _, a := range as {
+		if assigned[a.JudgeID] == 0 {
+			ids = append(ids, a.JudgeID)
+		}
+		assigned[a.JudgeID]++
+	}
+	users, err := tx.UsersByIDs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	link := j.QueueLink(r.ID)
+	for _, id := range ids {
+		u, ok := users[id]
+		if !ok || u.DisabledAt != nil {
+			continue
+		}
+		deadline := ""
+		if r.ClosesAt != nil {
+			deadline = l10n.When(u.Lang, *r.ClosesAt, ed.TimeZone)
+		}
+		err := j.Mail.QueueTx(ctx, tx, u.Email, u.Lang, "round_opened", map[string]any{
+			"Name": u.Name, "Round": r.NameI18n.Or(u.Lang, r.Name), "Assigned": assigned[id], "Deadline": deadline, "Link": link,
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

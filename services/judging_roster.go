@@ -2,6 +2,8 @@ package services
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pitchfest/pitchfest/models"
@@ -59,4 +61,102 @@ func (j *Judging) JudgeRoster(ctx context.Context, actor *models.User, editionID
 		inv = append(inv, PendingInvite{Email: t.Email, SentAt: t.CreatedAt, Expires: t.ExpiresAt})
 	}
 	return rows, inv, nil
+}
+
+// RemoveJudgeResult says what taking a judge off an edition changed.
+type RemoveJudgeResult struct {
+	Rounds  int // rounds not closed the judge was taken off: off a panel, or with assignments
+	Removed int // assignments without a submitted score taken from them
+	Added   int // places given to other judges
+	// Problem explains places that could not be refilled, by round (empty when all were).
+	Problem string
+}
+
+// RemoveJudge takes a judge off an edition, for one who withdraws from it: in one transaction, in every round
+// of the edition that is not closed, they leave every panel of the round and their work there is given to
+// others as ReassignRemaining does (unsubmitted assignments and drafts discarded, places refilled with other
+// judges of the same panels). What they submitted stays, and closed rounds stay as they were judged. The
+// account keeps the judge role, for other editions. Staff only; ErrNotFound for no edition or no such user.
+func (j *Judging) RemoveJudge(ctx context.Context, actor *models.User, editionID, judgeID int64, meta Meta) (*RemoveJudgeResult, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	out := &RemoveJudgeResult{}
+	err := j.Store.Tx(ctx, func(tx *models.Store) error {
+		if _, err := tx.EditionByID(ctx, editionID); err != nil {
+			return err
+		}
+		if _, err := tx.UserByID(ctx, judgeID); err != nil {
+			return err
+		}
+		rounds, err := tx.RoundsByEdition(ctx, editionID)
+		if err != nil {
+			return err
+		}
+		var problems []string
+		for _, listed := range rounds {
+			r, err := tx.LockRound(ctx, listed.ID)
+			if err != nil {
+				return err
+			}
+			if r.Status == models.RoundClosed {
+				continue
+			}
+			seated, err := leavePanels(ctx, tx, r.ID, judgeID)
+			if err != nil {
+				return err
+			}
+			n, err := tx.CountAssignmentsOfJudge(ctx, r.ID, judgeID)
+			if err != nil {
+				return err
+			}
+			if !seated && n == 0 {
+				continue
+			}
+			out.Rounds++
+			if n == 0 {
+				continue // nothing to give away: refilling would assign a round nobody asked to assign
+			}
+			res, err := j.reassignRemaining(ctx, tx, r, judgeID, actor)
+			if err != nil {
+				return err
+			}
+			out.Removed += res.Removed
+			out.Added += res.Added
+			if res.Problem != "" {
+				problems = append(problems, r.Name+": "+res.Problem)
+			}
+		}
+		out.Problem = strings.Join(problems, "; ")
+		return j.audit(ctx, tx, actor, "judging.judge_remove", userSubject(judgeID),
+			fmt.Sprintf("edition=%d rounds=%d removed=%d added=%d %s", editionID, out.Rounds, out.Removed, out.Added, out.Problem), meta)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// leavePanels takes a judge off every panel of a round, the other judges keeping their seats and maximums,
+// and reports whether they sat on one.
+func leavePanels(ctx context.Context, tx *models.Store, roundID, judgeID int64) (bool, error) {
+	pjs, err := tx.PanelJudgesByRound(ctx, roundID)
+	if err != nil {
+		return false, err
+	}
+	stay := map[int64][]models.PanelJudge{}
+	var left []int64
+	for _, pj := range pjs {
+		if pj.JudgeID == judgeID {
+			left = append(left, pj.PanelID)
+		} else {
+			stay[pj.PanelID] = append(stay[pj.PanelID], pj)
+		}
+	}
+	for _, panelID := range left {
+		if err := tx.SetPanelJudges(ctx, &models.Panel{ID: panelID, RoundID: roundID}, stay[panelID]); err != nil {
+			return false, err
+		}
+	}
+	return len(left) > 0, nil
 }
