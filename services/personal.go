@@ -12,46 +12,46 @@ import (
 // PersonalData is everything we hold about one person, for the right of access (Rwanda's law No 058/2021 on
 // personal data, art. 22). Secrets (password hash, token hashes) are described, never included.
 type PersonalData struct {
-	ExportedAt      time.Time        `json:"exported_at"`
-	Email           string           `json:"email"`
-	Name            string           `json:"name"`
-	Language        string           `json:"language"`
-	Gender          string           `json:"gender"` // self-declared, "" when not answered
-	Roles           []models.Role    `json:"roles"`
-	EmailVerifiedAt *time.Time       `json:"email_verified_at"`
-	CreatedAt       time.Time        `json:"created_at"`
-	HasPassword     bool             `json:"has_password"`
-	Sessions        []SessionView    `json:"sessions"`
-	AccessTokens    []TokenView      `json:"access_tokens"`
-	Activity        []ActivityRecord `json:"activity"`
+	ExportedAt      time.Time
+	Email           string
+	Name            string
+	Language        string
+	Gender          string // self-declared, "" when not answered
+	Roles           []models.Role
+	EmailVerifiedAt *time.Time
+	CreatedAt       time.Time
+	HasPassword     bool
+	Sessions        []SessionView
+	AccessTokens    []TokenView
+	Activity        []ActivityRecord
 }
 
 // SessionView is a session as its owner may see it.
 type SessionView struct {
-	ID         string    `json:"id"`
-	CreatedAt  time.Time `json:"created_at"`
-	LastSeenAt time.Time `json:"last_seen_at"`
-	ExpiresAt  time.Time `json:"expires_at"`
-	IP         string    `json:"ip"`
-	UserAgent  string    `json:"user_agent"`
-	Current    bool      `json:"current"`
+	ID         string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+	IP         string
+	UserAgent  string
+	Current    bool
 }
 
 // TokenView is an access token as its owner may see it.
 type TokenView struct {
-	ID         int64      `json:"id"`
-	Name       string     `json:"name"`
-	Prefix     string     `json:"prefix"`
-	CreatedAt  time.Time  `json:"created_at"`
-	LastUsedAt *time.Time `json:"last_used_at"`
-	RevokedAt  *time.Time `json:"revoked_at"`
+	ID         int64
+	Name       string
+	Prefix     string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
 }
 
 // ActivityRecord is one audit event the person caused.
 type ActivityRecord struct {
-	At     time.Time `json:"at"`
-	Action string    `json:"action"`
-	IP     string    `json:"ip"`
+	At     time.Time
+	Action string
+	IP     string
 }
 
 // ViewSessions turns sessions into what their owner sees; currentHash marks the requesting one.
@@ -115,7 +115,7 @@ func (a *Accounts) DeleteAccount(ctx context.Context, u *models.User, password s
 }
 
 // SetGender saves u's optional, self-declared gender: one of reference.Genders, or "" to withdraw the answer.
-// It is asked only for the organizers' statistics of judge panels by gender (issue 8); it goes with the account
+// It is asked only for the organizers' statistics of judge panels by gender; it goes with the account
 // when the account is deleted (the users row is erased). A *ValidationError on "gender" for any other value.
 func (a *Accounts) SetGender(ctx context.Context, u *models.User, gender string) error {
 	if gender != "" && !slices.Contains(reference.Genders, gender) {
