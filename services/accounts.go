@@ -417,7 +417,8 @@ func (a *Accounts) RequestPasswordReset(ctx context.Context, email string, meta 
 	return a.HandlePasswordReset(ctx, email, meta)
 }
 
-// PasswordResetArgs is the "password_reset_request" job: someone asked for a reset link for Email.
+// PasswordResetArgs is the "password_reset_request" job: someone asked for a reset link for Email. The queue
+// stores it as JSON in the job's row, so its JSON names never change.
 type PasswordResetArgs struct {
 	Email string `json:"email"`
 	IP    string `json:"ip"`

@@ -156,7 +156,8 @@ func (p *Publishing) roundFeedback(ctx context.Context, roundID, appID int64, la
 const ResultsPublishedMail = "results_published"
 
 // ResultsPublishedArgs is the "results_published" job, scheduled at a publication's PublishAt: it queues one
-// email to every applicant of the round.
+// email to every applicant of the round. The queue stores it as JSON in the job's row until then, so its JSON
+// names never change.
 type ResultsPublishedArgs struct {
 	PublicationID int64 `json:"publication_id"`
 }
