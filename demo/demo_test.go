@@ -16,7 +16,7 @@ import (
 )
 
 // A small demo (40 applications per edition) on the test database: what it made is read back from the
-// database, not from the summary it returns, and checked against what issue 8 asks of it.
+// database, not from the summary it returns, and checked against what the statistics need of it.
 func TestTheDemoFillsAnEmptyDatabaseWithFourExplorableEditions(t *testing.T) {
 	ctx := context.Background()
 	st := testutil.NewDB(t)

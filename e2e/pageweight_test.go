@@ -20,7 +20,7 @@ import (
 	"github.com/pitchfest/pitchfest/testutil"
 )
 
-// Page weight and speed on a poor connection (issue 9): applicants apply on cheap phones over 3G, so the
+// Page weight and speed on a poor connection: applicants apply on cheap phones over 3G, so the
 // pages they and the judges need first must stay small. The figures are recorded in docs/benchmarks.md
 // ("Page weight"); the tests log them on every run (go test -v).
 const (

@@ -22,7 +22,7 @@ type JobQueue interface {
 	EnqueueTx(ctx context.Context, tx *models.Store, args river.JobArgs, opts *river.InsertOpts) error
 }
 
-// Publishing runs what happens after scoring (issue 7): advancement with audited overrides, the offline score
+// Publishing runs what happens after scoring: advancement with audited overrides, the offline score
 // import of live rounds, final-round awards, publications with their embargo and notifications, the public
 // results and applicants' feedback.
 //

@@ -14,7 +14,7 @@ import (
 	"github.com/pitchfest/pitchfest/stats"
 )
 
-// Statistics gathers the participation statistics of issue 8 from the database and hands them to the pure
+// Statistics gathers the participation statistics from the database and hands them to the pure
 // stats package. Counting is done in SQL (one GROUP BY per edition, so 100,000 applications come back as a few
 // hundred rows); shares, intervals, ratios and suppression are computed in Go by stats.
 //

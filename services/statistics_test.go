@@ -830,7 +830,7 @@ func benchmarkFunnel(b *testing.B, n int, public bool) {
 // BenchmarkStatisticsFunnel400 is an edition of Hanga Pitchfest's size.
 func BenchmarkStatisticsFunnel400(b *testing.B) { benchmarkFunnel(b, 400, false) }
 
-// BenchmarkStatisticsFunnel100k is issue 8's target: funnel and breakdowns of 100,000 applications < 100 ms.
+// BenchmarkStatisticsFunnel100k is the target: funnel and breakdowns of 100,000 applications < 100 ms.
 func BenchmarkStatisticsFunnel100k(b *testing.B) { benchmarkFunnel(b, 100_000, false) }
 
 // BenchmarkStatisticsFunnelPublic100k is the same edition as the public sees it: advancement read from the

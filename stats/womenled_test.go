@@ -120,7 +120,7 @@ func TestClassifyRefusesBadInput(t *testing.T) {
 }
 
 // ruleHolds evaluates a rule on a team whose genders are all known (true =
-// woman), written straight from the wording of issue 4.
+// woman), written straight from the wording of the women-led definition.
 func ruleHolds(rule Rule, team []TeamMember, woman []bool) bool {
 	switch rule {
 	case RuleWomanCEO:

@@ -13,7 +13,7 @@ import (
 	"github.com/pitchfest/pitchfest/services"
 )
 
-// applicationRoutes registers the JSON API of editions and applications (issue 4). It is a no-op when the
+// applicationRoutes registers the JSON API of editions and applications. It is a no-op when the
 // services are not wired, so a process built without them still starts.
 func (s *Server) applicationRoutes(api, authed *gin.RouterGroup) {
 	if s.Editions == nil || s.Applications == nil {

@@ -15,7 +15,7 @@ import (
 	"github.com/pitchfest/pitchfest/services"
 )
 
-// judgingRoutes registers the JSON API of judging (issue 6): rounds, rubrics, panels, assignments, conflicts,
+// judgingRoutes registers the JSON API of judging: rounds, rubrics, panels, assignments, conflicts,
 // the judge's queue and scores, live pitches, progress, results and the export. Every route needs a signed-in
 // caller; the service decides per record who may do what. A process built without the service leaves them out.
 func (s *Server) judgingRoutes(authed *gin.RouterGroup) {

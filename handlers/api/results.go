@@ -14,7 +14,7 @@ import (
 )
 
 // resultsRoutes registers advancement, the offline score import, awards, publications, the public results
-// (JSON and page) and applicants' feedback (issue 7). A process built without the service leaves them out.
+// (JSON and page) and applicants' feedback. A process built without the service leaves them out.
 func (s *Server) resultsRoutes(api, authed *gin.RouterGroup) {
 	if s.Publishing == nil {
 		return

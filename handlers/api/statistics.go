@@ -15,7 +15,7 @@ import (
 	"github.com/pitchfest/pitchfest/stats"
 )
 
-// The participation statistics of an edition (issue 8): a public page and API with every count through
+// The participation statistics of an edition: a public page and API with every count through
 // small-cell suppression, and an organizer page and API view with the full numbers, marked "not for
 // publication". Both are built from one report, so the page, the JSON and the CSV always agree.
 
