@@ -13,11 +13,10 @@ import (
 
 	"github.com/pitchfest/pitchfest/handlers/web"
 	"github.com/pitchfest/pitchfest/l10n"
-	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 )
 
-// The judging pages (issue 6): the judge's workspace (rounds, queue, the application with the rubric beside
+// The judging pages: the judge's workspace (rounds, queue, the application with the rubric beside
 // it, the live stage) and the organizer's progress page and live console. Like every page they work without
 // JavaScript; htmx adds autosave and the live stage's polling, and static/judging.js lets a keyboard type a
 // score's digits. The judging service decides who may see what; these handlers only render.
@@ -45,31 +44,13 @@ func (s *Server) judgingPageRoutes(r *gin.Engine) {
 
 // ---- the judge's rounds and queue ----
 
-type judgeRoundsData struct {
-	Rounds []services.JudgeRoundView
-}
-
 func (s *Server) judgeRoundsPage(c *gin.Context) {
 	rounds, err := s.Judging.JudgeRounds(c.Request.Context(), web.CurrentUser(c))
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	p := s.NewPage(c, "judge.rounds.title")
-	p.Data = judgeRoundsData{Rounds: rounds}
-	s.Render(c, http.StatusOK, "judge_rounds", p)
-}
-
-type queueFilter struct {
-	Value, Label string
-	Current      bool
-}
-
-type judgeQueueData struct {
-	Queue   *services.Queue
-	Filter  string
-	Filters []queueFilter
-	Percent int
+	s.showPage(c, http.StatusOK, "judge_rounds", "judge.rounds.title", judgeRoundsData{Rounds: rounds})
 }
 
 func (s *Server) judgeQueuePage(c *gin.Context) {
@@ -86,66 +67,10 @@ func (s *Server) judgeQueuePage(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	d := judgeQueueData{Queue: q, Filter: filter}
-	for _, f := range []struct{ v, l string }{{services.FilterAll, "judge.queue.all"}, {services.FilterTodo, "judge.queue.todo"}, {services.FilterDone, "judge.queue.done"}} {
-		d.Filters = append(d.Filters, queueFilter{Value: f.v, Label: f.l, Current: f.v == filter})
-	}
-	if q.Total > 0 {
-		d.Percent = 100 * q.Scored / q.Total
-	}
-	p := s.NewPage(c, "judge.queue.title")
-	p.Data = d
-	s.Render(c, http.StatusOK, "judge_queue", p)
+	s.showPage(c, http.StatusOK, "judge_queue", "judge.queue.title", judgeQueueOf(q, filter))
 }
 
 // ---- one application with the rubric ----
-
-// pip is one number of a criterion's scale, drawn as a radio input styled as a button.
-type pip struct {
-	Value   int
-	Checked bool
-}
-
-// criterionRow is one criterion of the scoring form.
-type criterionRow struct {
-	ID          int64
-	Name        string
-	Description string
-	Weight      float64
-	Min, Max    int
-	Pips        []pip
-	Descriptors []descriptorRow
-	Error       string
-}
-
-type descriptorRow struct {
-	Min, Max int
-	Text     string
-}
-
-type pitchRow struct{ Label, Text string }
-
-type judgeEntryData struct {
-	App       *services.JudgeApplication
-	Round     *services.RoundSummary
-	Live      bool
-	Score     *services.ScoreView
-	Criteria  []criterionRow
-	Pitch     []pitchRow
-	Comment   string
-	Note      string
-	Saved     string // "draft" or "submitted" after a save without JavaScript
-	Total     string
-	Status    string // for the save status: none, draft or submitted
-	Error     string
-	Scored    int
-	Errors    map[string]string
-	FormError string
-	// ConflictReason and ConflictError are the conflict declaration as sent, when it was refused.
-	ConflictReason, ConflictError string
-}
-
-func (d judgeEntryData) Hidden(field string) bool { return slices.Contains(d.App.Hidden, field) }
 
 // loadEntry gathers everything the entry page shows for the judge.
 func (s *Server) loadEntry(c *gin.Context, entryID int64) (*judgeEntryData, error) {
@@ -167,29 +92,7 @@ func (s *Server) loadEntry(c *gin.Context, entryID int64) (*judgeEntryData, erro
 	if err != nil {
 		return nil, err
 	}
-	l := web.Lang(c)
-	d := &judgeEntryData{App: app, Round: &q.Round, Live: q.Round.Kind == models.RoundLive, Score: sc, Comment: sc.Comment,
-		Note: sc.PrivateNote, Status: sc.Status, Scored: q.Scored, Errors: map[string]string{}}
-	for _, cr := range cs {
-		row := criterionRow{ID: cr.ID, Name: cr.Name.In(l), Description: cr.Description.In(l), Weight: cr.Weight, Min: cr.ScaleMin, Max: cr.ScaleMax}
-		v, has := sc.Values[cr.ID]
-		for x := cr.ScaleMin; x <= cr.ScaleMax; x++ {
-			row.Pips = append(row.Pips, pip{Value: x, Checked: has && int(v) == x})
-		}
-		for _, ds := range cr.Descriptors {
-			row.Descriptors = append(row.Descriptors, descriptorRow{Min: ds.Min, Max: ds.Max, Text: ds.Text.In(l)})
-		}
-		d.Criteria = append(d.Criteria, row)
-	}
-	for _, f := range services.PitchFields {
-		if t := strings.TrimSpace(app.Pitch[f]); t != "" {
-			d.Pitch = append(d.Pitch, pitchRow{Label: "judge.pitch." + f, Text: t})
-		}
-	}
-	if sc.Total != nil {
-		d.Total = l10n.Decimal(web.Lang(c), *sc.Total, 1)
-	}
-	return d, nil
+	return judgeEntryOf(web.Lang(c), app, sc, q, cs), nil
 }
 
 func (s *Server) judgeEntryPage(c *gin.Context) {
@@ -204,16 +107,7 @@ func (s *Server) judgeEntryPage(c *gin.Context) {
 }
 
 func (s *Server) showEntry(c *gin.Context, status int, d *judgeEntryData) {
-	p := s.NewPage(c, "judge.entry.title")
-	p.Data = d
-	s.Render(c, status, "judge_entry", p)
-}
-
-// scoreStatus is what the autosave fragment shows.
-type scoreStatus struct {
-	Status string // draft, submitted, error
-	Error  string
-	Total  string
+	s.showPage(c, status, "judge_entry", "judge.entry.title", d)
 }
 
 // judgeSaveScore saves the scoring form: "Save draft" and htmx autosave keep a draft (a submitted score stays
@@ -227,19 +121,7 @@ func (s *Server) judgeSaveScore(c *gin.Context) {
 	if !s.parseForm(c) {
 		return
 	}
-	in := services.ScoreInput{Values: map[int64]float64{}, Comment: c.PostForm("comment"), PrivateNote: c.PostForm("private_note")}
-	for k, vs := range c.Request.PostForm {
-		cid, isValue := strings.CutPrefix(k, "v")
-		n, err := strconv.ParseInt(cid, 10, 64)
-		if !isValue || err != nil || len(vs) == 0 || vs[0] == "" {
-			continue
-		}
-		x, err := strconv.ParseFloat(vs[0], 64)
-		if err != nil {
-			continue
-		}
-		in.Values[n] = x
-	}
+	in := readScoreForm(c)
 	submit := c.PostForm("action") == "submit"
 	ctx := c.Request.Context()
 	var sv *services.ScoreView
@@ -257,23 +139,11 @@ func (s *Server) judgeSaveScore(c *gin.Context) {
 		}
 	}
 	if web.IsHTMX(c) && !submit {
-		st := scoreStatus{}
-		if err != nil {
-			st.Status, st.Error = "error", s.Tr(c, "judge.entry.autosave_failed")
-		} else {
-			st.Status = sv.Status
-			if sv.Total != nil {
-				st.Total = l10n.Decimal(web.Lang(c), *sv.Total, 1)
-			}
+		st := scoreStatus{Status: "error", Error: s.Tr(c, "judge.entry.autosave_failed")}
+		if err == nil {
+			st = savedStatus(web.Lang(c), sv)
 		}
-		p := s.NewPage(c, "judge.entry.title")
-		p.Data = st
-		c.Header("Cache-Control", "no-store")
-		c.Status(http.StatusOK)
-		c.Header("Content-Type", "text/html; charset=utf-8")
-		if rerr := s.Renderer.RenderBlock(c.Writer, "judge_entry", "save-status", p); rerr != nil {
-			s.Log.ErrorContext(ctx, "render failed", "block", "save-status", "err", rerr)
-		}
+		s.showFragment(c, "judge_entry", "save-status", "judge.entry.title", st)
 		return
 	}
 	if err == nil {
@@ -286,30 +156,33 @@ func (s *Server) judgeSaveScore(c *gin.Context) {
 		return
 	}
 	// Show what was typed, with a message next to each criterion in error.
-	for i := range d.Criteria {
-		cr := &d.Criteria[i]
-		v, has := in.Values[cr.ID]
-		for k := range cr.Pips {
-			cr.Pips[k].Checked = has && int(v) == cr.Pips[k].Value
-		}
-		if text, bad := prob.Fields[fmt.Sprintf("values.%d", cr.ID)]; bad {
-			cr.Error = text
-		}
-	}
-	d.Comment, d.Note = in.Comment, in.PrivateNote
+	d.typedBack(in, prob.Fields)
 	maps.Copy(d.Errors, prob.Fields)
 	d.FormError = cmp.Or(prob.Fields["round"], prob.Message)
 	web.RetargetContent(c)
 	s.showEntry(c, http.StatusUnprocessableEntity, d)
 }
 
-// ---- live stage, judge side ----
-
-type liveData struct {
-	RoundID int64
-	Round   *services.RoundSummary
-	Now     *services.LiveView
+// readScoreForm reads the scoring form: a value per criterion ("v<criterion id>"; empty or not a number: none)
+// and the comments.
+func readScoreForm(c *gin.Context) services.ScoreInput {
+	in := services.ScoreInput{Values: map[int64]float64{}, Comment: c.PostForm("comment"), PrivateNote: c.PostForm("private_note")}
+	for k, vs := range c.Request.PostForm {
+		cid, isValue := strings.CutPrefix(k, "v")
+		n, err := strconv.ParseInt(cid, 10, 64)
+		if !isValue || err != nil || len(vs) == 0 || vs[0] == "" {
+			continue
+		}
+		x, err := strconv.ParseFloat(vs[0], 64)
+		if err != nil {
+			continue
+		}
+		in.Values[n] = x
+	}
+	return in
 }
+
+// ---- live stage, judge side ----
 
 func (s *Server) judgeLivePage(c *gin.Context) {
 	id, ok := s.PathID(c, "id")
@@ -328,9 +201,7 @@ func (s *Server) judgeLivePage(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	p := s.NewPage(c, "judge.live.title")
-	p.Data = liveData{RoundID: id, Round: &q.Round, Now: v}
-	s.Render(c, http.StatusOK, "judge_live", p)
+	s.showPage(c, http.StatusOK, "judge_live", "judge.live.title", liveData{RoundID: id, Round: &q.Round, Now: v})
 }
 
 // judgeLiveNow is the fragment the live page polls every second. The page sends the version it shows (v);
@@ -357,25 +228,10 @@ func (s *Server) judgeLiveNow(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	p := s.NewPage(c, "judge.live.title")
-	p.Data = liveData{RoundID: id, Now: v}
-	c.Header("Content-Type", "text/html; charset=utf-8")
-	c.Status(http.StatusOK)
-	if err := s.Renderer.RenderBlock(c.Writer, "judge_live", "live-now", p); err != nil {
-		s.Log.ErrorContext(ctx, "render failed", "block", "live-now", "err", err)
-	}
+	s.showFragment(c, "judge_live", "live-now", "judge.live.title", liveData{RoundID: id, Now: v})
 }
 
 // ---- organizer: progress and reminders ----
-
-type progressData struct {
-	Round    *models.Round
-	Progress *services.Progress
-	Percent  int
-	Stalled  int
-	Reminded string
-	AutoSent string
-}
 
 func (s *Server) progressPage(c *gin.Context) {
 	id, ok := s.PathID(c, "id")
@@ -394,21 +250,11 @@ func (s *Server) progressPage(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	d := progressData{Round: r, Progress: pr, Reminded: c.Query("reminded")}
-	if pr.Assigned > 0 {
-		d.Percent = 100 * pr.Submitted / pr.Assigned
-	}
-	for _, j := range pr.ByJudge {
-		if j.Stalled {
-			d.Stalled++
-		}
-	}
-	p := s.NewPage(c, "progress.title")
+	autoSent := ""
 	if at, err := s.Judging.ReminderSent(ctx, id); err == nil && at != nil {
-		d.AutoSent = p.Time(*at)
+		autoSent = l10n.When(web.Lang(c), *at, l10n.DefaultZone)
 	}
-	p.Data = d
-	s.Render(c, http.StatusOK, "organize_progress", p)
+	s.showPage(c, http.StatusOK, "organize_progress", "progress.title", progressOf(r, pr, c.Query("reminded"), autoSent))
 }
 
 func (s *Server) remindJudges(c *gin.Context) {
@@ -442,13 +288,6 @@ func (s *Server) judgeQueueURL(c *gin.Context) func(int64) string {
 
 // ---- organizer: live console ----
 
-type consoleData struct {
-	Round *models.Round
-	Board []services.BoardRow
-	Now   *services.LiveView
-	Error string
-}
-
 func (s *Server) liveConsolePage(c *gin.Context) {
 	s.showConsole(c, http.StatusOK, "")
 }
@@ -475,9 +314,7 @@ func (s *Server) showConsole(c *gin.Context, status int, msg string) {
 		s.Fail(c, err)
 		return
 	}
-	p := s.NewPage(c, "console.title")
-	p.Data = consoleData{Round: r, Board: board, Now: v, Error: msg}
-	s.Render(c, status, "organize_live", p)
+	s.showPage(c, status, "organize_live", "console.title", consoleData{Round: r, Board: board, Now: v, Error: msg})
 }
 
 // consoleDone ends a console action: back to the console, or the console with the service's message.
@@ -529,8 +366,7 @@ func (s *Server) liveConsoleOrder(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := c.Request.ParseForm(); err != nil {
-		s.ReplyError(c, http.StatusBadRequest, s.Tr(c, "error.bad_form"), nil)
+	if !s.parseForm(c) {
 		return
 	}
 	type placed struct{ app, pos int64 }

@@ -3,7 +3,6 @@ package pages
 import (
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -14,7 +13,7 @@ import (
 	"github.com/pitchfest/pitchfest/services"
 )
 
-// The results pages (issue 7): for organizers, a round's ranking with the advancement form, the offline score
+// The results pages: for organizers, a round's ranking with the advancement form, the offline score
 // import, the final round's awards and the publications with their embargo; for the applicant, what the live
 // publications announced about their application and, when the organizer shares it, their feedback. Plain
 // forms that work without JavaScript; the Publishing service decides who may see what, these handlers read
@@ -45,11 +44,6 @@ func (s *Server) resultsPageRoutes(r *gin.Engine) {
 
 // ---- an edition's rounds ----
 
-type editionRoundsData struct {
-	Edition *models.Edition
-	Rounds  []models.Round
-}
-
 func (s *Server) editionRoundsPage(c *gin.Context) {
 	id, ok := s.PathID(c, "id")
 	if !ok {
@@ -60,39 +54,12 @@ func (s *Server) editionRoundsPage(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	p := s.NewPage(c, "rounds_results.title")
-	p.Data = editionRoundsData{Edition: ed, Rounds: rounds}
-	s.Render(c, http.StatusOK, "organize_rounds_results", p)
+	s.showPage(c, http.StatusOK, "organize_rounds_results", "rounds_results.title", editionRoundsData{Edition: ed, Rounds: rounds})
 }
 
 // ---- ranking and advancement ----
 
-// advanceRow is one application in the advancement form.
-type advanceRow struct {
-	ApplicationID int64
-	Rank          int // 0: not scored
-	Reference     string
-	StartupName   string
-	Score         float64
-	Suggested     bool
-	Checked       bool
-	Outcome       string
-	Reason        string
-	Error         string
-}
-
-type roundResultsData struct {
-	Ctx       *services.RoundContext
-	Adv       *services.Advancement
-	Methods   []string // the what-if's columns, the round's method first
-	Rows      []advanceRow
-	Confirmed bool // the round's advancement was confirmed once (outcomes are set)
-	CanDecide bool // the round is closed and not the final: the form is shown
-	FormError string
-}
-
-// loadRoundResults gathers the ranking and fills the advancement form from the outcomes (once confirmed) or
-// the suggestion.
+// loadRoundResults gathers the ranking and the advancement form.
 func (s *Server) loadRoundResults(c *gin.Context, id int64) (*roundResultsData, error) {
 	ctx := c.Request.Context()
 	u := web.CurrentUser(c)
@@ -104,34 +71,11 @@ func (s *Server) loadRoundResults(c *gin.Context, id int64) (*roundResultsData, 
 	if err != nil {
 		return nil, err
 	}
-	// The final round has no next round to advance to: its page leads to the awards instead.
-	d := &roundResultsData{Ctx: rc, Adv: adv, CanDecide: rc.Round.Status == models.RoundClosed && !rc.Final}
-	for _, r := range adv.Results.Results {
-		d.Confirmed = d.Confirmed || r.Outcome != models.OutcomePending
-	}
-	for _, r := range adv.Results.Results {
-		checked := r.Suggested
-		if d.Confirmed {
-			checked = r.Outcome == models.OutcomeAdvanced
-		}
-		d.Rows = append(d.Rows, advanceRow{ApplicationID: r.ApplicationID, Rank: r.Rank, Reference: r.Reference, StartupName: r.StartupName,
-			Score: r.Score, Suggested: r.Suggested, Checked: checked, Outcome: r.Outcome})
-	}
-	for _, r := range adv.Unscored {
-		d.Rows = append(d.Rows, advanceRow{ApplicationID: r.ApplicationID, Reference: r.Reference, StartupName: r.StartupName})
-	}
-	if len(adv.WhatIf) > 0 {
-		for _, pl := range adv.WhatIf[0].Placements {
-			d.Methods = append(d.Methods, pl.Method)
-		}
-	}
-	return d, nil
+	return roundResultsOf(rc, adv), nil
 }
 
 func (s *Server) showRoundResults(c *gin.Context, status int, d *roundResultsData) {
-	p := s.NewPage(c, "round_results.title")
-	p.Data = d
-	s.Render(c, status, "organize_results", p)
+	s.showPage(c, status, "organize_results", "round_results.title", d)
 }
 
 // confirmAdvancementPage reads the form: "advance" lists the applications ticked, "reason_<id>" the reason
@@ -195,50 +139,7 @@ func overrideRow(field, list string, rows []int) int {
 	return rows[n]
 }
 
-// loadAt reads the record id from the ":id" path and loads the page's data about it. With form it also reads
-// the posted form first, as the pages that take one must before anything else. When it returns false it has
-// answered: 404 for a malformed id, 413/400 for an unreadable form, or what fail makes of load's error.
-func loadAt[D any](s *Server, c *gin.Context, form bool, load func(*gin.Context, int64) (D, error), fail func(*gin.Context, error)) (int64, D, bool) {
-	var zero D
-	id, ok := s.PathID(c, "id")
-	if !ok || form && !s.parseForm(c) {
-		return 0, zero, false
-	}
-	d, err := load(c, id)
-	if err != nil {
-		fail(c, err)
-		return 0, zero, false
-	}
-	return id, d, true
-}
-
-// loadedPage is the handler of a page that only shows the record at ":id": loaded, then shown with 200.
-func loadedPage[D any](s *Server, load func(*gin.Context, int64) (D, error), fail func(*gin.Context, error), show func(*gin.Context, int, D)) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		if _, d, ok := loadAt(s, c, false, load, fail); ok {
-			show(c, http.StatusOK, d)
-		}
-	}
-}
-
-// parseForm reads a urlencoded form, answering 413 or 400 itself when it cannot.
-func (s *Server) parseForm(c *gin.Context) bool {
-	if err := c.Request.ParseForm(); err != nil {
-		s.UnreadableForm(c, err)
-		return false
-	}
-	return true
-}
-
 // ---- offline score import ----
-
-type importData struct {
-	Ctx      *services.RoundContext
-	CanTake  bool // a live round open for scoring
-	Rows     []services.RowError
-	Imported string // scores saved by the last import, after the redirect
-	Error    string
-}
 
 func (s *Server) showImport(c *gin.Context, status int, id int64, d *importData) {
 	rc, err := s.Publishing.RoundContext(c.Request.Context(), web.CurrentUser(c), id)
@@ -248,9 +149,7 @@ func (s *Server) showImport(c *gin.Context, status int, id int64, d *importData)
 	}
 	d.Ctx = rc
 	d.CanTake = rc.Round.Kind == models.RoundLive && rc.Round.Status == models.RoundOpen
-	p := s.NewPage(c, "import.title")
-	p.Data = d
-	s.Render(c, status, "organize_results_import", p)
+	s.showPage(c, status, "organize_results_import", "import.title", d)
 }
 
 func (s *Server) importScoresPage(c *gin.Context) {
@@ -301,42 +200,7 @@ func (s *Server) importScoresForm(c *gin.Context) {
 
 // ---- awards ----
 
-// awardRow is one edition prize in the awards form: the application it goes to and why, when that is not
-// the ranking's choice.
-type awardRow struct {
-	AwardID   int64
-	Name      string
-	Suggested int64 // 0: the ranking has nobody for it
-	Selected  int64
-	Reason    string
-	Error     string
-}
-
-// specialRow is one special award of the form; blank rows are left out.
-type specialRow struct {
-	Index    int
-	Name     string
-	Selected int64
-	Reason   string
-	Errors   map[string]string // name, application_id, reason
-}
-
-// Number is the row's place in the form, from 1, for its legend.
-func (r specialRow) Number() int { return r.Index + 1 }
-
-type awardsData struct {
-	Ctx       *services.RoundContext
-	Awards    *services.Awards
-	Apps      []advanceRow // the applications that may win
-	Prizes    []awardRow
-	Special   []specialRow
-	CanDecide bool
-	FormError string
-}
-
-// spareSpecialRows is how many empty special-award rows the form offers (without JavaScript to add rows).
-const spareSpecialRows = 2
-
+// loadAwards gathers the awards form of a round; only a final round has one.
 func (s *Server) loadAwards(c *gin.Context, id int64) (*awardsData, error) {
 	ctx := c.Request.Context()
 	u := web.CurrentUser(c)
@@ -344,64 +208,22 @@ func (s *Server) loadAwards(c *gin.Context, id int64) (*awardsData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &awardsData{Ctx: rc, CanDecide: rc.Final && rc.Round.Status == models.RoundClosed}
 	if !rc.Final {
-		return d, nil
+		return &awardsData{Ctx: rc}, nil
 	}
-	if d.Awards, err = s.Publishing.Awards(ctx, u, id); err != nil {
+	aw, err := s.Publishing.Awards(ctx, u, id)
+	if err != nil {
 		return nil, err
 	}
 	adv, err := s.Publishing.Advancement(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range adv.Results.Results {
-		d.Apps = append(d.Apps, advanceRow{ApplicationID: r.ApplicationID, Rank: r.Rank, Reference: r.Reference, StartupName: r.StartupName})
-	}
-	for _, r := range adv.Unscored {
-		d.Apps = append(d.Apps, advanceRow{ApplicationID: r.ApplicationID, Reference: r.Reference, StartupName: r.StartupName})
-	}
-	granted := map[int64]services.AwardView{}
-	for _, g := range d.Awards.Granted {
-		if g.Special {
-			d.Special = append(d.Special, specialRow{Name: g.Name, Selected: g.ApplicationID, Reason: g.Reason})
-		} else if g.AwardID != nil {
-			granted[*g.AwardID] = g
-		}
-	}
-	suggested := map[int64]int64{}
-	for _, sg := range d.Awards.Suggested {
-		suggested[*sg.AwardID] = sg.ApplicationID
-	}
-	for _, aw := range rc.Edition.Awards {
-		row := awardRow{AwardID: aw.ID, Name: aw.Name, Suggested: suggested[aw.ID], Selected: suggested[aw.ID]}
-		if g, ok := granted[aw.ID]; ok {
-			row.Selected, row.Reason = g.ApplicationID, g.Reason
-		}
-		d.Prizes = append(d.Prizes, row)
-	}
-	for range spareSpecialRows {
-		d.Special = append(d.Special, specialRow{})
-	}
-	for i := range d.Special {
-		d.Special[i].Index = i
-	}
-	return d, nil
+	return awardsOf(rc, aw, adv), nil
 }
 
 func (s *Server) showAwards(c *gin.Context, status int, d *awardsData) {
-	p := s.NewPage(c, "awards.title")
-	p.Data = d
-	s.Render(c, status, "organize_awards", p)
-}
-
-// formID reads a positive id from a form field (0 when empty or malformed).
-func formID(c *gin.Context, name string) int64 {
-	n, err := strconv.ParseInt(strings.TrimSpace(c.PostForm(name)), 10, 64)
-	if err != nil || n < 0 {
-		return 0
-	}
-	return n
+	s.showPage(c, status, "organize_awards", "awards.title", d)
 }
 
 // grantAwardsForm reads one application per prize ("award_<id>", with "award_reason_<id>" when it is not
@@ -464,28 +286,7 @@ func (s *Server) grantAwardsForm(c *gin.Context) {
 
 // ---- publications ----
 
-// publicationRow is one version as the organizer sees it.
-type publicationRow struct {
-	Publication models.Publication
-	Live        bool
-	Advanced    int
-	When        string // PublishAt in the edition's time zone, which it was typed in, with the zone's name
-}
-
-type publicationsData struct {
-	Ctx          *services.RoundContext
-	Publications []publicationRow
-	CanPublish   bool
-	TimeZone     string
-	Min          string // the earliest time the datetime input offers, in the edition's zone
-	PublishAt    string
-	Scores       bool
-	Reason       string
-	Errors       map[string]string
-	FormError    string
-	Published    string // the version just made, after the redirect
-}
-
+// loadPublications gathers a round's publications and the form for the next.
 func (s *Server) loadPublications(c *gin.Context, id int64) (*publicationsData, error) {
 	ctx := c.Request.Context()
 	u := web.CurrentUser(c)
@@ -497,22 +298,7 @@ func (s *Server) loadPublications(c *gin.Context, id int64) (*publicationsData, 
 	if err != nil {
 		return nil, err
 	}
-	now := s.Publishing.Now()
-	loc := rc.Edition.Location()
-	d := &publicationsData{Ctx: rc, CanPublish: rc.Round.Status == models.RoundClosed, TimeZone: loc.String(),
-		Min: now.In(loc).Format("2006-01-02T15:04"), Errors: map[string]string{}}
-	for i := range ps {
-		row := publicationRow{Publication: ps[i], Live: ps[i].Live(now), When: web.When(c, rc.Edition, ps[i].PublishAt)}
-		for _, e := range ps[i].Snapshot.Entries {
-			if e.Outcome != models.OutcomeEliminated {
-				row.Advanced++
-			}
-		}
-		d.Publications = append(d.Publications, row)
-	}
-	// Newest first: the version the public sees (or will) leads, the history follows.
-	slices.SortStableFunc(d.Publications, func(a, b publicationRow) int { return b.Publication.Version - a.Publication.Version })
-	return d, nil
+	return publicationsOf(s.text(c), rc, ps, s.Publishing.Now()), nil
 }
 
 func (s *Server) publicationsPage(c *gin.Context) {
@@ -527,9 +313,7 @@ func (s *Server) publicationsPage(c *gin.Context) {
 }
 
 func (s *Server) showPublications(c *gin.Context, status int, d *publicationsData) {
-	p := s.NewPage(c, "publications.title")
-	p.Data = d
-	s.Render(c, status, "organize_publications", p)
+	s.showPage(c, status, "organize_publications", "publications.title", d)
 }
 
 // publishForm makes the round's next publication: "publish_at" (empty: now) is read in the edition's time
@@ -582,24 +366,6 @@ func (s *Server) feedbackForm(c *gin.Context) {
 
 // ---- the applicant's results and feedback ----
 
-// applicantRound is one round as its live publication announced it to the applicant, with the feedback when
-// the organizer shared it.
-type applicantRound struct {
-	services.AnnouncedOutcome
-	When     string // PublishedAt in the edition's time zone, with the zone's name
-	Feedback *services.RoundFeedback
-	Comments []judgeComment
-}
-
-// judgeComment is a comment to the applicant signed with the judge's letter only ("A"), which the page puts
-// in the reader's language ("Judge A", "Umucamanza A").
-type judgeComment struct{ Letter, Comment string }
-
-type applicationResultsData struct {
-	App    *models.Application
-	Rounds []applicantRound
-}
-
 func (s *Server) applicationResultsPage(c *gin.Context) {
 	id, ok := s.PathID(c, "id")
 	if !ok {
@@ -617,22 +383,7 @@ func (s *Server) applicationResultsPage(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	d := applicationResultsData{App: app}
-	for _, o := range outs {
-		r := applicantRound{AnnouncedOutcome: o, When: web.When(c, ed, o.PublishedAt)}
-		for i := range fb.Rounds {
-			if fb.Rounds[i].RoundID == o.RoundID {
-				r.Feedback = &fb.Rounds[i]
-				for _, jc := range fb.Rounds[i].Comments {
-					r.Comments = append(r.Comments, judgeComment{Letter: strings.TrimPrefix(jc.Judge, "Judge "), Comment: jc.Comment})
-				}
-			}
-		}
-		d.Rounds = append(d.Rounds, r)
-	}
-	p := s.NewPage(c, "app_results.title")
-	p.Data = d
-	s.Render(c, http.StatusOK, "application_results", p)
+	s.showPage(c, http.StatusOK, "application_results", "app_results.title", applicationResultsOf(s.text(c), app, ed, outs, fb))
 }
 
 // resultsPage is the public results page of an edition, server-rendered in the visitor's language.
@@ -642,7 +393,5 @@ func (s *Server) resultsPage(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	p := s.NewPage(c, "results.page")
-	p.Data = res
-	s.Render(c, http.StatusOK, "results", p)
+	s.showPage(c, http.StatusOK, "results", "results.page", res)
 }

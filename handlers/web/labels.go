@@ -19,14 +19,18 @@ func (s *Server) Labeler(c *gin.Context) reference.Labeler { return s.I18n.Label
 // editionSectorLabel shows a sector in the request's language; a sector the organizer added to the edition,
 // which no catalog knows, shows the label they gave it.
 func (s *Server) EditionSectorLabel(c *gin.Context, e *models.Edition, code string) string {
-	var own string
+	return s.Label(c, reference.KindSector, code, OwnSectorLabel(e, code))
+}
+
+// OwnSectorLabel is the label the edition gives a sector code ("" when it has none, or e is nil): the fallback
+// of the catalog's label for a sector the organizer added.
+func OwnSectorLabel(e *models.Edition, code string) string {
 	if e != nil {
 		for _, sec := range e.Sectors {
 			if sec.Code == code {
-				own = sec.Label
-				break
+				return sec.Label
 			}
 		}
 	}
-	return s.Label(c, reference.KindSector, code, own)
+	return ""
 }

@@ -1,0 +1,564 @@
+package pages
+
+import (
+	"fmt"
+	"html/template"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pitchfest/pitchfest/l10n"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/policy"
+	"github.com/pitchfest/pitchfest/reference"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// The view models of the applicant's pages (the public edition page, "My applications", the application form
+// with its read-only view, the receipt) and the builders that make them from what the services return.
+
+// editionView is an edition as the public page shows it, with its times in the edition's zone.
+type editionView struct {
+	Edition     *models.Edition
+	Description template.HTML // sanitized by services.RenderMarkdown
+	Window      services.Window
+	Opens       string
+	Closes      string
+	Sectors     []choice
+	Rules       []string // translated eligibility rules
+	WomenLed    string   // message id of the women-led rule
+	Countdown   string   // time left until closing (or opening), by the server's clock
+	CanApply    bool     // the visitor may start an application (signed-in applicant, window open)
+	Mine        int64    // the visitor's application to this edition, if any
+	Results     bool     // some of the edition's results are announced: link to them
+	Statistics  bool     // the call has closed: link to its public statistics
+}
+
+// editionVisit is what the public edition page is built from besides the edition: where its call stands at
+// now, the visitor's application to it (0: none), whether the visitor may apply at all, and whether some of
+// its results are announced.
+type editionVisit struct {
+	Window   services.Window
+	Now      time.Time
+	Mine     int64
+	MayApply bool
+	Results  bool
+}
+
+// editionViewOf builds the public edition page.
+func editionViewOf(t viewText, e *models.Edition, in editionVisit) editionView {
+	d := editionView{Edition: e, Description: template.HTML(services.RenderMarkdown(e.DescriptionI18n.Or(t.Lang, e.Description))),
+		Window: in.Window, Opens: t.when(e, e.OpensAt), Closes: t.when(e, e.ClosesAt), WomenLed: "women_led_rule." + e.WomenLedRule}
+	for _, sec := range e.Sectors {
+		d.Sectors = append(d.Sectors, choice{Value: sec.Code, Label: t.sector(sec)})
+	}
+	d.Rules = ruleTexts(t, e)
+	switch d.Window {
+	case services.WindowOpen:
+		d.Countdown = t.countdown("edition.closes_in", e.ClosesAt.Sub(in.Now))
+	case services.WindowUpcoming:
+		d.Countdown = t.countdown("edition.opens_in", e.OpensAt.Sub(in.Now))
+	}
+	d.Mine = in.Mine
+	d.CanApply = d.Window == services.WindowOpen && d.Mine == 0 && in.MayApply
+	d.Statistics = d.Window == services.WindowClosed
+	d.Results = in.Results
+	return d
+}
+
+// ruleTexts says in words what the edition's eligibility rules ask.
+func ruleTexts(t viewText, e *models.Edition) []string {
+	r := e.Eligibility
+	var out []string
+	if r.RegisteredCompany {
+		out = append(out, t.tr("rule.registered_company"))
+	}
+	if r.FoundedWithinYears > 0 {
+		out = append(out, t.tr("rule.founded_within_years", r.FoundedWithinYears))
+	}
+	if r.MinStage != "" {
+		out = append(out, t.tr("rule.min_stage", t.label(reference.KindStage, r.MinStage)))
+	}
+	if r.YouthFounder {
+		out = append(out, t.tr("rule.youth_founder"))
+	}
+	if r.MaxFunding > 0 {
+		out = append(out, t.tr("rule.max_funding", t.money(r.MaxFunding, "RWF")))
+	}
+	return out
+}
+
+// myApplication is one line of "My applications" with its timeline.
+type myApplication struct {
+	services.MyApplication
+	Steps []timelineStep
+}
+
+// timelineStep is one dated step of an application's life.
+type timelineStep struct {
+	Label string // message id
+	At    *time.Time
+	Text  string // extra words (the ineligibility reason)
+}
+
+func timeline(a *models.Application) []timelineStep {
+	created := a.CreatedAt
+	steps := []timelineStep{{Label: "status_step.started", At: &created}}
+	if a.FirstSubmittedAt != nil {
+		steps = append(steps, timelineStep{Label: "status_step.submitted", At: a.FirstSubmittedAt})
+	}
+	if a.SubmittedAt != nil && a.FirstSubmittedAt != nil && !a.SubmittedAt.Equal(*a.FirstSubmittedAt) {
+		steps = append(steps, timelineStep{Label: "status_step.resubmitted", At: a.SubmittedAt})
+	}
+	if a.IneligibleAt != nil {
+		steps = append(steps, timelineStep{Label: "status_step.ineligible", At: a.IneligibleAt, Text: a.IneligibleReason})
+	}
+	if a.WithdrawnAt != nil {
+		steps = append(steps, timelineStep{Label: "status_step.withdrawn", At: a.WithdrawnAt})
+	}
+	return steps
+}
+
+// myApplicationsView is the "My applications" page: the person's applications and the calls they may answer.
+type myApplicationsView struct {
+	Apps []myApplication
+	Open []frontEdition
+}
+
+// myApplicationsViewOf builds "My applications" from the person's applications, what live publications
+// announced of them, and the calls open now (those the person has not answered yet are offered).
+func myApplicationsViewOf(mine []services.MyApplication, announced map[int64]services.AnnouncedStatus, open []frontEdition) myApplicationsView {
+	var v myApplicationsView
+	for _, m := range mine {
+		steps := timeline(&m.Application)
+		if an, ok := announced[m.Application.ID]; ok {
+			m.Application.Status = an.Status // shown, never stored: see models.StatusFinalist
+			at := an.At
+			steps = append(steps, timelineStep{Label: "status_step." + string(an.Status), At: &at})
+		}
+		v.Apps = append(v.Apps, myApplication{MyApplication: m, Steps: steps})
+	}
+	for _, f := range open {
+		if f.Mine == 0 {
+			v.Open = append(v.Open, f)
+		}
+	}
+	return v
+}
+
+// widget is one input of the application form, with everything its template draws already translated: the
+// label, the character counter, the message next to it.
+type widget struct {
+	Name         string // id suffix: app-<Name>
+	Field        string // the form field's name
+	Label        string
+	Hint         string
+	RequiredText string
+	Type         string // input type; "" with Multiline false and Choices set draws a select
+	InputMode    string
+	Value        string
+	Error        string
+	Limit        int
+	CountText    string
+	Multiline    bool
+	Required     bool
+	Select       bool
+	Empty        string // the select's empty option
+	Choices      []choice
+	Groups       []provinceGroup
+}
+
+// DescribedBy lists the ids that describe the input: its error, then its counter.
+func (w widget) DescribedBy() string {
+	var ids []string
+	if w.Error != "" {
+		ids = append(ids, "app-"+w.Name+"-error")
+	}
+	if w.Limit > 0 {
+		ids = append(ids, "app-"+w.Name+"-count")
+	}
+	if w.Hint != "" {
+		ids = append(ids, "app-"+w.Name+"-hint")
+	}
+	return strings.Join(ids, " ")
+}
+
+// memberRow is one team row of the form.
+type memberRow struct {
+	Index        int
+	Legend       string
+	Founder, CEO bool
+	Fields       []widget
+}
+
+// applicationView is everything the application page shows.
+type applicationView struct {
+	Detail       *services.ApplicationDetail
+	Owner        bool
+	Reviewer     bool
+	Closed       string // why the form is read-only, when it is
+	Startup      []widget
+	Pitch        []widget
+	Team         []memberRow
+	TeamError    string
+	Questions    []widget
+	Summary      []string // messages about the whole application (eligibility, team)
+	Errors       map[string]string
+	ConsentTerms bool
+	ConsentStats bool
+	Facts        []fact // the read-only view
+	Status       string
+	Deadline     string
+}
+
+// fact is one label and value of the read-only view.
+type fact struct{ Label, Value string }
+
+// applicationInput is what the application page is built from: the service's detail, the reader, the status
+// to show (the announced one once live publications say so, else the stored one), and a form sent back.
+type applicationInput struct {
+	Detail *services.ApplicationDetail
+	User   *models.User
+	Shown  models.ApplicationStatus
+	Values map[string]string // what the form sent, shown instead of the stored answers; nil: the stored answers
+	Errors map[string]string // messages by field
+}
+
+// applicationViewOf builds the application page: the form's widgets (stored answers, or the values sent back
+// with their messages), and the same answers as the facts of the read-only view.
+func applicationViewOf(t viewText, in applicationInput) applicationView {
+	d, a, errs := in.Detail, &in.Detail.Application, in.Errors
+	if errs == nil {
+		errs = map[string]string{}
+	}
+	v := applicationView{Detail: d, Owner: a.Owner(in.User.ID), Reviewer: policy.CanReviewApplications(in.User), Errors: errs,
+		Status: t.label(reference.KindStatus, string(in.Shown)), Deadline: t.when(d.Edition, d.Edition.ClosesAt)}
+	if v.Owner && !d.Editable {
+		v.Closed = closedReason(t, d)
+	}
+	f := appForm{t: t, values: in.Values, errs: errs, required: t.tr("app.required")}
+	v.Startup = f.startup(d)
+	pitch := services.PitchOf(a)
+	for _, name := range services.PitchFields {
+		v.Pitch = append(v.Pitch, f.text(name, pitch[name], name != "one_liner"))
+	}
+	v.Team = f.team(d)
+	v.TeamError = errs["team"]
+	for _, q := range d.Questions {
+		v.Questions = append(v.Questions, f.answer(q, a.Answers))
+	}
+	if in.Values != nil {
+		v.ConsentTerms, v.ConsentStats = in.Values["consent_terms"] != "", in.Values["consent_stats"] != ""
+	} else {
+		v.ConsentTerms, v.ConsentStats = a.ConsentTerms, a.ConsentStats
+	}
+	// The read-only view shows the same answers as facts.
+	for _, group := range [][]widget{v.Startup, v.Pitch, v.Questions} {
+		for _, w := range group {
+			v.Facts = append(v.Facts, fact{w.Label, factValue(t.Lang, w)})
+		}
+	}
+	v.Summary = summaryOf(errs)
+	return v
+}
+
+// closedReason says why the owner's form is read-only.
+func closedReason(t viewText, d *services.ApplicationDetail) string {
+	a := &d.Application
+	switch {
+	case a.Status == models.StatusWithdrawn:
+		return t.tr("application.is_withdrawn")
+	case a.Status == models.StatusIneligible:
+		return t.tr("application.is_ineligible")
+	case d.Window == services.WindowClosed:
+		return t.tr("application.closed", d.Edition.Name, t.when(d.Edition, d.Edition.ClosesAt))
+	case d.Window == services.WindowUpcoming:
+		return t.tr("application.not_open", d.Edition.Name, t.when(d.Edition, d.Edition.OpensAt))
+	}
+	return t.tr("application.locked")
+}
+
+// factValue is a widget's answer as the read-only view writes it: a select's label, a number or a day in the
+// reader's way.
+func factValue(lang string, w widget) string {
+	value := w.Value
+	if w.Select {
+		value = ""
+		for _, ch := range w.Choices {
+			if ch.Selected {
+				value = ch.Label
+			}
+		}
+		for _, g := range w.Groups {
+			for _, ch := range g.Districts {
+				if ch.Selected {
+					value = ch.Label
+				}
+			}
+		}
+	}
+	if value != "" && w.Error == "" { // stored values, written as the reader reads them
+		switch w.Field {
+		case "funding_raised", "employees": // the funding's label names its currency
+			if n, err := strconv.ParseInt(value, 10, 64); err == nil {
+				value = l10n.Int(lang, n)
+			}
+		case "founded_on":
+			value = l10n.Day(lang, value)
+		}
+	}
+	return value
+}
+
+// summaryOf is the messages about the whole application (eligibility, team), in the order of their fields.
+func summaryOf(errs map[string]string) []string {
+	var keys []string
+	for k := range errs {
+		if strings.HasPrefix(k, "eligibility.") || k == "team" || k == "idempotency_key" || k == "reason" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var out []string
+	for _, k := range keys {
+		out = append(out, errs[k])
+	}
+	return out
+}
+
+// appForm makes the application form's widgets: the stored answers, or the values sent back with their
+// messages.
+type appForm struct {
+	t        viewText
+	values   map[string]string // nil: show the stored answers
+	errs     map[string]string
+	required string // the words that mark a required field
+}
+
+// val is what a field shows: the value sent back, else the stored one.
+func (f appForm) val(name, stored string) string {
+	if f.values != nil {
+		return f.values[name]
+	}
+	return stored
+}
+
+// counter is a field's character counter: how many of limit are used.
+func (f appForm) counter(value string, limit int) string {
+	return f.t.tr("app.counter", len([]rune(value)), limit)
+}
+
+// widget is a text input for field, labelled after name, holding value, with its message.
+func (f appForm) widget(name, field, value string) widget {
+	w := widget{Name: strings.ReplaceAll(field, ".", "-"), Field: field, Label: f.t.tr("app.field." + name), Value: value,
+		Error: f.errs[field], Type: "text", RequiredText: f.required}
+	if slices.Contains(services.RequiredFields, field) {
+		w.Required = true
+	}
+	return w
+}
+
+// text is a text input (or a textarea) for a field of the application, with its counter when it has a limit.
+func (f appForm) text(name, stored string, multiline bool) widget {
+	w := f.widget(name, name, f.val(name, stored))
+	w.Multiline = multiline
+	if lim := services.FieldLimits[name]; lim > 0 {
+		w.Limit = lim
+		w.CountText = f.counter(w.Value, lim)
+	}
+	return w
+}
+
+// sel is a select for a field of the application, with its choice ticked.
+func (f appForm) sel(name, stored string, choices []choice) widget {
+	w := f.widget(name, name, "")
+	w.Select, w.Empty = true, f.t.tr("app.choose")
+	value := f.val(name, stored)
+	for _, ch := range choices {
+		ch.Selected = ch.Value == value
+		w.Choices = append(w.Choices, ch)
+	}
+	return w
+}
+
+// labelled are the choices of a catalog's codes, labelled in the page's language.
+func labelled(t viewText, k reference.Kind, codes []string) []choice {
+	var out []choice
+	for _, code := range codes {
+		out = append(out, choice{Value: code, Label: t.label(k, code)})
+	}
+	return out
+}
+
+// startup is the form's first part: the startup, where it is, its stage, size and funding.
+func (f appForm) startup(d *services.ApplicationDetail) []widget {
+	a, t := &d.Application, f.t
+	num := func(p *int64) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.FormatInt(*p, 10)
+	}
+	var emp *int64
+	if a.Employees != nil {
+		n := int64(*a.Employees)
+		emp = &n
+	}
+	founded := f.text("founded_on", a.FoundedOn, false)
+	founded.Type = "date"
+	website := f.text("website", a.Website, false)
+	website.Type, website.InputMode = "url", "url"
+	var sectors, stages, provinces []choice
+	for _, sec := range d.Edition.Sectors {
+		sectors = append(sectors, choice{Value: sec.Code, Label: t.sector(sec)})
+	}
+	for _, st := range reference.Stages {
+		stages = append(stages, choice{Value: string(st), Label: t.label(reference.KindStage, string(st))})
+	}
+	revenue := labelled(t, reference.KindRevenueBand, reference.RevenueBands)
+	district := f.sel("district", a.District, nil)
+	for _, p := range reference.Provinces {
+		provinces = append(provinces, choice{Value: p.Code, Label: t.label(reference.KindProvince, p.Code)})
+	}
+	district.Groups = provinceGroups(t, f.val("district", a.District))
+	employees := f.widget("employees", "employees", f.val("employees", num(emp)))
+	employees.Type, employees.InputMode, employees.Required = "text", "numeric", true
+	funding := f.widget("funding_raised", "funding_raised", f.val("funding_raised", num(a.FundingRaised)))
+	funding.Type, funding.InputMode, funding.Required = "text", "numeric", true
+	return []widget{f.text("startup_name", a.StartupName, false), f.text("registration_number", a.RegistrationNumber, false),
+		founded, website, f.sel("sector", a.Sector, sectors), f.sel("province", a.Province, provinces), district,
+		f.sel("stage", a.Stage, stages), employees, f.sel("revenue_band", a.RevenueBand, revenue), funding}
+}
+
+// teamMember is one team row's answers, stored or sent back.
+type teamMember struct {
+	name, role, gender, age, own, email string
+	founder, ceo                        bool
+}
+
+// teamMembers are the rows the form shows: the stored (or sent) members, then one empty row to add another,
+// up to the limit.
+func (f appForm) teamMembers(d *services.ApplicationDetail) []teamMember {
+	var members []teamMember
+	if f.values != nil {
+		for i := 0; i < services.MaxTeam; i++ {
+			p := fmt.Sprintf("team.%d.", i)
+			v := f.values
+			m := teamMember{v[p+"name"], v[p+"role"], v[p+"gender"], v[p+"age_band"], v[p+"ownership_percent"],
+				v[p+"email"], v[p+"founder"] != "", v[p+"ceo"] != ""}
+			if m.name+m.role+m.gender+m.age+m.email == "" {
+				break
+			}
+			members = append(members, m)
+		}
+	} else {
+		for _, m := range d.Team {
+			members = append(members, teamMember{m.Name, m.Role, m.Gender, m.AgeBand, strconv.FormatFloat(m.OwnershipPercent, 'f', -1, 64), m.Email, m.Founder, m.CEO})
+		}
+	}
+	if len(members) < services.MaxTeam && d.Editable {
+		members = append(members, teamMember{})
+	}
+	return members
+}
+
+// team is the form's team rows.
+func (f appForm) team(d *services.ApplicationDetail) []memberRow {
+	genders := labelled(f.t, reference.KindGender, reference.Genders)
+	ages := labelled(f.t, reference.KindAgeBand, reference.AgeBands)
+	var rows []memberRow
+	for i, m := range f.teamMembers(d) {
+		rows = append(rows, f.memberRow(i, m, genders, ages))
+	}
+	return rows
+}
+
+// memberRow is the inputs of team member i.
+func (f appForm) memberRow(i int, m teamMember, genders, ages []choice) memberRow {
+	p := fmt.Sprintf("team.%d.", i)
+	row := memberRow{Index: i, Legend: f.t.tr("app.member", i+1), Founder: m.founder, CEO: m.ceo}
+	w := func(name, value string) widget {
+		x := f.widget("team."+name, p+name, value)
+		x.Required = name != "ownership_percent"
+		return x
+	}
+	pick := func(name, value string, choices []choice) widget {
+		x := w(name, "")
+		x.Select, x.Empty = true, f.t.tr("app.choose")
+		for _, ch := range choices {
+			ch.Selected = ch.Value == value
+			x.Choices = append(x.Choices, ch)
+		}
+		return x
+	}
+	name, role := w("name", m.name), w("role", m.role)
+	name.Limit, role.Limit = services.FieldLimits["team.name"], services.FieldLimits["team.role"]
+	name.CountText, role.CountText = f.counter(m.name, name.Limit), f.counter(m.role, role.Limit)
+	own := w("ownership_percent", m.own)
+	own.InputMode = "decimal"
+	// The address is optional: a judge with it is kept from judging the application.
+	email := w("email", m.email)
+	email.Type, email.Required = "email", false
+	row.Fields = []widget{name, role, pick("gender", m.gender, genders), pick("age_band", m.age, ages), own, email}
+	return row
+}
+
+// answer is the input of one of the edition's extra questions.
+func (f appForm) answer(q models.Question, stored map[string]string) widget {
+	key := strconv.FormatInt(q.ID, 10)
+	value := f.val("answers."+key, stored[key])
+	w := widget{Name: "answers-" + key, Field: "answers." + key, Label: questionLabel(q.Labels, f.t.Lang), Value: value,
+		Error: f.errs["answers."+key], Type: "text", Required: q.Required, RequiredText: f.required}
+	switch q.Kind {
+	case models.QuestionShortText, models.QuestionLongText:
+		w.Multiline = q.Kind == models.QuestionLongText
+		w.Limit = q.CharLimit
+		w.CountText = f.counter(value, q.CharLimit)
+	case models.QuestionSingleChoice:
+		w.Select, w.Empty = true, f.t.tr("app.choose")
+		for _, ch := range q.Choices {
+			w.Choices = append(w.Choices, choice{ch.Value, questionLabel(ch.Labels, f.t.Lang), ch.Value == value})
+		}
+	case models.QuestionYesNo:
+		w.Select, w.Empty = true, f.t.tr("app.choose")
+		w.Choices = []choice{{"yes", f.t.tr("app.yes"), value == "yes"}, {"no", f.t.tr("app.no"), value == "no"}}
+	}
+	return w
+}
+
+// questionLabel picks a question's text in the page's language, then English, then any.
+func questionLabel(labels map[string]string, lang string) string {
+	if l := labels[lang]; l != "" {
+		return l
+	}
+	if l := labels["en"]; l != "" {
+		return l
+	}
+	keys := make([]string, 0, len(labels))
+	for k := range labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if len(keys) > 0 {
+		return labels[keys[0]]
+	}
+	return ""
+}
+
+// receiptView is the receipt page's data.
+type receiptView struct {
+	Detail    *services.ApplicationDetail
+	Submitted string
+	Version   int
+}
+
+// receiptViewOf builds the receipt of a submitted application.
+func receiptViewOf(t viewText, d *services.ApplicationDetail) receiptView {
+	v := receiptView{Detail: d, Version: len(d.Versions)}
+	if at := d.Application.SubmittedAt; at != nil {
+		v.Submitted = t.when(d.Edition, *at)
+	}
+	return v
+}

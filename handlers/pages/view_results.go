@@ -1,0 +1,229 @@
+package pages
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// The view models of the results pages (a round's ranking and advancement, the final's awards, the
+// publications, the applicant's results) and the builders that make them from what the services return.
+
+type editionRoundsData struct {
+	Edition *models.Edition
+	Rounds  []models.Round
+}
+
+// advanceRow is one application in the advancement form.
+type advanceRow struct {
+	ApplicationID int64
+	Rank          int // 0: not scored
+	Reference     string
+	StartupName   string
+	Score         float64
+	Suggested     bool
+	Checked       bool
+	Outcome       string
+	Reason        string
+	Error         string
+}
+
+type roundResultsData struct {
+	Ctx       *services.RoundContext
+	Adv       *services.Advancement
+	Methods   []string // the what-if's columns, the round's method first
+	Rows      []advanceRow
+	Confirmed bool // the round's advancement was confirmed once (outcomes are set)
+	CanDecide bool // the round is closed and not the final: the form is shown
+	FormError string
+}
+
+// roundResultsOf builds the ranking with the advancement form, ticked from the outcomes (once confirmed) or
+// the suggestion.
+func roundResultsOf(rc *services.RoundContext, adv *services.Advancement) *roundResultsData {
+	// The final round has no next round to advance to: its page leads to the awards instead.
+	d := &roundResultsData{Ctx: rc, Adv: adv, CanDecide: rc.Round.Status == models.RoundClosed && !rc.Final}
+	for _, r := range adv.Results.Results {
+		d.Confirmed = d.Confirmed || r.Outcome != models.OutcomePending
+	}
+	for _, r := range adv.Results.Results {
+		checked := r.Suggested
+		if d.Confirmed {
+			checked = r.Outcome == models.OutcomeAdvanced
+		}
+		d.Rows = append(d.Rows, advanceRow{ApplicationID: r.ApplicationID, Rank: r.Rank, Reference: r.Reference, StartupName: r.StartupName,
+			Score: r.Score, Suggested: r.Suggested, Checked: checked, Outcome: r.Outcome})
+	}
+	for _, r := range adv.Unscored {
+		d.Rows = append(d.Rows, advanceRow{ApplicationID: r.ApplicationID, Reference: r.Reference, StartupName: r.StartupName})
+	}
+	if len(adv.WhatIf) > 0 {
+		for _, pl := range adv.WhatIf[0].Placements {
+			d.Methods = append(d.Methods, pl.Method)
+		}
+	}
+	return d
+}
+
+type importData struct {
+	Ctx      *services.RoundContext
+	CanTake  bool // a live round open for scoring
+	Rows     []services.RowError
+	Imported string // scores saved by the last import, after the redirect
+	Error    string
+}
+
+// awardRow is one edition prize in the awards form: the application it goes to and why, when that is not
+// the ranking's choice.
+type awardRow struct {
+	AwardID   int64
+	Name      string
+	Suggested int64 // 0: the ranking has nobody for it
+	Selected  int64
+	Reason    string
+	Error     string
+}
+
+// specialRow is one special award of the form; blank rows are left out.
+type specialRow struct {
+	Index    int
+	Name     string
+	Selected int64
+	Reason   string
+	Errors   map[string]string // name, application_id, reason
+}
+
+// Number is the row's place in the form, from 1, for its legend.
+func (r specialRow) Number() int { return r.Index + 1 }
+
+type awardsData struct {
+	Ctx       *services.RoundContext
+	Awards    *services.Awards
+	Apps      []advanceRow // the applications that may win
+	Prizes    []awardRow
+	Special   []specialRow
+	CanDecide bool
+	FormError string
+}
+
+// spareSpecialRows is how many empty special-award rows the form offers (without JavaScript to add rows).
+const spareSpecialRows = 2
+
+// awardsOf builds the awards form of a final round: the applications that may win, each prize with the
+// ranking's choice or the one granted, the special awards granted and spare rows for more.
+func awardsOf(rc *services.RoundContext, aw *services.Awards, adv *services.Advancement) *awardsData {
+	d := &awardsData{Ctx: rc, Awards: aw, CanDecide: rc.Final && rc.Round.Status == models.RoundClosed}
+	for _, r := range adv.Results.Results {
+		d.Apps = append(d.Apps, advanceRow{ApplicationID: r.ApplicationID, Rank: r.Rank, Reference: r.Reference, StartupName: r.StartupName})
+	}
+	for _, r := range adv.Unscored {
+		d.Apps = append(d.Apps, advanceRow{ApplicationID: r.ApplicationID, Reference: r.Reference, StartupName: r.StartupName})
+	}
+	granted := map[int64]services.AwardView{}
+	for _, g := range aw.Granted {
+		if g.Special {
+			d.Special = append(d.Special, specialRow{Name: g.Name, Selected: g.ApplicationID, Reason: g.Reason})
+		} else if g.AwardID != nil {
+			granted[*g.AwardID] = g
+		}
+	}
+	suggested := map[int64]int64{}
+	for _, sg := range aw.Suggested {
+		suggested[*sg.AwardID] = sg.ApplicationID
+	}
+	for _, a := range rc.Edition.Awards {
+		row := awardRow{AwardID: a.ID, Name: a.Name, Suggested: suggested[a.ID], Selected: suggested[a.ID]}
+		if g, ok := granted[a.ID]; ok {
+			row.Selected, row.Reason = g.ApplicationID, g.Reason
+		}
+		d.Prizes = append(d.Prizes, row)
+	}
+	for range spareSpecialRows {
+		d.Special = append(d.Special, specialRow{})
+	}
+	for i := range d.Special {
+		d.Special[i].Index = i
+	}
+	return d
+}
+
+// publicationRow is one version as the organizer sees it.
+type publicationRow struct {
+	Publication models.Publication
+	Live        bool
+	Advanced    int
+	When        string // PublishAt in the edition's time zone, which it was typed in, with the zone's name
+}
+
+type publicationsData struct {
+	Ctx          *services.RoundContext
+	Publications []publicationRow
+	CanPublish   bool
+	TimeZone     string
+	Min          string // the earliest time the datetime input offers, in the edition's zone
+	PublishAt    string
+	Scores       bool
+	Reason       string
+	Errors       map[string]string
+	FormError    string
+	Published    string // the version just made, after the redirect
+}
+
+// publicationsOf builds the publications page at now: the round's versions, newest first, and the form for
+// the next.
+func publicationsOf(t viewText, rc *services.RoundContext, ps []models.Publication, now time.Time) *publicationsData {
+	loc := rc.Edition.Location()
+	d := &publicationsData{Ctx: rc, CanPublish: rc.Round.Status == models.RoundClosed, TimeZone: loc.String(),
+		Min: now.In(loc).Format("2006-01-02T15:04"), Errors: map[string]string{}}
+	for i := range ps {
+		row := publicationRow{Publication: ps[i], Live: ps[i].Live(now), When: t.when(rc.Edition, ps[i].PublishAt)}
+		for _, e := range ps[i].Snapshot.Entries {
+			if e.Outcome != models.OutcomeEliminated {
+				row.Advanced++
+			}
+		}
+		d.Publications = append(d.Publications, row)
+	}
+	// Newest first: the version the public sees (or will) leads, the history follows.
+	slices.SortStableFunc(d.Publications, func(a, b publicationRow) int { return b.Publication.Version - a.Publication.Version })
+	return d
+}
+
+// applicantRound is one round as its live publication announced it to the applicant, with the feedback when
+// the organizer shared it.
+type applicantRound struct {
+	services.AnnouncedOutcome
+	When     string // PublishedAt in the edition's time zone, with the zone's name
+	Feedback *services.RoundFeedback
+	Comments []judgeComment
+}
+
+// judgeComment is a comment to the applicant signed with the judge's letter only ("A"), which the page puts
+// in the reader's language ("Judge A", "Umucamanza A").
+type judgeComment struct{ Letter, Comment string }
+
+type applicationResultsData struct {
+	App    *models.Application
+	Rounds []applicantRound
+}
+
+// applicationResultsOf builds the applicant's results: each announced round with its feedback, when shared.
+func applicationResultsOf(t viewText, app *models.Application, ed *models.Edition, outs []services.AnnouncedOutcome, fb *services.Feedback) applicationResultsData {
+	d := applicationResultsData{App: app}
+	for _, o := range outs {
+		r := applicantRound{AnnouncedOutcome: o, When: t.when(ed, o.PublishedAt)}
+		for i := range fb.Rounds {
+			if fb.Rounds[i].RoundID == o.RoundID {
+				r.Feedback = &fb.Rounds[i]
+				for _, jc := range fb.Rounds[i].Comments {
+					r.Comments = append(r.Comments, judgeComment{Letter: strings.TrimPrefix(jc.Judge, "Judge "), Comment: jc.Comment})
+				}
+			}
+		}
+		d.Rounds = append(d.Rounds, r)
+	}
+	return d
+}
