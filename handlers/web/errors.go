@@ -4,6 +4,7 @@ import (
 	"errors"
 	"maps"
 	"net/http"
+	"net/url"
 	"reflect"
 	"slices"
 
@@ -116,8 +117,16 @@ func TooLarge(err error) bool {
 // render writes a page; a template failure is logged and becomes a bare 500.
 func (s *Server) Render(c *gin.Context, status int, name string, p Page) {
 	if p.Path == "" {
-		p.Path = c.Request.URL.Path
-		q := c.Request.URL.Query()
+		u := c.Request.URL
+		// A form refused after a POST is shown at the POST's address, which may answer nothing else: the
+		// language links then go to the page the form was on.
+		if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
+			if ref, err := url.Parse(s.LocalReferer(c, "Referer")); err == nil && ref.Path != "" {
+				u = ref
+			}
+		}
+		p.Path = u.Path
+		q := u.Query()
 		q.Del("lang")
 		p.Query = q.Encode()
 	}
