@@ -116,16 +116,15 @@ func (s *Server) changePassword(c *gin.Context) {
 	if !s.BindForm(c, f, &req) {
 		return
 	}
-	status := http.StatusUnprocessableEntity
-	if len(f.Errors) == 0 {
+	status := s.submitForm(c, f, func() error {
 		err := s.Accounts.ChangePassword(c.Request.Context(), web.CurrentUser(c), req.CurrentPassword, req.Password, c.GetString(web.CtxSessionRaw), web.Meta(c))
 		if err == nil {
 			s.SeeOther(c, "/account", "flash.password_changed")
-			return
 		}
-		if status = s.FormRefused(c, f, err, ""); status == 0 {
-			return
-		}
+		return err
+	})
+	if status == 0 {
+		return
 	}
 	s.Invalid(c, f, "current_password", "password")
 	s.showAccount(c, status, "password-form", f, "")
@@ -138,16 +137,15 @@ func (s *Server) setGender(c *gin.Context) {
 	if !s.BindForm(c, f, &req) {
 		return
 	}
-	status := http.StatusUnprocessableEntity
-	if len(f.Errors) == 0 {
+	status := s.submitForm(c, f, func() error {
 		err := s.Accounts.SetGender(c.Request.Context(), web.CurrentUser(c), req.Gender)
 		if err == nil {
 			s.SeeOther(c, "/account", "flash.gender_saved")
-			return
 		}
-		if status = s.FormRefused(c, f, err, ""); status == 0 {
-			return
-		}
+		return err
+	})
+	if status == 0 {
+		return
 	}
 	f.Values = map[string]string{"gender": req.Gender}
 	s.Invalid(c, f, "gender")
@@ -170,16 +168,15 @@ func (s *Server) createToken(c *gin.Context) {
 	if !s.BindForm(c, f, &req) {
 		return
 	}
-	status := http.StatusUnprocessableEntity
-	if len(f.Errors) == 0 {
+	status := s.submitForm(c, f, func() error {
 		_, raw, err := s.Accounts.NewAccessToken(c.Request.Context(), web.CurrentUser(c), req.Name, web.Meta(c))
 		if err == nil {
 			s.showAccount(c, http.StatusOK, "tokens", nil, raw)
-			return
 		}
-		if status = s.FormRefused(c, f, err, ""); status == 0 {
-			return
-		}
+		return err
+	})
+	if status == 0 {
+		return
 	}
 	f.Values = map[string]string{"name": req.Name}
 	s.Invalid(c, f, "name")
@@ -187,15 +184,9 @@ func (s *Server) createToken(c *gin.Context) {
 }
 
 func (s *Server) revokeToken(c *gin.Context) {
-	id, ok := s.PathID(c, "id")
-	if !ok {
-		return
-	}
-	if err := s.Accounts.RevokeAccessToken(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c)); err != nil {
-		s.Fail(c, err)
-		return
-	}
-	s.SeeOther(c, "/account", "flash.token_revoked")
+	s.postAt(c, "flash.token_revoked", func(id int64) (string, error) {
+		return "/account", s.Accounts.RevokeAccessToken(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
+	})
 }
 
 // exportPage downloads everything we hold about the person as a JSON file.
@@ -216,17 +207,16 @@ func (s *Server) deleteAccount(c *gin.Context) {
 	if !s.BindForm(c, f, &req) {
 		return
 	}
-	status := http.StatusUnprocessableEntity
-	if len(f.Errors) == 0 {
+	status := s.submitForm(c, f, func() error {
 		err := s.Accounts.DeleteAccount(c.Request.Context(), web.CurrentUser(c), req.Password, web.Meta(c))
 		if err == nil {
 			s.ClearSessionCookie(c)
 			s.SeeOther(c, "/", "flash.account_deleted")
-			return
 		}
-		if status = s.FormRefused(c, f, err, ""); status == 0 {
-			return
-		}
+		return err
+	})
+	if status == 0 {
+		return
 	}
 	s.Invalid(c, f, "password")
 	s.showAccount(c, status, "delete-form", f, "")

@@ -80,16 +80,15 @@ func (s *Server) invite(c *gin.Context) {
 		return
 	}
 	f.Values = map[string]string{"email": req.Email, "role": req.Role, "language": req.Language}
-	status := http.StatusUnprocessableEntity
-	if len(f.Errors) == 0 {
+	status := s.submitForm(c, f, func() error {
 		err := s.Accounts.Invite(c.Request.Context(), web.CurrentUser(c), req.Email, models.Role(req.Role), cmp.Or(req.Language, web.Lang(c)), web.Meta(c))
 		if err == nil {
 			s.SeeOther(c, "/admin/invitations", "flash.invitation_sent")
-			return
 		}
-		if status = s.FormRefused(c, f, err, ""); status == 0 {
-			return
-		}
+		return err
+	})
+	if status == 0 {
+		return
 	}
 	s.Invalid(c, f, "email", "role")
 	if _, bad := f.Errors["role"]; bad && f.Focus == "role" {
@@ -150,7 +149,5 @@ func (s *Server) auditPage(c *gin.Context) {
 	if len(evs) == auditPageSize {
 		d.Older = evs[len(evs)-1].ID
 	}
-	p := s.NewPage(c, "audit.title")
-	p.Data = d
-	s.Render(c, http.StatusOK, "admin_audit", p)
+	s.showPage(c, http.StatusOK, "admin_audit", "audit.title", d)
 }

@@ -245,28 +245,30 @@ func (s *Server) applicationFailed(c *gin.Context, d *services.ApplicationDetail
 	s.showApplication(c, http.StatusUnprocessableEntity, d, values, errs)
 }
 
-// loadForForm loads the application a form was sent for.
+// loadForForm loads the application at ":id" (the one a form was sent for).
 func (s *Server) loadForForm(c *gin.Context) (*services.ApplicationDetail, bool) {
-	id, ok := s.PathID(c, "id")
+	_, d, ok := loadAt(s, c, false, s.loadApplication, s.Fail)
+	return d, ok
+}
+
+func (s *Server) loadApplication(c *gin.Context, id int64) (*services.ApplicationDetail, error) {
+	return s.Applications.Get(c.Request.Context(), web.CurrentUser(c), id)
+}
+
+// sentApplication loads the application the form was sent for and reads the form (readApplicationForm).
+func (s *Server) sentApplication(c *gin.Context) (*services.ApplicationDetail, services.DraftInput, map[string]string, map[string]string, bool) {
+	d, ok := s.loadForForm(c)
 	if !ok {
-		return nil, false
+		return nil, services.DraftInput{}, nil, nil, false
 	}
-	d, err := s.Applications.Get(c.Request.Context(), web.CurrentUser(c), id)
-	if err != nil {
-		s.Fail(c, err)
-		return nil, false
-	}
-	return d, true
+	in, values, errs, ok := s.readApplicationForm(c, d)
+	return d, in, values, errs, ok
 }
 
 // saveApplicationPage saves a draft: the plain Save button (303 back to the form) and htmx autosave (a short
 // status in the form's live region).
 func (s *Server) saveApplicationPage(c *gin.Context) {
-	d, ok := s.loadForForm(c)
-	if !ok {
-		return
-	}
-	in, values, errs, ok := s.readApplicationForm(c, d)
+	d, in, values, errs, ok := s.sentApplication(c)
 	if !ok {
 		return
 	}
@@ -286,11 +288,7 @@ func (s *Server) saveApplicationPage(c *gin.Context) {
 // submitApplicationPage saves what the form holds, then submits it: full checks and the eligibility rules. A
 // second click on an unchanged application changes nothing and shows the same receipt.
 func (s *Server) submitApplicationPage(c *gin.Context) {
-	d, ok := s.loadForForm(c)
-	if !ok {
-		return
-	}
-	in, values, errs, ok := s.readApplicationForm(c, d)
+	d, in, values, errs, ok := s.sentApplication(c)
 	if !ok {
 		return
 	}
@@ -381,15 +379,10 @@ func (s *Server) receiptPage(c *gin.Context) {
 }
 
 func (s *Server) withdrawApplicationPage(c *gin.Context) {
-	id, ok := s.PathID(c, "id")
-	if !ok {
-		return
-	}
-	if _, err := s.Applications.Withdraw(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c)); err != nil {
-		s.Fail(c, err)
-		return
-	}
-	s.SeeOther(c, "/applications", "flash.application_withdrawn")
+	s.postAt(c, "flash.application_withdrawn", func(id int64) (string, error) {
+		_, err := s.Applications.Withdraw(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
+		return "/applications", err
+	})
 }
 
 type ineligibleForm struct {

@@ -111,17 +111,16 @@ func (s *Server) signUp(c *gin.Context) {
 		return
 	}
 	f.Values = map[string]string{"name": req.Name, "email": req.Email}
-	status := http.StatusUnprocessableEntity
-	if len(f.Errors) == 0 {
+	status := s.submitForm(c, f, func() error {
 		_, err := s.Accounts.SignUp(c.Request.Context(), services.SignUpInput{Email: req.Email, Name: req.Name, Password: req.Password, Lang: web.Lang(c)}, web.Meta(c))
 		if err == nil {
 			// The same answer whether or not the address already had an account: the mail tells its owner which.
 			s.SeeOther(c, "/signin", "flash.signup_sent")
-			return
 		}
-		if status = s.FormRefused(c, f, err, ""); status == 0 {
-			return
-		}
+		return err
+	})
+	if status == 0 {
+		return
 	}
 	s.showForm(c, status, f, "signup", "signup.title", nil, "name", "email", "password")
 }
@@ -132,9 +131,7 @@ func (s *Server) signInPage(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, cmp.Or(next, workOf(u)))
 		return
 	}
-	p := s.NewPage(c, "signin.title")
-	p.Data = signInPage{Next: next}
-	s.Render(c, http.StatusOK, "signin", p)
+	s.showPage(c, http.StatusOK, "signin", "signin.title", signInPage{Next: next})
 }
 
 func (s *Server) signIn(c *gin.Context) {
@@ -145,19 +142,18 @@ func (s *Server) signIn(c *gin.Context) {
 	}
 	f.Values = map[string]string{"email": req.Email}
 	next := web.SafeNext(req.Next)
-	status := http.StatusUnprocessableEntity
-	if len(f.Errors) == 0 {
+	status := s.submitForm(c, f, func() error {
 		prev, _ := c.Cookie(web.SessionCookie)
 		u, raw, err := s.Accounts.SignIn(c.Request.Context(), req.Email, req.Password, prev, web.Meta(c))
 		if err == nil {
 			s.SetSessionCookie(c, raw)
 			// Back to the page the person was going to (only ever one of ours: safeNext), else to their work.
 			s.SeeOther(c, cmp.Or(next, workOf(u)), "")
-			return
 		}
-		if status = s.FormRefused(c, f, err, ""); status == 0 {
-			return
-		}
+		return err
+	})
+	if status == 0 {
+		return
 	}
 	s.showForm(c, status, f, "signin", "signin.title", signInPage{Next: next}, "email", "password")
 }
@@ -210,6 +206,16 @@ func (s *Server) linkGone(c *gin.Context, purpose models.TokenPurpose) {
 	s.Render(c, http.StatusGone, "link", p)
 }
 
+// unlessLinkGone answers a one-time link that was used, expired or never existed (linkGone) and returns nil
+// then, for a form that has nothing more to do; any other error it returns.
+func (s *Server) unlessLinkGone(c *gin.Context, purpose models.TokenPurpose, err error) error {
+	if errors.Is(err, models.ErrNotFound) {
+		s.linkGone(c, purpose)
+		return nil
+	}
+	return err
+}
+
 // tokenPageFor shows the confirmation page of a one-time link, or says it is gone.
 func (s *Server) tokenPageFor(c *gin.Context, purpose models.TokenPurpose, name, title string) {
 	token := c.Query("token")
@@ -225,9 +231,7 @@ func (s *Server) tokenPageFor(c *gin.Context, purpose models.TokenPurpose, name,
 		s.linkGone(c, purpose)
 		return
 	}
-	p := s.NewPage(c, title)
-	p.Data = tokenPage{Token: token}
-	s.Render(c, http.StatusOK, name, p)
+	s.showPage(c, http.StatusOK, name, title, tokenPage{Token: token})
 }
 
 func (s *Server) verifyPage(c *gin.Context) {
@@ -240,11 +244,9 @@ func (s *Server) verify(c *gin.Context) {
 		return
 	}
 	if _, err := s.Accounts.VerifyEmail(c.Request.Context(), req.Token, web.Meta(c)); err != nil {
-		if errors.Is(err, models.ErrNotFound) {
-			s.linkGone(c, models.PurposeVerifyEmail)
-			return
+		if err = s.unlessLinkGone(c, models.PurposeVerifyEmail, err); err != nil {
+			s.Fail(c, err)
 		}
-		s.Fail(c, err)
 		return
 	}
 	to := "/signin"
@@ -290,21 +292,16 @@ func (s *Server) confirmReset(c *gin.Context) {
 	if !s.BindForm(c, f, &req) {
 		return
 	}
-	status := http.StatusUnprocessableEntity
-	if len(f.Errors) == 0 {
+	status := s.submitForm(c, f, func() error {
 		_, err := s.Accounts.ResetPassword(c.Request.Context(), req.Token, req.Password, web.Meta(c))
-		switch {
-		case err == nil:
+		if err == nil {
 			// Every session of the account has ended, this browser's included: sign in with the new password.
 			s.SeeOther(c, "/signin", "flash.password_reset")
-			return
-		case errors.Is(err, models.ErrNotFound):
-			s.linkGone(c, models.PurposeResetPassword)
-			return
 		}
-		if status = s.FormRefused(c, f, err, ""); status == 0 {
-			return
-		}
+		return s.unlessLinkGone(c, models.PurposeResetPassword, err)
+	})
+	if status == 0 {
+		return
 	}
 	s.showForm(c, status, f, "reset_confirm", "reset_confirm.title", tokenPage{Token: req.Token}, "password")
 }
@@ -325,9 +322,7 @@ func (s *Server) peekInvitation(c *gin.Context, token string) (*invitationPage, 
 	}
 	inv, err := s.Accounts.PeekInvitation(c.Request.Context(), token)
 	if err != nil {
-		if errors.Is(err, models.ErrNotFound) {
-			s.linkGone(c, models.PurposeInvitation)
-		} else {
+		if err = s.unlessLinkGone(c, models.PurposeInvitation, err); err != nil {
 			s.Fail(c, err)
 		}
 		return nil, false
@@ -340,9 +335,7 @@ func (s *Server) invitationPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p := s.NewPage(c, "invitation.title")
-	p.Data = *d
-	s.Render(c, http.StatusOK, "invitation", p)
+	s.showPage(c, http.StatusOK, "invitation", "invitation.title", *d)
 }
 
 func (s *Server) acceptInvitation(c *gin.Context) {
@@ -356,24 +349,19 @@ func (s *Server) acceptInvitation(c *gin.Context) {
 		return
 	}
 	f.Values = map[string]string{"name": req.Name}
-	status := http.StatusUnprocessableEntity
-	if len(f.Errors) == 0 {
+	status := s.submitForm(c, f, func() error {
 		_, err := s.Accounts.AcceptInvitation(c.Request.Context(), req.Token, req.Name, req.Password, web.Lang(c), web.Meta(c))
-		switch {
-		case err == nil:
+		if err == nil {
 			to := "/signin"
 			if web.CurrentUser(c) != nil {
 				to = "/account"
 			}
 			s.SeeOther(c, to, "flash.invitation_accepted")
-			return
-		case errors.Is(err, models.ErrNotFound):
-			s.linkGone(c, models.PurposeInvitation)
-			return
 		}
-		if status = s.FormRefused(c, f, err, ""); status == 0 {
-			return
-		}
+		return s.unlessLinkGone(c, models.PurposeInvitation, err)
+	})
+	if status == 0 {
+		return
 	}
 	s.showForm(c, status, f, "invitation", "invitation.title", *d, "name", "password")
 }
@@ -402,20 +390,15 @@ func (s *Server) setup(c *gin.Context) {
 		return
 	}
 	f.Values = map[string]string{"name": req.Name, "email": req.Email}
-	status := http.StatusUnprocessableEntity
-	if len(f.Errors) == 0 {
+	status := s.submitForm(c, f, func() error {
 		_, err := s.Accounts.CompleteSetup(c.Request.Context(), req.Token, req.Email, req.Name, req.Password, web.Meta(c))
-		switch {
-		case err == nil:
+		if err == nil {
 			s.SeeOther(c, "/signin", "flash.setup_done")
-			return
-		case errors.Is(err, models.ErrNotFound):
-			s.linkGone(c, models.PurposeSetup)
-			return
 		}
-		if status = s.FormRefused(c, f, err, ""); status == 0 {
-			return
-		}
+		return s.unlessLinkGone(c, models.PurposeSetup, err)
+	})
+	if status == 0 {
+		return
 	}
 	s.showForm(c, status, f, "setup", "setup.title", tokenPage{Token: req.Token}, "name", "email", "password")
 }

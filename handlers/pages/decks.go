@@ -90,9 +90,7 @@ func (s *Server) showDeckPage(c *gin.Context, status int, appID int64, msg strin
 		}
 		d.Earlier = append(d.Earlier, r)
 	}
-	p := s.NewPage(c, "deck.title")
-	p.Data = d
-	s.Render(c, status, "deck", p)
+	s.showPage(c, status, "deck", "deck.title", d)
 }
 
 // deckPageRefusal shows the deck page again with what to fix when a form upload is refused for a reason the

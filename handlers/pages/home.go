@@ -94,9 +94,7 @@ func (s *Server) home(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	p := s.NewPage(c, "home.page")
-	p.Data = d
-	s.Render(c, http.StatusOK, "home", p)
+	s.showPage(c, http.StatusOK, "home", "home.page", d)
 }
 
 // workOf is where a signed-in person's work is, for sign-in without a page to return to: organizers and

@@ -28,15 +28,15 @@ func (s *Server) judgingPageRoutes(r *gin.Engine) {
 	}
 	g := r.Group("", s.requirePageUser)
 	g.GET("/judge", s.judgeRoundsPage)
-	g.GET("/judge/rounds/:id", s.judgeQueuePage)
-	g.GET("/judge/rounds/:id/live", s.judgeLivePage)
+	g.GET("/judge/rounds/:id", viewAt(s, "judge_queue", "judge.queue.title", s.loadJudgeQueue))
+	g.GET("/judge/rounds/:id/live", viewAt(s, "judge_live", "judge.live.title", s.loadJudgeLive))
 	g.GET("/judge/rounds/:id/live/now", s.judgeLiveNow)
 	g.GET("/judge/entries/:id", s.judgeEntryPage)
 	g.POST("/judge/entries/:id/score", s.judgeSaveScore)
 
-	g.GET("/organize/rounds/:id/progress", s.progressPage)
+	g.GET("/organize/rounds/:id/progress", viewAt(s, "organize_progress", "progress.title", s.loadProgress))
 	g.POST("/organize/rounds/:id/remind", s.remindJudges)
-	g.GET("/organize/rounds/:id/live", s.liveConsolePage)
+	g.GET("/organize/rounds/:id/live", viewAt(s, "organize_live", "console.title", s.loadConsole))
 	g.POST("/organize/rounds/:id/live", s.liveConsoleSet)
 	g.POST("/organize/rounds/:id/live/lock", s.liveConsoleLock)
 	g.POST("/organize/rounds/:id/live/order", s.liveConsoleOrder)
@@ -53,21 +53,17 @@ func (s *Server) judgeRoundsPage(c *gin.Context) {
 	s.showPage(c, http.StatusOK, "judge_rounds", "judge.rounds.title", judgeRoundsData{Rounds: rounds})
 }
 
-func (s *Server) judgeQueuePage(c *gin.Context) {
-	id, ok := s.PathID(c, "id")
-	if !ok {
-		return
-	}
+// loadJudgeQueue gathers the judge's queue in a round, shown through the "filter" asked for (all by default).
+func (s *Server) loadJudgeQueue(c *gin.Context, id int64) (judgeQueueData, error) {
 	filter := c.Query("filter")
 	if filter != services.FilterTodo && filter != services.FilterDone {
 		filter = services.FilterAll
 	}
 	q, err := s.Judging.JudgeQueue(c.Request.Context(), web.CurrentUser(c), id, filter)
 	if err != nil {
-		s.Fail(c, err)
-		return
+		return judgeQueueData{}, err
 	}
-	s.showPage(c, http.StatusOK, "judge_queue", "judge.queue.title", judgeQueueOf(q, filter))
+	return judgeQueueOf(q, filter), nil
 }
 
 // ---- one application with the rubric ----
@@ -184,24 +180,19 @@ func readScoreForm(c *gin.Context) services.ScoreInput {
 
 // ---- live stage, judge side ----
 
-func (s *Server) judgeLivePage(c *gin.Context) {
-	id, ok := s.PathID(c, "id")
-	if !ok {
-		return
-	}
+// loadJudgeLive gathers the judge's live stage of a round.
+func (s *Server) loadJudgeLive(c *gin.Context, id int64) (liveData, error) {
 	ctx := c.Request.Context()
 	u := web.CurrentUser(c)
 	v, err := s.Judging.Live(ctx, u, id)
 	if err != nil {
-		s.Fail(c, err)
-		return
+		return liveData{}, err
 	}
 	q, err := s.Judging.JudgeQueue(ctx, u, id, services.FilterAll)
 	if err != nil {
-		s.Fail(c, err)
-		return
+		return liveData{}, err
 	}
-	s.showPage(c, http.StatusOK, "judge_live", "judge.live.title", liveData{RoundID: id, Round: &q.Round, Now: v})
+	return liveData{RoundID: id, Round: &q.Round, Now: v}, nil
 }
 
 // judgeLiveNow is the fragment the live page polls every second. The page sends the version it shows (v);
@@ -233,41 +224,31 @@ func (s *Server) judgeLiveNow(c *gin.Context) {
 
 // ---- organizer: progress and reminders ----
 
-func (s *Server) progressPage(c *gin.Context) {
-	id, ok := s.PathID(c, "id")
-	if !ok {
-		return
-	}
+// loadProgress gathers a round's progress: scores in by judge, the reminder sent by hand ("reminded", after
+// the redirect) and the automatic one.
+func (s *Server) loadProgress(c *gin.Context, id int64) (progressData, error) {
 	ctx := c.Request.Context()
 	u := web.CurrentUser(c)
 	pr, err := s.Judging.RoundProgress(ctx, u, id)
 	if err != nil {
-		s.Fail(c, err)
-		return
+		return progressData{}, err
 	}
 	r, err := s.Judging.Round(ctx, u, id)
 	if err != nil {
-		s.Fail(c, err)
-		return
+		return progressData{}, err
 	}
 	autoSent := ""
 	if at, err := s.Judging.ReminderSent(ctx, id); err == nil && at != nil {
 		autoSent = l10n.When(web.Lang(c), *at, l10n.DefaultZone)
 	}
-	s.showPage(c, http.StatusOK, "organize_progress", "progress.title", progressOf(r, pr, c.Query("reminded"), autoSent))
+	return progressOf(r, pr, c.Query("reminded"), autoSent), nil
 }
 
 func (s *Server) remindJudges(c *gin.Context) {
-	id, ok := s.PathID(c, "id")
-	if !ok {
-		return
-	}
-	n, err := s.Judging.RemindJudges(c.Request.Context(), web.CurrentUser(c), id, s.judgeQueueURL(c), web.Meta(c))
-	if err != nil {
-		s.Fail(c, err)
-		return
-	}
-	s.SeeOther(c, fmt.Sprintf("/organize/rounds/%d/progress?reminded=%d", id, n), "")
+	s.postAt(c, "", func(id int64) (string, error) {
+		n, err := s.Judging.RemindJudges(c.Request.Context(), web.CurrentUser(c), id, s.judgeQueueURL(c), web.Meta(c))
+		return fmt.Sprintf("/organize/rounds/%d/progress?reminded=%d", id, n), err
+	})
 }
 
 // judgeQueueURL gives the absolute address of a judge's queue, for mail.
@@ -288,33 +269,23 @@ func (s *Server) judgeQueueURL(c *gin.Context) func(int64) string {
 
 // ---- organizer: live console ----
 
-func (s *Server) liveConsolePage(c *gin.Context) {
-	s.showConsole(c, http.StatusOK, "")
-}
-
-func (s *Server) showConsole(c *gin.Context, status int, msg string) {
-	id, ok := s.PathID(c, "id")
-	if !ok {
-		return
-	}
+// loadConsole gathers the live console: the round, its board and what the stage shows now.
+func (s *Server) loadConsole(c *gin.Context, id int64) (*consoleData, error) {
 	ctx := c.Request.Context()
 	u := web.CurrentUser(c)
 	r, err := s.Judging.Round(ctx, u, id)
 	if err != nil {
-		s.Fail(c, err)
-		return
+		return nil, err
 	}
 	board, err := s.Judging.LiveBoard(ctx, u, id)
 	if err != nil {
-		s.Fail(c, err)
-		return
+		return nil, err
 	}
 	v, err := s.Judging.LiveState(ctx, u, r)
 	if err != nil {
-		s.Fail(c, err)
-		return
+		return nil, err
 	}
-	s.showPage(c, status, "organize_live", "console.title", consoleData{Round: r, Board: board, Now: v, Error: msg})
+	return &consoleData{Round: r, Board: board, Now: v}, nil
 }
 
 // consoleDone ends a console action: back to the console, or the console with the service's message.
@@ -328,7 +299,13 @@ func (s *Server) consoleDone(c *gin.Context, id int64, err error) {
 		if len(msgs) == 0 {
 			msgs = []string{p.Message}
 		}
-		s.showConsole(c, p.Status, strings.Join(msgs, " "))
+		d, err := s.loadConsole(c, id)
+		if err != nil {
+			s.Fail(c, err)
+			return
+		}
+		d.Error = strings.Join(msgs, " ")
+		s.showPage(c, p.Status, "organize_live", "console.title", d)
 	}
 }
 

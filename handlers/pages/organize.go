@@ -238,16 +238,10 @@ func (s *Server) organizerEdition(c *gin.Context) (*models.Edition, bool) {
 	if !s.requireOrganizer(c) {
 		return nil, false
 	}
-	id, ok := s.PathID(c, "id")
-	if !ok {
-		return nil, false
-	}
-	e, err := s.Editions.Get(c.Request.Context(), web.CurrentUser(c), strconv.FormatInt(id, 10))
-	if err != nil {
-		s.Fail(c, err)
-		return nil, false
-	}
-	return e, true
+	_, e, ok := loadAt(s, c, false, func(c *gin.Context, id int64) (*models.Edition, error) {
+		return s.Editions.Get(c.Request.Context(), web.CurrentUser(c), strconv.FormatInt(id, 10))
+	}, s.Fail)
+	return e, ok
 }
 
 func (s *Server) editEditionPage(c *gin.Context) {

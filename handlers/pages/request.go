@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/pitchfest/pitchfest/frontend"
 )
 
 // How pages read a request: the record named by the path's ":id", and the posted form.
@@ -62,4 +63,39 @@ func formValues(form url.Values) map[string]string {
 		values[k] = form.Get(k)
 	}
 	return values
+}
+
+// viewAt is the handler of a page that shows what load builds about the record at ":id", as the page name
+// titled title.
+func viewAt[D any](s *Server, name, title string, load func(*gin.Context, int64) (D, error)) gin.HandlerFunc {
+	return loadedPage(s, load, s.Fail, func(c *gin.Context, status int, d D) { s.showPage(c, status, name, title, d) })
+}
+
+// postAt ends a form that acts on the record at ":id": act does it and says which page to go to then, where
+// the notice flash is shown (none when ""). An error is answered with the error page.
+func (s *Server) postAt(c *gin.Context, flash string, act func(id int64) (string, error)) {
+	id, ok := s.PathID(c, "id")
+	if !ok {
+		return
+	}
+	to, err := act(id)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	s.SeeOther(c, to, flash)
+}
+
+// submitForm runs act for a bound form f when binding found nothing wrong in it. act answers when the service
+// agreed (a redirect, a page) and returns nil, or returns the service's error. submitForm returns the status to
+// show f again with, its messages in place: 422 for binding's, the refusal's own; 0 when the request is
+// answered (act's answer, or an error that is not about the form).
+func (s *Server) submitForm(c *gin.Context, f *frontend.Form, act func() error) int {
+	if len(f.Errors) > 0 {
+		return http.StatusUnprocessableEntity
+	}
+	if err := act(); err != nil {
+		return s.FormRefused(c, f, err, "")
+	}
+	return 0
 }

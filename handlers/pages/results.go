@@ -29,7 +29,7 @@ func (s *Server) resultsPageRoutes(r *gin.Engine) {
 	}
 	r.GET("/editions/:slug/results", s.resultsPage)
 	g := r.Group("", s.requirePageUser)
-	g.GET("/organize/editions/:id/results", s.editionRoundsPage)
+	g.GET("/organize/editions/:id/results", viewAt(s, "organize_rounds_results", "rounds_results.title", s.loadEditionRounds))
 	g.GET("/organize/rounds/:id/results", loadedPage(s, s.loadRoundResults, s.Fail, s.showRoundResults))
 	g.POST("/organize/rounds/:id/advancement", s.confirmAdvancementPage)
 	g.GET(importPath, s.importScoresPage)
@@ -39,22 +39,15 @@ func (s *Server) resultsPageRoutes(r *gin.Engine) {
 	g.GET("/organize/rounds/:id/publications", s.publicationsPage)
 	g.POST("/organize/rounds/:id/publications", s.publishForm)
 	g.POST("/organize/rounds/:id/feedback", s.feedbackForm)
-	g.GET("/applications/:id/results", s.applicationResultsPage)
+	g.GET("/applications/:id/results", viewAt(s, "application_results", "app_results.title", s.loadApplicationResults))
 }
 
 // ---- an edition's rounds ----
 
-func (s *Server) editionRoundsPage(c *gin.Context) {
-	id, ok := s.PathID(c, "id")
-	if !ok {
-		return
-	}
+// loadEditionRounds gathers an edition's rounds, each leading to its results.
+func (s *Server) loadEditionRounds(c *gin.Context, id int64) (editionRoundsData, error) {
 	ed, rounds, err := s.Publishing.EditionRounds(c.Request.Context(), web.CurrentUser(c), id)
-	if err != nil {
-		s.Fail(c, err)
-		return
-	}
-	s.showPage(c, http.StatusOK, "organize_rounds_results", "rounds_results.title", editionRoundsData{Edition: ed, Rounds: rounds})
+	return editionRoundsData{Edition: ed, Rounds: rounds}, err
 }
 
 // ---- ranking and advancement ----
@@ -353,37 +346,28 @@ func (s *Server) publishForm(c *gin.Context) {
 
 // feedbackForm turns applicant feedback on ("enabled=on") or off for the round's next publications.
 func (s *Server) feedbackForm(c *gin.Context) {
-	id, ok := s.PathID(c, "id")
-	if !ok {
-		return
-	}
-	if err := s.Publishing.SetFeedback(c.Request.Context(), web.CurrentUser(c), id, c.PostForm("enabled") == "on", web.Meta(c)); err != nil {
-		s.Fail(c, err)
-		return
-	}
-	s.SeeOther(c, fmt.Sprintf("/organize/rounds/%d/publications", id), "flash.feedback_saved")
+	s.postAt(c, "flash.feedback_saved", func(id int64) (string, error) {
+		err := s.Publishing.SetFeedback(c.Request.Context(), web.CurrentUser(c), id, c.PostForm("enabled") == "on", web.Meta(c))
+		return fmt.Sprintf("/organize/rounds/%d/publications", id), err
+	})
 }
 
 // ---- the applicant's results and feedback ----
 
-func (s *Server) applicationResultsPage(c *gin.Context) {
-	id, ok := s.PathID(c, "id")
-	if !ok {
-		return
-	}
+// loadApplicationResults gathers what live publications announced about an application, with the feedback
+// its owner may read.
+func (s *Server) loadApplicationResults(c *gin.Context, id int64) (applicationResultsData, error) {
 	ctx := c.Request.Context()
 	u := web.CurrentUser(c)
 	app, ed, outs, err := s.Publishing.ApplicationOutcomes(ctx, u, id)
 	if err != nil {
-		s.Fail(c, err)
-		return
+		return applicationResultsData{}, err
 	}
 	fb, err := s.Publishing.Feedback(ctx, u, id, web.Lang(c))
 	if err != nil {
-		s.Fail(c, err)
-		return
+		return applicationResultsData{}, err
 	}
-	s.showPage(c, http.StatusOK, "application_results", "app_results.title", applicationResultsOf(s.text(c), app, ed, outs, fb))
+	return applicationResultsOf(s.text(c), app, ed, outs, fb), nil
 }
 
 // resultsPage is the public results page of an edition, server-rendered in the visitor's language.

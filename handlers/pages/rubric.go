@@ -90,9 +90,7 @@ func (s *Server) showRubric(c *gin.Context, status int, rc *services.RoundContex
 			}
 		}
 	}
-	p := s.NewPage(c, "rubric.title")
-	p.Data = d
-	s.Render(c, status, "organize_rubric", p)
+	s.showPage(c, status, "organize_rubric", "rubric.title", d)
 }
 
 // readRubricForm reads the rows that were sent; rows left blank are dropped, rows ticked "remove" are kept on

@@ -107,19 +107,7 @@ type panelView struct {
 }
 
 // publicStatisticsPage shows an edition's statistics to everyone, suppressed.
-func (s *Server) publicStatisticsPage(c *gin.Context) {
-	e, err := s.Editions.Get(c.Request.Context(), web.CurrentUser(c), c.Param("slug"))
-	if err != nil {
-		s.Fail(c, err)
-		return
-	}
-	rep, err := s.Report(c, e, false)
-	if err != nil {
-		s.Fail(c, err)
-		return
-	}
-	s.renderStatistics(c, e, rep)
-}
+func (s *Server) publicStatisticsPage(c *gin.Context) { s.statisticsPage(c, c.Param("slug"), false) }
 
 // organizerStatisticsPage shows the full numbers to organizers and admins.
 func (s *Server) organizerStatisticsPage(c *gin.Context) {
@@ -127,12 +115,17 @@ func (s *Server) organizerStatisticsPage(c *gin.Context) {
 		s.Fail(c, models.ErrForbidden)
 		return
 	}
-	e, err := s.Editions.Get(c.Request.Context(), web.CurrentUser(c), c.Param("id"))
+	s.statisticsPage(c, c.Param("id"), true)
+}
+
+// statisticsPage shows the statistics of the edition ref (a slug or an id): full or suppressed.
+func (s *Server) statisticsPage(c *gin.Context, ref string, full bool) {
+	e, err := s.Editions.Get(c.Request.Context(), web.CurrentUser(c), ref)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	rep, err := s.Report(c, e, true)
+	rep, err := s.Report(c, e, full)
 	if err != nil {
 		s.Fail(c, err)
 		return
