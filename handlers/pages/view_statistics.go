@@ -1,0 +1,378 @@
+package pages
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+
+	"github.com/pitchfest/pitchfest/handlers/web"
+	"github.com/pitchfest/pitchfest/l10n"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/stats"
+)
+
+// The view model of the statistics pages (public and organizer's) and the builder that makes it from the
+// report: every number formatted in the page's language, tables and accessible SVG charts.
+
+// statsPage is what templates/pages/statistics.html receives in Page.Data; every number is already formatted
+// so the template only lays it out.
+type statsPage struct {
+	Edition   *models.Edition
+	Title     string // the edition's name with its year (stats.EditionLabel)
+	Full      bool
+	K         int
+	KMax      int // K−1: the largest hidden count
+	FunnelSVG template.HTML
+	ShareSVG  template.HTML
+	Funnel    []funnelRow
+	Cuts      []cutRow
+	Flags     int
+	Breakdown []breakdownView
+	Withheld  []string
+	Trends    []trendRow
+	Rounds    []gapView
+	Notes     []string
+	JSONURL   string
+	CSVURL    string
+	OtherURL  string // the public page from the organizer's, and back
+}
+
+type funnelRow struct {
+	Stage                 string
+	WomenLed, Others, Und string
+	Total                 string
+	Share                 string
+	Founders              [4]string
+	FoundersTotal         string
+	GPI                   string
+}
+
+type cutRow struct {
+	From, To        string
+	WomenLed, Other string
+	Ratio           string
+	Finding         string
+	Flagged         bool
+}
+
+type breakdownView struct {
+	Title string
+	Rows  []breakdownRow
+	Total breakdownRow
+}
+
+type breakdownRow struct {
+	Key                   string
+	WomenLed, Others, Und string
+	Total                 string
+	Share                 string
+}
+
+type trendRow struct {
+	Edition                    string
+	Applicants, ApplicantShare string
+	Finalists, FinalistShare   string
+	Winners, WinnerShare       string
+	WinnerWomen, WinnerMen     string
+}
+
+type gapView struct {
+	Label          string
+	WomenLedN      int
+	OthersN        int
+	WomenLedMean   string
+	OthersMean     string
+	Gap            string
+	Flagged        bool
+	Scored         bool
+	Judges         []gapView
+	JudgesFlagged  int
+	JudgesWithData int
+	// Panel is the round's judges by gender (set on a round's view only).
+	Panel panelView
+}
+
+// panelView is a round's judge panel by self-declared gender: full counts, organizers only.
+type panelView struct {
+	Women, Men, Another, Und, Total int
+	Share, GPI                      string
+}
+
+// statsGroups orders and names the groups of a breakdown in the page's language (web.Server.BreakdownOrder
+// and BreakdownGroupLabel).
+type statsGroups struct {
+	order func(dimension string, keys []string) []int
+	label func(dimension, key string) string
+}
+
+// statsPageOf builds the statistics page of edition e from its report; organizer says whether the reader may
+// see the organizer's page, to link to it from the public one.
+func statsPageOf(vt viewText, e *models.Edition, rep *web.StatReport, groups statsGroups, organizer bool) statsPage {
+	t, l := web.Translate(vt.tr), vt.Lang // figures are written in the page's language too
+	d := statsPage{Edition: e, Title: stats.EditionLabel(e.NameI18n.Or(l, e.Name), e.Year), Full: rep.Full, K: rep.K, KMax: rep.K - 1}
+	api := fmt.Sprintf("/api/v1/editions/%d/statistics", e.ID)
+	if rep.Full {
+		d.JSONURL, d.CSVURL = api+"?view=full", api+"?view=full&format=csv"
+		d.OtherURL = "/editions/" + e.Slug + "/statistics"
+	} else {
+		d.JSONURL, d.CSVURL = api, api+"?format=csv"
+		if organizer {
+			d.OtherURL = fmt.Sprintf("/organize/editions/%d/statistics", e.ID)
+		}
+	}
+	k := rep.K
+	labels := make([]string, len(rep.Stages))
+	for i, st := range rep.Stages {
+		labels[i] = web.StageLabel(t, st)
+		if i < len(rep.Unannounced) && rep.Unannounced[i] {
+			labels[i] = t("stats.stage.not_announced", labels[i])
+		}
+		row := funnelRow{Stage: labels[i], Total: cell(l, rep.Counts.RowTotals[i], k), Share: shareOrGap(t, l, rep.Shares[i]),
+			FoundersTotal: cell(l, rep.Founders.RowTotals[i], k), GPI: gpiText(t, l, rep.Parity[i])}
+		cells := rep.Counts.Cells[i]
+		row.WomenLed, row.Others, row.Und = cell(l, cells[0], k), cell(l, cells[1], k), cell(l, cells[2], k)
+		for j := range 4 {
+			row.Founders[j] = cell(l, rep.Founders.Cells[i][j], k)
+		}
+		d.Funnel = append(d.Funnel, row)
+	}
+	for _, cu := range rep.Cuts {
+		r := cutRow{From: labels[cu.From], To: labels[cu.To], WomenLed: rateText(t, l, cu.WomenLedRate),
+			Other: rateText(t, l, cu.OthersRate), Ratio: ratioText(t, l, cu.Ratio), Finding: t("stats.finding." + cu.Finding.String()),
+			Flagged: cu.Flagged()}
+		if r.Flagged {
+			d.Flags++
+		}
+		d.Cuts = append(d.Cuts, r)
+	}
+	for _, b := range rep.Breakdowns {
+		bv := breakdownView{Title: t("stats.dimension." + b.Dimension)}
+		for _, i := range groups.order(b.Dimension, b.Table.Rows) {
+			key := b.Table.Rows[i]
+			cells := b.Table.Cells[i]
+			bv.Rows = append(bv.Rows, breakdownRow{Key: groups.label(b.Dimension, key), WomenLed: cell(l, cells[0], k), Others: cell(l, cells[1], k),
+				Und: cell(l, cells[2], k), Total: cell(l, b.Table.RowTotals[i], k), Share: shareOrGap(t, l, b.Shares[i])})
+		}
+		ct := b.Table.ColTotals
+		bv.Total = breakdownRow{Key: t("stats.total"), WomenLed: cell(l, ct[0], k), Others: cell(l, ct[1], k), Und: cell(l, ct[2], k),
+			Total: cell(l, b.Table.GrandTotal, k)}
+		d.Breakdown = append(d.Breakdown, bv)
+	}
+	for _, w := range rep.Withheld {
+		d.Withheld = append(d.Withheld, t("stats.dimension."+w))
+	}
+	tr := rep.Trends
+	for i, ed := range tr.Editions {
+		d.Trends = append(d.Trends, trendRow{Edition: ed,
+			Applicants: cell(l, tr.Applicants.RowTotals[i], k), ApplicantShare: shareOrGap(t, l, tr.ApplicantShare[i]),
+			Finalists: cell(l, tr.Finalists.RowTotals[i], k), FinalistShare: shareOrGap(t, l, tr.FinalistShare[i]),
+			Winners: cell(l, tr.Winners.RowTotals[i], k), WinnerShare: shareOrGap(t, l, tr.WinnerShare[i]),
+			WinnerWomen: cell(l, tr.WinnerFounders.Cells[i][0], k), WinnerMen: cell(l, tr.WinnerFounders.Cells[i][1], k)})
+	}
+	for _, r := range rep.Rounds {
+		g := gapView{Label: r.Round, Scored: r.Scored}
+		if r.Scored {
+			g = gapRow(t, l, r.Round, r.Gap)
+			g.Scored = true
+			for _, j := range r.Judges {
+				jv := gapRow(t, l, web.JudgeName(t, j), j.ScoreGap)
+				if jv.Flagged {
+					g.JudgesFlagged++
+				}
+				g.Judges = append(g.Judges, jv)
+			}
+		}
+		pg := r.Panel.Judges
+		g.Panel = panelView{Women: pg.Women, Men: pg.Men, Another: pg.Another, Und: pg.Undisclosed, Total: pg.Total(),
+			Share: shareOrGap(t, l, r.Panel.WomenShare), GPI: gpiText(t, l, r.Panel.Parity)}
+		d.Rounds = append(d.Rounds, g)
+	}
+	for _, o := range rep.Omitted {
+		d.Notes = append(d.Notes, t("stats.omitted."+o))
+	}
+	d.FunnelSVG = funnelSVG(t, l, rep, labels)
+	d.ShareSVG = shareSVG(t, l, rep, labels)
+	return d
+}
+
+func pct(l string, v float64) string { return l10n.Percent(l, 100*v, 1) }
+
+// cell is a count as the tables show it: grouped digits, or what suppression puts in its place.
+func cell(l string, c stats.Cell, k int) string {
+	if !c.Suppressed {
+		return l10n.Int(l, int64(c.Value))
+	}
+	return c.Label(k)
+}
+
+// shareText is "34.5% (28.1%–41.4%)" in the page's language, or "" when the share is undefined or hidden.
+func shareText(l string, e stats.Estimate) string {
+	if !e.Defined || e.Suppressed {
+		return ""
+	}
+	return fmt.Sprintf("%s (%s–%s)", pct(l, e.Value), pct(l, e.Low), pct(l, e.High))
+}
+
+// estimateGap says why an estimate is not shown.
+func estimateGap(t web.Translate, e stats.Estimate) string {
+	if e.Suppressed {
+		return t("stats.hidden")
+	}
+	return t("stats.undefined")
+}
+
+func shareOrGap(t web.Translate, l string, e stats.Estimate) string {
+	if s := shareText(l, e); s != "" {
+		return s
+	}
+	return estimateGap(t, e)
+}
+
+func rateText(t web.Translate, l string, e stats.Estimate) string { return shareOrGap(t, l, e) }
+
+func ratioText(t web.Translate, l string, e stats.Estimate) string {
+	if !e.Defined || e.Suppressed {
+		return estimateGap(t, e)
+	}
+	return fmt.Sprintf("%s (%s–%s)", l10n.Decimal(l, e.Value, 2), l10n.Decimal(l, e.Low, 2), l10n.Decimal(l, e.High, 2))
+}
+
+func gpiText(t web.Translate, l string, p stats.Parity) string {
+	switch {
+	case p.Suppressed:
+		return t("stats.hidden")
+	case !p.Defined:
+		return t("stats.undefined")
+	}
+	return fmt.Sprintf("%s · %s", l10n.Decimal(l, p.Index, 2), t("stats.parity."+p.Reading.String()))
+}
+
+func gapRow(t web.Translate, l string, label string, g stats.ScoreGap) gapView {
+	v := gapView{Label: label, WomenLedN: g.WomenLed.N, OthersN: g.Others.N, Flagged: g.Flagged,
+		WomenLedMean: meanText(t, l, g.WomenLed), OthersMean: meanText(t, l, g.Others)}
+	if g.Gap.Defined {
+		v.Gap = fmt.Sprintf("%s (%s … %s)", l10n.Signed(l, g.Gap.Value, 2), l10n.Signed(l, g.Gap.Low, 2), l10n.Signed(l, g.Gap.High, 2))
+	} else {
+		v.Gap = t("stats.undefined")
+	}
+	return v
+}
+
+func meanText(t web.Translate, l string, s stats.Sample) string {
+	if s.N == 0 {
+		return t("stats.undefined")
+	}
+	return l10n.Signed(l, s.Mean, 2)
+}
+
+// ---- charts: SVG drawn here, no JavaScript. Colours are presentation attributes (the CSP forbids inline
+// styles); every chart has a title and a description, and the same numbers are in a table beneath it. ----
+
+const (
+	svgWidth   = 640.0
+	svgLabelW  = 210.0
+	svgRowH    = 30.0
+	svgBarH    = 18.0
+	svgRight   = 90.0
+	colWomen   = "#6b2d8c"
+	colOthers  = "#5b8fb9"
+	colUnknown = "#c9c9c9"
+	colNeutral = "#8a8a8a"
+)
+
+func esc(s string) string { return template.HTMLEscapeString(s) }
+
+// svgOpen starts an accessible chart.
+func svgOpen(b *strings.Builder, id string, height float64, title, desc string) {
+	fmt.Fprintf(b, `<svg class="chart" role="img" aria-labelledby="%[1]s-title %[1]s-desc" viewBox="0 0 %[2]g %[3]g" width="100%%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">`,
+		id, svgWidth, height)
+	fmt.Fprintf(b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, id, esc(title), id, esc(desc))
+}
+
+// funnelSVG draws the funnel as horizontal bars, one per stage, split by classification where every part is
+// shown; a stage whose parts are partly hidden is drawn as one neutral bar, and a hidden total not at all.
+func funnelSVG(t web.Translate, l string, rep *web.StatReport, labels []string) template.HTML {
+	var b strings.Builder
+	n := len(rep.Stages)
+	h := svgRowH*float64(n) + 40
+	var desc []string
+	top := 0
+	for i := range n {
+		if c := rep.Counts.RowTotals[i]; !c.Suppressed && c.Value > top {
+			top = c.Value
+		}
+	}
+	for i := range n {
+		desc = append(desc, fmt.Sprintf("%s: %s", labels[i], cell(l, rep.Counts.RowTotals[i], rep.K)))
+	}
+	svgOpen(&b, "funnel-chart", h, t("stats.chart.funnel"), strings.Join(desc, "; "))
+	scale := svgWidth - svgLabelW - svgRight
+	for i := range n {
+		y := svgRowH * float64(i)
+		fmt.Fprintf(&b, `<text x="%g" y="%g" text-anchor="end" font-size="12" fill="#222">%s</text>`, svgLabelW-8, y+svgBarH-4, esc(labels[i]))
+		total := rep.Counts.RowTotals[i]
+		if !total.Suppressed && top > 0 {
+			cells := rep.Counts.Cells[i]
+			x := svgLabelW
+			anyHidden := cells[0].Suppressed || cells[1].Suppressed || cells[2].Suppressed
+			if anyHidden {
+				fmt.Fprintf(&b, `<rect x="%g" y="%g" width="%.2f" height="%g" fill="%s"/>`, x, y, scale*float64(total.Value)/float64(top), svgBarH, colNeutral)
+			} else {
+				for j, col := range []string{colWomen, colOthers, colUnknown} {
+					w := scale * float64(cells[j].Value) / float64(top)
+					if w > 0 {
+						fmt.Fprintf(&b, `<rect x="%.2f" y="%g" width="%.2f" height="%g" fill="%s"/>`, x, y, w, svgBarH, col)
+					}
+					x += w
+				}
+			}
+			fmt.Fprintf(&b, `<text x="%.2f" y="%g" font-size="12" fill="#222">%s</text>`, svgLabelW+scale*float64(total.Value)/float64(top)+6, y+svgBarH-4, esc(cell(l, total, rep.K)))
+		} else {
+			fmt.Fprintf(&b, `<text x="%g" y="%g" font-size="12" fill="#222">%s</text>`, svgLabelW+6, y+svgBarH-4, esc(cell(l, total, rep.K)))
+		}
+	}
+	// legend
+	ly := svgRowH*float64(n) + 14
+	x := svgLabelW
+	for _, l := range []struct{ col, id string }{{colWomen, "stats.col.women_led"}, {colOthers, "stats.col.not_women_led"},
+		{colUnknown, "stats.col.undisclosed"}, {colNeutral, "stats.chart.partly_hidden"}} {
+		fmt.Fprintf(&b, `<rect x="%g" y="%g" width="12" height="12" fill="%s"/><text x="%g" y="%g" font-size="11" fill="#222">%s</text>`,
+			x, ly, l.col, x+16, ly+10, esc(t(l.id)))
+		x += 110
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// shareSVG draws each stage's women-led share as a dot with its 95% interval as a line, on a 0–100% axis.
+func shareSVG(t web.Translate, l string, rep *web.StatReport, labels []string) template.HTML {
+	var b strings.Builder
+	n := len(rep.Stages)
+	h := svgRowH*float64(n) + 30
+	var desc []string
+	for i := range n {
+		desc = append(desc, fmt.Sprintf("%s: %s", labels[i], shareOrGap(t, l, rep.Shares[i])))
+	}
+	svgOpen(&b, "share-chart", h, t("stats.chart.share"), strings.Join(desc, "; "))
+	scale := svgWidth - svgLabelW - 20
+	axisY := svgRowH * float64(n)
+	for _, g := range []float64{0, .25, .5, .75, 1} {
+		x := svgLabelW + scale*g
+		fmt.Fprintf(&b, `<line x1="%.2f" y1="0" x2="%.2f" y2="%g" stroke="#ddd" stroke-width="1"/>`, x, x, axisY)
+		fmt.Fprintf(&b, `<text x="%.2f" y="%g" font-size="11" text-anchor="middle" fill="#555">%s</text>`, x, axisY+14, esc(l10n.Percent(l, g*100, 0)))
+	}
+	for i := range n {
+		y := svgRowH*float64(i) + svgBarH/2 + 2
+		fmt.Fprintf(&b, `<text x="%g" y="%g" text-anchor="end" font-size="12" fill="#222">%s</text>`, svgLabelW-8, y+4, esc(labels[i]))
+		e := rep.Shares[i]
+		if !e.Defined || e.Suppressed {
+			fmt.Fprintf(&b, `<text x="%g" y="%g" font-size="11" fill="#555">%s</text>`, svgLabelW+4, y+4, esc(estimateGap(t, e)))
+			continue
+		}
+		fmt.Fprintf(&b, `<line x1="%.2f" y1="%g" x2="%.2f" y2="%g" stroke="%s" stroke-width="3"/>`,
+			svgLabelW+scale*e.Low, y, svgLabelW+scale*e.High, y, colOthers)
+		fmt.Fprintf(&b, `<circle cx="%.2f" cy="%g" r="5" fill="%s"/>`, svgLabelW+scale*e.Value, y, colWomen)
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
