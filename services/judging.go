@@ -373,7 +373,8 @@ func (j *Judging) OpenRound(ctx context.Context, actor *models.User, id int64, m
 // on its results, each refused with a *Refusal saying why: its closing time has passed
 // (judging.round.reopen_window_over; a round without one may reopen), advancement has been confirmed
 // (judging.round.reopen_decided), its results have been published, even for later
-// (judging.round.reopen_published), or the next round has left draft (judging.round.reopen_next_started).
+// (judging.round.reopen_published), its awards have been given (judging.round.reopen_awarded), or the next
+// round has left draft (judging.round.reopen_next_started).
 // Judges with work in it are mailed as when it first opened.
 func (j *Judging) ReopenRound(ctx context.Context, actor *models.User, id int64, meta Meta) (*models.Round, error) {
 	if err := requireStaff(actor); err != nil {
@@ -403,6 +404,11 @@ func (j *Judging) ReopenRound(ctx context.Context, actor *models.User, id int64,
 			return err
 		} else if n > 0 {
 			return conflict("judging.round.reopen_published")
+		}
+		if gs, err := tx.AwardGrantsByRound(ctx, id); err != nil {
+			return err
+		} else if len(gs) > 0 {
+			return conflict("judging.round.reopen_awarded")
 		}
 		if next, err := tx.RoundAfter(ctx, r.EditionID, r.Position); err == nil && next.Status != models.RoundDraft {
 			return conflict("judging.round.reopen_next_started")

@@ -421,3 +421,22 @@ func TestTakingAJudgeOffAnEditionGivesAwayOnlyTheirUnsubmittedWork(t *testing.T)
 		t.Errorf("no edition: %v", err)
 	}
 }
+
+// A final whose awards were given does not reopen: its scores would change under the prizes.
+func TestAnAwardedFinalDoesNotReopen(t *testing.T) {
+	w, p := scoredWorld(t, models.RoundOnline)
+	markFinal(t, w)
+	ctx := context.Background()
+	submitAll(t, w)
+	w.CloseRound(t)
+	if _, err := w.Judging.ReopenRound(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {
+		t.Fatalf("before any award the final reopens: %v", err)
+	}
+	w.CloseRound(t)
+	if _, err := p.GrantAwards(ctx, w.Organizer, w.Round.ID, services.AwardsInput{
+		Special: []services.SpecialAward{{Name: "Best women-led startup", ApplicationID: w.Apps[0].ID, Reason: "Jury choice"}}}, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	_, err := w.Judging.ReopenRound(ctx, w.Organizer, w.Round.ID, noMeta)
+	refusal(t, err, models.ErrConflict, "judging.round.reopen_awarded")
+}
