@@ -58,8 +58,16 @@ type Round struct {
 	RubricLockedAt    *time.Time // set by the first submitted score: weights and scales are frozen from then on
 	LiveApplicationID *int64     // live rounds: the application now pitching
 	LiveUpdatedAt     *time.Time // when LiveApplicationID last changed, for cheap polling
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// Live rounds: how long a pitch and its Q&A last (0: no timer for that part), and the stage timer (see
+	// LiveTimer in live.go).
+	PitchSeconds int `gorm:"column:pitch_seconds"`
+	QASeconds    int `gorm:"column:qa_seconds"`
+	LiveTimer    `gorm:"embedded"`
+	// StageKeyHash is the hash of the stage screen's secret link (nil: none); StageKeyAt when it was made.
+	StageKeyHash *string    `gorm:"column:stage_key_hash"`
+	StageKeyAt   *time.Time `gorm:"column:stage_key_at"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // TableName pins the table name.
