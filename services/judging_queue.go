@@ -127,17 +127,18 @@ type RoundSummary struct {
 	Editable bool
 }
 
-func (j *Judging) summary(ctx context.Context, st *models.Store, r *models.Round) (RoundSummary, error) {
+// summary describes r for a judge, with its edition.
+func (j *Judging) summary(ctx context.Context, st *models.Store, r *models.Round) (RoundSummary, *models.Edition, error) {
 	ed, err := st.EditionByID(ctx, r.EditionID)
 	if err != nil {
-		return RoundSummary{}, err
+		return RoundSummary{}, nil, err
 	}
 	s := RoundSummary{ID: r.ID, EditionID: r.EditionID, Name: r.Name, NameI18n: r.NameI18n, Kind: r.Kind, Status: r.Status, Blind: r.Blind,
 		OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, TimeZone: ed.TimeZone, Editable: r.ScoringOpen(j.now())}
 	if r.ClosesAt != nil {
 		s.Deadline = l10n.When("en", *r.ClosesAt, ed.TimeZone)
 	}
-	return s, nil
+	return s, ed, nil
 }
 
 // QueueItem is one application in a judge's queue.
@@ -156,11 +157,49 @@ type QueueItem struct {
 
 // Queue is a judge's work in a round with their progress ("7 of 20 scored").
 type Queue struct {
-	Round  RoundSummary
-	Total  int
-	Scored int
-	Drafts int
-	Items  []QueueItem
+	Round RoundSummary
+	// Edition and EditionI18n name the round's edition (its translations by language): a judge may judge in
+	// several editions, whose rounds are often named alike ("Screening").
+	Edition     string
+	EditionI18n models.Texts
+	Total       int
+	Scored      int
+	Drafts      int
+	Items       []QueueItem
+	// Panels are the round's panels that hold an entry of the queue, by name; EntryPanel gives the panel of an
+	// entry by entry ID (an entry in no panel has none). A judge's work may span panels once assignments are
+	// moved by hand.
+	Panels     []QueuePanel
+	EntryPanel map[int64]int64
+}
+
+// QueuePanel is a panel of a round as a judge's queue names it.
+type QueuePanel struct {
+	ID   int64
+	Name string
+}
+
+// Next is the entry a judge scores after the one with ID after: the first not submitted in the queue's order,
+// counting from just after it and wrapping around, those not started before drafts; never after itself. A
+// judge who skips an entry meets it again only once the rest is done. ok is false when nothing else waits.
+// Items must be the whole queue (FilterAll).
+func (q *Queue) Next(after int64) (next QueueItem, ok bool) {
+	start := slices.IndexFunc(q.Items, func(it QueueItem) bool { return it.EntryID == after }) + 1
+	var draft *QueueItem
+	for k := range q.Items {
+		it := q.Items[(start+k)%len(q.Items)]
+		switch {
+		case it.EntryID == after || it.Status == models.ScoreSubmitted:
+		case it.Status == "todo":
+			return it, true
+		case draft == nil:
+			draft = &it
+		}
+	}
+	if draft != nil {
+		return *draft, true
+	}
+	return QueueItem{}, false
 }
 
 // Queue filters.
@@ -191,8 +230,14 @@ func (j *Judging) JudgeQueue(ctx context.Context, judge *models.User, roundID in
 	if err != nil {
 		return nil, err
 	}
-	q := &Queue{Items: []QueueItem{}}
-	if q.Round, err = j.summary(ctx, j.Store, r); err != nil {
+	q := &Queue{Items: []QueueItem{}, EntryPanel: map[int64]int64{}}
+	var ed *models.Edition
+	if q.Round, ed, err = j.summary(ctx, j.Store, r); err != nil {
+		return nil, err
+	}
+	q.Edition, q.EditionI18n = ed.Name, ed.NameI18n
+	panels, err := j.Store.PanelsByRound(ctx, roundID)
+	if err != nil {
 		return nil, err
 	}
 	ids := make([]int64, len(as))
@@ -235,6 +280,9 @@ func (j *Judging) JudgeQueue(ctx context.Context, judge *models.User, roundID in
 		if s, ok := scoreOf[app.ID]; ok {
 			it.Status, it.UpdatedAt = s.Status, &s.UpdatedAt
 		}
+		if e.PanelID != nil {
+			q.EntryPanel[e.ID] = *e.PanelID
+		}
 		q.Total++
 		switch it.Status {
 		case models.ScoreSubmitted:
@@ -247,14 +295,25 @@ func (j *Judging) JudgeQueue(ctx context.Context, judge *models.User, roundID in
 		}
 		q.Items = append(q.Items, it)
 	}
+	held := map[int64]bool{}
+	for _, p := range q.EntryPanel {
+		held[p] = true
+	}
+	for _, p := range panels { // by name already
+		if held[p.ID] {
+			q.Panels = append(q.Panels, QueuePanel{ID: p.ID, Name: p.Name})
+		}
+	}
 	return q, nil
 }
 
-// JudgeRoundView is a round in a judge's list of rounds, with their progress in it.
+// JudgeRoundView is a round in a judge's list of rounds, with their progress in it and its edition's name.
 type JudgeRoundView struct {
 	RoundSummary
-	Total  int
-	Scored int
+	Edition     string
+	EditionI18n models.Texts
+	Total       int
+	Scored      int
 }
 
 // JudgeRounds lists the rounds in which the judge has work, with their progress in each (judges only).
@@ -275,7 +334,7 @@ func (j *Judging) JudgeRounds(ctx context.Context, judge *models.User) ([]JudgeR
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, JudgeRoundView{RoundSummary: q.Round, Total: q.Total, Scored: q.Scored})
+		out = append(out, JudgeRoundView{RoundSummary: q.Round, Edition: q.Edition, EditionI18n: q.EditionI18n, Total: q.Total, Scored: q.Scored})
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -108,7 +109,9 @@ func (j *Judging) SaveDraft(ctx context.Context, judge *models.User, entryID int
 
 // Submit stores the judge's score as final for ranking: every criterion needs a value within its scale
 // (judging.score.missing names each missing one). The first submitted score of a round locks its rubric's
-// weights and scales. The judge may still change it until the round closes. Errors as SaveDraft.
+// weights and scales. The judge may still change it until the round closes. A judge has one score per entry,
+// so a submit sent twice never counts twice; sending the same score again (a retry after a lost answer) is a
+// no-op that keeps the time it was first submitted. Errors as SaveDraft.
 func (j *Judging) Submit(ctx context.Context, judge *models.User, entryID int64, in ScoreInput) (*ScoreView, error) {
 	return j.saveScore(ctx, judge, entryID, in, true)
 }
@@ -147,6 +150,13 @@ func (j *Judging) saveScore(ctx context.Context, judge *models.User, entryID int
 		if len(v.Fields) > 0 {
 			return v
 		}
+		if old != nil && unchanged(old, vals, in, final) {
+			// The same score sent again (a phone retrying a save whose answer it never got) changes nothing:
+			// not the time it was submitted at, not the time it was last changed.
+			out = scoreView(e, old, cs, true)
+			out.JudgeID = judge.ID
+			return nil
+		}
 		now := j.now()
 		sc := &models.Score{RoundID: r.ID, ApplicationID: e.ApplicationID, JudgeID: judge.ID, CreatedAt: now}
 		if old != nil {
@@ -176,6 +186,16 @@ func (j *Judging) saveScore(ctx context.Context, judge *models.User, entryID int
 		return nil, err
 	}
 	return &out, nil
+}
+
+// unchanged says whether saving vals and in's texts, submitted (final) or as a draft, would leave the stored
+// score old as it is.
+func unchanged(old *models.Score, vals models.ScoreValues, in ScoreInput, final bool) bool {
+	status := models.ScoreDraft
+	if final {
+		status = models.ScoreSubmitted
+	}
+	return old.Status == status && old.Comment == in.Comment && old.PrivateNote == in.PrivateNote && maps.Equal(old.Values, vals)
 }
 
 // checkScoreTexts refuses a comment or private note longer than maxTextLen (judging.score.too_long).
