@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -287,10 +288,7 @@ func (s *Server) apiCreateApplication(c *gin.Context) {
 }
 
 func (s *Server) apiGetApplication(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		d, err := s.Applications.Get(c.Request.Context(), web.CurrentUser(c), id)
-		replyView(s, c, http.StatusOK, d, err, s.applicationView(c))
-	}
+	readAt(s, c, s.Applications.Get, s.applicationView(c))
 }
 
 func (s *Server) apiSaveDraft(c *gin.Context) {
@@ -370,10 +368,7 @@ func (s *Server) apiSubmitApplication(c *gin.Context) {
 }
 
 func (s *Server) apiWithdrawApplication(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		d, err := s.Applications.Withdraw(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
-		replyView(s, c, http.StatusOK, d, err, s.applicationView(c))
-	}
+	actAt(s, c, s.Applications.Withdraw, s.applicationView(c))
 }
 
 type ineligibleRequest struct {
@@ -389,13 +384,9 @@ func (s *Server) apiMarkIneligible(c *gin.Context) {
 }
 
 func (s *Server) apiApplicationVersions(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		vs, err := s.Applications.Versions(c.Request.Context(), web.CurrentUser(c), id)
-		out := viewsOf(vs, func(v *models.ApplicationVersion) versionJSON {
-			return versionJSON{Number: v.Number, SubmittedAt: v.SubmittedAt, Snapshot: json.RawMessage(v.Snapshot)}
-		})
-		s.Reply(c, http.StatusOK, gin.H{"versions": out}, err)
-	}
+	readAt(s, c, s.Applications.Versions, listView("versions", func(v *models.ApplicationVersion) versionJSON {
+		return versionJSON{Number: v.Number, SubmittedAt: v.SubmittedAt, Snapshot: json.RawMessage(v.Snapshot)}
+	}))
 }
 
 func (s *Server) apiAddTeamMember(c *gin.Context) {
@@ -414,12 +405,7 @@ func (s *Server) apiUpdateTeamMember(c *gin.Context) {
 	}
 }
 
-func (s *Server) apiDeleteTeamMember(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		err := s.Applications.DeleteTeamMember(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
-		s.Reply(c, http.StatusNoContent, nil, err)
-	}
-}
+func (s *Server) apiDeleteTeamMember(c *gin.Context) { removeAt(s, c, s.Applications.DeleteTeamMember) }
 
 type myApplicationJSON struct {
 	applicationHeadJSON
@@ -452,14 +438,23 @@ func (s *Server) apiMyApplications(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"applications": out})
 }
 
-// editionListQuery reads the edition named by :id and the list's filters, answering a bad one itself.
-func (s *Server) editionListQuery(c *gin.Context) (int64, services.ListQuery, bool) {
-	id, ok := s.PathID(c, "id")
-	if !ok {
-		return 0, services.ListQuery{}, false
+// loadEditionList is loadAt for the routes on an edition's list of applications: it reads the list's filters
+// after the edition's :id and calls load with both. When ok is false it has answered: 404 for a malformed id,
+// 422 for a bad filter, or what Fail makes of load's error.
+func loadEditionList[T any](s *Server, c *gin.Context,
+	load func(context.Context, *models.User, int64, services.ListQuery) (T, error)) (id int64, q services.ListQuery, v T, ok bool) {
+	if id, ok = s.PathID(c, "id"); !ok {
+		return 0, q, v, false
 	}
-	q, ok := s.ListQuery(c)
-	return id, q, ok
+	if q, ok = s.ListQuery(c); !ok {
+		return 0, q, v, false
+	}
+	v, err := load(c.Request.Context(), web.CurrentUser(c), id, q)
+	if err != nil {
+		s.Fail(c, err)
+		return 0, q, v, false
+	}
+	return id, q, v, true
 }
 
 type listItemJSON struct {
@@ -483,13 +478,8 @@ type listItemJSON struct {
 }
 
 func (s *Server) apiListApplications(c *gin.Context) {
-	id, q, ok := s.editionListQuery(c)
+	_, _, list, ok := loadEditionList(s, c, s.Applications.List)
 	if !ok {
-		return
-	}
-	list, err := s.Applications.List(c.Request.Context(), web.CurrentUser(c), id, q)
-	if err != nil {
-		s.Fail(c, err)
 		return
 	}
 	announced := s.AnnouncedOfItems(c, list.Items)
@@ -518,13 +508,8 @@ func (s *Server) apiListApplications(c *gin.Context) {
 // error answers; a failure mid-stream aborts the connection, so a client sees a broken download rather than
 // a file that looks complete.
 func (s *Server) apiExportApplications(c *gin.Context) {
-	id, q, ok := s.editionListQuery(c)
+	id, q, e, ok := loadEditionList(s, c, s.Applications.ExportCheck)
 	if !ok {
-		return
-	}
-	e, err := s.Applications.ExportCheck(c.Request.Context(), web.CurrentUser(c), id, q)
-	if err != nil {
-		s.Fail(c, err)
 		return
 	}
 	name := "applications-" + e.Slug + "-" + s.Applications.Now().In(e.Location()).Format("20060102-1504") + ".csv"

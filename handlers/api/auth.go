@@ -70,13 +70,19 @@ func (s *Server) apiSignIn(c *gin.Context) {
 	c.JSON(http.StatusOK, toUserJSON(u))
 }
 
-func (s *Server) apiSignOut(c *gin.Context) {
-	if err := s.Accounts.SignOut(c.Request.Context(), web.CurrentUser(c), c.GetString(web.CtxSessionRaw), web.Meta(c)); err != nil {
+// signedOut ends a request that closed the caller's session (signing out, deleting the account): 204 and the
+// session cookie cleared, or err answered with the cookie kept.
+func (s *Server) signedOut(c *gin.Context, err error) {
+	if err != nil {
 		s.Fail(c, err)
 		return
 	}
 	s.ClearSessionCookie(c)
 	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) apiSignOut(c *gin.Context) {
+	s.signedOut(c, s.Accounts.SignOut(c.Request.Context(), web.CurrentUser(c), c.GetString(web.CtxSessionRaw), web.Meta(c)))
 }
 
 type tokenRequest struct {
@@ -172,12 +178,7 @@ func (s *Server) apiCreateToken(c *gin.Context) {
 	c.JSON(http.StatusCreated, gin.H{"token": raw, "details": toTokenJSON(services.ViewTokens([]models.AccessToken{*t})[0])})
 }
 
-func (s *Server) apiRevokeToken(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		err := s.Accounts.RevokeAccessToken(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
-		s.Reply(c, http.StatusNoContent, nil, err)
-	}
-}
+func (s *Server) apiRevokeToken(c *gin.Context) { removeAt(s, c, s.Accounts.RevokeAccessToken) }
 
 func (s *Server) apiExport(c *gin.Context) {
 	d, err := s.Accounts.ExportPersonalData(c.Request.Context(), web.CurrentUser(c), c.GetString(web.CtxSessionHash))
@@ -198,12 +199,7 @@ func (s *Server) apiDeleteAccount(c *gin.Context) {
 	if !s.BindJSON(c, &req) {
 		return
 	}
-	if err := s.Accounts.DeleteAccount(c.Request.Context(), web.CurrentUser(c), req.Password, web.Meta(c)); err != nil {
-		s.Fail(c, err)
-		return
-	}
-	s.ClearSessionCookie(c)
-	c.Status(http.StatusNoContent)
+	s.signedOut(c, s.Accounts.DeleteAccount(c.Request.Context(), web.CurrentUser(c), req.Password, web.Meta(c)))
 }
 
 type inviteRequest struct {

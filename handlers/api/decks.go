@@ -110,13 +110,8 @@ func (s *Server) apiUploadDeck(c *gin.Context) {
 
 // apiDeckInfo shows the current deck, every earlier version, and the edition's limits.
 func (s *Server) apiDeckInfo(c *gin.Context) {
-	appID, ok := s.PathID(c, "id")
+	appID, info, ok := loadAt(s, c, s.Decks.Info)
 	if !ok {
-		return
-	}
-	info, err := s.Decks.Info(c.Request.Context(), web.CurrentUser(c), appID)
-	if err != nil {
-		s.Fail(c, err)
 		return
 	}
 	out := deckInfoJSON{Versions: []deckJSON{}, MaxBytes: info.MaxBytes, MaxPages: info.MaxPages,

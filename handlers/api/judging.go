@@ -336,10 +336,7 @@ type orderRequest struct {
 // ---- editions: rounds and conflicts ----
 
 func (s *Server) apiListRounds(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		rs, err := s.Judging.Rounds(c.Request.Context(), web.CurrentUser(c), id)
-		s.Reply(c, http.StatusOK, gin.H{"rounds": viewsOf(rs, toRoundJSON)}, err)
-	}
+	readAt(s, c, s.Judging.Rounds, listView("rounds", toRoundJSON))
 }
 
 func (s *Server) apiCreateRound(c *gin.Context) {
@@ -353,10 +350,7 @@ func (s *Server) apiCreateRound(c *gin.Context) {
 }
 
 func (s *Server) apiListConflicts(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		cs, err := s.Judging.Conflicts(c.Request.Context(), web.CurrentUser(c), id)
-		s.Reply(c, http.StatusOK, gin.H{"conflicts": shapeList(cs, toConflictViewJSON)}, err)
-	}
+	readAt(s, c, s.Judging.Conflicts, listShape("conflicts", toConflictViewJSON))
 }
 
 func (s *Server) apiAddConflict(c *gin.Context) {
@@ -367,20 +361,12 @@ func (s *Server) apiAddConflict(c *gin.Context) {
 	}
 }
 
-func (s *Server) apiRemoveConflict(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		err := s.Judging.RemoveConflict(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
-		s.Reply(c, http.StatusNoContent, nil, err)
-	}
-}
+func (s *Server) apiRemoveConflict(c *gin.Context) { removeAt(s, c, s.Judging.RemoveConflict) }
 
 // ---- rounds ----
 
 func (s *Server) apiGetRound(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		r, err := s.Judging.Round(c.Request.Context(), web.CurrentUser(c), id)
-		replyView(s, c, http.StatusOK, r, err, toRoundJSON)
-	}
+	readAt(s, c, s.Judging.Round, toRoundJSON)
 }
 
 func (s *Server) apiUpdateRound(c *gin.Context) {
@@ -400,39 +386,22 @@ func (s *Server) apiUpdateRound(c *gin.Context) {
 	replyView(s, c, http.StatusOK, r, err, toRoundJSON)
 }
 
-func (s *Server) apiDeleteRound(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		err := s.Judging.DeleteRound(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
-		s.Reply(c, http.StatusNoContent, nil, err)
-	}
-}
+func (s *Server) apiDeleteRound(c *gin.Context) { removeAt(s, c, s.Judging.DeleteRound) }
 
 func (s *Server) apiOpenRound(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		r, err := s.Judging.OpenRound(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
-		replyView(s, c, http.StatusOK, r, err, toRoundJSON)
-	}
+	actAt(s, c, s.Judging.OpenRound, toRoundJSON)
 }
 
 func (s *Server) apiCloseRound(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		r, err := s.Judging.CloseRound(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
-		replyView(s, c, http.StatusOK, r, err, toRoundJSON)
-	}
+	actAt(s, c, s.Judging.CloseRound, toRoundJSON)
 }
 
 func (s *Server) apiListEntries(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		es, err := s.Judging.Entries(c.Request.Context(), web.CurrentUser(c), id)
-		s.Reply(c, http.StatusOK, gin.H{"entries": shapeList(es, toEntryViewJSON)}, err)
-	}
+	readAt(s, c, s.Judging.Entries, listShape("entries", toEntryViewJSON))
 }
 
 func (s *Server) apiPopulateEntries(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		n, err := s.Judging.PopulateEntries(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
-		s.Reply(c, http.StatusOK, gin.H{"added": n}, err)
-	}
+	actAt(s, c, s.Judging.PopulateEntries, func(n int) gin.H { return gin.H{"added": n} })
 }
 
 func (s *Server) apiSetEntriesPanel(c *gin.Context) {
@@ -457,10 +426,7 @@ func (s *Server) apiSetOutcome(c *gin.Context) {
 func rubricView(cs []models.Criterion) gin.H { return gin.H{"criteria": toCriteriaJSON(cs)} }
 
 func (s *Server) apiGetRubric(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		cs, err := s.Judging.Rubric(c.Request.Context(), web.CurrentUser(c), id)
-		replyView(s, c, http.StatusOK, cs, err, rubricView)
-	}
+	readAt(s, c, s.Judging.Rubric, rubricView)
 }
 
 func (s *Server) apiSetRubric(c *gin.Context) {
@@ -483,10 +449,7 @@ func (s *Server) apiSetRubric(c *gin.Context) {
 }
 
 func (s *Server) apiApplyTemplate(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		cs, err := s.Judging.ApplyTemplate(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
-		replyView(s, c, http.StatusOK, cs, err, rubricView)
-	}
+	actAt(s, c, s.Judging.ApplyTemplate, rubricView)
 }
 
 // ---- panels ----
@@ -496,10 +459,7 @@ func toPanelJSON(p *models.Panel) panelJSON {
 }
 
 func (s *Server) apiListPanels(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		ps, err := s.Judging.Panels(c.Request.Context(), web.CurrentUser(c), id)
-		s.Reply(c, http.StatusOK, gin.H{"panels": shapeList(ps, toPanelViewJSON)}, err)
-	}
+	readAt(s, c, s.Judging.Panels, listShape("panels", toPanelViewJSON))
 }
 
 func (s *Server) apiCreatePanel(c *gin.Context) {
@@ -518,27 +478,16 @@ func (s *Server) apiUpdatePanel(c *gin.Context) {
 	}
 }
 
-func (s *Server) apiDeletePanel(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		err := s.Judging.DeletePanel(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
-		s.Reply(c, http.StatusNoContent, nil, err)
-	}
-}
+func (s *Server) apiDeletePanel(c *gin.Context) { removeAt(s, c, s.Judging.DeletePanel) }
 
 func (s *Server) apiDistribute(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		d, err := s.Judging.DistributeBySector(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
-		replyView(s, c, http.StatusOK, d, err, toDistributionJSON)
-	}
+	actAt(s, c, s.Judging.DistributeBySector, toDistributionJSON)
 }
 
 // ---- assignments ----
 
 func (s *Server) apiListAssignments(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		as, err := s.Judging.Assignments(c.Request.Context(), web.CurrentUser(c), id)
-		s.Reply(c, http.StatusOK, gin.H{"assignments": viewsOf(as, toAssignmentJSON)}, err)
-	}
+	readAt(s, c, s.Judging.Assignments, listView("assignments", toAssignmentJSON))
 }
 
 func (s *Server) apiAddAssignment(c *gin.Context) {
@@ -602,17 +551,11 @@ func (s *Server) apiQueue(c *gin.Context) {
 }
 
 func (s *Server) apiJudgeEntry(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		v, err := s.Judging.EntryForJudge(c.Request.Context(), web.CurrentUser(c), id)
-		replyView(s, c, http.StatusOK, v, err, toJudgeApplicationJSON)
-	}
+	readAt(s, c, s.Judging.EntryForJudge, toJudgeApplicationJSON)
 }
 
 func (s *Server) apiMyScore(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		v, err := s.Judging.MyScore(c.Request.Context(), web.CurrentUser(c), id)
-		replyView(s, c, http.StatusOK, v, err, toScoreViewPtrJSON)
-	}
+	readAt(s, c, s.Judging.MyScore, toScoreViewPtrJSON)
 }
 
 func (s *Server) saveScore(c *gin.Context, submit bool) {
@@ -631,10 +574,7 @@ func (s *Server) apiSaveScore(c *gin.Context)   { s.saveScore(c, false) }
 func (s *Server) apiSubmitScore(c *gin.Context) { s.saveScore(c, true) }
 
 func (s *Server) apiEntryScores(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		scores, err := s.Judging.EntryScores(c.Request.Context(), web.CurrentUser(c), id)
-		s.Reply(c, http.StatusOK, gin.H{"scores": shapeList(scores, toScoreViewJSON)}, err)
-	}
+	readAt(s, c, s.Judging.EntryScores, listShape("scores", toScoreViewJSON))
 }
 
 func (s *Server) apiDeclareConflict(c *gin.Context) {
@@ -681,17 +621,11 @@ func (s *Server) apiSetLive(c *gin.Context) {
 }
 
 func (s *Server) apiLockLive(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		v, err := s.Judging.LockLive(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
-		replyView(s, c, http.StatusOK, v, err, toLiveViewJSON)
-	}
+	actAt(s, c, s.Judging.LockLive, toLiveViewJSON)
 }
 
 func (s *Server) apiLiveBoard(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		b, err := s.Judging.LiveBoard(c.Request.Context(), web.CurrentUser(c), id)
-		s.Reply(c, http.StatusOK, gin.H{"pitches": shapeList(b, toBoardRowJSON)}, err)
-	}
+	readAt(s, c, s.Judging.LiveBoard, listShape("pitches", toBoardRowJSON))
 }
 
 func (s *Server) apiRunningOrder(c *gin.Context) {
@@ -705,29 +639,18 @@ func (s *Server) apiRunningOrder(c *gin.Context) {
 // ---- oversight ----
 
 func (s *Server) apiProgress(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		p, err := s.Judging.RoundProgress(c.Request.Context(), web.CurrentUser(c), id)
-		replyView(s, c, http.StatusOK, p, err, toProgressJSON)
-	}
+	readAt(s, c, s.Judging.RoundProgress, toProgressJSON)
 }
 
 func (s *Server) apiResults(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		res, err := s.Judging.Results(c.Request.Context(), web.CurrentUser(c), id)
-		replyView(s, c, http.StatusOK, res, err, toResultsJSON)
-	}
+	readAt(s, c, s.Judging.Results, toResultsJSON)
 }
 
 // apiExportRound sends the round's rubric.csv and scores.csv, zipped with a README giving the `pitchfest rank`
 // command that reproduces the ranking.
 func (s *Server) apiExportRound(c *gin.Context) {
-	id, ok := s.PathID(c, "id")
+	id, x, ok := loadAt(s, c, s.Judging.Export)
 	if !ok {
-		return
-	}
-	x, err := s.Judging.Export(c.Request.Context(), web.CurrentUser(c), id)
-	if err != nil {
-		s.Fail(c, err)
 		return
 	}
 	var buf bytes.Buffer

@@ -1,6 +1,15 @@
 package api
 
-import "github.com/gin-gonic/gin"
+import (
+	"context"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pitchfest/pitchfest/handlers/web"
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
 
 // replyView is reply for a result that needs its API shape first: view runs only when err is nil, so it may
 // dereference what the service returned.
@@ -32,4 +41,53 @@ func shapeList[T, V any](in []T, shape func(T) V) []V {
 		out[i] = shape(v)
 	}
 	return out
+}
+
+// Most routes on a record named by the path's ":id" read the id, call one service method with the signed-in
+// user and answer what it returns. The helpers below are that handler once, so a route's handler only names the
+// method and the shape of its answer.
+
+// loadAt reads the record id from ":id" and calls load with it by the signed-in user. When ok is false it has
+// answered: 404 for a malformed id, or what Fail makes of load's error.
+func loadAt[T any](s *Server, c *gin.Context,
+	load func(context.Context, *models.User, int64) (T, error)) (id int64, v T, ok bool) {
+	if id, ok = s.PathID(c, "id"); !ok {
+		return 0, v, false
+	}
+	v, err := load(c.Request.Context(), web.CurrentUser(c), id)
+	if err != nil {
+		s.Fail(c, err)
+		return 0, v, false
+	}
+	return id, v, true
+}
+
+// readAt answers 200 with what read returns about the record at ":id", shaped by view.
+func readAt[T, V any](s *Server, c *gin.Context, read func(context.Context, *models.User, int64) (T, error), view func(T) V) {
+	if _, v, ok := loadAt(s, c, read); ok {
+		c.JSON(http.StatusOK, view(v))
+	}
+}
+
+// actAt is readAt for a change that takes no body: act is audited with the request's meta.
+func actAt[T, V any](s *Server, c *gin.Context,
+	act func(context.Context, *models.User, int64, services.Meta) (T, error), view func(T) V) {
+	readAt(s, c, func(ctx context.Context, u *models.User, id int64) (T, error) { return act(ctx, u, id, web.Meta(c)) }, view)
+}
+
+// removeAt answers 204 once remove has deleted the record at ":id", audited with the request's meta.
+func removeAt(s *Server, c *gin.Context, remove func(context.Context, *models.User, int64, services.Meta) error) {
+	if id, ok := s.PathID(c, "id"); ok {
+		s.Reply(c, http.StatusNoContent, nil, remove(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c)))
+	}
+}
+
+// listView is the view of a list route answering {key: [...]}, each record shaped by view; none is [] (viewsOf).
+func listView[T, V any](key string, view func(*T) V) func([]T) gin.H {
+	return func(in []T) gin.H { return gin.H{key: viewsOf(in, view)} }
+}
+
+// listShape is listView for a list held as the service gave it: a nil list stays null (shapeList).
+func listShape[T, V any](key string, shape func(T) V) func([]T) gin.H {
+	return func(in []T) gin.H { return gin.H{key: shapeList(in, shape)} }
 }

@@ -104,10 +104,7 @@ func toPublicationJSON(p *models.Publication, now time.Time) publicationJSON {
 // ---- handlers ----
 
 func (s *Server) apiAdvancement(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		a, err := s.Publishing.Advancement(c.Request.Context(), web.CurrentUser(c), id)
-		replyView(s, c, http.StatusOK, a, err, toAdvancementJSON)
-	}
+	readAt(s, c, s.Publishing.Advancement, toAdvancementJSON)
 }
 
 func (s *Server) apiConfirmAdvancement(c *gin.Context) {
@@ -133,12 +130,8 @@ func (s *Server) apiSetFeedback(c *gin.Context) {
 // file over services.MaxImportBytes is a 413 saying the limit: refused unread when its size is announced, else
 // as soon as the body passes the limit (the reader below stops there).
 func (s *Server) apiImportScores(c *gin.Context) {
-	id, ok := s.PathID(c, "id")
+	id, _, ok := loadAt(s, c, s.Publishing.RoundContext)
 	if !ok {
-		return
-	}
-	if _, err := s.Publishing.RoundContext(c.Request.Context(), web.CurrentUser(c), id); err != nil {
-		s.Fail(c, err)
 		return
 	}
 	multipart := strings.HasPrefix(c.ContentType(), "multipart/")
@@ -168,12 +161,7 @@ func (s *Server) apiImportScores(c *gin.Context) {
 	replyView(s, c, http.StatusOK, rep, err, toImportReportJSON)
 }
 
-func (s *Server) apiAwards(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		a, err := s.Publishing.Awards(c.Request.Context(), web.CurrentUser(c), id)
-		replyView(s, c, http.StatusOK, a, err, toAwardsJSON)
-	}
-}
+func (s *Server) apiAwards(c *gin.Context) { readAt(s, c, s.Publishing.Awards, toAwardsJSON) }
 
 func (s *Server) apiGrantAwards(c *gin.Context) {
 	var req awardsRequest
@@ -198,11 +186,13 @@ func (s *Server) publicationView() func(*models.Publication) publicationJSON {
 	return func(p *models.Publication) publicationJSON { return toPublicationJSON(p, now) }
 }
 
+// publicationsView is the answer listing a round's publications, each live or not as of when it was read.
+func (s *Server) publicationsView(ps []models.Publication) gin.H {
+	return gin.H{"publications": viewsOf(ps, s.publicationView())}
+}
+
 func (s *Server) apiPublications(c *gin.Context) {
-	if id, ok := s.PathID(c, "id"); ok {
-		ps, err := s.Publishing.Publications(c.Request.Context(), web.CurrentUser(c), id)
-		s.Reply(c, http.StatusOK, gin.H{"publications": viewsOf(ps, s.publicationView())}, err)
-	}
+	readAt(s, c, s.Publishing.Publications, s.publicationsView)
 }
 
 func (s *Server) apiPublish(c *gin.Context) {
