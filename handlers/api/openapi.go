@@ -66,31 +66,11 @@ func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		for p, ops := range section(piece, "paths") {
-			opsMap, ok := ops.(map[string]any)
-			if !ok {
-				return nil, fmt.Errorf("%s: path %s is not an object", name, p)
-			}
-			into := section(paths, p)
-			for method, op := range opsMap {
-				if _, dup := into[method]; dup {
-					return nil, fmt.Errorf("%s: %s %s is described twice", name, method, p)
-				}
-				into[method] = op
-			}
+		if err := mergeObjects(name, section(piece, "paths"), paths, "path %s"); err != nil {
+			return nil, err
 		}
-		for kind, defs := range section(piece, "components") {
-			defsMap, ok := defs.(map[string]any)
-			if !ok {
-				return nil, fmt.Errorf("%s: components.%s is not an object", name, kind)
-			}
-			into := section(components, kind)
-			for k, v := range defsMap {
-				if _, dup := into[k]; dup {
-					return nil, fmt.Errorf("%s: components.%s.%s is defined twice", name, kind, k)
-				}
-				into[k] = v
-			}
+		if err := mergeObjects(name, section(piece, "components"), components, "components.%s"); err != nil {
+			return nil, err
 		}
 		if more, ok := piece["tags"].([]any); ok {
 			tags = append(tags, more...)
@@ -98,6 +78,26 @@ func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
 	}
 	doc["tags"] = tags
 	return json.MarshalIndent(doc, "", "  ")
+}
+
+// mergeObjects adds the members of each object in from (a path's operations, a kind of component's
+// definitions) to the object of the same key in into, created when absent. A member into already has is an
+// error rather than a silent overwrite; errors name the piece, and the object as naming formats its key.
+func mergeObjects(piece string, from, into map[string]any, naming string) error {
+	for key, v := range from {
+		members, ok := v.(map[string]any)
+		if !ok {
+			return fmt.Errorf("%s: %s is not an object", piece, fmt.Sprintf(naming, key))
+		}
+		dst := section(into, key)
+		for k, m := range members {
+			if _, dup := dst[k]; dup {
+				return fmt.Errorf("%s: %s: %s is defined twice", piece, fmt.Sprintf(naming, key), k)
+			}
+			dst[k] = m
+		}
+	}
+	return nil
 }
 
 // section returns m[key] as an object, creating it when absent.
