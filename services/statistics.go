@@ -413,8 +413,13 @@ func (s *Statistics) funnel(ctx context.Context, e *models.Edition, public bool)
 	return in, f, bs, nil
 }
 
-// trends builds the funnel of every edition in es (this one reuses f) for the trends across editions.
-func (s *Statistics) trends(ctx context.Context, es []models.Edition, cur *models.Edition, f stats.Funnel, public bool) ([]stats.TrendPoint, error) {
+// trends builds the funnel of every edition (only the published ones when public; cur reuses f) for the trends
+// across editions.
+func (s *Statistics) trends(ctx context.Context, cur *models.Edition, f stats.Funnel, public bool) ([]stats.TrendPoint, error) {
+	es, err := s.Store.ListEditions(ctx, public)
+	if err != nil {
+		return nil, err
+	}
 	var efs []stats.EditionFunnel
 	seen := false
 	for i := range es {
@@ -449,11 +454,7 @@ func (s *Statistics) Full(ctx context.Context, actor *models.User, e *models.Edi
 	if err != nil {
 		return nil, err
 	}
-	es, err := s.Store.ListEditions(ctx, false)
-	if err != nil {
-		return nil, err
-	}
-	tr, err := s.trends(ctx, es, e, f, false)
+	tr, err := s.trends(ctx, e, f, false)
 	if err != nil {
 		return nil, err
 	}
@@ -485,11 +486,7 @@ func (s *Statistics) Public(ctx context.Context, e *models.Edition, k int) (*Pub
 		}
 		out.Breakdowns = append(out.Breakdowns, PublishedBreakdown{Dimension: DimensionName(b.Dimension), PublishedBreakdown: pb})
 	}
-	es, err := s.Store.ListEditions(ctx, true)
-	if err != nil {
-		return nil, err
-	}
-	tr, err := s.trends(ctx, es, e, f, true)
+	tr, err := s.trends(ctx, e, f, true)
 	if err != nil {
 		return nil, err
 	}
