@@ -382,28 +382,41 @@ func (j *Judging) AddAssignment(ctx context.Context, actor *models.User, roundID
 	return a, nil
 }
 
+// lockAssignment reads an assignment and locks its round for the rest of tx, refusing a closed round
+// (ErrConflict), with the score its judge has given the application so far, draft or submitted (nil for none).
+// ErrNotFound for no assignment.
+func lockAssignment(ctx context.Context, tx *models.Store, id int64) (*models.Assignment, *models.Score, error) {
+	a, err := tx.AssignmentByID(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := lockOpenRound(ctx, tx, a.RoundID); err != nil {
+		return nil, nil, err
+	}
+	sc, err := tx.ScoreFor(ctx, a.RoundID, a.ApplicationID, a.JudgeID)
+	if isNotFound(err) {
+		return a, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, sc, nil
+}
+
 // RemoveAssignment takes a judge off an application by hand, and audits it. If the judge already scored it
 // (draft or submitted) the removal is refused (judging.assign.has_score) unless force is set, which also
 // deletes that score. The place is not refilled automatically: the organizer chose this. ErrConflict when the
 // round is closed.
 func (j *Judging) RemoveAssignment(ctx context.Context, actor *models.User, assignmentID int64, force bool, meta Meta) error {
 	return j.staffTx(ctx, actor, func(tx *models.Store) error {
-		a, err := tx.AssignmentByID(ctx, assignmentID)
+		a, sc, err := lockAssignment(ctx, tx, assignmentID)
 		if err != nil {
 			return err
 		}
-		if _, err := lockOpenRound(ctx, tx, a.RoundID); err != nil {
-			return err
-		}
-		sc, err := tx.ScoreFor(ctx, a.RoundID, a.ApplicationID, a.JudgeID)
-		hadScore := err == nil
-		if err != nil && !isNotFound(err) {
-			return err
-		}
-		if hadScore && !force {
+		if sc != nil && !force {
 			return models.NewValidationError("assignment", "judging.assign.has_score")
 		}
-		if hadScore {
+		if sc != nil {
 			if err := tx.DeleteScoresOf(ctx, []int64{a.RoundID}, a.ApplicationID, a.JudgeID); err != nil {
 				return err
 			}
@@ -412,7 +425,7 @@ func (j *Judging) RemoveAssignment(ctx context.Context, actor *models.User, assi
 			return err
 		}
 		detail := fmt.Sprintf("round=%d judge=%d", a.RoundID, a.JudgeID)
-		if hadScore {
+		if sc != nil {
 			detail += " deleted_score=" + sc.Status
 		}
 		return j.audit(ctx, tx, actor, "judging.assignment_remove", appSubject(a.ApplicationID), detail, meta)
@@ -496,17 +509,12 @@ func (j *Judging) MoveAssignment(ctx context.Context, actor *models.User, assign
 	}
 	var moved *models.Assignment
 	err := j.Store.Tx(ctx, func(tx *models.Store) error {
-		a, err := tx.AssignmentByID(ctx, assignmentID)
+		a, sc, err := lockAssignment(ctx, tx, assignmentID)
 		if err != nil {
 			return err
 		}
-		if _, err := lockOpenRound(ctx, tx, a.RoundID); err != nil {
-			return err
-		}
-		if _, err := tx.ScoreFor(ctx, a.RoundID, a.ApplicationID, a.JudgeID); err == nil {
+		if sc != nil {
 			return models.NewValidationError("assignment", "judging.assign.has_score")
-		} else if !isNotFound(err) {
-			return err
 		}
 		if err := requireJudge(ctx, tx, toJudgeID, "judge_id"); err != nil {
 			return err
