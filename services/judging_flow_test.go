@@ -88,3 +88,35 @@ func TestSubmittingTheSameScoreAgainChangesNothing(t *testing.T) {
 		t.Errorf("a changed score was not stored: %+v", changed)
 	}
 }
+
+// A judge's queue says the panel of each entry: a round's only panel holds every entry, as assignment counts
+// them, and an entry moved to another panel is in that one.
+func TestTheJudgesQueueNamesThePanelOfEachEntry(t *testing.T) {
+	st := testutil.NewDB(t)
+	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 2, Judges: 1, K: 1})
+	ctx := context.Background()
+	q, err := w.Judging.JudgeQueue(ctx, w.Judges[0], w.Round.ID, services.FilterAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q.Panels) != 1 || q.Panels[0].ID != w.Panel.ID || q.EntryPanel[q.Items[0].EntryID] != w.Panel.ID || q.Edition != w.Edition.Name {
+		t.Fatalf("one panel: %+v, %v, edition %q", q.Panels, q.EntryPanel, q.Edition)
+	}
+	other := &models.Panel{RoundID: w.Round.ID, Name: "Another"}
+	if err := st.SavePanel(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetEntryPanel(ctx, w.Round.ID, []int64{q.Items[1].EntryID}, &other.ID); err != nil {
+		t.Fatal(err)
+	}
+	q, err = w.Judging.JudgeQueue(ctx, w.Judges[0], w.Round.ID, services.FilterAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q.Panels) != 1 || q.Panels[0].ID != other.ID || q.EntryPanel[q.Items[1].EntryID] != other.ID {
+		t.Errorf("two panels, the entries of one moved: %+v, %v", q.Panels, q.EntryPanel)
+	}
+	if _, ok := q.EntryPanel[q.Items[0].EntryID]; ok {
+		t.Errorf("an entry in no panel of two has one: %v", q.EntryPanel)
+	}
+}

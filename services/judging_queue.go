@@ -280,8 +280,11 @@ func (j *Judging) JudgeQueue(ctx context.Context, judge *models.User, roundID in
 		if s, ok := scoreOf[app.ID]; ok {
 			it.Status, it.UpdatedAt = s.Status, &s.UpdatedAt
 		}
-		if e.PanelID != nil {
+		switch {
+		case e.PanelID != nil:
 			q.EntryPanel[e.ID] = *e.PanelID
+		case len(panels) == 1: // a round's only panel holds every entry, as assignment counts them
+			q.EntryPanel[e.ID] = panels[0].ID
 		}
 		q.Total++
 		switch it.Status {
