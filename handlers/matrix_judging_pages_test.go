@@ -42,6 +42,20 @@ var judgingPageMatrix = []row{
 		f := jf(w)
 		return fmt.Sprintf("pos_%d=2&pos_%d=1", f.appA.ID, f.appB.ID)
 	}, staffOnly(see), jRound},
+	{"GET", "/organize/rounds/:id/live/status", nil, judgingPageStaff(ok), jOnStage},
+	{"POST", "/organize/rounds/:id/live/excuse", formBody("reason=Phone+died"), staffOnly(see), jOnStage},
+	{"POST", "/organize/rounds/:id/live/next", nil, staffOnly(see), jRound},
+	{"POST", "/organize/rounds/:id/live/timer", formBody("action=reset"), staffOnly(see), jRound},
+	{"POST", "/organize/rounds/:id/live/durations", formBody("pitch=5&qa=3%3A00"), staffOnly(see), jRound},
+	// A new stage link is shown once, on the page answering the form (never kept to show again).
+	{"POST", "/organize/rounds/:id/stage/link", nil, staffOnly(ok), jRound},
+	{"POST", "/organize/rounds/:id/stage/link/revoke", nil, staffOnly(see), jRound},
+	{"GET", "/organize/rounds/:id/stage", nil, judgingPageStaff(ok), jOnStage},
+	{"GET", "/organize/rounds/:id/stage/now", nil, judgingPageStaff(ok), jOnStage},
+	// The stage screen by its secret link: without a key (or with an unknown one) it is a screen saying the
+	// link no longer works, for everyone (TestTheStageScreenFollowsTheConsole opens it with a key).
+	{"GET", "/stage", nil, all(notFound), nil},
+	{"GET", "/stage/now", nil, all(notFound), nil},
 }
 
 // A judge of another panel, a conflicted judge and an unassigned judge of the panel get 403 or 404 from every

@@ -51,7 +51,8 @@ var judgingMatrix = []row{
 	{"PATCH", "/api/v1/rounds/:id", jsonBody(`{"name":"Grand final","closes_at":null}`), staffOnly(ok), jRound},
 	{"DELETE", "/api/v1/rounds/:id", nil, staffOnly(noContent), jDraftRound},
 	{"POST", "/api/v1/rounds/:id/open", nil, staffOnly(ok), jDraftRound},
-	{"POST", "/api/v1/rounds/:id/close", nil, staffOnly(ok), jRound},
+	// The fixture's live round has pitches not locked and not scored: closing it needs the override.
+	{"POST", "/api/v1/rounds/:id/close", jsonBody(`{"override":true,"reason":"The matrix closes it half judged"}`), staffOnly(ok), jRound},
 	{"GET", "/api/v1/rounds/:id/entries", nil, staffOnly(ok), jRound},
 	{"POST", "/api/v1/rounds/:id/entries", nil, staffOnly(ok), jRound},
 	{"PUT", "/api/v1/rounds/:id/entries/panel", func(w *world) string {
@@ -60,9 +61,7 @@ var judgingMatrix = []row{
 	}, staffOnly(noContent), jRound},
 	{"PUT", "/api/v1/entries/:id/outcome", jsonBody(`{"outcome":"advanced"}`), staffOnly(noContent), func(w *world) string {
 		f := jf(w)
-		if _, err := f.svc.CloseRound(context.Background(), f.org, f.round.ID, services.Meta{}); err != nil {
-			panic(err)
-		}
+		jCloseHalfJudged(f)
 		return fmt.Sprint(f.entryA.ID)
 	}},
 
@@ -118,6 +117,12 @@ var judgingMatrix = []row{
 		f := jf(w)
 		return fmt.Sprintf(`{"application_ids":[%d,%d]}`, f.appB.ID, f.appA.ID)
 	}, staffOnly(noContent), jRound},
+	{"POST", "/api/v1/rounds/:id/live/excuse", jsonBody(`{"reason":"Phone died"}`), staffOnly(ok), jOnStage},
+	{"POST", "/api/v1/rounds/:id/live/next", nil, staffOnly(ok), jRound},
+	{"POST", "/api/v1/rounds/:id/live/timer", jsonBody(`{"action":"reset"}`), staffOnly(ok), jRound},
+	{"PUT", "/api/v1/rounds/:id/live/durations", jsonBody(`{"pitch_seconds":300,"qa_seconds":180}`), staffOnly(ok), jRound},
+	{"POST", "/api/v1/rounds/:id/stage-link", nil, staffOnly(created), jRound},
+	{"DELETE", "/api/v1/rounds/:id/stage-link", nil, staffOnly(noContent), jRound},
 
 	{"GET", "/api/v1/rounds/:id/progress", nil, staffOnly(ok), jRound},
 	{"GET", "/api/v1/rounds/:id/results", nil, staffOnly(ok), jRound},
@@ -251,6 +256,25 @@ func jScoredOnStage(w *world) string {
 		panic(err)
 	}
 	return fmt.Sprint(f.round.ID)
+}
+
+// jOnStage puts application A on the live stage, scored by the colleague but not by the matrix judge: the
+// round.
+func jOnStage(w *world) string {
+	f := jf(w)
+	if _, err := f.svc.SetLive(context.Background(), f.org, f.round.ID, &f.appA.ID, services.Meta{}); err != nil {
+		panic(err)
+	}
+	return fmt.Sprint(f.round.ID)
+}
+
+// jCloseHalfJudged closes the fixture's live round as it stands, pitches not locked and not scored: with the
+// organizer's override, as the close rule asks.
+func jCloseHalfJudged(f *judgingFixture) {
+	if _, err := f.svc.CloseRoundWith(context.Background(), f.org, f.round.ID,
+		services.CloseInput{Override: true, Reason: "The matrix closes it half judged"}, services.Meta{}); err != nil {
+		panic(err)
+	}
 }
 
 // judgeRows are the judging rows the assigned judge may use.

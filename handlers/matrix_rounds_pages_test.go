@@ -26,7 +26,8 @@ var roundPagesMatrix = []row{
 	// The fixture's round is open: reopening it is refused on the rounds page.
 	{"POST", "/organize/rounds/:id/reopen", formBody(""), staffOnly(conflict), jRound},
 	{"GET", "/organize/rounds/:id/close", nil, judgingPageStaff(ok), jRound},
-	{"POST", "/organize/rounds/:id/close", formBody(""), staffOnly(see), jRound},
+	// The fixture's live round has pitches not locked and not scored: closing it needs the override.
+	{"POST", "/organize/rounds/:id/close", formBody("override=1&reason=The+matrix+closes+it+half+judged"), staffOnly(see), jRound},
 	{"GET", "/organize/rounds/:id/rubric", nil, judgingPageStaff(ok), jRound},
 	// A rubric of one criterion weighing 50: refused on the page (the weights must make 100).
 	{"POST", "/organize/rounds/:id/rubric", formBody("rows=1&name_en_0=Team&weight_0=50&min_0=1&max_0=10"), staffOnly(invalid), jDraftRound},

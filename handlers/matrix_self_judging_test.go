@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/pitchfest/pitchfest/models"
-	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
 )
 
@@ -105,9 +104,7 @@ func TestAConflictRecordedAfterTheRoundClosedKeepsTheJudgeOut(t *testing.T) {
 			t.Fatalf("the assigned judge before: GET %s %d", p, status)
 		}
 	}
-	if _, err := f.svc.CloseRound(ctx, f.org, f.round.ID, services.Meta{}); err != nil {
-		t.Fatal(err)
-	}
+	jCloseHalfJudged(f)
 	if status, got := requestAs(t, w.srv, w.sessions[organizer], "POST", fmt.Sprintf("/api/v1/editions/%d/conflicts", f.ed.ID),
 		fmt.Sprintf(`{"application_id":%d,"judge_id":%d,"reason":"Invested after the round"}`, f.appA.ID, w.users[judge].ID)); status != created {
 		t.Fatalf("recording the conflict: %d %s", status, got)

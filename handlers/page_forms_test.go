@@ -46,6 +46,12 @@ var pageForms = map[string]string{
 	"PUT /api/v1/rounds/:id/live":           "POST /organize/rounds/:id/live",
 	"POST /api/v1/rounds/:id/live/lock":     "POST /organize/rounds/:id/live/lock",
 	"PUT /api/v1/rounds/:id/live/order":     "POST /organize/rounds/:id/live/order",
+	"POST /api/v1/rounds/:id/live/excuse":   "POST /organize/rounds/:id/live/excuse",
+	"POST /api/v1/rounds/:id/live/next":     "POST /organize/rounds/:id/live/next",
+	"POST /api/v1/rounds/:id/live/timer":    "POST /organize/rounds/:id/live/timer",
+	"PUT /api/v1/rounds/:id/live/durations": "POST /organize/rounds/:id/live/durations",
+	"POST /api/v1/rounds/:id/stage-link":    "POST /organize/rounds/:id/stage/link",
+	"DELETE /api/v1/rounds/:id/stage-link":  "POST /organize/rounds/:id/stage/link/revoke",
 	// advancement, awards, publications, feedback
 	"POST /api/v1/rounds/:id/advancement":    "POST /organize/rounds/:id/advancement",
 	"PUT /api/v1/entries/:id/outcome":        "POST /organize/rounds/:id/advancement",

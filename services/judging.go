@@ -430,28 +430,10 @@ func (j *Judging) ReopenRound(ctx context.Context, actor *models.User, id int64,
 }
 
 // CloseRound ends scoring: from now on every score of the round is read-only. Only an open round closes
-// (ErrConflict otherwise). Advancement is decided from the results afterwards.
+// (ErrConflict otherwise); a live round with pitches half done needs CloseRoundWith's override. Advancement is
+// decided from the results afterwards.
 func (j *Judging) CloseRound(ctx context.Context, actor *models.User, id int64, meta Meta) (*models.Round, error) {
-	if err := requireStaff(actor); err != nil {
-		return nil, err
-	}
-	err := j.Store.Tx(ctx, func(tx *models.Store) error {
-		r, err := tx.LockRound(ctx, id)
-		if err != nil {
-			return err
-		}
-		if r.Status != models.RoundOpen {
-			return fmt.Errorf("%w: round %d is %s", models.ErrConflict, id, r.Status)
-		}
-		if err := tx.SetRoundStatus(ctx, id, models.RoundClosed); err != nil {
-			return err
-		}
-		return j.audit(ctx, tx, actor, "judging.round_close", roundSubject(id), r.Name, meta)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return j.Store.RoundByID(ctx, id)
+	return j.CloseRoundWith(ctx, actor, id, CloseInput{}, meta)
 }
 
 // PopulateEntries takes into the round the applications it is for: for the edition's first round, every

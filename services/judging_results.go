@@ -45,6 +45,18 @@ type ResultRow struct {
 	// Suggested marks the applications within the round's advance count by rank (ties at the line included).
 	Suggested bool
 	Outcome   string
+	// Assigned is how many judges were assigned to the application; Short marks one scored by fewer of them,
+	// and Excused says which of the missing judges the organizer excused in a live final, and why.
+	Assigned int
+	Short    bool
+	Excused  []ExcusedJudge
+}
+
+// ExcusedJudge is a judge excused from scoring a pitch of a live round, with the organizer's reason.
+type ExcusedJudge struct {
+	JudgeID int64
+	Name    string
+	Reason  string
 }
 
 // UnscoredRow is an application of the round without any submitted score yet.
@@ -53,6 +65,8 @@ type UnscoredRow struct {
 	ApplicationID int64
 	Reference     string
 	StartupName   string
+	Assigned      int
+	Excused       []ExcusedJudge
 }
 
 // JudgeStatRow says how the z method treated one judge.
@@ -111,10 +125,15 @@ func (j *Judging) Results(ctx context.Context, actor *models.User, roundID int64
 	out := &Results{RoundID: r.ID, Status: string(r.Status), Method: r.Method, MinJudgeScores: r.MinJudgeScores,
 		DisagreementThreshold: r.DisagreementThreshold, AdvanceCount: r.AdvanceCount, Scores: len(rs.scores),
 		Results: []ResultRow{}, Unscored: []UnscoredRow{}, Judges: []JudgeStatRow{}, WhatIf: []WhatIfView{}}
+	assigned, excused, err := j.judgesOfEntries(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
 	for _, e := range rs.entries {
 		app := rs.apps[e.ApplicationID]
 		if !rs.scored[e.ApplicationID] && !gone(app) {
-			out.Unscored = append(out.Unscored, UnscoredRow{EntryID: e.ID, ApplicationID: app.ID, Reference: appRef(app), StartupName: app.StartupName})
+			out.Unscored = append(out.Unscored, UnscoredRow{EntryID: e.ID, ApplicationID: app.ID, Reference: appRef(app), StartupName: app.StartupName,
+				Assigned: assigned[app.ID], Excused: excused[app.ID]})
 		}
 	}
 	if len(rs.scores) == 0 {
@@ -135,7 +154,7 @@ func (j *Judging) Results(ctx context.Context, actor *models.User, roundID int64
 		out.Results = append(out.Results, ResultRow{Rank: x.Rank, EntryID: e.ID, ApplicationID: app.ID, Reference: x.Application,
 			StartupName: app.StartupName, Score: x.Score, Aggregate: x.Aggregate, Judges: x.Judges, RawMean: x.RawMean,
 			Disagreement: x.Disagreement, Discuss: x.Discuss, Suggested: r.AdvanceCount > 0 && x.Rank <= r.AdvanceCount,
-			Outcome: e.Outcome})
+			Outcome: e.Outcome, Assigned: assigned[app.ID], Short: x.Judges < assigned[app.ID], Excused: excused[app.ID]})
 	}
 	ids := make([]int64, 0, len(rs.judgeByKey))
 	for _, id := range rs.judgeByKey {
@@ -162,6 +181,32 @@ func (j *Judging) Results(ctx context.Context, actor *models.User, roundID int64
 		out.WhatIf = append(out.WhatIf, v)
 	}
 	return out, nil
+}
+
+// judgesOfEntries counts the judges assigned to each application of a round and lists the judges excused
+// from scoring it (live rounds), by application.
+func (j *Judging) judgesOfEntries(ctx context.Context, roundID int64) (map[int64]int, map[int64][]ExcusedJudge, error) {
+	as, err := j.Store.AssignmentsByRound(ctx, roundID)
+	if err != nil {
+		return nil, nil, err
+	}
+	assigned := map[int64]int{}
+	for _, a := range as {
+		assigned[a.ApplicationID]++
+	}
+	xs, err := j.Store.LiveExcusesByRound(ctx, roundID)
+	if err != nil {
+		return nil, nil, err
+	}
+	users, err := usersOf(ctx, j.Store, xs, func(x models.LiveExcuse) int64 { return x.JudgeID })
+	if err != nil {
+		return nil, nil, err
+	}
+	excused := map[int64][]ExcusedJudge{}
+	for _, x := range xs {
+		excused[x.ApplicationID] = append(excused[x.ApplicationID], ExcusedJudge{JudgeID: x.JudgeID, Name: users[x.JudgeID].Name, Reason: x.Reason})
+	}
+	return assigned, excused, nil
 }
 
 // RoundExport is a round's rubric and submitted scores in the CSV formats `pitchfest rank` reads

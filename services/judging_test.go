@@ -694,7 +694,7 @@ func TestLiveRoundsSwitchPitchesThroughTheDatabaseAndLockOnceAllScored(t *testin
 		t.Error("the version did not change")
 	}
 	_, err = w.Judging.LockLive(ctx, w.Organizer, w.Round.ID, noMeta)
-	wantField(t, err, "round", "judging.live.not_all_scored")
+	wantField(t, err, "round", "judging.live.missing")
 	entry := w.Entry(t, app)
 	for _, j := range w.Judges {
 		if _, err := w.Judging.Submit(ctx, j, entry.ID, services.ScoreInput{Values: w.FullScore(t, 6)}); err != nil {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -68,6 +69,12 @@ func (s *Server) judgingRoutes(authed *gin.RouterGroup) {
 	authed.POST("/rounds/:id/live/lock", s.apiLockLive)
 	authed.GET("/rounds/:id/live/board", s.apiLiveBoard)
 	authed.PUT("/rounds/:id/live/order", s.apiRunningOrder)
+	authed.POST("/rounds/:id/live/excuse", s.apiExcuseLive)
+	authed.POST("/rounds/:id/live/next", s.apiNextLive)
+	authed.POST("/rounds/:id/live/timer", s.apiLiveTimer)
+	authed.PUT("/rounds/:id/live/durations", s.apiLiveDurations)
+	authed.POST("/rounds/:id/stage-link", s.apiNewStageLink)
+	authed.DELETE("/rounds/:id/stage-link", s.apiRevokeStageLink)
 
 	authed.GET("/rounds/:id/progress", s.apiProgress)
 	authed.GET("/rounds/:id/results", s.apiResults)
@@ -177,6 +184,8 @@ type roundJSON struct {
 	AssignmentSeed        string             `json:"assignment_seed"`
 	RubricLocked          bool               `json:"rubric_locked"`
 	LiveApplicationID     *int64             `json:"live_application_id"`
+	PitchSeconds          int                `json:"pitch_seconds"`
+	QASeconds             int                `json:"qa_seconds"`
 	CreatedAt             time.Time          `json:"created_at"`
 	UpdatedAt             time.Time          `json:"updated_at"`
 }
@@ -190,7 +199,7 @@ func toRoundJSON(r *models.Round) roundJSON {
 		ClosesAt: r.ClosesAt, JudgesPerApp: r.JudgesPerApp, Blind: r.Blind, PersonalFields: pf, Method: r.Method,
 		MinJudgeScores: r.MinJudgeScores, DisagreementThreshold: r.DisagreementThreshold, AdvanceCount: r.AdvanceCount,
 		Final: r.Final, Status: r.Status, AssignmentSeed: fmt.Sprint(uint64(r.AssignmentSeed)), RubricLocked: r.RubricLockedAt != nil,
-		LiveApplicationID: r.LiveApplicationID, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		LiveApplicationID: r.LiveApplicationID, PitchSeconds: r.PitchSeconds, QASeconds: r.QASeconds, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 type descriptorJSON struct {
@@ -392,8 +401,16 @@ func (s *Server) apiOpenRound(c *gin.Context) {
 	actAt(s, c, s.Judging.OpenRound, toRoundJSON)
 }
 
+// apiCloseRound closes a round; a live round with pitches half judged needs {"override": true, "reason": …}.
+// The body is optional.
 func (s *Server) apiCloseRound(c *gin.Context) {
-	actAt(s, c, s.Judging.CloseRound, toRoundJSON)
+	var req closeRequest
+	if c.Request.ContentLength != 0 && !s.BindJSON(c, &req) {
+		return
+	}
+	actAt(s, c, func(ctx context.Context, u *models.User, id int64, meta services.Meta) (*models.Round, error) {
+		return s.Judging.CloseRoundWith(ctx, u, id, services.CloseInput{Override: req.Override, Reason: req.Reason}, meta)
+	}, toRoundJSON)
 }
 
 func (s *Server) apiListEntries(c *gin.Context) {

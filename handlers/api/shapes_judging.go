@@ -284,14 +284,33 @@ type liveViewJSON struct {
 	Since         *time.Time `json:"since"`
 	Locked        bool       `json:"locked"`
 	Yours         bool       `json:"yours"`
+	Timer         timerJSON  `json:"timer"`
 }
 
-func toLiveViewJSON(v *services.LiveView) liveViewJSON { return liveViewJSON(*v) }
+// timerJSON is the stage timer: what is left at server_time, in milliseconds; a client counts down from it
+// with its own monotonic clock while running, never with its wall clock.
+type timerJSON struct {
+	Phase      string    `json:"phase"`
+	Running    bool      `json:"running"`
+	LeftMS     int64     `json:"left_ms"`
+	TotalMS    int64     `json:"total_ms"`
+	ServerTime time.Time `json:"server_time"`
+}
+
+func toTimerJSON(t services.TimerView) timerJSON {
+	return timerJSON{Phase: t.Phase, Running: t.Running, LeftMS: t.Left.Milliseconds(), TotalMS: t.Total.Milliseconds(), ServerTime: t.At}
+}
+
+func toLiveViewJSON(v *services.LiveView) liveViewJSON {
+	return liveViewJSON{RoundID: v.RoundID, Version: v.Version, EntryID: v.EntryID, ApplicationID: v.ApplicationID, Reference: v.Reference,
+		Title: v.Title, Since: v.Since, Locked: v.Locked, Yours: v.Yours, Timer: toTimerJSON(v.Timer)}
+}
 
 type boardJudgeJSON struct {
 	JudgeID int64  `json:"judge_id"`
 	Name    string `json:"name"`
 	Status  string `json:"status"`
+	Reason  string `json:"reason,omitempty"`
 }
 
 type boardRowJSON struct {
@@ -367,13 +386,34 @@ type resultRowJSON struct {
 	Discuss       bool    `json:"discuss"`
 	Suggested     bool    `json:"suggested"`
 	Outcome       string  `json:"outcome"`
+	// assigned judges, whether fewer of them scored, and those excused (live rounds), with the reason
+	Assigned int                `json:"assigned"`
+	Short    bool               `json:"short"`
+	Excused  []excusedJudgeJSON `json:"excused"`
+}
+
+type excusedJudgeJSON struct {
+	JudgeID int64  `json:"judge_id"`
+	Name    string `json:"name"`
+	Reason  string `json:"reason"`
+}
+
+// toExcusedJSON shapes excused judges; none is an empty list, so clients need not tell null from [].
+func toExcusedJSON(xs []services.ExcusedJudge) []excusedJudgeJSON {
+	out := make([]excusedJudgeJSON, len(xs))
+	for i, x := range xs {
+		out[i] = excusedJudgeJSON(x)
+	}
+	return out
 }
 
 type unscoredRowJSON struct {
-	EntryID       int64  `json:"entry_id"`
-	ApplicationID int64  `json:"application_id"`
-	Reference     string `json:"reference"`
-	StartupName   string `json:"startup_name"`
+	EntryID       int64              `json:"entry_id"`
+	ApplicationID int64              `json:"application_id"`
+	Reference     string             `json:"reference"`
+	StartupName   string             `json:"startup_name"`
+	Assigned      int                `json:"assigned"`
+	Excused       []excusedJudgeJSON `json:"excused"`
 }
 
 type judgeStatRowJSON struct {
@@ -420,9 +460,17 @@ func toResultsJSON(r *services.Results) resultsJSON {
 	return resultsJSON{RoundID: r.RoundID, Status: r.Status, Method: r.Method, MinJudgeScores: r.MinJudgeScores,
 		DisagreementThreshold: r.DisagreementThreshold, AdvanceCount: r.AdvanceCount, PooledMean: r.PooledMean,
 		PooledSD: r.PooledSD, Scores: r.Scores,
-		Results:  shapeList(r.Results, func(x services.ResultRow) resultRowJSON { return resultRowJSON(x) }),
-		Unscored: shapeList(r.Unscored, func(x services.UnscoredRow) unscoredRowJSON { return unscoredRowJSON(x) }),
-		Judges:   shapeList(r.Judges, func(x services.JudgeStatRow) judgeStatRowJSON { return judgeStatRowJSON(x) }),
+		Results: shapeList(r.Results, func(x services.ResultRow) resultRowJSON {
+			return resultRowJSON{Rank: x.Rank, EntryID: x.EntryID, ApplicationID: x.ApplicationID, Reference: x.Reference,
+				StartupName: x.StartupName, Score: x.Score, Aggregate: x.Aggregate, Judges: x.Judges, RawMean: x.RawMean,
+				Disagreement: x.Disagreement, Discuss: x.Discuss, Suggested: x.Suggested, Outcome: x.Outcome,
+				Assigned: x.Assigned, Short: x.Short, Excused: toExcusedJSON(x.Excused)}
+		}),
+		Unscored: shapeList(r.Unscored, func(x services.UnscoredRow) unscoredRowJSON {
+			return unscoredRowJSON{EntryID: x.EntryID, ApplicationID: x.ApplicationID, Reference: x.Reference, StartupName: x.StartupName,
+				Assigned: x.Assigned, Excused: toExcusedJSON(x.Excused)}
+		}),
+		Judges: shapeList(r.Judges, func(x services.JudgeStatRow) judgeStatRowJSON { return judgeStatRowJSON(x) }),
 		WhatIf: shapeList(r.WhatIf, func(w services.WhatIfView) whatIfJSON {
 			return whatIfJSON{ApplicationID: w.ApplicationID, Reference: w.Reference,
 				Placements: shapeList(w.Placements, func(p services.PlacementView) placementJSON { return placementJSON(p) })}

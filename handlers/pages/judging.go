@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -36,10 +35,7 @@ func (s *Server) judgingPageRoutes(r *gin.Engine) {
 
 	g.GET("/organize/rounds/:id/progress", viewAt(s, "organize_progress", "progress.title", s.loadProgress))
 	g.POST("/organize/rounds/:id/remind", s.remindJudges)
-	g.GET("/organize/rounds/:id/live", viewAt(s, "organize_live", "console.title", s.loadConsole))
-	g.POST("/organize/rounds/:id/live", s.liveConsoleSet)
-	g.POST("/organize/rounds/:id/live/lock", s.liveConsoleLock)
-	g.POST("/organize/rounds/:id/live/order", s.liveConsoleOrder)
+	s.livePageRoutes(r, g)
 }
 
 // ---- the judge's rounds and queue ----
@@ -265,106 +261,4 @@ func (s *Server) judgeQueueURL(c *gin.Context) func(int64) string {
 		}
 		return scheme + "://" + c.Request.Host + path
 	}
-}
-
-// ---- organizer: live console ----
-
-// loadConsole gathers the live console: the round, its board and what the stage shows now.
-func (s *Server) loadConsole(c *gin.Context, id int64) (*consoleData, error) {
-	ctx := c.Request.Context()
-	u := web.CurrentUser(c)
-	r, err := s.Judging.Round(ctx, u, id)
-	if err != nil {
-		return nil, err
-	}
-	board, err := s.Judging.LiveBoard(ctx, u, id)
-	if err != nil {
-		return nil, err
-	}
-	v, err := s.Judging.LiveState(ctx, u, r)
-	if err != nil {
-		return nil, err
-	}
-	return &consoleData{Round: r, Board: board, Now: v}, nil
-}
-
-// consoleDone ends a console action: back to the console, or the console with the service's message.
-func (s *Server) consoleDone(c *gin.Context, id int64, err error) {
-	if err == nil {
-		s.SeeOther(c, fmt.Sprintf("/organize/rounds/%d/live", id), "")
-		return
-	}
-	if p, ok := s.Refusal(c, err, ""); ok {
-		msgs := slices.Sorted(maps.Values(p.Fields))
-		if len(msgs) == 0 {
-			msgs = []string{p.Message}
-		}
-		d, err := s.loadConsole(c, id)
-		if err != nil {
-			s.Fail(c, err)
-			return
-		}
-		d.Error = strings.Join(msgs, " ")
-		s.showPage(c, p.Status, "organize_live", "console.title", d)
-	}
-}
-
-func (s *Server) liveConsoleSet(c *gin.Context) {
-	id, ok := s.PathID(c, "id")
-	if !ok {
-		return
-	}
-	var app *int64
-	if v := c.PostForm("application_id"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			s.ReplyError(c, http.StatusBadRequest, s.Tr(c, "error.bad_form"), nil)
-			return
-		}
-		app = &n
-	}
-	_, err := s.Judging.SetLive(c.Request.Context(), web.CurrentUser(c), id, app, web.Meta(c))
-	s.consoleDone(c, id, err)
-}
-
-func (s *Server) liveConsoleLock(c *gin.Context) {
-	id, ok := s.PathID(c, "id")
-	if !ok {
-		return
-	}
-	_, err := s.Judging.LockLive(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
-	s.consoleDone(c, id, err)
-}
-
-// liveConsoleOrder reads one position per application (pos_<application id>): the running order is the
-// applications with a position, by position; the others keep none.
-func (s *Server) liveConsoleOrder(c *gin.Context) {
-	id, ok := s.PathID(c, "id")
-	if !ok {
-		return
-	}
-	if !s.parseForm(c) {
-		return
-	}
-	type placed struct{ app, pos int64 }
-	var order []placed
-	for k, vs := range c.Request.PostForm {
-		a, isPos := strings.CutPrefix(k, "pos_")
-		app, err := strconv.ParseInt(a, 10, 64)
-		if !isPos || err != nil || len(vs) == 0 || strings.TrimSpace(vs[0]) == "" {
-			continue
-		}
-		pos, err := strconv.ParseInt(strings.TrimSpace(vs[0]), 10, 64)
-		if err != nil || pos <= 0 {
-			continue
-		}
-		order = append(order, placed{app, pos})
-	}
-	slices.SortFunc(order, func(a, b placed) int { return cmp.Or(cmp.Compare(a.pos, b.pos), cmp.Compare(a.app, b.app)) })
-	ids := make([]int64, len(order))
-	for i, o := range order {
-		ids[i] = o.app
-	}
-	err := s.Judging.SetRunningOrder(c.Request.Context(), web.CurrentUser(c), id, ids, web.Meta(c))
-	s.consoleDone(c, id, err)
 }

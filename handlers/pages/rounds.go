@@ -339,32 +339,3 @@ func (s *Server) reopenRoundPage(c *gin.Context) {
 		return err
 	})
 }
-
-func (s *Server) closeRoundPage(c *gin.Context) {
-	s.roundAction(c, "flash.round_closed", func(rc *services.RoundContext) error {
-		_, err := s.Judging.CloseRound(c.Request.Context(), web.CurrentUser(c), rc.Round.ID, web.Meta(c))
-		return err
-	})
-}
-
-// closeData is the confirmation before closing: how many scores are in and how many are missing.
-type closeData struct {
-	Ctx      *services.RoundContext
-	Progress *services.Progress
-	Missing  int
-}
-
-func (s *Server) closeRoundConfirmPage(c *gin.Context) {
-	rc, ok := s.roundAndEdition(c)
-	if !ok {
-		return
-	}
-	pr, err := s.Judging.RoundProgress(c.Request.Context(), web.CurrentUser(c), rc.Round.ID)
-	if err != nil {
-		s.Fail(c, err)
-		return
-	}
-	p := s.NewPage(c, "round_close.title")
-	p.Data = closeData{Ctx: rc, Progress: pr, Missing: max(0, pr.Assigned-pr.Submitted)}
-	s.Render(c, http.StatusOK, "organize_round_close", p)
-}

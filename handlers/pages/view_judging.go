@@ -176,10 +176,3 @@ func progressOf(r *models.Round, pr *services.Progress, reminded, autoSent strin
 	}
 	return d
 }
-
-type consoleData struct {
-	Round *models.Round
-	Board []services.BoardRow
-	Now   *services.LiveView
-	Error string
-}
