@@ -272,3 +272,37 @@ func TestAScoreSubmittedOfflineIsStoredOnceWhenTheNetworkReturns(t *testing.T) {
 	}
 	CheckPage(t, ctx)
 }
+
+// A save that failed on the network (the requests fail while the phone believes it is online) is kept in the
+// browser and sent on the next visit to a judge's page, which says so at its top.
+func TestAScoreKeptInTheBrowserIsSentOnTheNextVisit(t *testing.T) {
+	testutil.RequireService(t, testutil.EnvChromium, "Chromium")
+	T := englishT(t)
+	srv, w, ctx := flowWorld(t, 2)
+	entry := Eval[string](t, ctx, "location.pathname")
+	ref := strings.SplitN(Text(t, ctx, "h1"), " ", 2)[0]
+	run(t, ctx, "cut the requests only", func(ctx context.Context, tg *chromedp.Target) (network.EmulateNetworkConditionsByRuleResult, error) {
+		return cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			MatchedNetworkConditions: []*network.Conditions{{Offline: true, DownloadThroughput: -1, UploadThroughput: -1}}})
+	})
+	tapEveryCriterion(t, ctx, 6)
+	run(t, ctx, "press Submit", chromedp.Click(chromedp.CSS(`#score-form button[value="submit"]`)))
+	run(t, ctx, "wait for 'not saved yet'", chromedp.Poll[bool](`document.querySelector("#save-status").textContent.includes(`+judgingJS(T("judge.offline.pending"))+`)`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if sc := storedScores(t, srv, w, entry); len(sc) != 0 {
+		t.Fatalf("with the requests failing, a score was stored: %+v", sc)
+	}
+	// The next visit: the network is back and the judge opens their queue (before the page retried by itself).
+	networkOffline(t, ctx, false)
+	Visit(t, ctx, fmt.Sprintf("%s/judge/rounds/%d", srv.URL, w.Round.ID))
+	atPhone(t, ctx)
+	run(t, ctx, "wait for the score to be sent", chromedp.Poll[bool](`document.querySelector("#score-sync").classList.contains("sent")`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if got, want := Text(t, ctx, "#score-sync"), T("judge.offline.sent", ref); got != want {
+		t.Errorf("the queue says %q, want %q", got, want)
+	}
+	if sc := storedScores(t, srv, w, entry); len(sc) != 1 || sc[0].Status != models.ScoreSubmitted {
+		t.Fatalf("on the next visit: %+v, want one submitted score", sc)
+	}
+	CheckAxe(t, ctx, "the queue saying a kept score was sent")
+}
