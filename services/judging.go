@@ -333,17 +333,7 @@ func (j *Judging) DeleteRound(ctx context.Context, actor *models.User, id int64,
 // round's applications are taken in first if that has not been done. Only a draft round opens (ErrConflict).
 // Every judge with work in the round is mailed that it is open (see announceOpen).
 func (j *Judging) OpenRound(ctx context.Context, actor *models.User, id int64, meta Meta) (*models.Round, error) {
-	if err := requireStaff(actor); err != nil {
-		return nil, err
-	}
-	err := j.Store.Tx(ctx, func(tx *models.Store) error {
-		r, err := tx.LockRound(ctx, id)
-		if err != nil {
-			return err
-		}
-		if r.Status != models.RoundDraft {
-			return fmt.Errorf("%w: round %d is %s", models.ErrConflict, id, r.Status)
-		}
+	return j.openRound(ctx, actor, id, models.RoundDraft, "judging.round_open", meta, func(tx *models.Store, r *models.Round) error {
 		cs, err := tx.CriteriaByRound(ctx, id)
 		if err != nil {
 			return err
@@ -351,21 +341,9 @@ func (j *Judging) OpenRound(ctx context.Context, actor *models.User, id int64, m
 		if v := checkWeights(cs); v != nil {
 			return v
 		}
-		if _, err := j.populate(ctx, tx, r); err != nil {
-			return err
-		}
-		if err := tx.SetRoundStatus(ctx, id, models.RoundOpen); err != nil {
-			return err
-		}
-		if err := j.announceOpen(ctx, tx, r); err != nil {
-			return err
-		}
-		return j.audit(ctx, tx, actor, "judging.round_open", roundSubject(id), r.Name, meta)
+		_, err = j.populate(ctx, tx, r)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return j.Store.RoundByID(ctx, id)
 }
 
 // ReopenRound opens a closed round again while its window lasts, for a round closed too early: judges go on
@@ -377,17 +355,7 @@ func (j *Judging) OpenRound(ctx context.Context, actor *models.User, id int64, m
 // round has left draft (judging.round.reopen_next_started).
 // Judges with work in it are mailed as when it first opened.
 func (j *Judging) ReopenRound(ctx context.Context, actor *models.User, id int64, meta Meta) (*models.Round, error) {
-	if err := requireStaff(actor); err != nil {
-		return nil, err
-	}
-	err := j.Store.Tx(ctx, func(tx *models.Store) error {
-		r, err := tx.LockRound(ctx, id)
-		if err != nil {
-			return err
-		}
-		if r.Status != models.RoundClosed {
-			return fmt.Errorf("%w: round %d is %s", models.ErrConflict, id, r.Status)
-		}
+	return j.openRound(ctx, actor, id, models.RoundClosed, "judging.round_reopen", meta, func(tx *models.Store, r *models.Round) error {
 		if r.ClosesAt != nil && !r.ClosesAt.After(j.now()) {
 			return conflict("judging.round.reopen_window_over")
 		}
@@ -415,13 +383,33 @@ func (j *Judging) ReopenRound(ctx context.Context, actor *models.User, id int64,
 		} else if err != nil && !isNotFound(err) {
 			return err
 		}
+		return nil
+	})
+}
+
+// openRound opens the round at id from the status from only (ErrConflict for any other) once ready, called with
+// the round locked, finds nothing against it; in the same transaction it mails the round's judges (see
+// announceOpen) and audits action. Staff only.
+func (j *Judging) openRound(ctx context.Context, actor *models.User, id int64, from models.RoundStatus, action string, meta Meta,
+	ready func(tx *models.Store, r *models.Round) error) (*models.Round, error) {
+	err := j.staffTx(ctx, actor, func(tx *models.Store) error {
+		r, err := tx.LockRound(ctx, id)
+		if err != nil {
+			return err
+		}
+		if r.Status != from {
+			return fmt.Errorf("%w: round %d is %s", models.ErrConflict, id, r.Status)
+		}
+		if err := ready(tx, r); err != nil {
+			return err
+		}
 		if err := tx.SetRoundStatus(ctx, id, models.RoundOpen); err != nil {
 			return err
 		}
 		if err := j.announceOpen(ctx, tx, r); err != nil {
 			return err
 		}
-		return j.audit(ctx, tx, actor, "judging.round_reopen", roundSubject(id), r.Name, meta)
+		return j.audit(ctx, tx, actor, action, roundSubject(id), r.Name, meta)
 	})
 	if err != nil {
 		return nil, err
