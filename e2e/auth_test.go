@@ -40,7 +40,7 @@ func TestANewcomerSignsUpVerifiesSignsInResetsThePasswordAndSignsOut(t *testing.
 			expectHeading(t, ctx, T("signup.title"))
 
 			// A password that is too short: htmx swaps the form back in place with the message next to the
-			// field, and focuses it, without anything the CSP (no inline script or style) refuses.
+			// field and the error summary focused, without anything the CSP (no inline script or style) refuses.
 			Eval[bool](t, ctx, `(window.cspViolations = [], document.addEventListener("securitypolicyviolation",
 				e => window.cspViolations.push(e.violatedDirective + " " + e.blockedURI)), true)`)
 			fill(t, ctx, "#signup-name", "Aline Uwase")
@@ -54,8 +54,8 @@ func TestANewcomerSignsUpVerifiesSignsInResetsThePasswordAndSignsOut(t *testing.
 			if got := Eval[string](t, ctx, "location.pathname"); got != "/signup" {
 				t.Errorf("the form was sent by a page load to %s, not by htmx", got)
 			}
-			if got := Eval[string](t, ctx, "document.activeElement.id"); got != "signup-password" {
-				t.Errorf("focus is on #%s, want the password field in error", got)
+			if got := Eval[string](t, ctx, "document.activeElement.id"); got != "signup-summary" {
+				t.Errorf("focus is on #%s, want the error summary at the top of the form", got)
 			}
 			if got := Eval[string](t, ctx, `document.querySelector("#signup-email").value`); got != email {
 				t.Errorf("the email typed before is lost: %q", got)

@@ -24,7 +24,6 @@ type Form struct {
 	Values map[string]string
 	Errors map[string]string // field name → translated message
 	Error  string            // translated message about the whole form ("wrong email or password")
-	Focus  string            // the field to focus: the first one in error
 }
 
 // Field is everything the "field" template needs to draw one labelled input with its hint and its error.
@@ -40,7 +39,6 @@ type Field struct {
 	InputMode    string
 	MaxLength    int
 	Required     bool
-	Autofocus    bool
 	Spellcheck   bool // false turns spellcheck and autocapitalization off (emails, names of tokens)
 }
 
@@ -97,7 +95,6 @@ func (p Page) Field(form, name, typ, label string, opts ...string) Field {
 			f.Value = p.Form.Values[name]
 		}
 		f.Error = p.Form.Errors[name]
-		f.Autofocus = p.Form.Focus == name
 	}
 	return f
 }

@@ -84,7 +84,7 @@ func TestAccountPagesRenderInEveryLanguageWithoutRawMessageIDs(t *testing.T) {
 func TestFieldsAreLabelledAndDescribed(t *testing.T) {
 	r, _ := newRenderer(t)
 	p := r.NewPage("en", "signup.title")
-	p.Form = &frontend.Form{Name: "signup", Errors: map[string]string{"password": "too short"}, Focus: "password"}
+	p.Form = &frontend.Form{Name: "signup", Errors: map[string]string{"password": "too short"}}
 	out := render(t, r, "signup", p)
 	for _, m := range regexp.MustCompile(`<input[^>]*\bid="([^"]+)"[^>]*>`).FindAllStringSubmatch(out, -1) {
 		if !strings.Contains(out, `<label for="`+m[1]+`">`) {
@@ -92,9 +92,19 @@ func TestFieldsAreLabelledAndDescribed(t *testing.T) {
 		}
 	}
 	pw := regexp.MustCompile(`<input[^>]*id="signup-password"[^>]*>`).FindString(out)
-	for _, want := range []string{`aria-describedby="signup-password-error signup-password-hint"`, `aria-invalid="true"`, "autofocus", `autocomplete="new-password"`} {
+	for _, want := range []string{`aria-describedby="signup-password-error signup-password-hint"`, `aria-invalid="true"`, `autocomplete="new-password"`} {
 		if !strings.Contains(pw, want) {
 			t.Errorf("password input lacks %s: %s", want, pw)
 		}
+	}
+	// The summary at the top of the form takes the focus, and links to the field.
+	summary := regexp.MustCompile(`(?s)<div class="error-summary"[^>]*>.*?</div>`).FindString(out)
+	for _, want := range []string{`role="alert"`, `tabindex="-1"`, "autofocus", `<a href="#signup-password">Password: too short</a>`} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("error summary lacks %s: %s", want, summary)
+		}
+	}
+	if strings.Count(out, "autofocus") != 1 {
+		t.Errorf("%d elements autofocus, want the summary alone", strings.Count(out, "autofocus"))
 	}
 }

@@ -168,8 +168,10 @@ func TestFormErrorsAre422WithTheMessageNextToTheFieldInTheUsersLanguage(t *testi
 			if in := inputTag(t, p.body, "signup-password"); strings.Contains(in, "value=") || !strings.Contains(in, `autocomplete="new-password"`) {
 				t.Errorf("password input: %s", in)
 			}
-			if in := inputTag(t, p.body, "signup-name"); !strings.Contains(in, "autofocus") {
-				t.Errorf("the first field in error is not focused: %s", in)
+			// The error summary at the top of the form takes the focus, and leads to the first field in error.
+			if !regexp.MustCompile(`<div class="error-summary" id="signup-summary" role="alert" tabindex="-1" autofocus`).MatchString(p.body) ||
+				!strings.Contains(p.body, `<li><a href="#signup-name">`) {
+				t.Errorf("no focused error summary leading to the first field in error:\n%s", excerpt(p.body))
 			}
 		})
 	}

@@ -407,8 +407,13 @@ func (a *Accounts) EndSession(ctx context.Context, u *models.User, id string, me
 // RequestPasswordReset emails a reset link if the address has an account. It always succeeds from the
 // caller's point of view, so it cannot be used to find out who is registered: with a job queue (production) the
 // request only queues a PasswordResetArgs job, the same work whether or not the address is known, so not even
-// the answer's timing tells; the job does the rest (HandlePasswordReset).
+// the answer's timing tells; the job does the rest (HandlePasswordReset). Only a malformed address is refused
+// (*ValidationError): no account can have it, so saying so reveals nothing, and a typo is not met with "check
+// your mail" for a mail that never comes.
 func (a *Accounts) RequestPasswordReset(ctx context.Context, email string, meta Meta) error {
+	if !validEmail(email) {
+		return models.NewValidationError("email", "email.invalid")
+	}
 	if a.Jobs != nil {
 		return a.Store.Tx(ctx, func(tx *models.Store) error {
 			return a.Jobs.EnqueueTx(ctx, tx, PasswordResetArgs{Email: email, IP: meta.IP}, nil)
@@ -484,8 +489,19 @@ func (a *Accounts) ResetPassword(ctx context.Context, raw, password string, meta
 // ChangePassword replaces the password after checking the current one; every other session ends (the one
 // making the change, keepSession, stays). ErrBadCredentials for a wrong current password.
 func (a *Accounts) ChangePassword(ctx context.Context, u *models.User, current, next, keepSession string, meta Meta) error {
-	if ok, _ := CheckPassword(current, u.PasswordHash); !ok {
-		return models.NewValidationError("current_password", "password.wrong")
+	// Both problems at once, so the form shows them together; what is wrong with the new password says nothing
+	// about the current one.
+	v := models.NewValidationError()
+	if current == "" {
+		v.Fields["current_password"] = "field.required"
+	} else if ok, _ := CheckPassword(current, u.PasswordHash); !ok {
+		v.Fields["current_password"] = "password.wrong"
+	}
+	if p := PasswordProblem(next, u.Email); p != "" {
+		v.Fields["password"] = p
+	}
+	if len(v.Fields) > 0 {
+		return v
 	}
 	return a.Store.Tx(ctx, func(tx *models.Store) error {
 		if err := a.setPassword(ctx, tx, u, next, HashSecret(keepSession)); err != nil {

@@ -203,6 +203,17 @@ func (in *EditionInput) validate() *models.ValidationError {
 	return v
 }
 
+// Check reports every problem of the input at once (nil when none), as Create and Update would, so a form that
+// could not read some of what was typed (a date, a number) still shows all the other problems with its own.
+func (in EditionInput) Check() error {
+	// validate cleans the lists in place: work on copies, the caller's input stays as it was.
+	in.Sectors, in.Awards = slices.Clone(in.Sectors), slices.Clone(in.Awards)
+	if v := in.validate(); v != nil {
+		return v
+	}
+	return nil
+}
+
 func checkInstant(v *models.ValidationError, field string, t time.Time) {
 	switch {
 	case t.IsZero():
@@ -445,6 +456,15 @@ type QuestionInput struct {
 }
 
 var questionLangs = []string{"en", "fr", "rw"}
+
+// Check reports every problem of the input at once (nil when none), as AddQuestion and UpdateQuestion would.
+func (in QuestionInput) Check() error {
+	in.Choices = slices.Clone(in.Choices)
+	if v := in.validate(); v != nil {
+		return v
+	}
+	return nil
+}
 
 func (in *QuestionInput) validate() *models.ValidationError {
 	v := &models.ValidationError{}

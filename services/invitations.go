@@ -14,14 +14,19 @@ import (
 // Invite emails a link that grants role to whoever owns email: organizers invite judges, admins invite
 // organizers (policy.CanInvite). ErrForbidden otherwise.
 func (a *Accounts) Invite(ctx context.Context, actor *models.User, email string, role models.Role, lang string, meta Meta) error {
+	// Every problem of the input at once, so the form shows them together; a role the actor may not hand out is
+	// refused as such whatever else is wrong.
+	v := models.NewValidationError()
 	if !role.Valid() || role == models.RoleApplicant {
-		return models.NewValidationError("role", "role.invalid")
-	}
-	if !policy.CanInvite(actor, role) {
+		v.Fields["role"] = "role.invalid"
+	} else if !policy.CanInvite(actor, role) {
 		return models.ErrForbidden
 	}
 	if !validEmail(email) {
-		return models.NewValidationError("email", "email.invalid")
+		v.Fields["email"] = "email.invalid"
+	}
+	if len(v.Fields) > 0 {
+		return v
 	}
 	raw, hash := newSecret()
 	now := a.now()

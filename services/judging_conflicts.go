@@ -44,6 +44,13 @@ type ConflictOutcome struct {
 
 const maxReason = 1000
 
+// CheckConflictReason reports what is wrong with a conflict's reason (nil when nothing), as AddConflict would,
+// so a form refused for something else shows this problem too, at once.
+func CheckConflictReason(reason string) error {
+	_, err := checkConflictReason(reason)
+	return err
+}
+
 // checkConflictReason trims a conflict's reason and requires one of at most maxReason characters
 // (judging.conflict.reason).
 func checkConflictReason(reason string) (string, error) {

@@ -2,6 +2,9 @@
 // Without it every page still works: counters show the count as of the last save, countdowns the date.
 (function () {
   "use strict";
+  // Loaded by the layout on every page; a page that still names it too must not bind everything twice.
+  if (window.pitchfestForms) return;
+  window.pitchfestForms = true;
   function counters() {
     document.querySelectorAll("[data-counter]").forEach(function (input) {
       var out = document.getElementById(input.getAttribute("data-counter"));
@@ -28,6 +31,59 @@
       setInterval(tick, 30000);
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { counters(); countdowns(); });
-  document.addEventListener("htmx:after:swap", counters);
+  // Error summaries, the box at the top of a refused form (frontend/summary.go). Without this script the box is
+  // already focused on arrival (autofocus) and its links jump to the fields. Here: a summary the server could
+  // not list gets its list from the fields marked invalid; a link focuses its field with the field's label in
+  // view, not hidden above the top of the screen; and a summary swapped in by htmx takes the focus.
+  function labelOf(field) {
+    var fs = field.type === "radio" || field.type === "checkbox" ? field.closest("fieldset") : null;
+    var legend = fs && fs.querySelector("legend");
+    if (legend) return legend;
+    return field.labels && field.labels.length ? field.labels[0] : null;
+  }
+  function messageOf(field) {
+    var ids = (field.getAttribute("aria-describedby") || "").split(/\s+/);
+    for (var i = 0; i < ids.length; i++) {
+      var el = ids[i] && document.getElementById(ids[i]);
+      if (el && el.classList.contains("field-error")) return el.textContent.trim();
+    }
+    return "";
+  }
+  function listInvalid(box) {
+    var form = box.closest("form") || document, seen = {}, list = document.createElement("ul");
+    list.className = "error-summary-list";
+    form.querySelectorAll('[aria-invalid="true"][id]').forEach(function (field) {
+      var key = field.name || field.id, label = labelOf(field);
+      if (seen[key]) return;
+      seen[key] = true;
+      var li = document.createElement("li"), a = document.createElement("a");
+      a.href = "#" + field.id;
+      a.textContent = [label ? label.textContent.trim() : "", messageOf(field)].filter(Boolean).join(": ");
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    if (list.children.length) box.appendChild(list);
+  }
+  function summaries(swapped) {
+    document.querySelectorAll("[data-error-summary]").forEach(function (box) {
+      if (box.dataset.summaryBound) return;
+      box.dataset.summaryBound = "1";
+      if (!box.querySelector("li")) listInvalid(box);
+      box.addEventListener("click", function (e) {
+        var a = e.target.closest('a[href^="#"]');
+        var field = a && document.getElementById(a.getAttribute("href").slice(1));
+        if (!field) return;
+        e.preventDefault();
+        (labelOf(field) || field).scrollIntoView({ block: "start" });
+        field.focus({ preventScroll: true });
+      });
+      var active = document.activeElement;
+      if (swapped || !active || active === document.body) {
+        box.focus({ preventScroll: true });
+        box.scrollIntoView({ block: "start" });
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { counters(); countdowns(); summaries(false); });
+  document.addEventListener("htmx:after:swap", function () { counters(); summaries(true); });
 })();

@@ -45,7 +45,7 @@ type sessionRow struct {
 }
 
 type passwordForm struct {
-	CurrentPassword string `form:"current_password" json:"current_password" binding:"required,max=1000"`
+	CurrentPassword string `form:"current_password" json:"current_password" binding:"max=1000"`
 	Password        string `form:"password" json:"password" binding:"max=1000"`
 }
 
@@ -126,7 +126,7 @@ func (s *Server) changePassword(c *gin.Context) {
 	if status == 0 {
 		return
 	}
-	s.Invalid(c, f, "current_password", "password")
+	s.Invalid(c, f)
 	s.showAccount(c, status, "password-form", f, "")
 }
 
@@ -148,7 +148,7 @@ func (s *Server) setGender(c *gin.Context) {
 		return
 	}
 	f.Values = map[string]string{"gender": req.Gender}
-	s.Invalid(c, f, "gender")
+	s.Invalid(c, f)
 	s.showAccount(c, status, "gender-form", f, "")
 }
 
@@ -179,7 +179,7 @@ func (s *Server) createToken(c *gin.Context) {
 		return
 	}
 	f.Values = map[string]string{"name": req.Name}
-	s.Invalid(c, f, "name")
+	s.Invalid(c, f)
 	s.showAccount(c, status, "tokens", f, "")
 }
 
@@ -218,7 +218,7 @@ func (s *Server) deleteAccount(c *gin.Context) {
 	if status == 0 {
 		return
 	}
-	s.Invalid(c, f, "password")
+	s.Invalid(c, f)
 	s.showAccount(c, status, "delete-form", f, "")
 }
 

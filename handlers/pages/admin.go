@@ -90,10 +90,7 @@ func (s *Server) invite(c *gin.Context) {
 	if status == 0 {
 		return
 	}
-	s.Invalid(c, f, "email", "role")
-	if _, bad := f.Errors["role"]; bad && f.Focus == "role" {
-		f.Focus = "" // the radio group focuses its first choice itself
-	}
+	s.Invalid(c, f)
 	s.showInvite(c, status, f)
 }
 

@@ -38,6 +38,8 @@ type assignmentData struct {
 	Problem  string
 	NewPanel map[string]string // the panel form as sent, when refused
 	Picked   map[int64]bool
+	// PanelErrors are the refused panel form's messages by field (name, sector, judges).
+	PanelErrors map[string]string
 }
 
 func (s *Server) assignmentPage(c *gin.Context) {
@@ -45,10 +47,12 @@ func (s *Server) assignmentPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.showAssignment(c, http.StatusOK, rc, "", nil, nil)
+	s.showAssignment(c, http.StatusOK, rc, "", nil, nil, nil)
 }
 
-func (s *Server) showAssignment(c *gin.Context, status int, rc *services.RoundContext, problem string, sent map[string]string, picked map[int64]bool) {
+// showAssignment shows the page with a refusal's message, and the new-panel form as sent (sent, picked) with
+// its messages errs when it was the form refused.
+func (s *Server) showAssignment(c *gin.Context, status int, rc *services.RoundContext, problem string, sent map[string]string, picked map[int64]bool, errs map[string]string) {
 	ctx, u := c.Request.Context(), web.CurrentUser(c)
 	panels, err := s.Judging.Panels(ctx, u, rc.Round.ID)
 	if err != nil {
@@ -65,7 +69,7 @@ func (s *Server) showAssignment(c *gin.Context, status int, rc *services.RoundCo
 		s.Fail(c, err)
 		return
 	}
-	d := assignmentData{Ctx: rc, Panels: panels, Pool: pool, Problem: problem, NewPanel: sent, Picked: picked}
+	d := assignmentData{Ctx: rc, Panels: panels, Pool: pool, Problem: problem, NewPanel: sent, Picked: picked, PanelErrors: errs}
 	if d.NewPanel == nil {
 		d.NewPanel = map[string]string{}
 	}
@@ -106,7 +110,7 @@ func (s *Server) assignmentStep(c *gin.Context, flash string, step func(rc *serv
 	}
 	if err := step(rc); err != nil {
 		if p, ok := s.Refusal(c, err, "rounds.closed_no_change"); ok {
-			s.showAssignment(c, p.Status, rc, s.assignmentMessage(c, rc, p), nil, nil)
+			s.showAssignment(c, p.Status, rc, s.assignmentMessage(c, rc, p), nil, nil, nil)
 		}
 		return
 	}
@@ -155,7 +159,8 @@ func (s *Server) addPanelPage(c *gin.Context) {
 	_, err := s.Judging.SavePanel(c.Request.Context(), web.CurrentUser(c), rc.Round.ID, 0, in, web.Meta(c))
 	if err != nil {
 		if p, ok := s.Refusal(c, err, "rounds.closed_no_change"); ok {
-			s.showAssignment(c, p.Status, rc, s.assignmentMessage(c, rc, p), map[string]string{"name": in.Name, "sector": in.Sector}, picked)
+			top, errs := panelErrors(p)
+			s.showAssignment(c, p.Status, rc, top, map[string]string{"name": in.Name, "sector": in.Sector}, picked, errs)
 		}
 		return
 	}

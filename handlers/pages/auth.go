@@ -122,7 +122,7 @@ func (s *Server) signUp(c *gin.Context) {
 	if status == 0 {
 		return
 	}
-	s.showForm(c, status, f, "signup", "signup.title", nil, "name", "email", "password")
+	s.showForm(c, status, f, "signup", "signup.title", nil)
 }
 
 func (s *Server) signInPage(c *gin.Context) {
@@ -155,7 +155,7 @@ func (s *Server) signIn(c *gin.Context) {
 	if status == 0 {
 		return
 	}
-	s.showForm(c, status, f, "signin", "signin.title", signInPage{Next: next}, "email", "password")
+	s.showForm(c, status, f, "signin", "signin.title", signInPage{Next: next})
 }
 
 // signOut ends the session on the server, not only in the browser. A visitor who is not signed in (a second
@@ -266,20 +266,22 @@ func (s *Server) requestReset(c *gin.Context) {
 	if !s.BindForm(c, f, &req) {
 		return
 	}
-	if len(f.Errors) == 0 {
-		if !s.LimitMailTo(c, req.Email) {
-			return
+	if len(f.Errors) == 0 && !s.LimitMailTo(c, req.Email) {
+		return
+	}
+	status := s.submitForm(c, f, func() error {
+		err := s.Accounts.RequestPasswordReset(c.Request.Context(), req.Email, web.Meta(c))
+		if err == nil {
+			// The same notice whether or not the address has an account; only a malformed one is refused.
+			s.SeeOther(c, "/reset", "flash.reset_sent")
 		}
-		if err := s.Accounts.RequestPasswordReset(c.Request.Context(), req.Email, web.Meta(c)); err != nil {
-			s.Fail(c, err)
-			return
-		}
-		// The same notice whether or not the address has an account.
-		s.SeeOther(c, "/reset", "flash.reset_sent")
+		return err
+	})
+	if status == 0 {
 		return
 	}
 	f.Values = map[string]string{"email": req.Email}
-	s.showForm(c, http.StatusUnprocessableEntity, f, "reset", "reset.title", nil, "email")
+	s.showForm(c, status, f, "reset", "reset.title", nil)
 }
 
 func (s *Server) resetConfirmPage(c *gin.Context) {
@@ -303,7 +305,7 @@ func (s *Server) confirmReset(c *gin.Context) {
 	if status == 0 {
 		return
 	}
-	s.showForm(c, status, f, "reset_confirm", "reset_confirm.title", tokenPage{Token: req.Token}, "password")
+	s.showForm(c, status, f, "reset_confirm", "reset_confirm.title", tokenPage{Token: req.Token})
 }
 
 // invitationPage is what the acceptance page shows about an invitation.
@@ -363,7 +365,7 @@ func (s *Server) acceptInvitation(c *gin.Context) {
 	if status == 0 {
 		return
 	}
-	s.showForm(c, status, f, "invitation", "invitation.title", *d, "name", "password")
+	s.showForm(c, status, f, "invitation", "invitation.title", *d)
 }
 
 // setupUsable is linkUsable for the first-admin link: it is valid and nobody has an account yet.
@@ -400,14 +402,14 @@ func (s *Server) setup(c *gin.Context) {
 	if status == 0 {
 		return
 	}
-	s.showForm(c, status, f, "setup", "setup.title", tokenPage{Token: req.Token}, "name", "email", "password")
+	s.showForm(c, status, f, "setup", "setup.title", tokenPage{Token: req.Token})
 }
 
-// showForm shows a page again with its submitted form f: the values to fill back in, what was wrong, and the
-// focus on the first field in error (in order, the form's fields as it shows them). An htmx request gets only
-// the form's block, named after the form ("signin" → "signin-form").
-func (s *Server) showForm(c *gin.Context, status int, f *frontend.Form, name, title string, data any, order ...string) {
-	s.Invalid(c, f, order...)
+// showForm shows a page again with its submitted form f: the values to fill back in and what was wrong, in
+// the error summary at the top of the form and next to each field. An htmx request gets only the form's
+// block, named after the form ("signin" → "signin-form").
+func (s *Server) showForm(c *gin.Context, status int, f *frontend.Form, name, title string, data any) {
+	s.Invalid(c, f)
 	p := s.NewPage(c, title)
 	p.Form = f
 	p.Data = data

@@ -2,6 +2,7 @@ package pages
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -129,6 +130,10 @@ func (s *Server) addConflictPage(c *gin.Context) {
 		}
 	}
 	if len(d.Errors) > 0 {
+		// The reason's problem too, so the form shows every problem at once.
+		if err := services.CheckConflictReason(d.Values["reason"]); err != nil {
+			maps.Copy(d.Errors, s.Explain(c, err).Fields)
+		}
 		d.Error = s.Tr(c, "error.validation")
 		s.showConflicts(c, http.StatusUnprocessableEntity, id, d)
 		return

@@ -23,7 +23,9 @@ type judgesData struct {
 	Results   []services.InviteResult
 	Invited   int
 	Addresses string
-	Error     string
+	// Error is what the refused invitation form says as a whole, AddressesError what it says of the addresses.
+	Error          string
+	AddressesError string
 	// Problem says why the last roster action (resend, remove) was refused, or what it could not do.
 	Problem string
 }
@@ -72,7 +74,13 @@ func (s *Server) inviteJudgesPage(c *gin.Context) {
 		return
 	}
 	if p, ok := s.Refusal(c, err, ""); ok {
-		d.Addresses, d.Error = text, p.Place(web.Nowhere)
+		d.Addresses = text
+		d.Error = p.Place(func(field, msg string) bool {
+			if field == "addresses" {
+				d.AddressesError = msg
+			}
+			return field == "addresses"
+		})
 		s.showJudges(c, p.Status, id, d)
 	}
 }

@@ -57,9 +57,9 @@ func (s *Server) organizeEditionsPage(c *gin.Context) {
 }
 
 // showEditionForm shows the edition form: a new edition's (e nil) or e's with its questions; values and errs
-// are a form sent back (nil: the stored values, or a new edition's defaults).
-func (s *Server) showEditionForm(c *gin.Context, status int, e *models.Edition, values, errs map[string]string) {
-	in := editionFormInput{Edition: e, Values: values, Errors: errs, Now: s.Editions.Now()}
+// are a form sent back (nil: the stored values, or a new edition's defaults), question a refused question form.
+func (s *Server) showEditionForm(c *gin.Context, status int, e *models.Edition, values, errs map[string]string, question *questionSent) {
+	in := editionFormInput{Edition: e, Values: values, Errors: errs, Question: question, Now: s.Editions.Now()}
 	title := "edition_form.new_title"
 	if e != nil {
 		qs, err := s.Editions.Questions(c.Request.Context(), web.CurrentUser(c), e)
@@ -76,7 +76,7 @@ func (s *Server) newEditionPage(c *gin.Context) {
 	if !s.requireOrganizer(c) {
 		return
 	}
-	s.showEditionForm(c, http.StatusOK, nil, nil, nil)
+	s.showEditionForm(c, http.StatusOK, nil, nil, nil, nil)
 }
 
 // readEditionForm turns the edition form into the service's input. Sectors are one per line ("code: Label"),
@@ -229,8 +229,12 @@ func (s *Server) saveEdition(c *gin.Context, e *models.Edition, save func(servic
 			s.Fail(c, err)
 			return
 		}
+	} else if err := in.Check(); err != nil {
+		// What the form could not read is known; the service's own checks find the rest, so every problem shows
+		// at once (a field already refused keeps its message).
+		s.editionErrors(c, errs, err)
 	}
-	s.showEditionForm(c, http.StatusUnprocessableEntity, e, values, errs)
+	s.showEditionForm(c, http.StatusUnprocessableEntity, e, values, errs, nil)
 }
 
 // organizerEdition loads the edition of an organizer page by its numeric id.
@@ -249,7 +253,7 @@ func (s *Server) editEditionPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.showEditionForm(c, http.StatusOK, e, nil, nil)
+	s.showEditionForm(c, http.StatusOK, e, nil, nil, nil)
 }
 
 func (s *Server) updateEditionPage(c *gin.Context) {
@@ -274,39 +278,64 @@ func (s *Server) publishEditionPage(c *gin.Context) {
 	s.SeeOther(c, fmt.Sprintf("/organize/editions/%d", e.ID), "flash.edition_published")
 }
 
-// readQuestionForm reads the question builder's form. Choices are one per line.
-func (s *Server) readQuestionForm(c *gin.Context) (services.QuestionInput, bool) {
+// readQuestionForm reads the question builder's form into the service's input and the form as sent (to show
+// it again). Choices are one per line; a character limit that is not a number is a message for its field.
+func (s *Server) readQuestionForm(c *gin.Context, id int64) (services.QuestionInput, *questionSent, bool) {
 	if !s.parseForm(c) {
-		return services.QuestionInput{}, false
+		return services.QuestionInput{}, nil, false
 	}
 	f := c.Request.PostForm
+	sent := &questionSent{ID: id, Values: formValues(f), Errors: map[string]string{}}
 	in := services.QuestionInput{Kind: models.QuestionKind(f.Get("kind")), Labels: map[string]string{}, Required: f.Get("required") != ""}
 	for _, l := range []string{"en", "fr", "rw"} {
 		if v := strings.TrimSpace(f.Get("label_" + l)); v != "" {
 			in.Labels[l] = v
 		}
 	}
-	in.CharLimit, _ = strconv.Atoi(strings.TrimSpace(f.Get("char_limit")))
+	if raw := strings.TrimSpace(f.Get("char_limit")); raw != "" {
+		n, err := l10n.ParseInt(raw)
+		if err != nil || n < 0 || n > 1_000_000 {
+			sent.Errors["char_limit"] = s.Tr(c, "field.number")
+		}
+		in.CharLimit = int(n)
+	}
 	for line := range strings.Lines(f.Get("choices")) {
 		if line = strings.TrimSpace(line); line != "" {
 			in.Choices = append(in.Choices, models.QuestionChoice{Value: line})
 		}
 	}
-	return in, true
+	return in, sent, true
 }
 
-// questionFailed shows the edition form with the question's messages in a summary.
-func (s *Server) questionFailed(c *gin.Context, e *models.Edition, err error) {
-	p := s.Explain(c, err)
-	if len(p.Fields) == 0 {
-		s.Fail(c, err)
-		return
+// questionFailed shows the edition form again with the refused question form open, what was typed in it and
+// its messages (those of sent, and err's): next to each field, and in the summary at its top. A refusal that is
+// not about the input is the summary's message; one that is not the person's to fix is answered with the error
+// page.
+func (s *Server) questionFailed(c *gin.Context, e *models.Edition, sent *questionSent, err error) {
+	var p web.Problem
+	if err != nil {
+		var ok bool
+		if p, ok = s.Refusal(c, err, ""); !ok {
+			return
+		}
+		if len(p.Fields) == 0 {
+			sent.Error = p.Message
+		}
+	} else {
+		p.Status = http.StatusUnprocessableEntity
 	}
-	errs := map[string]string{}
 	for k, m := range p.Fields {
-		errs["question."+k] = m
+		key := questionField(k)
+		if key == "" {
+			key = k
+		} else if key == "choices" && k != "choices" {
+			m = s.Tr(c, "edition_form.line", lineNumber(k)) + " " + m
+		}
+		if _, seen := sent.Errors[key]; !seen {
+			sent.Errors[key] = m
+		}
 	}
-	s.showEditionForm(c, http.StatusUnprocessableEntity, e, nil, errs)
+	s.showEditionForm(c, p.Status, e, nil, nil, sent)
 }
 
 func (s *Server) addQuestionPage(c *gin.Context) {
@@ -314,21 +343,26 @@ func (s *Server) addQuestionPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.saveQuestion(c, e, func(in services.QuestionInput) error {
+	s.saveQuestion(c, e, 0, func(in services.QuestionInput) error {
 		_, err := s.Editions.AddQuestion(c.Request.Context(), web.CurrentUser(c), e.ID, in, web.Meta(c))
 		return err
 	})
 }
 
-// saveQuestion reads the question builder's form and saves it: then back to the edition's questions with a
-// notice, or the edition form with the question's messages.
-func (s *Server) saveQuestion(c *gin.Context, e *models.Edition, save func(services.QuestionInput) error) {
-	in, ok := s.readQuestionForm(c)
+// saveQuestion reads the question builder's form for question id (0: a new one) and saves it: then back to the
+// edition's questions with a notice, or the edition form with the question's messages.
+func (s *Server) saveQuestion(c *gin.Context, e *models.Edition, id int64, save func(services.QuestionInput) error) {
+	in, sent, ok := s.readQuestionForm(c, id)
 	if !ok {
 		return
 	}
+	if len(sent.Errors) > 0 {
+		// What could not be read, with every problem the service finds in the rest.
+		s.questionFailed(c, e, sent, in.Check())
+		return
+	}
 	if err := save(in); err != nil {
-		s.questionFailed(c, e, err)
+		s.questionFailed(c, e, sent, err)
 		return
 	}
 	s.SeeOther(c, fmt.Sprintf("/organize/editions/%d#questions", e.ID), "flash.question_saved")
@@ -356,7 +390,7 @@ func (s *Server) updateQuestionPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.saveQuestion(c, e, func(in services.QuestionInput) error {
+	s.saveQuestion(c, e, q.ID, func(in services.QuestionInput) error {
 		_, err := s.Editions.UpdateQuestion(c.Request.Context(), web.CurrentUser(c), q.ID, in, web.Meta(c))
 		return err
 	})

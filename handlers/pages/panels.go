@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -27,14 +28,18 @@ type panelEntry struct {
 
 // panelData is the page.
 type panelData struct {
-	Ctx     *services.RoundContext
-	Panel   services.PanelView
-	Pool    []models.User
-	Seated  map[int64]bool
-	Sectors []choice
-	Filter  string
-	Entries []panelEntry
-	Problem string
+	Ctx   *services.RoundContext
+	Panel services.PanelView
+	// Name, Sector and Seated are the panel's form: the stored panel, or what was sent when it was refused.
+	Name, Sector string
+	Pool         []models.User
+	Seated       map[int64]bool
+	Sectors      []choice
+	Filter       string
+	Entries      []panelEntry
+	Problem      string
+	// Errors are a refused form's messages by field: the panel's name, sector and judges, or the entries.
+	Errors map[string]string
 }
 
 // panelAndRound reads the :id panel and its round, answering a bad one itself.
@@ -73,10 +78,12 @@ func (s *Server) panelPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.showPanel(c, http.StatusOK, rc, pv, c.Query("sector"), "")
+	s.showPanel(c, http.StatusOK, rc, pv, nil, c.Query("sector"), "", nil)
 }
 
-func (s *Server) showPanel(c *gin.Context, status int, rc *services.RoundContext, pv services.PanelView, filter, problem string) {
+// showPanel shows the panel page, with a refusal's message and the refused form's messages by field, errs;
+// sent is the panel's form as sent when it was the one refused (nil: the form shows the stored panel).
+func (s *Server) showPanel(c *gin.Context, status int, rc *services.RoundContext, pv services.PanelView, sent *services.PanelInput, filter, problem string, errs map[string]string) {
 	ctx, u := c.Request.Context(), web.CurrentUser(c)
 	pool, err := s.Judging.JudgePool(ctx, u)
 	if err != nil {
@@ -97,9 +104,17 @@ func (s *Server) showPanel(c *gin.Context, status int, rc *services.RoundContext
 	for _, p := range panels {
 		names[p.ID] = p.Name
 	}
-	d := panelData{Ctx: rc, Panel: pv, Pool: pool, Seated: map[int64]bool{}, Filter: filter, Problem: problem}
-	for _, j := range pv.Judges {
-		d.Seated[j.JudgeID] = true
+	d := panelData{Ctx: rc, Panel: pv, Pool: pool, Seated: map[int64]bool{}, Filter: filter, Problem: problem, Errors: errs,
+		Name: pv.Name, Sector: pv.Sector}
+	if sent != nil {
+		d.Name, d.Sector = sent.Name, sent.Sector
+		for _, j := range sent.Judges {
+			d.Seated[j.JudgeID] = true
+		}
+	} else {
+		for _, j := range pv.Judges {
+			d.Seated[j.JudgeID] = true
+		}
 	}
 	for _, sec := range rc.Edition.Sectors {
 		d.Sectors = append(d.Sectors, choice{Value: sec.Code, Label: s.EditionSectorLabel(c, rc.Edition, sec.Code), Selected: sec.Code == filter})
@@ -119,8 +134,9 @@ func (s *Server) showPanel(c *gin.Context, status int, rc *services.RoundContext
 	s.Render(c, status, "organize_panel", p)
 }
 
-// panelStep ends a panel form: back to the panel page, or the page again with why it was refused.
-func (s *Server) panelStep(c *gin.Context, rc *services.RoundContext, pv services.PanelView, filter, flash string, err error) {
+// panelStep ends a panel form: back to the panel page, or the page again with why it was refused (and the
+// panel's form as sent, when it was that form).
+func (s *Server) panelStep(c *gin.Context, rc *services.RoundContext, pv services.PanelView, sent *services.PanelInput, filter, flash string, err error) {
 	if err == nil {
 		to := fmt.Sprintf("/organize/panels/%d", pv.ID)
 		if filter != "" {
@@ -130,8 +146,26 @@ func (s *Server) panelStep(c *gin.Context, rc *services.RoundContext, pv service
 		return
 	}
 	if p, ok := s.Refusal(c, err, "rounds.closed_no_change"); ok {
-		s.showPanel(c, p.Status, rc, pv, filter, p.Place(web.Nowhere))
+		top, errs := panelErrors(p)
+		s.showPanel(c, p.Status, rc, pv, sent, filter, top, errs)
 	}
+}
+
+// panelErrors places a refusal of a panel's form: the messages about its name, sector and judges go next to
+// those fields (errs), the rest to the top of the page (top).
+func panelErrors(p web.Problem) (top string, errs map[string]string) {
+	errs = map[string]string{}
+	top = p.Place(func(field, text string) bool {
+		key, _, _ := strings.Cut(field, ".") // judges.2 → judges
+		if key != "name" && key != "sector" && key != "judges" {
+			return false
+		}
+		if _, seen := errs[key]; !seen {
+			errs[key] = text
+		}
+		return true
+	})
+	return top, errs
 }
 
 // updatePanelPage saves the panel's name, sector and judges.
@@ -149,7 +183,7 @@ func (s *Server) updatePanelPage(c *gin.Context) {
 		}
 	}
 	_, err := s.Judging.UpdatePanel(c.Request.Context(), web.CurrentUser(c), pv.ID, in, web.Meta(c))
-	s.panelStep(c, rc, pv, "", "flash.panel_saved", err)
+	s.panelStep(c, rc, pv, &in, "", "flash.panel_saved", err)
 }
 
 // panelEntriesPage puts the checked applications in the panel (action=in) or takes them out of it (out).
@@ -166,7 +200,7 @@ func (s *Server) panelEntriesPage(c *gin.Context) {
 	}
 	filter := c.PostForm("sector")
 	if len(ids) == 0 {
-		s.showPanel(c, http.StatusUnprocessableEntity, rc, pv, filter, s.Tr(c, "panel.pick_entries"))
+		s.showPanel(c, http.StatusUnprocessableEntity, rc, pv, nil, filter, s.Tr(c, "error.validation"), map[string]string{"entry": s.Tr(c, "panel.pick_entries")})
 		return
 	}
 	target, flash := &pv.ID, "flash.panel_entries_in"
@@ -174,5 +208,5 @@ func (s *Server) panelEntriesPage(c *gin.Context) {
 		target, flash = nil, "flash.panel_entries_out"
 	}
 	err := s.Judging.SetEntriesPanel(c.Request.Context(), web.CurrentUser(c), rc.Round.ID, ids, target, web.Meta(c))
-	s.panelStep(c, rc, pv, filter, flash, err)
+	s.panelStep(c, rc, pv, nil, filter, flash, err)
 }

@@ -175,7 +175,9 @@ func (s *Server) importScoresForm(c *gin.Context) {
 		return
 	}
 	f := s.OpenImportFile(c, func(c *gin.Context) {
-		s.showImport(c, http.StatusUnprocessableEntity, id, &importData{Error: s.Tr(c, "import.no_file")})
+		// A problem of the file as a whole (no line), shown next to the file input like a line's.
+		s.showImport(c, http.StatusUnprocessableEntity, id, &importData{Error: s.Tr(c, "error.validation"),
+			Rows: []services.RowError{{Message: s.Tr(c, "import.no_file")}}})
 	})
 	if f == nil {
 		return

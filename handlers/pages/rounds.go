@@ -106,7 +106,7 @@ type roundFormData struct {
 // roundFormName is the form's name for Page.Field and Page.Form.
 const roundFormName = "round"
 
-// roundFields are the form's fields in the order it shows them, which is the order errors are focused in.
+// roundFields are the form's fields, whose values it reads and shows again.
 var roundFields = []string{"name", "name_en", "name_fr", "name_rw", "kind", "opens_at", "closes_at", "judges_per_app", "blind", "method", "min_judge_scores",
 	"disagreement_threshold", "advance_count", "final"}
 
@@ -220,7 +220,7 @@ func (s *Server) readRoundForm(c *gin.Context, ed *models.Edition, in *services.
 // roundFailed shows the service's refusal of the form next to its fields, or hands on what is not about them.
 func (s *Server) roundFailed(c *gin.Context, ed *models.Edition, r *models.Round, f *frontend.Form, err error) {
 	if status := s.FormRefused(c, f, err, "rounds.closed_no_change"); status != 0 {
-		s.Invalid(c, f, roundFields...)
+		s.Invalid(c, f)
 		s.showRoundForm(c, status, ed, r, f)
 	}
 }
@@ -251,7 +251,7 @@ func (s *Server) createRoundPage(c *gin.Context) {
 	}
 	var in services.RoundInput
 	f := s.readRoundForm(c, ed, &in)
-	if s.Invalid(c, f, roundFields...) {
+	if s.Invalid(c, f) {
 		s.showRoundForm(c, http.StatusUnprocessableEntity, ed, nil, f)
 		return
 	}
@@ -291,7 +291,7 @@ func (s *Server) updateRoundPage(c *gin.Context) {
 	}
 	in := services.RoundInputOf(rc.Round)
 	f := s.readRoundForm(c, rc.Edition, &in)
-	if s.Invalid(c, f, roundFields...) {
+	if s.Invalid(c, f) {
 		s.showRoundForm(c, http.StatusUnprocessableEntity, rc.Edition, rc.Round, f)
 		return
 	}

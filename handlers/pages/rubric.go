@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/handlers/web"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
@@ -40,6 +41,8 @@ type rubricData struct {
 	Locked  bool   // scores were submitted: weights, scales and the list are fixed
 	Sources []copyFrom
 	Error   string // about the whole rubric (weights, empty, locked)
+	// Summary is each row's problems, linked to the row, for the error summary.
+	Summary []frontend.ErrorLink
 }
 
 // copyFrom is another round whose rubric can be copied.
@@ -83,6 +86,11 @@ func (s *Server) showRubric(c *gin.Context, status int, rc *services.RoundContex
 	}
 	d := rubricData{Ctx: rc, Rows: rows, Total: strconv.FormatFloat(sum, 'f', -1, 64), TotalOK: sum > 99.999999 && sum < 100.000001,
 		Locked: locked, Error: formErr}
+	for _, r := range rows {
+		if len(r.Errors) > 0 {
+			d.Summary = append(d.Summary, errorLink(fmt.Sprintf("name-en-%d", r.Index), s.Tr(c, "rubric.criterion", r.N), strings.Join(r.Errors, " ")))
+		}
+	}
 	if _, rounds, err := s.Publishing.EditionRounds(c.Request.Context(), web.CurrentUser(c), rc.Edition.ID); err == nil {
 		for _, r := range rounds {
 			if r.ID != rc.Round.ID {

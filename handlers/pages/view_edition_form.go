@@ -2,11 +2,11 @@ package pages
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/handlers/web"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/reference"
@@ -41,7 +41,7 @@ type editionFormView struct {
 	Edition     *models.Edition
 	Values      map[string]string
 	Errors      map[string]string
-	Summary     []string
+	Summary     []frontend.ErrorLink // the edition form's problems, in its order
 	Stages      []choice
 	WomenLed    []choice
 	Questions   []questionFormRow
@@ -50,8 +50,25 @@ type editionFormView struct {
 	NewQuestion questionForm
 }
 
-// questionForm is the inputs of the question builder for one question (or a new one).
-type questionForm struct{ Widgets []widget }
+// questionForm is the inputs of the question builder for one question (or a new one). When it is the form
+// that was sent and refused, it holds what was typed, its problems (Summary) and stays open on the page.
+type questionForm struct {
+	Widgets  []widget
+	Required bool
+	Open     bool
+	Error    string // the summary's message, when it is not about fields
+	Summary  []frontend.ErrorLink
+}
+
+// questionSent is a question form that was sent and refused: which question (0: a new one), what was typed,
+// and the messages by the builder's field names (kind, label_en…, char_limit, choices; others as the service
+// names them).
+type questionSent struct {
+	ID     int64
+	Values map[string]string
+	Errors map[string]string
+	Error  string // a refusal not about one field
+}
 
 // questionFormRow is an existing question in the builder.
 type questionFormRow struct {
@@ -72,6 +89,7 @@ type editionFormInput struct {
 	Questions []models.Question
 	Values    map[string]string
 	Errors    map[string]string
+	Question  *questionSent // the question form that was refused, if it was one
 	Now       time.Time
 }
 
@@ -85,8 +103,13 @@ func editionFormViewOf(t viewText, in editionFormInput) editionFormView {
 			v.Values = editionValues(e)
 		}
 		for _, q := range in.Questions {
-			row := questionFormRow{Question: q, Label: questionLabel(q.Labels, t.Lang),
-				Form: questionWidgets(t, fmt.Sprintf("q%d-", q.ID), &q, nil)}
+			row := questionFormRow{Question: q, Label: questionLabel(q.Labels, t.Lang)}
+			if sent := in.Question; sent != nil && sent.ID == q.ID {
+				row.Form = questionWidgets(t, fmt.Sprintf("q%d-", q.ID), sent.Values, sent.Errors)
+				row.Form.Error = sent.Error
+			} else {
+				row.Form = questionWidgets(t, fmt.Sprintf("q%d-", q.ID), questionValues(&q), nil)
+			}
 			v.Questions = append(v.Questions, row)
 		}
 	}
@@ -106,29 +129,46 @@ func editionFormViewOf(t viewText, in editionFormInput) editionFormView {
 	for _, k := range questionKinds {
 		v.Kinds = append(v.Kinds, choice{Value: string(k), Label: t.tr("question_kind." + string(k))})
 	}
-	v.NewQuestion = questionWidgets(t, "qnew-", nil, v.Errors)
+	if sent := in.Question; sent != nil && sent.ID == 0 {
+		v.NewQuestion = questionWidgets(t, "qnew-", sent.Values, sent.Errors)
+		v.NewQuestion.Error = sent.Error
+	} else {
+		v.NewQuestion = questionWidgets(t, "qnew-", nil, nil)
+	}
 	v.Fields = editionFields(t, v.Values, v.Errors)
-	v.Summary = editionSummary(v.Errors)
+	v.Summary = editionSummary(t, v.Fields, v.Errors)
 	return v
 }
+
+// editionField is one input of the edition form: its name, its input type, and errKey, the name the services
+// give its message when that is not the field's own.
+type editionField struct{ name, typ, errKey string }
+
+// key is the name of the field's message.
+func (f editionField) key() string {
+	if f.errKey != "" {
+		return f.errKey
+	}
+	return f.name
+}
+
+// editionFieldList is the edition form's text inputs, in the order the form shows them.
+var editionFieldList = []editionField{{"name", "text", ""}, {"slug", "text", ""}, {"year", "number", ""},
+	{"description", "textarea", ""}, {"name_en", "text", "name_i18n.en"}, {"name_fr", "text", "name_i18n.fr"},
+	{"name_rw", "text", "name_i18n.rw"}, {"description_en", "textarea", "description_i18n.en"},
+	{"description_fr", "textarea", "description_i18n.fr"}, {"description_rw", "textarea", "description_i18n.rw"},
+	{"time_zone", "text", ""}, {"opens_at", "datetime-local", ""}, {"closes_at", "datetime-local", ""},
+	{"grace_minutes", "number", ""}, {"reference_prefix", "text", ""},
+	{"founded_within_years", "number", "eligibility.founded_within_years"},
+	{"max_funding", "number", "eligibility.max_funding"}, {"sectors", "textarea", ""}, {"awards", "textarea", ""}}
 
 // editionFields are the edition form's inputs by field name; errKey is the name the services give a field's
 // message when it is not the field's own.
 func editionFields(t viewText, values, errs map[string]string) map[string]widget {
 	fields := map[string]widget{}
-	for _, f := range []struct{ name, typ, errKey string }{{"name", "text", ""}, {"slug", "text", ""}, {"year", "number", ""},
-		{"description", "textarea", ""}, {"time_zone", "text", ""}, {"opens_at", "datetime-local", ""}, {"closes_at", "datetime-local", ""},
-		{"grace_minutes", "number", ""}, {"reference_prefix", "text", ""}, {"founded_within_years", "number", "eligibility.founded_within_years"},
-		{"max_funding", "number", "eligibility.max_funding"}, {"sectors", "textarea", ""}, {"awards", "textarea", ""},
-		{"name_en", "text", "name_i18n.en"}, {"name_fr", "text", "name_i18n.fr"}, {"name_rw", "text", "name_i18n.rw"},
-		{"description_en", "textarea", "description_i18n.en"}, {"description_fr", "textarea", "description_i18n.fr"},
-		{"description_rw", "textarea", "description_i18n.rw"}} {
-		key := f.errKey
-		if key == "" {
-			key = f.name
-		}
+	for _, f := range editionFieldList {
 		w := widget{Name: "ed-" + strings.ReplaceAll(f.name, "_", "-"), Field: f.name, Label: t.tr("edition_form.field." + f.name),
-			Type: f.typ, Value: values[f.name], Error: errs[key], Multiline: f.typ == "textarea"}
+			Type: f.typ, Value: values[f.name], Error: errs[f.key()], Multiline: f.typ == "textarea"}
 		if f.name == "sectors" || f.name == "awards" || f.name == "description" || f.name == "opens_at" || f.name == "closes_at" || f.name == "slug" {
 			w.Hint = t.tr("edition_form.hint." + f.name)
 		}
@@ -140,67 +180,106 @@ func editionFields(t viewText, values, errs map[string]string) map[string]widget
 	return fields
 }
 
-// editionFormShown are the fields whose messages the edition form shows next to them.
-var editionFormShown = map[string]bool{"name": true, "slug": true, "year": true, "description": true, "time_zone": true, "opens_at": true,
-	"closes_at": true, "grace_minutes": true, "women_led_rule": true, "reference_prefix": true, "sectors": true, "awards": true,
-	"eligibility.founded_within_years": true, "eligibility.min_stage": true, "eligibility.max_funding": true,
-	"name_i18n.en": true, "name_i18n.fr": true, "name_i18n.rw": true, "description_i18n.en": true, "description_i18n.fr": true,
-	"description_i18n.rw": true}
-
-// editionSummary is the messages the form has no place for (nor the question builder), each with its field.
-func editionSummary(errs map[string]string) []string {
-	var keys []string
-	for k := range errs {
-		if !editionFormShown[k] && !strings.HasPrefix(k, "question.") {
-			keys = append(keys, k)
+// editionSummary is the edition form's problems in the order it shows its fields (the two selects among its
+// text inputs), then those it has no place for. The question builder's messages are its own.
+func editionSummary(t viewText, fields map[string]widget, errs map[string]string) []frontend.ErrorLink {
+	var links []frontend.ErrorLink
+	for _, f := range editionFieldList {
+		// The women-led rule is drawn after the reference prefix, the minimum stage before the funding cap.
+		switch f.name {
+		case "founded_within_years":
+			links = append(links, selectLink("women_led_rule", "edition-women-led-rule", t.tr("edition_form.women_led_rule"), errs))
+		case "max_funding":
+			links = append(links, selectLink("eligibility.min_stage", "edition-min-stage", t.tr("edition_form.field.min_stage"), errs))
+		}
+		l := fields[f.name].ErrorLink()
+		l.Name = f.key()
+		links = append(links, l)
+	}
+	var own map[string]string
+	for k, m := range errs {
+		if !strings.HasPrefix(k, "question.") {
+			if own == nil {
+				own = map[string]string{}
+			}
+			own[k] = m
 		}
 	}
-	sort.Strings(keys)
-	var out []string
-	for _, k := range keys {
-		out = append(out, k+": "+errs[k])
-	}
-	return out
+	return summaryOfLinks(own, links...)
 }
 
-// questionWidgets builds the builder's inputs; prefix keeps ids unique when a page holds several.
-func questionWidgets(t viewText, prefix string, q *models.Question, errs map[string]string) questionForm {
+// selectLink is the summary entry of a select the template draws itself, named by its message's key.
+func selectLink(key, id, label string, errs map[string]string) frontend.ErrorLink {
+	l := errorLink(id, label, errs[key])
+	l.Name = key
+	return l
+}
+
+// questionWidgets builds the builder's inputs from values (a stored question's, what was sent, or nil for an
+// empty one) with the messages errs by the builder's field names (nil: none); prefix keeps ids unique when a
+// page holds several.
+func questionWidgets(t viewText, prefix string, values, errs map[string]string) questionForm {
 	kind := widget{Name: prefix + "kind", Field: "kind", Label: t.tr("questions.kind"), Select: true, Empty: t.tr("app.choose")}
 	for _, k := range questionKinds {
-		kind.Choices = append(kind.Choices, choice{string(k), t.tr("question_kind." + string(k)), q != nil && q.Kind == k})
+		kind.Choices = append(kind.Choices, choice{string(k), t.tr("question_kind." + string(k)), values["kind"] == string(k)})
 	}
-	f := questionForm{Widgets: []widget{kind}}
+	f := questionForm{Widgets: []widget{kind}, Required: values["required"] != "", Open: errs != nil}
 	for _, l := range []string{"en", "fr", "rw"} {
-		w := widget{Name: prefix + "label-" + l, Field: "label_" + l, Label: t.tr("questions.label_" + l), Type: "text", Limit: services.QuestionLabelMax}
-		if q != nil {
-			w.Value = q.Labels[l]
-		}
+		w := widget{Name: prefix + "label-" + l, Field: "label_" + l, Label: t.tr("questions.label_" + l), Type: "text",
+			Limit: services.QuestionLabelMax, Value: values["label_"+l]}
 		w.CountText = t.tr("app.counter", len([]rune(w.Value)), w.Limit)
 		f.Widgets = append(f.Widgets, w)
 	}
-	lim := widget{Name: prefix + "char-limit", Field: "char_limit", Label: t.tr("questions.char_limit"), Type: "text", InputMode: "numeric"}
-	choices := widget{Name: prefix + "choices", Field: "choices", Label: t.tr("questions.choices"), Multiline: true}
-	if q != nil {
-		if q.CharLimit > 0 {
-			lim.Value = strconv.Itoa(q.CharLimit)
-		}
-		var ch []string
-		for _, x := range q.Choices {
-			ch = append(ch, x.Value)
-		}
-		choices.Value = strings.Join(ch, "\n")
-	}
+	f.Widgets = append(f.Widgets,
+		widget{Name: prefix + "char-limit", Field: "char_limit", Label: t.tr("questions.char_limit"), Type: "text", InputMode: "numeric",
+			Value: values["char_limit"]},
+		widget{Name: prefix + "choices", Field: "choices", Label: t.tr("questions.choices"), Multiline: true, Value: values["choices"]})
 	if errs != nil {
+		links := make([]frontend.ErrorLink, len(f.Widgets))
 		for i := range f.Widgets {
-			f.Widgets[i].Error = errs["question."+f.Widgets[i].Field]
+			f.Widgets[i].Error = errs[f.Widgets[i].Field]
+			links[i] = f.Widgets[i].ErrorLink()
 		}
-		lim.Error, choices.Error = errs["question.char_limit"], errs["question.choices"]
-		if m, ok := errs["question.labels"]; ok {
-			f.Widgets[1].Error = m
-		}
+		f.Summary = summaryOfLinks(errs, links...)
 	}
-	f.Widgets = append(f.Widgets, lim, choices)
 	return f
+}
+
+// questionValues are a stored question's values as the builder shows them: choices one per line.
+func questionValues(q *models.Question) map[string]string {
+	v := map[string]string{"kind": string(q.Kind)}
+	for l, label := range q.Labels {
+		v["label_"+l] = label
+	}
+	if q.CharLimit > 0 {
+		v["char_limit"] = strconv.Itoa(q.CharLimit)
+	}
+	var ch []string
+	for _, x := range q.Choices {
+		ch = append(ch, x.Value)
+	}
+	v["choices"] = strings.Join(ch, "\n")
+	if q.Required {
+		v["required"] = "on"
+	}
+	return v
+}
+
+// questionField is the builder's field a service message about a question's field is shown next to:
+// "labels.fr" next to the French label, "labels" (none given) next to the English one, any problem of a choice
+// next to the choices; "" for none.
+func questionField(field string) string {
+	switch {
+	case field == "kind" || field == "char_limit":
+		return field
+	case field == "labels":
+		return "label_en"
+	case strings.HasPrefix(field, "labels."):
+		return "label_" + strings.TrimPrefix(field, "labels.")
+	case field == "choices" || strings.HasPrefix(field, "choices."):
+		return "choices"
+	}
+	return ""
 }
 
 // editionValues fills the form from a stored edition, with times in the edition's zone.

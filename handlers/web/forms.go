@@ -130,20 +130,14 @@ func (s *Server) FormRefused(c *gin.Context, f *frontend.Form, err error, confli
 	return p.Status
 }
 
-// invalid reports whether f holds field messages, and if so says so at the top of the form and focuses the
-// first field in error, in the order the form shows its fields.
-func (s *Server) Invalid(c *gin.Context, f *frontend.Form, order ...string) bool {
+// invalid reports whether f holds messages, and if so gives the form's error summary its title. The summary
+// (frontend.Page.Summary), not a field, takes the focus: it says what is wrong and links to each field.
+func (s *Server) Invalid(c *gin.Context, f *frontend.Form) bool {
 	if len(f.Errors) == 0 && f.Error == "" {
 		return false
 	}
 	if f.Error == "" {
 		f.Error = s.Tr(c, "error.validation")
-	}
-	for _, name := range order {
-		if _, bad := f.Errors[name]; bad {
-			f.Focus = name
-			break
-		}
 	}
 	return true
 }
