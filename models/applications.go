@@ -362,10 +362,13 @@ func (o ApplicationSort) Valid() bool { return o == SortNewest || o == SortOldes
 const sortTime = "COALESCE(first_submitted_at, created_at)"
 
 // ApplicationPage asks for one page of the intake list: After is the opaque cursor of the previous page's
-// last row ("" for the first page).
+// last row ("" for the first page). Page numbers the pages from 1 for a person who jumps to "page 7 of 12":
+// it is read only without a cursor, and costs an OFFSET, which is fine for the few thousand applications of an
+// edition; programs walking every page use the cursor, which stays fast and stable while applications arrive.
 type ApplicationPage struct {
 	Sort  ApplicationSort
 	After string
+	Page  int // 1-based; 0 or 1 is the first page
 	Limit int
 }
 
@@ -454,6 +457,9 @@ func (s *Store) ListApplications(ctx context.Context, f ApplicationFilter, p App
 		p.Limit = 50
 	}
 	q := s.filtered(ctx, f)
+	if p.After == "" && p.Page > 1 {
+		q = q.Offset((p.Page - 1) * p.Limit)
+	}
 	if p.After != "" {
 		c, key, err := decodeCursor(p.After, p.Sort)
 		if err != nil {

@@ -1,6 +1,7 @@
 package services
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"io"
@@ -29,8 +30,14 @@ type ListQuery struct {
 	SubmittedTo   string
 	Sort          string // newest (default), oldest, name
 	After         string // cursor from the previous page
-	Limit         int    // 1–500, default 50
+	// Page is a page number from 1, for pages a person jumps between; used only without After, and brought
+	// back to the last page when past it (a filter narrowed the list, applications were set aside).
+	Page  int
+	Limit int // 1–500, default 50
 }
+
+// DefaultListLimit is how many applications a page of the intake list holds when the request does not say.
+const DefaultListLimit = 50
 
 // ListItem is one line of the intake list.
 type ListItem struct {
@@ -48,11 +55,18 @@ type ApplicationList struct {
 	Next string
 	// Total counts every application matching the filters, on all pages.
 	Total int64
+	// Page is the number of this page (from 1) when the list was asked for by page number, 0 when by cursor;
+	// Pages is how many pages of Limit applications the matching ones fill (at least 1).
+	Page, Pages, Limit int
 	// ByStatus counts all of the edition's applications per status, whatever the filters.
 	ByStatus map[models.ApplicationStatus]int64
 }
 
 var womenLedValues = []string{"women_led", "not_women_led", "undisclosed"}
+
+// maxListPage bounds a page number: far more than any edition fills, small enough that the offset it becomes
+// can never overflow.
+const maxListPage = 100_000
 
 // filter validates q against the edition and builds the store filter.
 func (q ListQuery) filter(e *models.Edition) (models.ApplicationFilter, *models.ValidationError) {
@@ -99,6 +113,9 @@ func (q ListQuery) filter(e *models.Edition) (models.ApplicationFilter, *models.
 	if q.Limit < 0 || q.Limit > 500 {
 		v.Add("limit", "field.range", "1", "500")
 	}
+	if q.Page < 0 || q.Page > maxListPage {
+		v.Add("page", "field.range", "1", strconv.Itoa(maxListPage))
+	}
 	if v.Empty() {
 		return f, nil
 	}
@@ -124,18 +141,24 @@ func (s *Applications) List(ctx context.Context, actor *models.User, editionID i
 	if v != nil {
 		return nil, v
 	}
-	apps, next, err := s.Store.ListApplications(ctx, f, models.ApplicationPage{Sort: models.ApplicationSort(q.Sort), After: q.After, Limit: q.Limit})
-	if err != nil {
-		return nil, err
-	}
-	items, err := s.listItems(ctx, apps)
-	if err != nil {
-		return nil, err
-	}
-	out := &ApplicationList{Items: items, Next: next}
+	out := &ApplicationList{Limit: cmp.Or(q.Limit, DefaultListLimit)}
 	if out.Total, err = s.Store.CountApplications(ctx, f); err != nil {
 		return nil, err
 	}
+	out.Pages = max(1, int((out.Total+int64(out.Limit)-1)/int64(out.Limit)))
+	page := models.ApplicationPage{Sort: models.ApplicationSort(q.Sort), After: q.After, Limit: out.Limit}
+	if q.After == "" {
+		out.Page = min(max(q.Page, 1), out.Pages)
+		page.Page = out.Page
+	}
+	apps, next, err := s.Store.ListApplications(ctx, f, page)
+	if err != nil {
+		return nil, err
+	}
+	if out.Items, err = s.listItems(ctx, apps); err != nil {
+		return nil, err
+	}
+	out.Next = next
 	if out.ByStatus, err = s.Store.CountApplicationsByStatus(ctx, e.ID); err != nil {
 		return nil, err
 	}
@@ -228,21 +251,9 @@ func (s *Applications) Export(ctx context.Context, actor *models.User, editionID
 	if v != nil {
 		return v
 	}
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+	ew := newExportWriter(w, e, label)
+	if err := ew.header(); err != nil {
 		return err
-	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true // what spreadsheet programs expect (RFC 4180)
-	if err := cw.Write(ExportColumns); err != nil {
-		return err
-	}
-	labels := exportLabels(e, label)
-	loc := e.Location()
-	ts := func(t *time.Time) string {
-		if t == nil {
-			return ""
-		}
-		return t.In(loc).Format("2006-01-02 15:04:05")
 	}
 	page := models.ApplicationPage{Sort: models.ApplicationSort(q.Sort), Limit: exportBatch}
 	for {
@@ -254,23 +265,7 @@ func (s *Applications) Export(ctx context.Context, actor *models.User, editionID
 		if err != nil {
 			return err
 		}
-		for _, it := range items {
-			a := &it.Application
-			row := []string{a.RefString(), string(a.Status), a.StartupName, a.RegistrationNumber, a.FoundedOn, a.Website,
-				a.Sector, a.Province, a.District, a.Stage, intPtr(a.Employees), a.RevenueBand, int64Ptr(a.FundingRaised), a.WomenLed,
-				strconv.Itoa(it.TeamSize), strconv.Itoa(it.Founders), it.ApplicantName, it.ApplicantEmail,
-				ts(a.FirstSubmittedAt), ts(a.SubmittedAt), a.OneLiner, a.Problem, a.Solution, a.Market, a.BusinessModel,
-				a.Traction, a.Competition, a.Impact, a.UseOfPrize, a.IneligibleReason}
-			row = append(row, labels(a)...)
-			for i := range row {
-				row[i] = defuse(row[i])
-			}
-			if err := cw.Write(row); err != nil {
-				return err
-			}
-		}
-		cw.Flush()
-		if err := cw.Error(); err != nil {
+		if err := ew.rows(items); err != nil {
 			return err
 		}
 		if flush != nil {
@@ -281,6 +276,59 @@ func (s *Applications) Export(ctx context.Context, actor *models.User, editionID
 		}
 		page.After = next
 	}
+}
+
+// exportWriter writes the CSV export of an edition's applications: the byte-order mark and header, then rows.
+type exportWriter struct {
+	w      io.Writer
+	cw     *csv.Writer
+	labels func(a *models.Application) []string
+	loc    *time.Location
+}
+
+func newExportWriter(w io.Writer, e *models.Edition, label reference.Labeler) *exportWriter {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true // what spreadsheet programs expect (RFC 4180)
+	return &exportWriter{w: w, cw: cw, labels: exportLabels(e, label), loc: e.Location()}
+}
+
+// header writes the byte-order mark and the column names.
+func (ew *exportWriter) header() error {
+	if _, err := io.WriteString(ew.w, "\uFEFF"); err != nil {
+		return err
+	}
+	if err := ew.cw.Write(ExportColumns); err != nil {
+		return err
+	}
+	ew.cw.Flush()
+	return ew.cw.Error()
+}
+
+// rows writes one row per item and flushes them to the underlying writer.
+func (ew *exportWriter) rows(items []ListItem) error {
+	ts := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.In(ew.loc).Format("2006-01-02 15:04:05")
+	}
+	for _, it := range items {
+		a := &it.Application
+		row := []string{a.RefString(), string(a.Status), a.StartupName, a.RegistrationNumber, a.FoundedOn, a.Website,
+			a.Sector, a.Province, a.District, a.Stage, intPtr(a.Employees), a.RevenueBand, int64Ptr(a.FundingRaised), a.WomenLed,
+			strconv.Itoa(it.TeamSize), strconv.Itoa(it.Founders), it.ApplicantName, it.ApplicantEmail,
+			ts(a.FirstSubmittedAt), ts(a.SubmittedAt), a.OneLiner, a.Problem, a.Solution, a.Market, a.BusinessModel,
+			a.Traction, a.Competition, a.Impact, a.UseOfPrize, a.IneligibleReason}
+		row = append(row, ew.labels(a)...)
+		for i := range row {
+			row[i] = defuse(row[i])
+		}
+		if err := ew.cw.Write(row); err != nil {
+			return err
+		}
+	}
+	ew.cw.Flush()
+	return ew.cw.Error()
 }
 
 // ExportCheck reports the errors Export would fail with before writing anything, so a handler can still answer

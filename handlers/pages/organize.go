@@ -3,7 +3,6 @@ package pages
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -17,8 +16,9 @@ import (
 	"github.com/pitchfest/pitchfest/services"
 )
 
-// The organizer's pages: editions (list, form, question builder), the intake list with its
-// filters and the edition dashboard. The services decide who may; these pages only hide links nobody may use.
+// The organizer's pages: editions (list, form, question builder) and the edition dashboard; the intake list
+// with its filters, pages and bulk actions is in intake.go. The services decide who may; these pages only hide
+// links nobody may use.
 
 func (s *Server) organizePageRoutes(r *gin.Engine) {
 	o := r.Group("/organize", s.requirePageUser)
@@ -31,7 +31,7 @@ func (s *Server) organizePageRoutes(r *gin.Engine) {
 	o.POST("/editions/:id/questions", s.addQuestionPage)
 	o.POST("/questions/:id", s.updateQuestionPage)
 	o.POST("/questions/:id/delete", s.deleteQuestionPage)
-	o.GET("/editions/:id/applications", s.intakePage)
+	s.intakeRoutes(o)
 	o.GET("/editions/:id/dashboard", s.dashboardPage)
 }
 
@@ -406,31 +406,6 @@ func (s *Server) deleteQuestionPage(c *gin.Context) {
 		return
 	}
 	s.SeeOther(c, fmt.Sprintf("/organize/editions/%d#questions", e.ID), "flash.question_deleted")
-}
-
-func (s *Server) intakePage(c *gin.Context) {
-	e, ok := s.organizerEdition(c)
-	if !ok {
-		return
-	}
-	q, ok := s.ListQuery(c)
-	if !ok {
-		return
-	}
-	list, err := s.Applications.List(c.Request.Context(), web.CurrentUser(c), e.ID, q)
-	if err != nil {
-		s.Fail(c, err)
-		return
-	}
-	// The filters as the page's links carry them: not the page it is on, nor the language.
-	query := url.Values{}
-	for k, v := range c.Request.URL.Query() {
-		if k != "after" && k != "lang" && len(v) > 0 && v[0] != "" {
-			query.Set(k, v[0])
-		}
-	}
-	in := intakeList{List: list, Filters: q, Query: query, Announced: s.AnnouncedOfItems(c, list.Items)}
-	s.showPage(c, http.StatusOK, "organize_intake", "intake.title", intakeViewOf(s.text(c), e, in))
 }
 
 func (s *Server) dashboardPage(c *gin.Context) {

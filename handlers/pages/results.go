@@ -3,6 +3,7 @@ package pages
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -67,29 +68,42 @@ func (s *Server) loadRoundResults(c *gin.Context, id int64) (*roundResultsData, 
 	return roundResultsOf(rc, adv), nil
 }
 
+// showRoundResults shows the ranking in the view the address asks for ("rows": around the cut by default, a
+// numbered view of rows, or all).
 func (s *Server) showRoundResults(c *gin.Context, status int, d *roundResultsData) {
+	d.arrange(s.text(c), fmt.Sprintf("/organize/rounds/%d/results", d.Ctx.Round.ID), c.Query("rows"))
 	s.showPage(c, status, "organize_results", "round_results.title", d)
 }
 
+// postedIDSet reads a posted list of ids as a set.
+func postedIDSet(c *gin.Context, name string) map[int64]bool {
+	ids := map[int64]bool{}
+	for _, v := range c.PostFormArray(name) {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			ids[n] = true
+		}
+	}
+	return ids
+}
+
 // confirmAdvancementPage reads the form: "advance" lists the applications ticked, "reason_<id>" the reason
-// of each departure from the suggestion. The suggestion is read again here, never taken from the form.
+// of each departure from the suggestion, "shown" the applications the form showed (all of them when absent).
+// One it did not show keeps its decision as the page had it, which is the suggestion (see arrange). The
+// suggestion is read again here, never taken from the form.
 func (s *Server) confirmAdvancementPage(c *gin.Context) {
 	id, d, ok := loadAt(s, c, true, s.loadRoundResults, s.Fail)
 	if !ok {
 		return
 	}
-	ticked := map[int64]bool{}
-	for _, v := range c.PostFormArray("advance") {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			ticked[n] = true
-		}
-	}
+	ticked, shown := postedIDSet(c, "advance"), postedIDSet(c, "shown")
 	var in services.AdvancementInput
 	var includeRow, excludeRow []int // the form row of each override, to put the service's messages back
 	for i := range d.Rows {
 		r := &d.Rows[i]
-		r.Checked = ticked[r.ApplicationID]
-		r.Reason = c.PostForm(fmt.Sprintf("reason_%d", r.ApplicationID))
+		if len(shown) == 0 || shown[r.ApplicationID] {
+			r.Checked = ticked[r.ApplicationID]
+			r.Reason = c.PostForm(fmt.Sprintf("reason_%d", r.ApplicationID))
+		}
 		switch {
 		case r.Checked && !r.Suggested:
 			in.Include = append(in.Include, services.Override{ApplicationID: r.ApplicationID, Reason: r.Reason})
@@ -101,7 +115,11 @@ func (s *Server) confirmAdvancementPage(c *gin.Context) {
 	}
 	_, err := s.Publishing.ConfirmAdvancement(c.Request.Context(), web.CurrentUser(c), id, in, web.Meta(c))
 	if err == nil {
-		s.SeeOther(c, fmt.Sprintf("/organize/rounds/%d/results", id), "flash.advancement_confirmed")
+		to := fmt.Sprintf("/organize/rounds/%d/results", id)
+		if v := c.Query("rows"); v != "" {
+			to += "?rows=" + url.QueryEscape(v)
+		}
+		s.SeeOther(c, to, "flash.advancement_confirmed")
 		return
 	}
 	if p, ok := s.Refusal(c, err, "round_results.conflict"); ok {

@@ -1,9 +1,11 @@
 package pages
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/pitchfest/pitchfest/handlers/web"
@@ -28,9 +30,16 @@ type intakeView struct {
 	WomenLed []choice
 	Sorts    []choice
 	Province []provinceGroup
-	Next     string // link to the next page, "" on the last
+	PerPage  []choice
+	Pager    pager
 	Export   string // link to the CSV export of the same filters
 	Rows     []intakeRow
+	// Action is the query string the bulk forms post with ("?status=submitted&page=3"), so the list comes back
+	// as it was; SelectAll and SelectNone are this page with every row ticked, and with none.
+	Action, SelectAll, SelectNone string
+	AllSelected                   bool
+	Panels                        []panelGroup
+	Bulk                          intakeBulk
 }
 
 // intakeRow is one application in the intake list.
@@ -40,6 +49,8 @@ type intakeRow struct {
 	WomenLed, Submitted                                 string
 	Announced                                           string // finalist or winner once live publications say so, translated
 	TeamSize                                            int
+	Selected                                            bool   // ticked for a bulk action
+	SelectLabel                                         string // the checkbox's label: which application it ticks
 }
 
 // statusCount is the number of applications in one status.
@@ -64,10 +75,12 @@ type intakeList struct {
 	Filters   services.ListQuery
 	Query     url.Values
 	Announced map[int64]services.AnnouncedStatus
+	Rounds    []roundPanels // the edition's rounds still open to changes, with their panels
+	Bulk      intakeBulk
 }
 
-// intakeViewOf builds the intake list: the filters with their choices, the links to the next page and the
-// export, and a row per application.
+// intakeViewOf builds the intake list: the filters with their choices, the numbered pages and the export, a
+// row per application with its checkbox, and the bulk forms with the panels to choose from.
 func intakeViewOf(t viewText, e *models.Edition, in intakeList) intakeView {
 	list, q, query := in.List, in.Filters, in.Query
 	v := intakeView{Edition: e, List: list, Query: query, Counts: statusCounts(list.ByStatus)}
@@ -87,22 +100,40 @@ func intakeViewOf(t viewText, e *models.Edition, in intakeList) intakeView {
 		v.Sorts = append(v.Sorts, choice{so, t.tr("intake.sort." + so), so == q.Sort})
 	}
 	v.Province = provinceGroups(t, q.District)
+	for _, n := range intakePageSizes {
+		v.PerPage = append(v.PerPage, choice{strconv.Itoa(n), l10n.Int(t.Lang, int64(n)), n == list.Limit})
+	}
 	base := fmt.Sprintf("/organize/editions/%d/applications", e.ID)
-	if list.Next != "" {
-		nq := url.Values{}
-		for k, vals := range query {
-			nq[k] = vals
+	v.Pager = pagerOf(base, query, list.Page, list.Pages)
+	// The export takes every page of the same filters: no page number, no page size.
+	filters := url.Values{}
+	for k, vals := range query {
+		if k != "page" && k != "limit" {
+			filters[k] = vals
 		}
-		nq.Set("after", list.Next)
-		v.Next = base + "?" + nq.Encode()
 	}
 	v.Export = fmt.Sprintf("/api/v1/editions/%d/applications/export", e.ID)
-	if len(query) > 0 {
-		v.Export += "?" + query.Encode()
+	if len(filters) > 0 {
+		v.Export += "?" + filters.Encode()
 	}
+	here := url.Values{}
+	for k, vals := range query {
+		here[k] = vals
+	}
+	here.Set("page", strconv.Itoa(list.Page))
+	v.Action = "?" + here.Encode()
+	v.SelectNone = base + v.Action + "#bulk"
+	here.Set("select", "all")
+	v.SelectAll = base + "?" + here.Encode() + "#bulk"
+	v.Bulk = in.Bulk
+	v.AllSelected = in.Bulk.SelectAll && len(list.Items) > 0
 	for _, it := range list.Items {
-		v.Rows = append(v.Rows, intakeRowOf(t, e, it, in.Announced))
+		r := intakeRowOf(t, e, it, in.Announced)
+		r.Selected = in.Bulk.SelectAll || in.Bulk.Selected[r.ID]
+		r.SelectLabel = t.tr("intake.bulk.select_row", cmp.Or(r.Reference, "—"), cmp.Or(r.Startup, "—"))
+		v.Rows = append(v.Rows, r)
 	}
+	v.Panels = panelGroupsOf(t, in.Rounds, in.Bulk.Panel)
 	return v
 }
 

@@ -39,6 +39,14 @@ type roundResultsData struct {
 	Confirmed bool // the round's advancement was confirmed once (outcomes are set)
 	CanDecide bool // the round is closed and not the final: the form is shown
 	FormError string
+	// How the page lays the rows out (see arrange): the view shown ("" around the cut, "all", a number), the
+	// query string that keeps it, the views offered, the lines in rank order, the suggested cut, and how many
+	// rows show.
+	View, Query string
+	Views       []rankingView
+	Lines       []rankingLine
+	Cut         rankingCut
+	Shown       int
 }
 
 // roundResultsOf builds the ranking with the advancement form, ticked from the outcomes (once confirmed) or

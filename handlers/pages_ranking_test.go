@@ -1,0 +1,142 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+	"github.com/pitchfest/pitchfest/testutil"
+)
+
+// bigRanking is a closed round of n applications, each scored by every judge so that none tie, with advance
+// advancing; it returns the world and the suggestion.
+func bigRanking(t testing.TB, srv *testutil.Server, n, advance int) (*testutil.JudgingWorld, *services.Advancement) {
+	t.Helper()
+	bg := context.Background()
+	st := srv.App.Store
+	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: n, Judges: 3, K: 3})
+	in := services.RoundInputOf(w.Round)
+	in.AdvanceCount = advance
+	if _, err := w.Judging.UpdateRound(bg, w.Organizer, w.Round.ID, in, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := st.CriteriaByRound(bg, w.Round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.ScoreEveryEntry(t, func(i, k int, app *models.Application) services.ScoreInput {
+		return services.ScoreInput{Values: risingScores(cs, i, n)}
+	})
+	w.CloseBeforeAFinal(t)
+	adv, err := srv.App.Publishing.Advancement(bg, w.Organizer, w.Round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, adv
+}
+
+// risingScores is the i-th of n applications' score: the first criterion rises from the bottom of its scale to
+// the top with i, the others stay in the middle, so no two applications tie.
+func risingScores(cs []models.Criterion, i, n int) map[int64]float64 {
+	v := map[int64]float64{}
+	for j, c := range cs {
+		v[c.ID] = float64(c.ScaleMin+c.ScaleMax) / 2
+		if j == 0 {
+			v[c.ID] = float64(c.ScaleMin) + float64(c.ScaleMax-c.ScaleMin)*float64(i)/float64(max(n-1, 1))
+		}
+	}
+	return v
+}
+
+func TestTheRankingOf90CollapsesAroundTheCutAndTheFormKeepsEveryDecision(t *testing.T) {
+	srv := testutil.StartServer(t)
+	st := srv.App.Store
+	T := resultsPageT(t)
+	w, adv := bigRanking(t, srv, 90, 30)
+	org := newSession(t, st, w.Organizer.ID)
+	page := fmt.Sprintf("/organize/rounds/%d/results", w.Round.ID)
+	post := fmt.Sprintf("/organize/rounds/%d/advancement", w.Round.ID)
+	cut := len(adv.Suggested)
+	if cut != 30 {
+		t.Fatalf("%d suggested", cut)
+	}
+	rank := adv.Results.Results
+
+	code, body := pageGet(t, srv, org, page)
+	if code != http.StatusOK {
+		t.Fatalf("GET: %d", code)
+	}
+	if n := strings.Count(body, `name="shown"`); n > 2*10+4 {
+		t.Errorf("the page around the cut shows %d rows", n)
+	}
+	if !strings.Contains(body, `id="cut-summary"`) || !strings.Contains(body, `id="cut"`) || !strings.Contains(body, T("round_results.cut_line", cut)) {
+		t.Error("the suggested cut is not shown")
+	}
+	// The last in and the first out are both on the page, on either side of the line.
+	lastIn, firstOut := rank[cut-1].ApplicationID, rank[cut].ApplicationID
+	if i, j, k := strings.Index(body, fmt.Sprintf(`id="advance-%d"`, lastIn)), strings.Index(body, `id="cut-advance"`), strings.Index(body, fmt.Sprintf(`id="advance-%d"`, firstOut)); i < 0 || !(i < j && j < k) {
+		t.Errorf("the form does not show the cut between the last in and the first out: %d %d %d", i, j, k)
+	}
+	if strings.Contains(body, fmt.Sprintf(`id="advance-%d"`, rank[0].ApplicationID)) {
+		t.Error("the top of the ranking is not collapsed")
+	}
+	if !strings.Contains(body, `href="`+page+`?rows=2"`) || !strings.Contains(body, `href="`+page+`?rows=all"`) {
+		t.Error("no way to the other rows")
+	}
+	_, all := pageGet(t, srv, org, page+"?rows=all")
+	if n := strings.Count(all, `name="shown"`); n != 90 {
+		t.Errorf("all rows: %d", n)
+	}
+	_, second := pageGet(t, srv, org, page+"?rows=2")
+	if n := strings.Count(second, `name="shown"`); n != 40 || !strings.Contains(second, `action="`+post+`?rows=2"`) {
+		t.Errorf("rows 51–90: %d rows", n)
+	}
+
+	// Around the cut: the last one in goes, the first one out comes in; the 29 above, not shown, keep the
+	// suggestion; the rows below keep theirs.
+	form := url.Values{fmt.Sprintf("reason_%d", lastIn): {"Did not attend the interview"},
+		fmt.Sprintf("reason_%d", firstOut): {"Strong live demo"}}
+	for _, l := range strings.Split(body, `name="shown" value="`)[1:] {
+		id := l[:strings.IndexByte(l, '"')]
+		form.Add("shown", id)
+		if strings.Contains(body, fmt.Sprintf(`name="advance" value="%s" checked`, id)) && id != fmt.Sprint(lastIn) {
+			form.Add("advance", id)
+		}
+	}
+	form.Add("advance", fmt.Sprint(firstOut))
+	code, _, loc := pagePost(t, srv, org, post, form)
+	if code != http.StatusSeeOther || loc != page {
+		t.Fatalf("POST: %d → %q", code, loc)
+	}
+	out := w.Outcomes(t)
+	advanced := 0
+	for i, r := range rank {
+		want := models.OutcomeEliminated
+		if i < cut && r.ApplicationID != lastIn || r.ApplicationID == firstOut {
+			want = models.OutcomeAdvanced
+			advanced++
+		}
+		if out[r.ApplicationID] != want {
+			t.Errorf("#%d (%d): %s, want %s", r.Rank, r.ApplicationID, out[r.ApplicationID], want)
+		}
+	}
+	if advanced != cut {
+		t.Errorf("%d advanced, want %d", advanced, cut)
+	}
+
+	// Confirmed with two overrides, both rows stay on every view, ticked as decided.
+	_, second = pageGet(t, srv, org, page+"?rows=2")
+	for _, id := range []int64{lastIn, firstOut} {
+		if !strings.Contains(second, fmt.Sprintf(`id="advance-%d"`, id)) {
+			t.Errorf("override %d is not on rows 51–90", id)
+		}
+	}
+	if !strings.Contains(second, fmt.Sprintf(`value="%d" checked`, firstOut)) || strings.Contains(second, fmt.Sprintf(`value="%d" checked`, lastIn)) {
+		t.Error("the overrides do not show as decided")
+	}
+}
