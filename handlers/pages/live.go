@@ -345,7 +345,7 @@ func (s *Server) roundByKey(c *gin.Context) func() (*models.Round, string, error
 // errAnswered tells stageAt the request was answered already (a malformed id).
 var errAnswered = errors.New("answered")
 
-// stageAt answers the stage screen (fragment false) or the fragment it polls every second (fragment true)
+// stageAt answers the stage screen (fragment false) or the fragment it polls twice a second (fragment true)
 // for the round find gives, with the address of that fragment. The fragment is 204 while the stage has not
 // changed: the projector's poll then costs two small reads and a few bytes. Opened by its link (byKey), an
 // unknown or revoked key shows a stage screen that says the link no longer works.
