@@ -60,7 +60,8 @@ func TestTheConsoleMovesOnFromAnUnlockedPitchOnlyOnceTheMissingJudgeIsExcused(t 
 		t.Errorf("put another on stage: %d", code)
 	}
 	code, page, _ := pagePost(t, srv, org, console+"/excuse", url.Values{"reason": {" "}})
-	if code != 422 || !strings.Contains(page, `id="excuse-reason-error"`) || !strings.Contains(page, T("judging.live.excuse_reason", 500)) {
+	if code != 422 || !strings.Contains(page, `id="excuse-reason-error"`) || !strings.Contains(page, T("judging.live.excuse_reason", 500)) ||
+		!strings.Contains(page, `id="console-error"`) || !strings.Contains(page, `href="#excuse-reason"`) {
 		t.Errorf("excuse without a reason: %d", code)
 	}
 	if code, _, to := pagePost(t, srv, org, console+"/excuse", url.Values{"reason": {"Phone died mid-pitch"}}); code != 303 || to != console {
@@ -166,7 +167,8 @@ func TestClosingAHalfJudgedLiveRoundOnItsPageNeedsTheOverrideAndAReason(t *testi
 		t.Errorf("without the override: %d", code)
 	}
 	code, page, _ = pagePost(t, srv, org, closePath, url.Values{"override": {"1"}, "reason": {""}})
-	if code != 422 || !strings.Contains(page, `id="close-reason-error"`) || !strings.Contains(page, `id="close-override" name="override" value="1" checked`) {
+	if code != 422 || !strings.Contains(page, `id="close-reason-error"`) || !strings.Contains(page, `id="close-override" name="override" value="1" checked`) ||
+		!strings.Contains(page, `href="#close-reason"`) {
 		t.Errorf("override without a reason: %d", code)
 	}
 	if w.MustRound(t).Status != models.RoundOpen {
