@@ -3,7 +3,6 @@ package pages
 import (
 	"cmp"
 	"fmt"
-	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -46,20 +45,24 @@ func (s *Server) judgeRoundsPage(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	s.showPage(c, http.StatusOK, "judge_rounds", "judge.rounds.title", judgeRoundsData{Rounds: rounds})
+	s.showPage(c, http.StatusOK, "judge_rounds", "judge.rounds.title", judgeRoundsOf(rounds))
 }
 
-// loadJudgeQueue gathers the judge's queue in a round, shown through the "filter" asked for (all by default).
+// loadJudgeQueue gathers the judge's queue in a round, shown through the status "filter" (all by default), the
+// "panel" and the "sector" asked for; a value that is not one of the choices shows everything.
 func (s *Server) loadJudgeQueue(c *gin.Context, id int64) (judgeQueueData, error) {
-	filter := c.Query("filter")
-	if filter != services.FilterTodo && filter != services.FilterDone {
-		filter = services.FilterAll
+	v := queueView{Filter: c.Query("filter"), Sector: c.Query("sector")}
+	if v.Filter != services.FilterTodo && v.Filter != services.FilterDone {
+		v.Filter = services.FilterAll
 	}
-	q, err := s.Judging.JudgeQueue(c.Request.Context(), web.CurrentUser(c), id, filter)
+	if n, err := strconv.ParseInt(c.Query("panel"), 10, 64); err == nil && n > 0 {
+		v.Panel = n
+	}
+	q, err := s.Judging.JudgeQueue(c.Request.Context(), web.CurrentUser(c), id, services.FilterAll)
 	if err != nil {
 		return judgeQueueData{}, err
 	}
-	return judgeQueueOf(q, filter), nil
+	return judgeQueueOf(s.text(c), q, v), nil
 }
 
 // ---- one application with the rubric ----
@@ -84,7 +87,9 @@ func (s *Server) loadEntry(c *gin.Context, entryID int64) (*judgeEntryData, erro
 	if err != nil {
 		return nil, err
 	}
-	return judgeEntryOf(web.Lang(c), app, sc, q, cs), nil
+	d := judgeEntryOf(web.Lang(c), app, sc, q, cs)
+	d.queue = q
+	return d, nil
 }
 
 func (s *Server) judgeEntryPage(c *gin.Context) {
@@ -92,8 +97,13 @@ func (s *Server) judgeEntryPage(c *gin.Context) {
 	if !ok {
 		return
 	}
+	prev, _ := strconv.ParseInt(c.Query("prev"), 10, 64)
 	if v := c.Query("saved"); v == "draft" || v == "submitted" {
 		d.Saved = v
+	}
+	if prev != 0 {
+		d.Saved = "" // what was saved is the entry left, which the notice names, not this one
+		d.noticeOf(d.queue, c.Query("saved"), c.Query("skipped"), prev)
 	}
 	s.showEntry(c, http.StatusOK, d)
 }
@@ -102,9 +112,21 @@ func (s *Server) showEntry(c *gin.Context, status int, d *judgeEntryData) {
 	s.showPage(c, status, "judge_entry", "judge.entry.title", d)
 }
 
-// judgeSaveScore saves the scoring form: "Save draft" and htmx autosave keep a draft (a submitted score stays
-// submitted and needs every criterion), "Submit" needs every criterion. Without JavaScript it answers with a
-// redirect or the page with messages; for htmx only the save status.
+// The buttons of the scoring form, by the value of its "action" field. A request without one is a draft; from
+// judging.js ("autosave", or none with htmx) it is answered with the save status only.
+const (
+	scoreAutosave = "autosave"
+	scoreDraft    = "draft"
+	scoreSubmit   = "submit"
+	scoreNext     = "next" // submit, then the next entry of the queue that waits for a score
+	scoreSkip     = "skip" // the next entry; what was entered is kept as a draft
+)
+
+// judgeSaveScore saves the scoring form: "Save draft" and the autosave keep a draft (a submitted score stays
+// submitted and needs every criterion); "Submit" and "Submit and next" need every criterion; "Skip" keeps what
+// was entered as a draft, if anything was, and moves on. Without JavaScript it answers with a redirect or the
+// page with messages; to an htmx-style request (judging.js) a redirect is an HX-Redirect and an autosave is
+// answered with the save status only.
 func (s *Server) judgeSaveScore(c *gin.Context) {
 	id, ok := s.PathID(c, "id")
 	if !ok {
@@ -114,14 +136,19 @@ func (s *Server) judgeSaveScore(c *gin.Context) {
 		return
 	}
 	in := readScoreForm(c)
-	submit := c.PostForm("action") == "submit"
+	action := c.PostForm("action")
+	autosave := web.IsHTMX(c) && (action == "" || action == scoreAutosave)
 	ctx := c.Request.Context()
+	u := web.CurrentUser(c)
 	var sv *services.ScoreView
 	var err error
-	if submit {
-		sv, err = s.Judging.Submit(ctx, web.CurrentUser(c), id, in)
-	} else {
-		sv, err = s.Judging.SaveDraft(ctx, web.CurrentUser(c), id, in)
+	switch action {
+	case scoreSubmit, scoreNext:
+		sv, err = s.Judging.Submit(ctx, u, id, in)
+	case scoreSkip:
+		sv, err = s.skipEntry(c, id, in)
+	default:
+		sv, err = s.Judging.SaveDraft(ctx, u, id, in)
 	}
 	var prob web.Problem
 	if err != nil {
@@ -130,16 +157,18 @@ func (s *Server) judgeSaveScore(c *gin.Context) {
 			return
 		}
 	}
-	if web.IsHTMX(c) && !submit {
+	if autosave {
 		st := scoreStatus{Status: "error", Error: s.Tr(c, "judge.entry.autosave_failed")}
 		if err == nil {
 			st = savedStatus(web.Lang(c), sv)
+		} else if closed := prob.Fields["round"]; closed != "" {
+			st.Error = closed // nothing the judge can fix: say why, not "check the values"
 		}
 		s.showFragment(c, "judge_entry", "save-status", "judge.entry.title", st)
 		return
 	}
 	if err == nil {
-		s.SeeOther(c, fmt.Sprintf("/judge/entries/%d?saved=%s", id, sv.Status), "")
+		s.scoreSaved(c, id, action, sv)
 		return
 	}
 	d, lerr := s.loadEntry(c, id)
@@ -147,12 +176,52 @@ func (s *Server) judgeSaveScore(c *gin.Context) {
 		s.Fail(c, lerr)
 		return
 	}
-	// Show what was typed, with a message next to each criterion in error.
-	d.typedBack(in, prob.Fields)
-	maps.Copy(d.Errors, prob.Fields)
-	d.FormError = cmp.Or(prob.Fields["round"], prob.Message)
+	// Show what was typed, with a message next to each criterion in error and all of them at the top.
+	d.typedBack(s.text(c), in, prob.Fields, cmp.Or(prob.Fields["round"], prob.Message))
 	web.RetargetContent(c)
 	s.showEntry(c, http.StatusUnprocessableEntity, d)
+}
+
+// skipEntry saves what the judge entered before skipping an entry as a draft, so nothing typed is lost, but
+// makes no score of an untouched form (the entry stays "not started"). It returns the score as it stands.
+func (s *Server) skipEntry(c *gin.Context, id int64, in services.ScoreInput) (*services.ScoreView, error) {
+	ctx := c.Request.Context()
+	u := web.CurrentUser(c)
+	sc, err := s.Judging.MyScore(ctx, u, id)
+	if err != nil || sc.Status == "none" && len(in.Values) == 0 && strings.TrimSpace(in.Comment+in.PrivateNote) == "" {
+		return sc, err
+	}
+	return s.Judging.SaveDraft(ctx, u, id, in)
+}
+
+// scoreSaved sends the judge on after a save: back to the entry with what was saved, or for "Submit and next"
+// and "Skip" to the next entry waiting for a score, saying what happened to this one; when none is left, to
+// the queue, with "all scored" once every entry is.
+func (s *Server) scoreSaved(c *gin.Context, id int64, action string, sv *services.ScoreView) {
+	if action != scoreNext && action != scoreSkip {
+		s.SeeOther(c, fmt.Sprintf("/judge/entries/%d?saved=%s", id, sv.Status), "")
+		return
+	}
+	q, err := s.Judging.JudgeQueue(c.Request.Context(), web.CurrentUser(c), sv.RoundID, services.FilterAll)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	next, ok := q.Next(id)
+	switch {
+	case ok && action == scoreNext:
+		s.SeeOther(c, fmt.Sprintf("/judge/entries/%d?saved=submitted&prev=%d", next.EntryID, id), "")
+	case ok:
+		skipped := "left"
+		if sv.Status != "none" {
+			skipped = "kept"
+		}
+		s.SeeOther(c, fmt.Sprintf("/judge/entries/%d?skipped=%s&prev=%d", next.EntryID, skipped, id), "")
+	case q.Scored == q.Total:
+		s.SeeOther(c, fmt.Sprintf("/judge/rounds/%d", sv.RoundID), "flash.judge_all_scored")
+	default: // skipped the only entry left
+		s.SeeOther(c, fmt.Sprintf("/judge/rounds/%d?filter=%s", sv.RoundID, services.FilterTodo), "flash.judge_only_this_left")
+	}
 }
 
 // readScoreForm reads the scoring form: a value per criterion ("v<criterion id>"; empty or not a number: none)

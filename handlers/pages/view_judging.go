@@ -2,38 +2,131 @@ package pages
 
 import (
 	"fmt"
+	"maps"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/reference"
 	"github.com/pitchfest/pitchfest/services"
 )
 
 // The view models of the judging pages (the judge's rounds, queue, entry and live stage; the organizer's
 // progress page and live console) and the builders that make them from what the services return.
 
+// judgeRoundsData is the judge's home: their rounds grouped by edition, newest edition first, since rounds of
+// different editions often share a name ("Screening").
 type judgeRoundsData struct {
-	Rounds []services.JudgeRoundView
+	Editions []judgeEditionRounds
 }
 
+type judgeEditionRounds struct {
+	ID       int64
+	Name     string
+	NameI18n models.Texts
+	Rounds   []services.JudgeRoundView
+}
+
+// judgeRoundsOf groups the judge's rounds by edition, keeping their order.
+func judgeRoundsOf(rounds []services.JudgeRoundView) judgeRoundsData {
+	var d judgeRoundsData
+	at := map[int64]int{}
+	for _, r := range rounds {
+		i, ok := at[r.EditionID]
+		if !ok {
+			i = len(d.Editions)
+			at[r.EditionID] = i
+			d.Editions = append(d.Editions, judgeEditionRounds{ID: r.EditionID, Name: r.Edition, NameI18n: r.EditionI18n})
+		}
+		d.Editions[i].Rounds = append(d.Editions[i].Rounds, r)
+	}
+	return d
+}
+
+// queueFilter is one of the queue's status filters, a link that keeps the panel and sector chosen.
 type queueFilter struct {
-	Value, Label string
-	Current      bool
+	Value, Label, Href string
+	Current            bool
+}
+
+// queueView is what the judge asked to see of their queue: a status (services.FilterAll, FilterTodo or
+// FilterDone), a panel (0: all) and a sector ("": all).
+type queueView struct {
+	Filter string
+	Panel  int64
+	Sector string
+}
+
+// query is the view as the queue's address asks for it, without what is left at its default.
+func (v queueView) query(filter string) string {
+	q := url.Values{}
+	if filter != services.FilterAll {
+		q.Set("filter", filter)
+	}
+	if v.Panel != 0 {
+		q.Set("panel", strconv.FormatInt(v.Panel, 10))
+	}
+	if v.Sector != "" {
+		q.Set("sector", v.Sector)
+	}
+	if len(q) == 0 {
+		return ""
+	}
+	return "?" + q.Encode()
 }
 
 type judgeQueueData struct {
-	Queue   *services.Queue
-	Filter  string
+	Queue *services.Queue
+	// Items are the entries shown: those the view keeps, not started first, then drafts, then submitted.
+	Items   []services.QueueItem
+	View    queueView
 	Filters []queueFilter
+	// Panels and Sectors are the choices of the panel and sector filters, offered when there are several.
+	Panels  []choice
+	Sectors []choice
 	Percent int
 }
 
-// judgeQueueOf builds the judge's queue, shown through filter, with the filters to switch to.
-func judgeQueueOf(q *services.Queue, filter string) judgeQueueData {
-	d := judgeQueueData{Queue: q, Filter: filter}
+// statusRank orders a queue "not started first": what is left to do before what is done.
+var statusRank = map[string]int{"todo": 0, models.ScoreDraft: 1, models.ScoreSubmitted: 2}
+
+// judgeQueueOf builds the judge's queue (q, whole) shown through v: the entries of the chosen status, panel and
+// sector, not started first, with the filters to switch to.
+func judgeQueueOf(t viewText, q *services.Queue, v queueView) judgeQueueData {
+	d := judgeQueueData{Queue: q, View: v, Items: []services.QueueItem{}}
 	for _, f := range []struct{ v, l string }{{services.FilterAll, "judge.queue.all"}, {services.FilterTodo, "judge.queue.todo"}, {services.FilterDone, "judge.queue.done"}} {
-		d.Filters = append(d.Filters, queueFilter{Value: f.v, Label: f.l, Current: f.v == filter})
+		d.Filters = append(d.Filters, queueFilter{Value: f.v, Label: f.l, Href: fmt.Sprintf("/judge/rounds/%d%s", q.Round.ID, v.query(f.v)),
+			Current: f.v == v.Filter})
+	}
+	sectors := map[string]bool{}
+	for _, it := range q.Items {
+		if it.Sector != "" {
+			sectors[it.Sector] = true
+		}
+		switch {
+		case v.Filter == services.FilterTodo && it.Status == models.ScoreSubmitted,
+			v.Filter == services.FilterDone && it.Status != models.ScoreSubmitted,
+			v.Panel != 0 && q.EntryPanel[it.EntryID] != v.Panel,
+			v.Sector != "" && it.Sector != v.Sector:
+			continue
+		}
+		d.Items = append(d.Items, it)
+	}
+	slices.SortStableFunc(d.Items, func(a, b services.QueueItem) int { return statusRank[a.Status] - statusRank[b.Status] })
+	if len(q.Panels) > 1 {
+		for _, p := range q.Panels {
+			d.Panels = append(d.Panels, choice{Value: strconv.FormatInt(p.ID, 10), Label: p.Name, Selected: p.ID == v.Panel})
+		}
+	}
+	if len(sectors) > 1 {
+		for _, code := range slices.Sorted(maps.Keys(sectors)) {
+			d.Sectors = append(d.Sectors, choice{Value: code, Label: t.label(reference.KindSector, code), Selected: code == v.Sector})
+		}
+		slices.SortStableFunc(d.Sectors, func(a, b choice) int { return strings.Compare(a.Label, b.Label) })
 	}
 	if q.Total > 0 {
 		d.Percent = 100 * q.Scored / q.Total
@@ -67,11 +160,14 @@ type descriptorRow struct {
 type pitchRow struct{ Label, Text string }
 
 type judgeEntryData struct {
-	App       *services.JudgeApplication
-	Round     *services.RoundSummary
-	Live      bool
-	Score     *services.ScoreView
-	Criteria  []criterionRow
+	App      *services.JudgeApplication
+	Round    *services.RoundSummary
+	Edition  string // the round's edition, in the page's language
+	Live     bool
+	Score    *services.ScoreView
+	Criteria []criterionRow
+	// OneLiner is the one-sentence pitch, shown first with the key facts; Pitch the long texts after them.
+	OneLiner  string
 	Pitch     []pitchRow
 	Comment   string
 	Note      string
@@ -82,8 +178,16 @@ type judgeEntryData struct {
 	Scored    int
 	Errors    map[string]string
 	FormError string
+	// ErrorSummary lists what a refused save must fix, at the top of the form, each linked to its field (Href
+	// empty for a problem of the whole form).
+	ErrorSummary []frontend.ErrorLink
+	// Notice and NoticeRef say what happened to the entry just left ("HPF-2026-000004: score submitted"), after
+	// "Submit and next" or "Skip".
+	Notice, NoticeRef string
 	// ConflictReason and ConflictError are the conflict declaration as sent, when it was refused.
 	ConflictReason, ConflictError string
+
+	queue *services.Queue // the judge's whole queue in the round
 }
 
 func (d judgeEntryData) Hidden(field string) bool { return slices.Contains(d.App.Hidden, field) }
@@ -91,8 +195,8 @@ func (d judgeEntryData) Hidden(field string) bool { return slices.Contains(d.App
 // judgeEntryOf builds the entry page in lang: the application as the judge may see it, with the rubric's
 // criteria beside it ticked from the judge's score sc, and the judge's place in their queue q.
 func judgeEntryOf(lang string, app *services.JudgeApplication, sc *services.ScoreView, q *services.Queue, cs []models.Criterion) *judgeEntryData {
-	d := &judgeEntryData{App: app, Round: &q.Round, Live: q.Round.Kind == models.RoundLive, Score: sc, Comment: sc.Comment,
-		Note: sc.PrivateNote, Status: sc.Status, Scored: q.Scored, Errors: map[string]string{}}
+	d := &judgeEntryData{App: app, Round: &q.Round, Edition: q.EditionI18n.Or(lang, q.Edition), Live: q.Round.Kind == models.RoundLive,
+		Score: sc, Comment: sc.Comment, Note: sc.PrivateNote, Status: sc.Status, Scored: q.Scored, Errors: map[string]string{}}
 	for _, cr := range cs {
 		row := criterionRow{ID: cr.ID, Name: cr.Name.In(lang), Description: cr.Description.In(lang), Weight: cr.Weight, Min: cr.ScaleMin, Max: cr.ScaleMax}
 		v, has := sc.Values[cr.ID]
@@ -104,8 +208,9 @@ func judgeEntryOf(lang string, app *services.JudgeApplication, sc *services.Scor
 		}
 		d.Criteria = append(d.Criteria, row)
 	}
+	d.OneLiner = strings.TrimSpace(app.Pitch["one_liner"])
 	for _, f := range services.PitchFields {
-		if t := strings.TrimSpace(app.Pitch[f]); t != "" {
+		if t := strings.TrimSpace(app.Pitch[f]); t != "" && f != "one_liner" {
 			d.Pitch = append(d.Pitch, pitchRow{Label: "judge.pitch." + f, Text: t})
 		}
 	}
@@ -115,9 +220,14 @@ func judgeEntryOf(lang string, app *services.JudgeApplication, sc *services.Scor
 	return d
 }
 
-// typedBack shows the scoring form as it was sent (in), with each criterion's message from fields, after the
-// service refused it.
-func (d *judgeEntryData) typedBack(in services.ScoreInput, fields map[string]string) {
+// typedBack shows the scoring form as it was sent (in) after the service refused it: each criterion's message
+// from fields beside it, formError (about the whole form) and all of them in the summary at the top.
+func (d *judgeEntryData) typedBack(t viewText, in services.ScoreInput, fields map[string]string, formError string) {
+	maps.Copy(d.Errors, fields)
+	d.FormError = formError
+	if text := fields["values"]; text != "" && text != formError {
+		d.ErrorSummary = append(d.ErrorSummary, frontend.ErrorLink{Name: "values", Message: text})
+	}
 	for i := range d.Criteria {
 		cr := &d.Criteria[i]
 		v, has := in.Values[cr.ID]
@@ -126,9 +236,37 @@ func (d *judgeEntryData) typedBack(in services.ScoreInput, fields map[string]str
 		}
 		if text, bad := fields[fmt.Sprintf("values.%d", cr.ID)]; bad {
 			cr.Error = text
+			// The link goes to the criterion's first number, the control a keyboard lands on.
+			d.ErrorSummary = append(d.ErrorSummary, frontend.ErrorLink{Name: fmt.Sprintf("v%d", cr.ID), Href: fmt.Sprintf("#v%d-%d", cr.ID, cr.Min),
+				Label: cr.Name, Message: text})
+		}
+	}
+	for _, f := range []struct{ field, id, label string }{{"comment", "#score-comment", "judge.comment"}, {"private_note", "#score-note", "judge.note"}} {
+		if text := fields[f.field]; text != "" {
+			d.ErrorSummary = append(d.ErrorSummary, frontend.ErrorLink{Name: f.field, Href: f.id, Label: t.tr(f.label), Message: text})
 		}
 	}
 	d.Comment, d.Note = in.Comment, in.PrivateNote
+}
+
+// noticeOf says on the entry page what happened to the entry the judge just left: submitted before this one
+// came up, or skipped (kept as a draft when something was entered). prev is that entry's ID.
+func (d *judgeEntryData) noticeOf(q *services.Queue, saved, skipped string, prev int64) {
+	i := slices.IndexFunc(q.Items, func(it services.QueueItem) bool { return it.EntryID == prev })
+	if prev == 0 || i < 0 {
+		return
+	}
+	switch {
+	case saved == models.ScoreSubmitted:
+		d.Notice = "judge.flow.submitted_next"
+	case skipped == "kept":
+		d.Notice = "judge.flow.skipped_kept"
+	case skipped == "left":
+		d.Notice = "judge.flow.skipped"
+	default:
+		return
+	}
+	d.NoticeRef = q.Items[i].Reference
 }
 
 // scoreStatus is what the autosave fragment shows.
