@@ -441,12 +441,7 @@ func (s *Applications) MarkIneligible(ctx context.Context, actor *models.User, i
 	reason = cleanText(reason, true)
 	may := func(*models.Application) bool { return policy.CanReviewApplications(actor) }
 	return s.setAside(ctx, actor, id, may, models.AuditEvent{Action: "application.ineligible", IP: meta.IP}, func(tx *models.Store, a *models.Application) error {
-		v := &models.ValidationError{}
-		if reason == "" {
-			v.Add("reason", "field.required")
-		}
-		checkLen(v, "reason", reason, FieldLimits["ineligible_reason"])
-		if !v.Empty() {
+		if v := checkIneligibleReason(reason); v != nil {
 			return v
 		}
 		if a.Status != models.StatusSubmitted {
@@ -456,23 +451,7 @@ func (s *Applications) MarkIneligible(ctx context.Context, actor *models.User, i
 		if err != nil {
 			return err
 		}
-		now := s.now()
-		a.Status, a.IneligibleReason, a.IneligibleAt, a.UpdatedAt = models.StatusIneligible, reason, &now, now
-		if err := tx.SaveApplication(ctx, a); err != nil {
-			return err
-		}
-		if a.ApplicantID != nil {
-			u, err := tx.UserByID(ctx, *a.ApplicantID)
-			if err != nil {
-				return err
-			}
-			if err := s.Mail.QueueTx(ctx, tx, u.Email, u.Lang, MailApplicationIneligible, map[string]any{
-				"Name": u.Name, "Reference": a.RefString(), "Edition": e.NameI18n.Or(u.Lang, e.Name), "Link": s.link(a.ID), "Reason": reason,
-			}); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.setIneligible(ctx, tx, e, a, reason) // the rule MarkIneligibleMany applies to each of a selection
 	})
 }
 
