@@ -16,17 +16,21 @@ func TestTheDeckPageRendersInEveryLanguageWithoutRawMessageIDs(t *testing.T) {
 			"DownloadURL": "/api/v1/applications/7/deck/download?version=1"}
 	}
 	base := func() map[string]any {
-		return map[string]any{"AppID": 7, "StartupName": "Ikawa", "MaxMB": 20, "MaxBytes": 20 << 20, "MaxPages": 30,
-			"Deadline": now, "Action": "/applications/7/deck", "APIPath": "/api/v1/applications/7/deck",
+		return map[string]any{"AppID": 7, "StartupName": "Ikawa", "MaxMB": 20, "MaxPages": 30, "Deadline": now,
 			"Current": (map[string]any)(nil), "Earlier": []map[string]any(nil), "CanUpload": false, "IsOwner": false,
-			"Closed": false, "Error": ""}
+			"Closed": false, "Error": "", "Upload": (map[string]any)(nil)}
+	}
+	// upload is the upload form of an owner who may upload, with the message of a refused upload.
+	upload := func(msg string) map[string]any {
+		return map[string]any{"Action": "/applications/7/deck", "APIPath": "/api/v1/applications/7/deck",
+			"Return": "/applications/7/deck", "MaxMB": 20, "MaxBytes": 20 << 20, "MaxPages": 30, "Error": msg}
 	}
 	states := map[string]func(d map[string]any){
 		"owner with history": func(d map[string]any) {
 			d["Current"], d["Earlier"] = version(2, "deck.pdf"), []map[string]any{version(1, "")}
-			d["CanUpload"], d["IsOwner"], d["Error"] = true, true, "not a PDF"
+			d["CanUpload"], d["IsOwner"], d["Error"], d["Upload"] = true, true, "not a PDF", upload("not a PDF")
 		},
-		"owner, first upload": func(d map[string]any) { d["CanUpload"], d["IsOwner"] = true, true },
+		"owner, first upload": func(d map[string]any) { d["CanUpload"], d["IsOwner"], d["Upload"] = true, true, upload("") },
 		"owner after the deadline": func(d map[string]any) {
 			d["Current"], d["IsOwner"], d["Closed"] = version(1, "deck.pdf"), true, true
 		},

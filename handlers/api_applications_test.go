@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pitchfest/pitchfest/deckcheck/decktest"
 	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/handlers"
 	"github.com/pitchfest/pitchfest/handlers/api"
@@ -179,6 +180,19 @@ func TestApplyingThroughTheAPIUntilTheServerClockSaysStop(t *testing.T) {
 		is.applicant.json("PATCH", path, `{"employees":"many"}`, http.StatusBadRequest, nil)
 	})
 
+	t.Run("without the deck the edition requires, the submission says so", func(t *testing.T) {
+		is.applicant.json("PATCH", path, completeBody, http.StatusOK, nil)
+		var p problemOut
+		is.applicant.json("POST", path+"/submit", "", http.StatusUnprocessableEntity, &p)
+		if p.Fields["deck"] == "" || len(p.Fields) != 1 {
+			t.Fatalf("fields %v", p.Fields)
+		}
+		res, b := is.applicant.do("PUT", path+"/deck", string(decktest.PDF(t, 2, 0)), "Content-Type", "application/pdf", "X-File-Name", "deck.pdf")
+		if res.StatusCode != http.StatusCreated {
+			t.Fatalf("upload the deck: %d %s", res.StatusCode, b)
+		}
+	})
+
 	t.Run("an ineligible submission says which rule fails", func(t *testing.T) {
 		old := strings.Replace(completeBody, `"25_29"`, `"46_60"`, 1)
 		is.applicant.json("PATCH", path, old, http.StatusOK, nil)
@@ -255,7 +269,7 @@ func TestApplyingThroughTheAPIUntilTheServerClockSaysStop(t *testing.T) {
 
 func TestFiftyRetriesOverHTTPMakeOneSubmission(t *testing.T) {
 	is := newIntakeServer(t)
-	e := is.openEdition("")
+	e := is.openEdition(`,"require_deck":false`) // retries are the point, not the deck
 	var a appOut
 	is.applicant.json("POST", fmt.Sprintf("/api/v1/editions/%d/applications", e.ID), completeBody, http.StatusCreated, &a)
 	path := fmt.Sprintf("/api/v1/applications/%d/submit", a.ID)
@@ -286,7 +300,7 @@ func TestFiftyRetriesOverHTTPMakeOneSubmission(t *testing.T) {
 
 func TestTheIntakeListPagesAndTheExportStreams(t *testing.T) {
 	is := newIntakeServer(t)
-	e := is.openEdition("")
+	e := is.openEdition(`,"require_deck":false`) // the list is the point, not the deck
 	bg := context.Background()
 	app := is.srv.App
 	long := strings.Repeat("Abahinzi bo mu Majyepfo bakeneye amakuru ku butaka. ", 15)

@@ -297,7 +297,7 @@ func TestTheLastActiveAdminStays(t *testing.T) {
 // would make a second version and send a second receipt.
 func TestAnIdempotentRetryAfterAnEditReplaysTheStoredAnswer(t *testing.T) {
 	is := newIntakeServer(t)
-	e := is.openEdition("")
+	e := is.openEdition(`,"require_deck":false`) // the replay is the point, not the deck
 	path := is.completeDraft(e)
 	key := []string{"Idempotency-Key", "retry-after-edit-" + testutil.RandomHex(4)}
 	res, first := is.applicant.do("POST", path+"/submit", "", key...)

@@ -99,14 +99,14 @@ type fakeClock struct {
 func (c *fakeClock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *fakeClock) set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
-// startIntake starts a server whose editions and applications services read a fake clock, set to 1 March
-// 2026 at 09:00 UTC, and queue their mail in a mailbox.
+// startIntake starts a server whose editions, applications and decks services read a fake clock, set to 1
+// March 2026 at 09:00 UTC, and whose applications queue their mail in a mailbox.
 func startIntake(t *testing.T) (*testutil.Server, *fakeClock, *testutil.Mailbox) {
 	t.Helper()
 	srv := testutil.StartServer(t)
 	clk := &fakeClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
 	mb := &testutil.Mailbox{}
-	srv.App.Applications.Now, srv.App.Editions.Now, srv.App.Applications.Mail = clk.now, clk.now, mb
+	srv.App.Applications.Now, srv.App.Editions.Now, srv.App.Decks.Now, srv.App.Applications.Mail = clk.now, clk.now, clk.now, mb
 	return srv, clk, mb
 }
 

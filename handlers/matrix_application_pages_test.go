@@ -24,7 +24,15 @@ func init() {
 		row{method: "POST", path: "/applications/:id", body: formBody(completeForm().Encode()), want: ownerForm, id: matrixApplication},
 		row{method: "POST", path: "/applications/:id/submit", want: ownerForm, id: matrixApplication},
 		row{method: "GET", path: "/applications/:id/receipt", want: expect{see, ok, notFound, notFound, ok, ok}, id: matrixSubmittedApplication},
+		row{method: "POST", path: "/applications/:id/team/add", body: formBody("step=team&team.0.name=Uwase&team.0.role=CEO"),
+			want: ownerForm, id: matrixApplication},
+		row{method: "POST", path: "/applications/:id/team/remove", body: formBody("step=team&remove=0&team.0.name=Uwase&team.0.role=CEO"),
+			want: ownerForm, id: matrixApplication},
+		// Withdrawing asks first (a page only the owner gets), then the form withdraws; reopening needs a
+		// withdrawn application.
+		row{method: "GET", path: "/applications/:id/withdraw", want: expect{see, ok, notFound, notFound, forbidden, forbidden}, id: matrixApplication},
 		row{method: "POST", path: "/applications/:id/withdraw", want: ownerForm, id: matrixApplication},
+		row{method: "POST", path: "/applications/:id/reopen", want: ownerForm, id: matrixWithdrawnApplication},
 		row{method: "POST", path: "/applications/:id/ineligible", body: formBody("reason=Registered+outside+Rwanda."),
 			want: expect{unauth, forbidden, notFound, notFound, see, see}, id: matrixSubmittedApplication},
 

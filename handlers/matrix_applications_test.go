@@ -42,6 +42,7 @@ func init() {
 		row{method: "PATCH", path: "/api/v1/applications/:id", body: jsonBody(`{"traction":"Twelve cooperatives."}`), want: ownerOnly, id: matrixApplication},
 		row{method: "POST", path: "/api/v1/applications/:id/submit", want: ownerOnly, id: matrixApplication},
 		row{method: "POST", path: "/api/v1/applications/:id/withdraw", want: ownerOnly, id: matrixApplication},
+		row{method: "POST", path: "/api/v1/applications/:id/reopen", want: ownerOnly, id: matrixWithdrawnApplication},
 		row{method: "POST", path: "/api/v1/applications/:id/ineligible", body: jsonBody(`{"reason":"Registered outside Rwanda."}`),
 			want: expect{unauth, forbidden, notFound, notFound, ok, ok}, id: matrixSubmittedApplication},
 		row{method: "GET", path: "/api/v1/applications/:id/versions", want: expect{unauth, ok, notFound, notFound, ok, ok}, id: matrixSubmittedApplication},
@@ -102,9 +103,11 @@ func intake(w *world) *intakeFixture {
 	return f
 }
 
+// matrixEditionInput is the matrix's edition. It requires no deck: the rows are about who may submit, and the
+// deck rule has tests of its own.
 func matrixEditionInput(slug string, now time.Time) services.EditionInput {
 	return services.EditionInput{Name: "Matrix edition", Slug: slug, Year: now.Year(), OpensAt: now.Add(-24 * time.Hour),
-		ClosesAt: now.Add(30 * 24 * time.Hour), ReferencePrefix: "MX"}
+		ClosesAt: now.Add(30 * 24 * time.Hour), ReferencePrefix: "MX", RequireDeck: new(false)}
 }
 
 // completeDraft is an application that passes every check of an edition without eligibility rules.
@@ -132,6 +135,15 @@ func matrixTeamMember(w *world) string { return fmt.Sprint(intake(w).app.Team[0]
 func matrixSubmittedApplication(w *world) string {
 	f := intake(w)
 	if _, err := w.srv.App.Applications.Submit(context.Background(), w.users[owner], f.app.Application.ID, services.SubmitOptions{}); err != nil {
+		panic(err)
+	}
+	return fmt.Sprint(f.app.Application.ID)
+}
+
+// matrixWithdrawnApplication is the owner's application, withdrawn by its owner (the call still open).
+func matrixWithdrawnApplication(w *world) string {
+	f := intake(w)
+	if _, err := w.srv.App.Applications.Withdraw(context.Background(), w.users[owner], f.app.Application.ID, services.Meta{}); err != nil {
 		panic(err)
 	}
 	return fmt.Sprint(f.app.Application.ID)

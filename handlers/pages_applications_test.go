@@ -134,8 +134,8 @@ func TestAnApplicantAppliesThroughThePagesUntilTheDeadline(t *testing.T) {
 		f.Set("team.0.founder", "")
 		p := ps.aline.post(app+"/submit", f)
 		p.expect(t, "submit without a founder", http.StatusUnprocessableEntity, "")
-		if !strings.Contains(p.body, `id="app-team-error"`) {
-			t.Errorf("no team message: %s", excerpt(p.body))
+		if !strings.Contains(p.body, `id="application-summary"`) || !strings.Contains(p.body, `?step=team&amp;check=1#team"`) {
+			t.Errorf("no team message in the summary, linked to the team step: %s", excerpt(p.body))
 		}
 		ps.aline.post(app, completeForm()).expect(t, "fix", http.StatusSeeOther, app)
 	})

@@ -239,8 +239,11 @@ func TestANewcomerSignsUpVerifiesSignsInResetsThePasswordAndSignsOut(t *testing.
 			t.Fatalf("visit %d: no confirmation form carrying the token:\n%s", i+1, excerpt(p.body))
 		}
 	}
-	v.post("/verify", url.Values{"token": {token}}).expect(t, "confirm the address", http.StatusSeeOther, "/signin")
+	// Confirming signs the person in and leads to their work.
+	v.post("/verify", url.Values{"token": {token}}).expect(t, "confirm the address", http.StatusSeeOther, "/applications")
 	v.post("/verify", url.Values{"token": {token}}).expect(t, "confirm again", http.StatusGone, "")
+	v.get("/applications").expect(t, "signed in by the link", http.StatusOK, "")
+	v.post("/signout", nil).expect(t, "sign out", http.StatusSeeOther, "/")
 
 	v.post("/signin", url.Values{"email": {email}, "password": {first}}).expect(t, "sign in", http.StatusSeeOther, "/applications")
 	p = v.get("/account")
@@ -288,11 +291,11 @@ func TestOpeningAVerificationLinkDoesNotUseIt(t *testing.T) {
 	if err != nil || u.Verified() {
 		t.Fatalf("a GET verified the address (or: %v)", err)
 	}
-	v.post("/verify", url.Values{"token": {token}}).expect(t, "the person confirms", http.StatusSeeOther, "/signin")
+	v.post("/verify", url.Values{"token": {token}}).expect(t, "the person confirms", http.StatusSeeOther, "/applications")
 	if u, _ := srv.App.Store.UserByEmail(context.Background(), email); !u.Verified() {
 		t.Fatal("the POST did not verify the address")
 	}
-	if p := v.get("/verify?token=" + url.QueryEscape(token)); p.status != http.StatusGone || !strings.Contains(p.body, `href="/signin?next=%2Faccount"`) {
+	if p := newVisitor(t, srv, "").get("/verify?token=" + url.QueryEscape(token)); p.status != http.StatusGone || !strings.Contains(p.body, `href="/signin?next=%2Faccount"`) {
 		t.Errorf("a used link: %d, want 410 with a way to get a new one", p.status)
 	}
 }

@@ -40,7 +40,7 @@ func TestATeamMembersEmailOnTheFormMakesThatJudgeConflicted(t *testing.T) {
 	if err != nil || len(team) != 1 || team[0].Email != judgeUser.EmailNorm {
 		t.Fatalf("team: %+v %v; want the address stored as %q", team, err, judgeUser.EmailNorm)
 	}
-	if page := ps.aline.get(app); !strings.Contains(page.body, `type="email"`) || !strings.Contains(page.body, judgeUser.EmailNorm) {
+	if page := ps.aline.get(app + "?step=team"); !strings.Contains(page.body, `type="email"`) || !strings.Contains(page.body, judgeUser.EmailNorm) {
 		t.Error("the form does not show the team member's address again")
 	}
 	if c, err := st.HasConflict(ctx, appID, judgeUser.ID); err != nil || !c {

@@ -328,3 +328,54 @@ func ParseInt(s string) (int64, error) {
 	}
 	return n, nil
 }
+
+// ParseDecimal reads a number that may have decimals as people type it in any of the three languages: "12.5"
+// and "12,5", "1,234.5" (en), "1 234,5" (fr), "1.234,5" (rw). When both a comma and a full stop appear, the
+// last one is the decimal mark and the other separates thousands; a single mark is the decimal mark ("12,5" is
+// twelve and a half, never 125); a mark repeated is a thousands separator ("1.234.567"). Spaces, no-break spaces
+// and apostrophes only ever separate thousands. Thousands groups must have three digits.
+func ParseDecimal(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	neg := false
+	if rest, ok := strings.CutPrefix(s, "-"); ok {
+		neg, s = true, rest
+	}
+	if s == "" {
+		return 0, ErrNumber
+	}
+	decimal := ""
+	commas, stops := strings.Count(s, ","), strings.Count(s, ".")
+	switch {
+	case commas > 0 && stops > 0:
+		decimal = ","
+		if strings.LastIndex(s, ".") > strings.LastIndex(s, ",") {
+			decimal = "."
+		}
+		if strings.Count(s, decimal) > 1 {
+			return 0, ErrNumber
+		}
+	case commas == 1:
+		decimal = ","
+	case stops == 1:
+		decimal = "."
+	}
+	whole, frac := s, ""
+	if decimal != "" {
+		whole, frac, _ = strings.Cut(s, decimal)
+		if frac == "" || strings.Trim(frac, "0123456789") != "" {
+			return 0, ErrNumber
+		}
+	}
+	n, err := ParseInt(whole)
+	if err != nil || strings.HasPrefix(whole, "-") || whole != strings.TrimSpace(whole) {
+		return 0, ErrNumber
+	}
+	f, err := strconv.ParseFloat(strconv.FormatInt(n, 10)+"."+frac+"0", 64)
+	if err != nil {
+		return 0, ErrNumber
+	}
+	if neg {
+		f = -f
+	}
+	return f, nil
+}

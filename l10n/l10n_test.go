@@ -159,3 +159,35 @@ func TestParseIntReadsNumbersAsPeopleTypeThem(t *testing.T) {
 		})
 	}
 }
+
+func TestParseDecimalReadsEachLanguagesMarks(t *testing.T) {
+	ok := map[string]float64{
+		"12":           12,
+		"12.5":         12.5,
+		"12,5":         12.5,
+		"0,25":         0.25,
+		"1,234.5":      1234.5,
+		"1.234,5":      1234.5,
+		"1 234,5":      1234.5,
+		"1\u202f234,5": 1234.5,
+		"1.234.567":    1234567,
+		"1,234,567":    1234567,
+		"-3,75":        -3.75,
+		" 100 ":        100,
+	}
+	for in, want := range ok {
+		t.Run("reads "+in, func(t *testing.T) {
+			got, err := ParseDecimal(in)
+			if err != nil || got != want {
+				t.Errorf("ParseDecimal(%q) = %v, %v; want %v", in, got, err, want)
+			}
+		})
+	}
+	for _, in := range []string{"", "abc", "12,", ",5", "1,2,3.4.5", "1.234,5,6", "12,5%", "1 23,5", "--1", "1e3", "12.5.6,7"} {
+		t.Run("refuses "+in, func(t *testing.T) {
+			if got, err := ParseDecimal(in); !errors.Is(err, ErrNumber) {
+				t.Errorf("ParseDecimal(%q) = %v, %v; want ErrNumber", in, got, err)
+			}
+		})
+	}
+}

@@ -31,11 +31,14 @@ type Edition struct {
 	ApplicationSeq int64 `gorm:"->"`
 	MaxDeckMB      int   `gorm:"column:max_deck_mb"`
 	MaxDeckPages   int   `gorm:"column:max_deck_pages"`
-	PublishedAt    *time.Time
-	ResultsAt      *time.Time // results announced: withdrawals stop here (set by the results workflow)
-	CreatedBy      *int64
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// RequireDeck refuses a submission without a pitch deck. The column defaults to true; a Go zero value is
+	// written as false, so services.Editions sets it for a new edition (on unless the organizer says otherwise).
+	RequireDeck bool
+	PublishedAt *time.Time
+	ResultsAt   *time.Time // results announced: withdrawals stop here (set by the results workflow)
+	CreatedBy   *int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 
 	Awards []Award `gorm:"-"`
 }
@@ -134,7 +137,7 @@ type QuestionChoice struct {
 // editionColumns are the columns an edit may change; the slug's uniqueness is enforced by the table.
 var editionColumns = []string{"name", "name_i18n", "slug", "year", "description", "description_i18n", "time_zone", "opens_at", "closes_at",
 	"grace_minutes", "eligibility", "women_led_rule", "sectors", "reference_prefix", "max_deck_mb", "max_deck_pages",
-	"updated_at"}
+	"require_deck", "updated_at"}
 
 func (e *Edition) normalizeTimes() {
 	e.OpensAt, e.ClosesAt = DBTime(e.OpensAt), DBTime(e.ClosesAt)

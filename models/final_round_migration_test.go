@@ -51,12 +51,13 @@ func TestTheFinalRoundMigrationRepairsScreeningsPublishedAsFinals(t *testing.T) 
 	now := time.Now().UTC().Truncate(time.Second)
 	org := testutil.NewJudgingUser(t, st, "Organizer", models.RoleOrganizer)
 	edition := func() *models.Edition {
-		// Columns added after this migration (the translations) are left out, as the old code wrote them.
+		// Columns added after this migration (the translations, the deck rule) are left out, as the old code
+		// wrote them.
 		ed := &models.Edition{Name: "Judging " + testutil.RandomHex(3), Slug: "judging-" + testutil.RandomHex(5), Year: now.Year(),
 			TimeZone: "Africa/Kigali", OpensAt: now.Add(-30 * 24 * time.Hour), ClosesAt: now.Add(-24 * time.Hour), WomenLedRule: "woman_ceo",
 			ReferencePrefix: "HPF", MaxDeckMB: 20, MaxDeckPages: 30, CreatedAt: now, UpdatedAt: now,
 			Sectors: []models.Sector{{Code: "ict", Label: "ICT"}}}
-		if err := st.DB().Omit("Awards", "NameI18n", "DescriptionI18n").Create(ed).Error; err != nil {
+		if err := st.DB().Omit("Awards", "NameI18n", "DescriptionI18n", "RequireDeck").Create(ed).Error; err != nil {
 			t.Fatal(err)
 		}
 		return ed

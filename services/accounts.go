@@ -85,6 +85,9 @@ type SignUpInput struct {
 	Name     string
 	Password string
 	Lang     string
+	// Next is the page of ours the person was going to (a path: "/editions/hanga-2026"); the verification
+	// link leads back there. Anything but a local path is ignored.
+	Next string
 }
 
 func (a *Accounts) now() time.Time { return models.DBTime(a.Now()) }
@@ -167,7 +170,7 @@ func (a *Accounts) SignUp(ctx context.Context, in SignUpInput, meta Meta) (*mode
 		if err := tx.CreateUser(ctx, u, models.RoleApplicant); err != nil {
 			return err
 		}
-		if err := a.queueVerification(ctx, tx, u); err != nil {
+		if err := a.queueVerification(ctx, tx, u, in.Next); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, &models.AuditEvent{ActorID: &u.ID, Action: "auth.sign_up", Subject: userSubject(u.ID), IP: meta.IP})
@@ -178,7 +181,9 @@ func (a *Accounts) SignUp(ctx context.Context, in SignUpInput, meta Meta) (*mode
 	return u, nil
 }
 
-func (a *Accounts) queueVerification(ctx context.Context, tx *models.Store, u *models.User) error {
+// queueVerification mails u a new verification link (the old one stops working), which leads to next after use
+// when next is a local path.
+func (a *Accounts) queueVerification(ctx context.Context, tx *models.Store, u *models.User, next string) error {
 	raw, hash := newSecret()
 	now := a.now()
 	if err := tx.InvalidateTokens(ctx, u.ID, models.PurposeVerifyEmail, now); err != nil {
@@ -188,17 +193,45 @@ func (a *Accounts) queueVerification(ctx context.Context, tx *models.Store, u *m
 		CreatedAt: now, ExpiresAt: now.Add(VerifyTTL)}); err != nil {
 		return err
 	}
+	q := url.Values{"token": {raw}}
+	if next = LocalPath(next); next != "" {
+		q.Set("next", next)
+	}
 	return a.Mail.QueueTx(ctx, tx, u.Email, u.Lang, "verify_email", map[string]any{
-		"Name": u.Name, "Link": a.link("/verify", url.Values{"token": {raw}}),
+		"Name": u.Name, "Link": a.link("/verify", q),
 	})
+}
+
+// LocalPath returns p if it is a path on this site ("/applications/7?step=review"), "" otherwise: never
+// "//host", a backslash, a control character or a scheme, so a link we build cannot lead elsewhere.
+func LocalPath(p string) string {
+	if p == "" || len(p) > 2000 || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return ""
+	}
+	for _, r := range p {
+		if r == '\\' || r < 0x20 || r == 0x7f {
+			return ""
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return ""
+	}
+	return p
 }
 
 // ResendVerification sends a new verification link (the old one stops working).
 func (a *Accounts) ResendVerification(ctx context.Context, u *models.User) error {
+	return a.ResendVerificationTo(ctx, u, "")
+}
+
+// ResendVerificationTo sends a new verification link that leads to next (a local path, such as the
+// application the person was submitting) once used. Nothing is sent to an address already verified.
+func (a *Accounts) ResendVerificationTo(ctx context.Context, u *models.User, next string) error {
 	if u.Verified() {
 		return nil
 	}
-	return a.Store.Tx(ctx, func(tx *models.Store) error { return a.queueVerification(ctx, tx, u) })
+	return a.Store.Tx(ctx, func(tx *models.Store) error { return a.queueVerification(ctx, tx, u, next) })
 }
 
 // ErrLinkInvalid is a one-time link (verification, password reset, invitation) that is unknown, used or
@@ -223,19 +256,70 @@ func consumeLink(ctx context.Context, tx *models.Store, raw string, purpose mode
 func (a *Accounts) VerifyEmail(ctx context.Context, raw string, meta Meta) (*models.User, error) {
 	var u *models.User
 	err := a.Store.Tx(ctx, func(tx *models.Store) error {
-		t, err := consumeLink(ctx, tx, raw, models.PurposeVerifyEmail, a.now(), true)
-		if err != nil {
-			return err
-		}
-		if err := tx.MarkEmailVerified(ctx, *t.UserID, a.now()); err != nil {
-			return err
-		}
-		if u, err = tx.UserByID(ctx, *t.UserID); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, &models.AuditEvent{ActorID: t.UserID, Action: "auth.email_verified", Subject: userSubject(u.ID), IP: meta.IP})
+		var err error
+		u, err = a.verify(ctx, tx, raw, meta)
+		return err
 	})
 	return u, err
+}
+
+// VerifyAndSignIn uses a verification link and signs its owner in, in one step: the person who opens the mail
+// goes on where they were going instead of typing their password again. Holding the link proves the address
+// as a reset link does. The session is new, and the browser's previous one (previousSession, if any) ends, as
+// at sign-in, so a session fixed before cannot ride on this one. A disabled account is verified but not signed
+// in ("" for the session). ErrNotFound when the link is unknown, used or expired.
+func (a *Accounts) VerifyAndSignIn(ctx context.Context, raw, previousSession string, meta Meta) (*models.User, string, error) {
+	var u *models.User
+	var session string
+	err := a.Store.Tx(ctx, func(tx *models.Store) error {
+		var err error
+		if u, err = a.verify(ctx, tx, raw, meta); err != nil || u.DisabledAt != nil {
+			return err
+		}
+		if session, err = a.startSession(ctx, tx, u, previousSession, a.now(), meta); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, &models.AuditEvent{ActorID: &u.ID, Action: "auth.sign_in", Subject: userSubject(u.ID), IP: meta.IP})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return u, session, nil
+}
+
+// verify uses a verification link inside tx and returns the account it verified.
+func (a *Accounts) verify(ctx context.Context, tx *models.Store, raw string, meta Meta) (*models.User, error) {
+	t, err := consumeLink(ctx, tx, raw, models.PurposeVerifyEmail, a.now(), true)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.MarkEmailVerified(ctx, *t.UserID, a.now()); err != nil {
+		return nil, err
+	}
+	u, err := tx.UserByID(ctx, *t.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Audit(ctx, &models.AuditEvent{ActorID: t.UserID, Action: "auth.email_verified", Subject: userSubject(u.ID), IP: meta.IP}); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// startSession starts a new session of u inside tx and returns its raw id, for the cookie. The previous session
+// id the browser held (if any) is ended first, so an id planted before sign-in is worthless after it.
+func (a *Accounts) startSession(ctx context.Context, tx *models.Store, u *models.User, previousSession string, now time.Time, meta Meta) (string, error) {
+	if previousSession != "" {
+		if err := tx.DeleteSession(ctx, HashSecret(previousSession)); err != nil {
+			return "", err
+		}
+	}
+	raw, hash := newSecret()
+	if err := tx.CreateSession(ctx, &models.Session{IDHash: hash, UserID: u.ID, CreatedAt: now, LastSeenAt: now,
+		ExpiresAt: now.Add(SessionAbsolute), IP: meta.IP, UserAgent: truncate(meta.UserAgent, 300)}); err != nil {
+		return "", err
+	}
+	return raw, nil
 }
 
 // SignIn checks credentials under brute-force throttling and starts a new session. The previous session id
@@ -280,15 +364,8 @@ func (a *Accounts) SignIn(ctx context.Context, email, password, previousSession 
 	}
 	var raw string
 	err = a.Store.Tx(ctx, func(tx *models.Store) error {
-		if previousSession != "" {
-			if err := tx.DeleteSession(ctx, HashSecret(previousSession)); err != nil {
-				return err
-			}
-		}
-		var hash string
-		raw, hash = newSecret()
-		if err := tx.CreateSession(ctx, &models.Session{IDHash: hash, UserID: u.ID, CreatedAt: now, LastSeenAt: now,
-			ExpiresAt: now.Add(SessionAbsolute), IP: meta.IP, UserAgent: truncate(meta.UserAgent, 300)}); err != nil {
+		var err error
+		if raw, err = a.startSession(ctx, tx, u, previousSession, now, meta); err != nil {
 			return err
 		}
 		if err := tx.ClearThrottle(ctx, keys[0]); err != nil {

@@ -434,6 +434,29 @@ func (s *Applications) Withdraw(ctx context.Context, actor *models.User, id int6
 	})
 }
 
+// Reopen makes the owner's withdrawn application a draft again, while the call is still open: a withdrawal is
+// not final until the deadline. It keeps its answers, team, deck and receipt reference; the applicant submits
+// it again for it to count. ErrNotFound, ErrForbidden, a Refusal (ErrConflict) unless it is withdrawn or once
+// the call has closed.
+func (s *Applications) Reopen(ctx context.Context, actor *models.User, id int64, meta Meta) (*ApplicationDetail, error) {
+	may := func(a *models.Application) bool { return policy.CanEditApplication(actor, a) }
+	return s.setAside(ctx, actor, id, may, models.AuditEvent{Action: "application.reopened", IP: meta.IP}, func(tx *models.Store, a *models.Application) error {
+		if a.Status != models.StatusWithdrawn {
+			return conflict("application.not_withdrawn")
+		}
+		e, err := tx.EditionByID(ctx, a.EditionID)
+		if err != nil {
+			return err
+		}
+		if err := s.checkWindow(e); err != nil {
+			return err
+		}
+		now := s.now()
+		a.Status, a.WithdrawnAt, a.UpdatedAt = models.StatusDraft, nil, now
+		return tx.SaveApplication(ctx, a)
+	})
+}
+
 // MarkIneligible sets a submitted application aside with a reason, which is mailed to the applicant.
 // ErrNotFound for those who may not see it, ErrForbidden for its owner, *ValidationError for a missing reason,
 // a Refusal (ErrConflict) unless it is submitted.
@@ -455,10 +478,10 @@ func (s *Applications) MarkIneligible(ctx context.Context, actor *models.User, i
 	})
 }
 
-// setAside runs a decision that takes an application out of the competition, in one transaction: the
-// application locked (ErrNotFound unless actor may see it), ErrForbidden unless may allows actor, then change
-// (which checks, saves and refuses as it must), the audit event ev by actor on the application, and the
-// application's detail as actor now sees it.
+// setAside runs a decision that takes an application out of the competition (or, for Reopen, back into it),
+// in one transaction: the application locked (ErrNotFound unless actor may see it), ErrForbidden unless may
+// allows actor, then change (which checks, saves and refuses as it must), the audit event ev by actor on the
+// application, and the application's detail as actor now sees it.
 func (s *Applications) setAside(ctx context.Context, actor *models.User, id int64, may func(*models.Application) bool,
 	ev models.AuditEvent, change func(tx *models.Store, a *models.Application) error) (*ApplicationDetail, error) {
 	var d *ApplicationDetail

@@ -191,7 +191,11 @@ func (s *Applications) submit(ctx context.Context, tx *models.Store, actor *mode
 		if err != nil {
 			return nil, err
 		}
-		if v := checkComplete(e, qs, a, team, now); !v.Empty() {
+		deck, err := hasDeck(ctx, tx, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		if v := checkComplete(e, qs, a, team, deck, now); !v.Empty() {
 			return nil, v
 		}
 		versions, err := tx.ApplicationVersions(ctx, a.ID)
@@ -249,6 +253,49 @@ func (s *Applications) submit(ctx context.Context, tx *models.Store, actor *mode
 		return nil, err
 	}
 	return out, nil
+}
+
+// hasDeck reports whether a deck was uploaded for the application.
+func hasDeck(ctx context.Context, st *models.Store, applicationID int64) (bool, error) {
+	_, err := st.CurrentDeck(ctx, applicationID)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, models.ErrNotFound):
+		return false, nil
+	}
+	return false, err
+}
+
+// Missing is what submitting the application would refuse now: each required answer left empty or wrong, the
+// team, the deck when the edition requires one, consent and the eligibility rules, by field as Submit names
+// them. The review step lists it before the applicant presses Submit, so nothing is learnt one refusal at a
+// time. Nil when nothing is missing; ErrNotFound unless the actor may see the application.
+func (s *Applications) Missing(ctx context.Context, actor *models.User, id int64) (*models.ValidationError, error) {
+	a, err := loadVisible(ctx, s.Store, actor, id, false)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.Store.EditionByID(ctx, a.EditionID)
+	if err != nil {
+		return nil, err
+	}
+	qs, err := s.Store.Questions(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	team, err := s.Store.Team(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	deck, err := hasDeck(ctx, s.Store, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	if v := checkComplete(e, qs, a, team, deck, s.now()); !v.Empty() {
+		return v, nil
+	}
+	return nil, nil
 }
 
 // link is the applicant's page of an application, for mails.

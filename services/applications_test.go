@@ -22,7 +22,9 @@ import (
 	"github.com/pitchfest/pitchfest/testutil"
 )
 
-// intakeWorld is an edition open for applications, with people in every role and a fake clock.
+// intakeWorld is an edition open for applications, with people in every role and a fake clock. Its edition
+// requires no deck, so the tests of submitting need none; TestAnEditionRequiresADeckUnlessToldOtherwise is the
+// deck rule's.
 type intakeWorld struct {
 	st        *models.Store
 	editions  *services.Editions
@@ -55,7 +57,7 @@ func newIntakeWorld(t *testing.T) *intakeWorld {
 	e, err := w.editions.Create(ctx, w.organizer, services.EditionInput{
 		Name: "Hanga Pitchfest 2026", Slug: "hpf-2026", Year: 2026, Description: "Rwanda's **national** pitch competition.",
 		OpensAt: opens, ClosesAt: closes, GraceMinutes: 15, ReferencePrefix: "HPF", WomenLedRule: "woman_ceo",
-		Awards: []models.Award{{Position: 1, Name: "Winner", Amount: 50_000_000, Currency: "RWF"}},
+		Awards: []models.Award{{Position: 1, Name: "Winner", Amount: 50_000_000, Currency: "RWF"}}, RequireDeck: new(false),
 	}, here)
 	if err != nil {
 		t.Fatal(err)

@@ -199,8 +199,9 @@ func applyMember(v *models.ValidationError, prefix string, m *models.TeamMember,
 }
 
 // checkComplete is the full check of a submission: every required field, the team, the required extra
-// questions and consent; then the edition's eligibility rules.
-func checkComplete(e *models.Edition, qs []models.Question, a *models.Application, team []models.TeamMember, now time.Time) *models.ValidationError {
+// questions, consent and the deck when the edition requires one (hasDeck: one is uploaded); then the edition's
+// eligibility rules.
+func checkComplete(e *models.Edition, qs []models.Question, a *models.Application, team []models.TeamMember, hasDeck bool, now time.Time) *models.ValidationError {
 	v := &models.ValidationError{}
 	var in DraftInput
 	for _, f := range in.texts(a) {
@@ -268,6 +269,9 @@ func checkComplete(e *models.Edition, qs []models.Question, a *models.Applicatio
 			continue
 		}
 		checkAnswer(v, q, val)
+	}
+	if e.RequireDeck && !hasDeck {
+		v.Add("deck", "application.deck_required")
 	}
 	if !a.ConsentTerms {
 		v.Add("consent_terms", "application.consent_terms_required")

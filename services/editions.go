@@ -61,7 +61,10 @@ type EditionInput struct {
 	ReferencePrefix string
 	MaxDeckMB       int
 	MaxDeckPages    int
-	Awards          []models.Award // Position, Name, NameI18n, Amount, Currency
+	// RequireDeck says whether a submission must carry a pitch deck; nil leaves it as it is, which for a new
+	// edition is on.
+	RequireDeck *bool
+	Awards      []models.Award // Position, Name, NameI18n, Amount, Currency
 }
 
 // Window is where the application window of an edition stands at some instant.
@@ -296,6 +299,9 @@ func (in *EditionInput) apply(e *models.Edition) {
 	e.OpensAt, e.ClosesAt, e.GraceMinutes = models.DBTime(in.OpensAt), models.DBTime(in.ClosesAt), in.GraceMinutes
 	e.Eligibility, e.WomenLedRule, e.Sectors = in.Eligibility, in.WomenLedRule, in.Sectors
 	e.ReferencePrefix, e.MaxDeckMB, e.MaxDeckPages, e.Awards = in.ReferencePrefix, in.MaxDeckMB, in.MaxDeckPages, in.Awards
+	if in.RequireDeck != nil {
+		e.RequireDeck = *in.RequireDeck
+	}
 }
 
 // Create sets up a new, unpublished edition. ErrForbidden unless the actor runs editions; *ValidationError;
@@ -308,7 +314,7 @@ func (s *Editions) Create(ctx context.Context, actor *models.User, in EditionInp
 		return nil, v
 	}
 	now := s.now()
-	e := &models.Edition{CreatedBy: &actor.ID, CreatedAt: now, UpdatedAt: now}
+	e := &models.Edition{CreatedBy: &actor.ID, CreatedAt: now, UpdatedAt: now, RequireDeck: true}
 	in.apply(e)
 	err := s.Store.Tx(ctx, func(tx *models.Store) error {
 		if err := tx.CreateEdition(ctx, e); err != nil {

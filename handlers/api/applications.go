@@ -371,6 +371,11 @@ func (s *Server) apiWithdrawApplication(c *gin.Context) {
 	actAt(s, c, s.Applications.Withdraw, s.applicationView(c))
 }
 
+// apiReopenApplication makes the owner's withdrawn application a draft again, while the call is open.
+func (s *Server) apiReopenApplication(c *gin.Context) {
+	actAt(s, c, s.Applications.Reopen, s.applicationView(c))
+}
+
 type ineligibleRequest struct {
 	Reason string `json:"reason" binding:"required,max=1000"`
 }

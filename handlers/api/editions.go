@@ -39,6 +39,7 @@ func (s *Server) applicationRoutes(api, authed *gin.RouterGroup) {
 	authed.PATCH("/applications/:id", s.apiSaveDraft)
 	authed.POST("/applications/:id/submit", s.apiSubmitApplication)
 	authed.POST("/applications/:id/withdraw", s.apiWithdrawApplication)
+	authed.POST("/applications/:id/reopen", s.apiReopenApplication)
 	authed.POST("/applications/:id/ineligible", s.apiMarkIneligible)
 	authed.GET("/applications/:id/versions", s.apiApplicationVersions)
 	authed.POST("/applications/:id/team", s.apiAddTeamMember)
@@ -86,14 +87,16 @@ type editionRequest struct {
 	ReferencePrefix string            `json:"reference_prefix" binding:"max=6"`
 	MaxDeckMB       int               `json:"max_deck_mb"`
 	MaxDeckPages    int               `json:"max_deck_pages"`
-	Awards          []awardJSON       `json:"awards" binding:"max=20,dive"`
+	// RequireDeck, when omitted, is on for a new edition and left as it is by a replacement.
+	RequireDeck *bool       `json:"require_deck"`
+	Awards      []awardJSON `json:"awards" binding:"max=20,dive"`
 }
 
 func (r *editionRequest) input() services.EditionInput {
 	in := services.EditionInput{Name: r.Name, Slug: r.Slug, Year: r.Year, Description: r.Description, TimeZone: r.TimeZone,
 		NameI18n: models.Texts(r.NameI18n), DescriptionI18n: models.Texts(r.DescriptionI18n),
 		OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, GraceMinutes: r.GraceMinutes, WomenLedRule: r.WomenLedRule,
-		ReferencePrefix: r.ReferencePrefix, MaxDeckMB: r.MaxDeckMB, MaxDeckPages: r.MaxDeckPages,
+		ReferencePrefix: r.ReferencePrefix, MaxDeckMB: r.MaxDeckMB, MaxDeckPages: r.MaxDeckPages, RequireDeck: r.RequireDeck,
 		Eligibility: models.EligibilityRules{RegisteredCompany: r.Eligibility.RegisteredCompany,
 			FoundedWithinYears: r.Eligibility.FoundedWithinYears, MinStage: r.Eligibility.MinStage,
 			YouthFounder: r.Eligibility.YouthFounder, MaxFunding: r.Eligibility.MaxFunding}}
@@ -133,6 +136,7 @@ type editionJSON struct {
 	Sectors         []sectorJSON      `json:"sectors"`
 	MaxDeckMB       int               `json:"max_deck_mb"`
 	MaxDeckPages    int               `json:"max_deck_pages"`
+	RequireDeck     bool              `json:"require_deck"`
 	Awards          []awardJSON       `json:"awards"`
 	Questions       []questionJSON    `json:"questions,omitempty"`
 	Published       bool              `json:"published"`
@@ -148,7 +152,7 @@ func (s *Server) toEditionJSON(c *gin.Context, e *models.Edition, qs []models.Qu
 		DescriptionHTML: services.RenderMarkdown(e.Description), TimeZone: e.TimeZone, OpensAt: e.OpensAt, ClosesAt: e.ClosesAt,
 		OpensAtLocal: web.When(c, e, e.OpensAt), ClosesAtLocal: web.When(c, e, e.ClosesAt),
 		Window: services.WindowAt(e, now), WomenLedRule: e.WomenLedRule, MaxDeckMB: e.MaxDeckMB, MaxDeckPages: e.MaxDeckPages,
-		Eligibility: eligibilityJSON{RegisteredCompany: e.Eligibility.RegisteredCompany, FoundedWithinYears: e.Eligibility.FoundedWithinYears,
+		RequireDeck: e.RequireDeck, Eligibility: eligibilityJSON{RegisteredCompany: e.Eligibility.RegisteredCompany, FoundedWithinYears: e.Eligibility.FoundedWithinYears,
 			MinStage: e.Eligibility.MinStage, YouthFounder: e.Eligibility.YouthFounder, MaxFunding: e.Eligibility.MaxFunding},
 		Sectors: []sectorJSON{}, Awards: []awardJSON{}, Published: e.Published(), PublishedAt: e.PublishedAt}
 	if out.Window == services.WindowOpen {

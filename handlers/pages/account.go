@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"cmp"
 	"net/http"
 	"strings"
 	"time"
@@ -102,12 +103,15 @@ func (s *Server) showAccount(c *gin.Context, status int, block string, f *fronte
 
 func (s *Server) accountPage(c *gin.Context) { s.showAccount(c, http.StatusOK, "", nil, "") }
 
+// resendVerification mails a new confirmation link. A form elsewhere (the application form of an applicant not
+// yet confirmed) names the page to come back to, now and once the link is used.
 func (s *Server) resendVerification(c *gin.Context) {
-	if err := s.Accounts.ResendVerification(c.Request.Context(), web.CurrentUser(c)); err != nil {
+	next := web.SafeNext(c.PostForm("next"))
+	if err := s.Accounts.ResendVerificationTo(c.Request.Context(), web.CurrentUser(c), next); err != nil {
 		s.Fail(c, err)
 		return
 	}
-	s.SeeOther(c, "/account", "flash.verification_sent")
+	s.SeeOther(c, cmp.Or(next, "/account"), "flash.verification_sent")
 }
 
 func (s *Server) changePassword(c *gin.Context) {

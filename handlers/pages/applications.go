@@ -5,12 +5,12 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/handlers/web"
 	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
@@ -32,9 +32,13 @@ func (s *Server) applicationPageRoutes(r *gin.Engine) {
 	signed.GET("/applications", s.myApplicationsPage)
 	signed.GET("/applications/:id", s.applicationPage)
 	signed.POST("/applications/:id", s.saveApplicationPage)
+	signed.POST("/applications/:id/team/add", s.addMemberPage)
+	signed.POST("/applications/:id/team/remove", s.removeMemberPage)
 	signed.POST("/applications/:id/submit", s.submitApplicationPage)
 	signed.GET("/applications/:id/receipt", s.receiptPage)
+	signed.GET("/applications/:id/withdraw", s.withdrawConfirmPage)
 	signed.POST("/applications/:id/withdraw", s.withdrawApplicationPage)
+	signed.POST("/applications/:id/reopen", s.reopenApplicationPage)
 	signed.POST("/applications/:id/ineligible", s.ineligiblePage)
 }
 
@@ -102,55 +106,145 @@ func (s *Server) myApplicationsPage(c *gin.Context) {
 	s.showPage(c, http.StatusOK, "my_applications", "myapps.title", myApplicationsViewOf(mine, announced, front.Open))
 }
 
+// applicationPage shows an application: to its owner while it may change, the form at one step (?step=,
+// the details first); otherwise the answers, read-only. ?check=1 puts what a submission would refuse next to
+// the step's fields (the review step's links lead there); ?add=1 shows one more team row, the plain form's way
+// of adding a member.
 func (s *Server) applicationPage(c *gin.Context) {
 	d, ok := s.loadForForm(c)
 	if !ok {
 		return
 	}
-	s.showApplication(c, http.StatusOK, d, nil, nil)
+	pg := appPage{Step: stepOf(c.Query("step")), AddRow: c.Query("add") != ""}
+	if c.Query("check") != "" && d.Editable {
+		if pg.Errors, ok = s.missing(c, d); !ok {
+			return
+		}
+	}
+	s.showApplication(c, http.StatusOK, d, pg)
 }
 
-// showApplication draws the application page; values (a form sent back) override the stored answers.
-func (s *Server) showApplication(c *gin.Context, status int, d *services.ApplicationDetail, values map[string]string, errs map[string]string) {
+// appPage is how to show the application page: the step, and a form sent back with its messages.
+type appPage struct {
+	Step    string
+	Values  map[string]string // what the form sent; nil: the stored answers
+	Errors  map[string]string
+	Refused bool   // Errors are why the form just sent was refused: the error summary lists them
+	Title   string // the summary's first words, when not the usual ones
+	AddRow  bool   // one more team row
+	Notice  string // what the last team change did
+}
+
+// showApplication draws the application page.
+func (s *Server) showApplication(c *gin.Context, status int, d *services.ApplicationDetail, pg appPage) {
+	if p, ok := s.applicationPageOf(c, d, pg); ok {
+		s.Render(c, status, "application", p)
+	}
+}
+
+// applicationPageOf builds the application page: what the step shows (the deck, what is missing) is loaded
+// here. It answers the request itself, and returns false, when a load fails.
+func (s *Server) applicationPageOf(c *gin.Context, d *services.ApplicationDetail, pg appPage) (web.Page, bool) {
+	u := web.CurrentUser(c)
 	shown := d.Application.Status
 	if an, ok := s.AnnouncedStatuses(c, []models.Application{d.Application})[d.Application.ID]; ok {
 		shown = an.Status
 	}
-	v := applicationViewOf(s.text(c), applicationInput{Detail: d, User: web.CurrentUser(c), Shown: shown, Values: values, Errors: errs})
-	p := s.NewPage(c, "app.title")
-	p.Data = v
-	if len(v.Errors) > 0 {
-		p.Form = &frontend.Form{Name: "application", Error: s.Tr(c, "error.validation"), Errors: v.Errors}
+	in := applicationInput{Detail: d, User: u, Shown: shown, Step: stepOf(pg.Step), Values: pg.Values, Errors: pg.Errors,
+		Refused: pg.Refused, Title: pg.Title, AddRow: pg.AddRow, Notice: pg.Notice}
+	if d.Editable && (in.Step == stepDeck || in.Step == stepReview) {
+		info, err := s.Decks.Info(c.Request.Context(), u, d.Application.ID)
+		if err != nil {
+			s.Fail(c, err)
+			return web.Page{}, false
+		}
+		in.Deck = info
+		if in.Step == stepReview && !pg.Refused {
+			var ok bool
+			if in.Missing, ok = s.missing(c, d); !ok {
+				return web.Page{}, false
+			}
+		}
 	}
-	s.Render(c, status, "application", p)
+	p := s.NewPage(c, "app.title")
+	p.Data = applicationViewOf(s.text(c), in)
+	return p, true
 }
 
-// readApplicationForm reads the whole application form into a draft change, and keeps what was typed to show
-// it again. A number that is not one is a message for its field.
-func (s *Server) readApplicationForm(c *gin.Context, d *services.ApplicationDetail) (services.DraftInput, map[string]string, map[string]string, bool) {
+// missing is what submitting d would refuse now, by field, in the reader's words.
+func (s *Server) missing(c *gin.Context, d *services.ApplicationDetail) (map[string]string, bool) {
+	v, err := s.Applications.Missing(c.Request.Context(), web.CurrentUser(c), d.Application.ID)
+	if err != nil {
+		s.Fail(c, err)
+		return nil, false
+	}
+	if v == nil {
+		return map[string]string{}, true
+	}
+	return s.Explain(c, v).Fields, true
+}
+
+// sentForm is the application form as it was sent: the change it asks for, what was typed (to show it
+// again), what could not be read, and the step it came from ("" for a form that sends every field at once).
+type sentForm struct {
+	in     services.DraftInput
+	values map[string]string
+	errs   map[string]string
+	step   string
+	read   func(field string) bool // whether the form sent field (an absent checkbox or team row counts)
+}
+
+// readApplicationForm reads the application form into a draft change, and keeps what was typed to show it
+// again. A step's form changes only that step's fields; a form without a step sends them all. A number that is
+// not one is a message for its field. Team row skip (the one a Remove button named; -1 none) is left out.
+func (s *Server) readApplicationForm(c *gin.Context, d *services.ApplicationDetail, skip int) (sentForm, bool) {
 	if !s.parseForm(c) {
-		return services.DraftInput{}, nil, nil, false
+		return sentForm{}, false
 	}
 	form := c.Request.PostForm
-	values := formValues(form)
-	errs := map[string]string{}
+	sf := sentForm{values: formValues(form), errs: map[string]string{}, step: form.Get("step")}
+	if sf.step != "" {
+		sf.step = stepOf(sf.step)
+	}
+	whole := sf.step == ""
+	sf.read = func(field string) bool {
+		_, there := form[field]
+		switch {
+		case whole || there:
+			return true
+		case strings.HasPrefix(field, "consent_"): // a checkbox left empty is not sent
+			return sf.step == stepReview
+		case strings.HasPrefix(field, "team."):
+			return sf.step == stepTeam
+		}
+		return false
+	}
 	str := func(name string) *string {
+		if !sf.read(name) {
+			return nil
+		}
 		v := form.Get(name)
 		return &v
 	}
 	number := func(name string) *services.NumberChange {
+		if !sf.read(name) {
+			return nil
+		}
 		raw := strings.TrimSpace(form.Get(name))
 		if raw == "" {
 			return &services.NumberChange{}
 		}
-		n, err := l10n.ParseInt(raw) // "3,500,000" and "3 500 000" as people write them
+		n, err := l10n.ParseInt(raw) // "3,500,000", "3 500 000" and "3.500.000" as people write them
 		if err != nil {
-			errs[name] = s.Tr(c, "field.number")
+			sf.errs[name] = s.Tr(c, "field.number")
 			return nil
 		}
 		return &services.NumberChange{Value: &n}
 	}
 	yes := func(name string) *bool {
+		if !sf.read(name) {
+			return nil
+		}
 		b := form.Get(name) != ""
 		return &b
 	}
@@ -163,13 +257,19 @@ func (s *Server) readApplicationForm(c *gin.Context, d *services.ApplicationDeta
 	in.Answers = map[string]string{}
 	for _, q := range d.Questions {
 		key := strconv.FormatInt(q.ID, 10)
-		in.Answers[key] = form.Get("answers." + key)
+		if sf.read("answers." + key) {
+			in.Answers[key] = form.Get("answers." + key)
+		}
 	}
-	team := s.readTeam(c, form, errs)
+	if !whole && sf.step != stepTeam {
+		sf.in = in
+		return sf, true
+	}
+	team := s.readTeam(c, form, sf.errs, skip)
 	in.Team = &team
 	// Renumber the typed rows as the service will, so messages land next to the right row.
 	compact := map[string]string{}
-	for k, v := range values {
+	for k, v := range sf.values {
 		if !strings.HasPrefix(k, "team.") {
 			compact[k] = v
 		}
@@ -177,23 +277,25 @@ func (s *Server) readApplicationForm(c *gin.Context, d *services.ApplicationDeta
 	for i, m := range team {
 		putMember(compact, i, m)
 	}
-	return in, compact, errs, true
+	sf.in, sf.values = in, compact
+	return sf, true
 }
 
-// readTeam reads the team rows of the application form. A row left without name, role, gender or age is not a
-// member (that is how one is removed); an ownership that is not a number is a message in errs.
-func (s *Server) readTeam(c *gin.Context, form url.Values, errs map[string]string) []services.TeamMemberInput {
+// readTeam reads the team rows of the application form. A row left without name, role, gender, age or email
+// is not a member (clearing a row removes it without JavaScript), nor is row skip; an ownership that is not a
+// number is a message in errs.
+func (s *Server) readTeam(c *gin.Context, form url.Values, errs map[string]string, skip int) []services.TeamMemberInput {
 	team := []services.TeamMemberInput{}
-	for i := 0; i < services.MaxTeam; i++ {
+	for i := 0; i < services.MaxTeam+1; i++ { // one more than a team may have: the row Add made
 		p := fmt.Sprintf("team.%d.", i)
 		m := services.TeamMemberInput{Name: form.Get(p + "name"), Role: form.Get(p + "role"), Founder: form.Get(p+"founder") != "",
 			CEO: form.Get(p+"ceo") != "", Gender: form.Get(p + "gender"), AgeBand: form.Get(p + "age_band"),
 			Email: form.Get(p + "email")}
-		if strings.TrimSpace(m.Name+m.Role+m.Gender+m.AgeBand+m.Email) == "" {
+		if i == skip || strings.TrimSpace(m.Name+m.Role+m.Gender+m.AgeBand+m.Email) == "" {
 			continue
 		}
-		if raw := strings.TrimSpace(strings.TrimSuffix(form.Get(p+"ownership_percent"), "%")); raw != "" {
-			f, err := strconv.ParseFloat(strings.ReplaceAll(raw, ",", "."), 64)
+		if raw := strings.TrimSpace(form.Get(p + "ownership_percent")); raw != "" {
+			f, err := l10n.ParseDecimal(strings.TrimSpace(strings.TrimSuffix(raw, "%")))
 			if err != nil {
 				errs[fmt.Sprintf("team.%d.ownership_percent", len(team))] = s.Tr(c, "field.number")
 			}
@@ -220,14 +322,15 @@ func putMember(v map[string]string, i int, m services.TeamMemberInput) {
 	}
 }
 
-// applicationFailed shows the form again with the service's messages next to the fields, or answers errors
-// that are not about the input (a refusal after the deadline, someone else's application).
-func (s *Server) applicationFailed(c *gin.Context, d *services.ApplicationDetail, values, errs map[string]string, err error) {
+// applicationFailed shows the form again at step (for a form without steps, the step of the first problem)
+// with the service's messages next to the fields and in the error summary at its top, or answers errors that are not about the input (a refusal after the deadline,
+// someone else's application).
+func (s *Server) applicationFailed(c *gin.Context, d *services.ApplicationDetail, sf sentForm, step string, err error) {
 	if err != nil {
 		p := s.Explain(c, err)
 		switch {
 		case len(p.Fields) > 0:
-			maps.Copy(errs, p.Fields)
+			maps.Copy(sf.errs, p.Fields)
 		case p.Fixable && !p.Conflict && web.IsHTMX(c): // autosave: the reason, in the status line of the form
 			c.Header("HX-Reswap", "innerHTML")
 			c.String(p.Status, p.Message)
@@ -239,10 +342,13 @@ func (s *Server) applicationFailed(c *gin.Context, d *services.ApplicationDetail
 	}
 	if web.IsHTMX(c) {
 		c.Header("Content-Type", "text/html; charset=utf-8")
-		c.String(http.StatusOK, s.Tr(c, "app.autosave_problems", len(errs)))
+		c.String(http.StatusOK, s.Tr(c, "app.autosave_problems", len(sf.errs)))
 		return
 	}
-	s.showApplication(c, http.StatusUnprocessableEntity, d, values, errs)
+	if step == "" { // a form of every field: show the step of the first one to fix
+		step = firstStep(sf.errs, d.Questions)
+	}
+	s.showApplication(c, http.StatusUnprocessableEntity, d, appPage{Step: step, Values: sf.values, Errors: sf.errs, Refused: true})
 }
 
 // loadForForm loads the application at ":id" (the one a form was sent for).
@@ -256,25 +362,33 @@ func (s *Server) loadApplication(c *gin.Context, id int64) (*services.Applicatio
 }
 
 // sentApplication loads the application the form was sent for and reads the form (readApplicationForm).
-func (s *Server) sentApplication(c *gin.Context) (*services.ApplicationDetail, services.DraftInput, map[string]string, map[string]string, bool) {
+func (s *Server) sentApplication(c *gin.Context, skip int) (*services.ApplicationDetail, sentForm, bool) {
 	d, ok := s.loadForForm(c)
 	if !ok {
-		return nil, services.DraftInput{}, nil, nil, false
+		return nil, sentForm{}, false
 	}
-	in, values, errs, ok := s.readApplicationForm(c, d)
-	return d, in, values, errs, ok
+	sf, ok := s.readApplicationForm(c, d, skip)
+	return d, sf, ok
 }
 
-// saveApplicationPage saves a draft: the plain Save button (303 back to the form) and htmx autosave (a short
-// status in the form's live region).
+// stepPath is the page of the application id at step ("" the page as it opens).
+func stepPath(id int64, step string) string {
+	if step == "" {
+		return fmt.Sprintf("/applications/%d", id)
+	}
+	return fmt.Sprintf("/applications/%d?step=%s", id, step)
+}
+
+// saveApplicationPage saves a draft: the plain Save button (303 back to the step, or on to the next one with
+// "Save and continue") and htmx autosave (a short status in the form's live region).
 func (s *Server) saveApplicationPage(c *gin.Context) {
-	d, in, values, errs, ok := s.sentApplication(c)
+	d, sf, ok := s.sentApplication(c, -1)
 	if !ok {
 		return
 	}
-	saved, err := s.Applications.SaveDraft(c.Request.Context(), web.CurrentUser(c), d.Application.ID, in, web.Meta(c))
-	if err != nil || len(errs) > 0 {
-		s.applicationFailed(c, d, values, errs, err)
+	saved, err := s.Applications.SaveDraft(c.Request.Context(), web.CurrentUser(c), d.Application.ID, sf.in, web.Meta(c))
+	if err != nil || len(sf.errs) > 0 {
+		s.applicationFailed(c, d, sf, sf.step, err)
 		return
 	}
 	if web.IsHTMX(c) {
@@ -282,30 +396,110 @@ func (s *Server) saveApplicationPage(c *gin.Context) {
 		c.String(http.StatusOK, s.Tr(c, "app.autosaved", saved.Application.UpdatedAt.In(saved.Edition.Location()).Format("15:04")))
 		return
 	}
-	s.SeeOther(c, fmt.Sprintf("/applications/%d", d.Application.ID), "flash.application_saved")
+	to := sf.step
+	if next := c.PostForm("go"); slices.Contains(appSteps, next) {
+		to = next
+	}
+	s.SeeOther(c, stepPath(d.Application.ID, to), "flash.application_saved")
+}
+
+// addMemberPage saves the team step with one more empty row to fill in; removeMemberPage saves it without the
+// row whose Remove button was pressed. With htmx only the team's rows come back, in place; without, the
+// team step again.
+func (s *Server) addMemberPage(c *gin.Context)    { s.changeTeamPage(c, true) }
+func (s *Server) removeMemberPage(c *gin.Context) { s.changeTeamPage(c, false) }
+
+func (s *Server) changeTeamPage(c *gin.Context, add bool) {
+	skip := -1
+	if !add {
+		n, err := strconv.Atoi(c.PostForm("remove"))
+		if err != nil || n < 0 || n > services.MaxTeam {
+			s.ReplyError(c, http.StatusBadRequest, s.Tr(c, "error.bad_form"), nil)
+			return
+		}
+		skip = n
+	}
+	d, sf, ok := s.sentApplication(c, skip)
+	if !ok {
+		return
+	}
+	saved, err := s.Applications.SaveDraft(c.Request.Context(), web.CurrentUser(c), d.Application.ID, sf.in, web.Meta(c))
+	if err != nil || len(sf.errs) > 0 {
+		if err != nil {
+			p := s.Explain(c, err)
+			if len(p.Fields) == 0 { // not about the rows (the call closed meanwhile): the error page
+				s.Fail(c, err)
+				return
+			}
+			maps.Copy(sf.errs, p.Fields)
+		}
+		s.showTeam(c, http.StatusUnprocessableEntity, d, appPage{Step: stepTeam, Values: sf.values, Errors: sf.errs, Refused: true})
+		return
+	}
+	pg := appPage{Step: stepTeam, AddRow: add}
+	if !add {
+		pg.Notice = s.Tr(c, "app.member_removed", skip+1)
+	}
+	if web.IsHTMX(c) {
+		s.showTeam(c, http.StatusOK, saved, pg)
+		return
+	}
+	if add {
+		s.SeeOther(c, fmt.Sprintf("/applications/%d?step=team&add=1#app-team-%d-name", d.Application.ID, len(saved.Team)), "")
+		return
+	}
+	s.SeeOther(c, fmt.Sprintf("/applications/%d?step=team#team", d.Application.ID), "flash.member_removed")
+}
+
+// showTeam draws the team step: for htmx only its rows (the block the Add and Remove buttons replace), else
+// the whole page.
+func (s *Server) showTeam(c *gin.Context, status int, d *services.ApplicationDetail, pg appPage) {
+	if p, ok := s.applicationPageOf(c, d, pg); ok {
+		s.Show(c, status, "application", "team-rows", p)
+	}
 }
 
 // submitApplicationPage saves what the form holds, then submits it: full checks and the eligibility rules. A
-// second click on an unchanged application changes nothing and shows the same receipt.
+// refusal shows the review step with everything to fix in the error summary, or, for an address not yet
+// confirmed, says so with the button that mails the link again. A second click on an unchanged application
+// changes nothing and shows the same receipt.
 func (s *Server) submitApplicationPage(c *gin.Context) {
-	d, in, values, errs, ok := s.sentApplication(c)
+	d, sf, ok := s.sentApplication(c, -1)
 	if !ok {
 		return
 	}
 	u := web.CurrentUser(c)
 	// Save what the form holds first, unless it is what is stored already: saving makes a new working version,
 	// and a second click on Submit must change nothing.
-	if len(c.Request.PostForm) > 0 && (len(errs) > 0 || !sameAnswers(storedValues(d), values)) {
-		if _, err := s.Applications.SaveDraft(c.Request.Context(), u, d.Application.ID, in, web.Meta(c)); err != nil || len(errs) > 0 {
-			s.applicationFailed(c, d, values, errs, err)
+	if len(c.Request.PostForm) > 0 && (len(sf.errs) > 0 || !sameAnswers(only(storedValues(d), sf.read), only(sf.values, sf.read))) {
+		if _, err := s.Applications.SaveDraft(c.Request.Context(), u, d.Application.ID, sf.in, web.Meta(c)); err != nil || len(sf.errs) > 0 {
+			s.applicationFailed(c, d, sf, stepReview, err)
 			return
 		}
 	}
 	if _, err := s.Applications.Submit(c.Request.Context(), u, d.Application.ID, services.SubmitOptions{Meta: web.Meta(c)}); err != nil {
-		s.applicationFailed(c, d, values, errs, err)
+		if p := s.Explain(c, err); len(p.Fields) == 0 && p.Fixable && p.Status == http.StatusForbidden {
+			// The address is not confirmed yet: the person can fix that from here, so the form says how
+			// (a conflict with the account's state, not a page that forbids and leads nowhere).
+			s.showApplication(c, http.StatusConflict, d, appPage{Step: stepReview, Values: sf.values, Errors: map[string]string{},
+				Refused: true, Title: p.Message})
+			return
+		}
+		s.applicationFailed(c, d, sf, stepReview, err)
 		return
 	}
 	s.SeeOther(c, fmt.Sprintf("/applications/%d/receipt", d.Application.ID), "flash.application_submitted")
+}
+
+// only keeps the values of the fields read says the form sent.
+func only(values map[string]string, read func(string) bool) map[string]string {
+	out := map[string]string{}
+	for k, v := range values {
+		if read(k) {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // storedValues is the stored application as its form would send it, keyed like readApplicationForm's values.
@@ -339,12 +533,13 @@ func storedValues(d *services.ApplicationDetail) map[string]string {
 	return v
 }
 
-// sameAnswers compares two sets of form values, ignoring empty ones, surrounding space and line-end styles.
+// sameAnswers compares two sets of form values, ignoring empty ones, the buttons and the step, surrounding
+// space and line-end styles.
 func sameAnswers(a, b map[string]string) bool {
 	norm := func(m map[string]string) map[string]string {
 		out := map[string]string{}
 		for k, v := range m {
-			if k == "save" {
+			if k == "save" || k == "go" || k == "step" {
 				continue
 			}
 			v = strings.TrimSpace(strings.ReplaceAll(v, "\r\n", "\n"))
@@ -378,10 +573,40 @@ func (s *Server) receiptPage(c *gin.Context) {
 	s.showPage(c, http.StatusOK, "receipt", "receipt.title", receiptViewOf(s.text(c), d))
 }
 
+// withdrawConfirmPage asks the owner to confirm a withdrawal and says what it means: out of the competition,
+// and until the deadline a draft again on request; after it, for good. The button of the application page
+// leads here; only this page's form withdraws.
+func (s *Server) withdrawConfirmPage(c *gin.Context) {
+	d, ok := s.loadForForm(c)
+	if !ok {
+		return
+	}
+	if !d.Application.Owner(web.CurrentUser(c).ID) {
+		s.Fail(c, models.ErrForbidden)
+		return
+	}
+	if st := d.Application.Status; st != models.StatusDraft && st != models.StatusSubmitted {
+		s.SeeOther(c, stepPath(d.Application.ID, ""), "")
+		return
+	}
+	s.showPage(c, http.StatusOK, "application_withdraw", "withdraw.title", withdrawViewOf(s.text(c), d))
+}
+
+// withdrawApplicationPage withdraws the application (the confirmation page's form), then shows it: withdrawn,
+// with the way back while the call is open.
 func (s *Server) withdrawApplicationPage(c *gin.Context) {
 	s.postAt(c, "flash.application_withdrawn", func(id int64) (string, error) {
 		_, err := s.Applications.Withdraw(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
-		return "/applications", err
+		return stepPath(id, ""), err
+	})
+}
+
+// reopenApplicationPage makes a withdrawn application a draft again before the deadline, and goes to its
+// review step: what it needs before it can be submitted again.
+func (s *Server) reopenApplicationPage(c *gin.Context) {
+	s.postAt(c, "flash.application_reopened", func(id int64) (string, error) {
+		_, err := s.Applications.Reopen(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
+		return stepPath(id, stepReview), err
 	})
 }
 
@@ -414,5 +639,5 @@ func (s *Server) ineligiblePage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.showApplication(c, p.Status, d, nil, p.Fields)
+	s.showApplication(c, p.Status, d, appPage{Errors: p.Fields})
 }

@@ -56,6 +56,7 @@ type signUpForm struct {
 	Name     string `form:"name" json:"name" binding:"max=120"`
 	Email    string `form:"email" json:"email" binding:"max=254"`
 	Password string `form:"password" json:"password" binding:"max=1000"`
+	Next     string `form:"next" json:"next" binding:"max=2000"`
 }
 
 type signInForm struct {
@@ -66,6 +67,7 @@ type signInForm struct {
 
 type tokenForm struct {
 	Token string `form:"token" json:"token" binding:"max=200"`
+	Next  string `form:"next" json:"next" binding:"max=2000"`
 }
 
 type resetForm struct {
@@ -93,15 +95,16 @@ type setupForm struct {
 // signInPage is the sign-in page's own data: where to go afterwards.
 type signInPage struct{ Next string }
 
-// tokenPage is the data of a page reached by a one-time link.
-type tokenPage struct{ Token string }
+// tokenPage is the data of a page reached by a one-time link: the token, and where to go once it is used (a
+// path of ours the link carries, "" for none).
+type tokenPage struct{ Token, Next string }
 
 func (s *Server) signUpPage(c *gin.Context) {
 	if u := web.CurrentUser(c); u != nil {
 		c.Redirect(http.StatusSeeOther, workOf(u))
 		return
 	}
-	s.Render(c, http.StatusOK, "signup", s.NewPage(c, "signup.title"))
+	s.showPage(c, http.StatusOK, "signup", "signup.title", signInPage{Next: web.SafeNext(c.Query("next"))})
 }
 
 func (s *Server) signUp(c *gin.Context) {
@@ -111,18 +114,26 @@ func (s *Server) signUp(c *gin.Context) {
 		return
 	}
 	f.Values = map[string]string{"name": req.Name, "email": req.Email}
+	// Where the person was going (the edition whose Apply button sent them here): the confirmation link leads
+	// back there, and so does signing in.
+	next := web.SafeNext(req.Next)
 	status := s.submitForm(c, f, func() error {
-		_, err := s.Accounts.SignUp(c.Request.Context(), services.SignUpInput{Email: req.Email, Name: req.Name, Password: req.Password, Lang: web.Lang(c)}, web.Meta(c))
+		_, err := s.Accounts.SignUp(c.Request.Context(), services.SignUpInput{Email: req.Email, Name: req.Name, Password: req.Password,
+			Lang: web.Lang(c), Next: next}, web.Meta(c))
 		if err == nil {
 			// The same answer whether or not the address already had an account: the mail tells its owner which.
-			s.SeeOther(c, "/signin", "flash.signup_sent")
+			to := "/signin"
+			if next != "" {
+				to += "?next=" + url.QueryEscape(next)
+			}
+			s.SeeOther(c, to, "flash.signup_sent")
 		}
 		return err
 	})
 	if status == 0 {
 		return
 	}
-	s.showForm(c, status, f, "signup", "signup.title", nil)
+	s.showForm(c, status, f, "signup", "signup.title", signInPage{Next: next})
 }
 
 func (s *Server) signInPage(c *gin.Context) {
@@ -231,29 +242,35 @@ func (s *Server) tokenPageFor(c *gin.Context, purpose models.TokenPurpose, name,
 		s.linkGone(c, purpose)
 		return
 	}
-	s.showPage(c, http.StatusOK, name, title, tokenPage{Token: token})
+	s.showPage(c, http.StatusOK, name, title, tokenPage{Token: token, Next: web.SafeNext(c.Query("next"))})
 }
 
 func (s *Server) verifyPage(c *gin.Context) {
 	s.tokenPageFor(c, models.PurposeVerifyEmail, "verify", "verify.title")
 }
 
+// verify uses a verification link and signs its owner in, in a new session (the browser's previous one ends),
+// then goes where the person was going when the link was sent (the application they were submitting), or to
+// their work.
 func (s *Server) verify(c *gin.Context) {
 	var req tokenForm
 	if !s.BindForm(c, web.NewForm("verify", nil), &req) {
 		return
 	}
-	if _, err := s.Accounts.VerifyEmail(c.Request.Context(), req.Token, web.Meta(c)); err != nil {
+	prev, _ := c.Cookie(web.SessionCookie)
+	u, session, err := s.Accounts.VerifyAndSignIn(c.Request.Context(), req.Token, prev, web.Meta(c))
+	if err != nil {
 		if err = s.unlessLinkGone(c, models.PurposeVerifyEmail, err); err != nil {
 			s.Fail(c, err)
 		}
 		return
 	}
-	to := "/signin"
-	if web.CurrentUser(c) != nil {
-		to = "/account"
+	if session == "" { // a disabled account is confirmed, not signed in
+		s.SeeOther(c, "/signin", "flash.verified")
+		return
 	}
-	s.SeeOther(c, to, "flash.verified")
+	s.SetSessionCookie(c, session)
+	s.SeeOther(c, cmp.Or(web.SafeNext(req.Next), workOf(u)), "flash.verified_signed_in")
 }
 
 func (s *Server) resetPage(c *gin.Context) {

@@ -26,15 +26,32 @@ type deckPageData struct {
 	Current     *deckRow
 	Earlier     []deckRow
 	MaxMB       int64
-	MaxBytes    int64
 	MaxPages    int
 	Deadline    time.Time
 	CanUpload   bool
 	IsOwner     bool
 	Closed      bool   // the owner can no longer upload: the deadline passed or the application is closed
 	Error       string // why the last upload was refused, translated
-	Action      string // the form's target (the page route)
-	APIPath     string // the API the script PUTs to
+	Upload      *deckUpload
+}
+
+// deckUpload is the upload form, drawn by the "deck-upload" template on the deck page and on the application's
+// deck step (both pages' data have it as Upload).
+type deckUpload struct {
+	Action   string // the form's target (the page route)
+	APIPath  string // the API the script PUTs to
+	Return   string // the page to come back to after the upload
+	MaxMB    int64
+	MaxBytes int64
+	MaxPages int
+	Error    string // why the last upload was refused, translated
+}
+
+// deckUploadOf is the upload form of the application appID, coming back to back once done.
+func deckUploadOf(appID int64, info *services.DeckInfo, back, msg string) *deckUpload {
+	return &deckUpload{Action: fmt.Sprintf("/applications/%d/deck", appID), APIPath: fmt.Sprintf("/api/v1/applications/%d/deck", appID),
+		Return: back, MaxMB: info.MaxBytes / deckcheck.MB, MaxBytes: info.MaxBytes, MaxPages: info.MaxPages,
+		Error: msg}
 }
 
 // deckRow is one version as the page shows it.
@@ -76,13 +93,14 @@ func (s *Server) showDeckPage(c *gin.Context, status int, appID int64, msg strin
 	if name == "" {
 		name = info.Reference
 	}
-	d := deckPageData{AppID: appID, StartupName: name, MaxMB: info.MaxBytes / deckcheck.MB,
-		MaxBytes: info.MaxBytes, MaxPages: info.MaxPages, Deadline: info.Deadline, CanUpload: info.CanUpload,
-		IsOwner: info.IsOwner, Error: msg,
-		Action: fmt.Sprintf("/applications/%d/deck", appID), APIPath: fmt.Sprintf("/api/v1/applications/%d/deck", appID)}
+	d := deckPageData{AppID: appID, StartupName: name, MaxMB: info.MaxBytes / deckcheck.MB, MaxPages: info.MaxPages,
+		Deadline: info.Deadline, CanUpload: info.CanUpload, IsOwner: info.IsOwner, Error: msg}
+	if info.CanUpload {
+		d.Upload = deckUploadOf(appID, info, fmt.Sprintf("/applications/%d/deck", appID), msg)
+	}
 	d.Closed = d.IsOwner && !d.CanUpload
 	for i, v := range info.Versions {
-		r := deckRow{Version: v.Version, Pages: v.Pages, Size: s.deckSize(c, v.SizeBytes), Name: v.OriginalName, UploadedAt: v.CreatedAt,
+		r := deckRow{Version: v.Version, Pages: v.Pages, Size: deckSizeText(s.text(c), v.SizeBytes), Name: v.OriginalName, UploadedAt: v.CreatedAt,
 			DownloadURL: web.DeckDownloadURL(appID, info.Versions[i].Version)}
 		if i == 0 {
 			d.Current = &r
@@ -106,13 +124,13 @@ func (s *Server) deckPageRefusal(c *gin.Context, appID int64, err error) bool {
 	return true
 }
 
-// deckSize writes a file size for people: kilobytes under a megabyte, else megabytes with one decimal (the
-// catalogs' printers put the language's decimal separator).
-func (s *Server) deckSize(c *gin.Context, n int64) string {
+// deckSizeText writes a file size for people: kilobytes under a megabyte, else megabytes with one decimal
+// (the catalogs' printers put the language's decimal separator).
+func deckSizeText(t viewText, n int64) string {
 	if n < deckcheck.MB {
-		return s.Tr(c, "deck.size_kb", max(1, (n+512)/1024))
+		return t.tr("deck.size_kb", max(1, (n+512)/1024))
 	}
-	return s.Tr(c, "deck.size_mb", float64(n)/float64(deckcheck.MB))
+	return t.tr("deck.size_mb", float64(n)/float64(deckcheck.MB))
 }
 
 // pageUploadDeck takes the application page's plain form (multipart/form-data, file field "deck"), so an

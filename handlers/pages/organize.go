@@ -123,6 +123,8 @@ func (s *Server) readEditionForm(c *gin.Context) (services.EditionInput, map[str
 	for _, l := range web.TranslationLangs {
 		in.NameI18n[l], in.DescriptionI18n[l] = f.Get("name_"+l), f.Get("description_"+l)
 	}
+	requireDeck := f.Get("require_deck") != ""
+	in.RequireDeck = &requireDeck
 	in.Eligibility = models.EligibilityRules{RegisteredCompany: f.Get("registered_company") != "", YouthFounder: f.Get("youth_founder") != "",
 		FoundedWithinYears: atoi("founded_within_years", "eligibility.founded_within_years"), MinStage: f.Get("min_stage")}
 	if raw := strings.TrimSpace(f.Get("max_funding")); raw != "" {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/policy"
@@ -168,6 +169,7 @@ type widget struct {
 	Empty        string // the select's empty option
 	Choices      []choice
 	Groups       []provinceGroup
+	Autofocus    bool // the input to start typing in (a team row just added)
 }
 
 // DescribedBy lists the ids that describe the input: its error, then its counter.
@@ -191,6 +193,34 @@ type memberRow struct {
 	Legend       string
 	Founder, CEO bool
 	Fields       []widget
+	Remove       string // the remove button's words, naming the member
+}
+
+// The steps of the application form, in order. Each is a page of its own (?step=), with its own form and Save,
+// so a phone holds one part at a time and nothing needs JavaScript.
+const (
+	stepDetails = "details"
+	stepTeam    = "team"
+	stepDeck    = "deck"
+	stepReview  = "review"
+)
+
+var appSteps = []string{stepDetails, stepTeam, stepDeck, stepReview}
+
+// stepOf is the step named s, or the first.
+func stepOf(s string) string {
+	if slices.Contains(appSteps, s) {
+		return s
+	}
+	return stepDetails
+}
+
+// appStep is one entry of the step indicator.
+type appStep struct {
+	Number  int
+	Label   string
+	Href    string
+	Current bool
 }
 
 // applicationView is everything the application page shows.
@@ -203,14 +233,36 @@ type applicationView struct {
 	Pitch        []widget
 	Team         []memberRow
 	TeamError    string
+	CanAddMember bool   // the team has room for one more
+	TeamNotice   string // what the last add or remove did, for the live region
 	Questions    []widget
-	Summary      []string // messages about the whole application (eligibility, team)
 	Errors       map[string]string
 	ConsentTerms bool
 	ConsentStats bool
-	Facts        []fact // the read-only view
+	Facts        []fact // the read-only view and the review step
 	Status       string
 	Deadline     string
+
+	Step     string    // the step shown: details, team, deck or review
+	Steps    []appStep // the step indicator
+	NextStep string    // where "Save and continue" leads ("" on the last step)
+	NextText string
+	// Refused holds the problems of a form that was just refused, for the error summary at its top (focused,
+	// each problem a link to its field, on this step or another); RefusedTitle is what the summary says first.
+	Refused      []frontend.ErrorLink
+	RefusedTitle string
+	// Missing is what a submission would refuse now, for the review step's list (each with a link to fix it).
+	Missing []frontend.ErrorLink
+	// Unverified is set while the owner's address is unconfirmed: the form says so at its top, with a button
+	// that mails the link again and comes back here (VerifyNext) once it is used.
+	Unverified  bool
+	Email       string // the address the link goes to
+	VerifyNext  string
+	Upload      *deckUpload // the deck step's upload form (nil when no upload is possible)
+	DeckFacts   []fact      // the current deck, on the deck and review steps
+	DeckNeeded  bool        // the edition refuses a submission without a deck
+	CanReopen   bool        // withdrawn, and the call still open: the owner may make it a draft again
+	CanWithdraw bool
 }
 
 // fact is one label and value of the read-only view.
@@ -222,8 +274,18 @@ type applicationInput struct {
 	Detail *services.ApplicationDetail
 	User   *models.User
 	Shown  models.ApplicationStatus
+	Step   string
 	Values map[string]string // what the form sent, shown instead of the stored answers; nil: the stored answers
 	Errors map[string]string // messages by field
+	// Refused says Errors are those of a form just refused (the summary takes the focus); Title is the
+	// summary's first words when they are not the usual ones (a submission refused until the address is
+	// confirmed). Otherwise Errors are what a submission would refuse, shown next to the fields.
+	Refused bool
+	Title   string
+	Missing map[string]string // what a submission would refuse now (the review step lists it)
+	Deck    *services.DeckInfo
+	AddRow  bool   // show one more empty team row, focused
+	Notice  string // what the last team change did
 }
 
 // applicationViewOf builds the application page: the form's widgets (stored answers, or the values sent back
@@ -234,11 +296,21 @@ func applicationViewOf(t viewText, in applicationInput) applicationView {
 		errs = map[string]string{}
 	}
 	v := applicationView{Detail: d, Owner: a.Owner(in.User.ID), Reviewer: policy.CanReviewApplications(in.User), Errors: errs,
-		Status: t.label(reference.KindStatus, string(in.Shown)), Deadline: t.when(d.Edition, d.Edition.ClosesAt)}
+		Status: t.label(reference.KindStatus, string(in.Shown)), Deadline: t.when(d.Edition, d.Edition.ClosesAt),
+		Step: stepOf(in.Step), TeamNotice: in.Notice, DeckNeeded: d.Edition.RequireDeck}
 	if v.Owner && !d.Editable {
 		v.Closed = closedReason(t, d)
 	}
-	f := appForm{t: t, values: in.Values, errs: errs, required: t.tr("app.required")}
+	v.CanReopen = v.Owner && a.Status == models.StatusWithdrawn && d.Window == services.WindowOpen
+	v.CanWithdraw = v.Owner && (a.Status == models.StatusDraft || a.Status == models.StatusSubmitted)
+	v.Unverified, v.Email = v.Owner && d.Editable && !in.User.Verified(), in.User.Email
+	v.VerifyNext = fmt.Sprintf("/applications/%d?step=%s", a.ID, v.Step)
+	f := appForm{t: t, values: in.Values, errs: errs, required: t.tr("app.required"), addRow: in.AddRow}
+	for k := range in.Values {
+		if strings.HasPrefix(k, "team.") {
+			f.teamSent = true
+		}
+	}
 	v.Startup = f.startup(d)
 	pitch := services.PitchOf(a)
 	for _, name := range services.PitchFields {
@@ -246,22 +318,198 @@ func applicationViewOf(t viewText, in applicationInput) applicationView {
 	}
 	v.Team = f.team(d)
 	v.TeamError = errs["team"]
+	v.CanAddMember = d.Editable && len(v.Team) < services.MaxTeam
 	for _, q := range d.Questions {
 		v.Questions = append(v.Questions, f.answer(q, a.Answers))
 	}
-	if in.Values != nil {
+	if step := in.Values["step"]; in.Values != nil && (step == "" || step == stepReview) {
 		v.ConsentTerms, v.ConsentStats = in.Values["consent_terms"] != "", in.Values["consent_stats"] != ""
 	} else {
 		v.ConsentTerms, v.ConsentStats = a.ConsentTerms, a.ConsentStats
 	}
-	// The read-only view shows the same answers as facts.
+	// The read-only view and the review step show the same answers as facts.
 	for _, group := range [][]widget{v.Startup, v.Pitch, v.Questions} {
 		for _, w := range group {
 			v.Facts = append(v.Facts, fact{w.Label, factValue(t.Lang, w)})
 		}
 	}
-	v.Summary = summaryOf(errs)
+	for i, name := range appSteps {
+		v.Steps = append(v.Steps, appStep{Number: i + 1, Label: t.tr("app.step." + name),
+			Href: fmt.Sprintf("/applications/%d?step=%s", a.ID, name), Current: name == v.Step})
+		if name == v.Step && i+1 < len(appSteps) {
+			v.NextStep, v.NextText = appSteps[i+1], t.tr("app.save_continue", t.tr("app.step."+appSteps[i+1]))
+		}
+	}
+	places := placer{t: t, appID: a.ID, step: v.Step, questions: d.Questions}
+	if in.Refused {
+		v.Refused, v.RefusedTitle = places.links(errs), in.Title
+	}
+	v.Missing = places.links(in.Missing)
+	if in.Deck != nil {
+		v.DeckFacts = deckFacts(t, d.Edition, in.Deck)
+		if in.Deck.CanUpload && v.Step == stepDeck {
+			v.Upload = deckUploadOf(a.ID, in.Deck, fmt.Sprintf("/applications/%d?step=%s", a.ID, stepDeck), "")
+		}
+	}
 	return v
+}
+
+// deckFacts describes the current deck for the deck and review steps (nil when there is none).
+func deckFacts(t viewText, e *models.Edition, info *services.DeckInfo) []fact {
+	if info.Current == nil {
+		return nil
+	}
+	dk := info.Current
+	return []fact{{t.tr("deck.label.name"), dk.OriginalName}, {t.tr("deck.label.pages"), strconv.Itoa(dk.Pages)},
+		{t.tr("deck.label.size"), deckSizeText(t, dk.SizeBytes)}, {t.tr("deck.label.uploaded"), t.when(e, dk.CreatedAt)}}
+}
+
+// placer finds where the application form asks for each field its messages name, to link each message to its
+// input: on the step shown, "#app-startup_name"; on another, that step's page with check=1 (which shows the
+// same messages next to the fields) and the input's anchor.
+type placer struct {
+	t         viewText
+	appID     int64
+	step      string
+	questions []models.Question
+}
+
+// fieldPlace is where the form asks for a field: its step, the input's id, and its rank in the form's order.
+type fieldPlace struct {
+	step, id string
+	rank     int
+}
+
+// startupFields are the details step's first fields, in the form's order.
+var startupFields = []string{"startup_name", "registration_number", "founded_on", "website", "sector", "province", "district",
+	"stage", "employees", "revenue_band", "funding_raised"}
+
+// teamFields are a team row's inputs, in the form's order.
+var teamFields = []string{"name", "role", "gender", "age_band", "ownership_percent", "email"}
+
+// eligibilityFields are the answers each eligibility rule looks at: its message links there.
+var eligibilityFields = map[string]string{"eligibility.registered_company": "registration_number",
+	"eligibility.founded_within_years": "founded_on", "eligibility.min_stage": "stage", "eligibility.max_funding": "funding_raised",
+	"eligibility.youth_founder": "team"}
+
+// placeOf says where the form asks for field (qs: the edition's extra questions, in order).
+func placeOf(field string, qs []models.Question) fieldPlace {
+	if f, ok := eligibilityFields[field]; ok {
+		return placeOf(f, qs)
+	}
+	if i := slices.Index(startupFields, field); i >= 0 {
+		return fieldPlace{stepDetails, "app-" + field, i}
+	}
+	if i := slices.Index(services.PitchFields, field); i >= 0 {
+		return fieldPlace{stepDetails, "app-" + field, 100 + i}
+	}
+	if key, ok := strings.CutPrefix(field, "answers."); ok {
+		for i, q := range qs {
+			if strconv.FormatInt(q.ID, 10) == key {
+				return fieldPlace{stepDetails, "app-answers-" + key, 200 + i}
+			}
+		}
+	}
+	if field == "team" {
+		return fieldPlace{stepTeam, "team", 300}
+	}
+	if n, name, ok := teamField(field); ok {
+		return fieldPlace{stepTeam, fmt.Sprintf("app-team-%d-%s", n, name), 301 + n*10 + slices.Index(teamFields, name)}
+	}
+	switch field {
+	case "deck":
+		return fieldPlace{stepDeck, "deck-step", 500}
+	case "consent_terms":
+		return fieldPlace{stepReview, "app-consent-terms", 600}
+	}
+	return fieldPlace{step: stepReview, rank: 700}
+}
+
+// teamField splits "team.2.name" into the row and the input's name.
+func teamField(field string) (int, string, bool) {
+	rest, ok := strings.CutPrefix(field, "team.")
+	if !ok {
+		return 0, "", false
+	}
+	n, name, _ := strings.Cut(rest, ".")
+	i, err := strconv.Atoi(n)
+	if err != nil || !slices.Contains(teamFields, name) {
+		return 0, "", false
+	}
+	return i, name, true
+}
+
+// firstStep is the step of the form's first field among errs, in the form's order (the details when none).
+func firstStep(errs map[string]string, qs []models.Question) string {
+	best := fieldPlace{step: stepDetails, rank: 1 << 30}
+	for field := range errs {
+		if p := placeOf(field, qs); p.rank < best.rank {
+			best = p
+		}
+	}
+	return best.step
+}
+
+// label is the words the summary names field by.
+func (p placer) label(field string) string {
+	t := p.t
+	if f, ok := eligibilityFields[field]; ok {
+		return p.label(f)
+	}
+	if slices.Contains(startupFields, field) || slices.Contains(services.PitchFields, field) {
+		return t.tr("app.field." + field)
+	}
+	if key, ok := strings.CutPrefix(field, "answers."); ok {
+		for _, q := range p.questions {
+			if strconv.FormatInt(q.ID, 10) == key {
+				return questionLabel(q.Labels, t.Lang)
+			}
+		}
+	}
+	if n, name, ok := teamField(field); ok {
+		return t.tr("app.member", n+1) + " · " + t.tr("app.field.team."+name)
+	}
+	switch field {
+	case "team":
+		return t.tr("app.section.team")
+	case "deck":
+		return t.tr("app.deck_link")
+	case "consent_terms":
+		return t.tr("app.section.consent")
+	}
+	return ""
+}
+
+// links turns messages by field into the summary's entries, in the form's order, each linked to its input.
+func (p placer) links(msgs map[string]string) []frontend.ErrorLink {
+	type entry struct {
+		fieldPlace
+		link frontend.ErrorLink
+	}
+	var entries []entry
+	for field, msg := range msgs {
+		pl := placeOf(field, p.questions)
+		l := frontend.ErrorLink{Name: field, Label: p.label(field), Message: msg}
+		switch {
+		case pl.id == "":
+		case pl.step == p.step:
+			l.Href = "#" + pl.id
+		default:
+			l.Href = fmt.Sprintf("/applications/%d?step=%s&check=1#%s", p.appID, pl.step, pl.id)
+		}
+		entries = append(entries, entry{pl, l})
+	}
+	sort.Slice(entries, func(i, j int) bool {
+		if entries[i].rank != entries[j].rank {
+			return entries[i].rank < entries[j].rank
+		}
+		return entries[i].link.Name < entries[j].link.Name
+	})
+	out := make([]frontend.ErrorLink, len(entries))
+	for i, e := range entries {
+		out[i] = e.link
+	}
+	return out
 }
 
 // closedReason says why the owner's form is read-only.
@@ -269,7 +517,7 @@ func closedReason(t viewText, d *services.ApplicationDetail) string {
 	a := &d.Application
 	switch {
 	case a.Status == models.StatusWithdrawn:
-		return t.tr("application.is_withdrawn")
+		return t.tr("app.withdrawn_notice")
 	case a.Status == models.StatusIneligible:
 		return t.tr("application.is_ineligible")
 	case d.Window == services.WindowClosed:
@@ -312,22 +560,6 @@ func factValue(lang string, w widget) string {
 	return value
 }
 
-// summaryOf is the messages about the whole application (eligibility, team), in the order of their fields.
-func summaryOf(errs map[string]string) []string {
-	var keys []string
-	for k := range errs {
-		if strings.HasPrefix(k, "eligibility.") || k == "team" || k == "idempotency_key" || k == "reason" {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	var out []string
-	for _, k := range keys {
-		out = append(out, errs[k])
-	}
-	return out
-}
-
 // appForm makes the application form's widgets: the stored answers, or the values sent back with their
 // messages.
 type appForm struct {
@@ -335,12 +567,15 @@ type appForm struct {
 	values   map[string]string // nil: show the stored answers
 	errs     map[string]string
 	required string // the words that mark a required field
+	teamSent bool   // values hold the team rows (the team step's form was sent)
+	addRow   bool   // one more empty team row, focused
 }
 
-// val is what a field shows: the value sent back, else the stored one.
+// val is what a field shows: the value sent back, else the stored one. A step's form sends only its own
+// fields, so the others show what is stored.
 func (f appForm) val(name, stored string) string {
-	if f.values != nil {
-		return f.values[name]
+	if v, ok := f.values[name]; ok {
+		return v
 	}
 	return stored
 }
@@ -438,11 +673,11 @@ type teamMember struct {
 	founder, ceo                        bool
 }
 
-// teamMembers are the rows the form shows: the stored (or sent) members, then one empty row to add another,
-// up to the limit.
+// teamMembers are the rows the form shows: the stored (or sent) members, then an empty row when there is none
+// yet or one was just added, up to the limit.
 func (f appForm) teamMembers(d *services.ApplicationDetail) []teamMember {
 	var members []teamMember
-	if f.values != nil {
+	if f.teamSent {
 		for i := 0; i < services.MaxTeam; i++ {
 			p := fmt.Sprintf("team.%d.", i)
 			v := f.values
@@ -458,19 +693,24 @@ func (f appForm) teamMembers(d *services.ApplicationDetail) []teamMember {
 			members = append(members, teamMember{m.Name, m.Role, m.Gender, m.AgeBand, strconv.FormatFloat(m.OwnershipPercent, 'f', -1, 64), m.Email, m.Founder, m.CEO})
 		}
 	}
-	if len(members) < services.MaxTeam && d.Editable {
+	if len(members) < services.MaxTeam && d.Editable && (len(members) == 0 || f.addRow) {
 		members = append(members, teamMember{})
 	}
 	return members
 }
 
-// team is the form's team rows.
+// team is the form's team rows; the row just added takes the focus.
 func (f appForm) team(d *services.ApplicationDetail) []memberRow {
 	genders := labelled(f.t, reference.KindGender, reference.Genders)
 	ages := labelled(f.t, reference.KindAgeBand, reference.AgeBands)
 	var rows []memberRow
-	for i, m := range f.teamMembers(d) {
-		rows = append(rows, f.memberRow(i, m, genders, ages))
+	members := f.teamMembers(d)
+	for i, m := range members {
+		row := f.memberRow(i, m, genders, ages)
+		if f.addRow && i == len(members)-1 && m == (teamMember{}) {
+			row.Fields[0].Autofocus = true
+		}
+		rows = append(rows, row)
 	}
 	return rows
 }
@@ -478,7 +718,7 @@ func (f appForm) team(d *services.ApplicationDetail) []memberRow {
 // memberRow is the inputs of team member i.
 func (f appForm) memberRow(i int, m teamMember, genders, ages []choice) memberRow {
 	p := fmt.Sprintf("team.%d.", i)
-	row := memberRow{Index: i, Legend: f.t.tr("app.member", i+1), Founder: m.founder, CEO: m.ceo}
+	row := memberRow{Index: i, Legend: f.t.tr("app.member", i+1), Founder: m.founder, CEO: m.ceo, Remove: f.t.tr("app.member_remove", i+1)}
 	w := func(name, value string) widget {
 		x := f.widget("team."+name, p+name, value)
 		x.Required = name != "ownership_percent"
@@ -559,6 +799,25 @@ func receiptViewOf(t viewText, d *services.ApplicationDetail) receiptView {
 	v := receiptView{Detail: d, Version: len(d.Versions)}
 	if at := d.Application.SubmittedAt; at != nil {
 		v.Submitted = t.when(d.Edition, *at)
+	}
+	return v
+}
+
+// withdrawView is the page that asks to confirm a withdrawal and says what it means.
+type withdrawView struct {
+	Detail *services.ApplicationDetail
+	Name   string // the startup's name, or "your application"
+	Until  string // while the call is open: the deadline, until which the application can be reopened
+}
+
+// withdrawViewOf builds the withdrawal's confirmation page.
+func withdrawViewOf(t viewText, d *services.ApplicationDetail) withdrawView {
+	v := withdrawView{Detail: d, Name: d.Application.StartupName}
+	if v.Name == "" {
+		v.Name = t.tr("withdraw.your_application")
+	}
+	if d.Window == services.WindowOpen {
+		v.Until = t.when(d.Edition, d.Edition.ClosesAt)
 	}
 	return v
 }

@@ -115,7 +115,7 @@ func editionFormViewOf(t viewText, in editionFormInput) editionFormView {
 	}
 	if v.Values == nil {
 		v.Values = map[string]string{"year": strconv.Itoa(in.Now.Year()), "time_zone": services.DefaultTimeZone, "grace_minutes": "0",
-			"women_led_rule": string(stats.RuleWomanCEO), "reference_prefix": "HPF", "sectors": defaultSectorLines()}
+			"women_led_rule": string(stats.RuleWomanCEO), "reference_prefix": "HPF", "sectors": defaultSectorLines(), "require_deck": "on"}
 	}
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
@@ -289,6 +289,9 @@ func editionValues(e *models.Edition) map[string]string {
 		"time_zone": e.TimeZone, "opens_at": e.OpensAt.In(loc).Format("2006-01-02T15:04"),
 		"closes_at": e.ClosesAt.In(loc).Format("2006-01-02T15:04"), "grace_minutes": strconv.Itoa(e.GraceMinutes),
 		"women_led_rule": e.WomenLedRule, "reference_prefix": e.ReferencePrefix, "min_stage": e.Eligibility.MinStage}
+	if e.RequireDeck {
+		v["require_deck"] = "on"
+	}
 	if e.Eligibility.RegisteredCompany {
 		v["registered_company"] = "on"
 	}
