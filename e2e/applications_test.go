@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/pitchfest/pitchfest/deckcheck/decktest"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
@@ -28,15 +29,16 @@ func (c *clock) skip(d time.Duration) {
 	c.offset += d
 }
 
-// An applicant on a phone fills a draft, leaves, comes back, submits, edits, submits again and sees the
-// receipt; a second click on Submit changes nothing; after the deadline the form is read-only. Every page on
-// the way is checked with axe-core and for sideways scrolling at 360 px.
+// An applicant on a phone fills a draft step by step (details, team, deck, review), leaves, comes back,
+// submits, edits, submits again and sees the receipt; a second click on Submit changes nothing; after the
+// deadline the form is read-only. Every page on the way is checked with axe-core and for sideways scrolling at
+// 360 px.
 func TestAnApplicantAppliesOnAPhone(t *testing.T) {
 	ctx := NewBrowser(t)
 	T := englishT(t)
 	srv := testutil.StartServer(t)
 	clk := &clock{}
-	srv.App.Applications.Now, srv.App.Editions.Now = clk.now, clk.now
+	srv.App.Applications.Now, srv.App.Editions.Now, srv.App.Decks.Now = clk.now, clk.now, clk.now
 	bg := context.Background()
 
 	now := time.Now()
@@ -46,7 +48,7 @@ func TestAnApplicantAppliesOnAPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	slug := "hpf-" + testutil.RandomHex(3)
-	openEdition(t, srv, org, slug, now)
+	openEdition(t, srv, org, slug, now) // requires a deck, as an edition does unless told otherwise
 	const password = "an applicant's passphrase"
 	hash, err := services.HashPassword(password)
 	if err != nil {
@@ -72,8 +74,11 @@ func TestAnApplicantAppliesOnAPhone(t *testing.T) {
 	if !strings.HasPrefix(appPath, "/applications/") {
 		t.Fatalf("Apply led to %s", appPath)
 	}
+	if got := Text(t, ctx, `.appsteps a[aria-current="step"]`); !strings.HasSuffix(got, T("app.step.details")) {
+		t.Errorf("the current step reads %q", got)
+	}
 
-	// A first draft, saved with the plain Save button.
+	// A first draft of the details, saved with the plain Save button.
 	typeIn(t, ctx, "#app-startup_name", "Ubuhinzi Bwiza")
 	typeIn(t, ctx, "#app-one_liner", "Soil sensors for smallholders.")
 	if got := Text(t, ctx, "#app-one_liner-count"); got != T("app.counter", 30, 140) {
@@ -104,7 +109,7 @@ func TestAnApplicantAppliesOnAPhone(t *testing.T) {
 		t.Errorf("the draft came back with one-liner %q", got)
 	}
 
-	// Fill the rest and submit.
+	// Fill the rest of the details, then on to the team.
 	set := func(css, value string) {
 		t.Helper()
 		Eval[bool](t, ctx, fmt.Sprintf(`(document.querySelector(%q).value = %q, true)`, css, value))
@@ -116,18 +121,43 @@ func TestAnApplicantAppliesOnAPhone(t *testing.T) {
 	set("#app-stage", "prototype")
 	typeIn(t, ctx, "#app-employees", "4")
 	set("#app-revenue_band", "under_5m")
-	typeIn(t, ctx, "#app-funding_raised", "0")
+	typeIn(t, ctx, "#app-funding_raised", "3,500,000")
 	for _, f := range []string{"problem", "solution", "market", "business_model", "traction", "competition", "impact", "use_of_prize"} {
 		typeIn(t, ctx, "#app-"+f, "About "+f+".")
 	}
+	Follow(t, ctx, chromedp.CSS("#app-continue"))
+	atPhone(t, ctx)
+	expectPath(t, ctx, appPath)
 	typeIn(t, ctx, "#app-team-0-name", "Uwase Clémentine")
 	typeIn(t, ctx, "#app-team-0-role", "CEO")
 	set("#app-team-0-gender", "woman")
 	set("#app-team-0-age_band", "25_29")
 	typeIn(t, ctx, "#app-team-0-ownership_percent", "100")
 	run(t, ctx, "tick founder", chromedp.Click(chromedp.CSS("#app-team-0-founder")))
+	Follow(t, ctx, chromedp.CSS("#app-continue"))
+	atPhone(t, ctx)
+
+	// The deck step: the upload comes back to it, showing the deck.
+	if got := Text(t, ctx, "#deck-current"); got != T("deck.none") {
+		t.Errorf("before any upload the deck step says %q", got)
+	}
+	pdf, _ := decktest.PDFFile(t, 3, 0)
+	run(t, ctx, "choose the deck", chromedp.SetUploadFiles(chromedp.CSS("#deck-file"), []string{pdf}))
+	Follow(t, ctx, chromedp.CSS(`#deck-form button[type="submit"]`))
+	atPhone(t, ctx)
+	expectFlash(t, ctx, T("flash.deck_uploaded"))
+	if got := Eval[string](t, ctx, "location.search"); got != "?step=deck" {
+		t.Errorf("after the upload the page is %s", got)
+	}
+	Follow(t, ctx, chromedp.CSS("#deck-continue"))
+	atPhone(t, ctx)
+
+	// The review: only the terms are missing; accept them and submit.
+	if got := Text(t, ctx, "#review-missing"); !strings.Contains(got, T("application.consent_terms_required")) {
+		t.Errorf("the review's list reads %q", got)
+	}
 	run(t, ctx, "tick the terms", chromedp.Click(chromedp.CSS("#app-consent-terms")))
-	Screenshot(t, ctx, "form-filled", phone)
+	Screenshot(t, ctx, "review-filled", phone)
 	Follow(t, ctx, chromedp.CSS("#submit-application"))
 	atPhone(t, ctx)
 	expectHeading(t, ctx, T("receipt.title"))
@@ -140,6 +170,10 @@ func TestAnApplicantAppliesOnAPhone(t *testing.T) {
 	ClickLink(t, ctx, T("receipt.back"))
 	atPhone(t, ctx)
 	typeIn(t, ctx, "#app-traction", "Three cooperatives in Huye.")
+	Follow(t, ctx, chromedp.CSS(`#application-form button[name="save"]`))
+	atPhone(t, ctx)
+	Visit(t, ctx, srv.URL+appPath+"?step=review")
+	atPhone(t, ctx)
 	Follow(t, ctx, chromedp.CSS("#submit-application"))
 	atPhone(t, ctx)
 	if got := Text(t, ctx, "#receipt-reference"); got != ref {
@@ -150,7 +184,7 @@ func TestAnApplicantAppliesOnAPhone(t *testing.T) {
 	}
 
 	// A second click on Submit with nothing changed makes no new version.
-	ClickLink(t, ctx, T("receipt.back"))
+	Visit(t, ctx, srv.URL+appPath+"?step=review")
 	atPhone(t, ctx)
 	Follow(t, ctx, chromedp.CSS("#submit-application"))
 	atPhone(t, ctx)
@@ -161,6 +195,9 @@ func TestAnApplicantAppliesOnAPhone(t *testing.T) {
 	mine, err := srv.App.Applications.Mine(bg, mustUser(t, srv, email))
 	if err != nil || len(mine) != 1 {
 		t.Fatalf("applications of the applicant: %v, %v", mine, err)
+	}
+	if a := mine[0].Application; a.FundingRaised == nil || *a.FundingRaised != 3_500_000 {
+		t.Errorf("funding typed as 3,500,000 stored as %v", a.FundingRaised)
 	}
 	if vs, err := srv.App.Applications.Versions(bg, mustUser(t, srv, email), mine[0].Application.ID); err != nil || len(vs) != 2 {
 		t.Errorf("%d versions stored (%v), want 2", len(vs), err)

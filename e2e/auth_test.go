@@ -72,17 +72,14 @@ func TestANewcomerSignsUpVerifiesSignsInResetsThePasswordAndSignsOut(t *testing.
 			expectPath(t, ctx, "/signin")
 			expectFlash(t, ctx, T("flash.signup_sent"))
 
-			// The link from the mail shows a button; pressing it confirms the address.
+			// The link from the mail shows a button; pressing it confirms the address and signs the person in.
 			Visit(t, ctx, MailLink(t, srv, email, "/verify"))
 			atPhone(t, ctx)
 			expectHeading(t, ctx, T("verify.title"))
 			Follow(t, ctx, chromedp.CSS(`form[action="/verify"] button[type="submit"]`))
 			atPhone(t, ctx)
-			expectPath(t, ctx, "/signin")
-			expectFlash(t, ctx, T("flash.verified"))
-
-			signIn(t, ctx, email, first)
 			expectPath(t, ctx, "/applications") // a new account applies: its work is My applications
+			expectFlash(t, ctx, T("flash.verified_signed_in"))
 			ClickLink(t, ctx, T("nav.account"))
 			atPhone(t, ctx)
 			expectHeading(t, ctx, T("account.title"))
