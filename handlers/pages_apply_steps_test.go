@@ -177,6 +177,7 @@ func TestAnEditionThatRequiresADeckRefusesASubmissionWithoutOne(t *testing.T) {
 	if form := ss.organizer.get(edit); !regexp.MustCompile(`<input type="checkbox" id="edition-require-deck"[^>]* checked>`).MatchString(form.body) {
 		t.Errorf("the edition form does not show the deck as required:\n%s", excerpt(form.body))
 	}
+	has(t, "the public page", ss.anonymous.get("/editions/hpf-2026").body, `id="edition-deck-required"`)
 	app, id := apply(t, ss.eric, "hpf-2026")
 
 	s := ss.eric.post(app+"/submit", completeForm())
@@ -202,6 +203,9 @@ func TestAnEditionThatRequiresADeckRefusesASubmissionWithoutOne(t *testing.T) {
 		e, err := ss.srv.App.Store.EditionBySlug(context.Background(), "hpf-2026")
 		if err != nil || e.RequireDeck {
 			t.Fatalf("the edition still requires a deck (%v)", err)
+		}
+		if strings.Contains(ss.anonymous.get("/editions/hpf-2026").body, `id="edition-deck-required"`) {
+			t.Error("the public page still says a deck is required")
 		}
 		aline, _ := apply(t, ss.aline, "hpf-2026")
 		ss.aline.post(aline+"/submit", completeForm()).expect(t, "submit without a deck, not required", http.StatusSeeOther, aline+"/receipt")
