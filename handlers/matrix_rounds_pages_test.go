@@ -23,6 +23,8 @@ var roundPagesMatrix = []row{
 	{"POST", "/organize/rounds/:id/delete", formBody(""), staffOnly(conflict), jRound},
 	{"POST", "/organize/rounds/:id/delete", formBody(""), staffOnly(see), jDraftRound},
 	{"POST", "/organize/rounds/:id/open", formBody(""), staffOnly(conflict), jRound},
+	// The draft round is its edition's only one: it has nowhere to move, and the rounds page says so.
+	{"POST", "/organize/rounds/:id/move", formBody("dir=up"), staffOnly(conflict), jDraftRound},
 	// The fixture's round is open: reopening it is refused on the rounds page.
 	{"POST", "/organize/rounds/:id/reopen", formBody(""), staffOnly(conflict), jRound},
 	{"GET", "/organize/rounds/:id/close", nil, judgingPageStaff(ok), jRound},

@@ -305,3 +305,44 @@ func TestAnOrganizerReopensARoundAndManagesTheRoster(t *testing.T) {
 		t.Errorf("the removed judge keeps %d assignments (%v)", len(mine), err)
 	}
 }
+
+// The rounds page moves a draft round up, and the rubric page offers last year's rounds to copy from.
+func TestAnOrganizerReordersRoundsAndCopiesLastYearsRubric(t *testing.T) {
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 1, Draft: true, NoAssign: true})
+	ctx := context.Background()
+	semi, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final", JudgesPerApp: 1}, services.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rounds := fmt.Sprintf("/organize/editions/%d/rounds", w.Edition.ID)
+	move := fmt.Sprintf("/organize/rounds/%d/move", semi.ID)
+	if code, body := pageGet(t, srv, org, rounds); code != 200 || !strings.Contains(body, `action="`+move+`"`) {
+		t.Fatalf("the rounds page offers no move (%d)", code)
+	}
+	if code, _, loc := pagePost(t, srv, org, move, url.Values{"dir": {"up"}}); code != 303 || loc != rounds {
+		t.Fatalf("move up: %d %s", code, loc)
+	}
+	if rs, _ := srv.App.Store.RoundsByEdition(ctx, w.Edition.ID); rs[0].ID != semi.ID {
+		t.Errorf("the semi-final is not first: %s", rs[0].Name)
+	}
+	if code, _, _ := pagePost(t, srv, org, move, url.Values{"dir": {"up"}}); code != 409 {
+		t.Errorf("moving the first round up: %d", code)
+	}
+
+	// Last year's edition: its round's rubric is offered on this year's rubric page, named with its edition.
+	old := testutil.NewJudgingWorld(t, srv.App.Store, testutil.JudgingOptions{Apps: 1, Judges: 1, K: 1, Draft: true, NoAssign: true})
+	if _, err := old.Judging.ApplyTemplate(ctx, old.Organizer, old.Round.ID, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	rubric := fmt.Sprintf("/organize/rounds/%d/rubric", semi.ID)
+	code, body := pageGet(t, srv, org, rubric)
+	if code != 200 || !strings.Contains(body, fmt.Sprintf(`<option value="%d">`, old.Round.ID)) {
+		t.Fatalf("the rubric page does not offer last year's round (%d)", code)
+	}
+	if code, _, _ := pagePost(t, srv, org, rubric+"/copy", url.Values{"from": {fmt.Sprint(old.Round.ID)}}); code != 303 {
+		t.Fatalf("copy: %d", code)
+	}
+	if cs, _ := srv.App.Store.CriteriaByRound(ctx, semi.ID); len(cs) != 6 {
+		t.Errorf("%d criteria copied, want the template's 6", len(cs))
+	}
+}

@@ -440,3 +440,50 @@ func TestAnAwardedFinalDoesNotReopen(t *testing.T) {
 	_, err := w.Judging.ReopenRound(ctx, w.Organizer, w.Round.ID, noMeta)
 	refusal(t, err, models.ErrConflict, "judging.round.reopen_awarded")
 }
+
+// Draft rounds change places one step at a time; an opened round, the final and the ends stay put, each said.
+func TestDraftRoundsChangePlaces(t *testing.T) {
+	ctx := context.Background()
+	w := testutil.NewJudgingWorld(t, testutil.NewDB(t), testutil.JudgingOptions{Apps: 2, Judges: 2, K: 1, Draft: true, NoAssign: true})
+	semi, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final", JudgesPerApp: 1}, noMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	final, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", JudgesPerApp: 1, Final: true}, noMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	order := func() []string {
+		rs, err := w.Store.RoundsByEdition(ctx, w.Edition.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range rs {
+			out = append(out, r.Name)
+		}
+		return out
+	}
+	if err := w.Judging.MoveRound(ctx, w.Organizer, semi.ID, -1, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	if got := order(); !slices.Equal(got, []string{"Semi-final", w.Round.Name, "Final"}) {
+		t.Fatalf("after moving up: %v", got)
+	}
+	refusal(t, w.Judging.MoveRound(ctx, w.Organizer, semi.ID, -1, noMeta), models.ErrConflict, "judging.round.move_edge")
+	refusal(t, w.Judging.MoveRound(ctx, w.Organizer, w.Round.ID, 1, noMeta), models.ErrConflict, "judging.round.move_final")
+	refusal(t, w.Judging.MoveRound(ctx, w.Organizer, final.ID, -1, noMeta), models.ErrConflict, "judging.round.move_final")
+	if _, err := w.Judging.ApplyTemplate(ctx, w.Organizer, semi.ID, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Judging.OpenRound(ctx, w.Organizer, semi.ID, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	refusal(t, w.Judging.MoveRound(ctx, w.Organizer, w.Round.ID, -1, noMeta), models.ErrConflict, "judging.round.move_started")
+	if err := w.Judging.MoveRound(ctx, w.Applicants[0], w.Round.ID, -1, noMeta); err == nil {
+		t.Error("an applicant moved a round")
+	}
+	if got := order(); !slices.Equal(got, []string{"Semi-final", w.Round.Name, "Final"}) {
+		t.Errorf("refused moves changed the order: %v", got)
+	}
+}

@@ -216,8 +216,9 @@ func (j *Judging) ApplyTemplate(ctx context.Context, actor *models.User, roundID
 	return j.SetRubric(ctx, actor, roundID, HangaTemplate(), meta)
 }
 
-// CopyRubric replaces a round's rubric with a copy of another round's of the same edition (a round of another
-// edition, or none, is rubric.pick_round); like SetRubric, it is refused once the rubric is locked.
+// CopyRubric replaces a round's rubric with a copy of another round's, of this edition or an earlier one, so a
+// programme keeps the rubric it refined year after year (the round itself, or none, is rubric.pick_round); like
+// SetRubric, it is refused once the rubric is locked.
 func (j *Judging) CopyRubric(ctx context.Context, actor *models.User, roundID, fromID int64, meta Meta) ([]models.Criterion, error) {
 	if err := requireStaff(actor); err != nil {
 		return nil, err
@@ -227,7 +228,7 @@ func (j *Judging) CopyRubric(ctx context.Context, actor *models.User, roundID, f
 		return nil, err
 	}
 	src, err := j.Store.RoundByID(ctx, fromID)
-	if isNotFound(err) || err == nil && (src.EditionID != r.EditionID || src.ID == r.ID) {
+	if isNotFound(err) || err == nil && src.ID == r.ID {
 		return nil, models.NewValidationError("from", "rubric.pick_round")
 	} else if err != nil {
 		return nil, err

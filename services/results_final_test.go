@@ -137,7 +137,7 @@ func isField(err error, field, msg string) bool {
 }
 
 // A round's rubric can be copied from another round of its edition, never from another edition's.
-func TestARubricIsCopiedOnlyFromARoundOfTheSameEdition(t *testing.T) {
+func TestARubricIsCopiedFromAnotherRoundOfAnyEdition(t *testing.T) {
 	w, _ := scoredWorld(t, models.RoundOnline)
 	ctx := context.Background()
 	next, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final"}, noMeta)
@@ -154,8 +154,11 @@ func TestARubricIsCopiedOnlyFromARoundOfTheSameEdition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Judging.CopyRubric(ctx, w.Organizer, far.ID, w.Round.ID, noMeta); !isField(err, "from", "rubric.pick_round") {
-		t.Errorf("a copy across editions: %v", err)
+	if cs, err := w.Judging.CopyRubric(ctx, w.Organizer, far.ID, w.Round.ID, noMeta); err != nil || len(cs) != 6 {
+		t.Errorf("a copy from last year's edition: %d criteria (%v)", len(cs), err)
+	}
+	if _, err := w.Judging.CopyRubric(ctx, w.Organizer, next.ID, next.ID, noMeta); !isField(err, "from", "rubric.pick_round") {
+		t.Errorf("a round copied from itself: %v", err)
 	}
 	if _, err := w.Judging.CopyRubric(ctx, w.Applicants[0], next.ID, w.Round.ID, noMeta); err == nil {
 		t.Error("an applicant copied a rubric")

@@ -34,6 +34,7 @@ func (s *Server) roundPageRoutes(r *gin.Engine) {
 	g.GET("/rounds/:id/edit", s.editRoundPage)
 	g.POST("/rounds/:id/edit", s.updateRoundPage)
 	g.POST("/rounds/:id/delete", s.deleteRoundPage)
+	g.POST("/rounds/:id/move", s.moveRoundPage)
 	g.POST("/rounds/:id/open", s.openRoundPage)
 	g.GET("/rounds/:id/close", s.closeRoundConfirmPage)
 	g.POST("/rounds/:id/close", s.closeRoundPage)
@@ -337,5 +338,16 @@ func (s *Server) reopenRoundPage(c *gin.Context) {
 	s.roundAction(c, "flash.round_reopened", func(rc *services.RoundContext) error {
 		_, err := s.Judging.ReopenRound(c.Request.Context(), web.CurrentUser(c), rc.Round.ID, web.Meta(c))
 		return err
+	})
+}
+
+// moveRoundPage moves a draft round one place up or down in its edition (dir=up or down).
+func (s *Server) moveRoundPage(c *gin.Context) {
+	step := 1
+	if c.PostForm("dir") == "up" {
+		step = -1
+	}
+	s.roundAction(c, "flash.round_moved", func(rc *services.RoundContext) error {
+		return s.Judging.MoveRound(c.Request.Context(), web.CurrentUser(c), rc.Round.ID, step, web.Meta(c))
 	})
 }

@@ -3,6 +3,7 @@ package pages
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -91,13 +92,7 @@ func (s *Server) showRubric(c *gin.Context, status int, rc *services.RoundContex
 			d.Summary = append(d.Summary, errorLink(fmt.Sprintf("name-en-%d", r.Index), s.Tr(c, "rubric.criterion", r.N), strings.Join(r.Errors, " ")))
 		}
 	}
-	if _, rounds, err := s.Publishing.EditionRounds(c.Request.Context(), web.CurrentUser(c), rc.Edition.ID); err == nil {
-		for _, r := range rounds {
-			if r.ID != rc.Round.ID {
-				d.Sources = append(d.Sources, copyFrom{ID: r.ID, Label: r.Name})
-			}
-		}
-	}
+	d.Sources = s.rubricSources(c, rc)
 	s.showPage(c, status, "organize_rubric", "rubric.title", d)
 }
 
@@ -220,4 +215,41 @@ func (s *Server) rubricReplace(c *gin.Context, replace func(rc *services.RoundCo
 	if p, ok := s.Refusal(c, err, "rounds.closed_no_change"); ok {
 		s.showRubric(c, p.Status, rc, nil, p.Place(web.Nowhere))
 	}
+}
+
+// rubricSources are the rounds whose rubric can be copied: this edition's first, then the other editions',
+// each named with its edition. A list that cannot be read leaves only the template to start from.
+func (s *Server) rubricSources(c *gin.Context, rc *services.RoundContext) []copyFrom {
+	ctx, u := c.Request.Context(), web.CurrentUser(c)
+	eds, err := s.Editions.List(ctx, u)
+	if err != nil {
+		return nil
+	}
+	slices.SortStableFunc(eds, func(a, b models.Edition) int {
+		if (a.ID == rc.Edition.ID) != (b.ID == rc.Edition.ID) {
+			if a.ID == rc.Edition.ID {
+				return -1
+			}
+			return 1
+		}
+		return b.Year - a.Year
+	})
+	var out []copyFrom
+	for _, e := range eds {
+		rounds, err := s.Judging.Rounds(ctx, u, e.ID)
+		if err != nil {
+			continue
+		}
+		for _, r := range rounds {
+			if r.ID == rc.Round.ID {
+				continue
+			}
+			label := r.Name
+			if e.ID != rc.Edition.ID {
+				label = e.Name + " — " + r.Name
+			}
+			out = append(out, copyFrom{ID: r.ID, Label: label})
+		}
+	}
+	return out
 }

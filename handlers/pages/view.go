@@ -64,9 +64,6 @@ func (s *Server) countdown(c *gin.Context, id string, left time.Duration) string
 	return s.text(c).countdown(id, left)
 }
 
-// sectorLabel prefers the catalog's translation of a default sector over the edition's English label.
-func (s *Server) sectorLabel(c *gin.Context, sec models.Sector) string { return s.text(c).sector(sec) }
-
 // choice is one option of a select or a list.
 type choice struct {
 	Value, Label string
