@@ -235,7 +235,11 @@ func TestAWholeEditionThroughThePagesOnly(t *testing.T) {
 	if got := Text(t, org, "#assignment-entries"); got != "6" {
 		t.Errorf("the screening took in %s applications, want 6", got)
 	}
-	Follow(t, org, chromedp.CSS("#assign-run"))
+	// A preview first: nothing is saved until the organizer runs what they saw.
+	Follow(t, org, chromedp.CSS("#assign-preview"))
+	CheckPage(t, org)
+	expectHeading(t, org, T("assign_preview.title")+": Screening")
+	Follow(t, org, chromedp.CSS("#assign-preview-run"))
 	edAtLaptop(t, org)
 	edFlash(t, org, T("flash.assigned"))
 	if got := Text(t, org, "#assignment-short"); got != "0" {
@@ -348,9 +352,7 @@ func TestAWholeEditionThroughThePagesOnly(t *testing.T) {
 	// The final: its rubric copied from the screening, a panel of the three, the finalists taken in.
 	ClickLink(t, org, "Screening · "+T("round_results.title"))
 	edAtLaptop(t, org)
-	ClickLink(t, org, name+" · "+T("rounds_results.title"))
-	edAtLaptop(t, org)
-	ClickLink(t, org, T("rounds.manage"))
+	ClickLink(t, org, T("rounds.title"))
 	edAtLaptop(t, org)
 	ClickLink(t, org, T("rubric.link")+" (Grand final)")
 	edAtLaptop(t, org)

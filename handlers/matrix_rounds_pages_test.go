@@ -42,6 +42,8 @@ var roundPagesMatrix = []row{
 	{"POST", "/organize/rounds/:id/entries", formBody(""), staffOnly(see), jRound},
 	{"POST", "/organize/rounds/:id/distribute", formBody(""), staffOnly(see), jRound},
 	{"POST", "/organize/rounds/:id/assign", formBody(""), staffOnly(see), jRound},
+	{"POST", "/organize/rounds/:id/assign/preview", formBody(""), staffOnly(ok), jRound},
+	{"POST", "/organize/rounds/:id/assign/run", formBody("seed=7"), staffOnly(see), jRound},
 	{"GET", "/organize/panels/:id", nil, judgingPageStaff(ok), jPanel2},
 	{"POST", "/organize/panels/:id", func(w *world) string {
 		f := jf(w)

@@ -346,3 +346,49 @@ func TestAnOrganizerReordersRoundsAndCopiesLastYearsRubric(t *testing.T) {
 		t.Errorf("%d criteria copied, want the template's 6", len(cs))
 	}
 }
+
+// The assignment is previewed before anything is saved, then run with the previewed seed: what is saved is
+// what was shown.
+func TestAnOrganizerPreviewsTheAssignmentThenRunsIt(t *testing.T) {
+	T := resultsPageT(t)
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 5, Judges: 3, K: 2, Draft: true, NoAssign: true})
+	st := srv.App.Store
+	ctx := context.Background()
+	base := fmt.Sprintf("/organize/rounds/%d", w.Round.ID)
+	form := url.Values{"name": {"Everyone"}, "judge": {fmt.Sprint(w.Judges[0].ID), fmt.Sprint(w.Judges[1].ID), fmt.Sprint(w.Judges[2].ID)}}
+	if code, _, _ := pagePost(t, srv, org, base+"/panels", form); code != 303 {
+		t.Fatalf("panel: %d", code)
+	}
+	if code, _, _ := pagePost(t, srv, org, base+"/entries", nil); code != 303 {
+		t.Fatalf("take the applications in: %d", code)
+	}
+	code, body, _ := pagePost(t, srv, org, base+"/assign/preview", nil)
+	if code != 200 || !strings.Contains(body, T("assign_preview.title")) || !strings.Contains(body, w.Judges[2].Name) {
+		t.Fatalf("preview: %d", code)
+	}
+	if as, _ := st.AssignmentsByRound(ctx, w.Round.ID); len(as) != 0 {
+		t.Fatalf("the preview saved %d assignments", len(as))
+	}
+	i := strings.Index(body, `name="seed" value="`)
+	if i < 0 {
+		t.Fatal("the preview has no run form")
+	}
+	seed := body[i+len(`name="seed" value="`):]
+	seed = seed[:strings.Index(seed, `"`)]
+	if code, _, loc := pagePost(t, srv, org, base+"/assign/run", url.Values{"seed": {seed}}); code != 303 || loc != base+"/assignment" {
+		t.Fatalf("run: %d %s", code, loc)
+	}
+	as, err := st.AssignmentsByRound(ctx, w.Round.ID)
+	if err != nil || len(as) != 10 {
+		t.Fatalf("%d assignments (%v), want 5 × 2", len(as), err)
+	}
+	per := map[int64]int{}
+	for _, a := range as {
+		per[a.JudgeID]++
+	}
+	for _, j := range w.Judges {
+		if !strings.Contains(body, fmt.Sprintf(`<tr><th scope="row">%s</th><td>%d</td></tr>`, j.Name, per[j.ID])) {
+			t.Errorf("%s has %d applications, not what the preview showed", j.Name, per[j.ID])
+		}
+	}
+}

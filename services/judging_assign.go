@@ -216,6 +216,20 @@ type AssignReport struct {
 // *assignment.InfeasibleError[int64] (errors.Is assignment.ErrInfeasible) when no valid assignment exists, in
 // which case nothing is changed.
 func (j *Judging) AutoAssign(ctx context.Context, actor *models.User, roundID int64, seed *uint64, meta Meta) (*AssignReport, error) {
+	return j.autoAssign(ctx, actor, roundID, seed, meta, false)
+}
+
+// PreviewAssign is AutoAssign without saving anything: the same solver on the same round gives the report an
+// assignment would have (each judge's load, how many applications two judges share at most), and its seed, so
+// running AutoAssign with that seed afterwards gives exactly what was previewed if nothing changed meanwhile.
+func (j *Judging) PreviewAssign(ctx context.Context, actor *models.User, roundID int64) (*AssignReport, error) {
+	return j.autoAssign(ctx, actor, roundID, nil, Meta{}, true)
+}
+
+// errPreview undoes a preview's transaction: it was computed and written as for real, then rolled back.
+var errPreview = errors.New("judging: preview only")
+
+func (j *Judging) autoAssign(ctx context.Context, actor *models.User, roundID int64, seed *uint64, meta Meta, preview bool) (*AssignReport, error) {
 	if err := requireStaff(actor); err != nil {
 		return nil, err
 	}
@@ -277,12 +291,15 @@ func (j *Judging) AutoAssign(ctx context.Context, actor *models.User, roundID in
 				Added: added, Removed: removed, Loads: res.Loads, MaxShared: res.MaxShared, SharedLowerBound: res.SharedLowerBound,
 				OverAssigned: over})
 		}
+		if preview {
+			return errPreview
+		}
 		if err := tx.SetAssignmentSeed(ctx, roundID, int64(rep.Seed)); err != nil {
 			return err
 		}
 		return j.audit(ctx, tx, actor, "judging.auto_assign", roundSubject(roundID), fmt.Sprintf("seed=%d", rep.Seed), meta)
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errPreview) {
 		return nil, err
 	}
 	return rep, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -485,5 +486,38 @@ func TestDraftRoundsChangePlaces(t *testing.T) {
 	}
 	if got := order(); !slices.Equal(got, []string{"Semi-final", w.Round.Name, "Final"}) {
 		t.Errorf("refused moves changed the order: %v", got)
+	}
+}
+
+// A preview saves nothing, and running with its seed gives what it showed.
+func TestAPreviewSavesNothingAndItsSeedGivesTheSameAssignment(t *testing.T) {
+	ctx := context.Background()
+	w := testutil.NewJudgingWorld(t, testutil.NewDB(t), testutil.JudgingOptions{Apps: 7, Judges: 4, K: 2, Draft: true, NoAssign: true})
+	var judges []services.PanelJudgeInput
+	for _, j := range w.Judges {
+		judges = append(judges, services.PanelJudgeInput{JudgeID: j.ID})
+	}
+	if _, err := w.Judging.SavePanel(ctx, w.Organizer, w.Round.ID, 0, services.PanelInput{Name: "All", Judges: judges}, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Judging.PopulateEntries(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	pre, err := w.Judging.PreviewAssign(ctx, w.Organizer, w.Round.ID)
+	if err != nil || len(pre.Panels) != 1 {
+		t.Fatalf("preview: %+v (%v)", pre, err)
+	}
+	if as, _ := w.Store.AssignmentsByRound(ctx, w.Round.ID); len(as) != 0 {
+		t.Fatalf("the preview saved %d assignments", len(as))
+	}
+	if _, err := w.Judging.PreviewAssign(ctx, w.Applicants[0], w.Round.ID); err == nil {
+		t.Error("an applicant previewed an assignment")
+	}
+	run, err := w.Judging.AutoAssign(ctx, w.Organizer, w.Round.ID, &pre.Seed, noMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(run.Panels[0].Loads, pre.Panels[0].Loads) || run.Panels[0].MaxShared != pre.Panels[0].MaxShared {
+		t.Errorf("ran %v (shared %d), previewed %v (shared %d)", run.Panels[0].Loads, run.Panels[0].MaxShared, pre.Panels[0].Loads, pre.Panels[0].MaxShared)
 	}
 }

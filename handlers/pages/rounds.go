@@ -52,6 +52,8 @@ func (s *Server) roundPageRoutes(r *gin.Engine) {
 	g.POST("/rounds/:id/entries", s.takeEntriesPage)
 	g.POST("/rounds/:id/distribute", s.distributePage)
 	g.POST("/rounds/:id/assign", s.assignPage)
+	g.POST("/rounds/:id/assign/preview", s.assignPreviewPage)
+	g.POST("/rounds/:id/assign/run", s.runPreviewedAssignPage)
 	g.GET("/editions/:id/cockpit", s.cockpitPage)
 	g.GET("/editions/:id/judges", s.judgesPage)
 	g.POST("/editions/:id/judges/invite", s.inviteJudgesPage)
