@@ -34,6 +34,10 @@ var (
 	// ErrInvalidOption means the caller asked for something the method does
 	// not define, such as an unknown method or a negative minimum.
 	ErrInvalidOption = errors.New("invalid option")
+	// ErrUnknownApplication means votes name an application the jury's
+	// ranking does not hold: usually the export of another round, whose
+	// votes would otherwise be dropped silently and shift every share.
+	ErrUnknownApplication = errors.New("unknown application")
 )
 
 // InputError describes one problem with the input precisely enough for a
