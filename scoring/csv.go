@@ -70,6 +70,9 @@ type table struct {
 	fields     []string // current row, in want order, trimmed
 	line       int      // current row's line
 	broken     bool     // the CSV itself could not be read to the end
+	// extraOK accepts columns beyond want: an export made for people
+	// (names beside references) carries columns no computation needs.
+	extraOK bool
 }
 
 func newTable(r io.Reader, p *problems, header string) *table {
@@ -134,6 +137,8 @@ func (t *table) readHeader() (bool, error) {
 		}
 		i := indexOf(t.want, name)
 		switch {
+		case i < 0 && t.extraOK:
+			continue
 		case i < 0:
 			t.p.add(line, ErrMalformed, "unexpected column %q: expected the header %q", strings.TrimSpace(f), t.header)
 			good = false

@@ -17,85 +17,144 @@ import (
 //
 //	pitchfest rank --rubric rubric.csv --scores scores.csv
 //	    [--method z|mean|median] [--min-judge-scores N] [--format csv|json]
+//	    [--audience votes.csv --audience-weight W]
+//
+// With --audience it combines the jury's ranking with the audience vote's
+// export, as the final's "jury and audience" ranking does.
 //
 // On bad input it returns an error whose message is "file:line: what is
 // wrong" (one line per problem) and writes nothing to stdout: a partial
 // ranking is worse than none, because it looks like a result.
 func runRank(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("rank", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	rubricPath := fs.String("rubric", "", "rubric CSV with the header "+scoring.RubricHeader+" (required)")
-	scoresPath := fs.String("scores", "", "scores CSV with the header "+scoring.ScoresHeader+", one row per value (required)")
-	method := fs.String("method", string(scoring.MethodZ), "aggregation method: z, mean or median")
-	minJudge := fs.Int("min-judge-scores", scoring.DefaultMinJudgeScores,
-		"with z, judges with fewer scores are standardized with the pooled mean and deviation")
-	format := fs.String("format", "csv", "output format: csv or json")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: pitchfest rank --rubric rubric.csv --scores scores.csv [--method z|mean|median] [--min-judge-scores N] [--format csv|json]\n\n")
-		fmt.Fprintf(fs.Output(), "Ranks a round's applications from judges' scores, as the web application does.\nThe method is described in docs/scoring.md.\n\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	f, err := parseRankFlags(args, stderr)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return fmt.Errorf("rank: unexpected argument %q", fs.Arg(0))
-	}
-	if *rubricPath == "" || *scoresPath == "" {
-		fs.Usage()
-		return errors.New("rank: --rubric and --scores are required")
-	}
-	m, err := scoring.ParseMethod(*method)
-	if err != nil {
-		return fmt.Errorf("rank: --method: %w", err)
-	}
-	if *minJudge < 0 {
-		return fmt.Errorf("rank: --min-judge-scores must be 0 or more, got %d", *minJudge)
-	}
-	if *format != "csv" && *format != "json" {
-		return fmt.Errorf("rank: --format must be csv or json, got %q", *format)
-	}
-	// 0 and 1 both mean "no minimum"; Options reads 0 as the default.
-	opts := scoring.Options{Method: m, MinJudgeScores: max(*minJudge, 1)}
-
-	rubric, err := parseFile(*rubricPath, func(r io.Reader) (scoring.Rubric, error) {
-		return scoring.ParseRubricCSV(r, *rubricPath)
+	rubric, err := parseFile(f.rubric, func(r io.Reader) (scoring.Rubric, error) {
+		return scoring.ParseRubricCSV(r, f.rubric)
 	})
 	if err != nil {
 		return err
 	}
-	scores, err := parseFile(*scoresPath, func(r io.Reader) ([]scoring.Score, error) {
-		return scoring.ParseScoresCSV(r, *scoresPath, rubric)
+	scores, err := parseFile(f.scores, func(r io.Reader) ([]scoring.Score, error) {
+		return scoring.ParseScoresCSV(r, f.scores, rubric)
 	})
 	if err != nil {
 		return err
 	}
 	totals, err := scoring.Totals(rubric, scores)
 	if err != nil {
-		return fmt.Errorf("%s: %w", *scoresPath, err)
+		return fmt.Errorf("%s: %w", f.scores, err)
 	}
-	ranking, err := scoring.RankTotals(totals, opts)
+	ranking, err := scoring.RankTotals(totals, f.opts)
 	if err != nil {
-		return fmt.Errorf("%s: %w", *scoresPath, err)
+		return fmt.Errorf("%s: %w", f.scores, err)
 	}
 
 	// Render fully before writing, so that stdout gets all or nothing.
 	var out bytes.Buffer
-	if *format == "json" {
-		whatIf, err := scoring.CompareMethods(totals, opts)
-		if err != nil {
-			return fmt.Errorf("%s: %w", *scoresPath, err)
+	switch {
+	case f.audience != "":
+		err = writeCombined(&out, f, ranking)
+	case f.format == "json":
+		var whatIf *scoring.WhatIf
+		if whatIf, err = scoring.CompareMethods(totals, f.opts); err != nil {
+			return fmt.Errorf("%s: %w", f.scores, err)
 		}
 		err = scoring.WriteJSON(&out, ranking, whatIf)
-		if err != nil {
-			return err
-		}
-	} else if err := scoring.WriteCSV(&out, ranking); err != nil {
+	default:
+		err = scoring.WriteCSV(&out, ranking)
+	}
+	if err != nil {
 		return err
 	}
 	_, err = out.WriteTo(stdout)
 	return err
+}
+
+// rankFlags are rank's checked command line.
+type rankFlags struct {
+	rubric, scores, format, audience string
+	opts                             scoring.Options
+	weight                           float64
+}
+
+func parseRankFlags(args []string, stderr io.Writer) (rankFlags, error) {
+	var f rankFlags
+	fs := flag.NewFlagSet("rank", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.rubric, "rubric", "", "rubric CSV with the header "+scoring.RubricHeader+" (required)")
+	fs.StringVar(&f.scores, "scores", "", "scores CSV with the header "+scoring.ScoresHeader+", one row per value (required)")
+	method := fs.String("method", string(scoring.MethodZ), "aggregation method: z, mean or median")
+	minJudge := fs.Int("min-judge-scores", scoring.DefaultMinJudgeScores,
+		"with z, judges with fewer scores are standardized with the pooled mean and deviation")
+	fs.StringVar(&f.format, "format", "csv", "output format: csv or json")
+	fs.StringVar(&f.audience, "audience", "", "audience vote export with the header "+scoring.VotesHeader+
+		": combine the jury's ranking with it")
+	fs.Float64Var(&f.weight, "audience-weight", 0, "with --audience, the audience's share of the combined score, 0 to 1,\n"+
+		"as declared before the vote opened (0.2 for 80 % jury, 20 % audience)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: pitchfest rank --rubric rubric.csv --scores scores.csv [--method z|mean|median] [--min-judge-scores N] [--format csv|json]\n"+
+			"                      [--audience votes.csv --audience-weight W]\n\n")
+		fmt.Fprintf(fs.Output(), "Ranks a round's applications from judges' scores, as the web application does,\n"+
+			"and with --audience combines that ranking with an audience vote.\nThe method is described in docs/scoring.md.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return f, err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return f, fmt.Errorf("rank: unexpected argument %q", fs.Arg(0))
+	}
+	if f.rubric == "" || f.scores == "" {
+		fs.Usage()
+		return f, errors.New("rank: --rubric and --scores are required")
+	}
+	m, err := scoring.ParseMethod(*method)
+	if err != nil {
+		return f, fmt.Errorf("rank: --method: %w", err)
+	}
+	if *minJudge < 0 {
+		return f, fmt.Errorf("rank: --min-judge-scores must be 0 or more, got %d", *minJudge)
+	}
+	if f.format != "csv" && f.format != "json" {
+		return f, fmt.Errorf("rank: --format must be csv or json, got %q", f.format)
+	}
+	weightSet := false
+	fs.Visit(func(fl *flag.Flag) { weightSet = weightSet || fl.Name == "audience-weight" })
+	switch {
+	case f.audience != "" && !weightSet:
+		// No default: the weight was declared before the vote, and a silent
+		// default would reproduce some other ranking than the published one.
+		return f, errors.New("rank: --audience needs --audience-weight, the weight declared before the vote opened")
+	case f.audience == "" && weightSet:
+		return f, errors.New("rank: --audience-weight needs --audience, the vote's export")
+	case weightSet && !(f.weight >= 0 && f.weight <= 1):
+		return f, fmt.Errorf("rank: --audience-weight must be from 0 to 1, got %v", f.weight)
+	}
+	// 0 and 1 both mean "no minimum"; Options reads 0 as the default.
+	f.opts = scoring.Options{Method: m, MinJudgeScores: max(*minJudge, 1)}
+	return f, nil
+}
+
+// writeCombined reads the audience vote's export and writes the jury's
+// ranking combined with it.
+func writeCombined(out io.Writer, f rankFlags, ranking *scoring.Ranking) error {
+	votes, err := parseFile(f.audience, func(r io.Reader) (map[string]int, error) {
+		return scoring.ParseVotesCSV(r, f.audience, ranking)
+	})
+	if err != nil {
+		return err
+	}
+	c, err := scoring.CombineAudience(ranking, votes, f.weight)
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.audience, err)
+	}
+	if f.format == "json" {
+		return scoring.WriteCombinedJSON(out, ranking, c)
+	}
+	return scoring.WriteCombinedCSV(out, c)
 }
 
 // Bounds on what rank reads: a real export of a large round (2,000 applications, 5 judges, 10 criteria) is
