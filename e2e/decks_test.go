@@ -169,8 +169,7 @@ func newApplicant(t *testing.T, srv *testutil.Server, email, password string) in
 	if err := st.CreateEdition(ctx, ed); err != nil {
 		t.Fatal(err)
 	}
-	a := &models.Application{EditionID: ed.ID, ApplicantID: &u.ID, Status: models.StatusDraft, StartupName: "Ikawa Nziza",
-		CreatedAt: now, UpdatedAt: now}
+	a := &models.Application{EditionID: ed.ID, ApplicantID: &u.ID, Status: models.StatusDraft, CreatedAt: now, UpdatedAt: now, Startup: models.Startup{StartupName: "Ikawa Nziza"}}
 	if err := st.CreateApplication(ctx, a); err != nil {
 		t.Fatal(err)
 	}

@@ -46,9 +46,7 @@ func seedStatsEdition(t testing.TB, st *models.Store, published bool, counts map
 	for class, n := range counts {
 		for range n {
 			i++
-			a := &models.Application{EditionID: e.ID, Status: models.StatusSubmitted, SubmittedVersion: 1, StartupName: fmt.Sprint("S", i),
-				Sector: sectors[i%3], Province: "kigali", District: "gasabo", ConsentTerms: true, ConsentStats: true, WomenLed: class,
-				CreatedAt: now, UpdatedAt: now}
+			a := &models.Application{EditionID: e.ID, Status: models.StatusSubmitted, SubmittedVersion: 1, ConsentTerms: true, ConsentStats: true, WomenLed: class, CreatedAt: now, UpdatedAt: now, Startup: models.Startup{StartupName: fmt.Sprint("S", i), Sector: sectors[i%3], Province: "kigali", District: "gasabo"}}
 			if err := st.CreateApplication(ctx, a); err != nil {
 				t.Fatal(err)
 			}

@@ -34,8 +34,7 @@ func newDeckApplication(tb testing.TB, st *models.Store, owner *models.User) (*m
 	if err := st.CreateEdition(ctx, ed); err != nil {
 		tb.Fatal(err)
 	}
-	app := &models.Application{EditionID: ed.ID, ApplicantID: &owner.ID, Status: models.StatusDraft,
-		StartupName: "Deck startup", CreatedAt: now, UpdatedAt: now}
+	app := &models.Application{EditionID: ed.ID, ApplicantID: &owner.ID, Status: models.StatusDraft, CreatedAt: now, UpdatedAt: now, Startup: models.Startup{StartupName: "Deck startup"}}
 	if err := st.CreateApplication(ctx, app); err != nil {
 		tb.Fatal(err)
 	}

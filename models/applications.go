@@ -50,28 +50,9 @@ type Application struct {
 	Reference   *string
 	Status      ApplicationStatus
 
-	StartupName        string
-	NameKey            string // lower-cased StartupName, for search and sorting alike on both databases
-	RegistrationNumber string
-	FoundedOn          string // YYYY-MM-DD, or empty
-	Website            string
-	Sector             string
-	Province           string
-	District           string
-	Stage              string
-	Employees          *int
-	RevenueBand        string
-	FundingRaised      *int64 // RWF
-
-	OneLiner      string
-	Problem       string
-	Solution      string
-	Market        string
-	BusinessModel string
-	Traction      string
-	Competition   string
-	Impact        string
-	UseOfPrize    string
+	Startup
+	NameKey string // lower-cased StartupName, for search and sorting alike on both databases
+	Pitch
 
 	Answers map[string]string `gorm:"serializer:json"` // question id → answer
 
@@ -89,6 +70,44 @@ type Application struct {
 	SubmittedAt      *time.Time // the latest submission
 	WithdrawnAt      *time.Time
 	IneligibleAt     *time.Time
+}
+
+// Startup is what an application says about the company. The same fields stand in the working copy
+// (Application), in every submitted version (services.Snapshot, a stored format: its JSON names never change),
+// in what a judge reads and in what the API shows, so they are declared once and embedded in each.
+type Startup struct {
+	StartupName        string `json:"startup_name"`
+	RegistrationNumber string `json:"registration_number"`
+	FoundedOn          string `json:"founded_on"` // YYYY-MM-DD, or empty
+	Website            string `json:"website"`
+	Sector             string `json:"sector"`
+	Province           string `json:"province"`
+	District           string `json:"district"`
+	Stage              string `json:"stage"`
+	Employees          *int   `json:"employees"`
+	RevenueBand        string `json:"revenue_band"`
+	FundingRaised      *int64 `json:"funding_raised"` // RWF
+}
+
+// Pitch is the application's pitch section as the applicant edits it. A submitted version keeps it as a map
+// (Snapshot.Pitch) so that the judging pages can walk it in form order.
+type Pitch struct {
+	OneLiner      string `json:"one_liner"`
+	Problem       string `json:"problem"`
+	Solution      string `json:"solution"`
+	Market        string `json:"market"`
+	BusinessModel string `json:"business_model"`
+	Traction      string `json:"traction"`
+	Competition   string `json:"competition"`
+	Impact        string `json:"impact"`
+	UseOfPrize    string `json:"use_of_prize"`
+}
+
+// Fields returns the pitch as field → text, keyed by the JSON names above.
+func (p Pitch) Fields() map[string]string {
+	return map[string]string{"one_liner": p.OneLiner, "problem": p.Problem, "solution": p.Solution, "market": p.Market,
+		"business_model": p.BusinessModel, "traction": p.Traction, "competition": p.Competition, "impact": p.Impact,
+		"use_of_prize": p.UseOfPrize}
 }
 
 // TableName pins the table name.

@@ -87,7 +87,7 @@ func TestApplicationsKeepOneWriterPerVersionAndOneClaimPerKey(t *testing.T) {
 		}
 	}
 
-	a := &models.Application{EditionID: e.ID, ApplicantID: &u.ID, Status: models.StatusDraft, StartupName: " Ikigo Cyiza ", CreatedAt: now, UpdatedAt: now}
+	a := &models.Application{EditionID: e.ID, ApplicantID: &u.ID, Status: models.StatusDraft, CreatedAt: now, UpdatedAt: now, Startup: models.Startup{StartupName: " Ikigo Cyiza "}}
 	if err := st.CreateApplication(ctx, a); err != nil {
 		t.Fatal(err)
 	}

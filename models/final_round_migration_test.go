@@ -67,8 +67,7 @@ func TestTheFinalRoundMigrationRepairsScreeningsPublishedAsFinals(t *testing.T) 
 	for i, name := range []string{"Alpha", "Beta", "Gamma"} {
 		// Only what the rows need: the team tables may have grown columns after this migration.
 		seq, ref := int64(i+1), "HPF-"+name
-		a := &models.Application{EditionID: past.ID, Seq: &seq, Reference: &ref, Status: models.StatusSubmitted,
-			StartupName: name, Sector: "ict", Version: 1, SubmittedVersion: 1, CreatedAt: now, UpdatedAt: now}
+		a := &models.Application{EditionID: past.ID, Seq: &seq, Reference: &ref, Status: models.StatusSubmitted, Version: 1, SubmittedVersion: 1, CreatedAt: now, UpdatedAt: now, Startup: models.Startup{StartupName: name, Sector: "ict"}}
 		if err := st.CreateApplication(ctx, a); err != nil {
 			t.Fatal(err)
 		}

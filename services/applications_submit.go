@@ -53,26 +53,16 @@ type SubmitOutcome struct {
 // and the extra questions with their answers, so later edits of the form or the questions change nothing in
 // what was submitted and judged. It is a stored format: add fields, never rename them.
 type Snapshot struct {
-	Number             int               `json:"number"`
-	Reference          string            `json:"reference"`
-	SubmittedAt        time.Time         `json:"submitted_at"`
-	StartupName        string            `json:"startup_name"`
-	RegistrationNumber string            `json:"registration_number"`
-	FoundedOn          string            `json:"founded_on"`
-	Website            string            `json:"website"`
-	Sector             string            `json:"sector"`
-	Province           string            `json:"province"`
-	District           string            `json:"district"`
-	Stage              string            `json:"stage"`
-	Employees          *int              `json:"employees"`
-	RevenueBand        string            `json:"revenue_band"`
-	FundingRaised      *int64            `json:"funding_raised"`
-	Pitch              map[string]string `json:"pitch"`
-	Team               []SnapshotMember  `json:"team"`
-	Answers            []SnapshotAnswer  `json:"answers"`
-	ConsentTerms       bool              `json:"consent_terms"`
-	ConsentStats       bool              `json:"consent_stats"`
-	WomenLed           string            `json:"women_led"`
+	Number      int       `json:"number"`
+	Reference   string    `json:"reference"`
+	SubmittedAt time.Time `json:"submitted_at"`
+	models.Startup
+	Pitch        map[string]string `json:"pitch"`
+	Team         []SnapshotMember  `json:"team"`
+	Answers      []SnapshotAnswer  `json:"answers"`
+	ConsentTerms bool              `json:"consent_terms"`
+	ConsentStats bool              `json:"consent_stats"`
+	WomenLed     string            `json:"women_led"`
 }
 
 // SnapshotMember is a team member in a Snapshot.
@@ -95,11 +85,8 @@ type SnapshotAnswer struct {
 }
 
 func makeSnapshot(number int, at time.Time, qs []models.Question, a *models.Application, team []models.TeamMember) Snapshot {
-	sn := Snapshot{Number: number, Reference: a.RefString(), SubmittedAt: at, StartupName: a.StartupName,
-		RegistrationNumber: a.RegistrationNumber, FoundedOn: a.FoundedOn, Website: a.Website, Sector: a.Sector,
-		Province: a.Province, District: a.District, Stage: a.Stage, Employees: a.Employees, RevenueBand: a.RevenueBand,
-		FundingRaised: a.FundingRaised, ConsentTerms: a.ConsentTerms, ConsentStats: a.ConsentStats, WomenLed: a.WomenLed,
-		Pitch: PitchOf(a), Team: []SnapshotMember{}, Answers: []SnapshotAnswer{}}
+	sn := Snapshot{Number: number, Reference: a.RefString(), SubmittedAt: at, Startup: a.Startup,
+		ConsentTerms: a.ConsentTerms, ConsentStats: a.ConsentStats, WomenLed: a.WomenLed, Pitch: a.Pitch.Fields(), Team: []SnapshotMember{}, Answers: []SnapshotAnswer{}}
 	for _, m := range team {
 		sn.Team = append(sn.Team, SnapshotMember{m.Name, m.Role, m.Founder, m.CEO, m.Gender, m.AgeBand, m.OwnershipPercent})
 	}
@@ -109,13 +96,6 @@ func makeSnapshot(number int, at time.Time, qs []models.Question, a *models.Appl
 		}
 	}
 	return sn
-}
-
-// PitchOf returns the pitch section as field → text, in the names of PitchFields.
-func PitchOf(a *models.Application) map[string]string {
-	return map[string]string{"one_liner": a.OneLiner, "problem": a.Problem, "solution": a.Solution, "market": a.Market,
-		"business_model": a.BusinessModel, "traction": a.Traction, "competition": a.Competition, "impact": a.Impact,
-		"use_of_prize": a.UseOfPrize}
 }
 
 // Submit submits (or resubmits) the owner's application: full validation and the eligibility rules, a

@@ -70,8 +70,7 @@ func newDeckWorld(t *testing.T, blobs storage.Blobs) *deckWorld {
 func (w *deckWorld) newApplication(t *testing.T, u *models.User) *models.Application {
 	t.Helper()
 	now := w.clock.now()
-	a := &models.Application{EditionID: w.edition.ID, ApplicantID: &u.ID, Status: models.StatusDraft,
-		StartupName: "Startup of " + u.Name, CreatedAt: now, UpdatedAt: now}
+	a := &models.Application{EditionID: w.edition.ID, ApplicantID: &u.ID, Status: models.StatusDraft, CreatedAt: now, UpdatedAt: now, Startup: models.Startup{StartupName: "Startup of " + u.Name}}
 	if err := w.store.CreateApplication(ctx, a); err != nil {
 		t.Fatal(err)
 	}

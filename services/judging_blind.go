@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pitchfest/pitchfest/models"
 )
 
 // JudgeApplication is an application as a judge reads it in a round: the submitted version that is judged
@@ -21,24 +23,14 @@ type JudgeApplication struct {
 	Blind  bool
 	Hidden []string
 
-	StartupName        string
-	RegistrationNumber string
-	FoundedOn          string
-	Website            string
-	Sector             string
-	Province           string
-	District           string
-	Stage              string
-	Employees          *int
-	RevenueBand        string
-	FundingRaised      *int64
-	Pitch              map[string]string
-	Team               []JudgeTeamMember
-	Answers            []SnapshotAnswer
-	Applicant          *JudgePerson
-	Deck               *JudgeDeck
-	SubmittedAt        time.Time
-	Version            int
+	models.Startup
+	Pitch       map[string]string
+	Team        []JudgeTeamMember
+	Answers     []SnapshotAnswer
+	Applicant   *JudgePerson
+	Deck        *JudgeDeck
+	SubmittedAt time.Time
+	Version     int
 }
 
 // JudgeTeamMember is a team member as a judge sees them.

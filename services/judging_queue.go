@@ -358,9 +358,7 @@ func (j *Judging) EntryForJudge(ctx context.Context, actor *models.User, entryID
 		return nil, err
 	}
 	v := JudgeApplication{EntryID: e.ID, RoundID: r.ID, ApplicationID: app.ID, Reference: appRef(app), Hidden: []string{},
-		StartupName: sn.StartupName, RegistrationNumber: sn.RegistrationNumber, FoundedOn: sn.FoundedOn, Website: sn.Website,
-		Sector: sn.Sector, Province: sn.Province, District: sn.District, Stage: sn.Stage, Employees: sn.Employees,
-		RevenueBand: sn.RevenueBand, FundingRaised: sn.FundingRaised, Pitch: sn.Pitch, Answers: sn.Answers,
+		Startup: sn.Startup, Pitch: sn.Pitch, Answers: sn.Answers,
 		SubmittedAt: sn.SubmittedAt, Version: sn.Number, Team: make([]JudgeTeamMember, len(sn.Team))}
 	if v.Answers == nil {
 		v.Answers = []SnapshotAnswer{}

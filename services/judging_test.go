@@ -490,14 +490,7 @@ func TestReassigningAJudgesRemainingWorkKeepsTheirSubmittedScores(t *testing.T) 
 
 func TestRedactHidesIdentityAndMarkedFieldsAndLeavesItsInputAlone(t *testing.T) {
 	emp := 12
-	in := services.JudgeApplication{
-		Reference: "HPF-2026-000001", StartupName: "Imbuto Tech", Website: "https://imbuto.rw", Sector: "agriculture",
-		District: "gasabo", Employees: &emp, Pitch: map[string]string{"problem": "P", "traction": "500 farmers in Musanze"},
-		Team:      []services.JudgeTeamMember{{Name: "Aline", Role: "CEO", Gender: "woman", AgeBand: "25-29", OwnershipPercent: 60}},
-		Answers:   []services.SnapshotAnswer{{QuestionID: 7, Answer: "my cousin's co-op"}, {QuestionID: 8, Answer: "yes"}},
-		Applicant: &services.JudgePerson{Name: "Aline", Email: "aline@example.rw"},
-		Deck:      &services.JudgeDeck{Version: 2, Name: "Imbuto Tech deck.pdf"},
-	}
+	in := services.JudgeApplication{Reference: "HPF-2026-000001", Pitch: map[string]string{"problem": "P", "traction": "500 farmers in Musanze"}, Team: []services.JudgeTeamMember{{Name: "Aline", Role: "CEO", Gender: "woman", AgeBand: "25-29", OwnershipPercent: 60}}, Answers: []services.SnapshotAnswer{{QuestionID: 7, Answer: "my cousin's co-op"}, {QuestionID: 8, Answer: "yes"}}, Applicant: &services.JudgePerson{Name: "Aline", Email: "aline@example.rw"}, Deck: &services.JudgeDeck{Version: 2, Name: "Imbuto Tech deck.pdf"}, Startup: models.Startup{StartupName: "Imbuto Tech", Website: "https://imbuto.rw", Sector: "agriculture", District: "gasabo", Employees: &emp}}
 	keep := reflect.ValueOf(in).Interface()
 	out := services.Redact(in, []string{"website", "pitch.traction", "answer.7", "team.role", "not-a-field"})
 	if !reflect.DeepEqual(in, keep) || in.Team[0].Name != "Aline" || in.Pitch["traction"] == "" || len(in.Answers) != 2 {

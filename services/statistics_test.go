@@ -56,9 +56,7 @@ func newStatsEdition(tb testing.TB, st *models.Store, slug string, published boo
 func (se *statsEdition) add(tb testing.TB, name string, a statsApp) *models.Application {
 	tb.Helper()
 	ctx := context.Background()
-	app := &models.Application{EditionID: se.ed.ID, Status: a.status, StartupName: name, Sector: a.sector,
-		Province: "kigali", District: "gasabo", ConsentTerms: true, ConsentStats: a.consent, WomenLed: a.class,
-		CreatedAt: time.Now(), UpdatedAt: time.Now()}
+	app := &models.Application{EditionID: se.ed.ID, Status: a.status, ConsentTerms: true, ConsentStats: a.consent, WomenLed: a.class, CreatedAt: time.Now(), UpdatedAt: time.Now(), Startup: models.Startup{StartupName: name, Sector: a.sector, Province: "kigali", District: "gasabo"}}
 	if a.submitted {
 		app.SubmittedVersion = 1
 	}
@@ -715,10 +713,7 @@ func seedStatistics(tb testing.TB, st *models.Store, n int) *models.Edition {
 			case 1:
 				status = models.StatusIneligible
 			}
-			apps = append(apps, models.Application{EditionID: se.ed.ID, Status: status, SubmittedVersion: sv,
-				StartupName: fmt.Sprintf("Startup %d", i), NameKey: fmt.Sprintf("startup %d", i), Sector: sectors[i%len(sectors)],
-				Province: provinces[i%5], District: fmt.Sprintf("d%d", i%30), ConsentTerms: true, ConsentStats: i%7 != 0,
-				WomenLed: classes[i%len(classes)], Version: 1, Answers: map[string]string{}, CreatedAt: now, UpdatedAt: now})
+			apps = append(apps, models.Application{EditionID: se.ed.ID, Status: status, SubmittedVersion: sv, NameKey: fmt.Sprintf("startup %d", i), ConsentTerms: true, ConsentStats: i%7 != 0, WomenLed: classes[i%len(classes)], Version: 1, Answers: map[string]string{}, CreatedAt: now, UpdatedAt: now, Startup: models.Startup{StartupName: fmt.Sprintf("Startup %d", i), Sector: sectors[i%len(sectors)], Province: provinces[i%5], District: fmt.Sprintf("d%d", i%30)}})
 		}
 		if err := db.CreateInBatches(&apps, 250).Error; err != nil {
 			tb.Fatal(err)

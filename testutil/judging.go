@@ -85,9 +85,11 @@ func NewSubmittedApplication(tb testing.TB, st *models.Store, ed *models.Edition
 	}
 	ref := fmt.Sprintf("%s-%d-%06d", ed.ReferencePrefix, ed.Year, seq)
 	app := &models.Application{EditionID: ed.ID, ApplicantID: &owner.ID, Seq: &seq, Reference: &ref, Status: models.StatusSubmitted,
-		StartupName: startup, Sector: sector, Province: "kigali", District: "gasabo", Stage: "prototype", Website: "https://" + strings.ToLower(strings.ReplaceAll(startup, " ", "")) + ".rw",
-		OneLiner: startup + " in one line", Problem: "A real problem", Solution: "A clever solution", ConsentTerms: true,
-		Version: 1, SubmittedVersion: 1, CreatedAt: now, UpdatedAt: now, FirstSubmittedAt: &now, SubmittedAt: &now}
+		Startup: models.Startup{StartupName: startup, Sector: sector, Province: "kigali", District: "gasabo", Stage: "prototype",
+			Website: "https://" + strings.ToLower(strings.ReplaceAll(startup, " ", "")) + ".rw"},
+		Pitch:        models.Pitch{OneLiner: startup + " in one line", Problem: "A real problem", Solution: "A clever solution"},
+		ConsentTerms: true,
+		Version:      1, SubmittedVersion: 1, CreatedAt: now, UpdatedAt: now, FirstSubmittedAt: &now, SubmittedAt: &now}
 	if err := st.CreateApplication(ctx, app); err != nil {
 		tb.Fatal(err)
 	}
@@ -98,8 +100,7 @@ func NewSubmittedApplication(tb testing.TB, st *models.Store, ed *models.Edition
 	if err := st.ReplaceTeam(ctx, app.ID, team, now); err != nil {
 		tb.Fatal(err)
 	}
-	sn := services.Snapshot{Number: 1, Reference: ref, SubmittedAt: now, StartupName: startup, Website: app.Website, Sector: sector,
-		Province: app.Province, District: app.District, Stage: app.Stage, Pitch: services.PitchOf(app), Answers: []services.SnapshotAnswer{}}
+	sn := services.Snapshot{Number: 1, Reference: ref, SubmittedAt: now, Startup: app.Startup, Pitch: app.Pitch.Fields(), Answers: []services.SnapshotAnswer{}}
 	for _, m := range team {
 		sn.Team = append(sn.Team, services.SnapshotMember{Name: m.Name, Role: m.Role, Founder: m.Founder, CEO: m.CEO, Gender: m.Gender,
 			AgeBand: m.AgeBand, OwnershipPercent: m.OwnershipPercent})

@@ -157,38 +157,20 @@ type applicationHeadJSON struct {
 	Status          string         `json:"status"`
 	AnnouncedStatus *string        `json:"announced_status"`
 	AnnouncedAt     *time.Time     `json:"announced_at"`
-	StartupName     string         `json:"startup_name"`
 }
 
 // applicationHead is the head of a's views; the announced status is the caller's to fill in.
 func applicationHead(a *models.Application, ed *models.Edition) applicationHeadJSON {
 	return applicationHeadJSON{ID: a.ID, Edition: editionRefJSON{ed.ID, ed.Name, ed.Slug}, Reference: a.Reference,
-		Status: string(a.Status), StartupName: a.StartupName}
+		Status: string(a.Status)}
 }
 
 // applicationJSON is an application as the API shows it. The top-level fields are the working copy; the
 // versions are what was submitted, and the last one is judged.
 type applicationJSON struct {
 	applicationHeadJSON
-	RegistrationNumber string            `json:"registration_number"`
-	FoundedOn          string            `json:"founded_on"`
-	Website            string            `json:"website"`
-	Sector             string            `json:"sector"`
-	Province           string            `json:"province"`
-	District           string            `json:"district"`
-	Stage              string            `json:"stage"`
-	Employees          *int              `json:"employees"`
-	RevenueBand        string            `json:"revenue_band"`
-	FundingRaised      *int64            `json:"funding_raised"`
-	OneLiner           string            `json:"one_liner"`
-	Problem            string            `json:"problem"`
-	Solution           string            `json:"solution"`
-	Market             string            `json:"market"`
-	BusinessModel      string            `json:"business_model"`
-	Traction           string            `json:"traction"`
-	Competition        string            `json:"competition"`
-	Impact             string            `json:"impact"`
-	UseOfPrize         string            `json:"use_of_prize"`
+	models.Startup
+	models.Pitch
 	Answers            map[string]string `json:"answers"`
 	ConsentTerms       bool              `json:"consent_terms"`
 	ConsentStats       bool              `json:"consent_stats"`
@@ -211,11 +193,7 @@ type applicationJSON struct {
 
 func toApplicationJSON(d *services.ApplicationDetail) applicationJSON {
 	a := &d.Application
-	out := applicationJSON{applicationHeadJSON: applicationHead(a, d.Edition), RegistrationNumber: a.RegistrationNumber,
-		FoundedOn: a.FoundedOn, Website: a.Website, Sector: a.Sector, Province: a.Province, District: a.District, Stage: a.Stage,
-		Employees: a.Employees, RevenueBand: a.RevenueBand, FundingRaised: a.FundingRaised, OneLiner: a.OneLiner,
-		Problem: a.Problem, Solution: a.Solution, Market: a.Market, BusinessModel: a.BusinessModel, Traction: a.Traction,
-		Competition: a.Competition, Impact: a.Impact, UseOfPrize: a.UseOfPrize, Answers: a.Answers,
+	out := applicationJSON{applicationHeadJSON: applicationHead(a, d.Edition), Startup: a.Startup, Pitch: a.Pitch, Answers: a.Answers,
 		ConsentTerms: a.ConsentTerms, ConsentStats: a.ConsentStats, WomenLed: a.WomenLed, IneligibleReason: a.IneligibleReason,
 		Version: a.Version, UnsubmittedChanges: d.UnsubmittedChanges(), Editable: d.Editable, Window: d.Window,
 		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, FirstSubmittedAt: a.FirstSubmittedAt, SubmittedAt: a.SubmittedAt,
@@ -414,6 +392,7 @@ func (s *Server) apiDeleteTeamMember(c *gin.Context) { removeAt(s, c, s.Applicat
 
 type myApplicationJSON struct {
 	applicationHeadJSON
+	StartupName string     `json:"startup_name"`
 	Window      string     `json:"window"`
 	CreatedAt   time.Time  `json:"created_at"`
 	SubmittedAt *time.Time `json:"submitted_at"`
@@ -434,7 +413,7 @@ func (s *Server) apiMyApplications(c *gin.Context) {
 	out := make([]myApplicationJSON, len(mine))
 	for i, m := range mine {
 		a := &m.Application
-		out[i] = myApplicationJSON{applicationHeadJSON: applicationHead(a, &m.Edition), Window: string(m.Window),
+		out[i] = myApplicationJSON{applicationHeadJSON: applicationHead(a, &m.Edition), StartupName: a.StartupName, Window: string(m.Window),
 			CreatedAt: a.CreatedAt, SubmittedAt: a.SubmittedAt, WithdrawnAt: a.WithdrawnAt}
 		if an, ok := announced[a.ID]; ok {
 			out[i].AnnouncedStatus, out[i].AnnouncedAt = announcedJSON(&an)

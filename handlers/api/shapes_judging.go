@@ -180,30 +180,20 @@ func toQueueJSON(q *services.Queue) queueJSON {
 
 // judgeApplicationJSON is an application as a judge reads it: in a blind round without the fields Hidden names.
 type judgeApplicationJSON struct {
-	EntryID            int64                 `json:"entry_id"`
-	RoundID            int64                 `json:"round_id"`
-	ApplicationID      int64                 `json:"application_id"`
-	Reference          string                `json:"reference"`
-	Blind              bool                  `json:"blind"`
-	Hidden             []string              `json:"hidden"`
-	StartupName        string                `json:"startup_name"`
-	RegistrationNumber string                `json:"registration_number"`
-	FoundedOn          string                `json:"founded_on"`
-	Website            string                `json:"website"`
-	Sector             string                `json:"sector"`
-	Province           string                `json:"province"`
-	District           string                `json:"district"`
-	Stage              string                `json:"stage"`
-	Employees          *int                  `json:"employees"`
-	RevenueBand        string                `json:"revenue_band"`
-	FundingRaised      *int64                `json:"funding_raised"`
-	Pitch              map[string]string     `json:"pitch"`
-	Team               []judgeTeamMemberJSON `json:"team"`
-	Answers            []answerJSON          `json:"answers"`
-	Applicant          *judgePersonJSON      `json:"applicant"`
-	Deck               *judgeDeckJSON        `json:"deck"`
-	SubmittedAt        time.Time             `json:"submitted_at"`
-	Version            int                   `json:"version"`
+	EntryID       int64    `json:"entry_id"`
+	RoundID       int64    `json:"round_id"`
+	ApplicationID int64    `json:"application_id"`
+	Reference     string   `json:"reference"`
+	Blind         bool     `json:"blind"`
+	Hidden        []string `json:"hidden"`
+	models.Startup
+	Pitch       map[string]string     `json:"pitch"`
+	Team        []judgeTeamMemberJSON `json:"team"`
+	Answers     []answerJSON          `json:"answers"`
+	Applicant   *judgePersonJSON      `json:"applicant"`
+	Deck        *judgeDeckJSON        `json:"deck"`
+	SubmittedAt time.Time             `json:"submitted_at"`
+	Version     int                   `json:"version"`
 }
 
 type judgeTeamMemberJSON struct {
@@ -239,9 +229,7 @@ type judgeDeckJSON struct {
 
 func toJudgeApplicationJSON(a *services.JudgeApplication) judgeApplicationJSON {
 	return judgeApplicationJSON{EntryID: a.EntryID, RoundID: a.RoundID, ApplicationID: a.ApplicationID, Reference: a.Reference,
-		Blind: a.Blind, Hidden: a.Hidden, StartupName: a.StartupName, RegistrationNumber: a.RegistrationNumber,
-		FoundedOn: a.FoundedOn, Website: a.Website, Sector: a.Sector, Province: a.Province, District: a.District,
-		Stage: a.Stage, Employees: a.Employees, RevenueBand: a.RevenueBand, FundingRaised: a.FundingRaised, Pitch: a.Pitch,
+		Blind: a.Blind, Hidden: a.Hidden, Startup: a.Startup, Pitch: a.Pitch,
 		Team:        shapeList(a.Team, func(m services.JudgeTeamMember) judgeTeamMemberJSON { return judgeTeamMemberJSON(m) }),
 		Answers:     shapeList(a.Answers, func(q services.SnapshotAnswer) answerJSON { return answerJSON(q) }),
 		Applicant:   (*judgePersonJSON)(a.Applicant),

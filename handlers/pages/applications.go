@@ -508,7 +508,7 @@ func storedValues(d *services.ApplicationDetail) map[string]string {
 	v := map[string]string{"startup_name": a.StartupName, "registration_number": a.RegistrationNumber, "founded_on": a.FoundedOn,
 		"website": a.Website, "sector": a.Sector, "province": a.Province, "district": a.District, "stage": a.Stage,
 		"revenue_band": a.RevenueBand}
-	for k, text := range services.PitchOf(a) {
+	for k, text := range a.Pitch.Fields() {
 		v[k] = text
 	}
 	if a.Employees != nil {

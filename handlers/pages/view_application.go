@@ -181,7 +181,7 @@ func applicationViewOf(t viewText, in applicationInput) applicationView {
 		}
 	}
 	v.Startup = f.startup(d)
-	pitch := services.PitchOf(a)
+	pitch := a.Pitch.Fields()
 	for _, name := range services.PitchFields {
 		v.Pitch = append(v.Pitch, f.text(name, pitch[name], name != "one_liner"))
 	}
