@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"maps"
 	"math"
@@ -151,9 +152,19 @@ func (s *Server) Explain(c *gin.Context, err error) Problem {
 			retryAfter: statementTimeoutRetry,
 			log:        func(msg string, args ...any) { s.Log.WarnContext(ctx, msg, args...) }, logMsg: "database statement timeout"}
 	}
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		// The client went away (a poll cut short by the next one, a tab closed): nobody reads the answer and
+		// nothing is wrong with us, so it is no 500 and no error in the log.
+		return Problem{Status: StatusClientClosed, Message: s.Tr(c, "error.internal"),
+			log: func(msg string, args ...any) { s.Log.DebugContext(ctx, msg, args...) }, logMsg: "client went away"}
+	}
 	return Problem{Status: http.StatusInternalServerError, Message: s.Tr(c, "error.internal"),
 		log: func(msg string, args ...any) { s.Log.ErrorContext(ctx, msg, args...) }, logMsg: "request failed"}
 }
+
+// StatusClientClosed is the status logged for a request whose client went away before the answer (nginx's
+// 499): not one of ours to fix, and kept apart from the 5xx an operator is alerted on.
+const StatusClientClosed = 499
 
 // fail answers err in the client's format and language, with the status explain gives it.
 func (s *Server) Fail(c *gin.Context, err error) {

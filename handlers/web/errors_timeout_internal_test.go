@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -74,5 +75,34 @@ func TestAStatementTimeoutIsA503WithRetryAfter(t *testing.T) {
 		if rec := failWith("en", other); rec.Code != http.StatusInternalServerError || rec.Header().Get("Retry-After") != "" {
 			t.Errorf("%v: %d, Retry-After %q; want a 500 without it", other, rec.Code, rec.Header().Get("Retry-After"))
 		}
+	}
+}
+
+// A request whose client went away (a poll the browser cut short) failing with context.Canceled is not our
+// fault: no 500, nothing at error level in the log. The same error while the client is still there is ours.
+func TestAClientThatWentAwayIsNoServerError(t *testing.T) {
+	tr, err := frontend.LoadI18n()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	s := &Server{Deps: Deps{Log: slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelInfo})), I18n: tr}}
+	failWith := func(gone bool) int {
+		rec := httptest.NewRecorder()
+		c, _ := gin.CreateTestContext(rec)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		c.Request = httptest.NewRequest(http.MethodGet, "/api/v1/rounds/1/live", nil).WithContext(ctx)
+		if gone {
+			cancel()
+		}
+		s.Fail(c, fmt.Errorf("live status: %w", context.Canceled))
+		return rec.Code
+	}
+	if code := failWith(true); code != StatusClientClosed || log.Len() != 0 {
+		t.Errorf("client gone: status %d, log %q; want %d and nothing logged at info or above", code, log.String(), StatusClientClosed)
+	}
+	if code := failWith(false); code != http.StatusInternalServerError || !strings.Contains(log.String(), "request failed") {
+		t.Errorf("cancelled inside while the client waits: status %d, log %q; want a 500, logged", code, log.String())
 	}
 }
