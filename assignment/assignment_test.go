@@ -369,3 +369,22 @@ func BenchmarkAssign5000Apps200JudgesK3Conflicts5pc(b *testing.B) {
 func BenchmarkAssign5000Apps200JudgesK3NoConflicts(b *testing.B) {
 	benchmarkAssign(b, benchProblem(5000, 200, 3, 0))
 }
+
+// BenchmarkAssignContinental is a continental first round: 250,000 applications × 1,000 judges, 3 judges each,
+// with about one conflict for every four applications (declared by judges or found by e-mail), drawn without
+// walking every pair. The 5,000 × 200 benchmarks above, run beside it, are its baseline.
+func BenchmarkAssignContinental(b *testing.B) {
+	const n, m = 250_000, 1000
+	r := rand.New(rand.NewPCG(2026, 16))
+	p := Problem[int]{K: 3, Seed: 1}
+	for i := range n {
+		p.Applications = append(p.Applications, i)
+	}
+	for j := range m {
+		p.Judges = append(p.Judges, Judge[int]{ID: j})
+	}
+	for range n / 4 {
+		p.Conflicts = append(p.Conflicts, Pair[int]{r.IntN(n), r.IntN(m)})
+	}
+	benchmarkAssign(b, p)
+}
