@@ -138,12 +138,13 @@ func (s *Statistics) Inputs(ctx context.Context, e *models.Edition, public bool)
 
 	// What was announced comes from the live publications' snapshots (liveAnnouncements), for both views
 	// (organizers are told which figures are not public yet), joined as one JSON parameter; the rest is read
-	// from the summaries each application row keeps (Store.StatisticsRows).
+	// from the per-edition summary the database keeps current with every change of an application
+	// (Store.StatisticsSummaryRows; the same rows as grouping every application, Store.StatisticsRows).
 	ann, err := s.liveAnnouncements(ctx, e.ID, rounds)
 	if err != nil {
 		return EditionInputs{}, err
 	}
-	rows, err := s.Store.StatisticsRows(ctx, e.ID, ann)
+	rows, err := s.Store.StatisticsSummaryRows(ctx, e.ID, ann)
 	if err != nil {
 		return EditionInputs{}, err
 	}

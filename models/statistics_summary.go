@@ -1,0 +1,165 @@
+package models
+
+import (
+	"context"
+	"fmt"
+)
+
+// statisticsKey is a group of StatisticsRow: everything but the counts.
+type statisticsKey struct {
+	Submitted, Eligible, Progress, Won int
+	WomenLed                           string
+	ConsentStats                       bool
+	Sector, Province, District         string
+	AgeBand                            string
+	Announced                          int
+}
+
+func (r *StatisticsRow) key() statisticsKey {
+	return statisticsKey{r.Submitted, r.Eligible, r.Progress, r.Won, r.WomenLed, r.ConsentStats, r.Sector, r.Province,
+		r.District, r.AgeBand, r.Announced}
+}
+
+// The summary's own columns, in StatisticsRow's names.
+const summaryGroup = `submitted, eligible, progress, women_led, consent_stats, sector, province, district, age_band`
+
+// StatisticsSummaryRows returns the same rows as StatisticsRows, read from the per-edition summary that
+// triggers keep in the same transaction as each change of an application (migration 00018) instead of
+// grouping every application row: for 250,000 applications that grouping alone is over the time a statistics
+// page may take. The summary holds every application as neither awarded nor announced; the few that are
+// (award grants of the edition, and the applications in announced, a JSON object as StatisticsRows takes) are
+// read one by one through their keys and moved to their own groups.
+//
+// The summary is a log of signed changes; once it holds more rows than twice its groups (and a margin), this
+// read folds it into one row per group, so reading stays proportional to the groups, not to the changes.
+func (s *Store) StatisticsSummaryRows(ctx context.Context, editionID int64, announced string) ([]StatisticsRow, error) {
+	var base []struct {
+		StatisticsRow
+		Parts int
+	}
+	q := `SELECT ` + summaryGroup + `, SUM(n) AS n, SUM(fw) AS fw, SUM(fm) AS fm, SUM(fa) AS fa, SUM(fu) AS fu,
+       COUNT(*) AS parts
+FROM statistics_summary WHERE edition_id = ? GROUP BY ` + summaryGroup
+	if err := s.conn(ctx).Raw(q, editionID).Scan(&base).Error; err != nil {
+		return nil, fmt.Errorf("statistics summary of edition %d: %w", editionID, translate(err))
+	}
+	special, err := s.statisticsSpecialRows(ctx, editionID, announced)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]StatisticsRow, 0, len(base)+len(special))
+	at := make(map[statisticsKey]int, len(base)+len(special))
+	// group returns the row of k's group, added empty when there is none yet.
+	group := func(k statisticsKey) *StatisticsRow {
+		i, ok := at[k]
+		if !ok {
+			i = len(rows)
+			at[k] = i
+			rows = append(rows, StatisticsRow{Submitted: k.Submitted, Eligible: k.Eligible, Progress: k.Progress, Won: k.Won,
+				WomenLed: k.WomenLed, ConsentStats: k.ConsentStats, Sector: k.Sector, Province: k.Province,
+				District: k.District, AgeBand: k.AgeBand, Announced: k.Announced})
+		}
+		return &rows[i]
+	}
+	parts := 0
+	for _, b := range base {
+		parts += b.Parts
+		group(b.key()).add(&b.StatisticsRow, 1)
+	}
+	for i := range special {
+		sp := &special[i]
+		// Out of its plain group (neither awarded nor announced), where the summary counts it, into its own.
+		plain := sp.key()
+		plain.Won, plain.Announced = 0, 0
+		group(plain).add(sp, -1)
+		group(sp.key()).add(sp, 1)
+	}
+	out := make([]StatisticsRow, 0, len(rows))
+	for _, r := range rows {
+		if r.N != 0 || r.FW != 0 || r.FM != 0 || r.FA != 0 || r.FU != 0 {
+			out = append(out, r)
+		}
+	}
+	if parts > 2*len(base)+64 {
+		if err := s.foldStatisticsSummary(ctx, editionID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// add adds sign × o's counts to r's.
+func (r *StatisticsRow) add(o *StatisticsRow, sign int) {
+	r.N += sign * o.N
+	r.FW += sign * o.FW
+	r.FM += sign * o.FM
+	r.FA += sign * o.FA
+	r.FU += sign * o.FU
+}
+
+// statisticsSpecialRows groups, as StatisticsRows does, only the applications of the edition that were
+// granted an award or are in announced: they are found by their ids, not by reading the edition's rows.
+func (s *Store) statisticsSpecialRows(ctx context.Context, editionID int64, announced string) ([]StatisticsRow, error) {
+	announcedRows := `SELECT CAST(key AS INTEGER) AS application_id, CAST(value AS INTEGER) AS code FROM json_each(?)`
+	if s.Dialect() == DialectPostgres {
+		announcedRows = `SELECT CAST(key AS bigint) AS application_id, CAST(value AS integer) AS code FROM json_each_text(CAST(? AS json))`
+	}
+	// Each such application once, with whether it was awarded and its code; then its row by its id.
+	q := `
+SELECT CASE WHEN a.submitted_version > 0 THEN 1 ELSE 0 END AS submitted,
+       CASE WHEN a.submitted_version > 0 AND a.status = 'submitted' THEN 1 ELSE 0 END AS eligible,
+       a.round_progress AS progress, ids.won AS won,
+       a.women_led AS women_led, a.consent_stats AS consent_stats,
+       a.sector AS sector, a.province AS province, a.district AS district, a.ceo_age_band AS age_band,
+       COUNT(*) AS n, SUM(a.founders_women) AS fw, SUM(a.founders_men) AS fm, SUM(a.founders_another) AS fa,
+       SUM(a.founders_undisclosed) AS fu,
+       ids.code AS announced
+FROM (SELECT application_id, MAX(won) AS won, MAX(code) AS code
+      FROM (SELECT ag.application_id, 1 AS won, 0 AS code
+            FROM award_grants ag JOIN rounds r2 ON r2.id = ag.round_id WHERE r2.edition_id = ?
+            UNION ALL SELECT application_id, 0, code FROM (` + announcedRows + `) y) u
+      GROUP BY application_id) ids
+JOIN applications a ON a.id = ids.application_id
+WHERE a.edition_id = ?
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16`
+	var rows []StatisticsRow
+	if err := s.conn(ctx).Raw(q, editionID, announced, editionID).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("awarded and announced applications of edition %d: %w", editionID, translate(err))
+	}
+	return rows, nil
+}
+
+// foldStatisticsSummary replaces an edition's summary rows by one per group. On PostgreSQL one statement
+// deletes the rows and inserts their sums, so rows that concurrent transactions commit meanwhile are either
+// folded or left as they are, never lost; an advisory lock keeps two readers from folding at once (the second
+// skips: the first does it). SQLite has one writer, so two statements in a transaction do.
+func (s *Store) foldStatisticsSummary(ctx context.Context, editionID int64) error {
+	const sums = `SUM(n), SUM(fw), SUM(fm), SUM(fa), SUM(fu)`
+	const nonzero = `HAVING SUM(n) <> 0 OR SUM(fw) <> 0 OR SUM(fm) <> 0 OR SUM(fa) <> 0 OR SUM(fu) <> 0`
+	insert := `INSERT INTO statistics_summary (edition_id, ` + summaryGroup + `, n, fw, fm, fa, fu)`
+	err := s.Tx(ctx, func(tx *Store) error {
+		db := tx.conn(ctx)
+		if s.Dialect() == DialectPostgres {
+			var mine bool
+			if err := db.Raw(`SELECT pg_try_advisory_xact_lock(hashtext('statistics_summary'), CAST(? AS integer))`,
+				editionID).Scan(&mine).Error; err != nil || !mine {
+				return err
+			}
+			return db.Exec(`WITH gone AS (DELETE FROM statistics_summary WHERE edition_id = ? RETURNING *) `+insert+`
+SELECT ?, `+summaryGroup+`, `+sums+` FROM gone GROUP BY `+summaryGroup+` `+nonzero, editionID, editionID).Error
+		}
+		var last int64
+		if err := db.Raw(`SELECT COALESCE(MAX(id), 0) FROM statistics_summary WHERE edition_id = ?`, editionID).Scan(&last).Error; err != nil {
+			return err
+		}
+		if err := db.Exec(insert+` SELECT edition_id, `+summaryGroup+`, `+sums+` FROM statistics_summary
+WHERE edition_id = ? AND id <= ? GROUP BY edition_id, `+summaryGroup+` `+nonzero, editionID, last).Error; err != nil {
+			return err
+		}
+		return db.Exec(`DELETE FROM statistics_summary WHERE edition_id = ? AND id <= ?`, editionID, last).Error
+	})
+	if err != nil {
+		return fmt.Errorf("folding the statistics summary of edition %d: %w", editionID, translate(err))
+	}
+	return nil
+}
