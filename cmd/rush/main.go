@@ -18,6 +18,10 @@
 // tried again after -retry-wait, as a person would press the button again (submit carries an Idempotency-Key,
 // so a retried submission cannot be counted twice): this is how the fault run (scripts/faultrun.sh) shows the
 // app recovering after PostgreSQL restarts.
+//
+// Before the rush it runs the deck path's limit benchmark (-limit decks, -limit-workers goroutines: spool,
+// hash, verify and store 2 MB decks in the configured blob store, with no HTTP and no database) and reports
+// the rush's complete applications per second against that rate: the machine's ceiling for them.
 package main
 
 import (
@@ -65,6 +69,9 @@ type options struct {
 	// retries is how many times a step failing with a connection error or a 5xx is tried again, retryWait apart.
 	retries   int
 	retryWait time.Duration
+	// limit is how many decks the limit benchmark takes through the deck path before the rush (0: none), with
+	// limitWorkers goroutines.
+	limit, limitWorkers int
 }
 
 var steps = []string{"sign_in", "create_draft", "save_draft", "upload_deck", "submit"}
@@ -112,6 +119,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	fmt.Fprintf(stdout, "rush: %d applicants over %s, %d workers, deck %.2f MB, %s database\n",
 		o.n, o.ramp, o.workers, float64(deck.Len())/(1<<20), st.Dialect())
 
+	limit, err := deckPathLimit(ctx, cfg, &o, deck.Bytes(), stdout)
+	if err != nil {
+		return err
+	}
+
 	t0 := time.Now()
 	emails, sessions, err := seedApplicants(ctx, st, o.n, o.signedIn)
 	if err != nil {
@@ -150,7 +162,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		pprof.StopCPUProfile()
 		fmt.Fprintf(stdout, "CPU profile written to %s (go tool pprof -top %s)\n", f.cpuProfile, f.cpuProfile)
 	}
-	res.report(stdout, start, elapsed)
+	peak := res.report(stdout, start, elapsed)
+	if limit > 0 {
+		overall := float64(res.completed) / elapsed.Seconds()
+		fmt.Fprintf(stdout, "against the limit benchmark (%.1f decks/s): overall %.1f%%, peak second %.1f%%\n",
+			limit, 100*overall/limit, 100*float64(peak)/limit)
+	}
 	return verify(ctx, stdout, st, res, edition, deadline)
 }
 
@@ -175,6 +192,8 @@ func parseFlags(args []string) (options, flags, error) {
 	fl.BoolVar(&o.signedIn, "signed-in", false, "applicants signed in before the rush (sessions seeded): measures the rest without argon2id")
 	fl.IntVar(&o.retries, "retries", 0, "times a step failing with a connection error or a 5xx is tried again (as a person would)")
 	fl.DurationVar(&o.retryWait, "retry-wait", 2*time.Second, "pause before each retry")
+	fl.IntVar(&o.limit, "limit", 200, "decks the deck-path limit benchmark (spool, hash, verify, store; no HTTP, no database) takes before the rush; 0 skips it")
+	fl.IntVar(&o.limitWorkers, "limit-workers", 16, "goroutines of the limit benchmark")
 	fl.BoolVar(&f.serve, "serve", false, "run the server in this process (from the same PITCHFEST_* environment) instead of targeting -url")
 	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the rush (arrivals to the last answer) to this file; with -serve it covers the server")
 	if err := fl.Parse(args); err != nil {
@@ -512,7 +531,8 @@ func pct(ds []time.Duration, p float64) time.Duration {
 	return ds[max(i, 0)]
 }
 
-func (r *results) report(w io.Writer, start time.Time, elapsed time.Duration) {
+// report prints the rush's figures and returns the most submissions acknowledged in one second.
+func (r *results) report(w io.Writer, start time.Time, elapsed time.Duration) int {
 	fmt.Fprintf(w, "\n%d complete submissions in %s: %.1f submissions/s overall; %d applicants refused as after the deadline\n",
 		r.completed, elapsed.Round(time.Millisecond), float64(r.completed)/elapsed.Seconds(), r.late)
 	// Acknowledgements per second since the first arrival: the rate the server sustained as arrivals grew,
@@ -552,6 +572,7 @@ func (r *results) report(w io.Writer, start time.Time, elapsed time.Duration) {
 	for msg, text := range r.samples {
 		fmt.Fprintf(w, "first %s: %s\n", msg, text)
 	}
+	return peak
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond)) }
@@ -611,6 +632,31 @@ func verify(ctx context.Context, w io.Writer, st *models.Store, r *results, edit
 	}
 	fmt.Fprintln(w, "verify: OK — every acknowledged submission and deck exists exactly once; none accepted after the deadline")
 	return nil
+}
+
+// deckPathLimit runs the limit benchmark of the deck path (services.Decks.DeckPathLimit) on the configured blob
+// store and upload temp dir, before the rush so that they do not compete, and returns its rate (0 when
+// skipped): the ceiling a rush's complete applications are compared with.
+func deckPathLimit(ctx context.Context, cfg config.Config, o *options, deck []byte, w io.Writer) (float64, error) {
+	if o.limit <= 0 {
+		return 0, nil
+	}
+	if err := cfg.EnsureSecretKey(); err != nil { // the disk store signs links with it, as the server's does
+		return 0, err
+	}
+	blobs, err := app.OpenBlobs(ctx, cfg)
+	if err != nil {
+		return 0, err
+	}
+	d := &services.Decks{Blobs: blobs, TempDir: cfg.UploadTmpDir}
+	run, err := d.DeckPathLimit(ctx, deck, o.limitWorkers, o.limit)
+	if err != nil {
+		return 0, fmt.Errorf("deck path limit: %w", err)
+	}
+	fmt.Fprintf(w, "limit benchmark: %d decks of %.2f MB spooled, hashed, verified and stored by %d goroutines in %s: %.1f decks/s (%.0f MB/s)\n",
+		run.Decks, float64(run.Bytes)/(1<<20), run.Workers, run.Elapsed.Round(time.Millisecond), run.PerSecond(),
+		run.PerSecond()*float64(run.Bytes)/(1<<20))
+	return run.PerSecond(), nil
 }
 
 // serveInProcess starts the server as `pitchfest serve` does, on a free loopback port, and returns how to stop
