@@ -42,8 +42,8 @@ func (w *summaryWorld) newApps(t *testing.T, k int) {
 	for i := range apps {
 		sv := w.rng.IntN(2)
 		apps[i] = models.Application{EditionID: w.se.ed.ID, Status: models.ApplicationStatus(w.pick("draft", "submitted", "ineligible", "withdrawn")),
-			SubmittedVersion: sv, StartupName: "S" + testutil.RandomHex(4), Sector: w.pick("agri", "ict", ""),
-			Province: w.pick("kigali", "north"), District: w.pick("gasabo", "musanze", ""), ConsentTerms: true,
+			SubmittedVersion: sv, Startup: models.Startup{StartupName: "S" + testutil.RandomHex(4), Sector: w.pick("agri", "ict", ""),
+				Province: w.pick("kigali", "north"), District: w.pick("gasabo", "musanze", "")}, ConsentTerms: true,
 			ConsentStats: w.rng.IntN(3) > 0, WomenLed: w.pick("women_led", "not_women_led", "undisclosed"), Version: 1,
 			Answers: map[string]string{}, CreatedAt: w.now, UpdatedAt: w.now}
 	}
