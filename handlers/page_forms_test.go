@@ -52,6 +52,8 @@ var pageForms = map[string]string{
 	"PUT /api/v1/rounds/:id/live/durations": "POST /organize/rounds/:id/live/durations",
 	"POST /api/v1/rounds/:id/stage-link":    "POST /organize/rounds/:id/stage/link",
 	"DELETE /api/v1/rounds/:id/stage-link":  "POST /organize/rounds/:id/stage/link/revoke",
+	"POST /api/v1/rounds/:id/reveal":        "POST /organize/rounds/:id/reveal",
+	"POST /api/v1/rounds/:id/reveal/back":   "POST /organize/rounds/:id/reveal/back",
 	// advancement, awards, publications, feedback
 	"POST /api/v1/rounds/:id/advancement":    "POST /organize/rounds/:id/advancement",
 	"PUT /api/v1/entries/:id/outcome":        "POST /organize/rounds/:id/advancement",

@@ -66,8 +66,11 @@ type Round struct {
 	// StageKeyHash is the hash of the stage screen's secret link (nil: none); StageKeyAt when it was made.
 	StageKeyHash *string    `gorm:"column:stage_key_hash"`
 	StageKeyAt   *time.Time `gorm:"column:stage_key_at"`
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// RevealStep is how far the reveal of the winners has gone (nil: not begun; 0: the title card; n: the n-th
+	// prize shown); see services.Reveal.
+	RevealStep *int `gorm:"column:reveal_step"`
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // TableName pins the table name.

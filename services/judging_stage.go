@@ -190,8 +190,8 @@ func (j *Judging) StageRoundByKey(ctx context.Context, key string) (*models.Roun
 	return r, nil
 }
 
-// StageVersion is the version of what the stage screen of r shows: the live state and the count of scores in
-// for the pitch on stage. A poll whose version did not change costs this and nothing more (two small reads).
+// StageVersion is the version of what the stage screen of r shows: the live state, the count of scores in
+// for the pitch on stage and the step of the winners' reveal. A poll whose version did not change costs this and nothing more (two small reads).
 func (j *Judging) StageVersion(ctx context.Context, r *models.Round) (string, models.LiveCounts, error) {
 	var n models.LiveCounts
 	if r.LiveApplicationID != nil {
@@ -200,7 +200,7 @@ func (j *Judging) StageVersion(ctx context.Context, r *models.Round) (string, mo
 			return "", n, err
 		}
 	}
-	return fmt.Sprintf("%s-%d-%d", LiveVersion(r), n.Submitted, n.Assigned), n, nil
+	return fmt.Sprintf("%s-%d-%d%s", LiveVersion(r), n.Submitted, n.Assigned, revealVersion(r)), n, nil
 }
 
 // Stage builds the stage screen of r, which the caller got from StageRound or StageRoundByKey.

@@ -455,59 +455,65 @@ func (p *Publishing) Publish(ctx context.Context, actor *models.User, roundID in
 	if err := requireStaff(actor); err != nil {
 		return nil, err
 	}
-	now := p.now()
-	at := now
-	if in.PublishAt != nil && in.PublishAt.After(now) {
-		at = models.DBTime(*in.PublishAt)
-	}
 	var pub *models.Publication
-	err := p.Store.Tx(ctx, func(tx *models.Store) error {
-		r, err := lockClosedRound(ctx, tx, roundID)
-		if err != nil {
-			return err
-		}
-		feedback, err := tx.RoundFeedback(ctx, roundID)
-		if err != nil {
-			return err
-		}
-		snap, err := resultSnapshot(ctx, tx, r, in.IncludeScores)
-		if err != nil {
-			return err
-		}
-		prev, err := tx.PublicationsByRound(ctx, roundID)
-		if err != nil {
-			return err
-		}
-		reason := strings.TrimSpace(in.Reason)
-		if len(prev) > 0 {
-			v := models.NewValidationError()
-			if reason = checkReason(v, "reason", reason); len(v.Fields) > 0 {
-				return v
-			}
-		}
-		pub = &models.Publication{EditionID: r.EditionID, RoundID: roundID, Final: r.Final, Method: r.Method,
-			IncludeScores: in.IncludeScores, Feedback: feedback, Snapshot: snap, Reason: reason, PublishAt: at,
-			CreatedBy: &actor.ID, CreatedAt: now}
-		if err := tx.CreatePublication(ctx, pub); err != nil {
-			return err
-		}
-		if r.Final && len(prev) == 0 {
-			if err := tx.SetResultsAt(ctx, r.EditionID, at); err != nil {
-				return err
-			}
-		}
-		if p.Queue != nil {
-			if err := p.Queue.EnqueueTx(ctx, tx, ResultsPublishedArgs{PublicationID: pub.ID}, &river.InsertOpts{ScheduledAt: at}); err != nil {
-				return err
-			}
-		}
-		return p.audit(ctx, tx, actor, "results.publish", roundSubject(roundID),
-			fmt.Sprintf("version=%d publish_at=%s reason=%s", pub.Version, at.Format(time.RFC3339), reason), meta)
+	err := p.Store.Tx(ctx, func(tx *models.Store) (err error) {
+		pub, err = p.publishIn(ctx, tx, actor, roundID, in, meta)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return pub, nil
+}
+
+// publishIn is Publish inside tx, so that revealing the last prize on stage and publishing are one change.
+func (p *Publishing) publishIn(ctx context.Context, tx *models.Store, actor *models.User, roundID int64, in PublishInput, meta Meta) (*models.Publication, error) {
+	now := p.now()
+	at := now
+	if in.PublishAt != nil && in.PublishAt.After(now) {
+		at = models.DBTime(*in.PublishAt)
+	}
+	r, err := lockClosedRound(ctx, tx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	feedback, err := tx.RoundFeedback(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := resultSnapshot(ctx, tx, r, in.IncludeScores)
+	if err != nil {
+		return nil, err
+	}
+	prev, err := tx.PublicationsByRound(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	reason := strings.TrimSpace(in.Reason)
+	if len(prev) > 0 {
+		v := models.NewValidationError()
+		if reason = checkReason(v, "reason", reason); len(v.Fields) > 0 {
+			return nil, v
+		}
+	}
+	pub := &models.Publication{EditionID: r.EditionID, RoundID: roundID, Final: r.Final, Method: r.Method,
+		IncludeScores: in.IncludeScores, Feedback: feedback, Snapshot: snap, Reason: reason, PublishAt: at,
+		CreatedBy: &actor.ID, CreatedAt: now}
+	if err := tx.CreatePublication(ctx, pub); err != nil {
+		return nil, err
+	}
+	if r.Final && len(prev) == 0 {
+		if err := tx.SetResultsAt(ctx, r.EditionID, at); err != nil {
+			return nil, err
+		}
+	}
+	if p.Queue != nil {
+		if err := p.Queue.EnqueueTx(ctx, tx, ResultsPublishedArgs{PublicationID: pub.ID}, &river.InsertOpts{ScheduledAt: at}); err != nil {
+			return nil, err
+		}
+	}
+	return pub, p.audit(ctx, tx, actor, "results.publish", roundSubject(roundID),
+		fmt.Sprintf("version=%d publish_at=%s reason=%s", pub.Version, at.Format(time.RFC3339), reason), meta)
 }
 
 // resultSnapshot is what a publication of the closed round r announces: every application still in the

@@ -30,6 +30,7 @@ func (s *Server) resultsRoutes(api, authed *gin.RouterGroup) {
 	authed.POST("/rounds/:id/publications", s.apiPublish)
 	authed.GET("/applications/:id/feedback", s.apiFeedback)
 	api.GET("/editions/:id/results", s.apiEditionResults)
+	s.revealRoutes(authed)
 }
 
 // ---- shapes ----

@@ -40,6 +40,7 @@ func (s *Server) livePageRoutes(r *gin.Engine, g *gin.RouterGroup) {
 	g.GET("/organize/rounds/:id/stage/now", s.organizerStageNow)
 	r.GET("/stage", s.keyStage)
 	r.GET("/stage/now", s.keyStageNow)
+	s.revealPageRoutes(g)
 }
 
 // ---- the console ----
@@ -60,7 +61,9 @@ func (s *Server) loadConsole(c *gin.Context, id int64) (*consoleData, error) {
 	if err != nil {
 		return nil, err
 	}
-	return consoleOf(s.text(c), r, board, v), nil
+	d := consoleOf(s.text(c), r, board, v)
+	d.Reveal, err = s.revealOf(c, r)
+	return d, err
 }
 
 // consoleStatus is the fragment the console polls every few seconds: the pitch on stage, its timer and who
@@ -381,7 +384,12 @@ func (s *Server) stageAt(c *gin.Context, fragment, byKey bool, find func() (*mod
 		s.Fail(c, err)
 		return
 	}
-	s.showStage(c, http.StatusOK, fragment, stageOf(s.text(c), v, poll))
+	d := stageOf(s.text(c), v, poll)
+	if d.Reveal, err = s.revealOnStage(c, r); err != nil {
+		s.Fail(c, err)
+		return
+	}
+	s.showStage(c, http.StatusOK, fragment, d)
 }
 
 // showStage writes the stage screen, a document of its own (no navigation, nothing but the stage), or its

@@ -81,6 +81,8 @@ type consoleData struct {
 	LinkSince string
 	// CanNext is set when a pitch comes next in the running order.
 	CanNext bool
+	// Reveal is the Reveal section of a live final (nil for other rounds).
+	Reveal *revealData
 }
 
 // consoleOf builds the live console from the round, its board and what is on stage.
@@ -145,6 +147,8 @@ type stageData struct {
 	Assigned  int
 	// Poll is the address of the fragment the screen polls, with the version it shows.
 	Poll string
+	// Reveal replaces the live state once the organizer begins revealing the winners.
+	Reveal *revealStage
 }
 
 // stageOf builds the stage screen; poll is the address of its fragment, to which the version is added.
