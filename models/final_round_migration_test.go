@@ -80,7 +80,7 @@ func TestTheFinalRoundMigrationRepairsScreeningsPublishedAsFinals(t *testing.T) 
 			Status: status, CreatedAt: now, UpdatedAt: now}
 		// The columns do not exist yet (final, and those added later): write the round as the old code did.
 		if err := st.DB().Omit("Final", "NameI18n", "pitch_seconds", "qa_seconds", "timer_phase", "timer_left_ms", "timer_started_ms",
-			"stage_key_hash", "stage_key_at").Create(r).Error; err != nil {
+			"stage_key_hash", "stage_key_at", "reveal_step").Create(r).Error; err != nil {
 			t.Fatal(err)
 		}
 		return r
