@@ -109,9 +109,10 @@ func (j *Judging) SaveDraft(ctx context.Context, judge *models.User, entryID int
 
 // Submit stores the judge's score as final for ranking: every criterion needs a value within its scale
 // (judging.score.missing names each missing one). The first submitted score of a round locks its rubric's
-// weights and scales. The judge may still change it until the round closes. A judge has one score per entry,
-// so a submit sent twice never counts twice; sending the same score again (a retry after a lost answer) is a
-// no-op that keeps the time it was first submitted. Errors as SaveDraft.
+// weights and scales. The judge may still change it until the round closes (in a live round, until the pitch
+// is locked). A judge has one score per entry, so a submit sent twice never counts twice; sending the same
+// score again (a retry after a lost answer) is a no-op that keeps the time it was first submitted, even once
+// scoring has closed. Errors as SaveDraft.
 func (j *Judging) Submit(ctx context.Context, judge *models.User, entryID int64, in ScoreInput) (*ScoreView, error) {
 	return j.saveScore(ctx, judge, entryID, in, true)
 }
@@ -126,7 +127,7 @@ func (j *Judging) saveScore(ctx context.Context, judge *models.User, entryID int
 	}
 	var out ScoreView
 	err := j.Store.Tx(ctx, func(tx *models.Store) error {
-		e, r, err := j.lockForScoring(ctx, tx, judge, entryID)
+		e, r, closed, err := j.lockForScoring(ctx, tx, judge, entryID)
 		if err != nil {
 			return err
 		}
@@ -147,13 +148,19 @@ func (j *Judging) saveScore(ctx context.Context, judge *models.User, entryID int
 		if final {
 			requireEveryCriterion(v, cs, vals)
 		}
+		same := len(v.Fields) == 0 && old != nil && unchanged(old, vals, in, final)
+		if closed && !(same && old.Status == models.ScoreSubmitted) {
+			return models.NewValidationError("round", "judging.score.closed")
+		}
 		if len(v.Fields) > 0 {
 			return v
 		}
-		if old != nil && unchanged(old, vals, in, final) {
+		if same {
 			// The same score sent again (a phone retrying a save whose answer it never got) changes nothing:
-			// not the time it was submitted at, not the time it was last changed.
-			out = scoreView(e, old, cs, true)
+			// not the time it was submitted at, not the time it was last changed. That holds after scoring
+			// closed too: a phone that kept a submitted score while offline, sent it, lost the answer and sends
+			// it again once the pitch is locked is told it arrived, not that it came too late.
+			out = scoreView(e, old, cs, !closed)
 			out.JudgeID = judge.ID
 			return nil
 		}
@@ -215,26 +222,24 @@ func checkScoreTexts(in ScoreInput) *models.ValidationError {
 
 // lockForScoring checks that judge may score the entry (ErrNotFound otherwise, as entryAccess) and locks its
 // round, since the first submission locks the rubric and must not race an edit of it; then, with the round
-// locked, it reads the entry again and refuses with judging.score.closed when scoring it is over.
-func (j *Judging) lockForScoring(ctx context.Context, tx *models.Store, judge *models.User, entryID int64) (*models.RoundEntry, *models.Round, error) {
+// locked, it reads the entry again and says whether scoring it is over (closed), which refuses every save but
+// the same submitted score sent again.
+func (j *Judging) lockForScoring(ctx context.Context, tx *models.Store, judge *models.User, entryID int64) (*models.RoundEntry, *models.Round, bool, error) {
 	e, _, acc, err := j.entryAccess(ctx, tx, judge, entryID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	if !policy.CanJudgeApplication(judge, acc) {
-		return nil, nil, models.ErrNotFound
+		return nil, nil, false, models.ErrNotFound
 	}
 	r, err := tx.LockRound(ctx, e.RoundID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	if e, err = tx.EntryByID(ctx, entryID); err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
-	if !j.scoreEditable(r, e) {
-		return nil, nil, models.NewValidationError("round", "judging.score.closed")
-	}
-	return e, r, nil
+	return e, r, !j.scoreEditable(r, e), nil
 }
 
 // checkScoreValues keeps the values that name a criterion of the rubric and lie on its scale, and marks each

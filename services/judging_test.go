@@ -213,13 +213,17 @@ func TestSubmitRequiresEveryCriterionInRangeAndScoresCloseWithTheRound(t *testin
 		t.Fatal(err)
 	}
 	w.Now = w.Now.Add(2 * time.Hour)
-	_, err = w.Judging.SaveDraft(ctx, judge, entry.ID, services.ScoreInput{Values: w.FullScore(t, 6)})
+	_, err = w.Judging.SaveDraft(ctx, judge, entry.ID, services.ScoreInput{Values: w.FullScore(t, 7)})
 	wantField(t, err, "round", "judging.score.closed")
+	// The same submitted score sent again (a retry whose first answer was lost) is still answered as arrived.
+	if v, err := w.Judging.Submit(ctx, judge, entry.ID, services.ScoreInput{Values: w.FullScore(t, 6)}); err != nil || v.Editable {
+		t.Fatalf("the same score sent again after the deadline: %+v, %v", v, err)
+	}
 	if v, err := w.Judging.MyScore(ctx, judge, entry.ID); err != nil || v.Editable || v.Comment != "" && v.Status != models.ScoreSubmitted {
 		t.Fatalf("after the deadline: %+v, %v", v, err)
 	}
 	w.CloseRound(t)
-	_, err = w.Judging.Submit(ctx, judge, entry.ID, services.ScoreInput{Values: w.FullScore(t, 6)})
+	_, err = w.Judging.Submit(ctx, judge, entry.ID, services.ScoreInput{Values: w.FullScore(t, 5)})
 	wantField(t, err, "round", "judging.score.closed")
 }
 
