@@ -238,11 +238,13 @@ func TestTwoJudgesFollowTheLiveStageTheOrganizerSwitches(t *testing.T) {
 		CheckPage(t, org)
 		atPhone(t, org)
 	}
-	// The judge goes from the stage to the scoring page of the pitch on it.
-	Follow(t, judges[0], chromedp.CSS(`#live-now a.button`))
-	atPhone(t, judges[0])
-	if got := Text(t, judges[0], "h1"); !strings.HasPrefix(got, w.Apps[0].RefString()) {
-		t.Errorf("scoring page %q, want %s", got, w.Apps[0].RefString())
+	// The live page is the scoring page: the form of the pitch on stage is on it.
+	entry := w.Entry(t, w.Apps[0]).ID
+	for i, j := range judges {
+		waitAcrossPages(t, j, "the score form of the pitch on stage", fmt.Sprintf(`!!document.querySelector('#score-form[data-entry="%d"]') && document.readyState === "complete"`, entry))
+		if got := Eval[string](t, j, "location.pathname"); got != live {
+			t.Errorf("judge %d is at %s, want the live page", i+1, got)
+		}
 	}
 }
 

@@ -8,6 +8,9 @@ import (
 
 // PageUser is the signed-in person as the layout shows them: a name and what the navigation may offer.
 type PageUser struct {
+	// ID tells a page's scripts whose work they keep in the browser (a judge's unsent scores), so that
+	// nothing kept for one person is ever sent as another's on a shared device.
+	ID           int64
 	Name         string
 	CanInvite    bool // may invite someone (organizers and admins)
 	CanViewAudit bool // may read the audit log

@@ -29,6 +29,13 @@ type Page struct {
 // arguments when the message has verbs.
 func (p Page) T(id string, args ...any) string { return p.i18n.T(p.Lang, id, args...) }
 
+// With is the page with other data, for a partial that draws a part of one page inside another (the scoring
+// form, on the entry page and on the live page): {{template "score-form" (.With .Data.Form)}}.
+func (p Page) With(data any) Page {
+	p.Data = data
+	return p
+}
+
 // Languages lists the switcher's entries.
 func (p Page) Languages() []Language { return Languages }
 

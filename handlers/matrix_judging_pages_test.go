@@ -27,7 +27,10 @@ var judgingPageMatrix = []row{
 	{"GET", "/judge", nil, judgingPageJudge(ok), nil},
 	{"GET", "/judge/rounds/:id", nil, judgingPageJudge(ok), jRound},
 	{"GET", "/judge/rounds/:id/live", nil, judgingPageJudge(ok), jRound},
-	{"GET", "/judge/rounds/:id/live/now", nil, expect{see, forbidden, forbidden, ok, ok, ok}, jRound},
+	{"GET", "/judge/rounds/:id/live/now", nil, judgingPageJudge(ok), jRound},
+	{"POST", "/judge/rounds/:id/live", func(w *world) string {
+		return url.Values{"entry": {jEntryA(w)}, "comment": {"Started"}, "action": {"draft"}}.Encode()
+	}, judgeOnly(see), jRound},
 	{"GET", "/judge/entries/:id", nil, judgingPageJudge(ok), jEntryA},
 	{"POST", "/judge/entries/:id/score", formBody("comment=Started&action=draft"), judgeOnly(see), jEntryA},
 

@@ -124,8 +124,11 @@ func (j *Judging) JudgeLiveOf(ctx context.Context, judge *models.User, r *models
 // JudgeLiveVersion is what a judge's live page shows, as a short string that changes when the page must: the
 // round's live version (a pitch put on stage or locked, the timer) and the judge's own status on the pitch on
 // stage, so a draft saved or a score submitted shows there within one poll. It costs one indexed read beyond
-// the round's row.
+// the round's row. ErrForbidden for anyone not a judge, as JudgeLiveOf.
 func (j *Judging) JudgeLiveVersion(ctx context.Context, judge *models.User, r *models.Round) (string, error) {
+	if !policy.IsJudge(judge) {
+		return "", models.ErrForbidden
+	}
 	v := LiveVersion(r)
 	if r.LiveApplicationID == nil {
 		return v, nil

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pitchfest/pitchfest/handlers/web"
 	"github.com/pitchfest/pitchfest/l10n"
+	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 )
 
@@ -31,6 +32,7 @@ func (s *Server) judgingPageRoutes(r *gin.Engine) {
 	g.GET("/judge/rounds/:id/live/now", s.judgeLiveNow)
 	g.GET("/judge/entries/:id", s.judgeEntryPage)
 	g.POST("/judge/entries/:id/score", s.judgeSaveScore)
+	g.POST("/judge/rounds/:id/live", s.judgeLiveScore)
 
 	g.GET("/organize/rounds/:id/progress", viewAt(s, "organize_progress", "progress.title", s.loadProgress))
 	g.POST("/organize/rounds/:id/remind", s.remindJudges)
@@ -100,6 +102,9 @@ func (s *Server) judgeEntryPage(c *gin.Context) {
 	prev, _ := strconv.ParseInt(c.Query("prev"), 10, 64)
 	if v := c.Query("saved"); v == "draft" || v == "submitted" {
 		d.Saved = v
+		if d.Live && v == "submitted" {
+			d.Saved = "submitted_live" // changeable until the pitch is locked, not until the round closes
+		}
 	}
 	if prev != 0 {
 		d.Saved = "" // what was saved is the entry left, which the notice names, not this one
@@ -129,12 +134,29 @@ const (
 // answered with the save status only.
 func (s *Server) judgeSaveScore(c *gin.Context) {
 	id, ok := s.PathID(c, "id")
-	if !ok {
+	if !ok || !s.parseForm(c) {
 		return
 	}
-	if !s.parseForm(c) {
+	s.saveScoreForm(c, id, false)
+}
+
+// judgeLiveScore saves the scoring form of the live page, for the entry it names: the live page's own
+// address, so a judge without JavaScript stays on it too. Its answers are the live page: after a save, with a
+// notice; refused, with the form as the service left it and the refusal at its top.
+func (s *Server) judgeLiveScore(c *gin.Context) {
+	if _, ok := s.PathID(c, "id"); !ok || !s.parseForm(c) {
 		return
 	}
+	entry := formID(c, "entry")
+	if entry == 0 {
+		s.ReplyError(c, http.StatusBadRequest, s.Tr(c, "error.bad_form"), nil)
+		return
+	}
+	s.saveScoreForm(c, entry, true)
+}
+
+// saveScoreForm saves the posted scoring form of entry id, from the live page (live) or the entry page.
+func (s *Server) saveScoreForm(c *gin.Context, id int64, live bool) {
 	in := readScoreForm(c)
 	action := c.PostForm("action")
 	autosave := web.IsHTMX(c) && (action == "" || action == scoreAutosave)
@@ -167,6 +189,10 @@ func (s *Server) judgeSaveScore(c *gin.Context) {
 		s.showFragment(c, "judge_entry", "save-status", "judge.entry.title", st)
 		return
 	}
+	if err == nil && live {
+		s.SeeOther(c, fmt.Sprintf("/judge/rounds/%d/live?saved=%s&entry=%d", sv.RoundID, sv.Status, id), "")
+		return
+	}
 	if err == nil {
 		s.scoreSaved(c, id, action, sv)
 		return
@@ -179,6 +205,10 @@ func (s *Server) judgeSaveScore(c *gin.Context) {
 	// Show what was typed, with a message next to each criterion in error and all of them at the top.
 	d.typedBack(s.text(c), in, prob.Fields, cmp.Or(prob.Fields["round"], prob.Message))
 	web.RetargetContent(c)
+	if live {
+		s.liveRefused(c, d)
+		return
+	}
 	s.showEntry(c, http.StatusUnprocessableEntity, d)
 }
 
@@ -245,46 +275,81 @@ func readScoreForm(c *gin.Context) services.ScoreInput {
 
 // ---- live stage, judge side ----
 
-// loadJudgeLive gathers the judge's live stage of a round.
-func (s *Server) loadJudgeLive(c *gin.Context, id int64) (liveData, error) {
+// loadJudgeLive gathers the judge's live page of a round: the stage, the judge's pitches, the scoring form of
+// their pitch on stage, and the notice of the save just made (saved, about entry).
+func (s *Server) loadJudgeLive(c *gin.Context, id int64) (*liveData, error) {
+	d, err := s.judgeLiveNowOf(c, id, "")
+	if err != nil {
+		return nil, err
+	}
+	if p := d.Judge.OnStage; p != nil {
+		if d.Form, err = s.loadEntry(c, p.EntryID); err != nil {
+			return nil, err
+		}
+		d.Form.OnLive = true
+	}
+	entry, _ := strconv.ParseInt(c.Query("entry"), 10, 64)
+	if v := c.Query("saved"); v == models.ScoreDraft || v == models.ScoreSubmitted {
+		for _, p := range d.Judge.Mine {
+			if p.EntryID == entry {
+				d.Saved, d.SavedRef = "judge.live.saved_"+v, p.Reference
+			}
+		}
+	}
+	return d, nil
+}
+
+// judgeLiveNowOf is what the judge's live page polls: the stage and the judge's pitches, without the form;
+// nil when the page already shows version shown.
+func (s *Server) judgeLiveNowOf(c *gin.Context, id int64, shown string) (*liveData, error) {
 	ctx := c.Request.Context()
 	u := web.CurrentUser(c)
-	v, err := s.Judging.Live(ctx, u, id)
+	r, err := s.Judging.LiveRound(ctx, u, id)
 	if err != nil {
-		return liveData{}, err
+		return nil, err
 	}
-	q, err := s.Judging.JudgeQueue(ctx, u, id, services.FilterAll)
+	version, err := s.Judging.JudgeLiveVersion(ctx, u, r)
+	if err != nil || version == shown {
+		return nil, err
+	}
+	jl, err := s.Judging.JudgeLiveOf(ctx, u, r)
 	if err != nil {
-		return liveData{}, err
+		return nil, err
 	}
-	return liveData{RoundID: id, Round: &q.Round, Now: v}, nil
+	return &liveData{RoundID: id, Round: &jl.Round, Now: jl.Now, Judge: jl, Version: version}, nil
 }
 
 // judgeLiveNow is the fragment the live page polls every second. The page sends the version it shows (v);
-// while the stage has not changed the answer is 204, which htmx leaves alone, so a poll costs one round read.
+// while neither the stage nor the judge's status on it changed the answer is 204, which htmx leaves alone,
+// so a poll costs the round's row and two indexed reads.
 func (s *Server) judgeLiveNow(c *gin.Context) {
 	id, ok := s.PathID(c, "id")
 	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
-	u := web.CurrentUser(c)
-	r, err := s.Judging.LiveRound(ctx, u, id)
-	if err != nil {
-		s.Fail(c, err)
-		return
-	}
 	c.Header("Cache-Control", "no-store")
-	if c.Query("v") == services.LiveVersion(r) {
+	d, err := s.judgeLiveNowOf(c, id, cmp.Or(c.Query("v"), "-"))
+	switch {
+	case err != nil:
+		s.Fail(c, err)
+	case d == nil:
 		c.Status(http.StatusNoContent)
-		return
+	default:
+		s.showFragment(c, "judge_live", "live-now", "judge.live.title", d)
 	}
-	v, err := s.Judging.LiveState(ctx, u, r)
+}
+
+// liveRefused shows the live page with the scoring form f of a save just refused, its refusal at the top of
+// the form: the judge stays on the live page, which says what is on stage now if it is another pitch.
+func (s *Server) liveRefused(c *gin.Context, f *judgeEntryData) {
+	d, err := s.judgeLiveNowOf(c, f.App.RoundID, "")
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	s.showFragment(c, "judge_live", "live-now", "judge.live.title", liveData{RoundID: id, Now: v})
+	f.OnLive = true
+	d.Form = f
+	s.showPage(c, http.StatusUnprocessableEntity, "judge_live", "judge.live.title", d)
 }
 
 // ---- organizer: progress and reminders ----

@@ -160,10 +160,12 @@ type descriptorRow struct {
 type pitchRow struct{ Label, Text string }
 
 type judgeEntryData struct {
-	App      *services.JudgeApplication
-	Round    *services.RoundSummary
-	Edition  string // the round's edition, in the page's language
-	Live     bool
+	App     *services.JudgeApplication
+	Round   *services.RoundSummary
+	Edition string // the round's edition, in the page's language
+	Live    bool
+	// OnLive is set for the form on the live page, which its saves go back to.
+	OnLive   bool
 	Score    *services.ScoreView
 	Criteria []criterionRow
 	// OneLiner is the one-sentence pitch, shown first with the key facts; Pitch the long texts after them.
@@ -191,6 +193,14 @@ type judgeEntryData struct {
 }
 
 func (d judgeEntryData) Hidden(field string) bool { return slices.Contains(d.App.Hidden, field) }
+
+// Named is the application as a heading names it: its reference, and the startup's name unless hidden.
+func (d judgeEntryData) Named() string {
+	if d.App.StartupName == "" || d.Hidden("startup_name") {
+		return d.App.Reference
+	}
+	return d.App.Reference + " · " + d.App.StartupName
+}
 
 // judgeEntryOf builds the entry page in lang: the application as the judge may see it, with the rubric's
 // criteria beside it ticked from the judge's score sc, and the judge's place in their queue q.
@@ -222,9 +232,16 @@ func judgeEntryOf(lang string, app *services.JudgeApplication, sc *services.Scor
 
 // typedBack shows the scoring form as it was sent (in) after the service refused it: each criterion's message
 // from fields beside it, formError (about the whole form) and all of them in the summary at the top.
+//
+// A form that no longer takes a score (the round closed, the pitch was locked meanwhile) keeps showing the
+// score as stored, read-only, with the refusal at the top: what was typed could not be saved, and showing it
+// in a read-only form would say it was.
 func (d *judgeEntryData) typedBack(t viewText, in services.ScoreInput, fields map[string]string, formError string) {
-	maps.Copy(d.Errors, fields)
 	d.FormError = formError
+	if !d.Score.Editable {
+		return
+	}
+	maps.Copy(d.Errors, fields)
 	if text := fields["values"]; text != "" && text != formError {
 		d.ErrorSummary = append(d.ErrorSummary, frontend.ErrorLink{Name: "values", Message: text})
 	}
@@ -285,10 +302,50 @@ func savedStatus(lang string, sv *services.ScoreView) scoreStatus {
 	return st
 }
 
+// liveData is the judge's live page, or the part of it the page polls (Form nil).
 type liveData struct {
 	RoundID int64
 	Round   *services.RoundSummary
 	Now     *services.LiveView
+	Judge   *services.JudgeLive
+	// Version is what the page shows, sent back by its poll (answered 204 while it is the same).
+	Version string
+	// Form is the scoring form shown: the judge's pitch on stage, or the entry whose save was just refused.
+	Form *judgeEntryData
+	// Saved is the notice after a save (a message id), about the pitch SavedRef names.
+	Saved, SavedRef string
+}
+
+// StageForm is the entry whose scoring form the page shows for the stage as it is: the judge's pitch on stage
+// (0 for none).
+func (d liveData) StageForm() int64 {
+	if d.Judge == nil || d.Judge.OnStage == nil {
+		return 0
+	}
+	return d.Judge.OnStage.EntryID
+}
+
+// StageEditable says whether the judge's pitch on stage takes a score now.
+func (d liveData) StageEditable() bool {
+	return d.StageForm() != 0 && !d.Judge.OnStage.Locked && d.Judge.Round.Editable
+}
+
+// Between is the time between two of the judge's pitches: nothing of theirs on stage to score, so the page
+// says what is left to do.
+func (d liveData) Between() bool { return !d.StageEditable() }
+
+// Moved says the form shown is not the one the stage calls for (a refused save of a pitch that has left the
+// stage): the page then says what is on stage and how to get to it.
+func (d liveData) Moved() bool {
+	return d.Form != nil && (d.Form.App.EntryID != d.StageForm() || d.Form.Score.Editable != d.StageEditable())
+}
+
+// Name is a pitch as the live page names it: its reference, and the startup's name unless the round is blind.
+func (d liveData) Name(p *services.JudgePitch) string {
+	if p.Title == "" {
+		return p.Reference
+	}
+	return p.Reference + " · " + p.Title
 }
 
 type progressData struct {

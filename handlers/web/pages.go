@@ -17,6 +17,7 @@ func (s *Server) NewPage(c *gin.Context, title string) Page {
 	p := s.Renderer.NewPage(Lang(c), title)
 	if u := CurrentUser(c); u != nil {
 		p.User = &frontend.PageUser{
+			ID:           u.ID,
 			Name:         u.Name,
 			CanInvite:    policy.CanInvite(u, models.RoleJudge),
 			CanViewAudit: policy.CanViewAudit(u),
