@@ -226,8 +226,8 @@ func TestTwoJudgesFollowTheLiveStageTheOrganizerSwitches(t *testing.T) {
 		start := time.Now()
 		run(t, org, "put a pitch on stage", chromedp.Click(chromedp.CSS(fmt.Sprintf(`li[data-application="%d"] button[name="application_id"]`, app.ID))))
 		for i, j := range judges {
-			run(t, j, "wait for the switch", chromedp.Poll[bool](`(e => !!e && e.textContent.startsWith(`+judgingJS(app.RefString())+`))(document.querySelector("#live-title"))`,
-				chromedp.WithPollingTimeout(5*time.Second), chromedp.WithPollingInterval(100*time.Millisecond)))
+			// The page draws itself again to show the new pitch's score form: waited for across that reload.
+			waitAcrossPages(t, j, "the switch", `(e => !!e && e.textContent.startsWith(`+judgingJS(app.RefString())+`))(document.querySelector("#live-title"))`)
 			t.Logf("judge %d saw %s after %s", i+1, app.RefString(), time.Since(start).Round(10*time.Millisecond))
 		}
 		if d := time.Since(start); d > 2*time.Second {
