@@ -92,6 +92,16 @@ func TestAnApplicantAppliesThroughThePagesUntilTheDeadline(t *testing.T) {
 		if !strings.Contains(p.body, `value="quatre"`) {
 			t.Error("what was typed is not shown again")
 		}
+		if !strings.Contains(p.body, "Vos autres réponses sont enregistrées") {
+			t.Errorf("the summary does not say the other answers were saved: %s", excerpt(p.body))
+		}
+		// The fields without a mistake were saved all the same: a draft may be incomplete, and one mistake
+		// must not cost the rest (read back from a fresh page, not the refused one).
+		back := ps.aline.get(app + "?step=details")
+		back.expect(t, "open the draft again", http.StatusOK, "")
+		if !strings.Contains(back.body, f.Get("problem")) || strings.Contains(back.body, `value="quatre"`) {
+			t.Errorf("the valid answers were not kept, or the refused one was: %s", excerpt(back.body))
+		}
 	})
 
 	t.Run("a draft saves with partial data and the owner alone sees it", func(t *testing.T) {

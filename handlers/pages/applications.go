@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -191,13 +192,16 @@ type sentForm struct {
 	values map[string]string
 	errs   map[string]string
 	step   string
-	read   func(field string) bool // whether the form sent field (an absent checkbox or team row counts)
+	// savedRest is set when the fields not refused were saved on their own: the page says so.
+	savedRest bool
+	read      func(field string) bool // whether the form sent field (an absent checkbox or team row counts)
 }
 
 // readApplicationForm reads the application form into a draft change, and keeps what was typed to show it
 // again. A step's form changes only that step's fields; a form without a step sends them all. A number that is
-// not one is a message for its field. Team row skip (the one a Remove button named; -1 none) is left out.
-func (s *Server) readApplicationForm(c *gin.Context, d *services.ApplicationDetail, skip int) (sentForm, bool) {
+// not one is a message for its field. Team row skip (the one a Remove button named; -1 none) is left out, and
+// so are the fields omit names (the whole team if it names a member: the team is replaced as one).
+func (s *Server) readApplicationForm(c *gin.Context, d *services.ApplicationDetail, skip int, omit map[string]string) (sentForm, bool) {
 	if !s.parseForm(c) {
 		return sentForm{}, false
 	}
@@ -209,7 +213,10 @@ func (s *Server) readApplicationForm(c *gin.Context, d *services.ApplicationDeta
 	whole := sf.step == ""
 	sf.read = func(field string) bool {
 		_, there := form[field]
+		_, omitted := omit[field]
 		switch {
+		case omitted:
+			return false
 		case whole || there:
 			return true
 		case strings.HasPrefix(field, "consent_"): // a checkbox left empty is not sent
@@ -267,6 +274,11 @@ func (s *Server) readApplicationForm(c *gin.Context, d *services.ApplicationDeta
 	}
 	team := s.readTeam(c, form, sf.errs, skip)
 	in.Team = &team
+	for field := range omit {
+		if strings.HasPrefix(field, "team") {
+			in.Team = nil
+		}
+	}
 	// Renumber the typed rows as the service will, so messages land next to the right row.
 	compact := map[string]string{}
 	for k, v := range sf.values {
@@ -348,7 +360,11 @@ func (s *Server) applicationFailed(c *gin.Context, d *services.ApplicationDetail
 	if step == "" { // a form of every field: show the step of the first one to fix
 		step = firstStep(sf.errs, d.Questions)
 	}
-	s.showApplication(c, http.StatusUnprocessableEntity, d, appPage{Step: step, Values: sf.values, Errors: sf.errs, Refused: true})
+	pg := appPage{Step: step, Values: sf.values, Errors: sf.errs, Refused: true}
+	if sf.savedRest {
+		pg.Title = s.Tr(c, "app.saved_rest")
+	}
+	s.showApplication(c, http.StatusUnprocessableEntity, d, pg)
 }
 
 // loadForForm loads the application at ":id" (the one a form was sent for).
@@ -367,7 +383,7 @@ func (s *Server) sentApplication(c *gin.Context, skip int) (*services.Applicatio
 	if !ok {
 		return nil, sentForm{}, false
 	}
-	sf, ok := s.readApplicationForm(c, d, skip)
+	sf, ok := s.readApplicationForm(c, d, skip, nil)
 	return d, sf, ok
 }
 
@@ -387,6 +403,17 @@ func (s *Server) saveApplicationPage(c *gin.Context) {
 		return
 	}
 	saved, err := s.Applications.SaveDraft(c.Request.Context(), web.CurrentUser(c), d.Application.ID, sf.in, web.Meta(c))
+	var ve *models.ValidationError
+	if errors.As(err, &ve) && len(ve.Fields) > 0 {
+		// A draft may be incomplete, and one mistake must not cost what was typed in the other fields: save
+		// those alone, then show the refused ones with the form as sent (and the version now stored).
+		if rest, ok := s.readApplicationForm(c, d, -1, ve.Fields); ok {
+			if saved, err := s.Applications.SaveDraft(c.Request.Context(), web.CurrentUser(c), d.Application.ID,
+				rest.in, web.Meta(c)); err == nil {
+				d, sf.savedRest = saved, true
+			}
+		}
+	}
 	if err != nil || len(sf.errs) > 0 {
 		s.applicationFailed(c, d, sf, sf.step, err)
 		return
