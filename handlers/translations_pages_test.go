@@ -138,6 +138,11 @@ func TestARoundNameIsTranslatedInTheFormAndShownToJudgesInTheirLanguage(t *testi
 	if _, b := pageGet(t, srv, judge, queue+"?lang=rw"); !strings.Contains(b, "<h1>"+html.EscapeString(w.Round.Name)+"</h1>") {
 		t.Errorf("the Kinyarwanda queue does not fall back to the main name:\n%s", excerpt(b))
 	}
+	// The statistics funnel names its stages after the rounds, in the reader's language too.
+	stats := fmt.Sprintf("/organize/editions/%d/statistics", w.Edition.ID)
+	if _, b := pageGet(t, srv, org, stats+"?lang=fr"); !strings.Contains(b, "Entrées en Présélection") || strings.Contains(b, "Entrées en "+html.EscapeString(w.Round.Name)) {
+		t.Errorf("the French statistics do not name the round in French:\n%s", excerpt(b))
+	}
 }
 
 // The public results read a publication's frozen names in the visitor's language, else the main ones.

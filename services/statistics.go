@@ -360,12 +360,12 @@ func editionStages(rounds []models.Round, winners bool) ([]stats.Stage, stagePla
 			next = rounds[i+1].Position
 		}
 		if r.Final && i > 0 { // the final's entrants are the finalists; a final that is the only round has none
-			stages = append(stages, stats.Stage{Kind: stats.StageFinalist, Round: r.Name})
+			stages = append(stages, stats.Stage{Kind: stats.StageFinalist, Round: r.Name, RoundNames: r.NameI18n})
 			pl.byPosition[r.Position] = stagePlace{len(stages) - 1, len(stages) - 1, next}
 			continue
 		}
-		stages = append(stages, stats.Stage{Kind: stats.StageRoundEntered, Round: r.Name},
-			stats.Stage{Kind: stats.StageRoundAdvanced, Round: r.Name})
+		stages = append(stages, stats.Stage{Kind: stats.StageRoundEntered, Round: r.Name, RoundNames: r.NameI18n},
+			stats.Stage{Kind: stats.StageRoundAdvanced, Round: r.Name, RoundNames: r.NameI18n})
 		pl.byPosition[r.Position] = stagePlace{len(stages) - 2, len(stages) - 1, next}
 	}
 	if winners {

@@ -35,6 +35,9 @@ type Stage struct {
 	Kind StageKind
 	// Round names the round for the two round kinds (empty otherwise).
 	Round string
+	// RoundNames is the round's name by language where the organizer translated it; pages show the reader's
+	// language and fall back to Round.
+	RoundNames map[string]string
 }
 
 // Name is a short English label for logs and tests; pages translate Kind and

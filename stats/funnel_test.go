@@ -2,6 +2,7 @@ package stats
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -207,7 +208,7 @@ func TestGroupedRowsCountLikeApplications(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range one.Stages {
-		if one.Stages[i] != grouped.Stages[i] {
+		if !reflect.DeepEqual(one.Stages[i], grouped.Stages[i]) {
 			t.Errorf("stage %d: %+v grouped, %+v one by one", i, grouped.Stages[i], one.Stages[i])
 		}
 	}

@@ -80,9 +80,11 @@ func Wilson(successes, trials int) Estimate {
 // to each of the four cells of the 2×2 table (passed and not passed in both
 // groups: a+0.5, n1+1, c+0.5, n2+1) before computing both the ratio and the
 // interval (the Haldane–Anscombe correction), and corrected is true. The
-// result is undefined when n1 or n2 is 0 or a count is out of range.
+// result is undefined when n1 or n2 is 0 or a count is out of range, and when
+// nobody passed in either group: 0 ÷ 0 compares nothing (a round not decided
+// yet), and the correction would turn the group sizes into a made-up ratio.
 func RiskRatio(a, n1, c, n2 int) (ratio Estimate, corrected bool) {
-	if n1 <= 0 || n2 <= 0 || a < 0 || c < 0 || a > n1 || c > n2 {
+	if n1 <= 0 || n2 <= 0 || a < 0 || c < 0 || a > n1 || c > n2 || a == 0 && c == 0 {
 		return Estimate{}, false
 	}
 	fa, fn1, fc, fn2 := float64(a), float64(n1), float64(c), float64(n2)

@@ -149,6 +149,9 @@ func TestRiskRatioHandComputed(t *testing.T) {
 	if e, _ := RiskRatio(1, 0, 1, 2); e.Defined {
 		t.Error("no entrants on one side must be undefined")
 	}
+	if e, _ := RiskRatio(0, 7, 0, 12); e.Defined {
+		t.Errorf("nobody passing on either side compares nothing, got %v", e.Value)
+	}
 }
 
 func TestWelchHandComputed(t *testing.T) {

@@ -123,7 +123,7 @@ func statsPageOf(vt viewText, e *models.Edition, rep *web.StatReport, groups sta
 	k := rep.K
 	labels := make([]string, len(rep.Stages))
 	for i, st := range rep.Stages {
-		labels[i] = web.StageLabel(t, st)
+		labels[i] = web.StageLabel(t, l, st)
 		if i < len(rep.Unannounced) && rep.Unannounced[i] {
 			labels[i] = t("stats.stage.not_announced", labels[i])
 		}

@@ -171,15 +171,17 @@ type CSVLabels struct {
 
 type Translate func(id string, args ...any) string
 
-func StageLabel(t Translate, st stats.Stage) string {
+// StageLabel names a funnel stage in lang, with the round's name in lang where the organizer translated it.
+func StageLabel(t Translate, lang string, st stats.Stage) string {
+	round := models.Texts(st.RoundNames).Or(lang, st.Round)
 	switch st.Kind {
 	case stats.StageRoundEntered:
-		return t("stats.stage.round_entered", st.Round)
+		return t("stats.stage.round_entered", round)
 	case stats.StageRoundAdvanced:
-		return t("stats.stage.round_advanced", st.Round)
+		return t("stats.stage.round_advanced", round)
 	case stats.StageFinalist:
-		if st.Round != "" {
-			return t("stats.stage.finalists_round", st.Round)
+		if round != "" {
+			return t("stats.stage.finalists_round", round)
 		}
 	}
 	return t("stats.stage." + StageKind(st.Kind))
@@ -213,7 +215,7 @@ func (s *Server) StatCSVLabels(c *gin.Context, e *models.Edition, rep *StatRepor
 	t := func(id string, args ...any) string { return s.Tr(c, id, args...) }
 	stages := make([]string, len(rep.Stages))
 	for i, st := range rep.Stages {
-		stages[i] = StageLabel(t, st)
+		stages[i] = StageLabel(t, Lang(c), st)
 	}
 	return CSVLabels{
 		Stage: func(i int) string { return stages[i] },
