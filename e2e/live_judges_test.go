@@ -73,6 +73,10 @@ func TestJudgesScoreFivePitchesFromTheirLivePageThroughANetworkCut(t *testing.T)
 		if got := Text(t, phones[i], "#live-title"); !strings.HasPrefix(got, name(w.Apps[place-1])) {
 			t.Errorf("judge %d sees %q on stage", i+1, got)
 		}
+		// The score form starts on the first screen: the first criterion's numbers are in view unscrolled.
+		if top := Eval[float64](t, phones[i], `document.querySelector("#score-form .scale").getBoundingClientRect().bottom + scrollY - innerHeight`); top > 0 {
+			t.Errorf("judge %d must scroll %.0f px to reach the first criterion", i+1, top)
+		}
 	}
 	// taps picks the pip-th number of every criterion, as a tap would (the element's own click).
 	taps := func(i, pip int) {
@@ -148,6 +152,7 @@ func TestJudgesScoreFivePitchesFromTheirLivePageThroughANetworkCut(t *testing.T)
 	stays(1, "a submit offline")
 	kept := Eval[string](t, phones[1], `(k => k + "\n" + localStorage.getItem(k))(Object.keys(localStorage).find(k => k.startsWith("pitchfest.score.")))`)
 	CheckAxe(t, phones[1], "the live page offline with a score kept")
+	Screenshot(t, phones[1], "offline", phone)
 	if got := scoresOf(w.Apps[1], w.Judges[1]); len(got) != 0 {
 		t.Fatalf("offline, a score arrived: %+v", got)
 	}

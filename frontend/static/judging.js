@@ -293,7 +293,7 @@
     function mark() {
       var now = document.getElementById("live-now");
       var off = failed || navigator.onLine === false || Date.now() - lastAnswer.getTime() > 4000;
-      document.documentElement.classList.toggle("live-offline", off);
+      document.documentElement.classList.toggle("is-offline", off);
       if (now) now.classList.toggle("stale", off);
       var text = off ? (note.getAttribute("data-text") || "").replace("{time}", clock(lastAnswer)) : "";
       if (note.textContent !== text) note.textContent = text;
