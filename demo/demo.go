@@ -56,6 +56,9 @@ type Options struct {
 	// every round, award and publication is still made, only with fewer entries (a handful of applications
 	// gives finalists without a contest, and statistics that hide most groups as too small to publish).
 	Applications int
+	// Imported is the size of one more edition, its call open now, whose submitted applications are made in
+	// bulk (0: none; see ImportFrom).
+	Imported int
 	// Seed of the random draws (0: 1).
 	Seed uint64
 	// Now is the real date the current edition is placed around (zero: time.Now()).
@@ -104,6 +107,8 @@ type Result struct {
 	Seed        uint64
 	Elapsed     time.Duration
 	BaseURL     string
+	// Continental is the edition made in bulk when Options.Imported is set (nil otherwise).
+	Continental *EditionSummary
 }
 
 // Current returns the summary of the current edition.
@@ -220,6 +225,11 @@ func (w *world) run(ctx context.Context) error {
 	for i := range Editions {
 		if err := w.edition(ctx, i, first+i); err != nil {
 			return fmt.Errorf("demo edition %d: %w", first+i, err)
+		}
+	}
+	if w.o.Imported > 0 {
+		if err := w.continental(ctx, w.o.Imported); err != nil {
+			return fmt.Errorf("demo edition made in bulk: %w", err)
 		}
 	}
 	return nil
@@ -703,7 +713,11 @@ func (r *Result) Print(out io.Writer) {
 	for _, e := range r.Editions {
 		total += e.Started
 	}
-	fmt.Fprintf(out, "Pitchfest demo: %d editions, %d applications (seed %d, made in %s).\n\n", len(r.Editions), total, r.Seed,
+	editions := len(r.Editions)
+	if r.Continental != nil {
+		total, editions = total+r.Continental.Started, editions+1
+	}
+	fmt.Fprintf(out, "Pitchfest demo: %d editions, %d applications (seed %d, made in %s).\n\n", editions, total, r.Seed,
 		r.Elapsed.Round(100*time.Millisecond))
 	for _, e := range r.Editions {
 		share := 0
@@ -718,6 +732,10 @@ func (r *Result) Print(out io.Writer) {
 		} else {
 			fmt.Fprintf(out, "  %-15s 3 rounds, %d finalists, %d awards, results published\n", "", e.Finalists, e.Awards)
 		}
+	}
+	if c := r.Continental; c != nil {
+		fmt.Fprintf(out, "  %-15s %d submitted applications (made in bulk, without decks); its call is open until %s UTC\n",
+			c.Name, c.Submitted, c.ScreeningClosesAt.Format("2006-01-02 15:04"))
 	}
 	cur := r.Current()
 	fmt.Fprintf(out, "\nSign in at %s/signin with:\n", r.BaseURL)

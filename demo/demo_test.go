@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -245,4 +246,35 @@ func digest(t *testing.T, st *models.Store) string {
 		b.WriteString("|" + strings.Repeat("*", int(r.Award/12_500_000)) + "\n")
 	}
 	return b.String()
+}
+
+// With Imported, one more edition, open now, holds that many submitted applications made in bulk: each with
+// its applicant and team, consecutive receipt numbers, and the statistics summary counting all of them.
+func TestTheDemoMakesAnEditionInBulk(t *testing.T) {
+	ctx := context.Background()
+	st := testutil.NewDB(t)
+	const imported = 12_345 // more than one import batch
+	res, err := demo.Run(ctx, st, testutil.NewBlobs(t), demo.Options{Applications: 3, Imported: imported, Seed: 3, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Continental
+	if c == nil || c.Submitted != imported || len(res.Editions) != demo.Editions {
+		t.Fatalf("bulk edition %+v, %d story editions", c, len(res.Editions))
+	}
+	var got struct{ N, Teams, Refs, MaxSeq, Summary int }
+	if err := st.DB().Raw(`SELECT COUNT(*) AS n, COUNT(DISTINCT reference) AS refs, MAX(seq) AS max_seq,
+		(SELECT COUNT(DISTINCT application_id) FROM team_members tm JOIN applications a2 ON a2.id = tm.application_id WHERE a2.edition_id = ?) AS teams,
+		(SELECT SUM(n) FROM statistics_summary WHERE edition_id = ?) AS summary
+		FROM applications WHERE edition_id = ? AND status = 'submitted' AND submitted_version = 1`, c.ID, c.ID, c.ID).Scan(&got).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got.N != imported || got.Teams != imported || got.Refs != imported || got.MaxSeq != imported || got.Summary != imported {
+		t.Errorf("in the database: %+v, want %d of each", got, imported)
+	}
+	var out strings.Builder
+	res.Print(&out)
+	if !strings.Contains(out.String(), fmt.Sprintf("%d submitted applications (made in bulk", imported)) {
+		t.Errorf("the printed summary does not name the bulk edition:\n%s", out.String())
+	}
 }

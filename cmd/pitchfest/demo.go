@@ -23,8 +23,8 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	if err := fs.Parse(args); err != nil {
 		return usageError{fmt.Sprintf("demo: %v\nusage: pitchfest demo [--applications N] [--seed S]", err)}
 	}
-	if fs.NArg() > 0 || *n < 1 || *n > 100_000 || *seed == 0 {
-		return usageError{"usage: pitchfest demo [--applications N (1–100000)] [--seed S (not 0)]"}
+	if fs.NArg() > 0 || *n < 1 || *n > 1_000_000 || *seed == 0 {
+		return usageError{"usage: pitchfest demo [--applications N (1–1000000; from 2000 on, one more edition made in bulk)] [--seed S (not 0)]"}
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -43,9 +43,17 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Making the demo (%d applications per edition) in %s…\n", *n, cfg.Database.Redacted())
-	res, err := demo.Run(ctx, st, blobs, demo.Options{Applications: *n, Seed: *seed, BaseURL: cfg.BaseURL,
-		TempDir: cfg.UploadTmpDir, Log: log})
+	if *n >= demo.ImportFrom {
+		fmt.Fprintf(stdout, "Making the demo (%d applications per edition, and %d in one more edition, in bulk) in %s…\n",
+			demo.DefaultApplications, *n, cfg.Database.Redacted())
+	} else {
+		fmt.Fprintf(stdout, "Making the demo (%d applications per edition) in %s…\n", *n, cfg.Database.Redacted())
+	}
+	o := demo.Options{Applications: *n, Seed: *seed, BaseURL: cfg.BaseURL, TempDir: cfg.UploadTmpDir, Log: log}
+	if *n >= demo.ImportFrom {
+		o.Applications, o.Imported = demo.DefaultApplications, *n
+	}
+	res, err := demo.Run(ctx, st, blobs, o)
 	if errors.Is(err, demo.ErrNotEmpty) {
 		return fmt.Errorf("demo: %w", err)
 	}

@@ -1,0 +1,93 @@
+package services_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+)
+
+// Imported applications (the demo at continental size) must be what Create and Submit would have made: the
+// applicant's account, the team, the next receipt numbers, the women-led flag, the submitted copy, and the
+// statistics summary; and an import that fails writes nothing.
+func TestImportedApplicationsAreWhatSubmitWouldMake(t *testing.T) {
+	w := newIntakeWorld(t)
+	first := w.apply(t, w.owner, complete())
+	w.submit(t, w.owner, first.Application.ID) // takes receipt number 1
+	at := w.clock.now()
+	batch := func(n int, tag string) []services.ImportedApplication {
+		out := make([]services.ImportedApplication, n)
+		for i := range out {
+			in := complete()
+			in.StartupName = str(fmt.Sprintf("Imported %s %d", tag, i))
+			out[i] = services.ImportedApplication{Applicant: models.User{Name: fmt.Sprintf("Applicant %d", i), Lang: "fr",
+				Email: fmt.Sprintf("imported-%s-%d@example.rw", tag, i)}, Draft: &in, StartedAt: at.Add(-time.Hour), SubmittedAt: at}
+		}
+		return out
+	}
+	if err := w.apps.ImportSubmitted(ctx, w.owner, w.edition.ID, batch(1, "x"), here); !errors.Is(err, models.ErrForbidden) {
+		t.Errorf("an applicant importing: %v, want ErrForbidden", err)
+	}
+	bad := batch(3, "bad")
+	bad[2].Draft.StartupName = str("")
+	var ve *models.ValidationError
+	if err := w.apps.ImportSubmitted(ctx, w.organizer, w.edition.ID, bad, here); !errors.As(err, &ve) {
+		t.Errorf("an incomplete application in the batch: %v, want a validation error", err)
+	}
+	if _, err := w.st.UserByEmail(ctx, "imported-bad-0@example.rw"); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("a failed import left its first applicant: %v", err)
+	}
+	if err := w.apps.ImportSubmitted(ctx, w.organizer, w.edition.ID, batch(3, "ok"), here); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		u, err := w.st.UserByEmail(ctx, fmt.Sprintf("imported-ok-%d@example.rw", i))
+		if err != nil || !u.Has(models.RoleApplicant) || !u.Verified() {
+			t.Fatalf("applicant %d: %+v, %v", i, u, err)
+		}
+		a, err := w.st.ApplicationOf(ctx, w.edition.ID, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var women int
+		if err := w.st.DB().Raw(`SELECT founders_women FROM applications WHERE id = ?`, a.ID).Scan(&women).Error; err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("HPF-2026-%06d", i+2)
+		if a.Status != models.StatusSubmitted || a.RefString() != want || a.SubmittedVersion != 1 || a.WomenLed != "women_led" ||
+			a.StartupName != fmt.Sprintf("Imported ok %d", i) || women != 1 {
+			t.Errorf("application %d: status %s, reference %s (want %s), submitted version %d, %s, %q, founders women %d",
+				i, a.Status, a.RefString(), want, a.SubmittedVersion, a.WomenLed, a.StartupName, women)
+		}
+		team, err := w.st.Team(ctx, a.ID)
+		if err != nil || len(team) != 2 || team[0].Position != 1 || !team[0].CEO {
+			t.Errorf("team of %d: %+v, %v", i, team, err)
+		}
+		vs, err := w.st.ApplicationVersions(ctx, a.ID)
+		if err != nil || len(vs) != 1 || !strings.Contains(vs[0].Snapshot, `"reference":"`+want+`"`) || !strings.Contains(vs[0].Snapshot, "Uwase") {
+			t.Errorf("submitted copy of %d: %+v, %v", i, vs, err)
+		}
+	}
+	direct, err := w.st.StatisticsRows(ctx, w.edition.ID, "{}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	summary, err := w.st.StatisticsSummaryRows(ctx, w.edition.ID, "{}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(sortedStatisticsRows(direct)) != fmt.Sprint(sortedStatisticsRows(summary)) || len(direct) == 0 {
+		t.Errorf("statistics after the import: summary %+v, direct %+v", summary, direct)
+	}
+	if err := w.st.DB().Exec(`UPDATE editions SET require_deck = ? WHERE id = ?`, true, w.edition.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	var r *services.Refusal
+	if err := w.apps.ImportSubmitted(ctx, w.organizer, w.edition.ID, batch(1, "deck"), here); !errors.As(err, &r) {
+		t.Errorf("importing applications without decks into an edition that requires them: %v, want a refusal", err)
+	}
+}
