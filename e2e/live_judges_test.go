@@ -210,6 +210,7 @@ func TestJudgesScoreFivePitchesFromTheirLivePageThroughANetworkCut(t *testing.T)
 	onStage(1, 5)
 	livePoll(t, phones[0], "the prompt to the next pitch", `(p => !p.hidden && p.textContent.includes(`+judgingJS(T("judge.live.prompt_next", name(w.Apps[4])))+`))(document.querySelector("#live-prompt"))`, 10*time.Second)
 	stays(0, "the next pitch came on stage")
+	livePoll(t, phones[0], "the list of pitches follows too", fmt.Sprintf(`document.querySelector("#pitch-%d").classList.contains("on-stage")`, w.Entry(t, w.Apps[4]).ID), 5*time.Second)
 	if got := Eval[string](t, phones[0], `document.querySelector("#score-form").dataset.entry + " " + document.querySelector("#score-comment").value`); got != fmt.Sprintf("%d %s", w.Entry(t, w.Apps[3]).ID, typing) {
 		t.Errorf("the form under the prompt is %q, want the fourth pitch's with the comment typed", got)
 	}

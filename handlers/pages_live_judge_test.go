@@ -59,8 +59,9 @@ func TestTheJudgesLivePageScoresThePitchOnStageWithoutJavaScript(t *testing.T) {
 	if want := fmt.Sprintf("%s?saved=submitted&entry=%d", live, entry.ID); code != 303 || to != want {
 		t.Fatalf("submit: %d → %q, want 303 → %q", code, to, want)
 	}
-	if code, _ := pageGet(t, srv, judge, poll[1]); code != 200 {
-		t.Errorf("the stage polled after the judge's submit: %d, want 200 (the status changed)", code)
+	if code, frag := pageGet(t, srv, judge, poll[1]); code != 200 || strings.Contains(frag, "<html") ||
+		!regexp.MustCompile(`id="live-pitches" hx-swap-oob="true"[\s\S]*`+regexp.QuoteMeta(T("judge.live.status.submitted"))).MatchString(frag) {
+		t.Errorf("the stage polled after the judge's submit: %d, want 200 with the judge's pitches out of band: %s", code, frag)
 	}
 	if _, page = pageGet(t, srv, judge, to); !strings.Contains(page, T("judge.live.saved_submitted", a.RefString())) ||
 		!strings.Contains(page, T("judge.live.status.submitted")) {

@@ -335,7 +335,8 @@ func (s *Server) judgeLiveNow(c *gin.Context) {
 	case d == nil:
 		c.Status(http.StatusNoContent)
 	default:
-		s.showFragment(c, "judge_live", "live-now", "judge.live.title", d)
+		d.Polled = true
+		s.showFragment(c, "judge_live", "live-poll", "judge.live.title", d)
 	}
 }
 

@@ -314,6 +314,8 @@ type liveData struct {
 	Form *judgeEntryData
 	// Saved is the notice after a save (a message id), about the pitch SavedRef names.
 	Saved, SavedRef string
+	// Polled is set for the poll's answer, which carries the judge's pitches out of band.
+	Polled bool
 }
 
 // StageForm is the entry whose scoring form the page shows for the stage as it is: the judge's pitch on stage
