@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pitchfest/pitchfest/handlers/web"
 	"github.com/pitchfest/pitchfest/l10n"
@@ -269,8 +270,7 @@ func meanText(t web.Translate, l string, s stats.Sample) string {
 // styles); every chart has a title and a description, and the same numbers are in a table beneath it. ----
 
 const (
-	svgWidth   = 640.0
-	svgLabelW  = 210.0
+	svgPlotW   = 430.0 // the bars' or the axis' width, beside the stage names
 	svgRowH    = 30.0
 	svgBarH    = 18.0
 	svgRight   = 90.0
@@ -282,10 +282,27 @@ const (
 
 func esc(s string) string { return template.HTMLEscapeString(s) }
 
+// textW is about how wide s is drawn at size px in the page's sans-serif font (0.56 em a character): the
+// charts make room for their words from it, as stage names are three times longer in Kinyarwanda.
+func textW(s string, size float64) float64 { return float64(utf8.RuneCountInString(s)) * size * 0.56 }
+
+// chartGeom is where a chart's parts go: stage names right-aligned in a column as wide as the longest (within
+// bounds), the plot beside them. Both charts of a page share it, so their rows line up.
+type chartGeom struct{ labelW, width float64 }
+
+func geomFor(labels []string) chartGeom {
+	w := 120.0
+	for _, s := range labels {
+		w = max(w, textW(s, 12)+14)
+	}
+	w = min(w, 420)
+	return chartGeom{labelW: w, width: w + svgPlotW + svgRight}
+}
+
 // svgOpen starts an accessible chart.
-func svgOpen(b *strings.Builder, id string, height float64, title, desc string) {
+func svgOpen(b *strings.Builder, id string, width, height float64, title, desc string) {
 	fmt.Fprintf(b, `<svg class="chart" role="img" aria-labelledby="%[1]s-title %[1]s-desc" viewBox="0 0 %[2]g %[3]g" width="100%%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">`,
-		id, svgWidth, height)
+		id, width, height)
 	fmt.Fprintf(b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, id, esc(title), id, esc(desc))
 }
 
@@ -294,7 +311,20 @@ func svgOpen(b *strings.Builder, id string, height float64, title, desc string) 
 func funnelSVG(t web.Translate, l string, rep *web.StatReport, labels []string) template.HTML {
 	var b strings.Builder
 	n := len(rep.Stages)
-	h := svgRowH*float64(n) + 40
+	g := geomFor(labels)
+	legend := []struct{ col, id string }{{colWomen, "stats.col.women_led"}, {colOthers, "stats.col.not_women_led"},
+		{colUnknown, "stats.col.undisclosed"}, {colNeutral, "stats.chart.partly_hidden"}}
+	// The legend's items follow one another and wrap to a new line where the next would not fit.
+	type item struct{ x, y float64 }
+	at, x, ly := make([]item, len(legend)), g.labelW, svgRowH*float64(n)+14
+	for i, it := range legend {
+		w := 16 + textW(t(it.id), 11) + 18
+		if x > g.labelW && x+w > g.width {
+			x, ly = g.labelW, ly+18
+		}
+		at[i], x = item{x, ly}, x+w
+	}
+	h := ly + 26
 	var desc []string
 	top := 0
 	for i := range n {
@@ -305,15 +335,15 @@ func funnelSVG(t web.Translate, l string, rep *web.StatReport, labels []string) 
 	for i := range n {
 		desc = append(desc, fmt.Sprintf("%s: %s", labels[i], cell(l, rep.Counts.RowTotals[i], rep.K)))
 	}
-	svgOpen(&b, "funnel-chart", h, t("stats.chart.funnel"), strings.Join(desc, "; "))
-	scale := svgWidth - svgLabelW - svgRight
+	svgOpen(&b, "funnel-chart", g.width, h, t("stats.chart.funnel"), strings.Join(desc, "; "))
+	labelW, scale := g.labelW, svgPlotW
 	for i := range n {
 		y := svgRowH * float64(i)
-		fmt.Fprintf(&b, `<text x="%g" y="%g" text-anchor="end" font-size="12" fill="#222">%s</text>`, svgLabelW-8, y+svgBarH-4, esc(labels[i]))
+		fmt.Fprintf(&b, `<text x="%g" y="%g" text-anchor="end" font-size="12" fill="#222">%s</text>`, labelW-8, y+svgBarH-4, esc(labels[i]))
 		total := rep.Counts.RowTotals[i]
 		if !total.Suppressed && top > 0 {
 			cells := rep.Counts.Cells[i]
-			x := svgLabelW
+			x := labelW
 			anyHidden := cells[0].Suppressed || cells[1].Suppressed || cells[2].Suppressed
 			if anyHidden {
 				fmt.Fprintf(&b, `<rect x="%g" y="%g" width="%.2f" height="%g" fill="%s"/>`, x, y, scale*float64(total.Value)/float64(top), svgBarH, colNeutral)
@@ -326,19 +356,14 @@ func funnelSVG(t web.Translate, l string, rep *web.StatReport, labels []string) 
 					x += w
 				}
 			}
-			fmt.Fprintf(&b, `<text x="%.2f" y="%g" font-size="12" fill="#222">%s</text>`, svgLabelW+scale*float64(total.Value)/float64(top)+6, y+svgBarH-4, esc(cell(l, total, rep.K)))
+			fmt.Fprintf(&b, `<text x="%.2f" y="%g" font-size="12" fill="#222">%s</text>`, labelW+scale*float64(total.Value)/float64(top)+6, y+svgBarH-4, esc(cell(l, total, rep.K)))
 		} else {
-			fmt.Fprintf(&b, `<text x="%g" y="%g" font-size="12" fill="#222">%s</text>`, svgLabelW+6, y+svgBarH-4, esc(cell(l, total, rep.K)))
+			fmt.Fprintf(&b, `<text x="%g" y="%g" font-size="12" fill="#222">%s</text>`, labelW+6, y+svgBarH-4, esc(cell(l, total, rep.K)))
 		}
 	}
-	// legend
-	ly := svgRowH*float64(n) + 14
-	x := svgLabelW
-	for _, l := range []struct{ col, id string }{{colWomen, "stats.col.women_led"}, {colOthers, "stats.col.not_women_led"},
-		{colUnknown, "stats.col.undisclosed"}, {colNeutral, "stats.chart.partly_hidden"}} {
-		fmt.Fprintf(&b, `<rect x="%g" y="%g" width="12" height="12" fill="%s"/><text x="%g" y="%g" font-size="11" fill="#222">%s</text>`,
-			x, ly, l.col, x+16, ly+10, esc(t(l.id)))
-		x += 110
+	for i, it := range legend {
+		fmt.Fprintf(&b, `<rect x="%.2f" y="%g" width="12" height="12" fill="%s"/><text x="%.2f" y="%g" font-size="11" fill="#222">%s</text>`,
+			at[i].x, at[i].y, it.col, at[i].x+16, at[i].y+10, esc(t(it.id)))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
@@ -353,25 +378,26 @@ func shareSVG(t web.Translate, l string, rep *web.StatReport, labels []string) t
 	for i := range n {
 		desc = append(desc, fmt.Sprintf("%s: %s", labels[i], shareOrGap(t, l, rep.Shares[i])))
 	}
-	svgOpen(&b, "share-chart", h, t("stats.chart.share"), strings.Join(desc, "; "))
-	scale := svgWidth - svgLabelW - 20
+	g := geomFor(labels)
+	svgOpen(&b, "share-chart", g.labelW+svgPlotW+20, h, t("stats.chart.share"), strings.Join(desc, "; "))
+	labelW, scale := g.labelW, svgPlotW
 	axisY := svgRowH * float64(n)
-	for _, g := range []float64{0, .25, .5, .75, 1} {
-		x := svgLabelW + scale*g
+	for _, tick := range []float64{0, .25, .5, .75, 1} {
+		x := labelW + scale*tick
 		fmt.Fprintf(&b, `<line x1="%.2f" y1="0" x2="%.2f" y2="%g" stroke="#ddd" stroke-width="1"/>`, x, x, axisY)
-		fmt.Fprintf(&b, `<text x="%.2f" y="%g" font-size="11" text-anchor="middle" fill="#555">%s</text>`, x, axisY+14, esc(l10n.Percent(l, g*100, 0)))
+		fmt.Fprintf(&b, `<text x="%.2f" y="%g" font-size="11" text-anchor="middle" fill="#555">%s</text>`, x, axisY+14, esc(l10n.Percent(l, tick*100, 0)))
 	}
 	for i := range n {
 		y := svgRowH*float64(i) + svgBarH/2 + 2
-		fmt.Fprintf(&b, `<text x="%g" y="%g" text-anchor="end" font-size="12" fill="#222">%s</text>`, svgLabelW-8, y+4, esc(labels[i]))
+		fmt.Fprintf(&b, `<text x="%g" y="%g" text-anchor="end" font-size="12" fill="#222">%s</text>`, labelW-8, y+4, esc(labels[i]))
 		e := rep.Shares[i]
 		if !e.Defined || e.Suppressed {
-			fmt.Fprintf(&b, `<text x="%g" y="%g" font-size="11" fill="#555">%s</text>`, svgLabelW+4, y+4, esc(estimateGap(t, e)))
+			fmt.Fprintf(&b, `<text x="%g" y="%g" font-size="11" fill="#555">%s</text>`, labelW+4, y+4, esc(estimateGap(t, e)))
 			continue
 		}
 		fmt.Fprintf(&b, `<line x1="%.2f" y1="%g" x2="%.2f" y2="%g" stroke="%s" stroke-width="3"/>`,
-			svgLabelW+scale*e.Low, y, svgLabelW+scale*e.High, y, colOthers)
-		fmt.Fprintf(&b, `<circle cx="%.2f" cy="%g" r="5" fill="%s"/>`, svgLabelW+scale*e.Value, y, colWomen)
+			labelW+scale*e.Low, y, labelW+scale*e.High, y, colOthers)
+		fmt.Fprintf(&b, `<circle cx="%.2f" cy="%g" r="5" fill="%s"/>`, labelW+scale*e.Value, y, colWomen)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
