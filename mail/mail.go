@@ -48,11 +48,13 @@ const (
 	// ResultsPublished tells an applicant a round's results are live. Data: Edition, Round, Link (required),
 	// Name, Reference, Correction (the reason, for a corrected version).
 	ResultsPublished = "results_published"
+	// VoteCode confirms a voter's address in an audience vote by e-mail. Data: Code, Round (required).
+	VoteCode = "vote_code"
 )
 
 // Templates lists every message name, so tests and tools can walk them all.
 var Templates = []string{VerifyEmail, ResetPassword, Invitation, PasswordChanged, Notice, AccountExists,
-	ApplicationSubmitted, ApplicationIneligible, JudgeReminder, RoundOpened, ResultsPublished}
+	ApplicationSubmitted, ApplicationIneligible, JudgeReminder, RoundOpened, ResultsPublished, VoteCode}
 
 // Languages Pitchfest writes mail in; the first is the fallback for a message without one.
 var Languages = []string{"en", "fr", "rw"}
@@ -72,6 +74,7 @@ var required = map[string][]string{
 	ResultsPublished:      {"Link", "Edition", "Round"},
 	JudgeReminder:         {"Link", "Round", "Scored", "Total", "Remaining"},
 	RoundOpened:           {"Link", "Round", "Assigned"},
+	VoteCode:              {"Code", "Round"},
 }
 
 // Message is one email to one person, as stored in a send_mail job: what to say (a template and its data) rather

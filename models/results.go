@@ -21,8 +21,11 @@ type AwardGrant struct {
 	Special       bool
 	ApplicationID int64
 	Reason        string // why the organizer overrode the ranking, or chose this special winner
-	CreatedBy     *int64
-	CreatedAt     time.Time
+	// Audience marks the people's choice, which the audience vote grants; the organizer's awards never
+	// replace it.
+	Audience  bool
+	CreatedBy *int64
+	CreatedAt time.Time
 }
 
 // TableName pins the table name.
@@ -119,9 +122,10 @@ func (s *Store) AwardGrantsByRound(ctx context.Context, roundID int64) ([]AwardG
 	return out, translate(s.conn(ctx).Where("round_id = ?", roundID).Order("special, position, id").Find(&out).Error)
 }
 
-// ReplaceAwardGrants makes gs the round's whole list of granted awards.
+// ReplaceAwardGrants makes gs the round's whole list of the organizer's granted awards; the people's choice,
+// which the audience vote grants (SetAudienceGrant), stays.
 func (s *Store) ReplaceAwardGrants(ctx context.Context, roundID int64, gs []AwardGrant) error {
-	if err := s.conn(ctx).Where("round_id = ?", roundID).Delete(&AwardGrant{}).Error; err != nil {
+	if err := s.conn(ctx).Where("round_id = ? AND NOT audience", roundID).Delete(&AwardGrant{}).Error; err != nil {
 		return translate(err)
 	}
 	for i := range gs {

@@ -250,6 +250,8 @@ type AwardView struct {
 	StartupName   string
 	Rank          int
 	Reason        string
+	// Audience marks the people's choice, which the audience vote grants, not the awards form.
+	Audience bool
 }
 
 // Awards is a final round's awards: what the ranking suggests and what was granted.
@@ -309,7 +311,7 @@ func grantViews(gs []models.AwardGrant, rs *roundScores, rankOf map[int64]int) [
 		a := rs.apps[g.ApplicationID]
 		out = append(out, AwardView{AwardID: g.AwardID, Name: g.Name, Position: g.Position, Amount: g.Amount, Currency: g.Currency,
 			Special: g.Special, ApplicationID: g.ApplicationID, Reference: appRef(a), StartupName: a.StartupName,
-			Rank: rankOf[g.ApplicationID], Reason: g.Reason})
+			Rank: rankOf[g.ApplicationID], Reason: g.Reason, Audience: g.Audience})
 	}
 	return out
 }

@@ -39,8 +39,12 @@ func editionAwards(ctx context.Context, st *models.Store, editionID int64) (map[
 }
 
 // grantTexts are the translations of a granted award's name: its award's, while the grant still bears that
-// award's main name (a special award, or one renamed at grant time, has none: its name stands in every language).
+// award's main name (a special award, or one renamed at grant time, has none: its name stands in every language);
+// the people's choice has its own.
 func grantTexts(g models.AwardGrant, awards map[int64]models.Award) models.Texts {
+	if g.Audience {
+		return PeoplesChoiceTexts
+	}
 	if g.AwardID == nil {
 		return nil
 	}

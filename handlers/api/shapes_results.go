@@ -56,6 +56,7 @@ type awardViewJSON struct {
 	StartupName   string `json:"startup_name"`
 	Rank          int    `json:"rank"`
 	Reason        string `json:"reason"`
+	Audience      bool   `json:"audience"` // the people's choice, granted by the audience vote
 }
 
 type awardsJSON struct {

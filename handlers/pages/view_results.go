@@ -132,6 +132,9 @@ func awardsOf(rc *services.RoundContext, aw *services.Awards, adv *services.Adva
 	}
 	granted := map[int64]services.AwardView{}
 	for _, g := range aw.Granted {
+		if g.Audience {
+			continue // the audience vote's, not the form's
+		}
 		if g.Special {
 			d.Special = append(d.Special, specialRow{Name: g.Name, Selected: g.ApplicationID, Reason: g.Reason})
 		} else if g.AwardID != nil {
