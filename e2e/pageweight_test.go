@@ -149,6 +149,24 @@ func disableCache(t *testing.T, ctx context.Context) {
 	})
 }
 
+// firstLoad weighs what the current page loaded (the document and every same-origin subresource, gzipped),
+// logs each, and returns the total.
+func firstLoad(t *testing.T, ctx context.Context, srv *testutil.Server, name string) int {
+	t.Helper()
+	cookie := sessionCookie(t, ctx, srv)
+	var total, served int
+	var lines []string
+	for _, e := range Eval[[]resourceEntry](t, ctx, loadedResources) {
+		r := weigh(t, e.Name, e.Type, cookie)
+		total += r.gzipd
+		served += r.served
+		lines = append(lines, fmt.Sprintf("  %-10s %d %6d B served, %6d B gzip  %s", r.kind, r.status, r.served, r.gzipd, strings.TrimPrefix(r.url, srv.URL)))
+	}
+	t.Logf("%s: %d resources, %.1f KB gzip (%.1f KB as served)\n%s", name, len(lines), float64(total)/1024,
+		float64(served)/1024, strings.Join(lines, "\n"))
+	return total
+}
+
 // The first load of the home page, the application form and the judge's scoring page each weigh at most
 // 30 KB gzipped, counting the document and every same-origin stylesheet, script and image it loads.
 func TestFirstLoadsOfTheKeyPagesWeighAtMost30KB(t *testing.T) {
@@ -164,18 +182,7 @@ func TestFirstLoadsOfTheKeyPagesWeighAtMost30KB(t *testing.T) {
 				judgingSignIn(t, ctx, srv, who)
 			}
 			Visit(t, ctx, srv.URL+path(t, ctx))
-			cookie := sessionCookie(t, ctx, srv)
-			var total, served int
-			var lines []string
-			for _, e := range Eval[[]resourceEntry](t, ctx, loadedResources) {
-				r := weigh(t, e.Name, e.Type, cookie)
-				total += r.gzipd
-				served += r.served
-				lines = append(lines, fmt.Sprintf("  %-10s %d %6d B served, %6d B gzip  %s", r.kind, r.status, r.served, r.gzipd, strings.TrimPrefix(r.url, srv.URL)))
-			}
-			t.Logf("%s: %d resources, %.1f KB gzip (%.1f KB as served)\n%s", name, len(lines), float64(total)/1024,
-				float64(served)/1024, strings.Join(lines, "\n"))
-			if total > pageWeightBudget {
+			if total := firstLoad(t, ctx, srv, name); total > pageWeightBudget {
 				t.Errorf("%s weighs %.1f KB gzipped on first load; the budget is %d KB", name, float64(total)/1024, pageWeightBudget>>10)
 			}
 		})
@@ -250,5 +257,59 @@ func TestTheApplicationFormIsUsableWithin1500msOnAPoorConnection(t *testing.T) {
 	}
 	if got := time.Duration(usable * float64(time.Millisecond)); got >= usableWithin {
 		t.Errorf("the application form became usable after %s on the throttled connection; it must within %s", got.Round(time.Millisecond), usableWithin)
+	}
+}
+
+// voterPageBudget is the most the audience vote's page may weigh on first load: a room of 2,000 phones shares
+// the venue's Wi-Fi.
+const voterPageBudget = 15 << 10
+
+// The voter's page of an open audience vote, as a phone that never saw Pitchfest first loads it from the
+// address on the stage screen, and the ballot once the voter signed in with a code, weigh at most 15 KB and
+// load no script.
+func TestTheVotersPageWeighsAtMost15KBAndLoadsNoScript(t *testing.T) {
+	testutil.RequireService(t, testutil.EnvChromium, "Chromium")
+	srv := testutil.StartServer(t)
+	w := testutil.NewJudgingWorld(t, srv.App.Store, testutil.JudgingOptions{Apps: 5, Judges: 2, K: 2, Kind: models.RoundLive, Final: true})
+	bg := context.Background()
+	if _, err := w.Judging.SaveVoteSettings(bg, w.Organizer, w.Round.ID, services.VoteSettingsInput{Mode: models.VoteModeAward, Identity: models.VoteByCode}, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	codes, _, err := w.Judging.GenerateVoterCodes(bg, w.Organizer, w.Round.ID, 1, services.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Judging.OpenVote(bg, w.Organizer, w.Round.ID, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := w.Judging.VoteAdmin(bg, w.Organizer, w.Round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []string{"sign-in page", "ballot"} {
+		t.Run(step, func(t *testing.T) {
+			ctx := NewBrowser(t)
+			disableCache(t, ctx)
+			atPhone(t, ctx)
+			Visit(t, ctx, srv.URL+"/v/"+v.Settings.Short)
+			total := 0
+			if step == "ballot" {
+				// The ballot is for the voter's cookie only, which weigh does not send: its document is weighed
+				// as the browser holds it, uncompressed (stricter), with the stylesheet it shares with the
+				// sign-in page counted again.
+				fill(t, ctx, "#vote-code", codes[0])
+				press(t, ctx, "form button")
+				total = Eval[int](t, ctx, `new Blob([document.documentElement.outerHTML]).size`) + 1024
+				t.Logf("voter's ballot with %d finalists: %d B uncompressed", len(w.Apps), total-1024)
+			} else {
+				total = firstLoad(t, ctx, srv, "voter's "+step)
+			}
+			if total > voterPageBudget {
+				t.Errorf("the voter's %s weighs %.1f KB gzipped on first load; the budget is %d KB", step, float64(total)/1024, voterPageBudget>>10)
+			}
+			if n := Eval[int](t, ctx, `document.scripts.length`); n != 0 {
+				t.Errorf("the voter's %s loads %d script(s)", step, n)
+			}
+		})
 	}
 }

@@ -156,6 +156,9 @@ type StageView struct {
 	Timer     TimerView
 	Assigned  int
 	Submitted int
+	// VoteShort is the short address (/v/<VoteShort>) of the round's audience vote while it is open, for the
+	// screen to show with a QR code; "" otherwise.
+	VoteShort string
 }
 
 // StageRound is the live round whose stage screen an organizer opens (staff only; judging.live.not_live for an
@@ -224,6 +227,11 @@ func (j *Judging) Stage(ctx context.Context, r *models.Round) (*StageView, error
 				return nil, err
 			}
 		}
+	}
+	if vs, err := j.Store.VoteSettingsOf(ctx, r.ID); err == nil && vs.State == models.VoteOpen {
+		v.VoteShort = vs.Short
+	} else if err != nil && !isNotFound(err) {
+		return nil, err
 	}
 	if v.OnStage == nil || v.OnStage.Locked {
 		next, err := nextPitch(ctx, j.Store, r)

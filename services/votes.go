@@ -4,8 +4,11 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
+	"encoding/csv"
 	"fmt"
+	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -153,7 +156,7 @@ func (j *Judging) changeVote(ctx context.Context, actor *models.User, roundID in
 func (j *Judging) SaveVoteSettings(ctx context.Context, actor *models.User, roundID int64, in VoteSettingsInput, meta Meta) (*models.VoteSettings, error) {
 	bad := &models.ValidationError{}
 	if in.Mode != models.VoteModeAward && in.Mode != models.VoteModeCombined {
-		bad.Add("mode", "votes.mode")
+		bad.Add("mode", "votes.mode_invalid")
 	}
 	if in.Mode == models.VoteModeCombined && (in.AudiencePercent < 1 || in.AudiencePercent > 99) {
 		bad.Add("audience_percent", "votes.weight")
@@ -162,7 +165,7 @@ func (j *Judging) SaveVoteSettings(ctx context.Context, actor *models.User, roun
 		in.AudiencePercent = 0
 	}
 	if in.Identity != models.VoteByCode && in.Identity != models.VoteByEmail {
-		bad.Add("identity", "votes.identity")
+		bad.Add("identity", "votes.identity_invalid")
 	}
 	if !bad.Empty() {
 		return nil, bad
@@ -211,6 +214,9 @@ func (j *Judging) OpenVote(ctx context.Context, actor *models.User, roundID int6
 		if err := tx.SaveVoteSettings(ctx, v); err != nil {
 			return err
 		}
+		if err := stageFollows(ctx, tx, r, now); err != nil {
+			return err
+		}
 		return j.audit(ctx, tx, actor, "votes.open", roundSubject(roundID),
 			fmt.Sprintf("mode=%s audience=%d%% identity=%s", v.Mode, v.AudiencePercent, v.Identity), meta)
 	})
@@ -220,13 +226,16 @@ func (j *Judging) OpenVote(ctx context.Context, actor *models.User, roundID int6
 // an award, the finalist with the most valid votes is granted the people's choice; a tie is left to the
 // organizer (BreakVoteTie). Staff only; audited with the turnout.
 func (j *Judging) CloseVote(ctx context.Context, actor *models.User, roundID int64, meta Meta) error {
-	return j.changeVote(ctx, actor, roundID, func(tx *models.Store, _ *models.Round, v *models.VoteSettings) error {
+	return j.changeVote(ctx, actor, roundID, func(tx *models.Store, r *models.Round, v *models.VoteSettings) error {
 		if v.State != models.VoteOpen {
 			return conflict("votes.not_open")
 		}
 		now := j.now()
 		v.State, v.ClosedAt, v.UpdatedAt = models.VoteClosed, &now, now
 		if err := tx.SaveVoteSettings(ctx, v); err != nil {
+			return err
+		}
+		if err := stageFollows(ctx, tx, r, now); err != nil {
 			return err
 		}
 		if err := j.settleAudienceAward(ctx, tx, actor, v); err != nil {
@@ -238,6 +247,12 @@ func (j *Judging) CloseVote(ctx context.Context, actor *models.User, roundID int
 		}
 		return j.audit(ctx, tx, actor, "votes.close", roundSubject(roundID), fmt.Sprintf("votes=%d voided=%d", t.Votes, t.Voided), meta)
 	})
+}
+
+// stageFollows gives the round's live state a new version, so the stage screen's poll brings the vote's
+// address (or takes it away) within a second, without a read of its own on every poll.
+func stageFollows(ctx context.Context, tx *models.Store, r *models.Round, now time.Time) error {
+	return tx.SetLive(ctx, r.ID, r.LiveApplicationID, liveStamp(r, now))
 }
 
 // leaders are the finalists with the most valid votes (none when nobody voted).
@@ -542,4 +557,33 @@ func (j *Judging) VoteExport(ctx context.Context, actor *models.User, roundID in
 		return nil, err
 	}
 	return j.voteTotals(ctx, roundID)
+}
+
+// WriteVotesCSV writes the closed vote's valid votes as votes.csv: reference,startup_name,votes, one row per
+// finalist, most votes first — what `pitchfest rank --audience` reads. Staff only; votes.not_closed before
+// the close.
+func (j *Judging) WriteVotesCSV(ctx context.Context, actor *models.User, roundID int64, w io.Writer) error {
+	rows, err := j.VoteExport(ctx, actor, roundID)
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"reference", "startup_name", "votes"})
+	for _, r := range rows {
+		_ = cw.Write([]string{r.Reference, defuse(r.StartupName), strconv.Itoa(r.Votes)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteCodesCSV writes freshly generated codes as a CSV to print from a spreadsheet or a mail merge: the code
+// and the address to vote at.
+func WriteCodesCSV(w io.Writer, codes []string, address string) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"code", "address"})
+	for _, c := range codes {
+		_ = cw.Write([]string{c, address})
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -69,10 +69,12 @@ func TestAnAudienceVoteByCodeCountsOneVotePerCodeShowsOnlyTurnoutUntilTheCloseAn
 	// Codes: unknown, typed loosely, used by another browser, used again by the same browser.
 	_, err = w.Judging.VoterSignInCode(ctx, short, "ZZZZ-ZZZZ", "dev-x")
 	wantField(t, err, "code", "votes.code_unknown")
-	t0 := signIn(t, w, short, strings.ToLower(strings.ReplaceAll(codes[0], "-", " ")), "dev-0")
+	first := signIn(t, w, short, strings.ToLower(strings.ReplaceAll(codes[0], "-", " ")), "dev-0")
 	_, err = w.Judging.VoterSignInCode(ctx, short, codes[0], "dev-other")
 	wantField(t, err, "code", "votes.code_used")
-	t0 = signIn(t, w, short, codes[0], "dev-0")
+	// Signing in again on the same browser replaces its secret: the old one no longer votes.
+	t0 := signIn(t, w, short, codes[0], "dev-0")
+	wantRefusal(t, w.Judging.CastVote(ctx, short, first, b.ID, "dev-0", "198.51.100.7"), "votes.sign_in")
 
 	// A vote, its retries and a change of mind are one vote.
 	for range 3 {

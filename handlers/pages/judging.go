@@ -37,6 +37,8 @@ func (s *Server) judgingPageRoutes(r *gin.Engine) {
 	g.GET("/organize/rounds/:id/progress", viewAt(s, "organize_progress", "progress.title", s.loadProgress))
 	g.POST("/organize/rounds/:id/remind", s.remindJudges)
 	s.livePageRoutes(r, g)
+	s.votePageRoutes(g)
+	s.votePublicRoutes(r)
 }
 
 // ---- the judge's rounds and queue ----

@@ -389,6 +389,7 @@ func (s *Server) stageAt(c *gin.Context, fragment, byKey bool, find func() (*mod
 		s.Fail(c, err)
 		return
 	}
+	d.Vote = s.stageVote(c, v.VoteShort)
 	s.showStage(c, http.StatusOK, fragment, d)
 }
 

@@ -149,6 +149,8 @@ type stageData struct {
 	Poll string
 	// Reveal replaces the live state once the organizer begins revealing the winners.
 	Reveal *revealStage
+	// Vote is the audience vote's address and QR code while the vote is open.
+	Vote *stageVote
 }
 
 // stageOf builds the stage screen; poll is the address of its fragment, to which the version is added.

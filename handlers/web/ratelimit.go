@@ -31,6 +31,10 @@ type RateLimits struct {
 	// so the answer never tells which addresses do.
 	MailPerIP      RateRule
 	MailPerAddress RateRule
+	// VoteSignInPerIP bounds an audience vote's sign-ins (a printed code, an e-mail address, the code mailed to
+	// it) per client address. A whole room may share the venue's one address, so it is wide: it slows a script
+	// trying codes, while the codes' 40 random bits make guessing hopeless anyway.
+	VoteSignInPerIP RateRule
 }
 
 // DefaultRateLimits are generous enough for a school or office sharing one address at a deadline, and tight
@@ -44,6 +48,8 @@ func DefaultRateLimits() RateLimits {
 		// and thirty per client address leaves room for a shared office connection.
 		MailPerIP:      RateRule{Limit: 30, Window: time.Hour},
 		MailPerAddress: RateRule{Limit: 5, Window: time.Hour},
+		// 2,000 people behind one address each signing in once, and some twice, within ten minutes.
+		VoteSignInPerIP: RateRule{Limit: 3000, Window: 10 * time.Minute},
 	}
 }
 
@@ -79,11 +85,12 @@ type rateRoute struct {
 }
 
 var (
-	signinPerIP    = rateRoute{"signin", perIP, func(l RateLimits) RateRule { return l.SignInPerIP }}
-	signupPerIP    = rateRoute{"signup", perIP, func(l RateLimits) RateRule { return l.SignUpPerIP }}
-	uploadPerUser  = rateRoute{"upload", perUser, func(l RateLimits) RateRule { return l.UploadPerUser }}
-	mailPerIP      = rateRoute{"mail", perIP, func(l RateLimits) RateRule { return l.MailPerIP }}
-	mailPerAddress = rateRoute{"mail", perAddress, func(l RateLimits) RateRule { return l.MailPerAddress }}
+	signinPerIP     = rateRoute{"signin", perIP, func(l RateLimits) RateRule { return l.SignInPerIP }}
+	signupPerIP     = rateRoute{"signup", perIP, func(l RateLimits) RateRule { return l.SignUpPerIP }}
+	uploadPerUser   = rateRoute{"upload", perUser, func(l RateLimits) RateRule { return l.UploadPerUser }}
+	mailPerIP       = rateRoute{"mail", perIP, func(l RateLimits) RateRule { return l.MailPerIP }}
+	mailPerAddress  = rateRoute{"mail", perAddress, func(l RateLimits) RateRule { return l.MailPerAddress }}
+	voteSignInPerIP = rateRoute{"vote_signin", perIP, func(l RateLimits) RateRule { return l.VoteSignInPerIP }}
 )
 
 // rateRoutes maps "METHOD route pattern" to its limits; pages and API share one allowance per action. The
@@ -100,6 +107,9 @@ var rateRoutes = map[string][]rateRoute{
 	"POST /reset":                                {mailPerIP},
 	"POST /api/v1/auth/verify/resend":            {mailPerIP, mailPerAddress},
 	"POST /account/verify/resend":                {mailPerIP, mailPerAddress},
+	"POST /v/:short/code":                        {voteSignInPerIP},
+	"POST /v/:short/email":                       {voteSignInPerIP},
+	"POST /v/:short/confirm":                     {voteSignInPerIP},
 }
 
 // rateLimit refuses a request over its route's limit with 429, a Retry-After header (seconds until the window

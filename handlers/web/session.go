@@ -117,3 +117,12 @@ func Meta(c *gin.Context) services.Meta {
 func (s *Server) Tr(c *gin.Context, id string, args ...any) string {
 	return s.I18n.T(Lang(c), id, args...)
 }
+
+// SetCookie sets a cookie of ours on path, for maxAge (negative: remove it now): HttpOnly, SameSite=Lax,
+// Secure when the site is served over HTTPS, like the session's.
+func (s *Server) SetCookie(c *gin.Context, name, value, path string, maxAge time.Duration) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: name, Value: value, Path: path, HttpOnly: true, Secure: s.secureCookies,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(maxAge / time.Second),
+	})
+}

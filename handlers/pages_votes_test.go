@@ -1,0 +1,167 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+	"github.com/pitchfest/pitchfest/testutil"
+)
+
+// The audience vote's pages without JavaScript: the organizer sets it up, prints codes and opens it; a voter
+// signs in with a code on the short address and votes, a retry changes nothing, a used code is refused next to
+// the field; the organizer sees turnout only until the close, then the totals, the people's choice and
+// votes.csv.
+
+// voterBrowser is a phone: its own cookies (device id, voter secret), posting forms like a browser on our
+// origin, not following redirects.
+type voterBrowser struct {
+	t      *testing.T
+	srv    *testutil.Server
+	client *http.Client
+}
+
+func newVoterBrowser(t *testing.T, srv *testutil.Server) *voterBrowser {
+	jar, _ := cookiejar.New(nil)
+	return &voterBrowser{t: t, srv: srv, client: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (b *voterBrowser) do(method, path string, form url.Values) (int, string, string) {
+	b.t.Helper()
+	var body *strings.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	} else {
+		body = strings.NewReader("")
+	}
+	req, _ := http.NewRequest(method, b.srv.URL+path, body)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Accept", "text/html")
+	req.Header.Set("Accept-Language", "en")
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	res, err := b.client.Do(req)
+	res, text := testutil.ReadResponse(b.t, res, err)
+	return res.StatusCode, text, res.Header.Get("Location")
+}
+
+func TestTheAudienceVoteRunsOnPlainFormsFromCodesToThePeoplesChoice(t *testing.T) {
+	T := resultsPageT(t)
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 3, Judges: 2, K: 2, Kind: models.RoundLive, Final: true})
+	a, b := w.Apps[0], w.Apps[1]
+	page := fmt.Sprintf("/organize/rounds/%d/vote", w.Round.ID)
+
+	// Reachable from the cockpit; settings refused with the message next to the field.
+	if _, cockpit := pageGet(t, srv, org, fmt.Sprintf("/organize/editions/%d/cockpit", w.Edition.ID)); !strings.Contains(cockpit, `href="`+page+`"`) {
+		t.Error("the cockpit does not lead to the audience vote")
+	}
+	code, body, _ := pagePost(t, srv, org, page+"/settings", url.Values{"mode": {"combined"}, "audience_percent": {"150"}, "identity": {"codes"}})
+	if code != 422 || !strings.Contains(body, `id="vote-percent-error"`) || !strings.Contains(body, T("votes.weight")) {
+		t.Fatalf("bad weight: %d", code)
+	}
+	if code, _, _ := pagePost(t, srv, org, page+"/settings", url.Values{"mode": {"award"}, "identity": {"codes"}}); code != 303 {
+		t.Fatalf("settings: %d", code)
+	}
+	if code, body, _ := pagePost(t, srv, org, page+"/open", nil); code != 409 || !strings.Contains(body, T("votes.no_codes")) {
+		t.Fatalf("open without codes: %d", code)
+	}
+	// Codes: the printable sheet shows them once; the CSV is a download.
+	code, sheet, _ := pagePost(t, srv, org, page+"/codes", url.Values{"count": {"3"}, "format": {"sheet"}})
+	codes := regexp.MustCompile(`class="slip-code">([A-Z0-9]{4}-[A-Z0-9]{4})<`).FindAllStringSubmatch(sheet, -1)
+	if code != 200 || len(codes) != 3 {
+		t.Fatalf("sheet %d with %d codes", code, len(codes))
+	}
+	_, csvBody, h := pageReq(t, srv, org, "POST", page+"/codes", strings.NewReader("count=2&format=csv"), "application/x-www-form-urlencoded")
+	if !strings.HasPrefix(csvBody, "code,address\n") || strings.Count(csvBody, "\n") != 3 || !strings.Contains(h.Get("Content-Disposition"), "attachment") {
+		t.Errorf("codes csv: %q", csvBody)
+	}
+	if code, _, _ := pagePost(t, srv, org, page+"/open", nil); code != 303 {
+		t.Fatalf("open: %d", code)
+	}
+	_, admin := pageGet(t, srv, org, page)
+	short := regexp.MustCompile(`/v/([a-z0-9]+)"`).FindStringSubmatch(admin)
+	if short == nil {
+		t.Fatal("the vote page shows no address")
+	}
+	voterPage := "/v/" + short[1]
+
+	// A voter: unknown code refused next to the field, then the right one; the ballot; a vote and its retry.
+	phone := newVoterBrowser(t, srv)
+	if code, body, _ := phone.do("GET", voterPage, nil); code != 200 || !strings.Contains(body, `id="vote-code"`) || strings.Contains(body, "<script") {
+		t.Fatalf("voter page %d", code)
+	}
+	code, body, _ = phone.do("POST", voterPage+"/code", url.Values{"code": {"ZZZZ-ZZZZ"}})
+	if code != 422 || !strings.Contains(body, `id="vote-code-error"`) || !strings.Contains(body, T("votes.code_unknown")) ||
+		!regexp.MustCompile(`id="vote-code"[^>]*autofocus`).MatchString(body) {
+		t.Fatalf("unknown code: %d", code)
+	}
+	if code, _, to := phone.do("POST", voterPage+"/code", url.Values{"code": {codes[0][1]}}); code != 303 || to != voterPage {
+		t.Fatalf("code: %d → %s", code, to)
+	}
+	_, ballot, _ := phone.do("GET", voterPage, nil)
+	if !strings.Contains(ballot, fmt.Sprintf(`value="%d"`, a.ID)) || !strings.Contains(ballot, a.StartupName) {
+		t.Fatal("the ballot lists no finalists")
+	}
+	for range 2 {
+		if code, _, to := phone.do("POST", voterPage, url.Values{"choice": {fmt.Sprint(a.ID)}}); code != 303 || to != voterPage {
+			t.Fatalf("vote: %d → %s", code, to)
+		}
+	}
+	if _, ballot, _ = phone.do("GET", voterPage, nil); !strings.Contains(ballot, T("vote.current", a.StartupName)) {
+		t.Error("the ballot does not show the vote")
+	}
+	// The same code on another phone is refused; the second phone votes with its own code.
+	other := newVoterBrowser(t, srv)
+	if code, body, _ := other.do("POST", voterPage+"/code", url.Values{"code": {codes[0][1]}}); code != 422 || !strings.Contains(body, T("votes.code_used")) {
+		t.Fatalf("used code: %d", code)
+	}
+	other.do("POST", voterPage+"/code", url.Values{"code": {codes[1][1]}})
+	if code, _, _ := other.do("POST", voterPage, url.Values{"choice": {fmt.Sprint(b.ID)}}); code != 303 {
+		t.Fatalf("second voter: %d", code)
+	}
+	third := newVoterBrowser(t, srv)
+	third.do("POST", voterPage+"/code", url.Values{"code": {codes[2][1]}})
+	third.do("POST", voterPage, url.Values{"choice": {fmt.Sprint(a.ID)}})
+	// A stranger without a code cannot vote.
+	if code, body, _ := newVoterBrowser(t, srv).do("POST", voterPage, url.Values{"choice": {fmt.Sprint(b.ID)}}); code != 403 ||
+		!strings.Contains(body, T("votes.sign_in")) || !strings.Contains(body, `id="vote-code"`) {
+		t.Fatalf("vote without a code: %d", code)
+	}
+
+	// Turnout only while open; no totals anywhere.
+	_, admin = pageGet(t, srv, org, page)
+	if !strings.Contains(admin, T("votes.turnout", 3, 0)) || strings.Contains(admin, `id="vote-totals"`) {
+		t.Fatal("the organizer's page before the close")
+	}
+	if code, _ := pageGet(t, srv, org, fmt.Sprintf("/organize/rounds/%d/votes.csv", w.Round.ID)); code != 409 {
+		t.Errorf("votes.csv before the close: %d", code)
+	}
+	if code, _, _ := pagePost(t, srv, org, page+"/close", nil); code != 303 {
+		t.Fatalf("close: %d", code)
+	}
+	if code, body, _ := phone.do("POST", voterPage, url.Values{"choice": {fmt.Sprint(b.ID)}}); code != 409 || !strings.Contains(body, T("vote.closed")) {
+		t.Errorf("vote after the close: %d", code)
+	}
+	_, admin = pageGet(t, srv, org, page)
+	if !strings.Contains(admin, `id="vote-totals"`) || !strings.Contains(admin, `id="vote-winner"`) || !strings.Contains(admin, T("votes.count", 2)) {
+		t.Fatal("the organizer's page after the close shows no result")
+	}
+	code, csv := pageGet(t, srv, org, fmt.Sprintf("/organize/rounds/%d/votes.csv", w.Round.ID))
+	want := fmt.Sprintf("reference,startup_name,votes\n%s,%s,2\n%s,%s,1\n", a.RefString(), a.StartupName, b.RefString(), b.StartupName)
+	if code != 200 || !strings.HasPrefix(csv, want) {
+		t.Errorf("votes.csv %d:\n%s", code, csv)
+	}
+	g, err := srv.App.Store.AudienceGrant(context.Background(), w.Round.ID)
+	if err != nil || g.ApplicationID != a.ID || g.Name != services.PeoplesChoice {
+		t.Errorf("people's choice %+v, %v", g, err)
+	}
+}
