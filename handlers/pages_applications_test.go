@@ -148,6 +148,10 @@ func TestAnApplicantAppliesThroughThePagesUntilTheDeadline(t *testing.T) {
 			t.Errorf("no team message in the summary, linked to the team step: %s", excerpt(p.body))
 		}
 		ps.aline.post(app, completeForm()).expect(t, "fix", http.StatusSeeOther, app)
+		// Saved after submitting: the list says the judges will not see it until it is submitted again.
+		if b := ps.aline.get("/applications").body; !strings.Contains(b, "à soumettre de nouveau") {
+			t.Errorf("my applications does not say the changes need submitting: %s", excerpt(b))
+		}
 	})
 
 	t.Run("after the deadline the form is read-only and saving is refused", func(t *testing.T) {
@@ -173,6 +177,9 @@ func TestAnApplicantAppliesThroughThePagesUntilTheDeadline(t *testing.T) {
 			if !strings.Contains(p.body, want) {
 				t.Errorf("my applications lacks %q", want)
 			}
+		}
+		if strings.Contains(p.body, "à soumettre de nouveau") {
+			t.Error("after the deadline, my applications still asks to submit again")
 		}
 	})
 }

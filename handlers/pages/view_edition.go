@@ -84,6 +84,9 @@ func ruleTexts(t viewText, e *models.Edition) []string {
 type myApplication struct {
 	services.MyApplication
 	Steps []timelineStep
+	// Resubmit is set when the application changed since it was submitted and can still be submitted again:
+	// the judges see the submitted version, which the list must not let the applicant forget.
+	Resubmit bool
 }
 
 // timelineStep is one dated step of an application's life.
@@ -115,6 +118,8 @@ func timeline(a *models.Application) []timelineStep {
 type myApplicationsView struct {
 	Apps []myApplication
 	Open []frontEdition
+	// Answered counts the calls open now that the person has already applied to (not listed in Open).
+	Answered int
 }
 
 // myApplicationsViewOf builds "My applications" from the person's applications, what live publications
@@ -128,11 +133,16 @@ func myApplicationsViewOf(mine []services.MyApplication, announced map[int64]ser
 			at := an.At
 			steps = append(steps, timelineStep{Label: "status_step." + string(an.Status), At: &at})
 		}
-		v.Apps = append(v.Apps, myApplication{MyApplication: m, Steps: steps})
+		a := &m.Application
+		resubmit := a.Submitted() && a.Version != a.SubmittedVersion && a.Status == models.StatusSubmitted &&
+			m.Window == services.WindowOpen
+		v.Apps = append(v.Apps, myApplication{MyApplication: m, Steps: steps, Resubmit: resubmit})
 	}
 	for _, f := range open {
 		if f.Mine == 0 {
 			v.Open = append(v.Open, f)
+		} else {
+			v.Answered++
 		}
 	}
 	return v
