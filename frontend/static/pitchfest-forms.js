@@ -20,12 +20,12 @@
     document.querySelectorAll("time[data-countdown]").forEach(function (el) {
       var end = Date.parse(el.getAttribute("datetime"));
       var out = document.getElementById(el.getAttribute("data-countdown"));
-      if (!out || isNaN(end)) return;
-      var units = (out.getAttribute("data-units") || "d h min").split(" ");
+      var format = out && out.getAttribute("data-format"); // the sentence, with 901, 902, 903 for the numbers
+      if (!format || isNaN(end)) return;
       function tick() {
         var left = Math.max(0, end - Date.now());
         var d = Math.floor(left / 86400000), h = Math.floor(left / 3600000) % 24, m = Math.floor(left / 60000) % 60;
-        out.textContent = d + " " + units[0] + " " + h + " " + units[1] + " " + m + " " + units[2];
+        out.textContent = format.replace("901", d).replace("902", h).replace("903", m);
       }
       tick();
       setInterval(tick, 30000);
