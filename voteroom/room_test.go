@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -26,6 +27,7 @@ var (
 	flagResend     = flag.Float64("resend", 0.2, "share of voters who send the same vote again (a double tap, or no answer seen)")
 	flagChange     = flag.Float64("change", 0.1, "share of voters who change their vote a moment later")
 	flagSignAgain  = flag.Float64("signin-again", 0.05, "share of voters who sign in again with their code on the same phone")
+	flagCut        = flag.Float64("cut", 0.05, "share of voters whose first vote's connection drops before the answer, who then vote again")
 	flagReuse      = flag.Float64("reuse", 0.02, "share of codes that a second phone tries after their owner used them (must be refused)")
 	flagAddresses  = flag.Int("addresses", 0, "distinct network addresses the phones come from (X-Forwarded-For); 0 = all from one, as behind a venue's Wi-Fi")
 	flagFinalists  = flag.Int("finalists", 5, "finalists on the ballot")
@@ -37,6 +39,7 @@ type shape struct {
 	voters                           int
 	signInRate, voteRate             float64
 	resend, change, signAgain, reuse float64
+	cut                              float64
 	addresses                        int
 	finalists                        int
 	timeout                          time.Duration
@@ -44,7 +47,7 @@ type shape struct {
 
 func shapeFromFlags() shape {
 	return shape{voters: *flagVoters, signInRate: *flagSignInRate, voteRate: *flagVoteRate, resend: *flagResend,
-		change: *flagChange, signAgain: *flagSignAgain, reuse: *flagReuse, addresses: *flagAddresses,
+		change: *flagChange, signAgain: *flagSignAgain, reuse: *flagReuse, cut: *flagCut, addresses: *flagAddresses,
 		finalists: *flagFinalists, timeout: *flagTimeout}
 }
 
@@ -59,9 +62,10 @@ const (
 )
 
 // steps in report order. page: the first load of the voter's page; sign_in: the printed code; ballot: the page
-// once signed in; vote: the first vote; vote_again: the same vote resent; change: another finalist;
-// signin_again: the code again on the same phone; reused_code: the code on a second phone (refused).
-var steps = []string{"page", "sign_in", "ballot", "signin_again", "reused_code", "vote", "vote_again", "change"}
+// once signed in; signin_again: the code again on the same phone; reused_code: the code on a second phone
+// (refused); cut_vote: a vote whose connection drops before the answer (cutVote); vote: the first answered vote; vote_again: the same vote resent; change: another finalist; voted_page: the
+// page each vote's 303 leads to, showing the vote.
+var steps = []string{"page", "sign_in", "ballot", "signin_again", "reused_code", "cut_vote", "vote", "vote_again", "change", "voted_page"}
 
 // room is one audience vote under load: the final, its finalists and codes, and each voter's phone and what
 // the phone was told.
@@ -82,6 +86,7 @@ type room struct {
 	signedIn  []bool
 	choice    []int64 // the last vote acknowledged to voter i; 0 for none
 	unsure    []bool  // a vote request of voter i got no answer: it may or may not have been counted
+	cuts      int     // vote requests cut before their answer (cutVote)
 	intruders []*phone
 }
 
@@ -192,6 +197,9 @@ func (r *room) signIn(ctx context.Context, i int, rng *rand.Rand) {
 // another finalist a moment later.
 func (r *room) vote(ctx context.Context, i int, rng *rand.Rand) {
 	choice := r.finalists[rng.IntN(len(r.finalists))]
+	if rng.Float64() < r.s.cut {
+		r.cutVote(ctx, i, choice, time.Duration(rng.IntN(3000))*time.Microsecond)
+	}
 	if !r.send(ctx, i, "vote", choice) {
 		return
 	}
@@ -208,6 +216,29 @@ func (r *room) vote(ctx context.Context, i int, rng *rand.Rand) {
 	}
 }
 
+// cutVote is a vote whose connection drops after wait, as on a room's Wi-Fi: the phone sees no answer (or, if
+// the server was quicker, the usual one) and the voter presses again. Either way is what is expected, so it is
+// no wrong answer; the vote may or may not have been counted until the next one is acknowledged.
+func (r *room) cutVote(ctx context.Context, i int, choice int64, wait time.Duration) {
+	cctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	a, d, err := r.phones[i].do(cctx, "POST", votePath(r.short), url.Values{choiceField: {strconv.FormatInt(choice, 10)}})
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case err != nil:
+		r.unsure[i] = true
+		r.cuts++
+	case a.status == http.StatusSeeOther:
+		r.choice[i] = choice
+		r.fig.acked(time.Now())
+	default:
+		r.fig.observe("cut_vote", d, "HTTP "+strconv.Itoa(a.status), a.body)
+		return
+	}
+	r.fig.observe("cut_vote", d, "", "")
+}
+
 // send posts one vote of voter i and records what the phone was told: acknowledged (the choice is now
 // theirs), refused (nothing changes), or no answer (it may have been counted: verify allows either).
 func (r *room) send(ctx context.Context, i int, step string, choice int64) bool {
@@ -215,27 +246,36 @@ func (r *room) send(ctx context.Context, i int, step string, choice int64) bool 
 	wrong, detail := check(a, err, http.StatusSeeOther)
 	r.fig.observe(step, d, wrong, detail)
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	switch {
 	case wrong == "":
 		r.choice[i] = choice
 		r.unsure[i] = false
 		r.fig.acked(time.Now())
-		return true
 	case err != nil:
 		r.unsure[i] = true
 	}
-	return false
+	r.mu.Unlock()
+	if wrong != "" {
+		return false
+	}
+	// The browser follows the 303 to the page that shows the vote: part of the load a vote makes.
+	a, d, err = r.phones[i].do(ctx, "GET", a.location, nil)
+	wrong, detail = check(a, err, http.StatusOK)
+	if mark := fmt.Sprintf(`value="%d" checked`, choice); wrong == "" && !strings.Contains(a.body, mark) {
+		wrong, detail = "the page does not show the vote", a.body
+	}
+	r.fig.observe("voted_page", d, wrong, detail)
+	return true
 }
 
-// run lets the room sign in, then vote, and writes the figures.
+// run lets the room sign in, then vote, and logs the rates and the CPU time each phase took.
 func (r *room) run(ctx context.Context, tb testing.TB, seed uint64) (voteStart time.Time, voteTime time.Duration) {
 	tb.Helper()
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	arrive(start, r.s.voters, r.s.signInRate, r.fig, func(i int) {
 		r.signIn(ctx, i, rand.New(rand.NewPCG(seed, uint64(i))))
 	})
-	signInTime := time.Since(start)
+	signInTime, cpu1 := time.Since(start), cpuTime()
 	var in []int
 	for i, ok := range r.signedIn {
 		if ok {
@@ -247,9 +287,24 @@ func (r *room) run(ctx context.Context, tb testing.TB, seed uint64) (voteStart t
 		i := in[k]
 		r.vote(ctx, i, rand.New(rand.NewPCG(seed+1, uint64(i))))
 	})
-	voteTime = time.Since(voteStart)
+	voteTime, cpu2 := time.Since(voteStart), cpuTime()
+	acks := len(r.fig.acks)
 	tb.Logf("%d voters signed in over %s (%.0f/s offered); %d voted over %s (%.0f first votes/s offered), %d vote requests acknowledged: %.1f/s",
 		len(in), signInTime.Round(time.Millisecond), r.s.signInRate, len(in), voteTime.Round(time.Millisecond), r.s.voteRate,
-		len(r.fig.acks), float64(len(r.fig.acks))/voteTime.Seconds())
+		acks, float64(acks)/voteTime.Seconds())
+	// CPU time does not depend on what else the machine runs the way latency does: it says what a vote costs.
+	tb.Logf("CPU time of this process (server and phones): sign-in %.1f s (%.2f ms per voter), vote %.1f s (%.2f ms per acknowledged vote with its page)",
+		(cpu1 - cpu0).Seconds(), ms1(cpu1-cpu0)/float64(max(len(in), 1)), (cpu2 - cpu1).Seconds(), ms1(cpu2-cpu1)/float64(max(acks, 1)))
 	return voteStart, voteTime
 }
+
+// cpuTime is the user and system CPU time this process has used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func ms1(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -102,8 +102,8 @@ FROM voters r LEFT JOIN votes v ON v.voter_id = r.id WHERE r.round_id = ?`, r.ro
 	if int(votes) != acked+unsureCounted {
 		fail("%d votes stored, %d acknowledged (+%d sent without an answer and counted)", votes, acked, unsureCounted)
 	}
-	fmt.Fprintf(w, "verify: %d voters let in, %d votes stored, %d acknowledged with the last choice, %d without an answer (%d of them counted); per finalist %v\n",
-		signedIn, votes, acked, countTrue(r.unsure), unsureCounted, want)
+	fmt.Fprintf(w, "verify: %d voters let in, %d votes stored, %d acknowledged with the last choice, %d left without an answer (%d of them counted); %d requests cut before their answer; per finalist %v\n",
+		signedIn, votes, acked, countTrue(r.unsure), unsureCounted, r.cuts, want)
 	return problems, nil
 }
 
