@@ -140,6 +140,13 @@ func TestTheHomePageLeadsToOpenCallsCallsToComeAndPastResults(t *testing.T) {
 		if !strings.Contains(p.body, T("en", "front.results_pending")) {
 			t.Error("the embargoed edition does not say its results are to come")
 		}
+		judging, past := strings.Index(p.body, T("en", "front.judging")), strings.Index(p.body, T("en", "front.past"))
+		if e := strings.Index(p.body, w.embargoed.Name); judging < 0 || e < judging || past < e {
+			t.Error("the edition whose results are to come is not listed as being judged, before the past editions")
+		}
+		if e := strings.Index(p.body, w.past.Name); past < 0 || e < past {
+			t.Error("the edition whose results are out is not under the past editions")
+		}
 	})
 	t.Run("a draft is not announced", func(t *testing.T) {
 		if strings.Contains(p.body, w.drf.Name) || strings.Contains(p.body, w.drf.Slug) {

@@ -30,11 +30,20 @@ type frontEdition struct {
 
 // frontDoor is what the home page shows, by where each edition's call stands.
 type frontDoor struct {
-	Open, Upcoming, Past []frontEdition
+	Open, Upcoming []frontEdition
+	// Closed are the editions whose call has closed, in two groups: those being judged (results not announced
+	// yet: calling them past would tell their applicants the competition is over), then the past ones.
+	Closed []closedGroup
+}
+
+// closedGroup is one headed list of closed editions on the home page.
+type closedGroup struct {
+	ID, Heading string // the section's id prefix and its heading's message id
+	Editions    []frontEdition
 }
 
 // frontEditions sorts the published editions into open calls (closing soonest first), upcoming ones (opening
-// soonest first) and past ones (newest first), with what the visitor may do with each.
+// soonest first), ones being judged and past ones (newest first), with what the visitor may do with each.
 func (s *Server) frontEditions(c *gin.Context) (frontDoor, error) {
 	var d frontDoor
 	if s.Editions == nil {
@@ -64,6 +73,7 @@ func (s *Server) frontEditions(c *gin.Context) (frontDoor, error) {
 		}
 	}
 	mayApply := u == nil || policy.CanApply(u)
+	judging, past := closedGroup{ID: "judging", Heading: "front.judging"}, closedGroup{ID: "past", Heading: "front.past"}
 	now := s.Editions.Now()
 	for i := range es {
 		e := &es[i]
@@ -79,11 +89,20 @@ func (s *Server) frontEditions(c *gin.Context) (frontDoor, error) {
 			d.Upcoming = append(d.Upcoming, f)
 		default:
 			f.Statistics = true
-			d.Past = append(d.Past, f)
+			if f.Results {
+				past.Editions = append(past.Editions, f)
+			} else {
+				judging.Editions = append(judging.Editions, f)
+			}
 		}
 	}
 	slices.SortStableFunc(d.Open, func(a, b frontEdition) int { return a.Edition.ClosesAt.Compare(b.Edition.ClosesAt) })
 	slices.SortStableFunc(d.Upcoming, func(a, b frontEdition) int { return a.Edition.OpensAt.Compare(b.Edition.OpensAt) })
+	for _, g := range []closedGroup{judging, past} {
+		if len(g.Editions) > 0 {
+			d.Closed = append(d.Closed, g)
+		}
+	}
 	return d, nil
 }
 
