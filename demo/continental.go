@@ -20,18 +20,25 @@ const ImportFrom = 2_000
 // statements carry thousands of rows, small enough that a transaction's memory stays a few hundred MB.
 const importBatch = 10_000
 
-// continental makes the bulk edition: published, its call open since 60 days and closing in 5, with n
-// submitted applications spread over the call, each with an applicant and a team. This edition does not
-// require a deck, and its imported applications have none (see ImportSubmitted).
+// continental makes the edition whose call is open now, so a newcomer signing up as an entrepreneur has a call
+// to answer: published, open since 60 days and closing in 30, a deck required. With n > 0 it closes in 5 days
+// and holds n submitted applications spread over the call, each with an applicant and a team; it then does not
+// require a deck, since imported applications have none (see ImportSubmitted).
 func (w *world) continental(ctx context.Context, n int) error {
 	year := w.o.Now.Year()
 	opens := w.o.Now.Add(-60 * 24 * time.Hour).Truncate(24 * time.Hour).Add(7 * time.Hour)
-	closes := w.o.Now.Add(5 * 24 * time.Hour).Truncate(24 * time.Hour).Add(21*time.Hour + 59*time.Minute)
+	left := 30 * 24 * time.Hour
+	if n > 0 {
+		left = 5 * 24 * time.Hour
+	}
+	closes := w.o.Now.Add(left).Truncate(24 * time.Hour).Add(21*time.Hour + 59*time.Minute)
 	w.clock = opens.Add(-20 * 24 * time.Hour)
 	in := editionInput(year, opens, closes)
 	no := false
 	in.Name, in.Slug, in.ReferencePrefix = fmt.Sprintf("Pitchfest Africa %d", year), fmt.Sprintf("pitchfest-africa-%d", year), "PA"
-	in.RequireDeck = &no
+	if n > 0 {
+		in.RequireDeck = &no
+	}
 	ed, err := w.editions.Create(ctx, w.organizer, in, w.meta)
 	if err != nil {
 		return err

@@ -56,8 +56,8 @@ type Options struct {
 	// every round, award and publication is still made, only with fewer entries (a handful of applications
 	// gives finalists without a contest, and statistics that hide most groups as too small to publish).
 	Applications int
-	// Imported is the size of one more edition, its call open now, whose submitted applications are made in
-	// bulk (0: none; see ImportFrom).
+	// Imported is how many submitted applications the edition whose call is open now receives, made in bulk
+	// (0: none, so a newcomer can be its first applicant; see ImportFrom).
 	Imported int
 	// Seed of the random draws (0: 1).
 	Seed uint64
@@ -107,7 +107,7 @@ type Result struct {
 	Seed        uint64
 	Elapsed     time.Duration
 	BaseURL     string
-	// Continental is the edition made in bulk when Options.Imported is set (nil otherwise).
+	// Continental is the edition whose call is open now: empty, or holding Options.Imported applications.
 	Continental *EditionSummary
 }
 
@@ -227,10 +227,8 @@ func (w *world) run(ctx context.Context) error {
 			return fmt.Errorf("demo edition %d: %w", first+i, err)
 		}
 	}
-	if w.o.Imported > 0 {
-		if err := w.continental(ctx, w.o.Imported); err != nil {
-			return fmt.Errorf("demo edition made in bulk: %w", err)
-		}
+	if err := w.continental(ctx, w.o.Imported); err != nil {
+		return fmt.Errorf("demo edition with an open call: %w", err)
 	}
 	return nil
 }
@@ -724,18 +722,21 @@ func (r *Result) Print(out io.Writer) {
 		if e.Submitted > 0 {
 			share = int(math.Round(100 * float64(e.WomenLed) / float64(e.Submitted)))
 		}
-		fmt.Fprintf(out, "  %-15s %4d started, %4d submitted (%d%% women-led; %d ineligible, %d withdrawn), %d decks, %d scores\n",
+		fmt.Fprintf(out, "  %-21s %4d started, %4d submitted (%d%% women-led; %d ineligible, %d withdrawn), %d decks, %d scores\n",
 			e.Name, e.Started, e.Submitted, share, e.Ineligible, e.Withdrawn, e.Decks, e.Scores)
 		if e.Current {
-			fmt.Fprintf(out, "  %-15s CURRENT: applications closed; the screening round is open for scoring until %s UTC\n", "",
+			fmt.Fprintf(out, "  %-21s CURRENT: applications closed; the screening round is open for scoring until %s UTC\n", "",
 				e.ScreeningClosesAt.Format("2006-01-02 15:04"))
 		} else {
-			fmt.Fprintf(out, "  %-15s 3 rounds, %d finalists, %d awards, results published\n", "", e.Finalists, e.Awards)
+			fmt.Fprintf(out, "  %-21s 3 rounds, %d finalists, %d awards, results published\n", "", e.Finalists, e.Awards)
 		}
 	}
-	if c := r.Continental; c != nil {
-		fmt.Fprintf(out, "  %-15s %d submitted applications (made in bulk, without decks); its call is open until %s UTC\n",
+	if c := r.Continental; c != nil && c.Submitted > 0 {
+		fmt.Fprintf(out, "  %-21s %d submitted applications (made in bulk, without decks); its call is open until %s UTC\n",
 			c.Name, c.Submitted, c.ScreeningClosesAt.Format("2006-01-02 15:04"))
+	} else if c != nil {
+		fmt.Fprintf(out, "  %-21s its call is open until %s UTC: sign up as a new entrepreneur and apply\n",
+			c.Name, c.ScreeningClosesAt.Format("2006-01-02 15:04"))
 	}
 	cur := r.Current()
 	fmt.Fprintf(out, "\nSign in at %s/signin with:\n", r.BaseURL)
@@ -749,6 +750,9 @@ func (r *Result) Print(out io.Writer) {
 	fmt.Fprintf(out, "  public statistics   %s/editions/%s/statistics\n", r.BaseURL, r.Editions[len(r.Editions)-2].Slug)
 	fmt.Fprintf(out, "  full statistics     %s/organize/editions/%d/statistics (organizer)\n", r.BaseURL, r.Editions[len(r.Editions)-2].ID)
 	fmt.Fprintf(out, "  judging             %s/judge (judge)\n", r.BaseURL)
+	if c := r.Continental; c != nil {
+		fmt.Fprintf(out, "  an open call        %s/editions/%s (anyone)\n", r.BaseURL, c.Slug)
+	}
 	if r.BiasedJudge != "" {
 		fmt.Fprintf(out, "\nThe simulation makes %s mark women-led startups about a point lower:\n"+
 			"the per-judge score gap on the full statistics page should find it.\n", r.BiasedJudge)

@@ -33,8 +33,8 @@ func TestTheDemoFillsAnEmptyDatabaseWithFourExplorableEditions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(eds) != demo.Editions {
-		t.Fatalf("%d published editions, want %d", len(eds), demo.Editions)
+	if len(eds) != demo.Editions+1 {
+		t.Fatalf("%d published editions, want %d and the open call", len(eds), demo.Editions)
 	}
 	if ed, err := st.EditionByID(ctx, eds[0].ID); err != nil || len(ed.Awards) == 0 || ed.Awards[0].NameI18n["fr"] != "Premier prix" ||
 		ed.DescriptionI18n["rw"] == "" {
@@ -56,6 +56,12 @@ func TestTheDemoFillsAnEmptyDatabaseWithFourExplorableEditions(t *testing.T) {
 	pub := &services.Publishing{Store: st, Judging: &services.Judging{Store: st, Now: time.Now}, Now: time.Now}
 	for _, e := range eds {
 		current := e.Year == now.Year()
+		if e.ID == res.Continental.ID {
+			if now.Before(e.OpensAt) || !now.Before(e.ClosesAt) || !e.RequireDeck {
+				t.Errorf("%s: the call is not open now with a deck required: %+v", e.Name, e)
+			}
+			continue
+		}
 		t.Run(e.Name, func(t *testing.T) {
 			var rows []row
 			if err := st.DB().Raw(`SELECT status, women_led, province, COUNT(*) AS n FROM applications WHERE edition_id = ?

@@ -415,7 +415,8 @@ func (s *Statistics) funnel(ctx context.Context, e *models.Edition, public bool)
 }
 
 // trends builds the funnel of every edition (only the published ones when public; cur reuses f) for the trends
-// across editions.
+// across editions. Another edition whose call has not closed yet is left out: its counts are still growing, and
+// a point beside finished editions would read as a fall in entries.
 func (s *Statistics) trends(ctx context.Context, cur *models.Edition, f stats.Funnel, public bool) ([]stats.TrendPoint, error) {
 	es, err := s.Store.ListEditions(ctx, public)
 	if err != nil {
@@ -427,6 +428,9 @@ func (s *Statistics) trends(ctx context.Context, cur *models.Edition, f stats.Fu
 		e := &es[i]
 		if e.ID == cur.ID {
 			efs, seen = append(efs, stats.EditionFunnel{Edition: e.Name, Year: e.Year, Funnel: f}), true
+			continue
+		}
+		if s.now().Before(e.ClosesAt) {
 			continue
 		}
 		in, err := s.Inputs(ctx, e, public)

@@ -40,7 +40,7 @@ func TestDemoFillsAnEmptyDatabaseOnceAndPrintsTheAccounts(t *testing.T) {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
 	if !strings.Contains(out.String(), "(5 applications per edition)") ||
-		!strings.Contains(out.String(), fmt.Sprintf("%d editions, %d applications", demo.Editions, 5*demo.Editions)) {
+		!strings.Contains(out.String(), fmt.Sprintf("%d editions, %d applications", demo.Editions+1, 5*demo.Editions)) {
 		t.Errorf("demo --applications 5 did not make 5 applications per edition:\n%s", out.String())
 	}
 	if got := len(regexp.MustCompile(`\s5 started,`).FindAllString(out.String(), -1)); got != demo.Editions {
