@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/ncruces/go-sqlite3"
 	_ "github.com/ncruces/go-sqlite3/driver" // registers the pure-Go "sqlite3" database/sql driver
 	"github.com/ncruces/go-sqlite3/gormlite"
 	"github.com/pressly/goose/v3"
@@ -230,6 +231,10 @@ func IsStatementTimeout(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "57014" && strings.Contains(pe.Message, "statement timeout")
 }
+
+// IsInterrupted reports whether SQLite stopped a statement because its context ended: the driver answers
+// SQLITE_INTERRUPT rather than context.Canceled when a request's client goes away mid-statement.
+func IsInterrupted(err error) bool { return errors.Is(err, sqlite3.INTERRUPT) }
 
 // IsUnavailable reports whether err means PostgreSQL could not be reached or cut the connection: a restart
 // (SQLSTATE 57P01–57P03), a connection failure (class 08), a failed connect, or a connection found dead in a

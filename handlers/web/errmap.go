@@ -152,9 +152,9 @@ func (s *Server) Explain(c *gin.Context, err error) Problem {
 			retryAfter: statementTimeoutRetry,
 			log:        func(msg string, args ...any) { s.Log.WarnContext(ctx, msg, args...) }, logMsg: "database statement timeout"}
 	}
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		// The client went away (a poll cut short by the next one, a tab closed): nobody reads the answer and
-		// nothing is wrong with us, so it is no 500 and no error in the log.
+	if (errors.Is(err, context.Canceled) || models.IsInterrupted(err)) && ctx.Err() != nil {
+		// The client went away (a poll cut short by the next one, a tab closed, a phone losing the room's
+		// Wi-Fi): nobody reads the answer and nothing is wrong with us, so it is no 500 and no error in the log.
 		return Problem{Status: StatusClientClosed, Message: s.Tr(c, "error.internal"),
 			log: func(msg string, args ...any) { s.Log.DebugContext(ctx, msg, args...) }, logMsg: "client went away"}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/ncruces/go-sqlite3"
 
 	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/models"
@@ -87,7 +88,7 @@ func TestAClientThatWentAwayIsNoServerError(t *testing.T) {
 	}
 	var log strings.Builder
 	s := &Server{Deps: Deps{Log: slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelInfo})), I18n: tr}}
-	failWith := func(gone bool) int {
+	failWith := func(gone bool, errs ...error) int {
 		rec := httptest.NewRecorder()
 		c, _ := gin.CreateTestContext(rec)
 		ctx, cancel := context.WithCancel(context.Background())
@@ -96,11 +97,19 @@ func TestAClientThatWentAwayIsNoServerError(t *testing.T) {
 		if gone {
 			cancel()
 		}
-		s.Fail(c, fmt.Errorf("live status: %w", context.Canceled))
+		cause := error(context.Canceled)
+		if len(errs) > 0 {
+			cause = errs[0]
+		}
+		s.Fail(c, fmt.Errorf("live status: %w", cause))
 		return rec.Code
 	}
 	if code := failWith(true); code != StatusClientClosed || log.Len() != 0 {
 		t.Errorf("client gone: status %d, log %q; want %d and nothing logged at info or above", code, log.String(), StatusClientClosed)
+	}
+	// SQLite says so in its own words when the context ends mid-statement.
+	if code := failWith(true, sqlite3.INTERRUPT); code != StatusClientClosed || log.Len() != 0 {
+		t.Errorf("client gone during an SQLite statement: status %d, log %q; want %d, nothing logged", code, log.String(), StatusClientClosed)
 	}
 	if code := failWith(false); code != http.StatusInternalServerError || !strings.Contains(log.String(), "request failed") {
 		t.Errorf("cancelled inside while the client waits: status %d, log %q; want a 500, logged", code, log.String())
