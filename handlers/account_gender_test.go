@@ -34,6 +34,18 @@ func TestAccountGenderIsOptionalExportedAndErased(t *testing.T) {
 		return u.Gender
 	}
 
+	t.Run("the question is put to judges only", func(t *testing.T) {
+		if p := v.get("/account"); strings.Contains(p.body, `id="gender-form"`) {
+			t.Error("an applicant is asked their gender, which only counts judge panels")
+		}
+		u, err := st.UserByEmail(context.Background(), email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.AddRole(context.Background(), u.ID, models.RoleJudge, nil); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Run("the question says why it is asked and starts unanswered", func(t *testing.T) {
 		p := v.get("/account")
 		if !strings.Contains(p.body, html.EscapeString(tr.T("en", "account.gender_why"))) ||

@@ -11,6 +11,7 @@ import (
 	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/handlers/api"
 	"github.com/pitchfest/pitchfest/handlers/web"
+	"github.com/pitchfest/pitchfest/policy"
 	"github.com/pitchfest/pitchfest/reference"
 	"github.com/pitchfest/pitchfest/services"
 )
@@ -24,6 +25,10 @@ type accountData struct {
 	Sessions []sessionRow
 	Tokens   []services.TokenView
 	NewToken string // a token's secret, shown this once
+	// AsksGender: the optional gender question counts judge panels, so it is put to judges only (and to anyone
+	// who answered it once, so the answer can be withdrawn, or whose answer was just refused); an applicant's
+	// team is described in the application.
+	AsksGender bool
 	// Genders are the choices of the optional gender question, "" (not answered) first, the saved one checked.
 	Genders     []genderChoice
 	GenderError string
@@ -76,7 +81,8 @@ func (s *Server) showAccount(c *gin.Context, status int, block string, f *fronte
 		s.Fail(c, err)
 		return
 	}
-	d := accountData{Name: u.Name, Email: u.Email, Verified: u.Verified(), Tokens: services.ViewTokens(ts), NewToken: newToken}
+	d := accountData{Name: u.Name, Email: u.Email, Verified: u.Verified(), Tokens: services.ViewTokens(ts), NewToken: newToken,
+		AsksGender: policy.IsJudge(u) || u.Gender != "" || f != nil && f.Name == "gender"}
 	for _, r := range u.Roles {
 		d.Roles = append(d.Roles, roleLabel(r))
 	}
