@@ -97,6 +97,38 @@ func TestLanguageChoice(t *testing.T) {
 	}
 }
 
+// A count of one takes the singular, in French zero too, and no message leaves the choice to the reader with
+// "(s)".
+func TestCountsTakeTheirSingularAndNoMessageHedgesWithParentheses(t *testing.T) {
+	tr, _ := frontend.LoadI18n()
+	cases := []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"en", 1, "1 matching application."}, {"en", 0, "0 matching applications."}, {"en", 3, "3 matching applications."},
+		{"fr", 1, "1 candidature correspondante."}, {"fr", 0, "0 candidature correspondante."}, {"fr", 2, "2 candidatures correspondantes."},
+	}
+	for _, c := range cases {
+		if got := tr.T(c.lang, "intake.total", c.n); got != c.want {
+			t.Errorf("%s, %d: %q, want %q", c.lang, c.n, got, c.want)
+		}
+	}
+	if got := tr.T("rw", "auth.locked", 1); !strings.Contains(got, "umunota 1") {
+		t.Errorf("rw, one minute: %q", got)
+	}
+	if got := tr.T("en", "intake.bulk.panel_option", "Panel A", 1); got != "Panel A (1 application)" {
+		t.Errorf("the count after a name: %q", got)
+	}
+	for _, l := range frontend.Languages {
+		for _, id := range tr.MessageIDs(l.Code) {
+			if m := tr.T(l.Code, id); strings.Contains(m, "(s)") || strings.Contains(m, "e(s)") {
+				t.Errorf("%s %s hedges its plural: %q", l.Code, id, m)
+			}
+		}
+	}
+}
+
 func TestEveryPageRendersInEveryLanguageWithoutRawMessageIDs(t *testing.T) {
 	r, tr := newRenderer(t)
 	pages := map[string]string{"home": "home.page", "error": "error.title"}
@@ -110,7 +142,7 @@ func TestEveryPageRendersInEveryLanguageWithoutRawMessageIDs(t *testing.T) {
 				Fields             map[string]string
 			}{404, "x", "id", map[string]string{"email": "bad"}}
 			if name == "home" {
-				p.Data = struct{ Open, Upcoming, Past []any }{} // no edition yet
+				p.Data = struct{ Open, Upcoming, Closed []any }{} // no edition yet
 			}
 			out := render(t, r, name, p)
 			if !strings.Contains(out, `<html lang="`+l.Code+`">`) {

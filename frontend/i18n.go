@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strings"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -32,12 +33,15 @@ type I18n struct {
 	printers map[string]*message.Printer
 	matcher  language.Matcher
 	ids      map[string][]string // language code → message ids, for completeness tests
+	// singular holds, per language, the ids that have a singular form: "id.one" is used when the message's
+	// first whole-number argument is one (in French also zero), so no page says "1 answer(s)".
+	singular map[string]map[string]bool
 }
 
 // LoadI18n parses the embedded catalogs.
 func LoadI18n() (*I18n, error) {
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
-	t := &I18n{printers: map[string]*message.Printer{}, ids: map[string][]string{}}
+	t := &I18n{printers: map[string]*message.Printer{}, ids: map[string][]string{}, singular: map[string]map[string]bool{}}
 	tags := make([]language.Tag, 0, len(Languages))
 	for _, l := range Languages {
 		p := path.Join("i18n", l.Code+".json")
@@ -55,6 +59,12 @@ func LoadI18n() (*I18n, error) {
 				return nil, fmt.Errorf("%s: %s: %w", p, id, err)
 			}
 			t.ids[l.Code] = append(t.ids[l.Code], id)
+			if base, ok := strings.CutSuffix(id, ".one"); ok {
+				if t.singular[l.Code] == nil {
+					t.singular[l.Code] = map[string]bool{}
+				}
+				t.singular[l.Code][base] = true
+			}
 		}
 		sort.Strings(t.ids[l.Code])
 		t.printers[l.Code] = message.NewPrinter(tag, message.Catalog(b))
@@ -98,9 +108,30 @@ func (t *I18n) T(lang, id string, args ...any) string {
 	if !ok {
 		p, lang = t.printers["en"], "en"
 	}
+	if t.singular[lang][id] && isOne(lang, args) {
+		id += ".one"
+	}
 	out := p.Sprintf(id, localize(lang, args)...)
 	if lang == "fr" {
 		out = frenchGroups(out)
 	}
 	return out
+}
+
+// isOne reports whether the first whole-number argument takes the singular in lang: 1, and in French also 0
+// (CLDR's "one" category for both; Kinyarwanda nouns follow English here: one thing, zero things).
+func isOne(lang string, args []any) bool {
+	for _, a := range args {
+		var n int64
+		switch v := a.(type) {
+		case int:
+			n = int64(v)
+		case int64:
+			n = v
+		default:
+			continue
+		}
+		return n == 1 || lang == "fr" && n == 0
+	}
+	return false
 }

@@ -201,7 +201,7 @@ func TestApplicationsGoOnAPanelFromTheIntakeList(t *testing.T) {
 	}
 	choice := fmt.Sprintf("%d:%d", r.ID, p.ID)
 	_, body := pageGet(t, d.srv, d.session, d.list)
-	if !strings.Contains(body, `<optgroup label="Screening"><option value="`+choice+`">Agriculture (0 application(s))</option>`) {
+	if !strings.Contains(body, `<optgroup label="Screening"><option value="`+choice+`">Agriculture (0 applications)</option>`) {
 		t.Errorf("the panel is not offered: %s", excerpt(body))
 	}
 
