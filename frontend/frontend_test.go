@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/pitchfest/pitchfest/frontend"
+	"github.com/pitchfest/pitchfest/l10n"
 )
 
 // newRenderer builds the renderer and the catalogs the server draws pages with.
@@ -116,6 +117,9 @@ func TestCountsTakeTheirSingularAndNoMessageHedgesWithParentheses(t *testing.T) 
 	}
 	if got := tr.T("rw", "auth.locked", 1); !strings.Contains(got, "umunota 1") {
 		t.Errorf("rw, one minute: %q", got)
+	}
+	if got := tr.T("fr", "field.range", l10n.Number(0), l10n.Number(10_000_000_000_000)); got != "Doit être compris entre 0 et 10\u202f000\u202f000\u202f000\u202f000." {
+		t.Errorf("a limit is not written as a number in the reader's language: %q", got)
 	}
 	if got := tr.T("en", "intake.bulk.panel_option", "Panel A", 1); got != "Panel A (1 application)" {
 		t.Errorf("the count after a name: %q", got)

@@ -264,6 +264,16 @@ func (a Amount) Localize(lang string) string { return Money(lang, a.N, a.Currenc
 // String is the English form, for logs.
 func (a Amount) String() string { return a.Localize("en") }
 
+// Number is a whole number among a message's values ("between 0 and <n>"), written in the reader's language
+// like Int, so a limit reads "10,000,000,000" or "10 000 000 000" instead of a run of digits.
+type Number int64
+
+// Localize writes the number for a reader of lang, as Int does.
+func (n Number) Localize(lang string) string { return Int(lang, int64(n)) }
+
+// String is the English form, for logs.
+func (n Number) String() string { return n.Localize("en") }
+
 // ErrNumber is returned by ParseInt for text that is not a whole number.
 var ErrNumber = errors.New("not a whole number")
 

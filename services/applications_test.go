@@ -399,7 +399,7 @@ func TestDraftsSaveAnythingPartialButNameEveryBadField(t *testing.T) {
 		{"an unknown province", services.DraftInput{Province: str("coast")}, "province", "application.province_unknown"},
 		{"an unknown stage", services.DraftInput{Stage: str("unicorn")}, "stage", "field.unknown_choice"},
 		{"a one-liner over 140 letters", services.DraftInput{OneLiner: &long}, "one_liner", "field.max"},
-		{"a founding date in the future", services.DraftInput{FoundedOn: str("2027-01-01")}, "founded_on", "field.date_range"},
+		{"a founding date in the future", services.DraftInput{FoundedOn: str("2027-01-01")}, "founded_on", "field.founded_range"},
 		{"a founding date that is not a date", services.DraftInput{FoundedOn: str("01/05/2024")}, "founded_on", "field.date_invalid"},
 		{"a website that is not one", services.DraftInput{Website: str("javascript:alert(1)")}, "website", "application.website_invalid"},
 		{"an unknown choice", services.DraftInput{Answers: map[string]string{qid: "television"}}, "answers." + qid, "field.unknown_choice"},

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/reference"
 )
@@ -37,7 +38,7 @@ func applyDraft(e *models.Edition, qs []models.Question, a *models.Application, 
 		a.Employees = nil
 		if n := in.Employees.Value; n != nil {
 			if *n < 0 || *n > maxEmployees {
-				v.Add("employees", "field.range", "0", strconv.Itoa(maxEmployees))
+				v.Add("employees", "field.range", l10n.Number(0), l10n.Number(maxEmployees))
 			}
 			k := int(*n)
 			a.Employees = &k
@@ -47,7 +48,7 @@ func applyDraft(e *models.Edition, qs []models.Question, a *models.Application, 
 		a.FundingRaised = nil
 		if n := in.FundingRaised.Value; n != nil {
 			if *n < 0 || *n > maxFunding {
-				v.Add("funding_raised", "field.range", "0", strconv.FormatInt(maxFunding, 10))
+				v.Add("funding_raised", "field.range", l10n.Number(0), l10n.Number(maxFunding))
 			}
 			a.FundingRaised = n
 		}
@@ -138,7 +139,7 @@ func checkChoices(v *models.ValidationError, e *models.Edition, a *models.Applic
 		case err != nil:
 			v.Add("founded_on", "field.date_invalid")
 		case d.Year() < 1900 || a.FoundedOn > today:
-			v.Add("founded_on", "field.date_range")
+			v.Add("founded_on", "field.founded_range", l10n.CalendarDay(today))
 		}
 	}
 }
