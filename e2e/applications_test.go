@@ -116,7 +116,15 @@ func TestAnApplicantAppliesOnAPhone(t *testing.T) {
 	}
 	set("#app-founded_on", "2024-05-01")
 	set("#app-sector", "agriculture")
+	set("#app-district", "gasabo")
 	set("#app-province", "southern")
+	// Choosing the province leaves only its districts to choose from, and clears a district of another one.
+	shown := Eval[string](t, ctx, `(document.querySelector("#app-province").dispatchEvent(new Event("change")),
+		[...document.querySelectorAll("#app-district optgroup")].filter(g => !g.hidden).map(g => g.dataset.group).join() +
+		"|" + document.querySelector("#app-district").value)`)
+	if shown != "southern|" {
+		t.Errorf("after choosing the Southern province the district list shows %q (groups|value), want only southern, cleared", shown)
+	}
 	set("#app-district", "huye")
 	set("#app-stage", "prototype")
 	typeIn(t, ctx, "#app-employees", "4")

@@ -84,6 +84,25 @@
       }
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { counters(); countdowns(); summaries(false); });
-  document.addEventListener("htmx:after:swap", function () { counters(); summaries(true); });
+  // A list grouped by another field's value (districts by province) shows only the chosen value's group; a choice
+  // left in a hidden group is cleared. Without this script every group stays listed under its heading.
+  function groupFilters() {
+    document.querySelectorAll("select[data-filter-by]").forEach(function (sel) {
+      var by = document.getElementById(sel.getAttribute("data-filter-by"));
+      if (!by || sel.dataset.filterBound) return;
+      sel.dataset.filterBound = "1";
+      function apply() {
+        sel.querySelectorAll("optgroup[data-group]").forEach(function (g) {
+          var off = by.value !== "" && g.getAttribute("data-group") !== by.value;
+          g.hidden = off;
+          g.disabled = off;
+          if (off && g.contains(sel.selectedOptions[0])) sel.value = "";
+        });
+      }
+      by.addEventListener("change", apply);
+      apply();
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { counters(); countdowns(); summaries(false); groupFilters(); });
+  document.addEventListener("htmx:after:swap", function () { counters(); summaries(true); groupFilters(); });
 })();

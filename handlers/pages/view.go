@@ -72,6 +72,7 @@ type choice struct {
 
 // provinceGroup is an <optgroup> of districts.
 type provinceGroup struct {
+	Code      string // the province, so a script can show only its districts once a province is chosen
 	Label     string
 	Districts []choice
 }
@@ -80,7 +81,7 @@ type provinceGroup struct {
 func provinceGroups(t viewText, selected string) []provinceGroup {
 	var out []provinceGroup
 	for _, p := range reference.Provinces {
-		g := provinceGroup{Label: t.label(reference.KindProvince, p.Code)}
+		g := provinceGroup{Code: p.Code, Label: t.label(reference.KindProvince, p.Code)}
 		for _, d := range p.Districts {
 			g.Districts = append(g.Districts, choice{d.Code, d.Name, d.Code == selected})
 		}
