@@ -190,3 +190,27 @@ func TestStatisticsShowJudgePanelsToOrganizersOnly(t *testing.T) {
 		}
 	})
 }
+
+// Mails follow the language a person reads the pages in: choosing French while signed in (or signing in on a
+// French page) makes the next mail French, whatever language they signed up in.
+func TestMailsFollowTheLanguageChosenOnThePages(t *testing.T) {
+	srv, mb := startWithMailbox(t)
+	v, email := signedUpVisitor(t, srv, "Ange Language", "lang")
+	v.get("/account?lang=fr")
+	u, err := srv.App.Store.UserByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Lang != "fr" {
+		t.Fatalf("after choosing French the account's language is %q", u.Lang)
+	}
+	v.post("/account/verify/resend", url.Values{}).expect(t, "resend", http.StatusSeeOther, "")
+	if m := mb.Last(t, email, "verify_email"); m.Lang != "fr" {
+		t.Errorf("the mail sent after choosing French is in %q", m.Lang)
+	}
+	rw := newVisitor(t, srv, "rw")
+	rw.post("/signin", url.Values{"email": {email}, "password": {matrixPassword}}).expect(t, "sign in", http.StatusSeeOther, "")
+	if u, _ = srv.App.Store.UserByEmail(context.Background(), email); u.Lang != "rw" {
+		t.Errorf("after signing in on a Kinyarwanda page the account's language is %q", u.Lang)
+	}
+}

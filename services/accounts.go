@@ -140,6 +140,17 @@ func normLang(l string) string {
 	return "en"
 }
 
+// SetLanguage records the language the person reads Pitchfest in (on signing in, or on choosing another
+// language while signed in), so the mails written to them later follow the pages they chose rather than the
+// language they signed up in.
+func (a *Accounts) SetLanguage(ctx context.Context, u *models.User, lang string) error {
+	if lang = normLang(lang); u.Lang == lang {
+		return nil
+	}
+	u.Lang = lang
+	return a.Store.UpdateUser(ctx, u)
+}
+
 // SignUp registers an applicant and emails a verification link. Fields in the returned *ValidationError carry
 // message ids (translated by the caller). ErrConflict is never returned for a taken email: the person gets the
 // same answer and the owner of the address gets a "you already have an account" mail, so sign-up cannot be used

@@ -158,6 +158,7 @@ func (s *Server) signIn(c *gin.Context) {
 		u, raw, err := s.Accounts.SignIn(c.Request.Context(), req.Email, req.Password, prev, web.Meta(c))
 		if err == nil {
 			s.SetSessionCookie(c, raw)
+			s.RememberLanguage(c, u)
 			// Back to the page the person was going to (only ever one of ours: safeNext), else to their work.
 			s.SeeOther(c, cmp.Or(next, workOf(u)), "")
 		}

@@ -49,6 +49,9 @@ func (s *Server) Authenticate(c *gin.Context) {
 		u, ss, err := s.Accounts.Authenticate(ctx, raw)
 		switch {
 		case err == nil:
+			if c.Query("lang") == Lang(c) {
+				s.RememberLanguage(c, u)
+			}
 			c.Set(ctxUser, u)
 			c.Set(CtxSessionRaw, raw)
 			c.Set(CtxSessionHash, ss.IDHash)
@@ -125,4 +128,12 @@ func (s *Server) SetCookie(c *gin.Context, name, value, path string, maxAge time
 		Name: name, Value: value, Path: path, HttpOnly: true, Secure: s.secureCookies,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(maxAge / time.Second),
 	})
+}
+
+// RememberLanguage keeps the page's language as the person's language for mails, when it changed. A failure only
+// costs a mail in the old language, so it is logged and the request goes on.
+func (s *Server) RememberLanguage(c *gin.Context, u *models.User) {
+	if err := s.Accounts.SetLanguage(c.Request.Context(), u, Lang(c)); err != nil {
+		s.Log.WarnContext(c.Request.Context(), "remembering the language", "err", err)
+	}
 }
