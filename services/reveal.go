@@ -82,22 +82,26 @@ func revealVersion(r *models.Round) string {
 	return fmt.Sprintf("-r%d", *r.RevealStep)
 }
 
-// peoplesChoiceWords name the audience's award in the UI languages; a special award whose name holds one comes
-// last in the reveal, as the evening's final word.
+// peoplesChoiceWords name the audience's award in the UI languages; a special award the organizer named with
+// one (an audience award decided without the vote) comes after the other special awards.
 var peoplesChoiceWords = []string{"people", "public", "audience", "rubanda", "abantu"}
 
-// isPeoplesChoice reports whether a special award is the audience's.
+// isPeoplesChoice reports whether a special award is named as the audience's.
 func isPeoplesChoice(g models.AwardGrant) bool {
 	name := strings.ToLower(g.Name)
 	return g.Special && slices.ContainsFunc(peoplesChoiceWords, func(w string) bool { return strings.Contains(name, w) })
 }
 
 // revealOrder puts a round's granted awards in the order the room hears them: the edition's awards from the
-// last position to the first, then the special awards as they were decided, the people's choice last.
+// last position to the first, then the special awards as they were decided, the people's choice last. The
+// people's choice the audience vote granted is known by its flag, not its name, and comes after everything,
+// even a special award whose name sounds like it ("Best public-sector startup") decided after the vote closed.
 func revealOrder(gs []models.AwardGrant) []models.AwardGrant {
 	out := slices.Clone(gs)
 	rank := func(g models.AwardGrant) int {
 		switch {
+		case g.Audience:
+			return 3
 		case !g.Special:
 			return 0
 		case isPeoplesChoice(g):
@@ -153,12 +157,22 @@ func (p *Publishing) revealOf(ctx context.Context, st *models.Store, r *models.R
 	switch {
 	case r.Status != models.RoundClosed:
 		v.Blocked = RevealNotClosed
-	case len(grants) == 0:
+	case !awardsDecided(grants, ed):
 		v.Blocked = RevealNoAwards
 	case v.Publication != nil && !sameWinners(v.Publication.Snapshot.Awards, grants):
 		v.Blocked = RevealPublishedDiffers
 	}
 	return v, nil
+}
+
+// awardsDecided reports whether the organizer decided the awards of a final whose grants are gs. The people's
+// choice the audience vote grants at its close does not count: revealing it alone would publish the results
+// before the jury's prizes are decided. Only an edition without prizes may reveal the people's choice alone.
+func awardsDecided(gs []models.AwardGrant, ed *models.Edition) bool {
+	if slices.ContainsFunc(gs, func(g models.AwardGrant) bool { return !g.Audience }) {
+		return true
+	}
+	return len(gs) > 0 && len(ed.Awards) == 0
 }
 
 // sameWinners reports whether a publication announced exactly the awards granted now, to the same startups.

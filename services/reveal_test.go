@@ -3,6 +3,7 @@ package services_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -277,5 +278,66 @@ func TestOnlyALiveFinalIsRevealed(t *testing.T) {
 	markFinal(t, o)
 	if _, err := po.Reveal(ctx, o.Organizer, o.Round.ID); !isField(err, "round", "judging.live.not_live") {
 		t.Errorf("an online final: %v", err)
+	}
+}
+
+// The people's choice the audience vote grants at its close is not the awards decided: alone, it does not
+// let the reveal begin (which would publish the results without the jury's prizes). Once the awards are
+// decided it is revealed last, known as the vote's by its flag, even after a special award decided later
+// whose name sounds like an audience award.
+func TestTheVotesPeoplesChoiceWaitsForTheAwardsAndIsRevealedLast(t *testing.T) {
+	w, p := revealWorld(t)
+	ctx := context.Background()
+	if _, err := w.Judging.SaveVoteSettings(ctx, w.Organizer, w.Round.ID, services.VoteSettingsInput{Mode: models.VoteModeAward,
+		Identity: models.VoteByCode}, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	codes, _, err := w.Judging.GenerateVoterCodes(ctx, w.Organizer, w.Round.ID, 2, noMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Judging.OpenVote(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := w.Store.VoteSettingsOf(ctx, w.Round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, code := range codes {
+		token := signIn(t, w, vs.Short, code, fmt.Sprintf("dev-%d", i))
+		if err := w.Judging.CastVote(ctx, vs.Short, token, w.Apps[0].ID, fmt.Sprintf("dev-%d", i), "198.51.100.7"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Judging.CloseVote(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	w.CloseRound(t)
+
+	v, err := p.Reveal(ctx, w.Organizer, w.Round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Blocked != services.RevealNoAwards || len(v.Prizes) != 1 {
+		t.Fatalf("with the people's choice only: blocked %q, %d prizes", v.Blocked, len(v.Prizes))
+	}
+	_, err = p.RevealNext(ctx, w.Organizer, w.Round.ID, 0, noMeta)
+	wantRefused(t, err, "reveal.no_awards")
+
+	if _, err := p.GrantAwards(ctx, w.Organizer, w.Round.ID, services.AwardsInput{Special: []services.SpecialAward{
+		{Name: "Best public-sector startup", ApplicationID: w.Apps[1].ID, Reason: "Jury choice"}}}, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	if v, err = p.Reveal(ctx, w.Organizer, w.Round.ID); err != nil || v.Blocked != "" {
+		t.Fatalf("with the awards decided: %+v, %v", v, err)
+	}
+	var names []string
+	for _, pr := range v.Prizes {
+		names = append(names, pr.Name+" → "+pr.StartupName)
+	}
+	want := []string{"Third prize → Startup B", "Second prize → Startup C", "First prize → Startup D",
+		"Best public-sector startup → Startup B", services.PeoplesChoice + " → Startup A"}
+	if !slices.Equal(names, want) {
+		t.Errorf("reveal order %q, want %q", names, want)
 	}
 }
