@@ -116,10 +116,12 @@ func (s *Store) SetRoundFeedback(ctx context.Context, roundID int64, on bool) er
 	return rowsOrNotFound(s.conn(ctx).Model(&Round{}).Where("id = ?", roundID).Update("feedback_enabled", on))
 }
 
-// AwardGrantsByRound lists a round's granted awards, ranked prizes by position first, then special ones.
+// AwardGrantsByRound lists a round's granted awards, ranked prizes by position first, then special ones, the
+// people's choice of the audience vote last, as the room hears them at the reveal: the public results and the
+// mails list them in the same order.
 func (s *Store) AwardGrantsByRound(ctx context.Context, roundID int64) ([]AwardGrant, error) {
 	var out []AwardGrant
-	return out, translate(s.conn(ctx).Where("round_id = ?", roundID).Order("special, position, id").Find(&out).Error)
+	return out, translate(s.conn(ctx).Where("round_id = ?", roundID).Order("special, audience, position, id").Find(&out).Error)
 }
 
 // ReplaceAwardGrants makes gs the round's whole list of the organizer's granted awards; the people's choice,

@@ -340,4 +340,12 @@ func TestTheVotesPeoplesChoiceWaitsForTheAwardsAndIsRevealedLast(t *testing.T) {
 	if !slices.Equal(names, want) {
 		t.Errorf("reveal order %q, want %q", names, want)
 	}
+	// The awards as the organizer's page, the publication and the mails list them end the same way.
+	aw, err := p.Awards(ctx, w.Organizer, w.Round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(aw.Granted); n != 5 || !aw.Granted[n-1].Audience || aw.Granted[n-2].Name != "Best public-sector startup" {
+		t.Errorf("granted awards %+v: want the special award, then the people's choice last", aw.Granted)
+	}
 }
