@@ -51,10 +51,12 @@ type voteAdminData struct {
 }
 
 // stageVote is the audience vote as the stage screen shows it: the address to type (without its scheme,
-// shorter to read from the back of the room) and a QR code of it.
+// shorter to read from the back of the room) and a QR code of it. The address is in two parts, its host and
+// its path (/v/<short>), so that a line too narrow breaks it between them and never inside the short code.
 type stageVote struct {
-	Address string
-	QR      template.HTML
+	Host string
+	Path string
+	QR   template.HTML
 }
 
 // stageVote is the vote at /v/<short> for the stage screen, nil without one (short is "").
@@ -68,7 +70,7 @@ func (s *Server) stageVote(c *gin.Context, short string) *stageVote {
 	if err != nil {
 		s.Log.ErrorContext(c.Request.Context(), "vote QR code", "err", err)
 	}
-	return &stageVote{Address: shown, QR: qr}
+	return &stageVote{Host: strings.TrimSuffix(shown, "/v/"+short), Path: "/v/" + short, QR: qr}
 }
 
 // voteFlagRow is one anomaly as the page lists it.
