@@ -155,6 +155,17 @@ func TestTheAudienceVoteRunsOnPlainFormsFromCodesToThePeoplesChoice(t *testing.T
 	if !strings.Contains(admin, `id="vote-totals"`) || !strings.Contains(admin, `id="vote-winner"`) || !strings.Contains(admin, T("votes.count", 2)) {
 		t.Fatal("the organizer's page after the close shows no result")
 	}
+	// A flag lists its votes unticked: voiding is chosen vote by vote, never the whole room by one click.
+	if !strings.Contains(admin, `id="flag-`) {
+		t.Fatal("three votes in the last seconds before the close are not flagged")
+	}
+	if regexp.MustCompile(`name="vote" value="\d+" checked`).MatchString(admin) {
+		t.Error("a flag's votes come ticked for voiding")
+	}
+	if code, body, _ := pagePost(t, srv, org, page+"/void", url.Values{"flag": {"0"}, "reason": {"Same phone"}}); code != 422 ||
+		!strings.Contains(body, T("votes.none_chosen")) {
+		t.Errorf("voiding with no vote ticked: %d", code)
+	}
 	code, csv := pageGet(t, srv, org, fmt.Sprintf("/organize/rounds/%d/votes.csv", w.Round.ID))
 	want := fmt.Sprintf("reference,startup_name,votes\n%s,%s,2\n%s,%s,1\n", a.RefString(), a.StartupName, b.RefString(), b.StartupName)
 	if code != 200 || !strings.HasPrefix(csv, want) {
