@@ -261,3 +261,22 @@ func postHeaders(t *testing.T, srv *testutil.Server, session, path string, form 
 	code, _, h := pageReq(t, srv, session, "POST", path, strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
 	return code, h
 }
+
+// A sector the organizer added to the edition has no words in the catalogs: judges read the organizer's label
+// on their queue and on the entry, never its code.
+func TestJudgesReadTheOrganizersLabelOfASectorTheyAdded(t *testing.T) {
+	srv, w, judge, items := judgeFlowWorld(t, testutil.JudgingOptions{Apps: 2, Sectors: []string{"dronetech", "agriculture"}})
+	w.Edition.Sectors = append(w.Edition.Sectors, models.Sector{Code: "dronetech", Label: "Drones and robotics"})
+	if err := srv.App.Store.UpdateEdition(context.Background(), w.Edition); err != nil {
+		t.Fatal(err)
+	}
+	entry := items[0].EntryID
+	if items[0].Sector != "dronetech" {
+		entry = items[1].EntryID
+	}
+	for _, path := range []string{fmt.Sprintf("/judge/rounds/%d", w.Round.ID), fmt.Sprintf("/judge/entries/%d", entry)} {
+		if _, body := pageGet(t, srv, judge, path); !strings.Contains(body, "Drones and robotics") || strings.Contains(body, ">dronetech") {
+			t.Errorf("%s does not name the organizer's sector by its label:\n%s", path, excerpt(body))
+		}
+	}
+}

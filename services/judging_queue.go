@@ -162,10 +162,13 @@ type Queue struct {
 	// several editions, whose rounds are often named alike ("Screening").
 	Edition     string
 	EditionI18n models.Texts
-	Total       int
-	Scored      int
-	Drafts      int
-	Items       []QueueItem
+	// Sectors are the edition's sectors with the labels the organizer gave them: a sector the organizer added
+	// has no catalog entry, so its label is shown instead of its code.
+	Sectors []models.Sector
+	Total   int
+	Scored  int
+	Drafts  int
+	Items   []QueueItem
 	// Panels are the round's panels that hold an entry of the queue, by name; EntryPanel gives the panel of an
 	// entry by entry ID (an entry in no panel has none). A judge's work may span panels once assignments are
 	// moved by hand.
@@ -235,7 +238,7 @@ func (j *Judging) JudgeQueue(ctx context.Context, judge *models.User, roundID in
 	if q.Round, ed, err = j.summary(ctx, j.Store, r); err != nil {
 		return nil, err
 	}
-	q.Edition, q.EditionI18n = ed.Name, ed.NameI18n
+	q.Edition, q.EditionI18n, q.Sectors = ed.Name, ed.NameI18n, ed.Sectors
 	panels, err := j.Store.PanelsByRound(ctx, roundID)
 	if err != nil {
 		return nil, err

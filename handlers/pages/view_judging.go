@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pitchfest/pitchfest/frontend"
+	"github.com/pitchfest/pitchfest/handlers/web"
 	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/reference"
@@ -92,6 +93,9 @@ type judgeQueueData struct {
 }
 
 // statusRank orders a queue "not started first": what is left to do before what is done.
+// OwnSector is the organizer's label of a sector they added to the queue's edition ("" for a catalog sector).
+func (d judgeQueueData) OwnSector(code string) string { return web.OwnSector(d.Queue.Sectors, code) }
+
 var statusRank = map[string]int{"todo": 0, models.ScoreDraft: 1, models.ScoreSubmitted: 2}
 
 // judgeQueueOf builds the judge's queue (q, whole) shown through v: the entries of the chosen status, panel and
@@ -124,7 +128,7 @@ func judgeQueueOf(t viewText, q *services.Queue, v queueView) judgeQueueData {
 	}
 	if len(sectors) > 1 {
 		for _, code := range slices.Sorted(maps.Keys(sectors)) {
-			d.Sectors = append(d.Sectors, choice{Value: code, Label: t.label(reference.KindSector, code), Selected: code == v.Sector})
+			d.Sectors = append(d.Sectors, choice{Value: code, Label: t.label(reference.KindSector, code, d.OwnSector(code)), Selected: code == v.Sector})
 		}
 		slices.SortStableFunc(d.Sectors, func(a, b choice) int { return strings.Compare(a.Label, b.Label) })
 	}
@@ -180,6 +184,7 @@ type judgeEntryData struct {
 	Scored    int
 	Errors    map[string]string
 	FormError string
+	sectors   []models.Sector // the edition's sectors, for OwnSector
 	// ErrorSummary lists what a refused save must fix, at the top of the form, each linked to its field (Href
 	// empty for a problem of the whole form).
 	ErrorSummary []frontend.ErrorLink
@@ -202,11 +207,15 @@ func (d judgeEntryData) Named() string {
 	return d.App.Reference + " · " + d.App.StartupName
 }
 
+// OwnSector is the organizer's label of a sector they added to the edition ("" for a catalog sector).
+func (d *judgeEntryData) OwnSector(code string) string { return web.OwnSector(d.sectors, code) }
+
 // judgeEntryOf builds the entry page in lang: the application as the judge may see it, with the rubric's
 // criteria beside it ticked from the judge's score sc, and the judge's place in their queue q.
 func judgeEntryOf(lang string, app *services.JudgeApplication, sc *services.ScoreView, q *services.Queue, cs []models.Criterion) *judgeEntryData {
 	d := &judgeEntryData{App: app, Round: &q.Round, Edition: q.EditionI18n.Or(lang, q.Edition), Live: q.Round.Kind == models.RoundLive,
-		Score: sc, Comment: sc.Comment, Note: sc.PrivateNote, Status: sc.Status, Scored: q.Scored, Errors: map[string]string{}}
+		Score: sc, Comment: sc.Comment, Note: sc.PrivateNote, Status: sc.Status, Scored: q.Scored, Errors: map[string]string{},
+		sectors: q.Sectors}
 	for _, cr := range cs {
 		row := criterionRow{ID: cr.ID, Name: cr.Name.In(lang), Description: cr.Description.In(lang), Weight: cr.Weight, Min: cr.ScaleMin, Max: cr.ScaleMax}
 		v, has := sc.Values[cr.ID]

@@ -25,11 +25,18 @@ func (s *Server) EditionSectorLabel(c *gin.Context, e *models.Edition, code stri
 // OwnSectorLabel is the label the edition gives a sector code ("" when it has none, or e is nil): the fallback
 // of the catalog's label for a sector the organizer added.
 func OwnSectorLabel(e *models.Edition, code string) string {
-	if e != nil {
-		for _, sec := range e.Sectors {
-			if sec.Code == code {
-				return sec.Label
-			}
+	if e == nil {
+		return ""
+	}
+	return OwnSector(e.Sectors, code)
+}
+
+// OwnSector is the label sectors give code ("" when none does), for a page that holds an edition's sectors
+// without the edition.
+func OwnSector(sectors []models.Sector, code string) string {
+	for _, sec := range sectors {
+		if sec.Code == code {
+			return sec.Label
 		}
 	}
 	return ""
