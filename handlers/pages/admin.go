@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -100,7 +101,7 @@ const auditPageSize = 50
 // auditRow is one audit event as the page shows it.
 type auditRow struct {
 	At      time.Time
-	ActorID string
+	Actor   string // who did it, in words ("User #5"); empty for the system
 	Action  string // the stored code, kept for tools and tests
 	Label   string // what happened, in the reader's language
 	Subject string
@@ -125,6 +126,16 @@ func (s *Server) auditLabel(c *gin.Context, action string) string {
 	return action
 }
 
+// auditRef writes a stored reference ("application:12", "version:2") in words ("Application #12"); anything
+// else (a free-form detail) is shown as stored.
+func (s *Server) auditRef(c *gin.Context, ref string) string {
+	kind, rest, ok := strings.Cut(ref, ":")
+	if id := "audit.ref." + kind; ok && rest != "" && s.I18n.Has(web.Lang(c), id) {
+		return s.Tr(c, id, rest)
+	}
+	return ref
+}
+
 func (s *Server) auditPage(c *gin.Context) {
 	before, _ := strconv.ParseInt(c.Query("before"), 10, 64)
 	evs, err := s.Accounts.AuditPage(c.Request.Context(), web.CurrentUser(c), before, auditPageSize)
@@ -134,12 +145,13 @@ func (s *Server) auditPage(c *gin.Context) {
 	}
 	d := auditData{Newer: before > 0}
 	for _, e := range evs {
-		r := auditRow{At: e.CreatedAt, Action: e.Action, Label: s.auditLabel(c, e.Action), Subject: e.Subject, IP: e.IP, Detail: e.Detail}
+		r := auditRow{At: e.CreatedAt, Action: e.Action, Label: s.auditLabel(c, e.Action), Subject: s.auditRef(c, e.Subject), IP: e.IP,
+			Detail: s.auditRef(c, e.Detail)}
 		if id := roleLabel(models.Role(e.Detail)); e.Action == "invitation.sent" && s.I18n.Has(web.Lang(c), id) {
 			r.Detail = s.Tr(c, id) // an invitation's detail is the role offered
 		}
 		if e.ActorID != nil {
-			r.ActorID = strconv.FormatInt(*e.ActorID, 10)
+			r.Actor = s.Tr(c, "audit.ref.user", strconv.FormatInt(*e.ActorID, 10))
 		}
 		d.Events = append(d.Events, r)
 	}
