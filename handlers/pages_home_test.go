@@ -391,3 +391,17 @@ func TestSignInReturnsToThePageAskedForElseToThePersonsWork(t *testing.T) {
 		})
 	}
 }
+
+// The statistics' trends across editions name each edition in the reader's language, as every other page
+// does, on the page and in the CSV's labels.
+func TestStatisticsTrendsNameEditionsInTheReadersLanguage(t *testing.T) {
+	w := newFrontWorld(t)
+	w.embargoed.NameI18n = models.Texts{"fr": "Concours des pitchs"}
+	if err := w.srv.App.Store.UpdateEdition(context.Background(), w.embargoed); err != nil {
+		t.Fatal(err)
+	}
+	fr := newVisitor(t, w.srv, "fr")
+	if p := fr.get("/editions/" + w.past.Slug + "/statistics"); !strings.Contains(p.body, "Concours des pitchs 2026") {
+		t.Errorf("the French trends do not name the edition in French:\n%s", excerpt(p.body))
+	}
+}

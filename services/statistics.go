@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -83,7 +84,10 @@ type EditionStatistics struct {
 	Breakdowns []stats.Breakdown
 	// Trends covers every edition the actor may see, this one included.
 	Trends []stats.TrendPoint
-	Rounds []RoundGap
+	// TrendNames gives the translations of each trend point's label (stats.EditionLabel of the main name),
+	// so pages name every edition in the reader's language.
+	TrendNames map[string]models.Texts
+	Rounds     []RoundGap
 	// WinnersOmitted says the winners stage is left out: no award granted yet.
 	WinnersOmitted bool
 	// Unannounced marks, per stage, figures that include decisions not announced yet (their publication is
@@ -101,8 +105,9 @@ type PublicStatistics struct {
 	// cell (stats.Table.Exposed > 0) is left out and named in Withheld.
 	Breakdowns []PublishedBreakdown
 	Withheld   []string
-	// Trends covers the published editions.
+	// Trends covers the published editions; TrendNames translates their labels (see EditionStatistics).
 	Trends         stats.PublishedTrends
+	TrendNames     map[string]models.Texts
 	WinnersOmitted bool
 }
 
@@ -417,10 +422,18 @@ func (s *Statistics) funnel(ctx context.Context, e *models.Edition, public bool)
 // trends builds the funnel of every edition (only the published ones when public; cur reuses f) for the trends
 // across editions. Another edition whose call has not closed yet is left out: its counts are still growing, and
 // a point beside finished editions would read as a fall in entries.
-func (s *Statistics) trends(ctx context.Context, cur *models.Edition, f stats.Funnel, public bool) ([]stats.TrendPoint, error) {
+func (s *Statistics) trends(ctx context.Context, cur *models.Edition, f stats.Funnel, public bool) ([]stats.TrendPoint, map[string]models.Texts, error) {
 	es, err := s.Store.ListEditions(ctx, public)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	names := map[string]models.Texts{}
+	for _, e := range append(slices.Clip(es), *cur) {
+		t := models.Texts{}
+		for lang, name := range e.NameI18n {
+			t[lang] = stats.EditionLabel(name, e.Year)
+		}
+		names[stats.EditionLabel(e.Name, e.Year)] = t
 	}
 	var efs []stats.EditionFunnel
 	seen := false
@@ -435,18 +448,18 @@ func (s *Statistics) trends(ctx context.Context, cur *models.Edition, f stats.Fu
 		}
 		in, err := s.Inputs(ctx, e, public)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		ef, err := stats.BuildFunnel(in.Stages, in.Apps, stats.Options{})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		efs = append(efs, stats.EditionFunnel{Edition: e.Name, Year: e.Year, Funnel: ef})
 	}
 	if !seen {
 		efs = append(efs, stats.EditionFunnel{Edition: cur.Name, Year: cur.Year, Funnel: f})
 	}
-	return stats.Trends(efs), nil
+	return stats.Trends(efs), names, nil
 }
 
 // Full computes the organizer view of an edition's statistics: full numbers, per-round and per-judge score gaps.
@@ -459,11 +472,11 @@ func (s *Statistics) Full(ctx context.Context, actor *models.User, e *models.Edi
 	if err != nil {
 		return nil, err
 	}
-	tr, err := s.trends(ctx, e, f, false)
+	tr, names, err := s.trends(ctx, e, f, false)
 	if err != nil {
 		return nil, err
 	}
-	out := &EditionStatistics{Edition: e, Stages: in.Stages, Funnel: f, Breakdowns: bs, Trends: tr,
+	out := &EditionStatistics{Edition: e, Stages: in.Stages, Funnel: f, Breakdowns: bs, Trends: tr, TrendNames: names,
 		WinnersOmitted: !in.Winners, Unannounced: in.Unannounced}
 	if out.Rounds, err = s.ScoreGaps(ctx, e); err != nil {
 		return nil, err
@@ -491,11 +504,11 @@ func (s *Statistics) Public(ctx context.Context, e *models.Edition, k int) (*Pub
 		}
 		out.Breakdowns = append(out.Breakdowns, PublishedBreakdown{Dimension: DimensionName(b.Dimension), PublishedBreakdown: pb})
 	}
-	tr, err := s.trends(ctx, e, f, true)
+	tr, names, err := s.trends(ctx, e, f, true)
 	if err != nil {
 		return nil, err
 	}
-	out.Trends = stats.PublishTrends(tr, pf.K)
+	out.Trends, out.TrendNames = stats.PublishTrends(tr, pf.K), names
 	return out, nil
 }
 

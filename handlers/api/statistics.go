@@ -264,7 +264,6 @@ func writeReportCSV(rep *web.StatReport, w *csv.Writer, lb web.CSVLabels) error 
 	for i, st := range rep.Stages {
 		names[i] = st.Name()
 	}
-	same := func(keys []string) func(int) string { return func(i int) string { return keys[i] } }
 	table("funnel", rep.Counts, lb.Stage)
 	shares("funnel", names, rep.Shares, lb.Stage)
 	table("founders", rep.Founders, lb.Stage)
@@ -280,7 +279,7 @@ func writeReportCSV(rep *web.StatReport, w *csv.Writer, lb web.CSVLabels) error 
 		table("breakdown_"+b.Dimension, b.Table, group)
 		shares("breakdown_"+b.Dimension, b.Table.Rows, b.Shares, group)
 	}
-	ed := same(rep.Trends.Editions)
+	ed := func(i int) string { return rep.Trends.Labels[i] } // the edition's name in the reader's language
 	table("trend_applicants", rep.Trends.Applicants, ed)
 	shares("trend_applicants", rep.Trends.Editions, rep.Trends.ApplicantShare, ed)
 	table("trend_finalists", rep.Trends.Finalists, ed)

@@ -163,7 +163,7 @@ func statsPageOf(vt viewText, e *models.Edition, rep *web.StatReport, groups sta
 		d.Withheld = append(d.Withheld, t("stats.dimension."+w))
 	}
 	tr := rep.Trends
-	for i, ed := range tr.Editions {
+	for i, ed := range tr.Labels {
 		d.Trends = append(d.Trends, trendRow{Edition: ed,
 			Applicants: cell(l, tr.Applicants.RowTotals[i], k), ApplicantShare: shareOrGap(t, l, tr.ApplicantShare[i]),
 			Finalists: cell(l, tr.Finalists.RowTotals[i], k), FinalistShare: shareOrGap(t, l, tr.FinalistShare[i]),

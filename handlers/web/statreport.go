@@ -42,7 +42,8 @@ type reportBreakdown struct {
 
 // reportTrends are the applicants, finalists and winners of each edition, and winners' founders by gender.
 type reportTrends struct {
-	Editions                                   []string
+	// Editions are the rows' stable keys (the main name and year); Labels name them in the reader's language.
+	Editions, Labels                           []string
 	Applicants, Finalists, Winners             stats.Table
 	ApplicantShare, FinalistShare, WinnerShare []stats.Estimate
 	WinnerFounders                             stats.Table
@@ -131,13 +132,29 @@ func (s *Server) Report(c *gin.Context, e *models.Edition, full bool) (*StatRepo
 		if err != nil {
 			return nil, err
 		}
-		return fullReport(st)
+		rep, err := fullReport(st)
+		if err != nil {
+			return nil, err
+		}
+		rep.Trends.Labels = trendLabels(rep.Trends.Editions, st.TrendNames, Lang(c))
+		return rep, nil
 	}
 	st, err := s.Statistics.Public(c.Request.Context(), e, stats.DefaultK)
 	if err != nil {
 		return nil, err
 	}
-	return publicReport(st), nil
+	rep := publicReport(st)
+	rep.Trends.Labels = trendLabels(rep.Trends.Editions, st.TrendNames, Lang(c))
+	return rep, nil
+}
+
+// trendLabels names each trend row in lang: its edition's translated name where the organizer gave one.
+func trendLabels(keys []string, names map[string]models.Texts, lang string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = names[k].Or(lang, k)
+	}
+	return out
 }
 
 // stageKind is the stable word for a stage kind.
