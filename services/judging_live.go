@@ -150,8 +150,18 @@ func (j *Judging) SetLive(ctx context.Context, actor *models.User, roundID int64
 }
 
 // putOnStage replaces the pitch on stage of r (locked for tx) by applicationID (nil: none), if the pitch on
-// stage may leave, and stops the timer.
+// stage may leave, and stops the timer. A pitch no judge is assigned to is refused (judging.live.no_judges): it
+// could be pitched but never scored, and the room would wait for scores that cannot come.
 func (j *Judging) putOnStage(ctx context.Context, tx *models.Store, actor *models.User, r *models.Round, applicationID *int64, meta Meta) error {
+	if applicationID != nil {
+		p, err := pitchJudges(ctx, tx, r.ID, *applicationID)
+		if err != nil {
+			return err
+		}
+		if p.assigned == 0 {
+			return conflict("judging.live.no_judges")
+		}
+	}
 	if r.LiveApplicationID != nil && (applicationID == nil || *applicationID != *r.LiveApplicationID) {
 		if err := leaveStage(ctx, tx, r); err != nil {
 			return err

@@ -359,3 +359,20 @@ func TestTheStageScreenShowsThePitchTheCountOfScoresAndWhatComesNextThroughARevo
 		t.Errorf("an empty key: %v", err)
 	}
 }
+
+// A pitch no judge is assigned to cannot go on stage: it would be pitched and never scored, with the room
+// waiting for "0 of 0" scores. Once judges are assigned it goes on.
+func TestAPitchWithoutJudgesCannotGoOnStage(t *testing.T) {
+	st := testutil.NewDB(t)
+	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2, Kind: models.RoundLive})
+	ctx := context.Background()
+	app := w.Apps[0]
+	if err := st.DB().Exec(`DELETE FROM assignments WHERE round_id = ? AND application_id = ?`, w.Round.ID, app.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	_, err := w.Judging.SetLive(ctx, w.Organizer, w.Round.ID, &app.ID, noMeta)
+	wantRefusal(t, err, "judging.live.no_judges")
+	if _, err := w.Judging.SetLive(ctx, w.Organizer, w.Round.ID, &w.Apps[1].ID, noMeta); err != nil {
+		t.Errorf("a pitch with its judges: %v", err)
+	}
+}
