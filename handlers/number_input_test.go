@@ -78,4 +78,13 @@ func TestAmountsAreReadAsPeopleWriteThemAndShownInTheirLanguage(t *testing.T) {
 			t.Error("no message next to the funding field")
 		}
 	})
+	t.Run("a number too large is told the field's range, not that it is no number", func(t *testing.T) {
+		f := completeForm()
+		f.Set("funding_raised", "10000000000000000000000")
+		p := ps.eric.post(app, f)
+		p.expect(t, "save a huge number", http.StatusUnprocessableEntity, "")
+		if !strings.Contains(p.body, "Must be between 0 and 10,000,000,000,000.") {
+			t.Errorf("the message does not state the range:\n%s", excerpt(p.body))
+		}
+	})
 }

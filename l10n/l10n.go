@@ -274,6 +274,10 @@ func (n Number) Localize(lang string) string { return Int(lang, int64(n)) }
 // String is the English form, for logs.
 func (n Number) String() string { return n.Localize("en") }
 
+// ErrTooLarge is returned by ParseInt for a whole number beyond what 64 bits hold, with the nearest that does, so
+// a caller can answer with the field's own range rather than "not a number".
+var ErrTooLarge = errors.New("whole number too large")
+
 // ErrNumber is returned by ParseInt for text that is not a whole number.
 var ErrNumber = errors.New("not a whole number")
 
@@ -330,6 +334,12 @@ func ParseInt(s string) (int64, error) {
 		}
 	}
 	n, err := strconv.ParseInt(strings.Join(groups, ""), 10, 64)
+	if errors.Is(err, strconv.ErrRange) {
+		if neg {
+			return math.MinInt64, ErrTooLarge
+		}
+		return math.MaxInt64, ErrTooLarge
+	}
 	if err != nil {
 		return 0, ErrNumber
 	}

@@ -241,7 +241,10 @@ func (s *Server) readApplicationForm(c *gin.Context, d *services.ApplicationDeta
 		if raw == "" {
 			return &services.NumberChange{}
 		}
-		n, err := l10n.ParseInt(raw) // "3,500,000", "3 500 000" and "3.500.000" as people write them
+		n, err := l10n.ParseInt(raw)          // "3,500,000", "3 500 000" and "3.500.000" as people write them
+		if errors.Is(err, l10n.ErrTooLarge) { // the service's range check says what the field takes
+			err = nil
+		}
 		if err != nil {
 			sf.errs[name] = s.Tr(c, "field.number")
 			return nil
