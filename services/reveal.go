@@ -19,6 +19,7 @@ import (
 
 // Why a reveal cannot go on now; the console says so with a link to what to do.
 const (
+	RevealNotStarted       = "not_started"       // the final has not opened yet: the reveal comes after it
 	RevealNotClosed        = "not_closed"        // awards are decided on a closed round: close it first
 	RevealNoAwards         = "no_awards"         // no award decided yet
 	RevealPublishedDiffers = "published_differs" // the results published name other winners: publish a correction
@@ -155,6 +156,8 @@ func (p *Publishing) revealOf(ctx context.Context, st *models.Store, r *models.R
 		v.Live = v.Publication.Live(p.now())
 	}
 	switch {
+	case r.Status == models.RoundDraft:
+		v.Blocked = RevealNotStarted
 	case r.Status != models.RoundClosed:
 		v.Blocked = RevealNotClosed
 	case !awardsDecided(grants, ed):

@@ -349,3 +349,18 @@ func TestTheVotesPeoplesChoiceWaitsForTheAwardsAndIsRevealedLast(t *testing.T) {
 		t.Errorf("granted awards %+v: want the special award, then the people's choice last", aw.Granted)
 	}
 }
+
+// Before the final has even opened, the console says the reveal comes after it, not that the round is "still
+// open" (which a draft is not).
+func TestTheRevealOfAFinalNotStartedSaysSo(t *testing.T) {
+	w, p := revealWorld(t)
+	if err := w.Store.DB().Exec(`UPDATE rounds SET status = ? WHERE id = ?`, models.RoundDraft, w.Round.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	v, err := p.Reveal(context.Background(), w.Organizer, w.Round.ID)
+	if err != nil || v.Blocked != services.RevealNotStarted {
+		t.Fatalf("a final not started: %+v, %v", v, err)
+	}
+	_, err = p.RevealNext(context.Background(), w.Organizer, w.Round.ID, 0, noMeta)
+	wantRefused(t, err, "reveal.not_started")
+}
