@@ -39,8 +39,24 @@ type PublishedEntry struct {
 	Outcome       string   `json:"outcome"` // advanced, eliminated (never shown publicly), finalist, winner
 	Rank          int      `json:"rank,omitempty"`
 	Score         *float64 `json:"score,omitempty"` // only when the publication includes scores
-	Awards        []string `json:"awards,omitempty"`
+	// Jury, Votes and Audience are the two halves of Score in a final ranked with its audience vote (see
+	// PublishedAudience): the jury's score on 0–100, the valid votes and 100 × their share of all valid votes.
+	// Only when the publication includes scores.
+	Jury     *float64 `json:"jury,omitempty"`
+	Votes    *int     `json:"votes,omitempty"`
+	Audience *float64 `json:"audience,omitempty"`
+	Awards   []string `json:"awards,omitempty"`
 }
+
+// PublishedAudience is the audience vote a final's ranking was combined with: the audience's declared share
+// of the score and the number of valid votes, so anyone can redo the sum.
+type PublishedAudience struct {
+	Percent    int `json:"percent"`
+	TotalVotes int `json:"total_votes"`
+}
+
+// JuryPercent is the jury's share of the combined score.
+func (a PublishedAudience) JuryPercent() int { return 100 - a.Percent }
 
 // PublishedAward is one prize as a publication announced it.
 type PublishedAward struct {
@@ -62,6 +78,8 @@ type ResultSnapshot struct {
 	RoundNameI18n Texts            `json:"round_name_i18n,omitempty"`
 	Entries       []PublishedEntry `json:"entries"`
 	Awards        []PublishedAward `json:"awards"`
+	// Audience is set for a final ranked by its jury and its audience vote together.
+	Audience *PublishedAudience `json:"audience,omitempty"`
 }
 
 // Value stores the snapshot as JSON.

@@ -50,6 +50,9 @@ type ResultRow struct {
 	Assigned int
 	Short    bool
 	Excused  []ExcusedJudge
+	// Combined holds the jury's and the audience's halves of Score (then the combined score, and Rank the
+	// combined rank) in a final ranked with its closed audience vote; nil otherwise.
+	Combined *scoring.CombinedResult
 }
 
 // ExcusedJudge is a judge excused from scoring a pitch of a live round, with the organizer's reason.
@@ -111,11 +114,16 @@ type Results struct {
 	Unscored              []UnscoredRow
 	Judges                []JudgeStatRow
 	WhatIf                []WhatIfView
+	// Audience is a final's vote held as a share of the score (nil otherwise): once it is closed the results
+	// are the combined ranking; before, the jury's alone, with no total shown.
+	Audience *AudienceShare
 }
 
 // Results ranks a round from its submitted scores with the scoring package (staff only): the round's method,
 // disagreement above its threshold flagged for discussion, the top advance count suggested, and the what-if
-// under every method. Drafts never count. It can be read while the round is open, to watch it form.
+// under every method. Drafts never count. It can be read while the round is open, to watch it form. In a final
+// whose closed audience vote counts in its score, the ranking is the combined one (withAudience); the what-if
+// stays the jury's.
 func (j *Judging) Results(ctx context.Context, actor *models.User, roundID int64) (*Results, error) {
 	rs, err := j.roundScores(ctx, actor, roundID)
 	if err != nil {
@@ -136,16 +144,23 @@ func (j *Judging) Results(ctx context.Context, actor *models.User, roundID int64
 				Assigned: assigned[app.ID], Excused: excused[app.ID]})
 		}
 	}
+	var totals []scoring.Total
+	jury := &scoring.Ranking{}
+	if len(rs.scores) > 0 {
+		if totals, err = scoring.Totals(rs.rubric, rs.scores); err != nil {
+			return nil, err
+		}
+		if jury, err = scoring.RankTotals(totals, rs.options()); err != nil {
+			return nil, err
+		}
+	}
+	rk, err := withAudience(ctx, j.Store, rs, jury)
+	if err != nil {
+		return nil, err
+	}
+	out.Audience = rk.Audience
 	if len(rs.scores) == 0 {
 		return out, nil
-	}
-	totals, err := scoring.Totals(rs.rubric, rs.scores)
-	if err != nil {
-		return nil, err
-	}
-	rk, err := scoring.RankTotals(totals, rs.options())
-	if err != nil {
-		return nil, err
 	}
 	out.PooledMean, out.PooledSD = rk.PooledMean, rk.PooledSD
 	for _, x := range rk.Results {
@@ -155,6 +170,9 @@ func (j *Judging) Results(ctx context.Context, actor *models.User, roundID int64
 			StartupName: app.StartupName, Score: x.Score, Aggregate: x.Aggregate, Judges: x.Judges, RawMean: x.RawMean,
 			Disagreement: x.Disagreement, Discuss: x.Discuss, Suggested: r.AdvanceCount > 0 && x.Rank <= r.AdvanceCount,
 			Outcome: e.Outcome, Assigned: assigned[app.ID], Short: x.Judges < assigned[app.ID], Excused: excused[app.ID]})
+		if c, ok := rk.Combined[x.Application]; ok {
+			out.Results[len(out.Results)-1].Combined = &c
+		}
 	}
 	ids := make([]int64, 0, len(rs.judgeByKey))
 	for _, id := range rs.judgeByKey {
@@ -210,30 +228,48 @@ func (j *Judging) judgesOfEntries(ctx context.Context, roundID int64) (map[int64
 }
 
 // RoundExport is a round's rubric and submitted scores in the CSV formats `pitchfest rank` reads
-// (scoring.RubricHeader, scoring.ScoresHeader), with the options that reproduce the round's ranking.
+// (scoring.RubricHeader, scoring.ScoresHeader), with the options that reproduce the round's ranking. For a
+// final ranked with its closed audience vote it also holds the vote's votes.csv and the declared weight.
 type RoundExport struct {
 	RoundID        int64
 	Method         string
 	MinJudgeScores int
 	RubricCSV      []byte
 	ScoresCSV      []byte
+	// VotesCSV is the audience vote's votes.csv (WriteVotesCSV) when the ranking combines it, with
+	// AudienceWeight the weight `pitchfest rank --audience-weight` takes; nil and "" otherwise.
+	VotesCSV       []byte
+	AudienceWeight string
 }
 
 // Command is the `pitchfest rank` command line that reproduces the round's ranking from the export.
 func (x *RoundExport) Command() string {
-	return fmt.Sprintf("pitchfest rank --rubric rubric.csv --scores scores.csv --method %s --min-judge-scores %d", x.Method, x.MinJudgeScores)
+	cmd := fmt.Sprintf("pitchfest rank --rubric rubric.csv --scores scores.csv --method %s --min-judge-scores %d", x.Method, x.MinJudgeScores)
+	if x.VotesCSV != nil {
+		cmd += " --audience votes.csv --audience-weight " + x.AudienceWeight
+	}
+	return cmd
 }
 
-// WriteZip writes the export as a zip archive: rubric.csv, scores.csv and a README.txt with the command.
+// WriteZip writes the export as a zip archive: rubric.csv, scores.csv (and votes.csv for a ranking combined
+// with the audience vote) and a README.txt with the command.
 func (x *RoundExport) WriteZip(w io.Writer) error {
 	zw := zip.NewWriter(w)
 	readme := fmt.Sprintf("Round %d, exported for an offline check of its ranking.\n\n"+
 		"Run:\n\n    %s\n\nThe method is described in docs/scoring.md. Judges are named by pseudonyms (judge-<id>) and\n"+
 		"applications by their reference. Only submitted scores are included.\n", x.RoundID, x.Command())
-	for _, f := range []struct {
+	type file struct {
 		name string
 		data []byte
-	}{{"rubric.csv", x.RubricCSV}, {"scores.csv", x.ScoresCSV}, {"README.txt", []byte(readme)}} {
+	}
+	files := []file{{"rubric.csv", x.RubricCSV}, {"scores.csv", x.ScoresCSV}}
+	if x.VotesCSV != nil {
+		readme += "votes.csv holds the audience vote's valid votes per finalist; the ranking combines them with the jury's\n" +
+			"scores at the weight declared before the vote opened.\n"
+		files = append(files, file{"votes.csv", x.VotesCSV})
+	}
+	files = append(files, file{"README.txt", []byte(readme)})
+	for _, f := range files {
 		fw, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: time.Unix(0, 0).UTC()})
 		if err != nil {
 			return err
@@ -292,6 +328,18 @@ func (j *Judging) Export(ctx context.Context, actor *models.User, roundID int64)
 		return nil, err
 	}
 	x.ScoresCSV = sb.Bytes()
+	v, err := combinedVote(ctx, j.Store, rs.round)
+	if err != nil {
+		return nil, err
+	}
+	if v != nil && v.State == models.VoteClosed {
+		var vb bytes.Buffer
+		if err := j.WriteVotesCSV(ctx, actor, roundID, &vb); err != nil {
+			return nil, err
+		}
+		x.VotesCSV = vb.Bytes()
+		x.AudienceWeight = formatNumber((&AudienceShare{Percent: v.AudiencePercent}).Weight())
+	}
 	return x, nil
 }
 

@@ -259,6 +259,9 @@ type Awards struct {
 	RoundID   int64
 	Suggested []AwardView
 	Granted   []AwardView
+	// Audience is the final's vote held as a share of the score (nil otherwise): until it closes, the
+	// suggestion is the jury's alone and awards cannot be granted.
+	Audience *AudienceShare
 }
 
 // finalRound loads a round and checks the organizer marked it as the edition's final.
@@ -273,15 +276,16 @@ func finalRound(ctx context.Context, st *models.Store, roundID int64) (*models.R
 	return r, nil
 }
 
-// suggestAwards gives the edition's awards, by position, to the ranking's applications in rank order.
-func suggestAwards(ctx context.Context, st *models.Store, r *models.Round) (*roundScores, map[int64]int, []AwardView, error) {
+// suggestAwards gives the edition's awards, by position, to the ranking's applications in rank order (the
+// combined order when the audience's share counts).
+func suggestAwards(ctx context.Context, st *models.Store, r *models.Round) (*roundScores, *roundRanking, map[int64]int, []AwardView, error) {
 	ed, err := st.EditionByID(ctx, r.EditionID)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	rs, rk, err := rankedRound(ctx, st, r.ID)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	rankOf := map[int64]int{}
 	var order []*models.Application
@@ -302,7 +306,7 @@ func suggestAwards(ctx context.Context, st *models.Store, r *models.Round) (*rou
 		out = append(out, AwardView{AwardID: &id, Name: aw.Name, Position: aw.Position, Amount: aw.Amount, Currency: aw.Currency,
 			ApplicationID: a.ID, Reference: appRef(a), StartupName: a.StartupName, Rank: rankOf[a.ID]})
 	}
-	return rs, rankOf, out, nil
+	return rs, rk, rankOf, out, nil
 }
 
 func grantViews(gs []models.AwardGrant, rs *roundScores, rankOf map[int64]int) []AwardView {
@@ -326,7 +330,7 @@ func (p *Publishing) Awards(ctx context.Context, actor *models.User, roundID int
 	if err != nil {
 		return nil, err
 	}
-	rs, rankOf, sug, err := suggestAwards(ctx, p.Store, r)
+	rs, rk, rankOf, sug, err := suggestAwards(ctx, p.Store, r)
 	if err != nil {
 		return nil, err
 	}
@@ -334,7 +338,7 @@ func (p *Publishing) Awards(ctx context.Context, actor *models.User, roundID int
 	if err != nil {
 		return nil, err
 	}
-	return &Awards{RoundID: roundID, Suggested: sug, Granted: grantViews(gs, rs, rankOf)}, nil
+	return &Awards{RoundID: roundID, Suggested: sug, Granted: grantViews(gs, rs, rankOf), Audience: rk.Audience}, nil
 }
 
 // GrantAwards decides a closed final round's awards in one transaction: the edition's awards by rank, each
@@ -356,8 +360,11 @@ func (p *Publishing) GrantAwards(ctx context.Context, actor *models.User, roundI
 		if r.Status != models.RoundClosed {
 			return fmt.Errorf("%w: round %d is %s", models.ErrConflict, roundID, r.Status)
 		}
-		rs, _, sug, err := suggestAwards(ctx, tx, r)
+		rs, rk, _, sug, err := suggestAwards(ctx, tx, r)
 		if err != nil {
+			return err
+		}
+		if err := rk.decided(); err != nil {
 			return err
 		}
 		ed, err := tx.EditionByID(ctx, r.EditionID)
@@ -450,7 +457,8 @@ type PublishInput struct {
 
 // Publish freezes a closed round's decided results into the round's next publication version, live from
 // PublishAt (never before now). A round whose advancement is not confirmed (results.publish.pending) is
-// refused, except the round marked final, which publishes its finalists and awards. A second version is a correction
+// refused, except the round marked final, which publishes its finalists and awards (once its audience vote is
+// closed when the vote counts in its score, votes.combined_open). A second version is a correction
 // and needs a reason (results.reason). Notifications are scheduled in the same transaction for PublishAt; until
 // then nobody but organizers sees the publication.
 func (p *Publishing) Publish(ctx context.Context, actor *models.User, roundID int64, in PublishInput, meta Meta) (*models.Publication, error) {
@@ -528,6 +536,12 @@ func resultSnapshot(ctx context.Context, tx *models.Store, r *models.Round, incl
 	if err != nil {
 		return snap, err
 	}
+	if err := rk.decided(); err != nil {
+		return snap, err
+	}
+	if rk.Audience != nil {
+		snap.Audience = &models.PublishedAudience{Percent: rk.Audience.Percent, TotalVotes: rk.Audience.TotalVotes}
+	}
 	ranked := map[int64]scoring.Result{}
 	for _, x := range rk.Results {
 		ranked[rs.appByRef[x.Application].ID] = x
@@ -555,6 +569,9 @@ func resultSnapshot(ctx context.Context, tx *models.Store, r *models.Round, incl
 			if includeScores {
 				s := x.Score
 				pe.Score = &s
+				if c, ok := rk.Combined[x.Application]; ok {
+					pe.Jury, pe.Votes, pe.Audience = &c.Jury, &c.Votes, &c.Audience
+				}
 			}
 		}
 		snap.Entries = append(snap.Entries, pe)
@@ -643,7 +660,10 @@ type PublicResults struct {
 	// FinalMethod is the final round's ranking method, which says what the finalists' scores are (a z score is
 	// a normalised score, not a mark out of 100).
 	FinalMethod string
-	Rounds      []PublicRound
+	// FinalAudience is set when the final was ranked with its audience vote: the finalists' scores are then the
+	// combined ones.
+	FinalAudience *models.PublishedAudience
+	Rounds        []PublicRound
 }
 
 // publicEntries is what the public may see of a snapshot: eliminated applications are never named.
@@ -709,7 +729,7 @@ func (p *Publishing) editionResults(ctx context.Context, ed *models.Edition) (*P
 		cur = &out.Rounds[len(out.Rounds)-1]
 		if pub.Final {
 			out.Winners = append(out.Winners, pub.Snapshot.Awards...)
-			out.FinalMethod = pub.Method
+			out.FinalMethod, out.FinalAudience = pub.Method, pub.Snapshot.Audience
 			for _, e := range publicEntries(pub.Snapshot.Entries) {
 				if !finalist[e.ApplicationID] { // an entry is listed once, whatever it won
 					finalist[e.ApplicationID] = true

@@ -155,16 +155,20 @@ func (j *Judging) roundScores(ctx context.Context, actor *models.User, roundID i
 	return loadRoundScores(ctx, j.Store, roundID)
 }
 
-// rankedRound ranks a round's submitted scores inside st (nil ranking without scores).
-func rankedRound(ctx context.Context, st *models.Store, roundID int64) (*roundScores, *scoring.Ranking, error) {
+// rankedRound ranks a round's submitted scores inside st (an empty ranking without scores), with a final's
+// audience share added (withAudience).
+func rankedRound(ctx context.Context, st *models.Store, roundID int64) (*roundScores, *roundRanking, error) {
 	rs, err := loadRoundScores(ctx, st, roundID)
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(rs.scores) == 0 {
-		return rs, &scoring.Ranking{}, nil
+	jury := &scoring.Ranking{}
+	if len(rs.scores) > 0 {
+		if jury, err = scoring.Rank(rs.rubric, rs.scores, rs.options()); err != nil {
+			return nil, nil, err
+		}
 	}
-	rk, err := scoring.Rank(rs.rubric, rs.scores, rs.options())
+	rk, err := withAudience(ctx, st, rs, jury)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/scoring"
 	"github.com/pitchfest/pitchfest/services"
 )
 
@@ -378,6 +379,22 @@ type resultRowJSON struct {
 	Assigned int                `json:"assigned"`
 	Short    bool               `json:"short"`
 	Excused  []excusedJudgeJSON `json:"excused"`
+	// Combined: score is then the combined score, these its two halves (a final ranked with its audience vote).
+	Combined *combinedJSON `json:"combined,omitempty"`
+}
+
+// combinedJSON is one application's halves of a combined score, as `pitchfest rank --audience` prints them.
+type combinedJSON struct {
+	Jury     float64 `json:"jury"`
+	Votes    int     `json:"votes"`
+	Audience float64 `json:"audience"`
+}
+
+// audienceShareJSON is a final's audience vote held as a share of the score.
+type audienceShareJSON struct {
+	Percent    int  `json:"percent"`
+	Closed     bool `json:"closed"`
+	TotalVotes int  `json:"total_votes"`
 }
 
 type excusedJudgeJSON struct {
@@ -442,17 +459,30 @@ type resultsJSON struct {
 	Unscored              []unscoredRowJSON  `json:"unscored"`
 	Judges                []judgeStatRowJSON `json:"judges"`
 	WhatIf                []whatIfJSON       `json:"what_if"`
+	// Audience is set for a final whose audience vote counts in its score.
+	Audience *audienceShareJSON `json:"audience,omitempty"`
+}
+
+func toCombinedJSON(c *scoring.CombinedResult) *combinedJSON {
+	if c == nil {
+		return nil
+	}
+	return &combinedJSON{Jury: c.Jury, Votes: c.Votes, Audience: c.Audience}
 }
 
 func toResultsJSON(r *services.Results) resultsJSON {
-	return resultsJSON{RoundID: r.RoundID, Status: r.Status, Method: r.Method, MinJudgeScores: r.MinJudgeScores,
+	var audience *audienceShareJSON
+	if a := r.Audience; a != nil {
+		audience = &audienceShareJSON{Percent: a.Percent, Closed: a.Closed, TotalVotes: a.TotalVotes}
+	}
+	return resultsJSON{Audience: audience, RoundID: r.RoundID, Status: r.Status, Method: r.Method, MinJudgeScores: r.MinJudgeScores,
 		DisagreementThreshold: r.DisagreementThreshold, AdvanceCount: r.AdvanceCount, PooledMean: r.PooledMean,
 		PooledSD: r.PooledSD, Scores: r.Scores,
 		Results: shapeList(r.Results, func(x services.ResultRow) resultRowJSON {
 			return resultRowJSON{Rank: x.Rank, EntryID: x.EntryID, ApplicationID: x.ApplicationID, Reference: x.Reference,
 				StartupName: x.StartupName, Score: x.Score, Aggregate: x.Aggregate, Judges: x.Judges, RawMean: x.RawMean,
 				Disagreement: x.Disagreement, Discuss: x.Discuss, Suggested: x.Suggested, Outcome: x.Outcome,
-				Assigned: x.Assigned, Short: x.Short, Excused: toExcusedJSON(x.Excused)}
+				Assigned: x.Assigned, Short: x.Short, Excused: toExcusedJSON(x.Excused), Combined: toCombinedJSON(x.Combined)}
 		}),
 		Unscored: shapeList(r.Unscored, func(x services.UnscoredRow) unscoredRowJSON {
 			return unscoredRowJSON{EntryID: x.EntryID, ApplicationID: x.ApplicationID, Reference: x.Reference, StartupName: x.StartupName,

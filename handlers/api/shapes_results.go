@@ -141,12 +141,15 @@ type publicResultsJSON struct {
 	Winners     []models.PublishedAward `json:"winners"`
 	Finalists   []models.PublishedEntry `json:"finalists"`
 	FinalMethod string                  `json:"final_method,omitempty"`
-	Rounds      []publicRoundJSON       `json:"rounds"`
+	// FinalAudience: the final was ranked with its audience vote, at this share (finalists' scores combined).
+	FinalAudience *models.PublishedAudience `json:"final_audience,omitempty"`
+	Rounds        []publicRoundJSON         `json:"rounds"`
 }
 
 func toPublicResultsJSON(p *services.PublicResults) publicResultsJSON {
 	return publicResultsJSON{EditionID: p.EditionID, Edition: p.Edition, EditionI18n: p.EditionI18n, Slug: p.Slug,
 		TimeZone: p.TimeZone, Winners: p.Winners, Finalists: p.Finalists, FinalMethod: p.FinalMethod,
+		FinalAudience: p.FinalAudience,
 		Rounds: shapeList(p.Rounds, func(r services.PublicRound) publicRoundJSON {
 			return publicRoundJSON{RoundID: r.RoundID, RoundName: r.RoundName, RoundNameI18n: r.RoundNameI18n,
 				NextRound: r.NextRound, NextRoundI18n: r.NextRoundI18n, Final: r.Final, Version: r.Version, Method: r.Method,

@@ -49,6 +49,18 @@ type roundResultsData struct {
 	Shown       int
 }
 
+// Combined says the ranking combines the jury's scores with a closed audience vote: the table shows both
+// halves and the combined score.
+func (d *roundResultsData) Combined() bool { return d.Adv.Audience != nil && d.Adv.Audience.Closed }
+
+// RankingCols is how many columns the ranking table has.
+func (d *roundResultsData) RankingCols() int {
+	if d.Combined() {
+		return 10
+	}
+	return 7
+}
+
 // roundResultsOf builds the ranking with the advancement form, ticked from the outcomes (once confirmed) or
 // the suggestion.
 func roundResultsOf(rc *services.RoundContext, adv *services.Advancement) *roundResultsData {
