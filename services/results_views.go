@@ -62,17 +62,22 @@ func (p *Publishing) EditionRounds(ctx context.Context, actor *models.User, edit
 
 // AnnouncedOutcome is what the newest live publication of a round announced about one application.
 type AnnouncedOutcome struct {
-	RoundID     int64
-	RoundName   string
-	RoundI18n   models.Texts // RoundName's translations as announced
-	NextRound   string       // the round an advanced application goes on to ("" when none exists yet)
-	NextI18n    models.Texts // NextRound's translations
-	Outcome     string       // advanced, eliminated, finalist, winner
-	Awards      []string
-	Won         []models.PublishedAward // the announced awards behind Awards, with their translations
-	Rank        int
-	Score       *float64 // only when the publication includes scores
-	Method      string   // the round's ranking method, which says what Score is
+	RoundID   int64
+	RoundName string
+	RoundI18n models.Texts // RoundName's translations as announced
+	NextRound string       // the round an advanced application goes on to ("" when none exists yet)
+	NextI18n  models.Texts // NextRound's translations
+	Outcome   string       // advanced, eliminated, finalist, winner
+	Awards    []string
+	Won       []models.PublishedAward // the announced awards behind Awards, with their translations
+	Rank      int
+	Score     *float64 // only when the publication includes scores
+	// Jury, Votes and Audience are Score's halves in a final ranked with its audience vote (Score is then the
+	// combined score); only when the publication includes scores.
+	Jury        *float64
+	Votes       *int
+	Audience    *float64
+	Method      string // the round's ranking method, which says what Score is
 	Version     int
 	Reason      string // the correction's reason, for a version after the first
 	PublishedAt time.Time
@@ -120,7 +125,7 @@ func (p *Publishing) ApplicationOutcomes(ctx context.Context, actor *models.User
 			if e.ApplicationID == app.ID {
 				out = append(out, AnnouncedOutcome{RoundID: pub.RoundID, RoundName: pub.Snapshot.RoundName, NextRound: next[pub.RoundID], Outcome: e.Outcome,
 					RoundI18n: pub.Snapshot.RoundNameI18n, NextI18n: nextI18n[pub.RoundID], Won: wonBy(pub.Snapshot.Awards, app.ID),
-					Awards: e.Awards, Rank: e.Rank, Score: e.Score, Method: pub.Method, Version: pub.Version, Reason: pub.Reason, PublishedAt: pub.PublishAt})
+					Awards: e.Awards, Rank: e.Rank, Score: e.Score, Jury: e.Jury, Votes: e.Votes, Audience: e.Audience, Method: pub.Method, Version: pub.Version, Reason: pub.Reason, PublishedAt: pub.PublishAt})
 				break
 			}
 		}

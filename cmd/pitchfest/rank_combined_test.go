@@ -217,6 +217,14 @@ func TestPitchfestRankOnACombinedFinalsExportAndVotesReproducesTheAppsCombinedRa
 			t.Errorf("the public results lack %q", want)
 		}
 	}
+	// The winner's own results page says the same.
+	winner := w.Apps[3]
+	_, own := fetch(t, srv, sessionFor(t, st, *winner.ApplicantID), fmt.Sprintf("/applications/%d/results", winner.ID), "text/html", "en")
+	x := offline.Results[0]
+	if want := html.EscapeString(fmt.Sprintf("jury %s · audience %s, votes: %d · combined score %s", l10n.Decimal("en", x.Jury, 2),
+		l10n.Percent("en", x.Audience, 1), x.Votes, l10n.Decimal("en", x.Score, 2))); !strings.Contains(own, want) {
+		t.Errorf("the winner's results page lacks %q", want)
+	}
 }
 
 // sessionFor signs a user in: the raw secret of a new session, for the pf_session cookie.
