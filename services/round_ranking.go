@@ -2,7 +2,8 @@ package services
 
 import (
 	"context"
-	"errors"
+	"slices"
+	"strings"
 
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/scoring"
@@ -22,7 +23,13 @@ type AudienceShare struct {
 	Closed bool
 	// TotalVotes is the number of valid votes, after the close.
 	TotalVotes int
+	// Unscored lists, by reference, the finalists with valid votes but no jury score: while there are any the
+	// vote cannot be combined, and the ranking stays the jury's.
+	Unscored []string
 }
+
+// UnscoredRefs lists Unscored for a message.
+func (a *AudienceShare) UnscoredRefs() string { return strings.Join(a.Unscored, ", ") }
 
 // JuryPercent is the jury's share of the combined score.
 func (a *AudienceShare) JuryPercent() int { return 100 - a.Percent }
@@ -44,8 +51,13 @@ type roundRanking struct {
 // decided refuses (votes.combined_open) to decide awards or publish a final whose declared combined ranking
 // cannot be computed yet because its vote is not closed: the jury's order alone is not the declared result.
 func (rk *roundRanking) decided() error {
-	if rk.Audience != nil && !rk.Audience.Closed {
-		return conflict("votes.combined_open", rk.Audience.Percent)
+	switch a := rk.Audience; {
+	case a == nil:
+		return nil
+	case !a.Closed:
+		return conflict("votes.combined_open", a.Percent)
+	case len(a.Unscored) > 0:
+		return conflict("votes.combined_unscored", a.UnscoredRefs())
 	}
 	return nil
 }
@@ -65,7 +77,8 @@ func combinedVote(ctx context.Context, st *models.Store, r *models.Round) (*mode
 
 // withAudience adds a final's audience share to the jury's ranking jury of rs's round (see roundRanking): the
 // valid votes of its closed vote per finalist, combined by scoring.CombineAudience with the declared weight.
-// Votes for a finalist the jury did not score cannot be combined (votes.combined_unscored).
+// Votes for a finalist the jury did not score cannot be combined: the ranking stays the jury's, with those
+// finalists in Audience.Unscored.
 func withAudience(ctx context.Context, st *models.Store, rs *roundScores, jury *scoring.Ranking) (*roundRanking, error) {
 	out := &roundRanking{Ranking: jury}
 	v, err := combinedVote(ctx, st, rs.round)
@@ -73,30 +86,37 @@ func withAudience(ctx context.Context, st *models.Store, rs *roundScores, jury *
 		return out, err
 	}
 	out.Audience = &AudienceShare{Percent: v.AudiencePercent, Closed: v.State == models.VoteClosed}
-	if !out.Audience.Closed || len(jury.Results) == 0 {
+	if !out.Audience.Closed {
 		return out, nil
 	}
 	counts, err := st.ValidVoteCounts(ctx, rs.round.ID)
 	if err != nil {
 		return nil, err
 	}
-	votes := make(map[string]int, len(counts))
-	for id, n := range counts {
-		if a := rs.apps[id]; a != nil && !gone(a) {
-			votes[appRef(a)] = n
-		}
-	}
-	c, err := scoring.CombineAudience(jury, votes, out.Audience.Weight())
-	if errors.Is(err, scoring.ErrUnknownApplication) {
-		return nil, conflict("votes.combined_unscored")
-	} else if err != nil {
-		return nil, err
-	}
-	out.Audience.TotalVotes = c.TotalVotes
 	byRef := make(map[string]scoring.Result, len(jury.Results))
 	for _, x := range jury.Results {
 		byRef[x.Application] = x
 	}
+	votes := make(map[string]int, len(counts))
+	for id, n := range counts {
+		a := rs.apps[id]
+		if a == nil || gone(a) {
+			continue
+		}
+		votes[appRef(a)] = n
+		if _, ranked := byRef[appRef(a)]; n > 0 && !ranked {
+			out.Audience.Unscored = append(out.Audience.Unscored, appRef(a))
+		}
+	}
+	if len(out.Audience.Unscored) > 0 || len(jury.Results) == 0 {
+		slices.Sort(out.Audience.Unscored)
+		return out, nil
+	}
+	c, err := scoring.CombineAudience(jury, votes, out.Audience.Weight())
+	if err != nil {
+		return nil, err
+	}
+	out.Audience.TotalVotes = c.TotalVotes
 	combined := *jury
 	combined.Results = make([]scoring.Result, len(c.Results))
 	out.Combined = make(map[string]scoring.CombinedResult, len(c.Results))

@@ -163,3 +163,52 @@ func TestACombinedFinalRanksAwardsAndPublishesInTheOrderOfJuryAndAudienceTogethe
 		t.Fatalf("public results: audience %+v, finalists %+v", pr.FinalAudience, pr.Finalists)
 	}
 }
+
+// Votes for a finalist the jury never scored cannot be combined: the ranking stays the jury's, naming that
+// finalist, and awards and publication wait for the jury.
+func TestACombinedFinalWithVotesForAnUnscoredFinalistKeepsTheJurysRankingAndDecidesNothing(t *testing.T) {
+	w, p, short := voteWorld(t)
+	ctx := context.Background()
+	if _, err := w.Judging.SaveVoteSettings(ctx, w.Organizer, w.Round.ID, services.VoteSettingsInput{Mode: models.VoteModeCombined,
+		AudiencePercent: 30, Identity: models.VoteByCode}, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	codes, _, err := w.Judging.GenerateVoterCodes(ctx, w.Organizer, w.Round.ID, 1, noMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Judging.OpenVote(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	unscored := w.Apps[0]
+	if err := w.Judging.CastVote(ctx, short, signIn(t, w, short, codes[0], "dev-a"), unscored.ID, "dev-a", "198.51.100.1"); err != nil {
+		t.Fatal(err)
+	}
+	for i, app := range w.Apps[1:] {
+		for _, j := range w.Judges {
+			if _, err := w.Judging.Submit(ctx, j, w.Entry(t, app).ID, services.ScoreInput{Values: w.FullScore(t, float64(3+i))}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := w.Judging.CloseRoundWith(ctx, w.Organizer, w.Round.ID, services.CloseInput{Override: true, Reason: "test"}, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Judging.CloseVote(ctx, w.Organizer, w.Round.ID, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.Judging.Results(ctx, w.Organizer, w.Round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := res.Audience; a == nil || !a.Closed || len(a.Unscored) != 1 || a.Unscored[0] != unscored.RefString() {
+		t.Fatalf("audience %+v", res.Audience)
+	}
+	if len(res.Results) != 3 || res.Results[0].Combined != nil || res.Results[0].ApplicationID != w.Apps[3].ID {
+		t.Fatalf("the ranking is not the jury's: %+v", res.Results)
+	}
+	_, err = p.GrantAwards(ctx, w.Organizer, w.Round.ID, services.AwardsInput{}, noMeta)
+	wantRefusal(t, err, "votes.combined_unscored", unscored.RefString())
+	_, err = p.Publish(ctx, w.Organizer, w.Round.ID, services.PublishInput{}, noMeta)
+	wantRefusal(t, err, "votes.combined_unscored", unscored.RefString())
+}

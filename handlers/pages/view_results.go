@@ -51,7 +51,10 @@ type roundResultsData struct {
 
 // Combined says the ranking combines the jury's scores with a closed audience vote: the table shows both
 // halves and the combined score.
-func (d *roundResultsData) Combined() bool { return d.Adv.Audience != nil && d.Adv.Audience.Closed }
+func (d *roundResultsData) Combined() bool {
+	a := d.Adv.Audience
+	return a != nil && a.Closed && len(a.Unscored) == 0
+}
 
 // RankingCols is how many columns the ranking table has.
 func (d *roundResultsData) RankingCols() int {
