@@ -317,6 +317,13 @@ func TestAnUnverifiedApplicantIsToldAndGetsANewLinkFromTheForm(t *testing.T) {
 	has(t, "the refused submission", s.body, `id="application-summary"`, ss.en("application.verify_email_first"),
 		`id="resend-verification"`, `id="submit-application"`)
 
+	// The review of complete answers does not say "all is there" while the address is unconfirmed.
+	v.post(app, completeForm())
+	review := v.get(app + "?step=review")
+	if !strings.Contains(review.body, html.EscapeString(ss.en("app.ready_unverified"))) || strings.Contains(review.body, html.EscapeString(ss.en("app.ready"))) {
+		t.Errorf("the review of an unverified applicant's complete answers:\n%s", excerpt(review.body))
+	}
+
 	before := ss.mail.Count(email, "verify_email")
 	r := v.post("/account/verify/resend", url.Values{"next": {app + "?step=review"}})
 	r.expect(t, "send the link again", http.StatusSeeOther, app+"?step=review")
