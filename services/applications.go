@@ -156,9 +156,11 @@ type ApplicationDetail struct {
 }
 
 // UnsubmittedChanges reports whether a submitted application was edited since its last submission: what is
-// judged is the last submitted version, so pages remind the applicant to resubmit.
+// judged is the last submitted version, so pages remind the applicant to resubmit. Only an application still
+// submitted can have them: withdrawing it or declaring it ineligible saves it too, without any edit.
 func (d *ApplicationDetail) UnsubmittedChanges() bool {
-	return d.Application.Submitted() && d.Application.Version != d.Application.SubmittedVersion
+	a := &d.Application
+	return a.Status == models.StatusSubmitted && a.Submitted() && a.Version != a.SubmittedVersion
 }
 
 func isConflict(err error) bool { return errors.Is(err, models.ErrConflict) }

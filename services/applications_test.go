@@ -243,6 +243,10 @@ func TestTheServerClockDecidesTheDeadline(t *testing.T) {
 		}
 		_, err := w.apps.Withdraw(ctx, w.owner, id, here)
 		refusal(t, err, models.ErrConflict, "application.is_withdrawn")
+		// Withdrawing edits nothing: the page must not say there are changes to submit.
+		if d, err := w.apps.Get(ctx, w.owner, id); err != nil || d.UnsubmittedChanges() {
+			t.Errorf("a withdrawn application reports unsubmitted changes: %v", err)
+		}
 	})
 }
 
