@@ -81,3 +81,17 @@ func embargoedAdvancement(t *testing.T, srv *testutil.Server, w *testutil.Judgin
 	}
 	return out, at, applicantOf
 }
+
+// The cockpit says a round's results are published only once they are public: a publication scheduled for
+// later reads "Publication scheduled" until its time.
+func TestTheCockpitTellsAScheduledPublicationFromAPublishedOne(t *testing.T) {
+	srv := testutil.StartServer(t)
+	w := scoredResultsWorld(t, srv, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3}, true)
+	_, _, _ = embargoedAdvancement(t, srv, w, time.Now().UTC())
+	org := newSession(t, srv.App.Store, w.Organizer.ID)
+	_, body := pageGet(t, srv, org, fmt.Sprintf("/organize/editions/%d/cockpit", w.Edition.ID))
+	T := resultsPageT(t)
+	if !strings.Contains(body, T("cockpit.state.scheduled")) || strings.Contains(body, ">"+T("cockpit.state.published")+"<") {
+		t.Errorf("a publication due in an hour is not shown as scheduled:\n%s", excerpt(body))
+	}
+}

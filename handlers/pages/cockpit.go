@@ -2,6 +2,7 @@ package pages
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -118,8 +119,10 @@ func (s *Server) roundStep(c *gin.Context, r models.Round) (roundStep, error) {
 		step.State, step.Next, step.NextURL = "cockpit.state.assigned", "cockpit.next.open", "/organize/editions/"+strconv.FormatInt(r.EditionID, 10)+"/rounds"
 	case r.Status == models.RoundOpen:
 		step.State, step.Next, step.NextURL = "cockpit.state.open", "cockpit.next.close", base+"/close"
-	case len(pubs) > 0:
+	case len(pubs) > 0 && slices.ContainsFunc(pubs, func(p models.Publication) bool { return p.Live(s.Editions.Now()) }):
 		step.State, step.Next, step.NextURL = "cockpit.state.published", "cockpit.next.publications", base+"/publications"
+	case len(pubs) > 0: // made, but its time has not come: nothing is public yet
+		step.State, step.Next, step.NextURL = "cockpit.state.scheduled", "cockpit.next.publications", base+"/publications"
 	case r.Final:
 		step.State, step.Next, step.NextURL = "cockpit.state.closed", "cockpit.next.awards", base+"/awards"
 	default:
