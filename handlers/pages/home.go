@@ -31,8 +31,9 @@ type frontEdition struct {
 // frontDoor is what the home page shows, by where each edition's call stands.
 type frontDoor struct {
 	Open, Upcoming []frontEdition
-	// Closed are the editions whose call has closed, in two groups: those being judged (results not announced
-	// yet: calling them past would tell their applicants the competition is over), then the past ones.
+	// Closed are the editions whose call has closed, in two groups: those being judged (the final's results not
+	// announced yet, though a screening's may be: calling them past would tell their applicants the competition
+	// is over), then the past ones.
 	Closed []closedGroup
 }
 
@@ -55,9 +56,12 @@ func (s *Server) frontEditions(c *gin.Context) (frontDoor, error) {
 	if err != nil {
 		return d, err
 	}
-	announced := map[int64]bool{}
+	announced, finished := map[int64]bool{}, map[int64]bool{}
 	if s.Publishing != nil {
 		if announced, err = s.Publishing.AnnouncedEditions(ctx); err != nil {
+			return d, err
+		}
+		if finished, err = s.Publishing.FinishedEditions(ctx); err != nil {
 			return d, err
 		}
 	}
@@ -89,7 +93,7 @@ func (s *Server) frontEditions(c *gin.Context) (frontDoor, error) {
 			d.Upcoming = append(d.Upcoming, f)
 		default:
 			f.Statistics = true
-			if f.Results {
+			if finished[e.ID] {
 				past.Editions = append(past.Editions, f)
 			} else {
 				judging.Editions = append(judging.Editions, f)
