@@ -55,18 +55,18 @@ func newFrontWorld(t *testing.T) *frontWorld {
 	w.past = edition("Past Edition", -300*day, -200*day, true)
 	w.embargoed = edition("Embargoed Edition", -100*day, -50*day, true)
 	w.drf = edition("Secret Draft", -day, 10*day, false)
-	publish := func(e *models.Edition, at time.Time) { // the final's results: the edition is over once they are out
-		r, err := srv.App.Publishing.Judging.CreateRound(ctx, w.organizer, e.ID, services.RoundInput{Name: "Final", Final: true}, services.Meta{})
+	publish := func(e *models.Edition, at time.Time, final bool) { // the edition is over once its final's are out
+		r, err := srv.App.Publishing.Judging.CreateRound(ctx, w.organizer, e.ID, services.RoundInput{Name: "Round", Final: final}, services.Meta{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := srv.App.Store.CreatePublication(ctx, &models.Publication{EditionID: e.ID, RoundID: r.ID, Method: "mean",
-			Snapshot: models.ResultSnapshot{RoundName: "Final"}, PublishAt: at, CreatedAt: now}); err != nil {
+			Snapshot: models.ResultSnapshot{RoundName: "Round"}, PublishAt: at, CreatedAt: now}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	publish(w.past, now.Add(-100*day))
-	publish(w.embargoed, now.Add(time.Hour))
+	publish(w.past, now.Add(-100*day), true)
+	publish(w.embargoed, now.Add(time.Hour), false)
 	return w
 }
 

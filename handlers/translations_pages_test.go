@@ -149,7 +149,7 @@ func TestARoundNameIsTranslatedInTheFormAndShownToJudgesInTheirLanguage(t *testi
 func TestThePublicResultsNameRoundsAndAwardsInTheVisitorsLanguage(t *testing.T) {
 	w := newFrontWorld(t)
 	ctx := context.Background()
-	e := w.past
+	e := w.embargoed // its screening's results are yet to come; its final's are published here
 	e.NameI18n = models.Texts{"fr": "Édition passée"}
 	if err := w.srv.App.Store.UpdateEdition(ctx, e); err != nil {
 		t.Fatal(err)
