@@ -80,6 +80,20 @@ func TestTheAudienceVoteRunsOnPlainFormsFromCodesToThePeoplesChoice(t *testing.T
 	if code != 200 || len(codes) != 3 {
 		t.Fatalf("sheet %d with %d codes", code, len(codes))
 	}
+	// The sheet is a document of its own: it names the site's icon (no request for a missing /favicon.ico) and
+	// offers a print button that our own script reveals and wires (no inline script under the CSP).
+	for _, m := range []struct{ attr, wants string }{{`<link rel="icon" href="([^"]+)"`, "<svg"}, {`<script src="([^"]+)"`, "window.print()"}} {
+		found := regexp.MustCompile(m.attr).FindStringSubmatch(sheet)
+		if found == nil {
+			t.Fatalf("the sheet has no %s", m.attr)
+		}
+		if code, asset := pageGet(t, srv, org, found[1]); code != 200 || !strings.Contains(asset, m.wants) {
+			t.Errorf("%s: %d without %q", found[1], code, m.wants)
+		}
+	}
+	if !strings.Contains(sheet, `id="print-sheet"`) || !strings.Contains(sheet, T("votes.print")) || strings.Contains(sheet, "<script>") {
+		t.Error("the sheet has no print button, or inline script")
+	}
 	_, csvBody, h := pageReq(t, srv, org, "POST", page+"/codes", strings.NewReader("count=2&format=csv"), "application/x-www-form-urlencoded")
 	if !strings.HasPrefix(csvBody, "code,address\n") || strings.Count(csvBody, "\n") != 3 || !strings.Contains(h.Get("Content-Disposition"), "attachment") {
 		t.Errorf("codes csv: %q", csvBody)
