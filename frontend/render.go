@@ -77,7 +77,7 @@ func (r *Renderer) RenderBlock(w io.Writer, name, block string, p Page) error {
 // NewRenderer parses templates/layout.html and the partials with every templates/pages/*.html. Each page
 // defines a "content" block; parsing pages apart keeps their block names from colliding.
 func NewRenderer(assets *Assets, tr *I18n) (*Renderer, error) {
-	funcs := template.FuncMap{"asset": assets.Path}
+	funcs := template.FuncMap{"asset": assets.Path, "teamFlags": TeamFlags}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, err

@@ -280,3 +280,15 @@ func TestJudgesReadTheOrganizersLabelOfASectorTheyAdded(t *testing.T) {
 		}
 	}
 }
+
+// A team member whose role says "CEO" and who is flagged CEO and founder reads "CEO · founder" on the judge's
+// entry, not "CEO · founder · CEO"; a flag the role does not say is still shown.
+func TestTheJudgesTeamLineDoesNotRepeatTheRole(t *testing.T) {
+	srv, _, judge, items := judgeFlowWorld(t, testutil.JudgingOptions{Apps: 1})
+	_, body := pageGet(t, srv, judge, fmt.Sprintf("/judge/entries/%d", items[0].EntryID))
+	for _, want := range []string{"<li>Aline Uwase · CEO · founder</li>", "<li>Eric Mugisha · CTO · founder</li>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("no %q in the team:\n%s", want, excerpt(body))
+		}
+	}
+}
