@@ -51,6 +51,12 @@ func TestAnApplicantSeesTheyAreAFinalistOnlyOnceTheAdvancementIsLive(t *testing.
 	if _, body := requestAs(t, srv, applicantOf[finalist], "GET", "/applications", ""); !strings.Contains(body, "Announced as a finalist") {
 		t.Error("the timeline does not say when the applicant was announced a finalist")
 	}
+	// Each step of the timeline is named first, then dated, in every language.
+	for lang, started := range map[string]string{"en": "Started", "fr": "Commencée", "rw": "Byatangiwe"} {
+		if _, body := requestAs(t, srv, applicantOf[finalist], "GET", "/applications?lang="+lang, ""); !strings.Contains(body, "<li><strong>"+started+"</strong> · <time datetime=") {
+			t.Errorf("the %s timeline does not name the step before its date", lang)
+		}
+	}
 	for _, p := range pages(eliminated) {
 		if _, body := requestAs(t, srv, applicantOf[eliminated], "GET", p, ""); !strings.Contains(body, badge("Submitted")) || strings.Contains(body, "Finalist") {
 			t.Errorf("GET %s for an eliminated applicant: want Submitted and no Finalist", p)
