@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
@@ -289,6 +290,30 @@ func TestTheJudgesTeamLineDoesNotRepeatTheRole(t *testing.T) {
 	for _, want := range []string{"<li>Aline Uwase · CEO · founder</li>", "<li>Eric Mugisha · CTO · founder</li>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("no %q in the team:\n%s", want, excerpt(body))
+		}
+	}
+}
+
+// The judge's home and queue give the closing date while scoring is open, and only "Closed" once it is not: a
+// closed round has no deadline left to meet.
+func TestAClosedRoundShowsNoClosingDateToItsJudge(t *testing.T) {
+	T := resultsPageT(t)
+	srv, w, judge, _ := judgeFlowWorld(t, testutil.JudgingOptions{Apps: 1})
+	closes := time.Now().Add(48 * time.Hour)
+	w.Round.ClosesAt = &closes
+	if err := srv.App.Store.UpdateRound(context.Background(), w.Round); err != nil {
+		t.Fatal(err)
+	}
+	pages := []string{"/judge", fmt.Sprintf("/judge/rounds/%d", w.Round.ID)}
+	for _, p := range pages {
+		if _, body := pageGet(t, srv, judge, p); !strings.Contains(body, T("judge.deadline")) {
+			t.Errorf("%s does not give the open round's closing date", p)
+		}
+	}
+	w.CloseRound(t)
+	for _, p := range pages {
+		if _, body := pageGet(t, srv, judge, p); strings.Contains(body, T("judge.deadline")) || !strings.Contains(body, T("judge.round.closed")) {
+			t.Errorf("%s still gives the closed round's closing date, or does not say it is closed", p)
 		}
 	}
 }
