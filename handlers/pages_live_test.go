@@ -106,11 +106,15 @@ func TestTheStageScreenFollowsTheConsoleThroughItsSecretLink(t *testing.T) {
 		t.Fatalf("empty stage %d: %s", code, screen)
 	}
 
+	// Saved lengths look like unsaved ones: the console says they were saved.
+	code, _, h := pageReq(t, srv, org, "POST", console+"/durations", strings.NewReader("pitch=5&qa=3%3A00"), "application/x-www-form-urlencoded")
+	if code != 303 || flashOf(h) != "flash.timer_lengths_saved" {
+		t.Fatalf("durations: %d, flash %q", code, flashOf(h))
+	}
 	for _, step := range []struct {
 		path string
 		form url.Values
 	}{
-		{console + "/durations", url.Values{"pitch": {"5"}, "qa": {"3:00"}}},
 		{console, url.Values{"application_id": {fmt.Sprint(a.ID)}}},
 		{console + "/timer", url.Values{"action": {"pitch"}}},
 	} {

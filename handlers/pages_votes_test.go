@@ -68,8 +68,8 @@ func TestTheAudienceVoteRunsOnPlainFormsFromCodesToThePeoplesChoice(t *testing.T
 	if code != 422 || !strings.Contains(body, `id="vote-percent-error"`) || !strings.Contains(body, T("votes.weight")) {
 		t.Fatalf("bad weight: %d", code)
 	}
-	if code, _, _ := pagePost(t, srv, org, page+"/settings", url.Values{"mode": {"award"}, "identity": {"codes"}}); code != 303 {
-		t.Fatalf("settings: %d", code)
+	if code, _, h := pageReq(t, srv, org, "POST", page+"/settings", strings.NewReader("mode=award&identity=codes"), "application/x-www-form-urlencoded"); code != 303 || flashOf(h) != "flash.vote_settings_saved" {
+		t.Fatalf("settings: %d, flash %q", code, flashOf(h))
 	}
 	if code, body, _ := pagePost(t, srv, org, page+"/open", nil); code != 409 || !strings.Contains(body, T("votes.no_codes")) {
 		t.Fatalf("open without codes: %d", code)

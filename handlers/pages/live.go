@@ -85,8 +85,14 @@ func (s *Server) consoleStatus(c *gin.Context) {
 // consoleDone ends a console action: back to the console, or the console with the service's message; a
 // message about the excuse's reason or a duration goes next to its field, the others to the top.
 func (s *Server) consoleDone(c *gin.Context, id int64, err error, typed func(d *consoleData)) {
+	s.consoleDoneSaying(c, id, err, "", typed)
+}
+
+// consoleDoneSaying is consoleDone leaving the notice flash (a message id) on the console after a success, for
+// actions whose result the console does not show by itself (saved lengths look like unsaved ones).
+func (s *Server) consoleDoneSaying(c *gin.Context, id int64, err error, flash string, typed func(d *consoleData)) {
 	if err == nil {
-		s.SeeOther(c, fmt.Sprintf("/organize/rounds/%d/live", id), "")
+		s.SeeOther(c, fmt.Sprintf("/organize/rounds/%d/live", id), flash)
 		return
 	}
 	p, ok := s.Refusal(c, err, "")
@@ -199,7 +205,7 @@ func (s *Server) liveConsoleDurations(c *gin.Context) {
 	} else {
 		err = bad
 	}
-	s.consoleDone(c, id, err, func(d *consoleData) { d.Pitch, d.QA = typed["pitch_seconds"], typed["qa_seconds"] })
+	s.consoleDoneSaying(c, id, err, "flash.timer_lengths_saved", func(d *consoleData) { d.Pitch, d.QA = typed["pitch_seconds"], typed["qa_seconds"] })
 }
 
 // parseMinutes reads "5" (minutes), "2:30" (minutes and seconds) or "" (none) as seconds.

@@ -120,8 +120,14 @@ func (s *Server) loadVoteAdmin(c *gin.Context, id int64) (*voteAdminData, error)
 // voteDone ends an action of the vote page: back to it, or the page with the service's message, next to its
 // field when it is about one.
 func (s *Server) voteDone(c *gin.Context, id int64, err error, typed func(d *voteAdminData)) {
+	s.voteDoneSaying(c, id, err, "", typed)
+}
+
+// voteDoneSaying is voteDone leaving the notice flash (a message id) on the vote page after a success, for
+// actions whose result the page does not show by itself (saved settings look like unsaved ones).
+func (s *Server) voteDoneSaying(c *gin.Context, id int64, err error, flash string, typed func(d *voteAdminData)) {
 	if err == nil {
-		s.SeeOther(c, fmt.Sprintf("/organize/rounds/%d/vote", id), "")
+		s.SeeOther(c, fmt.Sprintf("/organize/rounds/%d/vote", id), flash)
 		return
 	}
 	p, ok := s.Refusal(c, err, "")
@@ -178,7 +184,7 @@ func (s *Server) voteSettings(c *gin.Context) {
 	if err == nil {
 		_, err = s.Judging.SaveVoteSettings(c.Request.Context(), web.CurrentUser(c), id, in, web.Meta(c))
 	}
-	s.voteDone(c, id, err, func(d *voteAdminData) {
+	s.voteDoneSaying(c, id, err, "flash.vote_settings_saved", func(d *voteAdminData) {
 		d.Percent, d.Settings.Mode, d.Settings.Identity = typed, in.Mode, in.Identity
 	})
 }
