@@ -323,9 +323,7 @@ func TestAWholeEditionThroughThePagesOnly(t *testing.T) {
 	expectHeading(t, org, T("round_close.title")+": Screening")
 	Follow(t, org, chromedp.CSS("#close-confirm"))
 	edAtLaptop(t, org)
-	edFlash(t, org, T("flash.round_closed"))
-	ClickLink(t, org, T("round_results.title")+" (Screening)")
-	edAtLaptop(t, org)
+	edFlash(t, org, T("flash.round_closed")) // on the screening's results, where the advancement is chosen
 	checked := Eval[[]string](t, org, `[...document.querySelectorAll('#advance-form input[name="advance"]:checked')].map(e => e.value)`)
 	if len(checked) != 3 {
 		t.Fatalf("%d applications are ticked to advance, want the top 3 suggested", len(checked))
@@ -399,9 +397,7 @@ func TestAWholeEditionThroughThePagesOnly(t *testing.T) {
 	edAtLaptop(t, org)
 	Follow(t, org, chromedp.CSS("#close-confirm"))
 	edAtLaptop(t, org)
-	edFlash(t, org, T("flash.round_closed"))
-	ClickLink(t, org, T("round_results.title")+" (Grand final)")
-	edAtLaptop(t, org)
+	edFlash(t, org, T("flash.final_round_closed")) // on the final's results
 	ranked := edRanked(t, org, 3)
 	ClickLink(t, org, T("awards.title"))
 	edAtLaptop(t, org)

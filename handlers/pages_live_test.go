@@ -178,10 +178,31 @@ func TestClosingAHalfJudgedLiveRoundOnItsPageNeedsTheOverrideAndAReason(t *testi
 	if w.MustRound(t).Status != models.RoundOpen {
 		t.Fatal("closed without a reason")
 	}
-	if code, _, _ := pagePost(t, srv, org, closePath, url.Values{"override": {"1"}, "reason": {"The jury left early"}}); code != 303 {
-		t.Fatalf("override: %d", code)
+	// Closed, the organizer lands where they choose who goes through, told so.
+	code, _, h := pageReq(t, srv, org, "POST", closePath, strings.NewReader(url.Values{"override": {"1"}, "reason": {"The jury left early"}}.Encode()), "application/x-www-form-urlencoded")
+	results := fmt.Sprintf("/organize/rounds/%d/results", w.Round.ID)
+	if code != 303 || h.Get("Location") != results || flashOf(h) != "flash.round_closed" {
+		t.Fatalf("override: %d → %q, flash %q", code, h.Get("Location"), flashOf(h))
+	}
+	if _, body := pageGet(t, srv, org, results); !strings.Contains(body, `id="advance-form"`) {
+		t.Error("the page a closed round lands on has no advancement form")
 	}
 	if w.MustRound(t).Status != models.RoundClosed {
 		t.Error("not closed")
+	}
+}
+
+// A closed final round ends with awards, not advancement: the organizer lands on its results, told where the
+// awards are given.
+func TestClosingTheFinalLandsOnItsResultsPointingToTheAwards(t *testing.T) {
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2, Kind: models.RoundLive, Final: true})
+	form := url.Values{"override": {"1"}, "reason": {"Paper scores come later"}}.Encode()
+	code, _, h := pageReq(t, srv, org, "POST", fmt.Sprintf("/organize/rounds/%d/close", w.Round.ID), strings.NewReader(form), "application/x-www-form-urlencoded")
+	results := fmt.Sprintf("/organize/rounds/%d/results", w.Round.ID)
+	if code != 303 || h.Get("Location") != results || flashOf(h) != "flash.final_round_closed" {
+		t.Fatalf("close: %d → %q, flash %q", code, h.Get("Location"), flashOf(h))
+	}
+	if _, body := pageGet(t, srv, org, results); !strings.Contains(body, fmt.Sprintf(`href="/organize/rounds/%d/awards"`, w.Round.ID)) {
+		t.Error("the final's results do not lead to the awards")
 	}
 }

@@ -88,8 +88,8 @@ func TestAnOrganizerSetsUpOpensAndClosesRoundsFromThePages(t *testing.T) {
 			t.Fatal("the confirmation page closed the round")
 		}
 		code, _, loc := pagePost(t, srv, org, closePath, nil)
-		if code != 303 || loc != edPath {
-			t.Fatalf("close: %d %s", code, loc)
+		if code != 303 || loc != "/organize/rounds/"+fmt.Sprint(w.Round.ID)+"/results" {
+			t.Fatalf("close: %d %s, want the round's results", code, loc)
 		}
 		if r, _ := st.RoundByID(ctx, w.Round.ID); r.Status != models.RoundClosed {
 			t.Errorf("round %s after closing", r.Status)

@@ -64,7 +64,12 @@ func (s *Server) closeRoundPage(c *gin.Context) {
 	in := services.CloseInput{Override: c.PostForm("override") != "", Reason: c.PostForm("reason")}
 	_, err := s.Judging.CloseRoundWith(c.Request.Context(), web.CurrentUser(c), rc.Round.ID, in, web.Meta(c))
 	if err == nil {
-		s.SeeOther(c, fmt.Sprintf("/organize/editions/%d/rounds", rc.Edition.ID), "flash.round_closed")
+		// What comes next is chosen on the results page (advancement, or the final's awards): land there.
+		flash := "flash.round_closed"
+		if rc.Final {
+			flash = "flash.final_round_closed"
+		}
+		s.SeeOther(c, fmt.Sprintf("/organize/rounds/%d/results", rc.Round.ID), flash)
 		return
 	}
 	p, ok := s.Refusal(c, err, "rounds.conflict."+string(rc.Round.Status))
