@@ -466,6 +466,11 @@ func (j *Judging) RoundProgress(ctx context.Context, actor *models.User, roundID
 		p.ByJudge = append(p.ByJudge, *jp)
 	}
 	sortJudgeProgress(p.ByJudge)
+	// By reference, the order the organizer finds an application in (the entries come in the order they
+	// entered the round, which for a later round is the previous round's ranking).
+	slices.SortStableFunc(p.ByApplication, func(a, b ApplicationProgress) int {
+		return cmp.Or(cmp.Compare(a.Reference, b.Reference), cmp.Compare(a.ApplicationID, b.ApplicationID))
+	})
 	return p, nil
 }
 

@@ -3,6 +3,7 @@ package services_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"slices"
@@ -825,5 +826,34 @@ func TestResultsRankSubmittedScoresWithTheRoundsMethod(t *testing.T) {
 	}
 	if !strings.HasPrefix(string(x.RubricCSV), "criterion,weight,min,max\nProblem & solution,20,1,10\n") {
 		t.Errorf("rubric.csv = %q", x.RubricCSV)
+	}
+}
+
+// The progress lists applications by reference, whatever order they entered the round in (a later round's
+// entries come in the previous round's ranking order).
+func TestProgressListsApplicationsByReference(t *testing.T) {
+	st := testutil.NewDB(t)
+	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 4, Judges: 2, K: 2})
+	ctx := context.Background()
+	// Give the applications references in the reverse of the order they entered the round.
+	want := make([]string, len(w.Apps))
+	for i, a := range w.Apps {
+		ref := fmt.Sprintf("HPF-2026-%06d", 90-i)
+		a.Reference = &ref
+		if err := st.SaveApplication(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		want[len(w.Apps)-1-i] = ref
+	}
+	p, err := w.Judging.RoundProgress(ctx, w.Organizer, w.Round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range p.ByApplication {
+		got = append(got, a.Reference)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("applications in the order %v, want %v", got, want)
 	}
 }
