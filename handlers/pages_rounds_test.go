@@ -84,6 +84,9 @@ func TestAnOrganizerSetsUpOpensAndClosesRoundsFromThePages(t *testing.T) {
 		if code != 200 || !strings.Contains(body, T("round_close.scores", "0", "4")) || !strings.Contains(body, `id="close-missing"`) {
 			t.Fatalf("close confirmation %d", code)
 		}
+		if !strings.Contains(body, `id="close-unscored"`) {
+			t.Error("the confirmation does not say that applications have no score at all")
+		}
 		if r, _ := st.RoundByID(ctx, w.Round.ID); r.Status != models.RoundOpen {
 			t.Fatal("the confirmation page closed the round")
 		}

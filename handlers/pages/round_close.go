@@ -16,9 +16,12 @@ import (
 // closeData is the confirmation before closing: how many scores are in and how many are missing, the live
 // round's half-judged pitches, and the override as typed when it was refused.
 type closeData struct {
-	Ctx         *services.RoundContext
-	Progress    *services.Progress
-	Missing     int
+	Ctx      *services.RoundContext
+	Progress *services.Progress
+	Missing  int
+	// Unscored counts the applications without one submitted score: closed now, they are ranked as not
+	// scored and cannot advance, which the organizer should know before closing.
+	Unscored    int
 	Gaps        services.LiveGaps
 	Override    bool
 	Reason      string
@@ -37,7 +40,13 @@ func (s *Server) loadClose(c *gin.Context, rc *services.RoundContext) (*closeDat
 	if err != nil {
 		return nil, err
 	}
-	return &closeData{Ctx: rc, Progress: pr, Missing: max(0, pr.Assigned-pr.Submitted), Gaps: gaps}, nil
+	d := &closeData{Ctx: rc, Progress: pr, Missing: max(0, pr.Assigned-pr.Submitted), Gaps: gaps}
+	for _, a := range pr.ByApplication {
+		if a.Submitted == 0 {
+			d.Unscored++
+		}
+	}
+	return d, nil
 }
 
 func (s *Server) closeRoundConfirmPage(c *gin.Context) {
