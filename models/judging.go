@@ -503,11 +503,30 @@ func (s *Store) LockEntry(ctx context.Context, entryID int64, at time.Time) erro
 	return rowsOrNotFound(s.conn(ctx).Model(&RoundEntry{}).Where("id = ?", entryID).Update("live_locked_at", DBTime(at)))
 }
 
-// AdvancedFrom returns the applications that advanced from a round, by application.
+// AdvancedFrom returns the applications that advanced from a round and are still in the competition (not
+// withdrawn, not marked ineligible since), by application: the next round takes them in.
 func (s *Store) AdvancedFrom(ctx context.Context, roundID int64) ([]int64, error) {
 	var ids []int64
 	return ids, translate(s.conn(ctx).Model(&RoundEntry{}).Where("round_id = ? AND outcome = ?", roundID, OutcomeAdvanced).
+		Where("application_id IN (SELECT id FROM applications WHERE status NOT IN ?)", []string{string(StatusWithdrawn), string(StatusIneligible)}).
 		Order("application_id").Pluck("application_id", &ids).Error)
+}
+
+// DropUndecidedAssignments releases the judges of an application that left the competition in every round
+// that has not decided on it yet — its entry still pending, in a round with no publication and no award
+// granted — so that no judge's queue, reminder or workload counts it there any more. Its entries stay, the
+// record that it entered those rounds, and so do the scores judges already gave. It returns the rounds
+// released, by id.
+func (s *Store) DropUndecidedAssignments(ctx context.Context, applicationID int64) ([]int64, error) {
+	var rounds []int64
+	err := s.conn(ctx).Model(&RoundEntry{}).Where("application_id = ? AND outcome = ?", applicationID, OutcomePending).
+		Where("NOT EXISTS (SELECT 1 FROM publications p WHERE p.round_id = round_entries.round_id)").
+		Where("NOT EXISTS (SELECT 1 FROM award_grants g WHERE g.round_id = round_entries.round_id)").
+		Order("round_id").Pluck("round_id", &rounds).Error
+	if err != nil || len(rounds) == 0 {
+		return rounds, translate(err)
+	}
+	return rounds, translate(s.conn(ctx).Where("application_id = ? AND round_id IN ?", applicationID, rounds).Delete(&Assignment{}).Error)
 }
 
 // SubmittedApplicationIDs lists the edition's applications that a first round takes in: submitted at least

@@ -432,7 +432,7 @@ func (s *Applications) Withdraw(ctx context.Context, actor *models.User, id int6
 			return conflict("application.results_published")
 		}
 		a.Status, a.WithdrawnAt, a.UpdatedAt = models.StatusWithdrawn, &now, now
-		return tx.SaveApplication(ctx, a)
+		return leaveCompetition(ctx, tx, a)
 	})
 }
 

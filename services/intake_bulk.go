@@ -78,7 +78,7 @@ func (s *Applications) setIneligible(ctx context.Context, tx *models.Store, e *m
 	}
 	now := s.now()
 	a.Status, a.IneligibleReason, a.IneligibleAt, a.UpdatedAt = models.StatusIneligible, reason, &now, now
-	if err := tx.SaveApplication(ctx, a); err != nil {
+	if err := leaveCompetition(ctx, tx, a); err != nil {
 		return err
 	}
 	if a.ApplicantID == nil {
@@ -91,6 +91,22 @@ func (s *Applications) setIneligible(ctx context.Context, tx *models.Store, e *m
 	return s.Mail.QueueTx(ctx, tx, u.Email, u.Lang, MailApplicationIneligible, map[string]any{
 		"Name": u.Name, "Reference": a.RefString(), "Edition": e.NameI18n.Or(u.Lang, e.Name), "Link": s.link(a.ID), "Reason": reason,
 	})
+}
+
+// leaveCompetition saves a, just withdrawn or set aside, and in the same transaction releases its judges in
+// every round not yet decided on it (models.Store.DropUndecidedAssignments). Its status is then the one mark
+// every round reads (gone): rankings, advancement counts, publications and results mails of rounds not yet
+// decided leave it out, as do judges' queues and progress, while its entries (the record that it entered) and
+// the scores it was given stay, uncounted. A round that already decided on it keeps its outcome, and the next
+// round does not take it in. Nothing brings it back by itself: a withdrawn application reopened while the
+// call is open is a draft to submit again, and an organizer then places it in an open round (a panel) if it
+// belongs there; an ineligible one is not reinstated.
+func leaveCompetition(ctx context.Context, tx *models.Store, a *models.Application) error {
+	if err := tx.SaveApplication(ctx, a); err != nil {
+		return err
+	}
+	_, err := tx.DropUndecidedAssignments(ctx, a.ID)
+	return err
 }
 
 // MarkIneligibleMany sets the applications ids of an edition aside with one reason, in one transaction, as

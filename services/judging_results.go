@@ -139,7 +139,7 @@ func (j *Judging) Results(ctx context.Context, actor *models.User, roundID int64
 	}
 	for _, e := range rs.entries {
 		app := rs.apps[e.ApplicationID]
-		if !rs.scored[e.ApplicationID] && !gone(app) {
+		if !rs.scored[e.ApplicationID] {
 			out.Unscored = append(out.Unscored, UnscoredRow{EntryID: e.ID, ApplicationID: app.ID, Reference: appRef(app), StartupName: app.StartupName,
 				Assigned: assigned[app.ID], Excused: excused[app.ID]})
 		}

@@ -149,8 +149,7 @@ func (p *Publishing) ConfirmAdvancement(ctx context.Context, actor *models.User,
 		var changes []change
 		for i, o := range in.Include {
 			reason := checkReason(v, fmt.Sprintf("include[%d].reason", i), o.Reason)
-			e, ok := rs.entryByApp[o.ApplicationID]
-			if !ok || advance[o.ApplicationID] || gone(rs.apps[e.ApplicationID]) {
+			if _, ok := rs.entryByApp[o.ApplicationID]; !ok || advance[o.ApplicationID] {
 				v.Fields[fmt.Sprintf("include[%d].application_id", i)] = "results.override"
 				continue
 			}
@@ -177,9 +176,9 @@ func (p *Publishing) ConfirmAdvancement(ctx context.Context, actor *models.User,
 				return err
 			}
 		}
-		for _, e := range rs.entries {
+		for _, e := range rs.entries { // those still in the competition: one that left is neither, nor counted
 			outcome := models.OutcomeEliminated
-			if advance[e.ApplicationID] && !gone(rs.apps[e.ApplicationID]) {
+			if advance[e.ApplicationID] {
 				outcome = models.OutcomeAdvanced
 				out.Advanced = append(out.Advanced, e.ApplicationID)
 			} else {
@@ -372,8 +371,8 @@ func (p *Publishing) GrantAwards(ctx context.Context, actor *models.User, roundI
 			return err
 		}
 		inRound := func(id int64) bool {
-			e, ok := rs.entryByApp[id]
-			return ok && !gone(rs.apps[e.ApplicationID])
+			_, ok := rs.entryByApp[id]
+			return ok
 		}
 		byAward := map[int64]models.AwardGrant{}
 		for _, s := range sug {
@@ -552,9 +551,6 @@ func resultSnapshot(ctx context.Context, tx *models.Store, r *models.Round, incl
 	}
 	for _, e := range rs.entries {
 		a := rs.apps[e.ApplicationID]
-		if gone(a) {
-			continue
-		}
 		pe := models.PublishedEntry{ApplicationID: a.ID, Reference: appRef(a), StartupName: a.StartupName, Outcome: e.Outcome}
 		switch {
 		case r.Final && len(won[a.ID]) > 0:

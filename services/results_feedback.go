@@ -223,6 +223,8 @@ func (w *ResultsNotifier) Notify(ctx context.Context, publicationID int64) (int,
 	if err != nil {
 		return 0, err
 	}
+	// An application that left the competition is not told results: its applicant had the mail that said so.
+	entries = slices.DeleteFunc(entries, func(e models.RoundEntry) bool { return gone(apps[e.ApplicationID]) })
 	var ids []int64
 	for _, e := range entries {
 		if a := apps[e.ApplicationID]; a.ApplicantID != nil {

@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/scoring"
@@ -121,6 +122,9 @@ func loadRoundScores(ctx context.Context, st *models.Store, roundID int64) (*rou
 	if rs.entries, rs.apps, err = entriesOf(ctx, st, roundID); err != nil {
 		return nil, err
 	}
+	// The one place a round's ranking, advancement and publication leave out the applications that left the
+	// competition; rs.apps keeps them, for the decisions already taken about them.
+	rs.entries = slices.DeleteFunc(rs.entries, func(e models.RoundEntry) bool { return gone(rs.apps[e.ApplicationID]) })
 	for _, e := range rs.entries {
 		rs.entryByApp[e.ApplicationID] = e
 		rs.appByRef[appRef(rs.apps[e.ApplicationID])] = rs.apps[e.ApplicationID]
@@ -130,10 +134,10 @@ func loadRoundScores(ctx context.Context, st *models.Store, roundID int64) (*rou
 		return nil, err
 	}
 	for _, s := range counted {
-		app := rs.apps[s.ApplicationID]
-		if app == nil || gone(app) {
+		if _, in := rs.entryByApp[s.ApplicationID]; !in {
 			continue
 		}
+		app := rs.apps[s.ApplicationID]
 		sc := scoring.Score{Judge: JudgeKey(s.JudgeID), Application: appRef(app), Values: sheetOf(rs.criteria, s.Values)}
 		rs.judgeByKey[sc.Judge] = s.JudgeID
 		rs.scored[s.ApplicationID] = true
