@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -138,5 +140,82 @@ func TestTheRankingOf90CollapsesAroundTheCutAndTheFormKeepsEveryDecision(t *test
 	}
 	if !strings.Contains(second, fmt.Sprintf(`value="%d" checked`, firstOut)) || strings.Contains(second, fmt.Sprintf(`value="%d" checked`, lastIn)) {
 		t.Error("the overrides do not show as decided")
+	}
+}
+
+// A round of 110 entries of which only 61 were scored: every view — around the cut, each fifty rows, all —
+// lists in its ranking table, its what-if and its form the same rows, the entries not scored last and marked
+// so, and every "not shown here" line counts the same rows the views' hint leaves out.
+func TestTheRankingViewsListTheEntriesNotScoredAndAgreeOnWhatTheyShow(t *testing.T) {
+	srv := testutil.StartServer(t)
+	st := srv.App.Store
+	T := resultsPageT(t)
+	bg := context.Background()
+	const n, scored = 110, 61
+	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: n, Judges: 3, K: 3})
+	cs, err := st.CriteriaByRound(bg, w.Round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, app := range w.Apps[:scored] {
+		e := w.Entry(t, app)
+		for _, j := range w.Judges {
+			if _, err := w.Judging.Submit(bg, j, e.ID, services.ScoreInput{Values: risingScores(cs, i, scored)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	w.CloseBeforeAFinal(t)
+	org := newSession(t, st, w.Organizer.ID)
+	page := fmt.Sprintf("/organize/rounds/%d/results", w.Round.ID)
+	hiddenRe := regexp.MustCompile(`(\d+) not shown here`)
+	hiddenIn := func(s string) int {
+		sum := 0
+		for _, m := range hiddenRe.FindAllStringSubmatch(s, -1) {
+			k, _ := strconv.Atoi(m[1])
+			sum += k
+		}
+		return sum
+	}
+	section := func(body, from, to string) string {
+		i := strings.Index(body, from)
+		if i < 0 {
+			t.Fatalf("no %s on the page", from)
+		}
+		j := strings.Index(body[i:], to)
+		return body[i : i+j]
+	}
+	for _, view := range []string{"", "?rows=1", "?rows=2", "?rows=3", "?rows=all"} {
+		code, body := pageGet(t, srv, org, page+view)
+		if code != http.StatusOK {
+			t.Fatalf("GET %s: %d", view, code)
+		}
+		ranking := section(body, `id="ranking"`, `</table>`)
+		whatIf := section(body, `id="what-if"`, `</table>`)
+		form := section(body, `id="advance-form"`, `</form>`)
+		shown := strings.Count(form, `name="shown"`)
+		if rows := strings.Count(ranking, `<tr data-application=`); rows != shown {
+			t.Errorf("%s: the ranking table holds %d rows, the form %d", view, rows, shown)
+		}
+		if rows := strings.Count(whatIf, `<th scope="row"`); rows != shown {
+			t.Errorf("%s: the what-if holds %d rows, the form %d", view, rows, shown)
+		}
+		if !strings.Contains(body, T("round_results.views_hint", shown, n)) {
+			t.Errorf("%s: the views' hint does not say %d of %d", view, shown, n)
+		}
+		for name, s := range map[string]string{"ranking": ranking, "what-if": whatIf, "form": form} {
+			if h := hiddenIn(s); h != n-shown {
+				t.Errorf("%s: the %s says %d not shown, want %d", view, name, h, n-shown)
+			}
+		}
+	}
+	// The last fifty rows hold only entries not scored: each is in the table, marked so.
+	_, last := pageGet(t, srv, org, page+"?rows=3")
+	ranking := section(last, `id="ranking"`, `</table>`)
+	for _, app := range w.Apps[100:] {
+		i := strings.Index(ranking, fmt.Sprintf(`<tr data-application="%d" class="unscored">`, app.ID))
+		if i < 0 || !strings.Contains(ranking[i:], T("round_results.unscored")) {
+			t.Errorf("%s is not listed as not scored on rows 101–110", app.StartupName)
+		}
 	}
 }

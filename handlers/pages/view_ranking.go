@@ -23,15 +23,18 @@ const (
 )
 
 // rankingLine is one line of the ranking, of the what-if and of the advancement form, in rank order: an
-// application's row, the suggested cut, or a marker for rows left out of this view.
+// application's row, the suggested cut, or a marker for rows left out of this view. The three lists hold the
+// same lines — the entries not scored last, marked so — so the views, the "shown" count and every "not shown
+// here" agree, and every entry of the round can be found.
 type rankingLine struct {
-	Row    *advanceRow
-	Result *services.ResultRow  // nil for an application not scored (it is only in the form)
-	WhatIf *services.WhatIfView // nil when the what-if does not place it
-	Cut    bool                 // the line under the last suggested application
-	// Hidden counts the rows left out here (Ranked of them scored), which Link shows.
-	Hidden, Ranked int
-	Link           string
+	Row      *advanceRow
+	Result   *services.ResultRow   // nil for an application not scored
+	Unscored *services.UnscoredRow // set for an application not scored
+	WhatIf   *services.WhatIfView  // nil when the what-if does not place it
+	Cut      bool                  // the line under the last suggested application
+	// Hidden counts the rows left out here, which Link shows.
+	Hidden int
+	Link   string
 }
 
 // rankingView is one way to look at the ranking: around the cut, a numbered view of rows, or all of them.
@@ -57,6 +60,11 @@ func (d *roundResultsData) arrange(t viewText, base, view string) {
 	for i := range d.Adv.Results.Results {
 		r := &d.Adv.Results.Results[i]
 		results[r.ApplicationID] = r
+	}
+	unscored := map[int64]*services.UnscoredRow{}
+	for i := range d.Adv.Unscored {
+		u := &d.Adv.Unscored[i]
+		unscored[u.ApplicationID] = u
 	}
 	whatIf := map[int64]*services.WhatIfView{}
 	for i := range d.Adv.WhatIf {
@@ -107,16 +115,16 @@ func (d *roundResultsData) arrange(t viewText, base, view string) {
 	// The rows that show whatever the view: a decision that differs from the suggestion, a reason typed, a
 	// message. Leaving one out would hide a decision the form must post.
 	pinned := func(r *advanceRow) bool { return r.Checked != r.Suggested || r.Reason != "" || r.Error != "" }
-	hidden, ranked := 0, 0
+	hidden := 0
 	viewOf := func(i int) string { // the numbered view that shows row i
 		return fmt.Sprintf("%s?rows=%d", base, i/rankingPageRows+1)
 	}
 	firstHidden := -1
 	flush := func() {
 		if hidden > 0 {
-			d.Lines = append(d.Lines, rankingLine{Hidden: hidden, Ranked: ranked, Link: viewOf(firstHidden)})
+			d.Lines = append(d.Lines, rankingLine{Hidden: hidden, Link: viewOf(firstHidden)})
 		}
-		hidden, ranked, firstHidden = 0, 0, -1
+		hidden, firstHidden = 0, -1
 	}
 	for i := range d.Rows {
 		r := &d.Rows[i]
@@ -129,13 +137,11 @@ func (d *roundResultsData) arrange(t viewText, base, view string) {
 				firstHidden = i
 			}
 			hidden++
-			if results[r.ApplicationID] != nil {
-				ranked++
-			}
 			continue
 		}
 		flush()
-		d.Lines = append(d.Lines, rankingLine{Row: r, Result: results[r.ApplicationID], WhatIf: whatIf[r.ApplicationID]})
+		d.Lines = append(d.Lines, rankingLine{Row: r, Result: results[r.ApplicationID], Unscored: unscored[r.ApplicationID],
+			WhatIf: whatIf[r.ApplicationID]})
 		d.Shown++
 	}
 	flush()
@@ -143,3 +149,7 @@ func (d *roundResultsData) arrange(t viewText, base, view string) {
 
 // WhatIfCols is how many columns the what-if table has: the reference and one per method.
 func (d *roundResultsData) WhatIfCols() int { return len(d.Methods) + 1 }
+
+// ScoreCols is how many columns of the ranking table hold the score: the combined score's four, or one. A
+// row not scored spans them.
+func (d *roundResultsData) ScoreCols() int { return d.RankingCols() - 6 }
