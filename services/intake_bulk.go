@@ -98,9 +98,9 @@ func (s *Applications) setIneligible(ctx context.Context, tx *models.Store, e *m
 // every round reads (gone): rankings, advancement counts, publications and results mails of rounds not yet
 // decided leave it out, as do judges' queues and progress, while its entries (the record that it entered) and
 // the scores it was given stay, uncounted. A round that already decided on it keeps its outcome, and the next
-// round does not take it in. Nothing brings it back by itself: a withdrawn application reopened while the
-// call is open is a draft to submit again, and an organizer then places it in an open round (a panel) if it
-// belongs there; an ineligible one is not reinstated.
+// round does not take it in. Ineligibility is not undone; a withdrawn application reopened while the call is
+// open is a draft, and once submitted again it is back in the undecided rounds it had entered (its entry kept),
+// with its scores, and needs its judges assigned again.
 func leaveCompetition(ctx context.Context, tx *models.Store, a *models.Application) error {
 	if err := tx.SaveApplication(ctx, a); err != nil {
 		return err

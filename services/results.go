@@ -110,10 +110,10 @@ func lockClosedRound(ctx context.Context, tx *models.Store, id int64) (*models.R
 	return r, nil
 }
 
-// ConfirmAdvancement marks every application of a closed round advanced or eliminated, in one transaction:
-// the suggested top K, plus Include, minus Exclude. Each override needs a reason (results.reason) and names an
-// application of the round that the suggestion did not already place that way (results.override); each is
-// audited with its reason. The next round then takes the advanced applications (PopulateEntries). A round
+// ConfirmAdvancement marks every application of a closed round still in the competition (see
+// leaveCompetition) advanced or eliminated, in one transaction: the suggested top K, plus Include, minus
+// Exclude. Each override needs a reason (results.reason) and names an application of the round that the
+// suggestion did not already place that way (results.override); each is audited with its reason. The next round then takes the advanced applications (PopulateEntries). A round
 // that is not closed, or whose next round has started, refuses (ErrConflict).
 func (p *Publishing) ConfirmAdvancement(ctx context.Context, actor *models.User, roundID int64, in AdvancementInput, meta Meta) (*AdvancementOutcome, error) {
 	if err := requireStaff(actor); err != nil {
