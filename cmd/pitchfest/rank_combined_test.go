@@ -206,12 +206,12 @@ func TestPitchfestRankOnACombinedFinalsExportAndVotesReproducesTheAppsCombinedRa
 	}
 	// The public page, in French: the weights and each finalist's halves, written the French way.
 	_, public := fetch(t, srv, "", "/editions/"+w.Edition.Slug+"/results", "text/html", "fr")
-	if !strings.Contains(public, html.EscapeString(fmt.Sprintf("Note finale : %s jury, %s public (9 votes valides).",
+	if !strings.Contains(public, html.EscapeString(fmt.Sprintf("Note finale\u00a0: %s jury, %s public (9 votes valides).",
 		l10n.Percent("fr", 80, 0), l10n.Percent("fr", 20, 0)))) {
 		t.Errorf("the public results do not state the weights in French")
 	}
 	for _, x := range offline.Results {
-		want := html.EscapeString(fmt.Sprintf("jury %s · public %s, votes : %d · note combinée %s", l10n.Decimal("fr", x.Jury, 2),
+		want := html.EscapeString(fmt.Sprintf("jury %s · public %s, votes\u00a0: %d · note combinée %s", l10n.Decimal("fr", x.Jury, 2),
 			l10n.Percent("fr", x.Audience, 1), x.Votes, l10n.Decimal("fr", x.Score, 2)))
 		if !strings.Contains(public, want) {
 			t.Errorf("the public results lack %q", want)
