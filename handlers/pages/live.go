@@ -83,14 +83,10 @@ func (s *Server) consoleStatus(c *gin.Context) {
 }
 
 // consoleDone ends a console action: back to the console, or the console with the service's message; a
-// message about the excuse's reason or a duration goes next to its field, the others to the top.
-func (s *Server) consoleDone(c *gin.Context, id int64, err error, typed func(d *consoleData)) {
-	s.consoleDoneSaying(c, id, err, "", typed)
-}
-
-// consoleDoneSaying is consoleDone leaving the notice flash (a message id) on the console after a success, for
-// actions whose result the console does not show by itself (saved lengths look like unsaved ones).
-func (s *Server) consoleDoneSaying(c *gin.Context, id int64, err error, flash string, typed func(d *consoleData)) {
+// message about the excuse's reason or a duration goes next to its field, the others to the top. flash (a
+// message id, or "") is the notice left after a success the console does not show by itself (saved lengths
+// look like unsaved ones).
+func (s *Server) consoleDone(c *gin.Context, id int64, err error, flash string, typed func(d *consoleData)) {
 	if err == nil {
 		s.SeeOther(c, fmt.Sprintf("/organize/rounds/%d/live", id), flash)
 		return
@@ -142,7 +138,7 @@ func (s *Server) liveConsoleSet(c *gin.Context) {
 		app = &n
 	}
 	_, err := s.Judging.SetLive(c.Request.Context(), web.CurrentUser(c), id, app, web.Meta(c))
-	s.consoleDone(c, id, err, nil)
+	s.consoleDone(c, id, err, "", nil)
 }
 
 func (s *Server) liveConsoleLock(c *gin.Context) {
@@ -151,7 +147,7 @@ func (s *Server) liveConsoleLock(c *gin.Context) {
 		return
 	}
 	_, err := s.Judging.LockLive(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
-	s.consoleDone(c, id, err, nil)
+	s.consoleDone(c, id, err, "", nil)
 }
 
 // liveConsoleExcuse locks the pitch on stage without the missing judges' scores, for the reason given.
@@ -162,7 +158,7 @@ func (s *Server) liveConsoleExcuse(c *gin.Context) {
 	}
 	reason := c.PostForm("reason")
 	_, err := s.Judging.ExcuseLive(c.Request.Context(), web.CurrentUser(c), id, reason, web.Meta(c))
-	s.consoleDone(c, id, err, func(d *consoleData) { d.Reason = reason })
+	s.consoleDone(c, id, err, "", func(d *consoleData) { d.Reason = reason })
 }
 
 func (s *Server) liveConsoleNext(c *gin.Context) {
@@ -171,7 +167,7 @@ func (s *Server) liveConsoleNext(c *gin.Context) {
 		return
 	}
 	_, err := s.Judging.NextLive(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
-	s.consoleDone(c, id, err, nil)
+	s.consoleDone(c, id, err, "", nil)
 }
 
 func (s *Server) liveConsoleTimer(c *gin.Context) {
@@ -180,7 +176,7 @@ func (s *Server) liveConsoleTimer(c *gin.Context) {
 		return
 	}
 	_, err := s.Judging.LiveTimer(c.Request.Context(), web.CurrentUser(c), id, c.PostForm("action"), web.Meta(c))
-	s.consoleDone(c, id, err, nil)
+	s.consoleDone(c, id, err, "", nil)
 }
 
 // liveConsoleDurations reads the lengths of a pitch and of its Q&A as minutes, or minutes:seconds.
@@ -205,7 +201,7 @@ func (s *Server) liveConsoleDurations(c *gin.Context) {
 	} else {
 		err = bad
 	}
-	s.consoleDoneSaying(c, id, err, "flash.timer_lengths_saved", func(d *consoleData) { d.Pitch, d.QA = typed["pitch_seconds"], typed["qa_seconds"] })
+	s.consoleDone(c, id, err, "flash.timer_lengths_saved", func(d *consoleData) { d.Pitch, d.QA = typed["pitch_seconds"], typed["qa_seconds"] })
 }
 
 // parseMinutes reads "5" (minutes), "2:30" (minutes and seconds) or "" (none) as seconds.
@@ -261,7 +257,7 @@ func (s *Server) liveConsoleOrder(c *gin.Context) {
 		ids[i] = o.app
 	}
 	err := s.Judging.SetRunningOrder(c.Request.Context(), web.CurrentUser(c), id, ids, web.Meta(c))
-	s.consoleDone(c, id, err, nil)
+	s.consoleDone(c, id, err, "", nil)
 }
 
 // ---- the stage screen's link ----
@@ -275,7 +271,7 @@ func (s *Server) stageLinkNew(c *gin.Context) {
 	}
 	key, err := s.Judging.NewStageLink(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
 	if err != nil {
-		s.consoleDone(c, id, err, nil)
+		s.consoleDone(c, id, err, "", nil)
 		return
 	}
 	d, err := s.loadConsole(c, id)
@@ -293,7 +289,7 @@ func (s *Server) stageLinkRevoke(c *gin.Context) {
 		return
 	}
 	err := s.Judging.RevokeStageLink(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
-	s.consoleDone(c, id, err, nil)
+	s.consoleDone(c, id, err, "", nil)
 }
 
 // absoluteURL is path on this site, as the organizer copies it to another device.

@@ -44,7 +44,7 @@ func (s *Server) revealStep(c *gin.Context, take func(context.Context, *models.U
 		s.SeeOther(c, fmt.Sprintf("/organize/rounds/%d/live#reveal", id), "")
 		return
 	}
-	s.consoleDone(c, id, err, nil)
+	s.consoleDone(c, id, err, "", nil)
 }
 
 // revealPrizeRow is one prize of the console's list.

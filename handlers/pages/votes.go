@@ -118,14 +118,9 @@ func (s *Server) loadVoteAdmin(c *gin.Context, id int64) (*voteAdminData, error)
 }
 
 // voteDone ends an action of the vote page: back to it, or the page with the service's message, next to its
-// field when it is about one.
-func (s *Server) voteDone(c *gin.Context, id int64, err error, typed func(d *voteAdminData)) {
-	s.voteDoneSaying(c, id, err, "", typed)
-}
-
-// voteDoneSaying is voteDone leaving the notice flash (a message id) on the vote page after a success, for
-// actions whose result the page does not show by itself (saved settings look like unsaved ones).
-func (s *Server) voteDoneSaying(c *gin.Context, id int64, err error, flash string, typed func(d *voteAdminData)) {
+// field when it is about one. flash (a message id, or "") is the notice left after a success the page does not
+// show by itself (saved settings look like unsaved ones).
+func (s *Server) voteDone(c *gin.Context, id int64, err error, flash string, typed func(d *voteAdminData)) {
 	if err == nil {
 		s.SeeOther(c, fmt.Sprintf("/organize/rounds/%d/vote", id), flash)
 		return
@@ -164,7 +159,7 @@ func (s *Server) voteAction(act func(c *gin.Context, id int64) error) gin.Handle
 		if !ok {
 			return
 		}
-		s.voteDone(c, id, act(c, id), nil)
+		s.voteDone(c, id, act(c, id), "", nil)
 	}
 }
 
@@ -184,7 +179,7 @@ func (s *Server) voteSettings(c *gin.Context) {
 	if err == nil {
 		_, err = s.Judging.SaveVoteSettings(c.Request.Context(), web.CurrentUser(c), id, in, web.Meta(c))
 	}
-	s.voteDoneSaying(c, id, err, "flash.vote_settings_saved", func(d *voteAdminData) {
+	s.voteDone(c, id, err, "flash.vote_settings_saved", func(d *voteAdminData) {
 		d.Percent, d.Settings.Mode, d.Settings.Identity = typed, in.Mode, in.Identity
 	})
 }
@@ -203,7 +198,7 @@ func (s *Server) voteCodes(c *gin.Context) {
 	}
 	codes, batch, err := s.Judging.GenerateVoterCodes(c.Request.Context(), web.CurrentUser(c), id, n, web.Meta(c))
 	if err != nil {
-		s.voteDone(c, id, err, nil)
+		s.voteDone(c, id, err, "", nil)
 		return
 	}
 	v, err := s.Judging.VoteAdmin(c.Request.Context(), web.CurrentUser(c), id)
@@ -257,7 +252,7 @@ func (s *Server) voteVoid(c *gin.Context) {
 	reason := c.PostForm("reason")
 	flag, _ := strconv.Atoi(c.PostForm("flag"))
 	_, err := s.Judging.VoidVotes(c.Request.Context(), web.CurrentUser(c), id, ids, reason, web.Meta(c))
-	s.voteDone(c, id, err, func(d *voteAdminData) { d.VoidFlag, d.Reason = flag, reason })
+	s.voteDone(c, id, err, "", func(d *voteAdminData) { d.VoidFlag, d.Reason = flag, reason })
 }
 
 // voteTie grants the people's choice to one of the finalists tied for the most votes, for the reason given.
@@ -268,7 +263,7 @@ func (s *Server) voteTie(c *gin.Context) {
 	}
 	reason := c.PostForm("tie_reason")
 	err := s.Judging.BreakVoteTie(c.Request.Context(), web.CurrentUser(c), id, formID(c, "application_id"), reason, web.Meta(c))
-	s.voteDone(c, id, err, func(d *voteAdminData) {
+	s.voteDone(c, id, err, "", func(d *voteAdminData) {
 		d.Reason, d.VoidFlag = reason, -1
 		if m, ok := d.Errors["reason"]; ok {
 			d.Errors["tie_reason"] = m
