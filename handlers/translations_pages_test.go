@@ -138,6 +138,13 @@ func TestARoundNameIsTranslatedInTheFormAndShownToJudgesInTheirLanguage(t *testi
 	if _, b := pageGet(t, srv, judge, queue+"?lang=rw"); !strings.Contains(b, "<h1>"+html.EscapeString(w.Round.Name)+"</h1>") {
 		t.Errorf("the Kinyarwanda queue does not fall back to the main name:\n%s", excerpt(b))
 	}
+	// The organizer's own pages name the round in the organizer's language too.
+	for _, p := range []string{fmt.Sprintf("/organize/editions/%d/rounds", w.Edition.ID), fmt.Sprintf("/organize/editions/%d/cockpit", w.Edition.ID),
+		fmt.Sprintf("/organize/rounds/%d/assignment", w.Round.ID), fmt.Sprintf("/organize/rounds/%d/results", w.Round.ID)} {
+		if _, b := pageGet(t, srv, org, p+"?lang=fr"); !strings.Contains(b, "Présélection") || strings.Contains(b, ">"+html.EscapeString(w.Round.Name)+"<") {
+			t.Errorf("%s in French does not name the round in French:\n%s", p, excerpt(b))
+		}
+	}
 	// The statistics funnel names its stages after the rounds, in the reader's language too.
 	stats := fmt.Sprintf("/organize/editions/%d/statistics", w.Edition.ID)
 	if _, b := pageGet(t, srv, org, stats+"?lang=fr"); !strings.Contains(b, "Entrées en Présélection") || strings.Contains(b, "Entrées en "+html.EscapeString(w.Round.Name)) {
