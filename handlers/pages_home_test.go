@@ -264,6 +264,9 @@ func TestMyApplicationsListsTheOpenCallsItHasNotAnswered(t *testing.T) {
 	if !linksTo(b, fmt.Sprintf("/applications/%d", d.Application.ID)) || linksTo(b, "/editions/"+w.open.Slug) {
 		t.Errorf("after applying, the call should leave the open calls and the application show:\n%s", excerpt(b))
 	}
+	if home := v.get("/").body; !strings.Contains(home, `id="work-h"`) || !linksTo(home, fmt.Sprintf("/applications/%d", d.Application.ID)) {
+		t.Errorf("the applicant's home does not lead to their application:\n%s", excerpt(home))
+	}
 	// The call is still open: the page says every open call was answered, never that none is open.
 	if !strings.Contains(b, html.EscapeString(tr.T("rw", "myapps.all_answered"))) || !linksTo(b, "/") ||
 		strings.Contains(b, html.EscapeString(tr.T("rw", "front.no_open_call"))) {
@@ -403,5 +406,27 @@ func TestStatisticsTrendsNameEditionsInTheReadersLanguage(t *testing.T) {
 	fr := newVisitor(t, w.srv, "fr")
 	if p := fr.get("/editions/" + w.past.Slug + "/statistics"); !strings.Contains(p.body, "Concours des pitchs 2026") {
 		t.Errorf("the French trends do not name the edition in French:\n%s", excerpt(p.body))
+	}
+}
+
+// Signed in, a judge finds on the home page the rounds still waiting for their scores, and an organizer the
+// editions they run that are not over; a visitor sees no such section.
+func TestTheHomePageStartsWithThePersonsOwnWork(t *testing.T) {
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 3, Judges: 2, K: 2})
+	st := srv.App.Store
+	tr, _ := frontend.LoadI18n()
+	judge := newSession(t, st, w.Judges[0].ID)
+	_, b := pageGet(t, srv, judge, "/?lang=fr")
+	queue := fmt.Sprintf("/judge/rounds/%d", w.Round.ID)
+	if !strings.Contains(b, `id="work-h"`) || !linksTo(b, queue) || !linksTo(b, "/judge") ||
+		!strings.Contains(b, html.EscapeString(tr.T("fr", "judge.queue.progress", 0, 3))) {
+		t.Errorf("the judge's home does not lead to the round left to score:\n%s", excerpt(b))
+	}
+	_, b = pageGet(t, srv, org, "/")
+	if !linksTo(b, fmt.Sprintf("/organize/editions/%d/cockpit", w.Edition.ID)) || !linksTo(b, "/organize") || linksTo(b, queue) {
+		t.Errorf("the organizer's home does not lead to the edition they run:\n%s", excerpt(b))
+	}
+	if _, b = pageGet(t, srv, "", "/"); strings.Contains(b, `id="work-h"`) {
+		t.Error("a visitor's home shows a work section")
 	}
 }

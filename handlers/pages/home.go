@@ -35,6 +35,19 @@ type frontDoor struct {
 	// announced yet, though a screening's may be: calling them past would tell their applicants the competition
 	// is over), then the past ones.
 	Closed []closedGroup
+	// Work is the signed-in person's own work, shown first; nil for a visitor.
+	Work *homeWork
+}
+
+// homeWork is what waits for the signed-in person, so the home page is their starting point and not only the
+// public one: the rounds a judge still has to score, the editions an organizer runs that are not over, the
+// applicant's applications. Each list links to the page where the whole job is done.
+type homeWork struct {
+	Judge     bool                      // the person judges: the section shows their rounds, or that none waits
+	Rounds    []services.JudgeRoundView // rounds open for scoring with applications left to score
+	Organizer bool
+	Editions  []editionRow // the organizer's editions not finished yet (the final's results not announced)
+	Apps      []services.MyApplication
 }
 
 // closedGroup is one headed list of closed editions on the home page.
@@ -67,12 +80,11 @@ func (s *Server) frontEditions(c *gin.Context) (frontDoor, error) {
 	}
 	u := web.CurrentUser(c)
 	mine := map[int64]int64{}
-	if u != nil && s.Applications != nil {
-		apps, err := s.Applications.Mine(ctx, u)
-		if err != nil {
+	if u != nil {
+		if d.Work, err = s.workFor(c, u, finished); err != nil {
 			return d, err
 		}
-		for _, m := range apps {
+		for _, m := range d.Work.Apps {
 			mine[m.Application.EditionID] = m.Application.ID
 		}
 	}
@@ -108,6 +120,42 @@ func (s *Server) frontEditions(c *gin.Context) (frontDoor, error) {
 		}
 	}
 	return d, nil
+}
+
+// workFor gathers what waits for u (see homeWork); finished are the editions whose final's results are out.
+func (s *Server) workFor(c *gin.Context, u *models.User, finished map[int64]bool) (*homeWork, error) {
+	ctx := c.Request.Context()
+	w := &homeWork{Judge: policy.IsJudge(u) && s.Judging != nil, Organizer: policy.CanManageEditions(u)}
+	if s.Applications != nil {
+		apps, err := s.Applications.Mine(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		w.Apps = apps
+	}
+	if w.Judge {
+		rounds, err := s.Judging.JudgeRounds(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rounds {
+			if r.Editable && r.Scored < r.Total {
+				w.Rounds = append(w.Rounds, r)
+			}
+		}
+	}
+	if w.Organizer {
+		es, err := s.Editions.List(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		for _, row := range editionRowsOf(s.text(c), es, s.Editions.Window) {
+			if !finished[row.Edition.ID] {
+				w.Editions = append(w.Editions, row)
+			}
+		}
+	}
+	return w, nil
 }
 
 // home says what Pitchfest is and leads to the calls open now, the calls to come and past results.
