@@ -146,7 +146,10 @@ func TestEveryPageRendersInEveryLanguageWithoutRawMessageIDs(t *testing.T) {
 				Fields             map[string]string
 			}{404, "x", "id", map[string]string{"email": "bad"}}
 			if name == "home" {
-				p.Data = struct{ Open, Upcoming, Closed []any }{} // no edition yet
+				p.Data = struct {
+					Open, Upcoming, Closed []any
+					Work                   any
+				}{} // no edition yet, a visitor
 			}
 			out := render(t, r, name, p)
 			if !strings.Contains(out, `<html lang="`+l.Code+`">`) {
