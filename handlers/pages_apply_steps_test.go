@@ -232,6 +232,32 @@ func TestAnEditionThatRequiresADeckRefusesASubmissionWithoutOne(t *testing.T) {
 	})
 }
 
+// A submitted application opens on its review, saying when it was submitted and until when it may change, with
+// no submit button; once an answer changes, the review offers to submit again.
+func TestASubmittedApplicationOpensOnWhatWasSubmitted(t *testing.T) {
+	ss := newStepServer(t)
+	ss.openEdition(t, "hpf-2026")
+	app, _ := apply(t, ss.eric, "hpf-2026")
+	if p := ss.eric.get(app); !strings.Contains(p.body, `id="application-form"`) || strings.Contains(p.body, `id="review-submitted"`) {
+		t.Fatalf("a draft does not open on its form:\n%s", excerpt(p.body))
+	}
+	ss.eric.post(app+"/submit", completeForm()).expect(t, "submit", http.StatusSeeOther, app+"/receipt")
+	p := ss.eric.get(app)
+	p.expect(t, "the submitted application", http.StatusOK, "")
+	has(t, "the submitted application", p.body, `id="review-submitted"`, `aria-current="step"`, `id="app-change"`, "Ubuhinzi Bwiza")
+	if strings.Contains(p.body, `id="submit-application"`) || !strings.Contains(p.body, `href="/applications/`) {
+		t.Errorf("the submitted application offers to submit again with nothing changed:\n%s", excerpt(p.body))
+	}
+	if d := ss.eric.get(app + "?step=details"); !strings.Contains(d.body, html.EscapeString(ss.en("app.save_hint_submitted"))) {
+		t.Errorf("the details step of a submitted application calls it a draft:\n%s", excerpt(d.body))
+	}
+	f := completeForm()
+	f.Set("step", "details")
+	f.Set("one_liner", "Soil sensors for every smallholder.")
+	ss.eric.post(app, f).expect(t, "change an answer", http.StatusSeeOther, "")
+	has(t, "the changed application", ss.eric.get(app).body, `id="submit-application"`, html.EscapeString(ss.en("app.resubmit")))
+}
+
 func TestWithdrawingAsksFirstAndCanBeUndoneUntilTheDeadline(t *testing.T) {
 	ss := newStepServer(t)
 	ss.openEdition(t, "hpf-2026") // no deck required: this is about withdrawing

@@ -108,7 +108,7 @@ func (s *Server) myApplicationsPage(c *gin.Context) {
 }
 
 // applicationPage shows an application: to its owner while it may change, the form at one step (?step=,
-// the details first); otherwise the answers, read-only. ?check=1 puts what a submission would refuse next to
+// the details first, the review once submitted); otherwise the answers, read-only. ?check=1 puts what a submission would refuse next to
 // the step's fields (the review step's links lead there); ?add=1 shows one more team row, the plain form's way
 // of adding a member.
 func (s *Server) applicationPage(c *gin.Context) {
@@ -117,6 +117,10 @@ func (s *Server) applicationPage(c *gin.Context) {
 		return
 	}
 	pg := appPage{Step: stepOf(c.Query("step")), AddRow: c.Query("add") != ""}
+	// A submitted application opens on its review: what was sent and that it was, not a form to finish.
+	if c.Query("step") == "" && d.Editable && d.Application.Status == models.StatusSubmitted {
+		pg.Step = stepReview
+	}
 	if c.Query("check") != "" && d.Editable {
 		if pg.Errors, ok = s.missing(c, d); !ok {
 			return

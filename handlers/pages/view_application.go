@@ -132,6 +132,10 @@ type applicationView struct {
 	DeckNeeded  bool        // the edition refuses a submission without a deck
 	CanReopen   bool        // withdrawn, and the call still open: the owner may make it a draft again
 	CanWithdraw bool
+	// SubmittedOn is when the owner last submitted, while the submitted version is the one the judges will
+	// read and the call is still open (so changes are still possible): the page says so first, instead of
+	// treating the application as a draft to finish.
+	SubmittedOn string
 }
 
 // fact is one label and value of the read-only view.
@@ -172,6 +176,9 @@ func applicationViewOf(t viewText, in applicationInput) applicationView {
 	}
 	v.CanReopen = v.Owner && a.Status == models.StatusWithdrawn && d.Window == services.WindowOpen
 	v.CanWithdraw = v.Owner && (a.Status == models.StatusDraft || a.Status == models.StatusSubmitted)
+	if v.Owner && d.Editable && a.Status == models.StatusSubmitted && a.SubmittedAt != nil {
+		v.SubmittedOn = t.when(d.Edition, *a.SubmittedAt)
+	}
 	v.Unverified, v.Email = v.Owner && d.Editable && !in.User.Verified(), in.User.Email
 	v.VerifyNext = fmt.Sprintf("/applications/%d?step=%s", a.ID, v.Step)
 	f := appForm{t: t, values: in.Values, errs: errs, required: t.tr("app.required"), addRow: in.AddRow}
