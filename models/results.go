@@ -275,3 +275,15 @@ func (s *Store) PublicationEntries(ctx context.Context, id int64) ([]AnnouncedEn
 func (s *Store) SetResultsAt(ctx context.Context, editionID int64, at time.Time) error {
 	return rowsOrNotFound(s.conn(ctx).Model(&Edition{}).Where("id = ?", editionID).Update("results_at", DBTime(at)))
 }
+
+// DeleteScheduledPublication removes a publication that is not live at now: an embargoed version nobody but
+// organizers has seen can be taken back, a live one never (it is what the public read). ErrNotFound when there
+// is no such publication or it is live.
+func (s *Store) DeleteScheduledPublication(ctx context.Context, id int64, now time.Time) error {
+	return rowsOrNotFound(s.conn(ctx).Where("id = ? AND publish_at > ?", id, DBTime(now)).Delete(&Publication{}))
+}
+
+// ClearResultsAt forgets when an edition's results are announced: its only announcement was taken back.
+func (s *Store) ClearResultsAt(ctx context.Context, editionID int64) error {
+	return rowsOrNotFound(s.conn(ctx).Model(&Edition{}).Where("id = ?", editionID).Update("results_at", nil))
+}

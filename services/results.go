@@ -3,6 +3,7 @@ package services
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -613,6 +614,85 @@ func (p *Publishing) Publications(ctx context.Context, actor *models.User, round
 	return p.Store.PublicationsByRound(ctx, roundID)
 }
 
+// PublicationPreview is a scheduled publication with the public results page as it will read once it is live.
+type PublicationPreview struct {
+	Publication *models.Publication
+	Results     *PublicResults
+}
+
+// PreviewPublication shows staff what a scheduled publication will make public: the edition's results page as
+// it will read at the publication's time (earlier publications live by then included), whether or not the
+// edition itself is published yet. Staff only; publications.preview_live for a version that is already live,
+// which the public page shows.
+func (p *Publishing) PreviewPublication(ctx context.Context, actor *models.User, publicationID int64) (*PublicationPreview, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	pub, err := p.Store.PublicationByID(ctx, publicationID)
+	if err != nil {
+		return nil, err
+	}
+	if pub.Live(p.now()) {
+		return nil, conflict("publications.preview_live")
+	}
+	ed, err := p.Store.EditionByID(ctx, pub.EditionID)
+	if err != nil {
+		return nil, err
+	}
+	res, err := p.resultsAt(ctx, ed, pub.PublishAt)
+	if err != nil {
+		return nil, err
+	}
+	return &PublicationPreview{Publication: pub, Results: res}, nil
+}
+
+// CancelPublication takes back a scheduled publication before its time: the version is deleted (nobody but
+// staff ever saw it), so the round is back to what was public before it — not published at all for a first
+// version. For the final round the edition's announcement time follows the versions left (withdrawals stay
+// open when none is). The notification job scheduled with it finds nothing and sends nothing. Audited.
+// Staff only; publications.cancel_live once the version is live.
+func (p *Publishing) CancelPublication(ctx context.Context, actor *models.User, publicationID int64, meta Meta) (*models.Publication, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	var pub *models.Publication
+	err := p.Store.Tx(ctx, func(tx *models.Store) (err error) {
+		if pub, err = tx.PublicationByID(ctx, publicationID); err != nil {
+			return err
+		}
+		// The round's lock orders this with a publication being made at the same time (publishIn takes it).
+		if _, err := tx.LockRound(ctx, pub.RoundID); err != nil {
+			return err
+		}
+		now := p.now()
+		if err := tx.DeleteScheduledPublication(ctx, pub.ID, now); errors.Is(err, models.ErrNotFound) {
+			return conflict("publications.cancel_live")
+		} else if err != nil {
+			return err
+		}
+		if pub.Final {
+			left, err := tx.PublicationsByRound(ctx, pub.RoundID)
+			if err != nil {
+				return err
+			}
+			if len(left) == 0 {
+				err = tx.ClearResultsAt(ctx, pub.EditionID)
+			} else {
+				err = tx.SetResultsAt(ctx, pub.EditionID, slices.MinFunc(left, func(a, b models.Publication) int { return a.PublishAt.Compare(b.PublishAt) }).PublishAt)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return p.audit(ctx, tx, actor, "results.unpublish", roundSubject(pub.RoundID),
+			fmt.Sprintf("version=%d publish_at=%s", pub.Version, pub.PublishAt.Format(time.RFC3339)), meta)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pub, nil
+}
+
 // ---- public results ----
 
 // PublicRound is one round's live announcement: who advanced (to NextRound, the round after it, when one
@@ -696,7 +776,13 @@ func (p *Publishing) editionResults(ctx context.Context, ed *models.Edition) (*P
 	if !ed.Published() {
 		return nil, models.ErrNotFound
 	}
-	pubs, err := p.Store.LivePublications(ctx, ed.ID, p.now())
+	return p.resultsAt(ctx, ed, p.now())
+}
+
+// resultsAt is an edition's public results as they read at the instant at: now for the public page, a
+// scheduled publication's time for its preview.
+func (p *Publishing) resultsAt(ctx context.Context, ed *models.Edition, at time.Time) (*PublicResults, error) {
+	pubs, err := p.Store.LivePublications(ctx, ed.ID, at)
 	if err != nil {
 		return nil, err
 	}

@@ -40,6 +40,8 @@ func (s *Server) resultsPageRoutes(r *gin.Engine) {
 	g.GET("/organize/rounds/:id/publications", s.publicationsPage)
 	g.POST("/organize/rounds/:id/publications", s.publishForm)
 	g.POST("/organize/rounds/:id/feedback", s.feedbackForm)
+	g.GET("/organize/publications/:id/preview", s.publicationPreviewPage)
+	g.POST("/organize/publications/:id/cancel", s.cancelPublicationForm)
 	g.GET("/applications/:id/results", viewAt(s, "application_results", "app_results.title", s.loadApplicationResults))
 }
 
@@ -364,6 +366,34 @@ func (s *Server) publishForm(c *gin.Context) {
 	}
 }
 
+// publicationPreviewPage is the public results page as a scheduled publication will make it read, for staff,
+// under a banner that says it is not public yet. It has an organizer's address of its own: the public page
+// never shows an embargoed version, whoever asks.
+func (s *Server) publicationPreviewPage(c *gin.Context) {
+	id, ok := s.PathID(c, "id")
+	if !ok {
+		return
+	}
+	pv, err := s.Publishing.PreviewPublication(c.Request.Context(), web.CurrentUser(c), id)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	s.showPage(c, http.StatusOK, "results", "results.preview_title", resultsView{PublicResults: pv.Results, Preview: pv.Publication})
+}
+
+// cancelPublicationForm takes a scheduled publication back before its time, then shows the round's
+// publications with a notice.
+func (s *Server) cancelPublicationForm(c *gin.Context) {
+	s.postAt(c, "flash.publication_cancelled", func(id int64) (string, error) {
+		pub, err := s.Publishing.CancelPublication(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("/organize/rounds/%d/publications", pub.RoundID), nil
+	})
+}
+
 // feedbackForm turns applicant feedback on ("enabled=on") or off for the round's next publications.
 func (s *Server) feedbackForm(c *gin.Context) {
 	s.postAt(c, "flash.feedback_saved", func(id int64) (string, error) {
@@ -397,5 +427,5 @@ func (s *Server) resultsPage(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	s.showPage(c, http.StatusOK, "results", "results.page", res)
+	s.showPage(c, http.StatusOK, "results", "results.page", resultsView{PublicResults: res})
 }

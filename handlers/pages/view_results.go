@@ -176,6 +176,13 @@ func awardsOf(rc *services.RoundContext, aw *services.Awards, adv *services.Adva
 	return d
 }
 
+// resultsView is the public results page; with Preview, staff's preview of that scheduled publication, which
+// the page marks as not public yet.
+type resultsView struct {
+	*services.PublicResults
+	Preview *models.Publication
+}
+
 // publicationRow is one version as the organizer sees it.
 type publicationRow struct {
 	Publication models.Publication
