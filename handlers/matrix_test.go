@@ -166,6 +166,15 @@ var matrix = []row{
 	{"POST", "/account/delete", formBody("password=" + url.QueryEscape(matrixPassword)), signedInForm(see), nil},
 	{"GET", "/admin/invitations", nil, expect{see, forbidden, forbidden, forbidden, ok, ok}, nil},
 	{"POST", "/admin/invitations", formBody("email=judge-to-be%40example.rw&role=judge&language=fr"), expect{unauth, forbidden, forbidden, forbidden, see, see}, nil},
+	{"POST", "/admin/invitations/resend", formBody("email=judge-to-be%40example.rw&role=judge"), expect{unauth, forbidden, forbidden, forbidden, see, see}, nil},
+	// A judge's invitation pending for this world's address, which organizers and admins may withdraw.
+	{"POST", "/admin/invitations/withdraw", func(w *world) string {
+		email := "withdrawn-" + testutil.RandomHex(4) + "@example.rw"
+		if err := w.srv.App.Accounts.Invite(context.Background(), w.users[admin], email, models.RoleJudge, "en", services.Meta{}); err != nil {
+			panic(err)
+		}
+		return url.Values{"email": {email}, "role": {"judge"}}.Encode()
+	}, expect{unauth, forbidden, forbidden, forbidden, see, see}, nil},
 	{"GET", "/admin/audit", nil, expect{see, forbidden, forbidden, forbidden, ok, ok}, nil},
 }
 

@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // TokenPurpose says what a one-time link is for.
@@ -176,4 +178,19 @@ func (s *Store) PendingInvitations(ctx context.Context, role Role, now time.Time
 		}
 	}
 	return out, nil
+}
+
+// WithdrawInvitations voids every unused invitation to role sent to email (compared as NormalizeEmail does),
+// expired ones included, and returns how many were still usable at now: their links stop working at once.
+func (s *Store) WithdrawInvitations(ctx context.Context, email string, role Role, now time.Time) (int64, error) {
+	now = DBTime(now)
+	var usable int64
+	q := func() *gorm.DB {
+		return s.conn(ctx).Model(&OneTimeToken{}).Where("purpose = ? AND role = ? AND LOWER(email) = ? AND used_at IS NULL",
+			PurposeInvitation, role, NormalizeEmail(email))
+	}
+	if err := q().Where("expires_at > ?", now).Count(&usable).Error; err != nil {
+		return 0, translate(err)
+	}
+	return usable, translate(q().Update("used_at", now).Error)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/pitchfest/pitchfest/models"
@@ -14,25 +15,32 @@ import (
 // Invite emails a link that grants role to whoever owns email: organizers invite judges, admins invite
 // organizers (policy.CanInvite). ErrForbidden otherwise.
 func (a *Accounts) Invite(ctx context.Context, actor *models.User, email string, role models.Role, lang string, meta Meta) error {
+	_, err := a.SendInvitation(ctx, actor, email, role, lang, meta)
+	return err
+}
+
+// SendInvitation is Invite returning the invitation made, so that the page can say to whom it went.
+func (a *Accounts) SendInvitation(ctx context.Context, actor *models.User, email string, role models.Role, lang string, meta Meta) (*PendingInvite, error) {
 	// Every problem of the input at once, so the form shows them together; a role the actor may not hand out is
 	// refused as such whatever else is wrong.
 	v := models.NewValidationError()
 	if !role.Valid() || role == models.RoleApplicant {
 		v.Fields["role"] = "role.invalid"
 	} else if !policy.CanInvite(actor, role) {
-		return models.ErrForbidden
+		return nil, models.ErrForbidden
 	}
 	if !validEmail(email) {
 		v.Fields["email"] = "email.invalid"
 	}
 	if len(v.Fields) > 0 {
-		return v
+		return nil, v
 	}
 	raw, hash := newSecret()
 	now := a.now()
-	return a.Store.Tx(ctx, func(tx *models.Store) error {
-		if err := tx.CreateToken(ctx, &models.OneTimeToken{Hash: hash, Purpose: models.PurposeInvitation, Email: strings.TrimSpace(email),
-			Role: role, CreatedBy: &actor.ID, CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)}); err != nil {
+	t := &models.OneTimeToken{Hash: hash, Purpose: models.PurposeInvitation, Email: strings.TrimSpace(email),
+		Role: role, CreatedBy: &actor.ID, CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)}
+	err := a.Store.Tx(ctx, func(tx *models.Store) error {
+		if err := tx.CreateToken(ctx, t); err != nil {
 			return err
 		}
 		if err := a.Mail.QueueTx(ctx, tx, strings.TrimSpace(email), normLang(lang), "invitation", map[string]any{
@@ -41,6 +49,55 @@ func (a *Accounts) Invite(ctx context.Context, actor *models.User, email string,
 			return err
 		}
 		return tx.Audit(ctx, &models.AuditEvent{ActorID: &actor.ID, Action: "invitation.sent", Subject: "email:" + models.NormalizeEmail(email),
+			IP: meta.IP, Detail: string(role)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &pendingInvites([]models.OneTimeToken{*t})[0], nil
+}
+
+// PendingInvitations lists the invitations not accepted yet to every role actor may invite (policy.CanInvite),
+// newest first, one per address and role: organizers see the judges they wait for, admins everyone.
+// ErrForbidden for someone who may invite nobody.
+func (a *Accounts) PendingInvitations(ctx context.Context, actor *models.User) ([]PendingInvite, error) {
+	var out []PendingInvite
+	may := false
+	for _, r := range []models.Role{models.RoleJudge, models.RoleOrganizer, models.RoleAdmin} {
+		if !policy.CanInvite(actor, r) {
+			continue
+		}
+		may = true
+		ts, err := a.Store.PendingInvitations(ctx, r, a.now())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pendingInvites(ts)...)
+	}
+	if !may {
+		return nil, models.ErrForbidden
+	}
+	slices.SortStableFunc(out, func(x, y PendingInvite) int { return y.SentAt.Compare(x.SentAt) })
+	return out, nil
+}
+
+// WithdrawInvitation voids every invitation to role sent to email, so that its links stop working before they
+// expire (an address mistyped, a judge who is no longer wanted). Audited. ErrForbidden when actor may not
+// invite to role; invite.withdraw.none when no invitation to the address was still pending (already accepted,
+// expired or withdrawn).
+func (a *Accounts) WithdrawInvitation(ctx context.Context, actor *models.User, email string, role models.Role, meta Meta) error {
+	if !policy.CanInvite(actor, role) {
+		return models.ErrForbidden
+	}
+	return a.Store.Tx(ctx, func(tx *models.Store) error {
+		n, err := tx.WithdrawInvitations(ctx, email, role, a.now())
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return conflict("invite.withdraw.none", strings.TrimSpace(email))
+		}
+		return tx.Audit(ctx, &models.AuditEvent{ActorID: &actor.ID, Action: "invitation.withdrawn", Subject: "email:" + models.NormalizeEmail(email),
 			IP: meta.IP, Detail: string(role)})
 	})
 }

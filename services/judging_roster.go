@@ -16,11 +16,24 @@ type JudgeRow struct {
 	Submitted int
 }
 
-// PendingInvite is an invitation to judge not accepted yet.
+// PendingInvite is an invitation not accepted yet: the newest sent to an address for a role.
 type PendingInvite struct {
 	Email   string
+	Role    models.Role
 	SentAt  time.Time
 	Expires time.Time
+	// Ref names this invitation in an address without the email in it (a prefix of the link's hash, which
+	// says nothing of the link itself).
+	Ref string
+}
+
+// pendingInvites turns the store's pending invitation tokens into PendingInvites.
+func pendingInvites(ts []models.OneTimeToken) []PendingInvite {
+	out := make([]PendingInvite, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, PendingInvite{Email: t.Email, Role: t.Role, SentAt: t.CreatedAt, Expires: t.ExpiresAt, Ref: t.Hash[:min(len(t.Hash), 16)]})
+	}
+	return out
 }
 
 // JudgeRoster lists every active judge with their assignments and submitted scores in the edition's rounds,
@@ -56,11 +69,7 @@ func (j *Judging) JudgeRoster(ctx context.Context, actor *models.User, editionID
 	if err != nil {
 		return nil, nil, err
 	}
-	inv := make([]PendingInvite, 0, len(pending))
-	for _, t := range pending {
-		inv = append(inv, PendingInvite{Email: t.Email, SentAt: t.CreatedAt, Expires: t.ExpiresAt})
-	}
-	return rows, inv, nil
+	return rows, pendingInvites(pending), nil
 }
 
 // RemoveJudgeResult says what taking a judge off an edition changed.

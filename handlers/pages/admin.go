@@ -3,6 +3,7 @@ package pages
 import (
 	"cmp"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -13,13 +14,19 @@ import (
 	"github.com/pitchfest/pitchfest/handlers/web"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/policy"
+	"github.com/pitchfest/pitchfest/services"
 )
 
-// invitePage is what the invitation form offers.
+// invitePage is what the invitation form offers, with the invitations still pending below it.
 type invitePage struct {
 	Roles     []roleChoice
 	RoleError string
 	Language  string
+	Pending   []services.PendingInvite
+	// Sent is the address just invited (the pending invitation the address's "sent" reference names).
+	Sent string
+	// Problem says why the last send-again or withdrawal was refused.
+	Problem string
 }
 
 // roleChoice is one role the signed-in user may invite someone to.
@@ -45,9 +52,22 @@ func invitableRoles(u *models.User) []models.Role {
 	return out
 }
 
-func (s *Server) showInvite(c *gin.Context, status int, f *frontend.Form) {
+func (s *Server) showInvite(c *gin.Context, status int, f *frontend.Form, problem string) {
 	roles := invitableRoles(web.CurrentUser(c))
-	d := invitePage{Language: web.Lang(c)}
+	pending, err := s.Accounts.PendingInvitations(c.Request.Context(), web.CurrentUser(c))
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	d := invitePage{Language: web.Lang(c), Pending: pending, Problem: problem}
+	if ref := c.Query("sent"); ref != "" {
+		// Only an invitation this person may see is named: the address cannot make the page say anything else.
+		for _, p := range pending {
+			if p.Ref == ref {
+				d.Sent = p.Email
+			}
+		}
+	}
 	chosen := ""
 	if f != nil {
 		chosen = f.Values["role"]
@@ -71,7 +91,7 @@ func (s *Server) invitationsPage(c *gin.Context) {
 		s.Fail(c, models.ErrForbidden)
 		return
 	}
-	s.showInvite(c, http.StatusOK, nil)
+	s.showInvite(c, http.StatusOK, nil, "")
 }
 
 func (s *Server) invite(c *gin.Context) {
@@ -82,17 +102,54 @@ func (s *Server) invite(c *gin.Context) {
 	}
 	f.Values = map[string]string{"email": req.Email, "role": req.Role, "language": req.Language}
 	status := s.submitForm(c, f, func() error {
-		err := s.Accounts.Invite(c.Request.Context(), web.CurrentUser(c), req.Email, models.Role(req.Role), cmp.Or(req.Language, web.Lang(c)), web.Meta(c))
-		if err == nil {
-			s.SeeOther(c, "/admin/invitations", "flash.invitation_sent")
-		}
-		return err
+		return s.sendInvitation(c, req.Email, models.Role(req.Role), cmp.Or(req.Language, web.Lang(c)))
 	})
 	if status == 0 {
 		return
 	}
 	s.Invalid(c, f)
-	s.showInvite(c, status, f)
+	s.showInvite(c, status, f, "")
+}
+
+// sendInvitation invites email to role and, when the service agrees, goes back to the invitations page, which
+// names the address just invited.
+func (s *Server) sendInvitation(c *gin.Context, email string, role models.Role, lang string) error {
+	inv, err := s.Accounts.SendInvitation(c.Request.Context(), web.CurrentUser(c), email, role, lang, web.Meta(c))
+	if err == nil {
+		s.SeeOther(c, "/admin/invitations?sent="+url.QueryEscape(inv.Ref), "")
+	}
+	return err
+}
+
+// resendInvitation sends a pending invitation again ("email", "role"), with a new link; the page names the
+// address. The person's language is not known, so the mail is in the sender's.
+func (s *Server) resendInvitation(c *gin.Context) {
+	if !s.parseForm(c) {
+		return
+	}
+	if err := s.sendInvitation(c, c.PostForm("email"), models.Role(c.PostForm("role")), web.Lang(c)); err != nil {
+		s.invitationRefused(c, err)
+	}
+}
+
+// withdrawInvitation voids a pending invitation ("email", "role"): its links stop working.
+func (s *Server) withdrawInvitation(c *gin.Context) {
+	if !s.parseForm(c) {
+		return
+	}
+	err := s.Accounts.WithdrawInvitation(c.Request.Context(), web.CurrentUser(c), c.PostForm("email"), models.Role(c.PostForm("role")), web.Meta(c))
+	if err == nil {
+		s.SeeOther(c, "/admin/invitations", "flash.invitation_withdrawn")
+		return
+	}
+	s.invitationRefused(c, err)
+}
+
+// invitationRefused shows the invitations page with why a send-again or a withdrawal was refused.
+func (s *Server) invitationRefused(c *gin.Context, err error) {
+	if p, ok := s.Refusal(c, err, ""); ok {
+		s.showInvite(c, p.Status, nil, p.Place(web.Nowhere))
+	}
 }
 
 // auditPageSize is how many events one page of the audit log shows.

@@ -46,6 +46,8 @@ func (s *Server) authPageRoutes(r *gin.Engine) {
 	signed.POST("/account/delete", s.deleteAccount)
 	signed.GET("/admin/invitations", s.invitationsPage)
 	signed.POST("/admin/invitations", s.invite)
+	signed.POST("/admin/invitations/resend", s.resendInvitation)
+	signed.POST("/admin/invitations/withdraw", s.withdrawInvitation)
 	signed.GET("/admin/audit", s.auditPage)
 }
 
