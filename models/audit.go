@@ -32,12 +32,37 @@ func (s *Store) Audit(ctx context.Context, e *AuditEvent) error {
 // AuditPage lists events newest first, at most limit of them, older than the event id before (0 = from the
 // newest). Keyset paging keeps deep pages as fast as the first on a log that only grows.
 func (s *Store) AuditPage(ctx context.Context, before int64, limit int) ([]AuditEvent, error) {
+	return s.AuditSearch(ctx, AuditFilter{}, before, limit)
+}
+
+// AuditFilter narrows the audit log; a zero field does not narrow it.
+type AuditFilter struct {
+	Action  string     // exactly this action code
+	ActorID int64      // done by this user
+	From    *time.Time // at or after
+	Until   *time.Time // before
+}
+
+// AuditSearch is AuditPage of the events f lets through, with the same keyset paging.
+func (s *Store) AuditSearch(ctx context.Context, f AuditFilter, before int64, limit int) ([]AuditEvent, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
 	q := s.conn(ctx).Order("id DESC").Limit(limit)
 	if before > 0 {
 		q = q.Where("id < ?", before)
+	}
+	if f.Action != "" {
+		q = q.Where("action = ?", f.Action)
+	}
+	if f.ActorID != 0 {
+		q = q.Where("actor_id = ?", f.ActorID)
+	}
+	if f.From != nil {
+		q = q.Where("created_at >= ?", DBTime(*f.From))
+	}
+	if f.Until != nil {
+		q = q.Where("created_at < ?", DBTime(*f.Until))
 	}
 	var out []AuditEvent
 	return out, translate(q.Find(&out).Error)

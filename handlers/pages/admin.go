@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/handlers/web"
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/policy"
 	"github.com/pitchfest/pitchfest/services"
@@ -167,10 +169,33 @@ type auditRow struct {
 }
 
 // auditData is one page of the audit log, newest first, with keyset links: Older is the id to page before.
+// The filter's values stay in its form, and the paging links keep them (Query).
 type auditData struct {
-	Events []auditRow
-	Older  int64
-	Newer  bool
+	Events   []auditRow
+	Older    int64
+	Newer    bool
+	Filter   services.AuditQuery
+	Filtered bool
+	// NewestURL and OlderURL are the paging links, the filter kept.
+	NewestURL, OlderURL string
+	Actions             []auditAction
+	Errors              map[string]string
+	Problem             string
+}
+
+// auditAction is one choice of the filter's action list.
+type auditAction struct{ Code, Label string }
+
+// auditActions lists every action the catalogs name, by label in the reader's language.
+func (s *Server) auditActions(c *gin.Context) []auditAction {
+	var out []auditAction
+	for _, id := range s.I18n.MessageIDs("en") {
+		if code, ok := strings.CutPrefix(id, "audit.action."); ok {
+			out = append(out, auditAction{Code: code, Label: s.Tr(c, id)})
+		}
+	}
+	slices.SortFunc(out, func(a, b auditAction) int { return strings.Compare(a.Label, b.Label) })
+	return out
 }
 
 // auditLabel says what an audit action means in the reader's language; an action without a catalog entry shows
@@ -193,18 +218,37 @@ func (s *Server) auditRef(c *gin.Context, ref string) string {
 	return ref
 }
 
+// auditPage is the audit log, narrowed by the filter form's GET fields ("action", "person", "from", "to", days
+// in Kigali time like the page's times) and paged with "before".
 func (s *Server) auditPage(c *gin.Context) {
 	before, _ := strconv.ParseInt(c.Query("before"), 10, 64)
-	evs, err := s.Accounts.AuditPage(c.Request.Context(), web.CurrentUser(c), before, auditPageSize)
+	q := services.AuditQuery{Action: c.Query("action"), Person: c.Query("person"), From: c.Query("from"), To: c.Query("to"), Zone: l10n.DefaultZone}
+	d := auditData{Newer: before > 0, Filter: q, Actions: s.auditActions(c), Errors: map[string]string{}}
+	kept := url.Values{}
+	for k, v := range map[string]string{"action": q.Action, "person": q.Person, "from": q.From, "to": q.To} {
+		if v = strings.TrimSpace(v); v != "" {
+			kept.Set(k, v)
+		}
+	}
+	d.Filtered, d.NewestURL = len(kept) > 0, "/admin/audit"
+	if d.Filtered {
+		d.NewestURL += "?" + kept.Encode()
+	}
+	evs, err := s.Accounts.AuditSearch(c.Request.Context(), web.CurrentUser(c), q, before, auditPageSize)
 	if err != nil {
-		s.Fail(c, err)
+		if p, ok := s.Refusal(c, err, ""); ok {
+			d.Problem = p.Place(func(k, text string) bool {
+				d.Errors[k] = text
+				return true
+			})
+			s.showPage(c, p.Status, "admin_audit", "audit.title", d)
+		}
 		return
 	}
-	d := auditData{Newer: before > 0}
 	for _, e := range evs {
 		r := auditRow{At: e.CreatedAt, Action: e.Action, Label: s.auditLabel(c, e.Action), Subject: s.auditRef(c, e.Subject), IP: e.IP,
 			Detail: s.auditRef(c, e.Detail)}
-		if id := roleLabel(models.Role(e.Detail)); e.Action == "invitation.sent" && s.I18n.Has(web.Lang(c), id) {
+		if id := roleLabel(models.Role(e.Detail)); strings.HasPrefix(e.Action, "invitation.") && s.I18n.Has(web.Lang(c), id) {
 			r.Detail = s.Tr(c, id) // an invitation's detail is the role offered
 		}
 		if e.ActorID != nil {
@@ -214,6 +258,8 @@ func (s *Server) auditPage(c *gin.Context) {
 	}
 	if len(evs) == auditPageSize {
 		d.Older = evs[len(evs)-1].ID
+		kept.Set("before", strconv.FormatInt(d.Older, 10))
+		d.OlderURL = "/admin/audit?" + kept.Encode()
 	}
 	s.showPage(c, http.StatusOK, "admin_audit", "audit.title", d)
 }
