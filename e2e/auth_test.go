@@ -229,16 +229,38 @@ func TestAnAdministratorUsesTheAccountAndAdminPagesOnAPhone(t *testing.T) {
 
 	ClickLink(t, ctx, T("nav.admin")) // the header's Admin entry opens the invitations, next to the audit log
 	atPhone(t, ctx)
-	fill(t, ctx, "#invite-email", "judge-"+testutil.RandomHex(4)+"@example.rw")
+	invited := "judge-" + testutil.RandomHex(4) + "@example.rw"
+	fill(t, ctx, "#invite-email", invited)
 	run(t, ctx, "choose the judge role", chromedp.Click(chromedp.CSS("#invite-role-judge")))
 	Follow(t, ctx, chromedp.CSS(`#invite-form button[type="submit"]`))
 	atPhone(t, ctx)
-	expectFlash(t, ctx, T("flash.invitation_sent"))
+	expectFlash(t, ctx, T("invite.sent_to", invited))
+	if got := Text(t, ctx, "#pending-invitations .item-title"); got != invited {
+		t.Errorf("the pending invitation listed is %q, want %q", got, invited)
+	}
 
 	ClickLink(t, ctx, T("nav.audit"))
 	atPhone(t, ctx)
 	// The page shows the action in words; its code stays in a data attribute.
 	if got := Eval[string](t, ctx, `document.querySelector(".event-head .event-action").dataset.action`); got != "invitation.sent" {
 		t.Errorf("the newest audit event is %q, want the invitation", got)
+	}
+
+	ClickLink(t, ctx, T("nav.invitations"))
+	Follow(t, ctx, chromedp.CSS(`#pending-invitations form[action="/admin/invitations/withdraw"] button`))
+	atPhone(t, ctx)
+	expectFlash(t, ctx, T("flash.invitation_withdrawn"))
+
+	// The audit log filtered to withdrawals, without JavaScript's help: a GET form whose values stay.
+	ClickLink(t, ctx, T("nav.audit"))
+	run(t, ctx, "choose the withdrawals", chromedp.SetValue(chromedp.CSS("#f-action"), "invitation.withdrawn"))
+	Follow(t, ctx, chromedp.CSS(`#audit-filter button[type="submit"]`))
+	atPhone(t, ctx)
+	if n := Eval[int](t, ctx, `document.querySelectorAll('.event-action[data-action="invitation.withdrawn"]').length`); n != 1 ||
+		Eval[int](t, ctx, `document.querySelectorAll('.event').length`) != 1 {
+		t.Errorf("the filtered log shows %d withdrawals among other events, want the one alone", n)
+	}
+	if got := Eval[string](t, ctx, `document.querySelector("#f-action").value`); got != "invitation.withdrawn" {
+		t.Errorf("the filter's action is %q after filtering", got)
 	}
 }

@@ -112,6 +112,9 @@ func TestTheAuditLogFiltersByActionPersonAndDaysAndKeepsTheFilterWhilePaging(t *
 				t.Errorf("the refused filter lacks %q", want)
 			}
 		}
+		if strings.Contains(body, `id="audit-none"`) || strings.Contains(body, `class="event"`) {
+			t.Error("a refused filter shows a result")
+		}
 		if code, body := page(t, url.Values{"from": {"10/03/2026"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="f-from-error">`+T("audit.filter.bad_day")) {
 			t.Errorf("a day that is not one: %d", code)
 		}

@@ -453,8 +453,11 @@ func TestInvitationPagesOfferOnlyTheRolesTheUserMayGive(t *testing.T) {
 	org.post("/admin/invitations", url.Values{"email": {"not an email"}, "role": {"judge"}}).expect(t, "a bad address", http.StatusUnprocessableEntity, "")
 
 	judgeEmail := "judge-" + testutil.RandomHex(4) + "@example.rw"
-	org.post("/admin/invitations", url.Values{"email": {judgeEmail}, "role": {"judge"}, "language": {"rw"}}).
-		expect(t, "invite a judge", http.StatusSeeOther, "/admin/invitations")
+	sent := org.post("/admin/invitations", url.Values{"email": {judgeEmail}, "role": {"judge"}, "language": {"rw"}})
+	sent.expect(t, "invite a judge", http.StatusSeeOther, "")
+	if !strings.HasPrefix(sent.location(), "/admin/invitations?sent=") {
+		t.Fatalf("after inviting a judge: → %q, want the invitations page naming the address", sent.location())
+	}
 	token := tokenOf(t, srv, mb.Link(t, judgeEmail, "invitation"), "/invitations/accept")
 
 	judge := newVisitor(t, srv, "rw")

@@ -53,7 +53,7 @@ func TestTheInvitationsPageNamesWhoWasInvitedAndManagesPendingInvitations(t *tes
 	first := mb.Link(t, invited, "invitation")
 	t.Run("send again mails a new link and names the address", func(t *testing.T) {
 		code, _, loc := pagePost(t, srv, org, "/admin/invitations/resend", url.Values{"email": {invited}, "role": {"judge"}})
-		if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/invitations?sent=") || loc == sentPage {
+		if code != http.StatusSeeOther || loc != sentPage { // the same address and role: the same reference
 			t.Fatalf("send again: %d → %q", code, loc)
 		}
 		if n := mb.Count(invited, "invitation"); n != 2 {

@@ -2,6 +2,8 @@ package services
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -22,16 +24,23 @@ type PendingInvite struct {
 	Role    models.Role
 	SentAt  time.Time
 	Expires time.Time
-	// Ref names this invitation in an address without the email in it (a prefix of the link's hash, which
-	// says nothing of the link itself).
+	// Ref names the invitations to this address and role in a page's address without writing the email there
+	// (see inviteRef).
 	Ref string
+}
+
+// inviteRef is a short digest of an invited address and role: the same for every invitation sent again, so a
+// page told "sent=<ref>" finds the invitation whichever of them it lists.
+func inviteRef(email string, role models.Role) string {
+	sum := sha256.Sum256([]byte("invitation\x00" + models.NormalizeEmail(email) + "\x00" + string(role)))
+	return hex.EncodeToString(sum[:8])
 }
 
 // pendingInvites turns the store's pending invitation tokens into PendingInvites.
 func pendingInvites(ts []models.OneTimeToken) []PendingInvite {
 	out := make([]PendingInvite, 0, len(ts))
 	for _, t := range ts {
-		out = append(out, PendingInvite{Email: t.Email, Role: t.Role, SentAt: t.CreatedAt, Expires: t.ExpiresAt, Ref: t.Hash[:min(len(t.Hash), 16)]})
+		out = append(out, PendingInvite{Email: t.Email, Role: t.Role, SentAt: t.CreatedAt, Expires: t.ExpiresAt, Ref: inviteRef(t.Email, t.Role)})
 	}
 	return out
 }
