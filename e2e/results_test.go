@@ -265,3 +265,53 @@ func TestTheImportAndAwardsPagesShowTheirRefusalsAccessibly(t *testing.T) {
 		t.Errorf("the choice was lost: %s, want %s", got, other)
 	}
 }
+
+// An organizer who scheduled a publication for tomorrow opens its preview from the publications page — the
+// public page as it will read, under a banner saying it is not public yet — then cancels the schedule, and the
+// round is back to no publication, with a notice.
+func TestAnOrganizerPreviewsThenCancelsAScheduledPublication(t *testing.T) {
+	testutil.RequireService(t, testutil.EnvChromium, "Chromium")
+	T := englishT(t)
+	srv := testutil.StartServer(t)
+	st := srv.App.Store
+	ctx0 := context.Background()
+	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3})
+	w.ScoreEveryEntry(t, func(i, k int, app *models.Application) services.ScoreInput {
+		return services.ScoreInput{Values: w.FullScore(t, float64(2+2*i+k%2))}
+	})
+	w.CloseBeforeAFinal(t)
+	if _, err := srv.App.Publishing.ConfirmAdvancement(ctx0, w.Organizer, w.Round.ID, services.AdvancementInput{}, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	adv, err := srv.App.Publishing.Advancement(ctx0, w.Organizer, w.Round.ID)
+	if err != nil || len(adv.Suggested) == 0 {
+		t.Fatalf("advancement %+v, %v", adv, err)
+	}
+	tomorrow := time.Now().Add(24 * time.Hour)
+	if _, err := srv.App.Publishing.Publish(ctx0, w.Organizer, w.Round.ID, services.PublishInput{PublishAt: &tomorrow}, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	var advancing string
+	for _, a := range w.Apps {
+		if a.ID == adv.Suggested[0] {
+			advancing = a.StartupName
+		}
+	}
+
+	ctx := NewBrowser(t)
+	judgingSignIn(t, ctx, srv, w.Organizer)
+	Visit(t, ctx, srv.URL+fmt.Sprintf("/organize/rounds/%d/publications", w.Round.ID))
+	ClickLink(t, ctx, T("publications.preview")+" ("+T("results.version", 1)+")")
+	if got := Text(t, ctx, "#results-preview-h"); got != T("results.preview") {
+		t.Errorf("the preview's banner says %q", got)
+	}
+	if body := Text(t, ctx, "main"); !strings.Contains(body, advancing) {
+		t.Errorf("the preview does not show %s advancing: %q", advancing, body)
+	}
+	ClickLink(t, ctx, T("results.preview_back"))
+	Follow(t, ctx, chromedp.CSS(`#publications form[action$="/cancel"] button`))
+	expectFlash(t, ctx, T("flash.publication_cancelled"))
+	if Eval[int](t, ctx, `document.querySelectorAll("#no-publications").length`) != 1 {
+		t.Error("the publications page still lists a version after the cancel")
+	}
+}
