@@ -169,7 +169,7 @@ type auditRow struct {
 }
 
 // auditData is one page of the audit log, newest first, with keyset links: Older is the id to page before.
-// The filter's values stay in its form, and the paging links keep them (Query).
+// The filter's values stay in its form, and the paging links keep them.
 type auditData struct {
 	Events   []auditRow
 	Older    int64
