@@ -181,6 +181,14 @@ func (s *Store) PublicationsByRound(ctx context.Context, roundID int64) ([]Publi
 	return out, translate(s.conn(ctx).Where("round_id = ?", roundID).Order("version DESC").Find(&out).Error)
 }
 
+// RoundResultsNotifiedBefore reports whether applicants were mailed a version of the round's results older than
+// version: only then is a new version a correction to them.
+func (s *Store) RoundResultsNotifiedBefore(ctx context.Context, roundID int64, version int) (bool, error) {
+	var n int64
+	err := s.conn(ctx).Model(&Publication{}).Where("round_id = ? AND version < ? AND notified_at IS NOT NULL", roundID, version).Count(&n).Error
+	return n > 0, translate(err)
+}
+
 // CountPublications returns how many versions of a round's results were published (live or scheduled),
 // without reading their snapshots.
 func (s *Store) CountPublications(ctx context.Context, roundID int64) (int64, error) {

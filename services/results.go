@@ -850,3 +850,12 @@ func ResultsLink(base *url.URL, slug string) string {
 	}
 	return base.JoinPath("editions", slug, "results").String()
 }
+
+// ApplicationResultsLink is the address of an application's own results page (its outcome and feedback).
+func ApplicationResultsLink(base *url.URL, applicationID int64) string {
+	path := fmt.Sprintf("/applications/%d/results", applicationID)
+	if base == nil {
+		return path
+	}
+	return base.JoinPath(path).String()
+}

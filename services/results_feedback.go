@@ -235,8 +235,15 @@ func (w *ResultsNotifier) Notify(ctx context.Context, publicationID int64) (int,
 	if err != nil {
 		return 0, err
 	}
+	// A later version is a correction only to applicants who were told an earlier one; a schedule replaced
+	// before it went live was never seen, so its successor is announced as the results, not as a correction.
+	corrected := false
+	if pub.Version > 1 {
+		if corrected, err = w.Store.RoundResultsNotifiedBefore(ctx, pub.RoundID, pub.Version); err != nil {
+			return 0, err
+		}
+	}
 	sent := 0
-	link := ResultsLink(w.BaseURL, ed.Slug)
 	err = w.Store.Tx(ctx, func(tx *models.Store) error {
 		// Mark first: on PostgreSQL the row lock then makes a concurrent run wait and find the mark.
 		if first, err := tx.MarkPublicationNotified(ctx, pub.ID, w.Now()); err != nil || !first {
@@ -251,9 +258,10 @@ func (w *ResultsNotifier) Notify(ctx context.Context, publicationID int64) (int,
 			if !ok || u.DisabledAt != nil {
 				continue
 			}
+			// The link leads to the applicant's own results page: their outcome and any feedback, signed in.
 			data := map[string]any{"Name": u.Name, "Edition": ed.NameI18n.Or(u.Lang, ed.Name), "Round": pub.Snapshot.RoundNameI18n.Or(u.Lang, pub.Snapshot.RoundName), "Reference": appRef(a),
-				"Link": link}
-			if pub.Version > 1 {
+				"Link": ApplicationResultsLink(w.BaseURL, a.ID)}
+			if corrected {
 				data["Correction"] = pub.Reason
 			}
 			if err := w.Mail.QueueTx(ctx, tx, u.Email, u.Lang, ResultsPublishedMail, data); err != nil {

@@ -280,6 +280,9 @@ func TestPublicationsStayEmbargoedUntilTheirTimeThenNotifyAndShareAnonymousFeedb
 		if err != nil || len(fb.Rounds) != 0 {
 			t.Errorf("feedback before publish_at: %+v, %v", fb, err)
 		}
+		if told, err := w.Store.RoundResultsNotifiedBefore(ctx, w.Round.ID, 2); err != nil || told {
+			t.Errorf("a version not live yet counts as told: %v, %v", told, err)
+		}
 		if _, err := notifier.Notify(ctx, pub.ID); !errors.Is(err, services.ErrEmbargoed) {
 			t.Errorf("notify before publish_at: %v, want ErrEmbargoed", err)
 		}
@@ -319,11 +322,12 @@ func TestPublicationsStayEmbargoedUntilTheirTimeThenNotifyAndShareAnonymousFeedb
 		}
 		for i, m := range mails.Sent() {
 			if m.Template != "results_published" || m.To != w.Applicants[i].Email || m.Lang != w.Applicants[i].Lang ||
-				m.Data["Round"] != "Screening" || !strings.Contains(fmt.Sprint(m.Data["Link"]), w.Edition.Slug+"/results") {
+				m.Data["Round"] != "Screening" || m.Data["Link"] != fmt.Sprintf("/applications/%d/results", w.Apps[i].ID) || m.Data["Correction"] != nil {
 				t.Errorf("mail %d: %+v", i, m)
 			}
 		}
 	})
+
 
 	t.Run("feedback shows the outcome, means against the median and comments as Judge A, B, C", func(t *testing.T) {
 		fb, err := p.Feedback(ctx, owner, w.Apps[0].ID, "en")
@@ -374,6 +378,17 @@ func TestPublicationsStayEmbargoedUntilTheirTimeThenNotifyAndShareAnonymousFeedb
 		if v2.Version != 2 || len(res.Rounds) != 1 || res.Rounds[0].Version != 2 || res.Rounds[0].Advancing[0].Score != nil ||
 			len(res.Rounds[0].History) != 1 || res.Rounds[0].History[0].Version != 1 {
 			t.Errorf("after the correction: %+v", res.Rounds)
+		}
+		// The applicants were told the first version, so this one reaches them as a correction, with its reason.
+		corrections := &testutil.Mailbox{}
+		n, err := (&services.ResultsNotifier{Store: w.Store, Mail: corrections, Now: func() time.Time { return w.Now }}).Notify(ctx, v2.ID)
+		if err != nil || n != 4 {
+			t.Fatalf("notify the correction: %d, %v", n, err)
+		}
+		for i, m := range corrections.Sent() {
+			if m.Data["Correction"] != "Scores hidden at the jury's request" {
+				t.Errorf("correction mail %d: %+v", i, m)
+			}
 		}
 	})
 }
