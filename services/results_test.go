@@ -328,7 +328,6 @@ func TestPublicationsStayEmbargoedUntilTheirTimeThenNotifyAndShareAnonymousFeedb
 		}
 	})
 
-
 	t.Run("feedback shows the outcome, means against the median and comments as Judge A, B, C", func(t *testing.T) {
 		fb, err := p.Feedback(ctx, owner, w.Apps[0].ID, "en")
 		if err != nil {
