@@ -1,10 +1,12 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -453,6 +455,34 @@ func (s *Store) EntriesByRound(ctx context.Context, roundID int64) ([]RoundEntry
 	return out, translate(s.conn(ctx).Where("round_id = ?", roundID).Order("application_id").Find(&out).Error)
 }
 
+// EntriesOfApplications lists the round's entries of the given applications (a judge's share of a large round),
+// by application.
+func (s *Store) EntriesOfApplications(ctx context.Context, roundID int64, applicationIDs []int64) ([]RoundEntry, error) {
+	out, err := findIn[RoundEntry](applicationIDs, "application_id", func() *gorm.DB {
+		return s.conn(ctx).Where("round_id = ?", roundID)
+	})
+	slices.SortFunc(out, func(a, b RoundEntry) int { return cmp.Compare(a.ApplicationID, b.ApplicationID) })
+	return out, err
+}
+
+// CountEntriesByPanel counts a round's entries per panel; entries on no panel are counted under 0.
+func (s *Store) CountEntriesByPanel(ctx context.Context, roundID int64) (map[int64]int, error) {
+	var rows []struct {
+		PanelID int64
+		N       int
+	}
+	err := s.conn(ctx).Model(&RoundEntry{}).Select("COALESCE(panel_id, 0) AS panel_id, COUNT(*) AS n").
+		Where("round_id = ?", roundID).Group("COALESCE(panel_id, 0)").Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[int64]int, len(rows))
+	for _, r := range rows {
+		out[r.PanelID] = r.N
+	}
+	return out, nil
+}
+
 // EntryByID loads an entry, or ErrNotFound.
 func (s *Store) EntryByID(ctx context.Context, id int64) (*RoundEntry, error) {
 	return take[RoundEntry](s.conn(ctx).Where("id = ?", id))
@@ -464,18 +494,15 @@ func (s *Store) EntryFor(ctx context.Context, roundID, applicationID int64) (*Ro
 }
 
 // AddEntries puts applications into a round; ones already in it are left as they are. It returns how many
-// were added.
+// were added. The rows go in multi-row statements: a first round takes in every application of the edition,
+// 250,000 at continental size, which one INSERT each would take minutes to do.
 func (s *Store) AddEntries(ctx context.Context, roundID int64, applicationIDs []int64, at time.Time) (int, error) {
-	added := 0
-	for _, id := range applicationIDs {
-		e := RoundEntry{RoundID: roundID, ApplicationID: id, Outcome: OutcomePending, CreatedAt: DBTime(at)}
-		res := s.conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&e)
-		if res.Error != nil {
-			return added, translate(res.Error)
-		}
-		added += int(res.RowsAffected)
+	rows := make([]RoundEntry, len(applicationIDs))
+	for i, id := range applicationIDs {
+		rows[i] = RoundEntry{RoundID: roundID, ApplicationID: id, Outcome: OutcomePending, CreatedAt: DBTime(at)}
 	}
-	return added, nil
+	n, err := s.bulkInsert(ctx, rows, true)
+	return int(n), err
 }
 
 // SetEntryPanel moves entries of a round to a panel (nil: none).
@@ -545,10 +572,34 @@ func (s *Store) ApplicationsByIDs(ctx context.Context, ids []int64) (map[int64]*
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var apps []Application
-	if err := s.conn(ctx).Where("id IN ?", ids).Find(&apps).Error; err != nil {
-		return nil, translate(err)
+	apps, err := findIn[Application](ids, "id", func() *gorm.DB { return s.conn(ctx) })
+	if err != nil {
+		return nil, err
 	}
+	return applicationsByID(ids, apps)
+}
+
+// essayColumns are the application's long answers, which ApplicationHeadsByIDs leaves out.
+var essayColumns = []string{"problem", "solution", "market", "business_model", "traction", "competition", "impact",
+	"use_of_prize", "answers"}
+
+// ApplicationHeadsByIDs is ApplicationsByIDs without the long answers (Problem … UseOfPrize and Answers stay
+// empty): for the pages and steps that read a whole round's applications for their reference, name, sector
+// and status, where the answers of 250,000 applications are most of a gigabyte. Never save what it returns.
+func (s *Store) ApplicationHeadsByIDs(ctx context.Context, ids []int64) (map[int64]*Application, error) {
+	if len(ids) == 0 {
+		return map[int64]*Application{}, nil
+	}
+	apps, err := findIn[Application](ids, "id", func() *gorm.DB { return s.conn(ctx).Omit(essayColumns...) })
+	if err != nil {
+		return nil, err
+	}
+	return applicationsByID(ids, apps)
+}
+
+// applicationsByID keys apps by id; ErrNotFound if one of ids is missing.
+func applicationsByID(ids []int64, apps []Application) (map[int64]*Application, error) {
+	out := make(map[int64]*Application, len(ids))
 	for i := range apps {
 		out[apps[i].ID] = &apps[i]
 	}

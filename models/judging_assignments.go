@@ -79,6 +79,22 @@ func (s *Store) AddAssignment(ctx context.Context, a *Assignment) error {
 	return translate(s.conn(ctx).Create(a).Error)
 }
 
+// AddAssignments inserts many assignments at once, many per statement (an automatic assignment of a large
+// round writes hundreds of thousands). ErrConflict when one of the judges is already on its application.
+func (s *Store) AddAssignments(ctx context.Context, as []Assignment) error {
+	for i := range as {
+		as[i].CreatedAt = DBTime(as[i].CreatedAt)
+	}
+	return s.BulkCreate(ctx, as)
+}
+
+// DeleteAssignments removes the assignments with the given ids, many per statement; ids already gone are
+// skipped.
+func (s *Store) DeleteAssignments(ctx context.Context, ids []int64) error {
+	_, err := s.bulkDelete(ctx, &Assignment{}, ids)
+	return err
+}
+
 // DeleteAssignment removes one assignment. ErrNotFound if it is gone.
 func (s *Store) DeleteAssignment(ctx context.Context, id int64) error {
 	return rowsOrNotFound(s.conn(ctx).Where("id = ?", id).Delete(&Assignment{}))
@@ -140,6 +156,21 @@ WHERE a.edition_id = ? AND tm.email <> ''`, RoleJudge, editionID, RoleJudge, edi
 		}
 	}
 	return out, nil
+}
+
+// ConflictsOfJudge lists what ConflictsByEdition lists for one judge: the applications of the edition the judge
+// must not judge, recorded or their own. It reads only that judge's rows (a judge's queue asks it on every
+// page), where ConflictsByEdition reads every application of the edition.
+func (s *Store) ConflictsOfJudge(ctx context.Context, editionID, judgeID int64) ([]Conflict, error) {
+	var out []Conflict
+	err := s.conn(ctx).Raw(`SELECT edition_id, application_id, judge_id FROM conflicts WHERE edition_id = ? AND judge_id = ?
+UNION
+SELECT edition_id, id, applicant_id FROM applications WHERE edition_id = ? AND applicant_id = ?
+UNION
+SELECT a.edition_id, a.id, u.id
+FROM users u JOIN team_members tm ON tm.email = u.email_norm JOIN applications a ON a.id = tm.application_id
+WHERE u.id = ? AND u.email_norm <> '' AND a.edition_id = ?`, editionID, judgeID, editionID, judgeID, judgeID, editionID).Scan(&out).Error
+	return out, translate(err)
 }
 
 // RecordedConflicts lists the conflicts declared by judges or recorded by organizers in an edition, newest

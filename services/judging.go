@@ -634,13 +634,14 @@ func usersOf[T any](ctx context.Context, st *models.Store, items []T, id func(T)
 	return st.UsersByIDs(ctx, ids)
 }
 
-// applicationsOf loads the applications of entries, keyed by id.
+// applicationsOf loads the applications of entries, keyed by id, without their long answers (see
+// models.Store.ApplicationHeadsByIDs): a round's pages and steps show references, names and sectors.
 func applicationsOf(ctx context.Context, st *models.Store, entries []models.RoundEntry) (map[int64]*models.Application, error) {
 	ids := make([]int64, len(entries))
 	for i, e := range entries {
 		ids[i] = e.ApplicationID
 	}
-	return st.ApplicationsByIDs(ctx, ids)
+	return st.ApplicationHeadsByIDs(ctx, ids)
 }
 
 // appRef is how an application is named in exports and rankings: its receipt reference, or a stable stand-in

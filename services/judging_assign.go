@@ -156,6 +156,7 @@ func persist(ctx context.Context, tx *models.Store, roundID int64, apps []int64,
 		want[p] = true
 	}
 	have := map[assignment.Pair[int64]]bool{}
+	var gone []int64
 	for _, a := range existing {
 		if !in[a.ApplicationID] {
 			continue
@@ -163,28 +164,31 @@ func persist(ctx context.Context, tx *models.Store, roundID int64, apps []int64,
 		p := assignment.Pair[int64]{Application: a.ApplicationID, Judge: a.JudgeID}
 		have[p] = true
 		if !want[p] {
-			if err := tx.DeleteAssignment(ctx, a.ID); err != nil {
-				return added, removed, err
-			}
-			removed++
+			gone = append(gone, a.ID)
 		}
+	}
+	// Written in batches, a few statements for the whole round: one statement per pair would take minutes at
+	// the 750,000 pairs of a continental round.
+	if err := tx.DeleteAssignments(ctx, gone); err != nil {
+		return 0, 0, err
 	}
 	var by *int64
 	if actor != nil {
 		by = &actor.ID
 	}
+	var rows []models.Assignment
 	for _, p := range res.Assignments {
 		if have[p] {
 			continue
 		}
 		a := at()
 		a.RoundID, a.ApplicationID, a.JudgeID, a.Source, a.CreatedBy = roundID, p.Application, p.Judge, source, by
-		if err := tx.AddAssignment(ctx, &a); err != nil {
-			return added, removed, err
-		}
-		added++
+		rows = append(rows, a)
 	}
-	return added, removed, nil
+	if err := tx.AddAssignments(ctx, rows); err != nil {
+		return 0, len(gone), err
+	}
+	return len(rows), len(gone), nil
 }
 
 // PanelReport is what the automatic assignment did on one panel, with the fairness figures to show.

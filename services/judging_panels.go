@@ -63,7 +63,9 @@ func (j *Judging) Panels(ctx context.Context, actor *models.User, roundID int64)
 	if err != nil {
 		return nil, err
 	}
-	entries, err := j.Store.EntriesByRound(ctx, roundID)
+	// Counted by the database: the intake list shows these counts on every page, and a continental round
+	// holds 250,000 entries.
+	entries, err := j.Store.CountEntriesByPanel(ctx, roundID)
 	if err != nil {
 		return nil, err
 	}
@@ -80,10 +82,9 @@ func (j *Judging) Panels(ctx context.Context, actor *models.User, roundID int64)
 				v.Judges = append(v.Judges, PanelJudgeView{JudgeID: pj.JudgeID, Name: u.Name, Email: u.Email, MaxLoad: pj.MaxLoad})
 			}
 		}
-		for _, e := range entries {
-			if e.PanelID != nil && *e.PanelID == p.ID || len(ps) == 1 && e.PanelID == nil {
-				v.Entries++
-			}
+		v.Entries = entries[p.ID]
+		if len(ps) == 1 {
+			v.Entries += entries[0] // a round's only panel holds every entry, as assignment counts them
 		}
 		out[i] = v
 	}

@@ -23,14 +23,12 @@ func (j *Judging) visibleAssignments(ctx context.Context, st *models.Store, roun
 	if err != nil {
 		return nil, err
 	}
-	cs, err := st.ConflictsByEdition(ctx, r.EditionID)
+	cs, err := st.ConflictsOfJudge(ctx, r.EditionID, judgeID)
 	if err != nil {
 		return nil, err
 	}
 	return slices.DeleteFunc(as, func(a models.Assignment) bool {
-		return slices.ContainsFunc(cs, func(c models.Conflict) bool {
-			return c.JudgeID == judgeID && c.ApplicationID == a.ApplicationID
-		})
+		return slices.ContainsFunc(cs, func(c models.Conflict) bool { return c.ApplicationID == a.ApplicationID })
 	}), nil
 }
 
@@ -251,7 +249,7 @@ func (j *Judging) JudgeQueue(ctx context.Context, judge *models.User, roundID in
 	if err != nil {
 		return nil, err
 	}
-	entries, err := j.Store.EntriesByRound(ctx, roundID)
+	entries, err := j.Store.EntriesOfApplications(ctx, roundID, ids)
 	if err != nil {
 		return nil, err
 	}
