@@ -142,11 +142,22 @@ func (s *Applications) List(ctx context.Context, actor *models.User, editionID i
 		return nil, v
 	}
 	out := &ApplicationList{Limit: cmp.Or(q.Limit, DefaultListLimit)}
-	if out.Total, err = s.Store.CountApplications(ctx, f); err != nil {
+	if out.ByStatus, err = s.Store.CountApplicationsByStatus(ctx, e.ID); err != nil {
+		return nil, err
+	}
+	// With no filter but the status, the counts per status are the total: one pass over the edition's
+	// applications fewer, which at 250,000 is a good part of the page's time.
+	if f.StatusOnly() {
+		for st, n := range out.ByStatus {
+			if f.Status == "" || f.Status == st {
+				out.Total += n
+			}
+		}
+	} else if out.Total, err = s.Store.CountApplications(ctx, f); err != nil {
 		return nil, err
 	}
 	out.Pages = max(1, int((out.Total+int64(out.Limit)-1)/int64(out.Limit)))
-	page := models.ApplicationPage{Sort: models.ApplicationSort(q.Sort), After: q.After, Limit: out.Limit}
+	page := models.ApplicationPage{Sort: models.ApplicationSort(q.Sort), After: q.After, Limit: out.Limit, Total: out.Total}
 	if q.After == "" {
 		out.Page = min(max(q.Page, 1), out.Pages)
 		page.Page = out.Page
@@ -159,9 +170,6 @@ func (s *Applications) List(ctx context.Context, actor *models.User, editionID i
 		return nil, err
 	}
 	out.Next = next
-	if out.ByStatus, err = s.Store.CountApplicationsByStatus(ctx, e.ID); err != nil {
-		return nil, err
-	}
 	return out, nil
 }
 
@@ -221,8 +229,9 @@ func exportLabels(e *models.Edition, label reference.Labeler) func(a *models.App
 	}
 }
 
-// exportBatch is how many rows Export reads per query: memory stays flat however many applications there are.
-const exportBatch = 200
+// exportBatch is how many rows Export reads per query: memory stays flat however many applications there are
+// (a batch is a few MB), and 250,000 applications take 250 batches of four queries.
+const exportBatch = 1_000
 
 // ExportColumns are the CSV export's columns, in order.
 var ExportColumns = []string{"reference", "status", "startup_name", "registration_number", "founded_on", "website",
