@@ -16,6 +16,10 @@ type PanelJudgeInput struct {
 	MaxLoad int
 }
 
+// MaxPanelJudges is how many judges one panel seats: the 1,000 first-round judges of a continental edition
+// (250,000 applications, three judges each) judge as one pool, and a form of this many rows is still one page.
+const MaxPanelJudges = 1_000
+
 // PanelInput is a panel as an organizer describes it.
 type PanelInput struct {
 	Name   string
@@ -107,7 +111,7 @@ func (j *Judging) SavePanel(ctx context.Context, actor *models.User, roundID, pa
 	if utf8.RuneCountInString(in.Sector) > 80 {
 		v.Fields["sector"] = "judging.panel.sector"
 	}
-	if len(in.Judges) > 500 {
+	if len(in.Judges) > MaxPanelJudges {
 		v.Fields["judges"] = "judging.panel.too_many"
 	}
 	seen := map[int64]bool{}
