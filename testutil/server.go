@@ -40,16 +40,23 @@ func WithS3(tb testing.TB) ServerOption {
 // migrations) on the test database (see NewDB), serves it on 127.0.0.1:0, and shuts it down at cleanup.
 func StartServer(tb testing.TB, opts ...ServerOption) *Server {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
 	kind, dsn := NewDatabaseURL(tb)
 	dbURL := dsn
 	if kind == "sqlite" {
 		dbURL = "sqlite://" + dsn
 	}
+	return StartServerOn(tb, dbURL, opts...)
+}
+
+// StartServerOn is StartServer on the database at dbURL (a PITCHFEST_DATABASE_URL), which it migrates and
+// leaves in place: for measurements on a database filled once beforehand, such as a continental edition.
+func StartServerOn(tb testing.TB, dbURL string, opts ...ServerOption) *Server {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
 	dir := tb.TempDir()
 	env := map[string]string{
 		"PITCHFEST_ADDR":         ln.Addr().String(),
