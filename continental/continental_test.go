@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -243,6 +244,7 @@ func (b *bench) intake(t *testing.T) {
 	}
 	const reps = 7
 	var all []time.Duration
+	cpu0 := cpuTime()
 	fmt.Fprintf(b.out, "\nb. intake list: GET /organize/editions/%d/applications?… (%d runs each after one warm-up)\n", b.ed.ID, reps)
 	for _, q := range queries {
 		path := fmt.Sprintf("/organize/editions/%d/applications?%s", b.ed.ID, q)
@@ -255,9 +257,10 @@ func (b *bench) intake(t *testing.T) {
 		all = append(all, lat...)
 		fmt.Fprintf(b.out, "  %-70s p50 %7s  p95 %7s\n", "?"+q, ms(pct(lat, 50)), ms(pct(lat, 95)))
 	}
+	cpu := (cpuTime() - cpu0) / time.Duration(len(all)+len(queries))
 	slices.Sort(all)
-	fmt.Fprintf(b.out, "  all %d requests: p50 %s, p95 %s, max %s (goal p95 < %s on any page)\n", len(all), ms(pct(all, 50)),
-		ms(pct(all, 95)), ms(all[len(all)-1]), ms(goalIntakeP95))
+	fmt.Fprintf(b.out, "  all %d requests: p50 %s, p95 %s, max %s (goal p95 < %s on any page); CPU of this process %s per request\n",
+		len(all), ms(pct(all, 50)), ms(pct(all, 95)), ms(all[len(all)-1]), ms(goalIntakeP95), ms(cpu))
 }
 
 // ---- c. the CSV export ----
@@ -294,8 +297,8 @@ func (b *bench) export(t *testing.T) {
 	took := time.Since(start)
 	m := w.stop()
 	rate := float64(rows) / took.Seconds()
-	fmt.Fprintf(b.out, "  %d rows in %s: %.0f rows/s (goal ≥ %d), first row after %s\n", rows, took.Round(10*time.Millisecond), rate,
-		goalExportRate, ms(firstRow))
+	fmt.Fprintf(b.out, "  %d rows in %s: %.0f rows/s (goal ≥ %d), first row after %s; CPU of this process %s (server and reader)\n",
+		rows, took.Round(10*time.Millisecond), rate, goalExportRate, ms(firstRow), m.cpu.Round(10*time.Millisecond))
 	fmt.Fprintf(b.out, "  memory: Go heap %s before, peak %s (growth %s, goal < %s); RSS %s before, peak %s (growth %s)\n",
 		mb(m.heapBefore), mb(m.heapPeak), mb(m.heapPeak-min(m.heapPeak, m.heapBefore)), mb(goalExportGrowth), mb(m.rssBefore),
 		mb(m.rssPeak), mb(m.rssPeak-min(m.rssPeak, m.rssBefore)))
@@ -343,8 +346,8 @@ func (b *bench) assignment(t *testing.T) {
 	db.Raw(`SELECT COUNT(*) FROM assignments WHERE round_id = ?`, r.ID).Scan(&n)
 	fmt.Fprintf(b.out, "  POST /organize/rounds/%d/assign: %s for %d assignments of %d judges (goal < %s)\n", r.ID, took.Round(10*time.Millisecond),
 		n, len(b.judges), goalAssign)
-	fmt.Fprintf(b.out, "  memory: Go heap peak %s (from %s), RSS peak %s (from %s), allocated in all %s (goal < %s)\n",
-		mb(m.heapPeak), mb(m.heapBefore), mb(m.rssPeak), mb(m.rssBefore), mb(m.allocated), mb(goalAssignMem))
+	fmt.Fprintf(b.out, "  memory: Go heap peak %s (from %s), RSS peak %s (from %s), allocated in all %s (goal < %s); CPU of this process %s\n",
+		mb(m.heapPeak), mb(m.heapBefore), mb(m.rssPeak), mb(m.rssBefore), mb(m.allocated), mb(goalAssignMem), m.cpu.Round(10*time.Millisecond))
 	if n != int64(judgesPerApp)*b.entries(t) {
 		t.Errorf("%d assignments, want %d per entry", n, judgesPerApp)
 	}
@@ -447,8 +450,8 @@ func (b *bench) ranking(t *testing.T) {
 	}
 	m := w.stop()
 	slices.Sort(lat)
-	fmt.Fprintf(b.out, "  GET %s (ranking and what-if, scores read from the database) ×5: p50 %s, p95 %s (goal < %s); Go heap peak %s, allocated %s per page\n",
-		path, ms(pct(lat, 50)), ms(pct(lat, 95)), ms(goalRanking), mb(m.heapPeak), mb(m.allocated/5))
+	fmt.Fprintf(b.out, "  GET %s (ranking and what-if, scores read from the database) ×5: p50 %s, p95 %s (goal < %s); Go heap peak %s, allocated %s and CPU %s per page\n",
+		path, ms(pct(lat, 50)), ms(pct(lat, 95)), ms(goalRanking), mb(m.heapPeak), mb(m.allocated/5), (m.cpu / 5).Round(time.Millisecond))
 }
 
 // ---- f. statistics ----
@@ -531,6 +534,16 @@ type memWatch struct {
 	rssBefore, rssPeak   uint64
 	allocBefore          uint64
 	allocated            uint64
+	cpuBefore, cpu       time.Duration // CPU time of this process (server and client), which load does not inflate
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 var heapMetrics = []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/allocs:bytes"}}
@@ -547,6 +560,7 @@ func watchMemory() *memWatch {
 	w.heapBefore, w.allocBefore = readHeap()
 	w.heapPeak = w.heapBefore
 	w.rssBefore = procStatus("VmRSS")
+	w.cpuBefore = cpuTime()
 	w.wg.Go(func() {
 		tick := time.NewTicker(5 * time.Millisecond)
 		defer tick.Stop()
@@ -570,6 +584,7 @@ func (w *memWatch) stop() *memWatch {
 	_, allocs := readHeap()
 	w.allocated = allocs - w.allocBefore
 	w.rssPeak = procStatus("VmHWM")
+	w.cpu = cpuTime() - w.cpuBefore
 	return w
 }
 
