@@ -45,11 +45,13 @@ func TestAccountPagesRenderInEveryLanguageWithoutRawMessageIDs(t *testing.T) {
 				{"Value": "judge", "Label": "role.judge", "Hint": "invite.hint.judge", "Checked": true, "First": true},
 				{"Value": "organizer", "Label": "role.organizer", "Hint": "invite.hint.organizer"},
 			},
-			"RoleError": "x", "Language": "fr",
+			"RoleError": "x", "Language": "fr", "Problem": "",
 		}},
 		"admin_audit": {"audit.title", "", map[string]any{
 			"Events": []map[string]any{{"At": now, "ActorID": "7", "Action": "auth.sign_in", "Subject": "user:7", "IP": "192.0.2.1", "Detail": ""}},
-			"Older":  int64(10), "Newer": true,
+			"Older":  int64(10), "Newer": true, "Problem": "", "Errors": map[string]string{},
+			"Filter":  map[string]string{"Action": "", "Person": "", "From": "", "To": ""},
+			"Actions": []map[string]string{{"Code": "auth.sign_in", "Label": "Sign in"}},
 		}},
 	}
 	for _, l := range frontend.Languages {
