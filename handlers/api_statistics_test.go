@@ -196,7 +196,8 @@ func TestStatisticsAPI(t *testing.T) {
 			return string(b)
 		}
 		pub := page(is.anonymous, "/editions/"+ed.Slug+"/statistics")
-		for _, want := range []string{`<svg class="chart" role="img"`, `<title id="funnel-chart-title">`, `<desc id="share-chart-desc">`,
+		for _, want := range []string{`<svg class="chart chart-wide" role="img"`, `<title id="funnel-chart-title">`, `<desc id="share-chart-desc">`,
+			`<svg class="chart chart-narrow" role="img"`, `<title id="funnel-chart-narrow-title">`, `<desc id="share-chart-narrow-desc">`,
 			`id="funnel-table"`, "&lt;5"} {
 			if !strings.Contains(pub, want) {
 				t.Errorf("public page lacks %q", want)

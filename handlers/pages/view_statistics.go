@@ -267,13 +267,18 @@ func meanText(t web.Translate, l string, s stats.Sample) string {
 }
 
 // ---- charts: SVG drawn here, no JavaScript. Colours are presentation attributes (the CSP forbids inline
-// styles); every chart has a title and a description, and the same numbers are in a table beneath it. ----
+// styles); every chart has a title and a description, and the same numbers are in a table beneath it. Each
+// chart is drawn twice, and the stylesheet shows one: wide, the stage names in a column beside the plot; for a
+// phone, each name above its bar on the whole width, so that neither names nor bars are cut at 360 px and the
+// text keeps its size (a wide chart scaled down to a phone draws 12 px words at 6 px). ----
 
 const (
 	svgPlotW   = 430.0 // the bars' or the axis' width, beside the stage names
 	svgRowH    = 30.0
 	svgBarH    = 18.0
 	svgRight   = 90.0
+	svgLineH   = 15.0  // a line of a stage name wrapped to fit
+	svgNarrowW = 340.0 // a phone's chart: drawn at about its size on a 360 px screen
 	colWomen   = "#6b2d8c"
 	colOthers  = "#5b8fb9"
 	colUnknown = "#c9c9c9"
@@ -286,41 +291,122 @@ func esc(s string) string { return template.HTMLEscapeString(s) }
 // charts make room for their words from it, as stage names are three times longer in Kinyarwanda.
 func textW(s string, size float64) float64 { return float64(utf8.RuneCountInString(s)) * size * 0.56 }
 
-// chartGeom is where a chart's parts go: stage names right-aligned in a column as wide as the longest (within
-// bounds), the plot beside them. Both charts of a page share it, so their rows line up.
-type chartGeom struct{ labelW, width float64 }
-
-func geomFor(labels []string) chartGeom {
-	w := 120.0
-	for _, s := range labels {
-		w = max(w, textW(s, 12)+14)
+// wrapText cuts s into lines at most width wide at size px, at spaces (a word longer than that keeps its line).
+func wrapText(s string, width, size float64) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = w
+		case textW(line+" "+w, size) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
 	}
-	w = min(w, 420)
-	return chartGeom{labelW: w, width: w + svgPlotW + svgRight}
+	return append(lines, line)
 }
 
-// svgOpen starts an accessible chart.
-func svgOpen(b *strings.Builder, id string, width, height float64, title, desc string) {
-	fmt.Fprintf(b, `<svg class="chart" role="img" aria-labelledby="%[1]s-title %[1]s-desc" viewBox="0 0 %[2]g %[3]g" width="100%%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">`,
-		id, width, height)
+// chartGeom is where a chart's parts go. Wide: stage names right-aligned in a column as wide as the longest
+// (within bounds, longer ones wrapped), the plot beside them; narrow: each name above its row's mark. Both
+// charts of a page share the names' column and width, so their rows line up and their words have one size.
+type chartGeom struct {
+	narrow       bool
+	labelW       float64 // the names' column (wide only)
+	plotX, plotW float64
+	width        float64
+	names        [][]string // each stage's name, in lines
+	markY        []float64  // the top of each row's bar, or of the band its interval is drawn in
+	rowsH        float64    // the rows' height: the legend or the axis goes below
+}
+
+// geomFor lays out the rows of labels; padL and padR are room the narrow plot keeps either side (for the
+// axis' end labels, or the count after a bar).
+func geomFor(labels []string, narrow bool, padL, padR float64) chartGeom {
+	g := chartGeom{narrow: narrow}
+	if narrow {
+		g.plotX, g.plotW, g.width = padL, svgNarrowW-padL-padR, svgNarrowW
+	} else {
+		w := 120.0
+		for _, s := range labels {
+			w = max(w, textW(s, 12)+14)
+		}
+		g.labelW = min(w, 420)
+		g.plotX, g.plotW, g.width = g.labelW, svgPlotW, g.labelW+svgPlotW+svgRight
+	}
+	wrapW := g.labelW - 14
+	if narrow {
+		wrapW = svgNarrowW
+	}
+	y := 0.0
+	for _, s := range labels {
+		lines := wrapText(s, wrapW, 12)
+		g.names = append(g.names, lines)
+		n := float64(len(lines))
+		if narrow {
+			g.markY = append(g.markY, y+n*svgLineH+3)
+			y += n*svgLineH + 3 + svgBarH + 12
+		} else {
+			h := max(svgRowH, n*svgLineH+12)
+			g.markY = append(g.markY, y+(h-svgRowH)/2)
+			y += h
+		}
+	}
+	g.rowsH = y
+	return g
+}
+
+// name writes stage i's name: right-aligned and centred on its mark beside the plot, or left-aligned above it.
+func (g chartGeom) name(b *strings.Builder, i int) {
+	lines := g.names[i]
+	x, anchor, first := g.labelW-8, "end", g.markY[i]+svgBarH/2+4-float64(len(lines)-1)*svgLineH/2
+	if g.narrow {
+		x, anchor, first = 0, "start", g.markY[i]-3-float64(len(lines)-1)*svgLineH-4
+	}
+	fmt.Fprintf(b, `<text x="%g" y="%g" text-anchor="%s" font-size="12" fill="#222">`, x, first, anchor)
+	for k, line := range lines {
+		if k > 0 {
+			line = " " + line
+			fmt.Fprintf(b, `<tspan x="%g" dy="%g">%s</tspan>`, x, svgLineH, esc(line))
+		} else {
+			fmt.Fprintf(b, `<tspan>%s</tspan>`, esc(line))
+		}
+	}
+	b.WriteString(`</text>`)
+}
+
+// svgOpen starts an accessible chart; the narrow one's ids end in "-narrow".
+func svgOpen(b *strings.Builder, g chartGeom, id string, height float64, title, desc string) {
+	variant := "chart-wide"
+	if g.narrow {
+		id, variant = id+"-narrow", "chart-narrow"
+	}
+	fmt.Fprintf(b, `<svg class="chart %[4]s" role="img" aria-labelledby="%[1]s-title %[1]s-desc" viewBox="0 0 %[2]g %[3]g" width="100%%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">`,
+		id, g.width, height, variant)
 	fmt.Fprintf(b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, id, esc(title), id, esc(desc))
 }
 
-// funnelSVG draws the funnel as horizontal bars, one per stage, split by classification where every part is
-// shown; a stage whose parts are partly hidden is drawn as one neutral bar, and a hidden total not at all.
+// funnelSVG draws the funnel, wide and narrow.
 func funnelSVG(t web.Translate, l string, rep *web.StatReport, labels []string) template.HTML {
+	return template.HTML(funnelChart(t, l, rep, geomFor(labels, false, 0, 0)) + funnelChart(t, l, rep, geomFor(labels, true, 0, 44)))
+}
+
+// funnelChart draws the funnel as horizontal bars, one per stage, split by classification where every part is
+// shown; a stage whose parts are partly hidden is drawn as one neutral bar, and a hidden total not at all.
+func funnelChart(t web.Translate, l string, rep *web.StatReport, g chartGeom) string {
 	var b strings.Builder
 	n := len(rep.Stages)
-	g := geomFor(labels)
 	legend := []struct{ col, id string }{{colWomen, "stats.col.women_led"}, {colOthers, "stats.col.not_women_led"},
 		{colUnknown, "stats.col.undisclosed"}, {colNeutral, "stats.chart.partly_hidden"}}
-	// The legend's items follow one another and wrap to a new line where the next would not fit.
+	// The legend's items follow one another under the plot and wrap to a new line where the next would not fit.
 	type item struct{ x, y float64 }
-	at, x, ly := make([]item, len(legend)), g.labelW, svgRowH*float64(n)+14
+	at, x, ly := make([]item, len(legend)), g.plotX, g.rowsH+10
 	for i, it := range legend {
 		w := 16 + textW(t(it.id), 11) + 18
-		if x > g.labelW && x+w > g.width {
-			x, ly = g.labelW, ly+18
+		if x > g.plotX && x+w > g.width {
+			x, ly = g.plotX, ly+18
 		}
 		at[i], x = item{x, ly}, x+w
 	}
@@ -333,17 +419,17 @@ func funnelSVG(t web.Translate, l string, rep *web.StatReport, labels []string) 
 		}
 	}
 	for i := range n {
-		desc = append(desc, fmt.Sprintf("%s: %s", labels[i], cell(l, rep.Counts.RowTotals[i], rep.K)))
+		desc = append(desc, fmt.Sprintf("%s: %s", strings.Join(g.names[i], " "), cell(l, rep.Counts.RowTotals[i], rep.K)))
 	}
-	svgOpen(&b, "funnel-chart", g.width, h, t("stats.chart.funnel"), strings.Join(desc, "; "))
-	labelW, scale := g.labelW, svgPlotW
+	svgOpen(&b, g, "funnel-chart", h, t("stats.chart.funnel"), strings.Join(desc, "; "))
+	scale := g.plotW
 	for i := range n {
-		y := svgRowH * float64(i)
-		fmt.Fprintf(&b, `<text x="%g" y="%g" text-anchor="end" font-size="12" fill="#222">%s</text>`, labelW-8, y+svgBarH-4, esc(labels[i]))
+		y := g.markY[i]
+		g.name(&b, i)
 		total := rep.Counts.RowTotals[i]
 		if !total.Suppressed && top > 0 {
 			cells := rep.Counts.Cells[i]
-			x := labelW
+			x := g.plotX
 			anyHidden := cells[0].Suppressed || cells[1].Suppressed || cells[2].Suppressed
 			if anyHidden {
 				fmt.Fprintf(&b, `<rect x="%g" y="%g" width="%.2f" height="%g" fill="%s"/>`, x, y, scale*float64(total.Value)/float64(top), svgBarH, colNeutral)
@@ -356,9 +442,9 @@ func funnelSVG(t web.Translate, l string, rep *web.StatReport, labels []string) 
 					x += w
 				}
 			}
-			fmt.Fprintf(&b, `<text x="%.2f" y="%g" font-size="12" fill="#222">%s</text>`, labelW+scale*float64(total.Value)/float64(top)+6, y+svgBarH-4, esc(cell(l, total, rep.K)))
+			fmt.Fprintf(&b, `<text x="%.2f" y="%g" font-size="12" fill="#222">%s</text>`, g.plotX+scale*float64(total.Value)/float64(top)+6, y+svgBarH-4, esc(cell(l, total, rep.K)))
 		} else {
-			fmt.Fprintf(&b, `<text x="%g" y="%g" font-size="12" fill="#222">%s</text>`, labelW+6, y+svgBarH-4, esc(cell(l, total, rep.K)))
+			fmt.Fprintf(&b, `<text x="%g" y="%g" font-size="12" fill="#222">%s</text>`, g.plotX+6, y+svgBarH-4, esc(cell(l, total, rep.K)))
 		}
 	}
 	for i, it := range legend {
@@ -366,39 +452,42 @@ func funnelSVG(t web.Translate, l string, rep *web.StatReport, labels []string) 
 			at[i].x, at[i].y, it.col, at[i].x+16, at[i].y+10, esc(t(it.id)))
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return b.String()
 }
 
-// shareSVG draws each stage's women-led share as a dot with its 95% interval as a line, on a 0–100% axis.
+// shareSVG draws the women-led shares, wide and narrow.
 func shareSVG(t web.Translate, l string, rep *web.StatReport, labels []string) template.HTML {
+	return template.HTML(shareChart(t, l, rep, geomFor(labels, false, 0, 0)) + shareChart(t, l, rep, geomFor(labels, true, 14, 22)))
+}
+
+// shareChart draws each stage's women-led share as a dot with its 95% interval as a line, on a 0–100% axis.
+func shareChart(t web.Translate, l string, rep *web.StatReport, g chartGeom) string {
 	var b strings.Builder
 	n := len(rep.Stages)
-	h := svgRowH*float64(n) + 30
+	axisY := g.rowsH
 	var desc []string
 	for i := range n {
-		desc = append(desc, fmt.Sprintf("%s: %s", labels[i], shareOrGap(t, l, rep.Shares[i])))
+		desc = append(desc, fmt.Sprintf("%s: %s", strings.Join(g.names[i], " "), shareOrGap(t, l, rep.Shares[i])))
 	}
-	g := geomFor(labels)
-	svgOpen(&b, "share-chart", g.labelW+svgPlotW+20, h, t("stats.chart.share"), strings.Join(desc, "; "))
-	labelW, scale := g.labelW, svgPlotW
-	axisY := svgRowH * float64(n)
+	svgOpen(&b, g, "share-chart", axisY+30, t("stats.chart.share"), strings.Join(desc, "; "))
+	scale := g.plotW
 	for _, tick := range []float64{0, .25, .5, .75, 1} {
-		x := labelW + scale*tick
+		x := g.plotX + scale*tick
 		fmt.Fprintf(&b, `<line x1="%.2f" y1="0" x2="%.2f" y2="%g" stroke="#ddd" stroke-width="1"/>`, x, x, axisY)
 		fmt.Fprintf(&b, `<text x="%.2f" y="%g" font-size="11" text-anchor="middle" fill="#555">%s</text>`, x, axisY+14, esc(l10n.Percent(l, tick*100, 0)))
 	}
 	for i := range n {
-		y := svgRowH*float64(i) + svgBarH/2 + 2
-		fmt.Fprintf(&b, `<text x="%g" y="%g" text-anchor="end" font-size="12" fill="#222">%s</text>`, labelW-8, y+4, esc(labels[i]))
+		g.name(&b, i)
+		y := g.markY[i] + svgBarH/2
 		e := rep.Shares[i]
 		if !e.Defined || e.Suppressed {
-			fmt.Fprintf(&b, `<text x="%g" y="%g" font-size="11" fill="#555">%s</text>`, labelW+4, y+4, esc(estimateGap(t, e)))
+			fmt.Fprintf(&b, `<text x="%g" y="%g" font-size="11" fill="#555">%s</text>`, g.plotX+4, y+4, esc(estimateGap(t, e)))
 			continue
 		}
 		fmt.Fprintf(&b, `<line x1="%.2f" y1="%g" x2="%.2f" y2="%g" stroke="%s" stroke-width="3"/>`,
-			labelW+scale*e.Low, y, labelW+scale*e.High, y, colOthers)
-		fmt.Fprintf(&b, `<circle cx="%.2f" cy="%g" r="5" fill="%s"/>`, labelW+scale*e.Value, y, colWomen)
+			g.plotX+scale*e.Low, y, g.plotX+scale*e.High, y, colOthers)
+		fmt.Fprintf(&b, `<circle cx="%.2f" cy="%g" r="5" fill="%s"/>`, g.plotX+scale*e.Value, y, colWomen)
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return b.String()
 }
