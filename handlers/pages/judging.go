@@ -366,7 +366,7 @@ func (s *Server) loadProgress(c *gin.Context, id int64) (progressData, error) {
 	if err != nil {
 		return progressData{}, err
 	}
-	r, err := s.Judging.Round(ctx, u, id)
+	rc, err := s.Publishing.RoundContext(ctx, u, id) // the round and its edition, for the way back
 	if err != nil {
 		return progressData{}, err
 	}
@@ -374,7 +374,7 @@ func (s *Server) loadProgress(c *gin.Context, id int64) (progressData, error) {
 	if at, err := s.Judging.ReminderSent(ctx, id); err == nil && at != nil {
 		autoSent = l10n.When(web.Lang(c), *at, l10n.DefaultZone)
 	}
-	return progressOf(r, pr, c.Query("reminded"), autoSent), nil
+	return progressOf(rc, pr, c.Query("reminded"), autoSent), nil
 }
 
 func (s *Server) remindJudges(c *gin.Context) {

@@ -361,6 +361,7 @@ func (d liveData) Name(p *services.JudgePitch) string {
 
 type progressData struct {
 	Round    *models.Round
+	Edition  *models.Edition
 	Progress *services.Progress
 	Percent  int
 	Stalled  int
@@ -370,8 +371,8 @@ type progressData struct {
 
 // progressOf builds the round's progress page; reminded is how many judges the last reminder reached, autoSent
 // when the automatic reminder went out ("" if not).
-func progressOf(r *models.Round, pr *services.Progress, reminded, autoSent string) progressData {
-	d := progressData{Round: r, Progress: pr, Reminded: reminded, AutoSent: autoSent}
+func progressOf(rc *services.RoundContext, pr *services.Progress, reminded, autoSent string) progressData {
+	d := progressData{Round: rc.Round, Edition: rc.Edition, Progress: pr, Reminded: reminded, AutoSent: autoSent}
 	if pr.Assigned > 0 {
 		d.Percent = 100 * pr.Submitted / pr.Assigned
 	}
