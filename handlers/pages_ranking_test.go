@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -213,9 +214,57 @@ func TestTheRankingViewsListTheEntriesNotScoredAndAgreeOnWhatTheyShow(t *testing
 	_, last := pageGet(t, srv, org, page+"?rows=3")
 	ranking := section(last, `id="ranking"`, `</table>`)
 	for _, app := range w.Apps[100:] {
-		i := strings.Index(ranking, fmt.Sprintf(`<tr data-application="%d" class="unscored">`, app.ID))
+		i := strings.Index(ranking, fmt.Sprintf(`<tr data-application="%d" class="unscored"`, app.ID))
 		if i < 0 || !strings.Contains(ranking[i:], T("round_results.unscored")) {
 			t.Errorf("%s is not listed as not scored on rows 101–110", app.StartupName)
+		}
+	}
+}
+
+// Each "not shown here" line of a collapsed ranking leads to a view that shows the rows it counts, at the first
+// of them (it led to the fifty rows holding the first one: from the cut of 30 in 90, rows 1–50, most of them
+// already on the page, and never rows 51–90).
+func TestTheRowsNotShownLeadToTheRowsTheyCount(t *testing.T) {
+	srv := testutil.StartServer(t)
+	st := srv.App.Store
+	w, _ := bigRanking(t, srv, 90, 30)
+	org := newSession(t, st, w.Organizer.ID)
+	page := fmt.Sprintf("/organize/rounds/%d/results", w.Round.ID)
+	shownRe := regexp.MustCompile(`name="shown" value="(\d+)"`)
+	shown := func(body string) map[string]bool {
+		out := map[string]bool{}
+		for _, m := range shownRe.FindAllStringSubmatch(body, -1) {
+			out[m[1]] = true
+		}
+		return out
+	}
+	lineRe := regexp.MustCompile(`<li class="rows-hidden">(\d+) not shown here\. <a href="([^"#]+)#advance-(\d+)">`)
+	for _, view := range []string{"", "?rows=2"} {
+		_, body := pageGet(t, srv, org, page+view)
+		here := shown(body)
+		lines := lineRe.FindAllStringSubmatch(body, -1)
+		if len(lines) == 0 {
+			t.Fatalf("%s: no rows left out", view)
+		}
+		for _, l := range lines {
+			count, _ := strconv.Atoi(l[1])
+			link := html.UnescapeString(l[2])
+			code, there := pageGet(t, srv, org, link)
+			if code != http.StatusOK {
+				t.Fatalf("%s: %s: %d", view, link, code)
+			}
+			if !strings.Contains(there, `id="advance-`+l[3]+`"`) || !strings.Contains(there, `id="rank-`+l[3]+`"`) {
+				t.Errorf("%s: %s does not show the first row left out (%s)", view, link, l[3])
+			}
+			added := 0
+			for id := range shown(there) {
+				if !here[id] {
+					added++
+				}
+			}
+			if added < count {
+				t.Errorf("%s: %d not shown, and %s shows only %d more", view, count, link, added)
+			}
 		}
 	}
 }

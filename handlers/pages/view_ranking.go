@@ -32,9 +32,11 @@ type rankingLine struct {
 	Unscored *services.UnscoredRow // set for an application not scored
 	WhatIf   *services.WhatIfView  // nil when the what-if does not place it
 	Cut      bool                  // the line under the last suggested application
-	// Hidden counts the rows left out here, which Link shows.
+	// Hidden counts the rows left out here, which Link shows; First is the first of them, whose row the
+	// templates point Link at.
 	Hidden int
 	Link   string
+	First  int64
 }
 
 // rankingView is one way to look at the ranking: around the cut, a numbered view of rows, or all of them.
@@ -116,13 +118,18 @@ func (d *roundResultsData) arrange(t viewText, base, view string) {
 	// message. Leaving one out would hide a decision the form must post.
 	pinned := func(r *advanceRow) bool { return r.Checked != r.Suggested || r.Reason != "" || r.Error != "" }
 	hidden := 0
-	viewOf := func(i int) string { // the numbered view that shows row i
-		return fmt.Sprintf("%s?rows=%d", base, i/rankingPageRows+1)
+	// showing is the view that shows every row from first to last: the numbered view that holds them all, or
+	// all rows (the view that holds the first one would show mostly rows already on this page).
+	showing := func(first, last int) string {
+		if first/rankingPageRows == last/rankingPageRows {
+			return fmt.Sprintf("%s?rows=%d", base, first/rankingPageRows+1)
+		}
+		return base + "?rows=all"
 	}
-	firstHidden := -1
+	firstHidden, lastHidden := -1, -1
 	flush := func() {
 		if hidden > 0 {
-			d.Lines = append(d.Lines, rankingLine{Hidden: hidden, Link: viewOf(firstHidden)})
+			d.Lines = append(d.Lines, rankingLine{Hidden: hidden, Link: showing(firstHidden, lastHidden), First: d.Rows[firstHidden].ApplicationID})
 		}
 		hidden, firstHidden = 0, -1
 	}
@@ -136,6 +143,7 @@ func (d *roundResultsData) arrange(t viewText, base, view string) {
 			if firstHidden < 0 {
 				firstHidden = i
 			}
+			lastHidden = i
 			hidden++
 			continue
 		}
