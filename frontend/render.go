@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"path"
+	"regexp"
 	"strings"
 )
 
@@ -78,7 +80,7 @@ func (r *Renderer) RenderBlock(w io.Writer, name, block string, p Page) error {
 // defines a "content" block; parsing pages apart keeps their block names from colliding.
 func NewRenderer(assets *Assets, tr *I18n) (*Renderer, error) {
 	funcs := template.FuncMap{"asset": assets.Path, "teamFlags": TeamFlags}
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/partials/*.html")
+	layout, err := parseForms(template.New("layout.html").Funcs(funcs), "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -88,13 +90,51 @@ func NewRenderer(assets *Assets, tr *I18n) (*Renderer, error) {
 		return nil, err
 	}
 	for _, n := range names {
-		t, err := template.Must(layout.Clone()).ParseFS(files, n)
+		t, err := parseForms(template.Must(layout.Clone()), n)
 		if err != nil {
 			return nil, err
 		}
 		r.pages[strings.TrimSuffix(strings.TrimPrefix(n, "templates/pages/"), ".html")] = t
 	}
 	return r, nil
+}
+
+// postForm is the opening tag of a form that posts and does not yet say novalidate.
+var postForm = regexp.MustCompile(`<form\s[^>]*method="post"[^>]*>`)
+
+// parseForms parses the template files matching patterns into t, as ParseFS does, with novalidate added to
+// every form that posts. The server checks every field and answers in the page's language, with a summary
+// focused on arrival; the browser's own checks (from required, min, maxlength, type="email") would stop the
+// form first with a bubble in the browser's language ("Please fill out this field" on a French page) and a
+// date written the browser's way. The attributes stay: they still tell assistive technology and the
+// keyboard what a field expects. Adding it here means no form can forget it.
+func parseForms(t *template.Template, patterns ...string) (*template.Template, error) {
+	for _, pattern := range patterns {
+		names, err := fs.Glob(files, pattern)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range names {
+			src, err := fs.ReadFile(files, n)
+			if err != nil {
+				return nil, err
+			}
+			text := postForm.ReplaceAllStringFunc(string(src), func(tag string) string {
+				if strings.Contains(tag, " novalidate") {
+					return tag
+				}
+				return "<form novalidate" + strings.TrimPrefix(tag, "<form")
+			})
+			base, tmpl := path.Base(n), t
+			if base != t.Name() {
+				tmpl = t.New(base)
+			}
+			if _, err := tmpl.Parse(text); err != nil {
+				return nil, fmt.Errorf("%s: %w", n, err)
+			}
+		}
+	}
+	return t, nil
 }
 
 // NewPage starts the data of a page in a language.

@@ -476,9 +476,17 @@ func (p *Publishing) Publish(ctx context.Context, actor *models.User, roundID in
 	return pub, nil
 }
 
+// publishGrace is how far in the past a publication time may be and still mean "now".
+const publishGrace = 5 * time.Minute
+
 // publishIn is Publish inside tx, so that revealing the last prize on stage and publishing are one change.
 func (p *Publishing) publishIn(ctx context.Context, tx *models.Store, actor *models.User, roundID int64, in PublishInput, meta Meta) (*models.Publication, error) {
 	now := p.now()
+	// A time already past is a slip (another year, a day before), not "now": publishing at once would announce
+	// results the organizer meant to hold back. A few minutes' grace covers the time the form took to fill in.
+	if in.PublishAt != nil && in.PublishAt.Before(now.Add(-publishGrace)) {
+		return nil, models.NewValidationError("publish_at", "publications.past_time")
+	}
 	at := now
 	if in.PublishAt != nil && in.PublishAt.After(now) {
 		at = models.DBTime(*in.PublishAt)

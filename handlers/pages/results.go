@@ -357,10 +357,10 @@ func (s *Server) publishForm(c *gin.Context) {
 	}
 	if p, ok := s.Refusal(c, err, "publications.not_closed"); ok {
 		d.FormError = p.Place(func(k, text string) bool {
-			if k == "reason" {
+			if k == "reason" || k == "publish_at" {
 				d.Errors[k] = text
 			}
-			return k == "reason"
+			return k == "reason" || k == "publish_at"
 		})
 		s.showPublications(c, p.Status, d)
 	}
