@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"testing"
 
@@ -36,5 +38,39 @@ func TestHarnessCatchesBrokenPages(t *testing.T) {
 	}
 	if sw := ScrollWidth(t, ctx); sw <= 360 {
 		t.Errorf("a 600 px box at 360 px measured %d px wide; the sideways-scroll check cannot fire", sw)
+	}
+}
+
+// CheckPage skips axe-core on a document whose shape it already found clean, so the shape must tell apart what
+// axe-core could judge differently (an image losing its alt text, a message appearing) and only that: the same
+// page for another person, with other names and numbers, is the same shape.
+func TestTheDocumentShapeChangesOnlyWithWhatAxeJudges(t *testing.T) {
+	ctx := NewBrowser(t)
+	page := `<!doctype html><html lang="en"><head><title>Entries</title></head><body><main><h1>Entries of %s</h1>` +
+		`<a href="/entries/%d" aria-label="Open %s">%s</a><img src="/logo.svg" alt="%s"><input aria-label="Score" value="%d">%s</main></body></html>`
+	docs := map[string]string{
+		"first":        fmt.Sprintf(page, "Aline", 12, "entry ab12cd", "Entry 12", "Logo", 7, ""),
+		"another":      fmt.Sprintf(page, "Eric", 345, "entry 9f3e21", "Entry 345", "Logo", 9, ""),
+		"no alt":       fmt.Sprintf(page, "Aline", 12, "entry ab12cd", "Entry 12", "", 7, ""),
+		"empty link":   fmt.Sprintf(page, "Aline", 12, "entry ab12cd", "", "Logo", 7, ""),
+		"with message": fmt.Sprintf(page, "Aline", 12, "entry ab12cd", "Entry 12", "Logo", 7, `<p role="status">Saved</p>`),
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(docs[r.URL.Query().Get("doc")]))
+	}))
+	t.Cleanup(srv.Close)
+	shape := func(doc string) string {
+		run(t, ctx, "open "+doc, chromedp.Navigate(srv.URL+"/?doc="+url.QueryEscape(doc)))
+		return Eval[string](t, ctx, domShape)
+	}
+	first := shape("first")
+	if got := shape("another"); got != first {
+		t.Errorf("the same page with other names and numbers has another shape:\n%s\n---\n%s", first, got)
+	}
+	for _, doc := range []string{"no alt", "empty link", "with message"} {
+		if shape(doc) == first {
+			t.Errorf("the document %q has the shape of the first one", doc)
+		}
 	}
 }

@@ -2,11 +2,13 @@ package e2e
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -199,7 +201,8 @@ func Reload(t *testing.T, ctx context.Context) *network.Response {
 }
 
 // CheckPage checks the current page at each of Widths: the document must not be wider than the viewport
-// (no sideways scrolling on a phone) and axe-core must find no violation. With PITCHFEST_E2E_SCREENSHOTS set
+// (no sideways scrolling on a phone) and axe-core must find no violation (once per document shape and width in a
+// run: see axeChecks). With PITCHFEST_E2E_SCREENSHOTS set
 // it also saves a screenshot per width, named after the test, the page's place in it and its path. Every
 // navigation helper calls it, so a test cannot visit a page without these checks.
 func CheckPage(t *testing.T, ctx context.Context) {
@@ -213,9 +216,81 @@ func CheckPage(t *testing.T, ctx context.Context) {
 		if sw := ScrollWidth(t, ctx); sw > w {
 			t.Errorf("%s scrolls sideways at %d px: the document is %d px wide", where, w, sw)
 		}
-		CheckAxe(t, ctx, fmt.Sprintf("%s at %d px", where, w))
+		checkAxeOnce(t, ctx, where, w)
 		Screenshot(t, ctx, name, w)
 	}
+}
+
+// axeChecks remembers, for the whole test binary, the documents axe-core has checked: the key is a width, the
+// page's path with its numbers and random names blanked, and a digest of the document's shape (domShape).
+// Tests revisit the same pages in the same state many times (the application form after each step, the same
+// page for each of several people), and axe-core is by far the slowest part of CheckPage; a document of the
+// same shape at the same width gives axe-core the same input, so it is checked once. A document with
+// violations is checked again at every visit, so each visit to it fails.
+var axeChecks sync.Map // key → *axeCheck
+
+// axeCheck is one document shape's check: done is closed when clean is known, so people visiting the same page
+// at the same time wait for the one check instead of running it each.
+type axeCheck struct {
+	done  chan struct{}
+	clean bool
+}
+
+// domShape describes the document as axe-core sees it, minus what cannot change its verdict: every element in
+// order with its depth, tag and attributes. Attribute values are kept, except those that only carry data
+// (addresses, form values, times, data-* and hx-*: whether they are empty is kept), and the numbers and hex
+// names made up per test in texts such as aria-label are blanked. Of text, only whether an element holds some
+// is kept: its words do not change a rule's outcome, but an empty link or heading does. Computed styles come
+// from the stylesheets, whose addresses are kept, and from the classes and style attributes.
+const domShape = `(() => {
+	const dataOnly = new Set(['value', 'href', 'src', 'srcset', 'action', 'formaction', 'datetime', 'content', 'nonce', 'integrity']);
+	const words = new Set(['aria-label', 'aria-description', 'aria-valuetext', 'aria-roledescription', 'title', 'alt', 'placeholder', 'label']);
+	const blank = v => v.replace(/\b(?=[0-9a-f]*[0-9])[0-9a-f]+\b/gi, '0').replace(/[0-9]+/g, '0');
+	const out = [];
+	const walk = (el, depth) => {
+		let s = depth + ' ' + el.tagName;
+		for (const a of el.attributes) {
+			const n = a.name;
+			if (dataOnly.has(n) && !(el.tagName === 'LINK' && n === 'href') || n.startsWith('data-') || n.startsWith('hx-')) {
+				s += ' ' + n + (a.value === '' ? '' : '=*');
+			} else if (words.has(n)) {
+				s += ' ' + n + '=' + JSON.stringify(blank(a.value));
+			} else {
+				s += ' ' + n + '=' + JSON.stringify(a.value);
+			}
+		}
+		for (const c of el.childNodes) {
+			if (c.nodeType === Node.TEXT_NODE && c.nodeValue.trim() !== '') { s += ' #text'; break; }
+		}
+		out.push(s);
+		for (const c of el.children) walk(c, depth + 1);
+	};
+	walk(document.documentElement, 0);
+	return out.join('\n');
+})()`
+
+// pagePattern matches the numbers and hex names in a path, so /applications/12?step=team and
+// /applications/7?step=team are one page.
+var pagePattern = regexp.MustCompile(`(?i)\b[0-9a-f]*[0-9][0-9a-f]*\b`)
+
+// checkAxeOnce runs CheckAxe on the current document at width w, unless a document of the same page and shape
+// was found clean at that width before (see axeChecks).
+func checkAxeOnce(t *testing.T, ctx context.Context, where string, w int64) {
+	t.Helper()
+	shape := sha256.Sum256([]byte(Eval[string](t, ctx, domShape)))
+	key := fmt.Sprintf("%d %s %x", w, pagePattern.ReplaceAllString(where, "0"), shape)
+	mine := &axeCheck{done: make(chan struct{})}
+	if v, loaded := axeChecks.LoadOrStore(key, mine); loaded {
+		prev := v.(*axeCheck)
+		<-prev.done
+		if prev.clean {
+			return
+		}
+		CheckAxe(t, ctx, fmt.Sprintf("%s at %d px", where, w))
+		return
+	}
+	defer close(mine.done) // also when CheckAxe stops the test: the others then check for themselves
+	mine.clean = len(CheckAxe(t, ctx, fmt.Sprintf("%s at %d px", where, w))) == 0
 }
 
 // ScrollWidth returns the width of the whole document in CSS pixels; wider than the viewport means the page
