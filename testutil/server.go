@@ -9,6 +9,7 @@ import (
 
 	"github.com/pitchfest/pitchfest/app"
 	"github.com/pitchfest/pitchfest/config"
+	"github.com/pitchfest/pitchfest/models"
 )
 
 // Server is a whole Pitchfest process running inside the test, on a free loopback port.
@@ -40,10 +41,11 @@ func WithS3(tb testing.TB) ServerOption {
 // migrations) on the test database (see NewDB), serves it on 127.0.0.1:0, and shuts it down at cleanup.
 func StartServer(tb testing.TB, opts ...ServerOption) *Server {
 	tb.Helper()
-	kind, dsn := NewDatabaseURL(tb)
-	dbURL := dsn
-	if kind == "sqlite" {
-		dbURL = "sqlite://" + dsn
+	var dbURL string
+	if DatabaseKind() == string(models.DialectPostgres) {
+		_, dbURL = NewDatabaseURL(tb)
+	} else { // a copy of the migrated template (see NewDB): app.New finds nothing left to migrate
+		dbURL = "sqlite://" + newMigratedSQLite(tb)
 	}
 	return StartServerOn(tb, dbURL, opts...)
 }

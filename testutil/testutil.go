@@ -13,8 +13,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/pitchfest/pitchfest/jobs"
 	"github.com/pitchfest/pitchfest/models"
 )
 
@@ -66,11 +68,65 @@ func DatabaseKind() string {
 // on that server that is dropped when the test ends. The same tests therefore run on both engines.
 func NewDB(tb testing.TB) *models.Store {
 	tb.Helper()
+	if os.Getenv(EnvPostgres) == "" {
+		st, err := models.Open(context.Background(), string(models.DialectSQLite), newMigratedSQLite(tb))
+		if err != nil {
+			tb.Fatalf("open test database: %v", err)
+		}
+		tb.Cleanup(func() { st.Close() })
+		return st
+	}
 	st := NewEmptyDB(tb)
 	if err := st.Migrate(context.Background(), Logger(tb)); err != nil {
 		tb.Fatalf("migrate test database: %v", err)
 	}
 	return st
+}
+
+// sqliteTemplate is an SQLite database with every migration applied, ours and River's, made once per test
+// binary: a test's fresh database is a copy of it, which costs a file write instead of two dozen migrations.
+// The copy is the same file the migrations would have made, and the migrations themselves are still run from
+// scratch by the tests of models, jobs and cmd/pitchfest (NewEmptyDB, NewDatabaseURL).
+var sqliteTemplate = sync.OnceValues(func() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "pitchfest-test-template-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "template.db")
+	ctx := context.Background()
+	st, err := models.Open(ctx, string(models.DialectSQLite), path)
+	if err != nil {
+		return nil, err
+	}
+	err = st.Migrate(ctx, slog.New(slog.DiscardHandler))
+	if err == nil {
+		err = jobs.Migrate(ctx, st)
+	}
+	if err == nil { // everything into the main file, so that the file alone is the database
+		err = st.DB().Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error
+	}
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("migrate the template database: %w", err)
+	}
+	return os.ReadFile(path)
+})
+
+// newMigratedSQLite writes a copy of sqliteTemplate in the test's temporary directory and returns its path.
+func newMigratedSQLite(tb testing.TB) string {
+	tb.Helper()
+	db, err := sqliteTemplate()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	path := filepath.Join(tb.TempDir(), "test.db")
+	if err := os.WriteFile(path, db, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return path
 }
 
 // NewEmptyDB opens a fresh database like NewDB's, closed when the test ends, but runs no migration: for tests
