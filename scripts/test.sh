@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# make test: vet, staticcheck, and the whole suite twice (SQLite, then PostgreSQL), with the S3 contract and the
-# browser tests running against real servers. Starts whatever is missing and stops everything it started, also
-# on failure. Tools are cached under .cache/ (gitignored) so reruns are fast.
+# make test: vet, staticcheck, and the whole suite twice (SQLite and PostgreSQL side by side), with the S3
+# contract and the browser tests running against real servers. Starts whatever is missing and stops everything
+# it started, also on failure. Tools are cached under .cache/ (gitignored) so reruns are fast.
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -16,7 +16,7 @@ MAILPIT_VERSION=v1.33.1
 
 RUN=$(mktemp -d /tmp/pitchfest-test.XXXXXX)
 chmod 755 "$RUN"
-PG_STARTED="" PG_DB_CREATED="" VGW_PID="" MAILPIT_PID=""
+PG_STARTED="" PG_DB_CREATED="" VGW_PID="" MAILPIT_PID="" SQLITE_TEST_PID="" PG_TEST_PID=""
 
 log() { printf '\n== %s\n' "$*"; }
 die() { printf 'make test: %s\n' "$*" >&2; exit 1; }
@@ -24,6 +24,8 @@ die() { printf 'make test: %s\n' "$*" >&2; exit 1; }
 cleanup() {
   local rc=$?
   set +e
+  # Interrupted while the passes run: stop them, test binaries and browsers included, before the servers go.
+  for pid in $SQLITE_TEST_PID $PG_TEST_PID; do kill_tree "$pid"; wait "$pid" 2>/dev/null; done
   [ -n "$VGW_PID" ] && kill "$VGW_PID" 2>/dev/null && wait "$VGW_PID" 2>/dev/null
   [ -n "$MAILPIT_PID" ] && kill "$MAILPIT_PID" 2>/dev/null && wait "$MAILPIT_PID" 2>/dev/null
   if [ -n "$PG_DB_CREATED" ]; then
@@ -38,6 +40,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+kill_tree() { # kill_tree PID: the process and everything it started
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null
+}
 is_root() { [ "$(id -u)" = 0 ]; }
 as_pg() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
 apt_install() {
@@ -142,10 +149,22 @@ go vet ./...
 log "staticcheck"
 staticcheck ./...
 
-log "go test on SQLite (S3 and Chromium included)"
-go test -count=1 -timeout 15m ./...
-
-log "go test on PostgreSQL"
-PITCHFEST_TEST_POSTGRES="$PG_TEST_DSN" go test -count=1 -timeout 15m ./...
+# The two passes run at the same time: each spends most of its time in a few long packages (e2e above all) while
+# the other core waits, on fsync or on Chromium, so side by side they take little longer than the slower one.
+# They share nothing but the servers, where every test makes its own schema, bucket and mail addresses. Each
+# line is tagged with its pass; the packages of one pass are printed in order, as usual.
+log "go test on SQLite and on PostgreSQL, side by side (S3 and Chromium included)"
+go test -count=1 -timeout 15m ./... > >(sed -u 's/^/[sqlite] /') 2>&1 &
+SQLITE_TEST_PID=$!
+PITCHFEST_TEST_POSTGRES="$PG_TEST_DSN" go test -count=1 -timeout 15m ./... > >(sed -u 's/^/[postgres] /') 2>&1 &
+PG_TEST_PID=$!
+sqlite_rc=0 pg_rc=0
+wait "$SQLITE_TEST_PID" || sqlite_rc=$?
+SQLITE_TEST_PID=""
+wait "$PG_TEST_PID" || pg_rc=$?
+PG_TEST_PID=""
+[ "$sqlite_rc" = 0 ] || printf 'make test: go test failed on SQLite (lines tagged [sqlite] above)\n' >&2
+[ "$pg_rc" = 0 ] || printf 'make test: go test failed on PostgreSQL (lines tagged [postgres] above)\n' >&2
+[ "$sqlite_rc" = 0 ] && [ "$pg_rc" = 0 ] || exit 1
 
 log "all checks passed on SQLite and PostgreSQL, with S3 (versitygw), SMTP (mailpit) and Chromium"
