@@ -154,9 +154,9 @@ staticcheck ./...
 # They share nothing but the servers, where every test makes its own schema, bucket and mail addresses. Each
 # line is tagged with its pass; the packages of one pass are printed in order, as usual.
 log "go test on SQLite and on PostgreSQL, side by side (S3 and Chromium included)"
-go test -count=1 -timeout 15m ./... > >(sed -u 's/^/[sqlite] /') 2>&1 &
+go test -count=1 -timeout 30m ./... > >(sed -u 's/^/[sqlite] /') 2>&1 &
 SQLITE_TEST_PID=$!
-PITCHFEST_TEST_POSTGRES="$PG_TEST_DSN" go test -count=1 -timeout 15m ./... > >(sed -u 's/^/[postgres] /') 2>&1 &
+PITCHFEST_TEST_POSTGRES="$PG_TEST_DSN" go test -count=1 -timeout 30m ./... > >(sed -u 's/^/[postgres] /') 2>&1 &
 PG_TEST_PID=$!
 sqlite_rc=0 pg_rc=0
 wait "$SQLITE_TEST_PID" || sqlite_rc=$?
