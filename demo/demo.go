@@ -507,7 +507,8 @@ func (w *world) applications(ctx context.Context, ed *models.Edition, i int, sum
 		// Most applications arrive in the last weeks, as they do in every call.
 		f := 1 - math.Pow(w.r.Float64(), 2.2)
 		a.start = ed.OpensAt.Add(time.Duration(f * float64(window-2*time.Hour)))
-		a.submitAt = a.start.Add(time.Duration(w.r.Float64() * float64(min(10*24*time.Hour, ed.ClosesAt.Sub(a.start)-time.Minute))))
+		// Submitted after the deck (uploaded within ten minutes of the start), before the call closes.
+		a.submitAt = a.start.Add(15*time.Minute + time.Duration(w.r.Float64()*float64(min(10*24*time.Hour, ed.ClosesAt.Sub(a.start)-16*time.Minute))))
 		if n == 0 && i >= Editions-2 {
 			// The printed applicant applies to the last two editions, with a strong startup in the last past one.
 			a.owner = w.applicant
@@ -550,10 +551,9 @@ func (w *world) applications(ctx context.Context, ed *models.Edition, i int, sum
 	}
 	submitting := slices.DeleteFunc(slices.Clone(apps), func(a *app) bool { return !a.p.submit })
 	sort.SliceStable(submitting, func(x, y int) bool { return submitting[x].submitAt.Before(submitting[y].submitAt) })
+	// Each submission at its own time: the statistics' submissions per day then show the rush to the deadline.
 	for _, a := range submitting {
-		if a.submitAt.After(w.clock) {
-			w.clock = a.submitAt
-		}
+		w.clock = a.submitAt
 		out, err := w.apps.Submit(ctx, a.owner, a.id, services.SubmitOptions{Meta: w.meta})
 		if err != nil {
 			return nil, fmt.Errorf("submit %s: %w", a.owner.Email, err)

@@ -68,6 +68,19 @@ func TestTheDemoFillsAnEmptyDatabaseWithFourExplorableEditions(t *testing.T) {
 				GROUP BY status, women_led, province`, e.ID).Scan(&rows).Error; err != nil {
 				t.Fatal(err)
 			}
+			// Submissions come at their own times, spread over the call, not all at its end.
+			var times []time.Time
+			if err := st.DB().Raw(`SELECT submitted_at FROM applications WHERE edition_id = ? AND submitted_at IS NOT NULL`, e.ID).
+				Scan(&times).Error; err != nil {
+				t.Fatal(err)
+			}
+			days := map[string]bool{}
+			for _, at := range times {
+				days[at.UTC().Format(time.DateOnly)] = true
+			}
+			if len(times) > 10 && len(days) < 5 {
+				t.Errorf("%d submissions fall on %d days", len(times), len(days))
+			}
 			total := 0
 			for _, r := range rows {
 				total += r.N
