@@ -3,7 +3,9 @@ package handlers_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -240,6 +242,11 @@ func TestAnOrganizerInvitesManyJudgesInOnePaste(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("the report lacks %s", want)
 		}
+	}
+	// The line that is not an address stays in the box, with why, to be corrected; the others do not.
+	if !strings.Contains(body, `id="invite-addresses-error"`) || !strings.Contains(body, html.EscapeString(T("judges.fix_addresses", 1))) ||
+		!regexp.MustCompile(`<textarea[^>]*id="invite-addresses"[^>]*>not an address</textarea>`).MatchString(body) {
+		t.Errorf("the line that is not an address is not left to correct:\n%s", excerpt(body))
 	}
 	_, body = pageGet(t, srv, org, path)
 	if !strings.Contains(body, "aline.judge@example.rw") || !strings.Contains(body, "eric.judge@example.rw") || !strings.Contains(body, w.Judges[0].Name) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -64,10 +65,20 @@ func (s *Server) inviteJudgesPage(c *gin.Context) {
 	text := c.PostForm("addresses")
 	res, err := s.Accounts.InviteJudges(c.Request.Context(), web.CurrentUser(c), text, web.Lang(c), web.Meta(c))
 	d := judgesData{Results: res}
+	var notAddresses []string
 	for _, r := range res {
-		if r.Outcome == services.InviteSent {
+		switch r.Outcome {
+		case services.InviteSent:
 			d.Invited++
+		case services.InviteNotAnAddress:
+			notAddresses = append(notAddresses, r.Address)
 		}
+	}
+	// The lines that are not addresses stay in the box, marked, to be corrected and sent again; the others
+	// were dealt with and are listed above it.
+	if err == nil && len(notAddresses) > 0 {
+		d.Addresses = strings.Join(notAddresses, "\n")
+		d.AddressesError = s.text(c).tr("judges.fix_addresses", len(notAddresses))
 	}
 	if err == nil {
 		s.showJudges(c, http.StatusOK, id, d)
