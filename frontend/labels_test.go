@@ -16,7 +16,7 @@ func shownCodes() map[reference.Kind][]string {
 	for _, k := range reference.Kinds {
 		out[k] = reference.Codes(k)
 	}
-	for _, st := range append(slices.Clone(models.ApplicationStatuses), models.StatusFinalist, models.StatusWinner) {
+	for _, st := range append(slices.Clone(models.ApplicationStatuses), models.StatusAdvanced, models.StatusEliminated, models.StatusFinalist, models.StatusWinner) {
 		out[reference.KindStatus] = append(out[reference.KindStatus], string(st))
 	}
 	out[reference.KindOutcome] = []string{models.OutcomePending, models.OutcomeAdvanced, models.OutcomeEliminated, "finalist", "winner"}

@@ -58,8 +58,8 @@ func TestAnApplicantSeesTheyAreAFinalistOnlyOnceTheAdvancementIsLive(t *testing.
 		}
 	}
 	for _, p := range pages(eliminated) {
-		if _, body := requestAs(t, srv, applicantOf[eliminated], "GET", p, ""); !strings.Contains(body, badge("Submitted")) || strings.Contains(body, "Finalist") {
-			t.Errorf("GET %s for an eliminated applicant: want Submitted and no Finalist", p)
+		if _, body := requestAs(t, srv, applicantOf[eliminated], "GET", p, ""); !strings.Contains(body, badge("Not advanced")) || strings.Contains(body, "Finalist") {
+			t.Errorf("GET %s for an eliminated applicant: want Not advanced and no Finalist", p)
 		}
 	}
 }
@@ -99,5 +99,61 @@ func TestTheCockpitTellsAScheduledPublicationFromAPublishedOne(t *testing.T) {
 	T := resultsPageT(t)
 	if !strings.Contains(body, T("cockpit.state.scheduled")) || strings.Contains(body, ">"+T("cockpit.state.published")+"<") {
 		t.Errorf("a publication due in an hour is not shown as scheduled:\n%s", excerpt(body))
+	}
+}
+
+// TestAnApplicantSeesTheScreeningOutcomeOnceItIsLive is the competition as it runs: the screening's results
+// are published before any later round exists, first scheduled for later, then corrected now. The
+// applicant's list and application page say "Advanced" (or "Not advanced") from the correction on, with a
+// dated step naming the round, in every language; nothing while only the scheduled version exists.
+func TestAnApplicantSeesTheScreeningOutcomeOnceItIsLive(t *testing.T) {
+	srv := testutil.StartServer(t)
+	w := testutil.NewJudgingWorld(t, srv.App.Store, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3})
+	clock := time.Now().UTC()
+	srv.App.Publishing.Now = func() time.Time { return clock }
+	w.ScoreEveryEntry(t, func(i, k int, _ *models.Application) services.ScoreInput {
+		return services.ScoreInput{Values: w.FullScore(t, float64(2+2*i+k%2))}
+	})
+	w.CloseRound(t)
+	out, _, applicantOf := embargoedAdvancement(t, srv, w, clock) // scheduled an hour ahead
+	advanced, eliminated := out.Advanced[0], out.Eliminated[0]
+	pages := func(id int64) []string { return []string{"/applications", fmt.Sprintf("/applications/%d", id)} }
+	badge := func(label string) string { return `<span class="badge">` + label + `</span>` }
+	for _, id := range []int64{advanced, eliminated} {
+		for _, p := range pages(id) {
+			if code, body := requestAs(t, srv, applicantOf[id], "GET", p, ""); code != http.StatusOK || !strings.Contains(body, badge("Submitted")) {
+				t.Errorf("GET %s while every version is scheduled: %d, want Submitted", p, code)
+			}
+		}
+	}
+
+	clock = clock.Add(time.Minute)
+	if _, err := srv.App.Publishing.Publish(context.Background(), w.Organizer, w.Round.ID, services.PublishInput{Reason: "A score was entered twice"}, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	round := w.MustRound(t).Name
+	want := map[int64]map[string][2]string{
+		advanced: {"en": {"Advanced", "Announced as advancing after " + round}, "fr": {"Qualifiée", "Annoncée qualifiée à l&#39;issue du tour " + round},
+			"rw": {"Bwakomeje", "Byatangajwe ko bwakomeje nyuma y&#39;icyiciro " + round}},
+		eliminated: {"en": {"Not advanced", "Announced as not advancing after " + round}, "fr": {"Non qualifiée", "Annoncée non qualifiée à l&#39;issue du tour " + round},
+			"rw": {"Ntibwakomeje", "Byatangajwe ko butakomeje nyuma y&#39;icyiciro " + round}},
+	}
+	for _, later := range []time.Duration{0, 2 * time.Hour} { // and once the version scheduled first is due
+		clock = clock.Add(later)
+		for id, langs := range want {
+			for lang, w := range langs {
+				for _, p := range pages(id) {
+					code, body := requestAs(t, srv, applicantOf[id], "GET", p+"?lang="+lang, "")
+					if code != http.StatusOK || !strings.Contains(body, badge(w[0])) || !strings.Contains(body, w[1]) ||
+						!strings.Contains(body, w[1]+"</strong> · <time datetime=") && !strings.Contains(body, w[1]+" · <time datetime=") {
+						t.Errorf("GET %s?lang=%s once corrected (+%v): %d, want the badge %q and the dated step %q", p, lang, later, code, w[0], w[1])
+					}
+				}
+			}
+		}
+	}
+	// The home page's list of the applicant's applications says the same.
+	if _, body := requestAs(t, srv, applicantOf[advanced], "GET", "/", ""); !strings.Contains(body, badge("Advanced")) {
+		t.Error("the home page does not show the announced status")
 	}
 }

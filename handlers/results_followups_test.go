@@ -204,8 +204,8 @@ func TestTheAPIAndTheIntakeListSayFinalistOnlyOnceTheAdvancementIsLive(t *testin
 			}
 		}
 		for _, v := range views(t, eliminated) {
-			if v.Status != "submitted" || v.AnnouncedStatus != nil {
-				t.Errorf("eliminated once live: %+v, want nothing announced", v)
+			if v.Status != "submitted" || v.AnnouncedStatus == nil || *v.AnnouncedStatus != "eliminated" {
+				t.Errorf("eliminated once live: %+v, want status submitted, announced eliminated", v)
 			}
 		}
 	})
@@ -218,8 +218,8 @@ func TestTheAPIAndTheIntakeListSayFinalistOnlyOnceTheAdvancementIsLive(t *testin
 			}
 		}
 		got := listed(t)
-		if len(got) != len(out.Advanced) || got[finalist] != "finalist" {
-			t.Errorf("organizers' API list once live announces %v, want the %d advanced as finalists", got, len(out.Advanced))
+		if len(got) != len(w.Apps) || got[finalist] != "finalist" || got[eliminated] != "eliminated" {
+			t.Errorf("organizers' API list once live announces %v, want the %d advanced as finalists, the others eliminated", got, len(out.Advanced))
 		}
 	})
 

@@ -31,8 +31,10 @@ const (
 // changes the statuses the moment it goes live, with nothing to rewrite. (The stored status stays
 // "submitted", which the judging and intake workflows rely on.)
 const (
-	StatusFinalist ApplicationStatus = "finalist" // entrant of the final round, once that is announced
-	StatusWinner   ApplicationStatus = "winner"   // granted an award, once the final publication is live
+	StatusAdvanced   ApplicationStatus = "advanced"   // advanced past a round before the final, once that is announced
+	StatusEliminated ApplicationStatus = "eliminated" // not advanced past a round, once that is announced
+	StatusFinalist   ApplicationStatus = "finalist"   // entrant of the final round, once that is announced
+	StatusWinner     ApplicationStatus = "winner"     // granted an award, once the final publication is live
 )
 
 // ApplicationStatuses lists the statuses the intake list can filter on.

@@ -48,8 +48,16 @@ func TestOnlyTheRoundMarkedFinalAnnouncesFinalistsAndWinners(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st) != 0 {
-		t.Errorf("statuses announced without a final round: %+v", st)
+	// Without a final round nobody is a finalist, but each application's status says what the publication
+	// announced: advanced after the screening, or not, since the publication's time and naming the round.
+	for _, a := range apps {
+		want := models.StatusEliminated
+		if advanced[a.ID] {
+			want = models.StatusAdvanced
+		}
+		if got := st[a.ID]; got.Status != want || !got.At.Equal(pub.PublishAt) || got.Round == nil || got.Round.ID != w.Round.ID {
+			t.Errorf("%s (advanced %v) announced %+v, want %s after the screening", a.StartupName, advanced[a.ID], got, want)
+		}
 	}
 	res, err := p.EditionResults(ctx, w.Edition.ID)
 	if err != nil {
@@ -69,7 +77,7 @@ func TestOnlyTheRoundMarkedFinalAnnouncesFinalistsAndWinners(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, a := range apps {
-		if got := st[a.ID].Status; (got == models.StatusFinalist) != advanced[a.ID] {
+		if got := st[a.ID].Status; (got == models.StatusFinalist) != advanced[a.ID] || !advanced[a.ID] && got != models.StatusEliminated {
 			t.Errorf("%s (advanced %v) announced %q", a.StartupName, advanced[a.ID], got)
 		}
 	}

@@ -2,30 +2,37 @@ package services
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/pitchfest/pitchfest/models"
 )
 
-// AnnouncedStatus is the status live publications give an application: finalist, then perhaps winner.
+// AnnouncedStatus is the status live publications give an application: advanced past a round or not, a
+// finalist, then perhaps a winner.
 type AnnouncedStatus struct {
-	Status models.ApplicationStatus // models.StatusFinalist or models.StatusWinner
-	At     time.Time                // when the publication that announced it went live
+	// Status is models.StatusAdvanced, models.StatusEliminated, models.StatusFinalist or models.StatusWinner.
+	Status models.ApplicationStatus
+	At     time.Time // when the publication that announced it went live
+	// Round is the round whose publication announced Status (for a finalist since the round before the final,
+	// that round), so a page can say "advanced after Screening".
+	Round *models.Round
 }
 
-// AnnouncedStatuses returns what the publications live now announce of apps (of any editions): an entrant
-// of the final round is a finalist from the moment the publication of the round before it (its advancement)
-// or of the final round itself is live, and an application granted an award is a winner from the moment the
-// final round's publication is live. The newest live version of each round's publication decides, so a
-// correction takes effect when it goes live. Applications with nothing announced are absent, as are those
+// AnnouncedStatuses returns what the publications live now announce of apps (of any editions). Each live
+// publication of a round that is not the final announces who advanced past it and who did not; the latest
+// round (in the edition's order) that says something of an application decides its status, so an entrant who
+// advanced after the screening and was then not kept after the semi-final is "not advanced". Advancing past
+// the round before the final makes a finalist, as does being named in the final's publication, and an
+// application granted an award is a winner from the moment the final round's publication is live. The newest
+// live version of each round's publication decides, so a correction takes effect when it goes live (and a
+// version scheduled earlier never overrides it). Applications with nothing announced are absent, as are those
 // no longer submitted (withdrawn, ineligible): their stored status says more.
 //
-// Only the round the organizer marked final makes finalists and winners: its entrants (announced by the
-// advancement of the round before it) are finalists, those granted an award winners. An edition whose final is
-// its only round has winners but no finalists (every entrant would be one).
+// An edition whose final is its only round has winners but no finalists (every entrant would be one).
 //
 // Only live publications are read, never an embargoed one, so the result may be shown to whoever may see
-// the application itself; finalists and winners are public on the results page anyway.
+// the application itself; the public results page lists the same outcomes anyway.
 func (p *Publishing) AnnouncedStatuses(ctx context.Context, apps []models.Application) (map[int64]AnnouncedStatus, error) {
 	out := map[int64]AnnouncedStatus{}
 	want := map[int64]map[int64]bool{} // edition → application ids
@@ -51,32 +58,42 @@ func (p *Publishing) AnnouncedStatuses(ctx context.Context, apps []models.Applic
 		if err != nil {
 			return nil, err
 		}
-		var beforeFinal int64 // the round whose advancement makes finalists: the one before the final, if any
+		order := map[int64]int{} // round id → place in the edition's order
+		var beforeFinal int64    // the round whose advancement makes finalists: the one before the final, if any
 		for i, r := range rounds {
+			order[r.ID] = i
 			if r.Final && i > 0 {
 				beforeFinal = rounds[i-1].ID
 			}
 		}
-		announce := func(id int64, st models.ApplicationStatus, at time.Time) {
+		// Earlier rounds first, so that a later round's word replaces theirs.
+		slices.SortStableFunc(heads, func(a, b models.PublicationHead) int { return order[a.RoundID] - order[b.RoundID] })
+		announce := func(id int64, st models.ApplicationStatus, at time.Time, r *models.Round) {
 			cur, ok := out[id]
 			switch {
 			case !ids[id] || st == models.StatusFinalist && beforeFinal == 0:
-			case !ok, st == models.StatusWinner && cur.Status != models.StatusWinner:
-				out[id] = AnnouncedStatus{Status: st, At: at}
-			case st == cur.Status && at.Before(cur.At):
-				out[id] = AnnouncedStatus{Status: st, At: at} // a finalist since the earlier announcement
+			case ok && cur.Status == models.StatusWinner:
+			case ok && st == models.StatusFinalist && cur.Status == models.StatusFinalist:
+				// Named again in the final's publication: a finalist since the advancement that made one.
+			default:
+				out[id] = AnnouncedStatus{Status: st, At: at, Round: r}
 			}
 		}
 		for _, pub := range heads {
-			if !pub.Final && pub.RoundID != beforeFinal {
-				continue // announces no finalist nor winner: its snapshot is not even read
+			i, known := order[pub.RoundID]
+			if !known {
+				continue // a round deleted since: the rounds after it say more
 			}
 			announced, err := p.publicationAnnounced(ctx, pub)
 			if err != nil {
 				return nil, err
 			}
 			for _, e := range announced {
-				announce(e.ApplicationID, e.Status, pub.PublishAt)
+				st := e.Status
+				if st == models.StatusAdvanced && pub.RoundID == beforeFinal {
+					st = models.StatusFinalist
+				}
+				announce(e.ApplicationID, st, pub.PublishAt, &rounds[i])
 			}
 		}
 	}
@@ -85,19 +102,18 @@ func (p *Publishing) AnnouncedStatuses(ctx context.Context, apps []models.Applic
 
 // announcedCache keeps what publications announced (see pubCache), so that every application page,
 // application API read and intake page does not read and decode the snapshots again (a screening round's is
-// megabytes). Only the entries that announce something are kept, so a screening round of 20,000 entries costs
-// the few hundred that advanced.
+// megabytes, of which only the ids and outcomes are kept).
 var announcedCache pubCache[[]announcedEntry]
 
-// announcedEntry is one application a publication announced a finalist (advanced from a round before the
-// final, or named in the final) or a winner.
+// announcedEntry is one application a publication announced advanced or not (a round before the final), a
+// finalist or a winner (the final).
 type announcedEntry struct {
 	ApplicationID int64
 	Status        models.ApplicationStatus
 }
 
-// publicationAnnounced returns (or recalls) whom a live publication announced a finalist or a winner. pub is
-// the final round's, or the round before it's (whose advanced entrants are the finalists).
+// publicationAnnounced returns (or recalls) whom a live publication announced advanced, not advanced, a
+// finalist or a winner.
 func (p *Publishing) publicationAnnounced(ctx context.Context, pub models.PublicationHead) ([]announcedEntry, error) {
 	if entries, ok := announcedCache.get(p.Store, pub.ID, pub.CreatedAt); ok {
 		return entries, nil
@@ -106,13 +122,17 @@ func (p *Publishing) publicationAnnounced(ctx context.Context, pub models.Public
 	if err != nil {
 		return nil, err
 	}
-	var out []announcedEntry
+	out := make([]announcedEntry, 0, len(entries))
 	for _, e := range entries {
 		switch {
 		case pub.Final && e.Outcome == string(models.StatusWinner):
 			out = append(out, announcedEntry{e.ApplicationID, models.StatusWinner})
-		case pub.Final && e.Outcome == string(models.StatusFinalist), !pub.Final && e.Outcome == models.OutcomeAdvanced:
+		case pub.Final && e.Outcome == string(models.StatusFinalist):
 			out = append(out, announcedEntry{e.ApplicationID, models.StatusFinalist})
+		case !pub.Final && e.Outcome == models.OutcomeAdvanced:
+			out = append(out, announcedEntry{e.ApplicationID, models.StatusAdvanced})
+		case !pub.Final && e.Outcome == models.OutcomeEliminated:
+			out = append(out, announcedEntry{e.ApplicationID, models.StatusEliminated})
 		}
 	}
 	announcedCache.put(p.Store, pub.ID, pub.CreatedAt, out)

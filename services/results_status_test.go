@@ -92,7 +92,7 @@ func TestFinalistAndWinnerStatusesAppearOnlyOnceTheirPublicationIsLive(t *testin
 
 	w.Now = start.Add(time.Hour)
 	t.Run("once it is live the two who advanced are finalists, since its time", func(t *testing.T) {
-		expectStatuses(t, w, p, map[int]string{2: "finalist", 3: "finalist"})
+		expectStatuses(t, w, p, map[int]string{0: "eliminated", 1: "eliminated", 2: "finalist", 3: "finalist"})
 		m, _ := p.AnnouncedStatuses(ctx, appsOf(t, w))
 		if at := m[w.Apps[3].ID].At; !at.Equal(models.DBTime(start.Add(time.Hour))) {
 			t.Errorf("finalist since %v, want the publication's time", at)
@@ -102,12 +102,12 @@ func TestFinalistAndWinnerStatusesAppearOnlyOnceTheirPublicationIsLive(t *testin
 	finalPublication(t, w, final.ID, start.Add(3*time.Hour), []int{3}, []int{2})
 	w.Now = start.Add(2 * time.Hour)
 	t.Run("the winner stays a finalist while the final publication is embargoed", func(t *testing.T) {
-		expectStatuses(t, w, p, map[int]string{2: "finalist", 3: "finalist"})
+		expectStatuses(t, w, p, map[int]string{0: "eliminated", 1: "eliminated", 2: "finalist", 3: "finalist"})
 	})
 
 	w.Now = start.Add(3 * time.Hour)
 	t.Run("once the final publication is live the award winner is a winner", func(t *testing.T) {
-		expectStatuses(t, w, p, map[int]string{2: "finalist", 3: "winner"})
+		expectStatuses(t, w, p, map[int]string{0: "eliminated", 1: "eliminated", 2: "finalist", 3: "winner"})
 		m, _ := p.AnnouncedStatuses(ctx, appsOf(t, w))
 		if at := m[w.Apps[2].ID].At; !at.Equal(models.DBTime(start.Add(time.Hour))) {
 			t.Errorf("the other finalist is one since %v, want since the advancement's publication", at)
@@ -117,11 +117,11 @@ func TestFinalistAndWinnerStatusesAppearOnlyOnceTheirPublicationIsLive(t *testin
 	finalPublication(t, w, final.ID, start.Add(5*time.Hour), []int{2}, []int{3})
 	t.Run("a correction changes the winner only when it goes live", func(t *testing.T) {
 		w.Now = start.Add(4 * time.Hour)
-		if got, want := statuses(t, w, p), (map[int]string{2: "finalist", 3: "winner"}); !maps.Equal(got, want) {
+		if got, want := statuses(t, w, p), (map[int]string{0: "eliminated", 1: "eliminated", 2: "finalist", 3: "winner"}); !maps.Equal(got, want) {
 			t.Fatalf("before the correction's time: %v, want %v", got, want)
 		}
 		w.Now = start.Add(5 * time.Hour)
-		if got, want := statuses(t, w, p), (map[int]string{2: "winner", 3: "finalist"}); !maps.Equal(got, want) {
+		if got, want := statuses(t, w, p), (map[int]string{0: "eliminated", 1: "eliminated", 2: "winner", 3: "finalist"}); !maps.Equal(got, want) {
 			t.Fatalf("after the correction's time: %v, want %v", got, want)
 		}
 	})
@@ -150,7 +150,7 @@ func TestFinalistAndWinnerStatusesAppearOnlyOnceTheirPublicationIsLive(t *testin
 		if err := w.Store.SaveApplication(ctx, a); err != nil {
 			t.Fatal(err)
 		}
-		expectStatuses(t, w, p, map[int]string{2: "winner"})
+		expectStatuses(t, w, p, map[int]string{0: "eliminated", 1: "eliminated", 2: "winner"})
 	})
 }
 
@@ -168,4 +168,63 @@ func TestAOneRoundEditionHasWinnersButNoFinalists(t *testing.T) {
 	}
 	publishNow(t, w, p)
 	expectStatuses(t, w, p, map[int]string{0: "winner"})
+}
+
+// TestEveryRoundsPublicationGivesItsApplicantsAStatus follows an applicant's status through a screening
+// published first for tomorrow and then corrected now (the correction is what is live, from now on, and the
+// version scheduled earlier never takes over when its time comes), then a semi-final that keeps one of the two
+// who advanced: the later round's word replaces the earlier one's.
+func TestEveryRoundsPublicationGivesItsApplicantsAStatus(t *testing.T) {
+	w, p := scoredWorld(t, models.RoundOnline)
+	ctx := context.Background()
+	submitAll(t, w)
+	w.CloseRound(t)
+	if _, err := p.ConfirmAdvancement(ctx, w.Organizer, w.Round.ID, services.AdvancementInput{}, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Store.PublishEdition(ctx, w.Edition.ID, w.Now); err != nil {
+		t.Fatal(err)
+	}
+	start := w.Now
+	tomorrow := start.Add(24 * time.Hour)
+	if _, err := p.Publish(ctx, w.Organizer, w.Round.ID, services.PublishInput{PublishAt: &tomorrow}, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	expectStatuses(t, w, p, map[int]string{})
+
+	w.Now = start.Add(time.Minute)
+	fix, err := p.Publish(ctx, w.Organizer, w.Round.ID, services.PublishInput{Reason: "A score was entered twice"}, noMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screening := map[int]string{0: "eliminated", 1: "eliminated", 2: "advanced", 3: "advanced"}
+	for _, now := range []time.Time{w.Now, tomorrow.Add(time.Hour)} {
+		w.Now = now
+		expectStatuses(t, w, p, screening)
+		m, _ := p.AnnouncedStatuses(ctx, appsOf(t, w))
+		if an := m[w.Apps[3].ID]; !an.At.Equal(fix.PublishAt) || an.Round == nil || an.Round.ID != w.Round.ID {
+			t.Fatalf("at %v: announced %+v, want since the correction's time, after the screening", now, an)
+		}
+	}
+
+	semi, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final"}, noMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := models.ResultSnapshot{RoundName: "Semi-final", Entries: []models.PublishedEntry{
+		{ApplicationID: w.Apps[3].ID, Outcome: models.OutcomeAdvanced}, {ApplicationID: w.Apps[2].ID, Outcome: models.OutcomeEliminated}}}
+	if err := w.Store.CreatePublication(ctx, &models.Publication{EditionID: w.Edition.ID, RoundID: semi.ID, Method: "z",
+		Snapshot: snap, PublishAt: w.Now, CreatedAt: w.Now}); err != nil {
+		t.Fatal(err)
+	}
+	expectStatuses(t, w, p, map[int]string{0: "eliminated", 1: "eliminated", 2: "eliminated", 3: "advanced"})
+	m, _ := p.AnnouncedStatuses(ctx, appsOf(t, w))
+	for _, i := range []int{2, 3} {
+		if an := m[w.Apps[i].ID]; an.Round == nil || an.Round.ID != semi.ID {
+			t.Errorf("startup %d: announced %+v, want after the semi-final", i, an)
+		}
+	}
+	if an := m[w.Apps[0].ID]; an.Round == nil || an.Round.ID != w.Round.ID {
+		t.Errorf("startup 0: announced %+v, want after the screening", an)
+	}
 }

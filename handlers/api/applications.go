@@ -405,11 +405,7 @@ func (s *Server) apiMyApplications(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	apps := make([]models.Application, len(mine))
-	for i := range mine {
-		apps[i] = mine[i].Application
-	}
-	announced := s.AnnouncedStatuses(c, apps)
+	announced := s.AnnouncedOfMine(c, mine)
 	out := make([]myApplicationJSON, len(mine))
 	for i, m := range mine {
 		a := &m.Application

@@ -93,11 +93,7 @@ func (s *Server) myApplicationsPage(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	apps := make([]models.Application, 0, len(mine))
-	for _, m := range mine {
-		apps = append(apps, m.Application)
-	}
-	announced := s.AnnouncedStatuses(c, apps)
+	announced := s.AnnouncedOfMine(c, mine)
 	// The calls open now that the person has not answered yet, so "My applications" always leads somewhere.
 	front, err := s.frontEditions(c)
 	if err != nil {
@@ -151,12 +147,11 @@ func (s *Server) showApplication(c *gin.Context, status int, d *services.Applica
 // here. It answers the request itself, and returns false, when a load fails.
 func (s *Server) applicationPageOf(c *gin.Context, d *services.ApplicationDetail, pg appPage) (web.Page, bool) {
 	u := web.CurrentUser(c)
-	shown := d.Application.Status
-	if an, ok := s.AnnouncedStatuses(c, []models.Application{d.Application})[d.Application.ID]; ok {
-		shown = an.Status
-	}
-	in := applicationInput{Detail: d, User: u, Shown: shown, Step: stepOf(pg.Step), Values: pg.Values, Errors: pg.Errors,
+	in := applicationInput{Detail: d, User: u, Shown: d.Application.Status, Step: stepOf(pg.Step), Values: pg.Values, Errors: pg.Errors,
 		Refused: pg.Refused, Title: pg.Title, AddRow: pg.AddRow, Notice: pg.Notice}
+	if an, ok := s.AnnouncedStatuses(c, []models.Application{d.Application})[d.Application.ID]; ok {
+		in.Shown, in.Announced = an.Status, &an
+	}
 	if d.Editable && (in.Step == stepDeck || in.Step == stepReview) {
 		info, err := s.Decks.Info(c.Request.Context(), u, d.Application.ID)
 		if err != nil {

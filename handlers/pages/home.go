@@ -131,7 +131,7 @@ func (s *Server) workFor(c *gin.Context, u *models.User, finished map[int64]bool
 		if err != nil {
 			return nil, err
 		}
-		w.Apps = apps
+		w.Apps = withAnnounced(apps, s.AnnouncedOfMine(c, apps))
 	}
 	if w.Judge {
 		rounds, err := s.Judging.JudgeRounds(ctx, u)

@@ -110,6 +110,7 @@ type applicationView struct {
 	ConsentStats bool
 	Facts        []fact // the read-only view and the review step
 	Status       string
+	Announced    *timelineStep // what live publications announced, dated (nil: nothing yet)
 	Deadline     string
 
 	Step     string    // the step shown: details, team, deck or review
@@ -147,9 +148,11 @@ type applicationInput struct {
 	Detail *services.ApplicationDetail
 	User   *models.User
 	Shown  models.ApplicationStatus
-	Step   string
-	Values map[string]string // what the form sent, shown instead of the stored answers; nil: the stored answers
-	Errors map[string]string // messages by field
+	// Announced is what live publications announced of the application (Shown is its status), nil if nothing.
+	Announced *services.AnnouncedStatus
+	Step      string
+	Values    map[string]string // what the form sent, shown instead of the stored answers; nil: the stored answers
+	Errors    map[string]string // messages by field
 	// Refused says Errors are those of a form just refused (the summary takes the focus); Title is the
 	// summary's first words when they are not the usual ones (a submission refused until the address is
 	// confirmed). Otherwise Errors are what a submission would refuse, shown next to the fields.
@@ -171,6 +174,10 @@ func applicationViewOf(t viewText, in applicationInput) applicationView {
 	v := applicationView{Detail: d, Owner: a.Owner(in.User.ID), Reviewer: policy.CanReviewApplications(in.User), Errors: errs,
 		Status: t.label(reference.KindStatus, string(in.Shown)), Deadline: t.when(d.Edition, d.Edition.ClosesAt),
 		Step: stepOf(in.Step), TeamNotice: in.Notice, DeckNeeded: d.Edition.RequireDeck}
+	if in.Announced != nil {
+		st := announcedStep(*in.Announced)
+		v.Announced = &st
+	}
 	if v.Owner && !d.Editable {
 		v.Closed = closedReason(t, d)
 	}

@@ -2,6 +2,7 @@ package pages
 
 import (
 	"html/template"
+	"slices"
 	"time"
 
 	"github.com/pitchfest/pitchfest/models"
@@ -98,7 +99,31 @@ type myApplication struct {
 type timelineStep struct {
 	Label string // message id
 	At    *time.Time
-	Text  string // extra words (the ineligibility reason)
+	Text  string        // extra words (the ineligibility reason)
+	Round *models.Round // the round Label's message names (advanced or not after it)
+}
+
+// withAnnounced gives the person's applications the status live publications announced of them (shown, never
+// stored: see models.StatusFinalist), so every list of them says the same as their results page.
+func withAnnounced(mine []services.MyApplication, announced map[int64]services.AnnouncedStatus) []services.MyApplication {
+	out := slices.Clone(mine)
+	for i := range out {
+		if an, ok := announced[out[i].Application.ID]; ok {
+			out[i].Application.Status = an.Status
+		}
+	}
+	return out
+}
+
+// announcedStep is the timeline's step for what publications announced: advanced or not after a round (named),
+// a finalist, a winner, dated when the publication went live.
+func announcedStep(an services.AnnouncedStatus) timelineStep {
+	at := an.At
+	st := timelineStep{Label: "status_step." + string(an.Status), At: &at}
+	if an.Status == models.StatusAdvanced || an.Status == models.StatusEliminated {
+		st.Round = an.Round
+	}
+	return st
 }
 
 func timeline(a *models.Application) []timelineStep {
@@ -131,12 +156,10 @@ type myApplicationsView struct {
 // announced of them, and the calls open now (those the person has not answered yet are offered).
 func myApplicationsViewOf(mine []services.MyApplication, announced map[int64]services.AnnouncedStatus, open []frontEdition) myApplicationsView {
 	var v myApplicationsView
-	for _, m := range mine {
+	for _, m := range withAnnounced(mine, announced) {
 		steps := timeline(&m.Application)
 		if an, ok := announced[m.Application.ID]; ok {
-			m.Application.Status = an.Status // shown, never stored: see models.StatusFinalist
-			at := an.At
-			steps = append(steps, timelineStep{Label: "status_step." + string(an.Status), At: &at})
+			steps = append(steps, announcedStep(an))
 		}
 		a := &m.Application
 		resubmit := a.Submitted() && a.Version != a.SubmittedVersion && a.Status == models.StatusSubmitted &&

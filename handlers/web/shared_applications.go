@@ -50,7 +50,16 @@ func (s *Server) ListQuery(c *gin.Context) (services.ListQuery, bool) {
 	return q, true
 }
 
-// announcedOfItems is what live publications announce of a page of the intake list (see announcedStatuses).
+// AnnouncedOfMine is what live publications announce of a person's applications (see AnnouncedStatuses).
+func (s *Server) AnnouncedOfMine(c *gin.Context, mine []services.MyApplication) map[int64]services.AnnouncedStatus {
+	apps := make([]models.Application, len(mine))
+	for i := range mine {
+		apps[i] = mine[i].Application
+	}
+	return s.AnnouncedStatuses(c, apps)
+}
+
+// AnnouncedOfItems is what live publications announce of a page of the intake list (see announcedStatuses).
 func (s *Server) AnnouncedOfItems(c *gin.Context, items []services.ListItem) map[int64]services.AnnouncedStatus {
 	apps := make([]models.Application, len(items))
 	for i := range items {
