@@ -361,7 +361,7 @@ type JudgeProgress struct {
 	Assigned     int
 	Submitted    int
 	Drafts       int
-	LastActivity *time.Time
+	LastActivity *time.Time // the judge's last score saved or submitted in the round; nil before any
 	Stalled      bool
 }
 
@@ -415,6 +415,9 @@ func (j *Judging) RoundProgress(ctx context.Context, actor *models.User, roundID
 		byApp[p.ByApplication[i].ApplicationID] = &p.ByApplication[i]
 	}
 	var judgeIDs []int64
+	// quiet is, per judge, the latest of their scores' times and of the times they were given an application
+	// not scored yet: a judge stalls when it is long ago, though only a score counts as their "last activity".
+	quiet := map[int64]time.Time{}
 	for _, a := range as {
 		ap := byApp[a.ApplicationID]
 		if ap == nil {
@@ -432,6 +435,10 @@ func (j *Judging) RoundProgress(ctx context.Context, actor *models.User, roundID
 		last := a.CreatedAt
 		if s, ok := status[[2]int64{a.ApplicationID, a.JudgeID}]; ok {
 			last = s.UpdatedAt
+			if jp.LastActivity == nil || last.After(*jp.LastActivity) {
+				t := last
+				jp.LastActivity = &t
+			}
 			if s.Status == models.ScoreSubmitted {
 				jp.Submitted++
 				ap.Submitted++
@@ -441,9 +448,8 @@ func (j *Judging) RoundProgress(ctx context.Context, actor *models.User, roundID
 				ap.Drafts++
 			}
 		}
-		if jp.LastActivity == nil || last.After(*jp.LastActivity) {
-			t := last
-			jp.LastActivity = &t
+		if q, ok := quiet[a.JudgeID]; !ok || last.After(q) {
+			quiet[a.JudgeID] = last
 		}
 	}
 	for i := range p.ByApplication {
@@ -460,7 +466,7 @@ func (j *Judging) RoundProgress(ctx context.Context, actor *models.User, roundID
 		jp := byJudge[id]
 		jp.Name, jp.Email = users[id].Name, users[id].Email
 		unfinished := jp.Submitted < jp.Assigned
-		idle := jp.LastActivity != nil && now.Sub(*jp.LastActivity) >= StalledAfter
+		idle := now.Sub(quiet[id]) >= StalledAfter
 		late := r.ClosesAt != nil && r.ClosesAt.Sub(now) <= StalledNearDeadline && 2*jp.Submitted < jp.Assigned
 		jp.Stalled = open && unfinished && (idle || late)
 		p.ByJudge = append(p.ByJudge, *jp)

@@ -767,9 +767,14 @@ func TestProgressShowsEachJudgeAndApplicationAndHighlightsStalledJudges(t *testi
 			if jp.Submitted != 3 || jp.Drafts != 1 || jp.Stalled {
 				t.Errorf("busy judge = %+v", jp)
 			}
+			// The last activity is the judge's last score, four days after the assignment.
+			if jp.LastActivity == nil || jp.LastActivity.Sub(w.Now).Abs() > time.Second {
+				t.Errorf("busy judge's last activity %v, want their last score at %v", jp.LastActivity, w.Now)
+			}
 		case idle.ID:
-			if jp.Submitted != 0 || !jp.Stalled {
-				t.Errorf("idle judge = %+v", jp)
+			// A judge who never scored has no activity: the assignment's time is not theirs.
+			if jp.Submitted != 0 || !jp.Stalled || jp.LastActivity != nil {
+				t.Errorf("idle judge = %+v, want stalled with no last activity", jp)
 			}
 		}
 	}
