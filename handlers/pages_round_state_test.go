@@ -1,11 +1,14 @@
 package handlers_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
 )
 
@@ -22,5 +25,76 @@ func TestRoundProgressGivesAJudgeWhoNeverScoredNoLastActivity(t *testing.T) {
 		if code != http.StatusOK || strings.Count(judges, none) != len(w.Judges) || strings.Contains(judges, "<time") {
 			t.Errorf("progress (%s): %d, want every judge with %q and no time:\n%s", lang, code, none, judges)
 		}
+	}
+}
+
+// Opening a round nobody is assigned in is refused on the rounds page, saying why and leading to the round's
+// assignment page; a round whose results are published offers no "Reopen" (it cannot), but a correction.
+func TestARoundOpensOnlyWithJudgesAndAPublishedOneDoesNotOfferReopening(t *testing.T) {
+	srv := testutil.StartServer(t)
+	w := testutil.NewJudgingWorld(t, srv.App.Store, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3, NoAssign: true})
+	org := newSession(t, srv.App.Store, w.Organizer.ID)
+	code, body := requestAs(t, srv, org, "POST", fmt.Sprintf("/organize/rounds/%d/open", w.Round.ID), "")
+	if code != http.StatusConflict || !strings.Contains(body, "No judge is assigned in this round yet") ||
+		!strings.Contains(body, fmt.Sprintf(`href="/organize/rounds/%d/assignment" id="round-problem-assign"`, w.Round.ID)) {
+		t.Fatalf("opening with nobody assigned: %d, want 409 with the reason and the way to the assignment:\n%s", code, excerpt(body))
+	}
+	if r := w.MustRound(t); r.Status != "draft" {
+		t.Fatalf("the round is %s after the refusal", r.Status)
+	}
+
+	p := scoredResultsWorld(t, srv, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3}, true)
+	porg := newSession(t, srv.App.Store, p.Organizer.ID)
+	rounds := fmt.Sprintf("/organize/editions/%d/rounds", p.Edition.ID)
+	reopen := fmt.Sprintf(`action="/organize/rounds/%d/reopen"`, p.Round.ID)
+	if _, body := pageGet(t, srv, porg, rounds); !strings.Contains(body, reopen) {
+		t.Fatal("a closed round not published yet offers no reopening")
+	}
+	embargoedAdvancement(t, srv, p, time.Now().UTC())
+	_, body = pageGet(t, srv, porg, rounds)
+	if strings.Contains(body, reopen) || !strings.Contains(body, "Results published: this round cannot reopen.") {
+		t.Errorf("a published round still offers reopening, or does not say why not:\n%s", excerpt(body))
+	}
+}
+
+// The cockpit's score count is the round being judged now, named, not the sum of every round's scores.
+func TestTheCockpitCountsTheScoresOfTheRoundBeingJudged(t *testing.T) {
+	srv := testutil.StartServer(t)
+	w := scoredResultsWorld(t, srv, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3}, true) // 9 of 9, closed
+	ctx := context.Background()
+	if _, err := srv.App.Publishing.ConfirmAdvancement(ctx, w.Organizer, w.Round.ID, services.AdvancementInput{}, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	rounds, err := srv.App.Store.RoundsByEdition(ctx, w.Edition.ID)
+	if err != nil || len(rounds) != 2 {
+		t.Fatalf("rounds %v, %v", rounds, err)
+	}
+	final := rounds[1]
+	if _, err := w.Judging.ApplyTemplate(ctx, w.Organizer, final.ID, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	var pj []services.PanelJudgeInput
+	for _, j := range w.Judges {
+		pj = append(pj, services.PanelJudgeInput{JudgeID: j.ID})
+	}
+	if _, err := w.Judging.SavePanel(ctx, w.Organizer, final.ID, 0, services.PanelInput{Name: "Everyone", Judges: pj}, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Judging.PopulateEntries(ctx, w.Organizer, final.ID, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	seed := uint64(1)
+	if _, err := w.Judging.AutoAssign(ctx, w.Organizer, final.ID, &seed, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Judging.OpenRound(ctx, w.Organizer, final.ID, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	org := newSession(t, srv.App.Store, w.Organizer.ID)
+	_, body := pageGet(t, srv, org, fmt.Sprintf("/organize/editions/%d/cockpit", w.Edition.ID))
+	numbers := body[strings.Index(body, `id="cockpit-numbers"`):]
+	numbers = numbers[:strings.Index(numbers, "</dl>")]
+	if !strings.Contains(numbers, "<dt>Scores received in Final</dt><dd>0 of 6</dd>") {
+		t.Errorf("cockpit numbers, want the final's 0 of 6 (not 9 of 15 for both rounds):\n%s", numbers)
 	}
 }

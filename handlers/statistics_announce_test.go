@@ -86,8 +86,21 @@ func TestStatisticsWaitForTheAnnouncement(t *testing.T) {
 		return string(b)
 	}
 	const mark = "Advanced from Screening (decided, not yet announced)"
+	// The public page says the stage is not decided yet rather than showing 0 (nobody advanced).
+	const undecided = "Advanced from Screening (not decided yet)"
+	public := func() string {
+		t.Helper()
+		res, b := is.anonymous.do("GET", "/editions/"+ed.Slug+"/statistics", "", "Accept", "text/html")
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%d %s", res.StatusCode, b)
+		}
+		return string(b)
+	}
 	if got := advanced(); got != "0" {
 		t.Errorf("before any publication the public sees %s advanced", got)
+	}
+	if page := public(); !strings.Contains(page, undecided) || !strings.Contains(page, "Finalists (Final) (not decided yet)") {
+		t.Errorf("before any publication the public page does not say the advancing and the finalists are not decided yet")
 	}
 	if !strings.Contains(organizer(), mark) {
 		t.Errorf("the organizer page must mark the decided advancement as not yet announced")
@@ -106,6 +119,9 @@ func TestStatisticsWaitForTheAnnouncement(t *testing.T) {
 	}
 	if got := advanced(); got != "8" {
 		t.Errorf("with the publication live the public sees %s advanced, want 8", got)
+	}
+	if page := public(); strings.Contains(page, "(not decided yet)") {
+		t.Errorf("announced, the public page still says the advancing is not decided")
 	}
 	if strings.Contains(organizer(), mark) {
 		t.Errorf("announced, the organizer page still marks the advancement")

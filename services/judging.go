@@ -330,7 +330,8 @@ func (j *Judging) DeleteRound(ctx context.Context, actor *models.User, id int64,
 }
 
 // OpenRound starts scoring. The rubric must be complete (judging.rubric.empty, judging.rubric.weights), and the
-// round's applications are taken in first if that has not been done. Only a draft round opens (ErrConflict).
+// round's applications are taken in first if that has not been done; judges must have been assigned
+// (judging.round.open_unassigned). Only a draft round opens (ErrConflict).
 // Every judge with work in the round is mailed that it is open (see announceOpen).
 func (j *Judging) OpenRound(ctx context.Context, actor *models.User, id int64, meta Meta) (*models.Round, error) {
 	return j.openRound(ctx, actor, id, models.RoundDraft, "judging.round_open", meta, func(tx *models.Store, r *models.Round) error {
@@ -341,8 +342,19 @@ func (j *Judging) OpenRound(ctx context.Context, actor *models.User, id int64, m
 		if v := checkWeights(cs); v != nil {
 			return v
 		}
-		_, err = j.populate(ctx, tx, r)
-		return err
+		if _, err = j.populate(ctx, tx, r); err != nil {
+			return err
+		}
+		// Judges reach a round (online or on stage) through their assignments: opened without any, it would
+		// tell the organizer judges can score while no judge has anything to score.
+		as, err := tx.AssignmentsByRound(ctx, id)
+		if err != nil {
+			return err
+		}
+		if len(as) == 0 {
+			return conflict("judging.round.open_unassigned")
+		}
+		return nil
 	})
 }
 

@@ -162,7 +162,9 @@ func TestARoundDoesNotReopenOnceTheNextHasStarted(t *testing.T) {
 		t.Fatalf("reopening before a draft round: %v", err)
 	}
 	w.CloseRound(t)
-	if _, err := w.Judging.OpenRound(ctx, w.Organizer, r2.ID, noMeta); err != nil {
+	// Nobody advanced, so the next round has nobody to assign and cannot open: it is marked open directly.
+	refusal(t, func() error { _, err := w.Judging.OpenRound(ctx, w.Organizer, r2.ID, noMeta); return err }(), models.ErrConflict, "judging.round.open_unassigned")
+	if err := w.Store.SetRoundStatus(ctx, r2.ID, models.RoundOpen); err != nil {
 		t.Fatal(err)
 	}
 	_, err = w.Judging.ReopenRound(ctx, w.Organizer, w.Round.ID, noMeta)
@@ -477,7 +479,7 @@ func TestDraftRoundsChangePlaces(t *testing.T) {
 	if _, err := w.Judging.ApplyTemplate(ctx, w.Organizer, semi.ID, noMeta); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Judging.OpenRound(ctx, w.Organizer, semi.ID, noMeta); err != nil {
+	if err := w.Store.SetRoundStatus(ctx, semi.ID, models.RoundOpen); err != nil { // opened (it has no judges to open with)
 		t.Fatal(err)
 	}
 	refusal(t, w.Judging.MoveRound(ctx, w.Organizer, w.Round.ID, -1, noMeta), models.ErrConflict, "judging.round.move_started")

@@ -59,6 +59,10 @@ type EditionInputs struct {
 	// counts decisions (advancement confirmed, awards granted, corrections made) whose publication is not live
 	// yet. Always all false for the public, whose figures are the announced ones.
 	Unannounced []bool
+	// Undecided is, per stage, whether the public cannot know its figure yet: the advancing of a round whose
+	// publication is not live, and the entrants of the round after it (finalists included). Its count would
+	// read 0, as if nobody advanced. Always all false for organizers, who see what was decided.
+	Undecided []bool
 }
 
 // RoundGap is the score gap of one round: women-led minus other applications' mean normalized (z) score, and
@@ -109,6 +113,8 @@ type PublicStatistics struct {
 	Trends         stats.PublishedTrends
 	TrendNames     map[string]models.Texts
 	WinnersOmitted bool
+	// Undecided marks the stages not decided yet for the public (see EditionInputs.Undecided).
+	Undecided []bool
 }
 
 // PublishedBreakdown is one public breakdown with its dimension's name.
@@ -165,7 +171,12 @@ func (s *Statistics) Inputs(ctx context.Context, e *models.Edition, public bool)
 	}
 	stages, pl := editionStages(rounds, winners)
 	in := EditionInputs{Stages: stages, Apps: make([]stats.Application, 0, len(rows)), Winners: winners,
-		Unannounced: make([]bool, len(stages))}
+		Unannounced: make([]bool, len(stages)), Undecided: make([]bool, len(stages))}
+	if public {
+		if err := s.markUndecided(ctx, e.ID, rounds, pl, in.Undecided); err != nil {
+			return EditionInputs{}, err
+		}
+	}
 	for _, r := range rows {
 		decided := pl.reached(r.Submitted, r.Eligible, r.Progress, winners && r.Won == 1)
 		announced := pl.announced(r.Submitted, r.Eligible, r.Progress, r.Announced/2, winners && r.Announced%2 == 1)
@@ -380,6 +391,33 @@ func editionStages(rounds []models.Round, winners bool) ([]stats.Stage, stagePla
 	return stages, pl
 }
 
+// markUndecided sets undecided for the stages the public cannot know yet (see EditionInputs.Undecided): a
+// round's advancing until its publication is live, and the entrants of the round after it until then too.
+// rounds are in order (editionStages sorts them).
+func (s *Statistics) markUndecided(ctx context.Context, editionID int64, rounds []models.Round, pl stagePlaces, undecided []bool) error {
+	heads, err := s.Store.LatestLivePublications(ctx, editionID, s.now())
+	if err != nil {
+		return err
+	}
+	live := map[int64]bool{}
+	for _, h := range heads {
+		live[h.RoundID] = true
+	}
+	for i, r := range rounds {
+		if live[r.ID] {
+			continue
+		}
+		at := pl.byPosition[r.Position]
+		if at.advanced != at.entered { // a final has no advancing stage of its own
+			undecided[at.advanced] = true
+		}
+		if i+1 < len(rounds) && !live[rounds[i+1].ID] {
+			undecided[pl.byPosition[rounds[i+1].Position].entered] = true
+		}
+	}
+	return nil
+}
+
 func (s *Statistics) now() time.Time {
 	if s.Now == nil {
 		return time.Now()
@@ -492,7 +530,7 @@ func (s *Statistics) Public(ctx context.Context, e *models.Edition, k int) (*Pub
 		return nil, err
 	}
 	pf := stats.PublishFunnel(f, k)
-	out := &PublicStatistics{Edition: e, K: pf.K, Funnel: pf, WinnersOmitted: !in.Winners}
+	out := &PublicStatistics{Edition: e, K: pf.K, Funnel: pf, WinnersOmitted: !in.Winners, Undecided: in.Undecided}
 	for _, b := range bs {
 		pb, err := stats.PublishBreakdown(b, BreakdownStage, pf)
 		if err != nil {

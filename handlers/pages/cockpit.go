@@ -39,9 +39,11 @@ type cockpitData struct {
 	Eligible  int64
 	WomenLed  *float64 // percent of submitted applications that are women-led, when defined
 	Rounds    []roundStep
-	ScoresIn  int
-	Expected  int
-	AnyLive   bool
+	// Scoring is the round whose scores the edition's numbers count: the last one open to judges, else the
+	// last one with judges assigned (nil before any). Rounds score different applications with different
+	// judges, so adding their scores up would count nothing anybody waits for.
+	Scoring *roundStep
+	AnyLive bool
 }
 
 func (s *Server) cockpitPage(c *gin.Context) {
@@ -79,14 +81,27 @@ func (s *Server) cockpitPage(c *gin.Context) {
 			s.Fail(c, err)
 			return
 		}
-		d.ScoresIn += step.Submitted
-		d.Expected += step.Assigned
 		d.AnyLive = d.AnyLive || step.Published
 		d.Rounds = append(d.Rounds, step)
 	}
+	d.Scoring = scoringRound(d.Rounds)
 	p := s.NewPage(c, "cockpit.title")
 	p.Data = d
 	s.Render(c, http.StatusOK, "organize_cockpit", p)
+}
+
+// scoringRound is the round the cockpit's numbers count the scores of (see cockpitData.Scoring).
+func scoringRound(steps []roundStep) *roundStep {
+	var out *roundStep
+	for i := range steps {
+		switch {
+		case steps[i].Round.Status == models.RoundOpen:
+			out = &steps[i]
+		case steps[i].Assigned > 0 && (out == nil || out.Round.Status != models.RoundOpen):
+			out = &steps[i]
+		}
+	}
+	return out
 }
 
 // roundStep reads where a round stands (rubric, judges, scores, decision, publication) and names its next step.

@@ -86,7 +86,7 @@ func (s *Server) closeRoundPage(c *gin.Context) {
 		return
 	}
 	if p.Conflict {
-		s.showRounds(c, p.Status, rc.Edition.ID, rc.Round.ID, p.Place(web.Nowhere))
+		s.showRounds(c, p.Status, rc.Edition.ID, rc.Round.ID, p.Place(web.Nowhere), false)
 		return
 	}
 	d, lerr := s.loadClose(c, rc)

@@ -74,8 +74,11 @@ func (s *Server) roundPageRoutes(r *gin.Engine) {
 type roundsData struct {
 	Edition      *models.Edition
 	Rounds       []models.Round
+	Published    map[int64]bool // closed rounds with a publication: they cannot reopen
 	ProblemRound int64
 	Problem      string
+	// ProblemAssign says the problem is that nobody is assigned: the round's assignment page is where to go.
+	ProblemAssign bool
 }
 
 func (s *Server) roundsPage(c *gin.Context) {
@@ -83,17 +86,23 @@ func (s *Server) roundsPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.showRounds(c, http.StatusOK, id, 0, "")
+	s.showRounds(c, http.StatusOK, id, 0, "", false)
 }
 
-func (s *Server) showRounds(c *gin.Context, status int, editionID, problemRound int64, problem string) {
-	ed, rounds, err := s.Publishing.EditionRounds(c.Request.Context(), web.CurrentUser(c), editionID)
+func (s *Server) showRounds(c *gin.Context, status int, editionID, problemRound int64, problem string, assign bool) {
+	ctx, u := c.Request.Context(), web.CurrentUser(c)
+	ed, rounds, err := s.Publishing.EditionRounds(ctx, u, editionID)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	published, err := s.Publishing.PublishedRounds(ctx, u, rounds)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
 	p := s.NewPage(c, "rounds.title")
-	p.Data = roundsData{Edition: ed, Rounds: rounds, ProblemRound: problemRound, Problem: problem}
+	p.Data = roundsData{Edition: ed, Rounds: rounds, Published: published, ProblemRound: problemRound, Problem: problem, ProblemAssign: assign}
 	s.Render(c, status, "organize_rounds", p)
 }
 
@@ -318,7 +327,9 @@ func (s *Server) roundAction(c *gin.Context, flash string, act func(rc *services
 		return
 	}
 	if p, ok := s.Refusal(c, err, "rounds.conflict."+string(rc.Round.Status)); ok {
-		s.showRounds(c, p.Status, rc.Edition.ID, rc.Round.ID, p.Place(web.Nowhere))
+		var refusal *services.Refusal
+		assign := errors.As(err, &refusal) && refusal.MessageID == "judging.round.open_unassigned"
+		s.showRounds(c, p.Status, rc.Edition.ID, rc.Round.ID, p.Place(web.Nowhere), assign)
 	}
 }
 

@@ -135,6 +135,15 @@ func statsPageOf(vt viewText, e *models.Edition, rep *web.StatReport, groups sta
 		for j := range 4 {
 			row.Founders[j] = cell(l, rep.Founders.Cells[i][j], k)
 		}
+		if i < len(rep.Undecided) && rep.Undecided[i] {
+			// Not decided yet: a 0 would read as "nobody advanced".
+			row.Stage = t("stats.stage.undecided", labels[i])
+			row.Total, row.Share, row.FoundersTotal, row.GPI = "—", "—", "—", "—"
+			row.WomenLed, row.Others, row.Und = "—", "—", "—"
+			for j := range 4 {
+				row.Founders[j] = "—"
+			}
+		}
 		d.Funnel = append(d.Funnel, row)
 	}
 	for _, cu := range rep.Cuts {

@@ -31,6 +31,8 @@ type StatReport struct {
 	Omitted          []string
 	// Unannounced marks, per stage, decided figures the public does not see yet (organizers only).
 	Unannounced []bool
+	// Undecided marks, per stage, figures the public cannot know yet (public only): shown as not decided, not 0.
+	Undecided []bool
 }
 
 // reportBreakdown is a breakdown at the submitted stage.
@@ -114,7 +116,8 @@ func countsRow(c stats.Counts) []int { return []int{c.WomenLed, c.NotWomenLed, c
 func publicReport(st *services.PublicStatistics) *StatReport {
 	p := st.Funnel
 	rep := &StatReport{K: st.K, Stages: p.Stages, Counts: p.Counts, Founders: p.Founders, Shares: p.Shares,
-		Parity: p.FounderParity, Cuts: p.Cuts, Withheld: st.Withheld, Omitted: omitted(st.WinnersOmitted)}
+		Parity: p.FounderParity, Cuts: p.Cuts, Withheld: st.Withheld, Omitted: omitted(st.WinnersOmitted),
+		Undecided: st.Undecided}
 	for _, b := range st.Breakdowns {
 		rep.Breakdowns = append(rep.Breakdowns, reportBreakdown{Dimension: b.Dimension, Table: b.Table, Shares: b.Shares})
 	}
