@@ -50,7 +50,7 @@ var judgingMatrix = []row{
 	{"GET", "/api/v1/rounds/:id", nil, staffOnly(ok), jRound},
 	{"PATCH", "/api/v1/rounds/:id", jsonBody(`{"name":"Grand final","closes_at":null}`), staffOnly(ok), jRound},
 	{"DELETE", "/api/v1/rounds/:id", nil, staffOnly(noContent), jDraftRound},
-	{"POST", "/api/v1/rounds/:id/open", nil, staffOnly(conflict), jDraftRound}, // nobody is assigned in it: refused, with the reason,
+	{"POST", "/api/v1/rounds/:id/open", nil, staffOnly(conflict), jDraftRound}, // nobody is assigned in it: refused, saying so
 	// The fixture's live round has pitches not locked and not scored: closing it needs the override.
 	{"POST", "/api/v1/rounds/:id/close", jsonBody(`{"override":true,"reason":"The matrix closes it half judged"}`), staffOnly(ok), jRound},
 	{"GET", "/api/v1/rounds/:id/entries", nil, staffOnly(ok), jRound},
