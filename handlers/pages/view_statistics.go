@@ -128,6 +128,10 @@ func statsPageOf(vt viewText, e *models.Edition, rep *web.StatReport, groups sta
 		if i < len(rep.Unannounced) && rep.Unannounced[i] {
 			labels[i] = t("stats.stage.not_announced", labels[i])
 		}
+		undecided := i < len(rep.Undecided) && rep.Undecided[i]
+		if undecided { // named so everywhere (table, charts, conversions): a 0 would read as "nobody advanced"
+			labels[i] = t("stats.stage.undecided", labels[i])
+		}
 		row := funnelRow{Stage: labels[i], Total: cell(l, rep.Counts.RowTotals[i], k), Share: shareOrGap(t, l, rep.Shares[i]),
 			FoundersTotal: cell(l, rep.Founders.RowTotals[i], k), GPI: gpiText(t, l, rep.Parity[i])}
 		cells := rep.Counts.Cells[i]
@@ -135,9 +139,7 @@ func statsPageOf(vt viewText, e *models.Edition, rep *web.StatReport, groups sta
 		for j := range 4 {
 			row.Founders[j] = cell(l, rep.Founders.Cells[i][j], k)
 		}
-		if i < len(rep.Undecided) && rep.Undecided[i] {
-			// Not decided yet: a 0 would read as "nobody advanced".
-			row.Stage = t("stats.stage.undecided", labels[i])
+		if undecided {
 			row.Total, row.Share, row.FoundersTotal, row.GPI = "—", "—", "—", "—"
 			row.WomenLed, row.Others, row.Und = "—", "—", "—"
 			for j := range 4 {
