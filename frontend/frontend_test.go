@@ -185,6 +185,10 @@ func TestAssetsHaveHashedNamesAndUsefulGzip(t *testing.T) {
 // verb matches one printf verb as the catalogs use them (%s, %d, %[2]s, %.1f, %+d); "%%" is a literal percent.
 var verb = regexp.MustCompile(`%(\[\d+\])?[+]?(\.\d+)?[sdvf]`)
 
+// frenchLooseSpace finds an ordinary space before a high punctuation mark, which lets a French line break
+// before ":" or "?".
+var frenchLooseSpace = regexp.MustCompile(` [:;!?]`)
+
 // Catalog texts are printf formats: a lone "%" (as in "95% interval") would print "%!i(MISSING)" on the page,
 // and a translation whose verbs differ from English would drop or garble the values filled in.
 func TestCatalogFormatsAreWellFormedAndAgreeWithEnglish(t *testing.T) {
@@ -217,6 +221,9 @@ func TestCatalogFormatsAreWellFormedAndAgreeWithEnglish(t *testing.T) {
 			s := raw[l.Code][id]
 			if rest := verb.ReplaceAllString(strings.ReplaceAll(s, "%%", ""), ""); strings.Contains(rest, "%") {
 				t.Errorf("%s: %q has a lone %% (write %%%% for a percent sign): %q", l.Code, id, s)
+			}
+			if l.Code == "fr" && frenchLooseSpace.MatchString(s) {
+				t.Errorf("fr: %q has a breaking space before : ; ! or ? (French wants U+00A0): %q", id, s)
 			}
 			if want, got := verbsOf(raw["en"][id]), verbsOf(s); !slices.Equal(want, got) {
 				t.Errorf("%s: %q fills %v, English fills %v", l.Code, id, got, want)

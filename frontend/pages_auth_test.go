@@ -109,4 +109,10 @@ func TestFieldsAreLabelledAndDescribed(t *testing.T) {
 	if strings.Count(out, "autofocus") != 1 {
 		t.Errorf("%d elements autofocus, want the summary alone", strings.Count(out, "autofocus"))
 	}
+	// In French the colon between a label and its message follows a no-break space, so it never starts a line.
+	p.Lang = "fr"
+	summary = regexp.MustCompile(`(?s)<div class="error-summary"[^>]*>.*?</div>`).FindString(render(t, r, "signup", p))
+	if !strings.Contains(summary, "Mot de passe\u00a0: too short") {
+		t.Errorf("the French error summary glues label and message without the no-break space: %s", summary)
+	}
 }

@@ -31,6 +31,11 @@ type Page struct {
 // arguments when the message has verbs.
 func (p Page) T(id string, args ...any) string { return p.i18n.T(p.Lang, id, args...) }
 
+// Colon is what joins a label to its value ("Draft: 53"): ": " in English and Kinyarwanda, and in French a
+// no-break space before the colon, as French typography wants and as the catalogs write it. Templates use it
+// wherever they glue two texts with a colon, so no page hard-codes the English spacing.
+func (p Page) Colon() string { return p.T("punct.colon") }
+
 // With is the page with other data, for a partial that draws a part of one page inside another (the scoring
 // form, on the entry page and on the live page): {{template "score-form" (.With .Data.Form)}}.
 func (p Page) With(data any) Page {

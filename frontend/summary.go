@@ -28,6 +28,7 @@ type ErrorSummary struct {
 	ID    string      // the box's id, for links and tests: "<form>-summary"
 	Title string      // what the form as a whole says: "Some fields need your attention."
 	Items []ErrorLink // one per problem, in the form's order
+	Colon string      // between a field's label and its message, in the page's language (Page.Colon)
 }
 
 // ErrorLink is one problem of a refused form: its message, the label of the field it is about, and a link to
@@ -71,7 +72,7 @@ func (p Page) Summary(form string, fields ...any) (*ErrorSummary, error) {
 	if title == "" {
 		title = p.T("error.validation")
 	}
-	return &ErrorSummary{ID: form + "-summary", Title: title, Items: items}, nil
+	return &ErrorSummary{ID: form + "-summary", Title: title, Items: items, Colon: p.Colon()}, nil
 }
 
 // Problems is the error summary of a form with its own view model: id names the box, title is the message
@@ -88,7 +89,7 @@ func (p Page) Problems(id, title string, items ...any) (*ErrorSummary, error) {
 	if title == "" {
 		title = p.T("error.validation")
 	}
-	return &ErrorSummary{ID: id, Title: title, Items: links}, nil
+	return &ErrorSummary{ID: id, Title: title, Items: links, Colon: p.Colon()}, nil
 }
 
 // ErrorAt is a problem of the input with id, labelled by the message id label; "" when message is empty, so a
