@@ -40,7 +40,7 @@ const (
 	// ApplicationIneligible tells an applicant why. Data: Reference, Edition, Reason, Link (required), Name.
 	ApplicationIneligible = "application_ineligible"
 	// JudgeReminder asks a judge to finish scoring a round. Data: Round, Scored, Total, Remaining, Link
-	// (required), Deadline, Name.
+	// (required), Deadline, Name, Drafts (how many of the remaining are saved drafts; absent or "0" for none).
 	JudgeReminder = "judge_reminder"
 	// RoundOpened tells a judge a round they have work in is open for scoring. Data: Round, Assigned (how many
 	// applications are theirs), Link to their queue (required), Deadline, Name.
@@ -105,7 +105,7 @@ var langPhrases = map[string]phrases{
 		roles:    map[string]string{"applicant": "an applicant", "judge": "a judge", "organizer": "an organizer", "admin": "an administrator"},
 	},
 	"fr": {
-		fallback: "Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur :",
+		fallback: "Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur :",
 		roles:    map[string]string{"applicant": "candidat", "judge": "membre du jury", "organizer": "organisateur", "admin": "administrateur"},
 	},
 	"rw": {
@@ -153,9 +153,13 @@ var catalog = sync.OnceValues(func() (map[string]compiled, error) {
 			}
 			return r
 		}
-		textFuncs := texttemplate.FuncMap{"role": role}
+		// one reports whether a count (as the Data string it is) takes the singular: 1, and in French also 0,
+		// the rule the page catalogs follow, so no mail says "1 applications" or hedges with "(s)".
+		one := func(n string) bool { return n == "1" || lang == "fr" && n == "0" }
+		textFuncs := texttemplate.FuncMap{"role": role, "one": one}
 		htmlFuncs := htmltemplate.FuncMap{
 			"role":       role,
+			"one":        one,
 			"paragraphs": paragraphs,
 			// button renders _button.html (itself an html/template, so the URL and label are escaped there).
 			"button": func(u, label string) (htmltemplate.HTML, error) {

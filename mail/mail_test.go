@@ -229,3 +229,49 @@ func TestTheOutboxWritesAnEmlFileAndLogsTheLink(t *testing.T) {
 		t.Errorf("outbox mode %v, want 0700: it holds sign-in links", fi.Mode().Perm())
 	}
 }
+
+// A count of one takes the singular (in French zero too), no mail hedges with "(s)", and the reminder speaks
+// of kept drafts only to a judge who has some.
+func TestScoringMailsAgreeWithTheirCounts(t *testing.T) {
+	render := func(lang, name string, data map[string]string) mail.Rendered {
+		t.Helper()
+		d := sample()
+		for k, v := range data {
+			d[k] = v
+		}
+		r, err := mail.Render(mail.Message{To: "a@example.rw", Language: lang, Template: name, Data: d})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	cases := []struct {
+		lang, name string
+		data       map[string]string
+		want, not  []string
+	}{
+		{"en", mail.RoundOpened, map[string]string{"Assigned": "1"}, []string{"1 application to score", "1 application is assigned"}, nil},
+		{"en", mail.RoundOpened, map[string]string{"Assigned": "3"}, []string{"3 applications to score", "3 applications are assigned"}, nil},
+		{"fr", mail.RoundOpened, map[string]string{"Assigned": "1"}, []string{"1 candidature à noter", "1 candidature vous est attribuée"}, nil},
+		{"fr", mail.RoundOpened, map[string]string{"Assigned": "3"}, []string{"3 candidatures à noter", "3 candidatures vous sont attribuées"}, nil},
+		{"en", mail.JudgeReminder, map[string]string{"Remaining": "1", "Drafts": "0"}, []string{"Reminder: 1 application to score", "1 still waits"}, []string{"draft"}},
+		{"fr", mail.JudgeReminder, map[string]string{"Scored": "1", "Remaining": "1", "Drafts": "0"}, []string{"noté 1 candidature sur", "1 attend encore"}, []string{"brouillon"}},
+		{"fr", mail.JudgeReminder, map[string]string{"Drafts": "2"}, []string{"Vos 2 brouillons sont conservés\u00a0:"}, nil},
+		{"fr", mail.JudgeReminder, map[string]string{"Drafts": "1"}, []string{"Votre brouillon est conservé\u00a0:"}, nil},
+		{"rw", mail.JudgeReminder, nil, nil, []string{"Ibyo mwatangiye birabitswe"}},
+	}
+	for _, c := range cases {
+		r := render(c.lang, c.name, c.data)
+		all := r.Subject + "\n" + r.Text
+		for _, w := range c.want {
+			if !strings.Contains(all, w) {
+				t.Errorf("%s %s %v lacks %q:\n%s", c.lang, c.name, c.data, w, all)
+			}
+		}
+		for _, n := range append(c.not, "(s)") {
+			if strings.Contains(all, n) || strings.Contains(r.HTML, n) {
+				t.Errorf("%s %s %v says %q:\n%s", c.lang, c.name, c.data, n, all)
+			}
+		}
+	}
+}

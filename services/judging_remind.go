@@ -117,11 +117,12 @@ func (j *Judging) remind(ctx context.Context, tx *models.Store, r *models.Round,
 	if err != nil {
 		return 0, err
 	}
-	submitted := map[[2]int64]bool{}
+	status := map[[2]int64]string{}
 	for _, s := range scores {
-		submitted[[2]int64{s.ApplicationID, s.JudgeID}] = s.Status == models.ScoreSubmitted
+		status[[2]int64{s.ApplicationID, s.JudgeID}] = s.Status
 	}
-	type work struct{ total, done int }
+	// drafts are counted so the mail speaks of kept drafts only to a judge who has some.
+	type work struct{ total, done, drafts int }
 	byJudge := map[int64]*work{}
 	var ids []int64
 	for _, a := range as {
@@ -132,8 +133,11 @@ func (j *Judging) remind(ctx context.Context, tx *models.Store, r *models.Round,
 			ids = append(ids, a.JudgeID)
 		}
 		w.total++
-		if submitted[[2]int64{a.ApplicationID, a.JudgeID}] {
+		switch status[[2]int64{a.ApplicationID, a.JudgeID}] {
+		case models.ScoreSubmitted:
 			w.done++
+		case models.ScoreDraft:
+			w.drafts++
 		}
 	}
 	users, err := tx.UsersByIDs(ctx, ids)
@@ -152,8 +156,8 @@ func (j *Judging) remind(ctx context.Context, tx *models.Store, r *models.Round,
 			deadline = l10n.When(u.Lang, *r.ClosesAt, ed.TimeZone)
 		}
 		err := j.Mail.QueueTx(ctx, tx, u.Email, u.Lang, "judge_reminder", map[string]any{
-			"Name": u.Name, "Round": r.Name, "Scored": w.done, "Total": w.total, "Remaining": w.total - w.done,
-			"Deadline": deadline, "Link": link(r.ID),
+			"Name": u.Name, "Round": r.NameI18n.Or(u.Lang, r.Name), "Scored": w.done, "Total": w.total,
+			"Remaining": w.total - w.done, "Drafts": w.drafts, "Deadline": deadline, "Link": link(r.ID),
 		})
 		if err != nil {
 			return n, err

@@ -51,9 +51,32 @@ func TestRemindersGoToJudgesWithUnfinishedWorkAndRenderInEveryLanguage(t *testin
 		for k, v := range sent.Sent()[0].Data {
 			d[k] = fmt.Sprint(v)
 		}
-		if _, err := mail.Render(mail.Message{To: sent.Sent()[0].To, Language: lang, Template: mail.JudgeReminder, Data: d}); err != nil {
+		r, err := mail.Render(mail.Message{To: sent.Sent()[0].To, Language: lang, Template: mail.JudgeReminder, Data: d})
+		if err != nil {
 			t.Errorf("%s: %v", lang, err)
 		}
+		// Judge 2 saved nothing, so the mail does not tell them their drafts are kept.
+		if lang == "en" && strings.Contains(r.Text, "draft") {
+			t.Errorf("a judge without drafts is told about drafts:\n%s", r.Text)
+		}
+	}
+	// Once judge 2 saves a draft, the next reminder counts it.
+	var e *models.RoundEntry
+	for _, app := range w.Apps {
+		for _, id := range w.JudgesOf(t, app) {
+			if id == w.Judges[1].ID && e == nil {
+				e = w.Entry(t, app)
+			}
+		}
+	}
+	if _, err := w.Judging.SaveDraft(ctx, w.Judges[1], e.ID, services.ScoreInput{Values: w.FullScore(t, 5)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Judging.RemindJudges(ctx, w.Organizer, w.Round.ID, reminderQueueLink, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	if got := sent.Sent()[1].Data["Drafts"]; fmt.Sprint(got) != "1" {
+		t.Errorf("the reminder counts %v drafts, want 1", got)
 	}
 }
 
