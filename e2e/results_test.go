@@ -258,8 +258,8 @@ func TestTheImportAndAwardsPagesShowTheirRefusalsAccessibly(t *testing.T) {
 	run(t, ctx, "give the prize to the other startup", chromedp.SetValue(chromedp.CSS("#awards-form select"), other))
 	Follow(t, ctx, chromedp.CSS(`#awards-form button[type="submit"]`))
 	atPhone(t, ctx)
-	if got := Text(t, ctx, "#awards-form .field-error"); got != T("results.reason") {
-		t.Errorf("the override's message %q, want %q", got, T("results.reason"))
+	if got := Text(t, ctx, "#awards-form .field-error"); got != T("results.reason", 1000) {
+		t.Errorf("the override's message %q, want %q", got, T("results.reason", 1000))
 	}
 	if got := Eval[string](t, ctx, `document.querySelector("#awards-form select").value`); got != other {
 		t.Errorf("the choice was lost: %s, want %s", got, other)

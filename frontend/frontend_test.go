@@ -121,6 +121,9 @@ func TestCountsTakeTheirSingularAndNoMessageHedgesWithParentheses(t *testing.T) 
 	if got := tr.T("fr", "field.range", l10n.Number(0), l10n.Number(10_000_000_000_000)); got != "Doit être compris entre 0 et 10\u202f000\u202f000\u202f000\u202f000." {
 		t.Errorf("a limit is not written as a number in the reader's language: %q", got)
 	}
+	if got := tr.T("fr", "judging.conflict.reason", 1000); !strings.Contains(got, "(1\u202f000 caractères au plus)") {
+		t.Errorf("a limit filled into a message is not grouped like other numbers: %q", got)
+	}
 	if got := tr.T("en", "intake.bulk.panel_option", "Panel A", 1); got != "Panel A (1 application)" {
 		t.Errorf("the count after a name: %q", got)
 	}
@@ -185,6 +188,13 @@ func TestAssetsHaveHashedNamesAndUsefulGzip(t *testing.T) {
 // verb matches one printf verb as the catalogs use them (%s, %d, %[2]s, %.1f, %+d); "%%" is a literal percent.
 var verb = regexp.MustCompile(`%(\[\d+\])?[+]?(\.\d+)?[sdvf]`)
 
+// bareNumber is a whole word of four or more digits: a number a catalog wrote itself, in no reader's format.
+var bareNumber = regexp.MustCompile(`(^|[\s(])\d{4,}([\s).,;]|$)`)
+
+// bareNumberOK lists the messages whose long numbers are not quantities: a year, and an example of what to
+// type in a field that takes digits only.
+var bareNumberOK = map[string]bool{"field.founded_range": true, "edition_form.hint.awards": true}
+
 // frenchLooseSpace finds an ordinary space before a high punctuation mark, which lets a French line break
 // before ":" or "?".
 var frenchLooseSpace = regexp.MustCompile(` [:;!?]`)
@@ -221,6 +231,9 @@ func TestCatalogFormatsAreWellFormedAndAgreeWithEnglish(t *testing.T) {
 			s := raw[l.Code][id]
 			if rest := verb.ReplaceAllString(strings.ReplaceAll(s, "%%", ""), ""); strings.Contains(rest, "%") {
 				t.Errorf("%s: %q has a lone %% (write %%%% for a percent sign): %q", l.Code, id, s)
+			}
+			if bareNumber.MatchString(s) && !bareNumberOK[id] {
+				t.Errorf("%s: %q writes a number itself; fill it in with %%d so it takes the reader's format: %q", l.Code, id, s)
 			}
 			if l.Code == "fr" && frenchLooseSpace.MatchString(s) {
 				t.Errorf("fr: %q has a breaking space before : ; ! or ? (French wants U+00A0): %q", id, s)

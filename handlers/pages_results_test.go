@@ -116,7 +116,7 @@ func TestTheOrganizerConfirmsAdvancementOnThePageAndEveryOverrideNeedsAReason(t 
 		if code != http.StatusUnprocessableEntity {
 			t.Fatalf("POST without the exclusion's reason: %d", code)
 		}
-		if !strings.Contains(body, fmt.Sprintf(`id="reason-%d-error">%s<`, drop, T("results.reason"))) {
+		if !strings.Contains(body, fmt.Sprintf(`id="reason-%d-error">%s<`, drop, T("results.reason", 1000))) {
 			t.Errorf("no message next to the reason of %d:\n%s", drop, body)
 		}
 		if strings.Contains(body, fmt.Sprintf(`id="reason-%d-error"`, other)) {
@@ -290,7 +290,7 @@ func TestAScheduledPublicationShowsTheApplicantNothingUntilItsTimeThenTheirFeedb
 
 	t.Run("a correction needs a reason", func(t *testing.T) {
 		code, body, _ := pagePost(t, srv, org, pubs, url.Values{"include_scores": {"on"}})
-		if code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="publish-reason-error">`+T("results.reason")) {
+		if code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="publish-reason-error">`+T("results.reason", 1000)) {
 			t.Fatalf("correction without a reason: %d", code)
 		}
 		code, _, loc := pagePost(t, srv, org, pubs, url.Values{"include_scores": {"on"}, "reason": {"Scores shown as promised"}})
@@ -453,7 +453,7 @@ func TestFinalRoundAwardsFollowTheRankingAndOverridesNeedReasonsOnThePage(t *tes
 	}
 	form := url.Values{fmt.Sprintf("award_%d", first): {fmt.Sprint(instead)}, "special_name_0": {"Best women-led startup"}}
 	code, page, _ = pagePost(t, srv, org, path, form)
-	if code != http.StatusUnprocessableEntity || !strings.Contains(page, fmt.Sprintf(`id="award-reason-%d-error">%s`, first, T("results.reason"))) ||
+	if code != http.StatusUnprocessableEntity || !strings.Contains(page, fmt.Sprintf(`id="award-reason-%d-error">%s`, first, T("results.reason", 1000))) ||
 		!strings.Contains(page, `value="Best women-led startup"`) || !strings.Contains(page, T("results.override")) {
 		t.Fatalf("override without a reason: %d\n%s", code, page)
 	}

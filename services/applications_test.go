@@ -425,7 +425,7 @@ func TestDraftsSaveAnythingPartialButNameEveryBadField(t *testing.T) {
 		_, err := w.apps.SaveDraft(ctx, w.owner, id, services.DraftInput{OneLiner: &long}, here)
 		var ve *models.ValidationError
 		errors.As(err, &ve)
-		if args := ve.Args["one_liner"]; len(args) != 1 || args[0] != "140" {
+		if args := ve.Args["one_liner"]; len(args) != 1 || args[0] != l10n.Number(140) {
 			t.Fatalf("args %v", args)
 		}
 		ok := strings.Repeat("é", 140)

@@ -83,7 +83,7 @@ func applyDraft(e *models.Edition, qs []models.Question, a *models.Application, 
 	if in.Team != nil {
 		members := *in.Team
 		if len(members) > MaxTeam {
-			v.Add("team", "field.count", "1", strconv.Itoa(MaxTeam))
+			v.Add("team", "field.count", l10n.Number(1), l10n.Number(MaxTeam))
 		}
 		*team = (*team)[:0]
 		for i, m := range members {
@@ -193,7 +193,7 @@ func applyMember(v *models.ValidationError, prefix string, m *models.TeamMember,
 	}
 	p := in.OwnershipPercent
 	if math.IsNaN(p) || p < 0 || p > 100 {
-		v.Add(prefix+"ownership_percent", "field.range", "0", "100")
+		v.Add(prefix+"ownership_percent", "field.range", l10n.Number(0), l10n.Number(100))
 		p = 0
 	}
 	m.OwnershipPercent = math.Round(p*100) / 100
@@ -228,7 +228,7 @@ func checkComplete(e *models.Edition, qs []models.Question, a *models.Applicatio
 	case len(team) == 0:
 		v.Add("team", "application.team_empty")
 	case len(team) > MaxTeam:
-		v.Add("team", "field.count", "1", strconv.Itoa(MaxTeam))
+		v.Add("team", "field.count", l10n.Number(1), l10n.Number(MaxTeam))
 	}
 	var founders int
 	var owned float64

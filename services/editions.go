@@ -142,7 +142,7 @@ func (in *EditionInput) validate() *models.ValidationError {
 		v.Add("slug", "edition.slug_invalid")
 	}
 	if in.Year < 2000 || in.Year > 2100 {
-		v.Add("year", "field.range", "2000", "2100")
+		v.Add("year", "field.range", l10n.Number(2000), l10n.Number(2100))
 	}
 	in.Description = cleanText(in.Description, true)
 	checkLen(v, "description", in.Description, EditionDescriptionMax)
@@ -161,7 +161,7 @@ func (in *EditionInput) validate() *models.ValidationError {
 		v.Add("closes_at", "edition.closes_before_opens")
 	}
 	if in.GraceMinutes < 0 || in.GraceMinutes > 1440 {
-		v.Add("grace_minutes", "field.range", "0", "1440")
+		v.Add("grace_minutes", "field.range", l10n.Number(0), l10n.Number(1440))
 	}
 	if in.WomenLedRule == "" {
 		in.WomenLedRule = string(stats.RuleWomanCEO)
@@ -171,7 +171,7 @@ func (in *EditionInput) validate() *models.ValidationError {
 	}
 	el := &in.Eligibility
 	if el.FoundedWithinYears < 0 || el.FoundedWithinYears > 50 {
-		v.Add("eligibility.founded_within_years", "field.range", "0", "50")
+		v.Add("eligibility.founded_within_years", "field.range", l10n.Number(0), l10n.Number(50))
 	}
 	if el.MinStage != "" && !reference.Stage(el.MinStage).Valid() {
 		v.Add("eligibility.min_stage", "field.unknown_choice")
@@ -194,10 +194,10 @@ func (in *EditionInput) validate() *models.ValidationError {
 		in.MaxDeckPages = 30
 	}
 	if in.MaxDeckMB < 1 || in.MaxDeckMB > 100 {
-		v.Add("max_deck_mb", "field.range", "1", "100")
+		v.Add("max_deck_mb", "field.range", l10n.Number(1), l10n.Number(100))
 	}
 	if in.MaxDeckPages < 1 || in.MaxDeckPages > 300 {
-		v.Add("max_deck_pages", "field.range", "1", "300")
+		v.Add("max_deck_pages", "field.range", l10n.Number(1), l10n.Number(300))
 	}
 	in.validateAwards(v)
 	if v.Empty() {
@@ -233,7 +233,7 @@ func (in *EditionInput) validateSectors(v *models.ValidationError) {
 		}
 	}
 	if len(in.Sectors) == 0 || len(in.Sectors) > MaxSectors {
-		v.Add("sectors", "field.count", "1", strconv.Itoa(MaxSectors))
+		v.Add("sectors", "field.count", l10n.Number(1), l10n.Number(MaxSectors))
 		return
 	}
 	seen := map[string]bool{}
@@ -257,7 +257,7 @@ func (in *EditionInput) validateSectors(v *models.ValidationError) {
 
 func (in *EditionInput) validateAwards(v *models.ValidationError) {
 	if len(in.Awards) > MaxAwards {
-		v.Add("awards", "field.count", "0", strconv.Itoa(MaxAwards))
+		v.Add("awards", "field.count", l10n.Number(0), l10n.Number(MaxAwards))
 		return
 	}
 	positions := map[int]bool{}
@@ -268,7 +268,7 @@ func (in *EditionInput) validateAwards(v *models.ValidationError) {
 			a.Position = i + 1
 		}
 		if a.Position < 1 || a.Position > 100 {
-			v.Add(f+".position", "field.range", "1", "100")
+			v.Add(f+".position", "field.range", l10n.Number(1), l10n.Number(100))
 		} else if positions[a.Position] {
 			v.Add(f+".position", "field.duplicate")
 		}
@@ -280,7 +280,7 @@ func (in *EditionInput) validateAwards(v *models.ValidationError) {
 		checkLen(v, f+".name", a.Name, 120)
 		a.NameI18n = cleanTranslations(v, f+".name_i18n", a.NameI18n, 120, false)
 		if a.Amount < 0 || a.Amount > 1e13 {
-			v.Add(f+".amount", "field.range", "0", "10000000000000")
+			v.Add(f+".amount", "field.range", l10n.Number(0), l10n.Number(10000000000000))
 		}
 		a.Currency = strings.ToUpper(strings.TrimSpace(a.Currency))
 		if a.Currency == "" {
@@ -486,21 +486,21 @@ func (in *QuestionInput) validate() *models.ValidationError {
 			in.CharLimit = ShortTextLimit
 		}
 		if in.CharLimit < 1 || in.CharLimit > ShortTextLimit {
-			v.Add("char_limit", "field.range", "1", strconv.Itoa(ShortTextLimit))
+			v.Add("char_limit", "field.range", l10n.Number(1), l10n.Number(ShortTextLimit))
 		}
 	case models.QuestionLongText:
 		if in.CharLimit == 0 {
 			in.CharLimit = LongTextLimit
 		}
 		if in.CharLimit < 1 || in.CharLimit > LongTextLimitMax {
-			v.Add("char_limit", "field.range", "1", strconv.Itoa(LongTextLimitMax))
+			v.Add("char_limit", "field.range", l10n.Number(1), l10n.Number(LongTextLimitMax))
 		}
 	default:
 		in.CharLimit = 0
 	}
 	if in.Kind == models.QuestionSingleChoice {
 		if len(in.Choices) < 2 || len(in.Choices) > QuestionChoicesMax {
-			v.Add("choices", "field.count", "2", strconv.Itoa(QuestionChoicesMax))
+			v.Add("choices", "field.count", l10n.Number(2), l10n.Number(QuestionChoicesMax))
 		}
 		seen := map[string]bool{}
 		for i := range in.Choices {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/policy"
 	"github.com/pitchfest/pitchfest/reference"
@@ -111,10 +112,10 @@ func (q ListQuery) filter(e *models.Edition) (models.ApplicationFilter, *models.
 		v.Add("sort", "field.unknown_choice")
 	}
 	if q.Limit < 0 || q.Limit > 500 {
-		v.Add("limit", "field.range", "1", "500")
+		v.Add("limit", "field.range", l10n.Number(1), l10n.Number(500))
 	}
 	if q.Page < 0 || q.Page > maxListPage {
-		v.Add("page", "field.range", "1", strconv.Itoa(maxListPage))
+		v.Add("page", "field.range", l10n.Number(1), l10n.Number(maxListPage))
 	}
 	if v.Empty() {
 		return f, nil

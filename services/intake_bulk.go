@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/reference"
 )
@@ -30,7 +31,9 @@ func bulkIDs(ids []int64) ([]int64, *models.ValidationError) {
 	case len(out) == 0:
 		return nil, models.NewValidationError("ids", "application.bulk_none")
 	case len(out) > MaxBulk:
-		return nil, models.NewValidationError("ids", "application.bulk_too_many", fmt.Sprint(MaxBulk))
+		v := models.NewValidationError()
+		v.Add("ids", "application.bulk_too_many", l10n.Number(MaxBulk))
+		return nil, v
 	case out[0] <= 0:
 		return nil, models.NewValidationError("ids", "application.bulk_unknown")
 	}

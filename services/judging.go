@@ -104,6 +104,7 @@ const (
 	DefaultJudgesPerApp = 3
 	maxJudgesPerApp     = 50
 	maxTextLen          = 5000
+	maxMinJudgeScores   = 1000 // the z method's minimum of scores per judge, at most
 )
 
 // Check reports every problem of the input at once (nil when none), as CreateRound and UpdateRound would,
@@ -143,8 +144,8 @@ func (in *RoundInput) normalize() *models.ValidationError {
 	if in.MinJudgeScores == 0 {
 		in.MinJudgeScores = scoring.DefaultMinJudgeScores
 	}
-	if in.MinJudgeScores < 1 || in.MinJudgeScores > 1000 {
-		v.Fields["min_judge_scores"] = "judging.round.min_judge_scores"
+	if in.MinJudgeScores < 1 || in.MinJudgeScores > maxMinJudgeScores {
+		v.Add("min_judge_scores", "judging.round.min_judge_scores", 1, maxMinJudgeScores)
 	}
 	if math.IsNaN(in.DisagreementThreshold) || in.DisagreementThreshold < 0 || in.DisagreementThreshold > 100 {
 		v.Fields["disagreement_threshold"] = "judging.round.disagreement_threshold"

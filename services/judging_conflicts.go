@@ -56,7 +56,9 @@ func CheckConflictReason(reason string) error {
 func checkConflictReason(reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
 	if n := utf8.RuneCountInString(reason); n == 0 || n > maxReason {
-		return "", models.NewValidationError("reason", "judging.conflict.reason")
+		v := models.NewValidationError()
+		v.Add("reason", "judging.conflict.reason", maxReason)
+		return "", v
 	}
 	return reason, nil
 }

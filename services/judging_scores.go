@@ -209,10 +209,10 @@ func unchanged(old *models.Score, vals models.ScoreValues, in ScoreInput, final 
 func checkScoreTexts(in ScoreInput) *models.ValidationError {
 	v := models.NewValidationError()
 	if utf8.RuneCountInString(in.Comment) > maxTextLen {
-		v.Fields["comment"] = "judging.score.too_long"
+		v.Add("comment", "judging.score.too_long", maxTextLen)
 	}
 	if utf8.RuneCountInString(in.PrivateNote) > maxTextLen {
-		v.Fields["private_note"] = "judging.score.too_long"
+		v.Add("private_note", "judging.score.too_long", maxTextLen)
 	}
 	if len(v.Fields) > 0 {
 		return v

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 )
 
@@ -67,6 +68,6 @@ func cleanText(s string, multiline bool) string {
 // count as one).
 func checkLen(v *models.ValidationError, field, s string, max int) {
 	if utf8.RuneCountInString(s) > max {
-		v.Add(field, "field.max", fmt.Sprint(max))
+		v.Add(field, "field.max", l10n.Number(max))
 	}
 }

@@ -51,7 +51,7 @@ const maxReasonLen = 1000
 func checkReason(v *models.ValidationError, field, reason string) string {
 	reason = strings.TrimSpace(reason)
 	if reason == "" || utf8.RuneCountInString(reason) > maxReasonLen {
-		v.Fields[field] = "results.reason"
+		v.Add(field, "results.reason", maxReasonLen)
 	}
 	return reason
 }
