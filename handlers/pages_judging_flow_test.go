@@ -317,3 +317,15 @@ func TestAClosedRoundShowsNoClosingDateToItsJudge(t *testing.T) {
 		}
 	}
 }
+
+// The sector filter lists sectors in the reader's alphabetical order: in French "Éducation" and "Énergie" come
+// before "Transport et logistique", where a byte order would put them after it.
+func TestTheQueuesSectorFilterSortsAccentedNamesWithTheirLetter(t *testing.T) {
+	srv, w, judge, _ := judgeFlowWorld(t, testutil.JudgingOptions{Apps: 3, Sectors: []string{"logistics", "energy", "education"}})
+	_, body := pageGet(t, srv, judge, fmt.Sprintf("/judge/rounds/%d?lang=fr", w.Round.ID))
+	sel := regexp.MustCompile(`(?s)<select[^>]*id="queue-sector".*?</select>`).FindString(body)
+	edu, nrg, tr := strings.Index(sel, ">Éducation<"), strings.Index(sel, ">Énergie<"), strings.Index(sel, ">Transport et logistique<")
+	if edu < 0 || nrg < 0 || tr < 0 || !(edu < nrg && nrg < tr) {
+		t.Errorf("French sector filter out of order:\n%s", sel)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/policy"
 )
@@ -241,7 +242,8 @@ func pitchJudges(ctx context.Context, tx *models.Store, roundID, applicationID i
 		for _, id := range missing {
 			p.missing = append(p.missing, users[id])
 		}
-		slices.SortFunc(p.missing, func(a, b models.User) int { return cmp.Or(strings.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
+		byName := l10n.Order("")
+		slices.SortFunc(p.missing, func(a, b models.User) int { return cmp.Or(byName(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
 	}
 	return p, nil
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/scoring"
 )
@@ -483,6 +484,7 @@ func (j *Judging) RoundProgress(ctx context.Context, actor *models.User, roundID
 // sortJudgeProgress puts first the judges an organizer should chase: stalled ones, then those with the most
 // scores still to submit; names (then ids) break ties so the order is stable.
 func sortJudgeProgress(js []JudgeProgress) {
+	byName := l10n.Order("") // names of people: accents do not send "Émile" after "Zawadi"
 	slices.SortStableFunc(js, func(a, b JudgeProgress) int {
 		if a.Stalled != b.Stalled {
 			if a.Stalled {
@@ -493,7 +495,7 @@ func sortJudgeProgress(js []JudgeProgress) {
 		if c := cmp.Compare(b.Assigned-b.Submitted, a.Assigned-a.Submitted); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(a.Name, b.Name); c != 0 {
+		if c := byName(a.Name, b.Name); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.JudgeID, b.JudgeID)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/stats"
 )
 
@@ -43,6 +44,7 @@ func sortJudgeGaps(gaps []JudgeGap) {
 		}
 		return math.Abs(g.Gap.Value)
 	}
+	byName := l10n.Order("")
 	slices.SortStableFunc(gaps, func(a, b JudgeGap) int {
 		if a.Flagged != b.Flagged {
 			if a.Flagged {
@@ -53,7 +55,7 @@ func sortJudgeGaps(gaps []JudgeGap) {
 		if c := cmp.Compare(size(b), size(a)); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(a.Name, b.Name); c != 0 {
+		if c := byName(a.Name, b.Name); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.JudgeID, b.JudgeID)

@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"cmp"
 	"net/http"
 	"slices"
 	"strconv"
@@ -9,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/pitchfest/pitchfest/handlers/web"
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/services"
 )
 
@@ -66,11 +66,12 @@ func (s *Server) assignPreviewPage(c *gin.Context) {
 		for id, n := range pr.Loads {
 			pp.Loads = append(pp.Loads, judgeLoad{Name: names[id], Load: n})
 		}
+		order := l10n.Order(web.Lang(c))
 		slices.SortFunc(pp.Loads, func(a, b judgeLoad) int {
 			if a.Load != b.Load {
 				return b.Load - a.Load
 			}
-			return cmp.Compare(a.Name, b.Name)
+			return order(a.Name, b.Name)
 		})
 		d.Panels = append(d.Panels, pp)
 	}

@@ -130,7 +130,8 @@ func judgeQueueOf(t viewText, q *services.Queue, v queueView) judgeQueueData {
 		for _, code := range slices.Sorted(maps.Keys(sectors)) {
 			d.Sectors = append(d.Sectors, choice{Value: code, Label: t.label(reference.KindSector, code, d.OwnSector(code)), Selected: code == v.Sector})
 		}
-		slices.SortStableFunc(d.Sectors, func(a, b choice) int { return strings.Compare(a.Label, b.Label) })
+		order := l10n.Order(t.Lang)
+		slices.SortStableFunc(d.Sectors, func(a, b choice) int { return order(a.Label, b.Label) })
 	}
 	if q.Total > 0 {
 		d.Percent = 100 * q.Scored / q.Total
