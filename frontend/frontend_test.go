@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/l10n"
@@ -242,5 +243,29 @@ func TestCatalogFormatsAreWellFormedAndAgreeWithEnglish(t *testing.T) {
 				t.Errorf("%s: %q fills %v, English fills %v", l.Code, id, got, want)
 			}
 		}
+	}
+}
+
+// A time written into a sentence keeps the sentence grammatical: French "à partir du 8 décembre", English
+// "on 8 December", and no parenthesis around a time that brings its own "(Kigali time)".
+func TestTimesReadWellInsideSentences(t *testing.T) {
+	tr, _ := frontend.LoadI18n()
+	at := l10n.At(time.Date(2027, 1, 6, 21, 59, 0, 0, time.UTC), "Africa/Kigali")
+	for _, l := range frontend.Languages {
+		if got := tr.T(l.Code, "app.reopen_lead", at); strings.Contains(got, "))") || strings.Count(got, "(") != 1 {
+			t.Errorf("%s: nested or stray parentheses around the deadline: %q", l.Code, got)
+		}
+	}
+	if got := tr.T("fr", "app.reopen_lead", at); !strings.Contains(got, "jusqu'au 6 janvier 2027") {
+		t.Errorf("fr deadline: %q", got)
+	}
+	if got := tr.T("fr", "publications.goes_live") + " " + l10n.When("fr", at.At, at.Zone); !strings.HasPrefix(got, "En ligne à partir du 6 janvier") {
+		t.Errorf("fr go-live: %q", got)
+	}
+	if got := tr.T("en", "publications.goes_live"); got != "Goes live on" {
+		t.Errorf("en go-live: %q", got)
+	}
+	if got := tr.T("fr", "results.advancing", "Présélection"); got != "Qualifiés à l'issue du tour «\u00a0Présélection\u00a0»" {
+		t.Errorf("fr advancing: %q", got)
 	}
 }
