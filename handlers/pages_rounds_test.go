@@ -221,10 +221,16 @@ func TestTheCockpitLeadsTheOrganizerToEachRoundsNextStep(t *testing.T) {
 		T("cockpit.state.open"), fmt.Sprintf(`href="/organize/rounds/%d/close"`, w.Round.ID), // the open screening: close it
 		T("cockpit.state.setup"), T("cockpit.next.rubric"), // the final: no rubric yet
 		T("cockpit.round_meta", 6, "0", "4"),
+		// Closing is the next step, not one to take now: the button says what it does, and the scores
+		// still missing stand beside it.
+		T("cockpit.next.close"), T("cockpit.scores_missing", 4),
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the cockpit lacks %q", want)
 		}
+	}
+	if !regexp.MustCompile(`<a class="button secondary" href="/organize/rounds/\d+/close">`).MatchString(body) {
+		t.Error("closing a round with scores missing is offered as the primary action")
 	}
 }
 

@@ -27,6 +27,9 @@ type roundStep struct {
 	Assigned  int
 	Submitted int
 	Percent   int
+	// Missing is how many scores an open round still waits for, shown beside "Close the round" so the
+	// organizer sees the button is the next step, not a step to take now; 0 once every score is in.
+	Missing   int
 	Published bool
 }
 
@@ -134,6 +137,7 @@ func (s *Server) roundStep(c *gin.Context, r models.Round) (roundStep, error) {
 		step.State, step.Next, step.NextURL = "cockpit.state.assigned", "cockpit.next.open", "/organize/editions/"+strconv.FormatInt(r.EditionID, 10)+"/rounds"
 	case r.Status == models.RoundOpen:
 		step.State, step.Next, step.NextURL = "cockpit.state.open", "cockpit.next.close", base+"/close"
+		step.Missing = pr.Assigned - pr.Submitted
 	case len(pubs) > 0 && slices.ContainsFunc(pubs, func(p models.Publication) bool { return p.Live(s.Editions.Now()) }):
 		step.State, step.Next, step.NextURL = "cockpit.state.published", "cockpit.next.publications", base+"/publications"
 	case len(pubs) > 0: // made, but its time has not come: nothing is public yet
