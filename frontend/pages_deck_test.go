@@ -16,7 +16,7 @@ func TestTheDeckPageRendersInEveryLanguageWithoutRawMessageIDs(t *testing.T) {
 			"DownloadURL": "/api/v1/applications/7/deck/download?version=1"}
 	}
 	base := func() map[string]any {
-		return map[string]any{"AppID": 7, "StartupName": "Ikawa", "MaxMB": 20, "MaxPages": 30, "Deadline": now,
+		return map[string]any{"AppID": 7, "StartupName": "Ikawa", "MaxMB": 20, "MaxPages": 30, "Deadline": now, "Zone": "Africa/Kigali",
 			"Current": (map[string]any)(nil), "Earlier": []map[string]any(nil), "CanUpload": false, "IsOwner": false,
 			"Closed": false, "Error": "", "Upload": (map[string]any)(nil)}
 	}

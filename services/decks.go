@@ -100,12 +100,17 @@ type DeckInfo struct {
 	// Reference is the application's receipt reference ("" before its first submission).
 	Reference string
 	// IsOwner is set when the caller is the applicant who owns the application.
-	IsOwner      bool
-	Current      *models.Deck
-	Versions     []models.Deck
-	MaxBytes     int64
-	MaxPages     int
-	Deadline     time.Time
+	IsOwner  bool
+	Current  *models.Deck
+	Versions []models.Deck
+	MaxBytes int64
+	MaxPages int
+	// Deadline is the call's announced closing time, the one the call and the application show. The edition's
+	// grace minutes after it stay a silent tolerance for uploads started in time: showing the later instant
+	// would tell applicants a different deadline on this one page.
+	Deadline time.Time
+	// TimeZone is the edition's zone, the one its times are shown in.
+	TimeZone     string
 	CanUpload    bool
 	DirectUpload bool
 }
@@ -384,7 +389,7 @@ func (d *Decks) Info(ctx context.Context, u *models.User, applicationID int64) (
 	}
 	lim := limits(ed)
 	info := &DeckInfo{StartupName: app.StartupName, Reference: app.RefString(), IsOwner: u != nil && app.Owner(u.ID),
-		Versions: versions, MaxBytes: lim.MaxBytes, MaxPages: lim.MaxPages, Deadline: ed.Deadline(),
+		Versions: versions, MaxBytes: lim.MaxBytes, MaxPages: lim.MaxPages, Deadline: ed.ClosesAt, TimeZone: ed.TimeZone,
 		CanUpload: policy.CanUploadDeck(u, app) && uploadable(app, ed, d.now()) == nil}
 	// A blind round hides whatever names the team: the startup's name and the decks' file names.
 	if policy.DeckNameHidden(u, app, ja) {

@@ -28,6 +28,7 @@ type deckPageData struct {
 	MaxMB       int64
 	MaxPages    int
 	Deadline    time.Time
+	Zone        string // the edition's time zone, which the deadline is shown in
 	CanUpload   bool
 	IsOwner     bool
 	Closed      bool   // the owner can no longer upload: the deadline passed or the application is closed
@@ -94,7 +95,7 @@ func (s *Server) showDeckPage(c *gin.Context, status int, appID int64, msg strin
 		name = info.Reference
 	}
 	d := deckPageData{AppID: appID, StartupName: name, MaxMB: info.MaxBytes / deckcheck.MB, MaxPages: info.MaxPages,
-		Deadline: info.Deadline, CanUpload: info.CanUpload, IsOwner: info.IsOwner, Error: msg}
+		Deadline: info.Deadline, Zone: info.TimeZone, CanUpload: info.CanUpload, IsOwner: info.IsOwner, Error: msg}
 	if info.CanUpload {
 		d.Upload = deckUploadOf(appID, info, fmt.Sprintf("/applications/%d/deck", appID), msg)
 	}
