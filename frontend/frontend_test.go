@@ -122,6 +122,17 @@ func TestCountsTakeTheirSingularAndNoMessageHedgesWithParentheses(t *testing.T) 
 	if got := tr.T("fr", "field.range", l10n.Number(0), l10n.Number(10_000_000_000_000)); got != "Doit être compris entre 0 et 10\u202f000\u202f000\u202f000\u202f000." {
 		t.Errorf("a limit is not written as a number in the reader's language: %q", got)
 	}
+	for _, c := range []struct{ lang, id, want string }{
+		{"en", "duration.days", "1 day"}, {"fr", "duration.hours", "0 heure"}, {"rw", "duration.minutes", "umunota 1"},
+	} {
+		n := 1
+		if c.lang == "fr" {
+			n = 0
+		}
+		if got := tr.T(c.lang, c.id, n); got != c.want {
+			t.Errorf("%s %s %d: %q, want %q", c.lang, c.id, n, got, c.want)
+		}
+	}
 	if got := tr.T("fr", "judging.conflict.reason", 1000); !strings.Contains(got, "(1\u202f000 caractères au plus)") {
 		t.Errorf("a limit filled into a message is not grouped like other numbers: %q", got)
 	}

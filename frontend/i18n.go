@@ -131,7 +131,11 @@ func isOne(lang string, args []any) bool {
 		default:
 			continue
 		}
-		return n == 1 || lang == "fr" && n == 0
+		return n == 1 || n == 0 && ZeroIsOne(lang)
 	}
 	return false
 }
+
+// ZeroIsOne reports whether zero takes the singular in lang, as in French ("0 candidature"); a script that
+// writes counts itself (the countdown) asks here rather than knowing the rule.
+func ZeroIsOne(lang string) bool { return lang == "fr" }

@@ -106,13 +106,17 @@ func TestTheHomePageLeadsToOpenCallsCallsToComeAndPastResults(t *testing.T) {
 	w := newFrontWorld(t)
 	tr, _ := frontend.LoadI18n()
 	T := func(lang, id string, args ...any) string { return html.EscapeString(tr.T(lang, id, args...)) }
+	// left is a countdown in words, each unit agreeing with its number.
+	left := func(lang, id string, d, h, m int) string {
+		return T(lang, id, tr.T(lang, "duration.days", d), tr.T(lang, "duration.hours", h), tr.T(lang, "duration.minutes", m))
+	}
 	anon := newVisitor(t, w.srv, "en")
 	p := anon.get("/")
 	p.expect(t, "home page", http.StatusOK, "")
 
 	t.Run("an open call shows its countdown in words and an Apply link to its page", func(t *testing.T) {
-		if !strings.Contains(p.body, T("en", "edition.closes_in", 10, 3, 5)) {
-			t.Errorf("no countdown %q on the home page:\n%s", T("en", "edition.closes_in", 10, 3, 5), excerpt(p.body))
+		if !strings.Contains(p.body, left("en", "edition.closes_in", 10, 3, 5)) {
+			t.Errorf("no countdown %q on the home page:\n%s", left("en", "edition.closes_in", 10, 3, 5), excerpt(p.body))
 		}
 		a := anchor(p.body, "/editions/"+w.open.Slug)
 		if a == "" || !strings.Contains(p.body, `>`+T("en", "edition.apply")+`</a>`) {
@@ -123,7 +127,7 @@ func TestTheHomePageLeadsToOpenCallsCallsToComeAndPastResults(t *testing.T) {
 		}
 	})
 	t.Run("a call to come says when it opens and offers no Apply", func(t *testing.T) {
-		if !strings.Contains(p.body, T("en", "edition.opens_in", 20, 2, 0)) || !linksTo(p.body, "/editions/"+w.upcoming.Slug) {
+		if !strings.Contains(p.body, left("en", "edition.opens_in", 20, 2, 0)) || !linksTo(p.body, "/editions/"+w.upcoming.Slug) {
 			t.Errorf("the call to come is missing or has no countdown:\n%s", excerpt(p.body))
 		}
 	})
@@ -175,7 +179,7 @@ func TestTheHomePageLeadsToOpenCallsCallsToComeAndPastResults(t *testing.T) {
 					t.Errorf("%s: the home page lacks %q", lang, tr.T(lang, id))
 				}
 			}
-			if !strings.Contains(b, T(lang, "edition.closes_in", 10, 3, 5)) {
+			if !strings.Contains(b, left(lang, "edition.closes_in", 10, 3, 5)) {
 				t.Errorf("%s: no countdown in words", lang)
 			}
 		}
@@ -226,6 +230,14 @@ func TestAnEditionPageLinksToItsResultsStatisticsAndTheApplicantsApplication(t *
 	}
 	if linksTo(open.body, "/editions/"+w.open.Slug+"/results") || linksTo(open.body, "/editions/"+w.open.Slug+"/statistics") {
 		t.Error("an open call links to results or statistics it cannot have yet")
+	}
+	// The script that keeps the countdown current gets each unit in the singular and the plural, so it never
+	// writes "1 days"; a French page also tells it that zero takes the singular.
+	if !strings.Contains(open.body, `data-format="{d}, {h} and {m} left."`) || !strings.Contains(open.body, `data-units="901 day|901 days|901 hour|901 hours|901 minute|901 minutes"`) {
+		t.Errorf("the countdown lacks its words for the script:\n%s", excerpt(open.body))
+	}
+	if fr := newVisitor(t, w.srv, "fr").get("/editions/" + w.open.Slug).body; !strings.Contains(fr, "data-zero-one") {
+		t.Error("the French countdown does not know zero takes the singular")
 	}
 
 	v, _ := w.signedIn(t, "en", models.RoleApplicant)

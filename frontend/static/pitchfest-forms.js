@@ -20,12 +20,18 @@
     document.querySelectorAll("time[data-countdown]").forEach(function (el) {
       var end = Date.parse(el.getAttribute("datetime"));
       var out = document.getElementById(el.getAttribute("data-countdown"));
-      var format = out && out.getAttribute("data-format"); // the sentence, with 901, 902, 903 for the numbers
-      if (!format || isNaN(end)) return;
+      var format = out && out.getAttribute("data-format"); // the sentence, with {d}, {h} and {m} for the durations
+      // Each unit's singular and plural (days, hours, minutes), with 901 for the number.
+      var units = out && (out.getAttribute("data-units") || "").split("|");
+      if (!format || isNaN(end) || units.length !== 6) return;
+      var zeroIsOne = out.hasAttribute("data-zero-one");
+      function unit(i, n) {
+        return units[2 * i + (n === 1 || (n === 0 && zeroIsOne) ? 0 : 1)].replace("901", n);
+      }
       function tick() {
         var left = Math.max(0, end - Date.now());
         var d = Math.floor(left / 86400000), h = Math.floor(left / 3600000) % 24, m = Math.floor(left / 60000) % 60;
-        out.textContent = format.replace("901", d).replace("902", h).replace("903", m);
+        out.textContent = format.replace("{d}", unit(0, d)).replace("{h}", unit(1, h)).replace("{m}", unit(2, m));
       }
       tick();
       setInterval(tick, 30000);

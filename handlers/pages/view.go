@@ -56,7 +56,26 @@ func (t viewText) countdown(id string, left time.Duration) string {
 	days := int(left / (24 * time.Hour))
 	hours := int(left/time.Hour) % 24
 	minutes := int(left/time.Minute) % 60
-	return t.tr(id, days, hours, minutes)
+	return t.tr(id, t.tr("duration.days", days), t.tr("duration.hours", hours), t.tr("duration.minutes", minutes))
+}
+
+// countdownForms is what the page's script needs to keep a countdown's words right as it ticks: the sentence
+// with {d}, {h} and {m} for the durations, and each unit's plural and singular with 901 for the number (the
+// ".one" ids are catalog entries of their own, so asking for them by name gives the singular whatever the
+// number).
+func (t viewText) countdownForms(id string) countdownForms {
+	f := countdownForms{Format: t.tr(id, "{d}", "{h}", "{m}"), ZeroIsOne: frontend.ZeroIsOne(t.Lang)}
+	for i, u := range []string{"duration.days", "duration.hours", "duration.minutes"} {
+		f.Units[i] = [2]string{t.tr(u+".one", 901), t.tr(u, 901)}
+	}
+	return f
+}
+
+// countdownForms are a countdown's words for the script that updates it (see viewText.countdownForms).
+type countdownForms struct {
+	Format    string
+	Units     [3][2]string // days, hours, minutes: the singular, then the plural
+	ZeroIsOne bool         // zero takes the singular too (French)
 }
 
 // countdown says how long is left, in days, hours and minutes, in the request's language.

@@ -21,14 +21,14 @@ type editionView struct {
 	Rules       []string // translated eligibility rules
 	WomenLed    string   // message id of the women-led rule
 	Countdown   string   // time left until closing (or opening), by the server's clock
-	// CountdownFormat is the closing countdown's sentence in the page's language with the numbers 901, 902
-	// and 903 where the days, hours and minutes go, for the script that keeps it current: the words and
-	// their order stay the catalog's (Kinyarwanda puts the number after its noun).
-	CountdownFormat string
-	CanApply        bool  // the visitor may start an application (signed-in applicant, window open)
-	Mine            int64 // the visitor's application to this edition, if any
-	Results         bool  // some of the edition's results are announced: link to them
-	Statistics      bool  // the call has closed: link to its public statistics
+	// CountdownForms are the closing countdown's words for the script that keeps it current: the words and
+	// their order stay the catalog's (Kinyarwanda puts the number after its noun), each unit agreeing with
+	// its number.
+	CountdownForms countdownForms
+	CanApply       bool  // the visitor may start an application (signed-in applicant, window open)
+	Mine           int64 // the visitor's application to this edition, if any
+	Results        bool  // some of the edition's results are announced: link to them
+	Statistics     bool  // the call has closed: link to its public statistics
 }
 
 // editionVisit is what the public edition page is built from besides the edition: where its call stands at
@@ -53,7 +53,7 @@ func editionViewOf(t viewText, e *models.Edition, in editionVisit) editionView {
 	switch d.Window {
 	case services.WindowOpen:
 		d.Countdown = t.countdown("edition.closes_in", e.ClosesAt.Sub(in.Now))
-		d.CountdownFormat = t.tr("edition.closes_in", 901, 902, 903)
+		d.CountdownForms = t.countdownForms("edition.closes_in")
 	case services.WindowUpcoming:
 		d.Countdown = t.countdown("edition.opens_in", e.OpensAt.Sub(in.Now))
 	}
