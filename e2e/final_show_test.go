@@ -294,7 +294,7 @@ func TestAFinalShowEndsWithTheWinnersRevealedOnStageAndPublished(t *testing.T) {
 	}
 	deadline := time.Now().Add(15 * time.Second)
 	for _, u := range w.Applicants {
-		for !resultsMailed(t, srv, u.Email, w.Edition.Slug) {
+		for !resultsMailed(t, srv, u.Email) {
 			if time.Now().After(deadline) {
 				t.Fatalf("no results email to %s within 15 s of the last step", u.Email)
 			}
