@@ -51,14 +51,8 @@ func (o optionalInt) change() *services.NumberChange {
 // teamMemberRequest is one team member as an API client sends it. Lengths and choices are checked by the
 // service, which names each field with its position in the team.
 type teamMemberRequest struct {
-	Name             string  `json:"name"`
-	Role             string  `json:"role"`
-	Founder          bool    `json:"founder"`
-	CEO              bool    `json:"ceo"`
-	Gender           string  `json:"gender"`
-	AgeBand          string  `json:"age_band"`
-	OwnershipPercent float64 `json:"ownership_percent"`
-	Email            string  `json:"email" binding:"max=254"`
+	memberJSON
+	Email string `json:"email" binding:"max=254"`
 }
 
 func (r teamMemberRequest) input() services.TeamMemberInput {
@@ -113,21 +107,16 @@ func (r *draftRequest) input() services.DraftInput {
 	return in
 }
 
+// teamMemberJSON is a team member as its application's applicant and staff see it: with its place and address.
 type teamMemberJSON struct {
-	ID               int64   `json:"id"`
-	Position         int     `json:"position"`
-	Name             string  `json:"name"`
-	Role             string  `json:"role"`
-	Founder          bool    `json:"founder"`
-	CEO              bool    `json:"ceo"`
-	Gender           string  `json:"gender"`
-	AgeBand          string  `json:"age_band"`
-	OwnershipPercent float64 `json:"ownership_percent"`
-	Email            string  `json:"email"`
+	ID       int64 `json:"id"`
+	Position int   `json:"position"`
+	memberJSON
+	Email string `json:"email"`
 }
 
 func toTeamMemberJSON(m *models.TeamMember) teamMemberJSON {
-	return teamMemberJSON{m.ID, m.Position, m.Name, m.Role, m.Founder, m.CEO, m.Gender, m.AgeBand, m.OwnershipPercent, m.Email}
+	return teamMemberJSON{m.ID, m.Position, memberJSON{m.Name, m.Role, m.Founder, m.CEO, m.Gender, m.AgeBand, m.OwnershipPercent}, m.Email}
 }
 
 type versionJSON struct {
@@ -270,11 +259,7 @@ func (s *Server) apiGetApplication(c *gin.Context) {
 }
 
 func (s *Server) apiSaveDraft(c *gin.Context) {
-	var req draftRequest
-	if id, ok := s.IDAndBody(c, &req); ok {
-		d, err := s.Applications.SaveDraft(c.Request.Context(), web.CurrentUser(c), id, req.input(), web.Meta(c))
-		replyView(s, c, http.StatusOK, d, err, s.applicationView(c))
-	}
+	inputAt[draftRequest](s, c, s.IDAndBody, http.StatusOK, s.Applications.SaveDraft, s.applicationView(c))
 }
 
 // idempotencyKeyRe accepts the keys clients generate (UUIDs, random strings), printable ASCII only.
@@ -373,19 +358,11 @@ func (s *Server) apiApplicationVersions(c *gin.Context) {
 }
 
 func (s *Server) apiAddTeamMember(c *gin.Context) {
-	var req teamMemberRequest
-	if id, ok := s.IDAndBody(c, &req); ok {
-		m, err := s.Applications.AddTeamMember(c.Request.Context(), web.CurrentUser(c), id, req.input(), web.Meta(c))
-		replyView(s, c, http.StatusCreated, m, err, toTeamMemberJSON)
-	}
+	inputAt[teamMemberRequest](s, c, s.IDAndBody, http.StatusCreated, s.Applications.AddTeamMember, toTeamMemberJSON)
 }
 
 func (s *Server) apiUpdateTeamMember(c *gin.Context) {
-	var req teamMemberRequest
-	if id, ok := s.IDAndBody(c, &req); ok {
-		m, err := s.Applications.UpdateTeamMember(c.Request.Context(), web.CurrentUser(c), id, req.input(), web.Meta(c))
-		replyView(s, c, http.StatusOK, m, err, toTeamMemberJSON)
-	}
+	inputAt[teamMemberRequest](s, c, s.IDAndBody, http.StatusOK, s.Applications.UpdateTeamMember, toTeamMemberJSON)
 }
 
 func (s *Server) apiDeleteTeamMember(c *gin.Context) { removeAt(s, c, s.Applications.DeleteTeamMember) }

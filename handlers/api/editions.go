@@ -271,11 +271,7 @@ func (s *Server) apiCreateEdition(c *gin.Context) {
 }
 
 func (s *Server) apiUpdateEdition(c *gin.Context) {
-	var req editionRequest
-	if id, ok := s.editorIDAndBody(c, &req); ok {
-		e, err := s.Editions.Update(c.Request.Context(), web.CurrentUser(c), id, req.input(), web.Meta(c))
-		replyView(s, c, http.StatusOK, e, err, s.editionView(c))
-	}
+	inputAt[editionRequest](s, c, s.editorIDAndBody, http.StatusOK, s.Editions.Update, s.editionView(c))
 }
 
 func (s *Server) apiPublishEdition(c *gin.Context) {
@@ -286,19 +282,11 @@ func (s *Server) apiPublishEdition(c *gin.Context) {
 }
 
 func (s *Server) apiAddQuestion(c *gin.Context) {
-	var req questionRequest
-	if id, ok := s.editorIDAndBody(c, &req); ok {
-		q, err := s.Editions.AddQuestion(c.Request.Context(), web.CurrentUser(c), id, req.input(), web.Meta(c))
-		replyView(s, c, http.StatusCreated, q, err, toQuestionJSON)
-	}
+	inputAt[questionRequest](s, c, s.editorIDAndBody, http.StatusCreated, s.Editions.AddQuestion, toQuestionJSON)
 }
 
 func (s *Server) apiUpdateQuestion(c *gin.Context) {
-	var req questionRequest
-	if id, ok := s.editorIDAndBody(c, &req); ok {
-		q, err := s.Editions.UpdateQuestion(c.Request.Context(), web.CurrentUser(c), id, req.input(), web.Meta(c))
-		replyView(s, c, http.StatusOK, q, err, toQuestionJSON)
-	}
+	inputAt[questionRequest](s, c, s.editorIDAndBody, http.StatusOK, s.Editions.UpdateQuestion, toQuestionJSON)
 }
 
 func (s *Server) apiDeleteQuestion(c *gin.Context) {

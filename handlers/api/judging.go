@@ -488,11 +488,7 @@ func (s *Server) apiCreatePanel(c *gin.Context) {
 }
 
 func (s *Server) apiUpdatePanel(c *gin.Context) {
-	var req panelRequest
-	if id, ok := s.IDAndBody(c, &req); ok {
-		p, err := s.Judging.UpdatePanel(c.Request.Context(), web.CurrentUser(c), id, req.input(), web.Meta(c))
-		replyView(s, c, http.StatusOK, p, err, toPanelJSON)
-	}
+	inputAt[panelRequest](s, c, s.IDAndBody, http.StatusOK, s.Judging.UpdatePanel, toPanelJSON)
 }
 
 func (s *Server) apiDeletePanel(c *gin.Context) { removeAt(s, c, s.Judging.DeletePanel) }

@@ -82,6 +82,22 @@ func removeAt(s *Server, c *gin.Context, remove func(context.Context, *models.Us
 	}
 }
 
+// inputAt is the handler of a route that changes the record at ":id" with a JSON body R whose input method gives
+// what the service takes: bind reads the id and the body (IDAndBody, or a stricter one that refuses the caller
+// before the body is read), change is audited with the request's meta, and its result, shaped by view, is the
+// answer with status. R is named at the call; the rest follows from change.
+func inputAt[R, I, T, V any, PR interface {
+	*R
+	input() I
+}](s *Server, c *gin.Context, bind func(*gin.Context, any) (int64, bool), status int,
+	change func(context.Context, *models.User, int64, I, services.Meta) (T, error), view func(T) V) {
+	var req R
+	if id, ok := bind(c, &req); ok {
+		v, err := change(c.Request.Context(), web.CurrentUser(c), id, PR(&req).input(), web.Meta(c))
+		replyView(s, c, status, v, err, view)
+	}
+}
+
 // listView is the view of a list route answering {key: [...]}, each record shaped by view; none is [] (viewsOf).
 func listView[T, V any](key string, view func(*T) V) func([]T) gin.H {
 	return func(in []T) gin.H { return gin.H{key: viewsOf(in, view)} }

@@ -188,16 +188,19 @@ type judgeApplicationJSON struct {
 	Blind         bool     `json:"blind"`
 	Hidden        []string `json:"hidden"`
 	models.Startup
-	Pitch       map[string]string     `json:"pitch"`
-	Team        []judgeTeamMemberJSON `json:"team"`
-	Answers     []answerJSON          `json:"answers"`
-	Applicant   *judgePersonJSON      `json:"applicant"`
-	Deck        *judgeDeckJSON        `json:"deck"`
-	SubmittedAt time.Time             `json:"submitted_at"`
-	Version     int                   `json:"version"`
+	Pitch       map[string]string `json:"pitch"`
+	Team        []memberJSON      `json:"team"`
+	Answers     []answerJSON      `json:"answers"`
+	Applicant   *judgePersonJSON  `json:"applicant"`
+	Deck        *judgeDeckJSON    `json:"deck"`
+	SubmittedAt time.Time         `json:"submitted_at"`
+	Version     int               `json:"version"`
 }
 
-type judgeTeamMemberJSON struct {
+// memberJSON is what every API view of a team member holds (embedded, its fields stay at the member's top
+// level): a judge sees only this, the applicant and staff also its place and address, and a client sends it
+// with the address.
+type memberJSON struct {
 	Name             string  `json:"name"`
 	Role             string  `json:"role"`
 	Founder          bool    `json:"founder"`
@@ -231,7 +234,7 @@ type judgeDeckJSON struct {
 func toJudgeApplicationJSON(a *services.JudgeApplication) judgeApplicationJSON {
 	return judgeApplicationJSON{EntryID: a.EntryID, RoundID: a.RoundID, ApplicationID: a.ApplicationID, Reference: a.Reference,
 		Blind: a.Blind, Hidden: a.Hidden, Startup: a.Startup, Pitch: a.Pitch,
-		Team:        shapeList(a.Team, func(m services.JudgeTeamMember) judgeTeamMemberJSON { return judgeTeamMemberJSON(m) }),
+		Team:        shapeList(a.Team, func(m services.JudgeTeamMember) memberJSON { return memberJSON(m) }),
 		Answers:     shapeList(a.Answers, func(q services.SnapshotAnswer) answerJSON { return answerJSON(q) }),
 		Applicant:   (*judgePersonJSON)(a.Applicant),
 		Deck:        (*judgeDeckJSON)(a.Deck),
