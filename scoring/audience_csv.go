@@ -1,7 +1,6 @@
 package scoring
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"strconv"
@@ -31,12 +30,8 @@ func ParseVotesCSV(r io.Reader, filename string, jury *Ranking) (map[string]int,
 	p := &problems{file: filename}
 	t := newTable(r, p, "reference,votes")
 	t.header, t.extraOK = VotesHeader, true
-	ok, err := t.readHeader()
-	if err != nil {
+	if err := t.open(); err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, p.err()
 	}
 	var known map[string]bool
 	if jury != nil {
@@ -47,36 +42,24 @@ func ParseVotesCSV(r io.Reader, filename string, jury *Ranking) (map[string]int,
 	}
 	votes := make(map[string]int)
 	seen := make(map[string]int) // reference → line
-	rows := 0
-	for {
-		more, err := t.next()
-		if err != nil {
-			return nil, err
+	rows, err := t.each(func() {
+		ref, ok := t.key(seen, "the reference is empty", ErrDuplicateScore, "application %q already has its votes on line %d")
+		if !ok {
+			return
 		}
-		if !more {
-			break
-		}
-		rows++
-		ref, count, line := t.fields[0], t.fields[1], t.line
-		if ref == "" {
-			p.add(line, ErrMalformed, "the reference is empty")
-			continue
-		}
-		if prev, dup := seen[ref]; dup {
-			p.add(line, ErrDuplicateScore, "application %q already has its votes on line %d", ref, prev)
-			continue
-		}
-		seen[ref] = line
+		count, line := t.fields[1], t.line
 		n, err := strconv.Atoi(count)
-		if err != nil || n < 0 || strings.TrimLeft(count, "0123456789") != "" {
+		switch {
+		case err != nil || n < 0 || strings.TrimLeft(count, "0123456789") != "":
 			p.add(line, ErrMalformed, "application %q: votes %q is not a whole number of 0 or more", ref, count)
-			continue
-		}
-		if known != nil && n > 0 && !known[ref] {
+		case known != nil && n > 0 && !known[ref]:
 			p.add(line, ErrUnknownApplication, "application %q received %d votes but is not in the jury's ranking", ref, n)
-			continue
+		default:
+			votes[ref] = n
 		}
-		votes[ref] = n
+	})
+	if err != nil {
+		return nil, err
 	}
 	if err := p.err(); err != nil {
 		return nil, err
@@ -90,25 +73,10 @@ func ParseVotesCSV(r io.Reader, filename string, jury *Ranking) (map[string]int,
 // WriteCombinedCSV writes a combined ranking with CombinedHeader, one row
 // per application in rank order, figures with 4 decimals like WriteCSV.
 func WriteCombinedCSV(w io.Writer, c *Combined) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(strings.Split(CombinedHeader, ",")); err != nil {
-		return err
-	}
-	for _, r := range c.Results {
-		rec := []string{
-			strconv.Itoa(r.Rank),
-			SafeCell(r.Application),
-			Format4(r.Score),
-			Format4(r.Jury),
-			Format4(r.Audience),
-			strconv.Itoa(r.Votes),
-		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	return writeTable(w, CombinedHeader, c.Results, func(r CombinedResult) []string {
+		return []string{strconv.Itoa(r.Rank), SafeCell(r.Application), Format4(r.Score), Format4(r.Jury),
+			Format4(r.Audience), strconv.Itoa(r.Votes)}
+	})
 }
 
 type jsonCombined struct {

@@ -178,6 +178,37 @@ func (t *table) next() (bool, error) {
 	}
 }
 
+// each calls row for every data row in turn, with t.fields and t.line holding it, and returns how many rows
+// there were. It stops early only on an error reading the file.
+func (t *table) each(row func()) (int, error) {
+	n := 0
+	for {
+		more, err := t.next()
+		if err != nil || !more {
+			return n, err
+		}
+		n++
+		row()
+	}
+}
+
+// key reads the row's first column, a name each row gives once (a criterion, an application). An empty or
+// repeated one is reported, the repeat as kind with again's format (the name, then the line that gave it
+// first), and ok is false; otherwise seen records it at this row's line.
+func (t *table) key(seen map[string]int, empty string, kind error, again string) (name string, ok bool) {
+	name = t.fields[0]
+	if name == "" {
+		t.p.add(t.line, ErrMalformed, "%s", empty)
+		return "", false
+	}
+	if prev, dup := seen[name]; dup {
+		t.p.add(t.line, kind, again, name, prev)
+		return "", false
+	}
+	seen[name] = t.line
+	return name, true
+}
+
 func indexOf(list []string, s string) int {
 	for i, v := range list {
 		if v == s {
@@ -221,24 +252,12 @@ func ParseRubricCSV(r io.Reader, filename string) (Rubric, error) {
 	p := t.p
 	var rub Rubric
 	seen := make(map[string]int) // criterion → line
-	for {
-		more, err := t.next()
-		if err != nil {
-			return Rubric{}, err
+	_, err = t.each(func() {
+		name, ok := t.key(seen, "the criterion has no name", ErrInvalidRubric, "criterion %q is already defined on line %d")
+		if !ok {
+			return
 		}
-		if !more {
-			break
-		}
-		name, line := t.fields[0], t.line
-		if name == "" {
-			p.add(line, ErrMalformed, "the criterion has no name")
-			continue
-		}
-		if prev, dup := seen[name]; dup {
-			p.add(line, ErrInvalidRubric, "criterion %q is already defined on line %d", name, prev)
-			continue
-		}
-		seen[name] = line
+		line := t.line
 		c := Criterion{Name: name}
 		bad := false
 		for i, dst := range []*float64{&c.Weight, &c.Min, &c.Max} {
@@ -249,18 +268,18 @@ func ParseRubricCSV(r io.Reader, filename string) (Rubric, error) {
 			}
 			*dst = v
 		}
-		if bad {
-			continue
-		}
-		if c.Weight <= 0 {
+		switch {
+		case bad:
+		case c.Weight <= 0:
 			p.add(line, ErrInvalidRubric, "criterion %q: weight %s must be above 0", name, t.fields[1])
-			continue
-		}
-		if c.Min >= c.Max {
+		case c.Min >= c.Max:
 			p.add(line, ErrInvalidRubric, "criterion %q: min %s must be below max %s", name, t.fields[2], t.fields[3])
-			continue
+		default:
+			rub.Criteria = append(rub.Criteria, c)
 		}
-		rub.Criteria = append(rub.Criteria, c)
+	})
+	if err != nil {
+		return Rubric{}, err
 	}
 	if err := p.err(); err != nil {
 		return Rubric{}, err
@@ -302,17 +321,9 @@ func ParseScoresCSV(r io.Reader, filename string, rubric Rubric) ([]Score, error
 		return nil, err
 	}
 	sg := newScoreGroups(cr, t.p)
-	rows := 0
-	for {
-		more, err := t.next()
-		if err != nil {
-			return nil, err
-		}
-		if !more {
-			break
-		}
-		rows++
-		sg.add(t.fields, t.line)
+	rows, err := t.each(func() { sg.add(t.fields, t.line) })
+	if err != nil {
+		return nil, err
 	}
 	if !t.broken { // the rows after the damage were never read
 		sg.reportMissing()
@@ -329,16 +340,17 @@ func ParseScoresCSV(r io.Reader, filename string, rubric Rubric) ([]Score, error
 // openTable reads the header of a CSV file; a missing or wrong header ends
 // the parse with its problems, since no row can be read without it.
 func openTable(r io.Reader, filename, header string) (*table, error) {
-	p := &problems{file: filename}
-	t := newTable(r, p, header)
+	t := newTable(r, &problems{file: filename}, header)
+	return t, t.open()
+}
+
+// open reads t's header: an error is what ends the parse, the header's problems or the reader's.
+func (t *table) open() error {
 	ok, err := t.readHeader()
-	if err != nil {
-		return nil, err
+	if err == nil && !ok {
+		err = t.p.err()
 	}
-	if !ok {
-		return nil, p.err()
-	}
-	return t, nil
+	return err
 }
 
 // scoreKey is one judge's score sheet for one application.

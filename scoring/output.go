@@ -17,20 +17,20 @@ const OutputHeader = "rank,application,score,judges,raw_mean,disagreement"
 // decimals: enough to read and compare by eye, and the same on every
 // machine (WriteJSON keeps full precision for programs).
 func WriteCSV(w io.Writer, rk *Ranking) error {
+	return writeTable(w, OutputHeader, rk.Results, func(r Result) []string {
+		return []string{strconv.Itoa(r.Rank), SafeCell(r.Application), Format4(r.Score), strconv.Itoa(r.Judges),
+			Format4(r.RawMean), Format4(r.Disagreement)}
+	})
+}
+
+// writeTable writes a CSV file: header, then one record per row.
+func writeTable[R any](w io.Writer, header string, rows []R, record func(R) []string) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(strings.Split(OutputHeader, ",")); err != nil {
+	if err := cw.Write(strings.Split(header, ",")); err != nil {
 		return err
 	}
-	for _, r := range rk.Results {
-		rec := []string{
-			strconv.Itoa(r.Rank),
-			SafeCell(r.Application),
-			Format4(r.Score),
-			strconv.Itoa(r.Judges),
-			Format4(r.RawMean),
-			Format4(r.Disagreement),
-		}
-		if err := cw.Write(rec); err != nil {
+	for _, r := range rows {
+		if err := cw.Write(record(r)); err != nil {
 			return err
 		}
 	}
