@@ -19,6 +19,7 @@ import (
 	"github.com/pitchfest/pitchfest/deckcheck/decktest"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/storage"
+	"github.com/pitchfest/pitchfest/storage/storagetest"
 	"github.com/pitchfest/pitchfest/testutil"
 )
 
@@ -268,7 +269,7 @@ func TestBadDeckUploadsGetAClearMessageAndLeaveNothing(t *testing.T) {
 	}
 
 	t.Run("a body over the size limit sent chunked", func(t *testing.T) {
-		body := io.MultiReader(bytes.NewReader(valid[:100]), decktest.NewPattern(3<<20)) // no length: chunked
+		body := io.MultiReader(bytes.NewReader(valid[:100]), storagetest.Pattern(3<<20)) // no length: chunked
 		res, b := ds.owner.request("PUT", fmt.Sprintf("/api/v1/applications/%d/deck", ds.app.ID), body, "Content-Type", "application/pdf")
 		if res.StatusCode != 413 || !strings.Contains(errorOf(b), "larger than 1 MB") {
 			t.Fatalf("%d %s", res.StatusCode, b)

@@ -15,6 +15,8 @@ import (
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+
+	"github.com/pitchfest/pitchfest/storage/storagetest"
 )
 
 // WritePDF streams a valid PDF of the given number of A4 pages to w, each with a line drawn on it; pad adds
@@ -40,7 +42,7 @@ func WritePDF(w io.Writer, pages int, pad int64) (int64, error) {
 	height := max(pad/1024, 1)
 	offsets = append(offsets, cw.n)
 	fmt.Fprintf(cw, "3 0 obj\n<< /Type /XObject /Subtype /Image /Width 1024 /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Length %d >>\nstream\n", height, height*1024)
-	if _, err := io.Copy(cw, NewPattern(height*1024)); err != nil {
+	if _, err := io.Copy(cw, storagetest.Pattern(height*1024)); err != nil {
 		return cw.n, err
 	}
 	io.WriteString(cw, "\nendstream\nendobj\n")
@@ -131,29 +133,4 @@ func (c *countWriter) finish(offsets []int64, trailer string) (int64, error) {
 		return c.n, c.err
 	}
 	return c.n, c.w.(*bufio.Writer).Flush()
-}
-
-// NewPattern yields n deterministic, incompressible-looking bytes without holding them.
-func NewPattern(n int64) io.Reader { return &pattern{left: n, state: 0x9E3779B97F4A7C15} }
-
-type pattern struct {
-	left  int64
-	state uint64
-}
-
-func (p *pattern) Read(b []byte) (int, error) {
-	if p.left == 0 {
-		return 0, io.EOF
-	}
-	if int64(len(b)) > p.left {
-		b = b[:p.left]
-	}
-	for i := range b {
-		p.state ^= p.state << 13
-		p.state ^= p.state >> 7
-		p.state ^= p.state << 17
-		b[i] = byte(p.state)
-	}
-	p.left -= int64(len(b))
-	return len(b), nil
 }

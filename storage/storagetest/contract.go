@@ -44,10 +44,10 @@ func Run(t *testing.T, newBlobs func(t *testing.T) storage.Blobs) {
 		b := newBlobs(t)
 		const size = 50 << 20
 		want := sha256.New()
-		io.Copy(want, newPattern(size))
+		io.Copy(want, Pattern(size))
 
 		before := allocated()
-		if err := b.Put(ctx, "big/object.bin", newPattern(size), size, "application/octet-stream"); err != nil {
+		if err := b.Put(ctx, "big/object.bin", Pattern(size), size, "application/octet-stream"); err != nil {
 			t.Fatal(err)
 		}
 		if grew := allocated() - before; grew > size/2 {
@@ -266,13 +266,14 @@ func allocated() uint64 {
 	return m.TotalAlloc
 }
 
-// pattern yields n deterministic, incompressible-looking bytes without holding them.
+// Pattern yields n deterministic, incompressible-looking bytes without holding them: a large upload's body
+// for tests of stores and of what streams into them (decks), the same on every run.
+func Pattern(n int64) io.Reader { return &pattern{left: n, state: 0x9E3779B97F4A7C15} }
+
 type pattern struct {
 	left  int64
 	state uint64
 }
-
-func newPattern(n int64) io.Reader { return &pattern{left: n, state: 0x9E3779B97F4A7C15} }
 
 func (p *pattern) Read(b []byte) (int, error) {
 	if p.left == 0 {
