@@ -9,10 +9,15 @@ import (
 	"github.com/pitchfest/pitchfest/services"
 )
 
-// The results routes' rows of the authorization matrix. They use the judging fixture: its round is a
-// live round, open, and the only round of its edition; closed, it is marked final.
+// The results' rows of the authorization matrix: the API routes, the pages and the winners' reveal. They use
+// the judging fixture: its round is a live round, open, and the only round of its edition; closed, it is
+// marked final (so it ends with awards).
 
-func init() { matrix = append(matrix, resultsMatrix...) }
+func init() {
+	matrix = append(matrix, resultsMatrix...)
+	matrix = append(matrix, resultsPageMatrix...)
+	matrix = append(matrix, revealMatrix...)
+}
 
 // jClosedRound closes the fixture's round first: advancement, awards and publications are decided on a
 // closed round.
@@ -68,4 +73,57 @@ var resultsMatrix = []row{
 	{"GET", "/api/v1/applications/:id/feedback", nil, expect{unauth, ok, notFound, notFound, ok, ok}, func(w *world) string { return fmt.Sprint(jf(w).appA.ID) }},
 	{"GET", "/api/v1/editions/:id/results", nil, all(ok), jPublishedEdition},
 	{"GET", "/editions/:slug/results", nil, all(notFound), nil}, // no edition has the slug ":slug"
+}
+
+// The results pages: organizer pages are for organizers and admins; the applicant's results page is the
+// owner's, and for anyone else but staff the application does not exist.
+var resultsPageMatrix = []row{
+	{"GET", "/organize/editions/:id/results", nil, judgingPageStaff(ok), jEdition},
+	{"GET", "/organize/rounds/:id/results", nil, judgingPageStaff(ok), jRound},
+	// An empty form on a round without an advance count: nothing suggested, nothing ticked, all eliminated.
+	{"POST", "/organize/rounds/:id/advancement", formBody(""), staffOnly(see), jClosedRound},
+	{"GET", "/organize/rounds/:id/import", nil, judgingPageStaff(ok), jRound},
+	// The page form is multipart; a urlencoded body has no file, which staff are told on the page (422).
+	{"POST", "/organize/rounds/:id/import", formBody("file=x"), staffOnly(invalid), jRound},
+	{"GET", "/organize/rounds/:id/awards", nil, judgingPageStaff(ok), jRound},
+	{"POST", "/organize/rounds/:id/awards", formBody(""), staffOnly(see), jClosedRound},
+	{"GET", "/organize/rounds/:id/publications", nil, judgingPageStaff(ok), jRound},
+	{"POST", "/organize/rounds/:id/publications", formBody("include_scores=on"), staffOnly(see), jClosedRound},
+	{"POST", "/organize/rounds/:id/feedback", formBody("enabled=on"), staffOnly(see), jRound},
+	{"GET", "/organize/publications/:id/preview", nil, judgingPageStaff(ok), jScheduledPublication},
+	{"POST", "/organize/publications/:id/cancel", nil, staffOnly(see), jScheduledPublication},
+	{"GET", "/applications/:id/results", nil, expect{see, ok, notFound, notFound, ok, ok}, func(w *world) string { return fmt.Sprint(jf(w).appA.ID) }},
+}
+
+// jScheduledPublication publishes the fixture's closed final round for tomorrow: the publication, which only
+// staff may preview or take back.
+func jScheduledPublication(w *world) string {
+	jClosedRound(w)
+	at := time.Now().Add(24 * time.Hour)
+	pub, err := w.srv.App.Publishing.Publish(context.Background(), jf(w).org, jf(w).round.ID, services.PublishInput{PublishAt: &at}, services.Meta{})
+	if err != nil {
+		panic(err)
+	}
+	return fmt.Sprint(pub.ID)
+}
+
+// jRevealRound closes the fixture's round as its edition's final and decides one special award for A.
+func jRevealRound(w *world) string {
+	f := jf(w)
+	jClosedRound(w)
+	if _, err := w.srv.App.Publishing.GrantAwards(context.Background(), f.org, f.round.ID, services.AwardsInput{
+		Special: []services.SpecialAward{{Name: "Best demo", ApplicationID: f.appA.ID, Reason: "Jury choice"}}}, services.Meta{}); err != nil {
+		panic(err)
+	}
+	return fmt.Sprint(f.round.ID)
+}
+
+// The winners' reveal: staff only, on the judging fixture's live round made its edition's final, closed, with
+// one special award decided so there is a prize to reveal.
+var revealMatrix = []row{
+	{"GET", "/api/v1/rounds/:id/reveal", nil, staffOnly(ok), jFinalRound},
+	{"POST", "/api/v1/rounds/:id/reveal", jsonBody(`{"step":0}`), staffOnly(ok), jRevealRound},
+	{"POST", "/api/v1/rounds/:id/reveal/back", jsonBody(`{"step":-1}`), staffOnly(ok), jRevealRound},
+	{"POST", "/organize/rounds/:id/reveal", formBody("step=0"), staffOnly(see), jRevealRound},
+	{"POST", "/organize/rounds/:id/reveal/back", formBody("step=-1"), staffOnly(see), jRevealRound},
 }
