@@ -252,3 +252,294 @@ func TestTwoJudgesFollowTheLiveStageTheOrganizerSwitches(t *testing.T) {
 func judgingJS(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`).Replace(s) + "'"
 }
+
+// flowWorld is a round of n applications, all assigned to one judge, open for three days, the judge's
+// browser signed in at 360 px on the first entry of the queue, reached from the judge's home.
+func flowWorld(t *testing.T, n int) (*testutil.Server, *testutil.JudgingWorld, context.Context) {
+	t.Helper()
+	srv := testutil.StartServer(t)
+	w := testutil.NewJudgingWorld(t, srv.App.Store, testutil.JudgingOptions{Apps: n, Judges: 1, K: 1})
+	in := services.RoundInputOf(w.Round)
+	closes := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
+	in.ClosesAt = &closes
+	if _, err := (&services.Judging{Store: srv.App.Store, Now: time.Now}).UpdateRound(context.Background(), w.Organizer, w.Round.ID, in, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := NewBrowser(t)
+	judgingSignIn(t, ctx, srv, w.Judges[0])
+	Visit(t, ctx, srv.URL+"/judge")
+	atPhone(t, ctx)
+	if got := Text(t, ctx, "main h2"); got != w.Edition.Name {
+		t.Errorf("the judge's home names the edition %q, want %q", got, w.Edition.Name)
+	}
+	ClickLink(t, ctx, w.Round.Name)
+	atPhone(t, ctx)
+	Follow(t, ctx, chromedp.CSS(".queue a"))
+	atPhone(t, ctx)
+	return srv, w, ctx
+}
+
+// tapEveryCriterion taps a number of each criterion of the scoring form: the pip-th of each (1-based).
+func tapEveryCriterion(t *testing.T, ctx context.Context, pip int) {
+	t.Helper()
+	n := Eval[int](t, ctx, `document.querySelectorAll("#score-form .criterion").length`)
+	for i := range n {
+		run(t, ctx, "tap a number", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#score-form .criterion:nth-of-type(%d) .pip:nth-child(%d) span`, i+1, pip))))
+	}
+}
+
+// storedScores returns the scores stored for the application of an entry page's path, by every judge.
+func storedScores(t *testing.T, srv *testutil.Server, w *testutil.JudgingWorld, entryPath string) []models.Score {
+	t.Helper()
+	var id int64
+	fmt.Sscanf(strings.TrimPrefix(entryPath, "/judge/entries/"), "%d", &id)
+	e, err := srv.App.Store.EntryByID(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores, err := srv.App.Store.ScoresOfApplication(context.Background(), w.Round.ID, e.ApplicationID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return scores
+}
+
+// A judge on a phone scores three entries one after another with "Submit and next": each submit opens the
+// next entry, which says the last one was submitted; after the third the queue says all are scored. The judge
+// never goes back to the queue, nor uses the browser's Back.
+func TestAJudgeScoresThreeEntriesWithSubmitAndNext(t *testing.T) {
+	testutil.RequireService(t, testutil.EnvChromium, "Chromium")
+	T := englishT(t)
+	srv, w, ctx := flowWorld(t, 3)
+	var seen []string
+	for i := range 3 {
+		path := Eval[string](t, ctx, "location.pathname")
+		if !strings.HasPrefix(path, "/judge/entries/") {
+			t.Fatalf("entry %d: on %s, not an entry", i+1, path)
+		}
+		for _, p := range seen {
+			if p == path {
+				t.Fatalf("entry %d is %s again", i+1, path)
+			}
+		}
+		seen = append(seen, path)
+		ref := strings.SplitN(Text(t, ctx, "h1"), " ", 2)[0]
+		if i > 0 && !strings.Contains(Text(t, ctx, ".flash"), ": ") {
+			t.Errorf("entry %d does not say the last one was submitted: %q", i+1, Text(t, ctx, ".flash"))
+		}
+		// The key facts come before the long texts: the one-sentence pitch first.
+		if got := Eval[bool](t, ctx, `(() => { const o = document.querySelector("#one-liner"), h = document.querySelector(".judge-app h3"); return !!o && !!h && !!(o.compareDocumentPosition(h) & Node.DOCUMENT_POSITION_FOLLOWING); })()`); !got {
+			t.Errorf("entry %d: the one-sentence pitch does not come before the long texts", i+1)
+		}
+		tapEveryCriterion(t, ctx, 3+i)
+		Follow(t, ctx, chromedp.CSS(`#score-form button[value="next"]`))
+		atPhone(t, ctx)
+		if i < 2 {
+			if got, want := Text(t, ctx, ".flash"), T("judge.flow.submitted_next", ref); got != want {
+				t.Errorf("after entry %d: notice %q, want %q", i+1, got, want)
+			}
+		}
+	}
+	expectPath(t, ctx, fmt.Sprintf("/judge/rounds/%d", w.Round.ID))
+	expectFlash(t, ctx, T("flash.judge_all_scored"))
+	if got, want := Text(t, ctx, "#queue-progress"), T("judge.queue.progress", 3, 3); got != want {
+		t.Errorf("queue progress %q, want %q", got, want)
+	}
+	if got := Text(t, ctx, "#queue-edition"); got != w.Edition.Name {
+		t.Errorf("the queue names the edition %q, want %q", got, w.Edition.Name)
+	}
+	// Three pages of entries and the queue: the history only ever went forward.
+	if n := Eval[int](t, ctx, "history.length"); n < 6 {
+		t.Errorf("history has %d entries; the judge went back somewhere", n)
+	}
+	for _, p := range seen {
+		if sc := storedScores(t, srv, w, p); len(sc) != 1 || sc[0].Status != models.ScoreSubmitted {
+			t.Errorf("%s: scores %+v, want one submitted", p, sc)
+		}
+	}
+}
+
+// The error summary of a refused score submitted at the bottom of the form on a 360 px phone is in view and
+// has the focus; its links lead to the criteria.
+func TestARefusedScoreLeavesTheErrorSummaryInViewWithFocus(t *testing.T) {
+	testutil.RequireService(t, testutil.EnvChromium, "Chromium")
+	T := englishT(t)
+	_, _, ctx := flowWorld(t, 2)
+	run(t, ctx, "tap one number", chromedp.Click(chromedp.CSS(`#score-form .criterion:nth-of-type(1) .pip:nth-child(4) span`)))
+	// The button is at the bottom of a long page on a phone: scroll there and press it, as the judge does.
+	Eval[bool](t, ctx, `(document.querySelector('#score-form button[value="next"]').scrollIntoView(), true)`)
+	actx, cancel := context.WithTimeout(ctx, actionTimeout)
+	defer cancel()
+	resp, err := chromedp.RunResponse(actx, chromedp.Click(chromedp.CSS(`#score-form button[value="next"]`)))
+	if err != nil || resp == nil || resp.Status != 422 {
+		t.Fatalf("a refused submit: %v, %v", resp, err)
+	}
+	type place struct {
+		Focused string  `json:"focused"`
+		Top     float64 `json:"top"`
+		Bottom  float64 `json:"bottom"`
+		Height  float64 `json:"height"`
+		ScrollY float64 `json:"scrollY"`
+		Links   int     `json:"links"`
+		Errors  int     `json:"errors"`
+	}
+	var p place
+	run(t, ctx, "wait for the focus", chromedp.Poll[bool](`document.activeElement && document.activeElement.id === "score-form-summary"`,
+		chromedp.WithPollingTimeout(5*time.Second)))
+	p = Eval[place](t, ctx, `(() => { const s = document.querySelector("#score-form-summary"), r = s.getBoundingClientRect();
+		return {focused: document.activeElement.id, top: r.top, bottom: r.bottom, height: innerHeight, scrollY: scrollY,
+			links: s.querySelectorAll("a[href^='#v']").length, errors: document.querySelectorAll("#score-form fieldset[aria-invalid='true']").length}; })()`)
+	t.Logf("error summary at %.0f–%.0f px of an %.0f px viewport, page scrolled by %.0f px; %d links, %d criteria marked", p.Top, p.Bottom, p.Height, p.ScrollY, p.Links, p.Errors)
+	if p.Top < 0 || p.Top >= p.Height {
+		t.Errorf("the error summary's top is at %.0f px, outside the %.0f px viewport", p.Top, p.Height)
+	}
+	if p.ScrollY == 0 {
+		t.Errorf("the page was not scrolled to the summary (it is below the application on a phone)")
+	}
+	if p.Links == 0 || p.Links != p.Errors {
+		t.Errorf("%d links in the summary for %d criteria in error", p.Links, p.Errors)
+	}
+	if got := Text(t, ctx, "#score-form-summary"); !strings.Contains(got, T("judging.score.missing")) {
+		t.Errorf("the summary says %q", got)
+	}
+	// A link leads to its criterion's first number, with the criterion in view.
+	run(t, ctx, "follow a link of the summary", chromedp.Click(chromedp.CSS("#score-form-summary a")))
+	if got := Eval[string](t, ctx, `(e => e.type + " " + e.closest("fieldset").getAttribute("aria-invalid"))(document.activeElement)`); got != "radio true" {
+		t.Errorf("the summary's link focused %q, want a radio of a criterion in error", got)
+	}
+	CheckPage(t, ctx)
+}
+
+// waitAcrossPages waits up to 15 s for expr to be true in the tab, through the navigations the page makes by
+// itself meanwhile (an evaluation interrupted by one is tried again).
+func waitAcrossPages(t *testing.T, ctx context.Context, what, expr string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		actx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		ok, err := chromedp.Run(actx, chromedp.Evaluate[bool](expr))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("waited 15 s for %s", what)
+}
+
+// networkOffline cuts (or gives back) the browser's network as DevTools does: every request fails, and the
+// page's navigator.onLine follows, with its offline and online events.
+func networkOffline(t *testing.T, ctx context.Context, offline bool) {
+	t.Helper()
+	run(t, ctx, fmt.Sprintf("network offline=%v", offline), func(ctx context.Context, tg *chromedp.Target) (cdp.Empty, error) {
+		conds := []*network.Conditions{}
+		if offline {
+			conds = []*network.Conditions{{Offline: true, Latency: 0, DownloadThroughput: -1, UploadThroughput: -1}}
+		}
+		if _, err := cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: conds}); err != nil {
+			return cdp.Empty{}, err
+		}
+		return cdp.Call(ctx, tg, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1})
+	})
+}
+
+// With the network cut, a judge submits a score: the page says "not saved yet" and keeps it; when the network
+// returns it is sent, by itself, and stored once. A second score kept the same way after the round closed is
+// refused when it is sent, and the page says why.
+func TestAScoreSubmittedOfflineIsStoredOnceWhenTheNetworkReturns(t *testing.T) {
+	testutil.RequireService(t, testutil.EnvChromium, "Chromium")
+	T := englishT(t)
+	srv, w, ctx := flowWorld(t, 2)
+	entry := Eval[string](t, ctx, "location.pathname")
+	tapEveryCriterion(t, ctx, 5)
+	run(t, ctx, "wait for the autosave", chromedp.Poll[bool](`document.querySelector("#save-status").textContent.includes(`+judgingJS(T("judge.score.draft"))+`)`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if sc := storedScores(t, srv, w, entry); len(sc) != 1 || sc[0].Status != models.ScoreDraft {
+		t.Fatalf("after the autosave: %+v", sc)
+	}
+
+	networkOffline(t, ctx, true)
+	run(t, ctx, "press Submit", chromedp.Click(chromedp.CSS(`#score-form button[value="submit"]`)))
+	run(t, ctx, "wait for 'not saved yet'", chromedp.Poll[bool](`document.querySelector("#save-status").textContent.includes(`+judgingJS(T("judge.offline.pending"))+`)`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if got := Eval[string](t, ctx, "location.pathname"); got != entry {
+		t.Fatalf("offline, the page left for %s", got)
+	}
+	if n := Eval[int](t, ctx, `Object.keys(localStorage).filter(k => k.startsWith("pitchfest.score.")).length`); n != 1 {
+		t.Errorf("%d scores kept in the browser, want 1", n)
+	}
+	if sc := storedScores(t, srv, w, entry); len(sc) != 1 || sc[0].Status != models.ScoreDraft {
+		t.Fatalf("offline, the store changed: %+v", sc)
+	}
+	CheckAxe(t, ctx, "the entry with a score not saved yet")
+
+	networkOffline(t, ctx, false)
+	waitAcrossPages(t, ctx, "the score to be sent", `location.search.includes("saved=submitted") && document.readyState === "complete"`)
+	CheckPage(t, ctx)
+	atPhone(t, ctx)
+	expectFlash(t, ctx, T("judge.saved.submitted"))
+	sc := storedScores(t, srv, w, entry)
+	if len(sc) != 1 || sc[0].Status != models.ScoreSubmitted || sc[0].SubmittedAt == nil {
+		t.Fatalf("after the network returned: %+v, want one submitted score", sc)
+	}
+	if n := Eval[int](t, ctx, `Object.keys(localStorage).filter(k => k.startsWith("pitchfest.score.")).length`); n != 0 {
+		t.Errorf("%d scores still kept in the browser after they were stored", n)
+	}
+
+	// The second entry: kept offline, the round closes meanwhile, the late retry is refused in words.
+	ClickLink(t, ctx, T("judge.queue.back", w.Round.Name))
+	atPhone(t, ctx)
+	second := Eval[string](t, ctx, `[...document.querySelectorAll(".queue a")].map(a => a.getAttribute("href")).find(h => h !== `+judgingJS(entry)+`)`)
+	Follow(t, ctx, chromedp.CSS(`.queue a[href="`+second+`"]`))
+	atPhone(t, ctx)
+	networkOffline(t, ctx, true)
+	tapEveryCriterion(t, ctx, 4)
+	run(t, ctx, "press Submit and next", chromedp.Click(chromedp.CSS(`#score-form button[value="next"]`)))
+	run(t, ctx, "wait for 'not saved yet'", chromedp.Poll[bool](`document.querySelector("#save-status").textContent.includes(`+judgingJS(T("judge.offline.pending"))+`)`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	w.CloseRound(t)
+	networkOffline(t, ctx, false)
+	waitAcrossPages(t, ctx, "the refusal", `!!document.querySelector("#score-form-summary") && document.readyState === "complete"`)
+	atPhone(t, ctx)
+	if got := Text(t, ctx, "#score-form-summary"); !strings.Contains(got, T("judging.score.closed")) {
+		t.Errorf("the late retry's refusal says %q, want %q", got, T("judging.score.closed"))
+	}
+	if sc := storedScores(t, srv, w, second); len(sc) != 0 && sc[0].Status == models.ScoreSubmitted {
+		t.Errorf("a score sent after the round closed was stored: %+v", sc)
+	}
+	CheckPage(t, ctx)
+}
+
+// A save that failed on the network (the requests fail while the phone believes it is online) is kept in the
+// browser and sent on the next visit to a judge's page, which says so at its top.
+func TestAScoreKeptInTheBrowserIsSentOnTheNextVisit(t *testing.T) {
+	testutil.RequireService(t, testutil.EnvChromium, "Chromium")
+	T := englishT(t)
+	srv, w, ctx := flowWorld(t, 2)
+	entry := Eval[string](t, ctx, "location.pathname")
+	ref := strings.SplitN(Text(t, ctx, "h1"), " ", 2)[0]
+	run(t, ctx, "cut the requests only", func(ctx context.Context, tg *chromedp.Target) (network.EmulateNetworkConditionsByRuleResult, error) {
+		return cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			MatchedNetworkConditions: []*network.Conditions{{Offline: true, DownloadThroughput: -1, UploadThroughput: -1}}})
+	})
+	tapEveryCriterion(t, ctx, 6)
+	run(t, ctx, "press Submit", chromedp.Click(chromedp.CSS(`#score-form button[value="submit"]`)))
+	run(t, ctx, "wait for 'not saved yet'", chromedp.Poll[bool](`document.querySelector("#save-status").textContent.includes(`+judgingJS(T("judge.offline.pending"))+`)`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if sc := storedScores(t, srv, w, entry); len(sc) != 0 {
+		t.Fatalf("with the requests failing, a score was stored: %+v", sc)
+	}
+	// The next visit: the network is back and the judge opens their queue (before the page retried by itself).
+	networkOffline(t, ctx, false)
+	Visit(t, ctx, fmt.Sprintf("%s/judge/rounds/%d", srv.URL, w.Round.ID))
+	atPhone(t, ctx)
+	run(t, ctx, "wait for the score to be sent", chromedp.Poll[bool](`document.querySelector("#score-sync").classList.contains("sent")`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if got, want := Text(t, ctx, "#score-sync"), T("judge.offline.sent", ref); got != want {
+		t.Errorf("the queue says %q, want %q", got, want)
+	}
+	if sc := storedScores(t, srv, w, entry); len(sc) != 1 || sc[0].Status != models.ScoreSubmitted {
+		t.Fatalf("on the next visit: %+v, want one submitted score", sc)
+	}
+	CheckAxe(t, ctx, "the queue saying a kept score was sent")
+}
