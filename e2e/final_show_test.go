@@ -32,14 +32,7 @@ func finalShowWorld(t *testing.T) (*testutil.Server, *testutil.JudgingWorld) {
 	srv := testutil.StartServer(t)
 	w := testutil.NewJudgingWorld(t, srv.App.Store, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3, Kind: models.RoundLive, Final: true})
 	ctx := context.Background()
-	ed, err := w.Store.EditionByID(ctx, w.Edition.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ed.Awards = finalShowPrizes
-	if err := w.Store.UpdateEdition(ctx, ed); err != nil {
-		t.Fatal(err)
-	}
+	w.SetAwards(t, finalShowPrizes...)
 	if err := w.Store.PublishEdition(ctx, w.Edition.ID, time.Now()); err != nil {
 		t.Fatal(err)
 	}

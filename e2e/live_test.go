@@ -8,29 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
 )
-
-// liveNetwork cuts (or gives back) a browser's network, as DevTools' offline mode does: every request fails.
-func liveNetwork(t *testing.T, ctx context.Context, offline bool) {
-	t.Helper()
-	run(t, ctx, fmt.Sprintf("network offline=%v", offline), func(ctx context.Context, tg *chromedp.Target) (cdp.Empty, error) {
-		conds := []*network.Conditions{}
-		if offline {
-			conds = []*network.Conditions{{Offline: true, Latency: 0, DownloadThroughput: -1, UploadThroughput: -1}}
-		}
-		if _, err := cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: conds}); err != nil {
-			return cdp.Empty{}, err
-		}
-		return cdp.Call(ctx, tg, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1})
-	})
-}
 
 // livePoll waits until the JavaScript expression js is true in the page, checking every 100 ms for up to
 // within, and returns how long it took.
@@ -120,12 +103,12 @@ func TestTheStageScreenFollowsTheConsoleAndAnUnscoredPitchNeedsAnExcuse(t *testi
 	}
 
 	// The network blinks: the screen keeps the pitch and says it is reconnecting, then recovers by itself.
-	liveNetwork(t, stage, true)
+	networkOffline(t, stage, true)
 	livePoll(t, stage, "the reconnecting mark", `document.documentElement.classList.contains("stale") && getComputedStyle(document.querySelector("#stage-offline")).display !== "none"`, 10*time.Second)
 	if got := Text(t, stage, "#stage-name"); got != a.StartupName {
 		t.Errorf("offline, the stage shows %q", got)
 	}
-	liveNetwork(t, stage, false)
+	networkOffline(t, stage, false)
 	livePoll(t, stage, "the mark goes", `!document.documentElement.classList.contains("stale")`, 10*time.Second)
 
 	// One judge scores: the console says so by itself, and the stage counts it without a number of points.

@@ -215,14 +215,7 @@ func TestTheImportAndAwardsPagesShowTheirRefusalsAccessibly(t *testing.T) {
 	st := srv.App.Store
 	ctx0 := context.Background()
 	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2, Kind: models.RoundLive, Final: true})
-	ed, err := st.EditionByID(ctx0, w.Edition.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ed.Awards = []models.Award{{Position: 1, Name: "First prize", Amount: 1000000, Currency: "RWF"}}
-	if err := st.UpdateEdition(ctx0, ed); err != nil {
-		t.Fatal(err)
-	}
+	w.SetAwards(t, models.Award{Position: 1, Name: "First prize", Amount: 1000000, Currency: "RWF"})
 	ctx := NewBrowser(t)
 	judgingSignIn(t, ctx, srv, w.Organizer)
 

@@ -416,17 +416,7 @@ func TestFinalRoundAwardsFollowTheRankingAndOverridesNeedReasonsOnThePage(t *tes
 	st := srv.App.Store
 	ctx := context.Background()
 	w := scoredResultsWorld(t, srv, testutil.JudgingOptions{Apps: 3, Judges: 2, K: 2, Final: true}, false)
-	ed, err := st.EditionByID(ctx, w.Edition.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ed.Awards = []models.Award{{Position: 1, Name: "First prize", Amount: 1000000, Currency: "RWF"}}
-	if err := st.UpdateEdition(ctx, ed); err != nil {
-		t.Fatal(err)
-	}
-	if ed, err = st.EditionByID(ctx, w.Edition.ID); err != nil {
-		t.Fatal(err)
-	}
+	ed := w.SetAwards(t, models.Award{Position: 1, Name: "First prize", Amount: 1000000, Currency: "RWF"})
 	w.CloseRound(t)
 	aw, err := srv.App.Publishing.Awards(ctx, w.Organizer, w.Round.ID)
 	if err != nil || len(aw.Suggested) != 1 {

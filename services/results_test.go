@@ -397,18 +397,7 @@ func TestFinalRoundAwardsFollowTheRankingWithAuditedOverridesAndSpecialAwards(t 
 	w, p := scoredWorld(t, models.RoundOnline)
 	markFinal(t, w)
 	ctx := context.Background()
-	ed, err := w.Store.EditionByID(ctx, w.Edition.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ed.Awards = []models.Award{{Position: 1, Name: "First prize", Amount: 10000000, Currency: "RWF"},
-		{Position: 2, Name: "Second prize", Amount: 5000000, Currency: "RWF"}}
-	if err := w.Store.UpdateEdition(ctx, ed); err != nil {
-		t.Fatal(err)
-	}
-	if ed, err = w.Store.EditionByID(ctx, w.Edition.ID); err != nil {
-		t.Fatal(err)
-	}
+	ed := w.SetAwards(t, testutil.Prizes(2)...)
 	submitAll(t, w)
 	w.CloseRound(t)
 	aw, err := p.Awards(ctx, w.Organizer, w.Round.ID)

@@ -21,18 +21,8 @@ func revealWorld(t *testing.T) (*testutil.JudgingWorld, *services.Publishing) {
 	t.Helper()
 	w, p := scoredWorld(t, models.RoundLive)
 	markFinal(t, w)
-	ctx := context.Background()
-	ed, err := w.Store.EditionByID(ctx, w.Edition.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ed.Awards = []models.Award{{Position: 1, Name: "First prize", Amount: 10000000, Currency: "RWF"},
-		{Position: 2, Name: "Second prize", Amount: 5000000, Currency: "RWF"},
-		{Position: 3, Name: "Third prize", Amount: 2000000, Currency: "RWF"}}
-	if err := w.Store.UpdateEdition(ctx, ed); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Store.PublishEdition(ctx, w.Edition.ID, w.Now); err != nil {
+	w.SetAwards(t, testutil.Prizes(3)...)
+	if err := w.Store.PublishEdition(context.Background(), w.Edition.ID, w.Now); err != nil {
 		t.Fatal(err)
 	}
 	submitAll(t, w)

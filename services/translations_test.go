@@ -30,14 +30,7 @@ func TestAPublicationKeepsTheTranslatedRoundAndAwardNames(t *testing.T) {
 
 	setAwards := func(fr string) {
 		t.Helper()
-		ed, err := w.Store.EditionByID(ctx, w.Edition.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ed.Awards = []models.Award{{Position: 1, Name: "First prize", NameI18n: models.Texts{"fr": fr}, Amount: 10000000, Currency: "RWF"}}
-		if err := w.Store.UpdateEdition(ctx, ed); err != nil {
-			t.Fatal(err)
-		}
+		w.SetAwards(t, models.Award{Position: 1, Name: "First prize", NameI18n: models.Texts{"fr": fr}, Amount: 10000000, Currency: "RWF"})
 	}
 	setAwards("Premier prix")
 	submitAll(t, w)

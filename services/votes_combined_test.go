@@ -9,6 +9,7 @@ import (
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/scoring"
 	"github.com/pitchfest/pitchfest/services"
+	"github.com/pitchfest/pitchfest/testutil"
 )
 
 // A final whose audience vote counts for 40 % of the score: the jury places D first and C second, the room
@@ -18,15 +19,7 @@ import (
 func TestACombinedFinalRanksAwardsAndPublishesInTheOrderOfJuryAndAudienceTogether(t *testing.T) {
 	w, p, short := voteWorld(t)
 	ctx := context.Background()
-	ed, err := w.Store.EditionByID(ctx, w.Edition.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ed.Awards = []models.Award{{Position: 1, Name: "First prize", Amount: 10000000, Currency: "RWF"},
-		{Position: 2, Name: "Second prize", Amount: 5000000, Currency: "RWF"}}
-	if err := w.Store.UpdateEdition(ctx, ed); err != nil {
-		t.Fatal(err)
-	}
+	w.SetAwards(t, testutil.Prizes(2)...)
 	if _, err := w.Judging.SaveVoteSettings(ctx, w.Organizer, w.Round.ID, services.VoteSettingsInput{Mode: models.VoteModeCombined,
 		AudiencePercent: 40, Identity: models.VoteByCode}, noMeta); err != nil {
 		t.Fatal(err)

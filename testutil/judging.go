@@ -292,3 +292,29 @@ func (w *JudgingWorld) CloseRound(tb testing.TB) {
 		tb.Fatal(err)
 	}
 }
+
+// SetAwards gives the world's edition these prizes, written straight to the store, and returns the edition as
+// stored again, so each award carries its ID.
+func (w *JudgingWorld) SetAwards(tb testing.TB, awards ...models.Award) *models.Edition {
+	tb.Helper()
+	ctx := context.Background()
+	ed, err := w.Store.EditionByID(ctx, w.Edition.ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ed.Awards = awards
+	if err := w.Store.UpdateEdition(ctx, ed); err != nil {
+		tb.Fatal(err)
+	}
+	if ed, err = w.Store.EditionByID(ctx, w.Edition.ID); err != nil {
+		tb.Fatal(err)
+	}
+	return ed
+}
+
+// Prizes are the first n of three prizes in Rwandan francs, first to third: the awards of most finals in tests.
+func Prizes(n int) []models.Award {
+	return []models.Award{{Position: 1, Name: "First prize", Amount: 10000000, Currency: "RWF"},
+		{Position: 2, Name: "Second prize", Amount: 5000000, Currency: "RWF"},
+		{Position: 3, Name: "Third prize", Amount: 2000000, Currency: "RWF"}}[:n]
+}
