@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -76,21 +75,9 @@ func (s *Server) apiNewStageLink(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusCreated, stageLinkJSON{Key: key, URL: s.siteURL(c, "/stage?key="+url.QueryEscape(key))})
+	c.JSON(http.StatusCreated, stageLinkJSON{Key: key, URL: s.AbsoluteURL(c, "/stage?key="+url.QueryEscape(key))})
 }
 
 func (s *Server) apiRevokeStageLink(c *gin.Context) {
 	removeAt(s, c, s.Judging.RevokeStageLink)
-}
-
-// siteURL is path on this site, absolute.
-func (s *Server) siteURL(c *gin.Context, path string) string {
-	if s.BaseURL != nil {
-		return strings.TrimSuffix(s.BaseURL.String(), "/") + path
-	}
-	scheme := "http"
-	if c.Request.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + c.Request.Host + path
 }

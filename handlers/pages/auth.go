@@ -314,18 +314,27 @@ func (s *Server) confirmReset(c *gin.Context) {
 	if !s.BindForm(c, f, &req) {
 		return
 	}
-	status := s.submitForm(c, f, func() error {
+	// Every session of the account has ended, this browser's included: sign in with the new password.
+	s.spendLink(c, f, models.PurposeResetPassword, req.Token, "reset_confirm", "reset_confirm.title", "flash.password_reset", func() error {
 		_, err := s.Accounts.ResetPassword(c.Request.Context(), req.Token, req.Password, web.Meta(c))
-		if err == nil {
-			// Every session of the account has ended, this browser's included: sign in with the new password.
-			s.SeeOther(c, "/signin", "flash.password_reset")
-		}
-		return s.unlessLinkGone(c, models.PurposeResetPassword, err)
+		return err
 	})
-	if status == 0 {
-		return
+}
+
+// spendLink ends the form of a one-time link that leads to signing in (a new password, the first admin): use
+// spends the link with what was typed; then the browser goes to sign in with the notice flash, a link that is
+// gone says so, and a refusal shows the form name again, the token kept.
+func (s *Server) spendLink(c *gin.Context, f *frontend.Form, purpose models.TokenPurpose, token, name, title, flash string, use func() error) {
+	status := s.submitForm(c, f, func() error {
+		err := use()
+		if err == nil {
+			s.SeeOther(c, "/signin", flash)
+		}
+		return s.unlessLinkGone(c, purpose, err)
+	})
+	if status != 0 {
+		s.showForm(c, status, f, name, title, tokenPage{Token: token})
 	}
-	s.showForm(c, status, f, "reset_confirm", "reset_confirm.title", tokenPage{Token: req.Token})
 }
 
 // invitationPage is what the acceptance page shows about an invitation.
@@ -412,17 +421,10 @@ func (s *Server) setup(c *gin.Context) {
 		return
 	}
 	f.Values = map[string]string{"name": req.Name, "email": req.Email}
-	status := s.submitForm(c, f, func() error {
+	s.spendLink(c, f, models.PurposeSetup, req.Token, "setup", "setup.title", "flash.setup_done", func() error {
 		_, err := s.Accounts.CompleteSetup(c.Request.Context(), req.Token, req.Email, req.Name, req.Password, web.Meta(c))
-		if err == nil {
-			s.SeeOther(c, "/signin", "flash.setup_done")
-		}
-		return s.unlessLinkGone(c, models.PurposeSetup, err)
+		return err
 	})
-	if status == 0 {
-		return
-	}
-	s.showForm(c, status, f, "setup", "setup.title", tokenPage{Token: req.Token})
 }
 
 // showForm shows a page again with its submitted form f: the values to fill back in and what was wrong, in

@@ -279,7 +279,7 @@ func (s *Server) stageLinkNew(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	d.NewLink = s.absoluteURL(c, "/stage?key="+url.QueryEscape(key))
+	d.NewLink = s.AbsoluteURL(c, "/stage?key="+url.QueryEscape(key))
 	s.showPage(c, http.StatusOK, "organize_live", "console.title", d)
 }
 
@@ -290,18 +290,6 @@ func (s *Server) stageLinkRevoke(c *gin.Context) {
 	}
 	err := s.Judging.RevokeStageLink(c.Request.Context(), web.CurrentUser(c), id, web.Meta(c))
 	s.consoleDone(c, id, err, "", nil)
-}
-
-// absoluteURL is path on this site, as the organizer copies it to another device.
-func (s *Server) absoluteURL(c *gin.Context, path string) string {
-	if s.BaseURL != nil {
-		return strings.TrimSuffix(s.BaseURL.String(), "/") + path
-	}
-	scheme := "http"
-	if c.Request.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + c.Request.Host + path
 }
 
 // ---- the stage screen ----

@@ -64,7 +64,7 @@ func (s *Server) stageVote(c *gin.Context, short string) *stageVote {
 	if short == "" {
 		return nil
 	}
-	full := s.absoluteURL(c, "/v/"+short)
+	full := s.AbsoluteURL(c, "/v/"+short)
 	shown := full[strings.Index(full, "://")+3:]
 	qr, err := qrsvg.SVG(full, s.Tr(c, "screen.vote_how")+" "+shown)
 	if err != nil {
@@ -96,7 +96,7 @@ func (s *Server) loadVoteAdmin(c *gin.Context, id int64) (*voteAdminData, error)
 	lang := web.Lang(c)
 	d := &voteAdminData{VoteAdmin: v, Errors: map[string]string{}, Percent: strconv.Itoa(v.Settings.AudiencePercent)}
 	if v.Settings.Short != "" {
-		d.Address = s.absoluteURL(c, "/v/"+v.Settings.Short)
+		d.Address = s.AbsoluteURL(c, "/v/"+v.Settings.Short)
 	}
 	if at := v.Settings.OpenedAt; at != nil {
 		d.Opened = l10n.When(lang, *at, l10n.DefaultZone)
@@ -206,7 +206,7 @@ func (s *Server) voteCodes(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	address := s.absoluteURL(c, "/v/"+v.Settings.Short)
+	address := s.AbsoluteURL(c, "/v/"+v.Settings.Short)
 	c.Header("Cache-Control", "no-store")
 	if c.PostForm("format") == "csv" {
 		c.Header("Content-Type", "text/csv; charset=utf-8")

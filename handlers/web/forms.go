@@ -161,6 +161,19 @@ func SafeNext(next string) string {
 	return next
 }
 
+// AbsoluteURL is path on this site with its scheme and host, as a person copies it to another device (the stage
+// screen's link, the voters' address): the configured base address, else the one this request came to.
+func (s *Server) AbsoluteURL(c *gin.Context, path string) string {
+	if s.BaseURL != nil {
+		return strings.TrimSuffix(s.BaseURL.String(), "/") + path
+	}
+	scheme := "http"
+	if c.Request.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + c.Request.Host + path
+}
+
 // localReferer is the path (and query) of the page named by a header (Referer, HX-Current-URL), when that
 // page is one of ours.
 func (s *Server) LocalReferer(c *gin.Context, header string) string {
