@@ -23,12 +23,7 @@ import (
 // the sign-in flow has its own.
 func judgingSignIn(t *testing.T, ctx context.Context, srv *testutil.Server, u *models.User) {
 	t.Helper()
-	raw := testutil.RandomHex(16)
-	now := time.Now()
-	if err := srv.App.Store.CreateSession(context.Background(), &models.Session{IDHash: services.HashSecret(raw), UserID: u.ID,
-		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
+	raw := testutil.NewSession(t, srv.App.Store, u.ID)
 	run(t, ctx, "set the session cookie", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{Name: "pf_session", Value: raw, URL: srv.URL, Path: "/"})
 		return err

@@ -119,7 +119,7 @@ func newSignedInUser(t *testing.T, srv *testutil.Server, name, lang string, role
 	if err := srv.App.Store.CreateUser(context.Background(), u, roles...); err != nil {
 		t.Fatal(err)
 	}
-	return u, newSession(t, srv.App.Store, u.ID)
+	return u, testutil.NewSession(t, srv.App.Store, u.ID)
 }
 
 // startJudging starts a server with a judging world built as o says, and returns a session of its organizer.
@@ -127,7 +127,7 @@ func startJudging(t *testing.T, o testutil.JudgingOptions) (*testutil.Server, *t
 	t.Helper()
 	srv := testutil.StartServer(t)
 	w := testutil.NewJudgingWorld(t, srv.App.Store, o)
-	return srv, w, newSession(t, srv.App.Store, w.Organizer.ID)
+	return srv, w, testutil.NewSession(t, srv.App.Store, w.Organizer.ID)
 }
 
 // sourcesOf reads the Go files, tests left out, that the glob patterns match (relative to this directory), for

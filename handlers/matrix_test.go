@@ -230,10 +230,10 @@ func newWorld(t *testing.T, srv *testutil.Server) *world {
 			t.Fatal(err)
 		}
 		w.users[a] = u
-		w.sessions[a] = newSession(t, st, u.ID)
+		w.sessions[a] = testutil.NewSession(t, st, u.ID)
 	}
 	// A second session of the owner, which other actors will try to end.
-	raw := newSession(t, st, w.users[owner].ID)
+	raw := testutil.NewSession(t, st, w.users[owner].ID)
 	w.ownerSessionID = services.HashSecret(raw)
 	tok, _, err := srv.App.Accounts.NewAccessToken(ctx, w.users[owner], "matrix", services.Meta{})
 	if err != nil {
@@ -242,17 +242,6 @@ func newWorld(t *testing.T, srv *testutil.Server) *world {
 	w.ownerTokenID = tok.ID
 	w.signinEmail = w.users[owner].Email
 	return w
-}
-
-func newSession(t *testing.T, st *models.Store, userID int64) string {
-	t.Helper()
-	raw := testutil.RandomHex(16)
-	now := time.Now()
-	if err := st.CreateSession(context.Background(), &models.Session{IDHash: services.HashSecret(raw), UserID: userID,
-		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
-	return raw
 }
 
 // bodyFor is the row's body in this world, "" when it has none.

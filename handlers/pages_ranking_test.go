@@ -61,7 +61,7 @@ func TestTheRankingOf90CollapsesAroundTheCutAndTheFormKeepsEveryDecision(t *test
 	st := srv.App.Store
 	T := resultsPageT(t)
 	w, adv := bigRanking(t, srv, 90, 30)
-	org := newSession(t, st, w.Organizer.ID)
+	org := testutil.NewSession(t, st, w.Organizer.ID)
 	page := fmt.Sprintf("/organize/rounds/%d/results", w.Round.ID)
 	post := fmt.Sprintf("/organize/rounds/%d/advancement", w.Round.ID)
 	cut := len(adv.Suggested)
@@ -167,7 +167,7 @@ func TestTheRankingViewsListTheEntriesNotScoredAndAgreeOnWhatTheyShow(t *testing
 		}
 	}
 	w.CloseBeforeAFinal(t)
-	org := newSession(t, st, w.Organizer.ID)
+	org := testutil.NewSession(t, st, w.Organizer.ID)
 	page := fmt.Sprintf("/organize/rounds/%d/results", w.Round.ID)
 	hiddenRe := regexp.MustCompile(`(\d+) not shown here`)
 	hiddenIn := func(s string) int {

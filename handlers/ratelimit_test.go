@@ -12,7 +12,6 @@ import (
 
 	"github.com/pitchfest/pitchfest/handlers/web"
 	"github.com/pitchfest/pitchfest/models"
-	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
 )
 
@@ -90,11 +89,7 @@ func TestRateLimitsAnswer429WithRetryAfterInTheUsersLanguage(t *testing.T) {
 		if err := srv.App.Store.CreateUser(ctx, u, models.RoleApplicant); err != nil {
 			t.Fatal(err)
 		}
-		raw := testutil.RandomHex(16)
-		if err := srv.App.Store.CreateSession(ctx, &models.Session{IDHash: services.HashSecret(raw), UserID: u.ID,
-			CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
-			t.Fatal(err)
-		}
+		raw := testutil.NewSession(t, srv.App.Store, u.ID)
 		put := func(ip string) (*http.Response, string) {
 			return send(t, "PUT", srv.URL+"/api/v1/applications/999999/deck", "%PDF-1.7 not really",
 				"Cookie", "pf_session="+raw, "Content-Type", "application/pdf", "X-Forwarded-For", ip)

@@ -6,11 +6,26 @@ import (
 	"net/url"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/pitchfest/pitchfest/app"
 	"github.com/pitchfest/pitchfest/config"
 	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
 )
+
+// NewSession signs a user in without the sign-in flow, which has tests of its own: an hour-long session written
+// straight to the store, its raw secret returned for the pf_session cookie.
+func NewSession(tb testing.TB, st *models.Store, userID int64) string {
+	tb.Helper()
+	raw := RandomHex(16)
+	now := time.Now()
+	if err := st.CreateSession(context.Background(), &models.Session{IDHash: services.HashSecret(raw), UserID: userID,
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		tb.Fatal(err)
+	}
+	return raw
+}
 
 // Server is a whole Pitchfest process running inside the test, on a free loopback port.
 type Server struct {

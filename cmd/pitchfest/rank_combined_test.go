@@ -30,7 +30,7 @@ func TestPitchfestRankOnACombinedFinalsExportAndVotesReproducesTheAppsCombinedRa
 	st := srv.App.Store
 	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 5, Judges: 3, K: 3, Kind: models.RoundLive, Final: true, Seed: 5})
 	ctx := context.Background()
-	org := sessionFor(t, st, w.Organizer.ID)
+	org := testutil.NewSession(t, st, w.Organizer.ID)
 	if _, err := w.Judging.SaveVoteSettings(ctx, w.Organizer, w.Round.ID, services.VoteSettingsInput{Mode: models.VoteModeCombined,
 		AudiencePercent: 20, Identity: models.VoteByCode}, services.Meta{}); err != nil {
 		t.Fatal(err)
@@ -219,24 +219,12 @@ func TestPitchfestRankOnACombinedFinalsExportAndVotesReproducesTheAppsCombinedRa
 	}
 	// The winner's own results page says the same.
 	winner := w.Apps[3]
-	_, own := fetch(t, srv, sessionFor(t, st, *winner.ApplicantID), fmt.Sprintf("/applications/%d/results", winner.ID), "text/html", "en")
+	_, own := fetch(t, srv, testutil.NewSession(t, st, *winner.ApplicantID), fmt.Sprintf("/applications/%d/results", winner.ID), "text/html", "en")
 	x := offline.Results[0]
 	if want := html.EscapeString(fmt.Sprintf("jury %s · audience %s, votes: %d · combined score %s", l10n.Decimal("en", x.Jury, 2),
 		l10n.Percent("en", x.Audience, 1), x.Votes, l10n.Decimal("en", x.Score, 2))); !strings.Contains(own, want) {
 		t.Errorf("the winner's results page lacks %q", want)
 	}
-}
-
-// sessionFor signs a user in: the raw secret of a new session, for the pf_session cookie.
-func sessionFor(t *testing.T, st *models.Store, userID int64) string {
-	t.Helper()
-	raw := testutil.RandomHex(16)
-	now := time.Now()
-	if err := st.CreateSession(context.Background(), &models.Session{IDHash: services.HashSecret(raw), UserID: userID,
-		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
-	return raw
 }
 
 // fetch GETs a path as a browser on the site's origin would, signed in with session when given.
