@@ -61,13 +61,7 @@ func stageFollows(t *testing.T, stage context.Context, what, js string, start ti
 // accessibility checks (the console is checked once at the end).
 func revealPress(t *testing.T, ctx context.Context, css string) time.Time {
 	t.Helper()
-	actx, cancel := context.WithTimeout(ctx, actionTimeout)
-	defer cancel()
-	click := chromedp.Evaluate[any](fmt.Sprintf(`document.querySelector(%q).click()`, css))
-	resp, err := chromedp.RunResponse(actx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := click(ctx, tg)
-		return err
-	}))
+	resp, err := clickForAnswer(ctx, css)
 	if err != nil || resp == nil || resp.Status >= 400 {
 		t.Fatalf("press %s: %v (%v)", css, err, resp)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/pitchfest/pitchfest/models"
@@ -148,18 +149,23 @@ func TestTheStageScreenFollowsTheConsoleAndAnUnscoredPitchNeedsAnExcuse(t *testi
 	}
 }
 
+// clickForAnswer clicks css with the element's own click() and returns the answer to the navigation it starts.
+func clickForAnswer(ctx context.Context, css string) (*network.Response, error) {
+	actx, cancel := context.WithTimeout(ctx, actionTimeout)
+	defer cancel()
+	click := chromedp.Evaluate[any](fmt.Sprintf(`document.querySelector(%q).click()`, css))
+	return chromedp.RunResponse(actx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := click(ctx, tg)
+		return err
+	}))
+}
+
 // press submits a console button with the element's own click(). The console refreshes its status block every
 // two seconds; a pointer click aimed while a refresh moves the layout can land beside the button, and the test
 // would then wait for a page that never comes.
 func press(t *testing.T, ctx context.Context, css string) {
 	t.Helper()
-	actx, cancel := context.WithTimeout(ctx, actionTimeout)
-	defer cancel()
-	click := chromedp.Evaluate[any](fmt.Sprintf(`document.querySelector(%q).click()`, css))
-	resp, err := chromedp.RunResponse(actx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := click(ctx, tg)
-		return err
-	}))
+	resp, err := clickForAnswer(ctx, css)
 	navigated(t, ctx, "press "+css, resp, err)
 }
 
