@@ -25,6 +25,30 @@ type StatisticsRow struct {
 	Announced int
 }
 
+// statisticsSelect is the query of StatisticsRows and statisticsSpecialRows: the applications of from (aliased
+// a) grouped as StatisticsRow holds them, with won and announced the SQL of their two last keys.
+func statisticsSelect(won, announced, from string) string {
+	return `
+SELECT CASE WHEN a.submitted_version > 0 THEN 1 ELSE 0 END AS submitted,
+       CASE WHEN a.submitted_version > 0 AND a.status = 'submitted' THEN 1 ELSE 0 END AS eligible,
+       a.round_progress AS progress, ` + won + ` AS won,
+       a.women_led AS women_led, a.consent_stats AS consent_stats,
+       a.sector AS sector, a.province AS province, a.district AS district, a.ceo_age_band AS age_band,
+       COUNT(*) AS n, SUM(a.founders_women) AS fw, SUM(a.founders_men) AS fm, SUM(a.founders_another) AS fa,
+       SUM(a.founders_undisclosed) AS fu,
+       ` + announced + ` AS announced` + from + `
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16`
+}
+
+// announcedRows is a table (application_id, code) of the announced statuses passed as one JSON object
+// parameter, application id to code, in this store's dialect.
+func (s *Store) announcedRows() string {
+	if s.Dialect() == DialectPostgres {
+		return `SELECT CAST(key AS bigint) AS application_id, CAST(value AS integer) AS code FROM json_each_text(CAST(? AS json))`
+	}
+	return `SELECT CAST(key AS INTEGER) AS application_id, CAST(value AS INTEGER) AS code FROM json_each(?)`
+}
+
 // StatisticsRows groups an edition's applications for the statistics. announced is a JSON object mapping
 // application ids to a code the caller defines (what live publications announced of them); each row carries
 // its code in Announced.
@@ -36,25 +60,12 @@ type StatisticsRow struct {
 // hash-joined: a correlated subquery per application gave the plan a cost high enough for PostgreSQL to
 // JIT-compile the query, which took over a second on its own (docs/benchmarks.md).
 func (s *Store) StatisticsRows(ctx context.Context, editionID int64, announced string) ([]StatisticsRow, error) {
-	announcedRows := `SELECT CAST(key AS INTEGER) AS application_id, CAST(value AS INTEGER) AS code FROM json_each(?)`
-	if s.Dialect() == DialectPostgres {
-		announcedRows = `SELECT CAST(key AS bigint) AS application_id, CAST(value AS integer) AS code FROM json_each_text(CAST(? AS json))`
-	}
-	q := `
-SELECT CASE WHEN a.submitted_version > 0 THEN 1 ELSE 0 END AS submitted,
-       CASE WHEN a.submitted_version > 0 AND a.status = 'submitted' THEN 1 ELSE 0 END AS eligible,
-       a.round_progress AS progress, CASE WHEN w.application_id IS NULL THEN 0 ELSE 1 END AS won,
-       a.women_led AS women_led, a.consent_stats AS consent_stats,
-       a.sector AS sector, a.province AS province, a.district AS district, a.ceo_age_band AS age_band,
-       COUNT(*) AS n, SUM(a.founders_women) AS fw, SUM(a.founders_men) AS fm, SUM(a.founders_another) AS fa,
-       SUM(a.founders_undisclosed) AS fu,
-       COALESCE(x.code, 0) AS announced
+	q := statisticsSelect("CASE WHEN w.application_id IS NULL THEN 0 ELSE 1 END", "COALESCE(x.code, 0)", `
 FROM applications a
 LEFT JOIN (SELECT DISTINCT ag.application_id FROM award_grants ag JOIN rounds r2 ON r2.id = ag.round_id
            WHERE r2.edition_id = ?) w ON w.application_id = a.id
-LEFT JOIN (` + announcedRows + `) x ON x.application_id = a.id
-WHERE a.edition_id = ?
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16`
+LEFT JOIN (`+s.announcedRows()+`) x ON x.application_id = a.id
+WHERE a.edition_id = ?`)
 	var rows []StatisticsRow
 	scan := func(st *Store) error {
 		return st.conn(ctx).Raw(q, editionID, announced, editionID).Scan(&rows).Error

@@ -100,28 +100,15 @@ func (r *StatisticsRow) add(o *StatisticsRow, sign int) {
 // statisticsSpecialRows groups, as StatisticsRows does, only the applications of the edition that were
 // granted an award or are in announced: they are found by their ids, not by reading the edition's rows.
 func (s *Store) statisticsSpecialRows(ctx context.Context, editionID int64, announced string) ([]StatisticsRow, error) {
-	announcedRows := `SELECT CAST(key AS INTEGER) AS application_id, CAST(value AS INTEGER) AS code FROM json_each(?)`
-	if s.Dialect() == DialectPostgres {
-		announcedRows = `SELECT CAST(key AS bigint) AS application_id, CAST(value AS integer) AS code FROM json_each_text(CAST(? AS json))`
-	}
 	// Each such application once, with whether it was awarded and its code; then its row by its id.
-	q := `
-SELECT CASE WHEN a.submitted_version > 0 THEN 1 ELSE 0 END AS submitted,
-       CASE WHEN a.submitted_version > 0 AND a.status = 'submitted' THEN 1 ELSE 0 END AS eligible,
-       a.round_progress AS progress, ids.won AS won,
-       a.women_led AS women_led, a.consent_stats AS consent_stats,
-       a.sector AS sector, a.province AS province, a.district AS district, a.ceo_age_band AS age_band,
-       COUNT(*) AS n, SUM(a.founders_women) AS fw, SUM(a.founders_men) AS fm, SUM(a.founders_another) AS fa,
-       SUM(a.founders_undisclosed) AS fu,
-       ids.code AS announced
+	q := statisticsSelect("ids.won", "ids.code", `
 FROM (SELECT application_id, MAX(won) AS won, MAX(code) AS code
       FROM (SELECT ag.application_id, 1 AS won, 0 AS code
             FROM award_grants ag JOIN rounds r2 ON r2.id = ag.round_id WHERE r2.edition_id = ?
-            UNION ALL SELECT application_id, 0, code FROM (` + announcedRows + `) y) u
+            UNION ALL SELECT application_id, 0, code FROM (`+s.announcedRows()+`) y) u
       GROUP BY application_id) ids
 JOIN applications a ON a.id = ids.application_id
-WHERE a.edition_id = ?
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16`
+WHERE a.edition_id = ?`)
 	var rows []StatisticsRow
 	if err := s.conn(ctx).Raw(q, editionID, announced, editionID).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("awarded and announced applications of edition %d: %w", editionID, translate(err))
