@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,7 +9,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/pitchfest/pitchfest/models"
-	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
 )
 
@@ -26,34 +24,7 @@ func TestANationalIntakeFitsTheTablesAndTheRankingOnAPhone(t *testing.T) {
 	T := englishT(t)
 	began := time.Now()
 	srv := testutil.StartServer(t)
-	st := srv.App.Store
-	bg := context.Background()
-	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: tablesApps, Judges: 3, K: 3})
-	in := services.RoundInputOf(w.Round)
-	in.AdvanceCount = 30
-	if _, err := w.Judging.UpdateRound(bg, w.Organizer, w.Round.ID, in, services.Meta{}); err != nil {
-		t.Fatal(err)
-	}
-	cs, err := st.CriteriaByRound(bg, w.Round.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.ScoreEveryEntry(t, func(i, k int, app *models.Application) services.ScoreInput {
-		// The first criterion rises with i across its scale, the others stay in the middle: no two tie.
-		v := map[int64]float64{}
-		for j, c := range cs {
-			v[c.ID] = float64(c.ScaleMin+c.ScaleMax) / 2
-			if j == 0 {
-				v[c.ID] = float64(c.ScaleMin) + float64(c.ScaleMax-c.ScaleMin)*float64(i)/float64(tablesApps-1)
-			}
-		}
-		return services.ScoreInput{Values: v}
-	})
-	w.CloseBeforeAFinal(t)
-	adv, err := srv.App.Publishing.Advancement(bg, w.Organizer, w.Round.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, adv := testutil.NewRankedWorld(t, srv, tablesApps, 30)
 	t.Logf("%d applications scored and the round closed in %s", tablesApps, time.Since(began).Round(time.Second))
 
 	ctx := NewBrowser(t)

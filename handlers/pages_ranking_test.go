@@ -16,51 +16,11 @@ import (
 	"github.com/pitchfest/pitchfest/testutil"
 )
 
-// bigRanking is a closed round of n applications, each scored by every judge so that none tie, with advance
-// advancing; it returns the world and the suggestion.
-func bigRanking(t testing.TB, srv *testutil.Server, n, advance int) (*testutil.JudgingWorld, *services.Advancement) {
-	t.Helper()
-	bg := context.Background()
-	st := srv.App.Store
-	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: n, Judges: 3, K: 3})
-	in := services.RoundInputOf(w.Round)
-	in.AdvanceCount = advance
-	if _, err := w.Judging.UpdateRound(bg, w.Organizer, w.Round.ID, in, services.Meta{}); err != nil {
-		t.Fatal(err)
-	}
-	cs, err := st.CriteriaByRound(bg, w.Round.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.ScoreEveryEntry(t, func(i, k int, app *models.Application) services.ScoreInput {
-		return services.ScoreInput{Values: risingScores(cs, i, n)}
-	})
-	w.CloseBeforeAFinal(t)
-	adv, err := srv.App.Publishing.Advancement(bg, w.Organizer, w.Round.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return w, adv
-}
-
-// risingScores is the i-th of n applications' score: the first criterion rises from the bottom of its scale to
-// the top with i, the others stay in the middle, so no two applications tie.
-func risingScores(cs []models.Criterion, i, n int) map[int64]float64 {
-	v := map[int64]float64{}
-	for j, c := range cs {
-		v[c.ID] = float64(c.ScaleMin+c.ScaleMax) / 2
-		if j == 0 {
-			v[c.ID] = float64(c.ScaleMin) + float64(c.ScaleMax-c.ScaleMin)*float64(i)/float64(max(n-1, 1))
-		}
-	}
-	return v
-}
-
 func TestTheRankingOf90CollapsesAroundTheCutAndTheFormKeepsEveryDecision(t *testing.T) {
 	srv := testutil.StartServer(t)
 	st := srv.App.Store
 	T := resultsPageT(t)
-	w, adv := bigRanking(t, srv, 90, 30)
+	w, adv := testutil.NewRankedWorld(t, srv, 90, 30)
 	org := testutil.NewSession(t, st, w.Organizer.ID)
 	page := fmt.Sprintf("/organize/rounds/%d/results", w.Round.ID)
 	post := fmt.Sprintf("/organize/rounds/%d/advancement", w.Round.ID)
@@ -161,7 +121,7 @@ func TestTheRankingViewsListTheEntriesNotScoredAndAgreeOnWhatTheyShow(t *testing
 	for i, app := range w.Apps[:scored] {
 		e := w.Entry(t, app)
 		for _, j := range w.Judges {
-			if _, err := w.Judging.Submit(bg, j, e.ID, services.ScoreInput{Values: risingScores(cs, i, scored)}); err != nil {
+			if _, err := w.Judging.Submit(bg, j, e.ID, services.ScoreInput{Values: testutil.RisingScores(cs, i, scored)}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -318,3 +318,43 @@ func Prizes(n int) []models.Award {
 		{Position: 2, Name: "Second prize", Amount: 5000000, Currency: "RWF"},
 		{Position: 3, Name: "Third prize", Amount: 2000000, Currency: "RWF"}}[:n]
 }
+
+// NewRankedWorld is a closed round of n applications, each scored by every judge so that none tie, with advance
+// advancing; it returns the world and the suggestion.
+func NewRankedWorld(t testing.TB, srv *Server, n, advance int) (*JudgingWorld, *services.Advancement) {
+	t.Helper()
+	bg := context.Background()
+	st := srv.App.Store
+	w := NewJudgingWorld(t, st, JudgingOptions{Apps: n, Judges: 3, K: 3})
+	in := services.RoundInputOf(w.Round)
+	in.AdvanceCount = advance
+	if _, err := w.Judging.UpdateRound(bg, w.Organizer, w.Round.ID, in, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := st.CriteriaByRound(bg, w.Round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.ScoreEveryEntry(t, func(i, k int, app *models.Application) services.ScoreInput {
+		return services.ScoreInput{Values: RisingScores(cs, i, n)}
+	})
+	w.CloseBeforeAFinal(t)
+	adv, err := srv.App.Publishing.Advancement(bg, w.Organizer, w.Round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, adv
+}
+
+// RisingScores is the i-th of n applications' score: the first criterion rises from the bottom of its scale to
+// the top with i, the others stay in the middle, so no two applications tie.
+func RisingScores(cs []models.Criterion, i, n int) map[int64]float64 {
+	v := map[int64]float64{}
+	for j, c := range cs {
+		v[c.ID] = float64(c.ScaleMin+c.ScaleMax) / 2
+		if j == 0 {
+			v[c.ID] = float64(c.ScaleMin) + float64(c.ScaleMax-c.ScaleMin)*float64(i)/float64(max(n-1, 1))
+		}
+	}
+	return v
+}
