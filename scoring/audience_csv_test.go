@@ -95,13 +95,7 @@ func TestCombinedOutputs(t *testing.T) {
 	if err := WriteCombinedCSV(&csvOut, c); err != nil {
 		t.Fatal(err)
 	}
-	const want = `rank,application,score,jury,audience,votes
-1,APP-1,62.0000,75.0000,10.0000,50
-2,APP-3,57.6000,62.0000,40.0000,200
-3,APP-5,55.4000,63.0000,25.0000,125
-4,APP-4,47.4000,58.0000,5.0000,25
-5,APP-2,40.8000,46.0000,20.0000,100
-`
+	const want = workedexample.CombinedCSV
 	if csvOut.String() != want {
 		t.Errorf("CSV\n%s\nwant\n%s", csvOut.String(), want)
 	}
