@@ -32,6 +32,16 @@ func writeFiles(tb testing.TB, rubric, scores string) (string, string) {
 	return rp, sp
 }
 
+// meanCSV is the worked example ranked by the plain mean of its totals. z with the default minimum of scores
+// per judge gives the same: these judges have fewer scores than it asks, so they are pooled and the mean shown.
+const meanCSV = `rank,application,score,judges,raw_mean,disagreement
+1,APP-1,75.0000,2,75.0000,26.8701
+2,APP-5,63.0000,2,63.0000,12.7279
+3,APP-3,62.0000,2,62.0000,28.2843
+4,APP-4,58.0000,2,58.0000,28.2843
+5,APP-2,46.0000,2,46.0000,28.2843
+`
+
 func TestRankPrintsTheRanking(t *testing.T) {
 	rp, sp := writeFiles(t, exampleRubric, exampleScores)
 	tests := []struct {
@@ -53,24 +63,12 @@ func TestRankPrintsTheRanking(t *testing.T) {
 		{
 			name: "mean ranks by the plain average of totals",
 			args: []string{"--method", "mean", "--format", "csv"},
-			want: `rank,application,score,judges,raw_mean,disagreement
-1,APP-1,75.0000,2,75.0000,26.8701
-2,APP-5,63.0000,2,63.0000,12.7279
-3,APP-3,62.0000,2,62.0000,28.2843
-4,APP-4,58.0000,2,58.0000,28.2843
-5,APP-2,46.0000,2,46.0000,28.2843
-`,
+			want: meanCSV,
 		},
 		{
 			name: "z with the default minimum pools these judges and shows the mean",
 			args: nil,
-			want: `rank,application,score,judges,raw_mean,disagreement
-1,APP-1,75.0000,2,75.0000,26.8701
-2,APP-5,63.0000,2,63.0000,12.7279
-3,APP-3,62.0000,2,62.0000,28.2843
-4,APP-4,58.0000,2,58.0000,28.2843
-5,APP-2,46.0000,2,46.0000,28.2843
-`,
+			want: meanCSV,
 		},
 	}
 	for _, tc := range tests {
