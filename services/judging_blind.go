@@ -33,16 +33,9 @@ type JudgeApplication struct {
 	Version     int
 }
 
-// JudgeTeamMember is a team member as a judge sees them.
-type JudgeTeamMember struct {
-	Name             string
-	Role             string
-	Founder          bool
-	CEO              bool
-	Gender           string
-	AgeBand          string
-	OwnershipPercent float64
-}
+// JudgeTeamMember is a team member as a judge sees them: as the submitted version holds them, which is
+// without their address.
+type JudgeTeamMember = SnapshotMember
 
 // JudgePerson is the account holder behind an application.
 type JudgePerson struct {

@@ -364,9 +364,7 @@ func (j *Judging) EntryForJudge(ctx context.Context, actor *models.User, entryID
 	if v.Answers == nil {
 		v.Answers = []SnapshotAnswer{}
 	}
-	for i, m := range sn.Team {
-		v.Team[i] = JudgeTeamMember(m)
-	}
+	copy(v.Team, sn.Team)
 	if app.ApplicantID != nil {
 		if u, err := j.Store.UserByID(ctx, *app.ApplicantID); err == nil {
 			v.Applicant = &JudgePerson{Name: u.Name, Email: u.Email}
