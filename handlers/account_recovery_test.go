@@ -27,7 +27,7 @@ func recoveryUser(t *testing.T, srv *testutil.Server) (u *models.User, session, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return u, testutil.NewSession(t, srv.App.Store, u.ID), token
+	return u, newSession(t, srv.App.Store, u.ID), token
 }
 
 // bearer sends one JSON request with a personal access token and returns the status.
@@ -165,7 +165,7 @@ func TestResetAndVerificationMailsAreLimitedPerAddressAndPerClient(t *testing.T)
 		if err := srv.App.Store.CreateUser(ctx, u, models.RoleApplicant); err != nil {
 			t.Fatal(err)
 		}
-		session := testutil.NewSession(t, srv.App.Store, u.ID)
+		session := newSession(t, srv.App.Store, u.ID)
 		var got []int
 		for n := range 3 {
 			res, _ := send(t, "POST", srv.URL+"/api/v1/auth/verify/resend", "", "Cookie", "pf_session="+session,

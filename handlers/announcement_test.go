@@ -84,7 +84,7 @@ func embargoedAdvancement(t *testing.T, srv *testutil.Server, w *testutil.Judgin
 	}
 	applicantOf := map[int64]string{}
 	for i, a := range w.Apps {
-		applicantOf[a.ID] = testutil.NewSession(t, st, w.Applicants[i].ID)
+		applicantOf[a.ID] = newSession(t, st, w.Applicants[i].ID)
 	}
 	return out, at, applicantOf
 }
@@ -95,7 +95,7 @@ func TestTheCockpitTellsAScheduledPublicationFromAPublishedOne(t *testing.T) {
 	srv := testutil.StartServer(t)
 	w := scoredResultsWorld(t, srv, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3}, true)
 	_, _, _ = embargoedAdvancement(t, srv, w, time.Now().UTC())
-	org := testutil.NewSession(t, srv.App.Store, w.Organizer.ID)
+	org := newSession(t, srv.App.Store, w.Organizer.ID)
 	_, body := pageGet(t, srv, org, fmt.Sprintf("/organize/editions/%d/cockpit", w.Edition.ID))
 	T := resultsPageT(t)
 	if !strings.Contains(body, T("cockpit.state.scheduled")) || strings.Contains(body, ">"+T("cockpit.state.published")+"<") {
@@ -191,8 +191,8 @@ func TestApplicationViewsShowTheStoredStatusWhenTheAnnouncedOneCannotBeRead(t *t
 			finalistIndex = i
 		}
 	}
-	applicant := testutil.NewSession(t, st, w.Applicants[finalistIndex].ID)
-	org := testutil.NewSession(t, st, w.Organizer.ID)
+	applicant := newSession(t, st, w.Applicants[finalistIndex].ID)
+	org := newSession(t, st, w.Organizer.ID)
 
 	for _, v := range []struct{ who, session, path string }{
 		{"the applicant", applicant, "/api/v1/me/applications"},

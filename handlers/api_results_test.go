@@ -43,8 +43,8 @@ func TestAnEmbargoedPublicationLeaksThroughNoAPIPageOrMailUntilItsScheduledJobRu
 	if err := st.PublishEdition(ctx, w.Edition.ID, clock); err != nil {
 		t.Fatal(err)
 	}
-	org := testutil.NewSession(t, st, w.Organizer.ID)
-	applicantB := testutil.NewSession(t, st, w.Applicants[1].ID)
+	org := newSession(t, st, w.Organizer.ID)
+	applicantB := newSession(t, st, w.Applicants[1].ID)
 	round := fmt.Sprintf("/api/v1/rounds/%d", w.Round.ID)
 
 	if code, body := requestAs(t, srv, org, "PUT", round+"/feedback", `{"enabled":true}`); code != http.StatusNoContent {

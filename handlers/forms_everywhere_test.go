@@ -244,7 +244,7 @@ func TestEveryRefusedFormShowsAllItsErrorsAtOnceTiedToFieldsWithAFocusedSummary(
 	t.Run("an organizer", func(t *testing.T) {
 		// An open round with its applications assigned, and an edition question to edit.
 		w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 3, Judges: 2, K: 2})
-		org := newVisitor(t, srv, "en").signIn(testutil.NewSession(t, st, w.Organizer.ID))
+		org := newVisitor(t, srv, "en").signIn(newSession(t, st, w.Organizer.ID))
 		q, err := srv.App.Editions.AddQuestion(ctx, w.Organizer, w.Edition.ID, services.QuestionInput{Kind: models.QuestionShortText,
 			Labels: map[string]string{"en": "Where did you hear of us?"}}, services.Meta{})
 		if err != nil {
@@ -312,19 +312,19 @@ func TestEveryRefusedFormShowsAllItsErrorsAtOnceTiedToFieldsWithAFocusedSummary(
 		for _, id := range adv.Suggested {
 			reasons = append(reasons, fmt.Sprintf("reason-%d", id))
 		}
-		refusedEveryWay(t, newVisitor(t, srv, "en").signIn(testutil.NewSession(t, st, w.Organizer.ID)),
+		refusedEveryWay(t, newVisitor(t, srv, "en").signIn(newSession(t, st, w.Organizer.ID)),
 			refusedForm{what: "advancement, nothing ticked", page: round + "/results", action: round + "/advancement", form: url.Values{},
 				status: unprocessable, summary: "advance-error", fields: reasons},
 			refusedForm{what: "publication, a time that is not one", page: round + "/publications", action: round + "/publications",
 				form: url.Values{"publish_at": {"soon"}}, status: unprocessable, summary: "publish-error", fields: []string{"publish-at"}},
 		)
 		awards := fmt.Sprintf("/organize/rounds/%d/awards", final.Round.ID)
-		refusedEveryWay(t, newVisitor(t, srv, "en").signIn(testutil.NewSession(t, st, final.Organizer.ID)),
+		refusedEveryWay(t, newVisitor(t, srv, "en").signIn(newSession(t, st, final.Organizer.ID)),
 			refusedForm{what: "a special award with only a name", page: awards, action: awards, form: url.Values{"special_name_0": {"Best pitch"}},
 				status: unprocessable, summary: "awards-error", fields: []string{"special-app-0", "special-reason-0"}},
 		)
 		imp := fmt.Sprintf("/organize/rounds/%d/import", live.Round.ID)
-		refusedEveryWay(t, newVisitor(t, srv, "en").signIn(testutil.NewSession(t, st, live.Organizer.ID)),
+		refusedEveryWay(t, newVisitor(t, srv, "en").signIn(newSession(t, st, live.Organizer.ID)),
 			refusedForm{what: "paper scores, no file", page: imp, action: imp, form: url.Values{}, file: true, status: unprocessable,
 				summary: "import-error", fields: []string{"import-file"}},
 		)

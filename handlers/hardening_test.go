@@ -68,13 +68,13 @@ func TestControlCharactersAreStrippedWhereInputIsBound(t *testing.T) {
 		app := w.Apps[0]
 		judge := w.Judge(w.JudgesOf(t, app)[0])
 		entry := w.Entry(t, app)
-		jc := apiClient{t: t, srv: is.srv, session: testutil.NewSession(t, st, judge.ID), user: judge}
+		jc := apiClient{t: t, srv: is.srv, session: newSession(t, st, judge.ID), user: judge}
 		jc.json("PUT", fmt.Sprintf("/api/v1/entries/%d/score", entry.ID), `{"comment":"`+nul+`","private_note":"`+nul+`"}`, http.StatusOK, nil)
 		sc, err := st.ScoreFor(ctx, w.Round.ID, app.ID, judge.ID)
 		if err != nil || sc.Comment != "ab" || sc.PrivateNote != "ab" {
 			t.Fatalf("stored score %+v (%v)", sc, err)
 		}
-		oc := apiClient{t: t, srv: is.srv, session: testutil.NewSession(t, st, w.Organizer.ID), user: w.Organizer}
+		oc := apiClient{t: t, srv: is.srv, session: newSession(t, st, w.Organizer.ID), user: w.Organizer}
 		other := w.Judge(w.JudgesOf(t, w.Apps[1])[0])
 		res, b := oc.do("POST", fmt.Sprintf("/api/v1/editions/%d/conflicts", w.Edition.ID),
 			fmt.Sprintf(`{"application_id":%d,"judge_id":%d,"reason":"`+nul+`"}`, w.Apps[1].ID, other.ID))
@@ -170,7 +170,7 @@ func TestListLimitsSayWhatIsCountedAndErrorListsAreBounded(t *testing.T) {
 	})
 	t.Run("too many criteria: at most 20 criteria", func(t *testing.T) {
 		w := testutil.NewJudgingWorld(t, is.srv.App.Store, testutil.JudgingOptions{Apps: 1, Judges: 1, K: 1, Draft: true})
-		oc := apiClient{t: t, srv: is.srv, session: testutil.NewSession(t, is.srv.App.Store, w.Organizer.ID), user: w.Organizer}
+		oc := apiClient{t: t, srv: is.srv, session: newSession(t, is.srv.App.Store, w.Organizer.ID), user: w.Organizer}
 		crit := strings.TrimSuffix(strings.Repeat(`{"name":{"en":"C"},"weight":1,"scale_min":1,"scale_max":10},`, 21), ",")
 		var p problemOut
 		oc.json("PUT", fmt.Sprintf("/api/v1/rounds/%d/rubric", w.Round.ID), `{"criteria":[`+crit+`]}`, http.StatusUnprocessableEntity, &p)
@@ -261,7 +261,7 @@ func TestTheLastActiveAdminStays(t *testing.T) {
 		if err := st.CreateUser(ctx, u, models.RoleAdmin); err != nil {
 			t.Fatal(err)
 		}
-		return u, apiClient{t: t, srv: srv, session: testutil.NewSession(t, st, u.ID), user: u}
+		return u, apiClient{t: t, srv: srv, session: newSession(t, st, u.ID), user: u}
 	}
 	a, ac := mk("Alice")
 	b, bc := mk("Bob")

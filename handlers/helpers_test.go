@@ -15,6 +15,13 @@ import (
 	"github.com/pitchfest/pitchfest/testutil"
 )
 
+// newSession and bigRanking are this package's names for fixtures testutil shares with other packages' tests
+// (a session made in the store; a closed round of n ranked applications).
+var (
+	newSession = testutil.NewSession
+	bigRanking = testutil.NewRankedWorld
+)
+
 // The requests these tests send. Unless a helper says otherwise they go through http.DefaultTransport, so no
 // redirect is followed and no gzip is asked for behind the test's back: a test sees exactly what the server
 // answered.

@@ -76,7 +76,7 @@ func TestJudgePagesShowNothingOfOthersWork(t *testing.T) {
 				u := map[string]*models.User{"the assigned judge": w.users[judge], "a judge of another panel": f.otherPanel,
 					"a judge who declared a conflict": f.conflicted, "a judge of the panel not assigned to it": f.spare}[who]
 				body := w.bodyFor(r)
-				status, got := requestAs(t, w.srv, testutil.NewSession(t, w.srv.App.Store, u.ID), r.method, w.resolve(r), body)
+				status, got := requestAs(t, w.srv, newSession(t, w.srv.App.Store, u.ID), r.method, w.resolve(r), body)
 				if strings.Contains(got, colleagueComment) || strings.Contains(got, colleagueNote) {
 					t.Errorf("%s: the colleague's score leaked", who)
 				}

@@ -298,7 +298,7 @@ func TestJudgesWithoutTheAssignmentReachNothingOfTheApplication(t *testing.T) {
 				u := map[string]*models.User{"a judge of another panel": f.otherPanel, "a judge who declared a conflict": f.conflicted,
 					"a judge of the panel not assigned to it": f.spare}[who]
 				body := w.bodyFor(r)
-				status, got := requestAs(t, w.srv, testutil.NewSession(t, w.srv.App.Store, u.ID), r.method, w.resolve(r), body)
+				status, got := requestAs(t, w.srv, newSession(t, w.srv.App.Store, u.ID), r.method, w.resolve(r), body)
 				if status < 300 {
 					// Some routes are theirs too (their own queue, the live stage); then nothing of A may show.
 					for _, leak := range []string{f.appA.RefString(), "Owner startup", fmt.Sprintf(`"application_id":%d`, f.appA.ID),

@@ -58,7 +58,7 @@ func TestAJudgeNeverJudgesTheirOwnApplication(t *testing.T) {
 				f := jf(w)
 				u := selfJudges(t, w)[who]
 				body := w.bodyFor(r)
-				status, got := requestAs(t, w.srv, testutil.NewSession(t, w.srv.App.Store, u.ID), r.method, w.resolve(r), body)
+				status, got := requestAs(t, w.srv, newSession(t, w.srv.App.Store, u.ID), r.method, w.resolve(r), body)
 				if status < 400 {
 					for _, leak := range []string{f.appA.RefString(), "Owner startup", fmt.Sprintf(`"application_id":%d`, f.appA.ID),
 						fmt.Sprintf(`"entry_id":%d`, f.entryA.ID), fmt.Sprintf("/judge/entries/%d", f.entryA.ID)} {

@@ -230,10 +230,10 @@ func newWorld(t *testing.T, srv *testutil.Server) *world {
 			t.Fatal(err)
 		}
 		w.users[a] = u
-		w.sessions[a] = testutil.NewSession(t, st, u.ID)
+		w.sessions[a] = newSession(t, st, u.ID)
 	}
 	// A second session of the owner, which other actors will try to end.
-	raw := testutil.NewSession(t, st, w.users[owner].ID)
+	raw := newSession(t, st, w.users[owner].ID)
 	w.ownerSessionID = services.HashSecret(raw)
 	tok, _, err := srv.App.Accounts.NewAccessToken(ctx, w.users[owner], "matrix", services.Meta{})
 	if err != nil {

@@ -427,7 +427,7 @@ func TestTheHomePageStartsWithThePersonsOwnWork(t *testing.T) {
 	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 3, Judges: 2, K: 2})
 	st := srv.App.Store
 	tr, _ := frontend.LoadI18n()
-	judge := testutil.NewSession(t, st, w.Judges[0].ID)
+	judge := newSession(t, st, w.Judges[0].ID)
 	_, b := pageGet(t, srv, judge, "/?lang=fr")
 	queue := fmt.Sprintf("/judge/rounds/%d", w.Round.ID)
 	if !strings.Contains(b, `id="work-h"`) || !linksTo(b, queue) || !linksTo(b, "/judge") ||

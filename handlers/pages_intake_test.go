@@ -33,7 +33,7 @@ func newIntakeDesk(t *testing.T) *intakeDesk {
 	srv := testutil.StartServer(t)
 	st := srv.App.Store
 	d := &intakeDesk{srv: srv, org: testutil.NewJudgingUser(t, st, "Organizer", models.RoleOrganizer), edition: testutil.NewJudgingEdition(t, st)}
-	d.session = testutil.NewSession(t, st, d.org.ID)
+	d.session = newSession(t, st, d.org.ID)
 	for i := range 60 {
 		sector := "agriculture"
 		if i%3 == 2 {

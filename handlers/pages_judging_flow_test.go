@@ -25,7 +25,7 @@ func judgeFlowWorld(t *testing.T, o testutil.JudgingOptions) (*testutil.Server, 
 	if err != nil || len(q.Items) != o.Apps {
 		t.Fatalf("queue %+v, %v", q, err)
 	}
-	return srv, w, testutil.NewSession(t, srv.App.Store, w.Judges[0].ID), q.Items
+	return srv, w, newSession(t, srv.App.Store, w.Judges[0].ID), q.Items
 }
 
 // scoreForm is the scoring form with every criterion given base (w.FullScore) and the button pressed.

@@ -88,7 +88,7 @@ func TestTheStageScreenFollowsTheConsoleThroughItsSecretLink(t *testing.T) {
 	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2, Kind: models.RoundLive})
 	ctx := context.Background()
 	a := w.Apps[0]
-	judgeSession := testutil.NewSession(t, srv.App.Store, w.Judges[0].ID)
+	judgeSession := newSession(t, srv.App.Store, w.Judges[0].ID)
 	console := fmt.Sprintf("/organize/rounds/%d/live", w.Round.ID)
 
 	code, page, _ := pagePost(t, srv, org, fmt.Sprintf("/organize/rounds/%d/stage/link", w.Round.ID), nil)
@@ -221,7 +221,7 @@ func TestTheJudgesLivePageScoresThePitchOnStageWithoutJavaScript(t *testing.T) {
 	if err := w.Judging.SetRunningOrder(ctx, w.Organizer, w.Round.ID, []int64{b.ID, a.ID, w.Apps[2].ID}, services.Meta{}); err != nil {
 		t.Fatal(err)
 	}
-	judge := testutil.NewSession(t, srv.App.Store, w.Judges[0].ID)
+	judge := newSession(t, srv.App.Store, w.Judges[0].ID)
 	live := fmt.Sprintf("/judge/rounds/%d/live", w.Round.ID)
 
 	code, page := pageGet(t, srv, judge, live)

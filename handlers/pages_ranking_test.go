@@ -20,8 +20,8 @@ func TestTheRankingOf90CollapsesAroundTheCutAndTheFormKeepsEveryDecision(t *test
 	srv := testutil.StartServer(t)
 	st := srv.App.Store
 	T := resultsPageT(t)
-	w, adv := testutil.NewRankedWorld(t, srv, 90, 30)
-	org := testutil.NewSession(t, st, w.Organizer.ID)
+	w, adv := bigRanking(t, srv, 90, 30)
+	org := newSession(t, st, w.Organizer.ID)
 	page := fmt.Sprintf("/organize/rounds/%d/results", w.Round.ID)
 	post := fmt.Sprintf("/organize/rounds/%d/advancement", w.Round.ID)
 	cut := len(adv.Suggested)
@@ -127,7 +127,7 @@ func TestTheRankingViewsListTheEntriesNotScoredAndAgreeOnWhatTheyShow(t *testing
 		}
 	}
 	w.CloseBeforeAFinal(t)
-	org := testutil.NewSession(t, st, w.Organizer.ID)
+	org := newSession(t, st, w.Organizer.ID)
 	page := fmt.Sprintf("/organize/rounds/%d/results", w.Round.ID)
 	hiddenRe := regexp.MustCompile(`(\d+) not shown here`)
 	hiddenIn := func(s string) int {

@@ -86,7 +86,7 @@ func TestTheOrganizerConfirmsAdvancementOnThePageAndEveryOverrideNeedsAReason(t 
 			break
 		}
 	}
-	org := testutil.NewSession(t, st, w.Organizer.ID)
+	org := newSession(t, st, w.Organizer.ID)
 	page := fmt.Sprintf("/organize/rounds/%d/results", w.Round.ID)
 	post := fmt.Sprintf("/organize/rounds/%d/advancement", w.Round.ID)
 
@@ -135,7 +135,7 @@ func TestTheOrganizerConfirmsAdvancementOnThePageAndEveryOverrideNeedsAReason(t 
 
 	t.Run("applicants and judges may not decide", func(t *testing.T) {
 		for _, u := range []*models.User{w.Applicants[0], w.Judges[0]} {
-			s := testutil.NewSession(t, st, u.ID)
+			s := newSession(t, st, u.ID)
 			if code, _ := pageGet(t, srv, s, page); code != http.StatusForbidden {
 				t.Errorf("%s GET: %d, want 403", u.Name, code)
 			}
@@ -176,7 +176,7 @@ func TestAScheduledPublicationShowsTheApplicantNothingUntilItsTimeThenTheirFeedb
 	clock := time.Now().UTC()
 	srv.App.Publishing.Now = func() time.Time { return clock }
 	w := scoredResultsWorld(t, srv, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3}, true)
-	org := testutil.NewSession(t, st, w.Organizer.ID)
+	org := newSession(t, st, w.Organizer.ID)
 	pubs := fmt.Sprintf("/organize/rounds/%d/publications", w.Round.ID)
 	if code, _, _ := pagePost(t, srv, org, fmt.Sprintf("/organize/rounds/%d/advancement", w.Round.ID), url.Values{}); code != http.StatusUnprocessableEntity {
 		// Unticking the suggestion without reasons is refused: confirm it as suggested instead.
@@ -205,7 +205,7 @@ func TestAScheduledPublicationShowsTheApplicantNothingUntilItsTimeThenTheirFeedb
 			other = w.Applicants[i]
 		}
 	}
-	mine := testutil.NewSession(t, st, owner.ID)
+	mine := newSession(t, st, owner.ID)
 	results := fmt.Sprintf("/applications/%d/results", winner)
 
 	t.Run("a time that is not a time is refused next to its field", func(t *testing.T) {
@@ -282,7 +282,7 @@ func TestAScheduledPublicationShowsTheApplicantNothingUntilItsTimeThenTheirFeedb
 
 	t.Run("another applicant and a judge never see it", func(t *testing.T) {
 		for _, u := range []*models.User{other, w.Judges[0]} {
-			if code, _ := pageGet(t, srv, testutil.NewSession(t, st, u.ID), results); code != http.StatusNotFound {
+			if code, _ := pageGet(t, srv, newSession(t, st, u.ID), results); code != http.StatusNotFound {
 				t.Errorf("%s: %d, want 404", u.Name, code)
 			}
 		}
@@ -358,7 +358,7 @@ func TestPaperScoresAreImportedAllOrNothingWithNumberedRowErrors(t *testing.T) {
 
 	t.Run("a judge may not import", func(t *testing.T) {
 		body, ct := multipartFile(t, "scores.csv", good.String())
-		if code, _, _ := pageReq(t, srv, testutil.NewSession(t, st, w.Judges[0].ID), "POST", path, body, ct); code != http.StatusForbidden {
+		if code, _, _ := pageReq(t, srv, newSession(t, st, w.Judges[0].ID), "POST", path, body, ct); code != http.StatusForbidden {
 			t.Errorf("judge: %d, want 403", code)
 		}
 	})
@@ -383,7 +383,7 @@ func TestPaperScoresAreImportedAllOrNothingWithNumberedRowErrors(t *testing.T) {
 	t.Run("a judge is refused before the file is read, however large", func(t *testing.T) {
 		// Were the body read first, this form (over the form's limit) would be a 413.
 		huge, ct := multipartFile(t, "scores.csv", big+strings.Repeat("0", 128<<10))
-		if code, _, _ := pageReq(t, srv, testutil.NewSession(t, st, w.Judges[0].ID), "POST", path, huge, ct); code != http.StatusForbidden {
+		if code, _, _ := pageReq(t, srv, newSession(t, st, w.Judges[0].ID), "POST", path, huge, ct); code != http.StatusForbidden {
 			t.Errorf("judge with a large file: %d, want 403", code)
 		}
 	})
@@ -429,7 +429,7 @@ func TestFinalRoundAwardsFollowTheRankingAndOverridesNeedReasonsOnThePage(t *tes
 			instead = a.ID
 		}
 	}
-	org := testutil.NewSession(t, st, w.Organizer.ID)
+	org := newSession(t, st, w.Organizer.ID)
 	path := fmt.Sprintf("/organize/rounds/%d/awards", w.Round.ID)
 
 	if code, page := pageGet(t, srv, org, fmt.Sprintf("/organize/rounds/%d/results", w.Round.ID)); code != http.StatusOK ||
@@ -457,7 +457,7 @@ func TestFinalRoundAwardsFollowTheRankingAndOverridesNeedReasonsOnThePage(t *tes
 	if err != nil || len(gs) != 2 || gs[0].ApplicationID != instead || !gs[1].Special || gs[1].Name != "Best women-led startup" {
 		t.Fatalf("grants %+v, %v", gs, err)
 	}
-	if code, _ := pageGet(t, srv, testutil.NewSession(t, st, w.Applicants[0].ID), path); code != http.StatusForbidden {
+	if code, _ := pageGet(t, srv, newSession(t, st, w.Applicants[0].ID), path); code != http.StatusForbidden {
 		t.Errorf("an applicant reads the awards page: %d", code)
 	}
 }

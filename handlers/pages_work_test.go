@@ -112,7 +112,7 @@ func TestAJudgeDeclaresAConflictFromTheEntryPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := as[0]
-	judge := testutil.NewSession(t, st, a.JudgeID)
+	judge := newSession(t, st, a.JudgeID)
 	e, err := st.EntryFor(ctx, w.Round.ID, a.ApplicationID)
 	if err != nil {
 		t.Fatal(err)

@@ -89,7 +89,7 @@ func TestRateLimitsAnswer429WithRetryAfterInTheUsersLanguage(t *testing.T) {
 		if err := srv.App.Store.CreateUser(ctx, u, models.RoleApplicant); err != nil {
 			t.Fatal(err)
 		}
-		raw := testutil.NewSession(t, srv.App.Store, u.ID)
+		raw := newSession(t, srv.App.Store, u.ID)
 		put := func(ip string) (*http.Response, string) {
 			return send(t, "PUT", srv.URL+"/api/v1/applications/999999/deck", "%PDF-1.7 not really",
 				"Cookie", "pf_session="+raw, "Content-Type", "application/pdf", "X-Forwarded-For", ip)

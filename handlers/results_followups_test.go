@@ -112,7 +112,7 @@ func TestTheScoresImportAPITakesTwoMegabytesAndRefusesMoreThanFour(t *testing.T)
 	})
 
 	t.Run("a judge is refused, and an unknown round is a 404, before any size matters", func(t *testing.T) {
-		code, _ := importReq(t, srv, testutil.NewSession(t, st, w.Judges[0].ID), w.Round.ID, bytes.NewReader(big), int64(len(big)), "text/csv")
+		code, _ := importReq(t, srv, newSession(t, st, w.Judges[0].ID), w.Round.ID, bytes.NewReader(big), int64(len(big)), "text/csv")
 		if code != http.StatusForbidden {
 			t.Errorf("judge: %d, want 403", code)
 		}
@@ -139,7 +139,7 @@ func TestTheAPIAndTheIntakeListSayFinalistOnlyOnceTheAdvancementIsLive(t *testin
 	clock := time.Now().UTC()
 	srv.App.Publishing.Now = func() time.Time { return clock }
 	out, at, applicantOf := embargoedAdvancement(t, srv, w, clock)
-	org := testutil.NewSession(t, st, w.Organizer.ID)
+	org := newSession(t, st, w.Organizer.ID)
 	finalist, eliminated := out.Advanced[0], out.Eliminated[0]
 
 	// views returns what the application's API answers and the applicant's list say of id.

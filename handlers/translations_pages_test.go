@@ -131,7 +131,7 @@ func TestARoundNameIsTranslatedInTheFormAndShownToJudgesInTheirLanguage(t *testi
 	if err != nil || r.NameI18n["fr"] != "Présélection" || len(r.NameI18n) != 1 {
 		t.Fatalf("round translations %v (%v)", r.NameI18n, err)
 	}
-	judge := testutil.NewSession(t, st, w.Judges[0].ID)
+	judge := newSession(t, st, w.Judges[0].ID)
 	queue := fmt.Sprintf("/judge/rounds/%d", w.Round.ID)
 	if _, b := pageGet(t, srv, judge, queue+"?lang=fr"); !strings.Contains(b, "<h1>Présélection</h1>") {
 		t.Errorf("the French queue does not name the round in French:\n%s", excerpt(b))
@@ -208,7 +208,7 @@ func TestPagesAndExportsShowCodesInWordsAndJudgesByName(t *testing.T) {
 	if err := st.PublishEdition(ctx, w.Edition.ID, time.Now().UTC()); err != nil {
 		t.Fatal(err)
 	}
-	org, judge := testutil.NewSession(t, st, w.Organizer.ID), testutil.NewSession(t, st, w.Judges[0].ID)
+	org, judge := newSession(t, st, w.Organizer.ID), newSession(t, st, w.Judges[0].ID)
 	// A code shown as a cell or a definition by itself: what a reader should never see.
 	code := regexp.MustCompile(`<(th scope="row"|td|dd)>(ict|agriculture|kigali|gasabo|prototype|submitted|judge-\d+)(,|<)`)
 
