@@ -174,7 +174,7 @@ func TestPitchfestRankOnACombinedFinalsExportAndVotesReproducesTheAppsCombinedRa
 	}
 	at := 0
 	for _, x := range offline.Results {
-		row := fmt.Sprintf("<td class=\"mono\">%s</td>", x.Application)
+		row := fmt.Sprintf("<td class=\"mono nowrap\">%s</td>", x.Application)
 		i := strings.Index(page[at:], row)
 		if i < 0 {
 			t.Fatalf("the ranking page lists %s out of order", x.Application)
