@@ -59,6 +59,11 @@ func TestTheAuditLogFiltersByActionPersonAndDaysAndKeepsTheFilterWhilePaging(t *
 		if n := strings.Count(body, `data-action="auth.sign_in"`); n != 50 {
 			t.Errorf("%d events on the first page, want 50", n)
 		}
+		// Each event names who did it, as the person field reads them, not by number.
+		if who := html.EscapeString(orgUser.Name + " (" + orgUser.Email + ")"); strings.Count(body, who) < 50 ||
+			strings.Contains(body, html.EscapeString(T("audit.ref.user", fmt.Sprint(orgUser.ID)))) {
+			t.Errorf("the events do not name their actor %q", who)
+		}
 		if strings.Contains(body, mark+"-other") || strings.Contains(body, mark+"-password") {
 			t.Error("the filter let through another person's or another action's event")
 		}

@@ -160,7 +160,7 @@ const auditPageSize = 50
 // auditRow is one audit event as the page shows it.
 type auditRow struct {
 	At      time.Time
-	Actor   string // who did it, in words ("User #5"); empty for the system
+	Actor   string // who did it: name and email, or "User #5" for an account since deleted; empty for the system
 	Action  string // the stored code, kept for tools and tests
 	Label   string // what happened, in the reader's language
 	Subject string
@@ -218,6 +218,14 @@ func (s *Server) auditRef(c *gin.Context, ref string) string {
 	return ref
 }
 
+// personOf names an account in the audit log as the filter's person field reads it: name and email address.
+func personOf(u models.User) string {
+	if u.Name == "" {
+		return u.Email
+	}
+	return u.Name + " (" + u.Email + ")"
+}
+
 // auditPage is the audit log, narrowed by the filter form's GET fields ("action", "person", "from", "to", days
 // in Kigali time like the page's times) and paged with "before".
 func (s *Server) auditPage(c *gin.Context) {
@@ -245,14 +253,29 @@ func (s *Server) auditPage(c *gin.Context) {
 		}
 		return
 	}
+	people, err := s.Accounts.AuditPeople(c.Request.Context(), web.CurrentUser(c), evs)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
 	for _, e := range evs {
 		r := auditRow{At: e.CreatedAt, Action: e.Action, Label: s.auditLabel(c, e.Action), Subject: s.auditRef(c, e.Subject), IP: e.IP,
 			Detail: s.auditRef(c, e.Detail)}
+		if kind, rest, _ := strings.Cut(e.Subject, ":"); kind == "user" {
+			if id, err := strconv.ParseInt(rest, 10, 64); err == nil {
+				if u, ok := people[id]; ok {
+					r.Subject = personOf(u)
+				}
+			}
+		}
 		if id := roleLabel(models.Role(e.Detail)); strings.HasPrefix(e.Action, "invitation.") && s.I18n.Has(web.Lang(c), id) {
 			r.Detail = s.Tr(c, id) // an invitation's detail is the role offered
 		}
 		if e.ActorID != nil {
 			r.Actor = s.Tr(c, "audit.ref.user", strconv.FormatInt(*e.ActorID, 10))
+			if u, ok := people[*e.ActorID]; ok {
+				r.Actor = personOf(u)
+			}
 		}
 		d.Events = append(d.Events, r)
 	}
