@@ -61,8 +61,9 @@ var garbageRaw = []struct{ what, mark string }{
 // notANumber is a float gone wrong (a share of nothing) or a Go map printed as it is.
 var notANumber = regexp.MustCompile(`(^|[^A-Za-z])(NaN|[+-]Inf)\b|\bmap\[`)
 
-// zeroDate is Go's zero time, shown as if it were a date.
-var zeroDate = regexp.MustCompile(`\b0001\b|\b1 Jan(uary)? 1\b|January 1, 1\b`)
+// zeroDate is Go's zero time, shown as if it were a date: the year 0001 standing on its own (not the serial
+// part of a reference or an address, "PF-2023-0001", "x.2023-0001@…").
+var zeroDate = regexp.MustCompile(`0001-01-01|(?:^|[^\w@.-])0001(?:[^\w@.-]|$)|\b1 Jan(uary)? 1\b|January 1, 1\b`)
 
 // pointerPrinted matches a Go pointer printed with %v.
 var pointerPrinted = regexp.MustCompile(`\b0x[0-9a-f]{10,}\b`)
@@ -584,6 +585,8 @@ func TestTheGarbageDetectorTellsGarbageFromWords(t *testing.T) {
 		{"an infinite ratio", "en", `<td>+Inf</td>`, "not a number"},
 		{"a map", "en", `<dd>map[a:1]</dd>`, "not a number"},
 		{"the zero time", "en", `<time>0001-01-01 00:00</time>`, "zero date"},
+		{"the zero year alone", "en", `<p>1 January 0001</p>`, "zero date"},
+		{"a serial number in an address", "en", `<dd>Alice (alice.2023-0001@example.rw)</dd>`, ""},
 		{"a validator's own message", "en", `<p>Key: 'x.Name' Error:Field validation for 'Name' failed</p>`, "validator message"},
 		{"names with Inf and NaN in them", "en", `<td>Infinity Labs, Nancy's, Eco-Infra, NaNa Foods</td>`, ""},
 		{"a French page", "fr", `<p>Bonjour</p>`, ""},
