@@ -150,7 +150,9 @@ func loadedDocument(t *testing.T, ctx context.Context, what string) *network.Res
 		URL    string `json:"url"`
 		Status int64  `json:"status"`
 	}
-	run(t, ctx, what+": wait for the document", chromedp.Poll[chromedp.Void](`document.readyState === 'complete'`))
+	if _, err := waitFor(ctx, `document.readyState === 'complete'`, actionTimeout); err != nil {
+		t.Fatalf("%s: wait for the document: %v", what, err)
+	}
 	doc := run(t, ctx, what+": read the document's status", chromedp.Evaluate[document](`(() => {
 		const n = performance.getEntriesByType('navigation')[0];
 		return {url: location.href, status: n ? n.responseStatus : 0}; })()`))
@@ -158,6 +160,29 @@ func loadedDocument(t *testing.T, ctx context.Context, what string) *network.Res
 		t.Fatalf("%s: no HTTP response for the document", what)
 	}
 	return &network.Response{URL: doc.URL, Status: doc.Status}
+}
+
+// waitFor evaluates the boolean JavaScript expression js every 100 ms until it is true, for up to within, and
+// returns how long it took. Each check is its own evaluation, so a page that navigates meanwhile (a button that
+// posts its form, a console that reloads) is read again once the new document is there, instead of failing
+// with the old document's destroyed context as a single in-page poll would.
+func waitFor(ctx context.Context, js string, within time.Duration) (time.Duration, error) {
+	start := time.Now()
+	for {
+		ectx, cancel := context.WithTimeout(ctx, time.Second)
+		ok, err := chromedp.Run(ectx, chromedp.Evaluate[bool](js))
+		cancel()
+		switch {
+		case err == nil && ok:
+			return time.Since(start), nil
+		case time.Since(start) <= within:
+			time.Sleep(100 * time.Millisecond)
+		case err != nil:
+			return 0, fmt.Errorf("not true within %s: %w", within, err)
+		default:
+			return 0, fmt.Errorf("not true within %s", within)
+		}
+	}
 }
 
 // Visit opens url, waits for the load event and checks the page (CheckPage). It returns the document's

@@ -17,32 +17,14 @@ import (
 )
 
 // livePoll waits until the JavaScript expression js is true in the page, checking every 100 ms for up to
-// within, and returns how long it took. Each check is its own evaluation, so a page that navigates meanwhile (a
-// button that posts its form, a console that reloads) is read again once the new document is there, instead
-// of failing with the old document's destroyed context as a single in-page poll would.
+// within (waitFor), and returns how long it took.
 func livePoll(t *testing.T, ctx context.Context, what, js string, within time.Duration) time.Duration {
 	t.Helper()
-	start := time.Now()
-	for {
-		ok, err := evalOnce(ctx, js)
-		if err == nil && ok {
-			return time.Since(start)
-		}
-		if time.Since(start) > within {
-			if err != nil {
-				t.Fatalf("%s: not true within %s: %v", what, within, err)
-			}
-			t.Fatalf("%s: not true within %s", what, within)
-		}
-		time.Sleep(100 * time.Millisecond)
+	took, err := waitFor(ctx, js, within)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
 	}
-}
-
-// evalOnce evaluates the boolean expression js once, within a second.
-func evalOnce(ctx context.Context, js string) (bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, time.Second)
-	defer cancel()
-	return chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+	return took
 }
 
 // liveSeconds reads an m:ss clock as seconds (-1 when it is not one).
