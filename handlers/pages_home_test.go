@@ -219,6 +219,23 @@ func TestAnEditionPageLinksToItsResultsStatisticsAndTheApplicantsApplication(t *
 			t.Errorf("the past edition's page has no link to %s", want)
 		}
 	}
+	tr, _ := frontend.LoadI18n()
+	T := func(lang, id string) string { return html.EscapeString(tr.T(lang, id)) }
+	// A closed call's dates are said in the past; one still to open says it opens.
+	for lang, want := range map[string][]string{"en": {T("en", "edition.opened"), T("en", "edition.closed")}, "rw": {T("rw", "edition.opened"), T("rw", "edition.closed")}} {
+		b := newVisitor(t, w.srv, lang).get("/editions/" + w.past.Slug).body
+		for _, word := range want {
+			if !strings.Contains(b, "<dt>"+word+"</dt>") {
+				t.Errorf("the past edition's page (%s) does not say %q of its dates:\n%s", lang, word, excerpt(b))
+			}
+		}
+		if strings.Contains(b, "<dt>"+T(lang, "edition.closes")+"</dt>") {
+			t.Errorf("the past edition's page (%s) says it closes", lang)
+		}
+	}
+	if b := anon.get("/editions/" + w.upcoming.Slug).body; !strings.Contains(b, "<dt>"+T("en", "edition.opens")+"</dt>") {
+		t.Errorf("the upcoming edition's page does not say when it opens:\n%s", excerpt(b))
+	}
 	emb := anon.get("/editions/" + w.embargoed.Slug)
 	if linksTo(emb.body, "/editions/"+w.embargoed.Slug+"/results") || !linksTo(emb.body, "/editions/"+w.embargoed.Slug+"/statistics") {
 		t.Error("the embargoed edition's page links to results before their time, or not to its statistics")
