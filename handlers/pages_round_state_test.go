@@ -52,8 +52,23 @@ func TestARoundOpensOnlyWithJudgesAndAPublishedOneDoesNotOfferReopening(t *testi
 	}
 	embargoedAdvancement(t, srv, p, time.Now().UTC())
 	_, body = pageGet(t, srv, porg, rounds)
-	if strings.Contains(body, reopen) || !strings.Contains(body, "Results published: this round cannot reopen.") {
-		t.Errorf("a published round still offers reopening, or does not say why not:\n%s", excerpt(body))
+	pubs := fmt.Sprintf(`href="/organize/rounds/%d/publications"`, p.Round.ID)
+	if strings.Contains(body, reopen) || !strings.Contains(body, "This round&#39;s results have been published or scheduled, so it cannot reopen.") ||
+		!strings.Contains(body, pubs) {
+		t.Errorf("a round with a scheduled publication still offers reopening, or does not say why not and where to go:\n%s", excerpt(body))
+	}
+	// Its publication taken back, the confirmed advancement still holds the round: no button that would only be
+	// refused, but the reason.
+	ps, err := srv.App.Store.PublicationsByRound(context.Background(), p.Round.ID)
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("publications %v, %v", ps, err)
+	}
+	if _, err := srv.App.Publishing.CancelPublication(context.Background(), p.Organizer, ps[0].ID, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	_, body = pageGet(t, srv, porg, rounds)
+	if strings.Contains(body, reopen) || !strings.Contains(body, "Advancement from this round has been confirmed, so it cannot reopen.") {
+		t.Errorf("a round with confirmed advancement offers reopening, or does not say why not:\n%s", excerpt(body))
 	}
 }
 

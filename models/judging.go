@@ -455,6 +455,14 @@ func (s *Store) EntriesByRound(ctx context.Context, roundID int64) ([]RoundEntry
 	return out, translate(s.conn(ctx).Where("round_id = ?", roundID).Order("application_id").Find(&out).Error)
 }
 
+// AnyEntryDecided says whether an entry of the round has an outcome (advancement confirmed), without reading
+// the entries.
+func (s *Store) AnyEntryDecided(ctx context.Context, roundID int64) (bool, error) {
+	var ids []int64
+	err := s.conn(ctx).Model(&RoundEntry{}).Where("round_id = ? AND outcome <> ?", roundID, OutcomePending).Limit(1).Pluck("id", &ids).Error
+	return len(ids) > 0, translate(err)
+}
+
 // EntriesOfApplications lists the round's entries of the given applications (a judge's share of a large round),
 // by application.
 func (s *Store) EntriesOfApplications(ctx context.Context, roundID int64, applicationIDs []int64) ([]RoundEntry, error) {

@@ -369,35 +369,58 @@ func (j *Judging) OpenRound(ctx context.Context, actor *models.User, id int64, m
 // Judges with work in it are mailed as when it first opened.
 func (j *Judging) ReopenRound(ctx context.Context, actor *models.User, id int64, meta Meta) (*models.Round, error) {
 	return j.openRound(ctx, actor, id, models.RoundClosed, "judging.round_reopen", meta, func(tx *models.Store, r *models.Round) error {
-		if r.ClosesAt != nil && !r.ClosesAt.After(j.now()) {
-			return conflict("judging.round.reopen_window_over")
-		}
-		entries, err := tx.EntriesByRound(ctx, id)
-		if err != nil {
-			return err
-		}
-		for _, e := range entries {
-			if e.Outcome != models.OutcomePending {
-				return conflict("judging.round.reopen_decided")
-			}
-		}
-		if n, err := tx.CountPublications(ctx, id); err != nil {
-			return err
-		} else if n > 0 {
-			return conflict("judging.round.reopen_published")
-		}
-		if gs, err := tx.AwardGrantsByRound(ctx, id); err != nil {
-			return err
-		} else if len(gs) > 0 {
-			return conflict("judging.round.reopen_awarded")
-		}
-		if next, err := tx.RoundAfter(ctx, r.EditionID, r.Position); err == nil && next.Status != models.RoundDraft {
-			return conflict("judging.round.reopen_next_started")
-		} else if err != nil && !isNotFound(err) {
-			return err
-		}
-		return nil
+		return j.reopenRefusal(ctx, tx, r)
 	})
+}
+
+// ReopenRefusals says, for each closed round among rounds, why it cannot reopen now (see ReopenRound; absent
+// when it can), so that a page offers Reopen only where it would work and says why everywhere else. Staff only.
+func (j *Judging) ReopenRefusals(ctx context.Context, actor *models.User, rounds []models.Round) (map[int64]error, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	out := map[int64]error{}
+	for i := range rounds {
+		if rounds[i].Status != models.RoundClosed {
+			continue
+		}
+		var refusal *Refusal
+		switch err := j.reopenRefusal(ctx, j.Store, &rounds[i]); {
+		case errors.As(err, &refusal):
+			out[rounds[i].ID] = refusal
+		case err != nil:
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// reopenRefusal is the Refusal that keeps closed round r from reopening, nil when nothing does.
+func (j *Judging) reopenRefusal(ctx context.Context, st *models.Store, r *models.Round) error {
+	if r.ClosesAt != nil && !r.ClosesAt.After(j.now()) {
+		return conflict("judging.round.reopen_window_over")
+	}
+	if n, err := st.CountPublications(ctx, r.ID); err != nil {
+		return err
+	} else if n > 0 {
+		return conflict("judging.round.reopen_published")
+	}
+	if decided, err := st.AnyEntryDecided(ctx, r.ID); err != nil {
+		return err
+	} else if decided {
+		return conflict("judging.round.reopen_decided")
+	}
+	if gs, err := st.AwardGrantsByRound(ctx, r.ID); err != nil {
+		return err
+	} else if len(gs) > 0 {
+		return conflict("judging.round.reopen_awarded")
+	}
+	if next, err := st.RoundAfter(ctx, r.EditionID, r.Position); err == nil && next.Status != models.RoundDraft {
+		return conflict("judging.round.reopen_next_started")
+	} else if err != nil && !isNotFound(err) {
+		return err
+	}
+	return nil
 }
 
 // openRound opens the round at id from the status from only (ErrConflict for any other) once ready, called with

@@ -60,26 +60,6 @@ func (p *Publishing) EditionRounds(ctx context.Context, actor *models.User, edit
 	return ed, rs, nil
 }
 
-// PublishedRounds says which of an edition's rounds have a publication, live or scheduled (staff only): such a
-// round cannot reopen (see Judging.ReopenRound), so the rounds page offers a correction instead.
-func (p *Publishing) PublishedRounds(ctx context.Context, actor *models.User, rounds []models.Round) (map[int64]bool, error) {
-	if err := requireStaff(actor); err != nil {
-		return nil, err
-	}
-	out := map[int64]bool{}
-	for _, r := range rounds {
-		if r.Status != models.RoundClosed {
-			continue // only a closed round may be published, and only a closed one reopens
-		}
-		n, err := p.Store.CountPublications(ctx, r.ID)
-		if err != nil {
-			return nil, err
-		}
-		out[r.ID] = n > 0
-	}
-	return out, nil
-}
-
 // AnnouncedOutcome is what the newest live publication of a round announced about one application.
 type AnnouncedOutcome struct {
 	RoundID   int64

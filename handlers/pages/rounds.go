@@ -70,11 +70,18 @@ func (s *Server) roundPageRoutes(r *gin.Engine) {
 	r.POST("/judge/entries/:id/conflict", s.requirePageUser, s.declareConflictPage)
 }
 
+// noReopen says why a closed round cannot reopen; Publications when it is because of its (live or scheduled)
+// publications, whose page is where to change what was announced.
+type noReopen struct {
+	Why          string
+	Publications bool
+}
+
 // roundsData is an edition's rounds page; Problem says why the last action on round ProblemRound was refused.
 type roundsData struct {
 	Edition      *models.Edition
 	Rounds       []models.Round
-	Published    map[int64]bool // closed rounds with a publication: they cannot reopen
+	NoReopen     map[int64]*noReopen // closed rounds that cannot reopen, and why
 	ProblemRound int64
 	Problem      string
 	// ProblemAssign says the problem is that nobody is assigned: the round's assignment page is where to go.
@@ -96,13 +103,19 @@ func (s *Server) showRounds(c *gin.Context, status int, editionID, problemRound 
 		s.Fail(c, err)
 		return
 	}
-	published, err := s.Publishing.PublishedRounds(ctx, u, rounds)
+	refusals, err := s.Judging.ReopenRefusals(ctx, u, rounds)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
+	no := make(map[int64]*noReopen, len(refusals))
+	for id, r := range refusals {
+		var refusal *services.Refusal
+		no[id] = &noReopen{Why: s.Explain(c, r).Message,
+			Publications: errors.As(r, &refusal) && refusal.MessageID == "judging.round.reopen_published"}
+	}
 	p := s.NewPage(c, "rounds.title")
-	p.Data = roundsData{Edition: ed, Rounds: rounds, Published: published, ProblemRound: problemRound, Problem: problem, ProblemAssign: assign}
+	p.Data = roundsData{Edition: ed, Rounds: rounds, NoReopen: no, ProblemRound: problemRound, Problem: problem, ProblemAssign: assign}
 	s.Render(c, status, "organize_rounds", p)
 }
 
