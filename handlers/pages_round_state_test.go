@@ -113,3 +113,21 @@ func TestTheCockpitCountsTheScoresOfTheRoundBeingJudged(t *testing.T) {
 		t.Errorf("cockpit numbers, want the final's 0 of 6 (not 9 of 15 for both rounds):\n%s", numbers)
 	}
 }
+
+// The cockpit's "Submitted" is the statistics' count: an application withdrawn after it was submitted still
+// counts as submitted on both pages, which say the same number under the same word.
+func TestTheCockpitCountsSubmittedApplicationsAsTheStatisticsDo(t *testing.T) {
+	srv := testutil.StartServer(t)
+	w := testutil.NewJudgingWorld(t, srv.App.Store, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3, NoAssign: true})
+	ctx := context.Background()
+	if _, err := srv.App.Applications.Withdraw(ctx, w.Applicants[0], w.Apps[0].ID, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	org := newSession(t, srv.App.Store, w.Organizer.ID)
+	_, body := pageGet(t, srv, org, fmt.Sprintf("/organize/editions/%d/cockpit", w.Edition.ID))
+	numbers := body[strings.Index(body, `id="cockpit-numbers"`):]
+	numbers = numbers[:strings.Index(numbers, "</dl>")]
+	if !strings.Contains(numbers, "<dt>Submitted</dt><dd>3</dd>") {
+		t.Errorf("cockpit numbers, want the 3 submitted applications the statistics count (one withdrawn since):\n%s", numbers)
+	}
+}

@@ -67,10 +67,18 @@ func (s *Server) cockpitPage(c *gin.Context) {
 		d.Submitted += st.ByStatus[status]
 		d.Eligible += st.ByStatus[status]
 	}
+	// The statistics' funnel counts what was submitted and found eligible, withdrawn applications included: the
+	// cockpit says the same numbers under the same words, and falls back on today's statuses without it.
 	if full, err := s.Statistics.Full(ctx, u, e); err == nil {
-		if sub, ok := full.Funnel.Find(stats.StageSubmitted); ok && sub.Share.Defined {
-			pct := 100 * sub.Share.Value
-			d.WomenLed = &pct
+		if sub, ok := full.Funnel.Find(stats.StageSubmitted); ok {
+			d.Submitted = int64(sub.Counts.Total())
+			if sub.Share.Defined {
+				pct := 100 * sub.Share.Value
+				d.WomenLed = &pct
+			}
+		}
+		if el, ok := full.Funnel.Find(stats.StageEligible); ok {
+			d.Eligible = int64(el.Counts.Total())
 		}
 	}
 	_, rounds, err := s.Publishing.EditionRounds(ctx, u, e.ID)
