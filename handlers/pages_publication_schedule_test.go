@@ -45,7 +45,29 @@ func TestAnOrganizerPreviewsAndCancelsAScheduledPublication(t *testing.T) {
 	org := newSession(t, st, w.Organizer.ID)
 	pubs := fmt.Sprintf("/organize/rounds/%d/publications", w.Round.ID)
 	at := time.Now().Add(2 * time.Hour).Truncate(time.Minute)
-	if code, _, _ := pagePost(t, srv, org, pubs, url.Values{"publish_at": {at.In(ed.Location()).Format("2006-01-02T15:04")}}); code != http.StatusSeeOther {
+	when := at.In(ed.Location()).Format("2006-01-02T15:04")
+
+	// Before anything is published, "Preview first" shows the public page as the publication would make it
+	// read, publishes nothing, and offers to publish it as previewed.
+	_, body := pageGet(t, srv, org, pubs)
+	if strings.Contains(body, `name="reason"`) || !strings.Contains(body, `name="preview"`) {
+		t.Errorf("a first publication asks for a correction's reason, or offers no preview:\n%s", excerpt(body))
+	}
+	code, body, _ := pagePost(t, srv, org, pubs, url.Values{"publish_at": {when}, "preview": {"1"}})
+	if code != http.StatusOK || !strings.Contains(body, `id="results-preview"`) || !strings.Contains(body, advancing) ||
+		!strings.Contains(body, `id="publish-previewed"`) || !strings.Contains(body, `name="publish_at" value="`+when+`"`) {
+		t.Fatalf("preview before publishing: %d, want the public page as it would read with a form to publish it:\n%s", code, excerpt(body))
+	}
+	if n, _ := st.CountPublications(ctx, w.Round.ID); n != 0 {
+		t.Fatalf("%d publications after a preview, want none", n)
+	}
+	if evs, err := st.AuditSearch(ctx, models.AuditFilter{Action: "results.publish"}, 0, 10); err != nil || len(evs) != 0 {
+		t.Fatalf("audit after a preview: %+v, %v; want nothing", evs, err)
+	}
+	if _, body := get(t, srv.URL+"/editions/"+ed.Slug+"/results"); strings.Contains(body, advancing) {
+		t.Fatal("a preview made the results public")
+	}
+	if code, _, _ := pagePost(t, srv, org, pubs, url.Values{"publish_at": {when}}); code != http.StatusSeeOther {
 		t.Fatalf("schedule: %d", code)
 	}
 	ps, err := st.PublicationsByRound(ctx, w.Round.ID)

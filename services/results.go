@@ -647,11 +647,45 @@ func (p *Publishing) PreviewPublication(ctx context.Context, actor *models.User,
 	if err != nil {
 		return nil, err
 	}
-	res, err := p.resultsAt(ctx, ed, pub.PublishAt)
+	res, err := p.resultsAt(ctx, p.Store, ed, pub.PublishAt)
 	if err != nil {
 		return nil, err
 	}
 	return &PublicationPreview{Publication: pub, Results: res}, nil
+}
+
+// errPreviewOnly rolls back the publication PreviewNewPublication made to look at.
+var errPreviewOnly = errors.New("preview only")
+
+// PreviewNewPublication shows staff what publishing round roundID with in would make public, before anything
+// is: the publication is made as Publish makes it (every check included, so a preview refused is a publication
+// refused) inside a transaction that is then rolled back, so no version, audit entry or mail remains. The
+// results read as they will at the publication's time. Staff only.
+func (p *Publishing) PreviewNewPublication(ctx context.Context, actor *models.User, roundID int64, in PublishInput) (*PublicationPreview, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	var out *PublicationPreview
+	err := p.Store.Tx(ctx, func(tx *models.Store) error {
+		pub, err := p.publishIn(ctx, tx, actor, roundID, in, Meta{})
+		if err != nil {
+			return err
+		}
+		ed, err := tx.EditionByID(ctx, pub.EditionID)
+		if err != nil {
+			return err
+		}
+		res, err := p.resultsAt(ctx, tx, ed, pub.PublishAt)
+		if err != nil {
+			return err
+		}
+		out = &PublicationPreview{Publication: pub, Results: res}
+		return errPreviewOnly
+	})
+	if errors.Is(err, errPreviewOnly) {
+		return out, nil
+	}
+	return nil, err
 }
 
 // CancelPublication takes back a scheduled publication before its time: the version is deleted (nobody but
@@ -784,21 +818,21 @@ func (p *Publishing) editionResults(ctx context.Context, ed *models.Edition) (*P
 	if !ed.Published() {
 		return nil, models.ErrNotFound
 	}
-	return p.resultsAt(ctx, ed, p.now())
+	return p.resultsAt(ctx, p.Store, ed, p.now())
 }
 
-// resultsAt is an edition's public results as they read at the instant at: now for the public page, a
+// resultsAt is an edition's public results in st as they read at the instant at: now for the public page, a
 // scheduled publication's time for its preview.
-func (p *Publishing) resultsAt(ctx context.Context, ed *models.Edition, at time.Time) (*PublicResults, error) {
-	pubs, err := p.Store.LivePublications(ctx, ed.ID, at)
+func (p *Publishing) resultsAt(ctx context.Context, st *models.Store, ed *models.Edition, at time.Time) (*PublicResults, error) {
+	pubs, err := st.LivePublications(ctx, ed.ID, at)
 	if err != nil {
 		return nil, err
 	}
-	next, err := nextRoundNames(ctx, p.Store, ed.ID)
+	next, err := nextRoundNames(ctx, st, ed.ID)
 	if err != nil {
 		return nil, err
 	}
-	nextI18n, err := nextRoundTexts(ctx, p.Store, ed.ID)
+	nextI18n, err := nextRoundTexts(ctx, st, ed.ID)
 	if err != nil {
 		return nil, err
 	}

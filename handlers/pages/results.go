@@ -332,7 +332,9 @@ func (s *Server) showPublications(c *gin.Context, status int, d *publicationsDat
 }
 
 // publishForm makes the round's next publication: "publish_at" (empty: now) is read in the edition's time
-// zone, "include_scores" shows scores publicly, "reason" is required for a correction.
+// zone, "include_scores" shows scores publicly, "reason" is required for a correction. With "preview" it
+// publishes nothing but shows the public results page as that publication would make it read, with a button
+// that publishes it as previewed.
 func (s *Server) publishForm(c *gin.Context) {
 	id, d, ok := loadAt(s, c, true, s.loadPublications, s.Fail)
 	if !ok {
@@ -350,11 +352,27 @@ func (s *Server) publishForm(c *gin.Context) {
 		}
 		in.PublishAt = &at
 	}
+	if c.PostForm("preview") != "" {
+		pv, err := s.Publishing.PreviewNewPublication(c.Request.Context(), web.CurrentUser(c), id, in)
+		if err == nil {
+			s.showPage(c, http.StatusOK, "results", "results.preview_title", resultsView{PublicResults: pv.Results, Preview: pv.Publication,
+				Draft: &publishDraft{RoundID: id, PublishAt: d.PublishAt, Scores: d.Scores, Reason: d.Reason}})
+			return
+		}
+		s.publishRefused(c, d, err)
+		return
+	}
 	pub, err := s.Publishing.Publish(c.Request.Context(), web.CurrentUser(c), id, in, web.Meta(c))
 	if err == nil {
 		s.SeeOther(c, fmt.Sprintf("/organize/rounds/%d/publications?published=%d", id, pub.Version), "")
 		return
 	}
+	s.publishRefused(c, d, err)
+}
+
+// publishRefused shows the publications page again with why the publication (or its preview) was refused, at
+// the field it is about.
+func (s *Server) publishRefused(c *gin.Context, d *publicationsData, err error) {
 	if p, ok := s.Refusal(c, err, "publications.not_closed"); ok {
 		d.FormError = p.Place(func(k, text string) bool {
 			if k == "reason" || k == "publish_at" {

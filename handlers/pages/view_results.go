@@ -177,10 +177,20 @@ func awardsOf(rc *services.RoundContext, aw *services.Awards, adv *services.Adva
 }
 
 // resultsView is the public results page; with Preview, staff's preview of that scheduled publication, which
-// the page marks as not public yet.
+// the page marks as not public yet; with Draft too, the publication is not made yet and the page offers to make
+// it as previewed.
 type resultsView struct {
 	*services.PublicResults
 	Preview *models.Publication
+	Draft   *publishDraft
+}
+
+// publishDraft is the publications form as the organizer filled it before asking for a preview.
+type publishDraft struct {
+	RoundID   int64
+	PublishAt string
+	Scores    bool
+	Reason    string
 }
 
 // publicationRow is one version as the organizer sees it.
@@ -222,6 +232,10 @@ func publicationsOf(t viewText, rc *services.RoundContext, ps []models.Publicati
 	}
 	// Newest first: the version the public sees (or will) leads, the history follows.
 	slices.SortStableFunc(d.Publications, func(a, b publicationRow) int { return b.Publication.Version - a.Publication.Version })
+	// A correction shows scores as the version it corrects did, unless the organizer says otherwise.
+	if len(d.Publications) > 0 {
+		d.Scores = d.Publications[0].Publication.IncludeScores
+	}
 	return d
 }
 
