@@ -105,11 +105,7 @@ func TestTheCockpitCountsTheScoresOfTheRoundBeingJudged(t *testing.T) {
 	if _, err := w.Judging.OpenRound(ctx, w.Organizer, final.ID, services.Meta{}); err != nil {
 		t.Fatal(err)
 	}
-	org := newSession(t, srv.App.Store, w.Organizer.ID)
-	_, body := pageGet(t, srv, org, fmt.Sprintf("/organize/editions/%d/cockpit", w.Edition.ID))
-	numbers := body[strings.Index(body, `id="cockpit-numbers"`):]
-	numbers = numbers[:strings.Index(numbers, "</dl>")]
-	if !strings.Contains(numbers, "<dt>Scores received in Final</dt><dd>0 of 6</dd>") {
+	if numbers := cockpitNumbers(t, srv, w); !strings.Contains(numbers, "<dt>Scores received in Final</dt><dd>0 of 6</dd>") {
 		t.Errorf("cockpit numbers, want the final's 0 of 6 (not 9 of 15 for both rounds):\n%s", numbers)
 	}
 }
@@ -123,11 +119,15 @@ func TestTheCockpitCountsSubmittedApplicationsAsTheStatisticsDo(t *testing.T) {
 	if _, err := srv.App.Applications.Withdraw(ctx, w.Applicants[0], w.Apps[0].ID, services.Meta{}); err != nil {
 		t.Fatal(err)
 	}
-	org := newSession(t, srv.App.Store, w.Organizer.ID)
-	_, body := pageGet(t, srv, org, fmt.Sprintf("/organize/editions/%d/cockpit", w.Edition.ID))
-	numbers := body[strings.Index(body, `id="cockpit-numbers"`):]
-	numbers = numbers[:strings.Index(numbers, "</dl>")]
-	if !strings.Contains(numbers, "<dt>Submitted</dt><dd>3</dd>") {
+	if numbers := cockpitNumbers(t, srv, w); !strings.Contains(numbers, "<dt>Submitted</dt><dd>3</dd>") {
 		t.Errorf("cockpit numbers, want the 3 submitted applications the statistics count (one withdrawn since):\n%s", numbers)
 	}
+}
+
+// cockpitNumbers is the "At a glance" list of w's edition cockpit, as its organizer reads it.
+func cockpitNumbers(t *testing.T, srv *testutil.Server, w *testutil.JudgingWorld) string {
+	t.Helper()
+	_, body := pageGet(t, srv, newSession(t, srv.App.Store, w.Organizer.ID), fmt.Sprintf("/organize/editions/%d/cockpit", w.Edition.ID))
+	numbers := body[strings.Index(body, `id="cockpit-numbers"`):]
+	return numbers[:strings.Index(numbers, "</dl>")]
 }
