@@ -62,9 +62,9 @@ func BenchmarkCompareMethods10000x5(b *testing.B) {
 
 // BenchmarkRankContinental is a continental first round: 250,000 applications
 // × 3 judges out of 1,000 (750,000 scores of 6 criteria), ranked with z from
-// the raw scores and then compared across the three methods (the what-if), the
-// whole of what the ranking page computes after loading the scores. The
-// 10,000-application benchmarks above, run beside it, are its baseline.
+// the raw scores and then compared across the three methods (the what-if) as
+// RankTotals and CompareMethods do apart. The 10,000-application benchmarks
+// above, run beside it, are its baseline.
 func BenchmarkRankContinental(b *testing.B) {
 	rub, scores := benchRoundOf(b, 250_000, 3, 6, 1000)
 	b.ReportAllocs()
@@ -77,6 +77,22 @@ func BenchmarkRankContinental(b *testing.B) {
 			b.Fatal(err)
 		}
 		if _, err := CompareMethods(totals, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRankAndCompareContinental is what the ranking page computes from
+// the continental round's totals: the ranking and the what-if in one pass.
+func BenchmarkRankAndCompareContinental(b *testing.B) {
+	rub, scores := benchRoundOf(b, 250_000, 3, 6, 1000)
+	totals, err := Totals(rub, scores)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := RankAndCompare(totals, Options{Method: MethodZ}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -303,3 +303,61 @@ func TestALargeJuryRanksLikeASmallOne(t *testing.T) {
 		t.Errorf("duplicate in a large jury: %v", err)
 	}
 }
+
+// RankAndCompare computes in one pass exactly what RankTotals computes, and a
+// what-if that is each method's RankTotals lined up against the round's.
+func TestRankAndCompareIsRankTotalsAndCompareMethods(t *testing.T) {
+	r := newRand(77)
+	for i := range 300 {
+		rub := randomRubric(r)
+		scores := randomScores(r, rub, 1+r.IntN(8), 1+r.IntN(30), i%2 == 0)
+		r.Shuffle(len(scores), func(a, b int) { scores[a], scores[b] = scores[b], scores[a] })
+		totals, err := Totals(rub, scores)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range Methods() {
+			opts := Options{Method: m, MinJudgeScores: 1 + r.IntN(4), DisagreementThreshold: float64(r.IntN(20))}
+			rk, wi, err := RankAndCompare(totals, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want, _ := RankTotals(totals, opts); !reflect.DeepEqual(rk, want) {
+				t.Fatalf("round %d, %s: the ranking differs from RankTotals", i, m)
+			}
+			checkWhatIf(t, totals, opts, rk, wi)
+		}
+	}
+	if _, _, err := RankAndCompare(nil, Options{}); err == nil {
+		t.Fatal("no totals ranked without an error")
+	}
+}
+
+// checkWhatIf compares a what-if with the rankings RankTotals gives under
+// each method: rows in the order of base, each placement the rank and score
+// of that method's ranking, moves measured against base.
+func checkWhatIf(tb testing.TB, totals []Total, opts Options, base *Ranking, wi *WhatIf) {
+	tb.Helper()
+	if wi.Base != base.Method || !reflect.DeepEqual(wi.Methods, Methods()) || len(wi.Rows) != len(base.Results) {
+		tb.Fatalf("what-if shape: base %s, methods %v, %d rows for %d results", wi.Base, wi.Methods, len(wi.Rows), len(base.Results))
+	}
+	for mi, m := range Methods() {
+		o := opts
+		o.Method = m
+		rk, err := RankTotals(totals, o)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		byApp := map[string]Result{}
+		for _, x := range rk.Results {
+			byApp[x.Application] = x
+		}
+		for pos, row := range wi.Rows {
+			x := byApp[row.Application]
+			want := Placement{Method: m, Rank: x.Rank, Score: x.Score, Move: base.Results[pos].Rank - x.Rank}
+			if row.Application != base.Results[pos].Application || row.Placements[mi] != want {
+				tb.Fatalf("row %d (%s), %s: got %+v, want %+v", pos, row.Application, m, row.Placements[mi], want)
+			}
+		}
+	}
+}

@@ -35,15 +35,32 @@ type WhatIf struct {
 // in opts unchanged, and lines the rankings up against opts.Method. It
 // returns the same errors as RankTotals.
 func CompareMethods(totals []Total, opts Options) (*WhatIf, error) {
+	_, wi, err := RankAndCompare(totals, opts)
+	return wi, err
+}
+
+// RankAndCompare is RankTotals and CompareMethods in one pass, for a page
+// that shows a round's ranking beside its what-if: the totals are indexed
+// once and the round's own method is ranked once, its ranking being both the
+// one returned and the what-if's base. Both results are exactly those of the
+// two functions; it returns their errors.
+func RankAndCompare(totals []Total, opts Options) (*Ranking, *WhatIf, error) {
 	in, o, err := prepare(totals, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	base, wi := in.compare(o)
+	return base, wi, nil
+}
+
+// compare ranks the indexed totals under every method and lines them up
+// against o.Method, whose ranking it also returns.
+func (in *indexed) compare(o Options) (*Ranking, *WhatIf) {
 	methods := Methods()
 	// placements[m][a] is application a's placement under methods[m].
 	placements := make([][]Placement, len(methods))
+	var base *Ranking
 	var baseOrder []int32
-	var baseRank []int
 	for mi, m := range methods {
 		om := o
 		om.Method = m
@@ -53,22 +70,22 @@ func CompareMethods(totals []Total, opts Options) (*WhatIf, error) {
 			placements[mi][a] = Placement{Method: m, Rank: rk.Results[pos].Rank, Score: rk.Results[pos].Score}
 		}
 		if m == o.Method {
-			baseOrder = order
-			baseRank = make([]int, len(in.apps))
-			for pos, a := range order {
-				baseRank[a] = rk.Results[pos].Rank
-			}
+			base, baseOrder = rk, order
 		}
 	}
 	wi := &WhatIf{Base: o.Method, Methods: methods, Rows: make([]WhatIfRow, len(in.apps))}
+	// One backing array for every row's placements: a row per application would otherwise be an allocation
+	// per application.
+	all := make([]Placement, len(in.apps)*len(methods))
 	for pos, a := range baseOrder {
-		row := WhatIfRow{Application: in.apps[a], Placements: make([]Placement, len(methods))}
+		row := WhatIfRow{Application: in.apps[a], Placements: all[pos*len(methods) : (pos+1)*len(methods) : (pos+1)*len(methods)]}
+		baseRank := base.Results[pos].Rank
 		for mi := range methods {
 			p := placements[mi][a]
-			p.Move = baseRank[a] - p.Rank
+			p.Move = baseRank - p.Rank
 			row.Placements[mi] = p
 		}
 		wi.Rows[pos] = row
 	}
-	return wi, nil
+	return base, wi
 }
