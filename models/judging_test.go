@@ -90,3 +90,68 @@ func TestJudgingDocumentsRoundTripAndScoresAreUniquePerJudge(t *testing.T) {
 		t.Errorf("round = %+v", r)
 	}
 }
+
+// The ranking's narrow read of a round's scores: submitted ones only, by application then judge, values shared
+// by the scores that stored the same ones, and the judges assigned counted per application.
+func TestSubmittedScoreSheetsShareEqualValuesAndLeaveDraftsOut(t *testing.T) {
+	st := testutil.NewDB(t)
+	ctx := context.Background()
+	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 2})
+	cs, err := st.CriteriaByRound(ctx, w.Round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := models.DBTime(time.Now())
+	save := func(app, judge int, status string, values models.ScoreValues) {
+		t.Helper()
+		sc := &models.Score{RoundID: w.Round.ID, ApplicationID: w.Apps[app].ID, JudgeID: w.Judges[judge].ID, Status: status,
+			Values: values, Comment: "not read", CreatedAt: now, UpdatedAt: now}
+		if err := st.SaveScore(ctx, sc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	same := models.ScoreValues{cs[0].ID: 7, cs[1].ID: 2.5}
+	other := models.ScoreValues{cs[0].ID: 1}
+	save(1, 2, models.ScoreSubmitted, same)
+	save(0, 1, models.ScoreSubmitted, other)
+	save(0, 0, models.ScoreSubmitted, same)
+	save(2, 0, models.ScoreDraft, same)
+	save(1, 0, models.ScoreSubmitted, models.ScoreValues{cs[0].ID: 7, cs[1].ID: 2.5})
+
+	got, err := st.SubmittedScoreSheets(ctx, w.Round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		app, judge int64
+		values     models.ScoreValues
+	}
+	var rows []row
+	for _, s := range got.Scores {
+		rows = append(rows, row{s.ApplicationID, s.JudgeID, got.Sheets[s.Sheet]})
+	}
+	a, j := w.Apps, w.Judges
+	want := []row{{a[0].ID, j[0].ID, same}, {a[0].ID, j[1].ID, other}, {a[1].ID, j[0].ID, same}, {a[1].ID, j[2].ID, same}}
+	if !reflect.DeepEqual(rows, want) {
+		t.Fatalf("scores %+v, want %+v", rows, want)
+	}
+	if len(got.Sheets) != 2 || got.Scores[0].Sheet != got.Scores[2].Sheet || got.Scores[2].Sheet != got.Scores[3].Sheet {
+		t.Errorf("equal values are not one sheet: %+v, %d sheets", got.Scores, len(got.Sheets))
+	}
+
+	counts, err := st.AssignedJudgeCounts(ctx, w.Round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := st.AssignmentsByRound(ctx, w.Round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCounts := map[int64]int{}
+	for _, x := range as {
+		wantCounts[x.ApplicationID]++
+	}
+	if len(as) != 6 || !reflect.DeepEqual(counts, wantCounts) {
+		t.Errorf("assigned counts %v, want %v", counts, wantCounts)
+	}
+}

@@ -27,7 +27,7 @@ func (j *Judging) Ranking(ctx context.Context, actor *models.User, roundID int64
 	if len(rs.scores) == 0 {
 		return nil, nil
 	}
-	return scoring.Rank(rs.rubric, rs.scores, rs.options())
+	return rs.rank()
 }
 
 // ResultRow is one application's line in a round's results.
@@ -145,13 +145,14 @@ func (j *Judging) Results(ctx context.Context, actor *models.User, roundID int64
 				Assigned: assigned[app.ID], Excused: excused[app.ID]})
 		}
 	}
-	var totals []scoring.Total
 	jury := &scoring.Ranking{}
+	var wi *scoring.WhatIf
 	if len(rs.scores) > 0 {
-		if totals, err = scoring.Totals(rs.rubric, rs.scores); err != nil {
+		totals, err := rs.totals()
+		if err != nil {
 			return nil, err
 		}
-		if jury, err = scoring.RankTotals(totals, rs.options()); err != nil {
+		if jury, wi, err = scoring.RankAndCompare(totals, rs.options()); err != nil {
 			return nil, err
 		}
 	}
@@ -188,30 +189,30 @@ func (j *Judging) Results(ctx context.Context, actor *models.User, roundID int64
 		out.Judges = append(out.Judges, JudgeStatRow{JudgeID: id, Name: users[id].Name, Scores: js.Scores, Mean: js.Mean, SD: js.SD,
 			Pooled: js.Pooled, Reason: js.Reason})
 	}
-	wi, err := scoring.CompareMethods(totals, rs.options())
-	if err != nil {
-		return nil, err
-	}
-	for _, row := range wi.Rows {
-		v := WhatIfView{ApplicationID: rs.appByRef[row.Application].ID, Reference: row.Application}
-		for _, p := range row.Placements {
-			v.Placements = append(v.Placements, PlacementView{Method: string(p.Method), Rank: p.Rank, Score: p.Score, Move: p.Move})
-		}
-		out.WhatIf = append(out.WhatIf, v)
-	}
+	out.WhatIf = whatIfViews(rs, wi)
 	return out, nil
+}
+
+// whatIfViews is the what-if as the service shows it, each row's placements cut from one array.
+func whatIfViews(rs *roundScores, wi *scoring.WhatIf) []WhatIfView {
+	out := make([]WhatIfView, len(wi.Rows))
+	all := make([]PlacementView, len(wi.Rows)*len(wi.Methods))
+	for i, row := range wi.Rows {
+		ps := all[i*len(wi.Methods) : i*len(wi.Methods) : (i+1)*len(wi.Methods)]
+		for _, p := range row.Placements {
+			ps = append(ps, PlacementView{Method: string(p.Method), Rank: p.Rank, Score: p.Score, Move: p.Move})
+		}
+		out[i] = WhatIfView{ApplicationID: rs.appByRef[row.Application].ID, Reference: row.Application, Placements: ps}
+	}
+	return out
 }
 
 // judgesOfEntries counts the judges assigned to each application of a round and lists the judges excused
 // from scoring it (live rounds), by application.
 func (j *Judging) judgesOfEntries(ctx context.Context, roundID int64) (map[int64]int, map[int64][]ExcusedJudge, error) {
-	as, err := j.Store.AssignmentsByRound(ctx, roundID)
+	assigned, err := j.Store.AssignedJudgeCounts(ctx, roundID)
 	if err != nil {
 		return nil, nil, err
-	}
-	assigned := map[int64]int{}
-	for _, a := range as {
-		assigned[a.ApplicationID]++
 	}
 	xs, err := j.Store.LiveExcusesByRound(ctx, roundID)
 	if err != nil {

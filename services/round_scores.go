@@ -74,13 +74,9 @@ func countedScores(ctx context.Context, st *models.Store, r *models.Round) ([]mo
 	if err != nil {
 		return nil, err
 	}
-	cs, err := st.ConflictsByEdition(ctx, r.EditionID)
+	conflicted, err := conflictSet(ctx, st, r.EditionID)
 	if err != nil {
 		return nil, err
-	}
-	conflicted := make(map[[2]int64]bool, len(cs))
-	for _, c := range cs {
-		conflicted[[2]int64{c.ApplicationID, c.JudgeID}] = true
 	}
 	out := all[:0]
 	for _, s := range all {
@@ -91,9 +87,23 @@ func countedScores(ctx context.Context, st *models.Store, r *models.Round) ([]mo
 	return out, nil
 }
 
+// conflictSet is every conflict of an edition as a set of (application, judge) pairs.
+func conflictSet(ctx context.Context, st *models.Store, editionID int64) (map[[2]int64]bool, error) {
+	cs, err := st.ConflictsByEdition(ctx, editionID)
+	if err != nil {
+		return nil, err
+	}
+	conflicted := make(map[[2]int64]bool, len(cs))
+	for _, c := range cs {
+		conflicted[[2]int64{c.ApplicationID, c.JudgeID}] = true
+	}
+	return conflicted, nil
+}
+
 // roundScores is a round's submitted scores in the scoring package's terms, with the maps back to our records.
 // Criteria are named by their English name, applications by their reference and judges by JudgeKey: the same
 // names the export writes, so `pitchfest rank` on the export computes exactly what the service computes.
+// Scores that gave the same values share their Values map (see models.ScoreSheets): read it, never change it.
 type roundScores struct {
 	round      *models.Round
 	criteria   []models.Criterion
@@ -105,6 +115,10 @@ type roundScores struct {
 	entryByApp map[int64]models.RoundEntry
 	judgeByKey map[string]int64
 	scored     map[int64]bool
+	// sheet[i] numbers scores[i]'s values among the distinct ones, and firstOf[k] is the first score with
+	// values k: totals computes each distinct sheet's total once.
+	sheet   []int32
+	firstOf []int32
 }
 
 // loadRoundScores reads a round's counted scores (countedScores) of applications still in the competition.
@@ -129,26 +143,80 @@ func loadRoundScores(ctx context.Context, st *models.Store, roundID int64) (*rou
 		rs.entryByApp[e.ApplicationID] = e
 		rs.appByRef[appRef(rs.apps[e.ApplicationID])] = rs.apps[e.ApplicationID]
 	}
-	counted, err := countedScores(ctx, st, r)
+	conflicted, err := conflictSet(ctx, st, r.EditionID)
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range counted {
-		if _, in := rs.entryByApp[s.ApplicationID]; !in {
+	// The same filter as countedScores, on the narrow read of the submitted scores.
+	ss, err := st.SubmittedScoreSheets(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	rs.addScores(ss, conflicted)
+	return rs, nil
+}
+
+// addScores adds the scores of ss that count to rs.scores: not conflicted, of an application in rs.entries.
+// Names and value maps are made once per judge and per distinct sheet of values, and shared.
+func (rs *roundScores) addScores(ss *models.ScoreSheets, conflicted map[[2]int64]bool) {
+	keys := map[int64]string{}
+	local := make([]int32, len(ss.Sheets)) // ss's sheet number → rs's, +1 (0: not used yet)
+	var values []map[string]float64
+	rs.scores = make([]scoring.Score, 0, len(ss.Scores))
+	rs.sheet = make([]int32, 0, len(ss.Scores))
+	for _, s := range ss.Scores {
+		if _, in := rs.entryByApp[s.ApplicationID]; !in || conflicted[[2]int64{s.ApplicationID, s.JudgeID}] {
 			continue
 		}
-		app := rs.apps[s.ApplicationID]
-		sc := scoring.Score{Judge: JudgeKey(s.JudgeID), Application: appRef(app), Values: sheetOf(rs.criteria, s.Values)}
-		rs.judgeByKey[sc.Judge] = s.JudgeID
+		key, ok := keys[s.JudgeID]
+		if !ok {
+			key = JudgeKey(s.JudgeID)
+			keys[s.JudgeID] = key
+			rs.judgeByKey[key] = s.JudgeID
+		}
+		if local[s.Sheet] == 0 {
+			values = append(values, sheetOf(rs.criteria, ss.Sheets[s.Sheet]))
+			rs.firstOf = append(rs.firstOf, int32(len(rs.scores)))
+			local[s.Sheet] = int32(len(values))
+		}
+		k := local[s.Sheet] - 1
 		rs.scored[s.ApplicationID] = true
-		rs.scores = append(rs.scores, sc)
+		rs.scores = append(rs.scores, scoring.Score{Judge: key, Application: appRef(rs.apps[s.ApplicationID]), Values: values[k]})
+		rs.sheet = append(rs.sheet, k)
 	}
-	return rs, nil
+}
+
+// totals is scoring.Totals(rs.rubric, rs.scores), computing each distinct sheet's total once: scores with the
+// same values have the same total to the last bit, and a score that cannot be totalled fails with the same
+// error, since the first such score is the first of its sheet and sheets are numbered in score order.
+func (rs *roundScores) totals() ([]scoring.Total, error) {
+	firsts := make([]scoring.Score, len(rs.firstOf))
+	for k, i := range rs.firstOf {
+		firsts[k] = rs.scores[i]
+	}
+	ts, err := scoring.Totals(rs.rubric, firsts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]scoring.Total, len(rs.scores))
+	for i, s := range rs.scores {
+		out[i] = scoring.Total{Judge: s.Judge, Application: s.Application, T: ts[rs.sheet[i]].T}
+	}
+	return out, nil
 }
 
 func (rs *roundScores) options() scoring.Options {
 	return scoring.Options{Method: scoring.Method(rs.round.Method), MinJudgeScores: rs.round.MinJudgeScores,
 		DisagreementThreshold: rs.round.DisagreementThreshold}
+}
+
+// rank is scoring.Rank of the round's scores with the round's options (rs.totals, then scoring.RankTotals).
+func (rs *roundScores) rank() (*scoring.Ranking, error) {
+	totals, err := rs.totals()
+	if err != nil {
+		return nil, err
+	}
+	return scoring.RankTotals(totals, rs.options())
 }
 
 // roundScores is loadRoundScores for staff only (ErrForbidden for everyone else).
@@ -168,7 +236,7 @@ func rankedRound(ctx context.Context, st *models.Store, roundID int64) (*roundSc
 	}
 	jury := &scoring.Ranking{}
 	if len(rs.scores) > 0 {
-		if jury, err = scoring.Rank(rs.rubric, rs.scores, rs.options()); err != nil {
+		if jury, err = rs.rank(); err != nil {
 			return nil, nil, err
 		}
 	}
