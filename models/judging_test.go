@@ -155,3 +155,63 @@ func TestSubmittedScoreSheetsShareEqualValuesAndLeaveDraftsOut(t *testing.T) {
 		t.Errorf("assigned counts %v, want %v", counts, wantCounts)
 	}
 }
+
+// The ranking's one-query read of a round's entries and applications gives the entries EntriesByRound gives
+// and, of each application, the fields it promises as ApplicationHeadsByIDs reads them.
+func TestEntriesWithApplicationsAreTheEntriesAndTheirApplicationsNames(t *testing.T) {
+	st := testutil.NewDB(t)
+	ctx := context.Background()
+	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 4, Judges: 2, K: 1})
+	w.Apps[1].Status, w.Apps[1].ConsentStats, w.Apps[1].WomenLed = models.StatusWithdrawn, true, "women_led"
+	if err := st.SaveApplication(ctx, w.Apps[1]); err != nil {
+		t.Fatal(err)
+	}
+	e := w.Entry(t, w.Apps[2])
+	if err := st.SetEntryOutcome(ctx, e.ID, models.OutcomeAdvanced); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.LockEntry(ctx, e.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetEntryLivePosition(ctx, e.ID, 3); err != nil {
+		t.Fatal(err)
+	}
+	panel := &models.Panel{RoundID: w.Round.ID, Name: "A", CreatedAt: time.Now()}
+	if err := st.SavePanel(ctx, panel); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetEntryPanel(ctx, w.Round.ID, []int64{e.ID}, &panel.ID); err != nil {
+		t.Fatal(err)
+	}
+	entries, apps, err := st.EntriesWithApplications(ctx, w.Round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := st.EntriesByRound(ctx, w.Round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) != 4 || !reflect.DeepEqual(entries, want) {
+		t.Fatalf("entries\n got  %+v\n want %+v", entries, want)
+	}
+	ids := make([]int64, len(want))
+	for i, e := range want {
+		ids[i] = e.ApplicationID
+	}
+	heads, err := st.ApplicationHeadsByIDs(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, h := range heads {
+		a := apps[id]
+		named := models.Application{ID: h.ID, EditionID: h.EditionID, Reference: h.Reference, Status: h.Status,
+			ConsentStats: h.ConsentStats, WomenLed: h.WomenLed}
+		named.StartupName = h.StartupName
+		if a == nil || !reflect.DeepEqual(*a, named) {
+			t.Errorf("application %d: got %+v, want %+v", id, a, named)
+		}
+	}
+	if len(apps) != len(heads) || apps[w.Apps[1].ID].Status != models.StatusWithdrawn || apps[w.Apps[1].ID].WomenLed != "women_led" {
+		t.Errorf("applications %+v", apps)
+	}
+}

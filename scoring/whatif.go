@@ -1,5 +1,7 @@
 package scoring
 
+import "sync"
+
 // Placement is where one application lands under one method.
 type Placement struct {
 	Method Method
@@ -57,20 +59,30 @@ func RankAndCompare(totals []Total, opts Options) (*Ranking, *WhatIf, error) {
 // against o.Method, whose ranking it also returns.
 func (in *indexed) compare(o Options) (*Ranking, *WhatIf) {
 	methods := Methods()
-	// placements[m][a] is application a's placement under methods[m].
+	// placements[m][a] is application a's placement under methods[m]. The methods are ranked side by side:
+	// each reads the index and writes its own slot, so the outcome does not depend on which finishes first.
 	placements := make([][]Placement, len(methods))
+	rankings := make([]*Ranking, len(methods))
+	orders := make([][]int32, len(methods))
+	var wg sync.WaitGroup
+	for mi, m := range methods {
+		wg.Go(func() {
+			om := o
+			om.Method = m
+			rk, order := in.rank(om)
+			placements[mi] = make([]Placement, len(in.apps))
+			for pos, a := range order {
+				placements[mi][a] = Placement{Method: m, Rank: rk.Results[pos].Rank, Score: rk.Results[pos].Score}
+			}
+			rankings[mi], orders[mi] = rk, order
+		})
+	}
+	wg.Wait()
 	var base *Ranking
 	var baseOrder []int32
 	for mi, m := range methods {
-		om := o
-		om.Method = m
-		rk, order := in.rank(om)
-		placements[mi] = make([]Placement, len(in.apps))
-		for pos, a := range order {
-			placements[mi][a] = Placement{Method: m, Rank: rk.Results[pos].Rank, Score: rk.Results[pos].Score}
-		}
 		if m == o.Method {
-			base, baseOrder = rk, order
+			base, baseOrder = rankings[mi], orders[mi]
 		}
 	}
 	wi := &WhatIf{Base: o.Method, Methods: methods, Rows: make([]WhatIfRow, len(in.apps))}

@@ -165,6 +165,7 @@ func (j *Judging) Results(ctx context.Context, actor *models.User, roundID int64
 		return out, nil
 	}
 	out.PooledMean, out.PooledSD = rk.PooledMean, rk.PooledSD
+	out.Results = make([]ResultRow, 0, len(rk.Results))
 	for _, x := range rk.Results {
 		app := rs.appByRef[x.Application]
 		e := rs.entryByApp[app.ID]
@@ -189,12 +190,14 @@ func (j *Judging) Results(ctx context.Context, actor *models.User, roundID int64
 		out.Judges = append(out.Judges, JudgeStatRow{JudgeID: id, Name: users[id].Name, Scores: js.Scores, Mean: js.Mean, SD: js.SD,
 			Pooled: js.Pooled, Reason: js.Reason})
 	}
-	out.WhatIf = whatIfViews(rs, wi)
+	out.WhatIf = whatIfViews(rs, wi, out.Results)
 	return out, nil
 }
 
-// whatIfViews is the what-if as the service shows it, each row's placements cut from one array.
-func whatIfViews(rs *roundScores, wi *scoring.WhatIf) []WhatIfView {
+// whatIfViews is the what-if as the service shows it, each row's placements cut from one array. Its rows
+// follow the jury's ranking, which is the order of results unless the audience's share reordered them: a row
+// takes its application from the result in its place when that is the same, and looks it up otherwise.
+func whatIfViews(rs *roundScores, wi *scoring.WhatIf, results []ResultRow) []WhatIfView {
 	out := make([]WhatIfView, len(wi.Rows))
 	all := make([]PlacementView, len(wi.Rows)*len(wi.Methods))
 	for i, row := range wi.Rows {
@@ -202,7 +205,13 @@ func whatIfViews(rs *roundScores, wi *scoring.WhatIf) []WhatIfView {
 		for _, p := range row.Placements {
 			ps = append(ps, PlacementView{Method: string(p.Method), Rank: p.Rank, Score: p.Score, Move: p.Move})
 		}
-		out[i] = WhatIfView{ApplicationID: rs.appByRef[row.Application].ID, Reference: row.Application, Placements: ps}
+		var id int64
+		if i < len(results) && results[i].Reference == row.Application {
+			id = results[i].ApplicationID
+		} else {
+			id = rs.appByRef[row.Application].ID
+		}
+		out[i] = WhatIfView{ApplicationID: id, Reference: row.Application, Placements: ps}
 	}
 	return out
 }

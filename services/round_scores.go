@@ -100,7 +100,9 @@ func conflictSet(ctx context.Context, st *models.Store, editionID int64) (map[[2
 	return conflicted, nil
 }
 
-// roundScores is a round's submitted scores in the scoring package's terms, with the maps back to our records.
+// roundScores is a round's submitted scores in the scoring package's terms, with the maps back to our records;
+// of its applications it holds only what a ranking names, sorts and counts them by (ID, EditionID, Reference,
+// Status, StartupName, ConsentStats, WomenLed).
 // Criteria are named by their English name, applications by their reference and judges by JudgeKey: the same
 // names the export writes, so `pitchfest rank` on the export computes exactly what the service computes.
 // Scores that gave the same values share their Values map (see models.ScoreSheets): read it, never change it.
@@ -133,7 +135,8 @@ func loadRoundScores(ctx context.Context, st *models.Store, roundID int64) (*rou
 		return nil, err
 	}
 	rs.rubric = rubricOf(rs.criteria)
-	if rs.entries, rs.apps, err = entriesOf(ctx, st, roundID); err != nil {
+	// Of the applications, only what a ranking names them by (see models.Store.EntriesWithApplications).
+	if rs.entries, rs.apps, err = st.EntriesWithApplications(ctx, roundID); err != nil {
 		return nil, err
 	}
 	// The one place a round's ranking, advancement and publication leave out the applications that left the
