@@ -369,25 +369,20 @@ func (m *moments) finishSD() {
 // rank ranks the indexed totals and also returns, for each result in order,
 // the application's index (what-if tables use it to line methods up).
 func (in *indexed) rank(o Options) (*Ranking, []int32) {
-	sc := in.scales(o)
+	p := in.place(o)
 	rk := &Ranking{
 		Method:                o.Method,
 		MinJudgeScores:        o.MinJudgeScores,
 		DisagreementThreshold: o.DisagreementThreshold,
-		PooledMean:            sc.pooled.mean,
-		PooledSD:              sc.pooled.sd,
-		Judges:                sc.stats,
+		PooledMean:            p.sc.pooled.mean,
+		PooledSD:              p.sc.pooled.sd,
+		Judges:                p.sc.stats,
 	}
-	f := in.figures(o, sc)
-	order, tied := rankOrder(f.agg, f.raw, in.start)
+	f := p.f
 	rk.Results = make([]Result, len(in.apps))
-	for pos, a := range order {
-		rank := pos + 1
-		if tied[pos] {
-			rank = rk.Results[pos-1].Rank
-		}
+	for pos, a := range p.order {
 		rk.Results[pos] = Result{
-			Rank:         rank,
+			Rank:         p.ranks[pos],
 			Application:  in.apps[a],
 			Score:        f.score[a],
 			Aggregate:    f.agg[a],
@@ -397,7 +392,32 @@ func (in *indexed) rank(o Options) (*Ranking, []int32) {
 			Discuss:      o.DisagreementThreshold > 0 && f.disagree[a] > o.DisagreementThreshold,
 		}
 	}
-	return rk, order
+	return rk, p.order
+}
+
+// placing is a ranking before it is written out as Results: the scales and figures, the applications' order
+// and, by position, their ranks. A what-if needs no more of the methods it compares with.
+type placing struct {
+	sc    judgeScales
+	f     appFigures
+	order []int32
+	ranks []int
+}
+
+// place ranks the indexed totals with the method in o.
+func (in *indexed) place(o Options) placing {
+	p := placing{sc: in.scales(o)}
+	p.f = in.figures(o, p.sc)
+	var tied []bool
+	p.order, tied = rankOrder(p.f.agg, p.f.raw, in.start)
+	p.ranks = make([]int, len(p.order))
+	for pos := range p.order {
+		p.ranks[pos] = pos + 1
+		if tied[pos] {
+			p.ranks[pos] = p.ranks[pos-1]
+		}
+	}
+	return p
 }
 
 // judgeScales is how each judge's totals are read: the pooled moments of every

@@ -61,30 +61,30 @@ func (in *indexed) compare(o Options) (*Ranking, *WhatIf) {
 	methods := Methods()
 	// placements[m][a] is application a's placement under methods[m]. The methods are ranked side by side:
 	// each reads the index and writes its own slot, so the outcome does not depend on which finishes first.
+	// Only the round's own method is written out as a Ranking; the others are placed, no more.
 	placements := make([][]Placement, len(methods))
-	rankings := make([]*Ranking, len(methods))
-	orders := make([][]int32, len(methods))
+	var base *Ranking
+	var baseOrder []int32
 	var wg sync.WaitGroup
 	for mi, m := range methods {
 		wg.Go(func() {
 			om := o
 			om.Method = m
-			rk, order := in.rank(om)
 			placements[mi] = make([]Placement, len(in.apps))
-			for pos, a := range order {
-				placements[mi][a] = Placement{Method: m, Rank: rk.Results[pos].Rank, Score: rk.Results[pos].Score}
+			if m == o.Method {
+				base, baseOrder = in.rank(om)
+				for pos, a := range baseOrder {
+					placements[mi][a] = Placement{Method: m, Rank: base.Results[pos].Rank, Score: base.Results[pos].Score}
+				}
+				return
 			}
-			rankings[mi], orders[mi] = rk, order
+			p := in.place(om)
+			for pos, a := range p.order {
+				placements[mi][a] = Placement{Method: m, Rank: p.ranks[pos], Score: p.f.score[a]}
+			}
 		})
 	}
 	wg.Wait()
-	var base *Ranking
-	var baseOrder []int32
-	for mi, m := range methods {
-		if m == o.Method {
-			base, baseOrder = rankings[mi], orders[mi]
-		}
-	}
 	wi := &WhatIf{Base: o.Method, Methods: methods, Rows: make([]WhatIfRow, len(in.apps))}
 	// One backing array for every row's placements: a row per application would otherwise be an allocation
 	// per application.

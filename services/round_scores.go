@@ -129,8 +129,7 @@ func loadRoundScores(ctx context.Context, st *models.Store, roundID int64) (*rou
 	if err != nil {
 		return nil, err
 	}
-	rs := &roundScores{round: r, appByRef: map[string]*models.Application{}, entryByApp: map[int64]models.RoundEntry{},
-		judgeByKey: map[string]int64{}, scored: map[int64]bool{}}
+	rs := &roundScores{round: r, judgeByKey: map[string]int64{}}
 	if rs.criteria, err = st.CriteriaByRound(ctx, roundID); err != nil {
 		return nil, err
 	}
@@ -142,6 +141,9 @@ func loadRoundScores(ctx context.Context, st *models.Store, roundID int64) (*rou
 	// The one place a round's ranking, advancement and publication leave out the applications that left the
 	// competition; rs.apps keeps them, for the decisions already taken about them.
 	rs.entries = slices.DeleteFunc(rs.entries, func(e models.RoundEntry) bool { return gone(rs.apps[e.ApplicationID]) })
+	rs.appByRef = make(map[string]*models.Application, len(rs.entries))
+	rs.entryByApp = make(map[int64]models.RoundEntry, len(rs.entries))
+	rs.scored = make(map[int64]bool, len(rs.entries))
 	for _, e := range rs.entries {
 		rs.entryByApp[e.ApplicationID] = e
 		rs.appByRef[appRef(rs.apps[e.ApplicationID])] = rs.apps[e.ApplicationID]
@@ -167,8 +169,18 @@ func (rs *roundScores) addScores(ss *models.ScoreSheets, conflicted map[[2]int64
 	var values []map[string]float64
 	rs.scores = make([]scoring.Score, 0, len(ss.Scores))
 	rs.sheet = make([]int32, 0, len(ss.Scores))
-	for _, s := range ss.Scores {
-		if _, in := rs.entryByApp[s.ApplicationID]; !in || conflicted[[2]int64{s.ApplicationID, s.JudgeID}] {
+	// Scores come by application: what is known of one application is looked up once for its scores.
+	var app int64
+	var in bool
+	var ref string
+	for i, s := range ss.Scores {
+		if i == 0 || s.ApplicationID != app {
+			app = s.ApplicationID
+			if _, in = rs.entryByApp[app]; in {
+				ref = appRef(rs.apps[app])
+			}
+		}
+		if !in || conflicted[[2]int64{s.ApplicationID, s.JudgeID}] {
 			continue
 		}
 		key, ok := keys[s.JudgeID]
@@ -184,7 +196,7 @@ func (rs *roundScores) addScores(ss *models.ScoreSheets, conflicted map[[2]int64
 		}
 		k := local[s.Sheet] - 1
 		rs.scored[s.ApplicationID] = true
-		rs.scores = append(rs.scores, scoring.Score{Judge: key, Application: appRef(rs.apps[s.ApplicationID]), Values: values[k]})
+		rs.scores = append(rs.scores, scoring.Score{Judge: key, Application: ref, Values: values[k]})
 		rs.sheet = append(rs.sheet, k)
 	}
 }
