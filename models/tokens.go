@@ -26,6 +26,7 @@ type OneTimeToken struct {
 	UserID    *int64
 	Email     string // invitations: the invited address
 	Role      Role   // invitations: the role granted on acceptance
+	Lang      string // invitations: the language the mail was written in ("" before it was recorded)
 	CreatedBy *int64
 	CreatedAt time.Time
 	ExpiresAt time.Time
@@ -178,6 +179,15 @@ func (s *Store) PendingInvitations(ctx context.Context, role Role, now time.Time
 		}
 	}
 	return out, nil
+}
+
+// LatestInvitation is the newest invitation to role sent to email (compared as NormalizeEmail does), whatever
+// became of it since. ErrNotFound when none was ever sent.
+func (s *Store) LatestInvitation(ctx context.Context, email string, role Role) (*OneTimeToken, error) {
+	var t OneTimeToken
+	err := s.conn(ctx).Where("purpose = ? AND role = ? AND LOWER(email) = ?", PurposeInvitation, role, NormalizeEmail(email)).
+		Order("created_at DESC").Take(&t).Error
+	return &t, translate(err)
 }
 
 // WithdrawInvitations voids every unused invitation to role sent to email (compared as NormalizeEmail does),

@@ -38,12 +38,12 @@ func (a *Accounts) SendInvitation(ctx context.Context, actor *models.User, email
 	raw, hash := newSecret()
 	now := a.now()
 	t := &models.OneTimeToken{Hash: hash, Purpose: models.PurposeInvitation, Email: strings.TrimSpace(email),
-		Role: role, CreatedBy: &actor.ID, CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)}
+		Role: role, Lang: normLang(lang), CreatedBy: &actor.ID, CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)}
 	err := a.Store.Tx(ctx, func(tx *models.Store) error {
 		if err := tx.CreateToken(ctx, t); err != nil {
 			return err
 		}
-		if err := a.Mail.QueueTx(ctx, tx, strings.TrimSpace(email), normLang(lang), "invitation", map[string]any{
+		if err := a.Mail.QueueTx(ctx, tx, strings.TrimSpace(email), t.Lang, "invitation", map[string]any{
 			"Inviter": actor.Name, "Role": string(role), "Link": a.link("/invitations/accept", url.Values{"token": {raw}}),
 		}); err != nil {
 			return err
@@ -55,6 +55,26 @@ func (a *Accounts) SendInvitation(ctx context.Context, actor *models.User, email
 		return nil, err
 	}
 	return &pendingInvites([]models.OneTimeToken{*t})[0], nil
+}
+
+// ResendInvitation sends an invitation again, with a new link, in the language the invitee reads rather than
+// the sender's: the one their account chose when the address has an account, else the one the invitation was
+// first written in (each sending keeps it); fallback only for an invitation older than that record.
+func (a *Accounts) ResendInvitation(ctx context.Context, actor *models.User, email string, role models.Role, fallback string, meta Meta) (*PendingInvite, error) {
+	lang := fallback
+	if policy.CanInvite(actor, role) { // nobody else learns anything of the address, not even by a mail's language
+		if t, err := a.Store.LatestInvitation(ctx, email, role); err == nil && t.Lang != "" {
+			lang = t.Lang
+		} else if err != nil && !errors.Is(err, models.ErrNotFound) {
+			return nil, err
+		}
+		if u, err := a.Store.UserByEmail(ctx, email); err == nil && u.Lang != "" {
+			lang = u.Lang
+		} else if err != nil && !errors.Is(err, models.ErrNotFound) {
+			return nil, err
+		}
+	}
+	return a.SendInvitation(ctx, actor, email, role, lang, meta)
 }
 
 // PendingInvitations lists the invitations not accepted yet to every role actor may invite (policy.CanInvite),

@@ -113,23 +113,30 @@ func (s *Server) invite(c *gin.Context) {
 	s.showInvite(c, status, f, "")
 }
 
-// sendInvitation invites email to role and, when the service agrees, goes back to the invitations page, which
-// names the address just invited.
+// sendInvitation invites email to role and, when the service agrees, goes back to the invitations page.
 func (s *Server) sendInvitation(c *gin.Context, email string, role models.Role, lang string) error {
 	inv, err := s.Accounts.SendInvitation(c.Request.Context(), web.CurrentUser(c), email, role, lang, web.Meta(c))
-	if err == nil {
-		s.SeeOther(c, "/admin/invitations?sent="+url.QueryEscape(inv.Ref), "")
-	}
+	s.invitationSent(c, inv, err)
 	return err
 }
 
-// resendInvitation sends a pending invitation again ("email", "role"), with a new link; the page names the
-// address. The person's language is not known, so the mail is in the sender's.
+// invitationSent goes back to the invitations page, which names the address just invited, once the service
+// agreed to send.
+func (s *Server) invitationSent(c *gin.Context, inv *services.PendingInvite, err error) {
+	if err == nil {
+		s.SeeOther(c, "/admin/invitations?sent="+url.QueryEscape(inv.Ref), "")
+	}
+}
+
+// resendInvitation sends a pending invitation again ("email", "role"), with a new link, in the invitee's
+// language (the service knows it); the page names the address.
 func (s *Server) resendInvitation(c *gin.Context) {
 	if !s.parseForm(c) {
 		return
 	}
-	if err := s.sendInvitation(c, c.PostForm("email"), models.Role(c.PostForm("role")), web.Lang(c)); err != nil {
+	inv, err := s.Accounts.ResendInvitation(c.Request.Context(), web.CurrentUser(c), c.PostForm("email"), models.Role(c.PostForm("role")), web.Lang(c), web.Meta(c))
+	s.invitationSent(c, inv, err)
+	if err != nil {
 		s.invitationRefused(c, err)
 	}
 }

@@ -107,13 +107,14 @@ func (s *Server) judgesStep(c *gin.Context, editionID int64, flash string, err e
 	}
 }
 
-// resendInvitationPage sends a pending judge a new invitation link (the old one keeps working until it expires).
+// resendInvitationPage sends a pending judge a new invitation link (the old one keeps working until it
+// expires), in the judge's language rather than the organizer's.
 func (s *Server) resendInvitationPage(c *gin.Context) {
 	id, ok := s.PathID(c, "id")
 	if !ok {
 		return
 	}
-	err := s.Accounts.Invite(c.Request.Context(), web.CurrentUser(c), c.PostForm("email"), models.RoleJudge, web.Lang(c), web.Meta(c))
+	_, err := s.Accounts.ResendInvitation(c.Request.Context(), web.CurrentUser(c), c.PostForm("email"), models.RoleJudge, web.Lang(c), web.Meta(c))
 	s.judgesStep(c, id, "flash.invitation_resent", err)
 }
 
