@@ -13,6 +13,8 @@ var roundPagesMatrix = []row{
 	{"GET", "/organize/editions/:id/judges", nil, judgingPageStaff(ok), jEdition},
 	{"POST", "/organize/editions/:id/judges/invite", formBody("addresses=new-judge%40example.rw%0Anot-an-address"), staffOnly(ok), jEdition},
 	{"POST", "/organize/editions/:id/judges/resend", formBody("email=late-judge%40example.rw"), staffOnly(see), jEdition},
+	// Nothing is pending for the address: the roster says so, to staff.
+	{"POST", "/organize/editions/:id/judges/withdraw", formBody("email=never-invited%40example.rw"), staffOnly(conflict), jEdition},
 	{"POST", "/organize/editions/:id/judges/remove", func(w *world) string { return fmt.Sprintf("judge=%d", jf(w).spare.ID) }, staffOnly(see), jEdition},
 	{"GET", "/organize/editions/:id/rounds", nil, judgingPageStaff(ok), jEdition},
 	{"GET", "/organize/editions/:id/rounds/new", nil, judgingPageStaff(ok), jEdition},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/pitchfest/pitchfest/models"
@@ -51,5 +52,42 @@ func TestSendingAnInvitationAgainKeepsTheInviteesLanguage(t *testing.T) {
 	}
 	if m := mb.Last(t, reader.Email, "invitation"); m.Lang != "rw" {
 		t.Errorf("the invitation to an account read in Kinyarwanda was sent again in %q", m.Lang)
+	}
+}
+
+// An edition's judges page withdraws a pending invitation as the invitations page does: the button is beside
+// each pending address, the links stop working, the roster says so, and what is no longer pending is refused
+// on the roster itself.
+func TestTheJudgesPageWithdrawsAPendingInvitation(t *testing.T) {
+	T := resultsPageT(t)
+	srv := testutil.StartServer(t)
+	mb := &testutil.Mailbox{}
+	srv.App.Accounts.Mail = mb
+	w := testutil.NewJudgingWorld(t, srv.App.Store, testutil.JudgingOptions{Apps: 1, Judges: 1, K: 1})
+	org := testutil.NewSession(t, srv.App.Store, w.Organizer.ID)
+	judges := fmt.Sprintf("/organize/editions/%d/judges", w.Edition.ID)
+	const late = "late.judge@example.rw"
+	if _, err := srv.App.Accounts.InviteJudges(context.Background(), w.Organizer, late, "en", services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	_, body := pageGet(t, srv, org, judges)
+	if !strings.Contains(body, `action="`+judges+`/withdraw"><input type="hidden" name="email" value="`+late+`">`) {
+		t.Fatalf("the judges page offers no withdrawal of the pending invitation:\n%s", body)
+	}
+	code, _, h := pageReq(t, srv, org, "POST", judges+"/withdraw",
+		strings.NewReader(url.Values{"email": {late}, "role": {"judge"}}.Encode()), "application/x-www-form-urlencoded")
+	if code != http.StatusSeeOther || h.Get("Location") != judges || !strings.Contains(h.Get("Set-Cookie"), "flash.invitation_withdrawn") {
+		t.Fatalf("withdraw: %d → %q", code, h.Get("Location"))
+	}
+	token := tokenOf(t, srv, mb.Link(t, late, "invitation"), "/invitations/accept")
+	if code, _ := pageGet(t, srv, "", "/invitations/accept?token="+url.QueryEscape(token)); code != http.StatusGone {
+		t.Errorf("the withdrawn invitation's link: %d, want 410", code)
+	}
+	if _, body := pageGet(t, srv, org, judges); strings.Contains(body, `data-email="`+late+`"`) {
+		t.Error("the withdrawn invitation is still listed")
+	}
+	code, body, _ = pagePost(t, srv, org, judges+"/withdraw", url.Values{"email": {late}})
+	if code != http.StatusConflict || !strings.Contains(body, T("invite.withdraw.none", late)) || !strings.Contains(body, `<h1>`+T("judges.title")+`</h1>`) {
+		t.Errorf("withdrawing again: %d, want 409 on the judges page saying nothing is pending", code)
 	}
 }

@@ -24,11 +24,28 @@ type invitePage struct {
 	Roles     []roleChoice
 	RoleError string
 	Language  string
-	Pending   []services.PendingInvite
+	Pending   []pendingRow
 	// Sent is the address just invited (the pending invitation the address's "sent" reference names).
 	Sent string
 	// Problem says why the last send-again or withdrawal was refused.
 	Problem string
+}
+
+// pendingRow is a pending invitation as a page lists it: Actions is the page's own address, under which it
+// answers the invitation's send-again and withdraw buttons ("/resend", "/withdraw"), so that one partial draws
+// them wherever invitations are listed and a refusal is shown where the button was pressed.
+type pendingRow struct {
+	services.PendingInvite
+	Actions string
+}
+
+// pendingRows lists pending invitations with their buttons answered under actions.
+func pendingRows(pending []services.PendingInvite, actions string) []pendingRow {
+	out := make([]pendingRow, len(pending))
+	for i, p := range pending {
+		out[i] = pendingRow{PendingInvite: p, Actions: actions}
+	}
+	return out
 }
 
 // roleChoice is one role the signed-in user may invite someone to.
@@ -61,7 +78,7 @@ func (s *Server) showInvite(c *gin.Context, status int, f *frontend.Form, proble
 		s.Fail(c, err)
 		return
 	}
-	d := invitePage{Language: web.Lang(c), Pending: pending, Problem: problem}
+	d := invitePage{Language: web.Lang(c), Pending: pendingRows(pending, "/admin/invitations"), Problem: problem}
 	if ref := c.Query("sent"); ref != "" {
 		// Only an invitation this person may see is named: the address cannot make the page say anything else.
 		for _, p := range pending {

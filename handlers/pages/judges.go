@@ -20,7 +20,7 @@ import (
 type judgesData struct {
 	Edition   *models.Edition
 	Judges    []services.JudgeRow
-	Pending   []services.PendingInvite
+	Pending   []pendingRow
 	Results   []services.InviteResult
 	Invited   int
 	Addresses string
@@ -51,7 +51,7 @@ func (s *Server) showJudges(c *gin.Context, status int, editionID int64, d judge
 		s.Fail(c, err)
 		return
 	}
-	d.Edition, d.Judges, d.Pending = ed, rows, pending
+	d.Edition, d.Judges, d.Pending = ed, rows, pendingRows(pending, fmt.Sprintf("/organize/editions/%d/judges", editionID))
 	p := s.NewPage(c, "judges.title")
 	p.Data = d
 	s.Render(c, status, "organize_judges", p)
@@ -116,6 +116,17 @@ func (s *Server) resendInvitationPage(c *gin.Context) {
 	}
 	_, err := s.Accounts.ResendInvitation(c.Request.Context(), web.CurrentUser(c), c.PostForm("email"), models.RoleJudge, web.Lang(c), web.Meta(c))
 	s.judgesStep(c, id, "flash.invitation_resent", err)
+}
+
+// withdrawInvitationPage voids a judge's pending invitation ("email"), as the invitations page does: its links
+// stop working.
+func (s *Server) withdrawInvitationPage(c *gin.Context) {
+	id, ok := s.PathID(c, "id")
+	if !ok {
+		return
+	}
+	err := s.Accounts.WithdrawInvitation(c.Request.Context(), web.CurrentUser(c), c.PostForm("email"), models.RoleJudge, web.Meta(c))
+	s.judgesStep(c, id, "flash.invitation_withdrawn", err)
 }
 
 // removeJudgePage takes a judge off the edition: off its open rounds' panels, their unsubmitted work given to

@@ -58,6 +58,7 @@ func (s *Server) roundPageRoutes(r *gin.Engine) {
 	g.GET("/editions/:id/judges", s.judgesPage)
 	g.POST("/editions/:id/judges/invite", s.inviteJudgesPage)
 	g.POST("/editions/:id/judges/resend", s.resendInvitationPage)
+	g.POST("/editions/:id/judges/withdraw", s.withdrawInvitationPage)
 	g.POST("/editions/:id/judges/remove", s.removeJudgePage)
 	g.GET("/rounds/:id/work", s.workPage)
 	g.POST("/rounds/:id/work/add", s.addAssignmentPage)
