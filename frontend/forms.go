@@ -65,7 +65,8 @@ func (f Field) DescribedBy() string {
 
 // Field describes an input of form named name, filled from the submitted Form when it is this form. label and
 // the "hint=" option are message ids. Options: "required", "autocomplete=…", "inputmode=…", "hint=…",
-// "maxlength=…", "nospellcheck". Password inputs are never filled back in.
+// "maxlength=…", "nospellcheck", "value=…" (what it holds before the form is sent). Password inputs are never
+// filled back in.
 //
 //	{{template "field" (.Field "signup" "email" "email" "field.label.email" "required" "autocomplete=email")}}
 func (p Page) Field(form, name, typ, label string, opts ...string) Field {
@@ -91,6 +92,8 @@ func (p Page) Field(form, name, typ, label string, opts ...string) Field {
 			f.MaxLength, _ = strconv.Atoi(v)
 		case "nospellcheck":
 			f.Spellcheck = false
+		case "value": // what the field holds before the form is sent: the saved value it changes
+			f.Value = v
 		}
 	}
 	if p.Form != nil && p.Form.Name == form {

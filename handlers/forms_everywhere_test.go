@@ -215,6 +215,8 @@ func TestEveryRefusedFormShowsAllItsErrorsAtOnceTiedToFieldsWithAFocusedSummary(
 				refusedForm{what: "change password, a short new one", page: "/account", action: "/account/password",
 					form: url.Values{"current_password": {"whatever it was"}, "password": {"short"}}, status: unprocessable,
 					summary: "change-password-summary", fields: []string{"change-password-password"}},
+				refusedForm{what: "name, empty", page: "/account", action: "/account/name", form: url.Values{"name": {" "}},
+					status: unprocessable, summary: "name-summary", fields: []string{"name-name"}},
 				refusedForm{what: "gender, not a choice", page: "/account", action: "/account/gender", form: url.Values{"gender": {"martian"}},
 					status: unprocessable, summary: "gender-summary", fields: []string{"gender-none"}},
 				refusedForm{what: "access token, empty", page: "/account", action: "/account/tokens", form: url.Values{},

@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/pitchfest/pitchfest/models"
@@ -126,4 +127,31 @@ func (a *Accounts) SetGender(ctx context.Context, u *models.User, gender string)
 	}
 	u.Gender = gender
 	return nil
+}
+
+// SetName changes the name the person goes by: the one judges' and organizers' pages, mails and the audit log
+// show. It is checked as at sign-up (name.invalid at the field), and audited, since others see who a name
+// belongs to. An unchanged name changes nothing.
+func (a *Accounts) SetName(ctx context.Context, u *models.User, name string, meta Meta) error {
+	v := models.NewValidationError()
+	checkName(v, name)
+	if len(v.Fields) > 0 {
+		return v
+	}
+	name = strings.TrimSpace(name)
+	if name == u.Name {
+		return nil
+	}
+	changed := *u
+	changed.Name = name
+	err := a.Store.Tx(ctx, func(tx *models.Store) error {
+		if err := tx.UpdateUser(ctx, &changed); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, &models.AuditEvent{ActorID: &u.ID, Action: "account.name_changed", Subject: userSubject(u.ID), IP: meta.IP})
+	})
+	if err == nil {
+		u.Name = name
+	}
+	return err
 }

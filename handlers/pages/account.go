@@ -25,6 +25,11 @@ type accountData struct {
 	Sessions []sessionRow
 	Tokens   []services.TokenView
 	NewToken string // a token's secret, shown this once
+	// TokensFirst: access tokens are for the programs organizers have written for them, so organizers and admins
+	// find them among their settings, explained for programmers. Applicants and judges may use the API too (an
+	// application sent from the startup's own tool, scores from a judging app), rarely: for them the section
+	// comes last, before deleting the account, and says in plain words whether they need it.
+	TokensFirst bool
 	// AsksGender: the optional gender question counts judge panels, so it is put to judges only (and to anyone
 	// who answered it once, so the answer can be withdrawn, or whose answer was just refused); an applicant's
 	// team is described in the application.
@@ -55,6 +60,10 @@ type passwordForm struct {
 	Password        string `form:"password" json:"password" binding:"max=1000"`
 }
 
+type nameForm struct {
+	Name string `form:"name" json:"name" binding:"max=1000"`
+}
+
 type newTokenForm struct {
 	Name string `form:"name" json:"name" binding:"max=80"`
 }
@@ -82,7 +91,7 @@ func (s *Server) showAccount(c *gin.Context, status int, block string, f *fronte
 		return
 	}
 	d := accountData{Name: u.Name, Email: u.Email, Verified: u.Verified(), Tokens: services.ViewTokens(ts), NewToken: newToken,
-		AsksGender: policy.IsJudge(u) || u.Gender != "" || f != nil && f.Name == "gender"}
+		AsksGender: policy.IsJudge(u) || u.Gender != "" || f != nil && f.Name == "gender", TokensFirst: policy.CanManageEditions(u)}
 	for _, r := range u.Roles {
 		d.Roles = append(d.Roles, roleLabel(r))
 	}
@@ -138,6 +147,28 @@ func (s *Server) changePassword(c *gin.Context) {
 	}
 	s.Invalid(c, f)
 	s.showAccount(c, status, "password-form", f, "")
+}
+
+// setName changes the name the person goes by; a refused name is shown at the field, the form focused.
+func (s *Server) setName(c *gin.Context) {
+	var req nameForm
+	f := web.NewForm("name", nil)
+	if !s.BindForm(c, f, &req) {
+		return
+	}
+	status := s.submitForm(c, f, func() error {
+		err := s.Accounts.SetName(c.Request.Context(), web.CurrentUser(c), req.Name, web.Meta(c))
+		if err == nil {
+			s.SeeOther(c, "/account", "flash.name_saved")
+		}
+		return err
+	})
+	if status == 0 {
+		return
+	}
+	f.Values = map[string]string{"name": req.Name}
+	s.Invalid(c, f)
+	s.showAccount(c, status, "name-form", f, "")
 }
 
 // setGender saves the optional, self-declared gender that the organizers' statistics count judge panels by.

@@ -38,6 +38,7 @@ func (s *Server) authPageRoutes(r *gin.Engine) {
 	signed.GET("/account", s.accountPage)
 	signed.POST("/account/verify/resend", s.resendVerification)
 	signed.POST("/account/password", s.changePassword)
+	signed.POST("/account/name", s.setName)
 	signed.POST("/account/gender", s.setGender)
 	signed.POST("/account/sessions/:id/end", s.endSession)
 	signed.POST("/account/tokens", s.createToken)
