@@ -79,23 +79,3 @@ func (a *Accounts) auditPerson(ctx context.Context, p string) (int64, error) {
 	}
 	return u.ID, nil
 }
-
-// AuditPeople are the accounts that acted in events or are their subjects ("user:5"), by id, for those who may
-// read the log: the page names people instead of numbering them. An account since deleted is absent.
-func (a *Accounts) AuditPeople(ctx context.Context, actor *models.User, events []models.AuditEvent) (map[int64]models.User, error) {
-	if !policy.CanViewAudit(actor) {
-		return nil, models.ErrForbidden
-	}
-	var ids []int64
-	for _, e := range events {
-		if e.ActorID != nil {
-			ids = append(ids, *e.ActorID)
-		}
-		if kind, rest, ok := strings.Cut(e.Subject, ":"); ok && kind == "user" {
-			if id, err := strconv.ParseInt(rest, 10, 64); err == nil {
-				ids = append(ids, id)
-			}
-		}
-	}
-	return a.Store.UsersByIDs(ctx, ids)
-}

@@ -291,6 +291,6 @@ func (j *Judging) SetEntriesPanel(ctx context.Context, actor *models.User, round
 		if err := tx.SetEntryPanel(ctx, roundID, entryIDs, panelID); err != nil {
 			return err
 		}
-		return j.audit(ctx, tx, actor, "judging.panel_entries", roundSubject(roundID), fmt.Sprintf("entries=%v panel=%v", entryIDs, panelID), meta)
+		return j.audit(ctx, tx, actor, "judging.panel_entries", roundSubject(roundID), fmt.Sprintf("entries=%v panel=%v", entryIDs, deref(panelID)), meta)
 	})
 }

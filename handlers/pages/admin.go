@@ -232,16 +232,6 @@ func (s *Server) auditLabel(c *gin.Context, action string) string {
 	return action
 }
 
-// auditRef writes a stored reference ("application:12", "version:2") in words ("Application #12"); anything
-// else (a free-form detail) is shown as stored.
-func (s *Server) auditRef(c *gin.Context, ref string) string {
-	kind, rest, ok := strings.Cut(ref, ":")
-	if id := "audit.ref." + kind; ok && rest != "" && s.I18n.Has(web.Lang(c), id) {
-		return s.Tr(c, id, rest)
-	}
-	return ref
-}
-
 // personOf names an account in the audit log as the filter's person field reads it: name and email address.
 func personOf(u models.User) string {
 	if u.Name == "" {
@@ -277,29 +267,20 @@ func (s *Server) auditPage(c *gin.Context) {
 		}
 		return
 	}
-	people, err := s.Accounts.AuditPeople(c.Request.Context(), web.CurrentUser(c), evs)
+	names, err := s.Accounts.AuditNamesOf(c.Request.Context(), web.CurrentUser(c), evs)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
+	t := auditText{viewText: s.text(c), names: names, zone: q.Zone}
 	for _, e := range evs {
-		r := auditRow{At: e.CreatedAt, Action: e.Action, Label: s.auditLabel(c, e.Action), Subject: s.auditRef(c, e.Subject), IP: e.IP,
-			Detail: s.auditRef(c, e.Detail)}
-		if kind, rest, _ := strings.Cut(e.Subject, ":"); kind == "user" {
-			if id, err := strconv.ParseInt(rest, 10, 64); err == nil {
-				if u, ok := people[id]; ok {
-					r.Subject = personOf(u)
-				}
-			}
-		}
-		if id := roleLabel(models.Role(e.Detail)); strings.HasPrefix(e.Action, "invitation.") && s.I18n.Has(web.Lang(c), id) {
-			r.Detail = s.Tr(c, id) // an invitation's detail is the role offered
+		r := auditRow{At: e.CreatedAt, Action: e.Action, Label: s.auditLabel(c, e.Action), Subject: t.subject(e.Subject), IP: e.IP,
+			Detail: t.detail(e.Action, e.Detail)}
+		if t.restates(e.Subject, e.Detail) {
+			r.Detail = ""
 		}
 		if e.ActorID != nil {
-			r.Actor = s.Tr(c, "audit.ref.user", strconv.FormatInt(*e.ActorID, 10))
-			if u, ok := people[*e.ActorID]; ok {
-				r.Actor = personOf(u)
-			}
+			r.Actor = t.ref("user", *e.ActorID)
 		}
 		d.Events = append(d.Events, r)
 	}
