@@ -220,16 +220,16 @@ func (j *Judging) JudgeQueue(ctx context.Context, judge *models.User, roundID in
 	if filter != FilterAll && filter != FilterTodo && filter != FilterDone {
 		return nil, models.NewValidationError("filter", "judging.queue.filter")
 	}
-	as, err := j.visibleAssignments(ctx, j.Store, roundID, judge.ID)
-	if err != nil {
-		return nil, err
-	}
-	if len(as) == 0 {
-		return nil, models.ErrNotFound
-	}
 	r, err := j.Store.RoundByID(ctx, roundID)
 	if err != nil {
 		return nil, err
+	}
+	rows, err := j.visibleQueueRows(ctx, r, judge.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, models.ErrNotFound
 	}
 	q := &Queue{Items: []QueueItem{}, EntryPanel: map[int64]int64{}}
 	var ed *models.Edition
@@ -241,51 +241,16 @@ func (j *Judging) JudgeQueue(ctx context.Context, judge *models.User, roundID in
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(as))
-	for i, a := range as {
-		ids[i] = a.ApplicationID
-	}
-	apps, err := j.Store.ApplicationsByIDs(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	entries, err := j.Store.EntriesOfApplications(ctx, roundID, ids)
-	if err != nil {
-		return nil, err
-	}
-	entryOf := map[int64]models.RoundEntry{}
-	for _, e := range entries {
-		entryOf[e.ApplicationID] = e
-	}
-	mine, err := j.Store.ScoresOfJudge(ctx, roundID, judge.ID)
-	if err != nil {
-		return nil, err
-	}
-	scoreOf := map[int64]models.Score{}
-	for _, s := range mine {
-		scoreOf[s.ApplicationID] = s
-	}
-	for _, a := range as {
-		app, e := apps[a.ApplicationID], entryOf[a.ApplicationID]
-		if gone(app) || e.ID == 0 {
+	for _, row := range rows {
+		if gone(&models.Application{Status: row.Status}) || row.EntryID == 0 {
 			continue
 		}
-		it := QueueItem{EntryID: e.ID, ApplicationID: app.ID, Reference: appRef(app), Title: app.StartupName, Sector: app.Sector,
-			Status: "todo", LivePosition: e.LivePosition, Locked: e.LiveLockedAt != nil}
-		if r.Blind {
-			it.Title = ""
-			if slices.Contains(r.PersonalFields, "sector") {
-				it.Sector = ""
-			}
-		}
-		if s, ok := scoreOf[app.ID]; ok {
-			it.Status, it.UpdatedAt = s.Status, &s.UpdatedAt
-		}
+		it := queueItem(r, row)
 		switch {
-		case e.PanelID != nil:
-			q.EntryPanel[e.ID] = *e.PanelID
+		case row.PanelID != nil:
+			q.EntryPanel[row.EntryID] = *row.PanelID
 		case len(panels) == 1: // a round's only panel holds every entry, as assignment counts them
-			q.EntryPanel[e.ID] = panels[0].ID
+			q.EntryPanel[row.EntryID] = panels[0].ID
 		}
 		q.Total++
 		switch it.Status {
@@ -309,6 +274,41 @@ func (j *Judging) JudgeQueue(ctx context.Context, judge *models.User, roundID in
 		}
 	}
 	return q, nil
+}
+
+// visibleQueueRows are what visibleAssignments are for the queue: the judge's assignments in round r with what
+// the queue shows of each, minus any application they are conflicted with.
+func (j *Judging) visibleQueueRows(ctx context.Context, r *models.Round, judgeID int64) ([]models.QueueRow, error) {
+	rows, err := j.Store.JudgeQueueRows(ctx, r.ID, judgeID)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := j.Store.ConflictsOfJudge(ctx, r.EditionID, judgeID)
+	if err != nil || len(cs) == 0 {
+		return rows, err
+	}
+	conflicted := make(map[int64]bool, len(cs))
+	for _, c := range cs {
+		conflicted[c.ApplicationID] = true
+	}
+	return slices.DeleteFunc(rows, func(row models.QueueRow) bool { return conflicted[row.ApplicationID] }), nil
+}
+
+// queueItem is one row of a judge's queue in round r, with what a blind round hides left out.
+func queueItem(r *models.Round, row models.QueueRow) QueueItem {
+	ref := appRef(&models.Application{ID: row.ApplicationID, Reference: row.Reference})
+	it := QueueItem{EntryID: row.EntryID, ApplicationID: row.ApplicationID, Reference: ref, Title: row.StartupName,
+		Sector: row.Sector, Status: "todo", LivePosition: row.LivePosition, Locked: row.LiveLockedAt != nil}
+	if r.Blind {
+		it.Title = ""
+		if slices.Contains(r.PersonalFields, "sector") {
+			it.Sector = ""
+		}
+	}
+	if row.ScoreStatus != "" {
+		it.Status, it.UpdatedAt = row.ScoreStatus, row.ScoreUpdatedAt
+	}
+	return it
 }
 
 // JudgeRoundView is a round in a judge's list of rounds, with their progress in it and its edition's name.
