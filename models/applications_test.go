@@ -18,7 +18,7 @@ import (
 
 // TestMigrationsDefineTheSameColumnsOnBothDatabases keeps the two dialects' migrations equivalent: every table
 // has the same columns, in the same order, in postgres/ and sqlite/ (types differ by design: BIGSERIAL and
-// INTEGER PRIMARY KEY AUTOINCREMENT, TIMESTAMPTZ and DATETIME).
+// INTEGER PRIMARY KEY AUTOINCREMENT, TIMESTAMPTZ and DATETIME), but for what PostgreSQL's search alone needs.
 func TestMigrationsDefineTheSameColumnsOnBothDatabases(t *testing.T) {
 	columns := func(dialect string) map[string][]string {
 		out := map[string][]string{}
@@ -52,6 +52,8 @@ func TestMigrationsDefineTheSameColumnsOnBothDatabases(t *testing.T) {
 		return out
 	}
 	pg, lite := columns("postgres"), columns("sqlite")
+	// What serves PostgreSQL's trigram search has no counterpart on SQLite, which searches with LIKE.
+	delete(pg, "application_search")
 	if len(pg) == 0 || len(pg) != len(lite) {
 		t.Fatalf("%d tables on PostgreSQL, %d on SQLite", len(pg), len(lite))
 	}
