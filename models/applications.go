@@ -612,25 +612,10 @@ func (s *Store) CountApplications(ctx context.Context, f ApplicationFilter) (int
 			Scan(&n).Error
 		return n, translate(err)
 	}
+	if f.SubmittedFrom == nil && f.SubmittedTo == nil && searchTerm(f) == "" {
+		return s.countFromLog(ctx, f)
+	}
 	return n, translate(s.filtered(ctx, f).Count(&n).Error)
-}
-
-// CountApplicationsByStatus counts an edition's applications per status (statuses with none are absent).
-func (s *Store) CountApplicationsByStatus(ctx context.Context, editionID int64) (map[ApplicationStatus]int64, error) {
-	var rows []struct {
-		Status ApplicationStatus
-		N      int64
-	}
-	err := s.conn(ctx).Model(&Application{}).Select("status, COUNT(*) AS n").Where("edition_id = ?", editionID).
-		Group("status").Scan(&rows).Error
-	if err != nil {
-		return nil, translate(err)
-	}
-	out := make(map[ApplicationStatus]int64, len(rows))
-	for _, r := range rows {
-		out[r.Status] = r.N
-	}
-	return out, nil
 }
 
 // FirstSubmissionTimes lists when each of an edition's applications was first submitted, oldest first. The
