@@ -213,6 +213,12 @@ func TestTheJudgesQueueFiltersByPanelAndSectorNotStartedFirst(t *testing.T) {
 	if got, want := links(body), ids(2, 3, 1, 0); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("queue order %v, want not started, draft, submitted: %v", got, want)
 	}
+	for badge, n := range map[string]int{`<span class="badge ok">` + T("judge.score.submitted") + `</span>`: 1,
+		`<span class="badge warn">` + T("judge.score.draft") + `</span>`: 1, `<span class="badge">` + T("judge.score.todo") + `</span>`: 2} {
+		if got := strings.Count(body, badge); got != n {
+			t.Errorf("the queue shows %s %d times, want %d", badge, got, n)
+		}
+	}
 	if !strings.Contains(body, `<select class="input" id="queue-panel" name="panel">`) || !strings.Contains(body, "Second jury") ||
 		!strings.Contains(body, `id="queue-sector"`) || !strings.Contains(body, T("judge.queue.any_sector")) {
 		t.Errorf("the queue offers no panel and sector filters")

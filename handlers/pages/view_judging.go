@@ -83,7 +83,7 @@ func (v queueView) query(filter string) string {
 type judgeQueueData struct {
 	Queue *services.Queue
 	// Items are the entries shown: those the view keeps, not started first, then drafts, then submitted.
-	Items   []services.QueueItem
+	Items   []queueRow
 	View    queueView
 	Filters []queueFilter
 	// Panels and Sectors are the choices of the panel and sector filters, offered when there are several.
@@ -98,10 +98,41 @@ func (d judgeQueueData) OwnSector(code string) string { return web.OwnSector(d.Q
 
 var statusRank = map[string]int{"todo": 0, models.ScoreDraft: 1, models.ScoreSubmitted: 2}
 
+// queueRow is an entry of the queue with its words in the reader's language, put in once per sector and status
+// rather than by the template on each of a judge's ≈ 750 rows, where the calls were most of the page's time.
+type queueRow struct {
+	services.QueueItem
+	SectorLabel string // "" when the round hides the sector
+	StatusLabel string
+	Badge       string // the status badge's extra class: " ok" submitted, " warn" a draft
+}
+
+// queueRowsOf gives items their words in t's language; own names the sectors the organizer added.
+func queueRowsOf(t viewText, items []services.QueueItem, own func(code string) string) []queueRow {
+	sectors, statuses := map[string]string{}, map[string]string{}
+	badges := map[string]string{models.ScoreSubmitted: " ok", models.ScoreDraft: " warn"}
+	out := make([]queueRow, len(items))
+	for i, it := range items {
+		sector, ok := sectors[it.Sector]
+		if !ok && it.Sector != "" {
+			sector = t.label(reference.KindSector, it.Sector, own(it.Sector))
+			sectors[it.Sector] = sector
+		}
+		status, ok := statuses[it.Status]
+		if !ok {
+			status = t.tr("judge.score." + it.Status)
+			statuses[it.Status] = status
+		}
+		out[i] = queueRow{QueueItem: it, SectorLabel: sector, StatusLabel: status, Badge: badges[it.Status]}
+	}
+	return out
+}
+
 // judgeQueueOf builds the judge's queue (q, whole) shown through v: the entries of the chosen status, panel and
 // sector, not started first, with the filters to switch to.
 func judgeQueueOf(t viewText, q *services.Queue, v queueView) judgeQueueData {
-	d := judgeQueueData{Queue: q, View: v, Items: []services.QueueItem{}}
+	d := judgeQueueData{Queue: q, View: v}
+	items := []services.QueueItem{}
 	for _, f := range []struct{ v, l string }{{services.FilterAll, "judge.queue.all"}, {services.FilterTodo, "judge.queue.todo"}, {services.FilterDone, "judge.queue.done"}} {
 		d.Filters = append(d.Filters, queueFilter{Value: f.v, Label: f.l, Href: fmt.Sprintf("/judge/rounds/%d%s", q.Round.ID, v.query(f.v)),
 			Current: f.v == v.Filter})
@@ -118,9 +149,10 @@ func judgeQueueOf(t viewText, q *services.Queue, v queueView) judgeQueueData {
 			v.Sector != "" && it.Sector != v.Sector:
 			continue
 		}
-		d.Items = append(d.Items, it)
+		items = append(items, it)
 	}
-	slices.SortStableFunc(d.Items, func(a, b services.QueueItem) int { return statusRank[a.Status] - statusRank[b.Status] })
+	slices.SortStableFunc(items, func(a, b services.QueueItem) int { return statusRank[a.Status] - statusRank[b.Status] })
+	d.Items = queueRowsOf(t, items, d.OwnSector)
 	if len(q.Panels) > 1 {
 		for _, p := range q.Panels {
 			d.Panels = append(d.Panels, choice{Value: strconv.FormatInt(p.ID, 10), Label: p.Name, Selected: p.ID == v.Panel})
