@@ -1,5 +1,5 @@
 -- +goose Up
--- Kept equivalent to postgres/00020_intake_list.sql for the indexes and counts of applications: an index per
+-- Kept equivalent to postgres/00020_intake_and_queue.sql for the indexes and counts of applications: an index per
 -- filter the intake list offers on its own, in the time order, so that skipping to a page reads that filter's
 -- entries alone (the status one replaces applications_edition_status, whose uses it serves). SQLite has no
 -- INCLUDE, so 00019's orders are already the narrow ones PostgreSQL adds here. PostgreSQL's trigram search and
@@ -55,7 +55,18 @@ BEGIN
 END;
 -- +goose StatementEnd
 
+-- The judge's queue reads a judge's assignments with their scores in one statement (Store.JudgeQueueRows):
+-- the judge indexes hold the application, so the rows are found from the index (they replace 00005's).
+DROP INDEX IF EXISTS assignments_judge;
+CREATE INDEX assignments_judge_queue ON assignments (judge_id, round_id, application_id);
+DROP INDEX IF EXISTS scores_judge;
+CREATE INDEX scores_judge_queue ON scores (judge_id, round_id, application_id);
+
 -- +goose Down
+DROP INDEX scores_judge_queue;
+CREATE INDEX scores_judge ON scores (judge_id, round_id);
+DROP INDEX assignments_judge_queue;
+CREATE INDEX assignments_judge ON assignments (judge_id, round_id);
 DROP TRIGGER applications_counts_update;
 DROP TRIGGER applications_counts_delete;
 DROP TRIGGER applications_counts_insert;

@@ -1,7 +1,7 @@
 -- +goose Up
--- Kept equivalent to sqlite/00020_intake_list.sql for the indexes and counts of applications; the search table
--- and its trigram index are PostgreSQL's alone (SQLite keeps reading its LIKE from the name index, which is fast
--- enough at the sizes an SQLite installation holds).
+-- Kept equivalent to sqlite/00020_intake_and_queue.sql for the indexes and counts of applications and the
+-- judge's queue; the search table and its trigram index are PostgreSQL's alone (SQLite keeps reading its LIKE
+-- from the name index, which is fast enough at the sizes an SQLite installation holds).
 --
 -- The intake list filtered on one column: an index per filter the list offers on its own (status, sector,
 -- district, women-led), in the time order, so that skipping to a page reads that filter's entries alone instead
@@ -152,8 +152,22 @@ CREATE TRIGGER applications_counts_update AFTER UPDATE ON applications
 CREATE TRIGGER applications_counts_delete AFTER DELETE ON applications
     REFERENCING OLD TABLE AS old_apps FOR EACH STATEMENT EXECUTE FUNCTION application_counts_record();
 
+-- The judge's queue reads a judge's ≈ 750 assignments with their entries and scores in one statement
+-- (Store.JudgeQueueRows); these indexes hold what it reads of each, so it reads a few index pages instead of a
+-- table page per row, three times over. The two judge indexes replace 00005's, whose uses they serve.
+DROP INDEX IF EXISTS assignments_judge;
+CREATE INDEX assignments_judge_queue ON assignments (judge_id, round_id, application_id);
+DROP INDEX IF EXISTS scores_judge;
+CREATE INDEX scores_judge_queue ON scores (judge_id, round_id, application_id) INCLUDE (status, updated_at);
+CREATE INDEX round_entries_queue ON round_entries (round_id, application_id) INCLUDE (id, panel_id, live_position, live_locked_at);
+
 -- +goose Down
 -- The extension stays: other schemas of the database may use it.
+DROP INDEX round_entries_queue;
+DROP INDEX scores_judge_queue;
+CREATE INDEX scores_judge ON scores (judge_id, round_id);
+DROP INDEX assignments_judge_queue;
+CREATE INDEX assignments_judge ON assignments (judge_id, round_id);
 DROP TRIGGER applications_counts_delete ON applications;
 DROP TRIGGER applications_counts_update ON applications;
 DROP TRIGGER applications_counts_insert ON applications;
