@@ -608,7 +608,13 @@ func (s *Store) CountApplications(ctx context.Context, f ApplicationFilter) (int
 		// A search alone is counted on application_search, which holds what it reads: checking each trigram
 		// match against the applications themselves read a table page per match.
 		pattern, ref := searchArgs(term)
-		err := s.conn(ctx).Raw("SELECT COUNT(*) FROM application_search WHERE edition_id = ? AND "+searchMatch, f.EditionID, pattern, ref).
+		match, part := searchMatch, pattern
+		if utf8.RuneCountInString(term) < 3 {
+			// No trigram to look up: every row is read, and said without LIKE so that a plan PostgreSQL keeps
+			// for the statement never walks the whole trigram index instead.
+			match, part = "(strpos(name_key, ?) > 0 OR reference = ?)", term
+		}
+		err := s.conn(ctx).Raw("SELECT COUNT(*) FROM application_search WHERE edition_id = ? AND "+match, f.EditionID, part, ref).
 			Scan(&n).Error
 		return n, translate(err)
 	}
