@@ -160,7 +160,9 @@ WHERE a.edition_id = ? AND tm.email <> ''`, RoleJudge, editionID, RoleJudge, edi
 
 // ConflictsOfJudge lists what ConflictsByEdition lists for one judge: the applications of the edition the judge
 // must not judge, recorded or their own. It reads only that judge's rows (a judge's queue asks it on every
-// page), where ConflictsByEdition reads every application of the edition.
+// page), where ConflictsByEdition reads every application of the edition. "tm.email <> ''" repeats what the
+// join implies so that PostgreSQL reads the team members' partial email index instead of every team member
+// (600,000 at continental size, a tenth of a second on each queue page).
 func (s *Store) ConflictsOfJudge(ctx context.Context, editionID, judgeID int64) ([]Conflict, error) {
 	var out []Conflict
 	err := s.conn(ctx).Raw(`SELECT edition_id, application_id, judge_id FROM conflicts WHERE edition_id = ? AND judge_id = ?
@@ -169,7 +171,7 @@ SELECT edition_id, id, applicant_id FROM applications WHERE edition_id = ? AND a
 UNION
 SELECT a.edition_id, a.id, u.id
 FROM users u JOIN team_members tm ON tm.email = u.email_norm JOIN applications a ON a.id = tm.application_id
-WHERE u.id = ? AND u.email_norm <> '' AND a.edition_id = ?`, editionID, judgeID, editionID, judgeID, judgeID, editionID).Scan(&out).Error
+WHERE u.id = ? AND u.email_norm <> '' AND tm.email <> '' AND a.edition_id = ?`, editionID, judgeID, editionID, judgeID, judgeID, editionID).Scan(&out).Error
 	return out, translate(err)
 }
 
