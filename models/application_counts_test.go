@@ -16,15 +16,12 @@ import (
 func TestTheIntakeCountsFromTheLogAreTheApplicationsCounted(t *testing.T) {
 	st := testutil.NewDB(t)
 	ctx := context.Background()
-	ed, other := testutil.NewJudgingEdition(t, st), testutil.NewJudgingEdition(t, st)
-	var apps []*models.Application
-	for i := range 12 {
-		owner := testutil.NewJudgingUser(t, st, fmt.Sprintf("Applicant %d", i))
-		apps = append(apps, testutil.NewSubmittedApplication(t, st, ed, owner, fmt.Sprintf("Startup %d", i), []string{"agriculture", "fintech", "health"}[i%3]))
-		if i%4 == 0 {
-			testutil.NewSubmittedApplication(t, st, other, owner, "Elsewhere", "agriculture")
-		}
+	names := make([]string, 12)
+	for i := range names {
+		names[i] = fmt.Sprintf("Startup %d", i)
 	}
+	ed, apps := intakeEditions(t, st, names, "agriculture", "fintech", "health")
+	other := testutil.NewJudgingEdition(t, st)
 	check := func(step string) {
 		t.Helper()
 		all, _, err := st.ListApplications(ctx, models.ApplicationFilter{EditionID: ed.ID}, models.ApplicationPage{Limit: 500})

@@ -20,15 +20,8 @@ import (
 func TestTheIntakeSearchAndFiltersFindAndCountWhatEachApplicationSays(t *testing.T) {
 	st := testutil.NewDB(t)
 	ctx := context.Background()
-	ed, other := testutil.NewJudgingEdition(t, st), testutil.NewJudgingEdition(t, st)
-	names := []string{"Akagera Go", "Akagera Farms", "Inzira 100%_Pay", "Umuhanda", "Go Green", "Kivu Fish", "AKAGERA go",
-		"Nyungwe Tea", "Imbuto", "Ubuzima"}
-	var apps []*models.Application
-	for i, name := range names {
-		owner := testutil.NewJudgingUser(t, st, fmt.Sprintf("Applicant %d", i))
-		apps = append(apps, testutil.NewSubmittedApplication(t, st, ed, owner, name, []string{"agriculture", "fintech"}[i%2]))
-		testutil.NewSubmittedApplication(t, st, other, owner, name, "agriculture")
-	}
+	ed, apps := intakeEditions(t, st, []string{"Akagera Go", "Akagera Farms", "Inzira 100%_Pay", "Umuhanda", "Go Green",
+		"Kivu Fish", "AKAGERA go", "Nyungwe Tea", "Imbuto", "Ubuzima"}, "agriculture", "fintech")
 	check := func(step string) {
 		t.Helper()
 		all, _, err := st.ListApplications(ctx, models.ApplicationFilter{EditionID: ed.ID}, models.ApplicationPage{Sort: models.SortName, Limit: 500})
@@ -83,6 +76,21 @@ func TestTheIntakeSearchAndFiltersFindAndCountWhatEachApplicationSays(t *testing
 	if n, err := st.CountApplications(ctx, models.ApplicationFilter{EditionID: ed.ID, Search: ref}); err != nil || n != 1 {
 		t.Errorf("the new reference: %d, %v", n, err)
 	}
+}
+
+// intakeEditions makes an edition with a submitted application per name, their sectors taken from sectors in
+// turn, and another edition to which every applicant applied with the same name, which the first edition's
+// lists must never show.
+func intakeEditions(t *testing.T, st *models.Store, names []string, sectors ...string) (*models.Edition, []*models.Application) {
+	t.Helper()
+	ed, other := testutil.NewJudgingEdition(t, st), testutil.NewJudgingEdition(t, st)
+	var apps []*models.Application
+	for i, name := range names {
+		owner := testutil.NewJudgingUser(t, st, fmt.Sprintf("Applicant %d", i))
+		apps = append(apps, testutil.NewSubmittedApplication(t, st, ed, owner, name, sectors[i%len(sectors)]))
+		testutil.NewSubmittedApplication(t, st, other, owner, name, "agriculture")
+	}
+	return ed, apps
 }
 
 // matches is the intake filter f written out for one application.

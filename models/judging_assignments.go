@@ -160,9 +160,9 @@ WHERE a.edition_id = ? AND tm.email <> ''`, RoleJudge, editionID, RoleJudge, edi
 
 // ConflictsOfJudge lists what ConflictsByEdition lists for one judge: the applications of the edition the judge
 // must not judge, recorded or their own. It reads only that judge's rows (a judge's queue asks it on every
-// page), where ConflictsByEdition reads every application of the edition. "tm.email <> ''" repeats what the
-// join implies so that PostgreSQL reads the team members' partial email index instead of every team member
-// (600,000 at continental size, a tenth of a second on each queue page).
+// page), where ConflictsByEdition reads every application of the edition. Saying the member's email is not empty
+// repeats what the join implies, so that PostgreSQL reads the team members' partial email index instead of all
+// of them (600,000 at continental size, a tenth of a second on each queue page).
 func (s *Store) ConflictsOfJudge(ctx context.Context, editionID, judgeID int64) ([]Conflict, error) {
 	var out []Conflict
 	err := s.conn(ctx).Raw(`SELECT edition_id, application_id, judge_id FROM conflicts WHERE edition_id = ? AND judge_id = ?
