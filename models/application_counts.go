@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// The intake list's counts come from application_counts (migration 00020), a log of signed changes that
+// The intake list's counts come from application_counts (migration 00021), a log of signed changes that
 // triggers on applications write in the same transaction as each change: the counts per status on every page
 // and the total of a list filtered by status, sector, district, stage or women-led are sums over a few thousand
 // rows of the log, where counting the applications read up to 250,000 index entries.

@@ -484,7 +484,7 @@ func (s *Store) filtered(ctx context.Context, f ApplicationFilter) *gorm.DB {
 	if term := searchTerm(f); term != "" {
 		pattern, ref := searchArgs(term)
 		if s.dialect == DialectPostgres && utf8.RuneCountInString(term) >= 3 {
-			// The trigram index of application_search (migration 00020) finds the matches. A shorter term has no
+			// The trigram index of application_search (migration 00021) finds the matches. A shorter term has no
 			// trigram to look up and matches most names anyway: the order's index, which holds the name, is
 			// read with it as a filter, as on SQLite.
 			q = q.Where("id IN (SELECT application_id FROM application_search WHERE edition_id = ? AND "+searchMatch+")",
