@@ -106,7 +106,7 @@ func Assign[ID cmp.Ordered](p Problem[ID]) (Result[ID], error) {
 		t := newSolver(ix, p.K, p.Seed, uint64(a))
 		for _, l := range ix.locked {
 			t.add(l[0], l[1])
-			t.locked[l[0]*t.m+l[1]] = true
+			t.locked.set(l[0]*t.m + l[1])
 		}
 		if short := t.fill(); len(short) > 0 {
 			return Result[ID]{}, bottleneckError(p, ix, t, short)
@@ -167,7 +167,7 @@ type index[ID cmp.Ordered] struct {
 	// of applications (a judge can take each application at most once).
 	caps []int
 	// conflict is an n×m matrix, row per application.
-	conflict []bool
+	conflict bitset
 	// locked lists locked (application, judge) positions, sorted, no repeats.
 	locked [][2]int
 }
@@ -205,12 +205,12 @@ func newIndex[ID cmp.Ordered](p Problem[ID]) (*index[ID], error) {
 		}
 	}
 	n, m := ix.n(), ix.m()
-	ix.conflict = make([]bool, n*m)
+	ix.conflict = newBitset(n * m)
 	for _, c := range p.Conflicts {
 		x, okA := ix.appPos[c.Application]
 		j, okJ := ix.judgePos[c.Judge]
 		if okA && okJ {
-			ix.conflict[x*m+j] = true
+			ix.conflict.set(x*m + j)
 		}
 	}
 	seen := make(map[[2]int]bool, len(p.Locked))
@@ -242,8 +242,8 @@ func newSolver[ID cmp.Ordered](ix *index[ID], k int, seed, attempt uint64) *solv
 		n: n, m: m, k: k,
 		caps:      ix.caps,
 		conflict:  ix.conflict,
-		locked:    make([]bool, n*m),
-		has:       make([]bool, n*m),
+		locked:    newBitset(n * m),
+		has:       newBitset(n * m),
 		members:   make([][]int, n),
 		judgeApps: make([][]int, m),
 		loads:     make([]int, m),

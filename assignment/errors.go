@@ -120,7 +120,7 @@ func checkLocks[ID cmp.Ordered](p Problem[ID], ix *index[ID]) error {
 	perJudge := make([]int, m)
 	for _, l := range ix.locked {
 		x, j := l[0], l[1]
-		if ix.conflict[x*m+j] {
+		if ix.conflict.get(x*m + j) {
 			return &InfeasibleError[ID]{
 				Reason: ReasonLocked, Applications: []ID{ix.apps[x]}, Judges: []ID{ix.judges[j]},
 				Need: p.K, Available: p.K - 1,
@@ -187,14 +187,14 @@ func quickInfeasible[ID cmp.Ordered](p Problem[ID], ix *index[ID]) error {
 	for x := range n {
 		nfree := 0
 		for j := range m {
-			if !ix.conflict[x*m+j] {
+			if !ix.conflict.get(x*m + j) {
 				nfree++
 			}
 		}
 		if nfree < k {
 			var free []ID
 			for j := range m {
-				if !ix.conflict[x*m+j] {
+				if !ix.conflict.get(x*m + j) {
 					free = append(free, ix.judges[j])
 				}
 			}

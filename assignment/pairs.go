@@ -123,7 +123,7 @@ func (s *solver) improvePairs(lb, budget int) int {
 			}
 			shared = shared[:0]
 			for _, x := range s.judgeApps[a] {
-				if s.has[x*m+b] {
+				if s.has.get(x*m + b) {
 					shared = append(shared, x)
 				}
 			}
@@ -134,7 +134,7 @@ func (s *solver) improvePairs(lb, budget int) int {
 					us = [2]int{b, a}
 				}
 				for _, u := range us {
-					if s.locked[x*m+u] {
+					if s.locked.get(x*m + u) {
 						continue
 					}
 					ok, cost := s.tryReplace(x, u, mx)
@@ -196,11 +196,11 @@ func (s *solver) tryReplace(x, u int, mx int32) (bool, int) {
 	apps:
 		for _, y := range s.judgeApps[d] {
 			work++
-			if y == x || s.locked[y*m+d] || !s.canTake(y, u) {
+			if y == x || s.locked.get(y*m+d) || !s.canTake(y, u) {
 				continue
 			}
 			for _, c := range must[:nm] {
-				if !s.has[y*m+c] {
+				if !s.has.get(y*m + c) {
 					continue apps
 				}
 			}
@@ -228,7 +228,7 @@ func (s *solver) improves(x, u, y, d int, mx int32) bool {
 	m := s.m
 	net := 0
 	for _, c := range s.members[x] {
-		if c == u || (y >= 0 && s.has[y*m+c]) {
+		if c == u || (y >= 0 && s.has.get(y*m+c)) {
 			continue
 		}
 		if s.co[u*m+c] == mx {
@@ -243,7 +243,7 @@ func (s *solver) improves(x, u, y, d int, mx int32) bool {
 	}
 	if y >= 0 {
 		for _, e := range s.members[y] {
-			if e == d || s.has[x*m+e] {
+			if e == d || s.has.get(x*m+e) {
 				continue
 			}
 			if s.co[d*m+e] == mx {

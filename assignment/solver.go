@@ -11,9 +11,9 @@ import (
 type solver struct {
 	n, m, k   int
 	caps      []int
-	conflict  []bool
-	locked    []bool
-	has       []bool
+	conflict  bitset
+	locked    bitset
+	has       bitset
 	members   [][]int // judges of each application
 	judgeApps [][]int // applications of each judge
 	loads     []int
@@ -36,7 +36,7 @@ func (s *solver) add(x, j int) {
 	}
 	s.members[x] = append(s.members[x], j)
 	s.judgeApps[j] = append(s.judgeApps[j], x)
-	s.has[x*m+j] = true
+	s.has.set(x*m + j)
 	s.loads[j]++
 }
 
@@ -44,7 +44,7 @@ func (s *solver) remove(x, j int) {
 	m := s.m
 	s.members[x] = deleteValue(s.members[x], j)
 	s.judgeApps[j] = deleteValue(s.judgeApps[j], x)
-	s.has[x*m+j] = false
+	s.has.unset(x*m + j)
 	s.loads[j]--
 	for _, c := range s.members[x] {
 		s.co[j*m+c]--
@@ -64,7 +64,7 @@ func deleteValue(s []int, v int) []int {
 // canTake reports whether judge j may be added to application x.
 func (s *solver) canTake(x, j int) bool {
 	i := x*s.m + j
-	return !s.has[i] && !s.conflict[i]
+	return !s.has.get(i) && !s.conflict.get(i)
 }
 
 // fill is phase 1: a greedy pass, then augmenting paths for whatever the
@@ -80,11 +80,7 @@ func (s *solver) fill() []int {
 	tie := make([]uint64, n)
 	order := make([]int, n)
 	for x := range n {
-		for j := range m {
-			if !s.conflict[x*m+j] {
-				free[x]++
-			}
-		}
+		free[x] = m - s.conflict.count(x*m, x*m+m)
 		tie[x] = s.rng.Uint64()
 		order[x] = x
 	}
@@ -215,7 +211,7 @@ func (s *solver) search(from []int, judge func(y, j int) bool, app func(z, j int
 				return seenA, seenJ
 			}
 			for _, z := range s.judgeApps[j] {
-				if !seenA[z] && !s.locked[z*m+j] {
+				if !seenA[z] && !s.locked.get(z*m+j) {
 					seenA[z] = true
 					app(z, j)
 					queue = append(queue, z)
@@ -294,7 +290,7 @@ func (s *solver) transfers() (best, fromApp, fromJudge []int) {
 		for q := 0; q < len(queue); q++ {
 			if v := queue[q]; v >= 0 {
 				for _, y := range s.judgeApps[v] {
-					if !seenA[y] && !s.locked[y*m+v] {
+					if !seenA[y] && !s.locked.get(y*m+v) {
 						seenA[y] = true
 						fromJudge[y] = v
 						queue = append(queue, -1-y)

@@ -122,7 +122,7 @@ func Validate[ID cmp.Ordered](p Problem[ID], assignments []Pair[ID]) ([]Violatio
 		if c := count[pr]; c > 1 {
 			out = append(out, Violation[ID]{Kind: KindDuplicate, Application: ix.apps[x], Judge: ix.judges[j], Have: c, Want: 1})
 		}
-		if ix.conflict[x*m+j] {
+		if ix.conflict.get(x*m + j) {
 			out = append(out, Violation[ID]{Kind: KindConflict, Application: ix.apps[x], Judge: ix.judges[j]})
 		}
 	}
@@ -150,7 +150,7 @@ func Validate[ID cmp.Ordered](p Problem[ID], assignments []Pair[ID]) ([]Violatio
 		s.add(pr[0], pr[1])
 	}
 	for _, l := range ix.locked {
-		s.locked[l[0]*m+l[1]] = true
+		s.locked.set(l[0]*m + l[1])
 	}
 	best, fromApp, fromJudge := s.transfers()
 	for b := range m {
