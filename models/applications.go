@@ -516,6 +516,28 @@ func (f ApplicationFilter) searchOnly() bool {
 // likeEscaper makes a search term match literally inside a LIKE pattern.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
+// afterCursor narrows q to the rows that follow the cursor after in the order sort (all of them for "").
+func afterCursor(q *gorm.DB, sort ApplicationSort, after string) (*gorm.DB, error) {
+	if after == "" {
+		return q, nil
+	}
+	c, key, err := decodeCursor(after, sort)
+	if err != nil {
+		return nil, err
+	}
+	// Row values, which both databases read as a range of the order's index: the same condition spelt
+	// "a > x OR (a = x AND id > y)" made PostgreSQL walk the index from its start on every page, so
+	// exporting 250,000 applications took minutes instead of seconds.
+	switch sort {
+	case SortName:
+		return q.Where("(name_key, id) > (?, ?)", key, c.ID), nil
+	case SortOldest:
+		return q.Where("("+sortTime+", id) > (?, ?)", key, c.ID), nil
+	default:
+		return q.Where("("+sortTime+", id) < (?, ?)", key, c.ID), nil
+	}
+}
+
 // ListApplications returns one page of an edition's applications that match f, and the cursor of the next
 // page ("" when this is the last). Keyset paging keeps page 20 as fast as page 1 and stable while new
 // applications arrive. A malformed cursor is a *ValidationError.
@@ -531,22 +553,9 @@ func (s *Store) ListApplications(ctx context.Context, f ApplicationFilter, p App
 	if p.After == "" && p.Page > 1 {
 		offset = (p.Page - 1) * p.Limit
 	}
-	if p.After != "" {
-		c, key, err := decodeCursor(p.After, p.Sort)
-		if err != nil {
-			return nil, "", err
-		}
-		// Row values, which both databases read as a range of the order's index: the same condition spelt
-		// "a > x OR (a = x AND id > y)" made PostgreSQL walk the index from its start on every page, so
-		// exporting 250,000 applications took minutes instead of seconds.
-		switch p.Sort {
-		case SortName:
-			q = q.Where("(name_key, id) > (?, ?)", key, c.ID)
-		case SortOldest:
-			q = q.Where("("+sortTime+", id) > (?, ?)", key, c.ID)
-		default:
-			q = q.Where("("+sortTime+", id) < (?, ?)", key, c.ID)
-		}
+	q, err := afterCursor(q, p.Sort, p.After)
+	if err != nil {
+		return nil, "", err
 	}
 	// The page's ids first, then its rows: the ids come from the order's index alone (see migration 00019),
 	// however many rows the filters pass over or the page number skips, and only the page's rows are read.

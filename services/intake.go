@@ -3,17 +3,13 @@ package services
 import (
 	"cmp"
 	"context"
-	"encoding/csv"
-	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/policy"
-	"github.com/pitchfest/pitchfest/reference"
 )
 
 // ListQuery is the organizer's intake list request as typed in a form or a query string; the service turns it
@@ -207,174 +203,6 @@ func (s *Applications) listItems(ctx context.Context, apps []models.Application)
 		items[i] = it
 	}
 	return items, nil
-}
-
-// exportLabels returns the label columns of a row: an application's codes in words, a sector the organizer
-// added to the edition under the name they gave it.
-func exportLabels(e *models.Edition, label reference.Labeler) func(a *models.Application) []string {
-	return func(a *models.Application) []string {
-		if label == nil {
-			return make([]string, 7)
-		}
-		sector := label(reference.KindSector, a.Sector)
-		if sector == a.Sector {
-			for _, sec := range e.Sectors {
-				if sec.Code == a.Sector && sec.Label != "" {
-					sector = sec.Label
-				}
-			}
-		}
-		return []string{label(reference.KindStatus, string(a.Status)), sector, label(reference.KindProvince, a.Province),
-			label(reference.KindDistrict, a.District), label(reference.KindStage, a.Stage),
-			label(reference.KindRevenueBand, a.RevenueBand), label(reference.KindWomenLed, a.WomenLed)}
-	}
-}
-
-// exportBatch is how many rows Export reads per query: memory stays flat however many applications there are
-// (a batch is a few MB), and 250,000 applications take 250 batches of four queries.
-const exportBatch = 1_000
-
-// ExportColumns are the CSV export's columns, in order.
-var ExportColumns = []string{"reference", "status", "startup_name", "registration_number", "founded_on", "website",
-	"sector", "province", "district", "stage", "employees", "revenue_band", "funding_raised", "women_led",
-	"team_size", "founders", "applicant_name", "applicant_email", "first_submitted_at", "submitted_at",
-	"one_liner", "problem", "solution", "market", "business_model", "traction", "competition", "impact",
-	"use_of_prize", "ineligible_reason",
-	// The same codes in words, in the language of whoever downloads the file; last, so that the columns above
-	// keep their places for programs that read them by position.
-	"status_label", "sector_label", "province_label", "district_label", "stage_label", "revenue_band_label",
-	"women_led_label"}
-
-// Export writes the applications matching q (all pages, in q's order) as CSV to w: UTF-8 with a byte-order mark
-// so spreadsheet programs read Kinyarwanda and French names right, times in the edition's time zone, and cells
-// that a spreadsheet would run as formulas defused. Rows go out in batches, flush (if not nil) after each, so
-// the file is never held in memory. Check the edition and filter with ExportCheck before writing headers: an
-// error after the first byte can only cut the file short. label writes the *_label columns (nil leaves them
-// empty).
-func (s *Applications) Export(ctx context.Context, actor *models.User, editionID int64, q ListQuery, label reference.Labeler,
-	w io.Writer, flush func()) error {
-	e, err := s.reviewEdition(ctx, actor, editionID)
-	if err != nil {
-		return err
-	}
-	f, v := q.filter(e)
-	if v != nil {
-		return v
-	}
-	ew := newExportWriter(w, e, label)
-	if err := ew.header(); err != nil {
-		return err
-	}
-	page := models.ApplicationPage{Sort: models.ApplicationSort(q.Sort), Limit: exportBatch}
-	for {
-		apps, next, err := s.Store.ListApplications(ctx, f, page)
-		if err != nil {
-			return err
-		}
-		items, err := s.listItems(ctx, apps)
-		if err != nil {
-			return err
-		}
-		if err := ew.rows(items); err != nil {
-			return err
-		}
-		if flush != nil {
-			flush()
-		}
-		if next == "" {
-			return nil
-		}
-		page.After = next
-	}
-}
-
-// exportWriter writes the CSV export of an edition's applications: the byte-order mark and header, then rows.
-type exportWriter struct {
-	w      io.Writer
-	cw     *csv.Writer
-	labels func(a *models.Application) []string
-	loc    *time.Location
-}
-
-func newExportWriter(w io.Writer, e *models.Edition, label reference.Labeler) *exportWriter {
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true // what spreadsheet programs expect (RFC 4180)
-	return &exportWriter{w: w, cw: cw, labels: exportLabels(e, label), loc: e.Location()}
-}
-
-// header writes the byte-order mark and the column names.
-func (ew *exportWriter) header() error {
-	if _, err := io.WriteString(ew.w, "\uFEFF"); err != nil {
-		return err
-	}
-	if err := ew.cw.Write(ExportColumns); err != nil {
-		return err
-	}
-	ew.cw.Flush()
-	return ew.cw.Error()
-}
-
-// rows writes one row per item and flushes them to the underlying writer.
-func (ew *exportWriter) rows(items []ListItem) error {
-	ts := func(t *time.Time) string {
-		if t == nil {
-			return ""
-		}
-		return t.In(ew.loc).Format("2006-01-02 15:04:05")
-	}
-	for _, it := range items {
-		a := &it.Application
-		row := []string{a.RefString(), string(a.Status), a.StartupName, a.RegistrationNumber, a.FoundedOn, a.Website,
-			a.Sector, a.Province, a.District, a.Stage, intPtr(a.Employees), a.RevenueBand, int64Ptr(a.FundingRaised), a.WomenLed,
-			strconv.Itoa(it.TeamSize), strconv.Itoa(it.Founders), it.ApplicantName, it.ApplicantEmail,
-			ts(a.FirstSubmittedAt), ts(a.SubmittedAt), a.OneLiner, a.Problem, a.Solution, a.Market, a.BusinessModel,
-			a.Traction, a.Competition, a.Impact, a.UseOfPrize, a.IneligibleReason}
-		row = append(row, ew.labels(a)...)
-		for i := range row {
-			row[i] = defuse(row[i])
-		}
-		if err := ew.cw.Write(row); err != nil {
-			return err
-		}
-	}
-	ew.cw.Flush()
-	return ew.cw.Error()
-}
-
-// ExportCheck reports the errors Export would fail with before writing anything, so a handler can still answer
-// with a proper error status.
-func (s *Applications) ExportCheck(ctx context.Context, actor *models.User, editionID int64, q ListQuery) (*models.Edition, error) {
-	e, err := s.reviewEdition(ctx, actor, editionID)
-	if err != nil {
-		return nil, err
-	}
-	if _, v := q.filter(e); v != nil {
-		return nil, v
-	}
-	return e, nil
-}
-
-// defuse stops a spreadsheet from running a cell as a formula (OWASP "CSV injection"): a leading =, +, -, @,
-// tab or carriage return gets a quote in front. Numbers are ours and never negative, so none is altered.
-func defuse(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-func intPtr(p *int) string {
-	if p == nil {
-		return ""
-	}
-	return strconv.Itoa(*p)
-}
-
-func int64Ptr(p *int64) string {
-	if p == nil {
-		return ""
-	}
-	return strconv.FormatInt(*p, 10)
 }
 
 // DayCount is the number of first submissions on one calendar day of the edition's time zone.

@@ -197,7 +197,7 @@ func (s *Applications) ExportSelection(ctx context.Context, actor *models.User, 
 		return nil, err
 	}
 	var unknown []string
-	var apps []models.Application
+	var apps []int64
 	seen := map[int64]bool{}
 	for _, id := range ids {
 		a, ok := byID[id]
@@ -207,14 +207,14 @@ func (s *Applications) ExportSelection(ctx context.Context, actor *models.User, 
 		case !ok || a == nil || a.EditionID != e.ID:
 			unknown = append(unknown, fmt.Sprintf("#%d", id))
 		default:
-			apps = append(apps, *a)
+			apps = append(apps, id)
 		}
 		seen[id] = true
 	}
 	if len(unknown) > 0 {
 		return nil, conflict("application.bulk_unknown_some", len(unknown), namedList(unknown))
 	}
-	items, err := s.listItems(ctx, apps)
+	rows, err := s.Store.ExportedApplicationsByIDs(ctx, apps)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +223,7 @@ func (s *Applications) ExportSelection(ctx context.Context, actor *models.User, 
 	if err := ew.header(); err != nil {
 		return nil, err
 	}
-	if err := ew.rows(items); err != nil {
+	if err := ew.rows(rows); err != nil {
 		return nil, err
 	}
 	_, err = buf.WriteTo(w)
