@@ -85,23 +85,17 @@ func (s *Store) ExportedApplicationsByIDs(ctx context.Context, ids []int64) ([]E
 	out := make([]ExportedApplication, 0, len(ids))
 	at := make(map[int64]int, len(ids))
 	for chunk := range slices.Chunk(ids, inBatch/2) { // the chunk is bound twice
-		rows, err := s.conn(ctx).Raw(exportSelect, chunk, chunk).Rows()
-		if err != nil {
-			return nil, translate(err)
-		}
-		for rows.Next() {
+		err := scanRows(s.conn(ctx).Raw(exportSelect, chunk, chunk).Rows, func(rows *sql.Rows) error {
 			var e ExportedApplication
 			if err := scanExported(rows, &e); err != nil {
-				rows.Close()
-				return nil, translate(err)
+				return err
 			}
 			at[e.ID] = len(out)
 			out = append(out, e)
-		}
-		err = rows.Err()
-		rows.Close()
+			return nil
+		})
 		if err != nil {
-			return nil, translate(err)
+			return nil, err
 		}
 	}
 	// Back into the order asked for; an id read twice or not at all keeps no line of its own.

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"time"
 )
 
@@ -47,6 +48,87 @@ func (Conflict) TableName() string { return "conflicts" }
 func (s *Store) AssignmentsByRound(ctx context.Context, roundID int64) ([]Assignment, error) {
 	var out []Assignment
 	return out, translate(s.conn(ctx).Where("round_id = ?", roundID).Order("application_id, judge_id").Find(&out).Error)
+}
+
+// AssignmentKey is what the automatic assignment needs to know of an existing assignment: which pair it is,
+// and whether an organizer made it by hand. A round of 250,000 applications has 750,000 of them.
+type AssignmentKey struct {
+	ID            int64
+	ApplicationID int64
+	JudgeID       int64
+	Manual        bool // Source is SourceManual
+}
+
+// AssignmentKeysByRound lists the round's assignments by application, then judge, as keys.
+func (s *Store) AssignmentKeysByRound(ctx context.Context, roundID int64) ([]AssignmentKey, error) {
+	var out []AssignmentKey
+	err := scanRows(s.conn(ctx).Raw(`SELECT id, application_id, judge_id, CASE WHEN source = ? THEN 1 ELSE 0 END
+FROM assignments WHERE round_id = ? ORDER BY application_id, judge_id`, SourceManual, roundID).Rows,
+		func(rows *sql.Rows) error {
+			var k AssignmentKey
+			if err := rows.Scan(&k.ID, &k.ApplicationID, &k.JudgeID, &k.Manual); err != nil {
+				return err
+			}
+			out = append(out, k)
+			return nil
+		})
+	return out, err
+}
+
+// ScoredPairs lists the (application, judge) pairs of the round that have a score, draft or submitted, sorted:
+// the automatic assignment keeps those judges where they are, and needs nothing else of the scores.
+func (s *Store) ScoredPairs(ctx context.Context, roundID int64) ([][2]int64, error) {
+	var out [][2]int64
+	err := scanRows(s.conn(ctx).Raw(`SELECT application_id, judge_id FROM scores WHERE round_id = ? ORDER BY application_id, judge_id`,
+		roundID).Rows, func(rows *sql.Rows) error {
+		var p [2]int64
+		if err := rows.Scan(&p[0], &p[1]); err != nil {
+			return err
+		}
+		out = append(out, p)
+		return nil
+	})
+	return out, err
+}
+
+// EntryToAssign is an application of a round as the automatic assignment sees it: its panel (0 for none) and
+// its status, which says whether it still takes judges.
+type EntryToAssign struct {
+	ApplicationID int64
+	PanelID       int64
+	Status        ApplicationStatus
+}
+
+// EntriesToAssign lists the round's entries by application, with their panel and their application's status.
+func (s *Store) EntriesToAssign(ctx context.Context, roundID int64) ([]EntryToAssign, error) {
+	var out []EntryToAssign
+	err := scanRows(s.conn(ctx).Raw(`SELECT e.application_id, COALESCE(e.panel_id, 0), a.status
+FROM round_entries e JOIN applications a ON a.id = e.application_id WHERE e.round_id = ? ORDER BY e.application_id`,
+		roundID).Rows, func(rows *sql.Rows) error {
+		var e EntryToAssign
+		if err := rows.Scan(&e.ApplicationID, &e.PanelID, &e.Status); err != nil {
+			return err
+		}
+		out = append(out, e)
+		return nil
+	})
+	return out, err
+}
+
+// scanRows runs a query and calls scan on each of its rows, closing them after: for reads of hundreds of
+// thousands of small rows, which GORM would scan through reflection into wider structs.
+func scanRows(query func() (*sql.Rows, error), scan func(*sql.Rows) error) error {
+	rows, err := query()
+	if err != nil {
+		return translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return translate(err)
+		}
+	}
+	return translate(rows.Err())
 }
 
 // AssignmentsOfJudge lists one judge's assignments in a round, by application.

@@ -1,6 +1,7 @@
 package services
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/binary"
@@ -37,7 +38,8 @@ func roundWork(ctx context.Context, tx *models.Store, r *models.Round) ([]panelW
 	if err != nil {
 		return nil, err
 	}
-	entries, apps, err := entriesOf(ctx, tx, r.ID)
+	// The entries' panels and statuses only: a round may hold 250,000 applications.
+	entries, err := tx.EntriesToAssign(ctx, r.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -51,16 +53,16 @@ func roundWork(ctx context.Context, tx *models.Store, r *models.Round) ([]panelW
 		works[index[pj.PanelID]].judges = append(works[index[pj.PanelID]].judges, pj)
 	}
 	for _, e := range entries {
-		if gone(apps[e.ApplicationID]) {
+		if gone(&models.Application{Status: e.Status}) {
 			continue
 		}
 		switch {
 		case len(ps) == 1:
 			works[0].apps = append(works[0].apps, e.ApplicationID)
-		case e.PanelID == nil:
+		case e.PanelID == 0:
 			return nil, models.NewValidationError("entries", "judging.assign.entries_without_panel")
 		default:
-			works[index[*e.PanelID]].apps = append(works[index[*e.PanelID]].apps, e.ApplicationID)
+			works[index[e.PanelID]].apps = append(works[index[e.PanelID]].apps, e.ApplicationID)
 		}
 	}
 	return works, nil
@@ -71,7 +73,7 @@ func roundWork(ctx context.Context, tx *models.Store, r *models.Round) ([]panelW
 // are kept on them but given no more. A judge's maximum counts their work on other panels' applications too.
 // Applications that already have more than k locked judges cannot be solved for and are returned in over,
 // untouched.
-func solve(w panelWork, k int, existing []models.Assignment, conflicts []models.Conflict, lock func(models.Assignment) bool,
+func solve(w panelWork, k int, existing []models.AssignmentKey, conflicts []models.Conflict, lock func(models.AssignmentKey) bool,
 	exclude map[int64]bool, seed uint64) (res assignment.Result[int64], apps []int64, over []int64, err error) {
 	inPanel := map[int64]bool{}
 	for _, a := range w.apps {
@@ -145,30 +147,26 @@ func solve(w panelWork, k int, existing []models.Assignment, conflicts []models.
 
 // persist makes the stored assignments of apps equal to res: missing pairs are inserted with source, pairs no
 // longer wanted are deleted. It returns how many were added and removed.
-func persist(ctx context.Context, tx *models.Store, roundID int64, apps []int64, existing []models.Assignment,
+func persist(ctx context.Context, tx *models.Store, roundID int64, apps []int64, existing []models.AssignmentKey,
 	res assignment.Result[int64], source string, actor *models.User, at func() models.Assignment) (added, removed int, err error) {
-	in := map[int64]bool{}
-	for _, a := range apps {
-		in[a] = true
-	}
-	want := map[assignment.Pair[int64]]bool{}
-	for _, p := range res.Assignments {
-		want[p] = true
-	}
-	have := map[assignment.Pair[int64]]bool{}
+	// Sorted slices searched by halves rather than sets: at 750,000 pairs, maps of pairs took hundreds of MB.
+	in := slices.Sorted(slices.Values(apps))
+	want := res.Assignments // sorted by application, then judge
+	var have []assignment.Pair[int64]
 	var gone []int64
 	for _, a := range existing {
-		if !in[a.ApplicationID] {
+		if _, ok := slices.BinarySearch(in, a.ApplicationID); !ok {
 			continue
 		}
 		p := assignment.Pair[int64]{Application: a.ApplicationID, Judge: a.JudgeID}
-		have[p] = true
-		if !want[p] {
+		have = append(have, p)
+		if _, ok := slices.BinarySearchFunc(want, p, comparePairs); !ok {
 			gone = append(gone, a.ID)
 		}
 	}
+	slices.SortFunc(have, comparePairs)
 	// Written in batches, a few statements for the whole round: one statement per pair would take minutes at
-	// the 750,000 pairs of a continental round.
+	// the 750,000 pairs of a continental round. The rows are made a batch at a time, not all at once.
 	if err := tx.DeleteAssignments(ctx, gone); err != nil {
 		return 0, 0, err
 	}
@@ -176,19 +174,29 @@ func persist(ctx context.Context, tx *models.Store, roundID int64, apps []int64,
 	if actor != nil {
 		by = &actor.ID
 	}
-	var rows []models.Assignment
-	for _, p := range res.Assignments {
-		if have[p] {
-			continue
+	rows := make([]models.Assignment, 0, min(len(want), persistBatch))
+	for i, p := range want {
+		if _, ok := slices.BinarySearchFunc(have, p, comparePairs); !ok {
+			a := at()
+			a.RoundID, a.ApplicationID, a.JudgeID, a.Source, a.CreatedBy = roundID, p.Application, p.Judge, source, by
+			rows = append(rows, a)
 		}
-		a := at()
-		a.RoundID, a.ApplicationID, a.JudgeID, a.Source, a.CreatedBy = roundID, p.Application, p.Judge, source, by
-		rows = append(rows, a)
+		if len(rows) == persistBatch || (i == len(want)-1 && len(rows) > 0) {
+			if err := tx.AddAssignments(ctx, rows); err != nil {
+				return added, len(gone), err
+			}
+			added += len(rows)
+			rows = rows[:0]
+		}
 	}
-	if err := tx.AddAssignments(ctx, rows); err != nil {
-		return 0, len(gone), err
-	}
-	return len(rows), len(gone), nil
+	return added, len(gone), nil
+}
+
+// persistBatch is how many new assignments persist holds at a time.
+const persistBatch = 20_000
+
+func comparePairs(a, b assignment.Pair[int64]) int {
+	return cmp.Or(cmp.Compare(a.Application, b.Application), cmp.Compare(a.Judge, b.Judge))
 }
 
 // PanelReport is what the automatic assignment did on one panel, with the fairness figures to show.
@@ -256,7 +264,7 @@ func (j *Judging) autoAssign(ctx context.Context, actor *models.User, roundID in
 		if err != nil {
 			return err
 		}
-		existing, err := tx.AssignmentsByRound(ctx, roundID)
+		existing, err := tx.AssignmentKeysByRound(ctx, roundID)
 		if err != nil {
 			return err
 		}
@@ -264,16 +272,13 @@ func (j *Judging) autoAssign(ctx context.Context, actor *models.User, roundID in
 		if err != nil {
 			return err
 		}
-		scores, err := tx.ScoresByRound(ctx, roundID)
+		scored, err := tx.ScoredPairs(ctx, roundID)
 		if err != nil {
 			return err
 		}
-		scored := map[[2]int64]bool{}
-		for _, s := range scores {
-			scored[[2]int64{s.ApplicationID, s.JudgeID}] = true
-		}
-		keep := func(a models.Assignment) bool {
-			return a.Source == models.SourceManual || scored[[2]int64{a.ApplicationID, a.JudgeID}]
+		keep := func(a models.AssignmentKey) bool {
+			_, ok := slices.BinarySearchFunc(scored, [2]int64{a.ApplicationID, a.JudgeID}, compareKeys)
+			return a.Manual || ok
 		}
 		for _, w := range works {
 			if len(w.apps) == 0 {
@@ -309,6 +314,8 @@ func (j *Judging) autoAssign(ctx context.Context, actor *models.User, roundID in
 	return rep, nil
 }
 
+func compareKeys(a, b [2]int64) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) }
+
 func (j *Judging) newAssignment() models.Assignment { return models.Assignment{CreatedAt: j.now()} }
 
 // refill fills the places an application of the round lost (a conflict, a reassignment) without moving anyone
@@ -324,7 +331,7 @@ func (j *Judging) refill(ctx context.Context, tx *models.Store, r *models.Round,
 		}
 		return 0, "", err
 	}
-	existing, err := tx.AssignmentsByRound(ctx, r.ID)
+	existing, err := tx.AssignmentKeysByRound(ctx, r.ID)
 	if err != nil {
 		return 0, "", err
 	}
@@ -332,7 +339,7 @@ func (j *Judging) refill(ctx context.Context, tx *models.Store, r *models.Round,
 	if err != nil {
 		return 0, "", err
 	}
-	all := func(models.Assignment) bool { return true }
+	all := func(models.AssignmentKey) bool { return true }
 	var problems []string
 	for _, w := range works {
 		if len(w.apps) == 0 {
