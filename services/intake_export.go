@@ -53,23 +53,42 @@ func (s *Applications) Export(ctx context.Context, actor *models.User, editionID
 	if err := ew.header(); err != nil {
 		return err
 	}
-	after := ""
+	// The next batch is read while this one is written, so that the database's time and the connection's
+	// overlap. A batch read for nothing (the writing failed) ends with the request's context.
+	read := func(after string) <-chan exportRead {
+		ch := make(chan exportRead, 1)
+		go func() {
+			rows, next, err := s.Store.ExportApplications(ctx, f, models.ApplicationSort(q.Sort), after, exportBatch)
+			ch <- exportRead{rows, next, err}
+		}()
+		return ch
+	}
+	pending := read("")
 	for {
-		rows, next, err := s.Store.ExportApplications(ctx, f, models.ApplicationSort(q.Sort), after, exportBatch)
-		if err != nil {
-			return err
+		b := <-pending
+		if b.err != nil {
+			return b.err
 		}
-		if err := ew.rows(rows); err != nil {
+		if b.next != "" {
+			pending = read(b.next)
+		}
+		if err := ew.rows(b.rows); err != nil {
 			return err
 		}
 		if flush != nil {
 			flush()
 		}
-		if next == "" {
+		if b.next == "" {
 			return nil
 		}
-		after = next
 	}
+}
+
+// exportRead is one batch of the export as read: its rows and the next batch's cursor ("" after the last).
+type exportRead struct {
+	rows []models.ExportedApplication
+	next string
+	err  error
 }
 
 // ExportCheck reports the errors Export would fail with before writing anything, so a handler can still answer

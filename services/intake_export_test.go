@@ -136,7 +136,7 @@ func listedLabels(e *models.Edition, label reference.Labeler, a *models.Applicat
 // seedVariedEdition adds n applications in bulk with everything a cell can hold: every status, references or
 // none, numbers or none, text with commas, quotes, line breaks, accents and formula openers, names shared by
 // several (so the orders break ties by id), times shared to the second, teams of 0 to 5 with or without
-// founders, and applicants gone.
+// founders (changed after they were written), and applicants gone.
 func seedVariedEdition(t *testing.T, w *intakeWorld, n int) {
 	t.Helper()
 	r := rand.New(rand.NewPCG(2026, 7))
@@ -201,5 +201,12 @@ func seedVariedEdition(t *testing.T, w *intakeWorld, n int) {
 	}
 	if err := w.st.BulkCreate(ctx, team); err != nil {
 		t.Fatal(err)
+	}
+	// Teams change after they are written, as applicants edit them.
+	for _, q := range []string{`UPDATE team_members SET founder = NOT founder WHERE id % 7 = 0`,
+		`DELETE FROM team_members WHERE id % 11 = 0`} {
+		if err := w.st.DB().Exec(q).Error; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
