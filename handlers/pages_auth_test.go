@@ -458,10 +458,18 @@ func TestInvitationPagesOfferOnlyTheRolesTheUserMayGive(t *testing.T) {
 	if !strings.HasPrefix(sent.location(), "/admin/invitations?sent=") {
 		t.Fatalf("after inviting a judge: → %q, want the invitations page naming the address", sent.location())
 	}
-	token := tokenOf(t, srv, mb.Link(t, judgeEmail, "invitation"), "/invitations/accept")
+	link := mb.Link(t, judgeEmail, "invitation")
+	token := tokenOf(t, srv, link, "/invitations/accept")
+	// The link opens the page in the invitation's language, whatever the browser's.
+	if u, _ := url.Parse(link); u.Query().Get("lang") != "rw" {
+		t.Errorf("the invitation link %q does not carry the invitation's language", link)
+	}
 
-	judge := newVisitor(t, srv, "rw")
-	p = judge.get("/invitations/accept?token=" + url.QueryEscape(token))
+	judge := newVisitor(t, srv, "en")
+	p = judge.get(strings.TrimPrefix(link, srv.URL))
+	if !strings.Contains(p.body, `lang="rw"`) {
+		t.Errorf("the invitation page does not open in Kinyarwanda:\n%s", excerpt(p.body))
+	}
 	p.expect(t, "open the invitation", http.StatusOK, "")
 	if !strings.Contains(p.body, judgeEmail) {
 		t.Error("the page does not say which address is invited")
@@ -469,7 +477,10 @@ func TestInvitationPagesOfferOnlyTheRolesTheUserMayGive(t *testing.T) {
 	judge.post("/invitations/accept", url.Values{"token": {token}, "name": {"Judge"}, "password": {"short"}}).
 		expect(t, "a too short password", http.StatusUnprocessableEntity, "")
 	judge.post("/invitations/accept", url.Values{"token": {token}, "name": {"Judge Mukamana"}, "password": {"a judge's long passphrase"}}).
-		expect(t, "accept", http.StatusSeeOther, "/signin")
+		expect(t, "accept: the new account is signed in and goes to its work", http.StatusSeeOther, "/judge")
+	if p := judge.get("/judge"); p.status != http.StatusOK {
+		t.Errorf("the new judge is not signed in after accepting: %d", p.status)
+	}
 	judge.post("/invitations/accept", url.Values{"token": {token}, "name": {"Judge"}, "password": {"a judge's long passphrase"}}).
 		expect(t, "accept twice", http.StatusGone, "")
 	u, err := st.UserByEmail(ctx, judgeEmail)

@@ -44,7 +44,7 @@ func (a *Accounts) SendInvitation(ctx context.Context, actor *models.User, email
 			return err
 		}
 		if err := a.Mail.QueueTx(ctx, tx, strings.TrimSpace(email), t.Lang, "invitation", map[string]any{
-			"Inviter": actor.Name, "Role": string(role), "Link": a.link("/invitations/accept", url.Values{"token": {raw}}),
+			"Inviter": actor.Name, "Role": string(role), "Link": a.link("/invitations/accept", url.Values{"token": {raw}, "lang": {t.Lang}}),
 		}); err != nil {
 			return err
 		}
@@ -146,47 +146,77 @@ func (a *Accounts) PeekInvitation(ctx context.Context, raw string) (*Invitation,
 // verified. ErrNotFound for an unknown, used or expired link.
 func (a *Accounts) AcceptInvitation(ctx context.Context, raw, name, password, lang string, meta Meta) (*models.User, error) {
 	var u *models.User
-	err := a.Store.Tx(ctx, func(tx *models.Store) error {
-		t, err := consumeLink(ctx, tx, raw, models.PurposeInvitation, a.now(), false)
-		if err != nil {
-			return err
-		}
-		u, err = tx.UserByEmail(ctx, t.Email)
-		switch {
-		case errors.Is(err, models.ErrNotFound):
-			v := models.NewValidationError()
-			checkName(v, name)
-			if p := PasswordProblem(password, t.Email); p != "" {
-				v.Fields["password"] = p
-			}
-			if len(v.Fields) > 0 {
-				return v
-			}
-			hash, err := HashPassword(password)
-			if err != nil {
-				return err
-			}
-			u = &models.User{Email: t.Email, Name: strings.TrimSpace(name), PasswordHash: hash, Lang: normLang(lang)}
-			if err := tx.CreateUser(ctx, u); err != nil {
-				return err
-			}
-		case err != nil:
-			return err
-		}
-		if err := tx.AddRole(ctx, u.ID, t.Role, t.CreatedBy); err != nil {
-			return err
-		}
-		if err := tx.MarkEmailVerified(ctx, u.ID, a.now()); err != nil {
-			return err
-		}
-		if err := tx.Audit(ctx, &models.AuditEvent{ActorID: &u.ID, Action: "role.granted", Subject: userSubject(u.ID), IP: meta.IP,
-			Detail: fmt.Sprintf("%s by invitation", t.Role)}); err != nil {
-			return err
-		}
-		u, err = tx.UserByID(ctx, u.ID)
+	err := a.Store.Tx(ctx, func(tx *models.Store) (err error) {
+		u, _, err = a.acceptIn(ctx, tx, raw, name, password, lang, meta)
 		return err
 	})
 	return u, err
+}
+
+// AcceptInvitationAndSignIn is AcceptInvitation that also signs in an account it creates, in a new session
+// (the browser's previous one ends, as at sign-in), the way a verification link does: the person has just
+// chosen the password and proved the address. An existing account gets the role but no session ("" for it),
+// since the link alone does not prove its password.
+func (a *Accounts) AcceptInvitationAndSignIn(ctx context.Context, raw, name, password, lang, previousSession string, meta Meta) (*models.User, string, error) {
+	var u *models.User
+	var session string
+	err := a.Store.Tx(ctx, func(tx *models.Store) error {
+		var created bool
+		var err error
+		if u, created, err = a.acceptIn(ctx, tx, raw, name, password, lang, meta); err != nil || !created {
+			return err
+		}
+		session, err = a.startSession(ctx, tx, u, previousSession, a.now(), meta)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return u, session, nil
+}
+
+// acceptIn is AcceptInvitation inside tx; created says the account is new.
+func (a *Accounts) acceptIn(ctx context.Context, tx *models.Store, raw, name, password, lang string, meta Meta) (*models.User, bool, error) {
+	t, err := consumeLink(ctx, tx, raw, models.PurposeInvitation, a.now(), false)
+	if err != nil {
+		return nil, false, err
+	}
+	created := false
+	u, err := tx.UserByEmail(ctx, t.Email)
+	switch {
+	case errors.Is(err, models.ErrNotFound):
+		v := models.NewValidationError()
+		checkName(v, name)
+		if p := PasswordProblem(password, t.Email); p != "" {
+			v.Fields["password"] = p
+		}
+		if len(v.Fields) > 0 {
+			return nil, false, v
+		}
+		hash, err := HashPassword(password)
+		if err != nil {
+			return nil, false, err
+		}
+		u = &models.User{Email: t.Email, Name: strings.TrimSpace(name), PasswordHash: hash, Lang: normLang(lang)}
+		if err := tx.CreateUser(ctx, u); err != nil {
+			return nil, false, err
+		}
+		created = true
+	case err != nil:
+		return nil, false, err
+	}
+	if err := tx.AddRole(ctx, u.ID, t.Role, t.CreatedBy); err != nil {
+		return nil, false, err
+	}
+	if err := tx.MarkEmailVerified(ctx, u.ID, a.now()); err != nil {
+		return nil, false, err
+	}
+	if err := tx.Audit(ctx, &models.AuditEvent{ActorID: &u.ID, Action: "role.granted", Subject: userSubject(u.ID), IP: meta.IP,
+		Detail: fmt.Sprintf("%s by invitation", t.Role)}); err != nil {
+		return nil, false, err
+	}
+	u, err = tx.UserByID(ctx, u.ID)
+	return u, created, err
 }
 
 // CreateAdmin creates (or promotes) the first admin from the command line. The password rules still apply.

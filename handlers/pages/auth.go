@@ -382,13 +382,17 @@ func (s *Server) acceptInvitation(c *gin.Context) {
 	}
 	f.Values = map[string]string{"name": req.Name}
 	status := s.submitForm(c, f, func() error {
-		_, err := s.Accounts.AcceptInvitation(c.Request.Context(), req.Token, req.Name, req.Password, web.Lang(c), web.Meta(c))
-		if err == nil {
-			to := "/signin"
-			if web.CurrentUser(c) != nil {
-				to = "/account"
-			}
-			s.SeeOther(c, to, "flash.invitation_accepted")
+		prev, _ := c.Cookie(web.SessionCookie)
+		u, session, err := s.Accounts.AcceptInvitationAndSignIn(c.Request.Context(), req.Token, req.Name, req.Password, web.Lang(c), prev, web.Meta(c))
+		switch {
+		case err != nil:
+		case session != "": // a new account, signed in as a verification link signs in
+			s.SetSessionCookie(c, session)
+			s.SeeOther(c, workOf(u), "flash.invitation_welcome")
+		case web.CurrentUser(c) != nil:
+			s.SeeOther(c, "/account", "flash.invitation_accepted")
+		default:
+			s.SeeOther(c, "/signin", "flash.invitation_accepted")
 		}
 		return s.unlessLinkGone(c, models.PurposeInvitation, err)
 	})
