@@ -476,10 +476,7 @@ func (j *Judging) RoundProgress(ctx context.Context, actor *models.User, roundID
 	for _, id := range judgeIDs {
 		jp := byJudge[id]
 		jp.Name, jp.Email = users[id].Name, users[id].Email
-		unfinished := jp.Submitted < jp.Assigned
-		idle := now.Sub(quiet[id]) >= StalledAfter
-		late := r.ClosesAt != nil && r.ClosesAt.Sub(now) <= StalledNearDeadline && 2*jp.Submitted < jp.Assigned
-		jp.Stalled = open && unfinished && (idle || late)
+		jp.Stalled = open && stalled(r, now, jp, quiet[id])
 		p.ByJudge = append(p.ByJudge, *jp)
 	}
 	sortJudgeProgress(p.ByJudge)
@@ -489,6 +486,14 @@ func (j *Judging) RoundProgress(ctx context.Context, actor *models.User, roundID
 		return cmp.Or(cmp.Compare(a.Reference, b.Reference), cmp.Compare(a.ApplicationID, b.ApplicationID))
 	})
 	return p, nil
+}
+
+// stalled says whether a judge with work jp, quiet since quiet, is one to chase in an open round r at now.
+func stalled(r *models.Round, now time.Time, jp *JudgeProgress, quiet time.Time) bool {
+	unfinished := jp.Submitted < jp.Assigned
+	idle := now.Sub(quiet) >= StalledAfter
+	late := r.ClosesAt != nil && r.ClosesAt.Sub(now) <= StalledNearDeadline && 2*jp.Submitted < jp.Assigned
+	return unfinished && (idle || late)
 }
 
 // sortJudgeProgress puts first the judges an organizer should chase: stalled ones, then those with the most

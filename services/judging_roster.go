@@ -61,7 +61,7 @@ func (j *Judging) JudgeRoster(ctx context.Context, actor *models.User, editionID
 	}
 	assigned, submitted := map[int64]int{}, map[int64]int{}
 	for _, r := range rounds {
-		pr, err := j.RoundProgress(ctx, actor, r.ID)
+		pr, err := j.RoundSummary(ctx, actor, r.ID)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -64,7 +64,7 @@ func (s *Server) showAssignment(c *gin.Context, status int, rc *services.RoundCo
 		s.Fail(c, err)
 		return
 	}
-	as, err := s.Judging.Assignments(ctx, u, rc.Round.ID)
+	perJudge, err := s.Judging.JudgeLoads(ctx, u, rc.Round.ID)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -76,27 +76,16 @@ func (s *Server) showAssignment(c *gin.Context, status int, rc *services.RoundCo
 	for _, sec := range rc.Edition.Sectors {
 		d.Sectors = append(d.Sectors, choice{Value: sec.Code, Label: s.EditionSectorLabel(c, rc.Edition, sec.Code), Selected: sec.Code == d.NewPanel["sector"]})
 	}
-	perJudge := map[int64]int{}
-	for _, a := range as {
-		perJudge[a.JudgeID]++
-	}
 	for _, j := range pool {
 		if n := perJudge[j.ID]; n > 0 {
 			d.Loads = append(d.Loads, judgeLoad{Name: j.Name, Email: j.Email, Load: n})
 		}
 	}
 	slices.SortStableFunc(d.Loads, func(a, b judgeLoad) int { return b.Load - a.Load })
-	pr, err := s.Judging.RoundProgress(ctx, u, rc.Round.ID)
-	if err != nil {
+	if d.Entries, d.Short, err = s.Judging.RoundEntryCounts(ctx, u, rc.Round.ID); err != nil {
 		s.Fail(c, err)
 		return
 	}
-	for _, a := range pr.ByApplication {
-		if a.Judges < rc.Round.JudgesPerApp {
-			d.Short++
-		}
-	}
-	d.Entries = len(pr.ByApplication)
 	p := s.NewPage(c, "assignment.title")
 	p.Data = d
 	s.Render(c, status, "organize_assignment", p)

@@ -123,7 +123,7 @@ func (s *Server) roundStep(c *gin.Context, r models.Round) (roundStep, error) {
 	if err != nil {
 		return step, err
 	}
-	pr, err := s.Judging.RoundProgress(ctx, u, r.ID)
+	pr, err := s.Judging.RoundSummary(ctx, u, r.ID)
 	if err != nil {
 		return step, err
 	}

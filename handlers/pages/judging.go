@@ -357,14 +357,30 @@ func (s *Server) liveRefused(c *gin.Context, f *judgeEntryData) {
 
 // ---- organizer: progress and reminders ----
 
+// ProgressListMax is the most applications the progress page lists one by one; a variable so tests can lower it.
+var ProgressListMax = 2000
+
 // loadProgress gathers a round's progress: scores in by judge, the reminder sent by hand ("reminded", after
 // the redirect) and the automatic one.
 func (s *Server) loadProgress(c *gin.Context, id int64) (progressData, error) {
 	ctx := c.Request.Context()
 	u := web.CurrentUser(c)
-	pr, err := s.Judging.RoundProgress(ctx, u, id)
+	pr, err := s.Judging.RoundSummary(ctx, u, id)
 	if err != nil {
 		return progressData{}, err
+	}
+	entries, short, err := s.Judging.RoundEntryCounts(ctx, u, id)
+	if err != nil {
+		return progressData{}, err
+	}
+	// Each application's line only while a person can read the list; a larger round says how many there are
+	// and how many lack judges, and its results page lists them by page.
+	if entries <= ProgressListMax {
+		full, err := s.Judging.RoundProgress(ctx, u, id)
+		if err != nil {
+			return progressData{}, err
+		}
+		pr.ByApplication = full.ByApplication
 	}
 	rc, err := s.Publishing.RoundContext(ctx, u, id) // the round and its edition, for the way back
 	if err != nil {
@@ -374,7 +390,9 @@ func (s *Server) loadProgress(c *gin.Context, id int64) (progressData, error) {
 	if at, err := s.Judging.ReminderSent(ctx, id); err == nil && at != nil {
 		autoSent = l10n.When(web.Lang(c), *at, l10n.DefaultZone)
 	}
-	return progressOf(rc, pr, c.Query("reminded"), autoSent), nil
+	d := progressOf(rc, pr, c.Query("reminded"), autoSent)
+	d.Entries, d.Short, d.Listed = entries, short, entries <= ProgressListMax
+	return d, nil
 }
 
 func (s *Server) remindJudges(c *gin.Context) {

@@ -37,7 +37,11 @@ type panelData struct {
 	Sectors      []choice
 	Filter       string
 	Entries      []panelEntry
-	Problem      string
+	// Page, Pages and Total page the round's entries (PanelPageSize a page): a continental round holds
+	// 250,000 of them, more than a person or a browser can work through at once.
+	Page, Pages, Total int
+	PrevURL, NextURL   string
+	Problem            string
 	// Errors are a refused form's messages by field: the panel's name, sector and judges, or the entries.
 	Errors map[string]string
 }
@@ -73,6 +77,26 @@ func (s *Server) panelAndRound(c *gin.Context) (*services.RoundContext, services
 	return nil, services.PanelView{}, false
 }
 
+// PanelPageSize is how many of the round's entries the panel page lists at once; a variable so tests can
+// lower it.
+var PanelPageSize = 200
+
+// panelURL is the panel page showing the entries of sector ("" for all) on page (the first for 0 or 1).
+func panelURL(panelID int64, sector string, page int) string {
+	q := url.Values{}
+	if sector != "" {
+		q.Set("sector", sector)
+	}
+	if page > 1 {
+		q.Set("page", strconv.Itoa(page))
+	}
+	to := fmt.Sprintf("/organize/panels/%d", panelID)
+	if len(q) > 0 {
+		to += "?" + q.Encode()
+	}
+	return to
+}
+
 func (s *Server) panelPage(c *gin.Context) {
 	rc, pv, ok := s.panelAndRound(c)
 	if !ok {
@@ -90,7 +114,9 @@ func (s *Server) showPanel(c *gin.Context, status int, rc *services.RoundContext
 		s.Fail(c, err)
 		return
 	}
-	entries, err := s.Judging.Entries(ctx, u, rc.Round.ID)
+	page, _ := strconv.Atoi(c.Request.FormValue("page"))
+	page = max(page, 1)
+	entries, total, err := s.Judging.EntryPage(ctx, u, rc.Round.ID, filter, page, PanelPageSize)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -105,7 +131,13 @@ func (s *Server) showPanel(c *gin.Context, status int, rc *services.RoundContext
 		names[p.ID] = p.Name
 	}
 	d := panelData{Ctx: rc, Panel: pv, Pool: pool, Seated: map[int64]bool{}, Filter: filter, Problem: problem, Errors: errs,
-		Name: pv.Name, Sector: pv.Sector}
+		Name: pv.Name, Sector: pv.Sector, Page: page, Total: total, Pages: max(1, (total+PanelPageSize-1)/PanelPageSize)}
+	if page > 1 {
+		d.PrevURL = panelURL(pv.ID, filter, page-1)
+	}
+	if page < d.Pages {
+		d.NextURL = panelURL(pv.ID, filter, page+1)
+	}
 	if sent != nil {
 		d.Name, d.Sector = sent.Name, sent.Sector
 		for _, j := range sent.Judges {
@@ -120,9 +152,6 @@ func (s *Server) showPanel(c *gin.Context, status int, rc *services.RoundContext
 		d.Sectors = append(d.Sectors, choice{Value: sec.Code, Label: s.EditionSectorLabel(c, rc.Edition, sec.Code), Selected: sec.Code == filter})
 	}
 	for _, e := range entries {
-		if filter != "" && e.Sector != filter {
-			continue
-		}
 		pe := panelEntry{EntryView: e, InPanel: e.PanelID != nil && *e.PanelID == pv.ID}
 		if e.PanelID != nil && !pe.InPanel {
 			pe.Elsewhere = names[*e.PanelID]
@@ -138,11 +167,8 @@ func (s *Server) showPanel(c *gin.Context, status int, rc *services.RoundContext
 // panel's form as sent, when it was that form).
 func (s *Server) panelStep(c *gin.Context, rc *services.RoundContext, pv services.PanelView, sent *services.PanelInput, filter, flash string, err error) {
 	if err == nil {
-		to := fmt.Sprintf("/organize/panels/%d", pv.ID)
-		if filter != "" {
-			to += "?sector=" + url.QueryEscape(filter)
-		}
-		s.SeeOther(c, to, flash)
+		page, _ := strconv.Atoi(c.PostForm("page"))
+		s.SeeOther(c, panelURL(pv.ID, filter, page), flash)
 		return
 	}
 	if p, ok := s.Refusal(c, err, "rounds.closed_no_change"); ok {

@@ -400,6 +400,11 @@ type progressData struct {
 	Stalled  int
 	Reminded string
 	AutoSent string
+	// Entries and Short count the round's applications and those lacking judges; Listed is false when they
+	// are too many to list one by one (see ProgressListMax).
+	Entries int
+	Short   int
+	Listed  bool
 }
 
 // progressOf builds the round's progress page; reminded is how many judges the last reminder reached, autoSent
