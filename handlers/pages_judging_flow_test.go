@@ -322,6 +322,11 @@ func TestAClosedRoundShowsNoClosingDateToItsJudge(t *testing.T) {
 			t.Errorf("%s still gives the closed round's closing date, or does not say it is closed", p)
 		}
 	}
+	// Nothing is "to do" in a closed round: what the judge did not score reads "Not scored", and so does its filter.
+	if _, body := pageGet(t, srv, judge, pages[1]); strings.Contains(body, ">"+T("judge.score.todo")+"<") ||
+		!strings.Contains(body, `<span class="badge">`+T("judge.score.unscored")+`</span>`) || !strings.Contains(body, ">"+T("judge.queue.unscored")+"<") {
+		t.Errorf("the closed round's queue still says %q, or not %q:\n%s", T("judge.score.todo"), T("judge.score.unscored"), excerpt(body))
+	}
 }
 
 // The sector filter lists sectors in the reader's alphabetical order: in French "Éducation" and "Énergie" come

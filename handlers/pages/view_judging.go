@@ -107,8 +107,13 @@ type queueRow struct {
 	Badge       string // the status badge's extra class: " ok" submitted, " warn" a draft
 }
 
-// queueRowsOf gives items their words in t's language; own names the sectors the organizer added.
-func queueRowsOf(t viewText, items []services.QueueItem, own func(code string) string) []queueRow {
+// closedStatus words a score's status once its round is closed, when nothing is "to do" any more: what was not
+// scored stays unscored, a draft was never sent.
+var closedStatus = map[string]string{"todo": "judge.score.unscored", models.ScoreDraft: "judge.score.draft_unsent"}
+
+// queueRowsOf gives items their words in t's language, as they read in a round still open or closed; own names
+// the sectors the organizer added.
+func queueRowsOf(t viewText, items []services.QueueItem, closed bool, own func(code string) string) []queueRow {
 	sectors, statuses := map[string]string{}, map[string]string{}
 	badges := map[string]string{models.ScoreSubmitted: " ok", models.ScoreDraft: " warn"}
 	out := make([]queueRow, len(items))
@@ -120,7 +125,11 @@ func queueRowsOf(t viewText, items []services.QueueItem, own func(code string) s
 		}
 		status, ok := statuses[it.Status]
 		if !ok {
-			status = t.tr("judge.score." + it.Status)
+			id := "judge.score." + it.Status
+			if w, ok := closedStatus[it.Status]; ok && closed {
+				id = w
+			}
+			status = t.tr(id)
 			statuses[it.Status] = status
 		}
 		out[i] = queueRow{QueueItem: it, SectorLabel: sector, StatusLabel: status, Badge: badges[it.Status]}
@@ -133,7 +142,12 @@ func queueRowsOf(t viewText, items []services.QueueItem, own func(code string) s
 func judgeQueueOf(t viewText, q *services.Queue, v queueView) judgeQueueData {
 	d := judgeQueueData{Queue: q, View: v}
 	items := []services.QueueItem{}
-	for _, f := range []struct{ v, l string }{{services.FilterAll, "judge.queue.all"}, {services.FilterTodo, "judge.queue.todo"}, {services.FilterDone, "judge.queue.done"}} {
+	closed := q.Round.Status == models.RoundClosed
+	todo := "judge.queue.todo"
+	if closed {
+		todo = "judge.queue.unscored"
+	}
+	for _, f := range []struct{ v, l string }{{services.FilterAll, "judge.queue.all"}, {services.FilterTodo, todo}, {services.FilterDone, "judge.queue.done"}} {
 		d.Filters = append(d.Filters, queueFilter{Value: f.v, Label: f.l, Href: fmt.Sprintf("/judge/rounds/%d%s", q.Round.ID, v.query(f.v)),
 			Current: f.v == v.Filter})
 	}
@@ -152,7 +166,7 @@ func judgeQueueOf(t viewText, q *services.Queue, v queueView) judgeQueueData {
 		items = append(items, it)
 	}
 	slices.SortStableFunc(items, func(a, b services.QueueItem) int { return statusRank[a.Status] - statusRank[b.Status] })
-	d.Items = queueRowsOf(t, items, d.OwnSector)
+	d.Items = queueRowsOf(t, items, closed, d.OwnSector)
 	if len(q.Panels) > 1 {
 		for _, p := range q.Panels {
 			d.Panels = append(d.Panels, choice{Value: strconv.FormatInt(p.ID, 10), Label: p.Name, Selected: p.ID == v.Panel})
