@@ -134,6 +134,9 @@ type appPage struct {
 	Title   string // the summary's first words, when not the usual ones
 	AddRow  bool   // one more team row
 	Notice  string // what the last team change did
+	// FocusError focuses the first team answer with a message; AddRefused says next to the Add button that
+	// no member was added.
+	FocusError, AddRefused bool
 }
 
 // showApplication draws the application page.
@@ -148,7 +151,7 @@ func (s *Server) showApplication(c *gin.Context, status int, d *services.Applica
 func (s *Server) applicationPageOf(c *gin.Context, d *services.ApplicationDetail, pg appPage) (web.Page, bool) {
 	u := web.CurrentUser(c)
 	in := applicationInput{Detail: d, User: u, Shown: d.Application.Status, Step: stepOf(pg.Step), Values: pg.Values, Errors: pg.Errors,
-		Refused: pg.Refused, Title: pg.Title, AddRow: pg.AddRow, Notice: pg.Notice}
+		Refused: pg.Refused, Title: pg.Title, AddRow: pg.AddRow, Notice: pg.Notice, FocusError: pg.FocusError, AddRefused: pg.AddRefused}
 	if an, ok := s.AnnouncedStatuses(c, []models.Application{d.Application})[d.Application.ID]; ok {
 		in.Shown, in.Announced = an.Status, &an
 	}
@@ -274,14 +277,9 @@ func (s *Server) readApplicationForm(c *gin.Context, d *services.ApplicationDeta
 		sf.in = in
 		return sf, true
 	}
-	team := s.readTeam(c, form, sf.errs, skip)
-	in.Team = &team
-	for field := range omit {
-		if strings.HasPrefix(field, "team") {
-			in.Team = nil
-		}
-	}
-	// Renumber the typed rows as the service will, so messages land next to the right row.
+	team, shares := s.readTeam(c, form, sf.errs, skip)
+	// Renumber the typed rows as the service will, so messages land next to the right row; a share comes back
+	// as it was typed ("12,5", or words that are not a number) rather than as it was read.
 	compact := map[string]string{}
 	for k, v := range sf.values {
 		if !strings.HasPrefix(k, "team.") {
@@ -290,16 +288,52 @@ func (s *Server) readApplicationForm(c *gin.Context, d *services.ApplicationDeta
 	}
 	for i, m := range team {
 		putMember(compact, i, m)
+		_ = shares
+	}
+	in.Team = &team
+	// A refused answer of one member leaves that answer out, not the member: the rest of the row is saved.
+	// Only a message about the whole team keeps the stored team as it is.
+	for field := range omit {
+		if strings.HasPrefix(field, "team") && !dropMemberAnswer(team, field) {
+			in.Team = nil
+		}
 	}
 	sf.in, sf.values = in, compact
 	return sf, true
 }
 
-// readTeam reads the team rows of the application form. A row left without name, role, gender, age or email
-// is not a member (clearing a row removes it without JavaScript), nor is row skip; an ownership that is not a
-// number is a message in errs.
-func (s *Server) readTeam(c *gin.Context, form url.Values, errs map[string]string, skip int) []services.TeamMemberInput {
-	team := []services.TeamMemberInput{}
+// dropMemberAnswer blanks the answer field ("team.0.email") names in team, so the member is saved without it,
+// and reports false for a field that is not one member's answer.
+func dropMemberAnswer(team []services.TeamMemberInput, field string) bool {
+	n, name, ok := teamField(field)
+	if !ok || n >= len(team) {
+		return false
+	}
+	m := &team[n]
+	switch name {
+	case "name":
+		m.Name = ""
+	case "role":
+		m.Role = ""
+	case "gender":
+		m.Gender = ""
+	case "age_band":
+		m.AgeBand = ""
+	case "ownership_percent":
+		m.OwnershipPercent = 0
+	case "email":
+		m.Email = ""
+	default:
+		return false
+	}
+	return true
+}
+
+// readTeam reads the team rows of the application form, with each member's share as it was typed. A row left
+// without name, role, gender, age or email is not a member (clearing a row removes it without JavaScript), nor
+// is row skip; a share that is not a number is a message in errs, and no share.
+func (s *Server) readTeam(c *gin.Context, form url.Values, errs map[string]string, skip int) ([]services.TeamMemberInput, []string) {
+	team, shares := []services.TeamMemberInput{}, []string{}
 	for i := 0; i < services.MaxTeam+1; i++ { // one more than a team may have: the row Add made
 		p := fmt.Sprintf("team.%d.", i)
 		m := services.TeamMemberInput{Name: form.Get(p + "name"), Role: form.Get(p + "role"), Founder: form.Get(p+"founder") != "",
@@ -308,16 +342,18 @@ func (s *Server) readTeam(c *gin.Context, form url.Values, errs map[string]strin
 		if i == skip || strings.TrimSpace(m.Name+m.Role+m.Gender+m.AgeBand+m.Email) == "" {
 			continue
 		}
-		if raw := strings.TrimSpace(form.Get(p + "ownership_percent")); raw != "" {
+		raw := strings.TrimSpace(form.Get(p + "ownership_percent"))
+		if raw != "" {
+			// Shares have decimals (three equal founders own 33.33% each), written with the reader's mark.
 			f, err := l10n.ParseDecimal(strings.TrimSpace(strings.TrimSuffix(raw, "%")))
 			if err != nil {
 				errs[fmt.Sprintf("team.%d.ownership_percent", len(team))] = s.Tr(c, "field.number")
 			}
 			m.OwnershipPercent = f
 		}
-		team = append(team, m)
+		team, shares = append(team, m), append(shares, raw)
 	}
-	return team
+	return team, shares
 }
 
 // putMember writes team member i into v as the application form sends it.
@@ -404,18 +440,7 @@ func (s *Server) saveApplicationPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	saved, err := s.Applications.SaveDraft(c.Request.Context(), web.CurrentUser(c), d.Application.ID, sf.in, web.Meta(c))
-	var ve *models.ValidationError
-	if errors.As(err, &ve) && len(ve.Fields) > 0 {
-		// A draft may be incomplete, and one mistake must not cost what was typed in the other fields: save
-		// those alone, then show the refused ones with the form as sent (and the version now stored).
-		if rest, ok := s.readApplicationForm(c, d, -1, ve.Fields); ok {
-			if saved, err := s.Applications.SaveDraft(c.Request.Context(), web.CurrentUser(c), d.Application.ID,
-				rest.in, web.Meta(c)); err == nil {
-				d, sf.savedRest = saved, true
-			}
-		}
-	}
+	saved, err := s.saveForm(c, &d, &sf, -1)
 	if err != nil || len(sf.errs) > 0 {
 		s.applicationFailed(c, d, sf, sf.step, err)
 		return
@@ -430,6 +455,24 @@ func (s *Server) saveApplicationPage(c *gin.Context) {
 		to = next
 	}
 	s.SeeOther(c, stepPath(d.Application.ID, to), "flash.application_saved")
+}
+
+// saveForm saves the draft sf holds (without team row skip). A draft may be incomplete, and one mistake must not
+// cost what was typed in the other fields: when the service refuses some, the others are saved alone, *d
+// becomes what is stored then (to show the refused ones with the form as sent, and the version now stored)
+// and sf.savedRest says so. The error is the first save's.
+func (s *Server) saveForm(c *gin.Context, d **services.ApplicationDetail, sf *sentForm, skip int) (*services.ApplicationDetail, error) {
+	id := (*d).Application.ID
+	saved, err := s.Applications.SaveDraft(c.Request.Context(), web.CurrentUser(c), id, sf.in, web.Meta(c))
+	var ve *models.ValidationError
+	if errors.As(err, &ve) && len(ve.Fields) > 0 {
+		if rest, ok := s.readApplicationForm(c, *d, skip, ve.Fields); ok {
+			if stored, err := s.Applications.SaveDraft(c.Request.Context(), web.CurrentUser(c), id, rest.in, web.Meta(c)); err == nil {
+				*d, sf.savedRest = stored, true
+			}
+		}
+	}
+	return saved, err
 }
 
 // addMemberPage saves the team step with one more empty row to fill in; removeMemberPage saves it without the
@@ -452,7 +495,7 @@ func (s *Server) changeTeamPage(c *gin.Context, add bool) {
 	if !ok {
 		return
 	}
-	saved, err := s.Applications.SaveDraft(c.Request.Context(), web.CurrentUser(c), d.Application.ID, sf.in, web.Meta(c))
+	saved, err := s.saveForm(c, &d, &sf, skip)
 	if err != nil || len(sf.errs) > 0 {
 		if err != nil {
 			p := s.Explain(c, err)
@@ -462,7 +505,11 @@ func (s *Server) changeTeamPage(c *gin.Context, add bool) {
 			}
 			maps.Copy(sf.errs, p.Fields)
 		}
-		s.showTeam(c, http.StatusUnprocessableEntity, d, appPage{Step: stepTeam, Values: sf.values, Errors: sf.errs, Refused: true})
+		// The rows come back as typed with their messages, the first one to fix focused (not the page's error
+		// summary: the person is in the team's rows, and stays there), and the Add button says why it added
+		// nobody.
+		s.showTeam(c, http.StatusUnprocessableEntity, d, appPage{Step: stepTeam, Values: sf.values, Errors: sf.errs,
+			FocusError: true, AddRefused: add})
 		return
 	}
 	pg := appPage{Step: stepTeam, AddRow: add}

@@ -104,6 +104,7 @@ type applicationView struct {
 	TeamError    string
 	CanAddMember bool   // the team has room for one more
 	TeamNotice   string // what the last add or remove did, for the live region
+	AddError     string // why the Add button added nobody, next to it
 	Questions    []widget
 	Errors       map[string]string
 	ConsentTerms bool
@@ -162,6 +163,8 @@ type applicationInput struct {
 	Deck    *services.DeckInfo
 	AddRow  bool   // show one more empty team row, focused
 	Notice  string // what the last team change did
+	// FocusError focuses the team's first answer with a message; AddRefused says the Add button added nobody.
+	FocusError, AddRefused bool
 }
 
 // applicationViewOf builds the application page: the form's widgets (stored answers, or the values sent back
@@ -188,7 +191,10 @@ func applicationViewOf(t viewText, in applicationInput) applicationView {
 	}
 	v.Unverified, v.Email = v.Owner && d.Editable && !in.User.Verified(), in.User.Email
 	v.VerifyNext = fmt.Sprintf("/applications/%d?step=%s", a.ID, v.Step)
-	f := appForm{t: t, values: in.Values, errs: errs, required: t.tr("app.required"), addRow: in.AddRow}
+	f := appForm{t: t, values: in.Values, errs: errs, required: t.tr("app.required"), addRow: in.AddRow, focusError: in.FocusError}
+	if in.AddRefused {
+		v.AddError = t.tr("app.member_not_added")
+	}
 	for k := range in.Values {
 		if strings.HasPrefix(k, "team.") {
 			f.teamSent = true
@@ -452,6 +458,8 @@ type appForm struct {
 	required string // the words that mark a required field
 	teamSent bool   // values hold the team rows (the team step's form was sent)
 	addRow   bool   // one more empty team row, focused
+	// focusError focuses the first team answer with a message.
+	focusError bool
 }
 
 // val is what a field shows: the value sent back, else the stored one. A step's form sends only its own
@@ -595,7 +603,22 @@ func (f appForm) team(d *services.ApplicationDetail) []memberRow {
 		}
 		rows = append(rows, row)
 	}
+	if f.focusError {
+		focusFirstError(rows)
+	}
 	return rows
+}
+
+// focusFirstError focuses the first input of rows that has a message.
+func focusFirstError(rows []memberRow) {
+	for i := range rows {
+		for j := range rows[i].Fields {
+			if rows[i].Fields[j].Error != "" {
+				rows[i].Fields[j].Autofocus = true
+				return
+			}
+		}
+	}
 }
 
 // memberRow is the inputs of team member i.

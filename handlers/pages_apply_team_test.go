@@ -1,0 +1,97 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/pitchfest/pitchfest/models"
+)
+
+// The team step keeps every answer it can: a member with one refused answer is saved without it and shown back
+// as typed, with the message at that answer.
+
+// fullMember is team member 0 answered in full, as the team step sends it, with the e-mail given.
+func fullMember(email string) url.Values {
+	return url.Values{"step": {"team"}, "team.0.name": {"Jeanne Uwimana"}, "team.0.role": {"Umuyobozi"},
+		"team.0.gender": {"woman"}, "team.0.age_band": {"25_29"}, "team.0.ownership_percent": {"50"},
+		"team.0.founder": {"on"}, "team.0.ceo": {"on"}, "team.0.email": {email}}
+}
+
+// storedTeam is the application's team as stored.
+func (ss *stepServer) storedTeam(t *testing.T, id int64) []models.TeamMember {
+	t.Helper()
+	ms, err := ss.srv.App.Store.Team(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms
+}
+
+// wantMemberKept fails unless the team is the one full member, stored without an e-mail address.
+func wantMemberKept(t *testing.T, team []models.TeamMember) {
+	t.Helper()
+	if len(team) != 1 {
+		t.Fatalf("stored team %+v, want the member without the refused address", team)
+	}
+	m := team[0]
+	if m.Name != "Jeanne Uwimana" || m.Role != "Umuyobozi" || m.Gender != "woman" || m.AgeBand != "25_29" ||
+		m.OwnershipPercent != 50 || !m.Founder || !m.CEO || m.Email != "" {
+		t.Errorf("stored member %+v, want every answer but the refused address", m)
+	}
+}
+
+// tagOf is the opening tag of the element with id.
+func tagOf(t *testing.T, body, id string) string {
+	t.Helper()
+	m := regexp.MustCompile(`<[a-z]+[^>]*\bid="` + regexp.QuoteMeta(id) + `"[^>]*>`).FindString(body)
+	if m == "" {
+		t.Fatalf("no element #%s in:\n%s", id, excerpt(body))
+	}
+	return m
+}
+
+func TestABadOptionalAddressDoesNotCostTheRestOfTheMember(t *testing.T) {
+	ss := newStepServer(t)
+	ss.openEdition(t, "hpf-2026")
+	app, id := apply(t, ss.eric, "hpf-2026")
+
+	p := ss.eric.post(app, fullMember("jeanne@@imbuto"))
+	p.expect(t, "save a member with a bad address", http.StatusUnprocessableEntity, "")
+	has(t, "the refusal", p.body, `id="app-team-0-email-error"`, `value="jeanne@@imbuto"`, `value="Jeanne Uwimana"`,
+		ss.en("app.saved_rest"))
+	wantMemberKept(t, ss.storedTeam(t, id))
+	g := ss.eric.get(app + "?step=team")
+	has(t, "the team step opened again", g.body, `value="Jeanne Uwimana"`, `value="Umuyobozi"`, `value="50"`)
+}
+
+func TestAddingAMemberAfterABadAnswerSaysWhyAndFocusesIt(t *testing.T) {
+	ss := newStepServer(t)
+	ss.openEdition(t, "hpf-2026")
+	app, id := apply(t, ss.eric, "hpf-2026")
+	for _, htmx := range []bool{true, false} {
+		var headers []string
+		if htmx {
+			headers = []string{"HX-Request", "true"}
+		}
+		f := fullMember("jeanne@@imbuto")
+		f.Set("add", "1")
+		p := ss.eric.post(app+"/team/add", f, headers...)
+		p.expect(t, "add after a bad address", http.StatusUnprocessableEntity, "")
+		has(t, "the rows", p.body, `id="app-team-0-email-error"`, `value="jeanne@@imbuto"`, `id="app-team-add-error"`,
+			ss.en("app.member_not_added"), `aria-describedby="app-team-add-error"`)
+		if tag := inputTag(t, p.body, "app-team-0-email"); !strings.Contains(tag, "autofocus") {
+			t.Errorf("htmx %v: the address to fix is not focused: %s", htmx, tag)
+		}
+		if strings.Contains(p.body, "data-error-summary") {
+			t.Errorf("htmx %v: the page's error summary takes the focus from the answer to fix", htmx)
+		}
+		if strings.Contains(p.body, `id="app-team-1-name"`) {
+			t.Errorf("htmx %v: a row was added although the first one was refused", htmx)
+		}
+		wantMemberKept(t, ss.storedTeam(t, id))
+	}
+}
