@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -93,5 +94,61 @@ func TestAddingAMemberAfterABadAnswerSaysWhyAndFocusesIt(t *testing.T) {
 			t.Errorf("htmx %v: a row was added although the first one was refused", htmx)
 		}
 		wantMemberKept(t, ss.storedTeam(t, id))
+	}
+}
+
+func TestAShareIsKeptAsTypedAndShownInTheReadersFormat(t *testing.T) {
+	ss := newStepServer(t)
+	ss.openEdition(t, "hpf-2026")
+	app, id := apply(t, ss.eric, "hpf-2026")
+	fr := newVisitor(t, ss.srv, "fr").signIn(ss.ericSession)
+
+	f := fullMember("")
+	f.Set("team.0.ownership_percent", "cinquante")
+	p := fr.post(app, f)
+	p.expect(t, "a share in words", http.StatusUnprocessableEntity, "")
+	has(t, "the refusal", p.body, `value="cinquante"`, `id="app-team-0-ownership_percent-error"`,
+		html.EscapeString(ss.tr.T("fr", "field.percent")), html.EscapeString(ss.tr.T("fr", "app.saved_rest")))
+	if team := ss.storedTeam(t, id); len(team) != 1 || team[0].Name != "Jeanne Uwimana" {
+		t.Fatalf("stored team %+v, want the member with every answer that could be read", team)
+	}
+	if tag := inputTag(t, fr.get(app+"?step=team").body, "app-team-0-ownership_percent"); strings.Contains(tag, "value=") {
+		t.Errorf("the share nobody typed is shown as a number: %s", tag)
+	}
+
+	f.Set("team.0.ownership_percent", "60,5")
+	fr.post(app, f).expect(t, "a share with a decimal comma", http.StatusSeeOther, app+"?step=team")
+	if team := ss.storedTeam(t, id); len(team) != 1 || team[0].OwnershipPercent != 60.5 {
+		t.Fatalf("stored team %+v, want 60.5", team)
+	}
+	for v, want := range map[*visitor]string{fr: `value="60,5"`, newVisitor(t, ss.srv, "rw").signIn(ss.ericSession): `value="60,5"`, ss.eric: `value="60.5"`} {
+		if tag := inputTag(t, v.get(app+"?step=team").body, "app-team-0-ownership_percent"); !strings.Contains(tag, want) {
+			t.Errorf("the share is not in the reader's format (%s): %s", want, tag)
+		}
+	}
+}
+
+func TestTwoMembersTickedCEOAreToldTheyCountAsCoCEOs(t *testing.T) {
+	ss := newStepServer(t)
+	ss.openEdition(t, "hpf-2026")
+	app, id := apply(t, ss.eric, "hpf-2026")
+	f := fullMember("")
+	for k, v := range map[string]string{"name": "Eric Mugisha", "role": "CTO", "gender": "man", "age_band": "30_35", "ceo": "on"} {
+		f.Set("team.1."+k, v)
+	}
+	ss.eric.post(app, f).expect(t, "save two CEOs", http.StatusSeeOther, app+"?step=team")
+	if team := ss.storedTeam(t, id); len(team) != 2 || !team[0].CEO || !team[1].CEO {
+		t.Fatalf("stored team %+v, want both marked CEO as typed", team)
+	}
+	g := ss.eric.get(app + "?step=team")
+	has(t, "the team step", g.body, `id="app-team-0-ceo-note"`, `id="app-team-1-ceo-note"`, ss.en("app.co_ceo_note", 2))
+	if tag := inputTag(t, g.body, "app-team-1-ceo"); !strings.Contains(tag, `aria-describedby="app-team-1-ceo-note"`) {
+		t.Errorf("the CEO box does not point at what it means: %s", tag)
+	}
+
+	f.Del("team.1.ceo")
+	ss.eric.post(app, f).expect(t, "untick the second", http.StatusSeeOther, app+"?step=team")
+	if g := ss.eric.get(app + "?step=team"); strings.Contains(g.body, "ceo-note") {
+		t.Error("one CEO is still told about co-CEOs")
 	}
 }

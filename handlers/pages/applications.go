@@ -288,7 +288,9 @@ func (s *Server) readApplicationForm(c *gin.Context, d *services.ApplicationDeta
 	}
 	for i, m := range team {
 		putMember(compact, i, m)
-		_ = shares
+		if shares[i] != "" {
+			compact[fmt.Sprintf("team.%d.ownership_percent", i)] = shares[i]
+		}
 	}
 	in.Team = &team
 	// A refused answer of one member leaves that answer out, not the member: the rest of the row is saved.
@@ -347,7 +349,7 @@ func (s *Server) readTeam(c *gin.Context, form url.Values, errs map[string]strin
 			// Shares have decimals (three equal founders own 33.33% each), written with the reader's mark.
 			f, err := l10n.ParseDecimal(strings.TrimSpace(strings.TrimSuffix(raw, "%")))
 			if err != nil {
-				errs[fmt.Sprintf("team.%d.ownership_percent", len(team))] = s.Tr(c, "field.number")
+				errs[fmt.Sprintf("team.%d.ownership_percent", len(team))] = s.Tr(c, "field.percent")
 			}
 			m.OwnershipPercent = f
 		}
@@ -441,6 +443,9 @@ func (s *Server) saveApplicationPage(c *gin.Context) {
 		return
 	}
 	saved, err := s.saveForm(c, &d, &sf, -1)
+	if err == nil && len(sf.errs) > 0 { // what could be read is saved; what could not is shown back as typed
+		d, sf.savedRest = saved, true
+	}
 	if err != nil || len(sf.errs) > 0 {
 		s.applicationFailed(c, d, sf, sf.step, err)
 		return

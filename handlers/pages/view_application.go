@@ -2,6 +2,7 @@ package pages
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -63,6 +64,7 @@ type memberRow struct {
 	Founder, CEO bool
 	Fields       []widget
 	Remove       string // the remove button's words, naming the member
+	CEONote      string // said at the CEO box when several members are ticked CEO
 }
 
 // The steps of the application form, in order. Each is a page of its own (?step=), with its own form and Save,
@@ -581,7 +583,7 @@ func (f appForm) teamMembers(d *services.ApplicationDetail) []teamMember {
 		}
 	} else {
 		for _, m := range d.Team {
-			members = append(members, teamMember{m.Name, m.Role, m.Gender, m.AgeBand, strconv.FormatFloat(m.OwnershipPercent, 'f', -1, 64), m.Email, m.Founder, m.CEO})
+			members = append(members, teamMember{m.Name, m.Role, m.Gender, m.AgeBand, capitalShareText(f.t.Lang, m.OwnershipPercent), m.Email, m.Founder, m.CEO})
 		}
 	}
 	if len(members) < services.MaxTeam && d.Editable && (len(members) == 0 || f.addRow) {
@@ -590,14 +592,39 @@ func (f appForm) teamMembers(d *services.ApplicationDetail) []teamMember {
 	return members
 }
 
+// capitalShareText writes a stored share of capital as the reader types it: "12,5" in French and Kinyarwanda, "12.5" in
+// English, no decimals for a whole number, and nothing for none (a share nobody typed is stored as 0, which
+// the form must not claim the person wrote).
+func capitalShareText(lang string, p float64) string {
+	if p == 0 {
+		return ""
+	}
+	if p == math.Trunc(p) {
+		return l10n.Decimal(lang, p, 0)
+	}
+	s := strings.TrimRight(l10n.Decimal(lang, p, 2), "0")
+	return strings.TrimRight(s, ".,")
+}
+
 // team is the form's team rows; the row just added takes the focus.
 func (f appForm) team(d *services.ApplicationDetail) []memberRow {
 	genders := labelled(f.t, reference.KindGender, reference.Genders)
 	ages := labelled(f.t, reference.KindAgeBand, reference.AgeBands)
 	var rows []memberRow
 	members := f.teamMembers(d)
+	// Co-CEOs are allowed (the woman-CEO rule counts a team women-led when any CEO is a woman), but a second
+	// box ticked by mistake would change the statistics unseen: each ticked box then says what it means.
+	var ceos int
+	for _, m := range members {
+		if m.ceo {
+			ceos++
+		}
+	}
 	for i, m := range members {
 		row := f.memberRow(i, m, genders, ages)
+		if ceos > 1 && m.ceo {
+			row.CEONote = f.t.tr("app.co_ceo_note", ceos)
+		}
 		if f.addRow && i == len(members)-1 && m == (teamMember{}) {
 			row.Fields[0].Autofocus = true
 		}
