@@ -1,14 +1,12 @@
 package handlers_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -342,29 +340,12 @@ func TestBadDeckUploadsGetAClearMessageAndLeaveNothing(t *testing.T) {
 // message.
 func rawPut(t *testing.T, ds *deckServer, announced int64, body []byte, drop bool) (int, string) {
 	t.Helper()
-	u, _ := url.Parse(ds.srv.URL)
-	conn, err := net.Dial("tcp", u.Host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	fmt.Fprintf(conn, "PUT /api/v1/applications/%d/deck HTTP/1.1\r\nHost: %s\r\nContent-Type: application/pdf\r\n"+
-		"Content-Length: %d\r\nAccept: application/json\r\nSec-Fetch-Site: same-origin\r\nCookie: pf_session=%s\r\n\r\n",
-		ds.app.ID, u.Host, announced, ds.owner.session)
-	go func() {
-		conn.Write(body) // may fail once the server has answered and closed: that is the point
-		if drop {
-			conn.(*net.TCPConn).CloseWrite()
-		}
-	}()
-	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
+	res, b := rawSend(t, ds, "PUT", fmt.Sprintf("/api/v1/applications/%d/deck", ds.app.ID), bytes.NewReader(body), announced, drop,
+		"Content-Type", "application/pdf", "Accept", "application/json")
+	if res == nil {
 		return 0, ""
 	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, errorOf(b)
+	return res.StatusCode, errorOf([]byte(b))
 }
 
 func TestTheDeckFormWorksWithoutJavaScript(t *testing.T) {

@@ -1,13 +1,18 @@
 package handlers_test
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pitchfest/pitchfest/deckcheck/decktest"
 )
@@ -99,5 +104,125 @@ func TestARefusedFormUploadShowsTheDeckPageWithTheReason(t *testing.T) {
 	}
 	if status, _ = send(decktest.PDF(t, 1, 0)); status != http.StatusSeeOther {
 		t.Errorf("a good deck: %d", status)
+	}
+}
+
+// countingReader is size bytes of a PDF's header and padding, made as they are read (never held in memory),
+// counting how many were read.
+type countingReader struct {
+	size, read int64
+}
+
+func (r *countingReader) Read(p []byte) (int, error) {
+	if r.read >= r.size {
+		return 0, io.EOF
+	}
+	n := int64(len(p))
+	if rest := r.size - r.read; n > rest {
+		n = rest
+	}
+	for i := range p[:n] {
+		p[i] = ' '
+	}
+	if r.read == 0 {
+		copy(p[:n], "%PDF-1.7\n")
+	}
+	r.read += n
+	return int(n), nil
+}
+
+// rawSend sends a request by hand on a TCP connection as the owner, as a browser does: the headers, then the
+// body while the answer is read (a server that refuses early answers before the body is sent), optionally
+// dropping the connection after it. Content-Length is announced when announced > 0, else the body is chunked.
+// It returns the answer read in full, or nil when none came.
+func rawSend(t *testing.T, ds *deckServer, method, path string, body io.Reader, announced int64, drop bool, headers ...string) (*http.Response, string) {
+	t.Helper()
+	u, _ := url.Parse(ds.srv.URL)
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	length := "Transfer-Encoding: chunked"
+	if announced > 0 {
+		length = fmt.Sprintf("Content-Length: %d", announced)
+	}
+	var extra strings.Builder
+	for i := 0; i+1 < len(headers); i += 2 {
+		fmt.Fprintf(&extra, "%s: %s\r\n", headers[i], headers[i+1])
+	}
+	fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: %s\r\n%s\r\nSec-Fetch-Site: same-origin\r\nCookie: pf_session=%s\r\n%s\r\n",
+		method, path, u.Host, length, ds.owner.session, extra.String())
+	go func() { // fails once the server has answered and closed: that is the point
+		if announced > 0 {
+			io.Copy(conn, body)
+		} else {
+			cw := httputil.NewChunkedWriter(conn)
+			if _, err := io.Copy(cw, body); err == nil {
+				cw.Close()
+				io.WriteString(conn, "\r\n")
+			}
+		}
+		if drop {
+			conn.(*net.TCPConn).CloseWrite()
+		}
+	}()
+	conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		return nil, ""
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+func TestAFormUploadOverTheLimitShowsTheDeckPageWithTheReason(t *testing.T) {
+	ds := newDeckServer(t)
+	path := fmt.Sprintf("/applications/%d/deck", ds.app.ID)
+	// The edition takes 1 MB; the server must stop long before the end (what the client wrote into the
+	// connection's buffers meanwhile counts as read here, hence the margin).
+	const size = 64 << 20
+	for _, tc := range []struct {
+		name      string
+		announced bool // the browser says the body's length first, as a form does
+		htmx      bool
+	}{{"announced", true, false}, {"announced, sent by htmx", true, true}, {"found while reading", false, false},
+		{"found while reading, sent by htmx", false, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var head bytes.Buffer
+			mw := multipart.NewWriter(&head)
+			mw.WriteField("return", path)
+			mw.CreateFormFile("deck", "big.pdf")
+			tail := "\r\n--" + mw.Boundary() + "--\r\n"
+			file := &countingReader{size: size}
+			headers := []string{"Content-Type", mw.FormDataContentType()}
+			if tc.htmx {
+				headers = append(headers, "HX-Request", "true")
+			}
+			var announced int64
+			if tc.announced {
+				announced = int64(head.Len()) + size + int64(len(tail))
+			}
+			res, page := rawSend(t, ds, "POST", path, io.MultiReader(bytes.NewReader(head.Bytes()), file, strings.NewReader(tail)), announced, false,
+				append(headers, "Accept", "text/html")...)
+			if res == nil {
+				t.Fatal("no answer")
+			}
+			if res.StatusCode != http.StatusRequestEntityTooLarge {
+				t.Fatalf("status %d", res.StatusCode)
+			}
+			for _, want := range []string{`id="deck-form"`, `id="deck-error" role="alert"`, "This file is larger than 1 MB", `aria-invalid="true"`} {
+				if !strings.Contains(page, want) {
+					t.Errorf("the page lacks %q:\n%s", want, excerpt(page))
+				}
+			}
+			if tc.htmx && res.Header.Get("HX-Retarget") != "#content" {
+				t.Errorf("htmx would put the deck page inside the form: HX-Retarget %q", res.Header.Get("HX-Retarget"))
+			}
+			if file.read > 16<<20 {
+				t.Errorf("%d MB of the file were sent, far past the 1 MB limit", file.read>>20)
+			}
+		})
 	}
 }

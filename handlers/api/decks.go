@@ -95,7 +95,7 @@ func (s *Server) apiUploadDeck(c *gin.Context) {
 		s.ReplyError(c, http.StatusUnsupportedMediaType, s.Tr(c, "deck.raw_body"), nil)
 		return
 	}
-	body, _, ok := s.DeckBody(c, appID, 0)
+	body, _, ok := s.DeckBody(c, appID, 0, nil)
 	if !ok {
 		return
 	}

@@ -121,8 +121,17 @@ func (s *Server) deckPageRefusal(c *gin.Context, appID int64, err error) bool {
 		return false
 	}
 	p.Note(c, err)
+	web.RetargetContent(c) // sent by htmx: the deck page takes the page's content, not the form's place
 	s.showDeckPage(c, p.Status, appID, p.Message)
 	return true
+}
+
+// deckRefused answers a refused form upload: a file to fix on the deck page, next to the form, so the next try
+// is one step away; anything else with the error page.
+func (s *Server) deckRefused(c *gin.Context, appID int64, err error) {
+	if !s.deckPageRefusal(c, appID, err) {
+		s.Fail(c, err)
+	}
 }
 
 // deckSizeText writes a file size for people: kilobytes under a megabyte, else megabytes with one decimal
@@ -136,14 +145,16 @@ func deckSizeText(t viewText, n int64) string {
 
 // pageUploadDeck takes the application page's plain form (multipart/form-data, file field "deck"), so an
 // upload works without JavaScript; it ends with a redirect back to the page (an optional "return" field, a
-// local path, placed before the file), or the error page with what to fix. The parts are streamed: the file is
+// local path, placed before the file), or the deck page with what to fix. The parts are streamed: the file is
 // never parsed into memory or a second temp file.
 func (s *Server) pageUploadDeck(c *gin.Context) {
 	appID, ok := s.PathID(c, "id")
 	if !ok {
 		return
 	}
-	body, _, ok := s.DeckBody(c, appID, web.MultipartOverhead)
+	// A file announced over the limit is refused before any of it is read, on the deck page like any other file
+	// to fix; one that only turns out too large while read is stopped at the limit and refused the same way.
+	body, _, ok := s.DeckBody(c, appID, web.MultipartOverhead, func(err error) { s.deckRefused(c, appID, err) })
 	if !ok {
 		return
 	}
@@ -176,10 +187,7 @@ func (s *Server) pageUploadDeck(c *gin.Context) {
 		case "deck":
 			_, err := s.Decks.Upload(c.Request.Context(), web.CurrentUser(c), appID, services.DeckUploadInput{Body: part, FileName: part.FileName()}, web.Meta(c))
 			if err != nil {
-				// A file to fix is shown on the deck page, next to the form, so the next try is one step away.
-				if !s.deckPageRefusal(c, appID, err) {
-					s.Fail(c, err)
-				}
+				s.deckRefused(c, appID, err)
 				return
 			}
 			s.SeeOther(c, back, "flash.deck_uploaded")

@@ -12,8 +12,9 @@ import (
 )
 
 // deckBody authorizes an upload before reading any of it and returns the body capped at the edition's limit
-// (plus overhead for a multipart form). A body announced larger than that is refused at once.
-func (s *Server) DeckBody(c *gin.Context, appID int64, overhead int64) (io.Reader, int64, bool) {
+// (plus overhead for a multipart form). A body announced larger than that is refused at once, unread:
+// tooLarge answers it (a page shows its form again with the reason), or Fail when tooLarge is nil.
+func (s *Server) DeckBody(c *gin.Context, appID int64, overhead int64, tooLarge func(error)) (io.Reader, int64, bool) {
 	limit, err := s.Decks.UploadLimit(c.Request.Context(), CurrentUser(c), appID)
 	if err != nil {
 		s.Fail(c, err)
@@ -22,7 +23,10 @@ func (s *Server) DeckBody(c *gin.Context, appID int64, overhead int64) (io.Reade
 	if c.Request.ContentLength > limit+overhead {
 		// Nothing is read: the server closes the connection after this answer instead of draining 20 MB.
 		c.Header("Connection", "close")
-		s.Fail(c, deckcheck.TooLarge(limit))
+		if tooLarge == nil {
+			tooLarge = func(err error) { s.Fail(c, err) }
+		}
+		tooLarge(deckcheck.TooLarge(limit))
 		return nil, 0, false
 	}
 	return http.MaxBytesReader(c.Writer, c.Request.Body, limit+overhead), limit, true
