@@ -278,20 +278,7 @@ func (s *Server) readApplicationForm(c *gin.Context, d *services.ApplicationDeta
 		return sf, true
 	}
 	team, shares := s.readTeam(c, form, sf.errs, skip)
-	// Renumber the typed rows as the service will, so messages land next to the right row; a share comes back
-	// as it was typed ("12,5", or words that are not a number) rather than as it was read.
-	compact := map[string]string{}
-	for k, v := range sf.values {
-		if !strings.HasPrefix(k, "team.") {
-			compact[k] = v
-		}
-	}
-	for i, m := range team {
-		putMember(compact, i, m)
-		if shares[i] != "" {
-			compact[fmt.Sprintf("team.%d.ownership_percent", i)] = shares[i]
-		}
-	}
+	compact := sentTeam(sf.values, team, shares)
 	in.Team = &team
 	// A refused answer of one member leaves that answer out, not the member: the rest of the row is saved.
 	// Only a message about the whole team keeps the stored team as it is.
@@ -302,6 +289,25 @@ func (s *Server) readApplicationForm(c *gin.Context, d *services.ApplicationDeta
 	}
 	sf.in, sf.values = in, compact
 	return sf, true
+}
+
+// sentTeam is the form's values with the team rows renumbered as the service will, so messages land next to
+// the right row; a share comes back as it was typed ("12,5", or words that are not a number) rather than as it
+// was read.
+func sentTeam(values map[string]string, team []services.TeamMemberInput, shares []string) map[string]string {
+	compact := map[string]string{}
+	for k, v := range values {
+		if !strings.HasPrefix(k, "team.") {
+			compact[k] = v
+		}
+	}
+	for i, m := range team {
+		putMember(compact, i, m)
+		if shares[i] != "" {
+			compact[fmt.Sprintf("team.%d.ownership_percent", i)] = shares[i]
+		}
+	}
+	return compact
 }
 
 // dropMemberAnswer blanks the answer field ("team.0.email") names in team, so the member is saved without it,
