@@ -165,7 +165,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	d.Publishing = &services.Publishing{Store: a.Store, Judging: d.Judging, Queue: a.Jobs, Now: time.Now, Log: log}
 	a.Publishing = d.Publishing
 	// Statistics tell announced results from unannounced ones by the publishing clock, which tests may set.
-	d.Statistics = &services.Statistics{Store: a.Store, Now: func() time.Time { return d.Publishing.Now() }}
+	d.Statistics = &services.Statistics{Store: a.Store, Now: func() time.Time { return d.Publishing.Now() }, Queue: a.Jobs}
 	if f, ok := a.Blobs.(*fs.Store); ok {
 		d.BlobLinks = f.Handler()
 	}
@@ -198,12 +198,17 @@ func newJobs(ctx context.Context, cfg config.Config, log *slog.Logger, st *model
 	notify := &services.ResultsNotifier{Store: st, Now: time.Now, BaseURL: cfg.BaseURL, Log: log}
 	river.AddWorker(workers, notify)
 	river.AddWorker(workers, resets)
+	gaps := &services.RoundGapsSweep{Store: st}
+	river.AddWorker(workers, &services.RoundGapsRefresher{Statistics: &services.Statistics{Store: st, Now: time.Now}})
+	river.AddWorker(workers, gaps)
 	periodic := append(reminderJobs(), addPeriodic(cfg, log, st, workers)...)
+	periodic = append(periodic, jobs.Periodic(services.RoundGapsSweepEvery, services.RoundGapsSweepArgs{}))
 	q, err := jobs.New(ctx, st, jobs.Options{Logger: log, Workers: workers, PeriodicJobs: periodic,
 		RescueAfter: cfg.JobRescueAfter})
 	if err != nil {
 		return nil, err
 	}
+	gaps.Queue = q
 	remind.Judging = &services.Judging{Store: st, Mail: mail.JobMailer{Queue: q}, Now: time.Now, Log: log}
 	notify.Mail = mail.JobMailer{Queue: q}
 	return q, nil

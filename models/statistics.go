@@ -93,27 +93,3 @@ WHERE a.edition_id = ?`)
 	}
 	return rows, nil
 }
-
-// JudgeGenderCount is how many of a round's judges gave one self-declared gender.
-type JudgeGenderCount struct {
-	RoundID int64
-	Gender  string
-	N       int
-}
-
-// JudgeGenders counts, per round of the edition, its judges by self-declared gender: everyone seated on one
-// of its panels, assigned an application in it, or who scored in it, once each.
-func (s *Store) JudgeGenders(ctx context.Context, editionID int64) ([]JudgeGenderCount, error) {
-	const q = `
-SELECT j.round_id AS round_id, u.gender AS gender, COUNT(*) AS n
-FROM (SELECT pj.round_id, pj.judge_id FROM panel_judges pj JOIN rounds r ON r.id = pj.round_id WHERE r.edition_id = ?
-      UNION SELECT a.round_id, a.judge_id FROM assignments a JOIN rounds r ON r.id = a.round_id WHERE r.edition_id = ?
-      UNION SELECT sc.round_id, sc.judge_id FROM scores sc JOIN rounds r ON r.id = sc.round_id WHERE r.edition_id = ?) j
-JOIN users u ON u.id = j.judge_id
-GROUP BY j.round_id, u.gender`
-	var rows []JudgeGenderCount
-	if err := s.conn(ctx).Raw(q, editionID, editionID, editionID).Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("judge panels of edition %d: %w", editionID, translate(err))
-	}
-	return rows, nil
-}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/policy"
-	"github.com/pitchfest/pitchfest/scoring"
 	"github.com/pitchfest/pitchfest/stats"
 )
 
@@ -28,6 +27,13 @@ type Statistics struct {
 	Store *models.Store
 	// Now is the clock that decides whether results are announced; nil means time.Now.
 	Now func() time.Time
+	// Queue takes the refresh of a round's stored score gaps when a page finds it stale (RoundGapsArgs); nil:
+	// only the periodic sweep and the refresh already queued bring it up to date.
+	Queue JobQueue
+	// DirectGapsLimit is the most scores a round may have for its score gaps to be computed on the page when
+	// the stored ones are stale or missing (see ScoreGaps); 0 means DefaultDirectGapsLimit, a negative value
+	// never (tests of the stored figures).
+	DirectGapsLimit int
 }
 
 // StatisticsDimensions are the breakdowns computed for every edition, in the order pages show them.
@@ -78,6 +84,13 @@ type RoundGap struct {
 	// Panel counts the round's judges (seated on one of its panels, assigned in it, or scoring in it) by their
 	// self-declared gender; those who did not declare one are undisclosed. Organizers only: never published.
 	Panel stats.Panel
+	// ComputedAt is when the figures were computed from the round's scores: zero when computed for this
+	// request, else the time of the stored result they come from (see ScoreGaps).
+	ComputedAt time.Time
+	// Pending says a change of the round's scores (or of what they are computed with) is not in the figures
+	// yet: they are being updated. With a zero ComputedAt there are no figures yet (Scored is false and the
+	// panel empty): they are being computed.
+	Pending bool
 }
 
 // EditionStatistics is the full, organizer-only view of an edition's statistics ("not for publication").
@@ -548,95 +561,4 @@ func (s *Statistics) Public(ctx context.Context, e *models.Edition, k int) (*Pub
 	}
 	out.Trends, out.TrendNames = stats.PublishTrends(tr, pf.K), names
 	return out, nil
-}
-
-// ScoreGaps computes each round's score gap from the z-normalized scores of the scoring package, whatever the
-// round's own ranking method, so that rounds compare alike: per application the mean of its judges' z values,
-// per judge each z value. Applications withdrawn, ineligible or conflicted are left out as in the results.
-func (s *Statistics) ScoreGaps(ctx context.Context, e *models.Edition) ([]RoundGap, error) {
-	rounds, err := s.Store.RoundsByEdition(ctx, e.ID)
-	if err != nil {
-		return nil, err
-	}
-	sort.SliceStable(rounds, func(i, j int) bool { return rounds[i].Position < rounds[j].Position })
-	panels, err := s.panelGenders(ctx, e.ID)
-	if err != nil {
-		return nil, err
-	}
-	var out []RoundGap
-	for _, r := range rounds {
-		g := RoundGap{RoundID: r.ID, Round: r.Name, Panel: stats.PanelComposition(panels[r.ID])}
-		rs, err := loadRoundScores(ctx, s.Store, r.ID)
-		if err != nil {
-			return nil, err
-		}
-		if len(rs.scores) > 0 {
-			if err := rs.gap(&g); err != nil {
-				return nil, fmt.Errorf("score gap of round %d: %w", r.ID, err)
-			}
-			if err := s.nameJudges(ctx, g.Judges); err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, g)
-	}
-	return out, nil
-}
-
-// panelGenders lists, per round of the edition, the self-declared gender of each of its judges: everyone
-// seated on one of its panels, assigned an application in it, or who scored in it, once each.
-func (s *Statistics) panelGenders(ctx context.Context, editionID int64) (map[int64][]stats.Gender, error) {
-	rows, err := s.Store.JudgeGenders(ctx, editionID)
-	if err != nil {
-		return nil, err
-	}
-	out := map[int64][]stats.Gender{}
-	for _, r := range rows {
-		for range r.N {
-			out[r.RoundID] = append(out[r.RoundID], stats.Gender(r.Gender))
-		}
-	}
-	return out, nil
-}
-
-// gap fills g from the round's scores.
-func (rs *roundScores) gap(g *RoundGap) error {
-	opt := rs.options()
-	opt.Method = scoring.MethodZ
-	totals, err := scoring.Totals(rs.rubric, rs.scores)
-	if err != nil {
-		return err
-	}
-	rk, err := scoring.RankTotals(totals, opt)
-	if err != nil {
-		return err
-	}
-	class := func(ref string) stats.Classification {
-		a := rs.appByRef[ref]
-		if a == nil || !a.ConsentStats {
-			return stats.Undisclosed
-		}
-		return classOf(a.WomenLed)
-	}
-	results := make([]stats.RoundResult, 0, len(rk.Results))
-	for _, res := range rk.Results {
-		results = append(results, stats.RoundResult{Class: class(res.Application), Score: res.Aggregate})
-	}
-	if g.Gap, err = stats.RoundScoreGap(results, stats.Options{}); err != nil {
-		return err
-	}
-	js := make([]stats.JudgeScore, 0, len(totals))
-	for _, t := range totals {
-		js = append(js, stats.JudgeScore{Judge: t.Judge, Class: class(t.Application), Score: rk.Z(t)})
-	}
-	gaps, err := stats.JudgeScoreGaps(js, stats.Options{})
-	if err != nil {
-		return err
-	}
-	g.Judges = make([]JudgeGap, len(gaps))
-	for i, jg := range gaps {
-		g.Judges[i] = JudgeGap{JudgeGap: jg, JudgeID: rs.judgeByKey[jg.Judge]}
-	}
-	g.Scored = true
-	return nil
 }

@@ -2,7 +2,6 @@ package services
 
 import (
 	"cmp"
-	"context"
 	"math"
 	"slices"
 
@@ -16,23 +15,6 @@ type JudgeGap struct {
 	stats.JudgeGap
 	JudgeID int64
 	Name    string // the judge's account name; empty for an account since deleted
-}
-
-// nameJudges fills in the judges' names and puts the gaps in the order an organizer reads them (sortJudgeGaps).
-func (s *Statistics) nameJudges(ctx context.Context, gaps []JudgeGap) error {
-	ids := make([]int64, len(gaps))
-	for i, g := range gaps {
-		ids[i] = g.JudgeID
-	}
-	users, err := s.Store.UsersByIDs(ctx, ids)
-	if err != nil {
-		return err
-	}
-	for i := range gaps {
-		gaps[i].Name = users[gaps[i].JudgeID].Name
-	}
-	sortJudgeGaps(gaps)
-	return nil
 }
 
 // sortJudgeGaps orders judges by what deserves a look first: flagged gaps, then the largest gaps whichever
