@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -112,11 +113,13 @@ type panelGenderJSON struct {
 }
 
 type roundGapJSON struct {
-	Round  string          `json:"round"`
-	Scored bool            `json:"scored"`
-	Gap    *gapJSON        `json:"gap,omitempty"`
-	Judges []gapJSON       `json:"judges,omitempty"`
-	Panel  panelGenderJSON `json:"panel"`
+	Round      string          `json:"round"`
+	Scored     bool            `json:"scored"`
+	ComputedAt *time.Time      `json:"computed_at,omitempty"`
+	Pending    bool            `json:"pending"`
+	Gap        *gapJSON        `json:"gap,omitempty"`
+	Judges     []gapJSON       `json:"judges,omitempty"`
+	Panel      panelGenderJSON `json:"panel"`
 }
 
 type statisticsJSON struct {
@@ -213,6 +216,11 @@ func reportJSON(rep *web.StatReport, editionID int64) statisticsJSON {
 			v := p.Index
 			rj.Panel.GPI = &v
 		}
+		if !r.ComputedAt.IsZero() {
+			at := r.ComputedAt.UTC()
+			rj.ComputedAt = &at
+		}
+		rj.Pending = r.Pending
 		if r.Scored {
 			g := gapToJSON("", r.Gap)
 			rj.Gap = &g
@@ -288,6 +296,14 @@ func writeReportCSV(rep *web.StatReport, w *csv.Writer, lb web.CSVLabels) error 
 	shares("trend_winners", rep.Trends.Editions, rep.Trends.WinnerShare, ed)
 	table("trend_winner_founders", rep.Trends.WinnerFounders, ed)
 	for _, r := range rep.Rounds {
+		if !r.ComputedAt.IsZero() || r.Pending { // stored figures say when they were computed, and if stale
+			at := ""
+			if !r.ComputedAt.IsZero() {
+				at = r.ComputedAt.UTC().Format(time.RFC3339)
+			}
+			rows = append(rows, []string{"score_gap_status", r.Round, "computed_at", at, "", "", r.Round},
+				[]string{"score_gap_status", r.Round, "pending", strconv.FormatBool(r.Pending), "", "", r.Round})
+		}
 		pg := r.Panel.Judges
 		for _, x := range []struct {
 			col string

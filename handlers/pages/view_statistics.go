@@ -91,6 +91,10 @@ type gapView struct {
 	JudgesWithData int
 	// Panel is the round's judges by gender (set on a round's view only).
 	Panel panelView
+	// ComputedAt is when a round's figures were computed, in the edition's zone; empty when computed for this
+	// page. Pending says they are being updated (Computing: there are none yet).
+	ComputedAt         string
+	Pending, Computing bool
 }
 
 // panelView is a round's judge panel by self-declared gender: full counts, organizers only.
@@ -194,6 +198,10 @@ func statsPageOf(vt viewText, e *models.Edition, rep *web.StatReport, groups sta
 				g.Judges = append(g.Judges, jv)
 			}
 		}
+		if !r.ComputedAt.IsZero() {
+			g.ComputedAt = l10n.When(l, r.ComputedAt, e.TimeZone)
+		}
+		g.Pending, g.Computing = r.Pending, r.Pending && r.ComputedAt.IsZero()
 		pg := r.Panel.Judges
 		g.Panel = panelView{Women: pg.Women, Men: pg.Men, Another: pg.Another, Und: pg.Undisclosed, Total: pg.Total(),
 			Share: shareOrGap(t, l, r.Panel.WomenShare), GPI: gpiText(t, l, r.Panel.Parity)}

@@ -16,8 +16,8 @@ CREATE TABLE round_score_gaps (
 -- What the stored result was computed from is told by what happened since: every change of what a round's
 -- score gaps are computed from adds a row here, in the same transaction, from a trigger, whichever code path
 -- writes (scoring, withdrawing or reopening a score, a conflict, an application withdrawn or set aside, the
--- rubric, the round's method, the entries, the panels and assignments whose judges make up the panel, a
--- cascade from a deleted application or judge). A round with rows here is being updated; the refresh job
+-- rubric, the round's method, the entries, the panels and assignments whose judges make up the panel, the
+-- emails and judge role behind the implicit conflicts, a cascade from a deleted application or judge). A round with rows here is being updated; the refresh job
 -- deletes the rows its snapshot saw, so a change committed while it computed stays and marks the result stale.
 -- Rows are only ever inserted by writers, never updated: concurrent score submissions do not wait on each
 -- other for a shared row. No foreign key: a round's deletion cascades to its scores, whose trigger writes here
