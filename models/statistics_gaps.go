@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // RoundScoreGaps is the stored score-gap result of one round (migration 00020): what services.Statistics
@@ -155,4 +157,28 @@ ORDER BY 1`
 		return nil, fmt.Errorf("judges of round %d: %w", roundID, translate(err))
 	}
 	return ids, nil
+}
+
+// JudgeFacts is what the statistics show of a judge: their name and self-declared gender.
+type JudgeFacts struct {
+	ID     int64
+	Name   string
+	Gender string
+}
+
+// JudgeFactsByIDs reads the name and gender of each account of ids that still exists, keyed by id: the two
+// columns a round's score gaps and panel need, for its thousand judges, instead of whole accounts.
+func (s *Store) JudgeFactsByIDs(ctx context.Context, ids []int64) (map[int64]JudgeFacts, error) {
+	out := make(map[int64]JudgeFacts, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := findIn[JudgeFacts](ids, "id", func() *gorm.DB { return s.conn(ctx).Table("users").Select("id, name, gender") })
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.ID] = r
+	}
+	return out, nil
 }

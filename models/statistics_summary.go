@@ -28,11 +28,39 @@ const summaryGroup = `submitted, eligible, progress, women_led, consent_stats, s
 // grouping every application row: for 250,000 applications that grouping alone is over the time a statistics
 // page may take. The summary holds every application as neither awarded nor announced; the few that are
 // (award grants of the edition, and the applications in announced, a JSON object as StatisticsRows takes) are
-// read one by one through their keys and moved to their own groups.
-//
-// The summary is a log of signed changes; once it holds more rows than twice its groups (and a margin), this
-// read folds it into one row per group, so reading stays proportional to the groups, not to the changes.
+// read one by one through their keys and moved to their own groups (StatisticsWithSpecialRows).
 func (s *Store) StatisticsSummaryRows(ctx context.Context, editionID int64, announced string) ([]StatisticsRow, error) {
+	base, err := s.StatisticsSummaryBase(ctx, editionID)
+	if err != nil {
+		return nil, err
+	}
+	return s.StatisticsWithSpecialRows(ctx, editionID, base, announced)
+}
+
+// SummaryVersion tells one state of an edition's summary from another: its rows are only ever inserted (with
+// ids that are never reused) or folded (deleted and replaced by new rows with new ids), so the same count, largest
+// id and sum of ids is the same set of rows. Reading it costs one pass over the edition's summary rows in the
+// index, a fraction of grouping them and far less than moving the groups to the application.
+type SummaryVersion struct {
+	N, Max, Sum int64
+}
+
+// StatisticsSummaryVersion reads the version of an edition's summary. Read before StatisticsSummaryBase, a
+// version is never newer than the rows read after it, so rows kept under it are never taken for newer ones.
+func (s *Store) StatisticsSummaryVersion(ctx context.Context, editionID int64) (SummaryVersion, error) {
+	var v SummaryVersion
+	err := s.conn(ctx).Raw(`SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS max, CAST(COALESCE(SUM(id), 0) AS BIGINT) AS sum
+FROM statistics_summary WHERE edition_id = ?`, editionID).Scan(&v).Error
+	if err != nil {
+		return v, fmt.Errorf("statistics summary of edition %d: %w", editionID, translate(err))
+	}
+	return v, nil
+}
+
+// StatisticsSummaryBase groups an edition's summary: every application as neither awarded nor announced. The
+// summary is a log of signed changes; once it holds more rows than twice its groups (and a margin), this read
+// folds it into one row per group, so reading stays proportional to the groups, not to the changes.
+func (s *Store) StatisticsSummaryBase(ctx context.Context, editionID int64) ([]StatisticsRow, error) {
 	var base []struct {
 		StatisticsRow
 		Parts int
@@ -43,9 +71,29 @@ FROM statistics_summary WHERE edition_id = ? GROUP BY ` + summaryGroup
 	if err := s.conn(ctx).Raw(q, editionID).Scan(&base).Error; err != nil {
 		return nil, fmt.Errorf("statistics summary of edition %d: %w", editionID, translate(err))
 	}
+	parts := 0
+	out := make([]StatisticsRow, 0, len(base))
+	for _, b := range base {
+		parts += b.Parts
+		if r := b.StatisticsRow; r.N != 0 || r.FW != 0 || r.FM != 0 || r.FA != 0 || r.FU != 0 {
+			out = append(out, r)
+		}
+	}
+	if parts > 2*len(base)+64 {
+		if err := s.foldStatisticsSummary(ctx, editionID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// StatisticsWithSpecialRows returns the rows of StatisticsRows from an edition's summary base
+// (StatisticsSummaryBase, left unchanged: callers may keep it): the awarded and announced applications are
+// read by their ids and moved out of their plain group into their own. Without any, the rows are base itself.
+func (s *Store) StatisticsWithSpecialRows(ctx context.Context, editionID int64, base []StatisticsRow, announced string) ([]StatisticsRow, error) {
 	special, err := s.statisticsSpecialRows(ctx, editionID, announced)
-	if err != nil {
-		return nil, err
+	if err != nil || len(special) == 0 {
+		return base, err // nothing awarded nor announced: the base itself, which the caller only reads
 	}
 	rows := make([]StatisticsRow, 0, len(base)+len(special))
 	at := make(map[statisticsKey]int, len(base)+len(special))
@@ -61,10 +109,8 @@ FROM statistics_summary WHERE edition_id = ? GROUP BY ` + summaryGroup
 		}
 		return &rows[i]
 	}
-	parts := 0
-	for _, b := range base {
-		parts += b.Parts
-		group(b.key()).add(&b.StatisticsRow, 1)
+	for i := range base {
+		group(base[i].key()).add(&base[i], 1)
 	}
 	for i := range special {
 		sp := &special[i]
@@ -78,11 +124,6 @@ FROM statistics_summary WHERE edition_id = ? GROUP BY ` + summaryGroup
 	for _, r := range rows {
 		if r.N != 0 || r.FW != 0 || r.FM != 0 || r.FA != 0 || r.FU != 0 {
 			out = append(out, r)
-		}
-	}
-	if parts > 2*len(base)+64 {
-		if err := s.foldStatisticsSummary(ctx, editionID); err != nil {
-			return nil, err
 		}
 	}
 	return out, nil

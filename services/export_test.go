@@ -25,3 +25,13 @@ func (s *Statistics) DirectScoreGaps(ctx context.Context, e *models.Edition) ([]
 	}
 	return out, nil
 }
+
+// CachedSummaryRows is what Inputs reads of an edition's summary: its grouped rows as the cache keeps them
+// (summaryBase), with the awarded and announced applications moved to their groups.
+func (s *Statistics) CachedSummaryRows(ctx context.Context, editionID int64, announced string) ([]models.StatisticsRow, error) {
+	base, err := s.summaryBase(ctx, editionID)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.StatisticsWithSpecialRows(ctx, editionID, base, announced)
+}

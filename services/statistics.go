@@ -30,6 +30,10 @@ type Statistics struct {
 	// Queue takes the refresh of a round's stored score gaps when a page finds it stale (RoundGapsArgs); nil:
 	// only the periodic sweep and the refresh already queued bring it up to date.
 	Queue JobQueue
+	// summaries keeps the editions' summary rows between requests (see summaryCache); ready at its zero value.
+	summaries summaryCache
+	// gaps keeps the stored score gaps decoded (see gapsCache); ready at its zero value.
+	gaps gapsCache
 	// DirectGapsLimit is the most scores a round may have for its score gaps to be computed on the page when
 	// the stored ones are stale or missing (see ScoreGaps); 0 means DefaultDirectGapsLimit, a negative value
 	// never (tests of the stored figures).
@@ -163,12 +167,21 @@ func (s *Statistics) Inputs(ctx context.Context, e *models.Edition, public bool)
 	// What was announced comes from the live publications' snapshots (liveAnnouncements), for both views
 	// (organizers are told which figures are not public yet), joined as one JSON parameter; the rest is read
 	// from the per-edition summary the database keeps current with every change of an application
-	// (Store.StatisticsSummaryRows; the same rows as grouping every application, Store.StatisticsRows).
-	ann, err := s.liveAnnouncements(ctx, e.ID, rounds)
+	// (Store.StatisticsSummaryRows, kept between requests by summaryBase; the same rows as grouping every
+	// application, Store.StatisticsRows).
+	heads, err := s.Store.LatestLivePublications(ctx, e.ID, s.now())
+	if err != nil {
+		return EditionInputs{}, fmt.Errorf("live publications of edition %d: %w", e.ID, err)
+	}
+	ann, err := s.liveAnnouncements(ctx, heads, rounds)
 	if err != nil {
 		return EditionInputs{}, err
 	}
-	rows, err := s.Store.StatisticsSummaryRows(ctx, e.ID, ann)
+	base, err := s.summaryBase(ctx, e.ID)
+	if err != nil {
+		return EditionInputs{}, err
+	}
+	rows, err := s.Store.StatisticsWithSpecialRows(ctx, e.ID, base, ann)
 	if err != nil {
 		return EditionInputs{}, err
 	}
@@ -186,9 +199,7 @@ func (s *Statistics) Inputs(ctx context.Context, e *models.Edition, public bool)
 	in := EditionInputs{Stages: stages, Apps: make([]stats.Application, 0, len(rows)), Winners: winners,
 		Unannounced: make([]bool, len(stages)), Undecided: make([]bool, len(stages))}
 	if public {
-		if err := s.markUndecided(ctx, e.ID, rounds, pl, in.Undecided); err != nil {
-			return EditionInputs{}, err
-		}
+		markUndecided(heads, rounds, pl, in.Undecided)
 	}
 	for _, r := range rows {
 		decided := pl.reached(r.Submitted, r.Eligible, r.Progress, winners && r.Won == 1)
@@ -260,11 +271,7 @@ func (s *Statistics) publicationAnnounced(ctx context.Context, id int64, created
 // announcing it is live and a correction only once it is live. Each application's code is its furthest
 // announced round encoded as Inputs encodes progress (position × 2, plus 1 when announced advanced from it),
 // times 2, plus 1 when announced a winner. Only publications live now are read: nothing embargoed.
-func (s *Statistics) liveAnnouncements(ctx context.Context, editionID int64, rounds []models.Round) (string, error) {
-	pubs, err := s.Store.LatestLivePublications(ctx, editionID, s.now())
-	if err != nil {
-		return "", fmt.Errorf("live publications of edition %d: %w", editionID, err)
-	}
+func (s *Statistics) liveAnnouncements(ctx context.Context, pubs []models.PublicationHead, rounds []models.Round) (string, error) {
 	position := map[int64]int{}
 	for _, r := range rounds {
 		position[r.ID] = r.Position
@@ -407,11 +414,7 @@ func editionStages(rounds []models.Round, winners bool) ([]stats.Stage, stagePla
 // markUndecided sets undecided for the stages the public cannot know yet (see EditionInputs.Undecided): a
 // round's advancing until its publication is live, and the entrants of the round after it until then too.
 // rounds are in order (editionStages sorts them).
-func (s *Statistics) markUndecided(ctx context.Context, editionID int64, rounds []models.Round, pl stagePlaces, undecided []bool) error {
-	heads, err := s.Store.LatestLivePublications(ctx, editionID, s.now())
-	if err != nil {
-		return err
-	}
+func markUndecided(heads []models.PublicationHead, rounds []models.Round, pl stagePlaces, undecided []bool) {
 	live := map[int64]bool{}
 	for _, h := range heads {
 		live[h.RoundID] = true
@@ -428,7 +431,6 @@ func (s *Statistics) markUndecided(ctx context.Context, editionID int64, rounds 
 			undecided[pl.byPosition[rounds[i+1].Position].entered] = true
 		}
 	}
-	return nil
 }
 
 func (s *Statistics) now() time.Time {

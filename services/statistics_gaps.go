@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/pitchfest/pitchfest/models"
@@ -128,8 +130,8 @@ func (s *Statistics) directLimit() int {
 
 // storedGap turns a stored result into the round's figures, naming its judges and counting its panel now.
 func (s *Statistics) storedGap(ctx context.Context, r *models.Round, sg models.StoredRoundScoreGaps) (RoundGap, error) {
-	var res storedRoundGap
-	if err := json.Unmarshal([]byte(sg.Result), &res); err != nil {
+	res, err := s.gaps.decode(sg)
+	if err != nil {
 		return RoundGap{}, fmt.Errorf("stored score gaps of round %d: %w", r.ID, err)
 	}
 	g := RoundGap{RoundID: r.ID, Round: r.Name, Scored: res.Scored, Gap: res.Gap, Judges: res.Judges, ComputedAt: sg.ComputedAt}
@@ -137,6 +139,43 @@ func (s *Statistics) storedGap(ctx context.Context, r *models.Round, sg models.S
 		return RoundGap{}, err
 	}
 	return g, nil
+}
+
+// gapsCache keeps the last stored result decoded per round: a continental round's is 370 kB of JSON, decoded
+// on every view otherwise, where hashing it takes a tenth of a millisecond. Times are stored to the second,
+// so the result's own hash, not its computation time, tells whether the decoded one is current.
+type gapsCache struct {
+	mu   sync.Mutex
+	seed maphash.Seed
+	m    map[int64]decodedGaps
+}
+
+type decodedGaps struct {
+	hash uint64
+	res  storedRoundGap
+}
+
+// decode returns the stored result sg decoded, with a copy of its judges the caller may name and reorder.
+func (c *gapsCache) decode(sg models.StoredRoundScoreGaps) (storedRoundGap, error) {
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= summaryCacheSize {
+		c.m, c.seed = map[int64]decodedGaps{}, maphash.MakeSeed()
+	}
+	h := maphash.String(c.seed, sg.Result)
+	d, ok := c.m[sg.RoundID]
+	c.mu.Unlock()
+	if !ok || d.hash != h {
+		d = decodedGaps{hash: h}
+		if err := json.Unmarshal([]byte(sg.Result), &d.res); err != nil {
+			return storedRoundGap{}, err
+		}
+		c.mu.Lock()
+		c.m[sg.RoundID] = d
+		c.mu.Unlock()
+	}
+	res := d.res
+	res.Judges = slices.Clone(res.Judges)
+	return res, nil
 }
 
 // computedGap computes the round's figures now, from the database as it is.
@@ -179,7 +218,7 @@ func (s *Statistics) present(ctx context.Context, g *RoundGap, panel []int64) er
 		ids = append(ids, j.JudgeID)
 	}
 	slices.Sort(ids)
-	users, err := s.Store.UsersByIDs(ctx, slices.Compact(ids))
+	users, err := s.Store.JudgeFactsByIDs(ctx, slices.Compact(ids))
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
 )
 
@@ -165,6 +166,7 @@ func TestStatisticsSummaryMatchesTheDirectComputation(t *testing.T) {
 			w.newApps(t, 30)
 			other.newApps(t, 10)
 			folded := false
+			cached := &services.Statistics{Store: st}
 			var last []string
 			for i := range 400 {
 				last = append(last, w.step(t))
@@ -189,6 +191,16 @@ func TestStatisticsSummaryMatchesTheDirectComputation(t *testing.T) {
 				}
 				if fmt.Sprint(sortedStatisticsRows(got)) != fmt.Sprint(sortedStatisticsRows(want)) {
 					t.Fatalf("after step %d (%s):\nsummary %+v\ndirect  %+v", i, strings.Join(last, ", "), sortedStatisticsRows(got), sortedStatisticsRows(want))
+				}
+				// The statistics service keeps the summary between requests: whatever changed since, never older.
+				for range 2 {
+					kept, err := cached.CachedSummaryRows(ctx, w.se.ed.ID, ann)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if fmt.Sprint(sortedStatisticsRows(kept)) != fmt.Sprint(sortedStatisticsRows(want)) {
+						t.Fatalf("after step %d (%s):\nkept    %+v\ndirect  %+v", i, strings.Join(last, ", "), sortedStatisticsRows(kept), sortedStatisticsRows(want))
+					}
 				}
 				var after int
 				if err := st.DB().Raw(`SELECT COUNT(*) FROM statistics_summary WHERE edition_id = ?`, w.se.ed.ID).Scan(&after).Error; err != nil {
