@@ -51,6 +51,8 @@ type App struct {
 	Jobs *jobs.Queue
 	// Publishing runs advancement, awards, publications and feedback; tests set its Now to a fake clock.
 	Publishing *services.Publishing
+	// Statistics computes the statistics pages; tests set its DirectGapsLimit to see stored score gaps.
+	Statistics *services.Statistics
 }
 
 // NewLogger builds the process logger: human-readable text by default, JSON for log collectors.
@@ -166,6 +168,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	a.Publishing = d.Publishing
 	// Statistics tell announced results from unannounced ones by the publishing clock, which tests may set.
 	d.Statistics = &services.Statistics{Store: a.Store, Now: func() time.Time { return d.Publishing.Now() }, Queue: a.Jobs}
+	a.Statistics = d.Statistics
 	if f, ok := a.Blobs.(*fs.Store); ok {
 		d.BlobLinks = f.Handler()
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/pitchfest/pitchfest/models"
@@ -139,6 +140,9 @@ type PublishedBreakdown struct {
 	Dimension string
 	stats.PublishedBreakdown
 }
+
+// trendReaders is how many other editions' funnels the trends read at once.
+const trendReaders = 4
 
 // BreakdownStage is the funnel stage breakdowns are published at: submitted applications ("applicants").
 const BreakdownStage = 1
@@ -488,26 +492,43 @@ func (s *Statistics) trends(ctx context.Context, cur *models.Edition, f stats.Fu
 		}
 		names[stats.EditionLabel(e.Name, e.Year)] = t
 	}
+	// The other editions' funnels are independent reads: a few at a time, each on its own connection, so the
+	// page waits for the slowest rather than for their sum.
+	others := make([]*stats.EditionFunnel, len(es))
+	errs := make([]error, len(es))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, trendReaders)
+	for i := range es {
+		e := &es[i]
+		if e.ID == cur.ID || s.now().Before(e.ClosesAt) {
+			continue
+		}
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			in, err := s.Inputs(ctx, e, public)
+			if err == nil {
+				var ef stats.Funnel
+				if ef, err = stats.BuildFunnel(in.Stages, in.Apps, stats.Options{}); err == nil {
+					others[i] = &stats.EditionFunnel{Edition: e.Name, Year: e.Year, Funnel: ef}
+				}
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
 	var efs []stats.EditionFunnel
 	seen := false
 	for i := range es {
-		e := &es[i]
-		if e.ID == cur.ID {
-			efs, seen = append(efs, stats.EditionFunnel{Edition: e.Name, Year: e.Year, Funnel: f}), true
-			continue
+		switch {
+		case es[i].ID == cur.ID:
+			efs, seen = append(efs, stats.EditionFunnel{Edition: es[i].Name, Year: es[i].Year, Funnel: f}), true
+		case others[i] != nil:
+			efs = append(efs, *others[i])
 		}
-		if s.now().Before(e.ClosesAt) {
-			continue
-		}
-		in, err := s.Inputs(ctx, e, public)
-		if err != nil {
-			return nil, nil, err
-		}
-		ef, err := stats.BuildFunnel(in.Stages, in.Apps, stats.Options{})
-		if err != nil {
-			return nil, nil, err
-		}
-		efs = append(efs, stats.EditionFunnel{Edition: e.Name, Year: e.Year, Funnel: ef})
 	}
 	if !seen {
 		efs = append(efs, stats.EditionFunnel{Edition: cur.Name, Year: cur.Year, Funnel: f})
@@ -521,20 +542,23 @@ func (s *Statistics) Full(ctx context.Context, actor *models.User, e *models.Edi
 	if !policy.CanManageEditions(actor) {
 		return nil, models.ErrForbidden
 	}
+	// The score gaps are read beside the funnel and trends, which do not depend on them.
+	var rounds []RoundGap
+	var gapsErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { rounds, gapsErr = s.ScoreGaps(ctx, e) })
 	in, f, bs, err := s.funnel(ctx, e, false)
-	if err != nil {
+	var tr []stats.TrendPoint
+	var names map[string]models.Texts
+	if err == nil {
+		tr, names, err = s.trends(ctx, e, f, false)
+	}
+	wg.Wait()
+	if err = errors.Join(err, gapsErr); err != nil {
 		return nil, err
 	}
-	tr, names, err := s.trends(ctx, e, f, false)
-	if err != nil {
-		return nil, err
-	}
-	out := &EditionStatistics{Edition: e, Stages: in.Stages, Funnel: f, Breakdowns: bs, Trends: tr, TrendNames: names,
-		WinnersOmitted: !in.Winners, Unannounced: in.Unannounced}
-	if out.Rounds, err = s.ScoreGaps(ctx, e); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return &EditionStatistics{Edition: e, Stages: in.Stages, Funnel: f, Breakdowns: bs, Trends: tr, TrendNames: names,
+		WinnersOmitted: !in.Winners, Unannounced: in.Unannounced, Rounds: rounds}, nil
 }
 
 // Public computes what may be published about an edition with threshold k (stats.ClampK applies: 5 by
