@@ -111,15 +111,7 @@ func TestStatisticsShowJudgePanelsToOrganizersOnly(t *testing.T) {
 	st := is.srv.App.Store
 	ctx := context.Background()
 	ed := seedStatsEdition(t, st, true, statsMatrixCounts)
-	r := &models.Round{EditionID: ed.ID, Name: "Screening", Kind: models.RoundOnline, JudgesPerApp: 2, Method: "z",
-		MinJudgeScores: 2, Status: models.RoundOpen, CreatedAt: time.Now(), UpdatedAt: time.Now()}
-	if err := st.CreateRound(ctx, r); err != nil {
-		t.Fatal(err)
-	}
-	var app models.Application
-	if err := st.DB().Where("edition_id = ?", ed.ID).First(&app).Error; err != nil {
-		t.Fatal(err)
-	}
+	r, app := newStatsRound(t, st, ed)
 	// Three judges: two women and one who did not answer.
 	for i, g := range []string{"woman", "woman", ""} {
 		now := time.Now()

@@ -21,15 +21,7 @@ func TestTheStatisticsPageSaysWhenStoredScoreGapsWereComputed(t *testing.T) {
 	is.srv.App.Statistics.DirectGapsLimit = -1 // as for a round of more scores than the page computes
 	ctx := context.Background()
 	ed := seedStatsEdition(t, st, true, statsMatrixCounts)
-	r := &models.Round{EditionID: ed.ID, Name: "Screening", Kind: models.RoundOnline, JudgesPerApp: 2, Method: "z",
-		MinJudgeScores: 2, Status: models.RoundOpen, CreatedAt: time.Now(), UpdatedAt: time.Now()}
-	if err := st.CreateRound(ctx, r); err != nil {
-		t.Fatal(err)
-	}
-	var app models.Application
-	if err := st.DB().Where("edition_id = ?", ed.ID).First(&app).Error; err != nil {
-		t.Fatal(err)
-	}
+	r, app := newStatsRound(t, st, ed)
 	now := time.Now()
 	u := &models.User{Email: "gaps-" + testutil.RandomHex(4) + "@example.rw", Name: "Judge", Lang: "en", EmailVerifiedAt: &now}
 	if err := st.CreateUser(ctx, u, models.RoleJudge); err != nil {
@@ -69,4 +61,20 @@ func TestTheStatisticsPageSaysWhenStoredScoreGapsWereComputed(t *testing.T) {
 	if len(doc.ScoreGaps) != 1 || doc.ScoreGaps[0].ComputedAt == nil || !doc.ScoreGaps[0].Pending {
 		t.Fatalf("JSON score gaps %+v", doc.ScoreGaps)
 	}
+}
+
+// newStatsRound adds an open round "Screening" to the statistics edition ed, and returns it with one of the
+// edition's applications.
+func newStatsRound(t *testing.T, st *models.Store, ed *models.Edition) (*models.Round, models.Application) {
+	t.Helper()
+	r := &models.Round{EditionID: ed.ID, Name: "Screening", Kind: models.RoundOnline, JudgesPerApp: 2, Method: "z",
+		MinJudgeScores: 2, Status: models.RoundOpen, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+	if err := st.CreateRound(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	var app models.Application
+	if err := st.DB().Where("edition_id = ?", ed.ID).First(&app).Error; err != nil {
+		t.Fatal(err)
+	}
+	return r, app
 }
