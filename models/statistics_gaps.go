@@ -8,7 +8,7 @@ import (
 	"gorm.io/gorm"
 )
 
-// RoundScoreGaps is the stored score-gap result of one round (migration 00021): what services.Statistics
+// RoundScoreGaps is the stored score-gap result of one round (migration 00022): what services.Statistics
 // computed from the round's counted scores, and when. Result is the service's own encoding; the store only
 // keeps it.
 type RoundScoreGaps struct {

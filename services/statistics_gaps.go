@@ -21,7 +21,7 @@ import (
 // A round's score gaps are computed from every counted score of the round: the z-normalized ranking of all its
 // applications, then a Welch interval per judge. For a continental round (250,000 applications, 750,000
 // scores) that is seconds of reading and computing, on every view of a page that must answer in under 100 ms.
-// So the result is stored per round (round_score_gaps, migration 00021) and the page reads it in one query.
+// So the result is stored per round (round_score_gaps, migration 00022) and the page reads it in one query.
 //
 // Why a change log, not a fingerprint compared on reading: a fingerprint that captures everything the gaps
 // depend on (every counted score's values, the conflicts, the entries' statuses and classifications, the

@@ -1,5 +1,5 @@
 -- +goose Up
--- Kept equivalent to sqlite/00021_round_score_gaps.sql.
+-- Kept equivalent to sqlite/00022_round_score_gaps.sql.
 --
 -- The organizer's statistics show, per round, the score gap between women-led and other applications and per
 -- judge, computed from every counted score of the round (z-normalized). For a round of 750,000 scores that is
