@@ -5,7 +5,6 @@ import (
 	"html"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -43,16 +42,6 @@ func wantMemberKept(t *testing.T, team []models.TeamMember) {
 		m.OwnershipPercent != 50 || !m.Founder || !m.CEO || m.Email != "" {
 		t.Errorf("stored member %+v, want every answer but the refused address", m)
 	}
-}
-
-// tagOf is the opening tag of the element with id.
-func tagOf(t *testing.T, body, id string) string {
-	t.Helper()
-	m := regexp.MustCompile(`<[a-z]+[^>]*\bid="` + regexp.QuoteMeta(id) + `"[^>]*>`).FindString(body)
-	if m == "" {
-		t.Fatalf("no element #%s in:\n%s", id, excerpt(body))
-	}
-	return m
 }
 
 func TestABadOptionalAddressDoesNotCostTheRestOfTheMember(t *testing.T) {

@@ -47,6 +47,11 @@ func TestTheStatisticsPageSaysWhenStoredScoreGapsWereComputed(t *testing.T) {
 	if pg := page(); !strings.Contains(pg, "Computed on") || strings.Contains(pg, "Being updated") {
 		t.Fatal("stored gaps must say when they were computed")
 	}
+	// The round is named in the reader's language, as everywhere else.
+	if _, b := is.organizer.do("GET", fmt.Sprintf("/organize/editions/%d/statistics?lang=fr", ed.ID), "", "Accept", "text/html"); !strings.Contains(string(b), "<h3>Présélection</h3>") {
+		t.Errorf("the French statistics page does not name the round in French:\n%s", excerpt(string(b)))
+	}
+	is.organizer.do("GET", "/?lang=en", "", "Accept", "text/html")
 	if err := st.AddAssignment(ctx, &models.Assignment{RoundID: r.ID, ApplicationID: app.ID, JudgeID: u.ID, Source: "manual",
 		CreatedAt: now}); err != nil {
 		t.Fatal(err)
@@ -66,11 +71,11 @@ func TestTheStatisticsPageSaysWhenStoredScoreGapsWereComputed(t *testing.T) {
 	}
 }
 
-// newStatsRound adds an open round "Screening" to the statistics edition ed, and returns it with one of the
+// newStatsRound adds an open round "Screening" ("Présélection" in French) to the statistics edition ed, and returns it with one of the
 // edition's applications.
 func newStatsRound(t *testing.T, st *models.Store, ed *models.Edition) (*models.Round, models.Application) {
 	t.Helper()
-	r := &models.Round{EditionID: ed.ID, Name: "Screening", Kind: models.RoundOnline, JudgesPerApp: 2, Method: "z",
+	r := &models.Round{EditionID: ed.ID, Name: "Screening", NameI18n: models.Texts{"fr": "Présélection"}, Kind: models.RoundOnline, JudgesPerApp: 2, Method: "z",
 		MinJudgeScores: 2, Status: models.RoundOpen, CreatedAt: time.Now(), UpdatedAt: time.Now()}
 	if err := st.CreateRound(context.Background(), r); err != nil {
 		t.Fatal(err)

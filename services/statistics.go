@@ -70,9 +70,9 @@ type EditionInputs struct {
 	// counts decisions (advancement confirmed, awards granted, corrections made) whose publication is not live
 	// yet. Always all false for the public, whose figures are the announced ones.
 	Unannounced []bool
-	// Undecided is, per stage, whether the public cannot know its figure yet: the advancing of a round whose
-	// publication is not live, and the entrants of the round after it (finalists included). Its count would
-	// read 0, as if nobody advanced. Always all false for organizers, who see what was decided.
+	// Undecided is, per stage, whether its figure cannot be known yet: the advancing of a round not decided yet
+	// (for the public, whose publication is not live; for organizers, whose advancement is not confirmed), and
+	// the entrants of the round after it (finalists included). Its count would read 0, as if nobody advanced.
 	Undecided []bool
 }
 
@@ -80,8 +80,9 @@ type EditionInputs struct {
 // the same per judge (organizers only), with the round's judge panel by gender, since who judges is part of
 // whether judging is fair.
 type RoundGap struct {
-	RoundID int64
-	Round   string
+	RoundID   int64
+	Round     string
+	RoundI18n models.Texts // Round's translations, for the reader's language
 	// Scored is false while the round has no submitted score; Gap and Judges are then empty.
 	Scored bool
 	Gap    stats.ScoreGap
@@ -116,6 +117,8 @@ type EditionStatistics struct {
 	// scheduled or not made): the public sees other numbers there until it is live. Organizers see the decided
 	// numbers, since planning the next round needs them, but must be told they are not public.
 	Unannounced []bool
+	// Undecided marks the stages not decided yet (see EditionInputs.Undecided): advancement not confirmed.
+	Undecided []bool
 }
 
 // PublicStatistics is what may be published about an edition: every count through small-cell suppression.
@@ -202,9 +205,16 @@ func (s *Statistics) Inputs(ctx context.Context, e *models.Edition, public bool)
 	stages, pl := editionStages(rounds, winners)
 	in := EditionInputs{Stages: stages, Apps: make([]stats.Application, 0, len(rows)), Winners: winners,
 		Unannounced: make([]bool, len(stages)), Undecided: make([]bool, len(stages))}
-	if public {
-		markUndecided(heads, rounds, pl, in.Undecided)
+	decided := map[int64]bool{} // public: a live publication; organizers: advancement confirmed
+	for _, h := range heads {
+		decided[h.RoundID] = true
 	}
+	if !public {
+		if decided, err = s.confirmedRounds(ctx, rounds); err != nil {
+			return EditionInputs{}, err
+		}
+	}
+	markUndecided(decided, rounds, pl, in.Undecided)
 	for _, r := range rows {
 		decided := pl.reached(r.Submitted, r.Eligible, r.Progress, winners && r.Won == 1)
 		announced := pl.announced(r.Submitted, r.Eligible, r.Progress, r.Announced/2, winners && r.Announced%2 == 1)
@@ -415,14 +425,24 @@ func editionStages(rounds []models.Round, winners bool) ([]stats.Stage, stagePla
 	return stages, pl
 }
 
-// markUndecided sets undecided for the stages the public cannot know yet (see EditionInputs.Undecided): a
-// round's advancing until its publication is live, and the entrants of the round after it until then too.
-// rounds are in order (editionStages sorts them).
-func markUndecided(heads []models.PublicationHead, rounds []models.Round, pl stagePlaces, undecided []bool) {
-	live := map[int64]bool{}
-	for _, h := range heads {
-		live[h.RoundID] = true
+// confirmedRounds are the rounds whose advancement is confirmed (an entry has an outcome).
+func (s *Statistics) confirmedRounds(ctx context.Context, rounds []models.Round) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	for _, r := range rounds {
+		ok, err := s.Store.AnyEntryDecided(ctx, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		out[r.ID] = ok
 	}
+	return out, nil
+}
+
+// markUndecided sets undecided for the stages whose figure is not known yet (see EditionInputs.Undecided): a
+// round's advancing until it is decided (live, its publication for the public; confirmed, its advancement for
+// organizers), and the entrants of the round after it until then too. rounds are in order (editionStages sorts
+// them).
+func markUndecided(live map[int64]bool, rounds []models.Round, pl stagePlaces, undecided []bool) {
 	for i, r := range rounds {
 		if live[r.ID] {
 			continue
@@ -558,7 +578,7 @@ func (s *Statistics) Full(ctx context.Context, actor *models.User, e *models.Edi
 		return nil, err
 	}
 	return &EditionStatistics{Edition: e, Stages: in.Stages, Funnel: f, Breakdowns: bs, Trends: tr, TrendNames: names,
-		WinnersOmitted: !in.Winners, Unannounced: in.Unannounced, Rounds: rounds}, nil
+		WinnersOmitted: !in.Winners, Unannounced: in.Unannounced, Undecided: in.Undecided, Rounds: rounds}, nil
 }
 
 // Public computes what may be published about an edition with threshold k (stats.ClampK applies: 5 by

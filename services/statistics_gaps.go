@@ -110,7 +110,7 @@ func (s *Statistics) roundGap(ctx context.Context, r *models.Round, sg models.St
 		}
 	}
 	s.requestRefresh(ctx, r.ID)
-	g := RoundGap{RoundID: r.ID, Round: r.Name, Pending: true}
+	g := RoundGap{RoundID: r.ID, Round: r.Name, RoundI18n: r.NameI18n, Pending: true}
 	if sg.Stored {
 		var err error
 		if g, err = s.storedGap(ctx, r, sg); err != nil {
@@ -134,7 +134,7 @@ func (s *Statistics) storedGap(ctx context.Context, r *models.Round, sg models.S
 	if err != nil {
 		return RoundGap{}, fmt.Errorf("stored score gaps of round %d: %w", r.ID, err)
 	}
-	g := RoundGap{RoundID: r.ID, Round: r.Name, Scored: res.Scored, Gap: res.Gap, Judges: res.Judges, ComputedAt: sg.ComputedAt}
+	g := RoundGap{RoundID: r.ID, Round: r.Name, RoundI18n: r.NameI18n, Scored: res.Scored, Gap: res.Gap, Judges: res.Judges, ComputedAt: sg.ComputedAt}
 	if err := s.present(ctx, &g, res.Panel); err != nil {
 		return RoundGap{}, err
 	}
@@ -184,7 +184,7 @@ func (s *Statistics) computedGap(ctx context.Context, r *models.Round) (RoundGap
 	if err != nil {
 		return RoundGap{}, err
 	}
-	g := RoundGap{RoundID: r.ID, Round: r.Name, Scored: res.Scored, Gap: res.Gap, Judges: res.Judges}
+	g := RoundGap{RoundID: r.ID, Round: r.Name, RoundI18n: r.NameI18n, Scored: res.Scored, Gap: res.Gap, Judges: res.Judges}
 	if err := s.present(ctx, &g, res.Panel); err != nil {
 		return RoundGap{}, err
 	}

@@ -3,6 +3,7 @@ package pages
 import (
 	"fmt"
 	"html/template"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -156,6 +157,9 @@ func statsPageOf(vt viewText, e *models.Edition, rep *web.StatReport, groups sta
 		r := cutRow{From: labels[cu.From], To: labels[cu.To], WomenLed: rateText(t, l, cu.WomenLedRate),
 			Other: rateText(t, l, cu.OthersRate), Ratio: ratioText(t, l, cu.Ratio), Finding: t("stats.finding." + cu.Finding.String()),
 			Flagged: cu.Flagged()}
+		if slices.ContainsFunc([]int{cu.From, cu.To}, func(i int) bool { return i < len(rep.Undecided) && rep.Undecided[i] }) {
+			r = cutRow{From: r.From, To: r.To, WomenLed: "—", Other: "—", Ratio: "—", Finding: t("stats.finding.undecided")}
+		}
 		if r.Flagged {
 			d.Flags++
 		}
@@ -186,9 +190,10 @@ func statsPageOf(vt viewText, e *models.Edition, rep *web.StatReport, groups sta
 			WinnerWomen: cell(l, tr.WinnerFounders.Cells[i][0], k), WinnerMen: cell(l, tr.WinnerFounders.Cells[i][1], k)})
 	}
 	for _, r := range rep.Rounds {
-		g := gapView{Label: r.Round, Scored: r.Scored}
+		name := r.RoundI18n.Or(l, r.Round)
+		g := gapView{Label: name, Scored: r.Scored}
 		if r.Scored {
-			g = gapRow(t, l, r.Round, r.Gap)
+			g = gapRow(t, l, name, r.Gap)
 			g.Scored = true
 			for _, j := range r.Judges {
 				jv := gapRow(t, l, web.JudgeName(t, j), j.ScoreGap)

@@ -31,7 +31,8 @@ type StatReport struct {
 	Omitted          []string
 	// Unannounced marks, per stage, decided figures the public does not see yet (organizers only).
 	Unannounced []bool
-	// Undecided marks, per stage, figures the public cannot know yet (public only): shown as not decided, not 0.
+	// Undecided marks, per stage, figures not decided yet (for the public, not announced; for organizers, not
+	// confirmed): shown as not decided, not 0.
 	Undecided []bool
 }
 
@@ -64,7 +65,7 @@ func omitted(winners bool) []string {
 func fullReport(st *services.EditionStatistics) (*StatReport, error) {
 	f := st.Funnel
 	rep := &StatReport{Full: true, Stages: st.Stages, Counts: f.CountsTable(), Founders: f.FoundersTable(), Cuts: f.Cuts,
-		Rounds: st.Rounds, Omitted: omitted(st.WinnersOmitted), Unannounced: st.Unannounced}
+		Rounds: st.Rounds, Omitted: omitted(st.WinnersOmitted), Unannounced: st.Unannounced, Undecided: st.Undecided}
 	for _, sg := range f.Stages {
 		rep.Shares = append(rep.Shares, sg.Share)
 		rep.Parity = append(rep.Parity, sg.FounderParity)
