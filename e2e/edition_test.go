@@ -567,8 +567,8 @@ func edApply(t *testing.T, T func(string, ...any) string, srv *testutil.Server, 
 	edSetValue(t, ctx, "#app-team-0-gender", gender)
 	edSetValue(t, ctx, "#app-team-0-age_band", "25_29")
 	typeIn(t, ctx, "#app-team-0-ownership_percent", "100")
-	run(t, ctx, "tick founder", chromedp.Click(chromedp.CSS("#app-team-0-founder")))
-	run(t, ctx, "tick CEO", chromedp.Click(chromedp.CSS("#app-team-0-ceo")))
+	tick(t, ctx, "#app-team-0-founder")
+	tick(t, ctx, "#app-team-0-ceo")
 	Follow(t, ctx, chromedp.CSS("#app-continue"))
 	atPhone(t, ctx)
 
@@ -585,13 +585,28 @@ func edApply(t *testing.T, T func(string, ...any) string, srv *testutil.Server, 
 	if n := Eval[int](t, ctx, `document.querySelectorAll('#review-missing li a:not([href*="consent"])').length`); n > 0 {
 		t.Errorf("%s: the review lists %d missing answers in earlier steps: %s", s.Person, n, Text(t, ctx, "#review-missing"))
 	}
-	run(t, ctx, "tick the terms", chromedp.Click(chromedp.CSS("#app-consent-terms")))
-	run(t, ctx, "tick the statistics", chromedp.Click(chromedp.CSS("#app-consent-stats")))
+	tick(t, ctx, "#app-consent-terms")
+	tick(t, ctx, "#app-consent-stats")
 	Follow(t, ctx, chromedp.CSS("#submit-application"))
 	atPhone(t, ctx)
 	expectHeading(t, ctx, T("receipt.title"))
 	if ref := Text(t, ctx, "#receipt-reference"); !strings.HasPrefix(ref, "HPF-") {
 		t.Errorf("%s: reference %q", s.Person, ref)
+	}
+}
+
+// tick checks the checkbox css with a real click and makes sure it took: on a loaded machine a click aimed
+// while the page still moves can land beside the box, and the form would go without the answer.
+func tick(t *testing.T, ctx context.Context, css string) {
+	t.Helper()
+	checked := fmt.Sprintf(`document.querySelector(%q).checked`, css)
+	run(t, ctx, "tick "+css, chromedp.Click(chromedp.CSS(css)))
+	if _, err := waitFor(ctx, checked, 2*time.Second); err == nil {
+		return
+	}
+	run(t, ctx, "tick "+css+" again", chromedp.Click(chromedp.CSS(css)))
+	if _, err := waitFor(ctx, checked, 5*time.Second); err != nil {
+		t.Fatalf("%s is not ticked after two clicks: %v", css, err)
 	}
 }
 
