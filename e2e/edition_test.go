@@ -440,11 +440,14 @@ func TestAWholeEditionThroughThePagesOnly(t *testing.T) {
 	t.Logf("the whole edition took %s (load: %s)", time.Since(began).Round(time.Second), loadAverage())
 }
 
-// edFlash checks the notice the page shows, at once (the page is loaded); without it, the message says what
-// the page shows instead, such as the reason an action was refused.
+// edFlash checks the notice the page shows (waiting up to 5 s for it to appear); without it, the message says
+// what the page shows instead, such as the reason an action was refused.
 func edFlash(t *testing.T, ctx context.Context, want string) {
 	t.Helper()
-	got := Eval[string](t, ctx, `(e => e ? e.textContent.trim() : "")(document.querySelector(".flash"))`)
+	notice := `(e => e ? e.textContent.trim() : "")(document.querySelector(".flash"))`
+	// A page htmx swaps in, or a document still loading on a busy machine, shows its notice a moment later.
+	waitFor(ctx, fmt.Sprintf(`%s === %q`, notice, want), 5*time.Second)
+	got := Eval[string](t, ctx, notice)
 	if got != want {
 		alert := Eval[string](t, ctx, `[...document.querySelectorAll('[role="alert"], .form-error, .field-error')].map(e => e.textContent.trim()).join(" | ")`)
 		t.Errorf("on %s: notice %q, want %q; the page says: %q", Eval[string](t, ctx, "location.pathname"), got, want, alert)
