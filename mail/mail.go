@@ -48,13 +48,24 @@ const (
 	// ResultsPublished tells an applicant a round's results are live. Data: Edition, Round, Link (required),
 	// Name, Reference, Correction (the reason, for a corrected version).
 	ResultsPublished = "results_published"
+	// EmailChange asks a person to confirm the new address of their account; sent to that address. Data: Link
+	// (required), Name.
+	EmailChange = "email_change"
+	// EmailChangeTaken tells the owner of an address that someone asked to move another account to it, which
+	// was not done; sent instead of EmailChange, so the answer on the page stays the same. Data: Link to sign in
+	// (required), ResetLink, Name.
+	EmailChangeTaken = "email_change_taken"
+	// EmailChanged tells the old address that the account moved away from it, and how to get help. Data:
+	// NewAddress (required; masked), Link (the site), Name.
+	EmailChanged = "email_changed"
 	// VoteCode confirms a voter's address in an audience vote by e-mail. Data: Code, Round (required).
 	VoteCode = "vote_code"
 )
 
 // Templates lists every message name, so tests and tools can walk them all.
 var Templates = []string{VerifyEmail, ResetPassword, Invitation, PasswordChanged, Notice, AccountExists,
-	ApplicationSubmitted, ApplicationIneligible, JudgeReminder, RoundOpened, ResultsPublished, VoteCode}
+	ApplicationSubmitted, ApplicationIneligible, JudgeReminder, RoundOpened, ResultsPublished, VoteCode,
+	EmailChange, EmailChangeTaken, EmailChanged}
 
 // Languages Pitchfest writes mail in; the first is the fallback for a message without one.
 var Languages = []string{"en", "fr", "rw"}
@@ -75,6 +86,9 @@ var required = map[string][]string{
 	JudgeReminder:         {"Link", "Round", "Scored", "Total", "Remaining"},
 	RoundOpened:           {"Link", "Round", "Assigned"},
 	VoteCode:              {"Code", "Round"},
+	EmailChange:           {"Link"},
+	EmailChangeTaken:      {"Link"},
+	EmailChanged:          {"NewAddress"},
 }
 
 // Message is one email to one person, as stored in a send_mail job: what to say (a template and its data) rather

@@ -19,7 +19,7 @@ func sample() map[string]string {
 		"Inviter": "Jean Bosco", "Role": "judge",
 		"Subject": "Round results are out", "Body": "The screening round is closed.\n\nThank you for taking part.",
 		"Reference": "HPF-2026-000123", "Edition": "Hanga Pitchfest 2026", "Reason": "The company is not registered in Rwanda.",
-		"Round": "Semi-final", "Code": "482913",
+		"Round": "Semi-final", "Code": "482913", "NewAddress": "a•••@example.org",
 		"Scored": "7", "Total": "20", "Remaining": "13", "Assigned": "12", "Deadline": "31 May 2026, 17:00 (Kigali time)",
 	}
 }

@@ -16,6 +16,8 @@ const (
 	PurposeResetPassword TokenPurpose = "reset_password"
 	PurposeInvitation    TokenPurpose = "invitation"
 	PurposeSetup         TokenPurpose = "setup"
+	// PurposeChangeEmail proves a new address before the account moves to it; the token's Email is that address.
+	PurposeChangeEmail TokenPurpose = "change_email"
 )
 
 // OneTimeToken backs a link sent by mail (verify, reset, invite) or printed at first start (setup). Only the
@@ -24,7 +26,7 @@ type OneTimeToken struct {
 	Hash      string `gorm:"primaryKey"`
 	Purpose   TokenPurpose
 	UserID    *int64
-	Email     string // invitations: the invited address
+	Email     string // invitations: the invited address; an address change: the new address
 	Role      Role   // invitations: the role granted on acceptance
 	Lang      string // invitations: the language the mail was written in ("" before it was recorded)
 	CreatedBy *int64

@@ -156,6 +156,15 @@ func (s *Store) MarkEmailVerified(ctx context.Context, userID int64, at time.Tim
 	return translate(res.Error)
 }
 
+// SetUserEmail moves the account to a new address, proved at (the link mailed to it was followed), so it is
+// verified too. ErrConflict when another account has the address; ErrNotFound for no such user.
+func (s *Store) SetUserEmail(ctx context.Context, userID int64, email string, at time.Time) error {
+	res := s.conn(ctx).Model(&User{}).Where("id = ?", userID).Updates(map[string]any{
+		"email": strings.TrimSpace(email), "email_norm": NormalizeEmail(email), "email_verified_at": DBTime(at), "updated_at": DBTime(at),
+	})
+	return rowsOrNotFound(res)
+}
+
 // SetDisabled disables (at non-nil) or re-enables an account.
 func (s *Store) SetDisabled(ctx context.Context, userID int64, at *time.Time) error {
 	if at != nil {
