@@ -27,6 +27,7 @@ func TestAccountPagesRenderInEveryLanguageWithoutRawMessageIDs(t *testing.T) {
 		"reset_confirm": {"reset_confirm.title", "reset-confirm", token},
 		"invitation":    {"invitation.title", "invitation", map[string]any{"Token": "tok", "Email": "a@example.rw", "RoleLabel": "role.judge", "AccountExists": false}},
 		"setup":         {"setup.title", "setup", token},
+		"email_confirm": {"email_confirm.title", "", map[string]any{"Token": "tok", "Email": "new@example.rw"}},
 		"link":          {"link.title", "", map[string]any{"Href": "/reset", "Action": "link.reset_action"}},
 		"account": {"account.title", "change-password", map[string]any{
 			"Name": "Aline", "Email": "aline@example.rw", "Verified": false, "Roles": []string{"role.applicant", "role.judge"},

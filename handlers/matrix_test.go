@@ -104,6 +104,7 @@ var matrix = []row{
 	// A fresh address each time: requests for one address are limited per hour.
 	{"POST", "/api/v1/auth/reset", func(*world) string { return `{"email":"someone-` + testutil.RandomHex(4) + `@example.rw"}` }, all(accepted), nil},
 	{"POST", "/api/v1/auth/reset/confirm", jsonBody(`{"token":"nope","password":"a long enough passphrase"}`), all(gone), nil},
+	{"POST", "/api/v1/auth/email/confirm", jsonBody(`{"token":"not-a-real-token"}`), all(gone), nil},
 	{"GET", "/api/v1/invitations/:token", nil, all(gone), nil},
 	{"POST", "/api/v1/invitations/accept", jsonBody(`{"token":"nope"}`), all(gone), nil},
 
@@ -113,6 +114,10 @@ var matrix = []row{
 	{"DELETE", "/api/v1/me", jsonBody(`{"password":"` + matrixPassword + `"}`), signedIn(noContent), nil},
 	{"GET", "/api/v1/me/export", nil, signedIn(ok), nil},
 	{"POST", "/api/v1/me/password", jsonBody(`{"current_password":"` + matrixPassword + `","password":"another long passphrase"}`), signedIn(noContent), nil},
+	// A fresh address each time: the link goes to it, and mail to one address is limited per hour.
+	{"POST", "/api/v1/me/email", func(*world) string {
+		return `{"email":"moved-` + testutil.RandomHex(4) + `@example.rw","current_password":"` + matrixPassword + `"}`
+	}, signedIn(accepted), nil},
 	{"GET", "/api/v1/me/sessions", nil, signedIn(ok), nil},
 	// Only the owner may end the owner's session; for everyone else it does not exist.
 	{"DELETE", "/api/v1/me/sessions/:id", nil, expect{unauth, noContent, notFound, notFound, notFound, notFound}, ownerSession},
@@ -151,6 +156,8 @@ var matrix = []row{
 	{"POST", "/reset", func(*world) string { return "email=someone-" + testutil.RandomHex(4) + "%40example.rw" }, all(see), nil},
 	{"GET", "/reset/confirm", nil, all(gone), nil},
 	{"POST", "/reset/confirm", formBody("token=nope&password=a+long+enough+passphrase"), all(gone), nil},
+	{"GET", "/account/email/confirm", nil, all(gone), nil},
+	{"POST", "/account/email/confirm", formBody("token=not-a-real-token"), all(gone), nil},
 	{"GET", "/invitations/accept", nil, all(gone), nil},
 	{"POST", "/invitations/accept", formBody("token=nope&name=X&password=a+long+enough+passphrase"), all(gone), nil},
 	// The first-admin link is gone as soon as any account exists.
@@ -159,6 +166,9 @@ var matrix = []row{
 	{"GET", "/account", nil, signedInPage(ok), nil},
 	{"POST", "/account/verify/resend", nil, signedInForm(see), nil},
 	{"POST", "/account/password", formBody("current_password=" + url.QueryEscape(matrixPassword) + "&password=another+long+passphrase"), signedInForm(see), nil},
+	{"POST", "/account/email", func(*world) string {
+		return "email=moved-" + testutil.RandomHex(4) + "%40example.rw&current_password=" + url.QueryEscape(matrixPassword)
+	}, signedInForm(see), nil},
 	{"POST", "/account/sessions/:id/end", nil, expect{unauth, see, notFound, notFound, notFound, notFound}, ownerSession},
 	{"POST", "/account/tokens", formBody("name=script"), signedInForm(ok), nil},
 	{"POST", "/account/tokens/:id/revoke", nil, expect{unauth, see, notFound, notFound, notFound, notFound}, ownerToken},

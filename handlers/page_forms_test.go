@@ -86,6 +86,8 @@ var pageForms = map[string]string{
 	"POST /api/v1/invitations":        "POST /admin/invitations",
 	"DELETE /api/v1/me":               "POST /account/delete",
 	"POST /api/v1/me/password":        "POST /account/password",
+	"POST /api/v1/me/email":           "POST /account/email",
+	"POST /api/v1/auth/email/confirm": "POST /account/email/confirm",
 	"DELETE /api/v1/me/sessions/:id":  "POST /account/sessions/:id/end",
 	"POST /api/v1/me/tokens":          "POST /account/tokens",
 	"DELETE /api/v1/me/tokens/:id":    "POST /account/tokens/:id/revoke",

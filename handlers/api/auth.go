@@ -146,6 +146,33 @@ func (s *Server) apiChangePassword(c *gin.Context) {
 	s.Reply(c, http.StatusNoContent, nil, err)
 }
 
+type emailChangeRequest struct {
+	Email           string `json:"email" binding:"required,max=254"`
+	CurrentPassword string `json:"current_password" binding:"required,max=128"`
+}
+
+// apiChangeEmail asks to move the account to another address: 202 whether or not another account has it (its
+// owner is mailed a notice instead of a link), so the answer never tells who is registered.
+func (s *Server) apiChangeEmail(c *gin.Context) {
+	var req emailChangeRequest
+	if !s.BindJSON(c, &req) || !s.LimitMailTo(c, req.Email) {
+		return
+	}
+	err := s.Accounts.RequestEmailChange(c.Request.Context(), web.CurrentUser(c), req.Email, req.CurrentPassword, web.Meta(c))
+	s.Reply(c, http.StatusAccepted, gin.H{"message": s.Tr(c, "flash.email_change_sent")}, err)
+}
+
+// apiConfirmEmail follows an address-change link. The caller's session, if it is the account's, stays; every
+// other session of the account ends.
+func (s *Server) apiConfirmEmail(c *gin.Context) {
+	var req tokenRequest
+	if !s.BindJSON(c, &req) {
+		return
+	}
+	u, err := s.Accounts.ConfirmEmailChange(c.Request.Context(), req.Token, c.GetString(web.CtxSessionRaw), web.Meta(c))
+	replyView(s, c, http.StatusOK, u, err, toUserJSON)
+}
+
 func (s *Server) apiSessions(c *gin.Context) {
 	ss, err := s.Accounts.Sessions(c.Request.Context(), web.CurrentUser(c))
 	s.Reply(c, http.StatusOK, gin.H{"sessions": shapeList(services.ViewSessions(ss, c.GetString(web.CtxSessionHash)), toSessionJSON)}, err)

@@ -11,6 +11,7 @@ func (s *Server) apiRoutes(r *gin.Engine) {
 	api.POST("/auth/verify", s.apiVerify)
 	api.POST("/auth/reset", s.apiRequestReset)
 	api.POST("/auth/reset/confirm", s.apiConfirmReset)
+	api.POST("/auth/email/confirm", s.apiConfirmEmail)
 	api.GET("/invitations/:token", s.apiPeekInvitation)
 	api.POST("/invitations/accept", s.apiAcceptInvitation)
 
@@ -21,6 +22,7 @@ func (s *Server) apiRoutes(r *gin.Engine) {
 	authed.DELETE("/me", s.RequireSession, s.apiDeleteAccount)
 	authed.GET("/me/export", s.apiExport)
 	authed.POST("/me/password", s.RequireSession, s.apiChangePassword)
+	authed.POST("/me/email", s.RequireSession, s.apiChangeEmail)
 	authed.GET("/me/sessions", s.apiSessions)
 	authed.DELETE("/me/sessions/:id", s.apiEndSession)
 	authed.GET("/me/tokens", s.apiTokens)

@@ -29,6 +29,10 @@ func (s *Server) authPageRoutes(r *gin.Engine) {
 	r.POST("/reset", s.requestReset)
 	r.GET("/reset/confirm", s.resetConfirmPage)
 	r.POST("/reset/confirm", s.confirmReset)
+	// The address-change link works signed in or not: it may be opened on another device than the one that
+	// asked for it (the new inbox is on the phone).
+	r.GET("/account/email/confirm", s.emailConfirmPage)
+	r.POST("/account/email/confirm", s.confirmEmail)
 	r.GET("/invitations/accept", s.invitationPage)
 	r.POST("/invitations/accept", s.acceptInvitation)
 	r.GET("/setup", s.setupPage)
@@ -38,6 +42,7 @@ func (s *Server) authPageRoutes(r *gin.Engine) {
 	signed.GET("/account", s.accountPage)
 	signed.POST("/account/verify/resend", s.resendVerification)
 	signed.POST("/account/password", s.changePassword)
+	signed.POST("/account/email", s.changeEmail)
 	signed.POST("/account/name", s.setName)
 	signed.POST("/account/gender", s.setGender)
 	signed.POST("/account/sessions/:id/end", s.endSession)
@@ -214,6 +219,11 @@ func (s *Server) linkGone(c *gin.Context, purpose models.TokenPurpose) {
 		}
 	case models.PurposeResetPassword:
 		d = linkPage{Href: "/reset", Action: "link.reset_action"}
+	case models.PurposeChangeEmail:
+		d = linkPage{Href: "/account#email-h", Action: "link.email_action"}
+		if web.CurrentUser(c) == nil {
+			d.Href = "/signin?next=%2Faccount"
+		}
 	}
 	p := s.NewPage(c, "link.title")
 	p.Data = d

@@ -107,9 +107,14 @@ var rateRoutes = map[string][]rateRoute{
 	"POST /reset":                                {mailPerIP},
 	"POST /api/v1/auth/verify/resend":            {mailPerIP, mailPerAddress},
 	"POST /account/verify/resend":                {mailPerIP, mailPerAddress},
-	"POST /v/:short/code":                        {voteSignInPerIP},
-	"POST /v/:short/email":                       {voteSignInPerIP},
-	"POST /v/:short/confirm":                     {voteSignInPerIP},
+	// An address change mails the new address (limited per address by its handlers, as a reset is) and counts
+	// against the account's own address too, which also slows guessing its password through the form. Only
+	// signed-in people ask, so the account, not the client address, is what is limited.
+	"POST /api/v1/me/email":  {mailPerAddress},
+	"POST /account/email":    {mailPerAddress},
+	"POST /v/:short/code":    {voteSignInPerIP},
+	"POST /v/:short/email":   {voteSignInPerIP},
+	"POST /v/:short/confirm": {voteSignInPerIP},
 }
 
 // rateLimit refuses a request over its route's limit with 429, a Retry-After header (seconds until the window
