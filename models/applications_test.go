@@ -44,6 +44,13 @@ func TestMigrationsDefineTheSameColumnsOnBothDatabases(t *testing.T) {
 					out[m[1]] = append(out[m[1]], f[0])
 				}
 			}
+			// SQLite changes a CHECK by building the table again under another name and renaming it into place:
+			// that name is the old table's, whose columns the earlier migrations already define.
+			for _, m := range regexp.MustCompile(`ALTER TABLE (\w+) RENAME TO (\w+);`).FindAllStringSubmatch(up, -1) {
+				if _, ok := out[m[2]]; ok {
+					delete(out, m[1])
+				}
+			}
 			return nil
 		})
 		if err != nil {
