@@ -251,6 +251,9 @@ type AwardView struct {
 	Reason        string
 	// Audience marks the people's choice, which the audience vote grants, not the awards form.
 	Audience bool
+	// InsteadOf is the startup the ranking gave this prize to, when an override gave it to another (empty
+	// otherwise): nobody loses a prize without the page saying so.
+	InsteadOf string
 }
 
 // Awards is a final round's awards: what the ranking suggests and what was granted.
@@ -337,7 +340,18 @@ func (p *Publishing) Awards(ctx context.Context, actor *models.User, roundID int
 	if err != nil {
 		return nil, err
 	}
-	return &Awards{RoundID: roundID, Suggested: sug, Granted: grantViews(gs, rs, rankOf), Audience: rk.Audience}, nil
+	granted := grantViews(gs, rs, rankOf)
+	for i, g := range granted {
+		if g.Special || g.Audience || g.AwardID == nil {
+			continue
+		}
+		for _, s := range sug {
+			if *s.AwardID == *g.AwardID && s.ApplicationID != g.ApplicationID {
+				granted[i].InsteadOf = s.StartupName
+			}
+		}
+	}
+	return &Awards{RoundID: roundID, Suggested: sug, Granted: granted, Audience: rk.Audience}, nil
 }
 
 // GrantAwards decides a closed final round's awards in one transaction: the edition's awards by rank, each
@@ -375,12 +389,15 @@ func (p *Publishing) GrantAwards(ctx context.Context, actor *models.User, roundI
 			return ok
 		}
 		byAward := map[int64]models.AwardGrant{}
+		suggested := map[int64]int64{} // award → the application the ranking gives it to
 		for _, s := range sug {
 			byAward[*s.AwardID] = models.AwardGrant{AwardID: s.AwardID, Name: s.Name, Position: s.Position, Amount: s.Amount,
 				Currency: s.Currency, ApplicationID: s.ApplicationID}
+			suggested[*s.AwardID] = s.ApplicationID
 		}
 		v := models.NewValidationError()
 		now := p.now()
+		overrideOf := map[int64]int{} // award → the override that set it
 		for i, o := range in.Overrides {
 			reason := checkReason(v, fmt.Sprintf("overrides[%d].reason", i), o.Reason)
 			idx := slices.IndexFunc(ed.Awards, func(a models.Award) bool { return a.ID == o.AwardID })
@@ -396,12 +413,41 @@ func (p *Publishing) GrantAwards(ctx context.Context, actor *models.User, roundI
 			id := aw.ID
 			byAward[aw.ID] = models.AwardGrant{AwardID: &id, Name: aw.Name, Position: aw.Position, Amount: aw.Amount,
 				Currency: aw.Currency, ApplicationID: o.ApplicationID, Reason: reason}
+			overrideOf[aw.ID] = i
+		}
+		// A startup holds at most one ranked prize (special awards may add to it): giving it a second one would
+		// silently take that prize from the startup the ranking gave it to. The message goes to the override
+		// that made the double, naming the startup and the prize it already holds.
+		holder := map[int64]models.Award{} // application → the ranked prize it holds
+		for _, aw := range ed.Awards {
+			g, ok := byAward[aw.ID]
+			if !ok {
+				continue
+			}
+			first, taken := holder[g.ApplicationID]
+			if !taken {
+				holder[g.ApplicationID] = aw
+				continue
+			}
+			i, overridden := overrideOf[aw.ID]
+			other := first
+			if !overridden { // the ranking's choice stands here: the override of the other prize made the double
+				i, other = overrideOf[first.ID], aw
+			}
+			v.Add(fmt.Sprintf("overrides[%d].application_id", i), "results.awards.one_ranked",
+				rs.apps[g.ApplicationID].StartupName, localText{other.Name, other.NameI18n})
 		}
 		var grants []models.AwardGrant
+		var displaced []string // per grant: the application the ranking chose, when an override replaced it
 		for _, aw := range ed.Awards {
 			if g, ok := byAward[aw.ID]; ok {
 				g.CreatedBy, g.CreatedAt = &actor.ID, now
 				grants = append(grants, g)
+				was := ""
+				if s, ok := suggested[aw.ID]; ok && s != g.ApplicationID {
+					was = appRef(rs.apps[s])
+				}
+				displaced = append(displaced, was)
 			}
 		}
 		for i, s := range in.Special {
@@ -423,7 +469,7 @@ func (p *Publishing) GrantAwards(ctx context.Context, actor *models.User, roundI
 		if err := tx.ReplaceAwardGrants(ctx, roundID, grants); err != nil {
 			return err
 		}
-		for _, g := range grants {
+		for k, g := range grants {
 			if g.Reason == "" {
 				continue
 			}
@@ -431,8 +477,11 @@ func (p *Publishing) GrantAwards(ctx context.Context, actor *models.User, roundI
 			if g.Special {
 				action = "results.award_special"
 			}
-			if err := p.audit(ctx, tx, actor, action, appSubject(g.ApplicationID),
-				fmt.Sprintf("round=%d award=%s reason=%s", roundID, g.Name, g.Reason), meta); err != nil {
+			detail := fmt.Sprintf("round=%d award=%s reason=%s", roundID, g.Name, g.Reason)
+			if k < len(displaced) && displaced[k] != "" {
+				detail += " replaces=" + displaced[k]
+			}
+			if err := p.audit(ctx, tx, actor, action, appSubject(g.ApplicationID), detail, meta); err != nil {
 				return err
 			}
 		}

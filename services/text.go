@@ -59,3 +59,13 @@ func checkBidi(v *models.ValidationError, field, s string) {
 
 // MsgBidi is the message for a text holding a bidirectional override or embedding.
 const MsgBidi = "field.bidi"
+
+// localText is an organizer's text with its translations (a prize's name) among a message's values: the page
+// writes it in its reader's language (it is a frontend.Localizer), the main text where that has none.
+type localText struct {
+	Main string
+	I18n models.Texts
+}
+
+// Localize is the text in lang.
+func (t localText) Localize(lang string) string { return t.I18n.Or(lang, t.Main) }

@@ -57,6 +57,8 @@ type awardViewJSON struct {
 	Rank          int    `json:"rank"`
 	Reason        string `json:"reason"`
 	Audience      bool   `json:"audience"` // the people's choice, granted by the audience vote
+	// InsteadOf is the startup the ranking gave a prize an override gave to another ("" otherwise).
+	InsteadOf string `json:"instead_of"`
 }
 
 type awardsJSON struct {

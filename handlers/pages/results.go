@@ -286,7 +286,11 @@ func (s *Server) grantAwardsForm(c *gin.Context) {
 	if p, ok := s.Refusal(c, err, "round_results.conflict"); ok {
 		d.FormError = p.Place(func(k, text string) bool {
 			if row := overrideRow(k, "overrides", overrideRows); row >= 0 {
-				d.Prizes[row].Error = text
+				if strings.HasSuffix(k, ".application_id") {
+					d.Prizes[row].AppError = text
+				} else {
+					d.Prizes[row].Error = text
+				}
 			} else if row := overrideRow(k, "special", specialRows); row >= 0 {
 				_, field, _ := strings.Cut(k, "].")
 				d.Special[row].Errors[field] = text

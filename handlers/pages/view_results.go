@@ -105,9 +105,12 @@ type awardRow struct {
 	AwardID   int64
 	Name      string
 	Suggested int64 // 0: the ranking has nobody for it
-	Selected  int64
-	Reason    string
-	Error     string
+	// SuggestedName is the startup the ranking gives the prize to, whom another choice takes it from.
+	SuggestedName string
+	Selected      int64
+	Reason        string
+	Error         string // about the reason
+	AppError      string // about the startup chosen (it already holds another ranked prize)
 }
 
 // specialRow is one special award of the form; blank rows are left out.
@@ -156,12 +159,13 @@ func awardsOf(rc *services.RoundContext, aw *services.Awards, adv *services.Adva
 			granted[*g.AwardID] = g
 		}
 	}
-	suggested := map[int64]int64{}
+	suggested := map[int64]services.AwardView{}
 	for _, sg := range aw.Suggested {
-		suggested[*sg.AwardID] = sg.ApplicationID
+		suggested[*sg.AwardID] = sg
 	}
 	for _, a := range rc.Edition.Awards {
-		row := awardRow{AwardID: a.ID, Name: a.Name, Suggested: suggested[a.ID], Selected: suggested[a.ID]}
+		sg := suggested[a.ID]
+		row := awardRow{AwardID: a.ID, Name: a.Name, Suggested: sg.ApplicationID, SuggestedName: sg.StartupName, Selected: sg.ApplicationID}
 		if g, ok := granted[a.ID]; ok {
 			row.Selected, row.Reason = g.ApplicationID, g.Reason
 		}

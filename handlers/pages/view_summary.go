@@ -64,6 +64,9 @@ func (d *roundResultsData) ErrorLinks() []frontend.ErrorLink {
 func (d *awardsData) ErrorLinks(p frontend.Page) []frontend.ErrorLink {
 	var out []frontend.ErrorLink
 	for _, pr := range d.Prizes {
+		if pr.AppError != "" {
+			out = append(out, errorLink(fmt.Sprintf("award-%d", pr.AwardID), pr.Name, pr.AppError))
+		}
 		if pr.Error != "" {
 			out = append(out, errorLink(fmt.Sprintf("award-reason-%d", pr.AwardID), pr.Name, pr.Error))
 		}
