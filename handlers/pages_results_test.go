@@ -444,7 +444,8 @@ func TestFinalRoundAwardsFollowTheRankingAndOverridesNeedReasonsOnThePage(t *tes
 	form := url.Values{fmt.Sprintf("award_%d", first): {fmt.Sprint(instead)}, "special_name_0": {"Best women-led startup"}}
 	code, page, _ = pagePost(t, srv, org, path, form)
 	if code != http.StatusUnprocessableEntity || !strings.Contains(page, fmt.Sprintf(`id="award-reason-%d-error">%s`, first, T("results.reason", 1000))) ||
-		!strings.Contains(page, `value="Best women-led startup"`) || !strings.Contains(page, T("results.override")) {
+		!strings.Contains(page, `value="Best women-led startup"`) ||
+		!strings.Contains(page, `id="special-app-0-error">`+T("results.awards.choose_startup")) {
 		t.Fatalf("override without a reason: %d\n%s", code, page)
 	}
 	form.Set(fmt.Sprintf("award_reason_%d", first), "Tie broken by the jury")

@@ -456,6 +456,10 @@ func (p *Publishing) GrantAwards(ctx context.Context, actor *models.User, roundI
 				v.Fields[fmt.Sprintf("special[%d].name", i)] = "results.awards.name"
 			}
 			reason := checkReason(v, fmt.Sprintf("special[%d].reason", i), s.Reason)
+			if s.ApplicationID == 0 {
+				v.Fields[fmt.Sprintf("special[%d].application_id", i)] = "results.awards.choose_startup"
+				continue
+			}
 			if !inRound(s.ApplicationID) {
 				v.Fields[fmt.Sprintf("special[%d].application_id", i)] = "results.override"
 				continue

@@ -74,3 +74,14 @@ func TestAStartupHoldsAtMostOneRankedPrize(t *testing.T) {
 		t.Error("the override's audit record does not say whom it replaced")
 	}
 }
+
+// A special award without a startup chosen says so at its field, in words about that field.
+func TestASpecialAwardNeedsItsStartup(t *testing.T) {
+	w, p := scoredWorld(t, models.RoundOnline)
+	markFinal(t, w)
+	submitAll(t, w)
+	w.CloseRound(t)
+	_, err := p.GrantAwards(context.Background(), w.Organizer, w.Round.ID, services.AwardsInput{
+		Special: []services.SpecialAward{{Name: "Best women-led startup", Reason: "Jury choice"}}}, noMeta)
+	wantField(t, err, "special[0].application_id", "results.awards.choose_startup")
+}
