@@ -23,6 +23,9 @@ func shownCodes() map[reference.Kind][]string {
 	for _, st := range []models.RoundStatus{models.RoundDraft, models.RoundOpen, models.RoundClosed} {
 		out[reference.KindRoundStatus] = append(out[reference.KindRoundStatus], string(st))
 	}
+	for _, ph := range models.RoundPhases {
+		out[reference.KindRoundPhase] = append(out[reference.KindRoundPhase], string(ph))
+	}
 	out[reference.KindWomenLed] = []string{"women_led", "not_women_led", "undisclosed"}
 	return out
 }

@@ -318,7 +318,7 @@ func TestAClosedRoundShowsNoClosingDateToItsJudge(t *testing.T) {
 	}
 	w.CloseRound(t)
 	for _, p := range pages {
-		if _, body := pageGet(t, srv, judge, p); strings.Contains(body, T("judge.deadline")) || !strings.Contains(body, T("judge.round.closed")) {
+		if _, body := pageGet(t, srv, judge, p); strings.Contains(body, T("judge.deadline")) || !strings.Contains(body, T("round_phase.closed")) {
 			t.Errorf("%s still gives the closed round's closing date, or does not say it is closed", p)
 		}
 	}

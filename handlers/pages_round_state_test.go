@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
 )
@@ -130,4 +132,53 @@ func cockpitNumbers(t *testing.T, srv *testutil.Server, w *testutil.JudgingWorld
 	_, body := pageGet(t, srv, newSession(t, srv.App.Store, w.Organizer.ID), fmt.Sprintf("/organize/editions/%d/cockpit", w.Edition.ID))
 	numbers := body[strings.Index(body, `id="cockpit-numbers"`):]
 	return numbers[:strings.Index(numbers, "</dl>")]
+}
+
+// roundForm is the round edit form as the page sends it for r, with closesAt typed in its closing time.
+func roundForm(r *models.Round, closesAt string) url.Values {
+	return url.Values{"name": {r.Name}, "kind": {string(r.Kind)}, "judges_per_app": {fmt.Sprint(r.JudgesPerApp)},
+		"method": {r.Method}, "min_judge_scores": {fmt.Sprint(r.MinJudgeScores)}, "disagreement_threshold": {"0"},
+		"advance_count": {fmt.Sprint(r.AdvanceCount)}, "closes_at": {closesAt}}
+}
+
+// A closing time in the past is refused on the round form, at its field, pointing to the close action; once a
+// future closing time has passed, the organizer's rounds page, the cockpit and the judge's pages all say the
+// round's scoring time is over (one function, Round.Phase), where they used to say "open" and "closed".
+func TestAPastClosingTimeIsRefusedAndEveryPageAgreesWhenItPasses(t *testing.T) {
+	T := resultsPageT(t)
+	srv := testutil.StartServer(t)
+	w := testutil.NewJudgingWorld(t, srv.App.Store, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3})
+	org := newSession(t, srv.App.Store, w.Organizer.ID)
+	edit := fmt.Sprintf("/organize/rounds/%d/edit", w.Round.ID)
+	code, body, _ := pagePost(t, srv, org, edit, roundForm(w.MustRound(t), "2020-01-01T00:00"))
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, T("judging.round.closes_past")) ||
+		!strings.Contains(body, `id="round-closes-at-error"`) {
+		t.Fatalf("a past closing time: %d, want 422 with the message at the field:\n%s", code, excerpt(body))
+	}
+	if r := w.MustRound(t); r.ClosesAt != nil {
+		t.Fatalf("the refused time was saved: %v", r.ClosesAt)
+	}
+
+	at := time.Now().In(w.Edition.Location()).Add(2 * time.Hour).Format("2006-01-02T15:04")
+	if code, _, _ := pagePost(t, srv, org, edit, roundForm(w.MustRound(t), at)); code != http.StatusSeeOther {
+		t.Fatalf("a closing time to come: %d", code)
+	}
+	judge := newSession(t, srv.App.Store, w.Judges[0].ID)
+	srv.App.Publishing.Judging.Now = func() time.Time { return time.Now().Add(3 * time.Hour) }
+	pages := map[string]string{
+		"rounds":  fmt.Sprintf("/organize/editions/%d/rounds", w.Edition.ID),
+		"cockpit": fmt.Sprintf("/organize/editions/%d/cockpit", w.Edition.ID),
+		"judge":   "/judge",
+		"queue":   fmt.Sprintf("/judge/rounds/%d", w.Round.ID),
+	}
+	for name, path := range pages {
+		who := org
+		if name == "judge" || name == "queue" {
+			who = judge
+		}
+		code, body := pageGet(t, srv, who, path)
+		if code != http.StatusOK || !strings.Contains(body, T("round_phase.ended")) || strings.Contains(body, T("round_phase.scoring")) {
+			t.Errorf("%s: %d, want the round's scoring time over, and nowhere open:\n%s", name, code, excerpt(body))
+		}
+	}
 }

@@ -218,7 +218,7 @@ func TestTheCockpitLeadsTheOrganizerToEachRoundsNextStep(t *testing.T) {
 		t.Fatalf("cockpit %d", code)
 	}
 	for _, want := range []string{
-		T("cockpit.state.open"), fmt.Sprintf(`href="/organize/rounds/%d/close"`, w.Round.ID), // the open screening: close it
+		T("round_phase.scoring"), fmt.Sprintf(`href="/organize/rounds/%d/close"`, w.Round.ID), // the open screening: close it
 		T("cockpit.state.setup"), T("cockpit.next.rubric"), // the final: no rubric yet
 		T("cockpit.round_meta", 6, "0", "4"),
 		// Closing is the next step, not one to take now: the button says what it does, and the scores

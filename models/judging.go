@@ -78,16 +78,41 @@ type Round struct {
 // TableName pins the table name.
 func (Round) TableName() string { return "rounds" }
 
-// ScoringOpen reports whether judges may save scores at now: the round is open and now is inside its window.
-func (r *Round) ScoringOpen(now time.Time) bool {
-	if r.Status != RoundOpen {
-		return false
+// RoundPhase is where a round stands at a moment, from its status and its scoring window together. Every page
+// that shows a round's state (the organizer's rounds, the cockpit, the judge's rounds and queue) shows its
+// phase, and whether judges may save scores is "the phase is scoring", so no two pages can disagree about an
+// open round whose closing time has passed.
+type RoundPhase string
+
+// The phases of a round, in order.
+const (
+	PhaseDraft    RoundPhase = "draft"    // being set up: judges see nothing yet
+	PhaseUpcoming RoundPhase = "upcoming" // opened, but its scoring window has not begun
+	PhaseScoring  RoundPhase = "scoring"  // judges may save scores
+	PhaseEnded    RoundPhase = "ended"    // still open, but its closing time has passed: scores are read-only
+	PhaseClosed   RoundPhase = "closed"   // closed by the organizer
+)
+
+// RoundPhases lists every phase, for the tests that check each has words in every language.
+var RoundPhases = []RoundPhase{PhaseDraft, PhaseUpcoming, PhaseScoring, PhaseEnded, PhaseClosed}
+
+// Phase is where the round stands at now.
+func (r *Round) Phase(now time.Time) RoundPhase {
+	switch {
+	case r.Status == RoundDraft:
+		return PhaseDraft
+	case r.Status != RoundOpen:
+		return PhaseClosed
+	case r.OpensAt != nil && now.Before(*r.OpensAt):
+		return PhaseUpcoming
+	case r.ClosesAt != nil && !now.Before(*r.ClosesAt):
+		return PhaseEnded
 	}
-	if r.OpensAt != nil && now.Before(*r.OpensAt) {
-		return false
-	}
-	return r.ClosesAt == nil || now.Before(*r.ClosesAt)
+	return PhaseScoring
 }
+
+// ScoringOpen reports whether judges may save scores at now: the round is open and now is inside its window.
+func (r *Round) ScoringOpen(now time.Time) bool { return r.Phase(now) == PhaseScoring }
 
 // Texts is one text in each UI language the organizer filled in (en, fr, rw), kept as a JSON object so a
 // fourth language needs no migration.

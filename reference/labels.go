@@ -17,12 +17,13 @@ const (
 	KindStatus      Kind = "status"       // an application's status (models.ApplicationStatus)
 	KindOutcome     Kind = "outcome"      // an application's outcome in a round
 	KindRoundStatus Kind = "round_status" // a round's status (models.RoundStatus)
+	KindRoundPhase  Kind = "round_phase"  // where a round stands now (models.RoundPhase): what pages show
 	KindWomenLed    Kind = "women_led"    // the applicant's answer to the edition's women-led rule
 )
 
 // Kinds lists every kind, so tests can check that each of their codes has a label in every language.
 var Kinds = []Kind{KindSector, KindStage, KindProvince, KindDistrict, KindRevenueBand, KindAgeBand, KindGender,
-	KindStatus, KindOutcome, KindRoundStatus, KindWomenLed}
+	KindStatus, KindOutcome, KindRoundStatus, KindRoundPhase, KindWomenLed}
 
 // MessageID is the catalog id of code's label, or "" for a kind whose labels are not translated (districts) and
 // for an empty code.

@@ -237,6 +237,9 @@ func (j *Judging) CreateRound(ctx context.Context, actor *models.User, editionID
 		return nil, err
 	}
 	now := j.now()
+	if v := checkClosing(nil, in.ClosesAt, now); v != nil {
+		return nil, v
+	}
 	r := &models.Round{EditionID: editionID, Status: models.RoundDraft, CreatedAt: now, UpdatedAt: now}
 	in.apply(r)
 	err := j.Store.Tx(ctx, func(tx *models.Store) error {
@@ -296,6 +299,9 @@ func (j *Judging) UpdateRound(ctx context.Context, actor *models.User, id int64,
 		if r, err = lockOpenRound(ctx, tx, id); err != nil {
 			return err
 		}
+		if v := checkClosing(r.ClosesAt, in.ClosesAt, j.now()); v != nil {
+			return v
+		}
 		if r.RubricLockedAt != nil && (in.Method != r.Method || in.MinJudgeScores != r.MinJudgeScores) {
 			return models.NewValidationError("method", "judging.round.method_locked")
 		}
@@ -306,6 +312,29 @@ func (j *Judging) UpdateRound(ctx context.Context, actor *models.User, id int64,
 		return nil, err
 	}
 	return j.Store.RoundByID(ctx, id)
+}
+
+// Phases is where each of rounds stands now, by round ID (models.Round.Phase, on the clock the judges' pages
+// use too), for the organizer's pages that list rounds.
+func (j *Judging) Phases(rounds []models.Round) map[int64]models.RoundPhase {
+	now := j.now()
+	out := make(map[int64]models.RoundPhase, len(rounds))
+	for i := range rounds {
+		out[rounds[i].ID] = rounds[i].Phase(now)
+	}
+	return out
+}
+
+// checkClosing refuses a closing time set to the past (judging.round.closes_past): on an open round it
+// would end scoring at once without the round being closed, so judges would find their scores read-only
+// while the organizer's pages still call the round open; to stop scoring now the organizer closes the round,
+// which says what happens to the missing scores. A closing time kept as it was (was) may have passed: the
+// round's other settings can still change.
+func checkClosing(was, closes *time.Time, now time.Time) *models.ValidationError {
+	if closes == nil || closes.After(now) || was != nil && models.DBTime(*was).Equal(models.DBTime(*closes)) {
+		return nil
+	}
+	return models.NewValidationError("closes_at", "judging.round.closes_past")
 }
 
 // DeleteRound removes a draft round in which no score was ever submitted; anything else is ErrConflict,

@@ -121,7 +121,9 @@ type RoundSummary struct {
 	// Deadline is ClosesAt in the edition's time zone, written in English for display ("31 May 2026, 17:00
 	// (Kigali time)"); pages write ClosesAt in their reader's language instead.
 	Deadline string
-	// Editable is whether scores can be saved now.
+	// Phase is where the round stands now (models.Round.Phase), as the organizer's pages say it too.
+	Phase models.RoundPhase
+	// Editable is whether scores can be saved now: the phase is scoring.
 	Editable bool
 }
 
@@ -132,7 +134,8 @@ func (j *Judging) summary(ctx context.Context, st *models.Store, r *models.Round
 		return RoundSummary{}, nil, err
 	}
 	s := RoundSummary{ID: r.ID, EditionID: r.EditionID, Name: r.Name, NameI18n: r.NameI18n, Kind: r.Kind, Status: r.Status, Blind: r.Blind,
-		OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, TimeZone: ed.TimeZone, Editable: r.ScoringOpen(j.now())}
+		OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, TimeZone: ed.TimeZone, Phase: r.Phase(j.now())}
+	s.Editable = s.Phase == models.PhaseScoring
 	if r.ClosesAt != nil {
 		s.Deadline = l10n.When("en", *r.ClosesAt, ed.TimeZone)
 	}

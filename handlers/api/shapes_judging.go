@@ -140,6 +140,7 @@ type roundSummaryJSON struct {
 	ClosesAt  *time.Time         `json:"closes_at"`
 	TimeZone  string             `json:"time_zone"`
 	Deadline  string             `json:"deadline"`
+	Phase     models.RoundPhase  `json:"phase"`
 	Editable  bool               `json:"editable"`
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pitchfest/pitchfest/handlers/web"
 	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/reference"
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/stats"
 )
@@ -143,8 +144,8 @@ func (s *Server) roundStep(c *gin.Context, r models.Round) (roundStep, error) {
 		step.State, step.Next, step.NextURL = "cockpit.state.setup", "cockpit.next.assign", base+"/assignment"
 	case r.Status == models.RoundDraft:
 		step.State, step.Next, step.NextURL = "cockpit.state.assigned", "cockpit.next.open", "/organize/editions/"+strconv.FormatInt(r.EditionID, 10)+"/rounds"
-	case r.Status == models.RoundOpen:
-		step.State, step.Next, step.NextURL = "cockpit.state.open", "cockpit.next.close", base+"/close"
+	case r.Status == models.RoundOpen: // its phase, as the rounds page and the judges' pages say it
+		step.State, step.Next, step.NextURL = reference.MessageID(reference.KindRoundPhase, string(s.Judging.Phases([]models.Round{r})[r.ID])), "cockpit.next.close", base+"/close"
 		step.Missing = pr.Assigned - pr.Submitted
 	case len(pubs) > 0 && slices.ContainsFunc(pubs, func(p models.Publication) bool { return p.Live(s.Editions.Now()) }):
 		step.State, step.Next, step.NextURL = "cockpit.state.published", "cockpit.next.publications", base+"/publications"

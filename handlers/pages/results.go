@@ -50,7 +50,7 @@ func (s *Server) resultsPageRoutes(r *gin.Engine) {
 // loadEditionRounds gathers an edition's rounds, each leading to its results.
 func (s *Server) loadEditionRounds(c *gin.Context, id int64) (editionRoundsData, error) {
 	ed, rounds, err := s.Publishing.EditionRounds(c.Request.Context(), web.CurrentUser(c), id)
-	return editionRoundsData{Edition: ed, Rounds: rounds}, err
+	return editionRoundsData{Edition: ed, Rounds: rounds, Phases: s.Judging.Phases(rounds)}, err
 }
 
 // ---- ranking and advancement ----

@@ -87,6 +87,8 @@ type roundsData struct {
 	Problem      string
 	// ProblemAssign says the problem is that nobody is assigned: the round's assignment page is where to go.
 	ProblemAssign bool
+	// Phases is where each round stands now (models.Round.Phase), as judges' pages say it too.
+	Phases map[int64]models.RoundPhase
 }
 
 func (s *Server) roundsPage(c *gin.Context) {
@@ -116,7 +118,8 @@ func (s *Server) showRounds(c *gin.Context, status int, editionID, problemRound 
 			Publications: errors.As(r, &refusal) && refusal.MessageID == "judging.round.reopen_published"}
 	}
 	p := s.NewPage(c, "rounds.title")
-	p.Data = roundsData{Edition: ed, Rounds: rounds, NoReopen: no, ProblemRound: problemRound, Problem: problem, ProblemAssign: assign}
+	p.Data = roundsData{Edition: ed, Rounds: rounds, NoReopen: no, ProblemRound: problemRound, Problem: problem, ProblemAssign: assign,
+		Phases: s.Judging.Phases(rounds)}
 	s.Render(c, status, "organize_rounds", p)
 }
 

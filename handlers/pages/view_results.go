@@ -15,6 +15,7 @@ import (
 type editionRoundsData struct {
 	Edition *models.Edition
 	Rounds  []models.Round
+	Phases  map[int64]models.RoundPhase // where each round stands now
 }
 
 // advanceRow is one application in the advancement form.

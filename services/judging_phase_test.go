@@ -1,0 +1,58 @@
+package services_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/services"
+	"github.com/pitchfest/pitchfest/testutil"
+)
+
+// A closing time in the past would end an open round's scoring at once without closing it: refused, with the
+// round left as it was. One whose time has come is "ended" for everyone (organizer and judges alike, through
+// Round.Phase), and its other settings still change without the passed time being refused again.
+func TestAPastClosingTimeIsRefusedAndAPassedOneEndsScoringForEveryone(t *testing.T) {
+	ctx := context.Background()
+	w := testutil.NewJudgingWorld(t, testutil.NewDB(t), testutil.JudgingOptions{Apps: 2, Judges: 2, K: 1})
+	judge := w.Judge(w.JudgesOf(t, w.Apps[0])[0])
+
+	past := w.Now.Add(-time.Hour)
+	in := services.RoundInputOf(w.MustRound(t))
+	in.ClosesAt = &past
+	_, err := w.Judging.UpdateRound(ctx, w.Organizer, w.Round.ID, in, noMeta)
+	wantField(t, err, "closes_at", "judging.round.closes_past")
+	if r := w.MustRound(t); r.ClosesAt != nil || r.Phase(w.Now) != models.PhaseScoring {
+		t.Fatalf("after the refusal the round closes at %v, phase %s", r.ClosesAt, r.Phase(w.Now))
+	}
+	if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final", ClosesAt: &past,
+		JudgesPerApp: 1, MinJudgeScores: 5}, noMeta); err == nil {
+		t.Fatal("a new round closing in the past was created")
+	} else {
+		wantField(t, err, "closes_at", "judging.round.closes_past")
+	}
+
+	soon := w.Now.Add(time.Hour)
+	in.ClosesAt = &soon
+	if _, err := w.Judging.UpdateRound(ctx, w.Organizer, w.Round.ID, in, noMeta); err != nil {
+		t.Fatal(err)
+	}
+	q, err := w.Judging.JudgeQueue(ctx, judge, w.Round.ID, services.FilterAll)
+	if err != nil || q.Round.Phase != models.PhaseScoring || !q.Round.Editable {
+		t.Fatalf("before the closing time: %+v, %v", q.Round, err)
+	}
+
+	w.Now = soon.Add(time.Minute)
+	if got := w.Judging.Phases([]models.Round{*w.MustRound(t)})[w.Round.ID]; got != models.PhaseEnded {
+		t.Errorf("the organizer's pages see %s, want ended", got)
+	}
+	q, err = w.Judging.JudgeQueue(ctx, judge, w.Round.ID, services.FilterAll)
+	if err != nil || q.Round.Phase != models.PhaseEnded || q.Round.Editable {
+		t.Errorf("the judge's pages see %+v, %v, want ended and read-only", q.Round, err)
+	}
+	in.Name = "Screening (renamed)"
+	if _, err := w.Judging.UpdateRound(ctx, w.Organizer, w.Round.ID, in, noMeta); err != nil {
+		t.Errorf("renaming a round whose closing time passed: %v", err)
+	}
+}
