@@ -170,7 +170,7 @@ func (b *bench) prepare(t *testing.T, ctx context.Context) {
 	meta := services.Meta{IP: "127.0.0.1"}
 	if b.round == nil {
 		if b.round, err = b.judging.CreateRound(ctx, b.organizer, b.ed.ID, services.RoundInput{Name: roundName, Kind: models.RoundOnline,
-			JudgesPerApp: judgesPerApp, AdvanceCount: 2_500}, meta); err != nil {
+			JudgesPerApp: judgesPerApp, AdvanceCount: 2_500}.WithDefaults(), meta); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := b.judging.ApplyTemplate(ctx, b.organizer, b.round.ID, meta); err != nil {

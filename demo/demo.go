@@ -454,9 +454,9 @@ type roundPlan struct {
 func (w *world) rounds(current bool, sum *EditionSummary) []roundPlan {
 	adv1 := max(10, w.o.Applications/12)
 	rounds := []roundPlan{
-		{services.RoundInput{Name: "Screening", NameI18n: models.Texts{"fr": "Présélection", "rw": "Ijonjora rya mbere"}, Kind: models.RoundOnline, JudgesPerApp: 2, AdvanceCount: adv1}, w.judges},
-		{services.RoundInput{Name: "Semi-final", NameI18n: models.Texts{"fr": "Demi-finale", "rw": "Ijonjora rya kabiri"}, Kind: models.RoundOnline, JudgesPerApp: 3, AdvanceCount: 7}, w.judges[:6]},
-		{services.RoundInput{Name: "Final", NameI18n: models.Texts{"fr": "Finale", "rw": "Icyiciro cya nyuma"}, Kind: models.RoundLive, JudgesPerApp: 5, MinJudgeScores: 3, Final: true}, w.judges[6:11]},
+		{services.RoundInput{Name: "Screening", NameI18n: models.Texts{"fr": "Présélection", "rw": "Ijonjora rya mbere"}, Kind: models.RoundOnline, JudgesPerApp: 2, AdvanceCount: adv1}.WithDefaults(), w.judges},
+		{services.RoundInput{Name: "Semi-final", NameI18n: models.Texts{"fr": "Demi-finale", "rw": "Ijonjora rya kabiri"}, Kind: models.RoundOnline, JudgesPerApp: 3, AdvanceCount: 7}.WithDefaults(), w.judges[:6]},
+		{services.RoundInput{Name: "Final", NameI18n: models.Texts{"fr": "Finale", "rw": "Icyiciro cya nyuma"}, Kind: models.RoundLive, JudgesPerApp: 5, MinJudgeScores: 3, Final: true}.WithDefaults(), w.judges[6:11]},
 	}
 	if current {
 		rounds = rounds[:1]

@@ -33,7 +33,7 @@ func init() {
 func matrixRoundPanel(w *world) string {
 	bg := context.Background()
 	org := w.users[organizer]
-	r, err := w.srv.App.Publishing.Judging.CreateRound(bg, org, intake(w).edition.ID, services.RoundInput{Name: "Screening", Kind: models.RoundOnline}, services.Meta{})
+	r, err := w.srv.App.Publishing.Judging.CreateRound(bg, org, intake(w).edition.ID, services.RoundInput{Name: "Screening", Kind: models.RoundOnline}.WithDefaults(), services.Meta{})
 	if err != nil {
 		panic(err)
 	}

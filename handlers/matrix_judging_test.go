@@ -196,7 +196,7 @@ func newJudgingFixture(w *world) *judgingFixture {
 	f.otherPanel = testutil.NewJudgingUser(tb, st, "Other panel", models.RoleJudge)
 	f.otherPanel2 = testutil.NewJudgingUser(tb, st, "Other panel 2", models.RoleJudge)
 
-	f.round = must(f.svc.CreateRound(ctx, f.org, f.ed.ID, services.RoundInput{Name: "Final", Kind: models.RoundLive, JudgesPerApp: 2}, m))
+	f.round = must(f.svc.CreateRound(ctx, f.org, f.ed.ID, services.RoundInput{Name: "Final", Kind: models.RoundLive, JudgesPerApp: 2}.WithDefaults(), m))
 	f.criteria = must(f.svc.ApplyTemplate(ctx, f.org, f.round.ID, m))
 	f.panel1 = must(f.svc.SavePanel(ctx, f.org, f.round.ID, 0, services.PanelInput{Name: "Agriculture", Sector: "agriculture",
 		Judges: []services.PanelJudgeInput{{JudgeID: w.users[judge].ID}, {JudgeID: f.colleague.ID}, {JudgeID: f.conflicted.ID}, {JudgeID: f.spare.ID}}}, m))
@@ -217,7 +217,7 @@ func newJudgingFixture(w *world) *judgingFixture {
 	f.conflictID = out.Conflict.ID
 
 	ed2 := testutil.NewJudgingEdition(tb, st)
-	f.draft = must(f.svc.CreateRound(ctx, f.org, ed2.ID, services.RoundInput{Name: "Screening"}, m))
+	f.draft = must(f.svc.CreateRound(ctx, f.org, ed2.ID, services.RoundInput{Name: "Screening"}.WithDefaults(), m))
 	must(f.svc.ApplyTemplate(ctx, f.org, f.draft.ID, m))
 	return f
 }

@@ -141,3 +141,19 @@ func TestTwoMembersTickedCEOAreToldTheyCountAsCoCEOs(t *testing.T) {
 		t.Error("one CEO is still told about co-CEOs")
 	}
 }
+
+// A team row with only a share typed (150 %) used to vanish without a word. It is refused: the row needs a
+// name, and the share is over 100 %; nothing of the team is saved.
+func TestARowWithOnlyAShareIsRefusedNotDropped(t *testing.T) {
+	ss := newStepServer(t)
+	ss.openEdition(t, "hpf-2026")
+	app, id := apply(t, ss.eric, "hpf-2026")
+	f := url.Values{"step": {"team"}, "team.0.ownership_percent": {"150"}}
+	p := ss.eric.post(app, f)
+	p.expect(t, "a row with only a share", http.StatusUnprocessableEntity, "")
+	has(t, "the refusal", p.body, `id="app-team-0-name-error"`, `id="app-team-0-ownership_percent-error"`, `value="150"`,
+		ss.en("application.member_name"), ss.en("application.share_over_100"))
+	if team := ss.storedTeam(t, id); len(team) != 0 {
+		t.Errorf("stored team %+v, want none", team)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/pitchfest/pitchfest/frontend"
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/testutil"
 )
@@ -394,6 +395,17 @@ func TestAccountPageForms(t *testing.T) {
 		}
 		if p := v.get("/account"); strings.Contains(p.body, secret[1]) || !strings.Contains(p.body, "results script") {
 			t.Error("the secret shows again, or the token is not listed")
+		}
+		// A name longer than the limit is refused saying both lengths, never cut to fit.
+		long := strings.Repeat("é", 300)
+		p = v.post("/account/tokens", url.Values{"name": {long}})
+		p.expect(t, "a token name of 300 characters", http.StatusUnprocessableEntity, "")
+		if !strings.Contains(p.body, html.EscapeString(tr.T("en", "token.name_too_long", l10n.Number(300), l10n.Number(80)))) ||
+			!strings.Contains(p.body, `value="`+long+`"`) || strings.Contains(p.body, `maxlength="80"`) {
+			t.Errorf("the long name is not refused with its length and the limit:\n%s", excerpt(p.body))
+		}
+		if p := v.get("/account"); strings.Contains(p.body, strings.Repeat("é", 80)) {
+			t.Error("a token was made with the name cut to fit")
 		}
 		p = v.post("/account/tokens", url.Values{"name": {""}}, "HX-Request", "true")
 		p.expect(t, "a token without a name", http.StatusUnprocessableEntity, "")

@@ -56,7 +56,7 @@ func newFrontWorld(t *testing.T) *frontWorld {
 	w.embargoed = edition("Embargoed Edition", -100*day, -50*day, true)
 	w.drf = edition("Secret Draft", -day, 10*day, false)
 	publish := func(e *models.Edition, at time.Time, final bool) { // the edition is over once its final's are out
-		r, err := srv.App.Publishing.Judging.CreateRound(ctx, w.organizer, e.ID, services.RoundInput{Name: "Round", Final: final}, services.Meta{})
+		r, err := srv.App.Publishing.Judging.CreateRound(ctx, w.organizer, e.ID, services.RoundInput{Name: "Round", Final: final}.WithDefaults(), services.Meta{})
 		if err != nil {
 			t.Fatal(err)
 		}

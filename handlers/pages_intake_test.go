@@ -191,7 +191,7 @@ func TestMarkingIneligibleInBulkIsAllOrNothingOnThePage(t *testing.T) {
 func TestApplicationsGoOnAPanelFromTheIntakeList(t *testing.T) {
 	d := newIntakeDesk(t)
 	bg := context.Background()
-	r, err := d.srv.App.Publishing.Judging.CreateRound(bg, d.org, d.edition.ID, services.RoundInput{Name: "Screening"}, services.Meta{})
+	r, err := d.srv.App.Publishing.Judging.CreateRound(bg, d.org, d.edition.ID, services.RoundInput{Name: "Screening"}.WithDefaults(), services.Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +239,7 @@ func TestApplicationsGoOnAPanelFromTheIntakeList(t *testing.T) {
 
 	// A round of another edition cannot be named by hand.
 	other := testutil.NewJudgingEdition(t, d.srv.App.Store)
-	r2, _ := d.srv.App.Publishing.Judging.CreateRound(bg, d.org, other.ID, services.RoundInput{Name: "Elsewhere"}, services.Meta{})
+	r2, _ := d.srv.App.Publishing.Judging.CreateRound(bg, d.org, other.ID, services.RoundInput{Name: "Elsewhere"}.WithDefaults(), services.Meta{})
 	p2, _ := d.srv.App.Publishing.Judging.SavePanel(bg, d.org, r2.ID, 0, services.PanelInput{Name: "Elsewhere"}, services.Meta{})
 	if code, _, _ := pagePost(t, d.srv, d.session, d.list+"/panel", url.Values{"id": ids(d.apps[0]), "panel": {fmt.Sprintf("%d:%d", r2.ID, p2.ID)}}); code != http.StatusUnprocessableEntity {
 		t.Errorf("another edition's panel: %d", code)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -205,7 +206,7 @@ func TestAnOrganizerMakesAPanelAndAssignsJudgesFromThePage(t *testing.T) {
 func TestTheCockpitLeadsTheOrganizerToEachRoundsNextStep(t *testing.T) {
 	T := resultsPageT(t)
 	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2})
-	if _, err := w.Judging.CreateRound(context.Background(), w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}, services.Meta{}); err != nil {
+	if _, err := w.Judging.CreateRound(context.Background(), w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}.WithDefaults(), services.Meta{}); err != nil {
 		t.Fatal(err)
 	}
 	cockpit := fmt.Sprintf("/organize/editions/%d/cockpit", w.Edition.ID)
@@ -260,5 +261,29 @@ func TestAnOrganizerInvitesManyJudgesInOnePaste(t *testing.T) {
 	}
 	if code, _, _ := pagePost(t, srv, org, path+"/invite", url.Values{"addresses": {" "}}); code != 422 {
 		t.Errorf("an empty paste: %d", code)
+	}
+}
+
+// A number typed into the round form is taken as typed: 0 judges per application (or an emptied field) is
+// refused at its field with the range allowed, where it used to be saved as 3; nothing is created.
+func TestARoundFormRefusesZeroJudgesInsteadOfReplacingIt(t *testing.T) {
+	T := resultsPageT(t)
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2})
+	edPath := "/organize/editions/" + fmt.Sprint(w.Edition.ID) + "/rounds"
+	for field, typed := range map[string]string{"judges_per_app": "0", "min_judge_scores": ""} {
+		form := url.Values{"name": {"Semi-final"}, "kind": {"online"}, "judges_per_app": {"3"}, "method": {"z"},
+			"min_judge_scores": {"5"}, "disagreement_threshold": {"0"}, "advance_count": {"0"}}
+		form.Set(field, typed)
+		code, body, _ := pagePost(t, srv, org, edPath, form)
+		id := "round-" + strings.ReplaceAll(field, "_", "-") + "-error"
+		if code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="`+id+`"`) {
+			t.Errorf("%s=%q: %d, want 422 with the message at the field:\n%s", field, typed, code, excerpt(body))
+		}
+		if field == "judges_per_app" && !strings.Contains(body, T("judging.round.judges_per_app")) {
+			t.Errorf("the message does not say the range: %s", excerpt(body))
+		}
+	}
+	if rounds, _ := srv.App.Store.RoundsByEdition(context.Background(), w.Edition.ID); len(rounds) != 1 {
+		t.Errorf("%d rounds after refused forms, want the one there was", len(rounds))
 	}
 }

@@ -310,7 +310,7 @@ func TestAnOrganizerReopensARoundAndManagesTheRoster(t *testing.T) {
 func TestAnOrganizerReordersRoundsAndCopiesLastYearsRubric(t *testing.T) {
 	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 1, Draft: true, NoAssign: true})
 	ctx := context.Background()
-	semi, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final", JudgesPerApp: 1}, services.Meta{})
+	semi, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final", JudgesPerApp: 1}.WithDefaults(), services.Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}

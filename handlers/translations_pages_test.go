@@ -163,7 +163,7 @@ func TestThePublicResultsNameRoundsAndAwardsInTheVisitorsLanguage(t *testing.T) 
 		t.Fatal(err)
 	}
 	r, err := w.srv.App.Publishing.Judging.CreateRound(ctx, w.organizer, e.ID, services.RoundInput{Name: "Grand final",
-		NameI18n: models.Texts{"fr": "Grande finale"}, Final: true}, services.Meta{})
+		NameI18n: models.Texts{"fr": "Grande finale"}, Final: true}.WithDefaults(), services.Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -410,8 +410,9 @@ func TestDraftsSaveAnythingPartialButNameEveryBadField(t *testing.T) {
 		{"an unknown question", services.DraftInput{Answers: map[string]string{"999999": "x"}}, "answers.999999", "application.question_unknown"},
 		{"a bad gender", services.DraftInput{Team: &badTeam}, "team.0.gender", "field.unknown_choice"},
 		{"a bad age band", services.DraftInput{Team: &badTeam}, "team.0.age_band", "field.unknown_choice"},
-		{"a share over 100%", services.DraftInput{Team: &badTeam}, "team.0.ownership_percent", "field.range"},
+		{"a share over 100%", services.DraftInput{Team: &badTeam}, "team.0.ownership_percent", "application.share_over_100"},
 		{"negative employees", services.DraftInput{Employees: num(-1)}, "employees", "field.range"},
+		{"a member without a name", services.DraftInput{Team: &[]services.TeamMemberInput{{Role: "CTO", OwnershipPercent: 20}}}, "team.0.name", "application.member_name"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

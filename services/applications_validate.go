@@ -89,6 +89,11 @@ func applyDraft(e *models.Edition, qs []models.Question, a *models.Application, 
 		for i, m := range members {
 			tm := models.TeamMember{}
 			applyMember(v, fmt.Sprintf("team.%d.", i), &tm, m)
+			// A member is someone: a row with answers but no name would be saved as nobody (and the page
+			// used to drop it without a word), so it is refused at its name even in a draft.
+			if !Visible(tm.Name) {
+				v.Add(fmt.Sprintf("team.%d.name", i), "application.member_name")
+			}
 			*team = append(*team, tm)
 		}
 	}
@@ -192,7 +197,11 @@ func applyMember(v *models.ValidationError, prefix string, m *models.TeamMember,
 		v.Add(prefix+"age_band", "field.unknown_choice")
 	}
 	p := in.OwnershipPercent
-	if math.IsNaN(p) || p < 0 || p > 100 {
+	switch {
+	case p > 100:
+		v.Add(prefix+"ownership_percent", "application.share_over_100")
+		p = 0
+	case math.IsNaN(p) || p < 0:
 		v.Add(prefix+"ownership_percent", "field.range", l10n.Number(0), l10n.Number(100))
 		p = 0
 	}

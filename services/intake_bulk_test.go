@@ -259,7 +259,7 @@ func TestApplicationsGoOnAPanelInOneStepAndTheRoundTakesThemIn(t *testing.T) {
 	}
 
 	// A panel of another round, a judge, a closed round.
-	other, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}, here)
+	other, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}.WithDefaults(), here)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -107,6 +107,26 @@ const (
 	maxMinJudgeScores   = 1000 // the z method's minimum of scores per judge, at most
 )
 
+// WithDefaults is in with a new round's defaults where a setting is left at its zero value (the online kind,
+// three judges per application, the z method and its usual minimum): for a round built in code or from an
+// API request that leaves them out. The service itself takes numbers as given: a 0 typed into a form is
+// refused at its field, never silently replaced.
+func (in RoundInput) WithDefaults() RoundInput {
+	if in.Kind == "" {
+		in.Kind = models.RoundOnline
+	}
+	if in.JudgesPerApp == 0 {
+		in.JudgesPerApp = DefaultJudgesPerApp
+	}
+	if in.Method == "" {
+		in.Method = string(scoring.MethodZ)
+	}
+	if in.MinJudgeScores == 0 {
+		in.MinJudgeScores = scoring.DefaultMinJudgeScores
+	}
+	return in
+}
+
 // Check reports every problem of the input at once (nil when none), as CreateRound and UpdateRound would,
 // so a form can show them all together with its own reading errors.
 func (in RoundInput) Check() error {
@@ -129,9 +149,6 @@ func (in *RoundInput) normalize() *models.ValidationError {
 	if in.Kind != models.RoundOnline && in.Kind != models.RoundLive {
 		v.Fields["kind"] = "judging.round.kind"
 	}
-	if in.JudgesPerApp == 0 {
-		in.JudgesPerApp = DefaultJudgesPerApp
-	}
 	if in.JudgesPerApp < 1 || in.JudgesPerApp > maxJudgesPerApp {
 		v.Fields["judges_per_app"] = "judging.round.judges_per_app"
 	}
@@ -140,9 +157,6 @@ func (in *RoundInput) normalize() *models.ValidationError {
 	}
 	if _, err := scoring.ParseMethod(in.Method); err != nil {
 		v.Fields["method"] = "judging.round.method"
-	}
-	if in.MinJudgeScores == 0 {
-		in.MinJudgeScores = scoring.DefaultMinJudgeScores
 	}
 	if in.MinJudgeScores < 1 || in.MinJudgeScores > maxMinJudgeScores {
 		v.Add("min_judge_scores", "judging.round.min_judge_scores", 1, maxMinJudgeScores)

@@ -149,7 +149,7 @@ func TestAPublishedRoundDoesNotReopen(t *testing.T) {
 func TestARoundDoesNotReopenOnceTheNextHasStarted(t *testing.T) {
 	ctx := context.Background()
 	w := testutil.NewJudgingWorld(t, testutil.NewDB(t), testutil.JudgingOptions{Apps: 4, Judges: 3, K: 2})
-	r2, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final", JudgesPerApp: 2}, noMeta)
+	r2, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final", JudgesPerApp: 2}.WithDefaults(), noMeta)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -448,11 +448,11 @@ func TestAnAwardedFinalDoesNotReopen(t *testing.T) {
 func TestDraftRoundsChangePlaces(t *testing.T) {
 	ctx := context.Background()
 	w := testutil.NewJudgingWorld(t, testutil.NewDB(t), testutil.JudgingOptions{Apps: 2, Judges: 2, K: 1, Draft: true, NoAssign: true})
-	semi, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final", JudgesPerApp: 1}, noMeta)
+	semi, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final", JudgesPerApp: 1}.WithDefaults(), noMeta)
 	if err != nil {
 		t.Fatal(err)
 	}
-	final, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", JudgesPerApp: 1, Final: true}, noMeta)
+	final, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", JudgesPerApp: 1, Final: true}.WithDefaults(), noMeta)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func TestAPastClosingTimeIsRefusedAndAPassedOneEndsScoringForEveryone(t *testing
 		t.Fatalf("after the refusal the round closes at %v, phase %s", r.ClosesAt, r.Phase(w.Now))
 	}
 	if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final", ClosesAt: &past,
-		JudgesPerApp: 1, MinJudgeScores: 5}, noMeta); err == nil {
+		JudgesPerApp: 1, MinJudgeScores: 5}.WithDefaults(), noMeta); err == nil {
 		t.Fatal("a new round closing in the past was created")
 	} else {
 		wantField(t, err, "closes_at", "judging.round.closes_past")
@@ -54,5 +54,21 @@ func TestAPastClosingTimeIsRefusedAndAPassedOneEndsScoringForEveryone(t *testing
 	in.Name = "Screening (renamed)"
 	if _, err := w.Judging.UpdateRound(ctx, w.Organizer, w.Round.ID, in, noMeta); err != nil {
 		t.Errorf("renaming a round whose closing time passed: %v", err)
+	}
+}
+
+// The service takes a round's numbers as given: 0 judges per application or 0 scores per judge is refused,
+// not replaced by a default (WithDefaults is for inputs built in code that leave them out).
+func TestARoundsZeroNumbersAreRefusedNotDefaulted(t *testing.T) {
+	ctx := context.Background()
+	w := testutil.NewJudgingWorld(t, testutil.NewDB(t), testutil.JudgingOptions{Apps: 2, Judges: 2, K: 1})
+	_, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final", MinJudgeScores: 5}, noMeta)
+	wantField(t, err, "judges_per_app", "judging.round.judges_per_app")
+	in := services.RoundInputOf(w.MustRound(t))
+	in.MinJudgeScores = 0
+	_, err = w.Judging.UpdateRound(ctx, w.Organizer, w.Round.ID, in, noMeta)
+	wantField(t, err, "min_judge_scores", "judging.round.min_judge_scores")
+	if got := (services.RoundInput{Name: "Final"}).WithDefaults(); got.JudgesPerApp != services.DefaultJudgesPerApp || got.MinJudgeScores == 0 {
+		t.Errorf("defaults %+v", got)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/policy"
@@ -45,9 +44,7 @@ func checkTexts(v *models.ValidationError, field string, t models.Texts, limit i
 			continue
 		}
 		s = strings.TrimSpace(s)
-		if utf8.RuneCountInString(s) > limit {
-			v.Fields[field+"."+lang] = "judging.rubric.too_long"
-		}
+		checkLen(v, field+"."+lang, s, limit) // the limit said, since the form lets a longer text through
 		if s != "" {
 			out[lang] = s
 		}

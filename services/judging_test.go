@@ -604,7 +604,7 @@ func TestRoundTwoTakesTheApplicationsAdvancedFromRoundOne(t *testing.T) {
 	w := testutil.NewJudgingWorld(t, st, testutil.JudgingOptions{Apps: 5, Judges: 3, K: 2})
 	ctx := context.Background()
 	// A withdrawn application never enters a round; one withdrawn later is left out of the next.
-	r2, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final", JudgesPerApp: 2}, noMeta)
+	r2, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final", JudgesPerApp: 2}.WithDefaults(), noMeta)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,7 +69,7 @@ func TestOnlyTheRoundMarkedFinalAnnouncesFinalistsAndWinners(t *testing.T) {
 
 	// The organizer adds the final: those who advanced are its entrants, so finalists, and the screening's
 	// advancing are shown as advanced to it.
-	final, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Grand final", Final: true}, noMeta)
+	final, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Grand final", Final: true}.WithDefaults(), noMeta)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestOnlyTheRoundMarkedFinalAnnouncesFinalistsAndWinners(t *testing.T) {
 
 	t.Run("an edition has one final round, and it is the last", func(t *testing.T) {
 		// A round added while the final is still being set up goes before it.
-		semi, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final"}, noMeta)
+		semi, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final"}.WithDefaults(), noMeta)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +106,7 @@ func TestOnlyTheRoundMarkedFinalAnnouncesFinalistsAndWinners(t *testing.T) {
 		if err := w.Store.SetRoundStatus(ctx, final.ID, models.RoundOpen); err != nil {
 			t.Fatal(err)
 		}
-		_, err = w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Encore"}, noMeta)
+		_, err = w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Encore"}.WithDefaults(), noMeta)
 		if !isField(err, "final", "judging.round.after_final") {
 			t.Errorf("a round after an opened final: %v", err)
 		}
@@ -118,7 +118,7 @@ func TestOnlyTheRoundMarkedFinalAnnouncesFinalistsAndWinners(t *testing.T) {
 		if _, err := w.Judging.UpdateRound(ctx, w.Organizer, final.ID, in, noMeta); err != nil {
 			t.Fatal(err)
 		}
-		extra, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Encore"}, noMeta)
+		extra, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Encore"}.WithDefaults(), noMeta)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +131,7 @@ func TestOnlyTheRoundMarkedFinalAnnouncesFinalistsAndWinners(t *testing.T) {
 		if _, err := w.Judging.UpdateRound(ctx, w.Organizer, extra.ID, ex, noMeta); err != nil {
 			t.Fatal(err)
 		}
-		_, err = w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Second final", Final: true}, noMeta)
+		_, err = w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Second final", Final: true}.WithDefaults(), noMeta)
 		if !isField(err, "final", "judging.round.final_taken") {
 			t.Errorf("a second final: %v", err)
 		}
@@ -148,7 +148,7 @@ func isField(err error, field, msg string) bool {
 func TestARubricIsCopiedFromAnotherRoundOfAnyEdition(t *testing.T) {
 	w, _ := scoredWorld(t, models.RoundOnline)
 	ctx := context.Background()
-	next, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final"}, noMeta)
+	next, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final"}.WithDefaults(), noMeta)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestARubricIsCopiedFromAnotherRoundOfAnyEdition(t *testing.T) {
 	}
 	other := w.Judging
 	ed2 := testutil.NewJudgingEdition(t, w.Store)
-	far, err := other.CreateRound(ctx, w.Organizer, ed2.ID, services.RoundInput{Name: "Elsewhere"}, noMeta)
+	far, err := other.CreateRound(ctx, w.Organizer, ed2.ID, services.RoundInput{Name: "Elsewhere"}.WithDefaults(), noMeta)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func livePublication(t *testing.T, w *testutil.JudgingWorld, p *services.Publish
 	ctx := context.Background()
 	submitAll(t, w)
 	w.CloseRound(t)
-	if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}, noMeta); err != nil {
+	if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}.WithDefaults(), noMeta); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := p.ConfirmAdvancement(ctx, w.Organizer, w.Round.ID, services.AdvancementInput{}, noMeta); err != nil {

@@ -207,7 +207,7 @@ func TestEveryRoundsPublicationGivesItsApplicantsAStatus(t *testing.T) {
 		}
 	}
 
-	semi, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final"}, noMeta)
+	semi, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Semi-final"}.WithDefaults(), noMeta)
 	if err != nil {
 		t.Fatal(err)
 	}

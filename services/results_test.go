@@ -120,7 +120,7 @@ func TestConfirmingAdvancementMarksEveryEntryInOneTransactionAndAuditsEachOverri
 	})
 
 	t.Run("the next round takes the advanced applications", func(t *testing.T) {
-		r2, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Kind: models.RoundLive, Final: true}, noMeta)
+		r2, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Kind: models.RoundLive, Final: true}.WithDefaults(), noMeta)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -244,7 +244,7 @@ func TestPublicationsStayEmbargoedUntilTheirTimeThenNotifyAndShareAnonymousFeedb
 	if err := p.SetFeedback(ctx, w.Organizer, w.Round.ID, true, noMeta); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}, noMeta); err != nil {
+	if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}.WithDefaults(), noMeta); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := p.Publish(ctx, w.Organizer, w.Round.ID, services.PublishInput{}, noMeta); err == nil {

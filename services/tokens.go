@@ -5,8 +5,12 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 )
+
+// MaxTokenName is how long a token's name may be, in characters: a label to tell tokens apart.
+const MaxTokenName = 80
 
 // tokenPrefix marks our personal access tokens, so secret scanners and people can recognize a leaked one.
 const tokenPrefix = "pf_"
@@ -15,8 +19,13 @@ const tokenPrefix = "pf_"
 // and never stored.
 func (a *Accounts) NewAccessToken(ctx context.Context, u *models.User, name string, meta Meta) (*models.AccessToken, string, error) {
 	name = strings.TrimSpace(name)
-	if n := utf8.RuneCountInString(name); n == 0 || n > 80 {
+	switch n := utf8.RuneCountInString(name); {
+	case n == 0:
 		return nil, "", models.NewValidationError("name", "token.name_invalid")
+	case n > MaxTokenName:
+		v := &models.ValidationError{}
+		v.Add("name", "token.name_too_long", l10n.Number(n), l10n.Number(MaxTokenName))
+		return nil, "", v
 	}
 	raw, _ := newSecret()
 	raw = tokenPrefix + raw

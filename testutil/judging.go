@@ -150,7 +150,7 @@ func NewJudgingWorld(tb testing.TB, st *models.Store, o JudgingOptions) *Judging
 		kind = models.RoundOnline
 	}
 	r, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Screening", Kind: kind,
-		JudgesPerApp: o.K, Blind: o.Blind, MinJudgeScores: 2, AdvanceCount: 2, Final: o.Final}, services.Meta{})
+		JudgesPerApp: o.K, Blind: o.Blind, MinJudgeScores: 2, AdvanceCount: 2, Final: o.Final}.WithDefaults(), services.Meta{})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -279,7 +279,7 @@ func (w *JudgingWorld) ScoreEveryEntry(tb testing.TB, score func(i, k int, app *
 func (w *JudgingWorld) CloseBeforeAFinal(tb testing.TB) {
 	tb.Helper()
 	ctx := context.Background()
-	if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}, services.Meta{}); err != nil {
+	if _, err := w.Judging.CreateRound(ctx, w.Organizer, w.Edition.ID, services.RoundInput{Name: "Final", Final: true}.WithDefaults(), services.Meta{}); err != nil {
 		tb.Fatal(err)
 	}
 	w.CloseRound(tb)

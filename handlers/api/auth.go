@@ -189,7 +189,7 @@ func (s *Server) apiTokens(c *gin.Context) {
 }
 
 type newTokenRequest struct {
-	Name string `json:"name" binding:"required,max=80"`
+	Name string `json:"name" binding:"required,max=2000"` // the service refuses more than services.MaxTokenName, saying so
 }
 
 func (s *Server) apiCreateToken(c *gin.Context) {

@@ -353,6 +353,7 @@ func (s *Server) apiCreateRound(c *gin.Context) {
 	if id, ok := s.IDAndBody(c, &req); ok {
 		var in services.RoundInput
 		req.apply(&in)
+		in = in.WithDefaults() // what the request leaves out; a 0 it sends is refused by its binding
 		r, err := s.Judging.CreateRound(c.Request.Context(), web.CurrentUser(c), id, in, web.Meta(c))
 		replyView(s, c, http.StatusCreated, r, err, toRoundJSON)
 	}

@@ -65,7 +65,7 @@ type nameForm struct {
 }
 
 type newTokenForm struct {
-	Name string `form:"name" json:"name" binding:"max=80"`
+	Name string `form:"name" json:"name" binding:"max=2000"` // longer than a name may be: the service says the limit
 }
 
 type genderForm struct {

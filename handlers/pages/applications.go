@@ -338,8 +338,9 @@ func dropMemberAnswer(team []services.TeamMemberInput, field string) bool {
 }
 
 // readTeam reads the team rows of the application form, with each member's share as it was typed. A row left
-// without name, role, gender, age or email is not a member (clearing a row removes it without JavaScript), nor
-// is row skip; a share that is not a number is a message in errs, and no share.
+// without name, role, gender, age, share or email is not a member (clearing a row removes it without
+// JavaScript), nor is row skip; a row with any of them is sent, so a row without a name is refused at its name
+// rather than dropped without a word. A share that is not a number is a message in errs, and no share.
 func (s *Server) readTeam(c *gin.Context, form url.Values, errs map[string]string, skip int) ([]services.TeamMemberInput, []string) {
 	team, shares := []services.TeamMemberInput{}, []string{}
 	for i := 0; i < services.MaxTeam+1; i++ { // one more than a team may have: the row Add made
@@ -347,10 +348,10 @@ func (s *Server) readTeam(c *gin.Context, form url.Values, errs map[string]strin
 		m := services.TeamMemberInput{Name: form.Get(p + "name"), Role: form.Get(p + "role"), Founder: form.Get(p+"founder") != "",
 			CEO: form.Get(p+"ceo") != "", Gender: form.Get(p + "gender"), AgeBand: form.Get(p + "age_band"),
 			Email: form.Get(p + "email")}
-		if i == skip || strings.TrimSpace(m.Name+m.Role+m.Gender+m.AgeBand+m.Email) == "" {
+		raw := strings.TrimSpace(form.Get(p + "ownership_percent"))
+		if i == skip || strings.TrimSpace(m.Name+m.Role+m.Gender+m.AgeBand+m.Email+raw) == "" {
 			continue
 		}
-		raw := strings.TrimSpace(form.Get(p + "ownership_percent"))
 		if raw != "" {
 			// Shares have decimals (three equal founders own 33.33% each), written with the reader's mark.
 			f, err := l10n.ParseDecimal(strings.TrimSpace(strings.TrimSuffix(raw, "%")))

@@ -188,7 +188,12 @@ func (s *Server) readRoundForm(c *gin.Context, ed *models.Edition, in *services.
 	for _, k := range roundFields {
 		f.Values[k] = strings.TrimSpace(c.PostForm(k))
 	}
+	// A number not sent at all keeps what in has (a new round's defaults, or the round's own); one sent is
+	// taken as typed, so an emptied or 0 field is refused at its field rather than silently replaced.
 	num := func(name string, into *int) {
+		if _, sent := c.GetPostForm(name); !sent {
+			return
+		}
 		if f.Values[name] == "" {
 			*into = 0
 			return
@@ -278,7 +283,7 @@ func (s *Server) createRoundPage(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	var in services.RoundInput
+	in := services.RoundInput{}.WithDefaults()
 	f := s.readRoundForm(c, ed, &in)
 	if s.Invalid(c, f) {
 		s.showRoundForm(c, http.StatusUnprocessableEntity, ed, nil, f)

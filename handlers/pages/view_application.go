@@ -576,7 +576,7 @@ func (f appForm) teamMembers(d *services.ApplicationDetail) []teamMember {
 			v := f.values
 			m := teamMember{v[p+"name"], v[p+"role"], v[p+"gender"], v[p+"age_band"], v[p+"ownership_percent"],
 				v[p+"email"], v[p+"founder"] != "", v[p+"ceo"] != ""}
-			if m.name+m.role+m.gender+m.age+m.email == "" {
+			if m.name+m.role+m.gender+m.age+m.own+m.email == "" { // as readTeam: a share alone is a row
 				break
 			}
 			members = append(members, m)
