@@ -182,3 +182,41 @@ func TestAPastClosingTimeIsRefusedAndEveryPageAgreesWhenItPasses(t *testing.T) {
 		}
 	}
 }
+
+// While the call is open, the rounds page warns next to the first round's Open button what applicants may
+// still change and asks for a confirmation; opening without it is refused with the reason, with it opens.
+func TestOpeningScreeningDuringTheCallWarnsAndAsksForAConfirmation(t *testing.T) {
+	T := resultsPageT(t)
+	srv := testutil.StartServer(t)
+	ctx := context.Background()
+	w := testutil.NewJudgingWorld(t, srv.App.Store, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3, Draft: true})
+	ed, err := srv.App.Store.EditionByID(ctx, w.Edition.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ed.ClosesAt = time.Now().UTC().Add(48 * time.Hour)
+	if err := srv.App.Store.UpdateEdition(ctx, ed); err != nil {
+		t.Fatal(err)
+	}
+	org := newSession(t, srv.App.Store, w.Organizer.ID)
+	rounds := fmt.Sprintf("/organize/editions/%d/rounds", w.Edition.ID)
+	warning := fmt.Sprintf(`id="round-%d-during-call"`, w.Round.ID)
+	if _, body := pageGet(t, srv, org, rounds); !strings.Contains(body, warning) || !strings.Contains(body, `name="during_call"`) ||
+		!strings.Contains(body, T("rounds.during_call_confirm")) {
+		t.Fatalf("no warning nor confirmation next to Open while the call is open:\n%s", excerpt(body))
+	}
+	open := fmt.Sprintf("/organize/rounds/%d/open", w.Round.ID)
+	code, body, _ := pagePost(t, srv, org, open, url.Values{})
+	if code != http.StatusConflict || !strings.Contains(body, "The call is still open until") || !strings.Contains(body, "data-error-summary") {
+		t.Fatalf("opening without the confirmation: %d, want 409 saying why:\n%s", code, excerpt(body))
+	}
+	if r := w.MustRound(t); r.Status != models.RoundDraft {
+		t.Fatalf("the round is %s after the refusal", r.Status)
+	}
+	if code, _, _ := pagePost(t, srv, org, open, url.Values{"during_call": {"yes"}}); code != http.StatusSeeOther {
+		t.Fatalf("opening with the confirmation: %d", code)
+	}
+	if _, body := pageGet(t, srv, org, rounds); strings.Contains(body, warning) {
+		t.Error("the open round still carries the warning")
+	}
+}

@@ -378,7 +378,43 @@ func (j *Judging) DeleteRound(ctx context.Context, actor *models.User, id int64,
 // (judging.round.open_unassigned). Only a draft round opens (ErrConflict).
 // Every judge with work in the round is mailed that it is open (see announceOpen).
 func (j *Judging) OpenRound(ctx context.Context, actor *models.User, id int64, meta Meta) (*models.Round, error) {
+	return j.OpenRoundWith(ctx, actor, id, OpenInput{}, meta)
+}
+
+// OpenInput is what an organizer confirms on opening a round.
+type OpenInput struct {
+	// DuringCall confirms opening the edition's first round while its call is still open (see OpensDuringCall).
+	DuringCall bool
+}
+
+// OpensDuringCall reports whether opening r now would start scoring while applicants may still change what
+// judges read: r is the first of its edition's rounds (in position order, as RoundsByEdition gives them), it
+// is still a draft, and the edition's deadline (grace included) has not passed. Applicants may then still
+// edit and resubmit their answers and replace their deck, while their receipt promises that judges read the
+// version in place at the deadline. The rounds page asks for a confirmation where this holds, and OpenRound
+// refuses without one.
+func OpensDuringCall(ed *models.Edition, rounds []models.Round, r *models.Round, now time.Time) bool {
+	return r.Status == models.RoundDraft && len(rounds) > 0 && rounds[0].ID == r.ID && now.Before(ed.Deadline())
+}
+
+// OpenRoundWith is OpenRound with what the organizer confirmed: the edition's first round opens before its
+// call closes only with in.DuringCall (judging.round.open_during_call otherwise, saying until when applicants
+// may change their applications). Rounds already open are not affected.
+func (j *Judging) OpenRoundWith(ctx context.Context, actor *models.User, id int64, in OpenInput, meta Meta) (*models.Round, error) {
 	return j.openRound(ctx, actor, id, models.RoundDraft, "judging.round_open", meta, func(tx *models.Store, r *models.Round) error {
+		if !in.DuringCall {
+			ed, err := tx.EditionByID(ctx, r.EditionID)
+			if err != nil {
+				return err
+			}
+			rounds, err := tx.RoundsByEdition(ctx, r.EditionID)
+			if err != nil {
+				return err
+			}
+			if OpensDuringCall(ed, rounds, r, j.now()) {
+				return conflict("judging.round.open_during_call", FormatLocal(ed, ed.Deadline()))
+			}
+		}
 		cs, err := tx.CriteriaByRound(ctx, id)
 		if err != nil {
 			return err

@@ -72,3 +72,26 @@ func TestARoundsZeroNumbersAreRefusedNotDefaulted(t *testing.T) {
 		t.Errorf("defaults %+v", got)
 	}
 }
+
+// Opening the edition's first round before its call closes starts scoring while applicants may still change
+// what judges read: refused without the organizer's confirmation (saying until when), opened with it.
+func TestOpeningScreeningDuringTheCallNeedsAConfirmation(t *testing.T) {
+	ctx := context.Background()
+	w := testutil.NewJudgingWorld(t, testutil.NewDB(t), testutil.JudgingOptions{Apps: 2, Judges: 2, K: 1, Draft: true})
+	ed, err := w.Store.EditionByID(ctx, w.Edition.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ed.ClosesAt = w.Now.Add(48 * time.Hour)
+	if err := w.Store.UpdateEdition(ctx, ed); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.Judging.OpenRound(ctx, w.Organizer, w.Round.ID, noMeta)
+	refusal(t, err, models.ErrConflict, "judging.round.open_during_call")
+	if r := w.MustRound(t); r.Status != models.RoundDraft {
+		t.Fatalf("the refused round is %s", r.Status)
+	}
+	if r, err := w.Judging.OpenRoundWith(ctx, w.Organizer, w.Round.ID, services.OpenInput{DuringCall: true}, noMeta); err != nil || r.Status != models.RoundOpen {
+		t.Fatalf("confirmed: %v, %v", r, err)
+	}
+}

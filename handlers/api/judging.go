@@ -398,8 +398,20 @@ func (s *Server) apiUpdateRound(c *gin.Context) {
 
 func (s *Server) apiDeleteRound(c *gin.Context) { removeAt(s, c, s.Judging.DeleteRound) }
 
+// apiOpenRound opens a draft round; the edition's first round, before its call closes, needs
+// {"during_call": true}. The body is optional.
 func (s *Server) apiOpenRound(c *gin.Context) {
-	actAt(s, c, s.Judging.OpenRound, toRoundJSON)
+	var req openRequest
+	if c.Request.ContentLength != 0 && !s.BindJSON(c, &req) {
+		return
+	}
+	actAt(s, c, func(ctx context.Context, u *models.User, id int64, meta services.Meta) (*models.Round, error) {
+		return s.Judging.OpenRoundWith(ctx, u, id, services.OpenInput{DuringCall: req.DuringCall}, meta)
+	}, toRoundJSON)
+}
+
+type openRequest struct {
+	DuringCall bool `json:"during_call"`
 }
 
 // apiCloseRound closes a round; a live round with pitches half judged needs {"override": true, "reason": …}.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -89,6 +90,11 @@ type roundsData struct {
 	ProblemAssign bool
 	// Phases is where each round stands now (models.Round.Phase), as judges' pages say it too.
 	Phases map[int64]models.RoundPhase
+	// DuringCall is the round whose opening would start scoring while the call is open (0: none), and
+	// CallDeadline when applicants stop being able to change their applications: its Open form warns and
+	// asks for a confirmation.
+	DuringCall   int64
+	CallDeadline time.Time
 }
 
 func (s *Server) roundsPage(c *gin.Context) {
@@ -118,8 +124,14 @@ func (s *Server) showRounds(c *gin.Context, status int, editionID, problemRound 
 			Publications: errors.As(r, &refusal) && refusal.MessageID == "judging.round.reopen_published"}
 	}
 	p := s.NewPage(c, "rounds.title")
-	p.Data = roundsData{Edition: ed, Rounds: rounds, NoReopen: no, ProblemRound: problemRound, Problem: problem, ProblemAssign: assign,
+	d := roundsData{Edition: ed, Rounds: rounds, NoReopen: no, ProblemRound: problemRound, Problem: problem, ProblemAssign: assign,
 		Phases: s.Judging.Phases(rounds)}
+	for i := range rounds {
+		if services.OpensDuringCall(ed, rounds, &rounds[i], s.Judging.Now()) {
+			d.DuringCall, d.CallDeadline = rounds[i].ID, ed.Deadline()
+		}
+	}
+	p.Data = d
 	s.Render(c, status, "organize_rounds", p)
 }
 
@@ -363,7 +375,8 @@ func (s *Server) deleteRoundPage(c *gin.Context) {
 
 func (s *Server) openRoundPage(c *gin.Context) {
 	s.roundAction(c, "flash.round_opened", func(rc *services.RoundContext) error {
-		_, err := s.Judging.OpenRound(c.Request.Context(), web.CurrentUser(c), rc.Round.ID, web.Meta(c))
+		in := services.OpenInput{DuringCall: c.PostForm("during_call") == "yes"}
+		_, err := s.Judging.OpenRoundWith(c.Request.Context(), web.CurrentUser(c), rc.Round.ID, in, web.Meta(c))
 		return err
 	})
 }
