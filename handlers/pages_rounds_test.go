@@ -287,3 +287,63 @@ func TestARoundFormRefusesZeroJudgesInsteadOfReplacingIt(t *testing.T) {
 		t.Errorf("%d rounds after refused forms, want the one there was", len(rounds))
 	}
 }
+
+// Descriptions and what the scores mean are written on the rubric page, in each language, and stay editable
+// once scores lock the weights and scales; a band outside the scale is refused at its criterion, named.
+func TestAnOrganizerWritesDescriptionsAndScoreBandsOnTheRubricPage(t *testing.T) {
+	T := resultsPageT(t)
+	srv, w, org := startJudging(t, testutil.JudgingOptions{Apps: 2, Judges: 2, K: 2})
+	st := srv.App.Store
+	ctx := context.Background()
+	path := fmt.Sprintf("/organize/rounds/%d/rubric", w.Round.ID)
+	cs, err := st.CriteriaByRound(ctx, w.Round.ID)
+	if err != nil || len(cs) == 0 {
+		t.Fatalf("criteria %v, %v", cs, err)
+	}
+	// A score submitted: the rubric is locked, the texts are not.
+	judge := w.Judge(w.JudgesOf(t, w.Apps[0])[0])
+	if _, err := w.Judging.Submit(ctx, judge, w.Entry(t, w.Apps[0]).ID, services.ScoreInput{Values: w.FullScore(t, 6)}); err != nil {
+		t.Fatal(err)
+	}
+	code, body := pageGet(t, srv, org, path)
+	if code != http.StatusOK || !strings.Contains(body, `id="rubric-locked"`) || !strings.Contains(body, `name="desc_fr_0"`) ||
+		!strings.Contains(body, `name="band_rw_0_0"`) || !strings.Contains(body, T("rubric.bands")) {
+		t.Fatalf("the locked rubric page offers no description or bands: %d\n%s", code, excerpt(body))
+	}
+	form := url.Values{"rows": {fmt.Sprint(len(cs))}}
+	for i, c := range cs {
+		k := fmt.Sprint(i)
+		form.Set("id_"+k, fmt.Sprint(c.ID))
+		form.Set("name_en_"+k, c.Name["en"])
+		form.Set("weight_"+k, fmt.Sprint(c.Weight))
+		form.Set("min_"+k, fmt.Sprint(c.ScaleMin))
+		form.Set("max_"+k, fmt.Sprint(c.ScaleMax))
+	}
+	form.Set("desc_en_0", "Is the problem real?")
+	form.Set("desc_rw_0", "Ikibazo kirahari koko?")
+	form.Set("bands_0", "2")
+	form.Set("band_min_0_0", "1")
+	form.Set("band_max_0_0", "5")
+	form.Set("band_en_0_0", "Weak")
+	form.Set("band_min_0_1", fmt.Sprint(cs[0].ScaleMin))
+	form.Set("band_max_0_1", fmt.Sprint(cs[0].ScaleMax+1)) // beyond the scale
+	form.Set("band_fr_0_1", "Excellent")
+	code, body, _ = pagePost(t, srv, org, path, form)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, T("rubric.band_n", 2)+":") ||
+		!strings.Contains(body, T("judging.rubric.descriptor_range")) || !strings.Contains(body, "Ikibazo kirahari koko?") {
+		t.Fatalf("a band beyond the scale: %d\n%s", code, excerpt(body))
+	}
+	form.Set("band_max_0_1", fmt.Sprint(cs[0].ScaleMax))
+	if code, _, loc := pagePost(t, srv, org, path, form); code != http.StatusSeeOther || loc != path {
+		t.Fatalf("save the texts of a locked rubric: %d %s", code, loc)
+	}
+	got, err := st.CriteriaByRound(ctx, w.Round.ID)
+	if err != nil || got[0].Description["en"] != "Is the problem real?" || got[0].Description["rw"] != "Ikibazo kirahari koko?" ||
+		len(got[0].Descriptors) != 2 || got[0].Descriptors[0].Text["en"] != "Weak" || got[0].Descriptors[1].Text["fr"] != "Excellent" ||
+		got[0].Descriptors[1].Max != cs[0].ScaleMax {
+		t.Errorf("saved %+v (%v)", got[0], err)
+	}
+	if len(got[1].Descriptors) != len(cs[1].Descriptors) || got[1].Description["en"] != cs[1].Description["en"] {
+		t.Errorf("a criterion whose texts the form did not send lost them: %+v", got[1])
+	}
+}

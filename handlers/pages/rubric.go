@@ -15,9 +15,11 @@ import (
 	"github.com/pitchfest/pitchfest/services"
 )
 
-// The rubric editor: a round's criteria as one plain form (names in en/fr/rw, weight, scale), blank rows to
-// add criteria and a box to remove one, a weight total the server checks (and a script updates as one types),
-// and two ways to start: the Hanga template or another round's rubric. Descriptors are kept as they are.
+// The rubric editor: a round's criteria as one plain form (names and descriptions in en/fr/rw, weight, scale,
+// and what the scores mean: bands of scores, each with its words in en/fr/rw), blank rows to add criteria and
+// bands, a box to remove a criterion, a weight total the server checks (and a script updates as one types),
+// and two ways to start: the Hanga template or another round's rubric. Once scores exist the weights, scales
+// and the list are fixed, but names, descriptions and bands stay editable.
 
 // blankCriteria is how many empty rows the form offers for new criteria.
 const blankCriteria = 2
@@ -27,10 +29,37 @@ type rubricRow struct {
 	Index, N                   int // N counts from 1, for people
 	ID                         int64
 	NameEN, NameFR, NameRW     string
+	DescEN, DescFR, DescRW     string
 	Weight, ScaleMin, ScaleMax string
+	Bands                      []bandRow // what the scores mean, as models.Descriptors stores it
 	Remove                     bool
 	Errors                     []string
 	weight                     float64 // Weight read, for the total
+	// descSent and bandsSent say the form sent the description and the bands: a form without them (one
+	// made before they were on the page) keeps the stored ones rather than erasing them.
+	descSent, bandsSent bool
+}
+
+// bandRow is one band of a criterion's scale on the form ("7–8: strong…"), as typed.
+type bandRow struct {
+	Index, N   int
+	Min, Max   string
+	EN, FR, RW string
+}
+
+// blank reports a band left empty, which is no band.
+func (b bandRow) blank() bool { return strings.TrimSpace(b.Min+b.Max+b.EN+b.FR+b.RW) == "" }
+
+// maxBands is how many bands a criterion may have (services' limit on descriptors).
+const maxBands = 10
+
+// bandRows writes a criterion's descriptors as form rows.
+func bandRows(ds models.Descriptors) []bandRow {
+	out := make([]bandRow, 0, len(ds)+1)
+	for _, d := range ds {
+		out = append(out, bandRow{Min: strconv.Itoa(d.Min), Max: strconv.Itoa(d.Max), EN: d.Text["en"], FR: d.Text["fr"], RW: d.Text["rw"]})
+	}
+	return out
 }
 
 // rubricData is the rubric page.
@@ -65,8 +94,9 @@ func (s *Server) rubricPage(c *gin.Context) {
 	rows := make([]rubricRow, 0, len(cs)+blankCriteria)
 	for _, cr := range cs {
 		rows = append(rows, rubricRow{ID: cr.ID, NameEN: cr.Name["en"], NameFR: cr.Name["fr"], NameRW: cr.Name["rw"],
+			DescEN: cr.Description["en"], DescFR: cr.Description["fr"], DescRW: cr.Description["rw"],
 			Weight: strconv.FormatFloat(cr.Weight, 'f', -1, 64), ScaleMin: strconv.Itoa(cr.ScaleMin), ScaleMax: strconv.Itoa(cr.ScaleMax),
-			weight: cr.Weight})
+			Bands: bandRows(cr.Descriptors), weight: cr.Weight})
 	}
 	s.showRubric(c, http.StatusOK, rc, rows, "")
 }
@@ -81,6 +111,13 @@ func (s *Server) showRubric(c *gin.Context, status int, rc *services.RoundContex
 	sum := 0.0
 	for i := range rows {
 		rows[i].Index, rows[i].N = i, i+1
+		// One empty band to add (two when there is none yet): without JavaScript, saving offers the next.
+		for spare := 0; len(rows[i].Bands) < maxBands && (spare < 1 || len(rows[i].Bands) < 2); spare++ {
+			rows[i].Bands = append(rows[i].Bands, bandRow{})
+		}
+		for k := range rows[i].Bands {
+			rows[i].Bands[k].Index, rows[i].Bands[k].N = k, k+1
+		}
 		if !rows[i].Remove {
 			sum += rows[i].weight
 		}
@@ -107,9 +144,21 @@ func (s *Server) readRubricForm(c *gin.Context) ([]rubricRow, []services.Criteri
 	for i := range n {
 		get := func(k string) string { return strings.TrimSpace(c.PostForm(fmt.Sprintf("%s_%d", k, i))) }
 		r := rubricRow{NameEN: get("name_en"), NameFR: get("name_fr"), NameRW: get("name_rw"), Weight: get("weight"),
+			DescEN: get("desc_en"), DescFR: get("desc_fr"), DescRW: get("desc_rw"),
 			ScaleMin: get("min"), ScaleMax: get("max"), Remove: get("remove") == "on"}
 		r.ID, _ = strconv.ParseInt(get("id"), 10, 64)
-		if r.ID == 0 && r.NameEN == "" && r.NameFR == "" && r.NameRW == "" && r.Weight == "" {
+		_, r.descSent = c.GetPostForm(fmt.Sprintf("desc_en_%d", i))
+		_, r.bandsSent = c.GetPostForm(fmt.Sprintf("bands_%d", i))
+		nb, _ := strconv.Atoi(get("bands"))
+		for k := range min(max(nb, 0), maxBands+1) {
+			band := func(f string) string { return strings.TrimSpace(c.PostForm(fmt.Sprintf("band_%s_%d_%d", f, i, k))) }
+			b := bandRow{Min: band("min"), Max: band("max"), EN: band("en"), FR: band("fr"), RW: band("rw")}
+			if !b.blank() {
+				r.Bands = append(r.Bands, b)
+			}
+		}
+		if r.ID == 0 && r.NameEN == "" && r.NameFR == "" && r.NameRW == "" && r.Weight == "" &&
+			r.DescEN == "" && r.DescFR == "" && r.DescRW == "" && len(r.Bands) == 0 {
 			continue // a blank row left blank
 		}
 		bad := false
@@ -121,12 +170,22 @@ func (s *Server) readRubricForm(c *gin.Context) ([]rubricRow, []services.Criteri
 		if err1 != nil || err2 != nil {
 			r.Errors = append(r.Errors, s.Tr(c, "judging.rubric.scale"))
 		}
+		ds := make(models.Descriptors, 0, len(r.Bands))
+		for k, b := range r.Bands {
+			bLo, err1 := strconv.Atoi(b.Min)
+			bHi, err2 := strconv.Atoi(b.Max)
+			if err1 != nil || err2 != nil {
+				r.Errors = append(r.Errors, s.Tr(c, "rubric.band_numbers", k+1))
+			}
+			ds = append(ds, models.Descriptor{Min: bLo, Max: bHi, Text: models.Texts{"en": b.EN, "fr": b.FR, "rw": b.RW}})
+		}
 		rows = append(rows, r)
 		if r.Remove {
 			continue
 		}
 		rowOf = append(rowOf, len(rows)-1)
 		in = append(in, services.CriterionInput{ID: r.ID, Name: models.Texts{"en": r.NameEN, "fr": r.NameFR, "rw": r.NameRW},
+			Description: models.Texts{"en": r.DescEN, "fr": r.DescFR, "rw": r.DescRW}, Descriptors: ds,
 			Weight: r.weight, ScaleMin: lo, ScaleMax: hi})
 	}
 	return rows, in, rowOf
@@ -145,15 +204,19 @@ func (s *Server) saveRubricPage(c *gin.Context) {
 	}
 	ctx, u := c.Request.Context(), web.CurrentUser(c)
 	rows, in, rowOf := s.readRubricForm(c)
-	// Descriptors are not on the form: each kept criterion keeps its own.
 	if stored, err := s.Judging.Rubric(ctx, u, rc.Round.ID); err == nil {
 		byID := map[int64]models.Criterion{}
 		for _, cr := range stored {
 			byID[cr.ID] = cr
 		}
-		for i := range in {
-			if cr, ok := byID[in[i].ID]; ok {
-				in[i].Description, in[i].Descriptors = cr.Description, cr.Descriptors
+		for k, i := range rowOf {
+			if cr, ok := byID[in[k].ID]; ok {
+				if !rows[i].descSent {
+					in[k].Description = cr.Description
+				}
+				if !rows[i].bandsSent {
+					in[k].Descriptors = cr.Descriptors
+				}
 			}
 		}
 	}
@@ -178,6 +241,15 @@ func (s *Server) saveRubricPage(c *gin.Context) {
 			k, err := strconv.Atoi(parts[1])
 			if err != nil || k < 0 || k >= len(rowOf) {
 				return false
+			}
+			// criteria.3.descriptors.1.range → that band, named, since a criterion has several
+			switch {
+			case len(parts) > 3 && parts[2] == "descriptors":
+				if b, err := strconv.Atoi(parts[3]); err == nil {
+					text = s.Tr(c, "rubric.band_n", b+1) + s.Tr(c, "punct.colon") + text
+				}
+			case len(parts) > 2 && parts[2] == "description":
+				text = s.Tr(c, "rubric.description") + s.Tr(c, "punct.colon") + text
 			}
 			rows[rowOf[k]].Errors = append(rows[rowOf[k]].Errors, text)
 			return true
