@@ -412,7 +412,7 @@ func (j *Judging) OpenRoundWith(ctx context.Context, actor *models.User, id int6
 				return err
 			}
 			if OpensDuringCall(ed, rounds, r, j.now()) {
-				return conflict("judging.round.open_during_call", FormatLocal(ed, ed.Deadline()))
+				return conflict("judging.round.open_during_call", FormatLocal(ed, ed.ClosesAt)) // the deadline applicants were told
 			}
 		}
 		cs, err := tx.CriteriaByRound(ctx, id)

@@ -128,7 +128,7 @@ func (s *Server) showRounds(c *gin.Context, status int, editionID, problemRound 
 		Phases: s.Judging.Phases(rounds)}
 	for i := range rounds {
 		if services.OpensDuringCall(ed, rounds, &rounds[i], s.Judging.Now()) {
-			d.DuringCall, d.CallDeadline = rounds[i].ID, ed.Deadline()
+			d.DuringCall, d.CallDeadline = rounds[i].ID, ed.ClosesAt // as applicants were told it (the grace is silent)
 		}
 	}
 	p.Data = d
