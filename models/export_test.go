@@ -2,3 +2,6 @@ package models
 
 // FoldApplicationCounts lets the tests fold an edition's log of application counts whenever they like.
 var FoldApplicationCounts = (*Store).foldApplicationCounts
+
+// FoldJudgeProgress lets the tests fold a round's log of judges' progress whenever they like.
+var FoldJudgeProgress = (*Store).foldJudgeProgress
