@@ -52,6 +52,9 @@ func TestRoundCountsInTheDatabaseMatchTheRowsCountedInGo(t *testing.T) {
 	if sum.Assigned != full.Assigned || sum.Submitted != full.Submitted || sum.Status != full.Status || sum.JudgesPerApp != full.JudgesPerApp || full.Submitted != 2 {
 		t.Errorf("summary totals %+v, want those of %+v", sum, full)
 	}
+	if assigned, submitted, err := w.Judging.RoundTotals(ctx, w.Organizer, w.Round.ID); err != nil || assigned != full.Assigned || submitted != full.Submitted {
+		t.Errorf("round totals %d, %d (%v), want %d, %d", assigned, submitted, err, full.Assigned, full.Submitted)
+	}
 	if len(sum.ByJudge) != len(full.ByJudge) {
 		t.Fatalf("summary judges %+v, want %+v", sum.ByJudge, full.ByJudge)
 	}
@@ -92,6 +95,24 @@ func TestRoundCountsInTheDatabaseMatchTheRowsCountedInGo(t *testing.T) {
 	}
 	if _, err := w.Judging.RoundSummary(ctx, busy, w.Round.ID); err == nil {
 		t.Error("a judge read the round's summary")
+	}
+	if _, _, err := w.Judging.RoundTotals(ctx, busy, w.Round.ID); err == nil {
+		t.Error("a judge read the round's totals")
+	}
+	roster, _, err := w.Judging.JudgeRoster(ctx, w.Organizer, w.Edition.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range roster {
+		var jp services.JudgeProgress
+		for _, p := range full.ByJudge {
+			if p.JudgeID == row.User.ID {
+				jp = p
+			}
+		}
+		if row.Assigned != jp.Assigned || row.Submitted != jp.Submitted {
+			t.Errorf("judge %d on the roster: %d assigned, %d submitted; want %d, %d", row.User.ID, row.Assigned, row.Submitted, jp.Assigned, jp.Submitted)
+		}
 	}
 }
 

@@ -61,13 +61,13 @@ func (j *Judging) JudgeRoster(ctx context.Context, actor *models.User, editionID
 	}
 	assigned, submitted := map[int64]int{}, map[int64]int{}
 	for _, r := range rounds {
-		pr, err := j.RoundSummary(ctx, actor, r.ID)
+		work, err := j.Store.RoundJudgeWork(ctx, r.ID) // kept per judge as they are written, as RoundSummary counts
 		if err != nil {
 			return nil, nil, err
 		}
-		for _, jp := range pr.ByJudge {
-			assigned[jp.JudgeID] += jp.Assigned
-			submitted[jp.JudgeID] += jp.Submitted
+		for _, w := range work {
+			assigned[w.JudgeID] += w.Assigned
+			submitted[w.JudgeID] += w.Submitted
 		}
 	}
 	rows := make([]JudgeRow, 0, len(judges))

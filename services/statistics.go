@@ -556,6 +556,20 @@ func (s *Statistics) trends(ctx context.Context, cur *models.Edition, f stats.Fu
 	return stats.Trends(efs), names, nil
 }
 
+// Funnel is the organizer's funnel of an edition alone, the figures of Full's funnel without its breakdowns,
+// trends and score gaps: what the cockpit shows of the statistics (submitted, eligible, the share of women-led).
+// ErrForbidden for anyone who does not run editions.
+func (s *Statistics) Funnel(ctx context.Context, actor *models.User, e *models.Edition) (stats.Funnel, error) {
+	if !policy.CanManageEditions(actor) {
+		return stats.Funnel{}, models.ErrForbidden
+	}
+	in, err := s.Inputs(ctx, e, false)
+	if err != nil {
+		return stats.Funnel{}, err
+	}
+	return stats.BuildFunnel(in.Stages, in.Apps, stats.Options{})
+}
+
 // Full computes the organizer view of an edition's statistics: full numbers, per-round and per-judge score gaps.
 // ErrForbidden for anyone who does not run editions.
 func (s *Statistics) Full(ctx context.Context, actor *models.User, e *models.Edition) (*EditionStatistics, error) {

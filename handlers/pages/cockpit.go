@@ -70,15 +70,15 @@ func (s *Server) cockpitPage(c *gin.Context) {
 	}
 	// The statistics' funnel counts what was submitted and found eligible, withdrawn applications included: the
 	// cockpit says the same numbers under the same words, and falls back on today's statuses without it.
-	if full, err := s.Statistics.Full(ctx, u, e); err == nil {
-		if sub, ok := full.Funnel.Find(stats.StageSubmitted); ok {
+	if f, err := s.Statistics.Funnel(ctx, u, e); err == nil {
+		if sub, ok := f.Find(stats.StageSubmitted); ok {
 			d.Submitted = int64(sub.Counts.Total())
 			if sub.Share.Defined {
 				pct := 100 * sub.Share.Value
 				d.WomenLed = &pct
 			}
 		}
-		if el, ok := full.Funnel.Find(stats.StageEligible); ok {
+		if el, ok := f.Find(stats.StageEligible); ok {
 			d.Eligible = int64(el.Counts.Total())
 		}
 	}
@@ -124,7 +124,7 @@ func (s *Server) roundStep(c *gin.Context, r models.Round) (roundStep, error) {
 	if err != nil {
 		return step, err
 	}
-	pr, err := s.Judging.RoundSummary(ctx, u, r.ID)
+	assigned, submitted, err := s.Judging.RoundTotals(ctx, u, r.ID)
 	if err != nil {
 		return step, err
 	}
@@ -132,21 +132,21 @@ func (s *Server) roundStep(c *gin.Context, r models.Round) (roundStep, error) {
 	if err != nil {
 		return step, err
 	}
-	step.Criteria, step.Assigned, step.Submitted, step.Published = len(cs), pr.Assigned, pr.Submitted, len(pubs) > 0
-	if pr.Assigned > 0 {
-		step.Percent = 100 * pr.Submitted / pr.Assigned
+	step.Criteria, step.Assigned, step.Submitted, step.Published = len(cs), assigned, submitted, len(pubs) > 0
+	if assigned > 0 {
+		step.Percent = 100 * submitted / assigned
 	}
 	base := "/organize/rounds/" + strconv.FormatInt(r.ID, 10)
 	switch {
 	case r.Status == models.RoundDraft && len(cs) == 0:
 		step.State, step.Next, step.NextURL = "cockpit.state.setup", "cockpit.next.rubric", base+"/rubric"
-	case r.Status == models.RoundDraft && pr.Assigned == 0:
+	case r.Status == models.RoundDraft && assigned == 0:
 		step.State, step.Next, step.NextURL = "cockpit.state.setup", "cockpit.next.assign", base+"/assignment"
 	case r.Status == models.RoundDraft:
 		step.State, step.Next, step.NextURL = "cockpit.state.assigned", "cockpit.next.open", "/organize/editions/"+strconv.FormatInt(r.EditionID, 10)+"/rounds"
 	case r.Status == models.RoundOpen: // its phase, as the rounds page and the judges' pages say it
 		step.State, step.Next, step.NextURL = reference.MessageID(reference.KindRoundPhase, string(s.Judging.Phases([]models.Round{r})[r.ID])), "cockpit.next.close", base+"/close"
-		step.Missing = pr.Assigned - pr.Submitted
+		step.Missing = assigned - submitted
 	case len(pubs) > 0 && slices.ContainsFunc(pubs, func(p models.Publication) bool { return p.Live(s.Editions.Now()) }):
 		step.State, step.Next, step.NextURL = "cockpit.state.published", "cockpit.next.publications", base+"/publications"
 	case len(pubs) > 0: // made, but its time has not come: nothing is public yet
