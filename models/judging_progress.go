@@ -25,64 +25,87 @@ type JudgeProgressCounts struct {
 }
 
 // RoundJudgeProgress is each judge's work in a round (see JudgeProgressCounts), by judge id: the counts kept
-// by the triggers of migration 00023 (judgeProgressSums) and, per judge, the two times read from the newest end
-// of the round's scores and assignments by judge and time. It answers what CountRoundJudgeProgress counts.
+// by the triggers of migration 00023 (judgeProgressSums) and the two times, which are maxima a log of signed
+// changes cannot keep. It answers what CountRoundJudgeProgress counts.
+//
+// The times are found from the newest end of the round's scores and assignments by judge and time (an index
+// each): a judge's newest score is their last activity when it counts (its assignment there, its application
+// still in the round), and their newest assignment decides the quiet time when it is older than that score, or
+// when it counts and has no score. A judge for whom either does not settle it (their newest score is of an
+// application withdrawn since, say) is counted directly, alone.
 func (s *Store) RoundJudgeProgress(ctx context.Context, roundID int64) ([]JudgeProgressCounts, error) {
 	sums, err := s.judgeProgressSums(ctx, roundID)
 	if err != nil {
 		return nil, err
 	}
-	// The judge's last score in the round, then their newest assignment without a score given after it: the
-	// quiet time is the later of the two (a scored assignment counts by its score's time, as in
-	// CountRoundJudgeProgress). Each is the first fitting row from the newest end of an index, a few rows a judge.
-	var times []struct {
-		JudgeID      int64
-		LastActivity AggTime
-		Unscored     AggTime
+	var newest []struct {
+		JudgeID       int64
+		ScoreID       *int64
+		ScoreTime     AggTime
+		ScoreCounts   bool
+		AssignedAt    AggTime
+		AssignedFresh bool // it counts and has no score
 	}
+	const counts = `EXISTS (SELECT 1 FROM round_entries e WHERE e.round_id = %[1]s.round_id AND e.application_id = %[1]s.application_id)
+    AND EXISTS (SELECT 1 FROM applications p WHERE p.id = %[1]s.application_id AND p.status NOT IN (?, ?))`
 	err = s.conn(ctx).Raw(`
 WITH k AS MATERIALIZED (
   SELECT judge_id FROM judge_progress WHERE round_id = ? GROUP BY judge_id HAVING SUM(assigned) > 0
-), l AS MATERIALIZED (
-  SELECT k.judge_id, (
-    SELECT s.updated_at FROM scores s
-    JOIN assignments a ON a.round_id = s.round_id AND a.application_id = s.application_id AND a.judge_id = s.judge_id
-    JOIN round_entries e ON e.round_id = s.round_id AND e.application_id = s.application_id
-    JOIN applications p ON p.id = s.application_id
-    WHERE s.round_id = ? AND s.judge_id = k.judge_id AND p.status NOT IN (?, ?)
-    ORDER BY s.updated_at DESC LIMIT 1) AS last_activity
+), c AS MATERIALIZED (
+  SELECT k.judge_id,
+    (SELECT s.id FROM scores s WHERE s.round_id = ? AND s.judge_id = k.judge_id ORDER BY s.updated_at DESC LIMIT 1) AS score_id,
+    (SELECT a.id FROM assignments a WHERE a.round_id = ? AND a.judge_id = k.judge_id ORDER BY a.created_at DESC LIMIT 1) AS assignment_id
   FROM k
 )
-SELECT l.judge_id, l.last_activity, (
-    SELECT a.created_at FROM assignments a
-    JOIN round_entries e ON e.round_id = a.round_id AND e.application_id = a.application_id
-    JOIN applications p ON p.id = a.application_id
-    WHERE a.round_id = ? AND a.judge_id = l.judge_id AND p.status NOT IN (?, ?)
-      AND (l.last_activity IS NULL OR a.created_at > l.last_activity)
-      AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.round_id = a.round_id AND s.application_id = a.application_id AND s.judge_id = a.judge_id)
-    ORDER BY a.created_at DESC LIMIT 1) AS unscored
-FROM l`, roundID, roundID, StatusWithdrawn, StatusIneligible, roundID, StatusWithdrawn, StatusIneligible).Scan(&times).Error
+SELECT c.judge_id, c.score_id, s.updated_at AS score_time,
+  CASE WHEN EXISTS (SELECT 1 FROM assignments sa WHERE sa.round_id = s.round_id AND sa.application_id = s.application_id AND sa.judge_id = s.judge_id)
+    AND `+fmt.Sprintf(counts, "s")+` THEN 1 ELSE 0 END AS score_counts,
+  a.created_at AS assigned_at,
+  CASE WHEN NOT EXISTS (SELECT 1 FROM scores sa WHERE sa.round_id = a.round_id AND sa.application_id = a.application_id AND sa.judge_id = a.judge_id)
+    AND `+fmt.Sprintf(counts, "a")+` THEN 1 ELSE 0 END AS assigned_fresh
+FROM c
+LEFT JOIN scores s ON s.id = c.score_id
+LEFT JOIN assignments a ON a.id = c.assignment_id`, roundID, roundID, roundID,
+		StatusWithdrawn, StatusIneligible, StatusWithdrawn, StatusIneligible).Scan(&newest).Error
 	if err != nil {
 		return nil, translate(err)
 	}
-	byJudge := make(map[int64]int, len(times))
-	for i, t := range times {
-		byJudge[t.JudgeID] = i
+	type times struct{ last, quiet AggTime }
+	settled := make(map[int64]times, len(newest))
+	var unsettled []int64
+	for _, n := range newest {
+		if n.ScoreID != nil && !n.ScoreCounts {
+			unsettled = append(unsettled, n.JudgeID)
+			continue
+		}
+		t := times{last: n.ScoreTime, quiet: n.ScoreTime}
+		switch {
+		case !n.ScoreTime.IsZero() && !n.AssignedAt.IsZero() && !n.AssignedAt.After(n.ScoreTime.Time):
+		case n.AssignedFresh:
+			t.quiet = n.AssignedAt
+		default:
+			unsettled = append(unsettled, n.JudgeID)
+			continue
+		}
+		settled[n.JudgeID] = t
 	}
-	out := make([]JudgeProgressCounts, 0, len(times))
+	if len(unsettled) > 0 {
+		direct, err := s.countJudgeProgress(ctx, roundID, unsettled)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range direct {
+			settled[d.JudgeID] = times{last: d.LastActivity, quiet: d.Quiet}
+		}
+	}
+	out := make([]JudgeProgressCounts, 0, len(newest))
 	for _, w := range sums {
 		if w.Assigned <= 0 {
 			continue
 		}
-		c := JudgeProgressCounts{JudgeID: w.JudgeID, Assigned: w.Assigned, Submitted: w.Submitted, Drafts: w.Drafts}
-		if i, ok := byJudge[w.JudgeID]; ok {
-			c.LastActivity = times[i].LastActivity
-			c.Quiet = times[i].LastActivity
-			if times[i].Unscored.After(c.Quiet.Time) {
-				c.Quiet = times[i].Unscored
-			}
-		}
-		out = append(out, c)
+		t := settled[w.JudgeID]
+		out = append(out, JudgeProgressCounts{JudgeID: w.JudgeID, Assigned: w.Assigned, Submitted: w.Submitted, Drafts: w.Drafts,
+			LastActivity: t.last, Quiet: t.quiet})
 	}
 	return out, nil
 }
@@ -92,6 +115,15 @@ FROM l`, roundID, roundID, StatusWithdrawn, StatusIneligible, roundID, StatusWit
 // score (0.6 s on a round of 750,000). The few applications gone from the round are left out by a NOT IN of
 // their ids: joining every application to find them doubled the query's time on a round of 250,000.
 func (s *Store) CountRoundJudgeProgress(ctx context.Context, roundID int64) ([]JudgeProgressCounts, error) {
+	return s.countJudgeProgress(ctx, roundID, nil)
+}
+
+// countJudgeProgress is CountRoundJudgeProgress, of the judges given only unless judges is nil.
+func (s *Store) countJudgeProgress(ctx context.Context, roundID int64, judges []int64) ([]JudgeProgressCounts, error) {
+	only, args := "", []any{ScoreSubmitted, ScoreSubmitted, roundID, StatusWithdrawn, StatusIneligible}
+	if judges != nil {
+		only, args = " AND a.judge_id IN ?", append(args, judges)
+	}
 	var out []JudgeProgressCounts
 	err := s.conn(ctx).Raw(`
 SELECT a.judge_id AS judge_id, COUNT(*) AS assigned,
@@ -102,9 +134,9 @@ SELECT a.judge_id AS judge_id, COUNT(*) AS assigned,
 FROM assignments a
 JOIN round_entries e ON e.round_id = a.round_id AND e.application_id = a.application_id
 LEFT JOIN scores s ON s.round_id = a.round_id AND s.application_id = a.application_id AND s.judge_id = a.judge_id
-WHERE a.round_id = ? AND a.application_id NOT IN (SELECT id FROM applications WHERE status IN (?, ?))
+WHERE a.round_id = ? AND a.application_id NOT IN (SELECT id FROM applications WHERE status IN (?, ?))`+only+`
 GROUP BY a.judge_id
-ORDER BY a.judge_id`, ScoreSubmitted, ScoreSubmitted, roundID, StatusWithdrawn, StatusIneligible).Scan(&out).Error
+ORDER BY a.judge_id`, args...).Scan(&out).Error
 	return out, translate(err)
 }
 
