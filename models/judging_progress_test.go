@@ -153,7 +153,8 @@ WHERE s.round_id = assignments.round_id AND s.application_id = assignments.appli
 		}
 		p.rounds = p.rounds[:len(p.rounds)-1]
 		var left int64
-		p.st.DB().Raw(`SELECT COUNT(*) FROM judge_progress WHERE round_id = ?`, gone).Scan(&left)
+		p.st.DB().Raw(`SELECT (SELECT COUNT(*) FROM judge_progress WHERE round_id = ?) + (SELECT COUNT(*) FROM round_entry_judges WHERE round_id = ?)`,
+			gone, gone).Scan(&left)
 		if left != 0 {
 			t.Fatalf("round %d deleted, %d rows of its progress left", gone, left)
 		}
@@ -245,6 +246,19 @@ func (p *progressWorld) check(ctx context.Context, what string) {
 		if fmt.Sprint(loads) != fmt.Sprint(wantLoads) {
 			t.Fatalf("after %s, round %d: loads kept %v, counted %v", what, r, loads, wantLoads)
 		}
+		for k := 1; k <= 4; k++ {
+			entries, short, err := p.st.RoundEntryCounts(ctx, r, k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantEntries, wantShort, err := p.st.CountRoundEntries(ctx, r, k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if entries != wantEntries || short != wantShort {
+				t.Fatalf("after %s, round %d, k %d: %d entries, %d short kept; %d, %d counted", what, r, k, entries, short, wantEntries, wantShort)
+			}
+		}
 	}
 }
 
@@ -277,6 +291,9 @@ func TestJudgesProgressKeptByTriggersIsTheDirectCount(t *testing.T) {
 				if err := models.FoldJudgeProgress(st, ctx, r); err != nil {
 					t.Fatal(err)
 				}
+				if err := models.FoldEntryJudges(st, ctx, r); err != nil {
+					t.Fatal(err)
+				}
 			}
 			p.check(ctx, "folding")
 		}
@@ -286,7 +303,8 @@ func TestJudgesProgressKeptByTriggersIsTheDirectCount(t *testing.T) {
 		t.Fatal(err)
 	}
 	var left int64
-	st.DB().Raw(`SELECT COUNT(*) FROM judge_progress WHERE round_id = ?`, w.Round.ID).Scan(&left)
+	st.DB().Raw(`SELECT (SELECT COUNT(*) FROM judge_progress WHERE round_id = ?) + (SELECT COUNT(*) FROM round_entry_judges WHERE round_id = ?)`,
+		w.Round.ID, w.Round.ID).Scan(&left)
 	if left != 0 {
 		t.Fatalf("%d rows of a deleted round's progress left", left)
 	}

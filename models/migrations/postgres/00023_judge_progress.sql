@@ -98,27 +98,83 @@ CREATE FUNCTION judge_progress_work(keys judge_progress_key[], any_status BOOLEA
 $$;
 -- +goose StatementEnd
 
+-- How many of a round's entries (still in it: neither withdrawn nor set aside) have how many judges assigned,
+-- for the figures of the assignment and progress pages (entries, and those with fewer judges than the round's
+-- k, which the organizer may change at any time): a log of signed changes as judge_progress, -1 for the number
+-- of judges an entry leaves and +1 for the one it reaches, summed on reading (Store.RoundEntryCounts).
+CREATE TABLE round_entry_judges (
+    id       BIGSERIAL PRIMARY KEY,
+    round_id BIGINT NOT NULL REFERENCES rounds (id) ON DELETE CASCADE,
+    judges   INTEGER NOT NULL,
+    n        INTEGER NOT NULL
+);
+CREATE INDEX round_entry_judges_round ON round_entry_judges (round_id);
+
+-- Assignments added or removed: each counted entry moves from the number of judges it had (now less what the
+-- statement changed) to the number it has now.
+-- +goose StatementBegin
+CREATE FUNCTION entry_judges_assignments(keys judge_progress_key[]) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO round_entry_judges (round_id, judges, n)
+    SELECT d.round_id, v.judges, SUM(v.n)
+    FROM (
+        SELECT x.round_id, SUM(x.sign) AS delta,
+               (SELECT COUNT(*) FROM assignments a WHERE a.round_id = x.round_id AND a.application_id = x.application_id) AS now
+        FROM unnest(keys) x
+        JOIN rounds r ON r.id = x.round_id
+        JOIN round_entries e ON e.round_id = x.round_id AND e.application_id = x.application_id
+        JOIN applications p ON p.id = x.application_id AND p.status NOT IN ('withdrawn', 'ineligible')
+        GROUP BY x.round_id, x.application_id
+        HAVING SUM(x.sign) <> 0
+    ) d
+    CROSS JOIN LATERAL (VALUES (d.now - d.delta, -1), (d.now, 1)) v (judges, n)
+    GROUP BY d.round_id, v.judges
+    HAVING SUM(v.n) <> 0;
+$$;
+-- +goose StatementEnd
+
+-- An entry added or removed, or an application's entries (keys without a round) counted again or no longer: each
+-- at the number of judges it has. Only while the application is in the round unless any_status, as
+-- judge_progress_work.
+-- +goose StatementBegin
+CREATE FUNCTION entry_judges_entries(keys judge_progress_key[], any_status BOOLEAN) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO round_entry_judges (round_id, judges, n)
+    SELECT d.round_id, d.judges, SUM(d.sign)
+    FROM (
+        SELECT r.id AS round_id, x.sign,
+               (SELECT COUNT(*) FROM assignments a WHERE a.round_id = r.id AND a.application_id = x.application_id) AS judges
+        FROM unnest(keys) x
+        LEFT JOIN round_entries e ON x.round_id IS NULL AND e.application_id = x.application_id
+        JOIN rounds r ON r.id = COALESCE(x.round_id, e.round_id)
+        WHERE any_status OR EXISTS (SELECT 1 FROM applications p WHERE p.id = x.application_id AND p.status NOT IN ('withdrawn', 'ineligible'))
+    ) d
+    GROUP BY d.round_id, d.judges
+    HAVING SUM(d.sign) <> 0;
+$$;
+-- +goose StatementEnd
+
 -- Statement-level with transition tables: the 750,000 assignments of a continental round, written 20,000 a
 -- statement, add one row per judge and statement, not one per assignment.
 -- +goose StatementBegin
 CREATE FUNCTION assignments_judge_progress() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    keys judge_progress_key[];
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM judge_progress_assignments(ARRAY(
-            SELECT ROW(1, n.round_id, n.application_id, n.judge_id, NULL)::judge_progress_key FROM new_rows n));
+        keys := ARRAY(SELECT ROW(1, n.round_id, n.application_id, n.judge_id, NULL)::judge_progress_key FROM new_rows n);
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM judge_progress_assignments(ARRAY(
-            SELECT ROW(-1, o.round_id, o.application_id, o.judge_id, NULL)::judge_progress_key FROM old_rows o));
+        keys := ARRAY(SELECT ROW(-1, o.round_id, o.application_id, o.judge_id, NULL)::judge_progress_key FROM old_rows o);
     ELSE
-        PERFORM judge_progress_assignments(ARRAY(
+        keys := ARRAY(
             SELECT ROW(-1, o.round_id, o.application_id, o.judge_id, NULL)::judge_progress_key
             FROM old_rows o JOIN new_rows n ON n.id = o.id
             WHERE (o.round_id, o.application_id, o.judge_id) IS DISTINCT FROM (n.round_id, n.application_id, n.judge_id)
             UNION ALL
             SELECT ROW(1, n.round_id, n.application_id, n.judge_id, NULL)::judge_progress_key
             FROM old_rows o JOIN new_rows n ON n.id = o.id
-            WHERE (o.round_id, o.application_id, o.judge_id) IS DISTINCT FROM (n.round_id, n.application_id, n.judge_id)));
+            WHERE (o.round_id, o.application_id, o.judge_id) IS DISTINCT FROM (n.round_id, n.application_id, n.judge_id));
     END IF;
+    PERFORM judge_progress_assignments(keys);
+    PERFORM entry_judges_assignments(keys);
     RETURN NULL;
 END;
 $$;
@@ -165,14 +221,16 @@ CREATE TRIGGER scores_judge_progress_delete AFTER DELETE ON scores
 -- Entries: an application entering a round (or leaving it) brings its assignments there into the counts.
 -- +goose StatementBegin
 CREATE FUNCTION round_entries_judge_progress() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    keys judge_progress_key[];
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM judge_progress_work(ARRAY(
-            SELECT ROW(1, n.round_id, n.application_id, NULL, NULL)::judge_progress_key FROM new_rows n), false);
+        keys := ARRAY(SELECT ROW(1, n.round_id, n.application_id, NULL, NULL)::judge_progress_key FROM new_rows n);
     ELSE
-        PERFORM judge_progress_work(ARRAY(
-            SELECT ROW(-1, o.round_id, o.application_id, NULL, NULL)::judge_progress_key FROM old_rows o), false);
+        keys := ARRAY(SELECT ROW(-1, o.round_id, o.application_id, NULL, NULL)::judge_progress_key FROM old_rows o);
     END IF;
+    PERFORM judge_progress_work(keys, false);
+    PERFORM entry_judges_entries(keys, false);
     RETURN NULL;
 END;
 $$;
@@ -186,11 +244,17 @@ CREATE TRIGGER round_entries_judge_progress_delete AFTER DELETE ON round_entries
 -- back. Transition tables allow no column list, so every update of applications comes here and is filtered.
 -- +goose StatementBegin
 CREATE FUNCTION applications_judge_progress() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    keys judge_progress_key[];
 BEGIN
-    PERFORM judge_progress_work(ARRAY(
+    keys := ARRAY(
         SELECT ROW(CASE WHEN n.status IN ('withdrawn', 'ineligible') THEN -1 ELSE 1 END, NULL, n.id, NULL, NULL)::judge_progress_key
         FROM old_rows o JOIN new_rows n ON n.id = o.id
-        WHERE (o.status IN ('withdrawn', 'ineligible')) <> (n.status IN ('withdrawn', 'ineligible'))), true);
+        WHERE (o.status IN ('withdrawn', 'ineligible')) <> (n.status IN ('withdrawn', 'ineligible')));
+    IF cardinality(keys) > 0 THEN
+        PERFORM judge_progress_work(keys, true);
+        PERFORM entry_judges_entries(keys, true);
+    END IF;
     RETURN NULL;
 END;
 $$;
@@ -205,6 +269,7 @@ CREATE FUNCTION applications_judge_progress_delete() RETURNS trigger LANGUAGE pl
 BEGIN
     IF OLD.status NOT IN ('withdrawn', 'ineligible') THEN
         PERFORM judge_progress_work(ARRAY[ROW(-1, NULL, OLD.id, NULL, NULL)::judge_progress_key], true);
+        PERFORM entry_judges_entries(ARRAY[ROW(-1, NULL, OLD.id, NULL, NULL)::judge_progress_key], true);
     END IF;
     RETURN OLD;
 END;
@@ -225,6 +290,14 @@ LEFT JOIN scores s ON s.round_id = a.round_id AND s.application_id = a.applicati
 CROSS JOIN LATERAL (SELECT CASE WHEN e.id IS NOT NULL AND p.id IS NOT NULL THEN 1 ELSE 0 END AS counted) c
 GROUP BY a.round_id, a.judge_id;
 
+INSERT INTO round_entry_judges (round_id, judges, n)
+SELECT e.round_id, COALESCE(c.judges, 0), COUNT(*)
+FROM round_entries e
+JOIN applications p ON p.id = e.application_id AND p.status NOT IN ('withdrawn', 'ineligible')
+LEFT JOIN (SELECT round_id, application_id, COUNT(*) AS judges FROM assignments GROUP BY round_id, application_id) c
+  ON c.round_id = e.round_id AND c.application_id = e.application_id
+GROUP BY e.round_id, COALESCE(c.judges, 0);
+
 -- +goose Down
 DROP TRIGGER applications_judge_progress_delete ON applications;
 DROP FUNCTION applications_judge_progress_delete();
@@ -241,6 +314,9 @@ DROP TRIGGER assignments_judge_progress_delete ON assignments;
 DROP TRIGGER assignments_judge_progress_update ON assignments;
 DROP TRIGGER assignments_judge_progress_insert ON assignments;
 DROP FUNCTION assignments_judge_progress();
+DROP FUNCTION entry_judges_entries(judge_progress_key[], BOOLEAN);
+DROP FUNCTION entry_judges_assignments(judge_progress_key[]);
+DROP TABLE round_entry_judges;
 DROP FUNCTION judge_progress_work(judge_progress_key[], BOOLEAN);
 DROP FUNCTION judge_progress_scores(judge_progress_key[]);
 DROP FUNCTION judge_progress_assignments(judge_progress_key[]);

@@ -15,6 +15,15 @@ CREATE TABLE judge_progress (
 );
 CREATE INDEX judge_progress_round ON judge_progress (round_id, judge_id);
 
+-- How many of a round's entries have how many judges assigned (see the PostgreSQL migration).
+CREATE TABLE round_entry_judges (
+    id       INTEGER PRIMARY KEY,
+    round_id INTEGER NOT NULL REFERENCES rounds (id) ON DELETE CASCADE,
+    judges   INTEGER NOT NULL,
+    n        INTEGER NOT NULL
+);
+CREATE INDEX round_entry_judges_round ON round_entry_judges (round_id);
+
 CREATE INDEX scores_round_judge_updated ON scores (round_id, judge_id, updated_at);
 CREATE INDEX assignments_round_judge_created ON assignments (round_id, judge_id, created_at);
 
@@ -31,6 +40,11 @@ BEGIN
                   AND EXISTS (SELECT 1 FROM applications p WHERE p.id = NEW.application_id AND p.status NOT IN ('withdrawn', 'ineligible'))) AS counted,
                  (SELECT s.status FROM scores s WHERE s.round_id = NEW.round_id AND s.application_id = NEW.application_id
                   AND s.judge_id = NEW.judge_id) AS status) c;
+    INSERT INTO round_entry_judges (round_id, judges, n)
+    SELECT NEW.round_id, c.judges + v.d, v.n
+    FROM (SELECT COUNT(*) AS judges FROM assignments a WHERE a.round_id = NEW.round_id AND a.application_id = NEW.application_id) c, (SELECT -1 AS d, -1 AS n UNION ALL SELECT 0, 1) v
+    WHERE EXISTS (SELECT 1 FROM round_entries e WHERE e.round_id = NEW.round_id AND e.application_id = NEW.application_id)
+      AND EXISTS (SELECT 1 FROM applications p WHERE p.id = NEW.application_id AND p.status NOT IN ('withdrawn', 'ineligible'));
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
@@ -44,6 +58,11 @@ BEGIN
                   AND EXISTS (SELECT 1 FROM applications p WHERE p.id = OLD.application_id AND p.status NOT IN ('withdrawn', 'ineligible'))) AS counted,
                  (SELECT s.status FROM scores s WHERE s.round_id = OLD.round_id AND s.application_id = OLD.application_id
                   AND s.judge_id = OLD.judge_id) AS status) c;
+    INSERT INTO round_entry_judges (round_id, judges, n)
+    SELECT OLD.round_id, c.judges + v.d, v.n
+    FROM (SELECT COUNT(*) AS judges FROM assignments a WHERE a.round_id = OLD.round_id AND a.application_id = OLD.application_id) c, (SELECT 1 AS d, -1 AS n UNION ALL SELECT 0, 1) v
+    WHERE EXISTS (SELECT 1 FROM round_entries e WHERE e.round_id = OLD.round_id AND e.application_id = OLD.application_id)
+      AND EXISTS (SELECT 1 FROM applications p WHERE p.id = OLD.application_id AND p.status NOT IN ('withdrawn', 'ineligible'));
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
@@ -66,6 +85,20 @@ BEGIN
                  (SELECT s.status FROM scores s WHERE s.round_id = NEW.round_id AND s.application_id = NEW.application_id
                   AND s.judge_id = NEW.judge_id) AS status) c
     WHERE EXISTS (SELECT 1 FROM rounds WHERE id = NEW.round_id);
+    INSERT INTO round_entry_judges (round_id, judges, n)
+    SELECT OLD.round_id, c.judges + v.d, v.n
+    FROM (SELECT COUNT(*) AS judges FROM assignments a WHERE a.round_id = OLD.round_id AND a.application_id = OLD.application_id) c, (SELECT 1 AS d, -1 AS n UNION ALL SELECT 0, 1) v
+    WHERE EXISTS (SELECT 1 FROM round_entries e WHERE e.round_id = OLD.round_id AND e.application_id = OLD.application_id)
+      AND EXISTS (SELECT 1 FROM applications p WHERE p.id = OLD.application_id AND p.status NOT IN ('withdrawn', 'ineligible'))
+      AND (OLD.round_id IS NOT NEW.round_id OR OLD.application_id IS NOT NEW.application_id)
+      AND EXISTS (SELECT 1 FROM rounds WHERE id = OLD.round_id);
+    INSERT INTO round_entry_judges (round_id, judges, n)
+    SELECT NEW.round_id, c.judges + v.d, v.n
+    FROM (SELECT COUNT(*) AS judges FROM assignments a WHERE a.round_id = NEW.round_id AND a.application_id = NEW.application_id) c, (SELECT -1 AS d, -1 AS n UNION ALL SELECT 0, 1) v
+    WHERE EXISTS (SELECT 1 FROM round_entries e WHERE e.round_id = NEW.round_id AND e.application_id = NEW.application_id)
+      AND EXISTS (SELECT 1 FROM applications p WHERE p.id = NEW.application_id AND p.status NOT IN ('withdrawn', 'ineligible'))
+      AND (OLD.round_id IS NOT NEW.round_id OR OLD.application_id IS NOT NEW.application_id)
+      AND EXISTS (SELECT 1 FROM rounds WHERE id = NEW.round_id);
 END;
 -- +goose StatementEnd
 
@@ -124,6 +157,7 @@ BEGIN
     FROM assignments a
     LEFT JOIN scores s ON s.round_id = a.round_id AND s.application_id = a.application_id AND s.judge_id = a.judge_id
     WHERE a.round_id = NEW.round_id AND a.application_id = NEW.application_id;
+    INSERT INTO round_entry_judges (round_id, judges, n) SELECT NEW.round_id, c.judges, 1 FROM (SELECT COUNT(*) AS judges FROM assignments a WHERE a.round_id = NEW.round_id AND a.application_id = NEW.application_id) c;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
@@ -136,6 +170,7 @@ BEGIN
     FROM assignments a
     LEFT JOIN scores s ON s.round_id = a.round_id AND s.application_id = a.application_id AND s.judge_id = a.judge_id
     WHERE a.round_id = OLD.round_id AND a.application_id = OLD.application_id;
+    INSERT INTO round_entry_judges (round_id, judges, n) SELECT OLD.round_id, c.judges, -1 FROM (SELECT COUNT(*) AS judges FROM assignments a WHERE a.round_id = OLD.round_id AND a.application_id = OLD.application_id) c;
 END;
 -- +goose StatementEnd
 
@@ -151,6 +186,10 @@ BEGIN
     JOIN round_entries e ON e.application_id = NEW.id
     JOIN assignments a ON a.round_id = e.round_id AND a.application_id = NEW.id
     LEFT JOIN scores s ON s.round_id = a.round_id AND s.application_id = a.application_id AND s.judge_id = a.judge_id;
+    INSERT INTO round_entry_judges (round_id, judges, n)
+    SELECT e.round_id, (SELECT COUNT(*) FROM assignments a WHERE a.round_id = e.round_id AND a.application_id = NEW.id),
+           CASE WHEN NEW.status IN ('withdrawn', 'ineligible') THEN -1 ELSE 1 END
+    FROM round_entries e WHERE e.application_id = NEW.id;
 END;
 -- +goose StatementEnd
 
@@ -166,6 +205,9 @@ BEGIN
     JOIN assignments a ON a.round_id = e.round_id AND a.application_id = OLD.id
     LEFT JOIN scores s ON s.round_id = a.round_id AND s.application_id = a.application_id AND s.judge_id = a.judge_id
     WHERE e.application_id = OLD.id;
+    INSERT INTO round_entry_judges (round_id, judges, n)
+    SELECT e.round_id, (SELECT COUNT(*) FROM assignments a WHERE a.round_id = e.round_id AND a.application_id = OLD.id), -1
+    FROM round_entries e JOIN rounds r ON r.id = e.round_id WHERE e.application_id = OLD.id;
 END;
 -- +goose StatementEnd
 
@@ -180,6 +222,14 @@ JOIN (SELECT a2.id, (EXISTS (SELECT 1 FROM round_entries e WHERE e.round_id = a2
       FROM assignments a2) c ON c.id = a.id
 GROUP BY a.round_id, a.judge_id;
 
+INSERT INTO round_entry_judges (round_id, judges, n)
+SELECT e.round_id, COALESCE(c.judges, 0), COUNT(*)
+FROM round_entries e
+JOIN applications p ON p.id = e.application_id AND p.status NOT IN ('withdrawn', 'ineligible')
+LEFT JOIN (SELECT round_id, application_id, COUNT(*) AS judges FROM assignments GROUP BY round_id, application_id) c
+  ON c.round_id = e.round_id AND c.application_id = e.application_id
+GROUP BY e.round_id, COALESCE(c.judges, 0);
+
 -- +goose Down
 DROP TRIGGER applications_judge_progress_delete;
 DROP TRIGGER applications_judge_progress;
@@ -192,5 +242,6 @@ DROP TRIGGER assignments_judge_progress_update;
 DROP TRIGGER assignments_judge_progress_delete;
 DROP TRIGGER assignments_judge_progress_insert;
 DROP INDEX assignments_round_judge_created;
+DROP TABLE round_entry_judges;
 DROP INDEX scores_round_judge_updated;
 DROP TABLE judge_progress;
