@@ -56,17 +56,17 @@ func (s *Server) cockpitPage(c *gin.Context) {
 		return
 	}
 	ctx, u := c.Request.Context(), web.CurrentUser(c)
-	st, err := s.Applications.Stats(ctx, u, e.ID)
+	byStatus, total, err := s.Applications.StatusCounts(ctx, u, e.ID)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	d := cockpitData{Edition: e, Window: s.Editions.Window(e), Started: st.Total,
-		Submitted: st.ByStatus[models.StatusSubmitted] + st.ByStatus[models.StatusIneligible],
-		Eligible:  st.ByStatus[models.StatusSubmitted]}
+	d := cockpitData{Edition: e, Window: s.Editions.Window(e), Started: total,
+		Submitted: byStatus[models.StatusSubmitted] + byStatus[models.StatusIneligible],
+		Eligible:  byStatus[models.StatusSubmitted]}
 	for _, status := range []models.ApplicationStatus{models.StatusFinalist, models.StatusWinner} {
-		d.Submitted += st.ByStatus[status]
-		d.Eligible += st.ByStatus[status]
+		d.Submitted += byStatus[status]
+		d.Eligible += byStatus[status]
 	}
 	// The statistics' funnel counts what was submitted and found eligible, withdrawn applications included: the
 	// cockpit says the same numbers under the same words, and falls back on today's statuses without it.
