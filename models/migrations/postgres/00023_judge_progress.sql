@@ -42,38 +42,66 @@ CREATE INDEX assignments_round_judge_created ON assignments (round_id, judge_id,
 -- A change as the triggers pass it on: +1 for a row as it is now, -1 for a row as it was; status is a score's.
 CREATE TYPE judge_progress_key AS (sign INTEGER, round_id BIGINT, application_id BIGINT, judge_id BIGINT, status TEXT);
 
+-- The helpers below run their statement with EXECUTE so that it is planned for the keys it is given, and without
+-- nested loops for more than a few thousand keys: a judge's score is a few index probes, while removing a round's
+-- 750,000 scores in one statement needs hash joins, which the planner does not choose on its own (it takes the
+-- join of the keys with the assignments on three columns for a handful of rows: 21 s instead of a few).
 -- Assignments: every one is a load; a counted one is assigned, with its score as it stands.
 -- +goose StatementBegin
-CREATE FUNCTION judge_progress_assignments(keys judge_progress_key[]) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO judge_progress (round_id, judge_id, loads, assigned, submitted, drafts)
-    SELECT x.round_id, x.judge_id, SUM(x.sign), SUM(x.sign * c.counted),
-           SUM(x.sign * c.counted * CASE WHEN s.status = 'submitted' THEN 1 ELSE 0 END),
-           SUM(x.sign * c.counted * CASE WHEN s.status <> 'submitted' THEN 1 ELSE 0 END)
-    FROM unnest(keys) x
-    JOIN rounds r ON r.id = x.round_id
-    LEFT JOIN round_entries e ON e.round_id = x.round_id AND e.application_id = x.application_id
-    LEFT JOIN applications p ON p.id = x.application_id AND p.status NOT IN ('withdrawn', 'ineligible')
-    LEFT JOIN scores s ON s.round_id = x.round_id AND s.application_id = x.application_id AND s.judge_id = x.judge_id
-    CROSS JOIN LATERAL (SELECT CASE WHEN e.id IS NOT NULL AND p.id IS NOT NULL THEN 1 ELSE 0 END AS counted) c
-    GROUP BY x.round_id, x.judge_id
-    HAVING SUM(x.sign) <> 0 OR SUM(x.sign * c.counted) <> 0;
+CREATE FUNCTION judge_progress_assignments(keys judge_progress_key[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    nestloop TEXT := current_setting('enable_nestloop');
+BEGIN
+    IF cardinality(keys) = 0 THEN
+        RETURN;
+    ELSIF cardinality(keys) > 5000 THEN
+        PERFORM set_config('enable_nestloop', 'off', true);
+    END IF;
+    EXECUTE $q$
+        INSERT INTO judge_progress (round_id, judge_id, loads, assigned, submitted, drafts)
+        SELECT x.round_id, x.judge_id, SUM(x.sign), SUM(x.sign * c.counted),
+               SUM(x.sign * c.counted * CASE WHEN s.status = 'submitted' THEN 1 ELSE 0 END),
+               SUM(x.sign * c.counted * CASE WHEN s.status <> 'submitted' THEN 1 ELSE 0 END)
+        FROM unnest($1) x
+        JOIN rounds r ON r.id = x.round_id
+        LEFT JOIN round_entries e ON e.round_id = x.round_id AND e.application_id = x.application_id
+        LEFT JOIN applications p ON p.id = x.application_id AND p.status NOT IN ('withdrawn', 'ineligible')
+        LEFT JOIN scores s ON s.round_id = x.round_id AND s.application_id = x.application_id AND s.judge_id = x.judge_id
+        CROSS JOIN LATERAL (SELECT CASE WHEN e.id IS NOT NULL AND p.id IS NOT NULL THEN 1 ELSE 0 END AS counted) c
+        GROUP BY x.round_id, x.judge_id
+        HAVING SUM(x.sign) <> 0 OR SUM(x.sign * c.counted) <> 0
+    $q$ USING keys;
+    PERFORM set_config('enable_nestloop', nestloop, true);
+END;
 $$;
 -- +goose StatementEnd
 
 -- Scores: a score of a counted assignment is submitted or a draft.
 -- +goose StatementBegin
-CREATE FUNCTION judge_progress_scores(keys judge_progress_key[]) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO judge_progress (round_id, judge_id, loads, assigned, submitted, drafts)
-    SELECT x.round_id, x.judge_id, 0, 0, SUM(CASE WHEN x.status = 'submitted' THEN x.sign ELSE 0 END),
-           SUM(CASE WHEN x.status <> 'submitted' THEN x.sign ELSE 0 END)
-    FROM unnest(keys) x
-    JOIN rounds r ON r.id = x.round_id
-    JOIN assignments a ON a.round_id = x.round_id AND a.application_id = x.application_id AND a.judge_id = x.judge_id
-    JOIN round_entries e ON e.round_id = x.round_id AND e.application_id = x.application_id
-    JOIN applications p ON p.id = x.application_id AND p.status NOT IN ('withdrawn', 'ineligible')
-    GROUP BY x.round_id, x.judge_id
-    HAVING SUM(CASE WHEN x.status = 'submitted' THEN x.sign ELSE 0 END) <> 0
-        OR SUM(CASE WHEN x.status <> 'submitted' THEN x.sign ELSE 0 END) <> 0;
+CREATE FUNCTION judge_progress_scores(keys judge_progress_key[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    nestloop TEXT := current_setting('enable_nestloop');
+BEGIN
+    IF cardinality(keys) = 0 THEN
+        RETURN;
+    ELSIF cardinality(keys) > 5000 THEN
+        PERFORM set_config('enable_nestloop', 'off', true);
+    END IF;
+    EXECUTE $q$
+        INSERT INTO judge_progress (round_id, judge_id, loads, assigned, submitted, drafts)
+        SELECT x.round_id, x.judge_id, 0, 0, SUM(CASE WHEN x.status = 'submitted' THEN x.sign ELSE 0 END),
+               SUM(CASE WHEN x.status <> 'submitted' THEN x.sign ELSE 0 END)
+        FROM unnest($1) x
+        JOIN rounds r ON r.id = x.round_id
+        JOIN assignments a ON a.round_id = x.round_id AND a.application_id = x.application_id AND a.judge_id = x.judge_id
+        JOIN round_entries e ON e.round_id = x.round_id AND e.application_id = x.application_id
+        JOIN applications p ON p.id = x.application_id AND p.status NOT IN ('withdrawn', 'ineligible')
+        GROUP BY x.round_id, x.judge_id
+        HAVING SUM(CASE WHEN x.status = 'submitted' THEN x.sign ELSE 0 END) <> 0
+            OR SUM(CASE WHEN x.status <> 'submitted' THEN x.sign ELSE 0 END) <> 0
+    $q$ USING keys;
+    PERFORM set_config('enable_nestloop', nestloop, true);
+END;
 $$;
 -- +goose StatementEnd
 
@@ -82,19 +110,31 @@ $$;
 -- only while the application is neither withdrawn nor set aside, unless any_status (an application whose status
 -- just changed, or one about to be deleted, whose trigger knows which way it goes).
 -- +goose StatementBegin
-CREATE FUNCTION judge_progress_work(keys judge_progress_key[], any_status BOOLEAN) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO judge_progress (round_id, judge_id, loads, assigned, submitted, drafts)
-    SELECT a.round_id, a.judge_id, 0, SUM(x.sign),
-           SUM(CASE WHEN s.status = 'submitted' THEN x.sign ELSE 0 END),
-           SUM(CASE WHEN s.status <> 'submitted' THEN x.sign ELSE 0 END)
-    FROM unnest(keys) x
-    LEFT JOIN round_entries e ON x.round_id IS NULL AND e.application_id = x.application_id
-    JOIN rounds r ON r.id = COALESCE(x.round_id, e.round_id)
-    JOIN assignments a ON a.round_id = r.id AND a.application_id = x.application_id
-    LEFT JOIN scores s ON s.round_id = a.round_id AND s.application_id = a.application_id AND s.judge_id = a.judge_id
-    WHERE any_status OR EXISTS (SELECT 1 FROM applications p WHERE p.id = x.application_id AND p.status NOT IN ('withdrawn', 'ineligible'))
-    GROUP BY a.round_id, a.judge_id
-    HAVING SUM(x.sign) <> 0;
+CREATE FUNCTION judge_progress_work(keys judge_progress_key[], any_status BOOLEAN) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    nestloop TEXT := current_setting('enable_nestloop');
+BEGIN
+    IF cardinality(keys) = 0 THEN
+        RETURN;
+    ELSIF cardinality(keys) > 5000 THEN
+        PERFORM set_config('enable_nestloop', 'off', true);
+    END IF;
+    EXECUTE $q$
+        INSERT INTO judge_progress (round_id, judge_id, loads, assigned, submitted, drafts)
+        SELECT a.round_id, a.judge_id, 0, SUM(x.sign),
+               SUM(CASE WHEN s.status = 'submitted' THEN x.sign ELSE 0 END),
+               SUM(CASE WHEN s.status <> 'submitted' THEN x.sign ELSE 0 END)
+        FROM unnest($1) x
+        LEFT JOIN round_entries e ON x.round_id IS NULL AND e.application_id = x.application_id
+        JOIN rounds r ON r.id = COALESCE(x.round_id, e.round_id)
+        JOIN assignments a ON a.round_id = r.id AND a.application_id = x.application_id
+        LEFT JOIN scores s ON s.round_id = a.round_id AND s.application_id = a.application_id AND s.judge_id = a.judge_id
+        WHERE $2 OR EXISTS (SELECT 1 FROM applications p WHERE p.id = x.application_id AND p.status NOT IN ('withdrawn', 'ineligible'))
+        GROUP BY a.round_id, a.judge_id
+        HAVING SUM(x.sign) <> 0
+    $q$ USING keys, any_status;
+    PERFORM set_config('enable_nestloop', nestloop, true);
+END;
 $$;
 -- +goose StatementEnd
 
@@ -113,22 +153,34 @@ CREATE INDEX round_entry_judges_round ON round_entry_judges (round_id);
 -- Assignments added or removed: each counted entry moves from the number of judges it had (now less what the
 -- statement changed) to the number it has now.
 -- +goose StatementBegin
-CREATE FUNCTION entry_judges_assignments(keys judge_progress_key[]) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO round_entry_judges (round_id, judges, n)
-    SELECT d.round_id, v.judges, SUM(v.n)
-    FROM (
-        SELECT x.round_id, SUM(x.sign) AS delta,
-               (SELECT COUNT(*) FROM assignments a WHERE a.round_id = x.round_id AND a.application_id = x.application_id) AS now
-        FROM unnest(keys) x
-        JOIN rounds r ON r.id = x.round_id
-        JOIN round_entries e ON e.round_id = x.round_id AND e.application_id = x.application_id
-        JOIN applications p ON p.id = x.application_id AND p.status NOT IN ('withdrawn', 'ineligible')
-        GROUP BY x.round_id, x.application_id
-        HAVING SUM(x.sign) <> 0
-    ) d
-    CROSS JOIN LATERAL (VALUES (d.now - d.delta, -1), (d.now, 1)) v (judges, n)
-    GROUP BY d.round_id, v.judges
-    HAVING SUM(v.n) <> 0;
+CREATE FUNCTION entry_judges_assignments(keys judge_progress_key[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    nestloop TEXT := current_setting('enable_nestloop');
+BEGIN
+    IF cardinality(keys) = 0 THEN
+        RETURN;
+    ELSIF cardinality(keys) > 5000 THEN
+        PERFORM set_config('enable_nestloop', 'off', true);
+    END IF;
+    EXECUTE $q$
+        INSERT INTO round_entry_judges (round_id, judges, n)
+        SELECT d.round_id, v.judges, SUM(v.n)
+        FROM (
+            SELECT x.round_id, SUM(x.sign) AS delta,
+                   (SELECT COUNT(*) FROM assignments a WHERE a.round_id = x.round_id AND a.application_id = x.application_id) AS now
+            FROM unnest($1) x
+            JOIN rounds r ON r.id = x.round_id
+            JOIN round_entries e ON e.round_id = x.round_id AND e.application_id = x.application_id
+            JOIN applications p ON p.id = x.application_id AND p.status NOT IN ('withdrawn', 'ineligible')
+            GROUP BY x.round_id, x.application_id
+            HAVING SUM(x.sign) <> 0
+        ) d
+        CROSS JOIN LATERAL (VALUES (d.now - d.delta, -1), (d.now, 1)) v (judges, n)
+        GROUP BY d.round_id, v.judges
+        HAVING SUM(v.n) <> 0
+    $q$ USING keys;
+    PERFORM set_config('enable_nestloop', nestloop, true);
+END;
 $$;
 -- +goose StatementEnd
 
@@ -136,19 +188,31 @@ $$;
 -- at the number of judges it has. Only while the application is in the round unless any_status, as
 -- judge_progress_work.
 -- +goose StatementBegin
-CREATE FUNCTION entry_judges_entries(keys judge_progress_key[], any_status BOOLEAN) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO round_entry_judges (round_id, judges, n)
-    SELECT d.round_id, d.judges, SUM(d.sign)
-    FROM (
-        SELECT r.id AS round_id, x.sign,
-               (SELECT COUNT(*) FROM assignments a WHERE a.round_id = r.id AND a.application_id = x.application_id) AS judges
-        FROM unnest(keys) x
-        LEFT JOIN round_entries e ON x.round_id IS NULL AND e.application_id = x.application_id
-        JOIN rounds r ON r.id = COALESCE(x.round_id, e.round_id)
-        WHERE any_status OR EXISTS (SELECT 1 FROM applications p WHERE p.id = x.application_id AND p.status NOT IN ('withdrawn', 'ineligible'))
-    ) d
-    GROUP BY d.round_id, d.judges
-    HAVING SUM(d.sign) <> 0;
+CREATE FUNCTION entry_judges_entries(keys judge_progress_key[], any_status BOOLEAN) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    nestloop TEXT := current_setting('enable_nestloop');
+BEGIN
+    IF cardinality(keys) = 0 THEN
+        RETURN;
+    ELSIF cardinality(keys) > 5000 THEN
+        PERFORM set_config('enable_nestloop', 'off', true);
+    END IF;
+    EXECUTE $q$
+        INSERT INTO round_entry_judges (round_id, judges, n)
+        SELECT d.round_id, d.judges, SUM(d.sign)
+        FROM (
+            SELECT r.id AS round_id, x.sign,
+                   (SELECT COUNT(*) FROM assignments a WHERE a.round_id = r.id AND a.application_id = x.application_id) AS judges
+            FROM unnest($1) x
+            LEFT JOIN round_entries e ON x.round_id IS NULL AND e.application_id = x.application_id
+            JOIN rounds r ON r.id = COALESCE(x.round_id, e.round_id)
+            WHERE $2 OR EXISTS (SELECT 1 FROM applications p WHERE p.id = x.application_id AND p.status NOT IN ('withdrawn', 'ineligible'))
+        ) d
+        GROUP BY d.round_id, d.judges
+        HAVING SUM(d.sign) <> 0
+    $q$ USING keys, any_status;
+    PERFORM set_config('enable_nestloop', nestloop, true);
+END;
 $$;
 -- +goose StatementEnd
 
