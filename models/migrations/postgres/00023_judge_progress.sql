@@ -43,7 +43,7 @@ CREATE INDEX assignments_round_judge_created ON assignments (round_id, judge_id,
 CREATE TYPE judge_progress_key AS (sign INTEGER, round_id BIGINT, application_id BIGINT, judge_id BIGINT, status TEXT);
 
 -- The helpers below run their statement with EXECUTE so that it is planned for the keys it is given, and without
--- nested loops for more than a few thousand keys: a judge's score is a few index probes, while removing a round's
+-- nested loops for more than 100,000 keys: a judge's score is a few index probes, while removing a round's
 -- 750,000 scores in one statement needs hash joins, which the planner does not choose on its own (it takes the
 -- join of the keys with the assignments on three columns for a handful of rows: 21 s instead of a few).
 -- Assignments: every one is a load; a counted one is assigned, with its score as it stands.
@@ -54,7 +54,7 @@ DECLARE
 BEGIN
     IF cardinality(keys) = 0 THEN
         RETURN;
-    ELSIF cardinality(keys) > 5000 THEN
+    ELSIF cardinality(keys) > 100000 THEN
         PERFORM set_config('enable_nestloop', 'off', true);
     END IF;
     EXECUTE $q$
@@ -84,7 +84,7 @@ DECLARE
 BEGIN
     IF cardinality(keys) = 0 THEN
         RETURN;
-    ELSIF cardinality(keys) > 5000 THEN
+    ELSIF cardinality(keys) > 100000 THEN
         PERFORM set_config('enable_nestloop', 'off', true);
     END IF;
     EXECUTE $q$
@@ -116,7 +116,7 @@ DECLARE
 BEGIN
     IF cardinality(keys) = 0 THEN
         RETURN;
-    ELSIF cardinality(keys) > 5000 THEN
+    ELSIF cardinality(keys) > 100000 THEN
         PERFORM set_config('enable_nestloop', 'off', true);
     END IF;
     EXECUTE $q$
@@ -159,7 +159,7 @@ DECLARE
 BEGIN
     IF cardinality(keys) = 0 THEN
         RETURN;
-    ELSIF cardinality(keys) > 5000 THEN
+    ELSIF cardinality(keys) > 100000 THEN
         PERFORM set_config('enable_nestloop', 'off', true);
     END IF;
     EXECUTE $q$
@@ -194,7 +194,7 @@ DECLARE
 BEGIN
     IF cardinality(keys) = 0 THEN
         RETURN;
-    ELSIF cardinality(keys) > 5000 THEN
+    ELSIF cardinality(keys) > 100000 THEN
         PERFORM set_config('enable_nestloop', 'off', true);
     END IF;
     EXECUTE $q$
