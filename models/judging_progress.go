@@ -25,7 +25,7 @@ type JudgeProgressCounts struct {
 }
 
 // RoundJudgeProgress is each judge's work in a round (see JudgeProgressCounts), by judge id: the counts kept
-// by the triggers of migration 00023 (judgeProgressSums) and the two times, which are maxima a log of signed
+// by the triggers of migration 00024 (judgeProgressSums) and the two times, which are maxima a log of signed
 // changes cannot keep. It answers what CountRoundJudgeProgress counts.
 //
 // The times are found from the newest end of the round's scores and assignments by judge and time (an index
@@ -140,7 +140,7 @@ ORDER BY a.judge_id`, args...).Scan(&out).Error
 	return out, translate(err)
 }
 
-// JudgeWork is one judge's work in a round as the triggers of migration 00023 keep it: Loads counts every
+// JudgeWork is one judge's work in a round as the triggers of migration 00024 keep it: Loads counts every
 // assignment, Assigned those of applications still in the round (neither withdrawn nor set aside), Submitted
 // and Drafts their scores.
 type JudgeWork struct {
@@ -229,7 +229,7 @@ WHERE round_id = ? AND id <= ? GROUP BY round_id, judge_id`+nonzero, roundID, la
 
 // RoundEntryCounts counts a round's entries still in it (not withdrawn nor set aside) and, of those, the ones
 // with fewer than k judges assigned, from the counts of entries by number of judges kept by the triggers of
-// migration 00023 (round_entry_judges): what CountRoundEntries counts from the entries and assignments.
+// migration 00024 (round_entry_judges): what CountRoundEntries counts from the entries and assignments.
 func (s *Store) RoundEntryCounts(ctx context.Context, roundID int64, k int) (entries, short int, err error) {
 	var rows []struct {
 		Judges int
@@ -297,7 +297,7 @@ WHERE e.round_id = ? AND e.application_id NOT IN (SELECT id FROM applications WH
 }
 
 // JudgeLoads counts each judge's assignments in a round, every application included, by judge id (kept by
-// the triggers of migration 00023, see JudgeWork).
+// the triggers of migration 00024, see JudgeWork).
 func (s *Store) JudgeLoads(ctx context.Context, roundID int64) (map[int64]int, error) {
 	sums, err := s.judgeProgressSums(ctx, roundID)
 	if err != nil {

@@ -1,5 +1,5 @@
 -- +goose Up
--- Kept equivalent to postgres/00023_judge_progress.sql, which says what is counted and why: each judge's work in
+-- Kept equivalent to postgres/00024_judge_progress.sql, which says what is counted and why: each judge's work in
 -- each round, as a log of signed changes written by triggers in the same transaction as each change, summed and
 -- folded on reading. SQLite's triggers are row by row and fire as each row changes, in the order the changes are
 -- made; a deleted round's cascades count nothing for it (the round is gone when they fire) and a deleted

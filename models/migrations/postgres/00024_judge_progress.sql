@@ -1,5 +1,5 @@
 -- +goose Up
--- Kept equivalent to sqlite/00023_judge_progress.sql.
+-- Kept equivalent to sqlite/00024_judge_progress.sql.
 --
 -- Each judge's work in each round, counted as it is written: the organizer's cockpit, progress and judges pages
 -- read these counts instead of joining a round's 750,000 assignments with its 750,000 scores (docs/benchmarks.md,
