@@ -51,6 +51,10 @@ type stageJSON struct {
 	Founders      map[string]statCellJSON `json:"founders"`
 	FoundersTotal statCellJSON            `json:"founders_total"`
 	FounderGPI    *float64                `json:"founder_gpi"`
+	// Decided is false for a stage whose figures are not decided yet (for the public: not announced; for
+	// organizers: advancement not confirmed): its counts, share and index are then null, not 0, since a 0
+	// would read as "nobody advanced".
+	Decided bool `json:"decided"`
 }
 
 type cutJSON struct {
@@ -61,6 +65,9 @@ type cutJSON struct {
 	Ratio        estimateJSON `json:"ratio"`
 	Finding      string       `json:"finding"`
 	Flagged      bool         `json:"flagged"`
+	// Decided is false when either stage of the cut is not decided yet: the rates and ratio are then null and
+	// the finding "undecided".
+	Decided bool `json:"decided"`
 }
 
 type groupJSON struct {
@@ -169,6 +176,18 @@ func gapToJSON(judge string, g stats.ScoreGap) gapJSON {
 		Gap: estJSON(g.Gap), Flagged: g.Flagged}
 }
 
+// undecidedCellJSON is a count not decided yet: no value, nothing to print.
+var undecidedCellJSON = statCellJSON{}
+
+// undecidedRowJSON is a row of t whose counts are not decided yet: every column null.
+func undecidedRowJSON(t stats.Table) map[string]statCellJSON {
+	m := make(map[string]statCellJSON, len(t.Cols))
+	for _, col := range t.Cols {
+		m[col] = undecidedCellJSON
+	}
+	return m
+}
+
 func reportJSON(rep *web.StatReport, editionID int64) statisticsJSON {
 	out := statisticsJSON{EditionID: editionID, View: "public", K: rep.K, Withheld: rep.Withheld, Omitted: rep.Omitted,
 		Stages: []stageJSON{}, Cuts: []cutJSON{}, Breakdowns: []breakdownJSON{}, Trends: []trendJSON{}}
@@ -186,12 +205,21 @@ func reportJSON(rep *web.StatReport, editionID int64) statisticsJSON {
 			v := p.Index
 			sj.FounderGPI = &v
 		}
+		sj.Decided = !rep.IsUndecided(i)
+		if !sj.Decided {
+			sj.Counts, sj.Total, sj.WomenLedShare = undecidedRowJSON(rep.Counts), undecidedCellJSON, estimateJSON{}
+			sj.Founders, sj.FoundersTotal, sj.FounderGPI = undecidedRowJSON(rep.Founders), undecidedCellJSON, nil
+		}
 		out.Stages = append(out.Stages, sj)
 	}
 	for _, c := range rep.Cuts {
-		out.Cuts = append(out.Cuts, cutJSON{From: rep.Stages[c.From].Name(), To: rep.Stages[c.To].Name(),
+		cj := cutJSON{From: rep.Stages[c.From].Name(), To: rep.Stages[c.To].Name(),
 			WomenLedRate: estJSON(c.WomenLedRate), OthersRate: estJSON(c.OthersRate), Ratio: estJSON(c.Ratio),
-			Finding: c.Finding.String(), Flagged: c.Flagged()})
+			Finding: c.Finding.String(), Flagged: c.Flagged(), Decided: !rep.CutUndecided(c)}
+		if !cj.Decided {
+			cj.WomenLedRate, cj.OthersRate, cj.Ratio, cj.Finding, cj.Flagged = estimateJSON{}, estimateJSON{}, estimateJSON{}, "undecided", false
+		}
+		out.Cuts = append(out.Cuts, cj)
 	}
 	for _, b := range rep.Breakdowns {
 		bj := breakdownJSON{Dimension: b.Dimension, Stage: rep.Stages[services.BreakdownStage].Name(), Groups: []groupJSON{}}
@@ -238,8 +266,9 @@ func reportJSON(rep *web.StatReport, editionID int64) statisticsJSON {
 // ---- CSV ----
 
 // writeReportCSV writes the report's tables in long form: one line per cell, so every table fits one file and a
-// spreadsheet can pivot it. Hidden cells carry their label ("<5", "x"), never a number. The last column,
-// row_label, says in words what the row column names by code.
+// spreadsheet can pivot it. Hidden cells carry their label ("<5", "x"), never a number; the cells of a stage
+// not decided yet (and of a cut into or out of one) are empty, never 0, and a cut's finding there is
+// "undecided". The last column, row_label, says in words what the row column names by code.
 func writeReportCSV(rep *web.StatReport, w *csv.Writer, lb web.CSVLabels) error {
 	est := func(e stats.Estimate) []string {
 		switch {
@@ -253,18 +282,29 @@ func writeReportCSV(rep *web.StatReport, w *csv.Writer, lb web.CSVLabels) error 
 	}
 	rows := [][]string{{"table", "row", "column", "value", "low", "high", "row_label"}}
 	// label is a row's words: the same for every line of the row, so a spreadsheet can filter on it.
-	table := func(name string, t stats.Table, label func(i int) string) {
+	// undecided says whether row i of a table is a stage not decided yet (funnel tables only).
+	never := func(int) bool { return false }
+	table := func(name string, t stats.Table, label func(i int) string, undecided func(i int) bool) {
 		for i, r := range t.Rows {
+			v := func(c stats.Cell) string {
+				if undecided(i) {
+					return ""
+				}
+				return c.Label(rep.K)
+			}
 			for j, col := range t.Cols {
-				rows = append(rows, []string{name, r, col, t.Cells[i][j].Label(rep.K), "", "", label(i)})
+				rows = append(rows, []string{name, r, col, v(t.Cells[i][j]), "", "", label(i)})
 			}
 			if t.RowTotals != nil {
-				rows = append(rows, []string{name, r, "total", t.RowTotals[i].Label(rep.K), "", "", label(i)})
+				rows = append(rows, []string{name, r, "total", v(t.RowTotals[i]), "", "", label(i)})
 			}
 		}
 	}
-	shares := func(name string, keys []string, es []stats.Estimate, label func(i int) string) {
+	shares := func(name string, keys []string, es []stats.Estimate, label func(i int) string, undecided func(i int) bool) {
 		for i, e := range es {
+			if undecided(i) {
+				e = stats.Estimate{}
+			}
 			rows = append(rows, append(append([]string{name, keys[i], "women_led_share"}, est(e)...), label(i)))
 		}
 	}
@@ -272,29 +312,33 @@ func writeReportCSV(rep *web.StatReport, w *csv.Writer, lb web.CSVLabels) error 
 	for i, st := range rep.Stages {
 		names[i] = st.Name()
 	}
-	table("funnel", rep.Counts, lb.Stage)
-	shares("funnel", names, rep.Shares, lb.Stage)
-	table("founders", rep.Founders, lb.Stage)
+	table("funnel", rep.Counts, lb.Stage, rep.IsUndecided)
+	shares("funnel", names, rep.Shares, lb.Stage, rep.IsUndecided)
+	table("founders", rep.Founders, lb.Stage, rep.IsUndecided)
 	for _, c := range rep.Cuts {
 		row, label := names[c.From]+" → "+names[c.To], lb.Stage(c.From)+" → "+lb.Stage(c.To)
-		rows = append(rows, append(append([]string{"cuts", row, "women_led_rate"}, est(c.WomenLedRate)...), label))
-		rows = append(rows, append(append([]string{"cuts", row, "others_rate"}, est(c.OthersRate)...), label))
-		rows = append(rows, append(append([]string{"cuts", row, "ratio"}, est(c.Ratio)...), label))
-		rows = append(rows, []string{"cuts", row, "finding", c.Finding.String(), "", "", label})
+		wl, ot, ra, finding := c.WomenLedRate, c.OthersRate, c.Ratio, c.Finding.String()
+		if rep.CutUndecided(c) {
+			wl, ot, ra, finding = stats.Estimate{}, stats.Estimate{}, stats.Estimate{}, "undecided"
+		}
+		rows = append(rows, append(append([]string{"cuts", row, "women_led_rate"}, est(wl)...), label))
+		rows = append(rows, append(append([]string{"cuts", row, "others_rate"}, est(ot)...), label))
+		rows = append(rows, append(append([]string{"cuts", row, "ratio"}, est(ra)...), label))
+		rows = append(rows, []string{"cuts", row, "finding", finding, "", "", label})
 	}
 	for _, b := range rep.Breakdowns {
 		group := func(i int) string { return lb.Group(b.Dimension, b.Table.Rows[i]) }
-		table("breakdown_"+b.Dimension, b.Table, group)
-		shares("breakdown_"+b.Dimension, b.Table.Rows, b.Shares, group)
+		table("breakdown_"+b.Dimension, b.Table, group, never)
+		shares("breakdown_"+b.Dimension, b.Table.Rows, b.Shares, group, never)
 	}
 	ed := func(i int) string { return rep.Trends.Labels[i] } // the edition's name in the reader's language
-	table("trend_applicants", rep.Trends.Applicants, ed)
-	shares("trend_applicants", rep.Trends.Editions, rep.Trends.ApplicantShare, ed)
-	table("trend_finalists", rep.Trends.Finalists, ed)
-	shares("trend_finalists", rep.Trends.Editions, rep.Trends.FinalistShare, ed)
-	table("trend_winners", rep.Trends.Winners, ed)
-	shares("trend_winners", rep.Trends.Editions, rep.Trends.WinnerShare, ed)
-	table("trend_winner_founders", rep.Trends.WinnerFounders, ed)
+	table("trend_applicants", rep.Trends.Applicants, ed, never)
+	shares("trend_applicants", rep.Trends.Editions, rep.Trends.ApplicantShare, ed, never)
+	table("trend_finalists", rep.Trends.Finalists, ed, never)
+	shares("trend_finalists", rep.Trends.Editions, rep.Trends.FinalistShare, ed, never)
+	table("trend_winners", rep.Trends.Winners, ed, never)
+	shares("trend_winners", rep.Trends.Editions, rep.Trends.WinnerShare, ed, never)
+	table("trend_winner_founders", rep.Trends.WinnerFounders, ed, never)
 	for _, r := range rep.Rounds {
 		if !r.ComputedAt.IsZero() || r.Pending { // stored figures say when they were computed, and if stale
 			at := ""

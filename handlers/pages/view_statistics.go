@@ -3,7 +3,6 @@ package pages
 import (
 	"fmt"
 	"html/template"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -133,7 +132,7 @@ func statsPageOf(vt viewText, e *models.Edition, rep *web.StatReport, groups sta
 		if i < len(rep.Unannounced) && rep.Unannounced[i] {
 			labels[i] = t("stats.stage.not_announced", labels[i])
 		}
-		undecided := i < len(rep.Undecided) && rep.Undecided[i]
+		undecided := rep.IsUndecided(i)
 		if undecided { // named so everywhere (table, charts, conversions): a 0 would read as "nobody advanced"
 			labels[i] = t("stats.stage.undecided", labels[i])
 		}
@@ -157,7 +156,7 @@ func statsPageOf(vt viewText, e *models.Edition, rep *web.StatReport, groups sta
 		r := cutRow{From: labels[cu.From], To: labels[cu.To], WomenLed: rateText(t, l, cu.WomenLedRate),
 			Other: rateText(t, l, cu.OthersRate), Ratio: ratioText(t, l, cu.Ratio), Finding: t("stats.finding." + cu.Finding.String()),
 			Flagged: cu.Flagged()}
-		if slices.ContainsFunc([]int{cu.From, cu.To}, func(i int) bool { return i < len(rep.Undecided) && rep.Undecided[i] }) {
+		if rep.CutUndecided(cu) {
 			r = cutRow{From: r.From, To: r.To, WomenLed: "—", Other: "—", Ratio: "—", Finding: t("stats.finding.undecided")}
 		}
 		if r.Flagged {
@@ -418,7 +417,8 @@ func funnelSVG(t web.Translate, l string, rep *web.StatReport, labels []string) 
 }
 
 // funnelChart draws the funnel as horizontal bars, one per stage, split by classification where every part is
-// shown; a stage whose parts are partly hidden is drawn as one neutral bar, and a hidden total not at all.
+// shown; a stage whose parts are partly hidden is drawn as one neutral bar, a hidden total not at all, and a
+// stage not decided yet not at all either but with words saying so (its count is not 0: it is not known).
 func funnelChart(t web.Translate, l string, rep *web.StatReport, g chartGeom) string {
 	var b strings.Builder
 	n := len(rep.Stages)
@@ -438,12 +438,17 @@ func funnelChart(t web.Translate, l string, rep *web.StatReport, g chartGeom) st
 	var desc []string
 	top := 0
 	for i := range n {
-		if c := rep.Counts.RowTotals[i]; !c.Suppressed && c.Value > top {
+		if c := rep.Counts.RowTotals[i]; !c.Suppressed && !rep.IsUndecided(i) && c.Value > top {
 			top = c.Value
 		}
 	}
+	undecided := t("stats.finding.undecided")
 	for i := range n {
-		desc = append(desc, fmt.Sprintf("%s: %s", strings.Join(g.names[i], " "), cell(l, rep.Counts.RowTotals[i], rep.K)))
+		v := cell(l, rep.Counts.RowTotals[i], rep.K)
+		if rep.IsUndecided(i) {
+			v = undecided
+		}
+		desc = append(desc, fmt.Sprintf("%s: %s", strings.Join(g.names[i], " "), v))
 	}
 	svgOpen(&b, g, "funnel-chart", h, t("stats.chart.funnel"), strings.Join(desc, "; "))
 	scale := g.plotW
@@ -451,7 +456,9 @@ func funnelChart(t web.Translate, l string, rep *web.StatReport, g chartGeom) st
 		y := g.markY[i]
 		g.name(&b, i)
 		total := rep.Counts.RowTotals[i]
-		if !total.Suppressed && top > 0 {
+		if rep.IsUndecided(i) {
+			fmt.Fprintf(&b, `<text x="%g" y="%g" font-size="12" font-style="italic" fill="#555" class="undecided">%s</text>`, g.plotX+6, y+svgBarH-4, esc(undecided))
+		} else if !total.Suppressed && top > 0 {
 			cells := rep.Counts.Cells[i]
 			x := g.plotX
 			anyHidden := cells[0].Suppressed || cells[1].Suppressed || cells[2].Suppressed
@@ -490,8 +497,13 @@ func shareChart(t web.Translate, l string, rep *web.StatReport, g chartGeom) str
 	n := len(rep.Stages)
 	axisY := g.rowsH
 	var desc []string
+	undecided := t("stats.finding.undecided")
 	for i := range n {
-		desc = append(desc, fmt.Sprintf("%s: %s", strings.Join(g.names[i], " "), shareOrGap(t, l, rep.Shares[i])))
+		v := shareOrGap(t, l, rep.Shares[i])
+		if rep.IsUndecided(i) {
+			v = undecided
+		}
+		desc = append(desc, fmt.Sprintf("%s: %s", strings.Join(g.names[i], " "), v))
 	}
 	svgOpen(&b, g, "share-chart", axisY+30, t("stats.chart.share"), strings.Join(desc, "; "))
 	scale := g.plotW
@@ -504,6 +516,10 @@ func shareChart(t web.Translate, l string, rep *web.StatReport, g chartGeom) str
 		g.name(&b, i)
 		y := g.markY[i] + svgBarH/2
 		e := rep.Shares[i]
+		if rep.IsUndecided(i) {
+			fmt.Fprintf(&b, `<text x="%g" y="%g" font-size="11" font-style="italic" fill="#555" class="undecided">%s</text>`, g.plotX+4, y+4, esc(undecided))
+			continue
+		}
 		if !e.Defined || e.Suppressed {
 			fmt.Fprintf(&b, `<text x="%g" y="%g" font-size="11" fill="#555">%s</text>`, g.plotX+4, y+4, esc(estimateGap(t, e)))
 			continue

@@ -36,6 +36,15 @@ type StatReport struct {
 	Undecided []bool
 }
 
+// IsUndecided says whether stage i is not decided yet (see Undecided).
+func (r *StatReport) IsUndecided(i int) bool { return i < len(r.Undecided) && r.Undecided[i] }
+
+// CutUndecided says whether cut c goes into or out of a stage not decided yet: its rates are then unknown,
+// not 0.
+func (r *StatReport) CutUndecided(c stats.Cut) bool {
+	return r.IsUndecided(c.From) || r.IsUndecided(c.To)
+}
+
 // reportBreakdown is a breakdown at the submitted stage.
 type reportBreakdown struct {
 	Dimension string
@@ -237,6 +246,9 @@ func (s *Server) StatCSVLabels(c *gin.Context, e *models.Edition, rep *StatRepor
 	stages := make([]string, len(rep.Stages))
 	for i, st := range rep.Stages {
 		stages[i] = StageLabel(t, Lang(c), st)
+		if rep.IsUndecided(i) { // as the page names it, so an empty cell reads as "not known yet"
+			stages[i] = t("stats.stage.undecided", stages[i])
+		}
 	}
 	return CSVLabels{
 		Stage: func(i int) string { return stages[i] },
