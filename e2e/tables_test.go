@@ -102,6 +102,14 @@ func TestANationalIntakeFitsTheTablesAndTheRankingOnAPhone(t *testing.T) {
 	if rows > 25 || formRows > 25 || cutTop > 4*800 {
 		t.Errorf("the phone scrolls through %d rows to the cut at %.0f px", rows, cutTop)
 	}
+	// Every column is read without scrolling sideways, not even inside the table's region: each row is a card
+	// whose cells say their column's name.
+	if sw, cw := Eval[int64](t, ctx, `document.getElementById("ranking").scrollWidth`), Eval[int64](t, ctx, `document.getElementById("ranking").parentElement.clientWidth`); sw > cw {
+		t.Errorf("the ranking scrolls sideways at 360 px: %d px in a %d px region", sw, cw)
+	}
+	if got, want := Eval[string](t, ctx, `getComputedStyle(document.querySelector("#ranking tbody tr[data-application] td:nth-child(4)"), "::before").content`), T("round_results.score_z"); !strings.Contains(got, want) {
+		t.Errorf("a ranking card's score is labelled %s, want %q", got, want)
+	}
 	if want := T("round_results.cut_title", len(adv.Suggested)); Text(t, ctx, "#cut-summary-h") != want {
 		t.Errorf("the cut summary says %q, want %q", Text(t, ctx, "#cut-summary-h"), want)
 	}
