@@ -91,3 +91,49 @@ func TestTheJudgesPageWithdrawsAPendingInvitation(t *testing.T) {
 		t.Errorf("withdrawing again: %d, want 409 on the judges page saying nothing is pending", code)
 	}
 }
+
+// Pasting many judges' addresses lets the organizer choose the invitations' language for the whole batch: the
+// form offers it, their own chosen at first; every invitation is stored and mailed in it, not in the
+// language the organizer reads; and a language Pitchfest is not written in is refused beside its field.
+func TestPastedJudgesAreInvitedInTheLanguageChosenForTheBatch(t *testing.T) {
+	T := resultsPageT(t)
+	srv := testutil.StartServer(t)
+	mb := &testutil.Mailbox{}
+	srv.App.Accounts.Mail = mb
+	w := testutil.NewJudgingWorld(t, srv.App.Store, testutil.JudgingOptions{Apps: 1, Judges: 1, K: 1})
+	org := testutil.NewSession(t, srv.App.Store, w.Organizer.ID)
+	judges := fmt.Sprintf("/organize/editions/%d/judges", w.Edition.ID)
+
+	_, body := pageGet(t, srv, org, judges)
+	if !strings.Contains(body, `<select class="input" id="invite-judges-language" name="language"`) ||
+		!strings.Contains(body, `<option value="en" lang="en" selected>`) || !strings.Contains(body, T("judges.language")) {
+		t.Fatalf("the paste form offers no choice of language, the organizer's own chosen:\n%s", body)
+	}
+	batch := []string{"umwe@example.rw", "kabiri@example.rw"}
+	code, body, _ := pagePost(t, srv, org, judges+"/invite", url.Values{"addresses": {strings.Join(batch, "\n")}, "language": {"rw"}})
+	if code != http.StatusOK || !strings.Contains(body, T("judges.invited", 2, 2)) {
+		t.Fatalf("invite: %d\n%s", code, body)
+	}
+	if !strings.Contains(body, `<option value="rw" lang="rw" selected>`) {
+		t.Errorf("after sending, the form forgets the language chosen for the batch")
+	}
+	for _, a := range batch {
+		if m := mb.Last(t, a, "invitation"); m.Lang != "rw" {
+			t.Errorf("%s was mailed in %q, want Kinyarwanda", a, m.Lang)
+		}
+		if inv, err := srv.App.Store.LatestInvitation(context.Background(), a, models.RoleJudge); err != nil {
+			t.Errorf("%s: %v", a, err)
+		} else if inv.Lang != "rw" {
+			t.Errorf("%s: invitation stored with language %q, want rw", a, inv.Lang)
+		}
+	}
+
+	code, body, _ = pagePost(t, srv, org, judges+"/invite", url.Values{"addresses": {"gatatu@example.rw"}, "language": {"de"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="invite-judges-language-error">`+T("judges.language_invalid")) ||
+		!strings.Contains(body, `href="#invite-judges-language"`) {
+		t.Errorf("an unknown language: %d, want 422 with the message beside the select\n%s", code, body)
+	}
+	if n := mb.Count("gatatu@example.rw", "invitation"); n != 0 {
+		t.Errorf("an invitation in an unknown language was mailed (%d)", n)
+	}
+}

@@ -333,11 +333,18 @@ type InviteResult struct {
 
 // InviteJudges invites every address in text (one per line, or separated by commas or semicolons) to be
 // a judge, each with an invitation of its own, and says per address what happened: invited, already a judge,
-// not an address, or repeated in the list. Organizers and admins only (ErrForbidden); more than
-// MaxInvitesAtOnce addresses, or none, is refused as a whole (invite.bulk.count).
+// not an address, or repeated in the list. Every invitation is written in lang, which the organizer chose for
+// the batch (and is kept as each invitation's language, for a resend). Organizers and admins only
+// (ErrForbidden); more than MaxInvitesAtOnce addresses, or none, is refused as a whole (invite.bulk.count), and
+// so is a language Pitchfest is not written in.
 func (a *Accounts) InviteJudges(ctx context.Context, actor *models.User, text, lang string, meta Meta) ([]InviteResult, error) {
 	if !policy.CanInvite(actor, models.RoleJudge) {
 		return nil, models.ErrForbidden
+	}
+	if normLang(lang) != lang {
+		v := models.NewValidationError()
+		v.Add("language", "judges.language_invalid")
+		return nil, v
 	}
 	var fields []string
 	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || r == '\n' || r == '\r' }) {

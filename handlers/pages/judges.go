@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -24,9 +25,13 @@ type judgesData struct {
 	Results   []services.InviteResult
 	Invited   int
 	Addresses string
-	// Error is what the refused invitation form says as a whole, AddressesError what it says of the addresses.
+	// Language is the invitations' language chosen in the form: the organizer's own until they choose another.
+	Language string
+	// Error is what the refused invitation form says as a whole, AddressesError and LanguageError what it says
+	// of the addresses and of the language.
 	Error          string
 	AddressesError string
+	LanguageError  string
 	// Problem says why the last roster action (resend, remove) was refused, or what it could not do.
 	Problem string
 }
@@ -52,6 +57,7 @@ func (s *Server) showJudges(c *gin.Context, status int, editionID int64, d judge
 		return
 	}
 	d.Edition, d.Judges, d.Pending = ed, rows, pendingRows(pending, fmt.Sprintf("/organize/editions/%d/judges", editionID))
+	d.Language = cmp.Or(d.Language, web.Lang(c))
 	p := s.NewPage(c, "judges.title")
 	p.Data = d
 	s.Render(c, status, "organize_judges", p)
@@ -63,8 +69,9 @@ func (s *Server) inviteJudgesPage(c *gin.Context) {
 		return
 	}
 	text := c.PostForm("addresses")
-	res, err := s.Accounts.InviteJudges(c.Request.Context(), web.CurrentUser(c), text, web.Lang(c), web.Meta(c))
-	d := judgesData{Results: res}
+	lang := c.DefaultPostForm("language", web.Lang(c)) // a form from before the choice existed: as it did then
+	res, err := s.Accounts.InviteJudges(c.Request.Context(), web.CurrentUser(c), text, lang, web.Meta(c))
+	d := judgesData{Results: res, Language: lang}
 	var notAddresses []string
 	for _, r := range res {
 		switch r.Outcome {
@@ -87,10 +94,15 @@ func (s *Server) inviteJudgesPage(c *gin.Context) {
 	if p, ok := s.Refusal(c, err, ""); ok {
 		d.Addresses = text
 		d.Error = p.Place(func(field, msg string) bool {
-			if field == "addresses" {
+			switch field {
+			case "addresses":
 				d.AddressesError = msg
+			case "language":
+				d.LanguageError, d.Language = msg, ""
+			default:
+				return false
 			}
-			return field == "addresses"
+			return true
 		})
 		s.showJudges(c, p.Status, id, d)
 	}
