@@ -184,3 +184,60 @@ func TestCancellingTheFinalsScheduledPublicationReopensWithdrawals(t *testing.T)
 		t.Errorf("the announcement time is still %v (%v)", ed.ResultsAt, err)
 	}
 }
+
+// "Preview first", then "Change the settings": the publication form comes back filled with what was
+// previewed (time, scores, and a correction's reason), not empty; and a preview of a publication made now
+// does not claim it will read from the moment it was previewed.
+func TestChangingThePreviewedSettingsKeepsThem(t *testing.T) {
+	T := resultsPageT(t)
+	srv := testutil.StartServer(t)
+	st := srv.App.Store
+	ctx := context.Background()
+	w := scoredResultsWorld(t, srv, testutil.JudgingOptions{Apps: 3, Judges: 3, K: 3}, true)
+	if _, err := srv.App.Publishing.ConfirmAdvancement(ctx, w.Organizer, w.Round.ID, services.AdvancementInput{}, services.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PublishEdition(ctx, w.Round.EditionID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	ed, err := st.EditionByID(ctx, w.Round.EditionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := newSession(t, st, w.Organizer.ID)
+	pubs := fmt.Sprintf("/organize/rounds/%d/publications", w.Round.ID)
+
+	code, body, _ := pagePost(t, srv, org, pubs, url.Values{"preview": {"1"}})
+	if code != http.StatusOK || !strings.Contains(body, T("results.preview_draft_now")) ||
+		!strings.Contains(body, `<button class="button secondary" type="submit" name="change" value="1">`+T("results.preview_change")) {
+		t.Fatalf("preview of a publication made now: %d, want it to read from when it is published, with a button to change the settings:\n%s", code, excerpt(body))
+	}
+	if code, _, _ := pagePost(t, srv, org, pubs, url.Values{}); code != http.StatusSeeOther {
+		t.Fatalf("publish: %d", code)
+	}
+
+	// A correction, scheduled, with scores: previewed, then changed.
+	when := time.Now().Add(3 * time.Hour).In(ed.Location()).Format("2006-01-02T15:04")
+	settings := url.Values{"publish_at": {when}, "include_scores": {"on"}, "reason": {"A startup's name was misspelt"}}
+	code, body, _ = pagePost(t, srv, org, pubs, withValue(settings, "preview", "1"))
+	if code != http.StatusOK || strings.Contains(body, T("results.preview_draft_now")) || !strings.Contains(body, `id="publish-previewed"`) {
+		t.Fatalf("preview of a scheduled correction: %d\n%s", code, excerpt(body))
+	}
+	code, body, _ = pagePost(t, srv, org, pubs, withValue(settings, "change", "1"))
+	if code != http.StatusOK || !strings.Contains(body, `id="publish-form"`) || !strings.Contains(body, `name="publish_at" value="`+when+`"`) ||
+		!strings.Contains(body, `id="include-scores" name="include_scores" value="on" checked`) || !strings.Contains(body, ">A startup&#39;s name was misspelt</textarea>") {
+		t.Errorf("changing the settings: %d, want the form filled with them:\n%s", code, excerpt(body))
+	}
+	if n, _ := st.CountPublications(ctx, w.Round.ID); n != 1 {
+		t.Errorf("%d publications after a preview and a change, want the first only", n)
+	}
+}
+
+// withValue is v with name set to value, v itself unchanged.
+func withValue(v url.Values, name, value string) url.Values {
+	out := url.Values{name: {value}}
+	for k, vs := range v {
+		out[k] = vs
+	}
+	return out
+}

@@ -338,13 +338,17 @@ func (s *Server) showPublications(c *gin.Context, status int, d *publicationsDat
 // publishForm makes the round's next publication: "publish_at" (empty: now) is read in the edition's time
 // zone, "include_scores" shows scores publicly, "reason" is required for a correction. With "preview" it
 // publishes nothing but shows the public results page as that publication would make it read, with a button
-// that publishes it as previewed.
+// that publishes it as previewed and one ("change") that shows this form again filled with those settings.
 func (s *Server) publishForm(c *gin.Context) {
 	id, d, ok := loadAt(s, c, true, s.loadPublications, s.Fail)
 	if !ok {
 		return
 	}
 	d.PublishAt, d.Scores, d.Reason = strings.TrimSpace(c.PostForm("publish_at")), c.PostForm("include_scores") == "on", c.PostForm("reason")
+	if c.PostForm("change") != "" { // back from a preview: the form again, with the settings previewed
+		s.showPublications(c, http.StatusOK, d)
+		return
+	}
 	in := services.PublishInput{IncludeScores: d.Scores, Reason: d.Reason}
 	if d.PublishAt != "" {
 		at, err := services.ParseLocal(d.PublishAt, d.Ctx.Edition.TimeZone)
