@@ -54,6 +54,57 @@ func (j *Judging) JudgePool(ctx context.Context, actor *models.User) ([]models.U
 	return j.Store.ActiveUsersWithRole(ctx, models.RoleJudge)
 }
 
+// PanelChoice is a panel as a picker offers it: its name and how many applications it holds, without its
+// judges.
+type PanelChoice struct {
+	ID      int64
+	Name    string
+	Entries int
+}
+
+// RoundPanelChoices are a round's panels as a picker offers them.
+type RoundPanelChoices struct {
+	Round  models.Round
+	Panels []PanelChoice
+}
+
+// PanelChoices lists the panels an application of the edition can be put on: those of its rounds not closed
+// (a closed round's panels are the record of how it was judged), by name, with their entry counts (staff
+// only; ErrNotFound for no edition). The intake list offers them on every page, so it reads the panels and
+// counts their entries, and none of their judges or those judges' accounts, which it does not show.
+func (j *Judging) PanelChoices(ctx context.Context, actor *models.User, editionID int64) ([]RoundPanelChoices, error) {
+	rounds, err := j.Rounds(ctx, actor, editionID)
+	if err != nil {
+		return nil, err
+	}
+	var out []RoundPanelChoices
+	for _, r := range rounds {
+		if r.Status == models.RoundClosed {
+			continue
+		}
+		ps, err := j.Store.PanelsByRound(ctx, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		rp := RoundPanelChoices{Round: r}
+		if len(ps) > 0 {
+			entries, err := j.Store.CountEntriesByPanel(ctx, r.ID)
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range ps {
+				c := PanelChoice{ID: p.ID, Name: p.Name, Entries: entries[p.ID]}
+				if len(ps) == 1 {
+					c.Entries += entries[0] // a round's only panel holds every entry, as assignment counts them
+				}
+				rp.Panels = append(rp.Panels, c)
+			}
+		}
+		out = append(out, rp)
+	}
+	return out, nil
+}
+
 // Panels lists a round's panels with their judges (staff only). ErrNotFound for no round.
 func (j *Judging) Panels(ctx context.Context, actor *models.User, roundID int64) ([]PanelView, error) {
 	if _, err := j.Round(ctx, actor, roundID); err != nil {

@@ -77,21 +77,10 @@ func (s *Server) showIntake(c *gin.Context, status int, e *models.Edition, bulk 
 	}
 	in := intakeList{List: list, Filters: q, Query: intakeQuery(c), Announced: s.AnnouncedOfItems(c, list.Items), Bulk: bulk}
 	if s.Judging != nil {
-		rounds, err := s.Judging.Rounds(ctx, u, e.ID)
-		if err != nil {
+		// The picker's panels with their entry counts only: it shows no judge, and every page of the list has it.
+		if in.Rounds, err = s.Judging.PanelChoices(ctx, u, e.ID); err != nil {
 			s.Fail(c, err)
 			return
-		}
-		for _, r := range rounds {
-			if r.Status == models.RoundClosed {
-				continue // a closed round's panels are the record of how it was judged
-			}
-			ps, err := s.Judging.Panels(ctx, u, r.ID)
-			if err != nil {
-				s.Fail(c, err)
-				return
-			}
-			in.Rounds = append(in.Rounds, roundPanels{Round: r, Panels: ps})
 		}
 	}
 	s.showPage(c, status, "organize_intake", "intake.title", intakeViewOf(s.text(c), e, in))

@@ -75,7 +75,7 @@ type intakeList struct {
 	Filters   services.ListQuery
 	Query     url.Values
 	Announced map[int64]services.AnnouncedStatus
-	Rounds    []roundPanels // the edition's rounds still open to changes, with their panels
+	Rounds    []services.RoundPanelChoices // the edition's rounds still open to changes, with their panels
 	Bulk      intakeBulk
 }
 

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 )
 
@@ -73,12 +72,6 @@ func pagerOf(base string, query url.Values, page, pages int) pager {
 	return p
 }
 
-// roundPanels is a round of the edition with its panels, for the bulk panel form.
-type roundPanels struct {
-	Round  models.Round
-	Panels []services.PanelView
-}
-
 // panelGroup is an <optgroup> of the bulk panel form: a round and its panels, each chosen as "round:panel".
 type panelGroup struct {
 	Label   string
@@ -86,7 +79,7 @@ type panelGroup struct {
 }
 
 // panelGroupsOf lists the panels an application can be put on, by round, chosen marking the one picked before.
-func panelGroupsOf(t viewText, rounds []roundPanels, chosen string) []panelGroup {
+func panelGroupsOf(t viewText, rounds []services.RoundPanelChoices, chosen string) []panelGroup {
 	var out []panelGroup
 	for _, rp := range rounds {
 		if len(rp.Panels) == 0 {
