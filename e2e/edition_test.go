@@ -492,7 +492,8 @@ func edPerson(t *testing.T, browser context.Context) context.Context {
 		t.Fatalf("open a tab: %v", err)
 	}
 	// A page counter of its own, for the screenshots' names: people act at the same time.
-	ctx = context.WithValue(ctx, sessionKey{}, &session{axe: sessionOf(t, browser).axe})
+	ctx = context.WithValue(ctx, sessionKey{}, &session{axe: sessionOf(t, browser).axe, csp: &cspLog{}})
+	watchCSP(t, ctx)
 	SetWidth(t, ctx, phone)
 	return ctx
 }

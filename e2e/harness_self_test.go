@@ -6,7 +6,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -38,6 +40,28 @@ func TestHarnessCatchesBrokenPages(t *testing.T) {
 	}
 	if sw := ScrollWidth(t, ctx); sw <= 360 {
 		t.Errorf("a 600 px box at 360 px measured %d px wide; the sideways-scroll check cannot fire", sw)
+	}
+}
+
+// A page whose Content-Security-Policy refuses an inline style is caught: every test fails on such a refusal.
+func TestHarnessCatchesWhatTheCSPRefuses(t *testing.T) {
+	ctx := NewBrowser(t)
+	strict := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self'")
+		w.Write([]byte(`<!doctype html><html lang="en"><title>t</title><main><p style="color:red">red</p></main></html>`))
+	}))
+	t.Cleanup(strict.Close)
+	run(t, ctx, "open the page", chromedp.Navigate(strict.URL))
+	var got []string
+	for range 20 { // the log entry arrives a moment after the page
+		if got = TakeCSPRefusals(t, ctx); len(got) > 0 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if len(got) == 0 || !strings.Contains(got[0], "style") {
+		t.Errorf("the inline style refused under the CSP was not caught: %q", got)
 	}
 }
 

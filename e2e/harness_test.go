@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -46,6 +47,7 @@ const (
 type session struct {
 	axe   string // axe-core source, injected into each new document
 	pages int    // pages checked so far, numbering screenshot names
+	csp   *cspLog
 }
 
 type sessionKey struct{}
@@ -106,9 +108,53 @@ func NewBrowser(t *testing.T) context.Context {
 		t.Fatalf("Chromium %s did not start within %s", bin, startTimeout)
 	}
 
-	ctx = context.WithValue(ctx, sessionKey{}, &session{axe: string(axe)})
+	ctx = context.WithValue(ctx, sessionKey{}, &session{axe: string(axe), csp: &cspLog{}})
+	watchCSP(t, ctx)
 	SetWidth(t, ctx, Widths[len(Widths)-1])
 	return ctx
+}
+
+// cspLog is what the browser refused under the Content-Security-Policy in one test's tab.
+type cspLog struct {
+	mu      sync.Mutex
+	refused []string
+}
+
+// watchCSP fails the test, when it ends, if the browser refused anything under the Content-Security-Policy
+// on any page it showed (an inline style or script, a source not allowed): whatever a page or an htmx swap
+// does must work under the policy, not merely look as if it did while the console fills with refusals.
+func watchCSP(t *testing.T, ctx context.Context) {
+	t.Helper()
+	l := sessionOf(t, ctx).csp
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*cdplog.EventEntryAdded); ok && strings.Contains(e.Entry.Text, "Content Security Policy") {
+			l.mu.Lock()
+			l.refused = append(l.refused, e.Entry.Text+" ("+e.Entry.URL+")")
+			l.mu.Unlock()
+		}
+	}); err != nil {
+		t.Fatalf("listen to the browser's log: %v", err)
+	}
+	run(t, ctx, "enable the browser's log", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, cdplog.Enable, cdp.Empty{})
+		return err
+	}))
+	t.Cleanup(func() {
+		for _, r := range TakeCSPRefusals(t, ctx) {
+			t.Errorf("the browser refused under the CSP: %s", r)
+		}
+	})
+}
+
+// TakeCSPRefusals returns what the browser refused under the CSP so far, and forgets it.
+func TakeCSPRefusals(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	l := sessionOf(t, ctx).csp
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.refused
+	l.refused = nil
+	return out
 }
 
 // run runs one action with actionTimeout and fails the test on error.
