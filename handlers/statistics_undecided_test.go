@@ -65,6 +65,13 @@ func TestAStageNotDecidedYetIsNotZeroAnywhere(t *testing.T) {
 				Decided           bool
 				Ratio             struct{ Value *float64 }
 			}
+			Trends []struct {
+				Edition          string
+				WinnersDecided   bool `json:"winners_decided"`
+				FinalistsDecided bool `json:"finalists_decided"`
+				Winners          map[string]struct{ Value *int }
+				Applicants       map[string]struct{ Value *int }
+			}
 		}
 		if err := json.Unmarshal(b, &out); err != nil {
 			t.Fatal(err)
@@ -92,6 +99,24 @@ func TestAStageNotDecidedYetIsNotZeroAnywhere(t *testing.T) {
 			}
 		}
 
+		// No award granted and no final round: this edition's finalists and winners, on its line of the trends,
+		// are not decided either.
+		this := fmt.Sprintf("%s %d", ed.Name, ed.Year)
+		found := false
+		for _, tr := range out.Trends {
+			if tr.Edition != this {
+				continue
+			}
+			found = true
+			// No final round yet either: its finalists are not known.
+			if tr.WinnersDecided || tr.Winners["women_led"].Value != nil || tr.FinalistsDecided || tr.Applicants["women_led"].Value == nil {
+				t.Errorf("%s: this edition's trend line %+v, want finalists and winners not decided (null), applicants counted", v.who, tr)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no trend line for %q in %s", v.who, this, b)
+		}
+
 		sep := "?"
 		if strings.Contains(v.api, "?") {
 			sep = "&"
@@ -116,6 +141,14 @@ func TestAStageNotDecidedYetIsNotZeroAnywhere(t *testing.T) {
 				if value != "" || l[4] != "" || l[5] != "" {
 					t.Errorf("%s CSV: %v, want an empty value for a stage not decided yet", v.who, l)
 				}
+			case (table == "trend_finalists" || table == "trend_winners" || table == "trend_winner_founders") && row == this:
+				if value != "" {
+					t.Errorf("%s CSV: %v, want this edition's finalists and winners empty, not decided", v.who, l)
+				}
+			case table == "trend_applicants" && row == this && col == "total":
+				if value != "16" {
+					t.Errorf("%s CSV: %v, want this edition's 16 applicants", v.who, l)
+				}
 			case table == "cuts" && strings.HasSuffix(row, "→ "+advanced):
 				if col == "finding" && value != "undecided" || col != "finding" && value != "" {
 					t.Errorf("%s CSV: %v, want an empty rate and the finding undecided", v.who, l)
@@ -133,6 +166,10 @@ func TestAStageNotDecidedYetIsNotZeroAnywhere(t *testing.T) {
 		page := string(b)
 		funnel := page[strings.Index(page, `id="funnel-chart-title"`):]
 		funnel = funnel[:strings.Index(funnel, "</svg>")]
+		if trends := page[strings.Index(page, `id="trends-table"`):]; !strings.Contains(trends[:strings.Index(trends, "</table>")],
+			"<td>Not decided yet</td><td>—</td><td>Not decided yet</td><td>—</td><td>—</td><td>—</td></tr>") {
+			t.Errorf("%s: the trends table does not say this edition's winners are not decided yet:\n%s", v.who, trends[:strings.Index(trends, "</table>")])
+		}
 		if !strings.Contains(funnel, "Advanced from Screening (not decided yet): Not decided yet") ||
 			strings.Contains(funnel, "(not decided yet): 0") || !strings.Contains(funnel, `class="undecided">Not decided yet</text>`) {
 			t.Errorf("%s: the funnel chart does not say the advancing is not decided yet:\n%s", v.who, funnel)

@@ -92,6 +92,10 @@ type trendJSON struct {
 	Winners        map[string]statCellJSON `json:"winners"`
 	WinnerShare    estimateJSON            `json:"winner_share"`
 	WinnerFounders map[string]statCellJSON `json:"winner_founders"`
+	// FinalistsDecided and WinnersDecided are false on this edition's line while its finalists or winners are
+	// not decided yet: their counts and share are then null, not 0.
+	FinalistsDecided bool `json:"finalists_decided"`
+	WinnersDecided   bool `json:"winners_decided"`
 }
 
 type sampleJSON struct {
@@ -231,10 +235,19 @@ func reportJSON(rep *web.StatReport, editionID int64) statisticsJSON {
 	}
 	t := rep.Trends
 	for i, ed := range t.Editions {
-		out.Trends = append(out.Trends, trendJSON{Edition: ed, Applicants: rowJSON(t.Applicants, i, rep.K),
+		tj := trendJSON{Edition: ed, Applicants: rowJSON(t.Applicants, i, rep.K),
 			ApplicantShare: estJSON(t.ApplicantShare[i]), Finalists: rowJSON(t.Finalists, i, rep.K),
 			FinalistShare: estJSON(t.FinalistShare[i]), Winners: rowJSON(t.Winners, i, rep.K),
-			WinnerShare: estJSON(t.WinnerShare[i]), WinnerFounders: rowJSON(t.WinnerFounders, i, rep.K)})
+			WinnerShare: estJSON(t.WinnerShare[i]), WinnerFounders: rowJSON(t.WinnerFounders, i, rep.K)}
+		finalists, winners := rep.TrendUndecided(i)
+		tj.FinalistsDecided, tj.WinnersDecided = !finalists, !winners
+		if finalists {
+			tj.Finalists, tj.FinalistShare = undecidedRowJSON(t.Finalists), estimateJSON{}
+		}
+		if winners {
+			tj.Winners, tj.WinnerShare, tj.WinnerFounders = undecidedRowJSON(t.Winners), estimateJSON{}, undecidedRowJSON(t.WinnerFounders)
+		}
+		out.Trends = append(out.Trends, tj)
 	}
 	for _, r := range rep.Rounds {
 		pg := r.Panel.Judges
@@ -267,8 +280,8 @@ func reportJSON(rep *web.StatReport, editionID int64) statisticsJSON {
 
 // writeReportCSV writes the report's tables in long form: one line per cell, so every table fits one file and a
 // spreadsheet can pivot it. Hidden cells carry their label ("<5", "x"), never a number; the cells of a stage
-// not decided yet (and of a cut into or out of one) are empty, never 0, and a cut's finding there is
-// "undecided". The last column, row_label, says in words what the row column names by code.
+// not decided yet (and of a cut into or out of one, and of this edition's finalists or winners in the
+// trends) are empty, never 0, and a cut's finding there is "undecided". The last column, row_label, says in words what the row column names by code.
 func writeReportCSV(rep *web.StatReport, w *csv.Writer, lb web.CSVLabels) error {
 	est := func(e stats.Estimate) []string {
 		switch {
@@ -334,11 +347,13 @@ func writeReportCSV(rep *web.StatReport, w *csv.Writer, lb web.CSVLabels) error 
 	ed := func(i int) string { return rep.Trends.Labels[i] } // the edition's name in the reader's language
 	table("trend_applicants", rep.Trends.Applicants, ed, never)
 	shares("trend_applicants", rep.Trends.Editions, rep.Trends.ApplicantShare, ed, never)
-	table("trend_finalists", rep.Trends.Finalists, ed, never)
-	shares("trend_finalists", rep.Trends.Editions, rep.Trends.FinalistShare, ed, never)
-	table("trend_winners", rep.Trends.Winners, ed, never)
-	shares("trend_winners", rep.Trends.Editions, rep.Trends.WinnerShare, ed, never)
-	table("trend_winner_founders", rep.Trends.WinnerFounders, ed, never)
+	finalistsUndecided := func(i int) bool { f, _ := rep.TrendUndecided(i); return f }
+	winnersUndecided := func(i int) bool { _, w := rep.TrendUndecided(i); return w }
+	table("trend_finalists", rep.Trends.Finalists, ed, finalistsUndecided)
+	shares("trend_finalists", rep.Trends.Editions, rep.Trends.FinalistShare, ed, finalistsUndecided)
+	table("trend_winners", rep.Trends.Winners, ed, winnersUndecided)
+	shares("trend_winners", rep.Trends.Editions, rep.Trends.WinnerShare, ed, winnersUndecided)
+	table("trend_winner_founders", rep.Trends.WinnerFounders, ed, winnersUndecided)
 	for _, r := range rep.Rounds {
 		if !r.ComputedAt.IsZero() || r.Pending { // stored figures say when they were computed, and if stale
 			at := ""

@@ -187,6 +187,15 @@ func statsPageOf(vt viewText, e *models.Edition, rep *web.StatReport, groups sta
 			Finalists: cell(l, tr.Finalists.RowTotals[i], k), FinalistShare: shareOrGap(t, l, tr.FinalistShare[i]),
 			Winners: cell(l, tr.Winners.RowTotals[i], k), WinnerShare: shareOrGap(t, l, tr.WinnerShare[i]),
 			WinnerWomen: cell(l, tr.WinnerFounders.Cells[i][0], k), WinnerMen: cell(l, tr.WinnerFounders.Cells[i][1], k)})
+		// This edition's finalists or winners not decided yet are not "0" either.
+		row := &d.Trends[len(d.Trends)-1]
+		finalists, winners := rep.TrendUndecided(i)
+		if finalists {
+			row.Finalists, row.FinalistShare = t("stats.finding.undecided"), "—"
+		}
+		if winners {
+			row.Winners, row.WinnerShare, row.WinnerWomen, row.WinnerMen = t("stats.finding.undecided"), "—", "—", "—"
+		}
 	}
 	for _, r := range rep.Rounds {
 		name := r.RoundI18n.Or(l, r.Round)

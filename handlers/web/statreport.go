@@ -34,6 +34,9 @@ type StatReport struct {
 	// Undecided marks, per stage, figures not decided yet (for the public, not announced; for organizers, not
 	// confirmed): shown as not decided, not 0.
 	Undecided []bool
+	// Current is the key (Trends.Editions) of the edition the report is about: its own line of the trends
+	// counts finalists and winners not decided yet as 0 too.
+	Current string
 }
 
 // IsUndecided says whether stage i is not decided yet (see Undecided).
@@ -43,6 +46,23 @@ func (r *StatReport) IsUndecided(i int) bool { return i < len(r.Undecided) && r.
 // not 0.
 func (r *StatReport) CutUndecided(c stats.Cut) bool {
 	return r.IsUndecided(c.From) || r.IsUndecided(c.To)
+}
+
+// TrendUndecided says, for line i of the trends, whether its finalists and its winners are not decided yet:
+// only this edition's line can be, when its winners are not shown, and when its finalists' stage is not
+// decided or, winners not shown, there is none yet (no final round made).
+func (r *StatReport) TrendUndecided(i int) (finalists, winners bool) {
+	if i >= len(r.Trends.Editions) || r.Trends.Editions[i] != r.Current || r.Current == "" {
+		return false, false
+	}
+	winners = slices.Contains(r.Omitted, "winners")
+	finalists = winners
+	for j, st := range r.Stages {
+		if st.Kind == stats.StageFinalist {
+			finalists = r.IsUndecided(j)
+		}
+	}
+	return finalists, winners
 }
 
 // reportBreakdown is a breakdown at the submitted stage.
@@ -150,6 +170,7 @@ func (s *Server) Report(c *gin.Context, e *models.Edition, full bool) (*StatRepo
 			return nil, err
 		}
 		rep.Trends.Labels = trendLabels(rep.Trends.Editions, st.TrendNames, Lang(c))
+		rep.Current = stats.EditionLabel(e.Name, e.Year)
 		return rep, nil
 	}
 	st, err := s.Statistics.Public(c.Request.Context(), e, stats.DefaultK)
@@ -158,6 +179,7 @@ func (s *Server) Report(c *gin.Context, e *models.Edition, full bool) (*StatRepo
 	}
 	rep := publicReport(st)
 	rep.Trends.Labels = trendLabels(rep.Trends.Editions, st.TrendNames, Lang(c))
+	rep.Current = stats.EditionLabel(e.Name, e.Year)
 	return rep, nil
 }
 
