@@ -27,7 +27,7 @@ import (
 // refusedForm is one form sent as a person would send it from its page, and what its refusal must show.
 type refusedForm struct {
 	what    string
-	page    string     // where the form is: the Referer, and where its language links must lead
+	page    string     // where the form is: where its language links must lead
 	action  string     // where it is sent
 	form    url.Values // what is sent (multipart when file is set)
 	file    bool       // sent as multipart/form-data (with no file in it)
@@ -39,7 +39,9 @@ type refusedForm struct {
 // check sends r as v and checks its refusal.
 func (r refusedForm) check(t *testing.T, v *visitor) {
 	t.Helper()
-	referer := []string{"Referer", v.base + r.page}
+	// Sent from the page the last refusal left at the form's own address, as a second try is: the language
+	// links must still lead to the form's page, which a GET answers.
+	referer := []string{"Referer", v.base + r.action}
 	var p page
 	if r.file {
 		var buf bytes.Buffer
@@ -54,7 +56,7 @@ func (r refusedForm) check(t *testing.T, v *visitor) {
 		req.Header.Set("Content-Type", mw.FormDataContentType())
 		req.Header.Set("Accept", "text/html")
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		req.Header.Set("Referer", v.base+r.page)
+		req.Header.Set("Referer", v.base+r.action)
 		res, err := v.hc.Do(req)
 		res, b := testutil.ReadResponse(t, res, err)
 		p = page{res.StatusCode, res.Header, b}
@@ -107,6 +109,9 @@ func (r refusedForm) check(t *testing.T, v *visitor) {
 	}
 	for _, l := range links {
 		href := html.UnescapeString(l[1])
+		if want, _, _ := strings.Cut(r.page, "?"); !strings.HasPrefix(href, want+"?") {
+			t.Errorf("%s: the language link %s is not to the form's page %s", r.what, href, want)
+		}
 		if got := v.get(href); got.status != http.StatusOK {
 			t.Errorf("%s: the language link %s answers %d", r.what, href, got.status)
 		}

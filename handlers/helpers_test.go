@@ -2,10 +2,12 @@ package handlers_test
 
 import (
 	"context"
+	"html"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -38,7 +40,44 @@ func setHeaders(req *http.Request, headers ...string) *http.Request {
 func roundTrip(t testing.TB, req *http.Request) (*http.Response, string) {
 	t.Helper()
 	res, err := http.DefaultTransport.RoundTrip(req)
-	return testutil.ReadResponse(t, res, err)
+	res, body := testutil.ReadResponse(t, res, err)
+	if req.Method == http.MethodPost {
+		checkLanguageLinks(t, req, res, body)
+	}
+	return res, body
+}
+
+// languageLink is a link of a page's language switcher.
+var languageLink = regexp.MustCompile(`<a href="([^"]*)" hreflang="`)
+
+// checkLanguageLinks fails the test when a page shown in answer to a POST (a form refused) has a language
+// link to an address that answers no GET: switching language there would answer 405. Every test that posts a
+// form checks it, so a handler that shows a page again without naming its address (web.PageAt) is caught.
+func checkLanguageLinks(t testing.TB, req *http.Request, res *http.Response, body string) {
+	t.Helper()
+	if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		return
+	}
+	for _, m := range languageLink.FindAllStringSubmatch(body, -1) {
+		link, err := req.URL.Parse(html.UnescapeString(m[1]))
+		if err != nil {
+			t.Errorf("POST %s: language link %q: %v", req.URL.Path, m[1], err)
+			continue
+		}
+		head, _ := http.NewRequest(http.MethodHead, link.String(), nil)
+		head.Header = req.Header.Clone()
+		head.Header.Del("Content-Type")
+		head.Header.Del("HX-Request")
+		hres, err := http.DefaultTransport.RoundTrip(head)
+		if err != nil {
+			t.Errorf("POST %s: language link %s: %v", req.URL.Path, link, err)
+			continue
+		}
+		hres.Body.Close()
+		if hres.StatusCode == http.StatusMethodNotAllowed {
+			t.Errorf("POST %s answered a page whose language link %s answers %d to a GET", req.URL.Path, link.RequestURI(), hres.StatusCode)
+		}
+	}
 }
 
 // get fetches a URL with header pairs and returns the response with its body read.

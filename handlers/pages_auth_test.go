@@ -88,6 +88,9 @@ func (v *visitor) do(method, path string, form url.Values, headers ...string) pa
 	}
 	res, err := v.hc.Do(setHeaders(req, headers...))
 	res, b := testutil.ReadResponse(v.t, res, err)
+	if method == http.MethodPost {
+		checkLanguageLinks(v.t, req, res, b)
+	}
 	return page{res.StatusCode, res.Header, b}
 }
 

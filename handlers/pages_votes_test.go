@@ -52,6 +52,9 @@ func (b *voterBrowser) do(method, path string, form url.Values) (int, string, st
 	}
 	res, err := b.client.Do(req)
 	res, text := testutil.ReadResponse(b.t, res, err)
+	if method == http.MethodPost {
+		checkLanguageLinks(b.t, req, res, text)
+	}
 	return res.StatusCode, text, res.Header.Get("Location")
 }
 
@@ -118,6 +121,11 @@ func TestTheAudienceVoteRunsOnPlainFormsFromCodesToThePeoplesChoice(t *testing.T
 	if code != 422 || !strings.Contains(body, `id="vote-code-error"`) || !strings.Contains(body, T("votes.code_unknown")) ||
 		!regexp.MustCompile(`id="vote-code"[^>]*autofocus`).MatchString(body) {
 		t.Fatalf("unknown code: %d", code)
+	}
+	// The refusal is shown at the code's POST address: switching language goes back to the voter's page.
+	if links := regexp.MustCompile(`href="([^"]*)" hreflang="`).FindAllStringSubmatch(body, -1); len(links) != 2 ||
+		!strings.HasPrefix(links[0][1], voterPage+"?lang=") || !strings.HasPrefix(links[1][1], voterPage+"?lang=") {
+		t.Errorf("the language links of the refused code are %q, want %s?lang=…", links, voterPage)
 	}
 	if code, _, to := phone.do("POST", voterPage+"/code", url.Values{"code": {codes[0][1]}}); code != 303 || to != voterPage {
 		t.Fatalf("code: %d → %s", code, to)

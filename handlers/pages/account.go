@@ -79,6 +79,7 @@ type deleteForm struct {
 // showAccount renders the account page, or only block of it for htmx, with a form's state and, once, the
 // secret of a token just created.
 func (s *Server) showAccount(c *gin.Context, status int, block string, f *frontend.Form, newToken string) {
+	web.PageAt(c, "/account")
 	u := web.CurrentUser(c)
 	ss, err := s.Accounts.Sessions(c.Request.Context(), u)
 	if err != nil {

@@ -72,6 +72,7 @@ func invitableRoles(u *models.User) []models.Role {
 }
 
 func (s *Server) showInvite(c *gin.Context, status int, f *frontend.Form, problem string) {
+	web.PageAt(c, "/admin/invitations")
 	roles := invitableRoles(web.CurrentUser(c))
 	pending, err := s.Accounts.PendingInvitations(c.Request.Context(), web.CurrentUser(c))
 	if err != nil {

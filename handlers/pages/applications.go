@@ -169,6 +169,7 @@ func (s *Server) applicationPageOf(c *gin.Context, d *services.ApplicationDetail
 			}
 		}
 	}
+	web.PageAt(c, fmt.Sprintf("/applications/%d?step=%s", d.Application.ID, url.QueryEscape(string(in.Step))))
 	p := s.NewPage(c, "app.title")
 	p.Data = applicationViewOf(s.text(c), in)
 	return p, true

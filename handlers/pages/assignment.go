@@ -53,6 +53,7 @@ func (s *Server) assignmentPage(c *gin.Context) {
 // showAssignment shows the page with a refusal's message, and the new-panel form as sent (sent, picked) with
 // its messages errs when it was the form refused.
 func (s *Server) showAssignment(c *gin.Context, status int, rc *services.RoundContext, problem string, sent map[string]string, picked map[int64]bool, errs map[string]string) {
+	web.PageAt(c, fmt.Sprintf("/organize/rounds/%d/assignment", rc.Round.ID))
 	ctx, u := c.Request.Context(), web.CurrentUser(c)
 	panels, err := s.Judging.Panels(ctx, u, rc.Round.ID)
 	if err != nil {

@@ -447,6 +447,17 @@ func (s *Server) setup(c *gin.Context) {
 // block, named after the form ("signin" → "signin-form").
 func (s *Server) showForm(c *gin.Context, status int, f *frontend.Form, name, title string, data any) {
 	s.Invalid(c, f)
+	// The page of a one-time link answers a GET only with its token: the language links keep it.
+	var token string
+	switch d := data.(type) {
+	case tokenPage:
+		token = d.Token
+	case invitationPage:
+		token = d.Token
+	}
+	if token != "" {
+		web.PageAt(c, c.Request.URL.Path+"?token="+url.QueryEscape(token))
+	}
 	p := s.NewPage(c, title)
 	p.Form = f
 	p.Data = data
@@ -476,6 +487,7 @@ func (s *Server) requirePageUser(c *gin.Context) {
 	default:
 		f := web.NewForm("signin", nil)
 		f.Error = s.Tr(c, "auth.required")
+		web.PageAt(c, "/signin?next="+url.QueryEscape(s.LocalReferer(c, "Referer")))
 		p := s.NewPage(c, "signin.title")
 		p.Form = f
 		p.Data = signInPage{Next: s.LocalReferer(c, "Referer")}

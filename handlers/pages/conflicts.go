@@ -56,6 +56,7 @@ func (s *Server) conflictsPage(c *gin.Context) {
 }
 
 func (s *Server) showConflicts(c *gin.Context, status int, editionID int64, d conflictsData) {
+	web.PageAt(c, fmt.Sprintf("/organize/editions/%d/conflicts", editionID))
 	ctx, u := c.Request.Context(), web.CurrentUser(c)
 	ed, _, err := s.Publishing.EditionRounds(ctx, u, editionID)
 	if err != nil {

@@ -82,6 +82,7 @@ func (s *Server) deckPage(c *gin.Context) {
 
 // showDeckPage renders the deck page with status, and a refusal message next to the form when msg is set.
 func (s *Server) showDeckPage(c *gin.Context, status int, appID int64, msg string) {
+	web.PageAt(c, fmt.Sprintf("/applications/%d/deck", appID))
 	ctx := c.Request.Context()
 	u := web.CurrentUser(c)
 	info, err := s.Decks.Info(ctx, u, appID)

@@ -64,6 +64,7 @@ func (s *Server) intakePage(c *gin.Context) {
 // showIntake loads the page of the list the request's query asks for, and the panels an application can be put
 // on, and shows them with the state of the bulk forms.
 func (s *Server) showIntake(c *gin.Context, status int, e *models.Edition, bulk intakeBulk) {
+	web.PageAt(c, intakeBack(c, e))
 	q, ok := s.ListQuery(c)
 	if !ok {
 		return

@@ -45,6 +45,7 @@ func (s *Server) judgesPage(c *gin.Context) {
 }
 
 func (s *Server) showJudges(c *gin.Context, status int, editionID int64, d judgesData) {
+	web.PageAt(c, fmt.Sprintf("/organize/editions/%d/judges", editionID))
 	ctx, u := c.Request.Context(), web.CurrentUser(c)
 	ed, _, err := s.Publishing.EditionRounds(ctx, u, editionID)
 	if err != nil {

@@ -116,6 +116,7 @@ func (s *Server) judgeEntryPage(c *gin.Context) {
 }
 
 func (s *Server) showEntry(c *gin.Context, status int, d *judgeEntryData) {
+	web.PageAt(c, fmt.Sprintf("/judge/entries/%d", d.App.EntryID))
 	s.showPage(c, status, "judge_entry", "judge.entry.title", d)
 }
 
@@ -345,6 +346,7 @@ func (s *Server) judgeLiveNow(c *gin.Context) {
 // liveRefused shows the live page with the scoring form f of a save just refused, its refusal at the top of
 // the form: the judge stays on the live page, which says what is on stage now if it is another pitch.
 func (s *Server) liveRefused(c *gin.Context, f *judgeEntryData) {
+	web.PageAt(c, fmt.Sprintf("/judge/rounds/%d/live", f.App.RoundID))
 	d, err := s.judgeLiveNowOf(c, f.App.RoundID, "")
 	if err != nil {
 		s.Fail(c, err)

@@ -87,6 +87,7 @@ func (s *Server) consoleStatus(c *gin.Context) {
 // message id, or "") is the notice left after a success the console does not show by itself (saved lengths
 // look like unsaved ones).
 func (s *Server) consoleDone(c *gin.Context, id int64, err error, flash string, typed func(d *consoleData)) {
+	web.PageAt(c, fmt.Sprintf("/organize/rounds/%d/live", id))
 	if err == nil {
 		s.SeeOther(c, fmt.Sprintf("/organize/rounds/%d/live", id), flash)
 		return

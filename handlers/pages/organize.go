@@ -59,6 +59,11 @@ func (s *Server) organizeEditionsPage(c *gin.Context) {
 // showEditionForm shows the edition form: a new edition's (e nil) or e's with its questions; values and errs
 // are a form sent back (nil: the stored values, or a new edition's defaults), question a refused question form.
 func (s *Server) showEditionForm(c *gin.Context, status int, e *models.Edition, values, errs map[string]string, question *questionSent) {
+	if e == nil {
+		web.PageAt(c, "/organize/editions/new")
+	} else {
+		web.PageAt(c, fmt.Sprintf("/organize/editions/%d", e.ID))
+	}
 	in := editionFormInput{Edition: e, Values: values, Errors: errs, Question: question, Now: s.Editions.Now()}
 	title := "edition_form.new_title"
 	if e != nil {

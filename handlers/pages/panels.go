@@ -108,6 +108,7 @@ func (s *Server) panelPage(c *gin.Context) {
 // showPanel shows the panel page, with a refusal's message and the refused form's messages by field, errs;
 // sent is the panel's form as sent when it was the one refused (nil: the form shows the stored panel).
 func (s *Server) showPanel(c *gin.Context, status int, rc *services.RoundContext, pv services.PanelView, sent *services.PanelInput, filter, problem string, errs map[string]string) {
+	web.PageAt(c, fmt.Sprintf("/organize/panels/%d", pv.ID))
 	ctx, u := c.Request.Context(), web.CurrentUser(c)
 	pool, err := s.Judging.JudgePool(ctx, u)
 	if err != nil {

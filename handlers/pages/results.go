@@ -74,6 +74,7 @@ func (s *Server) loadRoundResults(c *gin.Context, id int64) (*roundResultsData, 
 // numbered view of rows, or all).
 func (s *Server) showRoundResults(c *gin.Context, status int, d *roundResultsData) {
 	d.arrange(s.text(c), fmt.Sprintf("/organize/rounds/%d/results", d.Ctx.Round.ID), c.Query("rows"))
+	web.PageAt(c, fmt.Sprintf("/organize/rounds/%d/results", d.Ctx.Round.ID))
 	s.showPage(c, status, "organize_results", "round_results.title", d)
 }
 
@@ -160,6 +161,7 @@ func (s *Server) showImport(c *gin.Context, status int, id int64, d *importData)
 		s.Fail(c, err)
 		return
 	}
+	web.PageAt(c, fmt.Sprintf("/organize/rounds/%d/import", id))
 	d.Ctx = rc
 	d.CanTake = rc.Round.Kind == models.RoundLive && rc.Round.Status == models.RoundOpen
 	s.showPage(c, status, "organize_results_import", "import.title", d)
@@ -238,6 +240,7 @@ func (s *Server) loadAwards(c *gin.Context, id int64) (*awardsData, error) {
 }
 
 func (s *Server) showAwards(c *gin.Context, status int, d *awardsData) {
+	web.PageAt(c, fmt.Sprintf("/organize/rounds/%d/awards", d.Ctx.Round.ID))
 	s.showPage(c, status, "organize_awards", "awards.title", d)
 }
 
@@ -332,6 +335,7 @@ func (s *Server) publicationsPage(c *gin.Context) {
 }
 
 func (s *Server) showPublications(c *gin.Context, status int, d *publicationsData) {
+	web.PageAt(c, fmt.Sprintf("/organize/rounds/%d/publications", d.Ctx.Round.ID))
 	s.showPage(c, status, "organize_publications", "publications.title", d)
 }
 

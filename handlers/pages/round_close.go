@@ -106,5 +106,6 @@ func (s *Server) closeRoundPage(c *gin.Context) {
 	if placed && d.Error == p.Message {
 		d.Error = ""
 	}
+	web.PageAt(c, fmt.Sprintf("/organize/rounds/%d/close", rc.Round.ID))
 	s.showPage(c, p.Status, "organize_round_close", "round_close.title", d)
 }

@@ -106,6 +106,7 @@ func (s *Server) roundsPage(c *gin.Context) {
 }
 
 func (s *Server) showRounds(c *gin.Context, status int, editionID, problemRound int64, problem string, assign bool) {
+	web.PageAt(c, fmt.Sprintf("/organize/editions/%d/rounds", editionID))
 	ctx, u := c.Request.Context(), web.CurrentUser(c)
 	ed, rounds, err := s.Publishing.EditionRounds(ctx, u, editionID)
 	if err != nil {
@@ -155,6 +156,11 @@ func (s *Server) showRoundForm(c *gin.Context, status int, ed *models.Edition, r
 	title := "round_form.new_title"
 	if r != nil {
 		title = "round_form.edit_title"
+	}
+	if r == nil {
+		web.PageAt(c, fmt.Sprintf("/organize/editions/%d/rounds/new", ed.ID))
+	} else {
+		web.PageAt(c, fmt.Sprintf("/organize/rounds/%d/edit", r.ID))
 	}
 	p := s.NewPage(c, title)
 	if f == nil {

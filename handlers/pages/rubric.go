@@ -102,6 +102,7 @@ func (s *Server) rubricPage(c *gin.Context) {
 }
 
 func (s *Server) showRubric(c *gin.Context, status int, rc *services.RoundContext, rows []rubricRow, formErr string) {
+	web.PageAt(c, fmt.Sprintf("/organize/rounds/%d/rubric", rc.Round.ID))
 	locked := rc.Round.RubricLockedAt != nil
 	if !locked {
 		for range blankCriteria {

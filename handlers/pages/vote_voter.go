@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -108,6 +109,9 @@ func (s *Server) ballotPage(c *gin.Context) {
 func (s *Server) showBallot(c *gin.Context, status int, d *ballotData) {
 	p := s.NewPage(c, "vote.title")
 	p.Data = d
+	// The code, e-mail and confirm steps post to addresses of their own: the language links go to /v/<short>.
+	web.PageAt(c, "/v/"+url.PathEscape(c.Param("short")))
+	s.SetAddress(c, &p)
 	c.Header("Cache-Control", "no-store")
 	c.Header("X-Robots-Tag", "noindex")
 	c.Header("Content-Type", "text/html; charset=utf-8")

@@ -121,6 +121,7 @@ func (s *Server) loadVoteAdmin(c *gin.Context, id int64) (*voteAdminData, error)
 // field when it is about one. flash (a message id, or "") is the notice left after a success the page does not
 // show by itself (saved settings look like unsaved ones).
 func (s *Server) voteDone(c *gin.Context, id int64, err error, flash string, typed func(d *voteAdminData)) {
+	web.PageAt(c, fmt.Sprintf("/organize/rounds/%d/vote", id))
 	if err == nil {
 		s.SeeOther(c, fmt.Sprintf("/organize/rounds/%d/vote", id), flash)
 		return

@@ -48,6 +48,11 @@ func (s *Server) workPage(c *gin.Context) {
 }
 
 func (s *Server) showWork(c *gin.Context, status int, rc *services.RoundContext, judgeID int64, problem string) {
+	if judgeID != 0 {
+		web.PageAt(c, fmt.Sprintf("/organize/rounds/%d/work?judge=%d", rc.Round.ID, judgeID))
+	} else {
+		web.PageAt(c, fmt.Sprintf("/organize/rounds/%d/work", rc.Round.ID))
+	}
 	ctx, u := c.Request.Context(), web.CurrentUser(c)
 	pr, err := s.Judging.RoundProgress(ctx, u, rc.Round.ID)
 	if err != nil {

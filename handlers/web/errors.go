@@ -4,7 +4,6 @@ import (
 	"errors"
 	"maps"
 	"net/http"
-	"net/url"
 	"reflect"
 	"slices"
 
@@ -116,20 +115,7 @@ func TooLarge(err error) bool {
 
 // render writes a page; a template failure is logged and becomes a bare 500.
 func (s *Server) Render(c *gin.Context, status int, name string, p Page) {
-	if p.Path == "" {
-		u := c.Request.URL
-		// A form refused after a POST is shown at the POST's address, which may answer nothing else: the
-		// language links then go to the page the form was on.
-		if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
-			if ref, err := url.Parse(s.LocalReferer(c, "Referer")); err == nil && ref.Path != "" {
-				u = ref
-			}
-		}
-		p.Path = u.Path
-		q := u.Query()
-		q.Del("lang")
-		p.Query = q.Encode()
-	}
+	s.SetAddress(c, &p)
 	c.Status(status)
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Header("Cache-Control", "no-store")

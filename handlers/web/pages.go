@@ -1,6 +1,9 @@
 package web
 
 import (
+	"net/http"
+	"net/url"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/pitchfest/pitchfest/frontend"
@@ -28,4 +31,33 @@ func (s *Server) NewPage(c *gin.Context, title string) Page {
 	}
 	p.Flash = s.takeFlash(c)
 	return p
+}
+
+const ctxPageAt = "pf_page_at"
+
+// PageAt names the address (path, and query if any) a browser GETs to see the page this request shows. A page
+// shown again in answer to a POST (a form refused) sits at the POST's address, which answers nothing else: its
+// language links must go to the page's own address instead, or switching language there answers 405. Every
+// handler that renders a page after a POST says where that page lives; a GET needs nothing.
+func PageAt(c *gin.Context, address string) { c.Set(ctxPageAt, address) }
+
+// SetAddress fills in the page's own address for its language links, unless the handler set it: the request's
+// own address for a GET, else (a page shown in answer to a POST) what the handler named with PageAt, else the
+// page the form was sent from.
+func (s *Server) SetAddress(c *gin.Context, p *Page) {
+	if p.Path != "" {
+		return
+	}
+	u := c.Request.URL
+	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
+		if at, err := url.Parse(c.GetString(ctxPageAt)); err == nil && at.Path != "" {
+			u = at
+		} else if ref, err := url.Parse(s.LocalReferer(c, "Referer")); err == nil && ref.Path != "" {
+			u = ref
+		}
+	}
+	p.Path = u.Path
+	q := u.Query()
+	q.Del("lang")
+	p.Query = q.Encode()
 }
