@@ -172,6 +172,7 @@ func TestMarkingIneligibleInBulkIsAllOrNothingOnThePage(t *testing.T) {
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="bulk-reason-error"`) {
 		t.Fatalf("no reason: %d %s", code, excerpt(body))
 	}
+	bulkSummaryLinks(t, "no reason", body, "bulk-reason")
 
 	ok := []*models.Application{d.apps[0], d.apps[1], d.apps[4]}
 	code, _, loc := pagePost(t, d.srv, d.session, post, url.Values{"id": ids(ok...), "reason": {"Registered outside Rwanda."}})
@@ -210,6 +211,7 @@ func TestApplicationsGoOnAPanelFromTheIntakeList(t *testing.T) {
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="bulk-panel-error"`) {
 		t.Fatalf("no panel: %d", code)
 	}
+	bulkSummaryLinks(t, "no panel", body, "bulk-panel")
 	gone := d.apps[1]
 	gone.Status = models.StatusWithdrawn
 	if err := d.srv.App.Store.SaveApplication(bg, gone); err != nil {
@@ -266,5 +268,22 @@ func TestTheSelectionDownloadsAsTheFullExportsColumns(t *testing.T) {
 	code, _, _ = pagePost(t, d.srv, d.session, d.list+"/export", url.Values{})
 	if code != http.StatusUnprocessableEntity {
 		t.Errorf("nothing chosen: %d", code)
+	}
+}
+
+// bulkSummaryLinks checks that a refused bulk action opens with an error summary above the list, focused on
+// arrival and linking to the field below it: the bulk controls sit after the whole table, thousands of pixels
+// down on a full page, so a message only next to them would go unseen.
+func bulkSummaryLinks(t *testing.T, what, body, field string) {
+	t.Helper()
+	summary := regexp.MustCompile(`(?s)<div class="error-summary" id="bulk-error"[^>]*>.*?</div>`).FindString(body)
+	if summary == "" {
+		t.Fatalf("%s: no error summary: %s", what, excerpt(body))
+	}
+	if !strings.Contains(summary, " autofocus") || !strings.Contains(summary, `href="#`+field+`"`) {
+		t.Errorf("%s: the summary is not focused or does not link to #%s: %s", what, field, summary)
+	}
+	if strings.Index(body, `id="bulk-error"`) > strings.Index(body, `<table`) {
+		t.Errorf("%s: the summary comes after the table", what)
 	}
 }
