@@ -75,6 +75,14 @@ func New(d web.Deps) *Handler {
 	api.Register(s.Server, r)
 	pages.Register(s.Server, r)
 
+	var pages []string
+	for _, rt := range r.Routes() {
+		if rt.Method == http.MethodGet {
+			pages = append(pages, rt.Path)
+		}
+	}
+	s.SetPageRoutes(pages)
+
 	r.NoRoute(func(c *gin.Context) { s.Fail(c, models.ErrNotFound) })
 	r.NoMethod(func(c *gin.Context) { s.ReplyError(c, http.StatusMethodNotAllowed, s.Tr(c, "error.method"), nil) })
 

@@ -42,18 +42,25 @@ const ctxPageAt = "pf_page_at"
 func PageAt(c *gin.Context, address string) { c.Set(ctxPageAt, address) }
 
 // SetAddress fills in the page's own address for its language links, unless the handler set it: the request's
-// own address for a GET, else (a page shown in answer to a POST) what the handler named with PageAt, else the
-// page the form was sent from.
+// own address for a GET; for a page shown in answer to a POST, what the handler named with PageAt, else the
+// page the form was sent from, else the POST's address, whichever a GET answers first. With none (an error page
+// answered to a POST from nowhere), Path stays empty and the page shows no language links.
 func (s *Server) SetAddress(c *gin.Context, p *Page) {
 	if p.Path != "" {
 		return
 	}
 	u := c.Request.URL
 	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
-		if at, err := url.Parse(c.GetString(ctxPageAt)); err == nil && at.Path != "" {
-			u = at
-		} else if ref, err := url.Parse(s.LocalReferer(c, "Referer")); err == nil && ref.Path != "" {
-			u = ref
+		u = nil
+		candidates := []string{c.GetString(ctxPageAt), s.LocalReferer(c, "Referer"), c.Request.URL.RequestURI()}
+		for _, at := range candidates {
+			if parsed, err := url.Parse(at); err == nil && parsed.Path != "" && s.Gettable(parsed.Path) {
+				u = parsed
+				break
+			}
+		}
+		if u == nil {
+			return
 		}
 	}
 	p.Path = u.Path

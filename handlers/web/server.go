@@ -63,6 +63,46 @@ type Server struct {
 	// largeBody are the routes that bound their own body (a deck at the edition's limit, a scores file) instead
 	// of taking maxJSONBody; the code that registers such a route says so with ownBodyLimit.
 	largeBody map[string]bool
+	// pages are the path patterns a GET answers ("/organize/editions/:id/judges"), set once the routes are
+	// registered: a page shown in answer to a POST links only to addresses a GET answers.
+	pages [][]string
+}
+
+// SetPageRoutes records the path patterns of the GET routes (gin's ":id" and "*rest" segments), once every
+// route is registered.
+func (s *Server) SetPageRoutes(patterns []string) {
+	s.pages = nil
+	for _, p := range patterns {
+		s.pages = append(s.pages, strings.Split(strings.Trim(p, "/"), "/"))
+	}
+}
+
+// Gettable reports whether a GET to path reaches a route (which may still answer 404 for a record that is not
+// there): the language links of a page shown in answer to a POST go only to such addresses. With no routes
+// recorded every path is taken to be one.
+func (s *Server) Gettable(path string) bool {
+	if s.pages == nil {
+		return true
+	}
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for _, p := range s.pages {
+		if matchRoute(p, segs) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchRoute(pattern, segs []string) bool {
+	for i, p := range pattern {
+		if strings.HasPrefix(p, "*") {
+			return true
+		}
+		if i >= len(segs) || (!strings.HasPrefix(p, ":") && p != segs[i]) || (strings.HasPrefix(p, ":") && segs[i] == "") {
+			return false
+		}
+	}
+	return len(pattern) == len(segs)
 }
 
 // NewServer is the state every handler shares.
