@@ -16,16 +16,27 @@ type Localizer interface {
 	Localize(lang string) string
 }
 
-// localize replaces Localizer values among a message's arguments by their text in lang.
+// localize replaces Localizer values among a message's arguments by their text in lang, and numbers with
+// decimals (float64) by theirs, as l10n.Short writes them: a message never says "90.5" on a French page, so
+// catalogs write such a number with %s or %v, never %f or %g.
 func localize(lang string, args []any) []any {
 	var out []any
 	for i, a := range args {
-		if l, ok := a.(Localizer); ok {
-			if out == nil {
-				out = append([]any(nil), args...)
-			}
-			out[i] = l.Localize(lang)
+		var text string
+		switch v := a.(type) {
+		case Localizer:
+			text = v.Localize(lang)
+		case float64:
+			text = l10n.Short(lang, v)
+		case float32:
+			text = l10n.Short(lang, float64(v))
+		default:
+			continue
 		}
+		if out == nil {
+			out = append([]any(nil), args...)
+		}
+		out[i] = text
 	}
 	if out == nil {
 		return args
@@ -69,6 +80,9 @@ func (p Page) Decimal(v any, places int) string {
 	}
 	return l10n.Decimal(p.Lang, n, places)
 }
+
+// DecimalMark is the page's decimal mark, for a script that writes numbers: "." · ",".
+func (p Page) DecimalMark() string { return l10n.DecimalMark(p.Lang) }
 
 // Signed writes a difference with its sign: {{.Signed .Gap 2}} → +0.25 · -1,50.
 func (p Page) Signed(v any, places int) string {

@@ -1,6 +1,7 @@
 package frontend_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -79,5 +80,17 @@ func TestMessagesGroupThousandsLikeTheTables(t *testing.T) {
 	}
 	if got := tr.T("fr", "95\u00a0%% et «\u00a0oui\u00a0»"); got != "95\u00a0% et «\u00a0oui\u00a0»" {
 		t.Errorf("a no-break space that does not group digits changed: %q", got)
+	}
+}
+
+func TestMessagesWriteDecimalsInTheReadersLanguage(t *testing.T) {
+	_, tr := newRenderer(t)
+	for lang, want := range map[string]string{"en": "90.5", "fr": "90,5", "rw": "90,5"} {
+		if got := tr.T(lang, "rubric.total_off", 90.5); !strings.Contains(got, " "+want) || strings.Contains(got, "90.5") && lang != "en" {
+			t.Errorf("%s: got %q, want %s in it", lang, got, want)
+		}
+	}
+	if got := tr.T("fr", "deck.size_mb", l10n.Decimal("fr", 2.5, 1)); got != "2,5 Mo" {
+		t.Errorf("fr deck size: %q", got)
 	}
 }

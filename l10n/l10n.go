@@ -128,6 +128,32 @@ func Decimal(lang string, v float64, places int) string {
 	return out
 }
 
+// Short writes v with the decimals it has and no more (up to six, rounded), grouped: 90.5 · 90,5 · 1,250 ·
+// 1 250. For a number a person typed or a rule set (a rubric's weight, a scale's end), which reads wrong with
+// trailing zeros ("20.00") and wrong with the program's decimal point on a French page ("90.5").
+func Short(lang string, v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "—"
+	}
+	s := strconv.FormatFloat(math.Round(v*1e6)/1e6, 'f', -1, 64)
+	_, frac, _ := strings.Cut(s, ".")
+	return Decimal(lang, v, len(frac))
+}
+
+// Dec is a number with decimals among a message's values ("the weights add up to <n>"), written in the
+// reader's language like Short.
+type Dec float64
+
+// Localize writes the number for a reader of lang, as Short does.
+func (d Dec) Localize(lang string) string { return Short(lang, float64(d)) }
+
+// String is the English form, for logs.
+func (d Dec) String() string { return d.Localize("en") }
+
+// DecimalMark is the language's decimal mark: "." in English, "," in French and Kinyarwanda, for a script that
+// writes a number as the page does.
+func DecimalMark(lang string) string { return conv(lang).decimal }
+
 // Signed is Decimal with an explicit sign, for differences: +0.25, -1.50, 0.00 for no difference.
 func Signed(lang string, v float64, places int) string {
 	s := Decimal(lang, v, places)

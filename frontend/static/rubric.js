@@ -14,7 +14,9 @@
     });
     sum = Math.round(sum * 1000) / 1000;
     var ok = Math.abs(sum - 100) < 1e-6;
-    out.textContent = ok ? out.dataset.ok : out.dataset.off.replace("%s", String(sum));
+    // Written with the page's decimal mark, as the server writes it: 90,5 on a French page.
+    var text = String(sum).replace(".", out.dataset.decimal || ".");
+    out.textContent = ok ? out.dataset.ok : out.dataset.off.replace("%s", text);
     out.className = ok ? "" : "form-error";
   }
   form.addEventListener("input", update);

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pitchfest/pitchfest/deckcheck"
 	"github.com/pitchfest/pitchfest/handlers/web"
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/services"
 )
 
@@ -136,12 +137,12 @@ func (s *Server) deckRefused(c *gin.Context, appID int64, err error) {
 }
 
 // deckSizeText writes a file size for people: kilobytes under a megabyte, else megabytes with one decimal
-// (the catalogs' printers put the language's decimal separator).
+// in the reader's language.
 func deckSizeText(t viewText, n int64) string {
 	if n < deckcheck.MB {
 		return t.tr("deck.size_kb", max(1, (n+512)/1024))
 	}
-	return t.tr("deck.size_mb", float64(n)/float64(deckcheck.MB))
+	return t.tr("deck.size_mb", l10n.Decimal(t.Lang, float64(n)/float64(deckcheck.MB), 1))
 }
 
 // pageUploadDeck takes the application page's plain form (multipart/form-data, file field "deck"), so an

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/handlers/web"
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
 )
@@ -123,7 +124,7 @@ func (s *Server) showRubric(c *gin.Context, status int, rc *services.RoundContex
 			sum += rows[i].weight
 		}
 	}
-	d := rubricData{Ctx: rc, Rows: rows, Total: strconv.FormatFloat(sum, 'f', -1, 64), TotalOK: sum > 99.999999 && sum < 100.000001,
+	d := rubricData{Ctx: rc, Rows: rows, Total: l10n.Short(web.Lang(c), sum), TotalOK: sum > 99.999999 && sum < 100.000001,
 		Locked: locked, Error: formErr}
 	for _, r := range rows {
 		if len(r.Errors) > 0 {
