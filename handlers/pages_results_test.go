@@ -16,6 +16,7 @@ import (
 	"github.com/pitchfest/pitchfest/frontend"
 	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
+	"github.com/pitchfest/pitchfest/scoring"
 	"github.com/pitchfest/pitchfest/services"
 	"github.com/pitchfest/pitchfest/testutil"
 )
@@ -346,6 +347,49 @@ func TestPaperScoresAreImportedAllOrNothingWithNumberedRowErrors(t *testing.T) {
 		}
 		if scores, _ := st.ScoresByRound(ctx, w.Round.ID); len(scores) != 0 {
 			t.Errorf("%d scores saved from a refused file", len(scores))
+		}
+	})
+
+	t.Run("each problem is said in the page's language, an unknown judge as unknown", func(t *testing.T) {
+		tr, err := frontend.LoadI18n()
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := func(lang, id string, args ...any) string { return html.EscapeString(tr.T(lang, id, args...)) }
+		c := cs[0]
+		over := fmt.Sprint(c.ScaleMax + 1)
+		bad := "judge,application,criterion,score\n" +
+			fmt.Sprintf("%s,%s,%q,%s\n", services.JudgeKey(w.Judges[0].ID), w.Apps[0].RefString(), c.Name["en"], over) +
+			fmt.Sprintf("nobody@example.rw,%s,%q,%d\n", w.Apps[0].RefString(), c.Name["en"], c.ScaleMax)
+		body, ct := multipartFile(t, "scores.csv", bad)
+		code, page, _ := pageReq(t, srv, org, "POST", path+"?lang=fr", body, ct)
+		if code != http.StatusUnprocessableEntity {
+			t.Fatalf("bad file: %d", code)
+		}
+		for _, want := range []string{
+			in("fr", "import.err.out_of_range", over, c.Name["en"], float64(c.ScaleMin), float64(c.ScaleMax)),
+			in("fr", "import.err.judge_unknown", "nobody@example.rw"),
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the French page does not say %q", want)
+			}
+		}
+		for _, english := range []string{"outside its scale", "no such judge", "gave application"} {
+			if strings.Contains(page, english) {
+				t.Errorf("the French page says %q", english)
+			}
+		}
+		if strings.Contains(page, in("fr", "import.err.missing_criteria", "nobody@example.rw", w.Apps[0].RefString(), "")[:30]) {
+			t.Error("the unknown judge is also reported for the criteria their rows lack")
+		}
+
+		body, ct = multipartFile(t, "scores.csv", "garbage;;;\nx\n")
+		_, page, _ = pageReq(t, srv, org, "POST", path+"?lang=rw", body, ct)
+		if want := in("rw", "import.err.unexpected_column", "garbage;;;", scoring.ScoresHeader); !strings.Contains(page, want) {
+			t.Errorf("the Kinyarwanda page does not say %q", want)
+		}
+		if strings.Contains(page, "unexpected column") || strings.Contains(page, "expected the header") {
+			t.Error("the Kinyarwanda page speaks English")
 		}
 	})
 

@@ -154,6 +154,26 @@ func (d Dec) String() string { return d.Localize("en") }
 // writes a number as the page does.
 func DecimalMark(lang string) string { return conv(lang).decimal }
 
+// Quoted is a list of names among a message's values ("the rubric has <names>"), each quoted the way the
+// reader's language quotes: “Team”, “Market” · « Équipe », « Marché ».
+type Quoted []string
+
+// Localize writes the names for a reader of lang, quoted and separated by commas.
+func (q Quoted) Localize(lang string) string {
+	open, end := "“", "”"
+	if lang == "fr" {
+		open, end = "«"+nbsp, nbsp+"»"
+	}
+	parts := make([]string, len(q))
+	for i, s := range q {
+		parts[i] = open + s + end
+	}
+	return strings.Join(parts, ", ")
+}
+
+// String is the English form, for logs.
+func (q Quoted) String() string { return q.Localize("en") }
+
 // Signed is Decimal with an explicit sign, for differences: +0.25, -1.50, 0.00 for no difference.
 func Signed(lang string, v float64, places int) string {
 	s := Decimal(lang, v, places)

@@ -38,6 +38,38 @@ func (p *problems) add(line int, kind error, format string, args ...any) {
 	p.errs = append(p.errs, &InputError{File: p.file, Line: line, Kind: kind, Msg: fmt.Sprintf(format, args...)})
 }
 
+// addCode is add for a problem with a code: Msg is written from format and args, which the error keeps raw.
+func (p *problems) addCode(line int, kind error, code, format string, args ...any) {
+	if len(p.errs) >= maxReportedProblems {
+		p.extra++
+		return
+	}
+	p.errs = append(p.errs, &InputError{File: p.file, Line: line, Kind: kind, Msg: fmt.Sprintf(format, args...),
+		Code: code, Args: args})
+}
+
+// The codes of a scores file's problems (InputError.Code), each with its values (InputError.Args) in order.
+const (
+	CodeCSVMalformed     = "csv_malformed"     // the column where reading stopped
+	CodeFileEmpty        = "file_empty"        // the header expected
+	CodeUnexpectedColumn = "unexpected_column" // the column, the header expected
+	CodeColumnTwice      = "column_twice"      // the column
+	CodeMissingColumn    = "missing_column"    // the column, the header expected
+	CodeFieldCount       = "field_count"       // the header's number of fields, the row's
+	CodeJudgeEmpty       = "judge_empty"
+	CodeApplicationEmpty = "application_empty"
+	CodeCriterionEmpty   = "criterion_empty"
+	CodeUnknownCriterion = "unknown_criterion" // the criterion, the rubric's criteria ([]string)
+	CodeDuplicateScore   = "duplicate_score"   // the judge, the criterion, the application, the earlier line
+	CodeScoreEmpty       = "score_empty"
+	CodeNotANumber       = "not_a_number"     // the score as written
+	CodeTooLarge         = "number_too_large" // the score as written
+	CodeOutOfRange       = "out_of_range"     // the score as written, the criterion, its min and max (float64)
+	CodeMissingCriteria  = "missing_criteria" // the judge, the application, the criteria left out ([]string)
+	CodeMoreProblems     = "more_problems"    // how many more
+	CodeNoScores         = "no_scores"
+)
+
 // err returns nil, the one problem, or all of them joined one per line in
 // line order, so that every line of the message reads "file:line: what is
 // wrong".
@@ -53,7 +85,8 @@ func (p *problems) err() error {
 	}
 	errs := p.errs
 	if p.extra > 0 {
-		errs = append(errs, &InputError{File: p.file, Msg: fmt.Sprintf("%d more problems not shown", p.extra)})
+		errs = append(errs, &InputError{File: p.file, Msg: fmt.Sprintf("%d more problems not shown", p.extra),
+			Code: CodeMoreProblems, Args: []any{p.extra}})
 	}
 	return errors.Join(errs...)
 }
@@ -96,6 +129,7 @@ func (t *table) readRecord() (rec []string, line int, ok bool, fatal error) {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				t.p.add(pe.Line, ErrMalformed, "malformed CSV: %v (column %d)", pe.Err, pe.Column)
+				t.p.coded(CodeCSVMalformed, pe.Column)
 				t.broken = true
 				return nil, 0, false, nil
 			}
@@ -116,7 +150,7 @@ func (t *table) readHeader() (bool, error) {
 	rec, line, ok, err := t.readRecord()
 	if err != nil || !ok {
 		if err == nil && len(t.p.errs) == 0 {
-			t.p.add(1, ErrEmpty, "the file is empty: expected the header %q", t.header)
+			t.p.addCode(1, ErrEmpty, CodeFileEmpty, "the file is empty: expected the header %q", t.header)
 		}
 		return false, err
 	}
@@ -140,10 +174,10 @@ func (t *table) readHeader() (bool, error) {
 		case i < 0 && t.extraOK:
 			continue
 		case i < 0:
-			t.p.add(line, ErrMalformed, "unexpected column %q: expected the header %q", strings.TrimSpace(f), t.header)
+			t.p.addCode(line, ErrMalformed, CodeUnexpectedColumn, "unexpected column %q: expected the header %q", strings.TrimSpace(f), t.header)
 			good = false
 		case t.cols[i] >= 0:
-			t.p.add(line, ErrMalformed, "column %q appears twice", name)
+			t.p.addCode(line, ErrMalformed, CodeColumnTwice, "column %q appears twice", name)
 			good = false
 		default:
 			t.cols[i] = pos
@@ -151,7 +185,7 @@ func (t *table) readHeader() (bool, error) {
 	}
 	for i, c := range t.cols {
 		if c < 0 {
-			t.p.add(line, ErrMalformed, "missing column %q: expected the header %q", t.want[i], t.header)
+			t.p.addCode(line, ErrMalformed, CodeMissingColumn, "missing column %q: expected the header %q", t.want[i], t.header)
 			good = false
 		}
 	}
@@ -167,7 +201,7 @@ func (t *table) next() (bool, error) {
 			return false, err
 		}
 		if len(rec) != t.width {
-			t.p.add(line, ErrMalformed, "expected %d fields like the header, found %d", t.width, len(rec))
+			t.p.addCode(line, ErrMalformed, CodeFieldCount, "expected %d fields like the header, found %d", t.width, len(rec))
 			continue
 		}
 		for i, c := range t.cols {
@@ -216,6 +250,27 @@ func indexOf(list []string, s string) int {
 		}
 	}
 	return -1
+}
+
+// coded gives the problem just added a code and its values, when it was kept (not one of the extra ones).
+func (p *problems) coded(code string, args ...any) {
+	if p.extra > 0 || len(p.errs) == 0 {
+		return
+	}
+	last := p.errs[len(p.errs)-1].(*InputError)
+	last.Code, last.Args = code, args
+}
+
+// numberCode is the code of parseNumber's message about s.
+func numberCode(s, msg string) string {
+	switch {
+	case s == "":
+		return CodeScoreEmpty
+	case strings.HasSuffix(msg, "too large"):
+		return CodeTooLarge
+	default:
+		return CodeNotANumber
+	}
 }
 
 // parseNumber parses a plain decimal number ("7", "-0.5", "1e2"),
@@ -312,6 +367,18 @@ func ParseRubricCSV(r io.Reader, filename string) (Rubric, error) {
 // ErrMissingCriterion. An invalid rubric is returned as Rubric.Validate
 // reports it.
 func ParseScoresCSV(r io.Reader, filename string, rubric Rubric) ([]Score, error) {
+	scores, err := ReadScoresCSV(r, filename, rubric)
+	if err != nil {
+		return nil, err
+	}
+	return scores, nil
+}
+
+// ReadScoresCSV is ParseScoresCSV that, when rows have problems, also returns
+// the scores of the rows it could read (some incomplete), so a caller can
+// check the judges and applications they name and report those in the same
+// answer (an unknown judge rather than only the criteria they left out).
+func ReadScoresCSV(r io.Reader, filename string, rubric Rubric) ([]Score, error) {
 	cr, err := compileRubric(rubric)
 	if err != nil {
 		return nil, err
@@ -329,10 +396,10 @@ func ParseScoresCSV(r io.Reader, filename string, rubric Rubric) ([]Score, error
 		sg.reportMissing()
 	}
 	if err := t.p.err(); err != nil {
-		return nil, err
+		return sg.scores, err
 	}
 	if rows == 0 {
-		return nil, &InputError{File: filename, Line: t.headerLine, Kind: ErrEmpty, Msg: "no scores below the header"}
+		return nil, &InputError{File: filename, Line: t.headerLine, Kind: ErrEmpty, Msg: "no scores below the header", Code: CodeNoScores}
 	}
 	return sg.scores, nil
 }
@@ -382,13 +449,13 @@ func (sg *scoreGroups) add(fields []string, line int) {
 	judge, app, crit := fields[0], fields[1], fields[2]
 	switch {
 	case judge == "":
-		p.add(line, ErrMalformed, "the judge is empty")
+		p.addCode(line, ErrMalformed, CodeJudgeEmpty, "the judge is empty")
 		return
 	case app == "":
-		p.add(line, ErrMalformed, "the application is empty")
+		p.addCode(line, ErrMalformed, CodeApplicationEmpty, "the application is empty")
 		return
 	case crit == "":
-		p.add(line, ErrMalformed, "the criterion is empty")
+		p.addCode(line, ErrMalformed, CodeCriterionEmpty, "the criterion is empty")
 		return
 	}
 	k := scoreKey{judge, app}
@@ -396,6 +463,7 @@ func (sg *scoreGroups) add(fields []string, line int) {
 	if !known {
 		sg.misspelt[k] = true
 		p.add(line, ErrUnknownCriterion, "unknown criterion %q: the rubric has %s", crit, quoteList(cr.names))
+		p.coded(CodeUnknownCriterion, crit, slices.Clone(cr.names))
 		return
 	}
 	g, found := sg.groups[k]
@@ -407,17 +475,18 @@ func (sg *scoreGroups) add(fields []string, line int) {
 		sg.lines = append(sg.lines, make([]int, len(cr.names)))
 	}
 	if prev := sg.lines[g][c]; prev != 0 {
-		p.add(line, ErrDuplicateScore, "judge %q already scored criterion %q of application %q on line %d", judge, crit, app, prev)
+		p.addCode(line, ErrDuplicateScore, CodeDuplicateScore, "judge %q already scored criterion %q of application %q on line %d", judge, crit, app, prev)
 		return
 	}
 	sg.lines[g][c] = line
 	v, msg := parseNumber("score", fields[3])
 	if msg != "" {
 		p.add(line, ErrMalformed, "%s", msg)
+		p.coded(numberCode(fields[3], msg), fields[3])
 		return
 	}
 	if !cr.inRange(c, v) {
-		p.add(line, ErrOutOfRange, "score %s for criterion %q is outside its scale of %v to %v",
+		p.addCode(line, ErrOutOfRange, CodeOutOfRange, "score %s for criterion %q is outside its scale of %v to %v",
 			fields[3], crit, cr.mins[c], cr.maxs[c])
 		return
 	}
@@ -440,6 +509,7 @@ func (sg *scoreGroups) reportMissing() {
 		if len(missing) > 0 {
 			sg.p.add(sg.firstLine[g], ErrMissingCriterion, "judge %q gave application %q no score for criterion %s",
 				s.Judge, s.Application, quoteList(missing))
+			sg.p.coded(CodeMissingCriteria, s.Judge, s.Application, missing)
 		}
 	}
 }

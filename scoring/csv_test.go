@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -279,5 +280,33 @@ func TestWriteJSONCarriesRankingJudgesAndWhatIf(t *testing.T) {
 	if got.WhatIf.Base != "z" || strings.Join(got.WhatIf.Methods, ",") != "z,mean,median" ||
 		got.WhatIf.Rows[0].Application != "APP-5" || got.WhatIf.Rows[0].Placements[1].Move != -1 {
 		t.Errorf("what-if wrong: %+v", got.WhatIf)
+	}
+}
+
+func TestScoreFileProblemsCarryACodeAndTheirValues(t *testing.T) {
+	rubric := Rubric{Criteria: []Criterion{{Name: "Problem", Weight: 50, Min: 1, Max: 10}, {Name: "Team", Weight: 50, Min: 1, Max: 10}}}
+	in := "judge,application,criterion,score\n" +
+		"a@x,APP-1,Problem,11\n" +
+		"a@x,APP-1,Team,5\n" +
+		"nobody@x,APP-1,Problem,4\n"
+	scores, err := ReadScoresCSV(strings.NewReader(in), "scores.csv", rubric)
+	var got []*InputError
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		got = append(got, e.(*InputError))
+	}
+	if len(got) != 2 {
+		t.Fatalf("problems %v, want two", err)
+	}
+	if g := got[0]; g.Code != CodeOutOfRange || !reflect.DeepEqual(g.Args, []any{"11", "Problem", 1.0, 10.0}) {
+		t.Errorf("out of range: %q %#v", g.Code, g.Args)
+	}
+	if g := got[1]; g.Code != CodeMissingCriteria || !reflect.DeepEqual(g.Args, []any{"nobody@x", "APP-1", []string{"Team"}}) {
+		t.Errorf("missing: %q %#v", g.Code, g.Args)
+	}
+	if len(scores) != 2 || scores[1].Judge != "nobody@x" {
+		t.Errorf("the rows read come back with the problems: %+v", scores)
+	}
+	if s, _ := ParseScoresCSV(strings.NewReader(in), "scores.csv", rubric); s != nil {
+		t.Error("ParseScoresCSV returns scores with problems")
 	}
 }

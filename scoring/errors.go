@@ -54,6 +54,11 @@ type InputError struct {
 	Kind error
 	// Msg says what is wrong, in words meant for the person who wrote the input.
 	Msg string
+	// Code names the problem for a program that says it in another language (a page in French), with Args
+	// the values Msg is written from, raw (names unquoted, numbers as numbers, a list as []string). Problems
+	// of a scores file have one; "" otherwise.
+	Code string
+	Args []any
 }
 
 // Error formats the problem as "file:line: what is wrong", leaving out the

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/pitchfest/pitchfest/l10n"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/scoring"
 )
@@ -19,10 +21,18 @@ import (
 // MaxImportBytes bounds an uploaded scores.csv (about 100,000 rows).
 const MaxImportBytes = 4 << 20
 
-// RowError is one problem of an uploaded file, at its 1-based line (0: the whole file).
+// RowError is one problem of an uploaded file, at its 1-based line (0: the whole file): ID is the catalog
+// message that says it in the reader's language, with Args; Message says it in English, for logs.
 type RowError struct {
 	Line    int
 	Message string
+	ID      string
+	Args    []any
+}
+
+// rowError is a problem of the file found here, said by the catalog message "import.err.<code>".
+func rowError(line int, code, english string, args ...any) RowError {
+	return RowError{Line: line, Message: fmt.Sprintf(english, args...), ID: "import.err." + code, Args: args}
 }
 
 // ImportError lists every problem that stopped an import; nothing was saved.
@@ -59,10 +69,20 @@ func rowErrors(err error) []RowError {
 	out := make([]RowError, 0, len(errs))
 	for _, e := range errs {
 		var ie *scoring.InputError
-		if errors.As(e, &ie) {
-			out = append(out, RowError{Line: ie.Line, Message: ie.Msg})
-		} else {
-			out = append(out, RowError{Message: e.Error()})
+		switch {
+		case errors.As(e, &ie) && ie.Code != "":
+			args := make([]any, len(ie.Args))
+			for i, a := range ie.Args {
+				if names, ok := a.([]string); ok {
+					a = l10n.Quoted(names) // quoted the reader's way
+				}
+				args[i] = a
+			}
+			out = append(out, RowError{Line: ie.Line, Message: ie.Msg, ID: "import.err." + ie.Code, Args: args})
+		case errors.As(e, &ie):
+			out = append(out, RowError{Line: ie.Line, Message: ie.Msg, ID: "import.err.other"})
+		default:
+			out = append(out, RowError{Message: e.Error(), ID: "import.err.other"})
 		}
 	}
 	return out
@@ -95,24 +115,27 @@ func firstLines(data []byte) (judges, apps map[string]int) {
 
 // resolveJudge finds the account a scores.csv names: "judge-<id>" as the round export writes it, or the
 // judge's email address. It must hold the judge role.
-func resolveJudge(ctx context.Context, st *models.Store, name string) (*models.User, string) {
+func resolveJudge(ctx context.Context, st *models.Store, name string, line int) (*models.User, *RowError) {
 	var u *models.User
 	var err error
 	if rest, ok := strings.CutPrefix(name, "judge-"); ok {
 		id, perr := strconv.ParseInt(rest, 10, 64)
 		if perr != nil {
-			return nil, fmt.Sprintf("judge %q: not judge-<id> nor an email address", name)
+			re := rowError(line, "judge_name", "judge %q: not judge-<id> nor an email address", name)
+			return nil, &re
 		}
 		u, err = st.UserByID(ctx, id)
 	} else if strings.Contains(name, "@") {
 		u, err = st.UserByEmail(ctx, name)
 	} else {
-		return nil, fmt.Sprintf("judge %q: not judge-<id> nor an email address", name)
+		re := rowError(line, "judge_name", "judge %q: not judge-<id> nor an email address", name)
+		return nil, &re
 	}
 	if err != nil || !u.Has(models.RoleJudge) || u.DisabledAt != nil {
-		return nil, fmt.Sprintf("judge %q: no such judge", name)
+		re := rowError(line, "judge_unknown", "judge %q: no such judge", name)
+		return nil, &re
 	}
-	return u, ""
+	return u, nil
 }
 
 // ImportScores saves a live round's paper scores from a scores.csv in the `pitchfest rank` format
@@ -131,7 +154,7 @@ func (p *Publishing) ImportScores(ctx context.Context, actor *models.User, round
 		return nil, err
 	}
 	if len(data) > MaxImportBytes {
-		return nil, &ImportError{Rows: []RowError{{Message: fmt.Sprintf("the file is larger than %d MB", MaxImportBytes>>20)}}}
+		return nil, &ImportError{Rows: []RowError{rowError(0, "too_large", "the file is larger than %d MB", MaxImportBytes>>20)}}
 	}
 	rep := &ImportReport{}
 	err = p.Store.Tx(ctx, func(tx *models.Store) error {
@@ -181,26 +204,36 @@ type importedScore struct {
 // application in the round and still in the competition, and no judge conflicted with what they scored. Any
 // problem is an *ImportError listing every row at fault, by line.
 func checkImport(ctx context.Context, tx *models.Store, rs *roundScores, data []byte) ([]importedScore, error) {
-	scores, err := scoring.ParseScoresCSV(bytes.NewReader(data), "scores.csv", rs.rubric)
+	scores, err := scoring.ReadScoresCSV(bytes.NewReader(data), "scores.csv", rs.rubric)
+	var rows []RowError
 	if err != nil {
 		var ie *scoring.InputError
 		if !errors.As(err, &ie) {
 			return nil, err
 		}
-		return nil, &ImportError{Rows: rowErrors(err)}
+		rows = rowErrors(err)
 	}
+	// The judges and applications of the rows that could be read are checked even when other rows are wrong:
+	// an unknown judge is said as such, not only as the criteria their rows lack.
 	judgeLine, appLine := firstLines(data)
-	var rows []RowError
 	judges := map[string]*models.User{}
+	unknown := map[string]bool{}
 	for _, s := range scores {
-		if _, seen := judges[s.Judge]; seen {
+		if _, seen := judges[s.Judge]; seen || unknown[s.Judge] {
 			continue
 		}
-		u, msg := resolveJudge(ctx, tx, s.Judge)
-		if msg != "" {
-			rows = append(rows, RowError{Line: judgeLine[s.Judge], Message: msg})
+		u, re := resolveJudge(ctx, tx, s.Judge, judgeLine[s.Judge])
+		if re != nil {
+			rows = append(rows, *re)
+			unknown[s.Judge] = true
+			continue
 		}
 		judges[s.Judge] = u
+	}
+	if len(unknown) > 0 { // what an unknown judge's rows lack is beside the point
+		rows = slices.DeleteFunc(rows, func(r RowError) bool {
+			return r.ID == "import.err."+scoring.CodeMissingCriteria && len(r.Args) > 0 && unknown[fmt.Sprint(r.Args[0])]
+		})
 	}
 	apps := map[string]*models.Application{}
 	for _, s := range scores {
@@ -209,7 +242,7 @@ func checkImport(ctx context.Context, tx *models.Store, rs *roundScores, data []
 		}
 		a := rs.appByRef[s.Application]
 		if a == nil || gone(a) {
-			rows = append(rows, RowError{Line: appLine[s.Application], Message: fmt.Sprintf("application %q is not in this round", s.Application)})
+			rows = append(rows, rowError(appLine[s.Application], "application_not_in_round", "application %q is not in this round", s.Application))
 		}
 		apps[s.Application] = a
 	}
@@ -222,7 +255,7 @@ func checkImport(ctx context.Context, tx *models.Store, rs *roundScores, data []
 		if c, err := tx.HasConflict(ctx, a.ID, u.ID); err != nil {
 			return nil, err
 		} else if c {
-			rows = append(rows, RowError{Line: judgeLine[s.Judge], Message: fmt.Sprintf("judge %q declared a conflict with %q", s.Judge, s.Application)})
+			rows = append(rows, rowError(judgeLine[s.Judge], "judge_conflict", "judge %q declared a conflict with %q", s.Judge, s.Application))
 			continue
 		}
 		todo = append(todo, importedScore{judge: u.ID, app: a.ID, values: valuesOf(rs.criteria, s.Values)})

@@ -215,6 +215,15 @@ func TestOfflineScoreImportIsAllOrNothingWithRowNumberedErrors(t *testing.T) {
 		}
 	})
 
+	t.Run("an unknown judge is said as unknown even when their rows lack criteria", func(t *testing.T) {
+		// One criterion only: the file has problems of its own, and the judge is still checked.
+		body := good + fmt.Sprintf("nobody@example.rw,%s,%q,%s\n", ref0, cs[0].Name["en"], mid(cs[0]))
+		ie := importErr(t, body)
+		if len(ie.Rows) != 1 || ie.Rows[0].ID != "import.err.judge_unknown" || fmt.Sprint(ie.Rows[0].Args) != "[nobody@example.rw]" {
+			t.Errorf("rows %+v, want the unknown judge alone", ie.Rows)
+		}
+	})
+
 	t.Run("staff only, and only for a live round open for scoring", func(t *testing.T) {
 		if _, err := p.ImportScores(ctx, w.Judges[0], w.Round.ID, strings.NewReader(good), noMeta); !errors.Is(err, models.ErrForbidden) {
 			t.Errorf("a judge importing: %v", err)

@@ -58,7 +58,7 @@ func rowErrorsJSON(rows []services.RowError) []rowErrorJSON {
 	}
 	out := make([]rowErrorJSON, len(rows))
 	for i, r := range rows {
-		out[i] = rowErrorJSON(r)
+		out[i] = rowErrorJSON{Line: r.Line, Message: r.Message}
 	}
 	return out
 }
@@ -111,7 +111,18 @@ func (s *Server) Explain(c *gin.Context, err error) Problem {
 		return out
 	case errors.As(err, &imp):
 		out := fixable(http.StatusUnprocessableEntity, "results.import.invalid")
-		out.Rows, out.Detail = imp.Rows, gin.H{"rows": rowErrorsJSON(imp.Rows)}
+		// Each line's problem in the reader's language, from its catalog message and values.
+		var rows []services.RowError
+		if imp.Rows != nil {
+			rows = make([]services.RowError, len(imp.Rows))
+		}
+		for i, r := range imp.Rows {
+			if r.ID != "" {
+				r.Message = s.Tr(c, r.ID, r.Args...)
+			}
+			rows[i] = r
+		}
+		out.Rows, out.Detail = rows, gin.H{"rows": rowErrorsJSON(rows)}
 		return out
 	case errors.As(err, &locked):
 		wait := max(time.Until(locked.Until), time.Second)
