@@ -460,7 +460,7 @@ func TestFinalRoundAwardsFollowTheRankingAndOverridesNeedReasonsOnThePage(t *tes
 	st := srv.App.Store
 	ctx := context.Background()
 	w := scoredResultsWorld(t, srv, testutil.JudgingOptions{Apps: 3, Judges: 2, K: 2, Final: true}, false)
-	ed := w.SetAwards(t, models.Award{Position: 1, Name: "First prize", Amount: 1000000, Currency: "RWF"})
+	ed := w.SetAwards(t, models.Award{Position: 1, Name: "First prize", NameI18n: models.Texts{"fr": "Premier prix"}, Amount: 1000000, Currency: "RWF"})
 	w.CloseRound(t)
 	aw, err := srv.App.Publishing.Awards(ctx, w.Organizer, w.Round.ID)
 	if err != nil || len(aw.Suggested) != 1 {
@@ -485,6 +485,11 @@ func TestFinalRoundAwardsFollowTheRankingAndOverridesNeedReasonsOnThePage(t *tes
 		!strings.Contains(page, fmt.Sprintf(`<option value="%d" selected>`, aw.Suggested[0].ApplicationID)) {
 		t.Fatalf("awards page: %d\n%s", code, page)
 	}
+	// In French the prize is named as the public results name it.
+	if _, page := pageGet(t, srv, org, path+"?lang=fr"); !strings.Contains(page, "<legend>Premier prix</legend>") {
+		t.Error("the French awards page does not name the prize in French")
+	}
+	pageGet(t, srv, org, path+"?lang=en")
 	form := url.Values{fmt.Sprintf("award_%d", first): {fmt.Sprint(instead)}, "special_name_0": {"Best women-led startup"}}
 	code, page, _ = pagePost(t, srv, org, path, form)
 	if code != http.StatusUnprocessableEntity || !strings.Contains(page, fmt.Sprintf(`id="award-reason-%d-error">%s`, first, T("results.reason", 1000))) ||

@@ -236,7 +236,7 @@ func (s *Server) loadAwards(c *gin.Context, id int64) (*awardsData, error) {
 	if err != nil {
 		return nil, err
 	}
-	return awardsOf(rc, aw, adv), nil
+	return awardsOf(web.Lang(c), rc, aw, adv), nil
 }
 
 func (s *Server) showAwards(c *gin.Context, status int, d *awardsData) {

@@ -140,8 +140,9 @@ type awardsData struct {
 const spareSpecialRows = 2
 
 // awardsOf builds the awards form of a final round: the applications that may win, each prize with the
-// ranking's choice or the one granted, the special awards granted and spare rows for more.
-func awardsOf(rc *services.RoundContext, aw *services.Awards, adv *services.Advancement) *awardsData {
+// ranking's choice or the one granted (named in lang, as the public results name it), the special awards
+// granted and spare rows for more.
+func awardsOf(lang string, rc *services.RoundContext, aw *services.Awards, adv *services.Advancement) *awardsData {
 	d := &awardsData{Ctx: rc, Awards: aw, CanDecide: rc.Final && rc.Round.Status == models.RoundClosed}
 	for _, r := range adv.Results.Results {
 		d.Apps = append(d.Apps, advanceRow{ApplicationID: r.ApplicationID, Rank: r.Rank, Reference: r.Reference, StartupName: r.StartupName})
@@ -166,7 +167,7 @@ func awardsOf(rc *services.RoundContext, aw *services.Awards, adv *services.Adva
 	}
 	for _, a := range rc.Edition.Awards {
 		sg := suggested[a.ID]
-		row := awardRow{AwardID: a.ID, Name: a.Name, Suggested: sg.ApplicationID, SuggestedName: sg.StartupName, Selected: sg.ApplicationID}
+		row := awardRow{AwardID: a.ID, Name: a.NameI18n.Or(lang, a.Name), Suggested: sg.ApplicationID, SuggestedName: sg.StartupName, Selected: sg.ApplicationID}
 		if g, ok := granted[a.ID]; ok {
 			row.Selected, row.Reason = g.ApplicationID, g.Reason
 		}
