@@ -72,6 +72,14 @@ func (p Page) Number(v any) string {
 	return l10n.Int(p.Lang, int64(math.Round(n)))
 }
 
+// Count is a whole number for a message that counts something: {{.T "votes.count" (.Count .Votes)}}. It is
+// written like Number, and the message takes its singular form (its ".one" id) when the count is one, which a
+// number already written as text (.Number) cannot tell it.
+func (p Page) Count(v any) l10n.Number {
+	n, _ := toFloat(v)
+	return l10n.Number(int64(math.Round(n)))
+}
+
 // Decimal writes a number with places decimals: {{.Decimal .Score 2}} → 72.50 · 72,50.
 func (p Page) Decimal(v any, places int) string {
 	n, ok := toFloat(v)

@@ -94,3 +94,24 @@ func TestMessagesWriteDecimalsInTheReadersLanguage(t *testing.T) {
 		t.Errorf("fr deck size: %q", got)
 	}
 }
+
+func TestCountsTakeTheSingularInEachLanguage(t *testing.T) {
+	_, tr := newRenderer(t)
+	for _, c := range []struct {
+		lang, id string
+		args     []any
+		want     string
+	}{
+		{"fr", "judges.invited", []any{1, 2}, "1 adresse invitée sur 2."},
+		{"fr", "judges.invited", []any{2, 2}, "2 adresses invitées sur 2."},
+		{"en", "judges.invited", []any{1, 1}, "Addresses invited: 1 of 1."},
+		{"en", "votes.count", []any{l10n.Number(1)}, "1 valid vote"},
+		{"en", "votes.count", []any{l10n.Number(1500)}, "1,500 valid votes"},
+		{"rw", "votes.count", []any{l10n.Number(1)}, "ijwi 1 ryemewe"},
+		{"en", "results.audience_weights", []any{"80%", "20%", l10n.Number(1)}, "Final score: 80% jury, 20% audience (1 valid vote)."},
+	} {
+		if got := tr.T(c.lang, c.id, c.args...); got != c.want {
+			t.Errorf("%s %s %v: got %q, want %q", c.lang, c.id, c.args, got, c.want)
+		}
+	}
+}

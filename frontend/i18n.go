@@ -11,6 +11,8 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
+
+	"github.com/pitchfest/pitchfest/l10n"
 )
 
 // Language is one UI language Pitchfest speaks.
@@ -128,6 +130,8 @@ func isOne(lang string, args []any) bool {
 			n = int64(v)
 		case int64:
 			n = v
+		case l10n.Number: // a count the template wrote with .Count
+			n = int64(v)
 		default:
 			continue
 		}

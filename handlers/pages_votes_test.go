@@ -175,7 +175,7 @@ func TestTheAudienceVoteRunsOnPlainFormsFromCodesToThePeoplesChoice(t *testing.T
 		t.Errorf("vote after the close: %d", code)
 	}
 	_, admin = pageGet(t, srv, org, page)
-	if !strings.Contains(admin, `id="vote-totals"`) || !strings.Contains(admin, `id="vote-winner"`) || !strings.Contains(admin, T("votes.count", 2)) {
+	if !strings.Contains(admin, `id="vote-totals"`) || !strings.Contains(admin, `id="vote-winner"`) || !strings.Contains(admin, T("votes.count", "2")) {
 		t.Fatal("the organizer's page after the close shows no result")
 	}
 	// A flag lists its votes unticked: voiding is chosen vote by vote, never the whole room by one click.

@@ -292,7 +292,7 @@ func (j *Judging) settleAudienceAward(ctx context.Context, tx *models.Store, act
 			return nil
 		}
 		g := &models.AwardGrant{Name: PeoplesChoice, ApplicationID: lead[0], CreatedBy: &actor.ID, CreatedAt: j.now(),
-			Reason: fmt.Sprintf("audience vote: %d of %d valid votes", totals[lead[0]], sum(totals))}
+			Reason: audienceReason(totals[lead[0]], sum(totals))}
 		return tx.SetAudienceGrant(ctx, v.RoundID, g)
 	case cur != nil && strings.HasPrefix(cur.Reason, tieBroken) && slices.Contains(lead, cur.ApplicationID):
 		return nil
@@ -586,4 +586,14 @@ func WriteCodesCSV(w io.Writer, codes []string, address string) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// audienceReason is the people's choice's recorded reason: its votes out of the valid ones ("1 of 1 valid vote",
+// "3 of 5 valid votes"), the noun agreeing with the total.
+func audienceReason(votes, total int) string {
+	noun := "valid votes"
+	if total == 1 {
+		noun = "valid vote"
+	}
+	return fmt.Sprintf("audience vote: %d of %d %s", votes, total, noun)
 }
