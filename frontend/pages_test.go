@@ -25,7 +25,7 @@ func TestAccountPagesRenderInEveryLanguageWithoutRawMessageIDs(t *testing.T) {
 		"verify":        {"verify.title", "", token},
 		"reset":         {"reset.title", "reset", nil},
 		"reset_confirm": {"reset_confirm.title", "reset-confirm", token},
-		"invitation":    {"invitation.title", "invitation", map[string]any{"Token": "tok", "Email": "a@example.rw", "RoleLabel": "role.judge", "AccountExists": false}},
+		"invitation":    {"invitation.title", "invitation", map[string]any{"Token": "tok", "Email": "a@example.rw", "RoleInSentence": "invitation.role.judge", "AccountExists": false}},
 		"setup":         {"setup.title", "setup", token},
 		"email_confirm": {"email_confirm.title", "", map[string]any{"Token": "tok", "Email": "new@example.rw"}},
 		"link":          {"link.title", "", map[string]any{"Href": "/reset", "Action": "link.reset_action"}},

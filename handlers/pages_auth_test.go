@@ -489,6 +489,9 @@ func TestInvitationPagesOfferOnlyTheRolesTheUserMayGive(t *testing.T) {
 	if !strings.Contains(p.body, judgeEmail) {
 		t.Error("the page does not say which address is invited")
 	}
+	if !strings.Contains(p.body, "Pitchfest nk&#39;umukemurampaka,") { // the role inside the sentence, not its title
+		t.Errorf("the invitation does not name the role in its sentence:\n%s", excerpt(p.body))
+	}
 	judge.post("/invitations/accept", url.Values{"token": {token}, "name": {"Judge"}, "password": {"short"}}).
 		expect(t, "a too short password", http.StatusUnprocessableEntity, "")
 	judge.post("/invitations/accept", url.Values{"token": {token}, "name": {"Judge Mukamana"}, "password": {"a judge's long passphrase"}}).

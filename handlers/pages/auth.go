@@ -350,10 +350,11 @@ func (s *Server) spendLink(c *gin.Context, f *frontend.Form, purpose models.Toke
 
 // invitationPage is what the acceptance page shows about an invitation.
 type invitationPage struct {
-	Token         string
-	Email         string
-	RoleLabel     string
-	AccountExists bool
+	Token string
+	Email string
+	// RoleInSentence names the role inside the page's sentence: "as an organizer", not "as Organizer".
+	RoleInSentence string
+	AccountExists  bool
 }
 
 // peekInvitation loads what an invitation link grants, answering here when it cannot.
@@ -369,7 +370,8 @@ func (s *Server) peekInvitation(c *gin.Context, token string) (*invitationPage, 
 		}
 		return nil, false
 	}
-	return &invitationPage{Token: token, Email: inv.Email, RoleLabel: roleLabel(inv.Role), AccountExists: inv.AccountExists}, true
+	return &invitationPage{Token: token, Email: inv.Email, RoleInSentence: "invitation.role." + string(inv.Role),
+		AccountExists: inv.AccountExists}, true
 }
 
 func (s *Server) invitationPage(c *gin.Context) {
