@@ -151,8 +151,8 @@ func TestAFinalShowEndsWithTheWinnersRevealedOnStageAndPublished(t *testing.T) {
 	livePoll(t, stage, "the stage drops the vote's address", `!document.querySelector("#stage-vote")`, 5*time.Second)
 	totals := Eval[[]string](t, org, `[...document.querySelectorAll("#vote-totals .item")].map(e =>
 	  e.querySelector(".item-title").textContent.trim() + " | " + e.querySelector(".item-meta").textContent.trim())`)
-	wantTotals := []string{people.RefString() + " · " + people.StartupName + " | " + T("votes.count", 16),
-		w.Apps[0].RefString() + " · " + w.Apps[0].StartupName + " | " + T("votes.count", 9),
+	wantTotals := []string{people.RefString() + " · " + people.StartupName + " | " + T("votes.count", "16"),
+		w.Apps[0].RefString() + " · " + w.Apps[0].StartupName + " | " + T("votes.count", "9"),
 		w.Apps[2].RefString() + " · " + w.Apps[2].StartupName + " | " + T("votes.count", 5)}
 	if !slices.Equal(totals, wantTotals) {
 		t.Errorf("after the close the totals are %q, want %q", totals, wantTotals)
