@@ -739,16 +739,14 @@ func receiptViewOf(t viewText, d *services.ApplicationDetail) receiptView {
 // withdrawView is the page that asks to confirm a withdrawal and says what it means.
 type withdrawView struct {
 	Detail *services.ApplicationDetail
-	Name   string // the startup's name, or "your application"
+	Name   string // the startup's name; empty: the page says "your application" in a sentence of its own, as
+	// Kinyarwanda's verb agrees with the noun it follows
 	Until  string // while the call is open: the deadline, until which the application can be reopened
 }
 
 // withdrawViewOf builds the withdrawal's confirmation page.
 func withdrawViewOf(t viewText, d *services.ApplicationDetail) withdrawView {
 	v := withdrawView{Detail: d, Name: d.Application.StartupName}
-	if v.Name == "" {
-		v.Name = t.tr("withdraw.your_application")
-	}
 	if d.Window == services.WindowOpen {
 		v.Until = t.when(d.Edition, d.Edition.ClosesAt)
 	}
