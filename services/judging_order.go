@@ -38,11 +38,8 @@ func (j *Judging) MoveRound(ctx context.Context, actor *models.User, roundID int
 		if _, err := tx.LockRound(ctx, other.ID); err != nil {
 			return err
 		}
-		if r.Status != models.RoundDraft || other.Status != models.RoundDraft {
-			return conflict("judging.round.move_started")
-		}
-		if r.Final || other.Final {
-			return conflict("judging.round.move_final")
+		if err := swapRefusal(r, &other); err != nil {
+			return err
 		}
 		// Positions are unique in an edition: park the round past the last one while its neighbour moves.
 		park := rounds[len(rounds)-1].Position + 1
@@ -56,4 +53,31 @@ func (j *Judging) MoveRound(ctx context.Context, actor *models.User, roundID int
 		}
 		return j.audit(ctx, tx, actor, "judging.round_move", roundSubject(r.ID), fmt.Sprintf("%s: %d → %d", r.Name, at+1, to+1), meta)
 	})
+}
+
+// swapRefusal says why two neighbouring rounds may not trade places (nil: they may).
+func swapRefusal(a, b *models.Round) error {
+	if a.Status != models.RoundDraft || b.Status != models.RoundDraft {
+		return conflict("judging.round.move_started")
+	}
+	if a.Final || b.Final {
+		return conflict("judging.round.move_final")
+	}
+	return nil
+}
+
+// RoundMove says whether a round may move one place earlier (Up) or later (Down).
+type RoundMove struct{ Up, Down bool }
+
+// RoundMoves is, for an edition's rounds in order, the moves MoveRound would accept, so a page offers no button
+// that could only be refused.
+func RoundMoves(rounds []models.Round) map[int64]RoundMove {
+	m := make(map[int64]RoundMove, len(rounds))
+	for i := range rounds {
+		var mv RoundMove
+		mv.Up = i > 0 && swapRefusal(&rounds[i], &rounds[i-1]) == nil
+		mv.Down = i+1 < len(rounds) && swapRefusal(&rounds[i], &rounds[i+1]) == nil
+		m[rounds[i].ID] = mv
+	}
+	return m
 }

@@ -95,6 +95,8 @@ type roundsData struct {
 	// asks for a confirmation.
 	DuringCall   int64
 	CallDeadline time.Time
+	// Moves are the moves each round may make: a button that could only be refused is not offered.
+	Moves map[int64]services.RoundMove
 }
 
 func (s *Server) roundsPage(c *gin.Context) {
@@ -126,7 +128,7 @@ func (s *Server) showRounds(c *gin.Context, status int, editionID, problemRound 
 	}
 	p := s.NewPage(c, "rounds.title")
 	d := roundsData{Edition: ed, Rounds: rounds, NoReopen: no, ProblemRound: problemRound, Problem: problem, ProblemAssign: assign,
-		Phases: s.Judging.Phases(rounds)}
+		Phases: s.Judging.Phases(rounds), Moves: services.RoundMoves(rounds)}
 	for i := range rounds {
 		if services.OpensDuringCall(ed, rounds, &rounds[i], s.Judging.Now()) {
 			d.DuringCall, d.CallDeadline = rounds[i].ID, ed.ClosesAt // as applicants were told it (the grace is silent)
