@@ -72,6 +72,11 @@ type options struct {
 	// limit is how many decks the limit benchmark takes through the deck path before the rush (0: none), with
 	// limitWorkers goroutines.
 	limit, limitWorkers int
+	// submitOnly: the bare-submit run (see prepareDrafts).
+	submitOnly bool
+	// closeAfter, when set, puts the deadline that long after the first arrival instead of where -late puts it:
+	// a capacity run's arrivals all come before it, and it leaves time to serve the queue they make.
+	closeAfter time.Duration
 }
 
 var steps = []string{"sign_in", "create_draft", "save_draft", "upload_deck", "submit"}
@@ -124,6 +129,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 
+	var pgbenchTPS float64
+	if f.pgbench > 0 {
+		if pgbenchTPS, err = pgbenchInsert(ctx, cfg, f.pgbench, stdout); err != nil {
+			return err
+		}
+	}
+
 	t0 := time.Now()
 	emails, sessions, err := seedApplicants(ctx, st, o.n, o.signedIn)
 	if err != nil {
@@ -134,11 +146,37 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	client := &http.Client{Timeout: o.timeout, Transport: &http.Transport{MaxIdleConnsPerHost: o.workers, MaxConnsPerHost: 0}}
 	// The deadline: arrival i comes at ramp·sqrt(i/n) (rate growing linearly); the last `late` share after it.
 	// Rounded up to the second (the API takes whole seconds), so with -late 0 nobody arrives late.
-	start := time.Now().Add(2 * time.Second)
-	deadline := start.Add(time.Duration(float64(o.ramp)*math.Sqrt(1-o.late)) + time.Second - 1).Truncate(time.Second)
-	edition, err := createEdition(ctx, client, o.target, st, deadline)
-	if err != nil {
-		return err
+	deadlineAfter := func(start time.Time) time.Time {
+		if o.closeAfter > 0 {
+			return start.Add(o.closeAfter + time.Second - 1).Truncate(time.Second)
+		}
+		return start.Add(time.Duration(float64(o.ramp)*math.Sqrt(1-o.late)) + time.Second - 1).Truncate(time.Second)
+	}
+	res := newResults()
+	var start, deadline time.Time
+	var edition int64
+	var drafts []int64 // bare-submit run: applicant i's application, complete with its deck
+	if o.submitOnly {
+		// Open until the drafts are ready (a generous hour), then closed at the ramp's deadline.
+		g, err := openEdition(ctx, client, o.target, st, time.Now().Add(time.Hour))
+		if err != nil {
+			return err
+		}
+		edition = g.id
+		if drafts, err = prepareDrafts(ctx, client, &o, res, g.id, sessions, deck.Bytes(), stdout); err != nil {
+			return err
+		}
+		start = time.Now().Add(2 * time.Second)
+		deadline = deadlineAfter(start)
+		if err := g.setDeadline(ctx, deadline); err != nil {
+			return fmt.Errorf("move the deadline: %w", err)
+		}
+	} else {
+		start = time.Now().Add(2 * time.Second)
+		deadline = deadlineAfter(start)
+		if edition, err = createEdition(ctx, client, o.target, st, deadline); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(stdout, "edition %d closes at %s (%.0f s after the first arrival)\n", edition, deadline.Format(time.RFC3339), deadline.Sub(start).Seconds())
 
@@ -153,8 +191,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 		defer pprof.StopCPUProfile() // also on error; on success stopped below, before verifying
 	}
-	res := newResults()
+	stmts := snapshotStatements(ctx, st)
 	rush(&o, start, func(i int) {
+		if drafts != nil {
+			submitter(ctx, client, &o, res, i, sessions[i], drafts[i], edition, deadline)
+			return
+		}
 		applicant(ctx, client, &o, res, i, emails[i], sessions[i], edition, deadline, deck.Bytes())
 	})
 	elapsed := time.Since(start)
@@ -163,10 +205,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		fmt.Fprintf(stdout, "CPU profile written to %s (go tool pprof -top %s)\n", f.cpuProfile, f.cpuProfile)
 	}
 	peak := res.report(stdout, start, elapsed)
+	reportStatements(stdout, stmts, snapshotStatements(ctx, st), res.completed)
+	overall := float64(res.completed) / elapsed.Seconds()
 	if limit > 0 {
-		overall := float64(res.completed) / elapsed.Seconds()
 		fmt.Fprintf(stdout, "against the limit benchmark (%.1f decks/s): overall %.1f%%, peak second %.1f%%\n",
 			limit, 100*overall/limit, 100*float64(peak)/limit)
+	}
+	if pgbenchTPS > 0 {
+		fmt.Fprintf(stdout, "against pgbench's single-row insert (%.0f tps, same run): overall %.2f%%, peak second %.2f%%\n",
+			pgbenchTPS, 100*overall/pgbenchTPS, 100*float64(peak)/pgbenchTPS)
 	}
 	return verify(ctx, stdout, st, res, edition, deadline)
 }
@@ -176,6 +223,7 @@ type flags struct {
 	target     string // -url
 	serve      bool
 	cpuProfile string
+	pgbench    time.Duration // how long pgbench's single-row insert runs before the rush (0: not run)
 }
 
 func parseFlags(args []string) (options, flags, error) {
@@ -195,11 +243,17 @@ func parseFlags(args []string) (options, flags, error) {
 	fl.IntVar(&o.limit, "limit", 200, "decks the deck-path limit benchmark (spool, hash, verify, store; no HTTP, no database) takes before the rush; 0 skips it")
 	fl.IntVar(&o.limitWorkers, "limit-workers", 16, "goroutines of the limit benchmark")
 	fl.BoolVar(&f.serve, "serve", false, "run the server in this process (from the same PITCHFEST_* environment) instead of targeting -url")
+	fl.BoolVar(&o.submitOnly, "submit-only", false, "bare submit: drafts complete with their decks are made before the clock starts (sessions seeded, untimed); only the submissions arrive on the ramp")
+	fl.DurationVar(&o.closeAfter, "close-after", 0, "deadline this long after the first arrival (0: where -late puts it); for capacity runs, so that queued arrivals are served rather than refused as late")
+	fl.DurationVar(&f.pgbench, "pgbench", 0, "run pgbench's single-row insert (20 clients) for this long on the same PostgreSQL before the rush, and report the rush against it (0: not run)")
 	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the rush (arrivals to the last answer) to this file; with -serve it covers the server")
 	if err := fl.Parse(args); err != nil {
 		return o, f, err
 	}
 	o.deckSize = int64(*deckMB * (1 << 20))
+	if o.submitOnly {
+		o.signedIn = true // a bare submit is timed alone: sign-in is not part of it
+	}
 	return o, f, nil
 }
 
@@ -262,21 +316,44 @@ func seedApplicants(ctx context.Context, st *models.Store, n int, signedIn bool)
 	return emails, sessions, nil
 }
 
+// organizer is the signed-in organizer of the rush's edition and the edition as created, so its deadline can
+// be moved once the bare-submit run's drafts are ready.
+type organizer struct {
+	s    *session
+	id   int64
+	body map[string]any
+}
+
+// setDeadline replaces the edition's closing time (PUT with the body it was created with).
+func (g *organizer) setDeadline(ctx context.Context, deadline time.Time) error {
+	g.body["closes_at"] = deadline.UTC().Format(time.RFC3339)
+	_, err := g.s.do(ctx, "PUT", fmt.Sprintf("/api/v1/editions/%d", g.id), g.body, nil, nil)
+	return err
+}
+
 // createEdition seeds an organizer and opens an edition through the API, closing at deadline with no grace.
 func createEdition(ctx context.Context, c *http.Client, base *url.URL, st *models.Store, deadline time.Time) (int64, error) {
-	hash, err := services.HashPassword(password)
+	g, err := openEdition(ctx, c, base, st, deadline)
 	if err != nil {
 		return 0, err
+	}
+	return g.id, nil
+}
+
+func openEdition(ctx context.Context, c *http.Client, base *url.URL, st *models.Store, deadline time.Time) (*organizer, error) {
+	hash, err := services.HashPassword(password)
+	if err != nil {
+		return nil, err
 	}
 	now := time.Now().UTC()
 	tag := now.Format("150405")
 	org := &models.User{Email: "rush-organizer-" + tag + "@example.rw", Name: "Rush organizer", Lang: "en", EmailVerifiedAt: &now, PasswordHash: hash}
 	if err := st.CreateUser(ctx, org, models.RoleOrganizer); err != nil {
-		return 0, err
+		return nil, err
 	}
 	s := &session{c: c, base: base, ip: "10.255.0.1"}
 	if _, err := s.do(ctx, "POST", "/api/v1/auth/signin", map[string]string{"email": org.Email, "password": password}, nil, nil); err != nil {
-		return 0, err
+		return nil, err
 	}
 	body := map[string]any{"name": "Rush " + tag, "slug": "rush-" + tag, "year": now.Year(), "reference_prefix": "RSH",
 		"opens_at": now.Add(-time.Hour).Format(time.RFC3339), "closes_at": deadline.UTC().Format(time.RFC3339),
@@ -285,12 +362,12 @@ func createEdition(ctx context.Context, c *http.Client, base *url.URL, st *model
 		ID int64 `json:"id"`
 	}
 	if _, err := s.do(ctx, "POST", "/api/v1/editions", body, &e, nil); err != nil {
-		return 0, err
+		return nil, err
 	}
 	if _, err := s.do(ctx, "POST", fmt.Sprintf("/api/v1/editions/%d/publish", e.ID), nil, nil, nil); err != nil {
-		return 0, err
+		return nil, err
 	}
-	return e.ID, nil
+	return &organizer{s: s, id: e.ID, body: body}, nil
 }
 
 // session is one applicant's cookie jar, reduced to the session cookie.
@@ -451,20 +528,10 @@ func (r *results) observe(step string, d time.Duration, err error) {
 	r.sample(err)
 }
 
-// applicant runs one simulated applicant's whole visit; a failed step ends it.
-func applicant(ctx context.Context, c *http.Client, o *options, r *results, i int, email, sessionID string, edition int64, deadline time.Time, deck []byte) {
-	s := &session{c: c, base: o.target, ip: fmt.Sprintf("10.%d.%d.%d", 1+i>>16&0xff, i>>8&0xff, i&0xff),
-		retries: o.retries, retryWait: o.retryWait, r: r}
-	if sessionID != "" {
-		s.cookie = "pf_session=" + sessionID
-	} else {
-		d, err := s.do(ctx, "POST", "/api/v1/auth/signin", map[string]string{"email": email, "password": password}, nil, nil)
-		if r.observe("sign_in", d, err); err != nil {
-			return
-		}
-	}
-	// A 409 once the deadline has passed is the call refusing a late applicant, as it must: counted apart.
-	closed := func(err error) bool {
+// closedAfter says whether err is the call refusing a late applicant, as it must: a 409 once the deadline has
+// passed. Those are counted apart.
+func (r *results) closedAfter(deadline time.Time) func(error) bool {
+	return func(err error) bool {
 		var he *httpError
 		if errors.As(err, &he) && he.status == http.StatusConflict && !time.Now().Before(deadline) {
 			r.mu.Lock()
@@ -474,6 +541,21 @@ func applicant(ctx context.Context, c *http.Client, o *options, r *results, i in
 		}
 		return false
 	}
+}
+
+// applicant runs one simulated applicant's whole visit; a failed step ends it.
+func applicant(ctx context.Context, c *http.Client, o *options, r *results, i int, email, sessionID string, edition int64, deadline time.Time, deck []byte) {
+	s := &session{c: c, base: o.target, ip: applicantIP(i),
+		retries: o.retries, retryWait: o.retryWait, r: r}
+	if sessionID != "" {
+		s.cookie = "pf_session=" + sessionID
+	} else {
+		d, err := s.do(ctx, "POST", "/api/v1/auth/signin", map[string]string{"email": email, "password": password}, nil, nil)
+		if r.observe("sign_in", d, err); err != nil {
+			return
+		}
+	}
+	closed := r.closedAfter(deadline)
 	var a struct {
 		ID        int64   `json:"id"`
 		Reference *string `json:"reference"`
@@ -506,7 +588,17 @@ func applicant(ctx context.Context, c *http.Client, o *options, r *results, i in
 	r.mu.Lock()
 	r.decks[a.ID] = dk.SHA256
 	r.mu.Unlock()
-	d, err = s.do(ctx, "POST", path+"/submit", nil, &a, nil, "Idempotency-Key", fmt.Sprintf("rush-%d-%d", edition, i))
+	submit(ctx, s, r, i, a.ID, edition, closed)
+}
+
+// submit sends one applicant's submission of application id and records its acknowledgement; closed says
+// whether a failure is the refusal of a late arrival.
+func submit(ctx context.Context, s *session, r *results, i int, id, edition int64, closed func(error) bool) {
+	var a struct {
+		ID        int64   `json:"id"`
+		Reference *string `json:"reference"`
+	}
+	d, err := s.do(ctx, "POST", fmt.Sprintf("/api/v1/applications/%d/submit", id), nil, &a, nil, "Idempotency-Key", fmt.Sprintf("rush-%d-%d", edition, i))
 	if closed(err) {
 		return
 	}
@@ -519,7 +611,7 @@ func applicant(ctx context.Context, c *http.Client, o *options, r *results, i in
 	if a.Reference != nil {
 		ref = *a.Reference
 	}
-	r.acks = append(r.acks, ack{app: a.ID, reference: ref, at: time.Now()})
+	r.acks = append(r.acks, ack{app: id, reference: ref, at: time.Now()})
 	r.completed++
 }
 
@@ -560,6 +652,9 @@ func (r *results) report(w io.Writer, start time.Time, elapsed time.Duration) in
 		n := 0
 		for _, c := range r.errs[s] {
 			n += c
+		}
+		if len(ds) == 0 && n == 0 {
+			continue // a step this run did not time (sign-in with seeded sessions; all but submit in a bare-submit run)
 		}
 		fmt.Fprintf(w, "%-13s %7d %9s %9s %9s %9s %7d\n", s, len(ds), ms(pct(ds, 50)), ms(pct(ds, 95)), ms(pct(ds, 99)), ms(pct(ds, 100)), n)
 		for msg, c := range r.errs[s] {
