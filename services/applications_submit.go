@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -127,17 +128,8 @@ func (s *Applications) Submit(ctx context.Context, actor *models.User, id int64,
 			}
 		}
 		var err error
-		if out, err = s.submit(ctx, tx, actor, id, now, opts.Meta); err != nil {
-			return err
-		}
-		if k := opts.Idempotency; k != nil {
-			resp, err := opts.Render(out)
-			if err != nil {
-				return err
-			}
-			return tx.CompleteIdempotencyKey(ctx, actor.ID, k.Key, resp.Status, string(resp.Body))
-		}
-		return nil
+		out, err = s.submit(ctx, tx, actor, id, now, opts)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -145,7 +137,8 @@ func (s *Applications) Submit(ctx context.Context, actor *models.User, id int64,
 	return out, nil
 }
 
-func (s *Applications) submit(ctx context.Context, tx *models.Store, actor *models.User, id int64, now time.Time, meta Meta) (*SubmitOutcome, error) {
+// submit does the submission inside Submit's transaction and, with an Idempotency-Key, stores its answer.
+func (s *Applications) submit(ctx context.Context, tx *models.Store, actor *models.User, id int64, now time.Time, opts SubmitOptions) (*SubmitOutcome, error) {
 	a, e, err := s.loadForChange(ctx, tx, actor, id)
 	if err != nil {
 		return nil, err
@@ -162,77 +155,111 @@ func (s *Applications) submit(ctx context.Context, tx *models.Store, actor *mode
 		if len(versions) > 0 {
 			out.Version = &versions[len(versions)-1]
 		}
-	} else {
-		qs, err := tx.Questions(ctx, e.ID)
-		if err != nil {
+		if out.Detail, err = s.detail(ctx, tx, actor, a); err != nil {
 			return nil, err
 		}
-		team, err := tx.Team(ctx, a.ID)
-		if err != nil {
-			return nil, err
-		}
-		deck, err := hasDeck(ctx, tx, a.ID)
-		if err != nil {
-			return nil, err
-		}
-		if v := checkComplete(e, qs, a, team, deck, now); !v.Empty() {
-			return nil, v
-		}
-		versions, err := tx.ApplicationVersions(ctx, a.ID)
-		if err != nil {
-			return nil, err
-		}
-		number := len(versions) + 1
-		a.Status = models.StatusSubmitted
-		a.SubmittedAt = &now
-		if a.FirstSubmittedAt == nil {
-			a.FirstSubmittedAt = &now
-		}
-		a.WomenLed = classify(e, a, team)
-		a.UpdatedAt = now
-		a.SubmittedVersion = a.Version + 1 // SaveApplication moves Version there
-		if err := tx.Audit(ctx, &models.AuditEvent{ActorID: &actor.ID, Action: "application.submitted", Subject: applicationSubject(a.ID),
-			IP: meta.IP, Detail: fmt.Sprintf("version:%d", number)}); err != nil {
-			return nil, err
-		}
-		// Everything that can fail or take time is done above. A first submission's receipt number locks the
-		// edition row until commit (every first submission of the edition waits for it, holding a pooled
-		// connection), so it is taken here, followed only by the writes that must carry the reference.
-		if a.Seq == nil {
-			seq, err := tx.NextApplicationSeq(ctx, e.ID)
-			if err != nil {
-				return nil, err
-			}
-			ref := fmt.Sprintf("%s-%d-%06d", e.ReferencePrefix, e.Year, seq)
-			a.Seq, a.Reference = &seq, &ref
-			e.ApplicationSeq = seq
-		}
-		if err := tx.SaveApplication(ctx, a); err != nil {
-			return nil, err
-		}
-		body, err := json.Marshal(makeSnapshot(number, now, qs, a, team))
-		if err != nil {
-			return nil, err
-		}
-		ver := &models.ApplicationVersion{ApplicationID: a.ID, Number: number, Snapshot: string(body), SubmittedAt: now, SubmittedBy: &actor.ID}
+		return out, s.answer(ctx, tx, actor, opts, out)
+	}
+	qs, err := tx.Questions(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	team, err := tx.Team(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	deck, err := hasDeck(ctx, tx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	if v := checkComplete(e, qs, a, team, deck, now); !v.Empty() {
+		return nil, v
+	}
+	versions, err := tx.ApplicationVersions(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	number := len(versions) + 1
+	a.Status = models.StatusSubmitted
+	a.SubmittedAt = &now
+	if a.FirstSubmittedAt == nil {
+		a.FirstSubmittedAt = &now
+	}
+	a.WomenLed = classify(e, a, team)
+	a.UpdatedAt = now
+	a.SubmittedVersion = a.Version + 1 // SaveApplication moves Version there
+	if err := tx.Audit(ctx, &models.AuditEvent{ActorID: &actor.ID, Action: "application.submitted", Subject: applicationSubject(a.ID),
+		IP: opts.Meta.IP, Detail: fmt.Sprintf("version:%d", number)}); err != nil {
+		return nil, err
+	}
+	if err := tx.SaveApplication(ctx, a); err != nil {
+		return nil, err
+	}
+	// A first submission's receipt number locks the edition row until commit: every first submission of
+	// the edition waits for it, holding a pooled connection. So everything is made before it, the
+	// snapshot and the stored answer with a placeholder where the reference goes, and the number is taken
+	// last, with the writes that show it, in one statement (models.Store.IssueReceipt).
+	first := a.Seq == nil
+	var placeholder string
+	if first {
+		placeholder = "pending-receipt-" + rand.Text() // random: cannot occur in what the applicant wrote
+		a.Reference = &placeholder
+	}
+	body, err := json.Marshal(makeSnapshot(number, now, qs, a, team))
+	if err != nil {
+		return nil, err
+	}
+	ver := &models.ApplicationVersion{ApplicationID: a.ID, Number: number, Snapshot: string(body), SubmittedAt: now, SubmittedBy: &actor.ID}
+	out.Version, out.New = ver, true
+	if out.Detail, err = s.assemble(ctx, tx, actor, a, e, team, qs, append(versions, *ver)); err != nil {
+		return nil, err
+	}
+	if !first {
 		if err := tx.CreateApplicationVersion(ctx, ver); err != nil {
 			return nil, err
 		}
-		out.Version, out.New = ver, true
-		if err := s.Mail.QueueTx(ctx, tx, actor.Email, actor.Lang, MailApplicationSubmitted, map[string]any{
-			"Name": actor.Name, "Reference": a.RefString(), "Edition": e.NameI18n.Or(actor.Lang, e.Name), "Link": s.link(a.ID),
-		}); err != nil {
+		out.Detail.Versions[len(out.Detail.Versions)-1].ID = ver.ID
+		if err := s.answer(ctx, tx, actor, opts, out); err != nil {
 			return nil, err
 		}
-		if out.Detail, err = s.assemble(ctx, tx, actor, a, e, team, qs, append(versions, *ver)); err != nil {
+	} else {
+		r := &models.Receipt{EditionID: e.ID, ApplicationID: a.ID, Prefix: fmt.Sprintf("%s-%d-", e.ReferencePrefix, e.Year),
+			Placeholder: placeholder, Version: ver}
+		if k := opts.Idempotency; k != nil {
+			resp, err := opts.Render(out)
+			if err != nil {
+				return nil, err
+			}
+			r.Answer = &models.IdempotencyKey{UserID: actor.ID, Key: k.Key, Status: resp.Status, Body: string(resp.Body)}
+		}
+		seq, ref, err := tx.IssueReceipt(ctx, r)
+		if err != nil {
 			return nil, err
 		}
-		return out, nil
+		a.Seq, a.Reference = &seq, &ref
+		out.Detail.Application.Seq, out.Detail.Application.Reference = &seq, &ref
+		e.ApplicationSeq = seq
+		out.Detail.Versions[len(out.Detail.Versions)-1].ID = ver.ID
 	}
-	if out.Detail, err = s.detail(ctx, tx, actor, a); err != nil {
+	if err := s.Mail.QueueTx(ctx, tx, actor.Email, actor.Lang, MailApplicationSubmitted, map[string]any{
+		"Name": actor.Name, "Reference": a.RefString(), "Edition": e.NameI18n.Or(actor.Lang, e.Name), "Link": s.link(a.ID),
+	}); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// answer stores the answer to a claimed Idempotency-Key (none without one).
+func (s *Applications) answer(ctx context.Context, tx *models.Store, actor *models.User, opts SubmitOptions, out *SubmitOutcome) error {
+	k := opts.Idempotency
+	if k == nil {
+		return nil
+	}
+	resp, err := opts.Render(out)
+	if err != nil {
+		return err
+	}
+	return tx.CompleteIdempotencyKey(ctx, actor.ID, k.Key, resp.Status, string(resp.Body))
 }
 
 // hasDeck reports whether a deck was uploaded for the application.
