@@ -240,17 +240,25 @@ func (q *Queue) Enqueue(ctx context.Context, args river.JobArgs, opts *river.Ins
 // becomes visible to workers only when that transaction commits and vanishes if it rolls back, so a user is
 // never mailed about a change that did not happen, nor a change left without its mail.
 func (q *Queue) EnqueueTx(ctx context.Context, tx *models.Store, args river.JobArgs, opts *river.InsertOpts) error {
+	_, err := q.EnqueueTxID(ctx, tx, args, opts)
+	return err
+}
+
+// EnqueueTxID is EnqueueTx returning the job's id (its river_job row), for a later statement of the same
+// transaction that completes the job's args (models.Receipt.MailJob).
+func (q *Queue) EnqueueTxID(ctx context.Context, tx *models.Store, args river.JobArgs, opts *river.InsertOpts) (int64, error) {
 	if tx.Dialect() != q.dialect {
-		return fmt.Errorf("enqueue %s: store is %s but the queue is %s", args.Kind(), tx.Dialect(), q.dialect)
+		return 0, fmt.Errorf("enqueue %s: store is %s but the queue is %s", args.Kind(), tx.Dialect(), q.dialect)
 	}
 	sqlTx, ok := tx.DB().Statement.ConnPool.(*sql.Tx)
 	if !ok {
-		return fmt.Errorf("enqueue %s: %w", args.Kind(), ErrNotInTx)
+		return 0, fmt.Errorf("enqueue %s: %w", args.Kind(), ErrNotInTx)
 	}
-	if _, err := q.client.InsertTx(ctx, sqlTx, args, opts); err != nil {
-		return fmt.Errorf("enqueue %s: %w", args.Kind(), err)
+	res, err := q.client.InsertTx(ctx, sqlTx, args, opts)
+	if err != nil {
+		return 0, fmt.Errorf("enqueue %s: %w", args.Kind(), err)
 	}
-	return nil
+	return res.Job.ID, nil
 }
 
 // ErrNotInTx is returned by EnqueueTx when given a Store that is not inside Store.Tx: silently inserting outside

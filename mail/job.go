@@ -78,16 +78,22 @@ func domain(from string) string {
 // are not database changes. m is rendered once here, so an unknown template, a missing link or a bad address
 // fails (wrapping ErrInvalid) in the request that made the mistake instead of in a worker.
 func EnqueueMail(ctx context.Context, q *jobs.Queue, tx *models.Store, m Message) error {
-	if m.Language == "" {
-		m.Language = Languages[0]
-	}
-	if _, err := Render(m); err != nil {
+	if err := prepare(&m); err != nil {
 		return err
 	}
 	if tx == nil {
 		return q.Enqueue(ctx, SendMailArgs{Message: m}, nil)
 	}
 	return q.EnqueueTx(ctx, tx, SendMailArgs{Message: m}, nil)
+}
+
+// prepare gives m its default language and renders it once, as EnqueueMail promises.
+func prepare(m *Message) error {
+	if m.Language == "" {
+		m.Language = Languages[0]
+	}
+	_, err := Render(*m)
+	return err
 }
 
 // JobMailer is EnqueueMail behind the method services.Mailer asks for, so the accounts service (and any later
@@ -98,11 +104,25 @@ type JobMailer struct {
 
 // QueueTx queues one message in tx's transaction; see EnqueueMail.
 func (m JobMailer) QueueTx(ctx context.Context, tx *models.Store, to, lang, template string, data map[string]any) error {
+	_, err := m.QueueTxJob(ctx, tx, to, lang, template, data)
+	return err
+}
+
+// QueueTxJob is QueueTx returning the id of the job that will send the message, so that a later statement of
+// the same transaction can complete its data (a first submission's receipt number: models.Receipt.MailJob).
+func (m JobMailer) QueueTxJob(ctx context.Context, tx *models.Store, to, lang, template string, data map[string]any) (int64, error) {
+	if tx == nil {
+		return 0, fmt.Errorf("mail: QueueTxJob needs a transaction")
+	}
 	d := make(map[string]string, len(data))
 	for k, v := range data {
 		if v != nil {
 			d[k] = fmt.Sprint(v)
 		}
 	}
-	return EnqueueMail(ctx, m.Queue, tx, Message{To: to, Language: lang, Template: template, Data: d})
+	msg := Message{To: to, Language: lang, Template: template, Data: d}
+	if err := prepare(&msg); err != nil {
+		return 0, err
+	}
+	return m.Queue.EnqueueTxID(ctx, tx, SendMailArgs{Message: msg}, nil)
 }

@@ -22,11 +22,14 @@ type Receipt struct {
 	Version     *ApplicationVersion
 	// Answer, when set, is the claimed idempotency key's answer (UserID, Key, Status, Body).
 	Answer *IdempotencyKey
+	// MailJob, when set, is the job queue's row (river_job, inserted earlier in the transaction) of the receipt
+	// mail, whose args show Placeholder: it is only visible to workers after commit, so it can still be completed.
+	MailJob int64
 }
 
 // IssueReceipt takes the edition's next receipt number and writes r with it: the application's seq and
 // reference, the version (its ID set) and the answer, with Placeholder replaced by the reference in both. It
-// returns the number and the reference. Call it inside Store.Tx, after every other write that does not show
+// returns the number and the reference; the receipt mail's job, when given, gets the reference too. Call it inside Store.Tx, after every other write that does not show
 // the reference: the number locks the edition row until commit, and every first submission of the edition
 // waits for that lock. On PostgreSQL it is one statement, so the lock is held for it and the commit only; a
 // rolled-back transaction gives its number back, so numbers stay gapless.
@@ -47,12 +50,18 @@ func (s *Store) IssueReceipt(ctx context.Context, r *Receipt) (int64, string, er
 		args["status"], args["body"], args["user"], args["key"] = k.Status, k.Body, k.UserID, k.Key
 		answers = "(SELECT COUNT(*) FROM k)"
 	}
+	job, jobs := "", "1"
+	if r.MailJob != 0 {
+		job = `, j AS (UPDATE river_job SET args = replace(args::text, @ph, n.ref)::jsonb FROM n WHERE river_job.id = @job RETURNING 1)`
+		args["job"], jobs = r.MailJob, "(SELECT COUNT(*) FROM j)"
+	}
 	var row struct {
 		Seq       int64
 		Ref       string
 		VersionID int64
 		Apps      int
 		Answers   int
+		Jobs      int
 	}
 	// Data-modifying CTEs all run, whether or not the final SELECT reads them; it counts what they changed so
 	// that a missing application or key is an error, not a silent no-op.
@@ -62,14 +71,15 @@ func (s *Store) IssueReceipt(ctx context.Context, r *Receipt) (int64, string, er
 				@prefix || lpad(application_seq::text, greatest(6, length(application_seq::text)), '0') AS ref),
 		a AS (UPDATE applications SET seq = n.seq, reference = n.ref FROM n WHERE applications.id = @app RETURNING 1),
 		v AS (INSERT INTO application_versions (application_id, number, snapshot, submitted_at, submitted_by)
-			SELECT @app, @number, replace(@snapshot, @ph, n.ref), @at, @by FROM n RETURNING id)` + answer + `
-		SELECT n.seq, n.ref, (SELECT id FROM v) AS version_id, (SELECT COUNT(*) FROM a) AS apps, ` + answers + ` AS answers FROM n`
+			SELECT @app, @number, replace(@snapshot, @ph, n.ref), @at, @by FROM n RETURNING id)` + answer + job + `
+		SELECT n.seq, n.ref, (SELECT id FROM v) AS version_id, (SELECT COUNT(*) FROM a) AS apps, ` + answers + ` AS answers, ` +
+		jobs + ` AS jobs FROM n`
 	res := s.conn(ctx).Raw(q, args).Scan(&row)
 	if err := rowsOrNotFound(res); err != nil {
 		return 0, "", fmt.Errorf("edition %d: %w", r.EditionID, err)
 	}
-	if row.Apps != 1 || row.Answers != 1 {
-		return 0, "", fmt.Errorf("%w: application %d or its idempotency key is gone", ErrNotFound, r.ApplicationID)
+	if row.Apps != 1 || row.Answers != 1 || row.Jobs != 1 {
+		return 0, "", fmt.Errorf("%w: application %d, its idempotency key or its mail job is gone", ErrNotFound, r.ApplicationID)
 	}
 	r.Version.ID = row.VersionID
 	r.Version.Snapshot = strings.ReplaceAll(r.Version.Snapshot, r.Placeholder, row.Ref)
@@ -99,6 +109,12 @@ func (s *Store) issueReceiptSteps(ctx context.Context, r *Receipt) (int64, strin
 		k.Body = strings.ReplaceAll(k.Body, r.Placeholder, ref)
 		if err := s.CompleteIdempotencyKey(ctx, k.UserID, k.Key, k.Status, k.Body); err != nil {
 			return 0, "", err
+		}
+	}
+	if r.MailJob != 0 { // River's SQLite driver keeps args as JSONB
+		if err := rowsOrNotFound(s.conn(ctx).Exec("UPDATE river_job SET args = jsonb(replace(json(args), ?, ?)) WHERE id = ?",
+			r.Placeholder, ref, r.MailJob)); err != nil {
+			return 0, "", fmt.Errorf("receipt mail job %d: %w", r.MailJob, err)
 		}
 	}
 	return seq, ref, nil

@@ -197,8 +197,8 @@ func (s *Applications) submit(ctx context.Context, tx *models.Store, actor *mode
 	}
 	// A first submission's receipt number locks the edition row until commit: every first submission of
 	// the edition waits for it, holding a pooled connection. So everything is made before it, the
-	// snapshot and the stored answer with a placeholder where the reference goes, and the number is taken
-	// last, with the writes that show it, in one statement (models.Store.IssueReceipt).
+	// snapshot, the stored answer and the receipt mail with a placeholder where the reference goes, and the
+	// number is taken last, with the writes that show it, in one statement (models.Store.IssueReceipt).
 	first := a.Seq == nil
 	var placeholder string
 	if first {
@@ -225,6 +225,11 @@ func (s *Applications) submit(ctx context.Context, tx *models.Store, actor *mode
 	} else {
 		r := &models.Receipt{EditionID: e.ID, ApplicationID: a.ID, Prefix: fmt.Sprintf("%s-%d-", e.ReferencePrefix, e.Year),
 			Placeholder: placeholder, Version: ver}
+		if jm, ok := s.Mail.(jobMailer); ok {
+			if r.MailJob, err = jm.QueueTxJob(ctx, tx, actor.Email, actor.Lang, MailApplicationSubmitted, s.receiptData(actor, a, e)); err != nil {
+				return nil, err
+			}
+		}
 		if k := opts.Idempotency; k != nil {
 			resp, err := opts.Render(out)
 			if err != nil {
@@ -240,13 +245,26 @@ func (s *Applications) submit(ctx context.Context, tx *models.Store, actor *mode
 		out.Detail.Application.Seq, out.Detail.Application.Reference = &seq, &ref
 		e.ApplicationSeq = seq
 		out.Detail.Versions[len(out.Detail.Versions)-1].ID = ver.ID
+		if r.MailJob != 0 {
+			return out, nil // the receipt mail was queued before the number and completed with it
+		}
 	}
-	if err := s.Mail.QueueTx(ctx, tx, actor.Email, actor.Lang, MailApplicationSubmitted, map[string]any{
-		"Name": actor.Name, "Reference": a.RefString(), "Edition": e.NameI18n.Or(actor.Lang, e.Name), "Link": s.link(a.ID),
-	}); err != nil {
+	if err := s.Mail.QueueTx(ctx, tx, actor.Email, actor.Lang, MailApplicationSubmitted, s.receiptData(actor, a, e)); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// jobMailer is a Mailer whose queued mail is a job row that a later statement of the same transaction can still
+// complete (mail.JobMailer): a first submission queues its receipt before taking the number, with the
+// placeholder that the number's statement replaces, so that the job's insert is not inside the edition's lock.
+type jobMailer interface {
+	QueueTxJob(ctx context.Context, tx *models.Store, to, lang, template string, data map[string]any) (int64, error)
+}
+
+// receiptData is what the receipt mail of a submission says.
+func (s *Applications) receiptData(actor *models.User, a *models.Application, e *models.Edition) map[string]any {
+	return map[string]any{"Name": actor.Name, "Reference": a.RefString(), "Edition": e.NameI18n.Or(actor.Lang, e.Name), "Link": s.link(a.ID)}
 }
 
 // answer stores the answer to a claimed Idempotency-Key (none without one).

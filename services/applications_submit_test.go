@@ -3,14 +3,18 @@ package services_test
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/pitchfest/pitchfest/jobs"
+	"github.com/pitchfest/pitchfest/mail"
 	"github.com/pitchfest/pitchfest/models"
 	"github.com/pitchfest/pitchfest/services"
+	"github.com/pitchfest/pitchfest/testutil"
 )
 
 // Imported applications (the demo at continental size) must be what Create and Submit would have made: the
@@ -174,4 +178,55 @@ func (w *intakeWorld) userList(t *testing.T, n int) []*models.User {
 		out = append(out, w.user(t, fmt.Sprintf("applicant%d", i), models.RoleApplicant))
 	}
 	return out
+}
+
+// With the real mail queue, a first submission queues its receipt mail before it takes the number (so that the
+// job's insert is not inside the edition's lock) and the number's statement writes the reference into the
+// job, the version and the stored answer: none of them may keep the placeholder.
+func TestTheReceiptQueuedBeforeTheNumberCarriesTheReference(t *testing.T) {
+	w := newIntakeWorld(t)
+	if err := jobs.Migrate(ctx, w.st); err != nil {
+		t.Fatal(err)
+	}
+	q, err := jobs.New(ctx, w.st, jobs.Options{Logger: testutil.Logger(t)}) // not started: the job stays queued
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse("https://pitchfest.example.rw")
+	apps := &services.Applications{Store: w.st, Mail: mail.JobMailer{Queue: q}, Now: w.clock.now, BaseURL: base, Log: testutil.Logger(t)}
+
+	// Another application takes number 1 first, so the reference checked is not the only possible one.
+	w.submit(t, w.other, w.apply(t, w.other, complete()).Application.ID)
+	a := w.apply(t, w.owner, complete())
+	render := func(out *services.SubmitOutcome) (services.StoredResponse, error) {
+		return services.StoredResponse{Status: 200, Body: []byte(`{"reference":"` + out.Detail.Application.RefString() + `"}`)}, nil
+	}
+	opts := services.SubmitOptions{Meta: here, Idempotency: &services.IdempotentRequest{Key: "receipt-key", Hash: "h"}, Render: render}
+	out, err := apps.Submit(ctx, w.owner, a.Application.ID, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "HPF-2026-000002"
+	if got := out.Detail.Application.RefString(); got != want || out.Version.ID == 0 || out.Detail.Versions[len(out.Detail.Versions)-1].ID != out.Version.ID {
+		t.Fatalf("answered %q, version %d (detail %+v)", got, out.Version.ID, out.Detail.Versions)
+	}
+	args := "args::text"
+	if w.st.Dialect() == models.DialectSQLite {
+		args = "json(args)"
+	}
+	var jobArgs []string
+	if err := w.st.DB().Raw("SELECT "+args+" FROM river_job WHERE kind = 'send_mail'").Scan(&jobArgs).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(jobArgs) != 1 || !strings.Contains(jobArgs[0], want) || strings.Contains(jobArgs[0], "pending-receipt") {
+		t.Fatalf("queued receipt mails: %q", jobArgs)
+	}
+	versions, err := w.st.ApplicationVersions(ctx, a.Application.ID)
+	if err != nil || len(versions) != 1 || !strings.Contains(versions[0].Snapshot, `"reference":"`+want+`"`) || strings.Contains(versions[0].Snapshot, "pending-receipt") {
+		t.Fatalf("versions %+v, %v", versions, err)
+	}
+	again, err := apps.Submit(ctx, w.owner, a.Application.ID, opts)
+	if err != nil || again.Replay == nil || string(again.Replay.Body) != `{"reference":"`+want+`"}` {
+		t.Fatalf("replay %+v, %v", again, err)
+	}
 }
