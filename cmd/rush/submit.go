@@ -189,24 +189,34 @@ func snapshotStatements(ctx context.Context, st *models.Store) statements {
 		return nil
 	}
 	var rows []struct {
-		Query  string
-		Calls  int64
-		TimeMS float64
+		Query    string
+		Toplevel bool
+		Calls    int64
+		TimeMS   float64
 	}
-	err := st.DB().WithContext(ctx).Raw(`SELECT query, SUM(calls) AS calls, SUM(total_exec_time) AS time_ms FROM pg_stat_statements
-		WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) GROUP BY query`).Scan(&rows).Error
+	// Statements sent by the app are "top level"; those its triggers and foreign keys run are not (toplevel
+	// false, counted when pg_stat_statements.track = all): the round trips are the former.
+	err := st.DB().WithContext(ctx).Raw(`SELECT query, toplevel, SUM(calls) AS calls, SUM(total_exec_time) AS time_ms FROM pg_stat_statements
+		WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) GROUP BY query, toplevel`).Scan(&rows).Error
 	if err != nil {
 		return nil
 	}
 	out := statements{}
 	for _, r := range rows {
-		out[r.Query] = struct {
+		q := r.Query
+		if !r.Toplevel {
+			q = nested + q
+		}
+		out[q] = struct {
 			Calls  int64
 			TimeMS float64
 		}{r.Calls, r.TimeMS}
 	}
 	return out
 }
+
+// nested marks, in a snapshot, a statement run by a trigger or a foreign key rather than sent by the app.
+const nested = "(nested) "
 
 // reportStatements prints what the database ran between two snapshots, per acknowledged submission: the
 // statements a submission costs (with whatever else ran meanwhile: the job queue's polling, the mail jobs).
@@ -220,16 +230,20 @@ func reportStatements(w io.Writer, before, after statements, per int) {
 		timeMS float64
 	}
 	var lines []line
-	var total int64
+	var total, top int64
 	for q, a := range after {
 		b := before[q]
 		if n := a.Calls - b.Calls; n > 0 {
 			lines = append(lines, line{q, n, a.TimeMS - b.TimeMS})
 			total += n
+			if !strings.HasPrefix(q, nested) {
+				top += n
+			}
 		}
 	}
-	slices.SortFunc(lines, func(x, y line) int { return cmp.Compare(y.calls, x.calls) })
-	fmt.Fprintf(w, "pg_stat_statements: %d statements during the rush, %.1f per acknowledged submission; the most called:\n", total, float64(total)/float64(per))
+	slices.SortFunc(lines, func(x, y line) int { return cmp.Or(cmp.Compare(y.calls, x.calls), cmp.Compare(x.q, y.q)) })
+	fmt.Fprintf(w, "pg_stat_statements: %.1f statements sent per acknowledged submission (%d in all during the rush, %.1f per submission with those of triggers and foreign keys); the most called:\n",
+		float64(top)/float64(per), total, float64(total)/float64(per))
 	for _, l := range lines[:min(len(lines), 25)] {
 		q := strings.Join(strings.Fields(l.q), " ")
 		fmt.Fprintf(w, "  %6.2f/sub %8.1f ms  %s\n", float64(l.calls)/float64(per), l.timeMS, q[:min(len(q), 150)])
