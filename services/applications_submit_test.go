@@ -105,7 +105,8 @@ func TestImportedApplicationsAreWhatSubmitWouldMake(t *testing.T) {
 func TestConcurrentFirstSubmissionsGetGaplessReferences(t *testing.T) {
 	w := newIntakeWorld(t)
 
-	// A submission whose response cannot be rendered fails after the number was taken: it must roll back.
+	// A submission whose response cannot be rendered fails inside its transaction (just before the number is
+	// taken, which is now its last statement): it must roll back and leave no number used.
 	failed := w.apply(t, w.owner, complete())
 	broken := func(*services.SubmitOutcome) (services.StoredResponse, error) {
 		return services.StoredResponse{}, errors.New("render failed")

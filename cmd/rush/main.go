@@ -19,6 +19,11 @@
 // so a retried submission cannot be counted twice): this is how the fault run (scripts/faultrun.sh) shows the
 // app recovering after PostgreSQL restarts.
 //
+// With -submit-only it times the submission alone: the drafts, complete with their decks, are made through the
+// API before the clock starts (untimed, sessions seeded), and only the submissions arrive on the ramp (see
+// submit.go); -pgbench runs pgbench's single-row insert on the same database first, for the ratio the issue
+// asks for, and with pg_stat_statements in the database the statements per submission are printed.
+//
 // Before the rush it runs the deck path's limit benchmark (-limit decks, -limit-workers goroutines: spool,
 // hash, verify and store 2 MB decks in the configured blob store, with no HTTP and no database) and reports
 // the rush's complete applications per second against that rate: the machine's ceiling for them.
