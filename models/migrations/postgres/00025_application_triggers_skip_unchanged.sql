@@ -1,5 +1,5 @@
 -- +goose Up
--- Kept equivalent to sqlite/00023_application_triggers_skip_unchanged.sql.
+-- Kept equivalent to sqlite/00025_application_triggers_skip_unchanged.sql.
 --
 -- The statistics summary (00018) and the intake counts (00021) are kept by statement-level triggers on every
 -- UPDATE of applications. An update that changes nothing they count (a draft's text, a receipt number) added
