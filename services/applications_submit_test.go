@@ -216,7 +216,7 @@ func TestTheReceiptQueuedBeforeTheNumberCarriesTheReference(t *testing.T) {
 		args = "json(args)"
 	}
 	var jobArgs []string
-	if err := w.st.DB().Raw("SELECT "+args+" FROM river_job WHERE kind = 'send_mail'").Scan(&jobArgs).Error; err != nil {
+	if err := w.st.DB().Raw("SELECT " + args + " FROM river_job WHERE kind = 'send_mail'").Scan(&jobArgs).Error; err != nil {
 		t.Fatal(err)
 	}
 	if len(jobArgs) != 1 || !strings.Contains(jobArgs[0], want) || strings.Contains(jobArgs[0], "pending-receipt") {

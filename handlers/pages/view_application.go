@@ -741,7 +741,7 @@ type withdrawView struct {
 	Detail *services.ApplicationDetail
 	Name   string // the startup's name; empty: the page says "your application" in a sentence of its own, as
 	// Kinyarwanda's verb agrees with the noun it follows
-	Until  string // while the call is open: the deadline, until which the application can be reopened
+	Until string // while the call is open: the deadline, until which the application can be reopened
 }
 
 // withdrawViewOf builds the withdrawal's confirmation page.
