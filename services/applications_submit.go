@@ -146,20 +146,10 @@ func (s *Applications) submit(ctx context.Context, tx *models.Store, actor *mode
 	if !policy.CanSubmitApplication(actor) {
 		return nil, forbidden("application.verify_email_first")
 	}
-	out := &SubmitOutcome{}
 	if a.Status == models.StatusSubmitted && a.Version == a.SubmittedVersion {
-		versions, err := tx.ApplicationVersions(ctx, a.ID)
-		if err != nil {
-			return nil, err
-		}
-		if len(versions) > 0 {
-			out.Version = &versions[len(versions)-1]
-		}
-		if out.Detail, err = s.detail(ctx, tx, actor, a); err != nil {
-			return nil, err
-		}
-		return out, s.answer(ctx, tx, actor, opts, out)
+		return s.unchangedSubmission(ctx, tx, actor, a, opts)
 	}
+	out := &SubmitOutcome{}
 	qs, err := tx.Questions(ctx, e.ID)
 	if err != nil {
 		return nil, err
@@ -223,29 +213,11 @@ func (s *Applications) submit(ctx context.Context, tx *models.Store, actor *mode
 			return nil, err
 		}
 	} else {
-		r := &models.Receipt{EditionID: e.ID, ApplicationID: a.ID, Prefix: fmt.Sprintf("%s-%d-", e.ReferencePrefix, e.Year),
-			Placeholder: placeholder, Version: ver}
-		if jm, ok := s.Mail.(jobMailer); ok {
-			if r.MailJob, err = jm.QueueTxJob(ctx, tx, actor.Email, actor.Lang, MailApplicationSubmitted, s.receiptData(actor, a, e)); err != nil {
-				return nil, err
-			}
-		}
-		if k := opts.Idempotency; k != nil {
-			resp, err := opts.Render(out)
-			if err != nil {
-				return nil, err
-			}
-			r.Answer = &models.IdempotencyKey{UserID: actor.ID, Key: k.Key, Status: resp.Status, Body: string(resp.Body)}
-		}
-		seq, ref, err := tx.IssueReceipt(ctx, r)
+		mailed, err := s.issueReceipt(ctx, tx, actor, a, e, ver, placeholder, opts, out)
 		if err != nil {
 			return nil, err
 		}
-		a.Seq, a.Reference = &seq, &ref
-		out.Detail.Application.Seq, out.Detail.Application.Reference = &seq, &ref
-		e.ApplicationSeq = seq
-		out.Detail.Versions[len(out.Detail.Versions)-1].ID = ver.ID
-		if r.MailJob != 0 {
+		if mailed {
 			return out, nil // the receipt mail was queued before the number and completed with it
 		}
 	}
@@ -253,6 +225,53 @@ func (s *Applications) submit(ctx context.Context, tx *models.Store, actor *mode
 		return nil, err
 	}
 	return out, nil
+}
+
+// unchangedSubmission answers a submission of what is already submitted, unchanged: the same version again.
+func (s *Applications) unchangedSubmission(ctx context.Context, tx *models.Store, actor *models.User, a *models.Application, opts SubmitOptions) (*SubmitOutcome, error) {
+	out := &SubmitOutcome{}
+	versions, err := tx.ApplicationVersions(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(versions) > 0 {
+		out.Version = &versions[len(versions)-1]
+	}
+	if out.Detail, err = s.detail(ctx, tx, actor, a); err != nil {
+		return nil, err
+	}
+	return out, s.answer(ctx, tx, actor, opts, out)
+}
+
+// issueReceipt takes a first submission's receipt number last, in one statement with the writes that show it
+// (models.Store.IssueReceipt): the version, the stored answer and, where the mailer can, the receipt mail
+// queued before with placeholder where the reference goes. It says whether the receipt mail is queued.
+func (s *Applications) issueReceipt(ctx context.Context, tx *models.Store, actor *models.User, a *models.Application, e *models.Edition,
+	ver *models.ApplicationVersion, placeholder string, opts SubmitOptions, out *SubmitOutcome) (bool, error) {
+	r := &models.Receipt{EditionID: e.ID, ApplicationID: a.ID, Prefix: fmt.Sprintf("%s-%d-", e.ReferencePrefix, e.Year),
+		Placeholder: placeholder, Version: ver}
+	var err error
+	if jm, ok := s.Mail.(jobMailer); ok {
+		if r.MailJob, err = jm.QueueTxJob(ctx, tx, actor.Email, actor.Lang, MailApplicationSubmitted, s.receiptData(actor, a, e)); err != nil {
+			return false, err
+		}
+	}
+	if k := opts.Idempotency; k != nil {
+		resp, err := opts.Render(out)
+		if err != nil {
+			return false, err
+		}
+		r.Answer = &models.IdempotencyKey{UserID: actor.ID, Key: k.Key, Status: resp.Status, Body: string(resp.Body)}
+	}
+	seq, ref, err := tx.IssueReceipt(ctx, r)
+	if err != nil {
+		return false, err
+	}
+	a.Seq, a.Reference = &seq, &ref
+	out.Detail.Application.Seq, out.Detail.Application.Reference = &seq, &ref
+	e.ApplicationSeq = seq
+	out.Detail.Versions[len(out.Detail.Versions)-1].ID = ver.ID
+	return r.MailJob != 0, nil
 }
 
 // jobMailer is a Mailer whose queued mail is a job row that a later statement of the same transaction can still

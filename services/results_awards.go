@@ -182,88 +182,12 @@ func (p *Publishing) GrantAwards(ctx context.Context, actor *models.User, roundI
 		if err != nil {
 			return err
 		}
-		inRound := func(id int64) bool {
-			_, ok := rs.entryByApp[id]
-			return ok
-		}
-		byAward := map[int64]models.AwardGrant{}
-		suggested := map[int64]int64{} // award → the application the ranking gives it to
-		for _, s := range sug {
-			byAward[*s.AwardID] = models.AwardGrant{AwardID: s.AwardID, Name: s.Name, Position: s.Position, Amount: s.Amount,
-				Currency: s.Currency, ApplicationID: s.ApplicationID}
-			suggested[*s.AwardID] = s.ApplicationID
-		}
 		v := models.NewValidationError()
+		grants, displaced := rankedGrants(v, ed, rs, sug, in.Overrides)
+		grants = append(grants, specialGrants(v, rs, in.Special)...)
 		now := p.now()
-		overrideOf := map[int64]int{} // award → the override that set it
-		for i, o := range in.Overrides {
-			reason := checkReason(v, fmt.Sprintf("overrides[%d].reason", i), o.Reason)
-			idx := slices.IndexFunc(ed.Awards, func(a models.Award) bool { return a.ID == o.AwardID })
-			if idx < 0 {
-				v.Fields[fmt.Sprintf("overrides[%d].award_id", i)] = "results.awards.unknown"
-				continue
-			}
-			if !inRound(o.ApplicationID) {
-				v.Fields[fmt.Sprintf("overrides[%d].application_id", i)] = "results.override"
-				continue
-			}
-			aw := ed.Awards[idx]
-			id := aw.ID
-			byAward[aw.ID] = models.AwardGrant{AwardID: &id, Name: aw.Name, Position: aw.Position, Amount: aw.Amount,
-				Currency: aw.Currency, ApplicationID: o.ApplicationID, Reason: reason}
-			overrideOf[aw.ID] = i
-		}
-		// A startup holds at most one ranked prize (special awards may add to it): giving it a second one would
-		// silently take that prize from the startup the ranking gave it to. The message goes to the override
-		// that made the double, naming the startup and the prize it already holds.
-		holder := map[int64]models.Award{} // application → the ranked prize it holds
-		for _, aw := range ed.Awards {
-			g, ok := byAward[aw.ID]
-			if !ok {
-				continue
-			}
-			first, taken := holder[g.ApplicationID]
-			if !taken {
-				holder[g.ApplicationID] = aw
-				continue
-			}
-			i, overridden := overrideOf[aw.ID]
-			other := first
-			if !overridden { // the ranking's choice stands here: the override of the other prize made the double
-				i, other = overrideOf[first.ID], aw
-			}
-			v.Add(fmt.Sprintf("overrides[%d].application_id", i), "results.awards.one_ranked",
-				rs.apps[g.ApplicationID].StartupName, localText{other.Name, other.NameI18n})
-		}
-		var grants []models.AwardGrant
-		var displaced []string // per grant: the application the ranking chose, when an override replaced it
-		for _, aw := range ed.Awards {
-			if g, ok := byAward[aw.ID]; ok {
-				g.CreatedBy, g.CreatedAt = &actor.ID, now
-				grants = append(grants, g)
-				was := ""
-				if s, ok := suggested[aw.ID]; ok && s != g.ApplicationID {
-					was = appRef(rs.apps[s])
-				}
-				displaced = append(displaced, was)
-			}
-		}
-		for i, s := range in.Special {
-			name := strings.TrimSpace(s.Name)
-			if name == "" || utf8.RuneCountInString(name) > 200 {
-				v.Fields[fmt.Sprintf("special[%d].name", i)] = "results.awards.name"
-			}
-			reason := checkReason(v, fmt.Sprintf("special[%d].reason", i), s.Reason)
-			if s.ApplicationID == 0 {
-				v.Fields[fmt.Sprintf("special[%d].application_id", i)] = "results.awards.choose_startup"
-				continue
-			}
-			if !inRound(s.ApplicationID) {
-				v.Fields[fmt.Sprintf("special[%d].application_id", i)] = "results.override"
-				continue
-			}
-			grants = append(grants, models.AwardGrant{Name: name, Special: true, ApplicationID: s.ApplicationID, Reason: reason,
-				CreatedBy: &actor.ID, CreatedAt: now})
+		for i := range grants {
+			grants[i].CreatedBy, grants[i].CreatedAt = &actor.ID, now
 		}
 		if len(v.Fields) > 0 {
 			return v
@@ -271,21 +195,8 @@ func (p *Publishing) GrantAwards(ctx context.Context, actor *models.User, roundI
 		if err := tx.ReplaceAwardGrants(ctx, roundID, grants); err != nil {
 			return err
 		}
-		for k, g := range grants {
-			if g.Reason == "" {
-				continue
-			}
-			action := "results.award_override"
-			if g.Special {
-				action = "results.award_special"
-			}
-			detail := fmt.Sprintf("round=%d award=%s reason=%s", roundID, g.Name, g.Reason)
-			if k < len(displaced) && displaced[k] != "" {
-				detail += " replaces=" + displaced[k]
-			}
-			if err := p.audit(ctx, tx, actor, action, appSubject(g.ApplicationID), detail, meta); err != nil {
-				return err
-			}
+		if err := p.auditGrants(ctx, tx, actor, roundID, grants, displaced, meta); err != nil {
+			return err
 		}
 		return p.audit(ctx, tx, actor, "results.awards_confirm", roundSubject(roundID), fmt.Sprintf("awards=%d", len(grants)), meta)
 	})
@@ -293,4 +204,118 @@ func (p *Publishing) GrantAwards(ctx context.Context, actor *models.User, roundI
 		return nil, err
 	}
 	return p.Awards(ctx, actor, roundID)
+}
+
+// rankedGrants is the edition's ranked prizes as the ranking gives them (sug) with the organizer's overrides, in
+// the edition's order, and per grant the reference of the startup an override displaced ("" where none). Bad
+// overrides are added to v.
+func rankedGrants(v *models.ValidationError, ed *models.Edition, rs *roundScores, sug []AwardView, overrides []AwardOverride) ([]models.AwardGrant, []string) {
+	byAward := map[int64]models.AwardGrant{}
+	suggested := map[int64]int64{} // award → the application the ranking gives it to
+	for _, s := range sug {
+		byAward[*s.AwardID] = models.AwardGrant{AwardID: s.AwardID, Name: s.Name, Position: s.Position, Amount: s.Amount,
+			Currency: s.Currency, ApplicationID: s.ApplicationID}
+		suggested[*s.AwardID] = s.ApplicationID
+	}
+	overrideOf := map[int64]int{} // award → the override that set it
+	for i, o := range overrides {
+		reason := checkReason(v, fmt.Sprintf("overrides[%d].reason", i), o.Reason)
+		idx := slices.IndexFunc(ed.Awards, func(a models.Award) bool { return a.ID == o.AwardID })
+		if idx < 0 {
+			v.Fields[fmt.Sprintf("overrides[%d].award_id", i)] = "results.awards.unknown"
+			continue
+		}
+		if !rs.inRound(o.ApplicationID) {
+			v.Fields[fmt.Sprintf("overrides[%d].application_id", i)] = "results.override"
+			continue
+		}
+		aw := ed.Awards[idx]
+		id := aw.ID
+		byAward[aw.ID] = models.AwardGrant{AwardID: &id, Name: aw.Name, Position: aw.Position, Amount: aw.Amount,
+			Currency: aw.Currency, ApplicationID: o.ApplicationID, Reason: reason}
+		overrideOf[aw.ID] = i
+	}
+	oneRankedPrizeEach(v, ed, rs, byAward, overrideOf)
+	var grants []models.AwardGrant
+	var displaced []string
+	for _, aw := range ed.Awards {
+		if g, ok := byAward[aw.ID]; ok {
+			grants = append(grants, g)
+			was := ""
+			if s, ok := suggested[aw.ID]; ok && s != g.ApplicationID {
+				was = appRef(rs.apps[s])
+			}
+			displaced = append(displaced, was)
+		}
+	}
+	return grants, displaced
+}
+
+// oneRankedPrizeEach refuses a second ranked prize for one startup (special awards may add to it): giving it
+// would silently take that prize from the startup the ranking gave it to. The message goes to the override that
+// made the double, naming the startup and the prize it already holds.
+func oneRankedPrizeEach(v *models.ValidationError, ed *models.Edition, rs *roundScores, byAward map[int64]models.AwardGrant, overrideOf map[int64]int) {
+	holder := map[int64]models.Award{} // application → the ranked prize it holds
+	for _, aw := range ed.Awards {
+		g, ok := byAward[aw.ID]
+		if !ok {
+			continue
+		}
+		first, taken := holder[g.ApplicationID]
+		if !taken {
+			holder[g.ApplicationID] = aw
+			continue
+		}
+		i, overridden := overrideOf[aw.ID]
+		other := first
+		if !overridden { // the ranking's choice stands here: the override of the other prize made the double
+			i, other = overrideOf[first.ID], aw
+		}
+		v.Add(fmt.Sprintf("overrides[%d].application_id", i), "results.awards.one_ranked",
+			rs.apps[g.ApplicationID].StartupName, localText{other.Name, other.NameI18n})
+	}
+}
+
+// specialGrants is the special awards asked for, each to a startup of the round; bad ones are added to v.
+func specialGrants(v *models.ValidationError, rs *roundScores, special []SpecialAward) []models.AwardGrant {
+	var grants []models.AwardGrant
+	for i, s := range special {
+		name := strings.TrimSpace(s.Name)
+		if name == "" || utf8.RuneCountInString(name) > 200 {
+			v.Fields[fmt.Sprintf("special[%d].name", i)] = "results.awards.name"
+		}
+		reason := checkReason(v, fmt.Sprintf("special[%d].reason", i), s.Reason)
+		if s.ApplicationID == 0 {
+			v.Fields[fmt.Sprintf("special[%d].application_id", i)] = "results.awards.choose_startup"
+			continue
+		}
+		if !rs.inRound(s.ApplicationID) {
+			v.Fields[fmt.Sprintf("special[%d].application_id", i)] = "results.override"
+			continue
+		}
+		grants = append(grants, models.AwardGrant{Name: name, Special: true, ApplicationID: s.ApplicationID, Reason: reason})
+	}
+	return grants
+}
+
+// auditGrants records each grant the organizer decided (an override or a special award: those with a reason),
+// naming the startup an override displaced.
+func (p *Publishing) auditGrants(ctx context.Context, tx *models.Store, actor *models.User, roundID int64, grants []models.AwardGrant, displaced []string, meta Meta) error {
+	for k, g := range grants {
+		if g.Reason == "" {
+			continue
+		}
+		action := "results.award_override"
+		if g.Special {
+			action = "results.award_special"
+		}
+		detail := fmt.Sprintf("round=%d award=%s reason=%s", roundID, g.Name, g.Reason)
+		if k < len(displaced) && displaced[k] != "" {
+			detail += " replaces=" + displaced[k]
+		}
+		if err := p.audit(ctx, tx, actor, action, appSubject(g.ApplicationID), detail, meta); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -124,6 +124,12 @@ type roundScores struct {
 }
 
 // loadRoundScores reads a round's counted scores (countedScores) of applications still in the competition.
+// inRound says whether the application is one of the round's entries.
+func (rs *roundScores) inRound(appID int64) bool {
+	_, ok := rs.entryByApp[appID]
+	return ok
+}
+
 func loadRoundScores(ctx context.Context, st *models.Store, roundID int64) (*roundScores, error) {
 	r, err := st.RoundByID(ctx, roundID)
 	if err != nil {

@@ -149,39 +149,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	fmt.Fprintf(stdout, "seeded %d applicants in %s\n", o.n, time.Since(t0).Round(time.Millisecond))
 
 	client := &http.Client{Timeout: o.timeout, Transport: &http.Transport{MaxIdleConnsPerHost: o.workers, MaxConnsPerHost: 0}}
-	// The deadline: arrival i comes at ramp·sqrt(i/n) (rate growing linearly); the last `late` share after it.
-	// Rounded up to the second (the API takes whole seconds), so with -late 0 nobody arrives late.
-	deadlineAfter := func(start time.Time) time.Time {
-		if o.closeAfter > 0 {
-			return start.Add(o.closeAfter + time.Second - 1).Truncate(time.Second)
-		}
-		return start.Add(time.Duration(float64(o.ramp)*math.Sqrt(1-o.late)) + time.Second - 1).Truncate(time.Second)
-	}
 	res := newResults()
-	var start, deadline time.Time
-	var edition int64
-	var drafts []int64 // bare-submit run: applicant i's application, complete with its deck
-	if o.submitOnly {
-		// Open until the drafts are ready (a generous hour), then closed at the ramp's deadline.
-		g, err := openEdition(ctx, client, o.target, st, time.Now().Add(time.Hour))
-		if err != nil {
-			return err
-		}
-		edition = g.id
-		if drafts, err = prepareDrafts(ctx, client, &o, res, g.id, sessions, deck.Bytes(), stdout); err != nil {
-			return err
-		}
-		start = time.Now().Add(2 * time.Second)
-		deadline = deadlineAfter(start)
-		if err := g.setDeadline(ctx, deadline); err != nil {
-			return fmt.Errorf("move the deadline: %w", err)
-		}
-	} else {
-		start = time.Now().Add(2 * time.Second)
-		deadline = deadlineAfter(start)
-		if edition, err = createEdition(ctx, client, o.target, st, deadline); err != nil {
-			return err
-		}
+	edition, start, deadline, drafts, err := setUpEdition(ctx, client, &o, st, res, sessions, deck.Bytes(), stdout)
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "edition %d closes at %s (%.0f s after the first arrival)\n", edition, deadline.Format(time.RFC3339), deadline.Sub(start).Seconds())
 
@@ -221,6 +192,44 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			pgbenchTPS, 100*overall/pgbenchTPS, 100*float64(peak)/pgbenchTPS)
 	}
 	return verify(ctx, stdout, st, res, edition, deadline)
+}
+
+// setUpEdition makes the rush's edition and says when the first applicant arrives and when the edition closes.
+// For a bare-submit run (-submit-only) it first has every applicant's complete draft made with its deck, untimed
+// (drafts[i] is applicant i's application), then moves the deadline to where the ramp wants it.
+func setUpEdition(ctx context.Context, client *http.Client, o *options, st *models.Store, res *results, sessions []string, deck []byte,
+	stdout io.Writer) (edition int64, start, deadline time.Time, drafts []int64, err error) {
+	// The deadline: arrival i comes at ramp·sqrt(i/n) (rate growing linearly); the last `late` share after it.
+	// Rounded up to the second (the API takes whole seconds), so with -late 0 nobody arrives late.
+	deadlineAfter := func(start time.Time) time.Time {
+		if o.closeAfter > 0 {
+			return start.Add(o.closeAfter + time.Second - 1).Truncate(time.Second)
+		}
+		return start.Add(time.Duration(float64(o.ramp)*math.Sqrt(1-o.late)) + time.Second - 1).Truncate(time.Second)
+	}
+	if o.submitOnly {
+		// Open until the drafts are ready (a generous hour), then closed at the ramp's deadline.
+		g, err := openEdition(ctx, client, o.target, st, time.Now().Add(time.Hour))
+		if err != nil {
+			return 0, start, deadline, nil, err
+		}
+		edition = g.id
+		if drafts, err = prepareDrafts(ctx, client, o, res, g.id, sessions, deck, stdout); err != nil {
+			return 0, start, deadline, nil, err
+		}
+		start = time.Now().Add(2 * time.Second)
+		deadline = deadlineAfter(start)
+		if err := g.setDeadline(ctx, deadline); err != nil {
+			return 0, start, deadline, nil, fmt.Errorf("move the deadline: %w", err)
+		}
+	} else {
+		start = time.Now().Add(2 * time.Second)
+		deadline = deadlineAfter(start)
+		if edition, err = createEdition(ctx, client, o.target, st, deadline); err != nil {
+			return 0, start, deadline, nil, err
+		}
+	}
+	return edition, start, deadline, drafts, nil
 }
 
 // flags are the command line's choices other than the rush's own options.

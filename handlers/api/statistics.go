@@ -283,16 +283,6 @@ func reportJSON(rep *web.StatReport, editionID int64) statisticsJSON {
 // not decided yet (and of a cut into or out of one, and of this edition's finalists or winners in the
 // trends) are empty, never 0, and a cut's finding there is "undecided". The last column, row_label, says in words what the row column names by code.
 func writeReportCSV(rep *web.StatReport, w *csv.Writer, lb web.CSVLabels) error {
-	est := func(e stats.Estimate) []string {
-		switch {
-		case e.Suppressed:
-			return []string{"suppressed", "", ""}
-		case !e.Defined:
-			return []string{"", "", ""}
-		}
-		f := func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
-		return []string{f(e.Value), f(e.Low), f(e.High)}
-	}
 	rows := [][]string{{"table", "row", "column", "value", "low", "high", "row_label"}}
 	// label is a row's words: the same for every line of the row, so a spreadsheet can filter on it.
 	// undecided says whether row i of a table is a stage not decided yet (funnel tables only).
@@ -318,7 +308,7 @@ func writeReportCSV(rep *web.StatReport, w *csv.Writer, lb web.CSVLabels) error 
 			if undecided(i) {
 				e = stats.Estimate{}
 			}
-			rows = append(rows, append(append([]string{name, keys[i], "women_led_share"}, est(e)...), label(i)))
+			rows = append(rows, append(append([]string{name, keys[i], "women_led_share"}, estimateCSV(e)...), label(i)))
 		}
 	}
 	names := make([]string, len(rep.Stages))
@@ -334,9 +324,9 @@ func writeReportCSV(rep *web.StatReport, w *csv.Writer, lb web.CSVLabels) error 
 		if rep.CutUndecided(c) {
 			wl, ot, ra, finding = stats.Estimate{}, stats.Estimate{}, stats.Estimate{}, "undecided"
 		}
-		rows = append(rows, append(append([]string{"cuts", row, "women_led_rate"}, est(wl)...), label))
-		rows = append(rows, append(append([]string{"cuts", row, "others_rate"}, est(ot)...), label))
-		rows = append(rows, append(append([]string{"cuts", row, "ratio"}, est(ra)...), label))
+		rows = append(rows, append(append([]string{"cuts", row, "women_led_rate"}, estimateCSV(wl)...), label))
+		rows = append(rows, append(append([]string{"cuts", row, "others_rate"}, estimateCSV(ot)...), label))
+		rows = append(rows, append(append([]string{"cuts", row, "ratio"}, estimateCSV(ra)...), label))
 		rows = append(rows, []string{"cuts", row, "finding", finding, "", "", label})
 	}
 	for _, b := range rep.Breakdowns {
@@ -354,6 +344,29 @@ func writeReportCSV(rep *web.StatReport, w *csv.Writer, lb web.CSVLabels) error 
 	table("trend_winners", rep.Trends.Winners, ed, winnersUndecided)
 	shares("trend_winners", rep.Trends.Editions, rep.Trends.WinnerShare, ed, winnersUndecided)
 	table("trend_winner_founders", rep.Trends.WinnerFounders, ed, winnersUndecided)
+	rows = append(rows, scoreGapRowsCSV(rep, lb)...)
+	if err := w.WriteAll(rows); err != nil {
+		return err
+	}
+	return w.Error()
+}
+
+// estimateCSV is an estimate's value, low and high cells: "suppressed" where hidden, empty where undefined.
+func estimateCSV(e stats.Estimate) []string {
+	switch {
+	case e.Suppressed:
+		return []string{"suppressed", "", ""}
+	case !e.Defined:
+		return []string{"", "", ""}
+	}
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
+	return []string{f(e.Value), f(e.Low), f(e.High)}
+}
+
+// scoreGapRowsCSV is the rounds' lines of the report's CSV: when stored score gaps were computed, each panel's
+// judges by gender, and the score gaps of the scored rounds and of their judges.
+func scoreGapRowsCSV(rep *web.StatReport, lb web.CSVLabels) [][]string {
+	var rows [][]string
 	for _, r := range rep.Rounds {
 		if !r.ComputedAt.IsZero() || r.Pending { // stored figures say when they were computed, and if stale
 			at := ""
@@ -373,16 +386,13 @@ func writeReportCSV(rep *web.StatReport, w *csv.Writer, lb web.CSVLabels) error 
 		if !r.Scored {
 			continue
 		}
-		rows = append(rows, append(append([]string{"score_gap", r.Round, "gap"}, est(r.Gap.Gap)...), r.Round))
+		rows = append(rows, append(append([]string{"score_gap", r.Round, "gap"}, estimateCSV(r.Gap.Gap)...), r.Round))
 		for _, j := range r.Judges {
-			rows = append(rows, append(append([]string{"score_gap_judge", r.Round + " / " + j.Judge, "gap"}, est(j.Gap)...),
+			rows = append(rows, append(append([]string{"score_gap_judge", r.Round + " / " + j.Judge, "gap"}, estimateCSV(j.Gap)...),
 				r.Round+" / "+lb.Judge(j)))
 		}
 	}
-	if err := w.WriteAll(rows); err != nil {
-		return err
-	}
-	return w.Error()
+	return rows
 }
 
 // apiEditionStatistics answers GET /api/v1/editions/:id/statistics: the public (suppressed) statistics to

@@ -180,15 +180,30 @@ func statsPageOf(vt viewText, e *models.Edition, rep *web.StatReport, groups sta
 	for _, w := range rep.Withheld {
 		d.Withheld = append(d.Withheld, t("stats.dimension."+w))
 	}
+	d.Trends = trendRowsOf(t, l, rep)
+	d.Rounds = gapViewsOf(t, l, e, rep)
+	for _, o := range rep.Omitted {
+		d.Notes = append(d.Notes, t("stats.omitted."+o))
+	}
+	d.FunnelSVG = funnelSVG(t, l, rep, labels)
+	d.ShareSVG = shareSVG(t, l, rep, labels)
+	return d
+}
+
+// trendRowsOf is the trends table: each edition's applicants, finalists and winners; this edition's finalists
+// or winners not decided yet read so, not 0.
+func trendRowsOf(t func(string, ...any) string, l string, rep *web.StatReport) []trendRow {
+	k := rep.K
+	var rows []trendRow
 	tr := rep.Trends
 	for i, ed := range tr.Labels {
-		d.Trends = append(d.Trends, trendRow{Edition: ed,
+		rows = append(rows, trendRow{Edition: ed,
 			Applicants: cell(l, tr.Applicants.RowTotals[i], k), ApplicantShare: shareOrGap(t, l, tr.ApplicantShare[i]),
 			Finalists: cell(l, tr.Finalists.RowTotals[i], k), FinalistShare: shareOrGap(t, l, tr.FinalistShare[i]),
 			Winners: cell(l, tr.Winners.RowTotals[i], k), WinnerShare: shareOrGap(t, l, tr.WinnerShare[i]),
 			WinnerWomen: cell(l, tr.WinnerFounders.Cells[i][0], k), WinnerMen: cell(l, tr.WinnerFounders.Cells[i][1], k)})
 		// This edition's finalists or winners not decided yet are not "0" either.
-		row := &d.Trends[len(d.Trends)-1]
+		row := &rows[len(rows)-1]
 		finalists, winners := rep.TrendUndecided(i)
 		if finalists {
 			row.Finalists, row.FinalistShare = t("stats.finding.undecided"), "—"
@@ -197,6 +212,12 @@ func statsPageOf(vt viewText, e *models.Edition, rep *web.StatReport, groups sta
 			row.Winners, row.WinnerShare, row.WinnerWomen, row.WinnerMen = t("stats.finding.undecided"), "—", "—", "—"
 		}
 	}
+	return rows
+}
+
+// gapViewsOf is each round's score gaps (the round's and its judges') and its panel by gender.
+func gapViewsOf(t func(string, ...any) string, l string, e *models.Edition, rep *web.StatReport) []gapView {
+	var out []gapView
 	for _, r := range rep.Rounds {
 		name := r.RoundI18n.Or(l, r.Round)
 		g := gapView{Label: name, Scored: r.Scored}
@@ -218,14 +239,9 @@ func statsPageOf(vt viewText, e *models.Edition, rep *web.StatReport, groups sta
 		pg := r.Panel.Judges
 		g.Panel = panelView{Women: pg.Women, Men: pg.Men, Another: pg.Another, Und: pg.Undisclosed, Total: pg.Total(),
 			Share: shareOrGap(t, l, r.Panel.WomenShare), GPI: gpiText(t, l, r.Panel.Parity)}
-		d.Rounds = append(d.Rounds, g)
+		out = append(out, g)
 	}
-	for _, o := range rep.Omitted {
-		d.Notes = append(d.Notes, t("stats.omitted."+o))
-	}
-	d.FunnelSVG = funnelSVG(t, l, rep, labels)
-	d.ShareSVG = shareSVG(t, l, rep, labels)
-	return d
+	return out
 }
 
 func pct(l string, v float64) string { return l10n.Percent(l, 100*v, 1) }

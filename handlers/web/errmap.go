@@ -111,18 +111,8 @@ func (s *Server) Explain(c *gin.Context, err error) Problem {
 		return out
 	case errors.As(err, &imp):
 		out := fixable(http.StatusUnprocessableEntity, "results.import.invalid")
-		// Each line's problem in the reader's language, from its catalog message and values.
-		var rows []services.RowError
-		if imp.Rows != nil {
-			rows = make([]services.RowError, len(imp.Rows))
-		}
-		for i, r := range imp.Rows {
-			if r.ID != "" {
-				r.Message = s.Tr(c, r.ID, r.Args...)
-			}
-			rows[i] = r
-		}
-		out.Rows, out.Detail = rows, gin.H{"rows": rowErrorsJSON(rows)}
+		out.Rows = s.importRows(c, imp)
+		out.Detail = gin.H{"rows": rowErrorsJSON(out.Rows)}
 		return out
 	case errors.As(err, &locked):
 		wait := max(time.Until(locked.Until), time.Second)
@@ -171,6 +161,22 @@ func (s *Server) Explain(c *gin.Context, err error) Problem {
 	}
 	return Problem{Status: http.StatusInternalServerError, Message: s.Tr(c, "error.internal"),
 		log: func(msg string, args ...any) { s.Log.ErrorContext(ctx, msg, args...) }, logMsg: "request failed"}
+}
+
+// importRows is each line's problem of a refused import in the reader's language, from its catalog message and
+// values.
+func (s *Server) importRows(c *gin.Context, imp *services.ImportError) []services.RowError {
+	var rows []services.RowError
+	if imp.Rows != nil {
+		rows = make([]services.RowError, len(imp.Rows))
+	}
+	for i, r := range imp.Rows {
+		if r.ID != "" {
+			r.Message = s.Tr(c, r.ID, r.Args...)
+		}
+		rows[i] = r
+	}
+	return rows
 }
 
 // StatusClientClosed is the status logged for a request whose client went away before the answer (nginx's
