@@ -248,7 +248,10 @@ func TestAWholeEditionThroughThePagesOnly(t *testing.T) {
 	// Open it from the Rounds page.
 	ClickLink(t, org, T("rounds.title"))
 	edAtLaptop(t, org)
-	Follow(t, org, chromedp.CSS(fmt.Sprintf(`form[action="/organize/rounds/%d/open"] button`, screening.ID)))
+	// The call is still open (applicants may still change what judges read): the page says so and asks for a
+	// confirmation before scoring starts.
+	tick(t, org, fmt.Sprintf("#during-call-%d", screening.ID))
+	Follow(t, org, chromedp.CSS(fmt.Sprintf(`#round-%d-during-call button[type="submit"]`, screening.ID)))
 	edAtLaptop(t, org)
 	edFlash(t, org, T("flash.round_opened"))
 	t.Logf("screening open after %s", time.Since(began).Round(time.Second))

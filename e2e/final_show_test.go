@@ -153,7 +153,7 @@ func TestAFinalShowEndsWithTheWinnersRevealedOnStageAndPublished(t *testing.T) {
 	  e.querySelector(".item-title").textContent.trim() + " | " + e.querySelector(".item-meta").textContent.trim())`)
 	wantTotals := []string{people.RefString() + " · " + people.StartupName + " | " + T("votes.count", "16"),
 		w.Apps[0].RefString() + " · " + w.Apps[0].StartupName + " | " + T("votes.count", "9"),
-		w.Apps[2].RefString() + " · " + w.Apps[2].StartupName + " | " + T("votes.count", 5)}
+		w.Apps[2].RefString() + " · " + w.Apps[2].StartupName + " | " + T("votes.count", "5")}
 	if !slices.Equal(totals, wantTotals) {
 		t.Errorf("after the close the totals are %q, want %q", totals, wantTotals)
 	}
